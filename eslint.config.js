@@ -1,0 +1,3 @@
+import { config } from '@nlpkit/eslint-config';
+
+export default config;

@@ -1,0 +1,27 @@
+// Shared flat config: recommended JS + TypeScript rules, plus the house rules from STYLE.md
+// that a linter can check (named exports only, no stray console output in library code).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export const config = tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', '**/coverage/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-exports': ['error', { restrictDefaultExports: { direct: true, named: true, defaultFrom: true } }],
+    },
+  },
+  {
+    files: ['packages/*/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-console': 'error' },
+  },
+  {
+    // Config files are the one place where tools require a default export.
+    files: ['**/*.config.{js,ts,mjs}', '**/eslint.config.js'],
+    rules: { 'no-restricted-exports': 'off' },
+  },
+);
