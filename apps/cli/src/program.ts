@@ -1,0 +1,40 @@
+import { Command, CommanderError } from 'commander';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerMetricsCommands } from './commands/metrics.js';
+import { registerNgramCommands } from './commands/ngram.js';
+
+/** Output streams, injectable so tests can capture what a command prints. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+/** Builds the `nlpkit` command tree. Each command group lives in its own module under `commands/`. */
+export function createProgram(io: CliIo = processIo): Command {
+  const program = new Command('nlpkit')
+    .description('nlpkit: n-gram and neural language models, tagging, translation and metrics')
+    .showHelpAfterError()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  registerDemoCommand(program, io);
+  registerNgramCommands(program, io);
+  registerMetricsCommands(program, io);
+  return program;
+}
+
+/** Runs the CLI on `argv` (as `process.argv`: node, script, args...) and resolves to the exit code. */
+export async function run(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const program = createProgram(io);
+  program.exitOverride();
+  try {
+    await program.parseAsync([...argv]);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    throw error;
+  }
+}
