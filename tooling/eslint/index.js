@@ -20,8 +20,8 @@ export const config = tseslint.config(
     rules: { 'no-console': 'error' },
   },
   {
-    // Config files are the one place where tools require a default export.
-    files: ['**/*.config.{js,ts,mjs}', '**/eslint.config.js'],
+    // Config files (and ambient module declarations of tool-made modules) are where a default export is required.
+    files: ['**/*.config.{js,ts,mjs}', '**/eslint.config.js', '**/*.d.ts'],
     rules: { 'no-restricted-exports': 'off' },
   },
 );

@@ -1,1 +1,16 @@
-export {};
+export { initBackend } from './init-backend.js';
+export type { BackendSelection, InitBackendOptions, ModuleImporter } from './init-backend.js';
+export { BACKEND_NAMES, defaultOrder } from './backend-candidates.js';
+export type { BackendName } from './backend-candidates.js';
+export { BackendUnavailableError, SafetensorsError } from './errors.js';
+export type { BackendAttempt } from './errors.js';
+export { detectRuntime } from './runtime.js';
+export type { Runtime } from './runtime.js';
+export { createRng } from './rng.js';
+export type { Rng, RngState } from './rng.js';
+export { fans, glorotUniform, identity, normal, orthogonal, rnnUniform, uniform } from './initializers.js';
+export type { Shape } from './initializers.js';
+export { parseSafetensors, serializeSafetensors, SAFETENSORS_DTYPES } from './safetensors-format.js';
+export type { RawSafetensors, RawTensor, SafetensorsDtype, SafetensorsReadOptions } from './safetensors-format.js';
+export { loadSafetensors, saveSafetensors, saveSafetensorsAsync } from './state-dict.js';
+export type { LoadSafetensorsOptions, StateDict } from './state-dict.js';
