@@ -15,6 +15,18 @@ export const config = tseslint.config(
     },
   },
   {
+    // Plain JavaScript here runs on Node (benchmarks, scripts, tooling): give it Node's globals.
+    files: ['**/*.{js,mjs,cjs}'],
+    languageOptions: {
+      globals: {
+        process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', URLSearchParams: 'readonly',
+        setTimeout: 'readonly', clearTimeout: 'readonly', setImmediate: 'readonly', performance: 'readonly',
+        TextEncoder: 'readonly', TextDecoder: 'readonly', structuredClone: 'readonly', globalThis: 'readonly',
+        AbortController: 'readonly', fetch: 'readonly', queueMicrotask: 'readonly',
+      },
+    },
+  },
+  {
     files: ['packages/*/src/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: { 'no-console': 'error' },

@@ -1,0 +1,95 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { publint } from 'publint';
+import { formatMessage } from 'publint/utils';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bundleForBrowser } from './bundle-check.js';
+import { importCleanly } from './import-check.js';
+import { installAlone } from './install.js';
+import { pack } from './pack.js';
+import { browserEntryPoints, entryPoints, peersForAllEntryPoints, publishablePackages } from './workspace.js';
+
+// Every publishable package, packed as npm would publish it, installed alone into a project outside the
+// workspace with only its declared dependencies and peers, imported from Node ESM and bundled for browsers.
+// Needs `pnpm build` first (`pnpm test` runs it).
+const packages = publishablePackages();
+const tarballs = new Map<string, string>();
+const projects = new Map<string, string>();
+
+beforeAll(() => {
+  const missing = packages.filter((p) => !existsSync(join(p.dir, 'dist', 'index.js'))).map((p) => p.name);
+  if (missing.length > 0) throw new Error(`packages not built (run pnpm build): ${missing.join(', ')}`);
+  const out = mkdtempSync(join(tmpdir(), 'nlpkit-pack-'));
+  for (const p of packages) tarballs.set(p.name, pack(p.dir, out).tarball);
+});
+
+function project(name: string): string {
+  const pkg = packages.find((p) => p.name === name)!;
+  let dir = projects.get(name);
+  if (dir === undefined) {
+    dir = installAlone(pkg, tarballs, { extra: peersForAllEntryPoints(pkg.manifest) });
+    projects.set(name, dir);
+  }
+  return dir;
+}
+
+it('finds the publishable packages', () => {
+  expect(packages.map((p) => p.name)).toEqual(expect.arrayContaining(['@nlpkit/tensor', '@nlpkit/ngram', '@nlpkit/text', '@nlpkit/metrics', '@nlpkit/rnn']));
+});
+
+describe.each(packages.map((p) => [p.name, p] as const))('%s', (name, pkg) => {
+  it('declares what a published package needs', () => {
+    const m = pkg.manifest;
+    expect(m.type).toBe('module');
+    expect(m.sideEffects).toBe(false);
+    expect(m.license).toBe('MIT');
+    expect(m.engines?.node).toBeTruthy();
+    expect(m.files).toContain('dist');
+    expect(m.publishConfig?.exports?.['.']).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' });
+    const readme = readFileSync(join(pkg.dir, 'README.md'), 'utf8');
+    for (const section of ['## What is this?', '## When should I use this?', '## Install', '## Use', '## API']) {
+      expect(readme, `${name} README section ${section}`).toContain(section);
+    }
+  });
+
+  it('passes publint and arethetypeswrong', async () => {
+    const tarball = readFileSync(tarballs.get(name)!);
+    const { messages, pkg: packed } = await publint({
+      pack: { tarball: tarball.buffer.slice(tarball.byteOffset, tarball.byteOffset + tarball.byteLength) },
+      level: 'suggestion',
+      strict: true,
+    });
+    expect(messages.map((m) => formatMessage(m, packed))).toEqual([]);
+    const attw = fileURLToPath(new URL('../node_modules/.bin/attw', import.meta.url));
+    // ESM-only packages: the esm-only profile skips the CommonJS-consumer checks.
+    execFileSync(attw, [tarballs.get(name)!, '--profile', 'esm-only', '--format', 'ascii'], { stdio: 'pipe' });
+  });
+
+  it('installs alone and imports from Node ESM printing nothing, reading no files, opening no sockets', () => {
+    const dir = project(name);
+    for (const entry of entryPoints(pkg.manifest)) {
+      const specifier = entry === '.' ? name : `${name}/${entry.slice(2)}`;
+      const result = importCleanly(dir, specifier);
+      expect({ specifier, events: result.events, printed: result.printed, stderr: result.stderr }).toEqual({
+        specifier,
+        events: [],
+        printed: [],
+        stderr: '',
+      });
+      expect(result.exports, `${specifier} exports something`).toBeGreaterThan(0);
+    }
+  });
+
+  it('bundles for the browser with esbuild, reaching no Node built-ins', async () => {
+    const dir = project(name);
+    const peers = Object.keys(pkg.manifest.peerDependencies ?? {});
+    for (const entry of browserEntryPoints(pkg.manifest)) {
+      const specifier = entry === '.' ? name : `${name}/${entry.slice(2)}`;
+      const { bytes } = await bundleForBrowser(dir, specifier, peers);
+      expect(bytes).toBeGreaterThan(0);
+    }
+  });
+});

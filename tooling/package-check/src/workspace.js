@@ -1,0 +1,59 @@
+// Plain JavaScript so that both the vitest suite and the `pnpm bench` script (plain Node 20) can run it.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root. */
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+/**
+ * @typedef {object} WorkspacePackage
+ * @property {string} name npm name, e.g. "@nlpkit/ngram"
+ * @property {string} dir absolute folder
+ * @property {Record<string, any>} manifest its package.json
+ */
+
+/** Every publishable (non-private) package under packages/. @returns {WorkspacePackage[]} */
+export function publishablePackages() {
+  const root = join(repoRoot, 'packages');
+  return readdirSync(root)
+    .filter((d) => existsSync(join(root, d, 'package.json')))
+    .map((d) => {
+      const manifest = JSON.parse(readFileSync(join(root, d, 'package.json'), 'utf8'));
+      return { name: manifest.name, dir: join(root, d), manifest };
+    })
+    .filter((p) => p.manifest.private !== true)
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * The package's public entry points (`exports` keys other than ./package.json), e.g. [".", "./node"].
+ * @param {Record<string, any>} manifest
+ * @returns {string[]}
+ */
+export function entryPoints(manifest) {
+  const exportsMap = manifest.publishConfig?.exports ?? manifest.exports ?? {};
+  return Object.keys(exportsMap).filter((k) => k !== './package.json');
+}
+
+/**
+ * Entry points an app bundles for browsers: all but the Node-only ones (subpaths named `./node`) and the test
+ * helpers (`./testing`, which run inside the test runner's own bundler).
+ * @param {Record<string, any>} manifest
+ */
+export function browserEntryPoints(manifest) {
+  return entryPoints(manifest).filter((e) => !e.endsWith('/node') && !e.endsWith('/testing'));
+}
+
+/**
+ * Optional peers an entry point cannot load without: `./testing` entries need the test runner (vitest).
+ * @param {Record<string, any>} manifest
+ * @returns {Record<string, string>}
+ */
+export function peersForAllEntryPoints(manifest) {
+  const peers = manifest.peerDependencies ?? {};
+  if (!entryPoints(manifest).some((e) => e.endsWith('/testing')) || !peers.vitest) return {};
+  // The vitest (and its peer vite) versions this repository tests with, as a user of the helpers would have.
+  const version = (name) => JSON.parse(readFileSync(join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')).version;
+  return { vitest: version('vitest'), vite: version('vite') };
+}
