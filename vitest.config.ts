@@ -3,7 +3,12 @@ import { SummaryReporter } from '@nlpkit/vitest-config';
 
 export default defineConfig({
   test: {
-    projects: ['packages/*/vitest.config.ts', 'apps/*/vitest.config.ts', 'packages/*/vitest.browser.config.ts'],
+    projects: [
+      'packages/*/vitest.config.ts',
+      'apps/*/vitest.config.ts',
+      'tooling/*/vitest.config.ts',
+      'packages/*/vitest.browser.config.ts',
+    ],
     reporters: ['default', new SummaryReporter()],
   },
 });

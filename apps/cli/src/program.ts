@@ -19,7 +19,10 @@ export function createProgram(io: CliIo = processIo): Command {
   const program = new Command('nlpkit')
     .description('nlpkit: n-gram and neural language models, tagging, translation and metrics')
     .showHelpAfterError()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    // Throw instead of exiting, so `run` returns an exit code (and tests can call it). Set before adding
+    // subcommands: commander copies this setting into each one when it is created.
+    .exitOverride();
   registerDemoCommand(program, io);
   registerNgramCommands(program, io);
   registerMetricsCommands(program, io);
@@ -29,7 +32,6 @@ export function createProgram(io: CliIo = processIo): Command {
 /** Runs the CLI on `argv` (as `process.argv`: node, script, args...) and resolves to the exit code. */
 export async function run(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const program = createProgram(io);
-  program.exitOverride();
   try {
     await program.parseAsync([...argv]);
     return 0;
