@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerGradients } from '#gradients';
+import { missingVulkan } from '#vulkan';
 import {
   BACKEND_NAMES,
   type BackendName,
@@ -142,6 +143,8 @@ async function prepareWebGpu(ctx: Context, allowFallback: boolean): Promise<stri
   const g = globalThis as { navigator?: { gpu?: GpuLike } };
   let gpu = g.navigator?.gpu;
   if (gpu === undefined && ctx.runtime === 'node') {
+    const noVulkan = missingVulkan();
+    if (noVulkan !== undefined) throw new Skip(noVulkan);
     const dawn = (await ctx.load('webgpu')) as { create: (flags: string[]) => GpuLike; globals: object };
     gpu = dawn.create([]);
     const probe = await probeAdapter(gpu, allowFallback);

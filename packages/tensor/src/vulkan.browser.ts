@@ -1,0 +1,4 @@
+/** Browsers bring their own WebGPU implementation: nothing to check. */
+export function missingVulkan(): string | undefined {
+  return undefined;
+}
