@@ -1,1 +1,47 @@
-export {};
+export { RnnCheckpointError, RnnDtypeError, RnnLengthError, RnnOptionError, RnnShapeError } from './errors.js';
+export type {
+  CellConfig, CellParams, CellState, GruCellConfig, GruParams, LstmCellConfig, LstmParams, RngLike, RnnActivation,
+  RnnCellConfig, RnnParams,
+} from './types.js';
+export { matMul } from './matMul.js';
+export { rnnCell, rnnProject, rnnStep } from './rnnCell.js';
+export { lstmCell, lstmProject, lstmStep } from './lstmCell.js';
+export { gruCell, gruProject, gruStep } from './gruCell.js';
+export { lstmSequence } from './lstmSequence.js';
+export { reverseSequences } from './reverseSequences.js';
+export { recurrent } from './recurrent.js';
+export type { RecurrentOptions, RecurrentResult } from './recurrent.js';
+export { rnnStack } from './rnnStack.js';
+export type { RnnStackOptions, RnnStackResult, StackLayerParams, StackParams } from './rnnStack.js';
+export { dropoutMask } from './dropoutMask.js';
+export { fromTorchRnn } from './torchImport.js';
+export type { TorchRnnSpec } from './torchImport.js';
+export { flattenParams, unflattenParams } from './paramTree.js';
+export type { ParamTree } from './paramTree.js';
+export { initCell } from './initCell.js';
+export type { InitCellOptions } from './initCell.js';
+export { embedding, checkIds } from './embedding.js';
+export { dense, tiedWeight } from './dense.js';
+export type { DenseParams } from './dense.js';
+export { crossEntropy } from './crossEntropy.js';
+export type { CrossEntropyOptions } from './crossEntropy.js';
+export type { Optimizer } from './optimizer.js';
+export { sgd } from './sgd.js';
+export type { SgdOptions } from './sgd.js';
+export { adagrad } from './adagrad.js';
+export type { AdagradOptions } from './adagrad.js';
+export { adam } from './adam.js';
+export type { AdamOptions } from './adam.js';
+export { constantLr, exponentialLr, zarembaLr } from './schedules.js';
+export type { LrSchedule, TrainPosition } from './schedules.js';
+export { clipGradients } from './clipGradients.js';
+export type { ClipOptions, ClipResult } from './clipGradients.js';
+export { trainStep } from './trainStep.js';
+export type { StepResult } from './trainStep.js';
+export { trainLoop } from './trainLoop.js';
+export type { LoopState, TrainEvent, TrainLoopOptions, TrainLoopResult } from './trainLoop.js';
+export { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
+export type { Checkpoint } from './checkpoint.js';
+export { initLanguageModel, languageModel, languageModelLoss } from './languageModel.js';
+export type { LanguageModelConfig, LanguageModelOptions, LanguageModelParams } from './languageModel.js';
+export { unstack } from './unstack.js';

@@ -1,0 +1,45 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Optimizer } from './optimizer.js';
+import { Slots } from './slots.js';
+import { checkKeys, checkNumber } from './validate.js';
+
+/** Options of {@link sgd}. */
+export interface SgdOptions {
+  /** Momentum μ (PyTorch's form: v ← μv + g, p ← p − lr·v). Default 0. */
+  momentum?: number;
+  /** Nesterov momentum (p ← p − lr·(g + μv)). Default false. */
+  nesterov?: boolean;
+  /** L2 weight decay added to the gradient. Default 0. */
+  weightDecay?: number;
+}
+
+/** Stochastic gradient descent, optionally with (Nesterov) momentum and weight decay, as PyTorch's `SGD`. */
+export function sgd(options: SgdOptions = {}): Optimizer {
+  checkKeys('sgd options', options, ['momentum', 'nesterov', 'weightDecay']);
+  const mu = checkNumber('momentum', options.momentum ?? 0, 0, 1);
+  const wd = checkNumber('weightDecay', options.weightDecay ?? 0, 0, 1);
+  const slots = new Slots();
+  return {
+    kind: 'sgd',
+    apply(params, grads, lr) {
+      slots.tick();
+      tf.tidy(() => {
+        for (const [name, p] of Object.entries(params)) {
+          let g = grads[name];
+          if (g === undefined) continue;
+          if (wd > 0) g = tf.add(g, tf.mul(p, wd));
+          if (mu > 0) {
+            const v = slots.get(`${name}.momentum`, p);
+            const vNext = tf.add(tf.mul(v, mu), g);
+            v.assign(vNext);
+            g = options.nesterov === true ? tf.add(g, tf.mul(vNext, mu)) : vNext;
+          }
+          p.assign(tf.sub(p, tf.mul(g, lr)));
+        }
+      });
+    },
+    state: () => slots.state(),
+    loadState: (state) => slots.load(state),
+    dispose: () => slots.dispose(),
+  };
+}

@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+
+/** A tensor as the generator writes it. */
+export interface FixtureTensor {
+  shape: number[];
+  data: number[];
+}
+
+/** One PyTorch parity case (see scripts/golden/rnn/torch_parity.py). */
+export interface TorchCase {
+  name: string;
+  mode: 'RNN' | 'LSTM' | 'GRU';
+  nonlinearity: 'tanh' | 'relu';
+  inputSize: number;
+  hiddenSize: number;
+  projSize: number;
+  numLayers: number;
+  bidirectional: boolean;
+  batch: number;
+  steps: number;
+  lengths: number[] | null;
+  params: Record<string, FixtureTensor>;
+  grads: Record<string, FixtureTensor>;
+  x: FixtureTensor;
+  h0: FixtureTensor;
+  c0?: FixtureTensor;
+  gradX: FixtureTensor;
+  gradH0: FixtureTensor;
+  gradC0?: FixtureTensor;
+  gOut: FixtureTensor;
+  gH: FixtureTensor;
+  gC?: FixtureTensor;
+  out: FixtureTensor;
+  hN: FixtureTensor;
+  cN?: FixtureTensor;
+}
+
+/** Reads the committed PyTorch parity fixtures. */
+export function loadTorchCases(): TorchCase[] {
+  const text = readFileSync(new URL('./fixtures/torch-parity.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { cases: TorchCase[] }).cases;
+}
