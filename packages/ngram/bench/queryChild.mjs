@@ -1,0 +1,29 @@
+// Child of query.mjs: loads a model file (binary or ARPA) and scores PTB test, as KenLM's `query` does.
+import { readFileSync } from 'node:fs';
+import { evaluatePerplexity, loadBinaryModel } from '../dist/index.js';
+import { readArpaFile } from '../dist/node.js';
+import { loadPtb } from './common.mjs';
+
+const [path, kind] = process.argv.slice(2);
+const test = loadPtb('test');
+const start = performance.now();
+const model = kind === 'arpa' ? readArpaFile(path) : loadBinaryModel(readFileSync(path));
+const loaded = performance.now();
+const first = evaluatePerplexity(model, test);
+const scored = performance.now();
+// Steady state: the same text again, model warm.
+const repeats = 5;
+for (let i = 0; i < repeats; i++) evaluatePerplexity(model, test);
+const warm = performance.now();
+console.log(
+  JSON.stringify({
+    kind,
+    tokens: first.tokens,
+    perplexity: first.perplexity,
+    loadMs: loaded - start,
+    firstPassMs: scored - loaded,
+    tokensPerSecondIncludingLoad: first.tokens / ((scored - start) / 1000),
+    tokensPerSecondWarm: (first.tokens * repeats) / ((warm - scored) / 1000),
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+  }),
+);

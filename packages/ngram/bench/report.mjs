@@ -1,0 +1,47 @@
+// Assembles the parts written by estimate.mjs, query.mjs and external.mjs into bench/results/ngram.{json,md}.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { machine, partsDir, resultsDir } from './common.mjs';
+
+const part = (name) => (existsSync(`${partsDir}${name}.json`) ? JSON.parse(readFileSync(`${partsDir}${name}.json`, 'utf8')) : undefined);
+const estimate = part('estimate');
+const query = part('query');
+const external = part('external');
+const result = { package: '@nlpkit/ngram', machine: machine(), estimate, query, external };
+mkdirSync(resultsDir, { recursive: true });
+writeFileSync(`${resultsDir}ngram.json`, `${JSON.stringify(result, null, 2)}\n`);
+
+const f = (x, d = 2) => (typeof x === 'number' ? x.toFixed(d) : '—');
+const m = result.machine;
+const lines = [
+  `### @nlpkit/ngram — ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.date.slice(0, 10)}`,
+  '',
+  'Shared machine (other jobs running; load average at report time ' + m.loadAverage.join(' / ') + '), so timings are noisy.',
+  '',
+  '| measure | @nlpkit/ngram | KenLM (issue 3) |',
+  '|---|---|---|',
+];
+if (estimate) {
+  lines.push(
+    `| PTB order-5 estimation wall time (read + count + modified KN, median of 3) | ${f(estimate.estimateSeconds.median)} s | 2.67 s (lmplz) |`,
+    `| PTB order-5 estimation peak RSS (child process) | ${f(estimate.peakRssMiB.median, 0)} MiB (${f(estimate.peakRssMiB.median * 1.048576, 0)} MB) | 233 MB (\`-S 1G\`) |`,
+    `| … including writing the ARPA file | ${f(estimate.estimatePlusArpaSeconds)} s, ${f(estimate.peakRssWithArpaMiB, 0)} MiB | — |`,
+    `| PTB test perplexity, order 5 | ${f(estimate.perplexity, 3)} | 141.19 |`,
+  );
+}
+if (query) {
+  const b = query.binary;
+  lines.push(
+    `| query tokens/s incl. model load (binary, PTB test, 82,430 tokens) | ${f(b.float32.tokensPerSecondIncludingLoad / 1e6)} M (q8: ${f(b.q8.tokensPerSecondIncludingLoad / 1e6)} M) | ~1.7 M |`,
+    `| query tokens/s, model warm | ${f(b.float32.tokensPerSecondWarm / 1e6)} M (hash index after ARPA load: ${f(query.arpa.tokensPerSecondWarm / 1e6)} M) | — |`,
+    `| binary model load | ${f(b.float32.loadSeconds, 3)} s (ARPA text: ${f(query.arpa.loadSeconds, 1)} s) | — |`,
+    `| bytes per n-gram, binary | ${f(b.float32.bytesPerNgram)} (float32), ${f(b.q8.bytesPerNgram)} (8-bit quantized; PPL ${f(b.q8.perplexity, 2)}) | probing 21.6, trie 9.9 |`,
+  );
+}
+if (external) {
+  lines.push(
+    `| bounded-memory counting, ${(external.tokens / 1e6).toFixed(1)} M tokens (${external.corpus}), order ${external.order} | ${f(external.seconds, 0)} s, ${f(external.tokensPerSecond / 1e6)} M tokens/s, ${external.runs} runs; tables capped at ${external.memoryCapMiB} MiB, process peak RSS ${f(external.maxRssMiB, 0)} MiB | — |`,
+  );
+}
+lines.push('', 'Reproduce: `npx tsc -p tsconfig.build.json && pnpm bench` in `packages/ngram` (needs `../shared/data/ptb`).', '');
+writeFileSync(`${resultsDir}ngram.md`, lines.join('\n'));
+console.log(lines.join('\n'));

@@ -1,0 +1,344 @@
+import type { BackoffModelData, NgramLookup } from './backoffLanguageModel.js';
+import { BackoffLanguageModel } from './backoffLanguageModel.js';
+import { type NgramCounts, countNgrams } from './countNgrams.js';
+import { checkOrder } from './errors.js';
+import { NgramIndex } from './ngramIndex.js';
+import {
+  DEFAULT_DISCOUNT_FALLBACK,
+  type KneserNeyDiscount,
+  type NgramWarning,
+  kneserNeyDiscounts,
+} from './kneserNeyDiscounts.js';
+import { BOS_ID, EOS_ID, UNK_ID } from './vocabulary.js';
+
+/** Options of {@link estimateKneserNey}. */
+export interface KneserNeyOptions {
+  /** Model order; at most the order the counts were made with. Defaults to the counts' order. */
+  order?: number;
+  /** Discounts used where the estimate is undefined (KenLM's `--discount_fallback`, default 0.5/1/1.5). */
+  discountFallback?: KneserNeyDiscount;
+  /**
+   * Fixed discounts per order (index 0 = unigrams), replacing the estimates (KenLM's `--discount_fallback`
+   * overrides). Orders not given are estimated.
+   */
+  discounts?: readonly KneserNeyDiscount[];
+  /**
+   * Prune n-grams of order n ≥ 2 whose raw count is ≤ `prune[n-1]` (KenLM's `--prune`; thresholds must not
+   * decrease with the order; the last one repeats for higher orders). A pruned n-gram's whole adjusted count
+   * moves to its context's backoff weight, as in KenLM; n-grams needed as a prefix or suffix of a kept one stay.
+   */
+  prune?: readonly number[];
+  /** Receives each warning as it happens (they are also returned). */
+  onWarning?: (warning: NgramWarning) => void;
+  /** Cancels counting when sentences are given (checked every 1024 sentences). */
+  signal?: AbortSignal;
+}
+
+/** What {@link estimateKneserNey} returns. */
+export interface KneserNeyResult {
+  model: BackoffLanguageModel;
+  /** D1, D2, D3+ per order (index 0 = unigrams), as KenLM prints them. */
+  discounts: KneserNeyDiscount[];
+  /** Counts-of-counts n1..n4 of the adjusted counts per order (index 0 = unigrams). */
+  countsOfCounts: number[][];
+  warnings: NgramWarning[];
+}
+
+/**
+ * Modified Kneser-Ney exactly as KenLM's `lmplz` computes it (Heafield et al. 2013):
+ * - adjusted counts: for orders below the highest, the number of distinct words seen to the left of the n-gram,
+ *   except n-grams starting with `<s>` which keep their raw count; the highest order keeps raw counts;
+ * - per-order discounts D1/D2/D3+ from the counts-of-counts of adjusted counts;
+ * - probabilities interpolated down to unigrams, which are interpolated with the uniform distribution over the
+ *   vocabulary without `<s>`; `<unk>` (when unseen) gets only the interpolated mass; `<s>` gets log10 p = -99;
+ * - stored as a backoff model whose backoff weight is the interpolation weight of the context.
+ *
+ * `input` is either sentences (counted at `options.order`) or counts from {@link countNgrams} — counting once at
+ * the highest order and estimating every lower order from the same counts gives the same models as counting anew.
+ */
+export function estimateKneserNey(
+  input: NgramCounts | Iterable<readonly string[]>,
+  options: KneserNeyOptions = {},
+): KneserNeyResult {
+  const counts = isCounts(input)
+    ? input
+    : countNgrams(input, { order: checkOrder(options.order), ...(options.signal ? { signal: options.signal } : {}) });
+  const order = options.order === undefined ? counts.order : checkOrder(options.order, counts.order);
+  const warnings: NgramWarning[] = [];
+  const warn = (w: NgramWarning): void => {
+    warnings.push(w);
+    options.onWarning?.(w);
+  };
+  const prune = options.prune ?? [];
+  const vocabSize = counts.vocabulary.size;
+  const sizes = Array.from({ length: order }, (_, n) => (n === 0 ? vocabSize : counts.indexes[n]!.size));
+
+  // suffixes[n][id]: id (order n) of the n-gram without its first word, for n-grams of order n+1 (recorded by
+  // the counter). startsBos[n][id]: whether n-gram id of order n+1 begins with <s> (no left context exists).
+  const suffixes = counts.suffixes;
+  const startsBos: Uint8Array[] = [new Uint8Array(vocabSize)];
+  startsBos[0]![BOS_ID] = 1;
+  for (let n = 1; n < order; n++) {
+    const parents = counts.indexes[n]!.parents;
+    const bos = new Uint8Array(sizes[n]!);
+    const parentBos = startsBos[n - 1]!;
+    for (let id = 0; id < bos.length; id++) bos[id] = parentBos[parents[id]!]!;
+    startsBos.push(bos);
+  }
+
+  // Adjusted counts.
+  const adjusted: Uint32Array[] = [];
+  for (let n = 0; n < order; n++) {
+    const raw = counts.counts[n]!;
+    if (n === order - 1) {
+      adjusted.push(n === 0 ? raw.slice(0, sizes[0]) : raw);
+      continue;
+    }
+    const adj = new Uint32Array(sizes[n]!);
+    const upperSuffix = suffixes[n + 1]!;
+    for (let id = 0; id < upperSuffix.length; id++) adj[upperSuffix[id]!]! += 1;
+    const bos = startsBos[n]!;
+    for (let id = 0; id < adj.length; id++) if (bos[id]) adj[id] = raw[id]!;
+    adjusted.push(adj);
+  }
+  // <s> is never predicted: it has no count of its own (KenLM sets it to 0 and gives it probability 1).
+  adjusted[0]![BOS_ID] = 0;
+
+  // Pruning marks (order ≥ 2): an n-gram is kept when its count is above the threshold, and kept anyway when a
+  // kept longer n-gram needs it as a prefix or suffix (so the model stays a valid backoff model).
+  const kept = pruneMarks(order, sizes, prune, counts, suffixes);
+
+  // Discounts from counts-of-counts of adjusted counts (before pruning, as KenLM does).
+  const discounts: KneserNeyDiscount[] = [];
+  const countsOfCounts: number[][] = [];
+  const quirk = order > 1 ? lastSuffixChain(counts, order, suffixes, startsBos) : [];
+  for (let n = 0; n < order; n++) {
+    const coc = [0, 0, 0, 0, 0];
+    for (const c of adjusted[n]!) if (c > 0 && c < 5) coc[c]! += 1;
+    const special = quirk[n];
+    if (special !== undefined) {
+      // KenLM's adjust_counts records the final n-gram of each order in its stream with the raw count instead
+      // of the adjusted one; reproducing that keeps D1/D2/D3+ identical to lmplz's to the last printed digit.
+      const a = adjusted[n]![special]!;
+      const raw = counts.counts[n]![special]!;
+      if (a > 0 && a < 5) coc[a]! -= 1;
+      if (raw > 0 && raw < 5) coc[raw]! += 1;
+    }
+    countsOfCounts.push(coc.slice(1));
+    const fixed = options.discounts?.[n];
+    if (fixed) {
+      discounts.push({ ...fixed });
+      continue;
+    }
+    const { discount, warning } = kneserNeyDiscounts(coc, n + 1, options.discountFallback ?? DEFAULT_DISCOUNT_FALLBACK);
+    if (warning) warn(warning);
+    discounts.push(discount);
+  }
+
+  // Interpolated probabilities, order by order, straight into log10 form: the interpolation weight of the
+  // contexts of order n+1 is the backoff weight of the n-grams of order n. Only the previous order's linear
+  // probabilities are kept, to bound memory.
+  const logProbs: Float32Array[] = [];
+  const backoffs: Float32Array[] = [];
+  let lower: Float64Array | undefined;
+  const uniform = 1 / (vocabSize - 1);
+  for (let n = 0; n < order; n++) {
+    const { d1, d2, d3 } = discounts[n]!;
+    const adj = adjusted[n]!;
+    const keep = kept[n];
+    const size = sizes[n]!;
+    const contexts = n === 0 ? 1 : sizes[n - 1]!;
+    const parents = n === 0 ? undefined : counts.indexes[n]!.parents;
+    const denominator = new Float64Array(contexts);
+    const gamma = new Float64Array(contexts);
+    for (let id = 0; id < size; id++) {
+      const a = adj[id]!;
+      if (a === 0) continue;
+      const ctx = parents === undefined ? 0 : parents[id]!;
+      denominator[ctx]! += a;
+      if (keep !== undefined && !keep[id]) gamma[ctx]! += a; // pruned: all its mass moves to the backoff
+      else gamma[ctx]! += a === 1 ? d1 : a === 2 ? d2 : d3;
+    }
+    for (let c = 0; c < contexts; c++) if (denominator[c]! > 0) gamma[c] = gamma[c]! / denominator[c]!;
+    if (n > 0) {
+      const bo = new Float32Array(contexts);
+      const words = n === 1 ? undefined : counts.indexes[n - 1]!.words;
+      for (let c = 0; c < contexts; c++) {
+        const last = words === undefined ? c : words[c]!;
+        if (gamma[c]! > 0 && last !== UNK_ID && last !== EOS_ID) bo[c] = Math.log10(gamma[c]!);
+      }
+      backoffs.push(bo);
+    }
+    const prob = new Float64Array(size);
+    const lp = new Float32Array(size);
+    const suffix = suffixes[n]!;
+    for (let id = 0; id < size; id++) {
+      const a = adj[id]!;
+      const ctx = parents === undefined ? 0 : parents[id]!;
+      const own = a === 0 ? 0 : (a - (a === 1 ? d1 : a === 2 ? d2 : d3)) / denominator[ctx]!;
+      const p = own + gamma[ctx]! * (lower === undefined ? uniform : lower[suffix[id]!]!);
+      prob[id] = p;
+      // KenLM clamps tiny positive log probabilities from rounding to 0.
+      lp[id] = Math.min(0, Math.log10(p));
+    }
+    if (n === 0) {
+      prob[BOS_ID] = 1;
+      lp[BOS_ID] = -99;
+    }
+    logProbs.push(lp);
+    lower = prob;
+  }
+  backoffs.push(new Float32Array(sizes[order - 1]!));
+
+  const data = pruneData(counts, order, logProbs, backoffs, kept);
+  return { model: new BackoffLanguageModel(data), discounts, countsOfCounts, warnings };
+}
+
+/**
+ * The n-grams KenLM flushes last in its adjusted-count pass: the suffixes (orders 1..order-1) of the greatest
+ * order-`order` n-gram in suffix order (last word first, `<s>`-padded on the left), stopping at a `<s>`-initial
+ * one. Word ids are first-seen order, as in lmplz, so this is the same n-gram KenLM ends on. Returns the id per
+ * order (index 0 = unigrams), undefined where that order has none.
+ */
+function lastSuffixChain(
+  counts: NgramCounts,
+  order: number,
+  suffixes: readonly Int32Array[],
+  startsBos: readonly Uint8Array[],
+): (number | undefined)[] {
+  const top = Math.max(1, counts.vocabulary.size - 1);
+  // Candidates end in the highest word id; compare their words right to left, padding with <s> on the left.
+  let best: number[] | undefined;
+  let bestAt: [number, number] | undefined;
+  for (let n = 1; n < order; n++) {
+    const index = counts.indexes[n]!;
+    const bos = startsBos[n]!;
+    const full = n === order - 1;
+    for (let id = 0; id < index.size; id++) {
+      if (index.words[id] !== top || (!full && !bos[id])) continue;
+      const words = wordsOf(counts, n, id).reverse();
+      while (words.length < order) words.push(BOS_ID);
+      if (best === undefined || compareWords(words, best) > 0) {
+        best = words;
+        bestAt = [n, id];
+      }
+    }
+  }
+  const chain: (number | undefined)[] = Array.from({ length: order }, () => undefined);
+  if (bestAt === undefined) return chain;
+  let [n, id] = bestAt;
+  if (n === order - 1) {
+    id = suffixes[n]![id]!;
+    n--;
+  }
+  for (; n >= 0; n--) {
+    chain[n] = id;
+    if (n > 0) id = suffixes[n]![id]!;
+  }
+  return chain;
+}
+
+function wordsOf(counts: NgramCounts, n: number, id: number): number[] {
+  const words: number[] = [];
+  for (let level = n; level > 0; level--) {
+    const index = counts.indexes[level]!;
+    words.push(index.words[id]!);
+    id = index.parents[id]!;
+  }
+  words.push(id);
+  return words.reverse();
+}
+
+function compareWords(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
+}
+
+function isCounts(input: unknown): input is NgramCounts {
+  return typeof input === 'object' && input !== null && 'indexes' in input && 'counts' in input && 'vocabulary' in input;
+}
+
+function pruneMarks(
+  order: number,
+  sizes: readonly number[],
+  prune: readonly number[],
+  counts: NgramCounts,
+  suffixes: readonly Int32Array[],
+): (Uint8Array | undefined)[] {
+  const kept: (Uint8Array | undefined)[] = Array.from({ length: order }, () => undefined);
+  if (!prune.some((t) => t > 0)) return kept;
+  for (let n = 1; n < prune.length; n++) {
+    if (prune[n]! < prune[n - 1]!) {
+      throw new RangeError(
+        `@nlpkit/ngram: prune thresholds must not decrease with the order, got ${prune.join(' ')}`,
+      );
+    }
+  }
+  if ((prune[0] ?? 0) > 0) {
+    throw new RangeError(`@nlpkit/ngram: unigrams cannot be pruned (prune[0] must be 0), got ${prune[0]}`);
+  }
+  for (let n = 1; n < order; n++) {
+    const threshold = prune[Math.min(n, prune.length - 1)] ?? 0;
+    const keep = new Uint8Array(sizes[n]!);
+    const raw = counts.counts[n]!;
+    for (let id = 0; id < keep.length; id++) keep[id] = raw[id]! > threshold ? 1 : 0;
+    kept[n] = keep;
+  }
+  // Closure from the top down: a kept n-gram keeps its prefix and its suffix.
+  for (let n = order - 1; n >= 2; n--) {
+    const keep = kept[n]!;
+    const lowerKeep = kept[n - 1]!;
+    const parents = counts.indexes[n]!.parents;
+    const suffix = suffixes[n]!;
+    for (let id = 0; id < keep.length; id++) {
+      if (!keep[id]) continue;
+      lowerKeep[parents[id]!] = 1;
+      lowerKeep[suffix[id]!] = 1;
+    }
+  }
+  return kept;
+}
+
+/** The model tables, without the pruned n-grams (ids renumbered) when pruning is on. */
+function pruneData(
+  counts: NgramCounts,
+  order: number,
+  logProbs: Float32Array[],
+  backoffs: Float32Array[],
+  kept: readonly (Uint8Array | undefined)[],
+): BackoffModelData {
+  const indexes: (NgramLookup | undefined)[] = counts.indexes.slice(0, order);
+  if (kept.every((k) => k === undefined)) return { order, vocabulary: counts.vocabulary, indexes, logProbs, backoffs };
+  let parentMap: Int32Array | undefined;
+  for (let n = 1; n < order; n++) {
+    const keep = kept[n]!;
+    const old = counts.indexes[n]!;
+    const size = count(keep);
+    const remap = new Int32Array(keep.length).fill(-1);
+    const parents = new Int32Array(size);
+    const words = new Int32Array(size);
+    const lp = new Float32Array(size);
+    const bo = new Float32Array(size);
+    let out = 0;
+    for (let id = 0; id < keep.length; id++) {
+      if (!keep[id]) continue;
+      remap[id] = out;
+      parents[out] = parentMap === undefined ? old.parents[id]! : parentMap[old.parents[id]!]!;
+      words[out] = old.words[id]!;
+      lp[out] = logProbs[n]![id]!;
+      bo[out] = backoffs[n]![id]!;
+      out++;
+    }
+    indexes[n] = NgramIndex.fromArrays(parents, words);
+    logProbs[n] = lp;
+    backoffs[n] = bo;
+    parentMap = remap;
+  }
+  return { order, vocabulary: counts.vocabulary, indexes, logProbs, backoffs };
+}
+
+function count(mask: Uint8Array): number {
+  let c = 0;
+  for (const m of mask) c += m;
+  return c;
+}

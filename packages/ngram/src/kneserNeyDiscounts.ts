@@ -1,0 +1,68 @@
+/** The three modified Kneser-Ney discounts of one order (Chen & Goodman's D1, D2, D3+). */
+export interface KneserNeyDiscount {
+  d1: number;
+  d2: number;
+  d3: number;
+}
+
+/** A note from estimation that the user should see (no console output from the library: callers print). */
+export interface NgramWarning {
+  /** Machine-readable kind. */
+  code: 'discount-fallback' | 'missing-unk' | 'missing-prefix';
+  /** Human-readable sentence naming the order and the reason. */
+  message: string;
+  /** The n-gram order concerned, when there is one. */
+  order?: number;
+}
+
+/** KenLM's `--discount_fallback` default. */
+export const DEFAULT_DISCOUNT_FALLBACK: KneserNeyDiscount = { d1: 0.5, d2: 1, d3: 1.5 };
+
+/**
+ * Modified Kneser-Ney discounts from counts-of-counts `n[1..4]` of one order (equation 26 of Chen & Goodman),
+ * computed in single precision step by step as KenLM's lmplz does, so that printed values agree digit for digit.
+ * Returns the fallback and a warning when a discount is undefined (some n_j is 0, typical of toy corpora) or out
+ * of its range [0, j] — the case where KenLM stops with "Could not calculate Kneser-Ney discounts".
+ */
+export function kneserNeyDiscounts(
+  n: readonly number[],
+  order: number,
+  fallback: KneserNeyDiscount = DEFAULT_DISCOUNT_FALLBACK,
+): { discount: KneserNeyDiscount; warning?: NgramWarning } {
+  const f = Math.fround;
+  const fallbackNote = `using fallback discounts D1=${fallback.d1} D2=${fallback.d2} D3+=${fallback.d3}`;
+  for (let j = 1; j <= 3; j++) {
+    if (!(n[j]! > 0)) {
+      return {
+        discount: { ...fallback },
+        warning: {
+          code: 'discount-fallback',
+          order,
+          message:
+            `@nlpkit/ngram: cannot compute Kneser-Ney discounts for order ${order}: no ${order}-grams have ` +
+            `adjusted count ${j}, so D${j === 3 ? '3+' : j} is undefined (small or artificial data?); ${fallbackNote}`,
+        },
+      };
+    }
+  }
+  const n1 = f(n[1]!);
+  const y = f(n1 / f(n[1]! + 2 * n[2]!));
+  const amounts: number[] = [];
+  for (let j = 1; j <= 3; j++) {
+    const d = f(f(j) - f(f(f(f(j + 1) * y) * f(n[j + 1]!)) / f(n[j]!)));
+    if (!(d >= 0 && d <= j)) {
+      return {
+        discount: { ...fallback },
+        warning: {
+          code: 'discount-fallback',
+          order,
+          message:
+            `@nlpkit/ngram: Kneser-Ney discount D${j === 3 ? '3+' : j} for order ${order} is ${d}, outside ` +
+            `[0, ${j}] (the counts-of-counts are unusual); ${fallbackNote}`,
+        },
+      };
+    }
+    amounts.push(d);
+  }
+  return { discount: { d1: amounts[0]!, d2: amounts[1]!, d3: amounts[2]! } };
+}

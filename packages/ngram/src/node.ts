@@ -1,0 +1,4 @@
+export { readLines, readSentences } from './readSentences.js';
+export { writeArpaFile, readArpaFile } from './arpaFile.js';
+export { countNgramsOnDisk, readCountFile } from './countNgramsOnDisk.js';
+export type { DiskCountOptions, DiskCounts } from './countNgramsOnDisk.js';

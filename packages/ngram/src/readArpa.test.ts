@@ -1,0 +1,137 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ArpaFormatError } from './errors.js';
+import { estimateKneserNey } from './estimateKneserNey.js';
+import type { NgramWarning } from './kneserNeyDiscounts.js';
+import { readArpa } from './readArpa.js';
+import { writeArpa } from './writeArpa.js';
+
+// A small hand-written ARPA in SRILM style (spaces, no backoff where it is 0, <unk> absent).
+const SRILM = `
+some preamble SRILM writes
+
+\\data\\
+ngram 1=5
+ngram 2=3
+
+\\1-grams:
+-0.69897 </s>
+-99 <s> -0.30103
+-0.69897 a -0.39794
+-0.52288 b
+-1 c
+
+\\2-grams:
+-0.30103 <s> a
+-0.1 a b
+-0.2 b </s>
+
+\\end\\
+`;
+
+function arpaError(text: string): ArpaFormatError {
+  try {
+    readArpa(text);
+  } catch (error) {
+    if (error instanceof ArpaFormatError) return error;
+    throw error;
+  }
+  throw new Error('expected an ArpaFormatError');
+}
+
+describe('readArpa', () => {
+  it('scores with backoff semantics and gives a missing <unk> log10 p = -100', () => {
+    const warnings: NgramWarning[] = [];
+    const model = readArpa(SRILM, { onWarning: (w) => warnings.push(w) });
+    expect(model.counts).toEqual([6, 3]);
+    expect(warnings.map((w) => w.code)).toEqual(['missing-unk']);
+    expect(model.score('a', []).logProb).toBeCloseTo(-0.30103, 6); // bigram <s> a
+    expect(model.score('a', []).ngramLength).toBe(2);
+    expect(model.logProb('c', ['a'])).toBeCloseTo(-0.39794 + -1, 6); // backoff(a) + p(c)
+    expect(model.logProb('b', ['c'])).toBeCloseTo(-0.52288, 6); // c has no backoff: 0
+    expect(model.logProb('zzz', ['b'])).toBe(-100);
+    const sentence = model.scoreSentence(['a', 'b']);
+    expect(sentence.logProb).toBeCloseTo(-0.30103 - 0.1 - 0.2, 6);
+  });
+
+  it('round-trips a written model to the same text and the same numbers', () => {
+    const { model } = estimateKneserNey(
+      [['the', 'cat', 'sat'], ['the', 'dog', 'sat'], ['a', 'cat', 'ran'], ['the', 'cat', 'ran', 'off']],
+      { order: 3 },
+    );
+    const text = writeArpa(model);
+    const reread = readArpa(text);
+    expect(writeArpa(reread)).toBe(text);
+    // Ids of orders ≥ 2 follow file order, so compare the stored float32 values as sorted lists per order.
+    const sorted = (a: Float32Array): number[] => Array.from(a).sort((x, y) => x - y);
+    for (let n = 0; n < 3; n++) {
+      expect(sorted(reread.data.logProbs[n]!)).toEqual(sorted(model.data.logProbs[n]!));
+      expect(sorted(reread.data.backoffs[n]!)).toEqual(sorted(model.data.backoffs[n]!));
+    }
+    for (const [w, ctx] of [['sat', ['the', 'cat']], ['off', ['ran']], ['zzz', ['the']], ['</s>', ['cat', 'ran']]] as const) {
+      expect(reread.logProb(w, ctx)).toBe(model.logProb(w, ctx));
+    }
+    expect(text).toContain('-99\t<s>\t');
+  });
+
+  it('inserts a missing prefix with its backed-off probability', () => {
+    const text = SRILM.replace('ngram 2=3', 'ngram 2=3\nngram 3=1').replace('\\end\\', '\\3-grams:\n-0.05 b a b\n\n\\end\\');
+    const warnings: NgramWarning[] = [];
+    const model = readArpa(text, { onWarning: (w) => warnings.push(w) });
+    expect(warnings.map((w) => w.code)).toContain('missing-prefix');
+    // "b a" is not listed: it scores as backoff(b) + p(a) = 0 + -0.69897, with or without the inserted entry.
+    expect(model.logProb('a', ['b'], false)).toBeCloseTo(-0.69897, 6);
+    expect(model.logProb('b', ['b', 'a'], false)).toBeCloseTo(-0.05, 6);
+    expect(model.counts).toEqual([6, 4, 1]);
+  });
+
+  it('names the problem and the line for malformed files', () => {
+    expect(arpaError('').message).toMatchInlineSnapshot(`"@nlpkit/ngram: ARPA line 1: expected the \\data\\ header, found end of text"`);
+    const wrongCount = arpaError(SRILM.replace('ngram 2=3', 'ngram 2=4'));
+    expect(wrongCount.message).toMatchInlineSnapshot(
+      `"@nlpkit/ngram: ARPA line 20: section \\2-grams: has 3 entries but the header announces 4"`,
+    );
+    expect(wrongCount.line).toBe(20);
+    expect(arpaError(SRILM.replace('-0.1 a b', '-0.x a b')).message).toMatchInlineSnapshot(
+      `"@nlpkit/ngram: ARPA line 17: probability "-0.x" is not a number"`,
+    );
+    expect(arpaError(SRILM.replace('\\end\\', '')).message).toMatchInlineSnapshot(
+      `"@nlpkit/ngram: ARPA line 21: expected \\end\\ after the last section, found end of text"`,
+    );
+    expect(arpaError(SRILM.replace('-0.1 a b', '-0.1 a q')).message).toMatchInlineSnapshot(
+      `"@nlpkit/ngram: ARPA line 17: word "q" of this 2-gram is not among the unigrams"`,
+    );
+    expect(arpaError(SRILM.replace('-0.2 b </s>', '-0.2 a b')).message).toMatchInlineSnapshot(
+      `"@nlpkit/ngram: ARPA line 18: duplicate 2-gram "a b""`,
+    );
+    expect(arpaError(SRILM.replace('ngram 2=3', 'ngram 3=3')).message).toMatchInlineSnapshot(
+      `"@nlpkit/ngram: ARPA line 6: expected "ngram 2=…" in the header, found "ngram 3=3""`,
+    );
+    expect(() => readArpa(42 as unknown as string)).toThrow(TypeError);
+  });
+
+  it('only ever throws ArpaFormatError on arbitrary input (fuzz)', () => {
+    const lines = SRILM.split('\n');
+    const mutated = fc
+      .tuple(
+        fc.array(fc.tuple(fc.nat(lines.length), fc.oneof(fc.string(), fc.constantFrom('\\end\\', '\\data\\', 'ngram 1=2', '\\2-grams:', '-1 a b c', '\t', '-inf a'))), { maxLength: 6 }),
+        fc.array(fc.nat(lines.length), { maxLength: 3 }),
+      )
+      .map(([inserts, deletes]) => {
+        const copy = [...lines];
+        for (const d of deletes) copy.splice(d, 1);
+        for (const [at, text] of inserts) copy.splice(at, 0, text);
+        return copy.join('\n');
+      });
+    fc.assert(
+      fc.property(fc.oneof(mutated, fc.string({ unit: 'binary', maxLength: 200 })), (text) => {
+        try {
+          readArpa(text);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ArpaFormatError);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
