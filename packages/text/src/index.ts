@@ -1,1 +1,64 @@
-export {};
+export type { Token } from './token.js';
+export { MalformedTextError, UnknownNameError, FormatError } from './errors.js';
+export { wordTokenize, wordSpans } from './wordTokenize.js';
+export { whitespaceTokenize } from './whitespaceTokenize.js';
+export { regexTokenize, type RegexTokenizeOptions } from './regexTokenize.js';
+export { characterTokenize, type CharacterTokenizeOptions } from './characterTokenize.js';
+export { treebankTokenize, type TreebankToken } from './treebankTokenize.js';
+export {
+  splitSentences,
+  DEFAULT_ABBREVIATIONS,
+  DEFAULT_FINAL_ABBREVIATIONS,
+  type SplitSentencesOptions,
+} from './splitSentences.js';
+export {
+  nfc,
+  nfkc,
+  lowercase,
+  stripAccents,
+  removePunctuation,
+  normalizeNumbers,
+  collapseWhitespace,
+  expandAbbreviations,
+  type RemovePunctuationOptions,
+  type ExpandAbbreviationsOptions,
+} from './normalizers.js';
+export { stopWords, removeStopWords, STOP_WORD_LANGUAGES, type StopWordLanguage } from './stopWords.js';
+export { pipeline, type Pipeline, type Step } from './pipeline.js';
+export {
+  buildVocabulary,
+  countTokens,
+  vocabularyFromJSON,
+  DEFAULT_SPECIALS,
+  type Vocabulary,
+  type VocabularyJSON,
+  type VocabularyOptions,
+} from './vocabulary.js';
+export { padSequences, batch, batchAsync, type PadOptions, type PaddedBatch } from './padSequences.js';
+export { ngrams, everygrams, skipgrams, type NgramOptions } from './ngrams.js';
+export { windows, type Window } from './windows.js';
+export {
+  tagsToSpans,
+  spansToTags,
+  convertTags,
+  TAG_SCHEMES,
+  type TagScheme,
+  type Span,
+  type Malformed,
+  type TagOptions,
+} from './tagsToSpans.js';
+export { trainBpe, bpeTokenizer, type BpeModel, type BpeTokenizer, type BpeTrainOptions } from './bpe.js';
+export { hfTokenizer, type HfTokenizer, type HfEncoding } from './hfTokenizer.js';
+export {
+  readConll,
+  readConllu,
+  readSentencePerLine,
+  readParallel,
+  readBrown,
+  type Lines,
+  type ConllSentence,
+  type ConllOptions,
+  type ConlluSentence,
+  type ConlluToken,
+  type TaggedSentence,
+} from './readers.js';

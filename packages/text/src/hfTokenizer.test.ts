@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { FormatError } from './errors.js';
+import { hfTokenizer } from './hfTokenizer.js';
+
+// The `tokenizers` Python library cannot be installed here (no PyPI) and no real tokenizer.json ships in
+// node_modules, so these fixtures are small hand-made files in the real format, and the expected ids are derived
+// by hand in the comments, step by step, following the library's documented algorithms.
+const load = (name: string) => hfTokenizer(readFileSync(new URL(`../test/fixtures/${name}`, import.meta.url), 'utf8'));
+
+describe('hfTokenizer (WordPiece, BERT-style)', () => {
+  const tok = load('hf-wordpiece.tokenizer.json');
+
+  it('normalizes, pre-tokenizes, matches greedy longest pieces and adds [CLS]/[SEP]', () => {
+    // BertNormalizer lowercases and strips accents: "the cafes, unbelievable! sao paulo  東 " (CJK padded).
+    // BertPreTokenizer: the | cafes | , | unbelievable | ! | sao | paulo | 東
+    // WordPiece: cafes → cafe ##s; unbelievable → un ##believ ##able (longest prefixes first).
+    const { ids, tokens } = tok.encode('The Cafés, UNBELIEVABLE! São Paulo東');
+    expect(tokens).toEqual(['[CLS]', 'the', 'cafe', '##s', ',', 'un', '##believ', '##able', '!', 'sao', 'paulo', '東', '[SEP]']);
+    expect(ids).toEqual([2, 4, 5, 6, 10, 7, 8, 9, 11, 12, 13, 16, 3]);
+  });
+
+  it('maps a word with any unmatched rest to [UNK] as a whole, and keeps added tokens', () => {
+    // "ab" → a ##b; "abc": after a ##b, "##c" is not in the vocabulary, so the whole word is [UNK].
+    expect(tok.encode('ab abc [MASK]', { addSpecialTokens: false }).ids).toEqual([14, 15, 1, 17]);
+  });
+
+  it('supports Sequence normalizers, the Whitespace pre-tokenizer and TemplateProcessing', () => {
+    const json = JSON.parse(readFileSync(new URL('../test/fixtures/hf-wordpiece.tokenizer.json', import.meta.url), 'utf8'));
+    json.normalizer = { type: 'Sequence', normalizers: [{ type: 'NFD' }, { type: 'StripAccents' }, { type: 'Lowercase' }] };
+    json.pre_tokenizer = { type: 'Whitespace' };
+    json.post_processor = {
+      type: 'TemplateProcessing',
+      single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }],
+      special_tokens: { '[CLS]': { id: '[CLS]', ids: [2], tokens: ['[CLS]'] }, '[SEP]': { id: '[SEP]', ids: [3], tokens: ['[SEP]'] } },
+    };
+    // NFD + StripAccents + Lowercase: "the cafes, unbelievable!"; Whitespace splits \w+ and punctuation runs.
+    expect(hfTokenizer(json).encode('The Cafés, UNBELIEVABLE!').ids).toEqual([2, 4, 5, 6, 10, 7, 8, 9, 11, 3]);
+  });
+
+  it('decodes with the WordPiece decoder', () => {
+    expect(tok.decode([2, 5, 6, 7, 8, 9, 3], { skipSpecialTokens: true })).toBe('cafes unbelievable');
+  });
+});
+
+describe('hfTokenizer (byte-level BPE, GPT-2 style)', () => {
+  const tok = load('hf-bpe-bytelevel.tokenizer.json');
+
+  it('splits with the GPT-2 pattern, maps bytes to characters and merges by rank', () => {
+    // Pieces: "hello" | " world" | "!" | " café" → byte level: hello | Ġworld | ! | ĠcafÃ© (é = C3 A9 → Ã ©).
+    // hello: h e (0) → he; l l (1) → ll; ll o (2) → llo; he llo (3) → hello = 12.
+    // Ġworld: Ġ w (4), o r (5), Ġw or (6), l d (7), Ġwor ld (8) → Ġworld = 16.
+    // ĠcafÃ©: Ã © (9), c a (10), ca f (11), caf Ã© (12) → Ġ cafÃ© = 1, 27 (no merge joins Ġ and c).
+    const { ids, tokens } = tok.encode('hello world! café');
+    expect(tokens).toEqual(['hello', 'Ġworld', '!', 'Ġ', 'cafÃ©']);
+    expect(ids).toEqual([12, 16, 17, 1, 27]);
+  });
+
+  it('keeps added tokens whole and decodes bytes back to text', () => {
+    expect(tok.encode('hello<|endoftext|>').ids).toEqual([12, 0]);
+    expect(tok.decode([12, 16, 17, 1, 27])).toBe('hello world! café');
+    expect(tok.decode([12, 0], { skipSpecialTokens: true })).toBe('hello');
+  });
+
+  it('refuses what it cannot encode faithfully', () => {
+    expect(() => tok.encode('xyz')).toThrow(FormatError);
+    expect(() => hfTokenizer({ model: { type: 'Unigram', vocab: {} } })).toThrowErrorMatchingInlineSnapshot(
+      `[FormatError: @nlpkit/text: tokenizer.json model.type must be BPE or WordPiece, got "Unigram"]`,
+    );
+    expect(() => hfTokenizer({ model: { type: 'BPE', vocab: {}, merges: [] }, pre_tokenizer: { type: 'Metaspace' } })).toThrow(
+      FormatError,
+    );
+  });
+});

@@ -1,0 +1,85 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MalformedTextError } from './errors.js';
+import {
+  collapseWhitespace,
+  expandAbbreviations,
+  lowercase,
+  nfc,
+  nfkc,
+  normalizeNumbers,
+  removePunctuation,
+  stripAccents,
+} from './normalizers.js';
+
+const text = fc.string({ unit: 'grapheme', maxLength: 60 });
+
+describe('normalizers', () => {
+  it('compose and decompose Unicode', () => {
+    expect(nfc('e\u0301')).toBe('é');
+    expect(nfkc('ﬁ Ａ ²')).toBe('fi A 2');
+  });
+
+  it('lowercase, with locale rules on request', () => {
+    expect(lowercase('ÇA VA, SØREN')).toBe('ça va, søren');
+    expect(lowercase('İSTANBUL', 'tr')).toBe('istanbul');
+    expect(lowercase('I', 'tr')).toBe('ı');
+  });
+
+  it('strips accents but keeps letters that are not base + mark', () => {
+    expect(stripAccents('Crème Brûlée à São Paulo; Ærøskøbing, Łódź, straße')).toBe(
+      'Creme Brulee a Sao Paulo; Ærøskøbing, Łodz, straße',
+    );
+    expect(stripAccents('e\u0301')).toBe('e');
+  });
+
+  it('removes punctuation (and optionally symbols)', () => {
+    expect(removePunctuation('«Bonjour», dit-il… $5!')).toBe(' Bonjour  dit il  $5 ');
+    expect(removePunctuation('a+b=c 😀.', { symbols: true, replacement: '' })).toBe('abc ');
+  });
+
+  it('normalizes standalone numbers to N, PTB style', () => {
+    expect(normalizeNumbers('In 1987, 3.5% of 1,000 users (-7 net) had mp3s; ٣٤ too.')).toBe(
+      'In N, N% of N users (N net) had mp3s; N too.',
+    );
+  });
+
+  it('collapses whitespace', () => {
+    expect(collapseWhitespace('  a \t b\n\n c\u00a0\u2003d  ')).toBe('a b c d');
+  });
+
+  it('expands abbreviations from a user table, whole words only, longest first', () => {
+    const expand = expandAbbreviations({ 'e.g.': 'for example', "can't": 'cannot', Dr: 'Doctor', 'Dr.': 'Doctor' });
+    expect(expand("Dr. Who can't, e.g. today; Drive")).toBe('Doctor Who cannot, for example today; Drive');
+    const ci = expandAbbreviations(new Map([['asap', 'as soon as possible']]), { ignoreCase: true });
+    expect(ci('ASAP please')).toBe('as soon as possible please');
+    expect(expandAbbreviations({})('unchanged')).toBe('unchanged');
+    expect(() => expandAbbreviations({ a: 1 as unknown as string })).toThrowErrorMatchingInlineSnapshot(
+      `[TypeError: @nlpkit/text: table must map non-empty strings to strings, got "a" → 1]`,
+    );
+  });
+
+  it('are idempotent, and NFC round-trips through NFD (property)', () => {
+    fc.assert(
+      fc.property(text, (s) => {
+        for (const f of [nfc, nfkc, lowercase, stripAccents, removePunctuation, normalizeNumbers, collapseWhitespace]) {
+          const once = f(s);
+          expect(f(once)).toBe(once);
+        }
+        expect(nfc(s.normalize('NFD'))).toBe(nfc(s));
+        expect(nfc(nfkc(s))).toBe(nfkc(s));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reject non-strings and lone surrogates', () => {
+    for (const f of [nfc, nfkc, stripAccents, collapseWhitespace]) {
+      expect(() => f('\ud800')).toThrow(MalformedTextError);
+      expect(() => f(1 as unknown as string)).toThrow(TypeError);
+    }
+    expect(() => lowercase(null as unknown as string)).toThrowErrorMatchingInlineSnapshot(
+      `[TypeError: @nlpkit/text: text must be a string, got null]`,
+    );
+  });
+});
