@@ -14,14 +14,14 @@ import ruStemmer from 'natural/lib/natural/stemmers/porter_stemmer_ru.js';
 import svStemmer from 'natural/lib/natural/stemmers/porter_stemmer_sv.js';
 import ukStemmer from 'natural/lib/natural/stemmers/porter_stemmer_uk.js';
 import carryStemmer from 'natural/lib/natural/stemmers/Carry/index.js';
-import jaStemmer from 'natural/lib/natural/stemmers/stemmer_ja.js';
 import idStemmer from 'natural/lib/natural/stemmers/indonesian/stemmer_id.js';
 import { expectWord } from './errors.js';
 
 /** A stemmer: one word in, its stem out. */
 export type Stem = (word: string) => string;
 
-function wrap(stemmer: { stem(token: string): string }): Stem {
+/** Wraps one of natural's stemmer objects as a checked {@link Stem} function. */
+export function wrap(stemmer: { stem(token: string): string }): Stem {
   return (word: string) => {
     expectWord(word);
     return stemmer.stem(word);
@@ -43,7 +43,8 @@ export const carryStem: Stem = wrap(carryStemmer);
 /**
  * natural's stemmers for languages other than English, by ISO 639-1 code: Snowball/Porter-style stemmers for
  * German, Spanish, Persian, French, Italian, Dutch, Norwegian, Portuguese, Russian, Swedish and Ukrainian, plus
- * natural's Japanese and Indonesian stemmers. They expect lowercase input.
+ * natural's Indonesian stemmer. They expect lowercase input. (The Japanese stemmer is `japaneseStem` from
+ * `@nlpkit/stem/node`: natural's Japanese segmenter needs Node's `util`, so it cannot be bundled for browsers.)
  */
 export const naturalLanguageStemmers = {
   de: wrap(deStemmer),
@@ -57,6 +58,5 @@ export const naturalLanguageStemmers = {
   ru: wrap(ruStemmer),
   sv: wrap(svStemmer),
   uk: wrap(ukStemmer),
-  ja: wrap(jaStemmer),
   id: wrap(idStemmer),
 } as const satisfies Record<string, Stem>;

@@ -38,7 +38,7 @@ describe('stemmer', () => {
     expect(() => stemmer('xx' as StemmerName)).toThrow(UnknownLanguageError);
     expect(() => stemmer('toString' as StemmerName)).toThrow(UnknownLanguageError);
     expect(() => stem('a', 'klingon' as StemmerName)).toThrowErrorMatchingInlineSnapshot(
-      `[UnknownLanguageError: @nlpkit/stem: name must be one of en, de, es, fa, fr, it, nl, no, pt, ru, sv, uk, ja, id, porter, natural-porter, lancaster, carry, got "klingon"]`,
+      `[UnknownLanguageError: @nlpkit/stem: name must be one of en, de, es, fa, fr, it, nl, no, pt, ru, sv, uk, id, porter, natural-porter, lancaster, carry, got "klingon"]`,
     );
     expect(() => stem(null as unknown as string, 'de')).toThrowErrorMatchingInlineSnapshot(
       `[TypeError: @nlpkit/stem: word must be a string, got null]`,

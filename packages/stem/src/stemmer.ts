@@ -13,7 +13,7 @@ export type StemmerName =
 
 /** Every name {@link stemmer} accepts. */
 export const STEMMER_NAMES: readonly StemmerName[] = [
-  'en', 'de', 'es', 'fa', 'fr', 'it', 'nl', 'no', 'pt', 'ru', 'sv', 'uk', 'ja', 'id',
+  'en', 'de', 'es', 'fa', 'fr', 'it', 'nl', 'no', 'pt', 'ru', 'sv', 'uk', 'id',
   'porter', 'natural-porter', 'lancaster', 'carry',
 ];
 

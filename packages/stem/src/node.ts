@@ -1,0 +1,1 @@
+export { japaneseStem } from './japaneseStem.js';
