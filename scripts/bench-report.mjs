@@ -2,16 +2,26 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const dir = new URL('../bench/results/', import.meta.url);
-const order = ['ngram', 'text', 'metrics', 'rnn', 'tensor', 'packages'];
+const titles = {
+  ngram: '@nlpkit/ngram — n-gram LM estimation and query (vs KenLM)',
+  text: '@nlpkit/text — tokenizer throughput on the Brown corpus',
+  metrics: '@nlpkit/metrics — metric throughput (vs sacreBLEU / seqeval)',
+  rnn: '@nlpkit/rnn — LSTM language-model training (vs tfjs-layers and PyTorch)',
+  packages: 'Package sizes',
+};
+const order = Object.keys(titles);
+const name = (f) => f.replace(/\.md$/, '');
+const rank = (f) => (order.includes(name(f)) ? order.indexOf(name(f)) : order.length);
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.md'))
-  .sort((a, b) => {
-    const rank = (f) => (order.indexOf(f.replace(/\.md$/, '')) + order.length + 1) % (order.length + 1);
-    return rank(a) - rank(b) || a.localeCompare(b);
-  });
-const sections = files.map((f) => readFileSync(new URL(f, dir), 'utf8').trim());
+  .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+const sections = files.map((f) => {
+  // Each file may start with its own heading (often naming the machine): keep it, one level below the package's.
+  const body = readFileSync(new URL(f, dir), 'utf8').trim().replace(/^#{1,6} /, '### ');
+  return `## ${titles[name(f)] ?? name(f)}\n\n${body}`;
+});
 writeFileSync(
   new URL('../BENCHMARKS.md', import.meta.url),
-  `# Benchmarks\n\nThe latest numbers from \`pnpm bench\`, with the machine they came from. Raw results: \`bench/results/*.json\`.\n\n${sections.join('\n\n')}\n`,
+  `# Benchmarks\n\nThe latest numbers from \`pnpm bench\`, with the machine they came from (raw results:\n\`bench/results/*.json\`). Machines here are shared 2-core VMs: compare numbers within one table, which were\nmeasured in the same run.\n\n${sections.join('\n\n')}\n`,
 );
 console.log(`BENCHMARKS.md: ${files.length} sections (${files.join(', ')})`);
