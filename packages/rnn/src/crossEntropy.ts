@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
+import { cpuSoftmaxXent, cpuSoftmaxXentGrad, useCpuKernels } from './cpuKernels.js';
 import { PKG, RnnShapeError } from './errors.js';
+import { TINY } from './softmaxXent.js';
 import { checkDtype, checkKeys, checkNumber, checkShape } from './validate.js';
 
 /** Options of {@link crossEntropy}. */
@@ -10,9 +12,6 @@ export interface CrossEntropyOptions {
   /** Label smoothing ε (Szegedy et al. 2016): the target is (1 − ε)·onehot + ε/V. Default 0. */
   labelSmoothing?: number;
 }
-
-/** Smallest probability whose log is taken; only a diverged model gets near it (loss ≈ 87 nats). */
-const TINY = 1e-38;
 
 /**
  * Mean token cross-entropy of `logits: [N, V]` against int32 `targets: [N]`, masked and optionally
@@ -36,6 +35,7 @@ export function crossEntropy(logits: Tensor2D, targets: Tensor1D, options: Cross
     checkDtype('mask', mask, 'float32');
   }
   if (N === 0) throw new RnnShapeError(`${PKG}: logits must hold at least one row, got 0`);
+  if (useCpuKernels()) return cpuCrossEntropy(logits, targets, mask ?? tf.ones([N]), eps);
   const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
     const [lg, tg, mk] = args as [Tensor2D, Tensor1D, Tensor1D];
     const save = args[3] as tf.GradSaveFunc;
@@ -66,4 +66,27 @@ export function crossEntropy(logits: Tensor2D, targets: Tensor1D, options: Cross
     };
   });
   return op(logits, targets, mask ?? tf.ones([N])) as Scalar;
+}
+
+/**
+ * {@link crossEntropy} on this package's cpu kernels: softmax, losses and the gradient each in one pass over the
+ * `[N, V]` logits, instead of the cpu backend's op-by-op softmax (~2.4 s for 700 × 10k) and one-hot arithmetic.
+ */
+function cpuCrossEntropy(logits: Tensor2D, targets: Tensor1D, mask: Tensor1D, eps: number): Scalar {
+  const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
+    const [lg, tg, mk] = args as [Tensor2D, Tensor1D, Tensor1D];
+    const save = args[3] as tf.GradSaveFunc;
+    const [p, rows] = cpuSoftmaxXent(lg, tg, eps);
+    const denom = tf.maximum(tf.sum(mk), 1e-12);
+    save([p, mk, denom]);
+    return {
+      value: tf.div(tf.sum(tf.mul(rows, mk)), denom) as Scalar,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [ps, m, d] = saved as [Tensor2D, Tensor1D, Scalar];
+        const scale = tf.mul(tf.div(m, d), dy) as Tensor1D;
+        return [cpuSoftmaxXentGrad(ps, tg, scale, eps), tf.zerosLike(tg), tf.zerosLike(m)];
+      },
+    };
+  });
+  return op(logits, targets, mask) as Scalar;
 }

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import { checkCellInputs } from './checkCellInputs.js';
+import { affine } from './dense.js';
 import { matMul } from './matMul.js';
 import type { CellState, GruParams } from './types.js';
 
 /** Input half of the cell for many rows at once: `x·wIh + bIh`. */
 export function gruProject(params: GruParams, x: Tensor2D): Tensor2D {
-  return tf.add<Tensor2D>(matMul(x, params.wIh), params.bIh);
+  return affine(x, params.wIh, params.bIh);
 }
 
 /** Recurrent half of the cell given the projected input `xp = x·wIh + bIh`. */

@@ -2,12 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import { checkCellInputs } from './checkCellInputs.js';
 import { PKG, RnnOptionError } from './errors.js';
+import { affine } from './dense.js';
 import { matMul } from './matMul.js';
 import type { CellState, LstmParams } from './types.js';
 
 /** Input half of the cell for many rows at once: `x·wIh + bias`. */
 export function lstmProject(params: LstmParams, x: Tensor2D): Tensor2D {
-  return tf.add<Tensor2D>(matMul(x, params.wIh), params.bias);
+  return affine(x, params.wIh, params.bias);
 }
 
 function peep(gate: Tensor2D, w: Tensor1D | undefined, c: Tensor2D): Tensor2D {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import { plainMatMul } from './matMul.js';
 import { splitColumns } from './splitColumns.js';
 import { unstack } from './unstack.js';
 
@@ -36,7 +37,7 @@ export function lstmSequence(
     const outs: Tensor2D[] = [];
     const keep: Tensor[] = [];
     steps.forEach((x, t) => {
-      const gates = tf.add<Tensor2D>(x, tf.matMul(h, w));
+      const gates = tf.add<Tensor2D>(x, plainMatMul(h, w));
       const [gi, gf, gg, go] = splitColumns(gates, 4) as [Tensor2D, Tensor2D, Tensor2D, Tensor2D];
       const i = tf.sigmoid(gi);
       const f = tf.sigmoid(gf);
@@ -104,7 +105,7 @@ export function lstmSequence(
         const dcT = tf.add<Tensor2D>(dcN, tf.mul<Tensor2D>(dhN, as[t] as Tensor2D));
         const dGate = tf.mul<Tensor2D>(tf.concat([dcT, dcT, dcT, dhN], 1), ks[t] as Tensor2D);
         dGates[t] = dGate;
-        dh = tf.matMul(dGate, wT);
+        dh = plainMatMul(dGate, wT);
         dc = tf.mul<Tensor2D>(dcT, fs[t] as Tensor2D);
         if (dhCarry !== null && dcCarry !== null) {
           dh = tf.add<Tensor2D>(dh, dhCarry);
@@ -114,8 +115,8 @@ export function lstmSequence(
       const dXp = tf.stack(dGates) as Tensor3D;
       const H = (wIn as Tensor2D).shape[0];
       const hPrevs = tf.stack(saved.filter((_, k) => k % 7 === 0));
-      // dW = Σ_t h_{t−1}ᵀ · dGates_t as one matmul over all T·batch rows, on an explicit transpose.
-      const dW = tf.matMul(tf.transpose(tf.reshape(hPrevs, [T * batch, H])), tf.reshape(dXp, [T * batch, 4 * H]));
+      // dW = Σ_t h_{t−1}ᵀ · dGates_t as one matmul over all T·batch rows.
+      const dW = plainMatMul(tf.reshape(hPrevs, [T * batch, H]), tf.reshape(dXp, [T * batch, 4 * H]), true, false);
       return [dXp, dW, dh, dc];
     };
     return { value, gradFunc };

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor2D } from '@tensorflow/tfjs-core';
+import { affine } from './dense.js';
 import { matMul } from './matMul.js';
 import type { CellState, RnnActivation, RnnParams } from './types.js';
 import { checkCellInputs } from './checkCellInputs.js';
@@ -16,7 +17,7 @@ export function applyActivation(activation: RnnActivation, x: Tensor2D): Tensor2
 
 /** Input half of the cell for many rows at once: `x·wIh + bias`. Layers call it once for all time steps. */
 export function rnnProject(params: RnnParams, x: Tensor2D): Tensor2D {
-  return tf.add<Tensor2D>(matMul(x, params.wIh), params.bias);
+  return affine(x, params.wIh, params.bias);
 }
 
 /** Recurrent half of the cell given the projected input `xp = x·wIh + bias`. */
