@@ -1,9 +1,13 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { readArpaFile } from './arpaFile.js';
 import { ArpaFormatError } from './errors.js';
 import { estimateKneserNey } from './estimateKneserNey.js';
 import type { NgramWarning } from './kneserNeyDiscounts.js';
-import { readArpa } from './readArpa.js';
+import { readArpa, readArpaLines } from './readArpa.js';
 import { writeArpa } from './writeArpa.js';
 
 // A small hand-written ARPA in SRILM style (spaces, no backoff where it is 0, <unk> absent).
@@ -72,6 +76,46 @@ describe('readArpa', () => {
       expect(reread.logProb(w, ctx)).toBe(model.logProb(w, ctx));
     }
     expect(text).toContain('-99\t<s>\t');
+  });
+
+  it('reads the same model from a string, from lines and from a file (LF or CRLF)', () => {
+    const { model } = estimateKneserNey(
+      [['the', 'cat', 'sat'], ['the', 'dög', 'sat'], ['a', 'cat', 'ran'], ['the', 'cat', 'ran', 'off']],
+      { order: 3 },
+    );
+    const text = writeArpa(model);
+    const dir = mkdtempSync(join(tmpdir(), 'nlpkit-arpa-'));
+    try {
+      for (const variant of [text, text.replaceAll('\n', '\r\n'), SRILM]) {
+        const expected = writeArpa(readArpa(variant));
+        expect(writeArpa(readArpaLines(variant.split('\n')))).toBe(expected);
+        const path = join(dir, 'model.arpa');
+        writeFileSync(path, variant);
+        expect(writeArpa(readArpaFile(path))).toBe(expected);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads sections in any line order to the same scores, and finds duplicates that are not adjacent', () => {
+    const train = [['the', 'cat', 'sat'], ['the', 'dog', 'sat'], ['a', 'cat', 'ran'], ['the', 'cat', 'ran', 'off']];
+    const { model } = estimateKneserNey(train, { order: 3 });
+    const text = writeArpa(model);
+    // Reverse the entries of every section: the keys then arrive out of trie order.
+    const shuffled = text.replace(/(\\\d-grams:\n)([^\\]*?)(\n\n)/g, (_, head: string, body: string, tail: string) => head + body.split('\n').reverse().join('\n') + tail);
+    expect(shuffled).not.toBe(text);
+    const reread = readArpa(shuffled);
+    expect(reread.counts).toEqual(model.counts);
+    for (const s of [...train, ['a', 'dog', 'ran', 'off'], ['zzz', 'the']]) {
+      for (let i = 0; i <= s.length; i++) {
+        const word = i < s.length ? s[i]! : '</s>';
+        expect(reread.logProb(word, s.slice(0, i))).toBe(model.logProb(word, s.slice(0, i)));
+      }
+    }
+    // "a b" repeated two lines apart, after an out-of-order entry.
+    const duplicate = SRILM.replace('-0.2 b </s>', '-0.2 b </s>\n-0.3 a b').replace('ngram 2=3', 'ngram 2=4');
+    expect(arpaError(duplicate).message).toMatchInlineSnapshot(`"@nlpkit/ngram: ARPA line 19: duplicate 2-gram "a b""`);
   });
 
   it('inserts a missing prefix with its backed-off probability', () => {

@@ -1,4 +1,5 @@
 import { BackoffLanguageModel } from './backoffLanguageModel.js';
+import { HASH_PRIME, HASH_SEED, LineCursor, WordTable, fastNumber, finishHash, isTrimSpace } from './arpaScanner.js';
 import { ArpaFormatError, describe } from './errors.js';
 import type { NgramWarning } from './kneserNeyDiscounts.js';
 import { NgramIndex } from './ngramIndex.js';
@@ -25,18 +26,57 @@ export function readArpa(text: string, options: ReadArpaOptions = {}): BackoffLa
   if (typeof text !== 'string') {
     throw new TypeError(`@nlpkit/ngram: readArpa expects the ARPA text as a string, got ${describe(text)}`);
   }
-  return readArpaLines(text.split('\n'), options);
+  return readArpaCursor(new LineCursor([text], true), options);
 }
 
 /** {@link readArpa} over lines (for streaming readers); each line without its newline. */
 export function readArpaLines(lines: Iterable<string>, options: ReadArpaOptions = {}): BackoffLanguageModel {
-  const iterator = lines[Symbol.iterator]();
+  return readArpaCursor(new LineCursor(linesAsChunks(lines), false), options);
+}
+
+function* linesAsChunks(lines: Iterable<string>): Generator<string, void, undefined> {
+  for (const line of lines) yield `${line}\n`;
+}
+
+/** Growable float32 columns of one order (probabilities and backoffs by n-gram id). */
+class Columns {
+  logProbs: Float32Array;
+  backoffs: Float32Array;
+
+  constructor(capacity: number) {
+    this.logProbs = new Float32Array(Math.max(16, capacity));
+    this.backoffs = new Float32Array(Math.max(16, capacity));
+  }
+
+  set(id: number, logProb: number, backoff: number): void {
+    if (id >= this.logProbs.length) {
+      const capacity = Math.max(id + 1, this.logProbs.length * 2);
+      const lp = new Float32Array(capacity);
+      lp.set(this.logProbs);
+      const bo = new Float32Array(capacity);
+      bo.set(this.backoffs);
+      this.logProbs = lp;
+      this.backoffs = bo;
+    }
+    this.logProbs[id] = logProb;
+    this.backoffs[id] = backoff;
+  }
+}
+
+/** Room for the words of an entry line: a probability, up to 10 words and a backoff. */
+const MAX_FIELDS = MAX_ORDER + 2;
+
+/**
+ * The reader over a {@link LineCursor}. Header and section lines are rare and go through strings; entry lines are
+ * scanned in place: fields are character ranges, numbers are parsed by {@link fastNumber}, words are found in a
+ * {@link WordTable} keyed by their characters, and values go straight into float32 columns.
+ */
+export function readArpaCursor(cursor: LineCursor, options: ReadArpaOptions = {}): BackoffLanguageModel {
   let lineNo = 0;
   const next = (): string | undefined => {
-    const r = iterator.next();
-    if (r.done) return undefined;
-    lineNo++;
-    return r.value.endsWith('\r') ? r.value.slice(0, -1) : r.value;
+    if (!cursor.next()) return undefined;
+    lineNo = cursor.lineNo;
+    return cursor.line();
   };
   const warn = (w: NgramWarning): void => options.onWarning?.(w);
 
@@ -68,11 +108,19 @@ export function readArpaLines(lines: Iterable<string>, options: ReadArpaOptions 
   const order = expected.length;
 
   const vocab = new Vocabulary();
+  const table = new WordTable(vocab.words());
   const indexes: (NgramIndex | undefined)[] = [undefined];
-  const logProbs: number[][] = [];
-  const backoffs: number[][] = [];
+  const columns: Columns[] = [];
   const unigramSeen: boolean[] = [];
   const placeholders: number[][] = [];
+  // Field ranges of the current entry line, and the ids of the previous line's words.
+  const fieldStart = new Int32Array(MAX_FIELDS);
+  const fieldEnd = new Int32Array(MAX_FIELDS);
+  const fieldHash = new Int32Array(MAX_FIELDS);
+  const wordIds = new Int32Array(MAX_ORDER);
+  const prefixIds = new Int32Array(MAX_ORDER);
+  const fieldText = (text: string, count: number, from: number): string[] =>
+    Array.from({ length: count }, (_, i) => text.slice(fieldStart[from + i]!, fieldEnd[from + i]!));
   for (let n = 1; n <= order; n++) {
     // Section header (blank lines allowed before it).
     while (line !== undefined && line.trim() === '') line = next();
@@ -82,77 +130,156 @@ export function readArpaLines(lines: Iterable<string>, options: ReadArpaOptions 
         line === undefined ? Math.max(1, lineNo) : lineNo,
       );
     }
-    const lp: number[] = [];
-    const bo: number[] = [];
-    logProbs.push(lp);
-    backoffs.push(bo);
+    const count = expected[n - 1]!;
+    // Capacity from the header, bounded so that a corrupt count cannot allocate without limit (columns grow).
+    const col = new Columns(Math.min(count + 3, 1 << 22));
+    columns.push(col);
     placeholders.push([]);
-    const index = n === 1 ? undefined : new NgramIndex(expected[n - 1]);
-    if (n > 1) indexes.push(index);
+    // Keys (prefix id, word id) of this section's n-grams in file order. While they strictly increase — files in
+    // trie order, as writeArpa writes them — none can repeat, so they are only appended and hashed
+    // once at the end of the section; from the first key out of order on, every entry goes through the hash index
+    // (which then also catches duplicates).
+    let keyParents = new Int32Array(n === 1 ? 0 : Math.min(count, 1 << 22));
+    let keyWords = new Int32Array(keyParents.length);
+    let keys = 0;
+    let lastParent = -1;
+    let lastWord = -1;
+    let index: NgramIndex | undefined;
     let seen = 0;
-    const prefixWords: string[] = [];
-    const prefixIds: number[] = [];
-    const wordIds: number[] = [];
-    for (line = next(); line !== undefined; line = next()) {
-      const t = line.trim();
-      if (t === '') continue;
-      if (t.startsWith('\\')) break;
-      seen++;
-      if (seen > expected[n - 1]!) {
-        throw new ArpaFormatError(`section \\${n}-grams: has more than the ${expected[n - 1]} entries the header announces`, lineNo);
+    // Number of leading words of the previous line whose ids are in `wordIds`/`prefixIds` (none at a section start).
+    let previous = 0;
+    line = undefined;
+    while (cursor.next()) {
+      lineNo = cursor.lineNo;
+      const text = cursor.text;
+      let s = cursor.start;
+      let e = cursor.end;
+      while (s < e && isTrimSpace(text.charCodeAt(s))) s++;
+      while (e > s && isTrimSpace(text.charCodeAt(e - 1))) e--;
+      if (s === e) continue;
+      if (text.charCodeAt(s) === 92) {
+        line = cursor.line();
+        break;
       }
-      const fields = splitFields(t);
-      if (fields.length !== n + 1 && !(n < order && fields.length === n + 2)) {
+      seen++;
+      if (seen > count) {
+        throw new ArpaFormatError(`section \\${n}-grams: has more than the ${count} entries the header announces`, lineNo);
+      }
+      // Fields separated by spaces or tabs; each field's hash is computed in the same pass (words are then found
+      // without reading their characters again).
+      let fields = 0;
+      for (let i = s; i < e; ) {
+        const c = text.charCodeAt(i);
+        if (c === 32 || c === 9) {
+          i++;
+          continue;
+        }
+        let h = Math.imul(HASH_SEED ^ c, HASH_PRIME);
+        let j = i + 1;
+        for (; j < e; j++) {
+          const d = text.charCodeAt(j);
+          if (d === 32 || d === 9) break;
+          h = Math.imul(h ^ d, HASH_PRIME);
+        }
+        if (fields < MAX_FIELDS) {
+          fieldStart[fields] = i;
+          fieldEnd[fields] = j;
+          fieldHash[fields] = h;
+        }
+        fields++;
+        i = j;
+      }
+      if (fields !== n + 1 && !(n < order && fields === n + 2)) {
         throw new ArpaFormatError(
-          `a ${n}-gram entry needs a probability, ${n} word${n > 1 ? 's' : ''}${n < order ? ' and an optional backoff' : ''}; found ${fields.length} fields`,
+          `a ${n}-gram entry needs a probability, ${n} word${n > 1 ? 's' : ''}${n < order ? ' and an optional backoff' : ''}; found ${fields} fields`,
           lineNo,
         );
       }
-      const prob = parseNumber(fields[0]!, 'probability', lineNo);
-      const backoff = fields.length === n + 2 ? parseNumber(fields[n + 1]!, 'backoff weight', lineNo) : 0;
+      let prob = fastNumber(text, fieldStart[0]!, fieldEnd[0]!);
+      if (prob !== prob) prob = parseNumber(text.slice(fieldStart[0]!, fieldEnd[0]!), 'probability', lineNo);
+      let backoff = 0;
+      if (fields === n + 2) {
+        backoff = fastNumber(text, fieldStart[n + 1]!, fieldEnd[n + 1]!);
+        if (backoff !== backoff) backoff = parseNumber(text.slice(fieldStart[n + 1]!, fieldEnd[n + 1]!), 'backoff weight', lineNo);
+      }
       if (n === 1) {
-        const word = fields[1]!;
+        const word = text.slice(fieldStart[1]!, fieldEnd[1]!);
         const id = vocab.add(word);
         if (unigramSeen[id]) throw new ArpaFormatError(`duplicate unigram ${describe(word)}`, lineNo);
         unigramSeen[id] = true;
-        lp[id] = prob;
-        bo[id] = backoff;
+        table.insert(word, id);
+        col.set(id, prob, backoff);
         continue;
       }
       // ARPA sections are usually sorted, so consecutive lines share a prefix: reuse its ids (prefixIds[i] is
       // the id of the (i+1)-gram made of the first i+1 words of the previous line).
-      let same = 0;
-      while (same < n - 1 && fields[same + 1] === prefixWords[same]) same++;
-      for (let i = same; i < n; i++) {
-        const w = fields[i + 1]!;
-        const id = vocab.lookup(w);
-        if (id < 0 || !unigramSeen[id]) {
+      let same = true;
+      for (let i = 0; i < n; i++) {
+        const id = table.findHashed(text, fieldStart[i + 1]!, fieldEnd[i + 1]!, finishHash(fieldHash[i + 1]!));
+        if (id < 0) {
+          const w = text.slice(fieldStart[i + 1]!, fieldEnd[i + 1]!);
           throw new ArpaFormatError(`word ${describe(w)} of this ${n}-gram is not among the unigrams`, lineNo);
         }
-        prefixWords[i] = w;
+        if (same && i < previous && i < n - 1 && wordIds[i] === id) continue;
+        same = false;
         wordIds[i] = id;
         if (i === 0) prefixIds[0] = id;
         else if (i < n - 1) {
-          prefixIds[i] = ensure(indexes, i + 1, prefixIds[i - 1]!, id, logProbs, backoffs, placeholders, warn, lineNo);
+          // Files written in trie order (ours) list the prefixes of consecutive lines in the order they were
+          // inserted one section earlier, so the next prefix is usually a few ids after the previous one: check
+          // those (sequential memory) before a hash probe (random memory, the reader's main cost).
+          const parent = prefixIds[i - 1]!;
+          const level = indexes[i]!;
+          const levelWords = level.words;
+          const levelParents = level.parents;
+          let found = -1;
+          for (let c = prefixIds[i]! + 1, stop = Math.min(c + 8, level.size); c < stop; c++) {
+            if (levelWords[c] === id && levelParents[c] === parent) {
+              found = c;
+              break;
+            }
+          }
+          prefixIds[i] = found >= 0 ? found : ensure(indexes, i + 1, parent, id, columns, placeholders, warn, lineNo);
         }
       }
-      prefixWords.length = n - 1;
+      previous = n - 1;
       const parent = prefixIds[n - 2]!;
       const word = wordIds[n - 1]!;
-      const before = index!.size;
-      const id = index!.findOrInsert(parent, word);
-      if (id < before) {
-        if (!Number.isNaN(lp[id]!)) throw new ArpaFormatError(`duplicate ${n}-gram ${describe(fields.slice(1, n + 1).join(' '))}`, lineNo);
-        // A placeholder inserted for a longer n-gram's prefix is now given for real.
-        const list = placeholders[n - 1]!;
-        list.splice(list.indexOf(id), 1);
+      let id: number;
+      if (index === undefined && (parent > lastParent || (parent === lastParent && word > lastWord))) {
+        if (keys === keyParents.length) {
+          const capacity = Math.max(16, keys * 2);
+          const grownParents = new Int32Array(capacity);
+          grownParents.set(keyParents);
+          const grownWords = new Int32Array(capacity);
+          grownWords.set(keyWords);
+          keyParents = grownParents;
+          keyWords = grownWords;
+        }
+        keyParents[keys] = parent;
+        keyWords[keys] = word;
+        id = keys++;
+        lastParent = parent;
+        lastWord = word;
+      } else {
+        index ??= NgramIndex.fromArrays(keyParents, keyWords, keys);
+        const before = index.size;
+        id = index.findOrInsert(parent, word);
+        if (id < before) {
+          if (!Number.isNaN(col.logProbs[id]!)) {
+            throw new ArpaFormatError(`duplicate ${n}-gram ${describe(fieldText(text, n, 1).join(' '))}`, lineNo);
+          }
+          // A placeholder inserted for a longer n-gram's prefix is now given for real.
+          const list = placeholders[n - 1]!;
+          list.splice(list.indexOf(id), 1);
+        }
       }
-      lp[id] = prob;
-      bo[id] = backoff;
+      col.set(id, prob, backoff);
     }
-    if (seen !== expected[n - 1]) {
+    if (n > 1) indexes.push(index ?? NgramIndex.fromArrays(keyParents, keyWords, keys));
+    if (seen !== count) {
       throw new ArpaFormatError(
-        `section \\${n}-grams: has ${seen} entries but the header announces ${expected[n - 1]}`,
+        `section \\${n}-grams: has ${seen} entries but the header announces ${count}`,
         line === undefined ? Math.max(1, lineNo) : lineNo,
       );
     }
@@ -166,14 +293,14 @@ export function readArpaLines(lines: Iterable<string>, options: ReadArpaOptions 
   }
 
   // Specials a model lacks get KenLM's stand-ins.
-  const unigramProbs = logProbs[0]!;
+  const unigrams = columns[0]!;
   for (const [id, word, value] of [[0, UNK, -100], [1, BOS, -99], [2, EOS, -99]] as const) {
     if (!unigramSeen[id]) {
-      unigramProbs[id] = value;
-      backoffs[0]![id] = 0;
+      unigrams.set(id, value, 0);
       warn({ code: 'missing-unk', message: `@nlpkit/ngram: the ARPA model has no ${word}; using log10 p = ${value} for it` });
     }
   }
+  const sizes = columns.map((_, n) => (n === 0 ? vocab.size : indexes[n]!.size));
   const model = new BackoffLanguageModel({
     order,
     vocabulary: vocab,
@@ -181,26 +308,11 @@ export function readArpaLines(lines: Iterable<string>, options: ReadArpaOptions 
       index?.trim();
       return index;
     }),
-    logProbs: logProbs.map((lp) => Float32Array.from(lp)),
-    backoffs: backoffs.map((bo) => Float32Array.from(bo)),
+    logProbs: columns.map((c, n) => c.logProbs.slice(0, sizes[n])),
+    backoffs: columns.map((c, n) => c.backoffs.slice(0, sizes[n])),
   });
   fillPlaceholders(model, placeholders);
   return model;
-}
-
-/** Whitespace-separated fields of a trimmed line (a hand loop: regex split dominated read time). */
-function splitFields(line: string): string[] {
-  const fields: string[] = [];
-  let start = 0;
-  const length = line.length;
-  for (let i = 0; i <= length; i++) {
-    const c = i < length ? line.charCodeAt(i) : 32;
-    if (c === 32 || c === 9) {
-      if (i > start) fields.push(line.slice(start, i));
-      start = i + 1;
-    }
-  }
-  return fields;
 }
 
 function parseNumber(field: string, what: string, line: number): number {
@@ -219,8 +331,7 @@ function ensure(
   n: number,
   parent: number,
   word: number,
-  logProbs: number[][],
-  backoffs: number[][],
+  columns: Columns[],
   placeholders: number[][],
   warn: (w: NgramWarning) => void,
   lineNo: number,
@@ -229,8 +340,7 @@ function ensure(
   const found = index.find(parent, word);
   if (found >= 0) return found;
   const id = index.findOrInsert(parent, word);
-  logProbs[n - 1]![id] = Number.NaN;
-  backoffs[n - 1]![id] = 0;
+  columns[n - 1]!.set(id, Number.NaN, 0);
   placeholders[n - 1]!.push(id);
   warn({
     code: 'missing-prefix',
