@@ -137,7 +137,6 @@ export function registerMetricsCommands(program: Command, io: CliIo): void {
   program
     .command('bleu')
     .description('corpus BLEU of a hypothesis file against one or more reference files (sacreBLEU-identical)')
-    .exitOverride()
     .requiredOption('--hyp <file>', 'hypotheses, one segment per line')
     .requiredOption('--ref <file>', 'references, one segment per line (repeat for several references)', collect)
     .option('--tokenize <name>', `tokenizer: ${BLEU_TOKENIZERS.join(', ')}`, choice(BLEU_TOKENIZERS), '13a')
@@ -168,7 +167,6 @@ export function registerMetricsCommands(program: Command, io: CliIo): void {
   program
     .command('chrf')
     .description('corpus chrF / chrF++ of a hypothesis file against one or more reference files (sacreBLEU-identical)')
-    .exitOverride()
     .requiredOption('--hyp <file>', 'hypotheses, one segment per line')
     .requiredOption('--ref <file>', 'references, one segment per line (repeat for several references)', collect)
     .option('--char-order <n>', 'character n-gram order', integer(1), 6)
@@ -199,7 +197,6 @@ export function registerMetricsCommands(program: Command, io: CliIo): void {
   program
     .command('ter')
     .description('corpus TER of a hypothesis file against one or more reference files (sacreBLEU-identical)')
-    .exitOverride()
     .requiredOption('--hyp <file>', 'hypotheses, one segment per line')
     .requiredOption('--ref <file>', 'references, one segment per line (repeat for several references)', collect)
     .option('--normalized', 'Tercom normalization (unescape entities, split punctuation)')
@@ -228,7 +225,6 @@ export function registerMetricsCommands(program: Command, io: CliIo): void {
   program
     .command('entity-f1')
     .description('entity-level precision/recall/F1 of predicted tags against gold tags (seqeval-identical)')
-    .exitOverride()
     .requiredOption('--gold <file>', 'gold tags: one sentence per line, tags separated by spaces')
     .requiredOption('--pred <file>', 'predicted tags, same layout as --gold')
     .option('--mode <mode>', `matching: ${ENTITY_MODES.join(', ')}`, choice(ENTITY_MODES), 'default')

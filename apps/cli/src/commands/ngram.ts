@@ -44,9 +44,6 @@ function guarded(io: CliIo, body: () => void): void {
 /** `nlpkit ngram train|eval|query|generate` on top of @nlpkit/ngram. */
 export function registerNgramCommands(program: Command, io: CliIo): void {
   const ngram = program.command('ngram').description('n-gram language models (modified Kneser-Ney as KenLM, ARPA files)');
-  // `run` sets exitOverride on the root after the command tree is built, and Commander copies that setting to a
-  // subcommand only when the subcommand is created; without this, a bad option would call process.exit.
-  ngram.exitOverride();
 
   ngram
     .command('train')
