@@ -31,18 +31,16 @@ export function kneserNeyDiscounts(
 ): { discount: KneserNeyDiscount; warning?: NgramWarning } {
   const f = Math.fround;
   const fallbackNote = `using fallback discounts D1=${fallback.d1} D2=${fallback.d2} D3+=${fallback.d3}`;
+  const useFallback = (reason: string) => ({
+    discount: { ...fallback },
+    warning: { code: 'discount-fallback' as const, order, message: `@nlpkit/ngram: ${reason}; ${fallbackNote}` },
+  });
   for (let j = 1; j <= 3; j++) {
     if (!(n[j]! > 0)) {
-      return {
-        discount: { ...fallback },
-        warning: {
-          code: 'discount-fallback',
-          order,
-          message:
-            `@nlpkit/ngram: cannot compute Kneser-Ney discounts for order ${order}: no ${order}-grams have ` +
-            `adjusted count ${j}, so D${j === 3 ? '3+' : j} is undefined (small or artificial data?); ${fallbackNote}`,
-        },
-      };
+      return useFallback(
+        `cannot compute Kneser-Ney discounts for order ${order}: no ${order}-grams have ` +
+          `adjusted count ${j}, so D${j === 3 ? '3+' : j} is undefined (small or artificial data?)`,
+      );
     }
   }
   const n1 = f(n[1]!);
@@ -51,16 +49,10 @@ export function kneserNeyDiscounts(
   for (let j = 1; j <= 3; j++) {
     const d = f(f(j) - f(f(f(f(j + 1) * y) * f(n[j + 1]!)) / f(n[j]!)));
     if (!(d >= 0 && d <= j)) {
-      return {
-        discount: { ...fallback },
-        warning: {
-          code: 'discount-fallback',
-          order,
-          message:
-            `@nlpkit/ngram: Kneser-Ney discount D${j === 3 ? '3+' : j} for order ${order} is ${d}, outside ` +
-            `[0, ${j}] (the counts-of-counts are unusual); ${fallbackNote}`,
-        },
-      };
+      return useFallback(
+        `Kneser-Ney discount D${j === 3 ? '3+' : j} for order ${order} is ${d}, outside ` +
+          `[0, ${j}] (the counts-of-counts are unusual)`,
+      );
     }
     amounts.push(d);
   }

@@ -20,13 +20,3 @@ export interface BackendAttempt {
   readonly ok: boolean;
   readonly reason: string;
 }
-
-/** Formats a value for an error message: short, and unambiguous about its type. */
-export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  return `a value of type ${typeof value}`;
-}
