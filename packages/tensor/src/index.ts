@@ -6,8 +6,6 @@ export { BackendUnavailableError, SafetensorsError } from './errors.js';
 export type { BackendAttempt } from './errors.js';
 export { detectRuntime } from './runtime.js';
 export type { Runtime } from './runtime.js';
-export { createRng } from './rng.js';
-export type { Rng, RngState } from './rng.js';
 export { fans, glorotUniform, identity, normal, orthogonal, rnnUniform, uniform } from './initializers.js';
 export type { Shape } from './initializers.js';
 export { parseSafetensors, serializeSafetensors, SAFETENSORS_DTYPES } from './safetensors-format.js';

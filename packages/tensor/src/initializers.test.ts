@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { describeBackends, expectClose } from './testing/index.js';
-import { createRng } from './rng.js';
+import { createRng } from '@nlpkit/core';
 import { fans, glorotUniform, identity, orthogonal, rnnUniform, uniform } from './initializers.js';
 
 describeBackends('initializers', () => {

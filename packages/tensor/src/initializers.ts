@@ -1,5 +1,5 @@
 import { eye, mul, scalar, type Tensor, tensor, tidy } from '@tensorflow/tfjs-core';
-import type { Rng } from './rng.js';
+import type { Rng } from '@nlpkit/core';
 
 /** A tensor shape: non-negative integers. */
 export type Shape = readonly number[];

@@ -4,7 +4,7 @@ import threaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threa
 import plain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import { describe, expect, it } from 'vitest';
 import { initBackend, type InitBackendOptions } from './init-backend.js';
-import { createRng } from './rng.js';
+import { createRng } from '@nlpkit/core';
 import { uniform } from './initializers.js';
 import { describeBackends, expectClose } from './testing/index.js';
 

@@ -1,3 +1,7 @@
+import { InvalidArgumentError } from './errors.js';
+
+const PKG = '@nlpkit/core';
+
 /** Serialisable state of an {@link Rng}: store it in a checkpoint and `setState` it to resume exactly. */
 export interface RngState {
   readonly algorithm: 'xoshiro128**';
@@ -33,7 +37,7 @@ export interface Rng {
  */
 export function createRng(seed: number): Rng {
   if (!Number.isSafeInteger(seed)) {
-    throw new TypeError(`@nlpkit/tensor: seed must be a safe integer, got ${String(seed)}`);
+    throw new InvalidArgumentError({ package: PKG, argument: 'seed', expected: 'a safe integer', found: seed });
   }
   const s = new Uint32Array(4);
   let x = (seed >>> 0) ^ Math.floor(seed / 2 ** 32);
@@ -65,7 +69,7 @@ export function createRng(seed: number): Rng {
     nextUint32,
     int(n: number): number {
       if (!Number.isInteger(n) || n <= 0 || n > 2 ** 32) {
-        throw new RangeError(`@nlpkit/tensor: n must be an integer from 1 to 2^32, got ${String(n)}`);
+        throw new InvalidArgumentError({ package: PKG, argument: 'n', expected: 'an integer from 1 to 2^32', found: n });
       }
       return Math.floor(next() * n);
     },
@@ -95,9 +99,12 @@ export function createRng(seed: number): Rng {
         state.s.every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32) &&
         state.s.some((v) => v !== 0);
       if (!ok) {
-        throw new TypeError(
-          '@nlpkit/tensor: state must be an RngState {algorithm: "xoshiro128**", s: four uint32 values, not all 0}',
-        );
+        throw new InvalidArgumentError({
+          package: PKG,
+          argument: 'state',
+          expected: 'an RngState {algorithm: "xoshiro128**", s: four uint32 values, not all 0}',
+          found: state,
+        });
       }
       s.set(state.s);
     },
