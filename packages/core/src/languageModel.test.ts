@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { toyBigramModel } from '../test/toyModel.js';
+import {
+  EOS_ID,
+  EmptyInputError,
+  InvalidArgumentError,
+  evaluatePerplexity,
+  generate,
+  interpolateModels,
+  stateAfter,
+  topK,
+  tuneInterpolationWeights,
+  type LanguageModel,
+} from './index.js';
+
+// Ids: <pad>0 <unk>1 <s>2 </s>3 a4 b5. After a, b is likely; after b, </s> is likely; <unk> is followed by </s>.
+const table: Record<number, number[]> = {
+  1: [0, 0.1, 0, 0.5, 0.2, 0.2],
+  2: [0, 0.1, 0, 0.1, 0.6, 0.2],
+  4: [0, 0.1, 0, 0.1, 0.1, 0.7],
+  5: [0, 0.1, 0, 0.6, 0.2, 0.1],
+};
+const model = toyBigramModel(['a', 'b'], (prev, id) => table[prev]![id]!);
+const uniform = toyBigramModel(['a', 'b', 'c'], () => 1);
+
+const log10 = Math.log10;
+
+describe('evaluatePerplexity', () => {
+  it('counts one </s> per sentence and OOVs as <unk>, as KenLM does', () => {
+    const r = evaluatePerplexity(model, [['a', 'b'], ['zzz']]);
+    // a|<s> .6, b|a .7, </s>|b .6, then <unk>|<s> .1, </s>|<unk> .5
+    const expected = log10(0.6) + log10(0.7) + log10(0.6) + log10(0.1) + log10(0.5);
+    expect(r.tokens).toBe(5);
+    expect(r.sentences).toBe(2);
+    expect(r.oov).toBe(1);
+    expect(r.log10Prob).toBeCloseTo(expected, 12);
+    expect(r.perplexity).toBeCloseTo(10 ** (-expected / 5), 10);
+    expect(r.perplexityExcludingOov).toBeCloseTo(10 ** (-(expected - log10(0.1)) / 4), 10);
+  });
+
+  it('takes text Tokens and async iterables (a promise then)', async () => {
+    const sync = evaluatePerplexity(model, [['a', 'b']]);
+    async function* lines(): AsyncGenerator<{ text: string; start: number; end: number }[]> {
+      yield [{ text: 'a', start: 0, end: 1 }, { text: 'b', start: 2, end: 3 }];
+    }
+    const viaAsync = evaluatePerplexity(model, lines());
+    expect(viaAsync).toBeInstanceOf(Promise);
+    expect((await viaAsync).perplexity).toBe(sync.perplexity);
+  });
+
+  it('says what it expected for bad input', () => {
+    expect(() => evaluatePerplexity(model, [])).toThrow(EmptyInputError);
+    expect(() => evaluatePerplexity(model, [['a', 7 as unknown as string]])).toThrow(
+      '@nlpkit/core: sentences[0][1] must be a string or a Token, got 7',
+    );
+    expect(() => evaluatePerplexity({} as LanguageModel, [['a']])).toThrow(InvalidArgumentError);
+    expect(() => evaluatePerplexity(model, 'a b' as never)).toThrow('sentences must be an iterable or async iterable');
+  });
+});
+
+describe('interpolateModels', () => {
+  it('mixes linear probabilities token by token, over the union vocabulary', () => {
+    const mix = interpolateModels([model, uniform], [0.25, 0.75]);
+    expect(mix.vocabulary.tokens.slice(4)).toEqual(['a', 'b', 'c']);
+    const s = mix.scoreSentence(['a', 'c'], { perToken: true });
+    const pu = 1 / 5; // uniform over <unk> </s> a b c
+    expect(s.perToken!.map((t) => t.token)).toEqual(['a', 'c', '</s>']);
+    expect(s.perToken![0]!.log10Prob).toBeCloseTo(log10(0.25 * 0.6 + 0.75 * pu), 12);
+    // c is <unk> for `model` (P(<unk>|a) = .1) but known to `uniform`: not an OOV of the mixture.
+    expect(s.perToken![1]!.log10Prob).toBeCloseTo(log10(0.25 * 0.1 + 0.75 * pu), 12);
+    expect(s.oov).toBe(0);
+    // Incremental and whole-sentence scoring agree.
+    let state = mix.startState();
+    let total = 0;
+    for (const t of ['a', 'c', '</s>']) {
+      const r = mix.scoreToken(state, t);
+      total += r.log10Prob;
+      state = r.state;
+    }
+    expect(total).toBeCloseTo(s.log10Prob, 12);
+    const next = mix.nextLog10Probs(stateAfter(mix, ['a']));
+    expect(next[mix.vocabulary.id('b')]).toBeCloseTo(log10(0.25 * 0.7 + 0.75 * pu), 12);
+  });
+
+  it('with one weight of 1 gives that model', () => {
+    const mix = interpolateModels([model, uniform], [1, 0]);
+    expect(evaluatePerplexity(mix, [['a', 'b']]).perplexity).toBeCloseTo(evaluatePerplexity(model, [['a', 'b']]).perplexity, 12);
+  });
+
+  it('rejects weights that are not a distribution', () => {
+    expect(() => interpolateModels([model], [0.5])).toThrow('@nlpkit/core: weights must be numbers summing to 1, got a sum of 0.5');
+    expect(() => interpolateModels([model, model], [1])).toThrow('weights must be 2 numbers ≥ 0');
+    expect(() => interpolateModels([], [])).toThrow('models must be a non-empty array of LanguageModels');
+  });
+
+  it('EM finds weights at least as good as any fixed mixture', async () => {
+    const heldOut = [['a', 'b'], ['b'], ['a', 'a', 'b']];
+    const fit = tuneInterpolationWeights([model, uniform], heldOut);
+    expect(fit.weights[0]! + fit.weights[1]!).toBeCloseTo(1, 12);
+    for (const w of [0, 0.25, 0.5, 0.75, 1]) {
+      const ppl = evaluatePerplexity(interpolateModels([model, uniform], [w, 1 - w]), heldOut).perplexity;
+      expect(fit.perplexity).toBeLessThanOrEqual(ppl * (1 + 1e-6));
+    }
+    const fitted = evaluatePerplexity(interpolateModels([model, uniform], fit.weights), heldOut).perplexity;
+    expect(fitted).toBeCloseTo(fit.perplexity, 9);
+    async function* again(): AsyncGenerator<string[]> {
+      yield* heldOut;
+    }
+    expect((await tuneInterpolationWeights([model, uniform], again())).weights).toEqual(fit.weights);
+  });
+});
+
+describe('topK and generate', () => {
+  it('ranks next tokens, never offering <pad>, <s> or <unk>', () => {
+    expect(topK(model, ['a'], 2).map((t) => t.token)).toEqual(['b', '</s>']);
+    expect(topK(model, [], 10).map((t) => t.token)).toEqual(['a', 'b', '</s>']);
+    expect(topK(model, [], 1)[0]!.log10Prob).toBeCloseTo(log10(0.6 / 1.0), 12);
+  });
+
+  it('is deterministic per seed and follows the distribution', () => {
+    const a = generate(model, { rng: 7, maxTokens: 20 });
+    expect(generate(model, { rng: 7, maxTokens: 20 })).toEqual(a);
+    const counts = new Map<string, number>();
+    for (let seed = 0; seed < 2000; seed++) {
+      const first = generate(model, { rng: seed, maxTokens: 1 })[0] ?? '</s>';
+      counts.set(first, (counts.get(first) ?? 0) + 1);
+    }
+    // P(a|<s>) = .6/.9 once <unk> is excluded; binomial sd ≈ 0.011.
+    expect(counts.get('a')! / 2000).toBeGreaterThan(0.6667 - 0.05);
+    expect(counts.get('a')! / 2000).toBeLessThan(0.6667 + 0.05);
+  });
+
+  it('top-k 1 and tiny temperatures are greedy; top-p keeps the nucleus', () => {
+    expect(generate(model, { rng: 1, topK: 1 })).toEqual(['a', 'b']);
+    expect(generate(model, { rng: 99, temperature: 1e-3 })).toEqual(['a', 'b']);
+    for (let seed = 0; seed < 50; seed++) {
+      // After a: b (.7/.9 ≈ .78) alone reaches top-p 0.7.
+      expect(generate(model, { rng: seed, prefix: ['a'], topP: 0.7, maxTokens: 1 })).toEqual(['a', 'b']);
+    }
+    expect(generate(model, { rng: 3, maxTokens: 0 })).toEqual([]);
+  });
+
+  it('validates its options by name', () => {
+    expect(() => generate(model, { rng: 1, temperature: 0 })).toThrow('options.temperature must be a number ≥');
+    expect(() => generate(model, { rng: 1, topP: 2 })).toThrow('options.topP must be a number from');
+    expect(() => generate(model, { rng: 1, seed: 3 } as never)).toThrow('options.seed must be absent');
+    expect(EOS_ID).toBe(3);
+  });
+});
