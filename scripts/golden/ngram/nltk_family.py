@@ -6,7 +6,7 @@ Writes packages/ngram/test/fixtures/nltk-family.json. Never run in CI.
 
 Slice: the first TRAIN_LINES lines of ptb.train.txt and the first TEST_LINES lines of ptb.test.txt, with PTB's
 <unk> renamed UNK (as for KenLM), tokens split on whitespace. The fixture stores only the slice sizes and the
-scored rows; the test rebuilds the slice from ../shared/data, so no corpus text is copied into the package.
+scored rows; the test rebuilds the slice from test-data/ptb, so no corpus text is copied into the package.
 """
 import json
 import os
@@ -20,7 +20,9 @@ from nltk.lm import (
 from nltk.lm.preprocessing import pad_both_ends, padded_everygram_pipeline
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-DATA = os.path.join(ROOT, '..', 'shared', 'data', 'ptb')
+# PTB is committed under test-data/ptb; ../shared/data/ptb (older checkouts) is the fallback.
+DATA = next(d for d in (os.path.join(ROOT, 'test-data', 'ptb'), os.path.join(ROOT, '..', 'shared', 'data', 'ptb'))
+            if os.path.exists(os.path.join(d, 'ptb.train.txt')))
 OUT = os.path.join(ROOT, 'packages', 'ngram', 'test', 'fixtures', 'nltk-family.json')
 TRAIN_LINES = 400
 TEST_LINES = 8
