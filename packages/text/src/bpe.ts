@@ -1,5 +1,5 @@
-import { FormatError, describe } from './errors.js';
-import { expectInteger, expectText } from './validate.js';
+import { FormatError, isIterable } from '@nlpkit/core';
+import { PKG, check, checkText } from './errors.js';
 
 /** A trained byte-pair-encoding model as plain data (save it with `JSON.stringify`). */
 export interface BpeModel {
@@ -57,15 +57,14 @@ function pieces(text: string): string[] {
  * bpe.decode(bpe.encode('lowest newest')) // → 'lowest newest'
  */
 export function trainBpe(texts: Iterable<string>, options: BpeTrainOptions = {}): BpeModel {
-  const vocabSize = expectInteger(options.vocabSize ?? 1000, 'options.vocabSize', BYTES);
-  const minFrequency = expectInteger(options.minFrequency ?? 2, 'options.minFrequency', 1);
-  if (texts === null || typeof texts !== 'object' || !(Symbol.iterator in texts)) {
-    throw new TypeError(`@nlpkit/text: texts must be an iterable of strings, got ${describe(texts)}`);
-  }
+  check.options(options, 'options', ['vocabSize', 'minFrequency']);
+  const vocabSize = check.integer(options.vocabSize ?? 1000, 'options.vocabSize', BYTES);
+  const minFrequency = check.integer(options.minFrequency ?? 2, 'options.minFrequency', 1);
+  if (!isIterable(texts) || typeof texts === 'string') throw check.invalid(texts, 'texts', 'an iterable of strings');
   const pieceCounts = new Map<string, number>();
   let i = 0;
   for (const text of texts) {
-    expectText(text, `texts[${i++}]`);
+    checkText(text, `texts[${i++}]`);
     for (const p of pieces(text)) pieceCounts.set(p, (pieceCounts.get(p) ?? 0) + 1);
   }
   const words = [...pieceCounts].map(([p, count]) => ({ symbols: Array.from(p), count }));
@@ -157,12 +156,19 @@ export function mergeRanks(merges: readonly (readonly [string, string])[]): Map<
  * model is not a valid `nlpkit-bpe` model.
  */
 export function bpeTokenizer(model: BpeModel | string): BpeTokenizer {
-  const m = (typeof model === 'string' ? JSON.parse(model) : model) as Partial<BpeModel> | null;
+  const m = parseJson(model, 'model') as Partial<BpeModel> | null;
   if (m === null || typeof m !== 'object' || m.format !== 'nlpkit-bpe' || !Array.isArray(m.vocab) || !Array.isArray(m.merges)) {
-    throw new FormatError('a BPE model must have format "nlpkit-bpe", a vocab array and a merges array');
+    throw new FormatError({
+      package: PKG,
+      argument: 'model',
+      expected: 'a BPE model with format "nlpkit-bpe", a vocab array and a merges array',
+      found: m,
+    });
   }
   const vocab = m.vocab;
-  if (vocab.length < BYTES) throw new FormatError(`a BPE model vocab must start with the ${BYTES} byte tokens`);
+  if (vocab.length < BYTES) {
+    throw new FormatError({ package: PKG, argument: 'model.vocab', expected: `the ${BYTES} byte tokens first`, found: vocab });
+  }
   const index = new Map<string, number>();
   vocab.forEach((t, id) => {
     if (id >= BYTES && !index.has(t)) index.set(t, id);
@@ -182,14 +188,14 @@ export function bpeTokenizer(model: BpeModel | string): BpeTokenizer {
     return out;
   };
   const tokenize = (text: string): string[] => {
-    expectText(text, 'text');
+    checkText(text, 'text');
     return pieces(text).flatMap(tokenizePiece);
   };
   return {
     model: m as BpeModel,
     tokenize,
     encode(text) {
-      expectText(text, 'text');
+      checkText(text, 'text');
       const ids: number[] = [];
       for (const piece of pieces(text)) {
         for (const t of tokenizePiece(piece)) ids.push(index.get(t) ?? Number.parseInt(t.slice(3, 5), 16));
@@ -197,7 +203,7 @@ export function bpeTokenizer(model: BpeModel | string): BpeTokenizer {
       return ids;
     },
     decode(ids) {
-      if (!Array.isArray(ids)) throw new TypeError(`@nlpkit/text: ids must be an array, got ${describe(ids)}`);
+      check.array(ids, 'ids');
       const decoder = new TextDecoder();
       let out = '';
       let bytes: number[] = [];
@@ -206,7 +212,7 @@ export function bpeTokenizer(model: BpeModel | string): BpeTokenizer {
         bytes = [];
       };
       for (const id of ids) {
-        expectInteger(id, 'id', 0, vocab.length - 1);
+        check.integer(id, 'id', 0, vocab.length - 1);
         if (id < BYTES) {
           bytes.push(id);
         } else {
@@ -218,4 +224,14 @@ export function bpeTokenizer(model: BpeModel | string): BpeTokenizer {
       return out;
     },
   };
+}
+
+/** `JSON.parse` for model files, as a {@link FormatError} on bad JSON. @internal shared with the tokenizer.json loader */
+export function parseJson(json: unknown, argument: string): unknown {
+  if (typeof json !== 'string') return json;
+  try {
+    return JSON.parse(json) as unknown;
+  } catch (cause) {
+    throw new FormatError({ package: PKG, argument, expected: 'valid JSON', foundText: String(cause), cause });
+  }
 }

@@ -1,5 +1,5 @@
-import type { Token } from './token.js';
-import { expectText } from './validate.js';
+import type { Token } from '@nlpkit/core';
+import { checkText } from './errors.js';
 
 /** Options for {@link characterTokenize}. */
 export interface CharacterTokenizeOptions {
@@ -20,7 +20,7 @@ const WHITESPACE_RE = /^\s+$/u;
  * characterTokenize('ne\u0301 🇫🇷').map((t) => t.text) // → ['n', 'é', ' ', '🇫🇷']
  */
 export function characterTokenize(text: string, options: CharacterTokenizeOptions = {}): Token[] {
-  expectText(text, 'text');
+  checkText(text, 'text');
   const segmenter = new Intl.Segmenter(options.locale, { granularity: 'grapheme' });
   const tokens: Token[] = [];
   for (const { segment, index } of segmenter.segment(text)) {

@@ -1,51 +1,53 @@
+import { InvalidArgumentError, validators } from '@nlpkit/core';
+
+/** The name every error of this package starts with. */
+export const PKG = '@nlpkit/text';
+
+/** Argument checks that throw `@nlpkit/core` errors in the common message style. */
+export const check = validators(PKG);
+
 /**
- * Errors thrown by `@nlpkit/text`. Every message names the package, the argument, what was expected and what
- * was found, so a failure deep inside a pipeline still says which call went wrong.
+ * A string argument holds a lone UTF-16 surrogate, so it is not well-formed Unicode and token offsets could
+ * split a character (code `ERR_MALFORMED_TEXT`). `index` is the UTF-16 index of the first lone surrogate.
  */
-
-/** Describes a value for an error message without dumping large inputs. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === 'string') {
-    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-    return JSON.stringify(shown);
-  }
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (typeof value === 'undefined') return 'undefined';
-  if (typeof value === 'function') return 'a function';
-  return `an ${typeof value}`;
-}
-
-/** A string argument holds a lone UTF-16 surrogate, so it is not well-formed Unicode and offsets would split it. */
-export class MalformedTextError extends TypeError {
+export class MalformedTextError extends InvalidArgumentError {
   /** UTF-16 index of the first lone surrogate. */
   readonly index: number;
 
-  constructor(argument: string, index: number, code: number) {
+  constructor(argument: string, index: number, codeUnit: number) {
     super(
-      `@nlpkit/text: ${argument} must be well-formed Unicode, got a lone surrogate U+${code
-        .toString(16)
-        .toUpperCase()
-        .padStart(4, '0')} at index ${index}`,
+      {
+        package: PKG,
+        argument,
+        expected: 'well-formed Unicode',
+        foundText: `a lone surrogate U+${codeUnit.toString(16).toUpperCase().padStart(4, '0')} at index ${index}`,
+      },
+      'ERR_MALFORMED_TEXT',
     );
-    this.name = 'MalformedTextError';
     this.index = index;
   }
 }
 
-/** A name (tagging scheme, language, model type) that this package does not know. */
-export class UnknownNameError extends RangeError {
-  constructor(argument: string, expected: readonly string[], found: unknown) {
-    super(`@nlpkit/text: ${argument} must be one of ${expected.join(', ')}, got ${describe(found)}`);
-    this.name = 'UnknownNameError';
+/**
+ * Checks that `value` is a well-formed string and returns it. Lone surrogates are rejected with a
+ * {@link MalformedTextError} because a token boundary could otherwise fall inside a character.
+ */
+export function checkText(value: unknown, argument: string): string {
+  const text = check.string(value, argument);
+  // isWellFormed is native since Node 20 and current browsers; the scan below is the fallback and the locator.
+  const wellFormed = (text as { isWellFormed?: () => boolean }).isWellFormed;
+  if (wellFormed !== undefined && wellFormed.call(text)) return text;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        i++;
+        continue;
+      }
+      throw new MalformedTextError(argument, i, c);
+    }
+    if (c >= 0xdc00 && c <= 0xdfff) throw new MalformedTextError(argument, i, c);
   }
-}
-
-/** Input data (a reader's line, a saved vocabulary, a tokenizer.json) does not follow its format. */
-export class FormatError extends SyntaxError {
-  constructor(message: string) {
-    super(`@nlpkit/text: ${message}`);
-    this.name = 'FormatError';
-  }
+  return text;
 }

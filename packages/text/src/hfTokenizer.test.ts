@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FormatError } from './errors.js';
+import { FormatError } from '@nlpkit/core';
 import { hfTokenizer } from './hfTokenizer.js';
 
 // The `tokenizers` Python library cannot be installed here (no PyPI) and no real tokenizer.json ships in

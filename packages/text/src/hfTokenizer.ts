@@ -1,6 +1,6 @@
-import { applyMerges, mergeRanks } from './bpe.js';
-import { FormatError, describe } from './errors.js';
-import { expectText } from './validate.js';
+import { FormatError, describeValue } from '@nlpkit/core';
+import { applyMerges, mergeRanks, parseJson } from './bpe.js';
+import { PKG, check, checkText } from './errors.js';
 
 /** An encoding from {@link hfTokenizer}: ids and the matching token strings. */
 export interface HfEncoding {
@@ -27,7 +27,7 @@ type PreTokenizer = (words: string[]) => string[];
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function fail(what: string, found: unknown): never {
-  throw new FormatError(`tokenizer.json ${what}, got ${describe(found)}`);
+  throw new FormatError({ package: PKG, argument: 'json', message: `tokenizer.json ${what}, got ${describeValue(found)}`, found });
 }
 
 // ---- normalizers ----
@@ -191,7 +191,11 @@ function bpeModel(cfg: Json, vocab: ReadonlyMap<string, number>): Model {
       } else if (unk !== null) {
         if (!(fuseUnk && out.at(-1) === unk)) out.push(unk);
       } else {
-        throw new FormatError(`tokenizer.json BPE model cannot encode ${JSON.stringify(sym)}: it has no unk_token`);
+        throw new FormatError({
+          package: PKG,
+          argument: 'text',
+          message: `tokenizer.json BPE model cannot encode ${JSON.stringify(sym)}: it has no unk_token`,
+        });
       }
     }
     return out;
@@ -280,7 +284,7 @@ function postProcessor(cfg: unknown): PostProcessor {
  * tok.encode('Hello world').ids
  */
 export function hfTokenizer(json: string | object): HfTokenizer {
-  const root = typeof json === 'string' ? (JSON.parse(json) as unknown) : json;
+  const root = parseJson(json, 'json');
   if (!isObject(root) || !isObject(root.model)) fail('must be an object with a model', root);
   const model = root.model;
   if (!isObject(model.vocab)) fail('model.vocab must be an object of token → id', model.vocab);
@@ -320,7 +324,9 @@ export function hfTokenizer(json: string | object): HfTokenizer {
         );
   const idOf = (token: string): number => {
     const id = vocab.get(token);
-    if (id === undefined) throw new FormatError(`tokenizer.json has no id for token ${JSON.stringify(token)}`);
+    if (id === undefined) {
+      throw new FormatError({ package: PKG, argument: 'json', message: `tokenizer.json has no id for token ${JSON.stringify(token)}` });
+    }
     return id;
   };
   const decoderType = isObject(root.decoder) ? root.decoder.type : undefined;
@@ -330,7 +336,7 @@ export function hfTokenizer(json: string | object): HfTokenizer {
     modelType,
     tokenToId: (token) => vocab.get(token),
     encode(text, options = {}) {
-      expectText(text, 'text');
+      checkText(text, 'text');
       const tokens: string[] = [];
       // Added tokens ("<|endoftext|>", "[MASK]") are matched in the raw text and never split.
       const segments: { text: string; added: boolean }[] = [];
@@ -351,11 +357,11 @@ export function hfTokenizer(json: string | object): HfTokenizer {
       return { ids: final.map(idOf), tokens: final };
     },
     decode(ids, options = {}) {
-      if (!Array.isArray(ids)) throw new TypeError(`@nlpkit/text: ids must be an array, got ${describe(ids)}`);
+      check.array(ids, 'ids');
       const tokens: string[] = [];
       for (const id of ids) {
         const t = idToToken.get(id);
-        if (t === undefined) throw new RangeError(`@nlpkit/text: id ${describe(id)} is not in the tokenizer's vocabulary`);
+        if (t === undefined) throw check.invalid(id, 'id', "an id in the tokenizer's vocabulary");
         if (options.skipSpecialTokens && addedTokens.get(t)?.special) continue;
         tokens.push(t);
       }

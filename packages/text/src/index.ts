@@ -1,5 +1,4 @@
-export type { Token } from './token.js';
-export { MalformedTextError, UnknownNameError, FormatError } from './errors.js';
+export { MalformedTextError } from './errors.js';
 export { wordTokenize, wordSpans } from './wordTokenize.js';
 export { whitespaceTokenize } from './whitespaceTokenize.js';
 export { regexTokenize, type RegexTokenizeOptions } from './regexTokenize.js';
@@ -25,28 +24,11 @@ export {
 } from './normalizers.js';
 export { stopWords, removeStopWords, STOP_WORD_LANGUAGES, type StopWordLanguage } from './stopWords.js';
 export { pipeline, type Pipeline, type Step } from './pipeline.js';
-export {
-  buildVocabulary,
-  countTokens,
-  vocabularyFromJSON,
-  DEFAULT_SPECIALS,
-  type Vocabulary,
-  type VocabularyJSON,
-  type VocabularyOptions,
-} from './vocabulary.js';
-export { padSequences, batch, batchAsync, type PadOptions, type PaddedBatch } from './padSequences.js';
+export { padSequences, type PadOptions, type PaddedBatch } from './padSequences.js';
+export { batch } from './batch.js';
 export { ngrams, everygrams, skipgrams, type NgramOptions } from './ngrams.js';
 export { windows, type Window } from './windows.js';
-export {
-  tagsToSpans,
-  spansToTags,
-  convertTags,
-  TAG_SCHEMES,
-  type TagScheme,
-  type Span,
-  type Malformed,
-  type TagOptions,
-} from './tagsToSpans.js';
+export { tagsToSpans, spansToTags, convertTags, type Malformed, type TagOptions } from './tagsToSpans.js';
 export { trainBpe, bpeTokenizer, type BpeModel, type BpeTokenizer, type BpeTrainOptions } from './bpe.js';
 export { hfTokenizer, type HfTokenizer, type HfEncoding } from './hfTokenizer.js';
 export {
@@ -56,6 +38,7 @@ export {
   readParallel,
   readBrown,
   type Lines,
+  type ReadResult,
   type ConllSentence,
   type ConllOptions,
   type ConlluSentence,

@@ -1,5 +1,4 @@
-import { describe } from './errors.js';
-import { expectInteger } from './validate.js';
+import { check } from './errors.js';
 
 /** Options for {@link ngrams}. */
 export interface NgramOptions<T> {
@@ -9,10 +8,6 @@ export interface NgramOptions<T> {
   readonly padRight?: T;
 }
 
-function expectArray(value: unknown, argument: string): asserts value is readonly unknown[] {
-  if (!Array.isArray(value)) throw new TypeError(`@nlpkit/text: ${argument} must be an array, got ${describe(value)}`);
-}
-
 /**
  * The n-grams of a sequence, in order: `ngrams(['a', 'b', 'c'], 2)` → `[['a', 'b'], ['b', 'c']]`.
  *
@@ -20,8 +15,9 @@ function expectArray(value: unknown, argument: string): asserts value is readonl
  * @param n order, an integer ≥ 1
  */
 export function ngrams<T>(tokens: readonly T[], n: number, options: NgramOptions<T> = {}): T[][] {
-  expectArray(tokens, 'tokens');
-  expectInteger(n, 'n', 1);
+  check.array(tokens, 'tokens');
+  check.integer(n, 'n', 1);
+  check.options(options, 'options', ['padLeft', 'padRight']);
   const left = options.padLeft === undefined ? [] : new Array<T>(n - 1).fill(options.padLeft);
   const right = options.padRight === undefined ? [] : new Array<T>(n - 1).fill(options.padRight);
   const seq = [...left, ...tokens, ...right];
@@ -32,9 +28,9 @@ export function ngrams<T>(tokens: readonly T[], n: number, options: NgramOptions
 
 /** All n-grams for every order from `min` to `max`, shortest first at each position. */
 export function everygrams<T>(tokens: readonly T[], min: number, max: number): T[][] {
-  expectArray(tokens, 'tokens');
-  expectInteger(min, 'min', 1);
-  expectInteger(max, 'max', min);
+  check.array(tokens, 'tokens');
+  check.integer(min, 'min', 1);
+  check.integer(max, 'max', min);
   const out: T[][] = [];
   for (let i = 0; i < tokens.length; i++) {
     for (let n = min; n <= max && i + n <= tokens.length; n++) out.push(tokens.slice(i, i + n));
@@ -50,9 +46,9 @@ export function everygrams<T>(tokens: readonly T[], min: number, max: number): T
  * skipgrams(['a', 'b', 'c', 'd'], 2, 1) // → [a b] [a c] [b c] [b d] [c d]
  */
 export function skipgrams<T>(tokens: readonly T[], n: number, k: number): T[][] {
-  expectArray(tokens, 'tokens');
-  expectInteger(n, 'n', 1);
-  expectInteger(k, 'k', 0);
+  check.array(tokens, 'tokens');
+  check.integer(n, 'n', 1);
+  check.integer(k, 'k', 0);
   const out: T[][] = [];
   const positions: number[] = [];
   const extend = (last: number, skipsLeft: number): void => {

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@nlpkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MalformedTextError } from './errors.js';
@@ -55,7 +56,7 @@ describe('normalizers', () => {
     expect(ci('ASAP please')).toBe('as soon as possible please');
     expect(expandAbbreviations({})('unchanged')).toBe('unchanged');
     expect(() => expandAbbreviations({ a: 1 as unknown as string })).toThrowErrorMatchingInlineSnapshot(
-      `[TypeError: @nlpkit/text: table must map non-empty strings to strings, got "a" → 1]`,
+      `[InvalidArgumentError: @nlpkit/text: table must be a map from non-empty strings to strings, got an entry "a" → 1]`,
     );
   });
 
@@ -76,10 +77,10 @@ describe('normalizers', () => {
   it('reject non-strings and lone surrogates', () => {
     for (const f of [nfc, nfkc, stripAccents, collapseWhitespace]) {
       expect(() => f('\ud800')).toThrow(MalformedTextError);
-      expect(() => f(1 as unknown as string)).toThrow(TypeError);
+      expect(() => f(1 as unknown as string)).toThrow(InvalidArgumentError);
     }
     expect(() => lowercase(null as unknown as string)).toThrowErrorMatchingInlineSnapshot(
-      `[TypeError: @nlpkit/text: text must be a string, got null]`,
+      `[InvalidArgumentError: @nlpkit/text: text must be a string, got null]`,
     );
   });
 });

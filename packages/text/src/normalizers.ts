@@ -1,5 +1,5 @@
-import { describe } from './errors.js';
-import { expectText } from './validate.js';
+import { InvalidArgumentError, describeValue } from '@nlpkit/core';
+import { PKG, check, checkText } from './errors.js';
 
 /**
  * Text normalizers: small `string → string` steps meant to be composed with {@link pipeline}. Each one validates
@@ -8,7 +8,7 @@ import { expectText } from './validate.js';
 
 /** Unicode canonical composition (NFC): `e` + U+0301 becomes `é`. Idempotent, and `nfc(x.normalize('NFD')) === nfc(x)`. */
 export function nfc(text: string): string {
-  expectText(text, 'text');
+  checkText(text, 'text');
   return text.normalize('NFC');
 }
 
@@ -17,13 +17,13 @@ export function nfc(text: string): string {
  * `A`, `²` → `2`). Lossy: use it for matching, not for display.
  */
 export function nfkc(text: string): string {
-  expectText(text, 'text');
+  checkText(text, 'text');
   return text.normalize('NFKC');
 }
 
 /** Lowercases with the Unicode default mapping (or the rules of `locale`, e.g. `'tr'` for dotted/dotless i). */
 export function lowercase(text: string, locale?: string): string {
-  expectText(text, 'text');
+  checkText(text, 'text');
   return locale === undefined ? text.toLowerCase() : text.toLocaleLowerCase(locale);
 }
 
@@ -34,7 +34,7 @@ const COMBINING_MARKS = /\p{Mn}+/gu;
  * not a base letter plus a mark in Unicode (`ø`, `ß`, `đ`, `ł`) are kept as they are. The result is NFC.
  */
 export function stripAccents(text: string): string {
-  expectText(text, 'text');
+  checkText(text, 'text');
   return text.normalize('NFD').replace(COMBINING_MARKS, '').normalize('NFC');
 }
 
@@ -48,11 +48,9 @@ export interface RemovePunctuationOptions {
 
 /** Replaces each run of Unicode punctuation (`\p{P}`, and `\p{S}` with `symbols: true`) by a space. */
 export function removePunctuation(text: string, options: RemovePunctuationOptions = {}): string {
-  expectText(text, 'text');
-  const replacement = options.replacement ?? ' ';
-  if (typeof replacement !== 'string') {
-    throw new TypeError(`@nlpkit/text: options.replacement must be a string, got ${describe(replacement)}`);
-  }
+  checkText(text, 'text');
+  check.options(options, 'options', ['replacement', 'symbols']);
+  const replacement = check.string(options.replacement ?? ' ', 'options.replacement');
   const re = options.symbols ? /[\p{P}\p{S}]+/gu : /\p{P}+/gu;
   return text.replace(re, replacement);
 }
@@ -65,10 +63,8 @@ const NUMBER = /(?<![\p{L}\p{N}])[+-]?\p{N}+(?:[.,]\p{N}+)*(?![\p{L}\p{N}])/gu;
  * Idempotent as long as `replacement` itself contains no digit.
  */
 export function normalizeNumbers(text: string, replacement = 'N'): string {
-  expectText(text, 'text');
-  if (typeof replacement !== 'string') {
-    throw new TypeError(`@nlpkit/text: replacement must be a string, got ${describe(replacement)}`);
-  }
+  checkText(text, 'text');
+  check.string(replacement, 'replacement');
   return text.replace(NUMBER, replacement);
 }
 
@@ -76,7 +72,7 @@ const SPACES = /[\s\u001c-\u001f\u0085]+/gu; // eslint-disable-line no-control-r
 
 /** Trims the text and turns every run of whitespace (including newlines and Unicode spaces) into one space. */
 export function collapseWhitespace(text: string): string {
-  expectText(text, 'text');
+  checkText(text, 'text');
   return text.replace(SPACES, ' ').trim();
 }
 
@@ -98,14 +94,18 @@ export function expandAbbreviations(
   table: Readonly<Record<string, string>> | ReadonlyMap<string, string>,
   options: ExpandAbbreviationsOptions = {},
 ): (text: string) => string {
-  if (table === null || typeof table !== 'object') {
-    throw new TypeError(`@nlpkit/text: table must be an object or Map of strings, got ${describe(table)}`);
-  }
+  if (table === null || typeof table !== 'object') throw check.invalid(table, 'table', 'an object or Map of strings');
+  check.options(options, 'options', ['ignoreCase']);
   const entries: [unknown, unknown][] = table instanceof Map ? [...table.entries()] : Object.entries(table);
   const map = new Map<string, string>();
   for (const [k, v] of entries) {
     if (typeof k !== 'string' || k.length === 0 || typeof v !== 'string') {
-      throw new TypeError(`@nlpkit/text: table must map non-empty strings to strings, got ${describe(k)} → ${describe(v)}`);
+      throw new InvalidArgumentError({
+        package: PKG,
+        argument: 'table',
+        expected: 'a map from non-empty strings to strings',
+        foundText: `an entry ${describeValue(k)} → ${describeValue(v)}`,
+      });
     }
     map.set(options.ignoreCase ? k.toLowerCase() : k, v);
   }
@@ -113,7 +113,7 @@ export function expandAbbreviations(
   const escaped = keys.map((k) => k.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'));
   const re = new RegExp(`(?<![\\p{L}\\p{N}])(?:${escaped.join('|')})(?![\\p{L}\\p{N}])`, options.ignoreCase ? 'giu' : 'gu');
   return (text: string) => {
-    expectText(text, 'text');
+    checkText(text, 'text');
     if (map.size === 0) return text;
     return text.replace(re, (m) => map.get(options.ignoreCase ? m.toLowerCase() : m) ?? m);
   };

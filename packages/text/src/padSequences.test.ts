@@ -1,6 +1,8 @@
 import fc from 'fast-check';
+import { InvalidArgumentError, PAD_ID, UnknownNameError, buildVocabulary } from '@nlpkit/core';
 import { describe, expect, it } from 'vitest';
-import { batch, batchAsync, padSequences } from './padSequences.js';
+import { padSequences } from './padSequences.js';
+import { wordTokenize } from './wordTokenize.js';
 
 describe('padSequences', () => {
   it('pads to the longest with mask and lengths', () => {
@@ -34,28 +36,22 @@ describe('padSequences', () => {
     );
   });
 
+  it("pads with core's <pad> id by default, from tokens encoded by a core vocabulary", () => {
+    const sentences = ['the cat sat', 'a cat'].map((s) => wordTokenize(s));
+    const vocab = buildVocabulary(sentences);
+    const { ids, lengths } = padSequences(sentences.map((s) => vocab.encode(s)));
+    expect(PAD_ID).toBe(0);
+    expect(lengths).toEqual([3, 2]);
+    expect(ids[1]?.[2]).toBe(PAD_ID);
+    expect(vocab.decode(ids[1] ?? [], { skipSpecials: true })).toEqual(['a', 'cat']);
+  });
+
   it('rejects bad options', () => {
     expect(() => padSequences([[1]], { maxLength: -1 })).toThrowErrorMatchingInlineSnapshot(
-      `[RangeError: @nlpkit/text: options.maxLength must be an integer ≥ 0, got -1]`,
+      `[InvalidArgumentError: @nlpkit/text: options.maxLength must be an integer ≥ 0, got -1]`,
     );
-    expect(() => padSequences([[1]], { padding: 'left' as 'start' })).toThrow(RangeError);
-    expect(() => padSequences('x' as unknown as number[][])).toThrow(TypeError);
-  });
-});
-
-describe('batch', () => {
-  it('groups sync and async iterables', async () => {
-    expect([...batch([1, 2, 3, 4, 5], 2)]).toEqual([[1, 2], [3, 4], [5]]);
-    async function* gen(): AsyncGenerator<number> {
-      yield 1;
-      yield 2;
-      yield 3;
-    }
-    const out: number[][] = [];
-    for await (const b of batchAsync(gen(), 2)) out.push(b);
-    expect(out).toEqual([[1, 2], [3]]);
-    expect(() => [...batch([1], 0)]).toThrowErrorMatchingInlineSnapshot(
-      `[RangeError: @nlpkit/text: size must be an integer ≥ 1, got 0]`,
-    );
+    expect(() => padSequences([[1]], { padding: 'left' as 'start' })).toThrow(UnknownNameError);
+    expect(() => padSequences([[1]], { pad: 1 } as object)).toThrow(InvalidArgumentError);
+    expect(() => padSequences('x' as unknown as number[][])).toThrow(InvalidArgumentError);
   });
 });

@@ -1,5 +1,5 @@
-import { UnknownNameError, describe } from './errors.js';
-import { expectInteger } from './validate.js';
+import { PAD_ID } from '@nlpkit/core';
+import { check } from './errors.js';
 
 /** Options for {@link padSequences}. */
 export interface PadOptions {
@@ -7,9 +7,12 @@ export interface PadOptions {
   readonly length?: number;
   /** Truncate sequences longer than this (default: no limit). */
   readonly maxLength?: number;
-  /** Id used for padding (default 0, `<pad>` in a default vocabulary). */
+  /** Id used for padding (default `PAD_ID` from `@nlpkit/core`, 0: `<pad>` in every nlpkit vocabulary). */
   readonly padId?: number;
-  /** Pad on the `'end'` (default) or the `'start'`. */
+  /**
+   * Pad on the `'end'` (default) or the `'start'`. Keep `'end'` for `@nlpkit/rnn`: its layers read the first
+   * `lengths[b]` steps of row `b`.
+   */
   readonly padding?: 'start' | 'end';
   /** Drop tokens from the `'end'` (default) or the `'start'` when truncating. */
   readonly truncation?: 'start' | 'end';
@@ -17,39 +20,43 @@ export interface PadOptions {
 
 /** A padded batch: rectangular ids, a 1/0 mask of real tokens, and the length of each row before padding. */
 export interface PaddedBatch {
+  /** `[batch][time]` ids, padded with `padId`. */
   readonly ids: number[][];
+  /** `[batch][time]`: 1 for a real token, 0 for padding. */
   readonly mask: number[][];
+  /**
+   * Real tokens per row. This is what `@nlpkit/rnn`'s layers (`recurrent`, `rnnStack`) take as their `lengths`
+   * option for right-padded batches (end padding, the default): `rnnStack(config, params, x, { lengths })`.
+   */
   readonly lengths: number[];
 }
 
+const KEYS = ['length', 'maxLength', 'padId', 'padding', 'truncation'] as const;
+
 /**
- * Pads (and truncates) id sequences into a rectangular batch with a mask and lengths, the shape an RNN or
- * attention layer wants.
+ * Pads (and truncates) id sequences into a rectangular batch with a mask and lengths: the shape an RNN or
+ * attention layer wants. The output feeds `@nlpkit/rnn` directly: `ids` become the input tensor and `lengths`
+ * the layers' `lengths` option. Padding uses `<pad>` (id 0) unless `padId` says otherwise.
  *
+ * @param sequences id arrays, e.g. `vocabulary.encode(tokens)` from `@nlpkit/core`
  * @example
- * padSequences([[5, 6, 7], [8]], { padId: 0 })
+ * padSequences([[5, 6, 7], [8]])
  * // → { ids: [[5, 6, 7], [8, 0, 0]], mask: [[1, 1, 1], [1, 0, 0]], lengths: [3, 1] }
  */
 export function padSequences(sequences: readonly (readonly number[])[], options: PadOptions = {}): PaddedBatch {
-  if (!Array.isArray(sequences)) {
-    throw new TypeError(`@nlpkit/text: sequences must be an array of id arrays, got ${describe(sequences)}`);
-  }
-  const padId = options.padId ?? 0;
-  if (!Number.isInteger(padId)) throw new TypeError(`@nlpkit/text: options.padId must be an integer, got ${describe(padId)}`);
-  const padding = options.padding ?? 'end';
-  const truncation = options.truncation ?? 'end';
-  if (padding !== 'start' && padding !== 'end') throw new UnknownNameError('options.padding', ['start', 'end'], padding);
-  if (truncation !== 'start' && truncation !== 'end') {
-    throw new UnknownNameError('options.truncation', ['start', 'end'], truncation);
-  }
-  const maxLength = options.maxLength === undefined ? Infinity : expectInteger(options.maxLength, 'options.maxLength', 0);
+  check.array(sequences, 'sequences');
+  check.options(options, 'options', [...KEYS]);
+  const padId = check.integer(options.padId ?? PAD_ID, 'options.padId');
+  const padding = check.oneOf(options.padding ?? 'end', 'options.padding', ['start', 'end']);
+  const truncation = check.oneOf(options.truncation ?? 'end', 'options.truncation', ['start', 'end']);
+  const maxLength = options.maxLength === undefined ? Infinity : check.integer(options.maxLength, 'options.maxLength', 0);
   const cut = sequences.map((seq, i) => {
-    if (!Array.isArray(seq)) throw new TypeError(`@nlpkit/text: sequences[${i}] must be an array, got ${describe(seq)}`);
+    check.array(seq, `sequences[${i}]`);
     if (seq.length <= maxLength) return seq;
     return truncation === 'end' ? seq.slice(0, maxLength) : seq.slice(seq.length - maxLength);
   });
   const longest = cut.reduce((m, s) => Math.max(m, s.length), 0);
-  const length = options.length === undefined ? longest : expectInteger(options.length, 'options.length', 0);
+  const length = options.length === undefined ? longest : check.integer(options.length, 'options.length', 0);
   const ids: number[][] = [];
   const mask: number[][] = [];
   const lengths: number[] = [];
@@ -64,35 +71,4 @@ export function padSequences(sequences: readonly (readonly number[])[], options:
     lengths.push(seq.length);
   }
   return { ids, mask, lengths };
-}
-
-/**
- * Groups items into arrays of `size` (the last one may be shorter), lazily. Works on sync iterables; see
- * {@link batchAsync} for streams.
- */
-export function* batch<T>(items: Iterable<T>, size: number): Generator<T[]> {
-  expectInteger(size, 'size', 1);
-  let current: T[] = [];
-  for (const item of items) {
-    current.push(item);
-    if (current.length === size) {
-      yield current;
-      current = [];
-    }
-  }
-  if (current.length > 0) yield current;
-}
-
-/** {@link batch} for async iterables (readers over large files). */
-export async function* batchAsync<T>(items: AsyncIterable<T> | Iterable<T>, size: number): AsyncGenerator<T[]> {
-  expectInteger(size, 'size', 1);
-  let current: T[] = [];
-  for await (const item of items) {
-    current.push(item);
-    if (current.length === size) {
-      yield current;
-      current = [];
-    }
-  }
-  if (current.length > 0) yield current;
 }

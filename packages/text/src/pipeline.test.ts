@@ -37,10 +37,10 @@ describe('pipeline', () => {
 
   it('rejects non-function steps and non-iterable sources', () => {
     expect(() => pipeline(lowercase, 'x' as unknown as (s: string) => string)).toThrowErrorMatchingInlineSnapshot(
-      `[TypeError: @nlpkit/text: pipeline step 1 must be a function, got "x"]`,
+      `[InvalidArgumentError: @nlpkit/text: steps[1] must be a function, got "x"]`,
     );
     expect(() => pipeline(lowercase).map(5 as unknown as string[])).toThrowErrorMatchingInlineSnapshot(
-      `[TypeError: @nlpkit/text: pipeline.map source must be an iterable or async iterable, got 5]`,
+      `[InvalidArgumentError: @nlpkit/text: source must be an iterable or async iterable, got 5]`,
     );
   });
 });

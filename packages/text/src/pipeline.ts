@@ -1,4 +1,5 @@
-import { describe } from './errors.js';
+import { isAsyncIterable, isIterable } from '@nlpkit/core';
+import { check } from './errors.js';
 
 /** One step of a {@link pipeline}: any one-argument function. */
 export type Step<I, O> = (input: I) => O;
@@ -49,9 +50,7 @@ export function pipeline(...steps: Step<any, any>[]): Pipeline<any, any>;
  */
 export function pipeline(...steps: Step<any, any>[]): Pipeline<any, any> {
   steps.forEach((step, i) => {
-    if (typeof step !== 'function') {
-      throw new TypeError(`@nlpkit/text: pipeline step ${i} must be a function, got ${describe(step)}`);
-    }
+    if (typeof step !== 'function') throw check.invalid(step, `steps[${i}]`, 'a function');
   });
   const run = (input: unknown): unknown => {
     let value = input;
@@ -60,17 +59,17 @@ export function pipeline(...steps: Step<any, any>[]): Pipeline<any, any> {
     return value;
   };
   const map = (source: Iterable<unknown> | AsyncIterable<unknown>): any => {
-    if (source !== null && typeof source === 'object' && Symbol.asyncIterator in source) {
+    if (isAsyncIterable(source)) {
       return (async function* () {
         for await (const item of source) yield run(item);
       })();
     }
-    if (source !== null && typeof source === 'object' && Symbol.iterator in source) {
+    if (isIterable(source)) {
       return (function* () {
         for (const item of source) yield run(item);
       })();
     }
-    throw new TypeError(`@nlpkit/text: pipeline.map source must be an iterable or async iterable, got ${describe(source)}`);
+    throw check.invalid(source, 'source', 'an iterable or async iterable');
   };
   return Object.assign(run, { map }) as Pipeline<any, any>;
 }

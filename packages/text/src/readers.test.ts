@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { FormatError } from './errors.js';
+import { FormatError, InvalidArgumentError, buildVocabulary, isAsyncIterable } from '@nlpkit/core';
 import { readLines } from './node.js';
 import { readBrown, readConll, readConllu, readParallel, readSentencePerLine } from './readers.js';
+import { wordTokenize } from './wordTokenize.js';
 
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+async function collect<T>(it: AsyncIterable<T> | Iterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const x of it) out.push(x);
   return out;
@@ -24,10 +25,19 @@ describe('readConll', () => {
   });
 
   it('rejects ragged sentences with the line number', async () => {
-    await expect(collect(readConll(['a B', 'c']))).rejects.toThrowErrorMatchingInlineSnapshot(
+    expect(() => [...readConll(['a B', 'c'])]).toThrowErrorMatchingInlineSnapshot(
       `[FormatError: @nlpkit/text: CoNLL line 2 has 1 columns, but the sentence started with 2]`,
     );
-    await expect(collect(readConll(5 as unknown as string[]))).rejects.toThrow(TypeError);
+    expect(() => [...readConll(['a B', 'c'])]).toThrow(expect.objectContaining({ code: 'ERR_FORMAT', line: 2 }));
+  });
+
+  it('rejects what is not lines when called, not when iterated', () => {
+    expect(() => readConll(5 as unknown as string[])).toThrow(InvalidArgumentError);
+    expect(() => readConll('a B\nc' as unknown as string[])).toThrowErrorMatchingInlineSnapshot(
+      `[InvalidArgumentError: @nlpkit/text: lines must be an iterable of lines (split the string first), got "a B\\nc"]`,
+    );
+    expect(() => readConll(['a'], { separator: 1 as unknown as string })).toThrow(InvalidArgumentError);
+    expect(() => readConll(['a'], { skipDocstart: true } as object)).toThrow(InvalidArgumentError);
   });
 });
 
@@ -48,17 +58,41 @@ describe('readConllu', () => {
   });
 });
 
+async function* lines(...items: string[]): AsyncGenerator<string> {
+  for (const item of items) yield item;
+}
+
 describe('readSentencePerLine / readParallel', () => {
   it('splits lines and skips blanks', async () => {
     expect(await collect(readSentencePerLine([' a  b ', '', 'c']))).toEqual([['a', 'b'], ['c']]);
     expect(await collect(readSentencePerLine(['a-b'], (l) => l.split('-')))).toEqual([['a', 'b']]);
   });
 
+  it('stays sync for sync lines and async for async lines', async () => {
+    const sync = readSentencePerLine(['the cat', 'a dog']);
+    expect(isAsyncIterable(sync)).toBe(false);
+    // A sync corpus goes straight into consumers that take sync iterables.
+    expect(buildVocabulary(sync).size).toBe(4 + 4);
+    const async = readSentencePerLine(lines('the cat', '', 'a dog\r'));
+    expect(isAsyncIterable(async)).toBe(true);
+    expect(await collect(async)).toEqual([['the', 'cat'], ['a', 'dog']]);
+  });
+
+  it('tokenizes with any tokenizer, e.g. wordTokenize', () => {
+    const [sentence] = [...readSentencePerLine(["don't stop"], wordTokenize)];
+    expect(sentence?.map((t) => t.text)).toEqual(["don't", 'stop']);
+    expect(() => [...readSentencePerLine(['a'], () => 'a' as unknown as string[])]).toThrow(InvalidArgumentError);
+  });
+
   it('pairs aligned lines and rejects unequal sides', async () => {
-    expect(await collect(readParallel(['a', 'b'], ['x', 'y']))).toEqual([['a', 'x'], ['b', 'y']]);
-    await expect(collect(readParallel(['a', 'b'], ['x']))).rejects.toThrowErrorMatchingInlineSnapshot(
+    const pairs = readParallel(['a', 'b'], ['x', 'y']);
+    expect(isAsyncIterable(pairs)).toBe(false);
+    expect([...pairs]).toEqual([['a', 'x'], ['b', 'y']]);
+    expect(await collect(readParallel(lines('a', 'b'), ['x', 'y']))).toEqual([['a', 'x'], ['b', 'y']]);
+    expect(() => [...readParallel(['a', 'b'], ['x'])]).toThrowErrorMatchingInlineSnapshot(
       `[FormatError: @nlpkit/text: parallel text: target has fewer lines than the other side (it ends before line 2)]`,
     );
+    await expect(collect(readParallel(lines('a'), lines('x', 'y')))).rejects.toThrow(FormatError);
   });
 });
 

@@ -31,7 +31,7 @@ describe('regexTokenize', () => {
 
   it('rejects a non-RegExp pattern and malformed text', () => {
     expect(() => regexTokenize('a', 'a' as unknown as RegExp)).toThrowErrorMatchingInlineSnapshot(
-      `[TypeError: @nlpkit/text: pattern must be a RegExp, got "a"]`,
+      `[InvalidArgumentError: @nlpkit/text: pattern must be a RegExp, got "a"]`,
     );
     expect(() => regexTokenize('\udfff', /./u)).toThrow(MalformedTextError);
   });

@@ -1,6 +1,5 @@
-import { describe } from './errors.js';
-import type { Token } from './token.js';
-import { expectText } from './validate.js';
+import type { Token } from '@nlpkit/core';
+import { check, checkText } from './errors.js';
 
 /** Options for {@link regexTokenize}. */
 export interface RegexTokenizeOptions {
@@ -23,10 +22,9 @@ export interface RegexTokenizeOptions {
  * regexTokenize('a, b,c', /,\s?/u, { gaps: true }) // → a, b, c
  */
 export function regexTokenize(text: string, pattern: RegExp, options: RegexTokenizeOptions = {}): Token[] {
-  expectText(text, 'text');
-  if (!(pattern instanceof RegExp)) {
-    throw new TypeError(`@nlpkit/text: pattern must be a RegExp, got ${describe(pattern)}`);
-  }
+  checkText(text, 'text');
+  if (!(pattern instanceof RegExp)) throw check.invalid(pattern, 'pattern', 'a RegExp');
+  check.options(options, 'options', ['gaps']);
   const flags = pattern.flags.includes('g') ? pattern.flags.replace('y', '') : pattern.flags.replace('y', '') + 'g';
   const re = new RegExp(pattern.source, flags);
   const tokens: Token[] = [];

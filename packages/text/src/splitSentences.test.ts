@@ -80,10 +80,10 @@ describe('splitSentences', () => {
 
   it('rejects bad input', () => {
     expect(() => splitSentences(null as unknown as string)).toThrowErrorMatchingInlineSnapshot(
-      `[TypeError: @nlpkit/text: text must be a string, got null]`,
+      `[InvalidArgumentError: @nlpkit/text: text must be a string, got null]`,
     );
     expect(() => splitSentences('a', { abbreviations: [1 as unknown as string] })).toThrowErrorMatchingInlineSnapshot(
-      `[TypeError: @nlpkit/text: options.abbreviations must hold strings, got 1]`,
+      `[InvalidArgumentError: @nlpkit/text: options.abbreviations[0] must be a string, got 1]`,
     );
   });
 });

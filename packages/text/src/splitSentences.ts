@@ -1,6 +1,5 @@
-import { describe } from './errors.js';
-import type { Token } from './token.js';
-import { expectText } from './validate.js';
+import type { Token } from '@nlpkit/core';
+import { check, checkText } from './errors.js';
 
 /** Options for {@link splitSentences}. */
 export interface SplitSentencesOptions {
@@ -62,7 +61,8 @@ const LOWER = /\p{Ll}/u;
  * // → ['Mr. Smith lives in the U.S.', 'He said "Hi."', 'Then he left...']
  */
 export function splitSentences(text: string, options: SplitSentencesOptions = {}): Token[] {
-  expectText(text, 'text');
+  checkText(text, 'text');
+  check.options(options, 'options', ['abbreviations', 'finalAbbreviations']);
   const never = toSet(options.abbreviations ?? DEFAULT_ABBREVIATIONS, 'options.abbreviations');
   const maybe = toSet(options.finalAbbreviations ?? DEFAULT_FINAL_ABBREVIATIONS, 'options.finalAbbreviations');
   const sentences: Token[] = [];
@@ -154,10 +154,13 @@ function isBlankLine(text: string, i: number): boolean {
 }
 
 function toSet(values: Iterable<string>, argument: string): ReadonlySet<string> {
+  if (values === null || typeof values !== 'object' || !(Symbol.iterator in values)) {
+    throw check.invalid(values, argument, 'an iterable of strings');
+  }
   const set = new Set<string>();
+  let i = 0;
   for (const v of values) {
-    if (typeof v !== 'string') throw new TypeError(`@nlpkit/text: ${argument} must hold strings, got ${describe(v)}`);
-    set.add(v.toLowerCase().replace(/\.$/u, ''));
+    set.add(check.string(v, `${argument}[${i++}]`).toLowerCase().replace(/\.$/u, ''));
   }
   return set;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UnknownNameError } from './errors.js';
+import { UnknownNameError } from '@nlpkit/core';
 import { STOP_WORD_LANGUAGES, removeStopWords, stopWords } from './stopWords.js';
 
 describe('stopWords', () => {

@@ -1,4 +1,4 @@
-import { UnknownNameError, describe } from './errors.js';
+import { check } from './errors.js';
 
 // Compact lists of the most frequent function words (articles, pronouns, prepositions, conjunctions, auxiliaries)
 // per language, kept as space-separated strings so that nothing is built until a list is asked for.
@@ -78,12 +78,10 @@ export const STOP_WORD_LANGUAGES = Object.keys(LISTS) as readonly StopWordLangua
  * are safe for retrieval and topic models; extend them with your own domain words.
  *
  * @param language an ISO 639-1 code from {@link STOP_WORD_LANGUAGES}
- * @throws {@link UnknownNameError} for a language without a list
+ * @throws UnknownNameError (from `@nlpkit/core`) for a language without a list
  */
 export function stopWords(language: StopWordLanguage): ReadonlySet<string> {
-  if (typeof language !== 'string' || !Object.hasOwn(LISTS, language)) {
-    throw new UnknownNameError('language', STOP_WORD_LANGUAGES, language);
-  }
+  check.oneOf(language, 'language', STOP_WORD_LANGUAGES);
   return new Set(LISTS[language].split(/\s+/u).filter((w) => w.length > 0));
 }
 
@@ -104,12 +102,10 @@ export function removeStopWords(
   } else if (words !== null && typeof words === 'object' && Symbol.iterator in words) {
     set = new Set([...words].map((w) => String(w).toLowerCase()));
   } else {
-    throw new TypeError(`@nlpkit/text: words must be a language code or an iterable of strings, got ${describe(words)}`);
+    throw check.invalid(words, 'words', 'a language code or an iterable of strings');
   }
   return (tokens) => {
-    if (!Array.isArray(tokens)) {
-      throw new TypeError(`@nlpkit/text: tokens must be an array, got ${describe(tokens)}`);
-    }
+    check.array(tokens, 'tokens');
     return tokens.filter((t) => !set.has((typeof t === 'string' ? t : t.text).toLowerCase()));
   };
 }

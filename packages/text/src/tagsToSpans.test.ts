@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FormatError, UnknownNameError } from './errors.js';
-import { TAG_SCHEMES, convertTags, spansToTags, tagsToSpans, type Malformed, type Span } from './tagsToSpans.js';
+import { FormatError, InvalidArgumentError, TAG_SCHEMES, UnknownNameError, type Span } from '@nlpkit/core';
+import { convertTags, spansToTags, tagsToSpans, type Malformed } from './tagsToSpans.js';
 
 const s = (label: string, start: number, end: number): Span => ({ label, start, end });
 
@@ -24,6 +24,13 @@ describe('spansToTags / tagsToSpans', () => {
     }
     expect(convertTags(cases.IOB1 ?? [], 'IOB1', 'BILOU')).toEqual(cases.BILOU);
     expect(convertTags(cases.BILOU ?? [], 'BILOU', 'BIO')).toEqual(cases.IOB2);
+  });
+
+  it("accepts core's aliases BIO (IOB2) and BIOES (IOBES)", () => {
+    expect(spansToTags(spans, 5, 'BIO')).toEqual(cases.IOB2);
+    expect(spansToTags(spans, 5, 'BIOES')).toEqual(cases.IOBES);
+    expect(tagsToSpans(cases.IOB2 ?? [], 'BIO')).toEqual(spans);
+    expect(tagsToSpans(cases.IOBES ?? [], 'BIOES')).toEqual(spans);
   });
 
   it('round-trips random well-formed spans through every scheme (property)', () => {
@@ -53,7 +60,7 @@ describe('spansToTags / tagsToSpans', () => {
     expect(tagsToSpans(tags, 'IOB2')).toEqual([s('PER', 1, 3), s('LOC', 3, 4), s('ORG', 4, 5)]);
     expect(tagsToSpans(tags, 'IOB2', { malformed: 'drop' })).toEqual([s('LOC', 3, 4)]);
     expect(() => tagsToSpans(tags, 'IOB2', { malformed: 'throw' })).toThrowErrorMatchingInlineSnapshot(
-      `[FormatError: @nlpkit/text: tags[1] "I-PER" is not valid IOB2: I-PER must continue a PER entity]`,
+      `[FormatError: @nlpkit/text: tags[1] must be valid IOB2 (I-PER must continue a PER entity), got "I-PER"]`,
     );
     // IOBES: an entity never ended, and an E- with no B-.
     const iobes = ['B-PER', 'I-PER', 'O', 'E-LOC', 'S-ORG'];
@@ -68,10 +75,10 @@ describe('spansToTags / tagsToSpans', () => {
       `[FormatError: @nlpkit/text: tags[0] must be O or one of B-LABEL, I-LABEL in IOB2, got "S-PER"]`,
     );
     expect(() => tagsToSpans(['O'], 'IOB2', { malformed: 'ignore' as Malformed })).toThrow(UnknownNameError);
-    expect(() => spansToTags([s('A', 0, 2), s('B', 1, 3)], 3, 'IOB2')).toThrow(RangeError);
-    expect(() => spansToTags([s('A', 0, 4)], 3, 'IOB2')).toThrow(RangeError);
+    expect(() => spansToTags([s('A', 0, 2), s('B', 1, 3)], 3, 'IOB2')).toThrow(InvalidArgumentError);
+    expect(() => spansToTags([s('A', 0, 4)], 3, 'IOB2')).toThrow(InvalidArgumentError);
     expect(() => convertTags(['O'], 'IOB2', 'XYZ' as 'BIO')).toThrowErrorMatchingInlineSnapshot(
-      `[UnknownNameError: @nlpkit/text: to must be one of IOB1, IOB2, BIO, IOE1, IOE2, IOBES, BIOES, BILOU, got "XYZ"]`,
+      `[UnknownNameError: @nlpkit/text: to must be one of IOB1, IOB2, IOE1, IOE2, IOBES, BILOU, BIO, BIOES, got "XYZ"]`,
     );
   });
 });

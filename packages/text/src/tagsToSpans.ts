@@ -1,17 +1,5 @@
-import { FormatError, UnknownNameError, describe } from './errors.js';
-
-/** Tagging schemes. `BIO` is an alias of `IOB2`, `BIOES` of `IOBES`. */
-export type TagScheme = 'IOB1' | 'IOB2' | 'BIO' | 'IOE1' | 'IOE2' | 'IOBES' | 'BIOES' | 'BILOU';
-
-/** Every accepted scheme name. */
-export const TAG_SCHEMES: readonly TagScheme[] = ['IOB1', 'IOB2', 'BIO', 'IOE1', 'IOE2', 'IOBES', 'BIOES', 'BILOU'];
-
-/** An entity over token positions `[start, end)`. */
-export interface Span {
-  readonly label: string;
-  readonly start: number;
-  readonly end: number;
-}
+import { FormatError, InvalidArgumentError, parseTagScheme, type Span, type TagSchemeName } from '@nlpkit/core';
+import { PKG, check } from './errors.js';
 
 /**
  * What to do with a sequence the scheme does not allow (an `I-` with no `B-` in IOB2, a `B-` never closed by
@@ -34,48 +22,36 @@ type Canonical = 'IOB1' | 'IOB2' | 'IOE1' | 'IOE2' | 'IOBES';
 
 const PREFIXES: Record<Canonical, string> = { IOB1: 'IB', IOB2: 'BI', IOE1: 'IE', IOE2: 'IE', IOBES: 'BIES' };
 
+/** The decoding rules of a scheme name or alias: BILOU is IOBES with `L-`/`U-` for `E-`/`S-`. */
 function canonical(scheme: unknown, argument: string): [Canonical, boolean] {
-  switch (scheme) {
-    case 'IOB1':
-    case 'IOB2':
-    case 'IOE1':
-    case 'IOE2':
-    case 'IOBES':
-      return [scheme, false];
-    case 'BIO':
-      return ['IOB2', false];
-    case 'BIOES':
-      return ['IOBES', false];
-    case 'BILOU':
-      return ['IOBES', true];
-    default:
-      throw new UnknownNameError(argument, TAG_SCHEMES, scheme);
-  }
+  const name = parseTagScheme(scheme, argument, PKG);
+  return name === 'BILOU' ? ['IOBES', true] : [name, false];
 }
 
 /**
  * Decodes a tag sequence into entity spans.
  *
  * @param tags one tag per token: `'O'` or `PREFIX-LABEL` (`B-PER`, `I-LOC`, `U-ORG`...)
- * @param scheme the scheme the tags follow
+ * @param scheme the scheme the tags follow: a name from `TAG_SCHEMES` of `@nlpkit/core` (`IOB1`, `IOB2`, `IOE1`,
+ *   `IOE2`, `IOBES`, `BILOU`) or an alias (`BIO` = `IOB2`, `BIOES` = `IOBES`)
+ * @returns spans as `@nlpkit/core`'s `Span`, what `@nlpkit/metrics` scores
  * @example
  * tagsToSpans(['B-PER', 'I-PER', 'O', 'B-LOC'], 'IOB2')
  * // → [{ label: 'PER', start: 0, end: 2 }, { label: 'LOC', start: 3, end: 4 }]
  */
-export function tagsToSpans(tags: readonly string[], scheme: TagScheme, options: TagOptions = {}): Span[] {
+export function tagsToSpans(tags: readonly string[], scheme: TagSchemeName, options: TagOptions = {}): Span[] {
   const [kind, bilou] = canonical(scheme, 'scheme');
-  const malformed = options.malformed ?? 'repair';
-  if (malformed !== 'repair' && malformed !== 'drop' && malformed !== 'throw') {
-    throw new UnknownNameError('options.malformed', ['repair', 'drop', 'throw'], malformed);
-  }
-  if (!Array.isArray(tags)) throw new TypeError(`@nlpkit/text: tags must be an array of strings, got ${describe(tags)}`);
+  check.options(options, 'options', ['malformed']);
+  const malformed = check.oneOf(options.malformed ?? 'repair', 'options.malformed', ['repair', 'drop', 'throw']);
+  check.array(tags, 'tags');
   const parsed = tags.map((tag, i) => parseTag(tag, i, kind, bilou, scheme));
   const spans: Span[] = [];
   // The open entity, and whether it is well formed so far (used by 'drop').
   let open: { label: string; start: number; valid: boolean } | null = null;
   const problem = (i: number, why: string): void => {
     if (malformed === 'throw') {
-      throw new FormatError(`tags[${i}] ${JSON.stringify(tags[i] ?? '(end)')} is not valid ${scheme}: ${why}`);
+      const at = i < tags.length ? `tags[${i}]` : 'tags (at the end)';
+      throw new FormatError({ package: PKG, argument: at, expected: `valid ${scheme} (${why})`, found: tags[i] ?? 'the end' });
     }
   };
   const close = (end: number, valid = true): void => {
@@ -164,8 +140,8 @@ export function tagsToSpans(tags: readonly string[], scheme: TagScheme, options:
   return spans;
 }
 
-function parseTag(tag: unknown, i: number, kind: Canonical, bilou: boolean, scheme: TagScheme): [string, string] {
-  if (typeof tag !== 'string') throw new TypeError(`@nlpkit/text: tags[${i}] must be a string, got ${describe(tag)}`);
+function parseTag(value: unknown, i: number, kind: Canonical, bilou: boolean, scheme: TagSchemeName): [string, string] {
+  const tag = check.string(value, `tags[${i}]`);
   if (tag === 'O') return ['O', ''];
   const dash = tag.indexOf('-');
   let prefix = dash === 1 ? tag[0] ?? '' : '';
@@ -173,7 +149,12 @@ function parseTag(tag: unknown, i: number, kind: Canonical, bilou: boolean, sche
   if (bilou) prefix = prefix === 'L' ? 'E' : prefix === 'U' ? 'S' : prefix === 'E' || prefix === 'S' ? '' : prefix;
   if (prefix === '' || label === '' || !PREFIXES[kind].includes(prefix)) {
     const allowed = bilou ? 'BILU' : PREFIXES[kind];
-    throw new FormatError(`tags[${i}] must be O or one of ${[...allowed].map((p) => `${p}-LABEL`).join(', ')} in ${scheme}, got ${JSON.stringify(tag)}`);
+    throw new FormatError({
+      package: PKG,
+      argument: `tags[${i}]`,
+      expected: `O or one of ${[...allowed].map((p) => `${p}-LABEL`).join(', ')} in ${scheme}`,
+      found: tag,
+    });
   }
   return [prefix, label];
 }
@@ -186,22 +167,25 @@ function parseTag(tag: unknown, i: number, kind: Canonical, bilou: boolean, sche
  * @example
  * spansToTags([{ label: 'PER', start: 0, end: 2 }], 3, 'BILOU') // → ['B-PER', 'L-PER', 'O']
  */
-export function spansToTags(spans: readonly Span[], length: number, scheme: TagScheme): string[] {
+export function spansToTags(spans: readonly Span[], length: number, scheme: TagSchemeName): string[] {
   const [kind, bilou] = canonical(scheme, 'scheme');
-  if (!Number.isInteger(length) || length < 0) {
-    throw new RangeError(`@nlpkit/text: length must be an integer ≥ 0, got ${describe(length)}`);
-  }
-  if (!Array.isArray(spans)) throw new TypeError(`@nlpkit/text: spans must be an array, got ${describe(spans)}`);
+  check.integer(length, 'length', 0);
+  check.array(spans, 'spans');
+  spans.forEach((s, i) => {
+    if (typeof s?.label !== 'string' || s.label === '' || !Number.isInteger(s.start) || !Number.isInteger(s.end)) {
+      throw check.invalid(s, `spans[${i}]`, 'a { label, start, end } span with a label and integer bounds');
+    }
+  });
   const sorted = [...spans].sort((a, b) => a.start - b.start);
   let last = 0;
   for (const s of sorted) {
-    if (typeof s?.label !== 'string' || s.label === '' || !Number.isInteger(s.start) || !Number.isInteger(s.end)) {
-      throw new TypeError(`@nlpkit/text: spans must be { label, start, end } with a label and integer bounds, got ${describe(s)}`);
-    }
     if (s.start < last || s.end <= s.start || s.end > length) {
-      throw new RangeError(
-        `@nlpkit/text: spans must be non-empty, non-overlapping and within [0, ${length}), got ${s.label} [${s.start}, ${s.end})`,
-      );
+      throw new InvalidArgumentError({
+        package: PKG,
+        argument: 'spans',
+        expected: `non-empty, non-overlapping spans within [0, ${length})`,
+        foundText: `${s.label} [${s.start}, ${s.end})`,
+      });
     }
     last = s.end;
   }
@@ -232,7 +216,7 @@ export function spansToTags(spans: readonly Span[], length: number, scheme: TagS
  * Converts tags from one scheme to another through spans, e.g. IOB1 data to BILOU for training.
  * Malformed input is handled as {@link TagOptions.malformed} says.
  */
-export function convertTags(tags: readonly string[], from: TagScheme, to: TagScheme, options: TagOptions = {}): string[] {
+export function convertTags(tags: readonly string[], from: TagSchemeName, to: TagSchemeName, options: TagOptions = {}): string[] {
   canonical(from, 'from');
   canonical(to, 'to');
   return spansToTags(tagsToSpans(tags, from, options), tags.length, to);

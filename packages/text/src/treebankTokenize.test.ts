@@ -52,7 +52,7 @@ describe('treebankTokenize', () => {
 
   it('rejects non-strings and lone surrogates', () => {
     expect(() => treebankTokenize(5 as unknown as string)).toThrowErrorMatchingInlineSnapshot(
-      `[TypeError: @nlpkit/text: text must be a string, got 5]`,
+      `[InvalidArgumentError: @nlpkit/text: text must be a string, got 5]`,
     );
     expect(() => treebankTokenize('a\ud800b')).toThrow(MalformedTextError);
   });

@@ -1,6 +1,5 @@
-import { FormatError } from './errors.js';
-import type { Token } from './token.js';
-import { expectText } from './validate.js';
+import { NlpkitError, type Token } from '@nlpkit/core';
+import { checkText, PKG } from './errors.js';
 
 /**
  * A Penn Treebank token. `text`, `start` and `end` describe the original characters (so
@@ -86,7 +85,7 @@ const SPACE_RE = new RegExp(`[${WS}]`, 'u');
  * // → ['``', 'They', "'ll", 'pay', '$', '3.88', ',', "''", 'she', 'said', '.']
  */
 export function treebankTokenize(text: string): TreebankToken[] {
-  expectText(text, 'text');
+  checkText(text, 'text');
   let s = text;
   for (const [re, by] of RULES) s = s.replace(re, by);
   s = ` ${s} `;
@@ -110,7 +109,7 @@ function align(text: string, forms: readonly string[]): TreebankToken[] {
     }
     if (length < 0) {
       // Unreachable unless the rules above change: they only insert spaces and respell quotes.
-      throw new FormatError(`treebankTokenize could not align token ${JSON.stringify(form)} at index ${i}`);
+      throw new NlpkitError('ERR_INTERNAL', { package: PKG, message: `treebankTokenize could not align token ${JSON.stringify(form)} at index ${i}` });
     }
     tokens.push({ text: text.slice(i, i + length), start: i, end: i + length, form });
     i += length;

@@ -42,7 +42,7 @@ describe('whitespaceTokenize', () => {
   it('rejects non-strings and lone surrogates', () => {
     expect(() => whitespaceTokenize('\udfff')).toThrow(MalformedTextError);
     expect(() => whitespaceTokenize(['a'] as unknown as string)).toThrowErrorMatchingInlineSnapshot(
-      `[TypeError: @nlpkit/text: text must be a string, got an array of length 1]`,
+      `[InvalidArgumentError: @nlpkit/text: text must be a string, got an array of length 1]`,
     );
   });
 });

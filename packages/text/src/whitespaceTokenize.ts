@@ -1,6 +1,6 @@
 import { SPACE, charClass } from './charClass.js';
-import type { Token } from './token.js';
-import { expectText } from './validate.js';
+import type { Token } from '@nlpkit/core';
+import { checkText } from './errors.js';
 
 /**
  * Splits on Unicode whitespace (the characters Python's `str.split()` splits on: ASCII and Unicode spaces,
@@ -12,7 +12,7 @@ import { expectText } from './validate.js';
  * whitespaceTokenize('  déjà  vu\n') // → [{ text: 'déjà', start: 2, end: 6 }, { text: 'vu', start: 8, end: 10 }]
  */
 export function whitespaceTokenize(text: string): Token[] {
-  expectText(text, 'text');
+  checkText(text, 'text');
   const tokens: Token[] = [];
   const n = text.length;
   let start = -1;

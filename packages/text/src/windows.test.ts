@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@nlpkit/core';
 import { describe, expect, it } from 'vitest';
 import { windows } from './windows.js';
 
@@ -17,8 +18,8 @@ describe('windows', () => {
 
   it('rejects negative or fractional window sizes', () => {
     expect(() => windows(['a'], -1, '')).toThrowErrorMatchingInlineSnapshot(
-      `[RangeError: @nlpkit/text: k must be an integer ≥ 0, got -1]`,
+      `[InvalidArgumentError: @nlpkit/text: k must be an integer ≥ 0, got -1]`,
     );
-    expect(() => windows(['a'], 1.5, '')).toThrow(RangeError);
+    expect(() => windows(['a'], 1.5, '')).toThrow(InvalidArgumentError);
   });
 });

@@ -1,5 +1,4 @@
-import { describe } from './errors.js';
-import { expectInteger } from './validate.js';
+import { check } from './errors.js';
 
 /** One window: the center token's position and the `2k + 1` tokens around it. */
 export interface Window<T> {
@@ -18,8 +17,8 @@ export interface Window<T> {
  * @param pad what fills positions past either edge
  */
 export function windows<T, P = T>(tokens: readonly T[], k: number, pad: P): Window<T | P>[] {
-  if (!Array.isArray(tokens)) throw new TypeError(`@nlpkit/text: tokens must be an array, got ${describe(tokens)}`);
-  expectInteger(k, 'k', 0);
+  check.array(tokens, 'tokens');
+  check.integer(k, 'k', 0);
   const out: Window<T | P>[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const w: (T | P)[] = [];

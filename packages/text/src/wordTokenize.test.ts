@@ -79,7 +79,7 @@ describe('wordTokenize', () => {
 
   it('rejects non-strings and lone surrogates with typed errors', () => {
     expect(() => wordTokenize(undefined as unknown as string)).toThrowErrorMatchingInlineSnapshot(
-      `[TypeError: @nlpkit/text: text must be a string, got undefined]`,
+      `[InvalidArgumentError: @nlpkit/text: text must be a string, got undefined]`,
     );
     expect(() => wordTokenize('ok \udc00')).toThrowErrorMatchingInlineSnapshot(
       `[MalformedTextError: @nlpkit/text: text must be well-formed Unicode, got a lone surrogate U+DC00 at index 3]`,

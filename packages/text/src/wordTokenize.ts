@@ -13,8 +13,8 @@ import {
   charClass,
   codePointAt,
 } from './charClass.js';
-import type { Token } from './token.js';
-import { expectText } from './validate.js';
+import type { Token } from '@nlpkit/core';
+import { checkText } from './errors.js';
 
 // Sticky patterns tried only where a cheap check says they may match, so plain prose never pays for them.
 const URL_RE = /(?:[a-z][a-z0-9+.-]*:\/\/|www\.)[^\s<>"'`()[\]{}]+/iuy;
@@ -33,13 +33,13 @@ const URL_TAIL_RE = /[.,;:!?]+$/;
  *
  * @param text the input; must be a well-formed string
  * @returns tokens in order, each with `text === input.slice(start, end)`
- * @throws TypeError when `text` is not a string; {@link MalformedTextError} on a lone surrogate
+ * @throws InvalidArgumentError when `text` is not a string; {@link MalformedTextError} on a lone surrogate
  * @example
  * wordTokenize("São Paulo's café ☕ costs 3.50€")
  * // → São, Paulo's, café, ☕, costs, 3.50, € (each with start and end)
  */
 export function wordTokenize(text: string): Token[] {
-  expectText(text, 'text');
+  checkText(text, 'text');
   const scanner = newScanner(text);
   const tokens: Token[] = [];
   const n = text.length;
@@ -60,7 +60,7 @@ export function wordTokenize(text: string): Token[] {
  * @returns a `Uint32Array` of twice the token count
  */
 export function wordSpans(text: string): Uint32Array {
-  expectText(text, 'text');
+  checkText(text, 'text');
   const scanner = newScanner(text);
   const n = text.length;
   // Room for one token per four characters to start with; doubled when full.
