@@ -1,16 +1,27 @@
-import { checkOrder } from './errors.js';
-import type { LanguageModel } from './languageModel.js';
-import { BOS_ID, EOS, EOS_ID, UNK_ID, type Vocabulary } from './vocabulary.js';
+import {
+  BOS_ID,
+  PAD_ID,
+  UNK_ID,
+  tokenText,
+  type LanguageModel,
+  type NextToken,
+  type SentenceScore,
+  type TokenLog10Prob,
+  type TokenScore,
+  type Vocabulary,
+} from '@nlpkit/core';
+import { check, checkOrder } from './errors.js';
+import { BOS_INDEX, EOS, EOS_INDEX, UNK_INDEX, type NgramWordIndex } from './ngramWordIndex.js';
 
 /**
- * Lookup of the n-grams of one order: (prefix id, last word id) → id. Implemented by the hash {@link NgramIndex}
- * and by the sorted trie levels of {@link loadBinaryModel}.
+ * Lookup of the n-grams of one order: (prefix id, last word index) → id. Implemented by the hash
+ * {@link NgramIndex} and by the sorted trie levels of {@link loadBinaryModel}.
  */
 export interface NgramLookup {
   readonly size: number;
   /** Prefix id of each n-gram. */
   readonly parents: ArrayLike<number>;
-  /** Last word id of each n-gram. */
+  /** Last word index of each n-gram. */
   readonly words: ArrayLike<number>;
   /** Id of (parent, word) or −1. */
   find(parent: number, word: number): number;
@@ -18,76 +29,80 @@ export interface NgramLookup {
 
 /**
  * The tables of a backoff n-gram model (what an ARPA file holds): for each order n, the n-grams as an
- * {@link NgramIndex} (unigram ids are vocabulary ids, so `indexes[0]` is `undefined`), and parallel arrays of
+ * {@link NgramLookup} (unigram ids are word indexes, so `indexes[0]` is `undefined`), and parallel arrays of
  * log10 probabilities and log10 backoff weights.
  */
 export interface BackoffModelData {
   readonly order: number;
-  readonly vocabulary: Vocabulary;
+  /** The internal word index (core vocabulary id − 1). */
+  readonly wordIndex: NgramWordIndex;
   readonly indexes: readonly (NgramLookup | undefined)[];
-  readonly logProbs: readonly Float32Array[];
-  readonly backoffs: readonly Float32Array[];
+  readonly log10Probs: readonly Float32Array[];
+  readonly log10Backoffs: readonly Float32Array[];
 }
 
-/** One scored token. */
-export interface WordScore {
-  word: string;
-  /** log10 P(word | context). */
-  logProb: number;
-  /** Order of the n-gram that supplied the probability (1 = unigram), as KenLM's `query` prints it. */
-  ngramLength: number;
-  /** Whether the word is outside the vocabulary (scored as `<unk>`). */
-  oov: boolean;
+/** One scored token, with the n-gram length KenLM's `query` prints. */
+export interface WordScore extends TokenLog10Prob {
+  /** Order of the n-gram that supplied the probability (1 = unigram). */
+  readonly ngramLength: number;
 }
 
-/** Score of one sentence, `</s>` included. */
-export interface SentenceScore {
-  /** Sum of the token log10 probabilities, `</s>` included. */
-  logProb: number;
-  /** Per token, `</s>` last. */
-  words: WordScore[];
-  /** Number of out-of-vocabulary tokens. */
-  oov: number;
+/** A sentence score whose per-token entries (when asked for) also give the n-gram length. */
+export interface BackoffSentenceScore extends SentenceScore {
+  readonly perToken?: readonly WordScore[];
+}
+
+/** {@link BackoffLanguageModel.scoreToken}'s result: core's token score plus the n-gram length used. */
+export interface BackoffTokenScore extends TokenScore<BackoffState> {
+  readonly ngramLength: number;
 }
 
 /**
  * Query state: `ids[k]` is the id (in order k) of the k-gram made of the last k words, or -1 when that k-gram is
  * not in the model. Longer histories can only exist when shorter ones do, so the scan stops at the first -1.
+ * {@link BackoffLanguageModel.scoreToken} never modifies a state it is given.
  */
 export interface BackoffState {
-  ids: Int32Array;
+  readonly ids: Int32Array;
 }
 
 /**
- * A backoff n-gram model (ARPA semantics): P(w | h) is the probability of the longest n-gram `h' w` in the model,
- * with h' a suffix of h, times the backoff weights of the longer contexts that exist. Built by
- * {@link estimateKneserNey}, {@link readArpa} or {@link loadBinaryModel}.
+ * A backoff n-gram model (ARPA semantics) implementing core's `LanguageModel`: P(w | h) is the probability of the
+ * longest n-gram `h' w` in the model, with h' a suffix of h, times the backoff weights of the longer contexts that
+ * exist. Built by {@link estimateKneserNey}, {@link readArpa}, {@link loadBinaryModel} or
+ * `CountLanguageModel.toBackoffModel`. Probabilities are log10, as in ARPA files.
  */
-export class BackoffLanguageModel implements LanguageModel {
+export class BackoffLanguageModel implements LanguageModel<BackoffState> {
   readonly data: BackoffModelData;
+  /** Order of the n-gram used by the latest {@link scoreId} call. */
+  lastNgramLength = 0;
+  /** The state of the whole-sentence fast path, reused from sentence to sentence. */
+  readonly #scratch: Int32Array;
 
   constructor(data: BackoffModelData) {
-    checkOrder(data.order);
+    checkOrder(data.order, 10, 'data.order');
     this.data = data;
+    this.#scratch = new Int32Array(data.order + 1);
   }
 
   get order(): number {
     return this.data.order;
   }
 
-  get vocabulary(): readonly string[] {
-    return this.data.vocabulary.words();
+  /** The words as a core `Vocabulary` (`<pad>` 0, `<unk>` 1, `<s>` 2, `</s>` 3, then the model's words). */
+  get vocabulary(): Vocabulary {
+    return this.data.wordIndex.toVocabulary();
   }
 
   /** Number of n-grams of each order, as in an ARPA header. */
   get counts(): number[] {
-    return this.data.logProbs.map((p) => p.length);
+    return this.data.log10Probs.map((p) => p.length);
   }
 
-  /** A state positioned at the start of a sentence (after `<s>`). */
-  beginSentence(): BackoffState {
+  /** The state at the start of a sentence (after `<s>`). */
+  startState(): BackoffState {
     const ids = new Int32Array(this.order + 1).fill(-1);
-    if (this.order > 1) ids[1] = BOS_ID;
+    if (this.order > 1) ids[1] = BOS_INDEX;
     return { ids };
   }
 
@@ -96,12 +111,144 @@ export class BackoffLanguageModel implements LanguageModel {
     return { ids: new Int32Array(this.order + 1).fill(-1) };
   }
 
+  /** log10 P(token | state), whether `token` is OOV (scored as `<unk>`), the n-gram length and the next state. */
+  scoreToken(state: BackoffState, token: string): BackoffTokenScore {
+    const next = { ids: this.#copyState(state) };
+    const word = this.data.wordIndex.lookup(token);
+    const log10Prob = this.scoreId(next, word <= 0 ? UNK_INDEX : word);
+    return { log10Prob, oov: word <= 0, state: next, ngramLength: this.lastNgramLength };
+  }
+
   /**
-   * Scores word id `word` after `state` and advances `state` past it. Returns the log10 probability; the order of
-   * the n-gram used is left in `lastNgramLength`. This is the inner loop of evaluation, so it allocates nothing.
+   * log10 P(id | state) for every id of {@link vocabulary} (core ids; `-Infinity` for `<pad>` and `<s>`, which
+   * are never predicted). Sums to 1 in linear space for a normalized model such as modified Kneser-Ney.
+   */
+  nextLog10Probs(state: BackoffState): Float64Array {
+    const base = this.#copyState(state);
+    const size = this.data.wordIndex.size;
+    const out = new Float64Array(size + 1);
+    out[PAD_ID] = -Infinity;
+    const probe: BackoffState = { ids: new Int32Array(base.length) };
+    for (let w = 0; w < size; w++) {
+      if (w === BOS_INDEX) {
+        out[w + 1] = -Infinity;
+        continue;
+      }
+      probe.ids.set(base);
+      out[w + 1] = this.scoreId(probe, w);
+    }
+    return out;
+  }
+
+  /**
+   * Scores `tokens` as one sentence: each token after `<s>`, then `</s>` (KenLM's `query`). Without
+   * `perToken` this is KenLM's inner loop with no allocation per token: the steps of {@link scoreId} (find the
+   * longest n-gram by extending the state's matches one order at a time, then add the backoffs of the longer
+   * contexts) inlined with the tables in locals and one state array reused across sentences — the path core's
+   * `evaluatePerplexity` takes. With `perToken`, each token's score and n-gram length are listed too.
+   */
+  scoreSentence(tokens: readonly string[], options: { readonly perToken?: boolean } = {}): BackoffSentenceScore {
+    if (!Array.isArray(tokens)) throw check.invalid(tokens, 'tokens', 'an array of tokens');
+    if (options?.perToken === true) return this.#scoreSentencePerToken(tokens);
+    const { indexes, log10Probs, log10Backoffs, wordIndex } = this.data;
+    const order = this.order;
+    const ids = this.#scratch;
+    ids.fill(-1);
+    if (order > 1) ids[1] = BOS_INDEX;
+    let total = 0;
+    let oovTotal = 0;
+    let oov = 0;
+    const length = tokens.length;
+    for (let i = 0; i <= length; i++) {
+      let word = EOS_INDEX;
+      let isOov = false;
+      if (i < length) {
+        const token = tokens[i];
+        // One map lookup per token: -1 means out of vocabulary, scored as <unk> (index 0), as is <unk> itself.
+        word = typeof token === 'string' ? wordIndex.lookup(token) : this.#lookupTokenLike(token, i);
+        if (word <= 0) {
+          isOov = true;
+          word = UNK_INDEX;
+        }
+      }
+      let matchedId = word;
+      let k = 1;
+      let previous = ids[1]!;
+      for (; k < order; k++) {
+        if (previous < 0) break;
+        const id = indexes[k]!.find(previous, word);
+        if (id < 0) break;
+        const next = ids[k + 1]!;
+        ids[k] = matchedId;
+        matchedId = id;
+        previous = next;
+      }
+      let log10Prob = log10Probs[k - 1]![matchedId]!;
+      for (let len = k; len < order; len++) {
+        const ctx = len === k ? previous : ids[len]!;
+        if (ctx < 0) break;
+        log10Prob += log10Backoffs[len - 1]![ctx]!;
+      }
+      ids[k] = matchedId;
+      for (let len = k + 1; len <= order; len++) ids[len] = -1;
+      total += log10Prob;
+      if (isOov) {
+        oov++;
+        oovTotal += log10Prob;
+      }
+    }
+    return { log10Prob: total, tokens: length + 1, oov, oovLog10Prob: oovTotal };
+  }
+
+  #scoreSentencePerToken(tokens: readonly string[]): BackoffSentenceScore {
+    const state = this.startState();
+    const wordIndex = this.data.wordIndex;
+    const perToken: WordScore[] = [];
+    let total = 0;
+    let oovTotal = 0;
+    let oov = 0;
+    for (let i = 0; i <= tokens.length; i++) {
+      const token = i < tokens.length ? tokens[i] : EOS;
+      const text = typeof token === 'string' ? token : this.#textOf(token, i);
+      const word = i < tokens.length ? wordIndex.lookup(text) : EOS_INDEX;
+      const isOov = word <= 0;
+      const log10Prob = this.scoreId(state, isOov ? UNK_INDEX : word);
+      total += log10Prob;
+      if (isOov) {
+        oov++;
+        oovTotal += log10Prob;
+      }
+      perToken.push({ token: text, log10Prob, ngramLength: this.lastNgramLength, oov: isOov });
+    }
+    return { log10Prob: total, tokens: tokens.length + 1, oov, oovLog10Prob: oovTotal, perToken };
+  }
+
+  #textOf(token: unknown, i: number): string {
+    const text = tokenText(token);
+    if (text === undefined) throw check.invalid(token, `tokens[${i}]`, 'a string or a Token');
+    return text;
+  }
+
+  // Kept out of the hot loop so the optimizing compiler has less to compile.
+  #lookupTokenLike(token: unknown, i: number): number {
+    return this.data.wordIndex.lookup(this.#textOf(token, i));
+  }
+
+  #copyState(state: BackoffState): Int32Array {
+    const ids = (state as BackoffState | null)?.ids;
+    if (!(ids instanceof Int32Array) || ids.length !== this.order + 1) {
+      throw check.invalid(state, 'state', `a BackoffState of this model (ids: an Int32Array of length ${this.order + 1})`);
+    }
+    return ids.slice();
+  }
+
+  /**
+   * Scores internal word index `word` (core id − 1) after `state` and advances `state` past it, in place.
+   * Returns the log10 probability; the order of the n-gram used is left in {@link lastNgramLength}. Allocates
+   * nothing: the building block of the other methods, for callers that manage their own states.
    */
   scoreId(state: BackoffState, word: number): number {
-    const { indexes, logProbs, backoffs } = this.data;
+    const { indexes, log10Probs, log10Backoffs } = this.data;
     const order = this.order;
     const ids = state.ids;
     // Find the longest n-gram (last k-1 words of history, word); new ids are written one slot up as we go.
@@ -118,91 +265,64 @@ export class BackoffLanguageModel implements LanguageModel {
       previous = next;
     }
     // k is now the matched order; ids[1..k-1] hold the new shorter ids, `previous` is the old ids[k].
-    let logProb = logProbs[k - 1]![matchedId]!;
+    let log10Prob = log10Probs[k - 1]![matchedId]!;
     // Contexts of length k..order-1 that exist but were not extended contribute their backoff weight.
     for (let len = k; len < order; len++) {
       const ctx = len === k ? previous : ids[len]!;
       if (ctx < 0) break;
-      logProb += backoffs[len - 1]![ctx]!;
+      log10Prob += log10Backoffs[len - 1]![ctx]!;
     }
     ids[k] = matchedId;
     for (let len = k + 1; len <= order; len++) ids[len] = -1;
     this.lastNgramLength = k;
-    return logProb;
+    return log10Prob;
   }
 
-  /** Order of the n-gram used by the latest {@link scoreId} call. */
-  lastNgramLength = 0;
-
-  /** log10 P(word | context); see {@link LanguageModel.logProb}. */
-  logProb(word: string, context: readonly string[], sentenceStart = true): number {
-    return this.score(word, context, sentenceStart).logProb;
+  /** log10 P(word | context): {@link score} without the details. */
+  log10Prob(word: string, context: readonly string[], sentenceStart = true): number {
+    return this.score(word, context, sentenceStart).log10Prob;
   }
 
-  /** log10 P(word | context) with the n-gram length used and whether the word is OOV. */
+  /**
+   * log10 P(word | context) with the n-gram length used and whether the word is OOV, as KenLM's `query` prints
+   * them. `context` holds the preceding words, oldest first; with `sentenceStart` (default) it begins right
+   * after `<s>`.
+   */
   score(word: string, context: readonly string[], sentenceStart = true): WordScore {
     const state = this.stateAfter(context, sentenceStart);
-    const vocab = this.data.vocabulary;
-    const oov = !vocab.has(word);
-    const logProb = this.scoreId(state, vocab.id(word));
-    return { word, logProb, ngramLength: this.lastNgramLength, oov };
+    const index = this.data.wordIndex.lookup(word);
+    const log10Prob = this.scoreId(state, index <= 0 ? UNK_INDEX : index);
+    return { token: word, log10Prob, ngramLength: this.lastNgramLength, oov: index <= 0 };
   }
 
   /** The state after reading `context` (from a sentence start when `sentenceStart`). */
   stateAfter(context: readonly string[], sentenceStart = true): BackoffState {
-    const vocab = this.data.vocabulary;
+    const wordIndex = this.data.wordIndex;
     // Only the last order-1 words matter; when the context is longer, `<s>` is out of reach anyway.
     const from = Math.max(0, context.length - (this.order - 1));
-    const state = sentenceStart && from === 0 ? this.beginSentence() : this.nullContext();
-    for (let i = from; i < context.length; i++) this.scoreId(state, vocab.id(context[i]!));
+    const state = sentenceStart && from === 0 ? this.startState() : this.nullContext();
+    for (let i = from; i < context.length; i++) this.scoreId(state, wordIndex.id(context[i]!));
     return state;
   }
 
-  /** Scores `words` as one sentence: each word after `<s>`, then `</s>`. */
-  scoreSentence(words: readonly string[]): SentenceScore {
-    const state = this.beginSentence();
-    const vocab = this.data.vocabulary;
-    const scores: WordScore[] = [];
-    let total = 0;
-    let oovs = 0;
-    for (const word of words) {
-      const oov = !vocab.has(word);
-      const logProb = this.scoreId(state, vocab.id(word));
-      if (oov) oovs++;
-      total += logProb;
-      scores.push({ word, logProb, ngramLength: this.lastNgramLength, oov });
-    }
-    const logProb = this.scoreId(state, EOS_ID);
-    total += logProb;
-    scores.push({ word: EOS, logProb, ngramLength: this.lastNgramLength, oov: false });
-    return { logProb: total, words: scores, oov: oovs };
-  }
-
   /**
-   * P(w | context) for every vocabulary id w (linear probabilities; `<s>` gets 0 since it is never predicted).
-   * Sums to 1 for a properly normalized model such as modified Kneser-Ney.
+   * P(w | context) for every core vocabulary id w, as linear probabilities (`<pad>` and `<s>` get 0). Sums to 1
+   * for a properly normalized model such as modified Kneser-Ney.
    */
   nextWordDistribution(context: readonly string[], sentenceStart = true): Float64Array {
-    const base = this.stateAfter(context, sentenceStart);
-    const size = this.data.vocabulary.size;
-    const out = new Float64Array(size);
-    const state: BackoffState = { ids: new Int32Array(base.ids.length) };
-    for (let w = 0; w < size; w++) {
-      if (w === BOS_ID) continue;
-      state.ids.set(base.ids);
-      out[w] = 10 ** this.scoreId(state, w);
-    }
-    return out;
+    return this.nextLog10Probs(this.stateAfter(context, sentenceStart)).map((lp) => 10 ** lp);
   }
 
-  /** The `k` most probable next words with their log10 probabilities, best first. */
-  topK(context: readonly string[], k: number, sentenceStart = true): { word: string; logProb: number }[] {
-    const dist = this.nextWordDistribution(context, sentenceStart);
-    const ids = Array.from(dist.keys()).filter((w) => w !== BOS_ID && w !== UNK_ID);
-    ids.sort((a, b) => dist[b]! - dist[a]!);
-    return ids.slice(0, Math.max(0, k)).map((w) => ({
-      word: this.data.vocabulary.word(w),
-      logProb: Math.log10(dist[w]!),
-    }));
+  /** The `k` most probable next words after `context`, best first (`<unk>` excluded, `</s>` included). */
+  topK(context: readonly string[], k: number, sentenceStart = true): NextToken[] {
+    check.integer(k, 'k', 0);
+    const log10Probs = this.nextLog10Probs(this.stateAfter(context, sentenceStart));
+    const ids: number[] = [];
+    for (let id = 0; id < log10Probs.length; id++) {
+      if (id !== PAD_ID && id !== BOS_ID && id !== UNK_ID && log10Probs[id]! > -Infinity) ids.push(id);
+    }
+    ids.sort((a, b) => log10Probs[b]! - log10Probs[a]! || a - b);
+    const vocabulary = this.vocabulary;
+    return ids.slice(0, k).map((id) => ({ token: vocabulary.token(id), id, log10Prob: log10Probs[id]! }));
   }
 }

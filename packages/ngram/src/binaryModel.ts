@@ -1,9 +1,10 @@
 import { BackoffLanguageModel, type NgramLookup } from './backoffLanguageModel.js';
-import { BinaryModelFormatError, describe } from './errors.js';
+import { PAD, describeValue } from '@nlpkit/core';
+import { BinaryModelFormatError, check } from './errors.js';
 import { trieOrder } from './trieOrder.js';
-import { Vocabulary } from './vocabulary.js';
+import { NgramWordIndex } from './ngramWordIndex.js';
 
-/** Storage of probabilities and backoffs in {@link toBinaryModel}. */
+/** Storage of probabilities and log10Backoffs in {@link toBinaryModel}. */
 export type Quantization = 'none' | 'q8';
 
 /** Options of {@link toBinaryModel}. */
@@ -70,14 +71,12 @@ class TrieLevel implements NgramLookup {
  * sorted word ids (16-bit when the vocabulary allows), first-child offsets, and float32 or 8-bit quantized values.
  */
 export function toBinaryModel(model: BackoffLanguageModel, options: BinaryModelOptions = {}): Uint8Array {
-  const quantize = options.quantize ?? 'none';
-  if (quantize !== 'none' && quantize !== 'q8') {
-    throw new RangeError(`@nlpkit/ngram: quantize must be "none" or "q8", got ${describe(quantize)}`);
-  }
-  const { order, vocabulary, indexes, logProbs, backoffs } = model.data;
-  const wide = vocabulary.size > 65536;
+  check.options(options, 'options', ['quantize']);
+  const quantize = check.oneOf(options.quantize ?? 'none', 'options.quantize', ['none', 'q8'] as const);
+  const { order, wordIndex, indexes, log10Probs, log10Backoffs } = model.data;
+  const wide = wordIndex.size > 65536;
   // New ids: each order sorted by (new prefix id, word); unigram ids stay vocabulary ids.
-  const sizes = logProbs.map((lp) => lp.length);
+  const sizes = log10Probs.map((lp) => lp.length);
   const { perms, prefixPositions } = trieOrder(model.data);
   const words: (Uint16Array | Uint32Array)[] = [];
   const firstChildren: Uint32Array[] = [];
@@ -102,12 +101,12 @@ export function toBinaryModel(model: BackoffLanguageModel, options: BinaryModelO
   header.set([MAGIC, VERSION, order, quantize === 'q8' ? 1 : 0]);
   sizes.forEach((s, n) => (header[4 + n] = s));
   parts.push(bytes(header));
-  const vocabBytes = new TextEncoder().encode(vocabulary.words().join('\0'));
+  const vocabBytes = new TextEncoder().encode(wordIndex.words().join('\0'));
   parts.push(bytes(Uint32Array.of(vocabBytes.length)), vocabBytes);
   for (let n = 0; n < order; n++) {
     const perm = perms[n]!;
-    const lp = permute(logProbs[n]!, perm);
-    const bo = permute(backoffs[n]!, perm);
+    const lp = permute(log10Probs[n]!, perm);
+    const bo = permute(log10Backoffs[n]!, perm);
     if (n > 0) parts.push(bytes(words[n - 1]!), bytes(firstChildren[n - 1]!));
     const last = n === order - 1;
     if (quantize === 'q8' && n > 0) {
@@ -159,14 +158,15 @@ export function loadBinaryModel(input: ArrayBuffer | Uint8Array): BackoffLanguag
   const vocabText = new TextDecoder().decode(take(vocabLength, 1, (b, o, c) => new Uint8Array(b, o, c)));
   const list = vocabText.split('\0');
   if (list.length !== sizes[0]) throw new BinaryModelFormatError(`vocabulary has ${list.length} words, header says ${sizes[0]}`);
-  const vocabulary = new Vocabulary();
+  const wordIndex = new NgramWordIndex();
   list.forEach((w, i) => {
-    if (vocabulary.add(w) !== i) throw new BinaryModelFormatError(`vocabulary entry ${i} (${describe(w)}) is out of place`);
+    if (w === PAD) throw new BinaryModelFormatError(`vocabulary entry ${i} is <pad>, reserved for padding`);
+    if (wordIndex.add(w) !== i) throw new BinaryModelFormatError(`vocabulary entry ${i} (${describeValue(w)}) is out of place`);
   });
   const wide = sizes[0]! > 65536;
   const indexes: (TrieLevel | undefined)[] = [undefined];
-  const logProbs: Float32Array[] = [];
-  const backoffs: Float32Array[] = [];
+  const log10Probs: Float32Array[] = [];
+  const log10Backoffs: Float32Array[] = [];
   const f32 = (n: number): Float32Array => take(n, 4, (b, o, c) => new Float32Array(b, o, c));
   const codes = (n: number, zero: boolean): Float32Array => {
     const book = f32(256);
@@ -185,14 +185,14 @@ export function loadBinaryModel(input: ArrayBuffer | Uint8Array): BackoffLanguag
     }
     const last = n === order - 1;
     if (q8 && n > 0) {
-      logProbs.push(codes(size, false));
-      backoffs.push(last ? new Float32Array(size) : codes(size, true));
+      log10Probs.push(codes(size, false));
+      log10Backoffs.push(last ? new Float32Array(size) : codes(size, true));
     } else {
-      logProbs.push(f32(size));
-      backoffs.push(last ? new Float32Array(size) : f32(size));
+      log10Probs.push(f32(size));
+      log10Backoffs.push(last ? new Float32Array(size) : f32(size));
     }
   }
-  return new BackoffLanguageModel({ order, vocabulary, indexes, logProbs, backoffs });
+  return new BackoffLanguageModel({ order, wordIndex, indexes, log10Probs, log10Backoffs });
 }
 
 /** Bytes per n-gram of a binary model (total bytes over the number of n-grams of all orders). */

@@ -1,3 +1,4 @@
+import { EmptyInputError, InvalidArgumentError, UnknownNameError } from '@nlpkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { absoluteDiscounting } from './absoluteDiscounting.js';
@@ -26,7 +27,7 @@ const proper: [string, (s: NgramStatistics) => CountLanguageModel][] = [
 
 function sumOver(model: CountLanguageModel, ctx: readonly string[], skipBos: boolean): number {
   let sum = 0;
-  for (const w of model.vocabulary) if (!(skipBos && w === '<s>')) sum += model.prob(w, ctx, false);
+  for (const w of model.stats.wordIndex.words()) if (!(skipBos && w === '<s>')) sum += model.prob(w, ctx, false);
   return sum;
 }
 
@@ -47,7 +48,7 @@ describe('smoothing family', () => {
     const model = mle([['a', 'b'], ['a', 'c'], ['a', 'b']], { order: 2 });
     expect(model.prob('b', ['a'], false)).toBeCloseTo(2 / 3, 12);
     expect(model.prob('a', ['c'], false)).toBe(0);
-    expect(model.logProb('a', ['c'], false)).toBe(-Infinity);
+    expect(model.log10Prob('a', ['c'], false)).toBe(-Infinity);
   });
 
   it('writes interpolated and backoff members as ARPA models with the same scores', () => {
@@ -56,12 +57,19 @@ describe('smoothing family', () => {
         const stats = collectNgramStatistics(train, { order });
         // MLE gives 0 after an unseen context (its probabilities then sum to 0) where the ARPA form backs off,
         // so it is compared after seen contexts only.
-        const seenContext = Math.abs(mle(stats).vocabulary.reduce((s, w) => s + mle(stats).prob(w, ctx), 0) - 1) < 1e-9;
-        for (const make of seenContext ? [wittenBell, absoluteDiscounting, kneserNeyInterpolated, katzBackoff, mle] : [wittenBell, absoluteDiscounting, kneserNeyInterpolated, katzBackoff]) {
+        const seenContext = Math.abs(mle(stats).stats.wordIndex.words().reduce((s, w) => s + mle(stats).prob(w, ctx), 0) - 1) < 1e-9;
+        const makers: ((s: NgramStatistics) => CountLanguageModel)[] = [
+          (s) => wittenBell(s),
+          (s) => absoluteDiscounting(s),
+          (s) => kneserNeyInterpolated(s),
+          (s) => katzBackoff(s),
+        ];
+        if (seenContext) makers.push((s) => mle(s));
+        for (const make of makers) {
           const model = make(stats);
           const arpa = model.toBackoffModel();
           const expected = model.prob(word, ctx);
-          const actual = 10 ** arpa.logProb(word, ctx);
+          const actual = 10 ** arpa.log10Prob(word, ctx);
           if (expected === 0) expect(actual).toBe(0);
           else expect(actual / expected).toBeCloseTo(1, 5);
         }
@@ -69,7 +77,7 @@ describe('smoothing family', () => {
       { numRuns: 80 },
     );
     expect(() => lidstone([['a']], { order: 2, k: 1 }).toBackoffModel()).toThrowErrorMatchingInlineSnapshot(
-      `[RangeError: @nlpkit/ngram: add-1 cannot be written as an ARPA backoff model]`,
+      `[UnsupportedError: @nlpkit/ngram: add-1 cannot be written as an ARPA backoff model]`,
     );
   });
 
@@ -88,17 +96,22 @@ describe('smoothing family', () => {
     expect(model.score('a', ['c'])).toBeCloseTo(0.4 * (2 / 9), 12);
     const total = ['a', 'b', 'c', '</s>'].reduce((s, w) => s + model.score(w, ['c']), 0);
     expect(total).not.toBeCloseTo(1, 3);
-    expect('logProb' in model).toBe(false);
+    expect('log10Prob' in model).toBe(false);
+    expect('scoreToken' in model).toBe(false);
+    expect(model.log10Score('b', ['a'])).toBeCloseTo(Math.log10(0.5), 12);
   });
 
   it('rejects bad parameters', () => {
     expect(() => lidstone([['a']], { order: 2, k: 0 })).toThrowErrorMatchingInlineSnapshot(
-      `[RangeError: @nlpkit/ngram: k must be a positive number, got 0]`,
+      `[InvalidArgumentError: @nlpkit/ngram: options.k must be a positive number, got 0]`,
     );
     expect(() => absoluteDiscounting([['a']], { order: 2, discount: 1.5 })).toThrowErrorMatchingInlineSnapshot(
-      `[RangeError: @nlpkit/ngram: discount must be a number from 0 to 1, got 1.5]`,
+      `[InvalidArgumentError: @nlpkit/ngram: options.discount must be a number from 0 to 1, got 1.5]`,
     );
-    expect(() => collectNgramStatistics([['a']], { order: 2, padding: 'x' as 'nltk' })).toThrow(RangeError);
-    expect(() => collectNgramStatistics([], { order: 2 })).toThrow(/empty/);
+    expect(() => collectNgramStatistics([['a']], { order: 2, padding: 'x' as 'nltk' })).toThrow(UnknownNameError);
+    expect(() => collectNgramStatistics([], { order: 2 })).toThrow(EmptyInputError);
+    expect(() => wittenBell([['a']], { order: 2, discount: 0.5 } as never)).toThrow(/options.discount must be absent/);
+    expect(() => katzBackoff([['a']], { order: 2, maxDiscountedCount: 0 })).toThrow(InvalidArgumentError);
+    expect(() => stupidBackoff([['a']], { order: 2, alpha: -1 })).toThrow(InvalidArgumentError);
   });
 });

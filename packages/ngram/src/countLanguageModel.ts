@@ -1,8 +1,17 @@
+import {
+  PAD_ID,
+  UnsupportedError,
+  scoreSentenceByTokens,
+  type LanguageModel,
+  type SentenceScore,
+  type TokenScore,
+  type Vocabulary,
+} from '@nlpkit/core';
 import type { BackoffModelData } from './backoffLanguageModel.js';
 import { BackoffLanguageModel } from './backoffLanguageModel.js';
-import type { LanguageModel } from './languageModel.js';
+import { PKG, check } from './errors.js';
 import type { NgramStatistics } from './ngramStatistics.js';
-import { BOS_ID } from './vocabulary.js';
+import { BOS_INDEX, UNK_INDEX } from './ngramWordIndex.js';
 
 /**
  * How one member of the smoothing family turns counts into P(w | c). `order` is the order of the n-gram being
@@ -34,9 +43,14 @@ export interface Smoothing {
 
 /**
  * A language model computed on demand from {@link NgramStatistics} by a {@link Smoothing} (the way NLTK's
- * `nltk.lm` models work). An unseen context defers to the lower order (NLTK: alpha 0, gamma 1).
+ * `nltk.lm` models work), implementing core's `LanguageModel` (log10 probabilities). An unseen context defers to
+ * the lower order (NLTK: alpha 0, gamma 1).
+ *
+ * Its state is the internal indexes of the last order−1 tokens (an `Int32Array`, never modified): the start
+ * state holds the padding `<s>` tokens of the model's convention (one for `'kenlm'`, order−1 for `'nltk'`).
+ * Sentences are scored KenLM style, each token then one `</s>`, under either padding.
  */
-export class CountLanguageModel implements LanguageModel {
+export class CountLanguageModel implements LanguageModel<Int32Array> {
   readonly stats: NgramStatistics;
   readonly smoothing: Smoothing;
 
@@ -49,8 +63,55 @@ export class CountLanguageModel implements LanguageModel {
     return this.stats.order;
   }
 
-  get vocabulary(): readonly string[] {
-    return this.stats.vocabulary.words();
+  /** The words as a core `Vocabulary` (core id = internal index + 1). */
+  get vocabulary(): Vocabulary {
+    return this.stats.wordIndex.toVocabulary();
+  }
+
+  /** The state at the start of a sentence: the padding `<s>` tokens (at most order−1 of them). */
+  startState(): Int32Array {
+    const pad = this.stats.padding === 'nltk' ? this.order - 1 : 1;
+    return new Int32Array(Math.min(pad, this.order - 1)).fill(BOS_INDEX);
+  }
+
+  /** log10 P(token | state) and the state after `token`; OOV tokens (and `<unk>`) are scored as `<unk>`. */
+  scoreToken(state: Int32Array, token: string): TokenScore<Int32Array> {
+    const context = this.#checkState(state);
+    const index = this.stats.wordIndex.lookup(token);
+    const word = index < 0 ? UNK_INDEX : index;
+    const keep = Math.min(this.order - 1, context.length + 1);
+    const next = new Int32Array(keep);
+    if (keep > 0) {
+      next.set(context.subarray(context.length - (keep - 1)));
+      next[keep - 1] = word;
+    }
+    return { log10Prob: Math.log10(this.probIds(word, context)), oov: word === UNK_INDEX, state: next };
+  }
+
+  /**
+   * log10 P(id | state) for every core vocabulary id; `<pad>` and `<s>` hold `-Infinity` (never predicted — under
+   * NLTK padding `<s>` has unigram mass of its own, so there the others sum to less than 1).
+   */
+  nextLog10Probs(state: Int32Array): Float64Array {
+    const context = this.#checkState(state);
+    const size = this.stats.wordIndex.size;
+    const out = new Float64Array(size + 1);
+    out[PAD_ID] = -Infinity;
+    for (let w = 0; w < size; w++) out[w + 1] = w === BOS_INDEX ? -Infinity : Math.log10(this.probIds(w, context));
+    return out;
+  }
+
+  /** Scores `tokens` as one sentence: each token after the start padding, then one `</s>`. */
+  scoreSentence(tokens: readonly string[], options: { readonly perToken?: boolean } = {}): SentenceScore {
+    if (!Array.isArray(tokens)) throw check.invalid(tokens, 'tokens', 'an array of tokens');
+    return scoreSentenceByTokens(this, tokens, options);
+  }
+
+  #checkState(state: Int32Array): Int32Array {
+    if (!(state instanceof Int32Array) || state.length > Math.max(0, this.order - 1)) {
+      throw check.invalid(state, 'state', `a state of this model (an Int32Array of at most ${Math.max(0, this.order - 1)} indexes)`);
+    }
+    return state;
   }
 
   /**
@@ -59,23 +120,23 @@ export class CountLanguageModel implements LanguageModel {
    * Unknown words, in the context too, are `<unk>`. Only the last order−1 context words are used.
    */
   prob(word: string, context: readonly string[], sentenceStart = true): number {
-    const vocab = this.stats.vocabulary;
+    const index = this.stats.wordIndex;
     const ids: number[] = [];
     if (sentenceStart) {
       const pad = this.stats.padding === 'nltk' ? this.order - 1 : 1;
-      for (let i = 0; i < pad; i++) ids.push(BOS_ID);
+      for (let i = 0; i < pad; i++) ids.push(BOS_INDEX);
     }
-    for (const w of context) ids.push(vocab.id(w));
-    return this.probIds(vocab.id(word), ids.slice(Math.max(0, ids.length - (this.order - 1))));
+    for (const w of context) ids.push(index.id(w));
+    return this.probIds(index.id(word), ids.slice(Math.max(0, ids.length - (this.order - 1))));
   }
 
   /** log10 P(word | context); −Infinity where the method gives 0 (MLE on unseen events). */
-  logProb(word: string, context: readonly string[], sentenceStart = true): number {
+  log10Prob(word: string, context: readonly string[], sentenceStart = true): number {
     return Math.log10(this.prob(word, context, sentenceStart));
   }
 
-  /** P(word | context ids), context of at most order−1 ids, oldest first. */
-  probIds(word: number, context: readonly number[]): number {
+  /** P(word | context) by internal indexes (core id − 1), context of at most order−1 indexes, oldest first. */
+  probIds(word: number, context: ArrayLike<number>): number {
     // Ids of the context suffixes: ctxIds[k] = id of the last k context words (order k), −1 if unseen.
     const k = context.length;
     const ctxIds = new Array<number>(k + 1).fill(-1);
@@ -107,19 +168,20 @@ export class CountLanguageModel implements LanguageModel {
   /**
    * The same model as an ARPA backoff model (KenLM padding only: ARPA queries start from one `<s>`). Every
    * counted n-gram gets its smoothed probability and every seen context its gamma as backoff weight, so the
-   * backoff model's scores equal this model's. @throws RangeError for add-k (not expressible) or NLTK padding.
+   * backoff model's scores equal this model's. @throws UnsupportedError for add-k (not expressible) or NLTK
+   * padding.
    */
   toBackoffModel(): BackoffLanguageModel {
     const stats = this.stats;
     const s = this.smoothing;
-    if (!s.arpa) throw new RangeError(`@nlpkit/ngram: ${s.name} cannot be written as an ARPA backoff model`);
+    if (!s.arpa) throw new UnsupportedError({ package: PKG, message: `${s.name} cannot be written as an ARPA backoff model` });
     if (stats.padding !== 'kenlm') {
-      throw new RangeError('@nlpkit/ngram: only models counted with padding "kenlm" can be written as ARPA');
+      throw new UnsupportedError({ package: PKG, message: 'only models counted with padding "kenlm" can be written as ARPA' });
     }
     const order = stats.order;
     const probs: Float64Array[] = [];
-    const logProbs: Float32Array[] = [];
-    const backoffs: Float32Array[] = [];
+    const log10Probs: Float32Array[] = [];
+    const log10Backoffs: Float32Array[] = [];
     for (let n = 0; n < order; n++) {
       const size = stats.counts[n]!.length;
       const p = new Float64Array(size);
@@ -138,16 +200,16 @@ export class CountLanguageModel implements LanguageModel {
       }
       probs.push(p);
       const lp = Float32Array.from(p, (x) => Math.log10(x));
-      if (n === 0) lp[BOS_ID] = -99;
-      logProbs.push(lp);
+      if (n === 0) lp[BOS_INDEX] = -99;
+      log10Probs.push(lp);
       const bo = new Float32Array(size);
       if (n + 1 < order) {
         const totals = stats.totals[n + 1]!;
         for (let id = 0; id < size; id++) if (totals[id]! > 0) bo[id] = Math.log10(s.gamma(stats, n + 2, id));
       }
-      backoffs.push(bo);
+      log10Backoffs.push(bo);
     }
-    const data: BackoffModelData = { order, vocabulary: stats.vocabulary, indexes: stats.indexes, logProbs, backoffs };
+    const data: BackoffModelData = { order, wordIndex: stats.wordIndex, indexes: stats.indexes, log10Probs, log10Backoffs };
     return new BackoffLanguageModel(data);
   }
 }

@@ -1,8 +1,8 @@
+import { EmptyInputError, InvalidArgumentError, NlpkitError, evaluatePerplexity } from '@nlpkit/core';
 import { describe, expect, it } from 'vitest';
 import { NgramCounter, countNgrams } from './countNgrams.js';
 import { NgramInputError } from './errors.js';
 import { estimateKneserNey } from './estimateKneserNey.js';
-import { evaluatePerplexity } from './evaluatePerplexity.js';
 
 function thrown(fn: () => unknown): Error {
   try {
@@ -16,7 +16,7 @@ function thrown(fn: () => unknown): Error {
 describe('countNgrams', () => {
   it('counts every n-gram of <s> w… </s> up to the order', () => {
     const counts = countNgrams([['a', 'b'], ['a']], { order: 3 });
-    const v = counts.vocabulary;
+    const v = counts.wordIndex;
     expect(counts.counts[0]![v.id('a')]).toBe(2);
     expect(counts.counts[0]![v.id('</s>')]).toBe(2);
     expect(counts.indexes[1]!.size).toBe(4); // <s> a (twice), a b, b </s>, a </s>
@@ -28,33 +28,37 @@ describe('countNgrams', () => {
   });
 
   it('rejects bad input with typed errors naming the problem and the line', () => {
-    expect(thrown(() => countNgrams([], { order: 3 }))).toBeInstanceOf(NgramInputError);
-    expect(thrown(() => countNgrams([], { order: 3 })).message).toMatchInlineSnapshot(
-      `"@nlpkit/ngram: the training corpus is empty; expected at least one sentence"`,
-    );
+    const empty = thrown(() => countNgrams([], { order: 3 }));
+    expect(empty).toBeInstanceOf(EmptyInputError);
+    expect(empty.message).toMatchInlineSnapshot(`"@nlpkit/ngram: sentences must be non-empty, got nothing"`);
     const order0 = thrown(() => countNgrams([['a']], { order: 0 }));
-    expect(order0).toBeInstanceOf(RangeError);
-    expect(order0.message).toMatchInlineSnapshot(`"@nlpkit/ngram: order must be an integer from 1 to 10, got 0"`);
-    expect(thrown(() => estimateKneserNey([['a']], { order: 1.5 })).message).toMatchInlineSnapshot(
-      `"@nlpkit/ngram: order must be an integer from 1 to 10, got 1.5"`,
-    );
+    expect(order0).toBeInstanceOf(InvalidArgumentError);
+    expect(order0.message).toMatchInlineSnapshot(`"@nlpkit/ngram: options.order must be an integer from 1 to 10, got 0"`);
+    expect(thrown(() => estimateKneserNey([['a']], { order: 1.5 })).message).toMatchInlineSnapshot(`"@nlpkit/ngram: options.order must be an integer from 1 to 10, got 1.5"`);
     const bad = thrown(() => countNgrams([['a'], ['b', 7 as unknown as string]], { order: 2 }));
     expect(bad).toBeInstanceOf(NgramInputError);
+    expect(bad).toBeInstanceOf(InvalidArgumentError);
+    expect((bad as NgramInputError).code).toBe('ERR_NGRAM_INPUT');
     expect((bad as NgramInputError).line).toBe(2);
-    expect(bad.message).toMatchInlineSnapshot(`"@nlpkit/ngram: token 2 of sentence 2 must be a non-empty string, got 7"`);
-    expect(thrown(() => countNgrams(['a b' as unknown as string[]], { order: 2 })).message).toMatchInlineSnapshot(
-      `"@nlpkit/ngram: sentences must be arrays of string tokens; sentence 1 is "a b""`,
-    );
-    expect(thrown(() => countNgrams([['a', '</s>']], { order: 2 })).message).toMatchInlineSnapshot(
-      `"@nlpkit/ngram: token 2 of sentence 1 is the reserved marker </s>; sentence boundaries are added automatically"`,
-    );
+    expect((bad as NgramInputError).argument).toBe('sentences[1][1]');
+    expect(bad.message).toMatchInlineSnapshot(`"@nlpkit/ngram: sentences[1][1] must be a string or a Token, got 7"`);
+    expect(thrown(() => countNgrams([['a'], ['']], { order: 2 })).message).toMatchInlineSnapshot(`"@nlpkit/ngram: sentences[1][0] must be a non-empty token, got """`);
+    // An object is "an object" (the old message said "a object").
+    expect(thrown(() => countNgrams([[{} as unknown as string]], { order: 2 })).message).toMatchInlineSnapshot(`"@nlpkit/ngram: sentences[0][0] must be a string or a Token, got an object"`);
+    expect(thrown(() => countNgrams(['a b' as unknown as string[]], { order: 2 })).message).toMatchInlineSnapshot(`"@nlpkit/ngram: sentences[0] must be an array of tokens, got "a b""`);
+    expect(thrown(() => countNgrams('a b' as unknown as string[][], { order: 2 })).message).toMatchInlineSnapshot(`"@nlpkit/ngram: sentences must be an iterable or async iterable of token arrays, got "a b""`);
+    for (const marker of ['</s>', '<s>', '<pad>']) {
+      const reserved = thrown(() => countNgrams([['a', marker]], { order: 2 }));
+      expect(reserved).toBeInstanceOf(NgramInputError);
+      expect(reserved.message).toBe(
+        `@nlpkit/ngram: sentences[0][1] must be a word, not a reserved marker (sentence boundaries are added automatically), got "${marker}"`,
+      );
+    }
+    expect(thrown(() => countNgrams([['a']], { order: 2, oder: 3 } as never)).message).toMatchInlineSnapshot(`"@nlpkit/ngram: options.oder must be absent (known options: order, signal), got an unknown option"`);
     const { model } = estimateKneserNey([['a']], { order: 1 });
-    expect(thrown(() => evaluatePerplexity(model, [])).message).toMatchInlineSnapshot(
-      `"@nlpkit/ngram: the evaluation text is empty; expected at least one sentence"`,
-    );
-    expect(thrown(() => evaluatePerplexity(model, [[null as unknown as string]])).message).toMatchInlineSnapshot(
-      `"@nlpkit/ngram: token 1 of sentence 1 must be a string, got null"`,
-    );
+    // Evaluation goes through core, whose errors are NlpkitErrors too.
+    expect(thrown(() => evaluatePerplexity(model, []))).toBeInstanceOf(EmptyInputError);
+    expect(thrown(() => evaluatePerplexity(model, [[null as unknown as string]]))).toBeInstanceOf(NlpkitError);
   });
 
   it('stops when its AbortSignal fires', () => {
@@ -74,16 +78,16 @@ describe('countNgrams', () => {
   });
 });
 
-describe('evaluatePerplexity', () => {
+describe('core evaluatePerplexity on a backoff model', () => {
   it('counts </s> per sentence and separates OOVs as KenLM query does', () => {
     const { model } = estimateKneserNey([['a', 'b'], ['b', 'a', 'b']], { order: 2 });
     const result = evaluatePerplexity(model, [['a', 'zzz', 'b']]);
     expect(result.tokens).toBe(4);
     expect(result.oov).toBe(1);
-    const s = model.scoreSentence(['a', 'zzz', 'b']);
-    expect(result.logProb).toBeCloseTo(s.logProb, 10);
-    expect(result.perplexity).toBeCloseTo(10 ** (-s.logProb / 4), 8);
-    const withoutOov = s.logProb - s.words[1]!.logProb;
+    const s = model.scoreSentence(['a', 'zzz', 'b'], { perToken: true });
+    expect(result.log10Prob).toBeCloseTo(s.log10Prob, 10);
+    expect(result.perplexity).toBeCloseTo(10 ** (-s.log10Prob / 4), 8);
+    const withoutOov = s.log10Prob - s.perToken![1]!.log10Prob;
     expect(result.perplexityExcludingOov).toBeCloseTo(10 ** (-withoutOov / 3), 8);
   });
 });

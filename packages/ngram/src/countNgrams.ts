@@ -1,6 +1,8 @@
-import { NgramInputError, checkOrder } from './errors.js';
+import { EmptyInputError, type TokenLike } from '@nlpkit/core';
+import { type Sentences, eachSentence, tokensOf } from './eachSentence.js';
+import { PKG, check, checkOrder } from './errors.js';
 import { NgramIndex } from './ngramIndex.js';
-import { Vocabulary, encodeTrainingSentence } from './vocabulary.js';
+import { NgramWordIndex, encodeTrainingSentence } from './ngramWordIndex.js';
 
 /**
  * Raw n-gram counts of orders 1..order over sentences padded as `<s> w1 … wk </s>` (one `<s>`, as KenLM's
@@ -10,7 +12,8 @@ import { Vocabulary, encodeTrainingSentence } from './vocabulary.js';
 export interface NgramCounts {
   /** Highest order counted. */
   readonly order: number;
-  readonly vocabulary: Vocabulary;
+  /** The words counted, by internal index (a model's core vocabulary id is this index + 1). */
+  readonly wordIndex: NgramWordIndex;
   /**
    * `indexes[n - 1]` holds the n-grams of order n for n ≥ 2; `indexes[0]` is `undefined` because unigram ids are
    * vocabulary ids.
@@ -43,7 +46,7 @@ export interface CountOptions {
  */
 export class NgramCounter {
   readonly order: number;
-  readonly vocabulary = new Vocabulary();
+  readonly wordIndex = new NgramWordIndex();
   #indexes: (NgramIndex | undefined)[];
   #counts: Uint32Array[];
   #suffixes: Int32Array[];
@@ -54,6 +57,7 @@ export class NgramCounter {
   #ids: number[] = [];
 
   constructor(options: CountOptions) {
+    check.options(options, 'options', ['order', 'signal']);
     this.order = checkOrder(options?.order);
     this.#indexes = [undefined];
     this.#counts = [new Uint32Array(1024)];
@@ -67,10 +71,10 @@ export class NgramCounter {
     }
   }
 
-  /** Counts one sentence of tokens (without `<s>`/`</s>`; they are added here). */
-  add(sentence: readonly string[]): void {
+  /** Counts one sentence of tokens, strings or text `Token`s (without `<s>`/`</s>`; they are added here). */
+  add(sentence: readonly TokenLike[]): void {
     const line = this.#sentences + 1;
-    const ids = encodeTrainingSentence(sentence, this.vocabulary, line, this.#ids);
+    const ids = encodeTrainingSentence(tokensOf(sentence, line - 1), this.wordIndex, line, this.#ids);
     this.#sentences = line;
     this.#tokens += ids.length - 1;
     this.addIds(ids);
@@ -83,8 +87,8 @@ export class NgramCounter {
     const counts = this.#counts;
     const suffixes = this.#suffixes;
     let unigrams = counts[0]!;
-    if (unigrams.length < this.vocabulary.size) {
-      unigrams = growCounts(unigrams, this.vocabulary.size);
+    if (unigrams.length < this.wordIndex.size) {
+      unigrams = growCounts(unigrams, this.wordIndex.size);
       counts[0] = unigrams;
     }
     const length = ids.length;
@@ -124,15 +128,11 @@ export class NgramCounter {
     return this.#sentences;
   }
 
-  /**
-   * Freezes the counts. @throws NgramInputError when no sentence was counted (an empty corpus defines no model).
-   */
+  /** Freezes the counts. @throws EmptyInputError when no sentence was counted (an empty corpus defines no model). */
   finish(): NgramCounts {
-    if (this.#sentences === 0) {
-      throw new NgramInputError('@nlpkit/ngram: the training corpus is empty; expected at least one sentence');
-    }
+    if (this.#sentences === 0) throw emptyCorpus();
     const counts = this.#counts.map((c, n) => {
-      const size = n === 0 ? this.vocabulary.size : this.#indexes[n]!.size;
+      const size = n === 0 ? this.wordIndex.size : this.#indexes[n]!.size;
       return c.length === size ? c : c.slice(0, size);
     });
     for (const index of this.#indexes) index?.trim();
@@ -140,7 +140,7 @@ export class NgramCounter {
     return {
       suffixes,
       order: this.order,
-      vocabulary: this.vocabulary,
+      wordIndex: this.wordIndex,
       indexes: this.#indexes,
       counts,
       sentences: this.#sentences,
@@ -150,19 +150,31 @@ export class NgramCounter {
 }
 
 /**
- * Counts all n-grams of orders 1..`order` in `sentences` (each an array of tokens; `<s>` and `</s>` are added).
- * @throws RangeError for a bad order; NgramInputError for an empty corpus or a non-string token (naming its line).
+ * Counts all n-grams of orders 1..`order` in `sentences` (each an array of token strings or text `Token`s;
+ * `<s>` and `</s>` are added). A sync iterable gives the counts at once, an async one (a file reader) a promise.
+ * @throws InvalidArgumentError for a bad order; NgramInputError for a bad sentence or token (naming its line);
+ * EmptyInputError for an empty corpus.
  */
-export function countNgrams(sentences: Iterable<readonly string[]>, options: CountOptions): NgramCounts {
+export function countNgrams(sentences: Iterable<readonly TokenLike[]>, options: CountOptions): NgramCounts;
+export function countNgrams(sentences: AsyncIterable<readonly TokenLike[]>, options: CountOptions): Promise<NgramCounts>;
+export function countNgrams(sentences: Sentences<TokenLike>, options: CountOptions): NgramCounts | Promise<NgramCounts>;
+export function countNgrams(sentences: Sentences<TokenLike>, options: CountOptions): NgramCounts | Promise<NgramCounts> {
   const counter = new NgramCounter(options);
   const signal = options.signal;
   signal?.throwIfAborted();
-  let i = 0;
-  for (const sentence of sentences) {
-    counter.add(sentence);
-    if ((++i & 1023) === 0) signal?.throwIfAborted();
-  }
-  return counter.finish();
+  return eachSentence(
+    sentences,
+    (tokens, i) => {
+      counter.add(tokens);
+      if (((i + 1) & 1023) === 0) signal?.throwIfAborted();
+    },
+    () => counter.finish(),
+  );
+}
+
+/** The error for a corpus with no sentence. */
+export function emptyCorpus(): EmptyInputError {
+  return new EmptyInputError({ package: PKG, argument: 'sentences', expected: 'non-empty' });
 }
 
 function growCounts(counts: Uint32Array, atLeast: number): Uint32Array {

@@ -1,11 +1,12 @@
 import { existsSync, rmSync } from 'node:fs';
+import { InvalidArgumentError, createRng } from '@nlpkit/core';
 import { describe, expect, it } from 'vitest';
 import { countNgrams } from './countNgrams.js';
 import { countNgramsOnDisk, readCountFile } from './countNgramsOnDisk.js';
-import { mulberry32 } from './generateText.js';
 
 function corpus(sentences: number, seed: number): string[][] {
-  const random = mulberry32(seed);
+  const rng = createRng(seed);
+  const random = (): number => rng.next();
   return Array.from({ length: sentences }, () =>
     Array.from({ length: 1 + Math.floor(random() * 12) }, () => `w${Math.floor(random() * random() * 300)}`),
   );
@@ -14,7 +15,7 @@ function corpus(sentences: number, seed: number): string[][] {
 /** All n-grams of order n as "w1 w2 …" → count, from the in-memory counter. */
 function inMemory(train: string[][], order: number): Map<string, number>[] {
   const counts = countNgrams(train, { order });
-  const v = counts.vocabulary;
+  const v = counts.wordIndex;
   const text: string[][] = [v.words().slice()];
   const maps: Map<string, number>[] = [new Map()];
   counts.counts[0]!.forEach((c, id) => c > 0 && maps[0]!.set(v.word(id), c));
@@ -44,7 +45,7 @@ describe('countNgramsOnDisk', () => {
         const seen = new Map<string, number>();
         let previous = '';
         for (const { words, count } of readCountFile(result.files[n - 1]!, n)) {
-          const key = Array.from(words, (w) => result.vocabulary.word(w)).join(' ');
+          const key = Array.from(words, (w) => result.wordIndex.word(w)).join(' ');
           const packed = Array.from(words, (w) => String(w).padStart(8, '0')).join(' ');
           expect(packed > previous).toBe(true); // sorted, no duplicates
           previous = packed;
@@ -61,8 +62,9 @@ describe('countNgramsOnDisk', () => {
   });
 
   it('rejects a cap below 64 KiB', () => {
+    expect(() => countNgramsOnDisk([['a']], { order: 2, memoryBytes: 10 })).toThrow(InvalidArgumentError);
     expect(() => countNgramsOnDisk([['a']], { order: 2, memoryBytes: 10 })).toThrowErrorMatchingInlineSnapshot(
-      `[RangeError: @nlpkit/ngram: memoryBytes must be a number ≥ 65536, got 10]`,
+      `[InvalidArgumentError: @nlpkit/ngram: options.memoryBytes must be a number ≥ 65536, got 10]`,
     );
   });
 });

@@ -1,9 +1,12 @@
 import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NgramInputError, checkOrder, describe } from './errors.js';
+import type { TokenLike } from '@nlpkit/core';
+import { emptyCorpus } from './countNgrams.js';
+import { type Sentences, eachSentence } from './eachSentence.js';
+import { check, checkOrder } from './errors.js';
 import { NgramIndex } from './ngramIndex.js';
-import { Vocabulary, encodeTrainingSentence } from './vocabulary.js';
+import { NgramWordIndex, encodeTrainingSentence } from './ngramWordIndex.js';
 
 /** Options of {@link countNgramsOnDisk}. */
 export interface DiskCountOptions {
@@ -25,7 +28,7 @@ export interface DiskCountOptions {
 /** Result of {@link countNgramsOnDisk}: sorted count files, one per order, and their statistics. */
 export interface DiskCounts {
   readonly order: number;
-  readonly vocabulary: Vocabulary;
+  readonly wordIndex: NgramWordIndex;
   /** `files[n-1]`: records of n+1 uint32 (n word ids, then the count), sorted by word ids, one per n-gram. */
   readonly files: readonly string[];
   /** Number of distinct n-grams per order. */
@@ -45,17 +48,19 @@ const RECORDS_PER_BUFFER = 1 << 16;
  * Counts n-grams of orders 1..order with bounded memory: counts accumulate in hash tables until they reach
  * `memoryBytes`, then each order is sorted (by packed (prefix rank, word) keys, a numeric sort) and written as a
  * run; at the end the runs of each order are merged (k-way, summing equal n-grams) into one sorted file.
- * Streams sentences, so the corpus itself never needs to fit in memory. Node only (`@nlpkit/ngram/node`).
+ * Streams sentences (strings or text `Token`s; sync → result, async → promise), so the corpus itself never needs
+ * to fit in memory. Node only (`@nlpkit/ngram/node`).
  */
-export function countNgramsOnDisk(sentences: Iterable<readonly string[]>, options: DiskCountOptions): DiskCounts {
+export function countNgramsOnDisk(sentences: Iterable<readonly TokenLike[]>, options: DiskCountOptions): DiskCounts;
+export function countNgramsOnDisk(sentences: AsyncIterable<readonly TokenLike[]>, options: DiskCountOptions): Promise<DiskCounts>;
+export function countNgramsOnDisk(sentences: Sentences<TokenLike>, options: DiskCountOptions): DiskCounts | Promise<DiskCounts>;
+export function countNgramsOnDisk(sentences: Sentences<TokenLike>, options: DiskCountOptions): DiskCounts | Promise<DiskCounts> {
+  check.options(options, 'options', ['order', 'memoryBytes', 'directory', 'onProgress', 'signal']);
   const order = checkOrder(options?.order);
-  const cap = options.memoryBytes;
-  if (typeof cap !== 'number' || !(cap >= 1 << 16)) {
-    throw new RangeError(`@nlpkit/ngram: memoryBytes must be a number ≥ 65536, got ${describe(cap)}`);
-  }
+  const cap = check.number(options.memoryBytes, 'options.memoryBytes', 1 << 16);
   const directory = options.directory ?? mkdtempSync(join(tmpdir(), 'nlpkit-ngram-'));
   mkdirSync(directory, { recursive: true });
-  const vocabulary = new Vocabulary();
+  const wordIndex = new NgramWordIndex();
   const runs: string[][] = Array.from({ length: order }, () => []);
   let indexes: NgramIndex[] = [];
   let counts: Uint32Array[] = [];
@@ -67,7 +72,7 @@ export function countNgramsOnDisk(sentences: Iterable<readonly string[]>, option
       indexes.push(new NgramIndex(1 << 14));
       counts.push(new Uint32Array(1 << 14));
     }
-    unigrams = new Uint32Array(Math.max(1024, vocabulary.size));
+    unigrams = new Uint32Array(Math.max(1024, wordIndex.size));
   };
   reset();
   const used = (): number => indexes.reduce((s, ix, i) => s + ix.byteLength + counts[i]!.byteLength, unigrams.byteLength);
@@ -76,7 +81,7 @@ export function countNgramsOnDisk(sentences: Iterable<readonly string[]>, option
   let runCount = 0;
   const ids: number[] = [];
   const spill = (): void => {
-    const sorted = sortedLevels(order, vocabulary.size, unigrams, indexes, counts);
+    const sorted = sortedLevels(order, wordIndex.size, unigrams, indexes, counts);
     sorted.forEach((records, n) => {
       const path = join(directory, `run-${runCount}-order-${n + 1}.bin`);
       writeRecords(path, records);
@@ -86,12 +91,12 @@ export function countNgramsOnDisk(sentences: Iterable<readonly string[]>, option
     reset();
     options.onProgress?.({ sentences: sentencesRead, tokens, runs: runCount });
   };
-  for (const sentence of sentences) {
+  const visit = (sentence: readonly string[]): void => {
     sentencesRead++;
-    encodeTrainingSentence(sentence, vocabulary, sentencesRead, ids);
+    encodeTrainingSentence(sentence, wordIndex, sentencesRead, ids);
     tokens += ids.length - 1;
-    if (unigrams.length < vocabulary.size) {
-      const grown = new Uint32Array(vocabulary.size * 2);
+    if (unigrams.length < wordIndex.size) {
+      const grown = new Uint32Array(wordIndex.size * 2);
       grown.set(unigrams);
       unigrams = grown;
     }
@@ -114,20 +119,21 @@ export function countNgramsOnDisk(sentences: Iterable<readonly string[]>, option
       options.signal?.throwIfAborted();
       if (used() > cap) spill();
     }
-  }
-  if (sentencesRead === 0) {
-    throw new NgramInputError('@nlpkit/ngram: the training corpus is empty; expected at least one sentence');
-  }
-  spill();
-  const files: string[] = [];
-  const distinct: number[] = [];
-  for (let n = 0; n < order; n++) {
-    const path = join(directory, `counts-order-${n + 1}.bin`);
-    distinct.push(mergeRuns(runs[n]!, n + 1, path, vocabulary.size, cap / 2));
-    for (const run of runs[n]!) rmSync(run);
-    files.push(path);
-  }
-  return { order, vocabulary, files, distinct, sentences: sentencesRead, tokens, runs: runCount, directory };
+  };
+  const finish = (): DiskCounts => {
+    if (sentencesRead === 0) throw emptyCorpus();
+    spill();
+    const files: string[] = [];
+    const distinct: number[] = [];
+    for (let n = 0; n < order; n++) {
+      const path = join(directory, `counts-order-${n + 1}.bin`);
+      distinct.push(mergeRuns(runs[n]!, n + 1, path, wordIndex.size, cap / 2));
+      for (const run of runs[n]!) rmSync(run);
+      files.push(path);
+    }
+    return { order, wordIndex, files, distinct, sentences: sentencesRead, tokens, runs: runCount, directory };
+  };
+  return eachSentence(sentences, visit, finish);
 }
 
 /**

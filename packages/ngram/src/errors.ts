@@ -1,58 +1,52 @@
+import { FormatError, InvalidArgumentError, type NlpkitErrorOptions, validators } from '@nlpkit/core';
+
+/** The package name every error of `@nlpkit/ngram` starts with. */
+export const PKG = '@nlpkit/ngram';
+/** Argument checks reporting as `@nlpkit/ngram`. */
+export const check = validators(PKG);
+
 /**
- * Thrown when training or evaluation input is unusable: an empty corpus, a token that is not a string, a reserved
- * marker spelled inside a sentence. `line` is the 1-based sentence (line) number where the problem was found, or
- * `undefined` when the problem concerns the corpus as a whole.
+ * Training or evaluation input that cannot be used: a sentence that is not an array of tokens, a token that is
+ * not a string or a `Token`, an empty token, a reserved marker (`<s>`, `</s>`, `<pad>`) spelled inside a
+ * sentence (code `ERR_NGRAM_INPUT`). `line` is the 1-based sentence (line) number where the problem was found.
  */
-export class NgramInputError extends Error {
+export class NgramInputError extends InvalidArgumentError {
   /** 1-based sentence (line) number of the offending input, when there is one. */
   readonly line: number | undefined;
 
-  constructor(message: string, line?: number) {
-    super(message);
-    this.name = 'NgramInputError';
-    this.line = line;
+  constructor(options: NlpkitErrorOptions & { readonly line?: number }) {
+    super(options, 'ERR_NGRAM_INPUT');
+    this.line = options.line;
   }
 }
 
 /**
- * Thrown by {@link readArpa} for a malformed ARPA file. The message names the problem and `line` is the 1-based
- * line number in the ARPA text where it was detected.
+ * A malformed ARPA file (code `ERR_ARPA_FORMAT`), thrown by {@link readArpa}. The message names the problem and
+ * `line` is the 1-based line number in the ARPA text where it was detected.
  */
-export class ArpaFormatError extends Error {
-  /** 1-based line number in the ARPA text. */
-  readonly line: number;
-
+export class ArpaFormatError extends FormatError {
   constructor(message: string, line: number) {
-    super(`@nlpkit/ngram: ARPA line ${line}: ${message}`);
-    this.name = 'ArpaFormatError';
-    this.line = line;
-  }
-}
-
-/** Thrown by {@link loadBinaryModel} for bytes that are not a model written by {@link toBinaryModel}. */
-export class BinaryModelFormatError extends Error {
-  constructor(message: string) {
-    super(`@nlpkit/ngram: binary model: ${message}`);
-    this.name = 'BinaryModelFormatError';
+    super({ package: PKG, message: `ARPA line ${line}: ${message}`, line }, 'ERR_ARPA_FORMAT');
   }
 }
 
 /**
- * Validates an n-gram order argument, shared by every estimator so the message is the same everywhere.
- * @throws RangeError when `order` is not an integer from 1 to `max`.
+ * Bytes that are not a model written by {@link toBinaryModel} (code `ERR_BINARY_MODEL_FORMAT`), thrown by
+ * {@link loadBinaryModel}.
  */
-export function checkOrder(order: unknown, max = 10, name = 'order'): number {
-  if (typeof order !== 'number' || !Number.isInteger(order) || order < 1 || order > max) {
-    throw new RangeError(`@nlpkit/ngram: ${name} must be an integer from 1 to ${max}, got ${describe(order)}`);
+export class BinaryModelFormatError extends FormatError {
+  constructor(message: string) {
+    super({ package: PKG, message: `binary model: ${message}` }, 'ERR_BINARY_MODEL_FORMAT');
   }
-  return order;
 }
 
-/** Short description of a value for error messages: its value when primitive, else its type. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) {
-    return String(value);
-  }
-  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+/** Validates an n-gram order (an integer from 1 to `max`), with the same message for every estimator. */
+export function checkOrder(order: unknown, max = 10, argument = 'options.order'): number {
+  return check.integer(order, argument, 1, max);
+}
+
+/** Validates a finite number > 0. */
+export function positive(value: unknown, argument: string): number {
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) throw check.invalid(value, argument, 'a positive number');
+  return value;
 }

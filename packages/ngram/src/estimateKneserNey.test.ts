@@ -22,7 +22,7 @@ describe('estimateKneserNey', () => {
           const words = [...sentence, '</s>'];
           for (let i = 0; i < words.length; i++) {
             const expected = reference(words[i]!, sentence.slice(0, i));
-            const actual = 10 ** model.logProb(words[i]!, sentence.slice(0, i));
+            const actual = 10 ** model.log10Prob(words[i]!, sentence.slice(0, i));
             expect(actual).toBeCloseTo(expected, 5);
           }
         }
@@ -51,7 +51,7 @@ describe('estimateKneserNey', () => {
     expect(result.countsOfCounts[1]).toEqual([2, 2, 1, 0]);
     // p(b | a) = (2 - 1) / 2 + gamma(a) p(b), gamma(a) = 1/2; p(b) = (2 - 1)/5 + (3·0.5 + 1)/5 · 1/5.
     const pb = 1 / 5 + (2.5 / 5) * (1 / 5);
-    expect(10 ** result.model.logProb('b', ['a'])).toBeCloseTo(0.5 + 0.5 * pb, 6);
+    expect(10 ** result.model.log10Prob('b', ['a'])).toBeCloseTo(0.5 + 0.5 * pb, 6);
     expect(result.model.score('b', ['a']).ngramLength).toBe(2);
     expect(result.model.score('a', ['b']).ngramLength).toBe(1);
   });
@@ -65,15 +65,15 @@ describe('estimateKneserNey', () => {
       `"@nlpkit/ngram: cannot compute Kneser-Ney discounts for order 3: no 3-grams have adjusted count 2, so D2 is undefined (small or artificial data?); using fallback discounts D1=0.5 D2=1 D3+=1.5"`,
     );
     expect(result.discounts[2]).toEqual({ d1: 0.5, d2: 1, d3: 1.5 });
-    expect(Number.isFinite(result.model.logProb('c', ['a', 'b']))).toBe(true);
+    expect(Number.isFinite(result.model.log10Prob('c', ['a', 'b']))).toBe(true);
   });
 
   it('scores an unseen word as <unk> with only interpolated mass', () => {
     const { model } = estimateKneserNey([['a', 'b'], ['b', 'a']], { order: 2, discounts: [FIXED, FIXED] });
     const unk = model.score('zzz', ['a']);
     expect(unk.oov).toBe(true);
-    expect(unk.logProb).toBe(model.logProb('<unk>', ['a']));
-    expect(model.data.logProbs[0]![1]).toBe(-99); // <s>
+    expect(unk.log10Prob).toBe(model.log10Prob('<unk>', ['a']));
+    expect(model.data.log10Probs[0]![1]).toBe(-99); // <s>
   });
 
   it('estimates lower orders from higher-order counts exactly as from fresh counts', () => {
@@ -81,8 +81,8 @@ describe('estimateKneserNey', () => {
     const counts = countNgrams(train, { order: 4 });
     const fromHigh = estimateKneserNey(counts, { order: 2 }).model;
     const fresh = estimateKneserNey(train, { order: 2 }).model;
-    expect(Array.from(fromHigh.data.logProbs[1]!)).toEqual(Array.from(fresh.data.logProbs[1]!));
-    expect(Array.from(fromHigh.data.backoffs[0]!)).toEqual(Array.from(fresh.data.backoffs[0]!));
+    expect(Array.from(fromHigh.data.log10Probs[1]!)).toEqual(Array.from(fresh.data.log10Probs[1]!));
+    expect(Array.from(fromHigh.data.log10Backoffs[0]!)).toEqual(Array.from(fresh.data.log10Backoffs[0]!));
   });
 
   it('prunes n-grams at or below the count threshold and stays normalized', () => {

@@ -1,7 +1,9 @@
 import type { BackoffModelData, NgramLookup } from './backoffLanguageModel.js';
 import { BackoffLanguageModel } from './backoffLanguageModel.js';
 import { type NgramCounts, countNgrams } from './countNgrams.js';
-import { checkOrder } from './errors.js';
+import type { TokenLike } from '@nlpkit/core';
+import type { Sentences } from './eachSentence.js';
+import { check, checkOrder } from './errors.js';
 import { NgramIndex } from './ngramIndex.js';
 import {
   DEFAULT_DISCOUNT_FALLBACK,
@@ -9,7 +11,7 @@ import {
   type NgramWarning,
   kneserNeyDiscounts,
 } from './kneserNeyDiscounts.js';
-import { BOS_ID, EOS_ID, UNK_ID } from './vocabulary.js';
+import { BOS_INDEX, EOS_INDEX, UNK_INDEX } from './ngramWordIndex.js';
 
 /** Options of {@link estimateKneserNey}. */
 export interface KneserNeyOptions {
@@ -55,14 +57,30 @@ export interface KneserNeyResult {
  *
  * `input` is either sentences (counted at `options.order`) or counts from {@link countNgrams} — counting once at
  * the highest order and estimating every lower order from the same counts gives the same models as counting anew.
+ * Sentences hold strings or text `Token`s; a sync iterable gives the result at once, an async one (a file
+ * reader) a promise of it.
+ *
+ * @example
+ * const { model } = estimateKneserNey([wordTokenize('the cat sat')], { order: 3 });
+ * const { model: big } = await estimateKneserNey(readSentencePerLine(readLines('train.txt')), { order: 5 });
  */
+export function estimateKneserNey(input: NgramCounts | Iterable<readonly TokenLike[]>, options?: KneserNeyOptions): KneserNeyResult;
+export function estimateKneserNey(input: AsyncIterable<readonly TokenLike[]>, options?: KneserNeyOptions): Promise<KneserNeyResult>;
 export function estimateKneserNey(
-  input: NgramCounts | Iterable<readonly string[]>,
+  input: NgramCounts | Sentences<TokenLike>,
+  options?: KneserNeyOptions,
+): KneserNeyResult | Promise<KneserNeyResult>;
+export function estimateKneserNey(
+  input: NgramCounts | Sentences<TokenLike>,
   options: KneserNeyOptions = {},
-): KneserNeyResult {
-  const counts = isCounts(input)
-    ? input
-    : countNgrams(input, { order: checkOrder(options.order), ...(options.signal ? { signal: options.signal } : {}) });
+): KneserNeyResult | Promise<KneserNeyResult> {
+  check.options(options, 'options', ['order', 'discountFallback', 'discounts', 'prune', 'onWarning', 'signal']);
+  if (isCounts(input)) return estimateFromCounts(input, options);
+  const counts = countNgrams(input, { order: checkOrder(options.order), ...(options.signal ? { signal: options.signal } : {}) });
+  return counts instanceof Promise ? counts.then((c) => estimateFromCounts(c, options)) : estimateFromCounts(counts, options);
+}
+
+function estimateFromCounts(counts: NgramCounts, options: KneserNeyOptions): KneserNeyResult {
   const order = options.order === undefined ? counts.order : checkOrder(options.order, counts.order);
   const warnings: NgramWarning[] = [];
   const warn = (w: NgramWarning): void => {
@@ -70,14 +88,14 @@ export function estimateKneserNey(
     options.onWarning?.(w);
   };
   const prune = options.prune ?? [];
-  const vocabSize = counts.vocabulary.size;
+  const vocabSize = counts.wordIndex.size;
   const sizes = Array.from({ length: order }, (_, n) => (n === 0 ? vocabSize : counts.indexes[n]!.size));
 
   // suffixes[n][id]: id (order n) of the n-gram without its first word, for n-grams of order n+1 (recorded by
   // the counter). startsBos[n][id]: whether n-gram id of order n+1 begins with <s> (no left context exists).
   const suffixes = counts.suffixes;
   const startsBos: Uint8Array[] = [new Uint8Array(vocabSize)];
-  startsBos[0]![BOS_ID] = 1;
+  startsBos[0]![BOS_INDEX] = 1;
   for (let n = 1; n < order; n++) {
     const parents = counts.indexes[n]!.parents;
     const bos = new Uint8Array(sizes[n]!);
@@ -102,7 +120,7 @@ export function estimateKneserNey(
     adjusted.push(adj);
   }
   // <s> is never predicted: it has no count of its own (KenLM sets it to 0 and gives it probability 1).
-  adjusted[0]![BOS_ID] = 0;
+  adjusted[0]![BOS_INDEX] = 0;
 
   // Pruning marks (order ≥ 2): an n-gram is kept when its count is above the threshold, and kept anyway when a
   // kept longer n-gram needs it as a prefix or suffix (so the model stays a valid backoff model).
@@ -138,8 +156,8 @@ export function estimateKneserNey(
   // Interpolated probabilities, order by order, straight into log10 form: the interpolation weight of the
   // contexts of order n+1 is the backoff weight of the n-grams of order n. Only the previous order's linear
   // probabilities are kept, to bound memory.
-  const logProbs: Float32Array[] = [];
-  const backoffs: Float32Array[] = [];
+  const log10Probs: Float32Array[] = [];
+  const log10Backoffs: Float32Array[] = [];
   let lower: Float64Array | undefined;
   const uniform = 1 / (vocabSize - 1);
   for (let n = 0; n < order; n++) {
@@ -165,9 +183,9 @@ export function estimateKneserNey(
       const words = n === 1 ? undefined : counts.indexes[n - 1]!.words;
       for (let c = 0; c < contexts; c++) {
         const last = words === undefined ? c : words[c]!;
-        if (gamma[c]! > 0 && last !== UNK_ID && last !== EOS_ID) bo[c] = Math.log10(gamma[c]!);
+        if (gamma[c]! > 0 && last !== UNK_INDEX && last !== EOS_INDEX) bo[c] = Math.log10(gamma[c]!);
       }
-      backoffs.push(bo);
+      log10Backoffs.push(bo);
     }
     const prob = new Float64Array(size);
     const lp = new Float32Array(size);
@@ -182,15 +200,15 @@ export function estimateKneserNey(
       lp[id] = Math.min(0, Math.log10(p));
     }
     if (n === 0) {
-      prob[BOS_ID] = 1;
-      lp[BOS_ID] = -99;
+      prob[BOS_INDEX] = 1;
+      lp[BOS_INDEX] = -99;
     }
-    logProbs.push(lp);
+    log10Probs.push(lp);
     lower = prob;
   }
-  backoffs.push(new Float32Array(sizes[order - 1]!));
+  log10Backoffs.push(new Float32Array(sizes[order - 1]!));
 
-  const data = pruneData(counts, order, logProbs, backoffs, kept);
+  const data = pruneData(counts, order, log10Probs, log10Backoffs, kept);
   return { model: new BackoffLanguageModel(data), discounts, countsOfCounts, warnings };
 }
 
@@ -206,7 +224,7 @@ function lastSuffixChain(
   suffixes: readonly Int32Array[],
   startsBos: readonly Uint8Array[],
 ): (number | undefined)[] {
-  const top = Math.max(1, counts.vocabulary.size - 1);
+  const top = Math.max(1, counts.wordIndex.size - 1);
   // Candidates end in the highest word id; compare their words right to left, padding with <s> on the left.
   let best: number[] | undefined;
   let bestAt: [number, number] | undefined;
@@ -217,7 +235,7 @@ function lastSuffixChain(
     for (let id = 0; id < index.size; id++) {
       if (index.words[id] !== top || (!full && !bos[id])) continue;
       const words = wordsOf(counts, n, id).reverse();
-      while (words.length < order) words.push(BOS_ID);
+      while (words.length < order) words.push(BOS_INDEX);
       if (best === undefined || compareWords(words, best) > 0) {
         best = words;
         bestAt = [n, id];
@@ -255,7 +273,7 @@ function compareWords(a: readonly number[], b: readonly number[]): number {
 }
 
 function isCounts(input: unknown): input is NgramCounts {
-  return typeof input === 'object' && input !== null && 'indexes' in input && 'counts' in input && 'vocabulary' in input;
+  return typeof input === 'object' && input !== null && 'indexes' in input && 'counts' in input && 'wordIndex' in input;
 }
 
 function pruneMarks(
@@ -269,13 +287,11 @@ function pruneMarks(
   if (!prune.some((t) => t > 0)) return kept;
   for (let n = 1; n < prune.length; n++) {
     if (prune[n]! < prune[n - 1]!) {
-      throw new RangeError(
-        `@nlpkit/ngram: prune thresholds must not decrease with the order, got ${prune.join(' ')}`,
-      );
+        throw check.invalid(prune, 'options.prune', 'thresholds that do not decrease with the order');
     }
   }
   if ((prune[0] ?? 0) > 0) {
-    throw new RangeError(`@nlpkit/ngram: unigrams cannot be pruned (prune[0] must be 0), got ${prune[0]}`);
+    throw check.invalid(prune[0], 'options.prune[0]', '0 (unigrams cannot be pruned)');
   }
   for (let n = 1; n < order; n++) {
     const threshold = prune[Math.min(n, prune.length - 1)] ?? 0;
@@ -303,12 +319,12 @@ function pruneMarks(
 function pruneData(
   counts: NgramCounts,
   order: number,
-  logProbs: Float32Array[],
-  backoffs: Float32Array[],
+  log10Probs: Float32Array[],
+  log10Backoffs: Float32Array[],
   kept: readonly (Uint8Array | undefined)[],
 ): BackoffModelData {
   const indexes: (NgramLookup | undefined)[] = counts.indexes.slice(0, order);
-  if (kept.every((k) => k === undefined)) return { order, vocabulary: counts.vocabulary, indexes, logProbs, backoffs };
+  if (kept.every((k) => k === undefined)) return { order, wordIndex: counts.wordIndex, indexes, log10Probs, log10Backoffs };
   let parentMap: Int32Array | undefined;
   for (let n = 1; n < order; n++) {
     const keep = kept[n]!;
@@ -325,16 +341,16 @@ function pruneData(
       remap[id] = out;
       parents[out] = parentMap === undefined ? old.parents[id]! : parentMap[old.parents[id]!]!;
       words[out] = old.words[id]!;
-      lp[out] = logProbs[n]![id]!;
-      bo[out] = backoffs[n]![id]!;
+      lp[out] = log10Probs[n]![id]!;
+      bo[out] = log10Backoffs[n]![id]!;
       out++;
     }
     indexes[n] = NgramIndex.fromArrays(parents, words);
-    logProbs[n] = lp;
-    backoffs[n] = bo;
+    log10Probs[n] = lp;
+    log10Backoffs[n] = bo;
     parentMap = remap;
   }
-  return { order, vocabulary: counts.vocabulary, indexes, logProbs, backoffs };
+  return { order, wordIndex: counts.wordIndex, indexes, log10Probs, log10Backoffs };
 }
 
 function count(mask: Uint8Array): number {

@@ -1,27 +1,29 @@
 export { NgramInputError, ArpaFormatError, BinaryModelFormatError } from './errors.js';
-export { Vocabulary, UNK, BOS, EOS, UNK_ID, BOS_ID, EOS_ID } from './vocabulary.js';
+export { NgramWordIndex } from './ngramWordIndex.js';
 export { NgramIndex } from './ngramIndex.js';
 export { countNgrams, NgramCounter } from './countNgrams.js';
 export type { NgramCounts, CountOptions } from './countNgrams.js';
-export type { LanguageModel, ScoringModel } from './languageModel.js';
 export { kneserNeyDiscounts, DEFAULT_DISCOUNT_FALLBACK } from './kneserNeyDiscounts.js';
 export type { KneserNeyDiscount, NgramWarning } from './kneserNeyDiscounts.js';
 export { estimateKneserNey } from './estimateKneserNey.js';
 export type { KneserNeyOptions, KneserNeyResult } from './estimateKneserNey.js';
 export { BackoffLanguageModel } from './backoffLanguageModel.js';
-export type { BackoffModelData, BackoffState, NgramLookup, WordScore, SentenceScore } from './backoffLanguageModel.js';
-export { evaluatePerplexity } from './evaluatePerplexity.js';
-export type { PerplexityResult } from './evaluatePerplexity.js';
+export type {
+  BackoffModelData,
+  BackoffState,
+  BackoffTokenScore,
+  BackoffSentenceScore,
+  NgramLookup,
+  WordScore,
+} from './backoffLanguageModel.js';
 export { writeArpa, arpaChunks } from './writeArpa.js';
 export { readArpa, readArpaLines } from './readArpa.js';
 export type { ReadArpaOptions } from './readArpa.js';
-export { generateText, mulberry32 } from './generateText.js';
-export type { GenerateOptions } from './generateText.js';
 export { collectNgramStatistics } from './ngramStatistics.js';
-export type { NgramStatistics, StatisticsOptions, Padding } from './ngramStatistics.js';
+export type { NgramStatistics, StatisticsOptions, SentencePadding } from './ngramStatistics.js';
 export { CountLanguageModel } from './countLanguageModel.js';
 export type { Smoothing } from './countLanguageModel.js';
-export type { FamilyOptions } from './statisticsOf.js';
+export type { FamilyInput, FamilyOptions } from './statisticsOf.js';
 export { mle } from './mle.js';
 export { lidstone, laplace } from './lidstone.js';
 export type { LidstoneOptions } from './lidstone.js';
@@ -32,8 +34,6 @@ export { kneserNeyInterpolated } from './kneserNeyInterpolated.js';
 export { katzBackoff, goodTuringCounts } from './katzBackoff.js';
 export type { KatzOptions } from './katzBackoff.js';
 export { stupidBackoff } from './stupidBackoff.js';
-export type { StupidBackoffModel, StupidBackoffOptions } from './stupidBackoff.js';
+export type { ScoringModel, StupidBackoffModel, StupidBackoffOptions } from './stupidBackoff.js';
 export { toBinaryModel, loadBinaryModel, bytesPerNgram } from './binaryModel.js';
 export type { BinaryModelOptions, Quantization } from './binaryModel.js';
-export { interpolateModels, tuneInterpolationWeights } from './interpolateModels.js';
-export type { InterpolationFit } from './interpolateModels.js';

@@ -1,7 +1,9 @@
+import type { TokenLike } from '@nlpkit/core';
 import { CountLanguageModel } from './countLanguageModel.js';
-import { type FamilyOptions, statisticsOf } from './statisticsOf.js';
+import { check } from './errors.js';
+import { FAMILY_OPTIONS, type FamilyInput, type FamilyOptions, withStatistics } from './statisticsOf.js';
 import type { NgramStatistics } from './ngramStatistics.js';
-import { BOS_ID } from './vocabulary.js';
+import { BOS_INDEX } from './ngramWordIndex.js';
 
 /** Options of {@link katzBackoff}. */
 export interface KatzOptions extends FamilyOptions {
@@ -36,12 +38,16 @@ export function goodTuringCounts(countsOfCounts: readonly number[], k: number): 
  * freed mass is shared uniformly by the words never seen (such as `<unk>`); with none, unigrams stay
  * maximum-likelihood. A backoff model, so it writes to ARPA as is.
  */
-export function katzBackoff(input: NgramStatistics | Iterable<readonly string[]>, options: KatzOptions = {}): CountLanguageModel {
-  const stats = statisticsOf(input, options);
-  const k = options.maxDiscountedCount ?? 5;
-  if (!Number.isInteger(k) || k < 1 || k > 10) {
-    throw new RangeError(`@nlpkit/ngram: maxDiscountedCount must be an integer from 1 to 10, got ${String(k)}`);
-  }
+export function katzBackoff(input: NgramStatistics | Iterable<readonly TokenLike[]>, options?: KatzOptions): CountLanguageModel;
+export function katzBackoff(input: AsyncIterable<readonly TokenLike[]>, options?: KatzOptions): Promise<CountLanguageModel>;
+export function katzBackoff(input: FamilyInput, options?: KatzOptions): CountLanguageModel | Promise<CountLanguageModel>;
+export function katzBackoff(input: FamilyInput, options: KatzOptions = {}): CountLanguageModel | Promise<CountLanguageModel> {
+  check.options(options, 'options', [...FAMILY_OPTIONS, 'maxDiscountedCount']);
+  const k = check.integer(options.maxDiscountedCount ?? 5, 'options.maxDiscountedCount', 1, 10);
+  return withStatistics(input, options, (stats) => katz(stats, k));
+}
+
+function katz(stats: NgramStatistics, k: number): CountLanguageModel {
   const star = stats.countsOfCounts.map((coc) => goodTuringCounts(coc, k));
   const discounted = (order: number, r: number): number => (r <= k ? star[order - 1]![r]! : r);
 
@@ -51,13 +57,13 @@ export function katzBackoff(input: NgramStatistics | Iterable<readonly string[]>
   let unseen = 0;
   let kept = 0;
   for (let w = 0; w < unigramCounts.length; w++) {
-    if (w === BOS_ID && stats.padding === 'kenlm') continue;
+    if (w === BOS_INDEX && stats.padding === 'kenlm') continue;
     if (unigramCounts[w]! > 0) kept += discounted(1, unigramCounts[w]!);
     else unseen++;
   }
   const unigram = new Float64Array(unigramCounts.length);
   for (let w = 0; w < unigram.length; w++) {
-    if (w === BOS_ID && stats.padding === 'kenlm') continue;
+    if (w === BOS_INDEX && stats.padding === 'kenlm') continue;
     const c = unigramCounts[w]!;
     unigram[w] = unseen === 0 ? c / total : c > 0 ? discounted(1, c) / total : (1 - kept / total) / unseen;
   }

@@ -1,6 +1,9 @@
-import { NgramInputError, checkOrder, describe } from './errors.js';
+import { PAD, type TokenLike } from '@nlpkit/core';
+import { emptyCorpus } from './countNgrams.js';
+import { type Sentences, eachSentence } from './eachSentence.js';
+import { NgramInputError, PKG, check, checkOrder } from './errors.js';
 import { NgramIndex } from './ngramIndex.js';
-import { BOS, BOS_ID, EOS, EOS_ID, UNK, Vocabulary } from './vocabulary.js';
+import { BOS, BOS_INDEX, EOS, EOS_INDEX, UNK, NgramWordIndex } from './ngramWordIndex.js';
 
 /**
  * How sentences are padded before counting.
@@ -8,14 +11,14 @@ import { BOS, BOS_ID, EOS, EOS_ID, UNK, Vocabulary } from './vocabulary.js';
  * - `'nltk'`: order−1 copies of `<s>` and of `</s>` (NLTK's `padded_everygram_pipeline`), every padded token a
  *   unigram, including `<s>` and `</s>`.
  */
-export type Padding = 'kenlm' | 'nltk';
+export type SentencePadding = 'kenlm' | 'nltk';
 
 /** Options of {@link collectNgramStatistics}. */
 export interface StatisticsOptions {
   /** Highest order, 1 to 10. */
   order: number;
   /** Padding convention (default `'kenlm'`). */
-  padding?: Padding;
+  padding?: SentencePadding;
   /**
    * Words seen fewer times than this are mapped to `<unk>` (NLTK's `unk_cutoff`; default 1 = keep all). Padding
    * tokens are counted as words here, as NLTK's vocabulary does.
@@ -30,8 +33,8 @@ export interface StatisticsOptions {
  */
 export interface NgramStatistics {
   readonly order: number;
-  readonly padding: Padding;
-  readonly vocabulary: Vocabulary;
+  readonly padding: SentencePadding;
+  readonly wordIndex: NgramWordIndex;
   /** Number of words a model distributes probability over: |V| (NLTK) or |V| without `<s>` (KenLM). */
   readonly predictable: number;
   /** `indexes[n-1]` for order n ≥ 2; unigram ids are vocabulary ids. */
@@ -55,46 +58,59 @@ export interface NgramStatistics {
 /**
  * Counts a corpus for the smoothing family ({@link mle}, {@link lidstone}, {@link wittenBell},
  * {@link absoluteDiscounting}, {@link kneserNeyInterpolated}, {@link katzBackoff}, {@link stupidBackoff}).
- * @throws RangeError for a bad order or cutoff; NgramInputError for an empty corpus or a non-string token.
+ * Sentences hold strings or text `Token`s; a sync iterable gives the statistics at once, an async one a promise.
+ * @throws InvalidArgumentError for a bad order, padding or cutoff; NgramInputError for a bad sentence or token;
+ * EmptyInputError for an empty corpus.
  */
+export function collectNgramStatistics(sentences: Iterable<readonly TokenLike[]>, options: StatisticsOptions): NgramStatistics;
 export function collectNgramStatistics(
-  sentences: Iterable<readonly string[]>,
+  sentences: AsyncIterable<readonly TokenLike[]>,
   options: StatisticsOptions,
-): NgramStatistics {
+): Promise<NgramStatistics>;
+export function collectNgramStatistics(
+  sentences: Sentences<TokenLike>,
+  options: StatisticsOptions,
+): NgramStatistics | Promise<NgramStatistics>;
+export function collectNgramStatistics(
+  sentences: Sentences<TokenLike>,
+  options: StatisticsOptions,
+): NgramStatistics | Promise<NgramStatistics> {
+  check.options(options, 'options', ['order', 'padding', 'unkCutoff']);
   const order = checkOrder(options?.order);
-  const padding = options.padding ?? 'kenlm';
-  if (padding !== 'kenlm' && padding !== 'nltk') {
-    throw new RangeError(`@nlpkit/ngram: padding must be "kenlm" or "nltk", got ${describe(padding)}`);
-  }
-  const cutoff = options.unkCutoff ?? 1;
-  if (!Number.isInteger(cutoff) || cutoff < 1) {
-    throw new RangeError(`@nlpkit/ngram: unkCutoff must be an integer ≥ 1, got ${describe(cutoff)}`);
-  }
-  const pad = padding === 'nltk' ? order - 1 : 1;
-  const corpus = Array.from(sentences);
-  if (corpus.length === 0) {
-    throw new NgramInputError('@nlpkit/ngram: the training corpus is empty; expected at least one sentence');
-  }
+  const padding = check.oneOf(options.padding ?? 'kenlm', 'options.padding', ['kenlm', 'nltk'] as const);
+  const cutoff = check.integer(options.unkCutoff ?? 1, 'options.unkCutoff', 1);
+  const corpus: (readonly string[])[] = [];
   // Vocabulary (with the cutoff, counted over padded tokens as NLTK does).
   const frequency = new Map<string, number>();
-  corpus.forEach((sentence, i) => {
-    if (!Array.isArray(sentence)) {
-      throw new NgramInputError(`@nlpkit/ngram: sentence ${i + 1} must be an array of tokens, got ${describe(sentence)}`, i + 1);
-    }
-    for (let j = 0; j < sentence.length; j++) {
-      const token: unknown = sentence[j];
-      if (typeof token !== 'string' || token === '') {
-        throw new NgramInputError(
-          `@nlpkit/ngram: token ${j + 1} of sentence ${i + 1} must be a non-empty string, got ${describe(token)}`,
-          i + 1,
-        );
+  return eachSentence(
+    sentences,
+    (sentence, i) => {
+      for (let j = 0; j < sentence.length; j++) {
+        const token = sentence[j]!;
+        if (token === '') {
+          throw new NgramInputError({ package: PKG, argument: `sentences[${i}][${j}]`, expected: 'a non-empty token', found: token, line: i + 1 });
+        }
+        frequency.set(token, (frequency.get(token) ?? 0) + 1);
       }
-      frequency.set(token, (frequency.get(token) ?? 0) + 1);
-    }
-  });
-  const vocabulary = new Vocabulary();
+      corpus.push(sentence);
+    },
+    () => statistics(corpus, frequency, order, padding, cutoff),
+  );
+}
+
+function statistics(
+  corpus: readonly (readonly string[])[],
+  frequency: ReadonlyMap<string, number>,
+  order: number,
+  padding: SentencePadding,
+  cutoff: number,
+): NgramStatistics {
+  if (corpus.length === 0) throw emptyCorpus();
+  const pad = padding === 'nltk' ? order - 1 : 1;
+  // <pad> maps to <unk>: core vocabularies reserve id 0 for it.
+  const wordIndex = new NgramWordIndex();
   for (const [word, count] of frequency) {
-    if (count >= cutoff && word !== BOS && word !== EOS && word !== UNK) vocabulary.add(word);
+    if (count >= cutoff && word !== BOS && word !== EOS && word !== UNK && word !== PAD) wordIndex.add(word);
   }
 
   const indexes: (NgramIndex | undefined)[] = [undefined];
@@ -103,13 +119,13 @@ export function collectNgramStatistics(
     indexes.push(new NgramIndex());
     countLists.push([]);
   }
-  const unigram = new Float64Array(vocabulary.size);
+  const unigram = new Float64Array(wordIndex.size);
   const ids: number[] = [];
   for (const sentence of corpus) {
     ids.length = 0;
-    for (let i = 0; i < pad; i++) ids.push(BOS_ID);
-    for (const token of sentence) ids.push(vocabulary.id(token));
-    for (let i = 0; i < pad; i++) ids.push(EOS_ID);
+    for (let i = 0; i < pad; i++) ids.push(BOS_INDEX);
+    for (const token of sentence) ids.push(wordIndex.id(token));
+    for (let i = 0; i < pad; i++) ids.push(EOS_INDEX);
     for (let start = 0; start < ids.length; start++) {
       let id = ids[start]!;
       unigram[id]! += 1;
@@ -121,13 +137,13 @@ export function collectNgramStatistics(
     }
   }
   // Under the KenLM convention <s> only conditions: it is not a predicted unigram.
-  if (padding === 'kenlm') unigram[BOS_ID] = 0;
+  if (padding === 'kenlm') unigram[BOS_INDEX] = 0;
   const counts = [unigram, ...countLists.slice(1).map((l) => Float64Array.from(l))];
 
   const sizes = counts.map((c) => c.length);
   const suffixes: Int32Array[] = [new Int32Array(0)];
   const startsBos: Uint8Array[] = [new Uint8Array(sizes[0]!)];
-  startsBos[0]![BOS_ID] = 1;
+  startsBos[0]![BOS_INDEX] = 1;
   for (let n = 1; n < order; n++) {
     const index = indexes[n]!;
     const suffix = new Int32Array(sizes[n]!);
@@ -168,7 +184,7 @@ export function collectNgramStatistics(
     if (padding === 'kenlm') {
       const bos = startsBos[n]!;
       for (let id = 0; id < cont.length; id++) if (bos[id]) cont[id] = counts[n]![id]!;
-      if (n === 0) cont[BOS_ID] = 0;
+      if (n === 0) cont[BOS_INDEX] = 0;
     }
     continuation.push(cont);
     const contexts = n === 0 ? 1 : sizes[n - 1]!;
@@ -183,11 +199,11 @@ export function collectNgramStatistics(
     for (const r of c) if (r > 0 && r <= 11) coc[r]! += 1;
     return coc;
   });
-  const predictable = padding === 'nltk' ? vocabulary.size : vocabulary.size - 1;
+  const predictable = padding === 'nltk' ? wordIndex.size : wordIndex.size - 1;
   return {
     order,
     padding,
-    vocabulary,
+    wordIndex,
     predictable,
     indexes,
     counts,

@@ -1,4 +1,3 @@
-export { readLines, readSentences } from './readSentences.js';
 export { writeArpaFile, readArpaFile } from './arpaFile.js';
 export { countNgramsOnDisk, readCountFile } from './countNgramsOnDisk.js';
 export type { DiskCountOptions, DiskCounts } from './countNgramsOnDisk.js';

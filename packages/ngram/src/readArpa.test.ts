@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FormatError, InvalidArgumentError } from '@nlpkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readArpaFile } from './arpaFile.js';
@@ -49,13 +50,13 @@ describe('readArpa', () => {
     const model = readArpa(SRILM, { onWarning: (w) => warnings.push(w) });
     expect(model.counts).toEqual([6, 3]);
     expect(warnings.map((w) => w.code)).toEqual(['missing-unk']);
-    expect(model.score('a', []).logProb).toBeCloseTo(-0.30103, 6); // bigram <s> a
+    expect(model.score('a', []).log10Prob).toBeCloseTo(-0.30103, 6); // bigram <s> a
     expect(model.score('a', []).ngramLength).toBe(2);
-    expect(model.logProb('c', ['a'])).toBeCloseTo(-0.39794 + -1, 6); // backoff(a) + p(c)
-    expect(model.logProb('b', ['c'])).toBeCloseTo(-0.52288, 6); // c has no backoff: 0
-    expect(model.logProb('zzz', ['b'])).toBe(-100);
+    expect(model.log10Prob('c', ['a'])).toBeCloseTo(-0.39794 + -1, 6); // backoff(a) + p(c)
+    expect(model.log10Prob('b', ['c'])).toBeCloseTo(-0.52288, 6); // c has no backoff: 0
+    expect(model.log10Prob('zzz', ['b'])).toBe(-100);
     const sentence = model.scoreSentence(['a', 'b']);
-    expect(sentence.logProb).toBeCloseTo(-0.30103 - 0.1 - 0.2, 6);
+    expect(sentence.log10Prob).toBeCloseTo(-0.30103 - 0.1 - 0.2, 6);
   });
 
   it('round-trips a written model to the same text and the same numbers', () => {
@@ -69,11 +70,11 @@ describe('readArpa', () => {
     // Ids of orders ≥ 2 follow file order, so compare the stored float32 values as sorted lists per order.
     const sorted = (a: Float32Array): number[] => Array.from(a).sort((x, y) => x - y);
     for (let n = 0; n < 3; n++) {
-      expect(sorted(reread.data.logProbs[n]!)).toEqual(sorted(model.data.logProbs[n]!));
-      expect(sorted(reread.data.backoffs[n]!)).toEqual(sorted(model.data.backoffs[n]!));
+      expect(sorted(reread.data.log10Probs[n]!)).toEqual(sorted(model.data.log10Probs[n]!));
+      expect(sorted(reread.data.log10Backoffs[n]!)).toEqual(sorted(model.data.log10Backoffs[n]!));
     }
     for (const [w, ctx] of [['sat', ['the', 'cat']], ['off', ['ran']], ['zzz', ['the']], ['</s>', ['cat', 'ran']]] as const) {
-      expect(reread.logProb(w, ctx)).toBe(model.logProb(w, ctx));
+      expect(reread.log10Prob(w, ctx)).toBe(model.log10Prob(w, ctx));
     }
     expect(text).toContain('-99\t<s>\t');
   });
@@ -110,12 +111,17 @@ describe('readArpa', () => {
     for (const s of [...train, ['a', 'dog', 'ran', 'off'], ['zzz', 'the']]) {
       for (let i = 0; i <= s.length; i++) {
         const word = i < s.length ? s[i]! : '</s>';
-        expect(reread.logProb(word, s.slice(0, i))).toBe(model.logProb(word, s.slice(0, i)));
+        expect(reread.log10Prob(word, s.slice(0, i))).toBe(model.log10Prob(word, s.slice(0, i)));
       }
     }
     // "a b" repeated two lines apart, after an out-of-order entry.
     const duplicate = SRILM.replace('-0.2 b </s>', '-0.2 b </s>\n-0.3 a b').replace('ngram 2=3', 'ngram 2=4');
     expect(arpaError(duplicate).message).toMatchInlineSnapshot(`"@nlpkit/ngram: ARPA line 19: duplicate 2-gram "a b""`);
+  });
+
+  it('refuses <pad> as a word (core vocabularies reserve it)', () => {
+    const withPad = SRILM.replace('ngram 1=5', 'ngram 1=6').replace('-1 c\n', '-1 c\n-2 <pad>\n');
+    expect(arpaError(withPad).message).toMatchInlineSnapshot(`"@nlpkit/ngram: ARPA line 14: the unigram <pad> is reserved for padding in nlpkit vocabularies"`);
   });
 
   it('inserts a missing prefix with its backed-off probability', () => {
@@ -124,8 +130,8 @@ describe('readArpa', () => {
     const model = readArpa(text, { onWarning: (w) => warnings.push(w) });
     expect(warnings.map((w) => w.code)).toContain('missing-prefix');
     // "b a" is not listed: it scores as backoff(b) + p(a) = 0 + -0.69897, with or without the inserted entry.
-    expect(model.logProb('a', ['b'], false)).toBeCloseTo(-0.69897, 6);
-    expect(model.logProb('b', ['b', 'a'], false)).toBeCloseTo(-0.05, 6);
+    expect(model.log10Prob('a', ['b'], false)).toBeCloseTo(-0.69897, 6);
+    expect(model.log10Prob('b', ['b', 'a'], false)).toBeCloseTo(-0.05, 6);
     expect(model.counts).toEqual([6, 4, 1]);
   });
 
@@ -136,6 +142,8 @@ describe('readArpa', () => {
       `"@nlpkit/ngram: ARPA line 20: section \\2-grams: has 3 entries but the header announces 4"`,
     );
     expect(wrongCount.line).toBe(20);
+    expect(wrongCount).toBeInstanceOf(FormatError);
+    expect(wrongCount.code).toBe('ERR_ARPA_FORMAT');
     expect(arpaError(SRILM.replace('-0.1 a b', '-0.x a b')).message).toMatchInlineSnapshot(
       `"@nlpkit/ngram: ARPA line 17: probability "-0.x" is not a number"`,
     );
@@ -151,7 +159,7 @@ describe('readArpa', () => {
     expect(arpaError(SRILM.replace('ngram 2=3', 'ngram 3=3')).message).toMatchInlineSnapshot(
       `"@nlpkit/ngram: ARPA line 6: expected "ngram 2=…" in the header, found "ngram 3=3""`,
     );
-    expect(() => readArpa(42 as unknown as string)).toThrow(TypeError);
+    expect(() => readArpa(42 as unknown as string)).toThrow(InvalidArgumentError);
   });
 
   it('only ever throws ArpaFormatError on arbitrary input (fuzz)', () => {

@@ -1,9 +1,10 @@
 import { BackoffLanguageModel } from './backoffLanguageModel.js';
 import { HASH_PRIME, HASH_SEED, LineCursor, WordTable, fastNumber, finishHash, isTrimSpace } from './arpaScanner.js';
-import { ArpaFormatError, describe } from './errors.js';
+import { PAD, describeValue } from '@nlpkit/core';
+import { ArpaFormatError, check } from './errors.js';
 import type { NgramWarning } from './kneserNeyDiscounts.js';
 import { NgramIndex } from './ngramIndex.js';
-import { BOS, EOS, UNK, Vocabulary } from './vocabulary.js';
+import { BOS, EOS, UNK, NgramWordIndex } from './ngramWordIndex.js';
 
 /** Options of {@link readArpa}. */
 export interface ReadArpaOptions {
@@ -19,13 +20,11 @@ const MAX_ORDER = 10;
  * Reads an ARPA backoff model (as written by KenLM, SRILM, IRSTLM or {@link writeArpa}). Separators may be tabs or
  * spaces; text before `\data\` is ignored. As KenLM does, a missing `<unk>` gets log10 p = -100, and an n-gram
  * whose prefix is missing gets that prefix inserted with its backed-off probability, so scores equal the writer's.
- * @throws ArpaFormatError naming the problem and the 1-based line: bad header, a section whose entry count differs
+ * @throws ArpaFormatError (an nlpkit FormatError) naming the problem and the 1-based line: bad header, a section whose entry count differs
  * from the header, a malformed number, a word missing from the unigrams, a duplicate n-gram, a missing `\end\`.
  */
 export function readArpa(text: string, options: ReadArpaOptions = {}): BackoffLanguageModel {
-  if (typeof text !== 'string') {
-    throw new TypeError(`@nlpkit/ngram: readArpa expects the ARPA text as a string, got ${describe(text)}`);
-  }
+  check.string(text, 'text');
   return readArpaCursor(new LineCursor([text], true), options);
 }
 
@@ -38,28 +37,28 @@ function* linesAsChunks(lines: Iterable<string>): Generator<string, void, undefi
   for (const line of lines) yield `${line}\n`;
 }
 
-/** Growable float32 columns of one order (probabilities and backoffs by n-gram id). */
+/** Growable float32 columns of one order (probabilities and log10Backoffs by n-gram id). */
 class Columns {
-  logProbs: Float32Array;
-  backoffs: Float32Array;
+  log10Probs: Float32Array;
+  log10Backoffs: Float32Array;
 
   constructor(capacity: number) {
-    this.logProbs = new Float32Array(Math.max(16, capacity));
-    this.backoffs = new Float32Array(Math.max(16, capacity));
+    this.log10Probs = new Float32Array(Math.max(16, capacity));
+    this.log10Backoffs = new Float32Array(Math.max(16, capacity));
   }
 
   set(id: number, logProb: number, backoff: number): void {
-    if (id >= this.logProbs.length) {
-      const capacity = Math.max(id + 1, this.logProbs.length * 2);
+    if (id >= this.log10Probs.length) {
+      const capacity = Math.max(id + 1, this.log10Probs.length * 2);
       const lp = new Float32Array(capacity);
-      lp.set(this.logProbs);
+      lp.set(this.log10Probs);
       const bo = new Float32Array(capacity);
-      bo.set(this.backoffs);
-      this.logProbs = lp;
-      this.backoffs = bo;
+      bo.set(this.log10Backoffs);
+      this.log10Probs = lp;
+      this.log10Backoffs = bo;
     }
-    this.logProbs[id] = logProb;
-    this.backoffs[id] = backoff;
+    this.log10Probs[id] = logProb;
+    this.log10Backoffs[id] = backoff;
   }
 }
 
@@ -94,12 +93,12 @@ export function readArpaCursor(cursor: LineCursor, options: ReadArpaOptions = {}
     const m = /^ngram\s+(\d+)\s*=\s*(\d+)$/.exec(t);
     if (!m) {
       if (expected.length > 0 && t.startsWith('\\')) break;
-      throw new ArpaFormatError(`expected "ngram N=count" in the header, found ${describe(t)}`, lineNo);
+      throw new ArpaFormatError(`expected "ngram N=count" in the header, found ${describeValue(t)}`, lineNo);
     }
     const n = Number(m[1]);
     const c = Number(m[2]);
     if (n !== expected.length + 1 || n > MAX_ORDER) {
-      throw new ArpaFormatError(`expected "ngram ${expected.length + 1}=…" in the header, found ${describe(t)}`, lineNo);
+      throw new ArpaFormatError(`expected "ngram ${expected.length + 1}=…" in the header, found ${describeValue(t)}`, lineNo);
     }
     if (c > 2 ** 31 - 1) throw new ArpaFormatError(`n-gram count ${c} is too large`, lineNo);
     expected.push(c);
@@ -107,7 +106,7 @@ export function readArpaCursor(cursor: LineCursor, options: ReadArpaOptions = {}
   if (expected.length === 0) throw new ArpaFormatError('the \\data\\ header lists no "ngram N=count" lines', Math.max(1, lineNo));
   const order = expected.length;
 
-  const vocab = new Vocabulary();
+  const vocab = new NgramWordIndex();
   const table = new WordTable(vocab.words());
   const indexes: (NgramIndex | undefined)[] = [undefined];
   const columns: Columns[] = [];
@@ -126,7 +125,7 @@ export function readArpaCursor(cursor: LineCursor, options: ReadArpaOptions = {}
     while (line !== undefined && line.trim() === '') line = next();
     if (line === undefined || line.trim() !== `\\${n}-grams:`) {
       throw new ArpaFormatError(
-        `expected the section header \\${n}-grams:, found ${line === undefined ? 'end of text' : describe(line.trim())}`,
+        `expected the section header \\${n}-grams:, found ${line === undefined ? 'end of text' : describeValue(line.trim())}`,
         line === undefined ? Math.max(1, lineNo) : lineNo,
       );
     }
@@ -204,8 +203,9 @@ export function readArpaCursor(cursor: LineCursor, options: ReadArpaOptions = {}
       }
       if (n === 1) {
         const word = text.slice(fieldStart[1]!, fieldEnd[1]!);
+        if (word === PAD) throw new ArpaFormatError('the unigram <pad> is reserved for padding in nlpkit vocabularies', lineNo);
         const id = vocab.add(word);
-        if (unigramSeen[id]) throw new ArpaFormatError(`duplicate unigram ${describe(word)}`, lineNo);
+        if (unigramSeen[id]) throw new ArpaFormatError(`duplicate unigram ${describeValue(word)}`, lineNo);
         unigramSeen[id] = true;
         table.insert(word, id);
         col.set(id, prob, backoff);
@@ -218,7 +218,7 @@ export function readArpaCursor(cursor: LineCursor, options: ReadArpaOptions = {}
         const id = table.findHashed(text, fieldStart[i + 1]!, fieldEnd[i + 1]!, finishHash(fieldHash[i + 1]!));
         if (id < 0) {
           const w = text.slice(fieldStart[i + 1]!, fieldEnd[i + 1]!);
-          throw new ArpaFormatError(`word ${describe(w)} of this ${n}-gram is not among the unigrams`, lineNo);
+          throw new ArpaFormatError(`word ${describeValue(w)} of this ${n}-gram is not among the unigrams`, lineNo);
         }
         if (same && i < previous && i < n - 1 && wordIds[i] === id) continue;
         same = false;
@@ -266,8 +266,8 @@ export function readArpaCursor(cursor: LineCursor, options: ReadArpaOptions = {}
         const before = index.size;
         id = index.findOrInsert(parent, word);
         if (id < before) {
-          if (!Number.isNaN(col.logProbs[id]!)) {
-            throw new ArpaFormatError(`duplicate ${n}-gram ${describe(fieldText(text, n, 1).join(' '))}`, lineNo);
+          if (!Number.isNaN(col.log10Probs[id]!)) {
+            throw new ArpaFormatError(`duplicate ${n}-gram ${describeValue(fieldText(text, n, 1).join(' '))}`, lineNo);
           }
           // A placeholder inserted for a longer n-gram's prefix is now given for real.
           const list = placeholders[n - 1]!;
@@ -287,7 +287,7 @@ export function readArpaCursor(cursor: LineCursor, options: ReadArpaOptions = {}
   while (line !== undefined && line.trim() === '') line = next();
   if (line === undefined || line.trim() !== '\\end\\') {
     throw new ArpaFormatError(
-      `expected \\end\\ after the last section, found ${line === undefined ? 'end of text' : describe(line.trim())}`,
+      `expected \\end\\ after the last section, found ${line === undefined ? 'end of text' : describeValue(line.trim())}`,
       line === undefined ? Math.max(1, lineNo) : lineNo,
     );
   }
@@ -303,13 +303,13 @@ export function readArpaCursor(cursor: LineCursor, options: ReadArpaOptions = {}
   const sizes = columns.map((_, n) => (n === 0 ? vocab.size : indexes[n]!.size));
   const model = new BackoffLanguageModel({
     order,
-    vocabulary: vocab,
+    wordIndex: vocab,
     indexes: indexes.map((index) => {
       index?.trim();
       return index;
     }),
-    logProbs: columns.map((c, n) => c.logProbs.slice(0, sizes[n])),
-    backoffs: columns.map((c, n) => c.backoffs.slice(0, sizes[n])),
+    log10Probs: columns.map((c, n) => c.log10Probs.slice(0, sizes[n])),
+    log10Backoffs: columns.map((c, n) => c.log10Backoffs.slice(0, sizes[n])),
   });
   fillPlaceholders(model, placeholders);
   return model;
@@ -319,7 +319,7 @@ function parseNumber(field: string, what: string, line: number): number {
   if (NUMBER.test(field)) return Number(field);
   // SRILM writes -inf / -99 for impossible events; store it as KenLM's -99 floor would not round trip.
   if (/^-inf(inity)?$/i.test(field)) return -Infinity;
-  throw new ArpaFormatError(`${what} ${describe(field)} is not a number`, line);
+  throw new ArpaFormatError(`${what} ${describeValue(field)} is not a number`, line);
 }
 
 /**
@@ -352,7 +352,7 @@ function ensure(
 
 /** Gives each inserted prefix the probability the model would give it by backing off (lower orders first). */
 function fillPlaceholders(model: BackoffLanguageModel, placeholders: readonly number[][]): void {
-  const { indexes, logProbs, backoffs } = model.data;
+  const { indexes, log10Probs, log10Backoffs } = model.data;
   for (let n = 1; n < placeholders.length; n++) {
     for (const id of placeholders[n]!) {
       // The n-gram is (context c = parent of order n, word w): p = bo(c) + p(w | c without its first word).
@@ -368,7 +368,7 @@ function fillPlaceholders(model: BackoffLanguageModel, placeholders: readonly nu
       words.reverse();
       const state = model.nullContext();
       for (const w of words.slice(1)) model.scoreId(state, w);
-      logProbs[n]![id] = backoffs[n - 1]![parent]! + model.scoreId(state, index.words[id]!);
+      log10Probs[n]![id] = log10Backoffs[n - 1]![parent]! + model.scoreId(state, index.words[id]!);
     }
   }
 }

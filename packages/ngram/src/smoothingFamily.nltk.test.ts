@@ -45,7 +45,7 @@ describe.skipIf(!hasPtb)('smoothing family against NLTK nltk.lm on a PTB slice (
         },
       };
       const model = build[c.model]!();
-      expect(stats.vocabulary.size).toBe(c.vocabularySize);
+      expect(stats.wordIndex.size).toBe(c.vocabularySize);
       let worst = 0;
       for (const [context, word, expected] of c.rows) {
         const actual = model.prob(word, context, false);

@@ -1,8 +1,21 @@
-import { checkOrder } from './errors.js';
-import { type FamilyOptions, statisticsOf } from './statisticsOf.js';
-import type { ScoringModel } from './languageModel.js';
+import type { TokenLike, Vocabulary } from '@nlpkit/core';
+import { check, positive, checkOrder } from './errors.js';
+import { FAMILY_OPTIONS, type FamilyInput, type FamilyOptions, withStatistics } from './statisticsOf.js';
 import type { NgramStatistics } from './ngramStatistics.js';
-import { BOS_ID } from './vocabulary.js';
+import { BOS_INDEX } from './ngramWordIndex.js';
+
+/**
+ * A model whose numbers are scores, not probabilities: they do not sum to one over the vocabulary (stupid
+ * backoff). Kept apart from core's `LanguageModel` so a score can never be passed where a probability
+ * (perplexity, interpolation) is required.
+ */
+export interface ScoringModel {
+  readonly order: number;
+  /** The words scored, as a core `Vocabulary`. */
+  readonly vocabulary: Vocabulary;
+  /** log10 of the relative score of `word` after `context`; comparable across words, not a probability. */
+  log10Score(word: string, context: readonly string[], sentenceStart?: boolean): number;
+}
 
 /** Options of {@link stupidBackoff}. */
 export interface StupidBackoffOptions extends FamilyOptions {
@@ -18,20 +31,21 @@ export interface StupidBackoffModel extends ScoringModel {
 
 /**
  * Stupid backoff (Brants et al. 2007; NLTK's `StupidBackoff`). Its numbers are relative scores that do not sum
- * to one, so it implements {@link ScoringModel} and never {@link LanguageModel}: it cannot be passed to perplexity
+ * to one, so it implements {@link ScoringModel} and never core's `LanguageModel`: it cannot be passed to perplexity
  * or interpolation by mistake.
  */
-export function stupidBackoff(
-  input: NgramStatistics | Iterable<readonly string[]>,
-  options: StupidBackoffOptions = {},
-): StupidBackoffModel {
-  const stats = statisticsOf(input, options);
-  checkOrder(stats.order);
-  const alpha = options.alpha ?? 0.4;
-  if (typeof alpha !== 'number' || !(alpha > 0)) {
-    throw new RangeError(`@nlpkit/ngram: alpha must be a positive number, got ${String(alpha)}`);
-  }
-  const vocab = stats.vocabulary;
+export function stupidBackoff(input: NgramStatistics | Iterable<readonly TokenLike[]>, options?: StupidBackoffOptions): StupidBackoffModel;
+export function stupidBackoff(input: AsyncIterable<readonly TokenLike[]>, options?: StupidBackoffOptions): Promise<StupidBackoffModel>;
+export function stupidBackoff(input: FamilyInput, options?: StupidBackoffOptions): StupidBackoffModel | Promise<StupidBackoffModel>;
+export function stupidBackoff(input: FamilyInput, options: StupidBackoffOptions = {}): StupidBackoffModel | Promise<StupidBackoffModel> {
+  check.options(options, 'options', [...FAMILY_OPTIONS, 'alpha']);
+  const alpha = positive(options.alpha ?? 0.4, 'options.alpha');
+  return withStatistics(input, options, (stats) => stupid(stats, alpha));
+}
+
+function stupid(stats: NgramStatistics, alpha: number): StupidBackoffModel {
+  checkOrder(stats.order, 10, 'statistics.order');
+  const vocab = stats.wordIndex;
   const scoreIds = (word: number, context: readonly number[]): number => {
     if (context.length === 0) return stats.counts[0]![word]! / stats.totals[0]![0]!;
     let ctx = context[0]!;
@@ -43,14 +57,14 @@ export function stupidBackoff(
   };
   const score = (word: string, context: readonly string[], sentenceStart = true): number => {
     const ids: number[] = [];
-    if (sentenceStart) for (let i = 0; i < (stats.padding === 'nltk' ? stats.order - 1 : 1); i++) ids.push(BOS_ID);
+    if (sentenceStart) for (let i = 0; i < (stats.padding === 'nltk' ? stats.order - 1 : 1); i++) ids.push(BOS_INDEX);
     for (const w of context) ids.push(vocab.id(w));
     return scoreIds(vocab.id(word), ids.slice(Math.max(0, ids.length - (stats.order - 1))));
   };
   return {
     order: stats.order,
-    vocabulary: vocab.words(),
+    vocabulary: vocab.toVocabulary(),
     score,
-    logScore: (word, context) => Math.log10(score(word, context)),
+    log10Score: (word, context, sentenceStart = true) => Math.log10(score(word, context, sentenceStart)),
   };
 }

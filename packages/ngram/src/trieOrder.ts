@@ -7,7 +7,7 @@ import type { BackoffModelData } from './backoffLanguageModel.js';
  * readers then see n-grams sharing a prefix on consecutive lines.
  */
 export function trieOrder(data: BackoffModelData): { perms: Uint32Array[]; prefixPositions: Int32Array[] } {
-  const sizes = data.logProbs.map((lp) => lp.length);
+  const sizes = data.log10Probs.map((lp) => lp.length);
   const perms: Uint32Array[] = [Uint32Array.from({ length: sizes[0]! }, (_, i) => i)];
   const prefixPositions: Int32Array[] = [new Int32Array(sizes[0]!).fill(-1)];
   let positionOf = Int32Array.from({ length: sizes[0]! }, (_, i) => i);

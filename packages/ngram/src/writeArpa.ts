@@ -8,20 +8,20 @@ import { trieOrder } from './trieOrder.js';
  * backoff weight of 0 (log10 of 1) is omitted, as SRILM does.
  */
 export function* arpaChunks(model: BackoffLanguageModel): Generator<string, void, undefined> {
-  const { order, vocabulary, indexes, logProbs, backoffs } = model.data;
+  const { order, wordIndex, indexes, log10Probs, log10Backoffs } = model.data;
   let header = '\\data\\\n';
-  for (let n = 0; n < order; n++) header += `ngram ${n + 1}=${logProbs[n]!.length}\n`;
+  for (let n = 0; n < order; n++) header += `ngram ${n + 1}=${log10Probs[n]!.length}\n`;
   yield header;
   // N-grams go out in trie order (grouped by prefix), so files are deterministic and a reader sees shared
   // prefixes on consecutive lines. `previous[i]` is the text of the i-th n-gram of the order below.
   const { perms, prefixPositions } = trieOrder(model.data);
-  const words = vocabulary.words();
+  const words = wordIndex.words();
   let previous: string[] = words.slice();
   let buffer = '';
   for (let n = 0; n < order; n++) {
     buffer += `\n\\${n + 1}-grams:\n`;
-    const lp = logProbs[n]!;
-    const bo = backoffs[n]!;
+    const lp = log10Probs[n]!;
+    const bo = log10Backoffs[n]!;
     const index = indexes[n];
     const perm = perms[n]!;
     const prefixes = prefixPositions[n]!;
