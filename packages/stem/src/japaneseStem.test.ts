@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@nlpkit/core';
 import { describe, expect, it } from 'vitest';
 import { japaneseStem } from './node.js';
 
@@ -7,6 +8,6 @@ describe('japaneseStem (@nlpkit/stem/node)', () => {
   });
 
   it('rejects non-strings with a typed error', () => {
-    expect(() => japaneseStem(3 as never)).toThrow(TypeError);
+    expect(() => japaneseStem(3 as never)).toThrow(InvalidArgumentError);
   });
 });

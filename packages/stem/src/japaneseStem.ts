@@ -1,7 +1,9 @@
-// Node-only: natural's Japanese stemmer goes through its TinySegmenter tokenizer, which requires Node's `util`,
-// so it lives behind `@nlpkit/stem/node` and the main entry stays bundleable for browsers.
-import jaStemmer from 'natural/lib/natural/stemmers/stemmer_ja.js';
-import { type Stem, wrap } from './naturalStemmers.js';
+import type { Stem } from './porterStem.js';
+import { naturalStemmer } from './naturalLoader.js';
 
-/** natural's Japanese stemmer (strips long-vowel marks from katakana words, e.g. `コンピューター` → `コンピュータ`). */
-export const japaneseStem: Stem = wrap(jaStemmer);
+/**
+ * natural's Japanese stemmer (strips long-vowel marks from katakana words, e.g. `コンピューター` → `コンピュータ`).
+ * Node only: natural's Japanese segmenter needs Node's `util`. natural is loaded on the first call; without it
+ * installed that call throws an `UnsupportedError` with code `ERR_MISSING_PEER` (`npm i natural`).
+ */
+export const japaneseStem: Stem = naturalStemmer('stemmers/stemmer_ja.js');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { naturalPorterStem } from './naturalStemmers.js';
+import { naturalPorterStem } from './natural.js';
 import { porterStem } from './porterStem.js';
 
 function lines(name: string): string[] {
@@ -39,7 +39,7 @@ describe('porterStem', () => {
 
   it('rejects non-strings', () => {
     expect(() => porterStem(3 as unknown as string)).toThrowErrorMatchingInlineSnapshot(
-      `[TypeError: @nlpkit/stem: word must be a string, got 3]`,
+      `[InvalidArgumentError: @nlpkit/stem: word must be a string, got 3]`,
     );
   });
 });

@@ -1,4 +1,7 @@
-import { expectWord } from './errors.js';
+import { check } from './errors.js';
+
+/** A stemmer: one word in, its stem out. */
+export type Stem = (word: string) => string;
 
 // Written from the description of the algorithm in M. F. Porter, "An algorithm for suffix stripping", Program
 // 14(3), 1980, in the region-based formulation (R1 = after the first consonant that follows a vowel, R2 = the
@@ -74,8 +77,7 @@ function longest<T extends string | Rule>(w: string, items: readonly T[]): T | u
  * @returns its stem (`'caresses'` → `'caress'`, `'relational'` → `'relat'`, `'s'` → `''`)
  */
 export function porterStem(word: string): string {
-  expectWord(word);
-  let w = word.toLowerCase();
+  let w = check.string(word, 'word').toLowerCase();
   // A y at the start or after a vowel is a consonant: mark it 'Y' for the duration.
   let marked = false;
   if (w.includes('y')) {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { UnknownLanguageError } from './errors.js';
+import { UnknownNameError } from '@nlpkit/core';
 import { STEMMER_NAMES, stem, stemmer, type StemmerName } from './stemmer.js';
 
 interface Sample {
@@ -35,13 +35,13 @@ describe('stemmer', () => {
   });
 
   it('rejects unknown names and non-string words', () => {
-    expect(() => stemmer('xx' as StemmerName)).toThrow(UnknownLanguageError);
-    expect(() => stemmer('toString' as StemmerName)).toThrow(UnknownLanguageError);
+    expect(() => stemmer('xx' as StemmerName)).toThrow(UnknownNameError);
+    expect(() => stemmer('toString' as StemmerName)).toThrow(UnknownNameError);
     expect(() => stem('a', 'klingon' as StemmerName)).toThrowErrorMatchingInlineSnapshot(
-      `[UnknownLanguageError: @nlpkit/stem: name must be one of en, de, es, fa, fr, it, nl, no, pt, ru, sv, uk, id, porter, natural-porter, lancaster, carry, got "klingon"]`,
+      `[UnknownNameError: @nlpkit/stem: name must be one of en, de, es, fa, fr, it, nl, no, pt, ru, sv, uk, id, porter, natural-porter, lancaster, carry, got "klingon"]`,
     );
     expect(() => stem(null as unknown as string, 'de')).toThrowErrorMatchingInlineSnapshot(
-      `[TypeError: @nlpkit/stem: word must be a string, got null]`,
+      `[InvalidArgumentError: @nlpkit/stem: word must be a string, got null]`,
     );
   });
 });

@@ -1,6 +1,6 @@
-import { UnknownLanguageError } from './errors.js';
-import { carryStem, lancasterStem, naturalLanguageStemmers, naturalPorterStem, type Stem } from './naturalStemmers.js';
-import { porterStem } from './porterStem.js';
+import { check } from './errors.js';
+import { carryStem, lancasterStem, naturalLanguageStemmers, naturalPorterStem } from './naturalStemmers.js';
+import { porterStem, type Stem } from './porterStem.js';
 
 /** Names accepted by {@link stemmer}: a language code (English is the original Porter) or an algorithm. */
 export type StemmerName =
@@ -12,23 +12,25 @@ export type StemmerName =
   | 'carry';
 
 /** Every name {@link stemmer} accepts. */
-export const STEMMER_NAMES: readonly StemmerName[] = [
+export const STEMMER_NAMES: readonly StemmerName[] = Object.freeze([
   'en', 'de', 'es', 'fa', 'fr', 'it', 'nl', 'no', 'pt', 'ru', 'sv', 'uk', 'id',
   'porter', 'natural-porter', 'lancaster', 'carry',
-];
+] as const);
 
 /**
- * Looks up a stemmer by language code or algorithm name.
+ * Looks up a stemmer by language code or algorithm name. `'en'` and `'porter'` are this package's own Porter
+ * stemmer and work without natural; every other name is one of natural's stemmers, loaded on its first call.
  *
  * @param name `'en'` or `'porter'` (the original Porter algorithm, {@link porterStem}), `'natural-porter'`,
  *   `'lancaster'`, `'carry'` (French), or a language code from {@link STEMMER_NAMES}
- * @throws {@link UnknownLanguageError} for any other name
+ * @throws UnknownNameError (from `@nlpkit/core`, code `ERR_UNKNOWN_NAME`) for any other name
  * @example
  * const stemFr = stemmer('fr');
  * stemFr('continuellement') // → 'continuel'
  */
 export function stemmer(name: StemmerName): Stem {
-  switch (name) {
+  const known = check.oneOf(name, 'name', STEMMER_NAMES);
+  switch (known) {
     case 'en':
     case 'porter':
       return porterStem;
@@ -39,10 +41,7 @@ export function stemmer(name: StemmerName): Stem {
     case 'carry':
       return carryStem;
     default:
-      if (typeof name === 'string' && Object.hasOwn(naturalLanguageStemmers, name)) {
-        return naturalLanguageStemmers[name];
-      }
-      throw new UnknownLanguageError('name', STEMMER_NAMES, name);
+      return naturalLanguageStemmers[known];
   }
 }
 
