@@ -2,17 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerMetricsCommands } from './commands/metrics.js';
 import { registerNgramCommands } from './commands/ngram.js';
-
-/** Output streams, injectable so tests can capture what a command prints. */
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
-
-const processIo: CliIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-};
+import { type CliIo, processIo } from './cliIo.js';
 
 /** Builds the `nlpkit` command tree. Each command group lives in its own module under `commands/`. */
 export function createProgram(io: CliIo = processIo): Command {

@@ -1,6 +1,6 @@
 import { initBackend } from '@nlpkit/tensor';
 import type { Command } from 'commander';
-import type { CliIo } from '../program.js';
+import type { CliIo } from '../cliIo.js';
 
 /** `nlpkit demo`: the main job. Chooses a tensor backend and shows what was tried. */
 export function registerDemoCommand(program: Command, io: CliIo): void {

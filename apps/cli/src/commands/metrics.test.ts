@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { corpusBleu, corpusChrf } from '@nlpkit/metrics';
-import { run, type CliIo } from '../program.js';
+import type { CliIo } from '../cliIo.js';
+import { run } from '../program.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nlpkit-metrics-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

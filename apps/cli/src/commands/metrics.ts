@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { CommanderError, InvalidArgumentError, type Command } from 'commander';
+import { TAG_SCHEMES, TAG_SCHEME_ALIASES, type TagSchemeName } from '@nlpkit/core';
+import { InvalidArgumentError, type Command } from 'commander';
 import {
   BLEU_SMOOTHING,
   BLEU_TOKENIZERS,
   ENTITY_MODES,
-  TAG_SCHEMES,
   corpusBleu,
   corpusChrf,
   corpusTer,
@@ -16,16 +15,12 @@ import {
   type BleuSmoothing,
   type BleuTokenizerName,
   type EntityMode,
-  type TagScheme,
 } from '@nlpkit/metrics';
-import type { CliIo } from '../program.js';
+import { CliError, guarded, readAllLines } from '../cliInput.js';
+import type { CliIo } from '../cliIo.js';
 
-/** Reads a text file as lines, the way Python iterates a file: universal newlines, no final empty line. */
-function readLines(path: string): string[] {
-  const text = readFileSync(path, 'utf8');
-  if (text === '') return [];
-  return text.replace(/(\r\n|\r|\n)$/, '').split(/\r\n|\r|\n/);
-}
+/** Scheme names `--scheme` takes: the canonical ones, then their aliases (BIO, BIOES). */
+const SCHEME_NAMES = [...TAG_SCHEMES, ...Object.keys(TAG_SCHEME_ALIASES)] as TagSchemeName[];
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
@@ -59,31 +54,16 @@ function rounded(score: number, width: number | undefined): number {
   return width === undefined ? score : Number(score.toFixed(width));
 }
 
-/**
- * Runs a command body; a failure (unreadable file, mismatched line counts) is printed as one line on stderr and
- * becomes exit code 1, instead of a stack trace.
- */
-function guarded(io: CliIo, name: string, body: () => void): void {
-  try {
-    body();
-  } catch (error) {
-    if (error instanceof CommanderError) throw error;
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`nlpkit ${name}: ${message}\n`);
-    throw new CommanderError(1, 'nlpkit.metrics', message);
-  }
-}
-
 /** Reads the hypothesis file and every reference file, checking that they have as many lines. */
-function readCorpus(hypPath: string, refPaths: readonly string[]): { hyps: string[]; refs: string[][] } {
-  const hyps = readLines(hypPath);
-  const refs = refPaths.map((path) => {
-    const lines = readLines(path);
+async function readCorpus(io: CliIo, hypPath: string, refPaths: readonly string[]): Promise<{ hyps: string[]; refs: string[][] }> {
+  const hyps = await readAllLines(hypPath, io);
+  const refs = await Promise.all(refPaths.map(async (path) => {
+    const lines = await readAllLines(path, io);
     if (lines.length !== hyps.length) {
-      throw new RangeError(`${path} has ${lines.length} lines but ${hypPath} has ${hyps.length}; each reference file needs one line per hypothesis`);
+      throw new CliError(`${path} has ${lines.length} lines but ${hypPath} has ${hyps.length}; each reference file needs one line per hypothesis`);
     }
     return lines;
-  });
+  }));
   return { hyps, refs };
 }
 
@@ -127,7 +107,7 @@ interface EntityFlags {
   gold: string;
   pred: string;
   mode: EntityMode;
-  scheme?: TagScheme;
+  scheme?: TagSchemeName;
   json?: boolean;
   digits: number;
 }
@@ -147,8 +127,8 @@ export function registerMetricsCommands(program: Command, io: CliIo): void {
     .option('--width <n>', 'round the score to this many decimals in --json output', integer(0))
     .option('--json', 'print {"score", "signature"} as JSON')
     .action((flags: BleuFlags) =>
-      guarded(io, 'bleu', () => {
-        const { hyps, refs } = readCorpus(flags.hyp, flags.ref);
+      guarded(io, 'bleu', async () => {
+        const { hyps, refs } = await readCorpus(io, flags.hyp, flags.ref);
         const result = corpusBleu(hyps, refs, {
           tokenize: flags.tokenize,
           smoothMethod: flags.smooth,
@@ -177,8 +157,8 @@ export function registerMetricsCommands(program: Command, io: CliIo): void {
     .option('--width <n>', 'round the score to this many decimals in --json output', integer(0))
     .option('--json', 'print {"score", "signature"} as JSON')
     .action((flags: ChrfFlags) =>
-      guarded(io, 'chrf', () => {
-        const { hyps, refs } = readCorpus(flags.hyp, flags.ref);
+      guarded(io, 'chrf', async () => {
+        const { hyps, refs } = await readCorpus(io, flags.hyp, flags.ref);
         const result = corpusChrf(hyps, refs, {
           charOrder: flags.charOrder,
           wordOrder: flags.wordOrder,
@@ -206,8 +186,8 @@ export function registerMetricsCommands(program: Command, io: CliIo): void {
     .option('--width <n>', 'round the score to this many decimals in --json output', integer(0))
     .option('--json', 'print {"score", "signature"} as JSON')
     .action((flags: TerFlags) =>
-      guarded(io, 'ter', () => {
-        const { hyps, refs } = readCorpus(flags.hyp, flags.ref);
+      guarded(io, 'ter', async () => {
+        const { hyps, refs } = await readCorpus(io, flags.hyp, flags.ref);
         const result = corpusTer(hyps, refs, {
           normalized: flags.normalized ?? false,
           noPunct: flags.punct === false,
@@ -228,18 +208,18 @@ export function registerMetricsCommands(program: Command, io: CliIo): void {
     .requiredOption('--gold <file>', 'gold tags: one sentence per line, tags separated by spaces')
     .requiredOption('--pred <file>', 'predicted tags, same layout as --gold')
     .option('--mode <mode>', `matching: ${ENTITY_MODES.join(', ')}`, choice(ENTITY_MODES), 'default')
-    .option('--scheme <scheme>', `tagging scheme for strict mode: ${TAG_SCHEMES.join(', ')} (detected when left out)`, choice(TAG_SCHEMES))
+    .option('--scheme <scheme>', `tagging scheme for strict mode: ${SCHEME_NAMES.join(', ')} (detected when left out)`, choice(SCHEME_NAMES))
     .option('--digits <n>', 'decimals in the text report', integer(0), 2)
     .option('--json', 'print micro precision/recall/f1 and per-type results as JSON')
     .action((flags: EntityFlags) =>
-      guarded(io, 'entity-f1', () => {
+      guarded(io, 'entity-f1', async () => {
         const toTags = (line: string): string[] => line.split(/\s+/).filter((tag) => tag !== '');
-        const gold = readLines(flags.gold).map(toTags);
-        const pred = readLines(flags.pred).map(toTags);
+        const gold = (await readAllLines(flags.gold, io)).map(toTags);
+        const pred = (await readAllLines(flags.pred, io)).map(toTags);
         if (gold.length !== pred.length) {
-          throw new RangeError(`${flags.pred} has ${pred.length} lines but ${flags.gold} has ${gold.length}; each line is one sentence`);
+          throw new CliError(`${flags.pred} has ${pred.length} lines but ${flags.gold} has ${gold.length}; each line is one sentence`);
         }
-        const result = entityF1(gold, pred, { mode: flags.mode, scheme: flags.scheme });
+        const result = entityF1(gold, pred, { mode: flags.mode, ...(flags.scheme === undefined ? {} : { scheme: flags.scheme }) });
         if (!flags.json) {
           io.stdout(formatEntityReport(result, flags.digits));
           return;

@@ -1,15 +1,17 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { estimateKneserNey, evaluatePerplexity } from '@nlpkit/ngram';
+import { Readable } from 'node:stream';
+import { evaluatePerplexity } from '@nlpkit/core';
+import { estimateKneserNey } from '@nlpkit/ngram';
+import { referenceData } from '@nlpkit/vitest-config';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bufferIo } from '../cliIo.js';
 import { run } from '../program.js';
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t) }, out, err };
+function capture(stdin?: string) {
+  const io = bufferIo(stdin === undefined ? undefined : Readable.from([stdin]));
+  return { io, out: io.out, err: io.err };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'nlpkit-ngram-cli-'));
@@ -37,7 +39,7 @@ describe('nlpkit ngram', () => {
     expect(text.trim().split('\n')).toHaveLength(1);
     const report = JSON.parse(text) as Record<string, number>;
     expect(Object.keys(report)).toEqual(['perplexity', 'perplexityExcludingOov', 'tokens', 'oov']);
-    const { model } = estimateKneserNey(TRAIN.map((s) => s.split(' ')), { order: 3 });
+    const { model } = estimateKneserNey(TRAIN.map((line) => line.split(' ')), { order: 3 });
     const expected = evaluatePerplexity(model, [['the', 'cat', 'ran'], ['the', 'zebra', 'sat', 'on', 'the', 'mat']]);
     expect(report.tokens).toBe(11);
     expect(report.oov).toBe(1);
@@ -53,7 +55,19 @@ describe('nlpkit ngram', () => {
     expect(line).toMatch(/^the=\d+ 2 -[\d.]+\tzebra=0 1 -[\d.]+\t<\/s>=2 \d -[\d.]+\tTotal: -[\d.]+ OOV: 1\n$/);
   });
 
-  it('generate is reproducible for a seed', async () => {
+  it('reads standard input for --input - (eval and query)', async () => {
+    const fromFile = capture();
+    expect(await run(['node', 'nlpkit', 'ngram', 'eval', '--model', arpa, '--input', test, '--json'], fromFile.io)).toBe(0);
+    const fromStdin = capture(readFileSync(test, 'utf8'));
+    expect(await run(['node', 'nlpkit', 'ngram', 'eval', '--model', arpa, '--input', '-', '--json'], fromStdin.io)).toBe(0);
+    expect(fromStdin.out.join('')).toBe(fromFile.out.join(''));
+    const query = capture('the cat\nthe zebra\n');
+    expect(await run(['node', 'nlpkit', 'ngram', 'query', '--model', arpa, '--input', '-'], query.io)).toBe(0);
+    expect(query.out).toHaveLength(2);
+    expect(query.out[1]).toMatch(/^the=\d+ 2 .*zebra=0 1 .*OOV: 1\n$/);
+  });
+
+  it('generate is reproducible for a seed, and samples only from the top k with --top-k 1', async () => {
     const a = capture();
     const b = capture();
     const args = ['node', 'nlpkit', 'ngram', 'generate', '--model', arpa, '--seed', '7', '--count', '3'];
@@ -61,6 +75,11 @@ describe('nlpkit ngram', () => {
     expect(await run(args, b.io)).toBe(0);
     expect(a.out.join('')).toBe(b.out.join(''));
     expect(a.out).toHaveLength(3);
+    // Greedy: every seed gives the same, most probable sentence.
+    const greedy = capture();
+    expect(await run([...args, '--top-k', '1', '--prefix', 'the'], greedy.io)).toBe(0);
+    expect(new Set(greedy.out).size).toBe(1);
+    expect(greedy.out[0]).toMatch(/^the /);
   });
 
   it('trains every ARPA-expressible smoothing and refuses add-k with a reason', async () => {
@@ -88,26 +107,29 @@ describe('nlpkit ngram', () => {
   });
 });
 
-const ptb = fileURLToPath(new URL('../../../../../shared/data/ptb/', import.meta.url));
-const hasPtb = existsSync(join(ptb, 'ptb.train.txt'));
-if (process.env.NLPKIT_REQUIRE_SHARED_DATA === '1' && !hasPtb) throw new Error(`NLPKIT_REQUIRE_SHARED_DATA=1 but ${ptb} is missing`);
+// KenLM's own figures (scripts/golden/ngram/kenlm_ptb.py); PTB is committed under test-data/ptb.
+const kenlm = JSON.parse(readFileSync(new URL('../../../../packages/ngram/test/fixtures/kenlm-ptb.json', import.meta.url), 'utf8')) as {
+  orders: Record<string, { test: { perplexity: number; tokens: number; oov: number } }>;
+};
+const ptb = referenceData('ptb/ptb.train.txt', 'ptb/ptb.test.txt');
 
-describe.skipIf(!hasPtb)('nlpkit ngram on PTB (skipped: ../shared/data/ptb missing)', () => {
-  it('train --order 2 then eval --json gives KenLM perplexity 185.70 ± 0.01', async () => {
-    // KenLM was run with <unk> renamed to UNK (it refuses a literal <unk> in training text).
+describe('nlpkit ngram on PTB against KenLM', ptb.options, () => {
+  it(`train --order 2 then eval --json gives KenLM's perplexity ± 0.01`, async () => {
+    // KenLM was run with <unk> renamed to UNK (lmplz refuses a literal <unk> in training text).
     const rename = (f: string): string => {
-      const path = join(dir, f);
-      writeFileSync(path, readFileSync(join(ptb, f), 'utf8').replaceAll('<unk>', 'UNK'));
+      const path = join(dir, f.slice(4));
+      writeFileSync(path, readFileSync(ptb.path(f), 'utf8').replaceAll('<unk>', 'UNK'));
       return path;
     };
     const model = join(dir, 'ptb2.arpa');
     const quiet = capture();
-    expect(await run(['node', 'nlpkit', 'ngram', 'train', '--order', '2', '--input', rename('ptb.train.txt'), '--arpa', model], quiet.io)).toBe(0);
+    expect(await run(['node', 'nlpkit', 'ngram', 'train', '--order', '2', '--input', rename('ptb/ptb.train.txt'), '--arpa', model], quiet.io)).toBe(0);
     const { io, out } = capture();
-    expect(await run(['node', 'nlpkit', 'ngram', 'eval', '--model', model, '--input', rename('ptb.test.txt'), '--json'], io)).toBe(0);
+    expect(await run(['node', 'nlpkit', 'ngram', 'eval', '--model', model, '--input', rename('ptb/ptb.test.txt'), '--json'], io)).toBe(0);
     const report = JSON.parse(out.join('')) as { perplexity: number; tokens: number; oov: number };
-    expect(report.tokens).toBe(82430);
-    expect(report.oov).toBe(0);
-    expect(Math.abs(report.perplexity - 185.7)).toBeLessThanOrEqual(0.01);
+    const want = kenlm.orders['2']!.test;
+    expect(report.tokens).toBe(want.tokens);
+    expect(report.oov).toBe(want.oov);
+    expect(Math.abs(report.perplexity - want.perplexity)).toBeLessThanOrEqual(0.01);
   });
 });
