@@ -1,17 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
-import { createRng, initBackend } from '@nlpkit/tensor';
+import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import { createRng, InvalidArgumentError, NlpkitError, ShapeError } from '@nlpkit/core';
+import { initBackend } from '@nlpkit/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { crossEntropy } from './crossEntropy.js';
-import { decodeCheckpoint } from './checkpoint.js';
-import { embedding } from './embedding.js';
-import { RnnCheckpointError, RnnDtypeError, RnnLengthError, RnnOptionError, RnnShapeError } from './errors.js';
-import { fromTorchRnn } from './torchImport.js';
-import { initCell } from './initCell.js';
-import { lstmCell } from './lstmCell.js';
-import { recurrent } from './recurrent.js';
-import { rnnStack } from './rnnStack.js';
-import { sgd } from './sgd.js';
+import { embedding } from './layers/embedding.js';
+import { idsTensor } from './layers/idsTensor.js';
+import * as api from './index.js';
+import { RnnDtypeError, RnnLengthError, RnnOptionError, RnnShapeError } from './errors.js';
+import { fromTorchRnn } from './torch/torchImport.js';
+import { initCell } from './cells/initCell.js';
+import { lstmCell } from './cells/lstmCell.js';
+import { recurrent } from './layers/recurrent.js';
+import { rnnStack } from './layers/rnnStack.js';
 import type { LstmParams } from './types.js';
 
 // Argument checking does not depend on the backend, so these run once, on cpu.
@@ -22,14 +22,30 @@ describe('bad input gives typed errors naming the argument', () => {
   const rng = createRng(1);
   const lstm = () => initCell({ type: 'lstm' }, 3, 4, rng) as LstmParams;
 
+  it('every exported error class is an NlpkitError with a stable code', () => {
+    const classes = Object.entries(api).filter(([name, v]) => typeof v === 'function' && name.endsWith('Error'));
+    const codes = classes.map(([name, Class]) => {
+      const e = new (Class as new (d: string) => NlpkitError)('x');
+      expect(e, name).toBeInstanceOf(NlpkitError);
+      expect(e.name).toBe(name);
+      expect(e.message).toBe('@nlpkit/rnn: x');
+      return e.code;
+    });
+    expect(codes.sort()).toEqual(['ERR_RNN_DTYPE', 'ERR_RNN_LENGTH', 'ERR_RNN_OPTION', 'ERR_RNN_SHAPE']);
+    expect(new api.RnnShapeError('x')).toBeInstanceOf(ShapeError);
+    expect(new api.RnnDtypeError('x')).toBeInstanceOf(ShapeError);
+    expect(new api.RnnOptionError('x')).toBeInstanceOf(InvalidArgumentError);
+    expect(new api.RnnLengthError('x')).toBeInstanceOf(InvalidArgumentError);
+  });
+
   it('shape mismatches', () => {
     tf.tidy(() => {
       const p = lstm();
       expect(() => recurrent({ type: 'lstm' }, p, tf.zeros([2, 5, 4]) as Tensor3D)).toThrowErrorMatchingInlineSnapshot(
-        `[RnnShapeError: @nlpkit/rnn: x must have shape [batch, T, in=3], got [2, 5, 4]]`,
+        `[RnnShapeError: @nlpkit/rnn: x must be of shape [batch, T, in=3], got [2, 5, 4]]`,
       );
       expect(() => lstmCell(p, tf.zeros([2, 3]) as Tensor2D, { h: tf.zeros([2, 5]) as Tensor2D, c: tf.zeros([2, 4]) as Tensor2D })).toThrowErrorMatchingInlineSnapshot(
-        `[RnnShapeError: @nlpkit/rnn: lstmCell state.h must have shape [2, 4], got [2, 5]]`,
+        `[RnnShapeError: @nlpkit/rnn: lstmCell state.h must be of shape [2, 4], got [2, 5]]`,
       );
       expect(() => recurrent({ type: 'lstm' }, p, tf.zeros([2, 5, 3]) as Tensor3D, { initialState: { h: tf.zeros([2, 4]) as Tensor2D } })).toThrow(RnnOptionError);
       expect(() => rnnStack({ type: 'lstm' }, { layers: [{ forward: p }] }, tf.zeros([2, 5, 3]) as Tensor3D, { initialState: [] })).toThrowErrorMatchingInlineSnapshot(
@@ -58,9 +74,10 @@ describe('bad input gives typed errors naming the argument', () => {
         `[RnnDtypeError: @nlpkit/rnn: x must be a float32 tensor, got int32]`,
       );
       expect(() => embedding(tf.zeros([4, 2]) as Tensor2D, tf.zeros([3]))).toThrow(RnnDtypeError);
-      expect(() => crossEntropy(tf.zeros([2, 3]) as Tensor2D, tf.tensor1d([0, 1]) as Tensor1D)).toThrowErrorMatchingInlineSnapshot(
-        `[RnnDtypeError: @nlpkit/rnn: targets must be a int32 tensor, got float32]`,
+      expect(() => idsTensor([[1, 2], [3]])).toThrowErrorMatchingInlineSnapshot(
+        `[RnnShapeError: @nlpkit/rnn: ids[1] must be an array of 2 ids (rows must be padded to one length), got an array of length 1]`,
       );
+      expect(() => idsTensor([[1, 2.5]])).toThrow(RnnDtypeError);
     });
   });
 
@@ -68,26 +85,17 @@ describe('bad input gives typed errors naming the argument', () => {
     tf.tidy(() => {
       const x = tf.zeros([2, 5, 3]) as Tensor3D;
       expect(() => recurrent({ type: 'lstm', peephole: true } as never, lstm(), x)).toThrowErrorMatchingInlineSnapshot(
-        `[RnnOptionError: @nlpkit/rnn: config has unknown option "peephole", expected one of type, coupled]`,
+        `[RnnOptionError: @nlpkit/rnn: config.peephole must be absent (known options: type, coupled), got an unknown option]`,
       );
       expect(() => recurrent({ type: 'rnn', activation: 'gelu' } as never, lstm(), x)).toThrowErrorMatchingInlineSnapshot(
         `[RnnOptionError: @nlpkit/rnn: config.activation must be one of tanh, relu, sigmoid, got "gelu"]`,
       );
       expect(() => recurrent({ type: 'lstm' }, lstm(), x, { revers: true } as never)).toThrow(RnnOptionError);
       expect(() => initCell({ type: 'gru' }, 3, 4, rng, { forgetBias: 1 })).toThrow(RnnOptionError);
-      expect(() => sgd({ momentum: 2 })).toThrowErrorMatchingInlineSnapshot(
-        `[RnnOptionError: @nlpkit/rnn: momentum must be a number from 0 to 1, got 2]`,
+      expect(() => rnnStack({ type: 'lstm' }, { layers: [{ forward: lstm() }] }, x, { dropout: 2 })).toThrowErrorMatchingInlineSnapshot(
+        `[RnnOptionError: @nlpkit/rnn: dropout must be a number from 0 to 0.999999, got 2]`,
       );
       expect(() => rnnStack({ type: 'lstm' }, { layers: [{ forward: lstm() }] }, x, { inputDropout: 0.5, training: true })).toThrow(/rng is required/);
     });
-  });
-
-  it('bytes that are not a checkpoint', () => {
-    expect(() => decodeCheckpoint(new Uint8Array([1, 2, 3]))).toThrow();
-    const other = new TextEncoder().encode('{}');
-    const header = new Uint8Array(8 + other.length);
-    new DataView(header.buffer).setBigUint64(0, BigInt(other.length), true);
-    header.set(other, 8);
-    expect(() => decodeCheckpoint(header)).toThrow(RnnCheckpointError);
   });
 });

@@ -1,32 +1,41 @@
-/**
- * Errors thrown by `@nlpkit/rnn`. Every message names the package, the argument, what was expected and what
- * was found, so a caller can fix the call without reading the source.
- */
+import { InvalidArgumentError, ShapeError, type NlpkitErrorOptions } from '@nlpkit/core';
 
-/** A tensor argument has the wrong rank or a dimension that does not match another argument. */
-export class RnnShapeError extends RangeError {
-  override readonly name = 'RnnShapeError';
-}
-
-/** A tensor argument has the wrong dtype (for example float token ids). */
-export class RnnDtypeError extends TypeError {
-  override readonly name = 'RnnDtypeError';
-}
-
-/** An options object holds an unknown key or a value outside its domain. */
-export class RnnOptionError extends TypeError {
-  override readonly name = 'RnnOptionError';
-}
-
-/** A sequence length is not an integer from 0 to the time axis. */
-export class RnnLengthError extends RangeError {
-  override readonly name = 'RnnLengthError';
-}
-
-/** A checkpoint's bytes cannot be decoded or do not match the model they are loaded into. */
-export class RnnCheckpointError extends Error {
-  override readonly name = 'RnnCheckpointError';
-}
-
-/** Prefix for every message, so errors from deep inside a model still say where they came from. */
+/** The package name every `@nlpkit/rnn` error starts its message with. */
 export const PKG = '@nlpkit/rnn';
+
+/**
+ * What the rnn error classes take: the argument, what was expected and what was found (the message then reads
+ * `@nlpkit/rnn: <argument> must be <expected>, got <found>`), or a whole message after the package prefix.
+ */
+export type RnnErrorDetails = Omit<NlpkitErrorOptions, 'package'> | string;
+
+const options = (details: RnnErrorDetails): NlpkitErrorOptions =>
+  typeof details === 'string' ? { package: PKG, message: details } : { package: PKG, ...details };
+
+/** A tensor argument has the wrong rank or a dimension that does not match another argument (`ERR_RNN_SHAPE`). */
+export class RnnShapeError extends ShapeError {
+  constructor(details: RnnErrorDetails) {
+    super(options(details), 'ERR_RNN_SHAPE');
+  }
+}
+
+/** A tensor argument has the wrong dtype, for example float token ids (`ERR_RNN_DTYPE`). */
+export class RnnDtypeError extends ShapeError {
+  constructor(details: RnnErrorDetails) {
+    super(options(details), 'ERR_RNN_DTYPE');
+  }
+}
+
+/** An options object holds an unknown key or a value outside its domain (`ERR_RNN_OPTION`). */
+export class RnnOptionError extends InvalidArgumentError {
+  constructor(details: RnnErrorDetails) {
+    super(options(details), 'ERR_RNN_OPTION');
+  }
+}
+
+/** A sequence length is not an integer from 0 to the time axis (`ERR_RNN_LENGTH`). */
+export class RnnLengthError extends InvalidArgumentError {
+  constructor(details: RnnErrorDetails) {
+    super(options(details), 'ERR_RNN_LENGTH');
+  }
+}

@@ -1,6 +1,6 @@
 import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 
-/** Source of randomness: uniform in [0, 1) and standard normal. `createRng` from `@nlpkit/tensor` fits. */
+/** Source of randomness: uniform in [0, 1) and standard normal. `createRng` from `@nlpkit/core` fits. */
 export interface RngLike {
   next(): number;
   normal(): number;

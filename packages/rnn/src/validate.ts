@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { PKG, RnnDtypeError, RnnLengthError, RnnOptionError, RnnShapeError } from './errors.js';
+import { RnnDtypeError, RnnLengthError, RnnOptionError, RnnShapeError } from './errors.js';
 
 /** Throws {@link RnnShapeError} unless `t` has rank `rank`; `dims` entries that are numbers must match exactly. */
 export function checkShape(
@@ -9,28 +9,25 @@ export function checkShape(
   names?: readonly string[],
 ): void {
   const shape = t.shape;
-  const expected = `[${dims.map((d, i) => names?.[i] ?? (d === null ? '?' : String(d))).join(', ')}]`;
-  if (shape.length !== dims.length) {
-    throw new RnnShapeError(`${PKG}: ${arg} must have shape ${expected}, got [${shape.join(', ')}]`);
+  const ok = shape.length === dims.length && dims.every((d, i) => d === null || shape[i] === d);
+  if (!ok) {
+    const expected = `[${dims.map((d, i) => names?.[i] ?? (d === null ? '?' : String(d))).join(', ')}]`;
+    throw new RnnShapeError({ argument: arg, expected: `of shape ${expected}`, foundText: `[${shape.join(', ')}]` });
   }
-  dims.forEach((d, i) => {
-    if (d !== null && shape[i] !== d) {
-      throw new RnnShapeError(`${PKG}: ${arg} must have shape ${expected}, got [${shape.join(', ')}]`);
-    }
-  });
 }
 
 /** Throws {@link RnnDtypeError} unless `t` has dtype `dtype`. */
 export function checkDtype(arg: string, t: Tensor, dtype: 'float32' | 'int32'): void {
-  if (t.dtype !== dtype) throw new RnnDtypeError(`${PKG}: ${arg} must be a ${dtype} tensor, got ${t.dtype}`);
+  if (t.dtype !== dtype) throw new RnnDtypeError({ argument: arg, expected: `a ${dtype} tensor`, foundText: t.dtype });
 }
 
 /** Throws {@link RnnOptionError} when `options` holds a key outside `known` (typos must not pass silently). */
 export function checkKeys(arg: string, options: object | undefined, known: readonly string[]): void {
   if (options === undefined) return;
+  if (options === null || typeof options !== 'object') throw new RnnOptionError({ argument: arg, expected: 'an object', found: options });
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
-      throw new RnnOptionError(`${PKG}: ${arg} has unknown option "${key}", expected one of ${known.join(', ')}`);
+      throw new RnnOptionError({ argument: `${arg}.${key}`, expected: `absent (known options: ${known.join(', ')})`, foundText: 'an unknown option' });
     }
   }
 }
@@ -38,7 +35,7 @@ export function checkKeys(arg: string, options: object | undefined, known: reado
 /** Throws {@link RnnOptionError} unless `value` is one of `allowed`. */
 export function checkOneOf<T extends string>(arg: string, value: unknown, allowed: readonly T[]): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new RnnOptionError(`${PKG}: ${arg} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+    throw new RnnOptionError({ argument: arg, expected: `one of ${allowed.join(', ')}`, found: value });
   }
   return value as T;
 }
@@ -46,20 +43,30 @@ export function checkOneOf<T extends string>(arg: string, value: unknown, allowe
 /** Throws {@link RnnOptionError} unless `value` is a finite number in `[min, max]` (integer when asked). */
 export function checkNumber(arg: string, value: unknown, min: number, max: number, integer = false): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    const kind = integer ? 'an integer' : 'a number';
-    throw new RnnOptionError(`${PKG}: ${arg} must be ${kind} from ${min} to ${max}, got ${String(value)}`);
+    throw new RnnOptionError({ argument: arg, expected: `${integer ? 'an integer' : 'a number'} from ${min} to ${max}`, found: value });
   }
   return value;
 }
 
-/** Validates per-sequence lengths against the batch and time axes; returns them as a plain array. */
-export function checkLengths(lengths: readonly number[], batch: number, steps: number): number[] {
-  if (lengths.length !== batch) {
-    throw new RnnShapeError(`${PKG}: lengths must have one entry per batch row (${batch}), got ${lengths.length}`);
+/**
+ * Validates per-sequence lengths against the batch and time axes and returns them as a plain array. Takes what
+ * `padSequences` from `@nlpkit/text` returns as `lengths` (a `number[]`), or any array-like such as an Int32Array.
+ */
+export function checkLengths(lengths: ArrayLike<number>, batch: number, steps: number): number[] {
+  if (lengths === null || typeof lengths !== 'object' || typeof lengths.length !== 'number') {
+    throw new RnnLengthError({ argument: 'lengths', expected: 'an array of integers (e.g. padSequences(...).lengths)', found: lengths });
   }
-  return lengths.map((len, i) => {
+  if (lengths.length !== batch) {
+    throw new RnnShapeError({
+      argument: 'lengths',
+      expected: `one entry per batch row (${batch})`,
+      foundText: String(lengths.length),
+      message: `lengths must have one entry per batch row (${batch}), got ${lengths.length}`,
+    });
+  }
+  return Array.from(lengths, (len, i) => {
     if (!Number.isInteger(len) || len < 0 || len > steps) {
-      throw new RnnLengthError(`${PKG}: lengths[${i}] must be an integer from 0 to the time axis ${steps}, got ${len}`);
+      throw new RnnLengthError({ argument: `lengths[${i}]`, expected: `an integer from 0 to the time axis ${steps}`, found: len });
     }
     return len;
   });

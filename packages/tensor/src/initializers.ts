@@ -1,12 +1,13 @@
 import { eye, mul, scalar, type Tensor, tensor, tidy } from '@tensorflow/tfjs-core';
-import type { Rng } from '@nlpkit/core';
+import { InvalidArgumentError, ShapeError, type Rng } from '@nlpkit/core';
+import { PKG } from './errors.js';
 
 /** A tensor shape: non-negative integers. */
 export type Shape = readonly number[];
 
 function checkShape(shape: Shape, fn: string): number {
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new TypeError(`@nlpkit/tensor: ${fn} shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+    throw new InvalidArgumentError({ package: PKG, argument: `${fn} shape`, expected: 'an array of non-negative integers', found: shape });
   }
   return shape.reduce((a, b) => a * b, 1);
 }
@@ -14,7 +15,7 @@ function checkShape(shape: Shape, fn: string): number {
 /** Fan-in and fan-out of a weight of `shape`, as PyTorch computes them (receptive field = trailing dims). */
 export function fans(shape: Shape): { fanIn: number; fanOut: number } {
   if (shape.length < 2) {
-    throw new RangeError(`@nlpkit/tensor: fans need a shape of rank 2 or more, got rank ${shape.length}`);
+    throw new ShapeError({ package: PKG, argument: 'fans shape', expected: 'of rank 2 or more', foundText: `rank ${shape.length}` });
   }
   const receptive = shape.slice(2).reduce((a, b) => a * b, 1);
   return { fanIn: shape[1]! * receptive, fanOut: shape[0]! * receptive };
@@ -24,7 +25,7 @@ export function fans(shape: Shape): { fanIn: number; fanOut: number } {
 export function uniform(shape: Shape, rng: Rng, low = 0, high = 1): Tensor {
   const size = checkShape(shape, 'uniform');
   if (!(Number.isFinite(low) && Number.isFinite(high) && low <= high)) {
-    throw new RangeError(`@nlpkit/tensor: uniform needs finite low <= high, got low=${low}, high=${high}`);
+    throw new InvalidArgumentError({ package: PKG, argument: 'uniform low, high', expected: 'finite numbers with low <= high', foundText: `low=${low}, high=${high}` });
   }
   const values = new Float32Array(size);
   for (let i = 0; i < size; i++) values[i] = low + (high - low) * rng.next();
@@ -50,7 +51,7 @@ export function glorotUniform(shape: Shape, rng: Rng, gain = 1): Tensor {
 /** PyTorch's default for RNN weights and biases: U(±1/√hiddenSize). */
 export function rnnUniform(shape: Shape, hiddenSize: number, rng: Rng): Tensor {
   if (!Number.isInteger(hiddenSize) || hiddenSize <= 0) {
-    throw new RangeError(`@nlpkit/tensor: hiddenSize must be a positive integer, got ${String(hiddenSize)}`);
+    throw new InvalidArgumentError({ package: PKG, argument: 'hiddenSize', expected: 'a positive integer', found: hiddenSize });
   }
   const k = 1 / Math.sqrt(hiddenSize);
   return uniform(shape, rng, -k, k);
@@ -58,7 +59,7 @@ export function rnnUniform(shape: Shape, hiddenSize: number, rng: Rng): Tensor {
 
 /** `gain` times the n×n identity (Le et al. 2015's initialisation for ReLU RNNs). */
 export function identity(n: number, gain = 1): Tensor {
-  if (!Number.isInteger(n) || n <= 0) throw new RangeError(`@nlpkit/tensor: n must be a positive integer, got ${String(n)}`);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError({ package: PKG, argument: 'n', expected: 'a positive integer', found: n });
   return tidy(() => (gain === 1 ? eye(n) : mul(eye(n), scalar(gain))));
 }
 
@@ -70,7 +71,7 @@ export function identity(n: number, gain = 1): Tensor {
 export function orthogonal(shape: Shape, rng: Rng, gain = 1): Tensor {
   const size = checkShape(shape, 'orthogonal');
   if (shape.length < 2) {
-    throw new RangeError(`@nlpkit/tensor: orthogonal needs a shape of rank 2 or more, got ${JSON.stringify(shape)}`);
+    throw new ShapeError({ package: PKG, argument: 'orthogonal shape', expected: 'of rank 2 or more', found: shape });
   }
   const rows = shape[0]!;
   const cols = size / Math.max(rows, 1);

@@ -3,9 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SafetensorsError } from './errors.js';
-import { initBackend } from './init-backend.js';
-import { parseSafetensors, serializeSafetensors } from './safetensors-format.js';
-import { loadSafetensors, saveSafetensors, saveSafetensorsAsync } from './state-dict.js';
+import { initBackend } from './initBackend.js';
+import { parseSafetensors, serializeSafetensors } from './safetensorsFormat.js';
+import { loadSafetensors, saveSafetensors, saveSafetensorsAsync } from './stateDict.js';
 import { expectClose } from './testing/index.js';
 
 const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`../test/fixtures/${name}`, import.meta.url)));

@@ -3,7 +3,7 @@ import simd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm
 import threaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import plain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import { describe, expect, it } from 'vitest';
-import { initBackend, type InitBackendOptions } from './init-backend.js';
+import { initBackend, type InitBackendOptions } from './initBackend.js';
 import { createRng } from '@nlpkit/core';
 import { uniform } from './initializers.js';
 import { describeBackends, expectClose } from './testing/index.js';

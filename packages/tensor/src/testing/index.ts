@@ -1,4 +1,4 @@
-export { describeBackends, testBackends } from './describe-backends.js';
-export type { DescribeBackendsOptions } from './describe-backends.js';
-export { expectClose } from './expect-close.js';
-export type { NestedNumbers, Numeric, Tolerance } from './expect-close.js';
+export { describeBackends, testBackends } from './describeBackends.js';
+export type { DescribeBackendsOptions } from './describeBackends.js';
+export { expectClose } from './expectClose.js';
+export type { NestedNumbers, Numeric, Tolerance } from './expectClose.js';

@@ -1,0 +1,47 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import { RnnShapeError } from '../errors.js';
+import { checkDtype, checkShape } from '../validate.js';
+
+/**
+ * Embedding lookup: rows of `table` for each id, shape `[...ids.shape, D]`.
+ *
+ * The gradient is a scatter-add of the output gradient into a dense `[V, D]` tensor. tfjs's own gather
+ * gradient needs UnsortedSegmentSum, which the wasm backend does not implement; ScatterNd sums duplicate ids
+ * and runs everywhere.
+ * @param table `[V, D]` float32
+ * @param ids int32 ids of any shape, each in [0, V)
+ */
+export function embedding(table: Tensor2D, ids: Tensor): Tensor {
+  checkShape('table', table, [null, null], ['V', 'D']);
+  checkDtype('ids', ids, 'int32');
+  const [V, D] = table.shape;
+  const outShape = [...ids.shape, D];
+  const flatIds = tf.reshape(ids, [-1]);
+  const n = flatIds.shape[0] as number;
+  const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
+    const [tbl, idx] = args as [Tensor, Tensor];
+    // Saved, not captured: tfjs frees the forward pass's own tensors (ids made inside a loss function) before
+    // the backward pass runs.
+    (args[2] as tf.GradSaveFunc)([idx]);
+    const value = tf.reshape(tf.gather(tbl, idx), outShape);
+    return {
+      value,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const ids = saved[0] as Tensor;
+        return [tf.scatterND(tf.reshape(ids, [n, 1]), tf.reshape(dy, [n, D]), [V, D]), tf.zerosLike(ids)];
+      },
+    };
+  });
+  return op(table, flatIds);
+}
+
+/** Throws unless every id is an integer in [0, vocabSize): reads the ids (use on inputs, not inside hot loops). */
+export function checkIds(arg: string, ids: Tensor, vocabSize: number): void {
+  checkDtype(arg, ids, 'int32');
+  const data = ids.dataSync();
+  for (let i = 0; i < data.length; i += 1) {
+    const v = data[i] as number;
+    if (v < 0 || v >= vocabSize) throw new RnnShapeError(`${arg} must hold ids from 0 to ${vocabSize - 1}, got ${v} at ${i}`);
+  }
+}

@@ -1,0 +1,133 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import type { Rng } from '@nlpkit/core';
+import { uniform } from '@nlpkit/tensor';
+import { crossEntropy } from '@nlpkit/train';
+import { initCell } from '../cells/initCell.js';
+import { RnnOptionError } from '../errors.js';
+import { dense, tiedWeight } from '../layers/dense.js';
+import { dropoutMask } from '../layers/dropoutMask.js';
+import { embedding } from '../layers/embedding.js';
+import { idsTensor, type TokenIds } from '../layers/idsTensor.js';
+import { rnnStack, type StackParams } from '../layers/rnnStack.js';
+import type { CellConfig, CellState, RngLike } from '../types.js';
+import { checkKeys, checkLengths, checkNumber } from '../validate.js';
+
+/** Shape of a recurrent language model. */
+export interface RecurrentLmConfig {
+  vocabSize: number;
+  embeddingSize: number;
+  hiddenSize: number;
+  layers: number;
+  /** Default `{ type: 'lstm' }`. */
+  cell?: CellConfig;
+  /** Tie the softmax weight to the embedding table (needs embeddingSize = hiddenSize). */
+  tied?: boolean;
+}
+
+/** Parameters of a {@link RecurrentLmConfig} model. */
+export interface RecurrentLmParams {
+  embedding: Tensor2D;
+  rnn: StackParams;
+  /** `w: [H, V]` (absent when tied) and bias `[V]`. */
+  output: { w?: Tensor2D; b: Tensor1D };
+}
+
+/** Options of {@link recurrentLmForward}. */
+export interface RecurrentLmOptions {
+  /** Carried state from the previous BPTT segment (stateful truncated BPTT). */
+  state?: readonly CellState[];
+  /** Valid steps per row of a right-padded batch, e.g. `padSequences(...).lengths` from `@nlpkit/text`. */
+  lengths?: ArrayLike<number>;
+  /** Dropout on the embeddings, between layers and before the softmax (Zaremba et al. 2014). */
+  dropout?: number;
+  /** Dropout is applied only when true. */
+  training?: boolean;
+  rng?: RngLike;
+}
+
+/** Options of {@link recurrentLmLoss}. */
+export interface RecurrentLmLossOptions {
+  /** Label smoothing ε. Default 0. */
+  labelSmoothing?: number;
+  /** Valid steps per row: padded positions are left out of the mean (`padSequences(...).lengths`). */
+  lengths?: ArrayLike<number>;
+}
+
+/**
+ * Initialises every weight with U(±initScale) as Zaremba et al. did (0.1 for the small model), or with the
+ * cells' PyTorch default when `initScale` is omitted.
+ */
+export function initRecurrentLm(config: RecurrentLmConfig, rng: Rng, initScale?: number): RecurrentLmParams {
+  checkKeys('config', config, ['vocabSize', 'embeddingSize', 'hiddenSize', 'layers', 'cell', 'tied']);
+  const V = checkNumber('config.vocabSize', config.vocabSize, 1, 1 << 24, true);
+  const E = checkNumber('config.embeddingSize', config.embeddingSize, 1, 1 << 16, true);
+  const H = checkNumber('config.hiddenSize', config.hiddenSize, 1, 1 << 16, true);
+  const L = checkNumber('config.layers', config.layers, 1, 64, true);
+  if (config.tied === true && E !== H) {
+    throw new RnnOptionError({ argument: 'config.embeddingSize', expected: `equal to hiddenSize (${H}) for tied embeddings`, found: E });
+  }
+  const cell = config.cell ?? { type: 'lstm' };
+  return tf.tidy(() => {
+    const s = initScale ?? 0.1;
+    const u = (shape: number[]): Tensor => uniform(shape, rng, -s, s);
+    const layers = Array.from({ length: L }, (_, k) => {
+      const p = initCell(cell, k === 0 ? E : H, H, rng);
+      if (initScale === undefined) return { forward: p };
+      // Redraw every tensor of the cell with the requested scale, keeping its shape.
+      const redrawn = Object.fromEntries(Object.entries(p).map(([key, t]) => [key, u((t as Tensor).shape)]));
+      return { forward: redrawn as unknown as typeof p };
+    });
+    const out: { w?: Tensor2D; b: Tensor1D } = { b: (initScale === undefined ? tf.zeros([V]) : u([V])) as Tensor1D };
+    if (config.tied !== true) out.w = u([H, V]) as Tensor2D;
+    return { embedding: u([V, E]), rnn: { layers }, output: out } as unknown as tf.TensorContainerObject;
+  }) as unknown as RecurrentLmParams;
+}
+
+/**
+ * Runs the model over token ids `[batch, T]` (an int32 tensor, or `padSequences(...).ids`); returns logits
+ * `[batch·T, V]` (row b·T + t) and the final states to carry into the next segment. Like a tfjs op it leaves
+ * its intermediate tensors to the caller: run it inside `tf.tidy` or a `trainStep` loss function.
+ */
+export function recurrentLmForward(
+  config: RecurrentLmConfig,
+  params: RecurrentLmParams,
+  ids: TokenIds,
+  options: RecurrentLmOptions = {},
+): { logits: Tensor2D; state: CellState[] } {
+  checkKeys('options', options, ['state', 'lengths', 'dropout', 'training', 'rng']);
+  const rate = checkNumber('options.dropout', options.dropout ?? 0, 0, 0.999999);
+  const training = options.training === true && rate > 0;
+  if (training && options.rng === undefined) {
+    throw new RnnOptionError({ argument: 'options.rng', expected: 'a generator for dropout while training', found: undefined });
+  }
+  const input = idsTensor(ids);
+  const [B, T] = input.shape;
+  let x = embedding(params.embedding, input) as Tensor3D;
+  if (training) x = tf.mul(x, dropoutMask(x.shape, rate, options.rng as RngLike));
+  const r = rnnStack(config.cell ?? { type: 'lstm' }, params.rnn, x, {
+    ...(options.state !== undefined ? { initialState: options.state } : {}),
+    ...(options.lengths !== undefined ? { lengths: options.lengths } : {}),
+    ...(training ? { dropout: rate, outputDropout: rate, training: true, rng: options.rng as RngLike } : {}),
+  });
+  const H = r.outputs.shape[2];
+  const w = params.output.w ?? tiedWeight(params.embedding);
+  const logits = dense({ w, b: params.output.b }, tf.reshape(r.outputs, [B * T, H]));
+  return { logits, state: r.states };
+}
+
+/**
+ * Mean cross-entropy (nats) of the model's next-token predictions: `targets` `[batch, T]` (an int32 tensor or a
+ * `number[][]`), leaving out padded positions when `lengths` is given. `crossEntropy` from `@nlpkit/train`.
+ */
+export function recurrentLmLoss(logits: Tensor2D, targets: TokenIds, options: RecurrentLmLossOptions = {}): tf.Scalar {
+  checkKeys('options', options, ['labelSmoothing', 'lengths']);
+  const t = idsTensor(targets, 'targets');
+  const [B, T] = t.shape;
+  const flat = tf.reshape(t, [-1]) as Tensor1D;
+  if (options.lengths === undefined) return crossEntropy(logits, flat, { labelSmoothing: options.labelSmoothing ?? 0 });
+  const lengths = checkLengths(options.lengths, B, T);
+  const mask = new Float32Array(B * T);
+  lengths.forEach((len, b) => mask.fill(1, b * T, b * T + len));
+  return crossEntropy(logits, flat, { labelSmoothing: options.labelSmoothing ?? 0, mask: tf.tensor1d(mask) });
+}

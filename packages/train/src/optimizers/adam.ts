@@ -1,0 +1,49 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Optimizer } from './optimizer.js';
+import { gated, Slots } from './slots.js';
+import { check } from '../errors.js';
+
+/** Options of {@link adam}. */
+export interface AdamOptions {
+  /** Default 0.9. */
+  beta1?: number;
+  /** Default 0.999. */
+  beta2?: number;
+  /** Default 1e-8. */
+  epsilon?: number;
+}
+
+/** Adam (Kingma & Ba 2015) with bias correction, as PyTorch's `Adam`. */
+export function adam(options: AdamOptions = {}): Optimizer {
+  check.options(options, 'options', ['beta1', 'beta2', 'epsilon']);
+  const b1 = check.number(options.beta1 ?? 0.9, 'options.beta1', 0, 0.999999);
+  const b2 = check.number(options.beta2 ?? 0.999, 'options.beta2', 0, 0.999999);
+  const eps = check.number(options.epsilon ?? 1e-8, 'options.epsilon', 0, 1);
+  const slots = new Slots();
+  return {
+    kind: 'adam',
+    apply(params, grads, lr, when) {
+      tf.tidy(() => {
+        // The step count stays on the device (a skipped step does not count), so the bias corrections are ops too.
+        const t = slots.tick(when);
+        const c1 = tf.sub(1, tf.pow(b1, t));
+        const c2 = tf.sub(1, tf.pow(b2, t));
+        for (const [name, p] of Object.entries(params)) {
+          const g = grads[name];
+          if (g === undefined) continue;
+          const m = slots.get(`${name}.m`, p);
+          const v = slots.get(`${name}.v`, p);
+          const mNext = tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1));
+          const vNext = tf.add(tf.mul(v, b2), tf.mul(tf.square(g), 1 - b2));
+          const step = tf.div(tf.div(mNext, c1), tf.add(tf.sqrt(tf.div(vNext, c2)), eps));
+          m.assign(gated(when, mNext, m));
+          v.assign(gated(when, vNext, v));
+          p.assign(gated(when, tf.sub(p, tf.mul(step, lr)), p));
+        }
+      });
+    },
+    state: () => slots.state(),
+    loadState: (state) => slots.load(state),
+    dispose: () => slots.dispose(),
+  };
+}

@@ -1,0 +1,75 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs-core';
+import { createRng } from '@nlpkit/core';
+import { affine } from '@nlpkit/tensor';
+import { describeBackends } from '@nlpkit/tensor/testing';
+import { afterEach, expect, it, vi } from 'vitest';
+import { crossEntropy } from './crossEntropy.js';
+import { adam } from './optimizers/adam.js';
+import { trainLoop, type TrainEvent } from './trainLoop.js';
+import { trainStep } from './trainStep.js';
+
+/** A softmax regression on a fixed batch: the loss must fall as it trains. */
+function model() {
+  const rng = createRng(5);
+  const [N, D, V] = [16, 6, 5];
+  const w = tf.variable(tf.zeros([D, V]));
+  const b = tf.variable(tf.zeros([V]));
+  const x = tf.tensor2d(Float32Array.from({ length: N * D }, () => rng.normal()), [N, D]);
+  const y = tf.tensor1d(Array.from({ length: N }, (_, i) => i % V), 'int32');
+  const loss = () => crossEntropy(affine(x, w as Tensor2D, b as Tensor1D), y, { labelSmoothing: 0.05 });
+  const params: Record<string, Variable> = { w, b };
+  return { params, loss, dispose: () => tf.dispose([w, b, x, y]) };
+}
+
+describeBackends('trainStep and trainLoop read nothing back on the hot path', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('trainStep (gradients, clipping, a masked Adam update) calls neither dataSync nor arraySync', async () => {
+    const m = model();
+    const opt = adam();
+    const dataSync = vi.spyOn(tf.Tensor.prototype, 'dataSync');
+    const arraySync = vi.spyOn(tf.Tensor.prototype, 'arraySync');
+    const results = Array.from({ length: 20 }, () => trainStep(m.params, m.loss, opt, 0.1, { maxNorm: 1, maxValue: 10 }));
+    expect(dataSync).not.toHaveBeenCalled();
+    expect(arraySync).not.toHaveBeenCalled();
+    vi.restoreAllMocks();
+    const values = await Promise.all(results.map((r) => r.read()));
+    expect(values.every((v) => !v.skipped && Number.isFinite(v.gradNorm))).toBe(true);
+    expect((values[19] as { loss: number }).loss).toBeLessThan((values[0] as { loss: number }).loss * 0.8);
+    opt.dispose();
+    m.dispose();
+  });
+
+  it('trainLoop reads the step results once every logEvery steps, asynchronously, and the logged loss falls', async () => {
+    const m = model();
+    const opt = adam();
+    const dataSync = vi.spyOn(tf.Tensor.prototype, 'dataSync');
+    const arraySync = vi.spyOn(tf.Tensor.prototype, 'arraySync');
+    const data = vi.spyOn(tf.Tensor.prototype, 'data');
+    const events: TrainEvent[] = [];
+    const before = tf.memory().numTensors;
+    const r = await trainLoop({
+      epochs: 2,
+      stepsPerEpoch: 30,
+      logEvery: 10,
+      step: () => trainStep(m.params, m.loss, opt, 0.1, { maxNorm: 5 }),
+      onProgress: (e) => events.push(e),
+    });
+    expect(dataSync).not.toHaveBeenCalled();
+    expect(arraySync).not.toHaveBeenCalled();
+    expect(data).toHaveBeenCalledTimes(6);
+    vi.restoreAllMocks();
+    expect(r.state).toMatchObject({ step: 60, skipped: 0 });
+    const logs = events.flatMap((e) => (e.type === 'log' ? [e] : []));
+    expect(logs.map((e) => e.steps)).toEqual([10, 10, 10, 10, 10, 10]);
+    expect(logs.map((e) => e.state.step)).toEqual([10, 20, 30, 40, 50, 60]);
+    for (let i = 1; i < logs.length; i += 1) expect((logs[i] as { loss: number }).loss).toBeLessThan((logs[i - 1] as { loss: number }).loss);
+    // Only the optimizer's slots (m and v per parameter, and the step) are left.
+    expect(tf.memory().numTensors).toBe(before + 5);
+    opt.dispose();
+    m.dispose();
+  });
+});

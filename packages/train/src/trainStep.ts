@@ -1,0 +1,88 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
+import { clipGradients, type ClipOptions } from './clipGradients.js';
+import type { Optimizer } from './optimizers/optimizer.js';
+
+/** The numbers of one step, once read back from the device. */
+export interface StepValues {
+  /** The loss before the update. */
+  loss: number;
+  /** Global gradient norm before clipping. */
+  gradNorm: number;
+  /** True when the loss or a gradient held NaN/Inf and no update was applied. */
+  skipped: boolean;
+}
+
+/**
+ * Result of {@link trainStep}: scalars that stay on the device until someone asks for them. Reading them in
+ * every step would make the CPU wait for the GPU each time; {@link trainLoop} reads them every `logEvery` steps.
+ * Call {@link read} or {@link dispose} (the loop does): the three scalars are kept outside any `tidy`.
+ */
+export interface StepResult {
+  /** The loss before the update (float32 scalar). */
+  readonly loss: Scalar;
+  /** Global gradient norm before clipping (float32 scalar). */
+  readonly gradNorm: Scalar;
+  /** Bool scalar: true when the step was skipped because of NaN/Inf. */
+  readonly skipped: Scalar;
+  /** Reads the three values in one asynchronous download, then disposes them. */
+  read(): Promise<StepValues>;
+  /** Disposes the three scalars without reading them. */
+  dispose(): void;
+}
+
+/**
+ * One optimisation step: gradients of `loss` with respect to `params`, clipping, and the optimizer update —
+ * unless the loss or a gradient is NaN/Inf, in which case nothing changes (the update is masked on the device)
+ * and `skipped` is true. Nothing is read back from the device: the loss, norm and skip flag come back as
+ * scalars for the caller (or {@link trainLoop}) to read when it wants. Every other intermediate tensor is freed.
+ * @param params trainable variables by name (a flat state dict)
+ * @param loss builds the scalar loss from the current variables
+ * @param optimizer e.g. `sgd({ momentum: 0.9 })`
+ * @param lr learning rate for this step
+ * @param clip optional clipping
+ */
+export function trainStep(
+  params: Readonly<Record<string, Variable>>,
+  loss: () => Scalar,
+  optimizer: Optimizer,
+  lr: number,
+  clip: ClipOptions = {},
+): StepResult {
+  const out = tf.tidy(() => {
+    const names = Object.keys(params);
+    const vars = names.map((n) => params[n] as Variable);
+    const { value, grads } = tf.variableGrads(loss, vars);
+    const byName: Record<string, Tensor> = {};
+    names.forEach((n, i) => {
+      const g = grads[(vars[i] as Variable).name];
+      if (g !== undefined) byName[n] = g;
+    });
+    const clipped = clipGradients(byName, clip);
+    const ok = tf.logicalAnd(clipped.finite, tf.isFinite(value)) as Scalar;
+    optimizer.apply(params, clipped.grads, lr, ok);
+    return { loss: value, gradNorm: clipped.norm, skipped: tf.logicalNot(ok) as Scalar };
+  });
+  return stepResult(out.loss, out.gradNorm, out.skipped);
+}
+
+/** Wraps three device scalars as a {@link StepResult}. */
+export function stepResult(loss: Scalar, gradNorm: Scalar, skipped: Scalar): StepResult {
+  return {
+    loss,
+    gradNorm,
+    skipped,
+    async read() {
+      const packed = tf.tidy(() => tf.stack([tf.cast(loss, 'float32'), tf.cast(gradNorm, 'float32'), tf.cast(skipped, 'float32')]));
+      try {
+        const [l, n, s] = await packed.data();
+        return { loss: l as number, gradNorm: n as number, skipped: s === 1 };
+      } finally {
+        tf.dispose([packed, loss, gradNorm, skipped]);
+      }
+    },
+    dispose() {
+      tf.dispose([loss, gradNorm, skipped]);
+    },
+  };
+}
