@@ -1,16 +1,15 @@
+import type { AnyIterable } from '@nlpkit/core';
 import {
+  SMOOTH_DEFAULTS,
   bleuFromStatistics,
-  bleuSignature,
   resolveBleuOptions,
+  segmentStatistics,
   type BleuOptions,
   type BleuScore,
-  type ResolvedBleuOptions,
-} from './bleuScore.js';
-import { corpusSegments, sentenceReferences, sumStatistics, type ReferenceStreams } from './corpusInput.js';
-import { EmptyInputError, expectString } from './errors.js';
-import { pyRstrip, pySplit } from './pythonText.js';
-import { nrefsValue } from './signature.js';
-import { tokenizeBleu } from './tokenizeBleu.js';
+} from './bleuStatistics.js';
+import { createCorpusMetric, scoreCorpus, sentenceReferences, type CorpusMetric, type ReferenceStreams } from './corpusMetric.js';
+import { pyFixed } from './pythonText.js';
+import { formatSignature } from './signature.js';
 
 /** A BLEU score with the signature that says how it was computed. */
 export interface BleuResult extends BleuScore {
@@ -18,126 +17,37 @@ export interface BleuResult extends BleuScore {
   readonly signature: string;
 }
 
-/** Streaming corpus BLEU: feed batches with `update`, read the score with `compute` at any point. */
-export interface BleuMetric {
-  /** Adds a batch of hypotheses with their reference streams (see {@link ReferenceStreams}). */
-  update(hypotheses: readonly string[], references: ReferenceStreams): BleuMetric;
-  /** BLEU over everything added so far. Throws an EmptyInputError before the first segment. */
-  compute(): BleuResult;
-  /** Per-segment sufficient statistics so far (`[sysLen, refLen, correct..., total...]`), for bootstrap tests. */
-  statistics(): readonly (readonly number[])[];
-}
-
-/** Lowercases (optionally), strips trailing whitespace and tokenizes, in sacreBLEU's order. */
-function preprocess(line: string, opts: ResolvedBleuOptions): string[] {
-  const text = opts.lowercase ? line.toLowerCase() : line;
-  return pySplit(tokenizeBleu(pyRstrip(text), opts.tokenize));
-}
-
-/** Counts all n-grams of orders 1..maxOrder; the key is the n-gram's tokens joined by a space. */
-function ngramCounts(tokens: readonly string[], maxOrder: number): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (let n = 1; n <= maxOrder; n++) {
-    for (let i = 0; i + n <= tokens.length; i++) {
-      // Tokens never contain whitespace, so joining with a space cannot make two n-grams collide.
-      const key = tokens.slice(i, i + n).join(' ');
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-  }
-  return counts;
-}
-
-/** The reference length closest to the hypothesis length; ties go to the shorter reference. */
-function closestRefLength(hypLen: number, refLens: readonly number[]): number {
-  let bestDiff = -1;
-  let best = -1;
-  for (const len of refLens) {
-    const diff = Math.abs(hypLen - len);
-    if (bestDiff === -1 || diff < bestDiff) {
-      bestDiff = diff;
-      best = len;
-    } else if (diff === bestDiff && len < best) {
-      best = len;
-    }
-  }
-  return best;
-}
-
 /**
- * Sufficient statistics of one segment, `[sysLen, refLen, correct_1..correct_N, total_1..total_N]`: n-gram
- * matches are clipped by the largest count of that n-gram in any one reference.
+ * Streaming corpus BLEU: feed batches with `update`, read the score with `compute` at any point. `statistics()`
+ * holds `[sysLen, refLen, correct..., total...]` per segment, for {@link bootstrapConfidence}.
  */
-export function bleuSegmentStatistics(hypothesis: string, references: readonly string[], options: BleuOptions = {}): number[] {
-  expectString('hypothesis', hypothesis);
-  const opts = resolveBleuOptions(options);
-  return segmentStatistics(hypothesis, sentenceReferences(references), opts);
-}
+export type BleuMetric = CorpusMetric<BleuResult>;
 
-function segmentStatistics(hypothesis: string, references: readonly string[], opts: ResolvedBleuOptions): number[] {
-  const order = opts.maxNgramOrder;
-  const refNgrams = new Map<string, number>();
-  const refLens: number[] = [];
-  for (const ref of references) {
-    const tokens = preprocess(ref, opts);
-    refLens.push(tokens.length);
-    for (const [ngram, count] of ngramCounts(tokens, order)) {
-      const seen = refNgrams.get(ngram);
-      if (seen === undefined || count > seen) refNgrams.set(ngram, count);
-    }
-  }
-  const hypTokens = preprocess(hypothesis, opts);
-  const correct = new Array<number>(order).fill(0);
-  const total = new Array<number>(order).fill(0);
-  for (let n = 1; n <= order; n++) {
-    const counts = new Map<string, number>();
-    for (let i = 0; i + n <= hypTokens.length; i++) {
-      const key = hypTokens.slice(i, i + n).join(' ');
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-    for (const [ngram, count] of counts) {
-      total[n - 1] = (total[n - 1] as number) + count;
-      const inRef = refNgrams.get(ngram);
-      if (inRef !== undefined) correct[n - 1] = (correct[n - 1] as number) + Math.min(count, inRef);
-    }
-  }
-  return [hypTokens.length, closestRefLength(hypTokens.length, refLens), ...correct, ...total];
-}
-
-/** Creates a streaming corpus BLEU metric; `corpusBleu` is this with a single `update`. */
+/** Creates a streaming corpus BLEU metric; {@link corpusBleu} is this fed the whole corpus. */
 export function createBleu(options: BleuOptions = {}): BleuMetric {
   const opts = resolveBleuOptions(options);
-  const segments: number[][] = [];
-  const refCounts = new Set<number>();
-  const metric: BleuMetric = {
-    update(hypotheses, references) {
-      const batch = corpusSegments(hypotheses, references);
-      // Compute the whole batch before storing it, so a bad line leaves the metric unchanged.
-      const stats = hypotheses.map((hyp, i) => segmentStatistics(hyp, batch.refs[i] as readonly string[], opts));
-      segments.push(...stats);
-      for (const count of batch.refCounts) refCounts.add(count);
-      return metric;
-    },
-    compute() {
-      if (segments.length === 0) throw new EmptyInputError('hypotheses');
-      const score = bleuFromStatistics(sumStatistics(segments, 2 + 2 * opts.maxNgramOrder), opts);
-      return { ...score, signature: bleuSignature(opts, nrefsValue(refCounts)) };
-    },
-    statistics() {
-      return segments;
-    },
-  };
-  return metric;
+  return createCorpusMetric({
+    width: 2 + 2 * opts.maxNgramOrder,
+    segment: (hypothesis, references) => segmentStatistics(hypothesis, references, opts),
+    score: (totals, nrefs) => ({ ...bleuFromStatistics(totals, opts), signature: bleuSignature(opts, nrefs) }),
+  });
 }
 
 /**
  * Corpus BLEU, identical to sacreBLEU's `corpus_bleu`: `references[k][i]` is the k-th reference of
- * hypothesis i. Scores are in percent.
+ * hypothesis i. Scores are in percent. Hypotheses and reference streams may be arrays, iterables or async
+ * iterables (file readers); with any async input the result is a promise.
  *
  * @example
  * corpusBleu(['The cat sat on the mat.'], [['The cat is sitting on the mat.']]).score
+ * await corpusBleu(readLines('hyp.txt'), [readLines('ref.txt')]);
  */
-export function corpusBleu(hypotheses: readonly string[], references: ReferenceStreams, options: BleuOptions = {}): BleuResult {
-  return createBleu(options).update(hypotheses, references).compute();
+export function corpusBleu(hypotheses: Iterable<string>, references: readonly Iterable<string | null>[], options?: BleuOptions): BleuResult;
+export function corpusBleu(hypotheses: AsyncIterable<string>, references: ReferenceStreams, options?: BleuOptions): Promise<BleuResult>;
+export function corpusBleu(hypotheses: AnyIterable<string>, references: readonly AsyncIterable<string | null>[], options?: BleuOptions): Promise<BleuResult>;
+export function corpusBleu(hypotheses: AnyIterable<string>, references: ReferenceStreams, options?: BleuOptions): BleuResult | Promise<BleuResult>;
+export function corpusBleu(hypotheses: AnyIterable<string>, references: ReferenceStreams, options: BleuOptions = {}): BleuResult | Promise<BleuResult> {
+  return scoreCorpus(createBleu(options), hypotheses, references);
 }
 
 /**
@@ -146,11 +56,46 @@ export function corpusBleu(hypotheses: readonly string[], references: ReferenceS
  */
 export function sentenceBleu(hypothesis: string, references: readonly string[], options: BleuOptions = {}): BleuResult {
   const opts = resolveBleuOptions(options, true);
-  const refs = sentenceReferences(references);
   return createBleu(opts)
     .update(
       [hypothesis],
-      refs.map((ref) => [ref]),
+      sentenceReferences(references).map((ref) => [ref]),
     )
     .compute();
+}
+
+/** sacreBLEU's BLEU signature, e.g. `nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0`. */
+export function bleuSignature(
+  options: BleuOptions = {},
+  nrefs: number | 'var' = 1,
+  bootstrap?: { readonly samples: number; readonly seed: number },
+): string {
+  const opts = resolveBleuOptions(options);
+  const defaultValue = SMOOTH_DEFAULTS[opts.smoothMethod];
+  // Methods that take a value print it with two decimals, e.g. `floor[0.10]`.
+  const smooth = defaultValue === undefined ? opts.smoothMethod : `${opts.smoothMethod}[${pyFixed(opts.smoothValue ?? defaultValue, 2)}]`;
+  return formatSignature(
+    nrefs,
+    bootstrap,
+    [
+      { name: 'case', short: 'c', value: opts.lowercase ? 'lc' : 'mixed' },
+      { name: 'eff', short: 'e', value: opts.effectiveOrder },
+      { name: 'tok', short: 'tok', value: opts.tokenize },
+      { name: 'smooth', short: 's', value: smooth },
+    ],
+    opts.signature,
+  );
+}
+
+/**
+ * sacreBLEU's one-line report: `BLEU = 35.53 73.6/45.1/30.5/22.6 (BP = 0.914 ratio = 0.918 hyp_len = 212
+ * ref_len = 231)`; with a signature, `BLEU|<signature> = ...`.
+ */
+export function formatBleu(score: BleuScore, signature?: string, width = 2): string {
+  const name = signature ? `BLEU|${signature}` : 'BLEU';
+  const precisions = score.precisions.map((p) => pyFixed(p, 1)).join('/');
+  return (
+    `${name} = ${pyFixed(score.score, width)} ${precisions} (BP = ${pyFixed(score.bp, 3)} ` +
+    `ratio = ${pyFixed(score.ratio, 3)} hyp_len = ${score.sysLen} ref_len = ${score.refLen})`
+  );
 }

@@ -1,5 +1,6 @@
+import { createRng } from '@nlpkit/core';
 import { describe, expect, it } from 'vitest';
-import { bleuFromStatistics, bootstrapConfidence, createBleu, createRng, pairedBootstrap } from './index.js';
+import { bleuFromStatistics, bootstrapConfidence, createBleu, pairedBootstrap } from './index.js';
 
 const refs = [
   'the cat sat on the mat', 'a dog barked at the mailman', 'it is raining in the city today', 'she reads a book every night',
@@ -37,22 +38,37 @@ describe('bootstrap resampling', () => {
     expect(close.pValue).toBeGreaterThan(0.05);
     expect(pairedBootstrap(stats(bad), stats(good), bleu, { samples: 500, seed: 3 })).toEqual(clear);
   });
-  it('draws uniform indices from the seeded generator', () => {
-    const next = createRng(42);
-    const counts = new Array<number>(5).fill(0);
-    for (let i = 0; i < 50_000; i++) {
-      const k = next(5);
-      counts[k] = (counts[k] as number) + 1;
+  it('draws each resample from core createRng(seed).int(n), index after index', () => {
+    // One-hot statistics: column k of a resample's sum counts how often segment k was drawn, so a score that
+    // reads column 0 replays the draws. The expected counts come straight from core's generator.
+    const n = 5;
+    const oneHot = Array.from({ length: n }, (_, k) => Array.from({ length: n }, (_, j) => (j === k ? 1 : 0)));
+    const rng = createRng(99);
+    const expected: number[] = [];
+    for (let s = 0; s < 50; s++) {
+      let zeros = 0;
+      for (let i = 0; i < n; i++) if (rng.int(n) === 0) zeros++;
+      expected.push(zeros);
     }
-    for (const c of counts) expect(Math.abs(c / 50_000 - 0.2)).toBeLessThan(0.01);
+    const seen: number[] = [];
+    bootstrapConfidence(oneHot, (stats) => (seen.push(stats[0] as number), 0), { samples: 50, seed: 99 });
+    // The first call scores the resamples, the last the full corpus.
+    expect(seen.slice(0, 50)).toEqual(expected);
+    expect(seen[50]).toBe(1);
+  });
+  it('draws segments uniformly: each is picked once per resample on average', () => {
+    const n = 5;
+    const oneHot = Array.from({ length: n }, (_, k) => Array.from({ length: n }, (_, j) => (j === k ? 1 : 0)));
+    for (let k = 0; k < n; k++) {
+      const { mean } = bootstrapConfidence(oneHot, (stats) => stats[k] as number, { samples: 4000, seed: 5 });
+      // Binomial(5, 1/5) per resample: variance 0.8, so the mean of 4000 has a standard error of 0.014.
+      expect(Math.abs(mean - 1)).toBeLessThan(0.06);
+    }
   });
   it('rejects bad input with typed errors', () => {
-    expect(() => bootstrapConfidence([], bleu)).toThrowErrorMatchingInlineSnapshot(`[EmptyInputError: @nlpkit/metrics: statistics must hold at least one item, got none]`);
-    expect(() => bootstrapConfidence(stats(good), bleu, { samples: 0 })).toThrowErrorMatchingInlineSnapshot(
-      `[InvalidNumberError: @nlpkit/metrics: samples must be an integer ≥ 1, got 0]`,
-    );
-    expect(() => pairedBootstrap(stats(good), stats(good).slice(1), bleu)).toThrowErrorMatchingInlineSnapshot(
-      `[LengthMismatchError: @nlpkit/metrics: system must hold 12 segments (as many as baseline), got 11]`,
-    );
+    expect(() => bootstrapConfidence([], bleu)).toThrowErrorMatchingInlineSnapshot(`[EmptyInputError: @nlpkit/metrics: statistics must be at least one segment, got nothing]`);
+    expect(() => bootstrapConfidence(stats(good), bleu, { samples: 0 })).toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: @nlpkit/metrics: options.samples must be an integer ≥ 1, got 0]`);
+    expect(() => bootstrapConfidence(stats(good), bleu, { seed: -1 })).toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: @nlpkit/metrics: options.seed must be an integer from 0 to 4294967295, got -1]`);
+    expect(() => pairedBootstrap(stats(good), stats(good).slice(1), bleu)).toThrowErrorMatchingInlineSnapshot(`[LengthMismatchError: @nlpkit/metrics: system must be 12 segments (as many as baseline), got 11]`);
   });
 });

@@ -1,5 +1,6 @@
-import { EmptyInputError, LengthMismatchError, expectArray, expectInteger } from './errors.js';
-import { sumStatistics } from './corpusInput.js';
+import { EmptyInputError, LengthMismatchError, createRng } from '@nlpkit/core';
+import { sumStatistics } from './corpusMetric.js';
+import { PKG, check } from './errors.js';
 
 /** Settings for bootstrap resampling. */
 export interface BootstrapOptions {
@@ -41,45 +42,41 @@ export interface PairedBootstrapResult {
 /** Scores summed segment statistics, e.g. `(s) => bleuFromStatistics(s, options).score`. */
 export type ScoreFromStatistics = (statistics: readonly number[]) => number;
 
-/**
- * A small seeded generator (mulberry32): bootstrap results must be reproducible from a seed in any JavaScript
- * runtime, which `Math.random` cannot give. Returns uniform integers in [0, n).
- */
-export function createRng(seed: number): (n: number) => number {
-  let state = seed >>> 0;
-  return (n) => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    return Math.floor(u * n);
-  };
-}
-
 function resolve(options: BootstrapOptions): { samples: number; seed: number } {
+  check.options(options, 'options', ['samples', 'seed']);
   return {
-    samples: expectInteger('samples', options.samples ?? 1000, 1),
-    seed: expectInteger('seed', options.seed ?? 12345, 0, 0xffffffff),
+    samples: check.integer(options.samples ?? 1000, 'options.samples', 1),
+    seed: check.integer(options.seed ?? 12345, 'options.seed', 0, 0xffffffff),
   };
 }
 
 function checkStatistics(argument: string, statistics: readonly (readonly number[])[]): number {
-  expectArray(argument, statistics);
-  if (statistics.length === 0) throw new EmptyInputError(argument);
-  const width = (statistics[0] as readonly number[]).length;
+  check.array(statistics, argument);
+  if (statistics.length === 0) throw new EmptyInputError({ package: PKG, argument, expected: 'at least one segment' });
+  const width = check.array(statistics[0], `${argument}[0]`).length;
   statistics.forEach((row, i) => {
-    if (row.length !== width) throw new LengthMismatchError(`${argument}[${i}]`, width, row.length, 'numbers (as many as the first segment)');
+    if (check.array(row, `${argument}[${i}]`).length !== width) {
+      throw new LengthMismatchError({
+        package: PKG,
+        argument: `${argument}[${i}]`,
+        expectedLength: width,
+        foundLength: row.length,
+        items: 'numbers (as many as the first segment)',
+      });
+    }
   });
   return width;
 }
 
-/** Draws `samples` resamples of `n` segment indices with replacement. */
-function drawIndices(n: number, samples: number, seed: number): Uint32Array[] {
-  const next = createRng(seed);
+/**
+ * Draws `samples` resamples of `n` segment indices with replacement: resample after resample, index after index,
+ * each `createRng(seed).int(n)` from `@nlpkit/core`, so the draws are the same in every runtime.
+ */
+export function drawIndices(n: number, samples: number, seed: number): Uint32Array[] {
+  const rng = createRng(seed);
   return Array.from({ length: samples }, () => {
     const idx = new Uint32Array(n);
-    for (let i = 0; i < n; i++) idx[i] = next(n);
+    for (let i = 0; i < n; i++) idx[i] = rng.int(n);
     return idx;
   });
 }
@@ -101,7 +98,8 @@ function estimate(scores: readonly number[]): { mean: number; ci: number; lower:
 /**
  * Bootstrap 95% confidence interval of a corpus score: resample segments with replacement, re-score from the
  * summed segment statistics, and read the interval from the sorted scores, as sacreBLEU's `--confidence` does
- * (with its own seeded generator, so intervals agree with sacreBLEU's in distribution, not digit for digit).
+ * (with `@nlpkit/core`'s seeded `createRng`, so intervals agree with sacreBLEU's in distribution, not digit for
+ * digit, and are the same in every runtime for a given seed).
  *
  * @example
  * const bleu = createBleu().update(hyps, [refs]);
@@ -132,7 +130,9 @@ export function pairedBootstrap(
   const { samples, seed } = resolve(options);
   const width = checkStatistics('baseline', baseline);
   checkStatistics('system', system);
-  if (system.length !== baseline.length) throw new LengthMismatchError('system', baseline.length, system.length, 'segments (as many as baseline)');
+  if (system.length !== baseline.length) {
+    throw new LengthMismatchError({ package: PKG, argument: 'system', expectedLength: baseline.length, foundLength: system.length, items: 'segments (as many as baseline)' });
+  }
   const draws = drawIndices(baseline.length, samples, seed);
   const baseScores = resampledScores(baseline, width, draws, score);
   const sysScores = resampledScores(system, width, draws, score);

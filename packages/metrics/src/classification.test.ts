@@ -55,12 +55,26 @@ describe('classification helpers', () => {
     expect(accuracy(['x', 'y'], ['x', 'x'])).toBe(0.5);
   });
   it('rejects mixed label types and mismatched lengths with typed errors', () => {
-    expect(() => classificationReport([1, 'a'], [1, 'a'])).toThrowErrorMatchingInlineSnapshot(
-      `[TypeError: @nlpkit/metrics: gold[1] must be a number like the labels before it (no mixed label types), got "a"]`,
-    );
-    expect(() => classificationReport(['a', 'b'], ['a'])).toThrowErrorMatchingInlineSnapshot(
-      `[LengthMismatchError: @nlpkit/metrics: pred must hold 2 labels (as many as gold), got 1]`,
-    );
-    expect(() => classificationReport([], [])).toThrowErrorMatchingInlineSnapshot(`[EmptyInputError: @nlpkit/metrics: gold must hold at least one item, got none]`);
+    expect(() => classificationReport([1, 'a'], [1, 'a'])).toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: @nlpkit/metrics: gold[1] must be a number like the labels before it (no mixed label types), got "a"]`);
+    expect(() => classificationReport(['a', 'b'], ['a'])).toThrowErrorMatchingInlineSnapshot(`[LengthMismatchError: @nlpkit/metrics: pred must be 2 labels (as many as gold), got 1]`);
+    expect(() => classificationReport([], [])).toThrowErrorMatchingInlineSnapshot(`[EmptyInputError: @nlpkit/metrics: gold must be at least one label, got nothing]`);
+    expect(() => classificationReport(['a'], ['a'], { labels: ['a'], zeroDivision: 2 as never })).toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: @nlpkit/metrics: options.zeroDivision must be 0 or 1, got 2]`);
+  });
+});
+
+describe('classification reads iterables and async iterables', () => {
+  async function* labelsOf<T>(items: readonly T[]): AsyncGenerator<T> {
+    for (const item of items) yield item;
+  }
+  it('gives the same report from arrays, generators and async generators', async () => {
+    const gold = Array.from({ length: 3000 }, (_, i) => ['a', 'b', 'c'][i % 3] as string);
+    const pred = gold.map((label, i) => (i % 7 === 0 ? 'a' : label));
+    const want = classificationReport(gold, pred);
+    expect(classificationReport(gold.values(), pred.values())).toEqual(want);
+    const fromAsync = classificationReport(labelsOf(gold), labelsOf(pred));
+    expect(fromAsync).toBeInstanceOf(Promise);
+    expect(await fromAsync).toEqual(want);
+    expect(await accuracy(labelsOf(gold), pred)).toBe(want.accuracy);
+    expect(await confusionMatrix(gold, labelsOf(pred))).toEqual({ labels: want.labels, matrix: want.confusion });
   });
 });

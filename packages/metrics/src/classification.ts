@@ -1,4 +1,6 @@
-import { EmptyInputError, InvalidNumberError, LengthMismatchError, describe, expectArray } from './errors.js';
+import { EmptyInputError, LengthMismatchError, type AnyIterable } from '@nlpkit/core';
+import { PKG, check } from './errors.js';
+import { afterBatches, forEachBatch } from './forEachBatch.js';
 import { compareCodePoints, prfAverages, type PrfRow, type ZeroDivision } from './prf.js';
 
 /** A class label: all labels of one evaluation are strings, or all are numbers. */
@@ -34,8 +36,8 @@ export interface ClassificationResult {
 
 /** Streaming classification scores: add labelled batches with `update`, read scores with `compute`. */
 export interface ClassificationMetric {
-  /** Adds gold and predicted labels of a batch of samples. */
-  update(gold: readonly Label[], pred: readonly Label[]): ClassificationMetric;
+  /** Adds gold and predicted labels of a batch of samples (arrays or sync iterables). A bad batch changes nothing. */
+  update(gold: Iterable<Label>, pred: Iterable<Label>): ClassificationMetric;
   /** Scores over all samples so far. Throws an EmptyInputError before the first sample. */
   compute(): ClassificationResult;
 }
@@ -50,9 +52,10 @@ function sortLabels(labels: Iterable<Label>): Label[] {
 
 /** Creates a streaming classification metric; `classificationReport` is this with a single `update`. */
 export function createClassification(options: ClassificationOptions = {}): ClassificationMetric {
+  check.options(options, 'options', ['labels', 'zeroDivision']);
   const zeroDivision = options.zeroDivision ?? 0;
-  if (zeroDivision !== 0 && zeroDivision !== 1) throw new InvalidNumberError('zeroDivision', '0 or 1', zeroDivision);
-  if (options.labels !== undefined) expectArray('labels', options.labels);
+  if (zeroDivision !== 0 && zeroDivision !== 1) throw check.invalid(zeroDivision, 'options.zeroDivision', '0 or 1');
+  if (options.labels !== undefined) check.array(options.labels, 'options.labels');
   // Pair counts keyed by gold and predicted label; labels keep their type (1 and "1" are different classes).
   const pairs = new Map<Label, Map<Label, number>>();
   const seen = new Set<Label>();
@@ -62,25 +65,27 @@ export function createClassification(options: ClassificationOptions = {}): Class
   const checkLabel = (argument: string, label: unknown): void => {
     const type = typeof label;
     if ((type !== 'string' && type !== 'number') || (type === 'number' && Number.isNaN(label))) {
-      throw new TypeError(`@nlpkit/metrics: ${argument} must be a string or number label, got ${describe(label)}`);
+      throw check.invalid(label, argument, 'a string or number label');
     }
     if (kind !== undefined && type !== kind) {
-      throw new TypeError(`@nlpkit/metrics: ${argument} must be a ${kind} like the labels before it (no mixed label types), got ${describe(label)}`);
+      throw check.invalid(label, argument, `a ${kind} like the labels before it (no mixed label types)`);
     }
     kind = type as 'string' | 'number';
   };
-  options.labels?.forEach((label, i) => checkLabel(`labels[${i}]`, label));
+  options.labels?.forEach((label, i) => checkLabel(`options.labels[${i}]`, label));
 
   const metric: ClassificationMetric = {
-    update(gold, pred) {
-      expectArray('gold', gold);
-      expectArray('pred', pred);
-      if (pred.length !== gold.length) throw new LengthMismatchError('pred', gold.length, pred.length, 'labels (as many as gold)');
+    update(goldInput, predInput) {
+      const gold = toLabels(goldInput, 'gold');
+      const pred = toLabels(predInput, 'pred');
+      if (pred.length !== gold.length) {
+        throw new LengthMismatchError({ package: PKG, argument: 'pred', expectedLength: gold.length, foundLength: pred.length, items: 'labels (as many as gold)' });
+      }
       const before = kind;
       try {
         gold.forEach((label, i) => {
-          checkLabel(`gold[${i}]`, label);
-          checkLabel(`pred[${i}]`, pred[i]);
+          checkLabel(`gold[${samples + i}]`, label);
+          checkLabel(`pred[${samples + i}]`, pred[i]);
         });
       } catch (error) {
         kind = before;
@@ -99,7 +104,7 @@ export function createClassification(options: ClassificationOptions = {}): Class
       return metric;
     },
     compute() {
-      if (samples === 0) throw new EmptyInputError('gold');
+      if (samples === 0) throw new EmptyInputError({ package: PKG, argument: 'gold', expected: 'at least one label' });
       const labels = options.labels ? [...options.labels] : sortLabels(seen);
       const confusion = labels.map((g) => labels.map((p) => pairs.get(g)?.get(p) ?? 0));
       const predictedTotals = new Map<Label, number>();
@@ -131,29 +136,69 @@ export function createClassification(options: ClassificationOptions = {}): Class
   return metric;
 }
 
+type Labels = AnyIterable<Label>;
+
+function toLabels(items: unknown, argument: string): readonly Label[] {
+  if (Array.isArray(items)) return items;
+  if (typeof items !== 'string' && typeof (items as Partial<Iterable<unknown>> | null)?.[Symbol.iterator] === 'function') {
+    return Array.from(items as Iterable<Label>);
+  }
+  throw check.invalid(items, argument, 'an array or iterable of labels (async input goes to classificationReport, not update)');
+}
+
+/** Feeds gold and predicted labels (sync or async, read in lockstep) to a fresh metric and computes it. */
+function classify(gold: Labels, pred: Labels, options: ClassificationOptions): ClassificationResult | Promise<ClassificationResult> {
+  const metric = createClassification(options);
+  const done = forEachBatch(
+    [
+      { items: gold, argument: 'gold', what: 'labels' },
+      { items: pred, argument: 'pred', what: 'labels (as many as gold)' },
+    ],
+    ([g, p]) => metric.update(g as Label[], p as Label[]),
+  );
+  return afterBatches(done, () => metric.compute());
+}
+
 /**
  * Accuracy, per-class precision/recall/F1 with micro, macro and support-weighted averages, and the confusion
  * matrix, identical to scikit-learn's `precision_recall_fscore_support` / `classification_report` /
- * `confusion_matrix`.
+ * `confusion_matrix`. Labels may come as arrays, iterables or async iterables; with any async input the result
+ * is a promise.
  *
  * @example
  * classificationReport(['cat', 'dog', 'dog'], ['cat', 'cat', 'dog']).macro.f1 // 0.666…
  */
-export function classificationReport(gold: readonly Label[], pred: readonly Label[], options: ClassificationOptions = {}): ClassificationResult {
-  return createClassification(options).update(gold, pred).compute();
+export function classificationReport(gold: Iterable<Label>, pred: Iterable<Label>, options?: ClassificationOptions): ClassificationResult;
+export function classificationReport(gold: AsyncIterable<Label>, pred: Labels, options?: ClassificationOptions): Promise<ClassificationResult>;
+export function classificationReport(gold: Labels, pred: AsyncIterable<Label>, options?: ClassificationOptions): Promise<ClassificationResult>;
+export function classificationReport(gold: Labels, pred: Labels, options?: ClassificationOptions): ClassificationResult | Promise<ClassificationResult>;
+export function classificationReport(gold: Labels, pred: Labels, options: ClassificationOptions = {}): ClassificationResult | Promise<ClassificationResult> {
+  return classify(gold, pred, options);
 }
 
 /** Fraction of samples whose predicted label equals the gold label (scikit-learn's `accuracy_score`). */
-export function accuracy(gold: readonly Label[], pred: readonly Label[]): number {
-  return classificationReport(gold, pred).accuracy;
+export function accuracy(gold: Iterable<Label>, pred: Iterable<Label>): number;
+export function accuracy(gold: AsyncIterable<Label>, pred: Labels): Promise<number>;
+export function accuracy(gold: Labels, pred: AsyncIterable<Label>): Promise<number>;
+export function accuracy(gold: Labels, pred: Labels): number | Promise<number>;
+export function accuracy(gold: Labels, pred: Labels): number | Promise<number> {
+  const result = classify(gold, pred, {});
+  return result instanceof Promise ? result.then((r) => r.accuracy) : result.accuracy;
+}
+
+/** A confusion matrix: `matrix[i][j]` counts samples of gold class `labels[i]` predicted as `labels[j]`. */
+export interface ConfusionMatrix {
+  readonly labels: readonly Label[];
+  readonly matrix: readonly (readonly number[])[];
 }
 
 /** The confusion matrix: `matrix[i][j]` counts samples of gold class `labels[i]` predicted as `labels[j]`. */
-export function confusionMatrix(
-  gold: readonly Label[],
-  pred: readonly Label[],
-  options: Pick<ClassificationOptions, 'labels'> = {},
-): { readonly labels: readonly Label[]; readonly matrix: readonly (readonly number[])[] } {
-  const result = classificationReport(gold, pred, options);
-  return { labels: result.labels, matrix: result.confusion };
+export function confusionMatrix(gold: Iterable<Label>, pred: Iterable<Label>, options?: Pick<ClassificationOptions, 'labels'>): ConfusionMatrix;
+export function confusionMatrix(gold: AsyncIterable<Label>, pred: Labels, options?: Pick<ClassificationOptions, 'labels'>): Promise<ConfusionMatrix>;
+export function confusionMatrix(gold: Labels, pred: AsyncIterable<Label>, options?: Pick<ClassificationOptions, 'labels'>): Promise<ConfusionMatrix>;
+export function confusionMatrix(gold: Labels, pred: Labels, options?: Pick<ClassificationOptions, 'labels'>): ConfusionMatrix | Promise<ConfusionMatrix>;
+export function confusionMatrix(gold: Labels, pred: Labels, options: Pick<ClassificationOptions, 'labels'> = {}): ConfusionMatrix | Promise<ConfusionMatrix> {
+  const pick = (r: ClassificationResult): ConfusionMatrix => ({ labels: r.labels, matrix: r.confusion });
+  const result = classify(gold, pred, options);
+  return result instanceof Promise ? result.then(pick) : pick(result);
 }

@@ -1,7 +1,10 @@
-import { EmptyInputError, InvalidNumberError, InvalidTagError, LengthMismatchError, expectArray, expectOneOf } from './errors.js';
+import { EmptyInputError, LengthMismatchError, parseTagScheme, type AnyIterable, type Span, type TagScheme, type TagSchemeName } from '@nlpkit/core';
+import { detectScheme } from './detectScheme.js';
+import { InvalidTagError, PKG, check } from './errors.js';
+import { afterBatches, forEachBatch } from './forEachBatch.js';
 import { createLenientChunker, lenientEntities, type LenientChunker } from './lenientEntities.js';
 import { compareCodePoints, prfAverages, type PrfRow, type ZeroDivision } from './prf.js';
-import { checkScheme, detectScheme, strictEntities, type Entity, type TagScheme } from './tagSchemes.js';
+import { strictEntities } from './strictEntities.js';
 
 /** Entity matching modes: seqeval's default (lenient, conlleval-like) and strict (scheme-checked). */
 export const ENTITY_MODES = ['default', 'strict'] as const;
@@ -13,8 +16,11 @@ export type EntityMode = (typeof ENTITY_MODES)[number];
 export interface EntityF1Options {
   /** Matching mode (default `default`). */
   readonly mode?: EntityMode;
-  /** Tagging scheme for strict mode; when left out it is detected from the gold tags, as seqeval does. */
-  readonly scheme?: TagScheme;
+  /**
+   * Tagging scheme for strict mode, by a name or alias of `@nlpkit/core` (`'IOB2'` or `'BIO'`, `'IOBES'` or
+   * `'BIOES'`, ...); when left out it is detected from the gold tags, as seqeval does.
+   */
+  readonly scheme?: TagSchemeName;
   /** Value of precision/recall/F when a denominator is 0 (default 0, seqeval's `'warn'` without the warning). */
   readonly zeroDivision?: ZeroDivision;
 }
@@ -29,48 +35,73 @@ export interface EntityF1Result extends PrfRow {
   /** Token-level accuracy (seqeval's `accuracy_score`); NaN when there were no tokens. */
   readonly accuracy: number;
   readonly mode: EntityMode;
-  /** The scheme used in strict mode (given or detected); undefined in default mode. */
+  /** The canonical scheme used in strict mode (given, possibly as an alias, or detected); undefined in default mode. */
   readonly scheme: TagScheme | undefined;
 }
 
 /** Streaming entity scores: add sentences with `update`, read scores with `compute`. */
 export interface EntityF1Metric {
-  /** Adds gold and predicted tag sequences, one array of tags per sentence. */
-  update(gold: readonly (readonly string[])[], pred: readonly (readonly string[])[]): EntityF1Metric;
-  /** Scores over all sentences so far. Throws an EmptyInputError before the first sentence. */
+  /**
+   * Adds gold and predicted tag sequences, one array of tags per sentence (arrays or sync iterables of them).
+   * A batch that fails a check leaves the metric unchanged.
+   */
+  update(gold: Iterable<readonly string[]>, pred: Iterable<readonly string[]>): EntityF1Metric;
+  /** Scores over all sentences so far. Throws an `EmptyInputError` before the first sentence. */
   compute(): EntityF1Result;
 }
 
-function checkPair(gold: readonly (readonly string[])[], pred: readonly (readonly string[])[], offset: number): void {
-  expectArray('gold', gold);
-  expectArray('pred', pred);
-  if (pred.length !== gold.length) throw new LengthMismatchError('pred', gold.length, pred.length, 'sentences (as many as gold)');
+type Sentences = readonly (readonly string[])[];
+
+function toSentences(items: unknown, argument: string): Sentences {
+  if (Array.isArray(items)) return items;
+  if (typeof items !== 'string' && typeof (items as Partial<Iterable<unknown>> | null)?.[Symbol.iterator] === 'function') {
+    return Array.from(items as Iterable<readonly string[]>);
+  }
+  throw check.invalid(items, argument, 'an array or iterable of tag arrays (async input goes to entityF1, not update)');
+}
+
+/** Checks that gold and predictions line up, sentence by sentence; `offset` numbers sentences in messages. */
+function checkPair(gold: Sentences, pred: Sentences, offset: number): void {
+  if (pred.length !== gold.length) {
+    throw new LengthMismatchError({ package: PKG, argument: 'pred', expectedLength: gold.length, foundLength: pred.length, items: 'sentences (as many as gold)' });
+  }
   gold.forEach((tags, i) => {
-    const predTags = pred[i] as readonly string[];
-    expectArray(`gold[${offset + i}]`, tags);
-    expectArray(`pred[${offset + i}]`, predTags);
+    check.array(tags, `gold[${offset + i}]`);
+    const predTags = check.array(pred[i], `pred[${offset + i}]`);
     if (predTags.length !== tags.length) {
-      throw new LengthMismatchError(`pred[${offset + i}]`, tags.length, predTags.length, 'tags (as many as gold)');
+      throw new LengthMismatchError({
+        package: PKG,
+        argument: `pred[${offset + i}]`,
+        expectedLength: tags.length,
+        foundLength: predTags.length,
+        items: 'tags (as many as gold)',
+      });
     }
   });
 }
 
-/** Entity sets per type, keyed by `sentence:start:end`. */
+function resolveOptions(options: EntityF1Options): { mode: EntityMode; scheme: TagScheme | undefined; zeroDivision: ZeroDivision } {
+  check.options(options, 'options', ['mode', 'scheme', 'zeroDivision']);
+  const mode = check.oneOf(options.mode ?? 'default', 'options.mode', ENTITY_MODES);
+  const zeroDivision = options.zeroDivision ?? 0;
+  if (zeroDivision !== 0 && zeroDivision !== 1) throw check.invalid(zeroDivision, 'options.zeroDivision', '0 or 1');
+  const scheme = options.scheme === undefined ? undefined : parseTagScheme(options.scheme, 'options.scheme', PKG);
+  return { mode, scheme, zeroDivision };
+}
+
+/** Entity sets per label, keyed by `sentence:start:end`. */
 class EntitySets {
-  readonly byType = new Map<string, Set<string>>();
-  add(entity: Entity, sentence: number): void {
-    let set = this.byType.get(entity.type);
-    if (!set) this.byType.set(entity.type, (set = new Set()));
+  readonly byLabel = new Map<string, Set<string>>();
+  add(entity: Span, sentence: number): void {
+    let set = this.byLabel.get(entity.label);
+    if (!set) this.byLabel.set(entity.label, (set = new Set()));
     set.add(`${sentence}:${entity.start}:${entity.end}`);
   }
 }
 
 /** Creates a streaming entity-level metric identical to seqeval's `classification_report`. */
 export function createEntityF1(options: EntityF1Options = {}): EntityF1Metric {
-  const mode = expectOneOf('mode', options.mode ?? 'default', ENTITY_MODES);
-  const zeroDivision = options.zeroDivision ?? 0;
-  if (zeroDivision !== 0 && zeroDivision !== 1) throw new InvalidNumberError('zeroDivision', '0 or 1', zeroDivision);
-  const scheme = options.scheme === undefined ? undefined : checkScheme(options.scheme);
+  const { mode, scheme, zeroDivision } = resolveOptions(options);
   const goldSets = new EntitySets();
   const predSets = new EntitySets();
   // Default mode reads the corpus as one sequence, so chunker state carries from one sentence to the next.
@@ -92,39 +123,41 @@ export function createEntityF1(options: EntityF1Options = {}): EntityF1Metric {
   };
 
   const metric: EntityF1Metric = {
-    update(gold, pred) {
+    update(goldInput, predInput) {
+      const gold = toSentences(goldInput, 'gold');
+      const pred = toSentences(predInput, 'pred');
       checkPair(gold, pred, sentences);
       if (mode === 'strict' && scheme !== undefined) {
         // Extract every sentence before recording any, so a bad tag leaves the metric unchanged.
         const found = gold.map((tags, i) => [
           strictEntities(tags, scheme, `gold[${sentences + i}]`),
-          strictEntities(pred[i] as readonly string[], scheme, `pred[${sentences + i}]`),
+          strictEntities(pred[i]!, scheme, `pred[${sentences + i}]`),
         ]);
         found.forEach(([g, p], i) => {
-          for (const e of g as Entity[]) goldSets.add(e, sentences + i);
-          for (const e of p as Entity[]) predSets.add(e, sentences + i);
+          for (const e of g!) goldSets.add(e, sentences + i);
+          for (const e of p!) predSets.add(e, sentences + i);
         });
       } else if (mode === 'strict') {
-        gold.forEach((tags, i) => kept.push([tags.slice(), (pred[i] as readonly string[]).slice()]));
+        gold.forEach((tags, i) => kept.push([tags.slice(), pred[i]!.slice()]));
       } else {
         // The lenient chunker accepts any non-empty tag; check them all before feeding the stateful chunkers.
-        const check = (tags: readonly string[], argument: string): void =>
+        const checkTags = (tags: readonly string[], argument: string): void =>
           tags.forEach((tag, j) => {
             if (typeof tag !== 'string' || tag === '') {
-              throw new InvalidTagError(`${argument}[${j}]`, 'a non-empty tag string such as "B-PER" or "O"', tag);
+              throw new InvalidTagError({ argument: `${argument}[${j}]`, expected: 'a non-empty tag string such as "B-PER" or "O"', found: tag });
             }
           });
         gold.forEach((tags, i) => {
-          check(tags, `gold[${sentences + i}]`);
-          check(pred[i] as readonly string[], `pred[${sentences + i}]`);
+          checkTags(tags, `gold[${sentences + i}]`);
+          checkTags(pred[i]!, `pred[${sentences + i}]`);
         });
         gold.forEach((tags, i) => {
           addLenient(goldChunker, goldSets, tags, `gold[${sentences + i}]`);
-          addLenient(predChunker, predSets, pred[i] as readonly string[], `pred[${sentences + i}]`);
+          addLenient(predChunker, predSets, pred[i]!, `pred[${sentences + i}]`);
         });
       }
       gold.forEach((tags, i) => {
-        const predTags = pred[i] as readonly string[];
+        const predTags = pred[i]!;
         tokens += tags.length;
         tags.forEach((tag, j) => {
           if (tag === predTags[j]) correctTokens += 1;
@@ -134,23 +167,24 @@ export function createEntityF1(options: EntityF1Options = {}): EntityF1Metric {
       return metric;
     },
     compute() {
-      if (sentences === 0) throw new EmptyInputError('gold');
+      if (sentences === 0) throw new EmptyInputError({ package: PKG, argument: 'gold', expected: 'at least one sentence' });
       let usedScheme = scheme;
       let gs = goldSets;
       let ps = predSets;
       if (mode === 'strict' && scheme === undefined) {
-        usedScheme = detectScheme(kept.map(([gold]) => gold));
+        const detected = detectScheme(kept.map(([gold]) => gold));
+        usedScheme = detected;
         gs = new EntitySets();
         ps = new EntitySets();
         kept.forEach(([gold, pred], i) => {
-          for (const e of strictEntities(gold, usedScheme as TagScheme, `gold[${i}]`)) gs.add(e, i);
-          for (const e of strictEntities(pred, usedScheme as TagScheme, `pred[${i}]`)) ps.add(e, i);
+          for (const e of strictEntities(gold, detected, `gold[${i}]`)) gs.add(e, i);
+          for (const e of strictEntities(pred, detected, `pred[${i}]`)) ps.add(e, i);
         });
       }
-      const names = [...new Set([...gs.byType.keys(), ...ps.byType.keys()])].sort(compareCodePoints);
+      const names = [...new Set([...gs.byLabel.keys(), ...ps.byLabel.keys()])].sort(compareCodePoints);
       const counts = names.map((name) => {
-        const g = gs.byType.get(name) ?? new Set<string>();
-        const p = ps.byType.get(name) ?? new Set<string>();
+        const g = gs.byLabel.get(name) ?? new Set<string>();
+        const p = ps.byLabel.get(name) ?? new Set<string>();
         let tp = 0;
         for (const key of p) if (g.has(key)) tp += 1;
         return { tp, predicted: p.size, actual: g.size };
@@ -158,7 +192,7 @@ export function createEntityF1(options: EntityF1Options = {}): EntityF1Metric {
       const averages = prfAverages(counts, zeroDivision);
       const types: Record<string, PrfRow> = {};
       names.forEach((name, i) => {
-        types[name] = averages.perClass[i] as PrfRow;
+        types[name] = averages.perClass[i]!;
       });
       return {
         ...averages.micro,
@@ -175,44 +209,80 @@ export function createEntityF1(options: EntityF1Options = {}): EntityF1Metric {
   return metric;
 }
 
+type TagInput = AnyIterable<readonly string[]>;
+
 /**
  * Entity-level precision, recall and F1 identical to seqeval 1.2: `gold[i]` and `pred[i]` are the tags of
- * sentence i. In default mode the numbers are conlleval's; in strict mode only chunks that follow the scheme count.
+ * sentence i. In default mode the numbers are conlleval's; in strict mode only chunks that follow the scheme
+ * count. Gold and predictions may be arrays, iterables or async iterables of tag arrays (a CoNLL reader); with
+ * any async input the result is a promise.
  *
  * @example
  * entityF1([['B-PER', 'I-PER', 'O']], [['B-PER', 'I-PER', 'O']]).f1 // 1
+ * entityF1(gold, pred, { mode: 'strict', scheme: 'BIO' }).types.PER
  */
-export function entityF1(
-  gold: readonly (readonly string[])[],
-  pred: readonly (readonly string[])[],
-  options: EntityF1Options = {},
-): EntityF1Result {
-  return createEntityF1(options).update(gold, pred).compute();
+export function entityF1(gold: Iterable<readonly string[]>, pred: Iterable<readonly string[]>, options?: EntityF1Options): EntityF1Result;
+export function entityF1(gold: AsyncIterable<readonly string[]>, pred: TagInput, options?: EntityF1Options): Promise<EntityF1Result>;
+export function entityF1(gold: TagInput, pred: AsyncIterable<readonly string[]>, options?: EntityF1Options): Promise<EntityF1Result>;
+export function entityF1(gold: TagInput, pred: TagInput, options?: EntityF1Options): EntityF1Result | Promise<EntityF1Result>;
+export function entityF1(gold: TagInput, pred: TagInput, options: EntityF1Options = {}): EntityF1Result | Promise<EntityF1Result> {
+  const metric = createEntityF1(options);
+  const done = forEachBatch(
+    [
+      { items: gold, argument: 'gold', what: 'sentences of tags' },
+      { items: pred, argument: 'pred', what: 'sentences of tags (as many as gold)' },
+    ],
+    ([g, p]) => metric.update(g as Sentences, p as Sentences),
+  );
+  return afterBatches(done, () => metric.compute());
 }
 
 /**
- * The entities of each sentence (`end` exclusive), as seqeval finds them: `get_entities` per sentence in
- * default mode, `Entities(..., scheme)` in strict mode (scheme detected from these sequences when left out).
+ * The entities of each sentence as core `Span`s (`end` exclusive), as seqeval finds them: `get_entities` per
+ * sentence in default mode, `Entities(..., scheme)` in strict mode (scheme detected from these sequences when
+ * left out).
  */
-export function extractEntities(sequences: readonly (readonly string[])[], options: EntityF1Options = {}): Entity[][] {
-  expectArray('sequences', sequences);
-  const mode = expectOneOf('mode', options.mode ?? 'default', ENTITY_MODES);
-  if (mode === 'default') return sequences.map((tags, i) => lenientEntities(tags, `sequences[${i}]`));
-  const scheme = options.scheme === undefined ? detectScheme(sequences, 'sequences') : checkScheme(options.scheme);
-  return sequences.map((tags, i) => strictEntities(tags, scheme, `sequences[${i}]`));
+export function extractEntities(sequences: Iterable<readonly string[]>, options: EntityF1Options = {}): Span[][] {
+  const list = toSentences(sequences, 'sequences');
+  const { mode, scheme } = resolveOptions(options);
+  list.forEach((tags, i) => check.array(tags, `sequences[${i}]`));
+  if (mode === 'default') return list.map((tags, i) => lenientEntities(tags, `sequences[${i}]`));
+  const used = scheme ?? detectScheme(list, 'sequences');
+  return list.map((tags, i) => strictEntities(tags, used, `sequences[${i}]`));
 }
 
-/** Token-level accuracy over all sentences (seqeval's `accuracy_score`). */
-export function tokenAccuracy(gold: readonly (readonly string[])[], pred: readonly (readonly string[])[]): number {
-  checkPair(gold, pred, 0);
+/**
+ * Token-level accuracy over all sentences (seqeval's `accuracy_score`). Sync input gives a number, async input
+ * a promise of it.
+ */
+export function tokenAccuracy(gold: Iterable<readonly string[]>, pred: Iterable<readonly string[]>): number;
+export function tokenAccuracy(gold: AsyncIterable<readonly string[]>, pred: TagInput): Promise<number>;
+export function tokenAccuracy(gold: TagInput, pred: AsyncIterable<readonly string[]>): Promise<number>;
+export function tokenAccuracy(gold: TagInput, pred: TagInput): number | Promise<number>;
+export function tokenAccuracy(gold: TagInput, pred: TagInput): number | Promise<number> {
+  let sentences = 0;
   let total = 0;
   let correct = 0;
-  gold.forEach((tags, i) => {
-    tags.forEach((tag, j) => {
-      total += 1;
-      if (tag === (pred[i] as readonly string[])[j]) correct += 1;
-    });
+  const done = forEachBatch(
+    [
+      { items: gold, argument: 'gold', what: 'sentences of tags' },
+      { items: pred, argument: 'pred', what: 'sentences of tags (as many as gold)' },
+    ],
+    ([g, p]) => {
+      const goldBatch = g as Sentences;
+      const predBatch = p as Sentences;
+      checkPair(goldBatch, predBatch, sentences);
+      goldBatch.forEach((tags, i) => {
+        tags.forEach((tag, j) => {
+          total += 1;
+          if (tag === predBatch[i]![j]) correct += 1;
+        });
+      });
+      sentences += goldBatch.length;
+    },
+  );
+  return afterBatches(done, () => {
+    if (total === 0) throw new EmptyInputError({ package: PKG, argument: 'gold', expected: 'at least one tag' });
+    return correct / total;
   });
-  if (total === 0) throw new EmptyInputError('gold (tokens)');
-  return correct / total;
 }

@@ -1,30 +1,24 @@
-export { EmptyInputError, InvalidNumberError, InvalidTagError, LengthMismatchError, UnknownNameError } from './errors.js';
+export { InvalidTagError } from './errors.js';
 export { SACREBLEU_VERSION, formatSignature, type SignatureField, type SignatureFormat } from './signature.js';
-export type { ReferenceStreams } from './corpusInput.js';
+export type { CorpusMetric, ReferenceStreams } from './corpusMetric.js';
 export { BLEU_TOKENIZERS, tokenize13a, tokenizeBleu, tokenizeChar, tokenizeIntl, tokenizeZh, type BleuTokenizerName } from './tokenizeBleu.js';
 export {
   BLEU_SMOOTHING,
   bleuFromStatistics,
-  bleuSignature,
-  formatBleu,
+  bleuSegmentStatistics,
   type BleuOptions,
   type BleuScore,
   type BleuSmoothing,
-} from './bleuScore.js';
-export { bleuSegmentStatistics, corpusBleu, createBleu, sentenceBleu, type BleuMetric, type BleuResult } from './bleu.js';
-export {
-  chrfFromStatistics,
-  chrfSegmentStatistics,
-  chrfSignature,
-  corpusChrf,
-  createChrf,
-  formatChrf,
-  sentenceChrf,
-  type ChrfMetric,
-  type ChrfOptions,
-  type ChrfResult,
-} from './chrf.js';
-export { TAG_SCHEMES, detectScheme, strictEntities, type Entity, type TagScheme } from './tagSchemes.js';
+} from './bleuStatistics.js';
+export { bleuSignature, corpusBleu, createBleu, formatBleu, sentenceBleu, type BleuMetric, type BleuResult } from './bleu.js';
+export { chrfFromStatistics, chrfSegmentStatistics, type ChrfOptions } from './chrfStatistics.js';
+export { chrfSignature, corpusChrf, createChrf, formatChrf, sentenceChrf, type ChrfMetric, type ChrfResult } from './chrf.js';
+export { tokenizeTer, type TerTokenizerOptions } from './tokenizeTer.js';
+export { translationEditRate, type TerEdits } from './translationEditRate.js';
+export { terFromStatistics, terSegmentStatistics, type TerOptions } from './terStatistics.js';
+export { corpusTer, createTer, formatTer, sentenceTer, terSignature, type TerMetric, type TerResult } from './ter.js';
+export { strictEntities } from './strictEntities.js';
+export { detectScheme } from './detectScheme.js';
 export { createLenientChunker, lenientEntities, type LenientChunker } from './lenientEntities.js';
 export { prfAverages, type ClassCounts, type PrfAverages, type PrfRow, type ZeroDivision } from './prf.js';
 export {
@@ -39,28 +33,17 @@ export {
   type EntityMode,
 } from './entityF1.js';
 export { formatEntityReport } from './formatEntityReport.js';
-export { translationEditRate, type TerEdits } from './translationEditRate.js';
-export {
-  corpusTer,
-  createTer,
-  formatTer,
-  sentenceTer,
-  terFromStatistics,
-  terSignature,
-  tokenizeTer,
-  type TerMetric,
-  type TerOptions,
-  type TerResult,
-} from './ter.js';
 export {
   createPerplexity,
   perplexity,
+  perplexityFromScores,
   type LogBase,
   type Padding,
   type PerplexityMetric,
   type PerplexityOptions,
   type PerplexityResult,
   type PerplexityScore,
+  type SentenceScoreOptions,
 } from './perplexity.js';
 export {
   accuracy,
@@ -70,11 +53,11 @@ export {
   type ClassificationMetric,
   type ClassificationOptions,
   type ClassificationResult,
+  type ConfusionMatrix,
   type Label,
 } from './classification.js';
 export {
   bootstrapConfidence,
-  createRng,
   pairedBootstrap,
   type BootstrapOptions,
   type BootstrapResult,

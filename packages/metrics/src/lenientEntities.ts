@@ -1,5 +1,5 @@
+import type { Span } from '@nlpkit/core';
 import { InvalidTagError } from './errors.js';
-import type { Entity } from './tagSchemes.js';
 
 /**
  * seqeval's default (conlleval-compatible) chunking, which never rejects a tag: an `I-` with no `B-` starts an
@@ -9,9 +9,9 @@ import type { Entity } from './tagSchemes.js';
  */
 export interface LenientChunker {
   /** Reads the next tag; returns the entity that ended just before it, if any (offsets count all tags fed). */
-  push(tag: string, argument?: string): Entity | undefined;
+  push(tag: string, argument?: string): Span | undefined;
   /** Feeds the `O` that seqeval puts after every sentence; returns an entity that ended there, if any. */
-  endSentence(): Entity | undefined;
+  endSentence(): Span | undefined;
   /** How many tags (including sentence separators) were fed. */
   readonly position: number;
 }
@@ -46,9 +46,9 @@ export function createLenientChunker(): LenientChunker {
   let prevType = '';
   let begin = 0;
   let position = 0;
-  const step = (tag: string, type: string): Entity | undefined => {
-    let ended: Entity | undefined;
-    if (endOfChunk(prevTag, tag, prevType, type)) ended = { type: prevType, start: begin, end: position };
+  const step = (tag: string, type: string): Span | undefined => {
+    let ended: Span | undefined;
+    if (endOfChunk(prevTag, tag, prevType, type)) ended = { label: prevType, start: begin, end: position };
     if (startOfChunk(prevTag, tag, prevType, type)) begin = position;
     prevTag = tag;
     prevType = type;
@@ -58,7 +58,7 @@ export function createLenientChunker(): LenientChunker {
   return {
     push(tag, argument = 'tag') {
       if (typeof tag !== 'string' || tag === '') {
-        throw new InvalidTagError(argument, 'a non-empty tag string such as "B-PER" or "O"', tag);
+        throw new InvalidTagError({ argument, expected: 'a non-empty tag string such as "B-PER" or "O"', found: tag });
       }
       const [prefix, type] = splitTag(tag);
       return step(prefix, type);
@@ -72,14 +72,20 @@ export function createLenientChunker(): LenientChunker {
   };
 }
 
-/** Entities of a single tag sequence in seqeval's default (lenient) mode; `end` is exclusive. */
-export function lenientEntities(tags: readonly string[], argument = 'tags'): Entity[] {
+/**
+ * Entities of a single tag sequence in seqeval's default (lenient) mode, as core `Span`s (`end` exclusive).
+ *
+ * @example
+ * lenientEntities(['I-PER', 'I-PER', 'O', 'B-LOC']) // [{ label: 'PER', start: 0, end: 2 }, { label: 'LOC', start: 3, end: 4 }]
+ */
+export function lenientEntities(tags: Iterable<string>, argument = 'tags'): Span[] {
   const chunker = createLenientChunker();
-  const entities: Entity[] = [];
-  tags.forEach((tag, i) => {
-    const entity = chunker.push(tag, `${argument}[${i}]`);
+  const entities: Span[] = [];
+  let i = 0;
+  for (const tag of tags) {
+    const entity = chunker.push(tag, `${argument}[${i++}]`);
     if (entity) entities.push(entity);
-  });
+  }
   const last = chunker.endSentence();
   if (last) entities.push(last);
   return entities;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pyFixed, pyRemoveWhitespace, pyRstrip, pySplit } from './pythonText.js';
-import { bleuSignature } from './bleuScore.js';
+import { bleuSignature } from './bleu.js';
 
 describe('Python string semantics that the scores depend on', () => {
   it('splits on Python\'s whitespace set, not JavaScript\'s', () => {

@@ -19,6 +19,19 @@ describe('translationEditRate: hand-checked cases', () => {
     // A three-word block moved as a whole is still a single shift.
     expect(translationEditRate(words('sat on the mat the cat'), words('the cat sat on the mat')).edits).toBe(1);
   });
+  it("takes tokens as strings or as text's Tokens (their text is compared)", () => {
+    const tokens = (s: string) => {
+      let at = 0;
+      return words(s).map((text) => {
+        const start = s.indexOf(text, at);
+        at = start + text.length;
+        return { text, start, end: at };
+      });
+    };
+    expect(translationEditRate(tokens('now we go'), words('we go now'))).toEqual({ edits: 1, refLength: 3 });
+    expect(translationEditRate(tokens('sat on the mat the cat'), tokens('the cat sat on the mat'))).toEqual({ edits: 1, refLength: 6 });
+    expect(() => translationEditRate([{ start: 0, end: 1 }] as never, ['a'])).toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: @nlpkit/metrics: hypothesis[0] must be a string or a Token, got an object]`);
+  });
   it('an empty reference counts every hypothesis word as an edit, with length 0', () => {
     expect(translationEditRate(words('a b c'), [])).toEqual({ edits: 3, refLength: 0 });
     expect(translationEditRate([], words('a b'))).toEqual({ edits: 2, refLength: 2 });

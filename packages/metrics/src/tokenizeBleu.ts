@@ -1,4 +1,4 @@
-import { expectOneOf, expectString } from './errors.js';
+import { check } from './errors.js';
 import { codePoints, pySplit, pyStrip } from './pythonText.js';
 
 /** The BLEU tokenizers this package implements, by their sacreBLEU names. */
@@ -96,8 +96,8 @@ export function tokenizeZh(line: string): string {
 
 /** Tokenizes one line with the named BLEU tokenizer; `none` returns the line unchanged. */
 export function tokenizeBleu(line: string, tokenizer: BleuTokenizerName = '13a'): string {
-  expectString('line', line);
-  switch (expectOneOf('tokenize', tokenizer, BLEU_TOKENIZERS)) {
+  check.string(line, 'line');
+  switch (check.oneOf(tokenizer, 'tokenizer', BLEU_TOKENIZERS)) {
     case 'none':
       return line;
     case '13a':

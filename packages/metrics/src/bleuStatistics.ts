@@ -1,7 +1,9 @@
-import { InvalidNumberError, LengthMismatchError, expectInteger, expectOneOf } from './errors.js';
-import { pyFixed } from './pythonText.js';
-import { formatSignature, type SignatureFormat } from './signature.js';
-import { BLEU_TOKENIZERS, type BleuTokenizerName } from './tokenizeBleu.js';
+import { LengthMismatchError } from '@nlpkit/core';
+import { PKG, check } from './errors.js';
+import { pyRstrip, pySplit } from './pythonText.js';
+import type { SignatureFormat } from './signature.js';
+import { sentenceReferences } from './corpusMetric.js';
+import { BLEU_TOKENIZERS, tokenizeBleu, type BleuTokenizerName } from './tokenizeBleu.js';
 
 /** BLEU smoothing methods (Chen & Cherry 2014), by their sacreBLEU names. */
 export const BLEU_SMOOTHING = ['none', 'floor', 'add-k', 'exp'] as const;
@@ -61,7 +63,8 @@ export interface BleuScore {
   readonly ratio: number;
 }
 
-const SMOOTH_DEFAULTS: Readonly<Record<BleuSmoothing, number | undefined>> = {
+/** The default `smoothValue` of each method; `undefined` for the methods that take no value. */
+export const SMOOTH_DEFAULTS: Readonly<Record<BleuSmoothing, number | undefined>> = {
   none: undefined,
   floor: 0.1,
   'add-k': 1,
@@ -70,20 +73,19 @@ const SMOOTH_DEFAULTS: Readonly<Record<BleuSmoothing, number | undefined>> = {
 
 /** Fills in and checks BLEU options; `effectiveOrderDefault` differs between corpus and sentence BLEU. */
 export function resolveBleuOptions(options: BleuOptions = {}, effectiveOrderDefault = false): ResolvedBleuOptions {
-  const tokenize = expectOneOf('tokenize', options.tokenize ?? '13a', BLEU_TOKENIZERS);
-  const smoothMethod = expectOneOf('smoothMethod', options.smoothMethod ?? 'exp', BLEU_SMOOTHING);
-  const maxNgramOrder = expectInteger('maxNgramOrder', options.maxNgramOrder ?? 4, 1, 100);
+  check.options(options, 'options', ['tokenize', 'lowercase', 'smoothMethod', 'smoothValue', 'maxNgramOrder', 'effectiveOrder', 'signature']);
+  const tokenize = check.oneOf(options.tokenize ?? '13a', 'options.tokenize', BLEU_TOKENIZERS);
+  const smoothMethod = check.oneOf(options.smoothMethod ?? 'exp', 'options.smoothMethod', BLEU_SMOOTHING);
+  const maxNgramOrder = check.integer(options.maxNgramOrder ?? 4, 'options.maxNgramOrder', 1, 100);
   const smoothValue = options.smoothValue ?? SMOOTH_DEFAULTS[smoothMethod];
-  if (smoothValue !== undefined && !(Number.isFinite(smoothValue) && smoothValue >= 0)) {
-    throw new InvalidNumberError('smoothValue', 'a finite number ≥ 0', smoothValue);
-  }
+  if (smoothValue !== undefined) check.number(smoothValue, 'options.smoothValue', 0);
   return {
     tokenize,
-    lowercase: options.lowercase ?? false,
+    lowercase: check.boolean(options.lowercase ?? false, 'options.lowercase'),
     smoothMethod,
     smoothValue: SMOOTH_DEFAULTS[smoothMethod] === undefined ? undefined : smoothValue,
     maxNgramOrder,
-    effectiveOrder: options.effectiveOrder ?? effectiveOrderDefault,
+    effectiveOrder: check.boolean(options.effectiveOrder ?? effectiveOrderDefault, 'options.effectiveOrder'),
     signature: options.signature ?? {},
   };
 }
@@ -101,7 +103,13 @@ export function bleuFromStatistics(statistics: readonly number[], options: BleuO
   const opts = resolveBleuOptions(options);
   const order = opts.maxNgramOrder;
   if (statistics.length !== 2 + 2 * order) {
-    throw new LengthMismatchError('statistics', 2 + 2 * order, statistics.length, 'numbers (2 + 2 × maxNgramOrder)');
+    throw new LengthMismatchError({
+      package: PKG,
+      argument: 'statistics',
+      expectedLength: 2 + 2 * order,
+      foundLength: statistics.length,
+      items: 'numbers (2 + 2 × maxNgramOrder)',
+    });
   }
   const sysLen = statistics[0] as number;
   const refLen = statistics[1] as number;
@@ -144,38 +152,79 @@ export function bleuFromStatistics(statistics: readonly number[], options: BleuO
   return { score, counts: correct, totals: total, precisions, bp, sysLen, refLen, ratio };
 }
 
-/** sacreBLEU's BLEU signature, e.g. `nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0`. */
-export function bleuSignature(
-  options: BleuOptions = {},
-  nrefs: number | 'var' = 1,
-  bootstrap?: { readonly samples: number; readonly seed: number },
-): string {
-  const opts = resolveBleuOptions(options);
-  const defaultValue = SMOOTH_DEFAULTS[opts.smoothMethod];
-  // Methods that take a value print it with two decimals, e.g. `floor[0.10]`.
-  const smooth = defaultValue === undefined ? opts.smoothMethod : `${opts.smoothMethod}[${pyFixed(opts.smoothValue ?? defaultValue, 2)}]`;
-  return formatSignature(
-    nrefs,
-    bootstrap,
-    [
-      { name: 'case', short: 'c', value: opts.lowercase ? 'lc' : 'mixed' },
-      { name: 'eff', short: 'e', value: opts.effectiveOrder },
-      { name: 'tok', short: 'tok', value: opts.tokenize },
-      { name: 'smooth', short: 's', value: smooth },
-    ],
-    opts.signature,
-  );
+/** Lowercases (optionally), strips trailing whitespace and tokenizes, in sacreBLEU's order. */
+function preprocess(line: string, opts: ResolvedBleuOptions): string[] {
+  const text = opts.lowercase ? line.toLowerCase() : line;
+  return pySplit(tokenizeBleu(pyRstrip(text), opts.tokenize));
+}
+
+/** Counts all n-grams of orders 1..maxOrder; the key is the n-gram's tokens joined by a space. */
+function ngramCounts(tokens: readonly string[], maxOrder: number): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (let n = 1; n <= maxOrder; n++) {
+    for (let i = 0; i + n <= tokens.length; i++) {
+      // Tokens never contain whitespace, so joining with a space cannot make two n-grams collide.
+      const key = tokens.slice(i, i + n).join(' ');
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+/** The reference length closest to the hypothesis length; ties go to the shorter reference. */
+function closestRefLength(hypLen: number, refLens: readonly number[]): number {
+  let bestDiff = -1;
+  let best = -1;
+  for (const len of refLens) {
+    const diff = Math.abs(hypLen - len);
+    if (bestDiff === -1 || diff < bestDiff) {
+      bestDiff = diff;
+      best = len;
+    } else if (diff === bestDiff && len < best) {
+      best = len;
+    }
+  }
+  return best;
 }
 
 /**
- * sacreBLEU's one-line report: `BLEU = 35.53 73.6/45.1/30.5/22.6 (BP = 0.914 ratio = 0.918 hyp_len = 212
- * ref_len = 231)`; with a signature, `BLEU|<signature> = ...`.
+ * Sufficient statistics of one segment, `[sysLen, refLen, correct_1..correct_N, total_1..total_N]`: n-gram
+ * matches are clipped by the largest count of that n-gram in any one reference.
  */
-export function formatBleu(score: BleuScore, signature?: string, width = 2): string {
-  const name = signature ? `BLEU|${signature}` : 'BLEU';
-  const precisions = score.precisions.map((p) => pyFixed(p, 1)).join('/');
-  return (
-    `${name} = ${pyFixed(score.score, width)} ${precisions} (BP = ${pyFixed(score.bp, 3)} ` +
-    `ratio = ${pyFixed(score.ratio, 3)} hyp_len = ${score.sysLen} ref_len = ${score.refLen})`
-  );
+export function bleuSegmentStatistics(hypothesis: string, references: readonly string[], options: BleuOptions = {}): number[] {
+  check.string(hypothesis, 'hypothesis');
+  const opts = resolveBleuOptions(options);
+  return segmentStatistics(hypothesis, sentenceReferences(references), opts);
 }
+
+/** {@link bleuSegmentStatistics} with checked options, for the streaming metric. */
+export function segmentStatistics(hypothesis: string, references: readonly string[], opts: ResolvedBleuOptions): number[] {
+  const order = opts.maxNgramOrder;
+  const refNgrams = new Map<string, number>();
+  const refLens: number[] = [];
+  for (const ref of references) {
+    const tokens = preprocess(ref, opts);
+    refLens.push(tokens.length);
+    for (const [ngram, count] of ngramCounts(tokens, order)) {
+      const seen = refNgrams.get(ngram);
+      if (seen === undefined || count > seen) refNgrams.set(ngram, count);
+    }
+  }
+  const hypTokens = preprocess(hypothesis, opts);
+  const correct = new Array<number>(order).fill(0);
+  const total = new Array<number>(order).fill(0);
+  for (let n = 1; n <= order; n++) {
+    const counts = new Map<string, number>();
+    for (let i = 0; i + n <= hypTokens.length; i++) {
+      const key = hypTokens.slice(i, i + n).join(' ');
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    for (const [ngram, count] of counts) {
+      total[n - 1] = (total[n - 1] as number) + count;
+      const inRef = refNgrams.get(ngram);
+      if (inRef !== undefined) correct[n - 1] = (correct[n - 1] as number) + Math.min(count, inRef);
+    }
+  }
+  return [hypTokens.length, closestRefLength(hypTokens.length, refLens), ...correct, ...total];
+}
+

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { entityF1, extractEntities, type EntityF1Result, type TagScheme } from './index.js';
+import type { TagScheme } from '@nlpkit/core';
+import { entityF1, extractEntities, type EntityF1Result } from './index.js';
 
 // Made by scripts/golden/metrics/make_seqeval_fixture.py with seqeval 1.2's own code: random, often malformed
 // sequences in every scheme (strict mode), scheme auto-detection, and the default mode on odd tags.
@@ -31,7 +32,7 @@ function expectReport(result: EntityF1Result, report: Report): void {
 describe('strict mode matches seqeval in every scheme', () => {
   for (const [scheme, c] of Object.entries(fixture.strict) as [TagScheme, (typeof fixture.strict)[TagScheme]][]) {
     it(`${scheme}: entities, report, zero_division=1`, () => {
-      const asTuples = (seqs: string[][]) => extractEntities(seqs, { mode: 'strict', scheme }).map((es) => es.map((e) => [e.type, e.start, e.end]));
+      const asTuples = (seqs: string[][]) => extractEntities(seqs, { mode: 'strict', scheme }).map((es) => es.map((e) => [e.label, e.start, e.end]));
       expect(asTuples(c.gold)).toEqual(c.entities_gold);
       expect(asTuples(c.pred)).toEqual(c.entities_pred);
       expectReport(entityF1(c.gold, c.pred, { mode: 'strict', scheme }), c.report);
@@ -53,6 +54,6 @@ describe('default mode matches seqeval on odd tags', () => {
   const c = fixture.default.odd_tags;
   it('untyped tags, unknown prefixes, several dashes and "." are read as seqeval reads them', () => {
     expectReport(entityF1(c.gold, c.pred), c.report);
-    expect(extractEntities(c.gold).map((es) => es.map((e) => [e.type, e.start, e.end - 1]))).toEqual(c.entities_gold);
+    expect(extractEntities(c.gold).map((es) => es.map((e) => [e.label, e.start, e.end - 1]))).toEqual(c.entities_gold);
   });
 });
