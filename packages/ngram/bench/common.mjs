@@ -1,6 +1,6 @@
 // Shared helpers of the benchmarks: machine facts, PTB loading, child-process measurement, result files.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -30,6 +30,32 @@ export function loadPtb(split) {
     if (words.length > 0) out.push(words.map((w) => (w === '<unk>' ? 'UNK' : w)));
   }
   return out;
+}
+
+/**
+ * Sentences of a one-sentence-per-line file, whitespace-separated, read synchronously in 1 MiB chunks (how
+ * lmplz streams its input; the library's own reader, `readLines` of `@nlpkit/text/node`, is async).
+ */
+export function* readSentencesSync(path) {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    const decoder = new TextDecoder();
+    let rest = '';
+    for (;;) {
+      const read = readSync(fd, buffer, 0, buffer.length, null);
+      const text = rest + decoder.decode(buffer.subarray(0, read), { stream: read > 0 });
+      const lines = text.split('\n');
+      rest = read === 0 ? '' : (lines.pop() ?? '');
+      for (const line of lines) {
+        const words = line.split(/\s+/).filter((w) => w !== '');
+        if (words.length > 0) yield words;
+      }
+      if (read === 0) break;
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function requirePtb() {

@@ -3,13 +3,14 @@
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { estimateKneserNey, evaluatePerplexity } from '../dist/index.js';
-import { readSentences, writeArpaFile } from '../dist/node.js';
-import { loadPtb, ptbDir } from './common.mjs';
+import { evaluatePerplexity } from '@nlpkit/core';
+import { estimateKneserNey } from '../dist/index.js';
+import { writeArpaFile } from '../dist/node.js';
+import { loadPtb, ptbDir, readSentencesSync } from './common.mjs';
 
 /** PTB train streamed from disk (as lmplz reads its input), <unk> renamed UNK on the fly. */
 function* train() {
-  for (const words of readSentences(`${ptbDir}ptb.train.txt`)) {
+  for (const words of readSentencesSync(`${ptbDir}ptb.train.txt`)) {
     for (let i = 0; i < words.length; i++) if (words[i] === '<unk>') words[i] = 'UNK';
     yield words;
   }

@@ -1,11 +1,12 @@
 // Child of external.mjs: counts a large corpus file with bounded memory, reports time, runs and peak RSS.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { countNgramsOnDisk, readSentences } from '../dist/node.js';
+import { countNgramsOnDisk } from '../dist/node.js';
+import { readSentencesSync } from './common.mjs';
 
 const [path, order, capMiB, dir] = process.argv.slice(2);
 const start = performance.now();
-const result = countNgramsOnDisk(readSentences(path), {
+const result = countNgramsOnDisk(readSentencesSync(path), {
   order: Number(order),
   memoryBytes: Number(capMiB) * 2 ** 20,
   directory: join(dir, 'counts'),
@@ -19,7 +20,7 @@ console.log(
     sentences: result.sentences,
     runs: result.runs,
     distinct: result.distinct,
-    vocabulary: result.vocabulary.size,
+    vocabulary: result.wordIndex.size,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
   }),
 );

@@ -1,6 +1,7 @@
 // Child of query.mjs: loads a model file (binary or ARPA) and scores PTB test, as KenLM's `query` does.
 import { readFileSync } from 'node:fs';
-import { evaluatePerplexity, loadBinaryModel } from '../dist/index.js';
+import { evaluatePerplexity } from '@nlpkit/core';
+import { loadBinaryModel } from '../dist/index.js';
 import { readArpaFile } from '../dist/node.js';
 import { loadPtb } from './common.mjs';
 

@@ -1,4 +1,4 @@
-import { EmptyInputError, InvalidArgumentError, UnknownNameError } from '@nlpkit/core';
+import { BOS_ID, EmptyInputError, InvalidArgumentError, PAD_ID, UnknownNameError, evaluatePerplexity, generate } from '@nlpkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { absoluteDiscounting } from './absoluteDiscounting.js';
@@ -43,6 +43,43 @@ describe('smoothing family', () => {
       );
     });
   }
+
+  for (const padding of ['kenlm', 'nltk'] as const) {
+    it(`implements core's LanguageModel over the smoothed probabilities (padding ${padding})`, () => {
+      fc.assert(
+        fc.property(corpus, fc.integer({ min: 1, max: 3 }), context, (train, order, ctx) => {
+          const model = wittenBell(train, { order, padding });
+          expect(model.vocabulary.size).toBe(model.stats.wordIndex.size + 1);
+          let state = model.startState();
+          for (const w of ctx) state = model.scoreToken(state, w).state;
+          const log10Probs = model.nextLog10Probs(state);
+          expect(log10Probs).toHaveLength(model.vocabulary.size);
+          expect(log10Probs[PAD_ID]).toBe(-Infinity);
+          expect(log10Probs[BOS_ID]).toBe(-Infinity);
+          for (const word of ['a', 'b', '</s>', 'q']) {
+            const scored = model.scoreToken(state, word);
+            expect(scored.oov).toBe(word !== '</s>' && !(train.flat() as string[]).includes(word));
+            expect(scored.log10Prob).toBe(log10Probs[model.vocabulary.id(word)]);
+            // The state holds the padding then the context, as prob() builds it.
+            expect(10 ** scored.log10Prob).toBeCloseTo(model.prob(word, ctx), 12);
+          }
+          if (padding === 'kenlm') expect(log10Probs.reduce((s, lp) => s + 10 ** lp, 0)).toBeCloseTo(1, 9);
+        }),
+        { numRuns: 60 },
+      );
+    });
+  }
+
+  it('is evaluated and sampled by core like any LanguageModel, and equals its ARPA form there', () => {
+    const train = [['a', 'b', 'c'], ['b', 'c', 'a'], ['a', 'c', 'b', 'a']];
+    const model = kneserNeyInterpolated(train, { order: 3 });
+    const test = [['a', 'b'], ['c', 'q', 'a']];
+    const result = evaluatePerplexity(model, test);
+    expect(result.tokens).toBe(7);
+    expect(result.oov).toBe(1);
+    expect(result.log10Prob).toBeCloseTo(evaluatePerplexity(model.toBackoffModel(), test).log10Prob, 5);
+    expect(generate(model, { rng: 7, maxTokens: 10 })).toEqual(generate(model, { rng: 7, maxTokens: 10 }));
+  });
 
   it('MLE is relative frequency: p(b | a) = c(a b)/c(a •)', () => {
     const model = mle([['a', 'b'], ['a', 'c'], ['a', 'b']], { order: 2 });

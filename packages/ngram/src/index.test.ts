@@ -27,6 +27,7 @@ describe('entry points', () => {
     expect('default' in api).toBe(false);
     expect(typeof api.estimateKneserNey).toBe('function');
     expect(typeof nodeApi.countNgramsOnDisk).toBe('function');
-    expect('readSentences' in api).toBe(false);
+    expect('readSentences' in api || 'readSentences' in nodeApi).toBe(false);
+    expect(typeof nodeApi.readArpaFile).toBe('function');
   });
 });
