@@ -1,7 +1,7 @@
 import type { TokenLike } from '@nlpkit/core';
 import { CountLanguageModel } from './countLanguageModel.js';
 import { check } from './errors.js';
-import { FAMILY_OPTIONS, type FamilyInput, type FamilyOptions, withStatistics } from './statisticsOf.js';
+import { FAMILY_OPTIONS, type FamilyInput, type FamilyOptions, withStatistics } from './withStatistics.js';
 import type { NgramStatistics } from './ngramStatistics.js';
 
 /** Options of {@link absoluteDiscounting}. */

@@ -23,7 +23,7 @@ export { collectNgramStatistics } from './ngramStatistics.js';
 export type { NgramStatistics, StatisticsOptions, SentencePadding } from './ngramStatistics.js';
 export { CountLanguageModel } from './countLanguageModel.js';
 export type { Smoothing } from './countLanguageModel.js';
-export type { FamilyInput, FamilyOptions } from './statisticsOf.js';
+export type { FamilyInput, FamilyOptions } from './withStatistics.js';
 export { mle } from './mle.js';
 export { lidstone, laplace } from './lidstone.js';
 export type { LidstoneOptions } from './lidstone.js';

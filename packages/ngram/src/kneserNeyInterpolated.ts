@@ -1,7 +1,7 @@
 import type { TokenLike } from '@nlpkit/core';
 import { checkDiscount, type DiscountOptions } from './absoluteDiscounting.js';
 import { CountLanguageModel } from './countLanguageModel.js';
-import { type FamilyInput, withStatistics } from './statisticsOf.js';
+import { type FamilyInput, withStatistics } from './withStatistics.js';
 import type { NgramStatistics } from './ngramStatistics.js';
 
 /**

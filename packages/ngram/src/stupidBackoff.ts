@@ -1,6 +1,6 @@
 import type { TokenLike, Vocabulary } from '@nlpkit/core';
 import { check, positive, checkOrder } from './errors.js';
-import { FAMILY_OPTIONS, type FamilyInput, type FamilyOptions, withStatistics } from './statisticsOf.js';
+import { FAMILY_OPTIONS, type FamilyInput, type FamilyOptions, withStatistics } from './withStatistics.js';
 import type { NgramStatistics } from './ngramStatistics.js';
 import { BOS_INDEX } from './ngramWordIndex.js';
 
