@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { createRng, initBackend } from '@nlpkit/tensor';
-import { flattenParams, initLanguageModel, languageModel, languageModelLoss, sgd, trainStep, unflattenParams } from '../dist/index.js';
+import { createRng } from '@nlpkit/core';
+import { initBackend } from '@nlpkit/tensor';
+import { flattenParams, sgd, trainStep, unflattenParams } from '@nlpkit/train';
+import { initRecurrentLm, recurrentLmForward, recurrentLmLoss } from '../dist/index.js';
 
 const CFG = { vocabSize: 10000, embeddingSize: 200, hiddenSize: 200, layers: 2 };
 const BATCH = 20;
@@ -54,25 +56,27 @@ function segment(k, offset) {
 
 async function benchOurs() {
   const rng = createRng(1);
-  const p0 = initLanguageModel(CFG, rng, 0.1);
+  const p0 = initRecurrentLm(CFG, rng, 0.1);
   const vars = Object.fromEntries(Object.entries(flattenParams(p0)).map(([k, t]) => [k, tf.variable(t)]));
   const params = unflattenParams(p0, vars);
   const opt = sgd();
   let state;
-  const step = (k) => {
+  const step = async (k) => {
     const x = tf.tensor2d(segment(k, 0), [BATCH, BPTT], 'int32');
     const y = tf.tensor2d(segment(k, 1), [BATCH, BPTT], 'int32');
     let next;
     const r = trainStep(vars, () => {
-      const out = languageModel(CFG, params, x, state === undefined ? {} : { state });
+      const out = recurrentLmForward(CFG, params, x, state === undefined ? {} : { state });
       next = out.state.map((s) => ({ h: tf.keep(s.h), c: tf.keep(s.c) }));
-      return languageModelLoss(out.logits, y);
+      return recurrentLmLoss(out.logits, y);
     }, opt, 1, { maxNorm: 5 });
     // Truncated BPTT: the final state is carried as a constant into the next segment.
     if (state !== undefined) for (const s of state) tf.dispose([s.h, s.c]);
     state = next;
     tf.dispose([x, y]);
-    return r.loss;
+    // The step's loss stays on the device until read; reading it every step keeps the timing comparable with
+    // tf.layers' trainOnBatch, which also waits for its loss.
+    return (await r.read()).loss;
   };
   return run(step, STEPS[tf.getBackend()]?.nlpkit);
 }

@@ -1,21 +1,23 @@
 // Per-kernel profile of one Zaremba-small LSTM-LM training step (a development aid, not part of `pnpm bench`).
 // Usage: node bench/profile.mjs [wasm|cpu]   (after `tsc -p tsconfig.build.json`)
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend, createRng } from '@nlpkit/tensor';
-import { initLanguageModel, languageModel, languageModelLoss, flattenParams, unflattenParams, sgd, trainStep } from '../dist/index.js';
+import { createRng } from '@nlpkit/core';
+import { initBackend } from '@nlpkit/tensor';
+import { flattenParams, sgd, trainStep, unflattenParams } from '@nlpkit/train';
+import { initRecurrentLm, recurrentLmForward, recurrentLmLoss } from '../dist/index.js';
 const backend = process.argv[2] ?? 'wasm';
 await initBackend({ only: backend });
 const rng = createRng(1);
 const cfg = { vocabSize: 10000, embeddingSize: 200, hiddenSize: 200, layers: 2 };
-const p0 = initLanguageModel(cfg, rng, 0.1);
+const p0 = initRecurrentLm(cfg, rng, 0.1);
 const flat = flattenParams(p0);
 const vars = Object.fromEntries(Object.entries(flat).map(([k, t]) => [k, tf.variable(t)]));
 const params = unflattenParams(p0, vars);
 const opt = sgd();
 const ids = tf.tensor2d(Array.from({ length: 700 }, (_, i) => (i * 7919) % 10000), [20, 35], 'int32');
 const tg = tf.tensor2d(Array.from({ length: 700 }, (_, i) => (i * 104729) % 10000), [20, 35], 'int32');
-trainStep(vars, () => languageModelLoss(languageModel(cfg, params, ids).logits, tg), opt, 1, { maxNorm: 5 });
-const prof = await tf.profile(() => { trainStep(vars, () => languageModelLoss(languageModel(cfg, params, ids).logits, tg), opt, 1, { maxNorm: 5 }); });
+trainStep(vars, () => recurrentLmLoss(recurrentLmForward(cfg, params, ids).logits, tg), opt, 1, { maxNorm: 5 }).dispose();
+const prof = await tf.profile(() => { trainStep(vars, () => recurrentLmLoss(recurrentLmForward(cfg, params, ids).logits, tg), opt, 1, { maxNorm: 5 }).dispose(); });
 const agg = {};
 for (const k of prof.kernels) { const t = await k.kernelTimeMs; const key = k.name + ' ' + JSON.stringify(k.inputShapes?.slice(0,2)); agg[key] = agg[key] || [0,0]; agg[key][0] += (typeof t === 'number' ? t : 0); agg[key][1]++; }
 const rows = Object.entries(agg).sort((a,b)=>b[1][0]-a[1][0]).slice(0,25);
