@@ -31,17 +31,9 @@ export { windows, type Window } from './windows.js';
 export { tagsToSpans, spansToTags, convertTags, type Malformed, type TagOptions } from './tagsToSpans.js';
 export { trainBpe, bpeTokenizer, type BpeModel, type BpeTokenizer, type BpeTrainOptions } from './bpe.js';
 export { hfTokenizer, type HfTokenizer, type HfEncoding } from './hfTokenizer.js';
-export {
-  readConll,
-  readConllu,
-  readSentencePerLine,
-  readParallel,
-  readBrown,
-  type Lines,
-  type ReadResult,
-  type ConllSentence,
-  type ConllOptions,
-  type ConlluSentence,
-  type ConlluToken,
-  type TaggedSentence,
-} from './readers.js';
+export { readConll, type ConllSentence, type ConllOptions } from './readConll.js';
+export { readConllu, type ConlluSentence, type ConlluToken } from './readConllu.js';
+export { readSentencePerLine } from './readSentencePerLine.js';
+export { readParallel } from './readParallel.js';
+export { readBrown, type TaggedSentence } from './readBrown.js';
+export type { Lines, ReadResult } from './lines.js';

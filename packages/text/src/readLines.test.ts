@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { InvalidArgumentError, NlpkitError, collect } from '@nlpkit/core';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { readLines } from './node.js';
-import { readSentencePerLine } from './readers.js';
+import { readSentencePerLine } from './readSentencePerLine.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nlpkit-text-readLines-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

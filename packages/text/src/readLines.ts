@@ -116,7 +116,7 @@ function streamLines(stream: NodeJS.ReadableStream, decoder: TextDecoder): Async
  * import { readSentencePerLine } from '@nlpkit/text';
  * import { readLines } from '@nlpkit/text/node';
  * import { estimateKneserNey } from '@nlpkit/ngram';
- * const model = await estimateKneserNey(readSentencePerLine(readLines('train.txt')), { order: 3 });
+ * const { model } = await estimateKneserNey(readSentencePerLine(readLines('train.txt')), { order: 3 });
  * for await (const line of readLines('-')) console.log(line.length); // stdin
  */
 export function readLines(source: LineSource, options: ReadLinesOptions = {}): AsyncGenerator<string, void, undefined> {
