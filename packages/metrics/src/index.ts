@@ -38,6 +38,7 @@ export {
   perplexity,
   perplexityFromScores,
   type LogBase,
+  type LogProbRow,
   type Padding,
   type PerplexityMetric,
   type PerplexityOptions,

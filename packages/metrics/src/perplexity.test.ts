@@ -47,6 +47,12 @@ describe('perplexity', () => {
     expect(byMask).toEqual(unpadded);
     expect(byLengths).toEqual(unpadded);
   });
+  it('takes typed-array rows, as a tensor gives them', () => {
+    const rows = [[Math.log(0.5), Math.log(0.25)], [Math.log(0.125)]];
+    const want = perplexity(rows, { base: 'e' });
+    expect(perplexity([Float64Array.from(rows[0]!), Float64Array.from(rows[1]!)], { base: 'e' })).toEqual(want);
+    expect(perplexity([Float32Array.from(rows[0]!)], { base: 'e' }).perplexity).toBeCloseTo(Math.sqrt(8), 5);
+  });
   it('gives NaN for a sentence that is all padding, and infinity for a zero-probability token', () => {
     const result = perplexity([[Math.log(0.5)], [-1]], { base: 'e', padding: { lengths: [1, 0] } });
     expect(result.sentences[1]).toEqual({ crossEntropy: Number.NaN, perplexity: Number.NaN, tokens: 0 });

@@ -53,7 +53,7 @@ export interface SentenceScoreOptions {
 /** Streaming perplexity: add batches of per-token log-probabilities or sentence scores, read scores with `compute`. */
 export interface PerplexityMetric {
   /** Adds sentences of per-token log-probabilities in the metric's base, with optional padding information. */
-  update(logProbs: Iterable<readonly number[]>, padding?: Padding): PerplexityMetric;
+  update(logProbs: Iterable<LogProbRow>, padding?: Padding): PerplexityMetric;
   /**
    * Adds sentence scores of a `LanguageModel` (`model.scoreSentence(tokens)`, log10 by contract); they are
    * converted to the metric's base.
@@ -87,9 +87,12 @@ function checkLogProb(value: unknown, argument: string): number {
   return value;
 }
 
+/** One sentence of per-token log-probabilities: an array, or a typed array as a tensor's `data()` returns it. */
+export type LogProbRow = readonly number[] | Float32Array | Float64Array;
+
 /** Sum and count of one sentence of log-probabilities, padding skipped. */
 function sentenceSum(row: unknown, s: number, rowMask: readonly unknown[] | undefined, length: unknown): [number, number] {
-  const values = check.array(row, `logProbs[${s}]`);
+  const values = row instanceof Float32Array || row instanceof Float64Array ? row : check.array(row, `logProbs[${s}]`);
   if (rowMask !== undefined) {
     check.array(rowMask, `padding.mask[${s}]`);
     if (rowMask.length !== values.length) {
@@ -185,11 +188,12 @@ export function createPerplexity(options: PerplexityOptions): PerplexityMetric {
   return metric;
 }
 
-type LogProbs = AnyIterable<readonly number[]>;
+type LogProbs = AnyIterable<LogProbRow>;
 type PerplexityCallOptions = PerplexityOptions & { readonly padding?: Padding };
 
 /**
- * Perplexity and cross-entropy from per-token log-probabilities (`logProbs[s][t]` for token t of sentence s),
+ * Perplexity and cross-entropy from per-token log-probabilities (`logProbs[s][t]` for token t of sentence s; rows
+ * are arrays or typed arrays),
  * per token over the corpus and per sentence, skipping padding positions. The base is required: `10` for
  * nlpkit and KenLM scores, `'e'` for natural logs. Sentences may come as an array, an iterable or an async
  * iterable; async input gives a promise.
@@ -198,8 +202,8 @@ type PerplexityCallOptions = PerplexityOptions & { readonly padding?: Padding };
  * perplexity([[Math.log(0.5), Math.log(0.25)]], { base: 'e' }).perplexity // 2.828… = 1 / sqrt(0.5 · 0.25)
  * perplexity([[-0.30103, -0.60206]], { base: 10 }).perplexity             // the same, from log10 scores
  */
-export function perplexity(logProbs: Iterable<readonly number[]>, options: PerplexityCallOptions): PerplexityResult;
-export function perplexity(logProbs: AsyncIterable<readonly number[]>, options: PerplexityCallOptions): Promise<PerplexityResult>;
+export function perplexity(logProbs: Iterable<LogProbRow>, options: PerplexityCallOptions): PerplexityResult;
+export function perplexity(logProbs: AsyncIterable<LogProbRow>, options: PerplexityCallOptions): Promise<PerplexityResult>;
 export function perplexity(logProbs: LogProbs, options: PerplexityCallOptions): PerplexityResult | Promise<PerplexityResult>;
 export function perplexity(logProbs: LogProbs, options: PerplexityCallOptions): PerplexityResult | Promise<PerplexityResult> {
   lnOfBase(options);
@@ -214,7 +218,7 @@ export function perplexity(logProbs: LogProbs, options: PerplexityCallOptions): 
     inputs.push({ items: list, argument: `options.padding.${kind}`, what: kind === 'mask' ? 'mask rows (one per sentence)' : 'lengths (one per sentence)' });
   }
   const done = forEachBatch(inputs, ([rows, pad]) => {
-    metric.update(rows as (readonly number[])[], kind === undefined ? undefined : ({ [kind]: pad } as unknown as Padding));
+    metric.update(rows as LogProbRow[], kind === undefined ? undefined : ({ [kind]: pad } as unknown as Padding));
   });
   return afterBatches(done, () => metric.compute());
 }

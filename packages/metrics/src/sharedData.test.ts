@@ -1,17 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { referenceData } from '@nlpkit/vitest-config';
 import { describe, expect, it } from 'vitest';
 import { corpusBleu, corpusChrf, corpusTer, entityF1, sentenceBleu } from './index.js';
 
-// Real benchmark data from the shared folder, scored against numbers made by sacreBLEU 2.6 and seqeval 1.2
-// (scripts/golden/metrics/make_shared_data_fixture.py); the corruption rules below are the generator's.
-const data = new URL('../../../../shared/data/', import.meta.url);
-const mtPath = fileURLToPath(new URL('multi30k/raw/test_2016_flickr.en', data));
-const nerPath = fileURLToPath(new URL('wikiann-en/test', data));
-const present = existsSync(mtPath) && existsSync(nerPath);
-if (!present && process.env.NLPKIT_REQUIRE_SHARED_DATA === '1') {
-  throw new Error(`NLPKIT_REQUIRE_SHARED_DATA=1 but the shared data is missing (${mtPath}, ${nerPath})`);
-}
+// Real benchmark data (public: Multi30k test 2016, WikiANN English test), scored against numbers made by
+// sacreBLEU 2.6 and seqeval 1.2 (scripts/golden/metrics/make_shared_data_fixture.py); the corruption rules below
+// are the generator's. The files are looked up by referenceData: when they are missing the suite is skipped with
+// the reason printed in the summary (a failure under NLPKIT_REQUIRE_SHARED_DATA=1, as in CI).
+const MT = 'multi30k/raw/test_2016_flickr.en';
+const NER = 'wikiann-en/test';
+const data = referenceData(MT, NER);
 
 type Report = Record<string, { precision: number; recall: number; 'f1-score': number; support: number }>;
 const expected = JSON.parse(readFileSync(new URL('../test/fixtures/shared_data_expected.json', import.meta.url), 'utf8')) as {
@@ -27,9 +25,9 @@ function corrupt(line: string, i: number): string {
   return words.join(' ');
 }
 
-describe.skipIf(!present)('real data from ../shared/data (skipped when that folder is absent)', () => {
+describe('real data: Multi30k and WikiANN', data.options, () => {
   it('Multi30k test 2016 (1,000 segments): BLEU, chrF, TER and sentence BLEU equal sacreBLEU', () => {
-    const refs = readFileSync(mtPath, 'utf8').replace(/\n$/, '').split('\n');
+    const refs = readFileSync(data.path(MT), 'utf8').replace(/\n$/, '').split('\n');
     const hyps = refs.map(corrupt);
     const want = expected.multi30k_test_2016_flickr_en;
     const got = {
@@ -48,7 +46,7 @@ describe.skipIf(!present)('real data from ../shared/data (skipped when that fold
   it('WikiANN en test (10,000 sentences): entity F1 equals seqeval in default and strict IOB2 mode', () => {
     const gold: string[][] = [];
     let sentence: string[] = [];
-    for (const line of readFileSync(nerPath, 'utf8').split('\n')) {
+    for (const line of readFileSync(data.path(NER), 'utf8').split('\n')) {
       if (line.trim() === '') {
         if (sentence.length) gold.push(sentence);
         sentence = [];

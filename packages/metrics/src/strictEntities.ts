@@ -108,7 +108,7 @@ function matches(prev: ParsedTag, cur: ParsedTag, patterns: readonly Pattern[]):
 export function strictEntities(tags: readonly string[], scheme: TagSchemeName, argument = 'tags'): Span[] {
   const canonical: TagScheme = parseTagScheme(scheme, 'scheme', PKG);
   const rules = RULES[canonical];
-  const parsed = Array.from(tags, (tag, i) => {
+  const parsed = tags.map((tag, i) => {
     const token = parseTag(tag, `${argument}[${i}]`);
     if (!rules.allowed.includes(token.prefix)) {
       throw new InvalidTagError({
