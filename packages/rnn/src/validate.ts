@@ -1,10 +1,13 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { RnnDtypeError, RnnLengthError, RnnOptionError, RnnShapeError } from './errors.js';
 
+// Checks that throw this package's own error classes (core's `validators` throw the generic ones). Like core's,
+// they take the value first, then the argument's name.
+
 /** Throws {@link RnnShapeError} unless `t` has rank `rank`; `dims` entries that are numbers must match exactly. */
 export function checkShape(
-  arg: string,
   t: Tensor,
+  arg: string,
   dims: readonly (number | null)[],
   names?: readonly string[],
 ): void {
@@ -17,12 +20,12 @@ export function checkShape(
 }
 
 /** Throws {@link RnnDtypeError} unless `t` has dtype `dtype`. */
-export function checkDtype(arg: string, t: Tensor, dtype: 'float32' | 'int32'): void {
+export function checkDtype(t: Tensor, arg: string, dtype: 'float32' | 'int32'): void {
   if (t.dtype !== dtype) throw new RnnDtypeError({ argument: arg, expected: `a ${dtype} tensor`, foundText: t.dtype });
 }
 
 /** Throws {@link RnnOptionError} when `options` holds a key outside `known` (typos must not pass silently). */
-export function checkKeys(arg: string, options: object | undefined, known: readonly string[]): void {
+export function checkKeys(options: object | undefined, arg: string, known: readonly string[]): void {
   if (options === undefined) return;
   if (options === null || typeof options !== 'object') throw new RnnOptionError({ argument: arg, expected: 'an object', found: options });
   for (const key of Object.keys(options)) {
@@ -33,7 +36,7 @@ export function checkKeys(arg: string, options: object | undefined, known: reado
 }
 
 /** Throws {@link RnnOptionError} unless `value` is one of `allowed`. */
-export function checkOneOf<T extends string>(arg: string, value: unknown, allowed: readonly T[]): T {
+export function checkOneOf<T extends string>(value: unknown, arg: string, allowed: readonly T[]): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     throw new RnnOptionError({ argument: arg, expected: `one of ${allowed.join(', ')}`, found: value });
   }
@@ -41,7 +44,7 @@ export function checkOneOf<T extends string>(arg: string, value: unknown, allowe
 }
 
 /** Throws {@link RnnOptionError} unless `value` is a finite number in `[min, max]` (integer when asked). */
-export function checkNumber(arg: string, value: unknown, min: number, max: number, integer = false): number {
+export function checkNumber(value: unknown, arg: string, min: number, max: number, integer = false): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
     throw new RnnOptionError({ argument: arg, expected: `${integer ? 'an integer' : 'a number'} from ${min} to ${max}`, found: value });
   }

@@ -17,19 +17,19 @@ export function checkCellInputs(
   needsC: boolean,
   hiddenSize?: number,
 ): void {
-  checkShape(`${fn} params.wIh`, wIh, [null, null], ['in', 'gates·H']);
+  checkShape(wIh, `${fn} params.wIh`, [null, null], ['in', 'gates·H']);
   const cols = wIh.shape[1];
   const H = hiddenSize ?? cols / gates;
   if (!Number.isInteger(H) || H * gates !== cols) {
     throw new RnnOptionError(`${fn} params.wIh must have ${gates}·H columns, got ${cols}`);
   }
-  checkShape(`${fn} params.wHh`, wHh, [null, cols], ['H', `${gates}·H=${cols}`]);
-  checkShape(`${fn} x`, x, [null, wIh.shape[0]], ['batch', `in=${wIh.shape[0]}`]);
-  checkDtype(`${fn} x`, x, 'float32');
+  checkShape(wHh, `${fn} params.wHh`, [null, cols], ['H', `${gates}·H=${cols}`]);
+  checkShape(x, `${fn} x`, [null, wIh.shape[0]], ['batch', `in=${wIh.shape[0]}`]);
+  checkDtype(x, `${fn} x`, 'float32');
   const batch = x.shape[0];
-  checkShape(`${fn} state.h`, state.h, [batch, wHh.shape[0]]);
+  checkShape(state.h, `${fn} state.h`, [batch, wHh.shape[0]]);
   if (needsC) {
     if (state.c === undefined) throw new RnnOptionError(`${fn} state.c is required for an LSTM, got undefined`);
-    checkShape(`${fn} state.c`, state.c, [batch, H]);
+    checkShape(state.c, `${fn} state.c`, [batch, H]);
   }
 }

@@ -34,10 +34,10 @@ const KEYS = ['peephole', 'projSize', 'forgetBias', 'recurrentInit'] as const;
  * @param options peepholes, projection, forget bias, recurrent init
  */
 export function initCell(config: CellConfig, inputSize: number, hiddenSize: number, rng: Rng, options: InitCellOptions = {}): CellParams {
-  checkKeys('initCell options', options, KEYS);
-  checkNumber('inputSize', inputSize, 1, 1 << 20, true);
-  checkNumber('hiddenSize', hiddenSize, 1, 1 << 20, true);
-  const recurrentInit = checkOneOf('recurrentInit', options.recurrentInit ?? 'uniform', ['uniform', 'orthogonal', 'identity']);
+  checkKeys(options, 'options', KEYS);
+  checkNumber(inputSize, 'inputSize', 1, 1 << 20, true);
+  checkNumber(hiddenSize, 'hiddenSize', 1, 1 << 20, true);
+  const recurrentInit = checkOneOf(options.recurrentInit ?? 'uniform', 'recurrentInit', ['uniform', 'orthogonal', 'identity']);
   const H = hiddenSize;
   const gates = config.type === 'lstm' ? lstmGateCount(config.coupled ?? false) : config.type === 'gru' ? 3 : 1;
   if (config.type !== 'lstm' && (options.peephole !== undefined || options.projSize !== undefined || options.forgetBias !== undefined)) {
@@ -47,7 +47,7 @@ export function initCell(config: CellConfig, inputSize: number, hiddenSize: numb
     throw new RnnOptionError(`recurrentInit "identity" is for simple RNN cells, got a ${config.type} cell`);
   }
   const P = options.projSize ?? H;
-  if (options.projSize !== undefined) checkNumber('projSize', options.projSize, 1, H - 1, true);
+  if (options.projSize !== undefined) checkNumber(options.projSize, 'projSize', 1, H - 1, true);
   return tf.tidy(() => {
     const u = (shape: number[]): tf.Tensor => rnnUniform(shape, H, rng);
     const wIh = (recurrentInit === 'identity' ? normal([inputSize, H], rng, 0, 0.001) : u([inputSize, gates * H])) as Tensor2D;
@@ -63,7 +63,7 @@ export function initCell(config: CellConfig, inputSize: number, hiddenSize: numb
     let bias = (recurrentInit === 'identity' ? tf.zeros([gates * H]) : tf.add(u([gates * H]), u([gates * H]))) as Tensor1D;
     if (config.type === 'rnn') return { wIh, wHh, bias } satisfies RnnParams as unknown as tf.TensorContainerObject;
     if (options.forgetBias !== undefined) {
-      checkNumber('forgetBias', options.forgetBias, -100, 100);
+      checkNumber(options.forgetBias, 'forgetBias', -100, 100);
       const fStart = config.coupled === true ? 0 : H;
       const add = new Float32Array(gates * H);
       add.fill(options.forgetBias, fStart, fStart + H);

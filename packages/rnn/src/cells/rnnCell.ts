@@ -33,7 +33,7 @@ export function rnnStep(params: RnnParams, xp: Tensor2D, state: CellState, activ
  * @returns the next state; the output is `h`
  */
 export function rnnCell(params: RnnParams, x: Tensor2D, state: CellState, activation: RnnActivation = 'tanh'): CellState {
-  checkOneOf('activation', activation, ACTIVATIONS);
+  checkOneOf(activation, 'activation', ACTIVATIONS);
   checkCellInputs('rnnCell', params.wIh, params.wHh, 1, x, state, false);
   return rnnStep(params, rnnProject(params, x), state, activation);
 }

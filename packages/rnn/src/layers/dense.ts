@@ -14,7 +14,7 @@ export interface DenseParams {
  * (Press & Wolf 2017; Inan et al. 2017).
  */
 export function dense(params: DenseParams, x: Tensor2D): Tensor2D {
-  checkShape('x', x, [null, params.w.shape[0]], ['N', `in=${params.w.shape[0]}`]);
+  checkShape(x, 'x', [null, params.w.shape[0]], ['N', `in=${params.w.shape[0]}`]);
   return params.b === undefined ? matMul(x, params.w) : affine(x, params.w, params.b);
 }
 

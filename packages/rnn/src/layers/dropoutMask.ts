@@ -11,7 +11,7 @@ import { checkNumber } from '../validate.js';
  * @param rng seeded generator
  */
 export function dropoutMask(shape: readonly number[], rate: number, rng: RngLike): Tensor {
-  checkNumber('dropout rate', rate, 0, 0.999999);
+  checkNumber(rate, 'dropout rate', 0, 0.999999);
   const size = shape.reduce((a, b) => a * b, 1);
   const keep = 1 / (1 - rate);
   const values = new Float32Array(size);

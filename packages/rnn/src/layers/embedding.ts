@@ -13,8 +13,8 @@ import { checkDtype, checkShape } from '../validate.js';
  * @param ids int32 ids of any shape, each in [0, V)
  */
 export function embedding(table: Tensor2D, ids: Tensor): Tensor {
-  checkShape('table', table, [null, null], ['V', 'D']);
-  checkDtype('ids', ids, 'int32');
+  checkShape(table, 'table', [null, null], ['V', 'D']);
+  checkDtype(ids, 'ids', 'int32');
   const [V, D] = table.shape;
   const outShape = [...ids.shape, D];
   const flatIds = tf.reshape(ids, [-1]);
@@ -38,7 +38,7 @@ export function embedding(table: Tensor2D, ids: Tensor): Tensor {
 
 /** Throws unless every id is an integer in [0, vocabSize): reads the ids (use on inputs, not inside hot loops). */
 export function checkIds(arg: string, ids: Tensor, vocabSize: number): void {
-  checkDtype(arg, ids, 'int32');
+  checkDtype(ids, arg, 'int32');
   const data = ids.dataSync();
   for (let i = 0; i < data.length; i += 1) {
     const v = data[i] as number;

@@ -21,8 +21,8 @@ export type TokenIds = Tensor2D | readonly (readonly number[])[];
  */
 export function idsTensor(ids: TokenIds, argument = 'ids'): Tensor2D {
   if (ids instanceof tf.Tensor) {
-    checkShape(argument, ids, [null, null], ['batch', 'T']);
-    checkDtype(argument, ids, 'int32');
+    checkShape(ids, argument, [null, null], ['batch', 'T']);
+    checkDtype(ids, argument, 'int32');
     return ids;
   }
   if (!Array.isArray(ids)) {

@@ -48,16 +48,16 @@ interface Resolved {
 }
 
 function resolve(config: CellConfig, params: CellParams): Resolved {
-  checkOneOf('config.type', config.type, ['rnn', 'lstm', 'gru']);
+  checkOneOf(config.type, 'config.type', ['rnn', 'lstm', 'gru']);
   if (config.type === 'rnn') {
-    checkKeys('config', config, ['type', 'activation']);
-    const activation = checkOneOf('config.activation', config.activation ?? 'tanh', ['tanh', 'relu', 'sigmoid']);
+    checkKeys(config, 'config', ['type', 'activation']);
+    const activation = checkOneOf(config.activation ?? 'tanh', 'config.activation', ['tanh', 'relu', 'sigmoid']);
     const p = params as RnnParams;
     const H = p.wHh.shape[0];
     return { gates: 1, hidden: H, out: H, project: (x) => rnnProject(p, x), step: (xp, s) => rnnStep(p, xp, s, activation), hasC: false, fusable: false };
   }
   if (config.type === 'lstm') {
-    checkKeys('config', config, ['type', 'coupled']);
+    checkKeys(config, 'config', ['type', 'coupled']);
     const coupled = config.coupled ?? false;
     const p = params as LstmParams;
     const gates = lstmGateCount(coupled);
@@ -66,7 +66,7 @@ function resolve(config: CellConfig, params: CellParams): Resolved {
     const plain = !coupled && p.peepI === undefined && p.peepF === undefined && p.peepO === undefined && p.wProj === undefined;
     return { gates, hidden: H, out: p.wHh.shape[0], project: (x) => lstmProject(p, x), step: (xp, s) => lstmStep(p, xp, s, coupled), hasC: true, fusable: plain };
   }
-  checkKeys('config', config, ['type', 'resetAfter']);
+  checkKeys(config, 'config', ['type', 'resetAfter']);
   const resetAfter = config.resetAfter ?? true;
   const p = params as GruParams;
   const H = p.wHh.shape[0];
@@ -94,21 +94,21 @@ export function stepMasks(lengths: readonly number[] | undefined, batch: number,
  * @param options lengths, initial state, direction, recurrent dropout
  */
 export function recurrent(config: CellConfig, params: CellParams, x: Tensor3D, options: RecurrentOptions = {}): RecurrentResult {
-  checkKeys('recurrent options', options, OPTION_KEYS);
+  checkKeys(options, 'options', OPTION_KEYS);
   const cell = resolve(config, params);
-  checkShape('x', x, [null, null, params.wIh.shape[0]], ['batch', 'T', `in=${params.wIh.shape[0]}`]);
-  checkDtype('x', x, 'float32');
+  checkShape(x, 'x', [null, null, params.wIh.shape[0]], ['batch', 'T', `in=${params.wIh.shape[0]}`]);
+  checkDtype(x, 'x', 'float32');
   const [B, T, D] = x.shape;
   const lengths = options.lengths === undefined ? undefined : checkLengths(options.lengths, B, T);
   const init = options.initialState;
   if (init !== undefined) {
-    checkShape('initialState.h', init.h, [B, cell.out]);
+    checkShape(init.h, 'initialState.h', [B, cell.out]);
     if (cell.hasC) {
       if (init.c === undefined) throw new RnnOptionError(`initialState.c is required for an LSTM, got undefined`);
-      checkShape('initialState.c', init.c, [B, cell.hidden]);
+      checkShape(init.c, 'initialState.c', [B, cell.hidden]);
     }
   }
-  if (options.recurrentMask !== undefined) checkShape('recurrentMask', options.recurrentMask, [B, cell.out]);
+  if (options.recurrentMask !== undefined) checkShape(options.recurrentMask, 'recurrentMask', [B, cell.out]);
   const masks = stepMasks(lengths, B, T);
   const input = options.reverse === true ? reverseSequences(x, lengths ?? new Array<number>(B).fill(T)) : x;
   const h0 = init?.h ?? tf.zeros([B, cell.out]);

@@ -68,13 +68,13 @@ function drop(x: Tensor3D, rate: number, options: RnnStackOptions, what: string)
  * @param options lengths, initial state, merge mode, dropouts
  */
 export function rnnStack(config: CellConfig, params: StackParams, x: Tensor3D, options: RnnStackOptions = {}): RnnStackResult {
-  checkKeys('rnnStack options', options, KEYS);
-  const merge = checkOneOf('merge', options.merge ?? 'concat', ['concat', 'sum']);
+  checkKeys(options, 'options', KEYS);
+  const merge = checkOneOf(options.merge ?? 'concat', 'merge', ['concat', 'sum']);
   const rates = {
-    inputDropout: checkNumber('inputDropout', options.inputDropout ?? 0, 0, 0.999999),
-    dropout: checkNumber('dropout', options.dropout ?? 0, 0, 0.999999),
-    outputDropout: checkNumber('outputDropout', options.outputDropout ?? 0, 0, 0.999999),
-    recurrentDropout: checkNumber('recurrentDropout', options.recurrentDropout ?? 0, 0, 0.999999),
+    inputDropout: checkNumber(options.inputDropout ?? 0, 'inputDropout', 0, 0.999999),
+    dropout: checkNumber(options.dropout ?? 0, 'dropout', 0, 0.999999),
+    outputDropout: checkNumber(options.outputDropout ?? 0, 'outputDropout', 0, 0.999999),
+    recurrentDropout: checkNumber(options.recurrentDropout ?? 0, 'recurrentDropout', 0, 0.999999),
   };
   if (params.layers.length === 0) throw new RnnOptionError(`params.layers must hold at least one layer, got 0`);
   const dirs = params.layers[0]?.backward === undefined ? 1 : 2;

@@ -69,7 +69,7 @@ function log10Softmax(logits: Float32Array, offset: number, V: number): Float64A
  * const mixed = interpolateModels([lm, knModel], [0.5, 0.5]);
  */
 export function recurrentLanguageModel(options: RecurrentLanguageModelOptions): LanguageModel<RecurrentLmState> {
-  checkKeys('options', options, ['config', 'params', 'vocabulary']);
+  checkKeys(options, 'options', ['config', 'params', 'vocabulary']);
   const { config, params, vocabulary } = options;
   if (vocabulary === null || typeof vocabulary !== 'object' || typeof vocabulary.lookup !== 'function') {
     throw new RnnOptionError({ argument: 'options.vocabulary', expected: 'a Vocabulary from @nlpkit/core', found: vocabulary });

@@ -59,11 +59,11 @@ export interface RecurrentLmLossOptions {
  * cells' PyTorch default when `initScale` is omitted.
  */
 export function initRecurrentLm(config: RecurrentLmConfig, rng: Rng, initScale?: number): RecurrentLmParams {
-  checkKeys('config', config, ['vocabSize', 'embeddingSize', 'hiddenSize', 'layers', 'cell', 'tied']);
-  const V = checkNumber('config.vocabSize', config.vocabSize, 1, 1 << 24, true);
-  const E = checkNumber('config.embeddingSize', config.embeddingSize, 1, 1 << 16, true);
-  const H = checkNumber('config.hiddenSize', config.hiddenSize, 1, 1 << 16, true);
-  const L = checkNumber('config.layers', config.layers, 1, 64, true);
+  checkKeys(config, 'config', ['vocabSize', 'embeddingSize', 'hiddenSize', 'layers', 'cell', 'tied']);
+  const V = checkNumber(config.vocabSize, 'config.vocabSize', 1, 1 << 24, true);
+  const E = checkNumber(config.embeddingSize, 'config.embeddingSize', 1, 1 << 16, true);
+  const H = checkNumber(config.hiddenSize, 'config.hiddenSize', 1, 1 << 16, true);
+  const L = checkNumber(config.layers, 'config.layers', 1, 64, true);
   if (config.tied === true && E !== H) {
     throw new RnnOptionError({ argument: 'config.embeddingSize', expected: `equal to hiddenSize (${H}) for tied embeddings`, found: E });
   }
@@ -95,8 +95,8 @@ export function recurrentLmForward(
   ids: TokenIds,
   options: RecurrentLmOptions = {},
 ): { logits: Tensor2D; state: CellState[] } {
-  checkKeys('options', options, ['state', 'lengths', 'dropout', 'training', 'rng']);
-  const rate = checkNumber('options.dropout', options.dropout ?? 0, 0, 0.999999);
+  checkKeys(options, 'options', ['state', 'lengths', 'dropout', 'training', 'rng']);
+  const rate = checkNumber(options.dropout ?? 0, 'options.dropout', 0, 0.999999);
   const training = options.training === true && rate > 0;
   if (training && options.rng === undefined) {
     throw new RnnOptionError({ argument: 'options.rng', expected: 'a generator for dropout while training', found: undefined });
@@ -121,7 +121,7 @@ export function recurrentLmForward(
  * `number[][]`), leaving out padded positions when `lengths` is given. `crossEntropy` from `@nlpkit/train`.
  */
 export function recurrentLmLoss(logits: Tensor2D, targets: TokenIds, options: RecurrentLmLossOptions = {}): tf.Scalar {
-  checkKeys('options', options, ['labelSmoothing', 'lengths']);
+  checkKeys(options, 'options', ['labelSmoothing', 'lengths']);
   const t = idsTensor(targets, 'targets');
   const [B, T] = t.shape;
   const flat = tf.reshape(t, [-1]) as Tensor1D;

@@ -30,8 +30,8 @@ function take(dict: Record<string, Tensor>, key: string, rank: number, prefix: s
  * @param prefix prefix before the parameter names, e.g. `'encoder.'`
  */
 export function fromTorchRnn(dict: Record<string, Tensor>, spec: TorchRnnSpec, prefix = ''): { config: CellConfig; params: StackParams } {
-  const mode = checkOneOf('spec.mode', spec.mode, ['RNN', 'LSTM', 'GRU']);
-  const nonlinearity = checkOneOf('spec.nonlinearity', spec.nonlinearity ?? 'tanh', ['tanh', 'relu']);
+  const mode = checkOneOf(spec.mode, 'spec.mode', ['RNN', 'LSTM', 'GRU']);
+  const nonlinearity = checkOneOf(spec.nonlinearity ?? 'tanh', 'spec.nonlinearity', ['tanh', 'relu']);
   const config: CellConfig = mode === 'RNN' ? { type: 'rnn', activation: nonlinearity } : mode === 'LSTM' ? { type: 'lstm' } : { type: 'gru' };
   let layers = 0;
   while (dict[`${prefix}weight_ih_l${layers}`] !== undefined) layers += 1;
