@@ -25,8 +25,9 @@ export interface PaddedBatch {
   /** `[batch][time]`: 1 for a real token, 0 for padding. */
   readonly mask: number[][];
   /**
-   * Real tokens per row. This is what `@nlpkit/rnn`'s layers (`recurrent`, `rnnStack`) take as their `lengths`
-   * option for right-padded batches (end padding, the default): `rnnStack(config, params, x, { lengths })`.
+   * Real tokens per row. This is what `@nlpkit/rnn` takes as its `lengths` option for right-padded batches (end
+   * padding, the default): `recurrentLmForward(config, params, ids, { lengths })`, `recurrentLmLoss(logits,
+   * targets, { lengths })`, and the layers `recurrent`/`rnnStack(config, params, x, { lengths })`.
    */
   readonly lengths: number[];
 }
@@ -35,8 +36,9 @@ const KEYS = ['length', 'maxLength', 'padId', 'padding', 'truncation'] as const;
 
 /**
  * Pads (and truncates) id sequences into a rectangular batch with a mask and lengths: the shape an RNN or
- * attention layer wants. The output feeds `@nlpkit/rnn` directly: `ids` become the input tensor and `lengths`
- * the layers' `lengths` option. Padding uses `<pad>` (id 0) unless `padId` says otherwise.
+ * attention layer wants. The output feeds `@nlpkit/rnn` directly: `ids` as the token ids of
+ * `recurrentLmForward` (a `number[][]` is accepted as it is) and `lengths` as its `lengths` option. Padding uses
+ * `<pad>` (id 0) unless `padId` says otherwise.
  *
  * @param sequences id arrays, e.g. `vocabulary.encode(tokens)` from `@nlpkit/core`
  * @example
