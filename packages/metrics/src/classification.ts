@@ -1,6 +1,6 @@
 import { EmptyInputError, LengthMismatchError, type AnyIterable } from '@nlpkit/core';
 import { PKG, check } from './errors.js';
-import { afterBatches, forEachBatch } from './forEachBatch.js';
+import { afterBatches, batchItems, forEachBatch } from './forEachBatch.js';
 import { compareCodePoints, prfAverages, type PrfRow, type ZeroDivision } from './prf.js';
 
 /** A class label: all labels of one evaluation are strings, or all are numbers. */
@@ -76,8 +76,9 @@ export function createClassification(options: ClassificationOptions = {}): Class
 
   const metric: ClassificationMetric = {
     update(goldInput, predInput) {
-      const gold = toLabels(goldInput, 'gold');
-      const pred = toLabels(predInput, 'pred');
+      // Every label is checked below, before any is counted.
+      const gold = batchItems(goldInput, 'gold', 'labels', 'classificationReport') as readonly Label[];
+      const pred = batchItems(predInput, 'pred', 'labels', 'classificationReport') as readonly Label[];
       if (pred.length !== gold.length) {
         throw new LengthMismatchError({ package: PKG, argument: 'pred', expectedLength: gold.length, foundLength: pred.length, items: 'labels (as many as gold)' });
       }
@@ -137,14 +138,6 @@ export function createClassification(options: ClassificationOptions = {}): Class
 }
 
 type Labels = AnyIterable<Label>;
-
-function toLabels(items: unknown, argument: string): readonly Label[] {
-  if (Array.isArray(items)) return items;
-  if (typeof items !== 'string' && typeof (items as Partial<Iterable<unknown>> | null)?.[Symbol.iterator] === 'function') {
-    return Array.from(items as Iterable<Label>);
-  }
-  throw check.invalid(items, argument, 'an array or iterable of labels (async input goes to classificationReport, not update)');
-}
 
 /** Feeds gold and predicted labels (sync or async, read in lockstep) to a fresh metric and computes it. */
 function classify(gold: Labels, pred: Labels, options: ClassificationOptions): ClassificationResult | Promise<ClassificationResult> {

@@ -1,6 +1,6 @@
 import { EmptyInputError, LengthMismatchError, type AnyIterable } from '@nlpkit/core';
 import { PKG, check } from './errors.js';
-import { afterBatches, forEachBatch } from './forEachBatch.js';
+import { afterBatches, batchItems, forEachBatch } from './forEachBatch.js';
 import { nrefsValue } from './signature.js';
 
 /**
@@ -43,8 +43,8 @@ export function createCorpusMetric<R>(spec: CorpusMetricSpec<R>): CorpusMetric<R
   const refCounts = new Set<number>();
   const metric: CorpusMetric<R> = {
     update(hypotheses, references) {
-      const hyps = toArray(hypotheses, 'hypotheses', 'strings');
-      const streams = check.array(references, 'references').map((stream, k) => toArray(stream, `references[${k}]`, 'lines'));
+      const hyps = batchItems(hypotheses, 'hypotheses', 'strings', 'the corpus functions');
+      const streams = check.array(references, 'references').map((stream, k) => batchItems(stream, `references[${k}]`, 'lines', 'the corpus functions'));
       hyps.forEach((hyp, i) => check.string(hyp, `hypotheses[${segments.length + i}]`));
       const refs = segmentReferences(hyps.length, streams, segments.length);
       // Score the whole batch before storing it, so a bad line leaves the metric unchanged.
@@ -98,14 +98,6 @@ export function sumStatistics(segments: readonly (readonly number[])[], width: n
     for (let j = 0; j < width; j++) total[j] = total[j]! + stats[j]!;
   }
   return total;
-}
-
-function toArray(items: unknown, argument: string, what: string): readonly unknown[] {
-  if (Array.isArray(items)) return items;
-  if (typeof items !== 'string' && items !== null && typeof (items as Iterable<unknown>)?.[Symbol.iterator] === 'function') {
-    return Array.from(items as Iterable<unknown>);
-  }
-  throw check.invalid(items, argument, `an array or iterable of ${what} (async input goes to the corpus functions, not update)`);
 }
 
 /** Checks a batch and regroups its references per segment, nulls removed; `offset` numbers segments in messages. */

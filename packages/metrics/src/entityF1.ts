@@ -1,7 +1,7 @@
 import { EmptyInputError, LengthMismatchError, parseTagScheme, type AnyIterable, type Span, type TagScheme, type TagSchemeName } from '@nlpkit/core';
 import { detectScheme } from './detectScheme.js';
 import { InvalidTagError, PKG, check } from './errors.js';
-import { afterBatches, forEachBatch } from './forEachBatch.js';
+import { afterBatches, batchItems, forEachBatch } from './forEachBatch.js';
 import { createLenientChunker, lenientEntities, type LenientChunker } from './lenientEntities.js';
 import { compareCodePoints, prfAverages, type PrfRow, type ZeroDivision } from './prf.js';
 import { strictEntities } from './strictEntities.js';
@@ -53,11 +53,7 @@ export interface EntityF1Metric {
 type Sentences = readonly (readonly string[])[];
 
 function toSentences(items: unknown, argument: string): Sentences {
-  if (Array.isArray(items)) return items;
-  if (typeof items !== 'string' && typeof (items as Partial<Iterable<unknown>> | null)?.[Symbol.iterator] === 'function') {
-    return Array.from(items as Iterable<readonly string[]>);
-  }
-  throw check.invalid(items, argument, 'an array or iterable of tag arrays (async input goes to entityF1, not update)');
+  return batchItems(items, argument, 'tag arrays', 'entityF1') as Sentences;
 }
 
 /** Checks that gold and predictions line up, sentence by sentence; `offset` numbers sentences in messages. */

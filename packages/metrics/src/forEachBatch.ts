@@ -46,6 +46,16 @@ export function forEachBatch(inputs: readonly BatchInput[], onBatch: (columns: r
   return async ? readAsync(inputs, iterators, onBatch) : readSync(inputs, iterators as Iterator<unknown>[], onBatch);
 }
 
+/**
+ * The items of one `update` batch as an array: the array itself, or a sync iterable's items. Async input is
+ * refused with a pointer to `corpusFunction`, which reads it (an `update` stays synchronous).
+ */
+export function batchItems(items: unknown, argument: string, what: string, corpusFunction: string): readonly unknown[] {
+  if (Array.isArray(items)) return items;
+  if (typeof items !== 'string' && isIterable(items)) return Array.from(items);
+  throw check.invalid(items, argument, `an array or iterable of ${what} (async input goes to ${corpusFunction}, not update)`);
+}
+
 /** `then(result)` after the batches of {@link forEachBatch}: at once for sync input, in a promise for async. */
 export function afterBatches<R>(done: void | Promise<void>, then: () => R): R | Promise<R> {
   return done instanceof Promise ? done.then(then) : then();

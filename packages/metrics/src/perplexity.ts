@@ -1,6 +1,6 @@
 import { EmptyInputError, LengthMismatchError, UnknownNameError, type AnyIterable, type SentenceScore } from '@nlpkit/core';
 import { PKG, check } from './errors.js';
-import { afterBatches, forEachBatch, type BatchInput } from './forEachBatch.js';
+import { afterBatches, batchItems, forEachBatch, type BatchInput } from './forEachBatch.js';
 
 /** Log bases accepted for log-probabilities: decimal (10, as nlpkit's language models, KenLM and ARPA use), natural (`'e'`) or bits (2). */
 export type LogBase = 'e' | 2 | 10;
@@ -125,14 +125,6 @@ function scoreSum(value: unknown, s: number, excludeOov: boolean): [number, numb
   return [log10Prob - oovLog10Prob, tokens - oov];
 }
 
-function toArray(items: unknown, argument: string, what: string): readonly unknown[] {
-  if (Array.isArray(items)) return items;
-  if (typeof items !== 'string' && typeof (items as Partial<Iterable<unknown>> | null)?.[Symbol.iterator] === 'function') {
-    return Array.from(items as Iterable<unknown>);
-  }
-  throw check.invalid(items, argument, `an array or iterable of ${what} (async input goes to perplexity/perplexityFromScores, not the metric)`);
-}
-
 /**
  * Creates a streaming perplexity metric; {@link perplexity} and {@link perplexityFromScores} are this fed the
  * whole corpus. `options.base` is required (see {@link PerplexityOptions}).
@@ -152,7 +144,7 @@ export function createPerplexity(options: PerplexityOptions): PerplexityMetric {
   };
   const metric: PerplexityMetric = {
     update(logProbsInput, padding) {
-      const logProbs = toArray(logProbsInput, 'logProbs', 'arrays of log-probabilities');
+      const logProbs = batchItems(logProbsInput, 'logProbs', 'arrays of log-probabilities', 'perplexity');
       const mask = padding && 'mask' in padding ? check.array(padding.mask, 'padding.mask') : undefined;
       const lengths = padding && 'lengths' in padding ? check.array(padding.lengths, 'padding.lengths') : undefined;
       if (padding !== undefined && mask === undefined && lengths === undefined) throw check.invalid(padding, 'padding', '{ mask } or { lengths }');
@@ -169,7 +161,7 @@ export function createPerplexity(options: PerplexityOptions): PerplexityMetric {
     updateScores(scoresInput, scoreOptions = {}) {
       check.options(scoreOptions, 'options', ['excludeOov']);
       const excludeOov = check.boolean(scoreOptions.excludeOov ?? false, 'options.excludeOov');
-      const scores = toArray(scoresInput, 'scores', 'SentenceScores');
+      const scores = batchItems(scoresInput, 'scores', 'SentenceScores', 'perplexityFromScores');
       // Sentence scores are log10 by the LanguageModel contract: convert them to this metric's base.
       const factor = Math.LN10 / lnBase;
       const offset = sentences.length;
@@ -193,8 +185,7 @@ type PerplexityCallOptions = PerplexityOptions & { readonly padding?: Padding };
 
 /**
  * Perplexity and cross-entropy from per-token log-probabilities (`logProbs[s][t]` for token t of sentence s; rows
- * are arrays or typed arrays),
- * per token over the corpus and per sentence, skipping padding positions. The base is required: `10` for
+ * are arrays or typed arrays), per token over the corpus and per sentence, skipping padding positions. The base is required: `10` for
  * nlpkit and KenLM scores, `'e'` for natural logs. Sentences may come as an array, an iterable or an async
  * iterable; async input gives a promise.
  *
