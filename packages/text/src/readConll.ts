@@ -20,7 +20,7 @@ export interface ConllOptions {
 /**
  * Reads CoNLL column files (CoNLL-2000/2003 chunking and NER, WikiANN...): one token per line, columns separated
  * by whitespace, sentences separated by blank lines. Streams: one sentence in memory at a time. Every line of a
- * sentence must have the same number of columns ({@link FormatError} with the line number otherwise).
+ * sentence must have the same number of columns (`FormatError` (`@nlpkit/core`) with the line number otherwise).
  *
  * @example
  * for await (const { columns: [words, tags] } of readConll(readLines('train.conll'))) { ... }

@@ -87,7 +87,7 @@ export function stopWords(language: StopWordLanguage): ReadonlySet<string> {
 
 /**
  * Builds a step that drops stop words from a token list, comparing lowercased tokens. Works on plain strings
- * and on {@link Token} objects alike, so offsets survive filtering.
+ * and on `Token` objects alike, so offsets survive filtering.
  *
  * @param words a language code, or your own collection of (lowercase) stop words
  * @example
