@@ -10,7 +10,7 @@ export const PKG = '@nlpkit/rnn';
 export type RnnErrorDetails = Omit<NlpkitErrorOptions, 'package'> | string;
 
 const options = (details: RnnErrorDetails): NlpkitErrorOptions =>
-  typeof details === 'string' ? { package: PKG, message: details } : { package: PKG, ...details };
+  typeof details === 'string' ? { package: PKG, message: details } : { ...details, package: PKG };
 
 /** A tensor argument has the wrong rank or a dimension that does not match another argument (`ERR_RNN_SHAPE`). */
 export class RnnShapeError extends ShapeError {

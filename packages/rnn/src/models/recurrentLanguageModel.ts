@@ -34,18 +34,23 @@ export interface RecurrentLanguageModelOptions {
 
 const LOG10E = Math.LOG10E;
 
+/** log-sum-exp of one row of logits over the ids the model predicts (all but `<pad>` and `<s>`), in float64. */
+function rowLse(logits: Float32Array, offset: number, V: number): number {
+  let max = -Infinity;
+  for (let j = 0; j < V; j++) if (j !== PAD_ID && j !== BOS_ID && (logits[offset + j] as number) > max) max = logits[offset + j] as number;
+  let sum = 0;
+  for (let j = 0; j < V; j++) if (j !== PAD_ID && j !== BOS_ID) sum += Math.exp((logits[offset + j] as number) - max);
+  return max + Math.log(sum);
+}
+
 /**
  * log10 softmax of one row of logits in float64, with `<pad>` and `<s>` given probability 0 (`-Infinity`) and the
  * rest renormalized: those ids are never predicted (the model was not trained to predict them, and the core
  * contract says so), whatever logits the weights give them.
  */
 function log10Softmax(logits: Float32Array, offset: number, V: number): Float64Array {
+  const lse = rowLse(logits, offset, V);
   const out = new Float64Array(V);
-  let max = -Infinity;
-  for (let j = 0; j < V; j++) if (j !== PAD_ID && j !== BOS_ID && (logits[offset + j] as number) > max) max = logits[offset + j] as number;
-  let sum = 0;
-  for (let j = 0; j < V; j++) if (j !== PAD_ID && j !== BOS_ID) sum += Math.exp((logits[offset + j] as number) - max);
-  const lse = max + Math.log(sum);
   for (let j = 0; j < V; j++) out[j] = j === PAD_ID || j === BOS_ID ? -Infinity : ((logits[offset + j] as number) - lse) * LOG10E;
   return out;
 }
@@ -148,7 +153,7 @@ export function recurrentLanguageModel(options: RecurrentLanguageModelOptions): 
       let oovLog10Prob = 0;
       const perToken: TokenLog10Prob[] | undefined = scoreOptions.perToken === true ? [] : undefined;
       targets.forEach((t, i) => {
-        const p = log10Softmax(logits, i * V, V)[t.id] as number;
+        const p = t.id === PAD_ID || t.id === BOS_ID ? -Infinity : ((logits[i * V + t.id] as number) - rowLse(logits, i * V, V)) * LOG10E;
         log10Prob += p;
         if (t.oov) {
           oov++;
