@@ -49,7 +49,10 @@ describe('NlpkitError family', () => {
     expect(cases[0]![0].message).toBe('p: scheme must be one of A, B, got "C"');
     expect((cases[0]![0] as UnknownNameError).allowed).toEqual(['A', 'B']);
     expect(cases[1]![0].message).toBe('p: refs must be 3 items, got 2');
-    expect(cases[2]![0].message).toBe('p: sentences must be non-empty, got nothing');
+    expect(cases[2]![0].message).toBe('p: sentences must hold at least one item, got nothing');
+    expect(new EmptyInputError({ package: 'p', argument: 'refs', expected: 'one reference stream' }).message).toBe(
+      'p: refs must hold one reference stream, got nothing',
+    );
   });
 
   it('keeps the cause', () => {

@@ -80,9 +80,12 @@ export class UnknownNameError extends NlpkitError {
   /** The names that would have been accepted. */
   readonly allowed: readonly string[];
 
-  constructor(options: Omit<NlpkitErrorOptions, 'expected'> & { readonly allowed: readonly (string | number)[] }) {
+  constructor(
+    options: Omit<NlpkitErrorOptions, 'expected'> & { readonly allowed: readonly (string | number)[] },
+    code = 'ERR_UNKNOWN_NAME',
+  ) {
     const allowed = options.allowed.map(String);
-    super('ERR_UNKNOWN_NAME', { ...options, expected: `one of ${allowed.join(', ')}` });
+    super(code, { ...options, expected: `one of ${allowed.join(', ')}` });
     this.allowed = allowed;
   }
 }
@@ -94,16 +97,19 @@ export class LengthMismatchError extends NlpkitError {
   /** The length it had. */
   readonly foundLength: number;
 
-  constructor(options: {
-    readonly package: string;
-    readonly argument: string;
-    readonly expectedLength: number;
-    readonly foundLength: number;
-    /** What the items are, for the message (default `'items'`). */
-    readonly items?: string;
-  }) {
+  constructor(
+    options: {
+      readonly package: string;
+      readonly argument: string;
+      readonly expectedLength: number;
+      readonly foundLength: number;
+      /** What the items are, for the message (default `'items'`). */
+      readonly items?: string;
+    },
+    code = 'ERR_LENGTH_MISMATCH',
+  ) {
     const items = options.items ?? 'items';
-    super('ERR_LENGTH_MISMATCH', {
+    super(code, {
       package: options.package,
       argument: options.argument,
       expected: `${options.expectedLength} ${items}`,
@@ -114,10 +120,22 @@ export class LengthMismatchError extends NlpkitError {
   }
 }
 
-/** An input that must not be empty (a corpus, a batch, a metric with no updates) is empty (code `ERR_EMPTY_INPUT`). */
+/**
+ * An input that must not be empty (a corpus, a batch, a metric with no updates) is empty (code `ERR_EMPTY_INPUT`).
+ * The message reads `<argument> must hold <expected>, got nothing`, `expected` defaulting to `at least one item`.
+ */
 export class EmptyInputError extends NlpkitError {
-  constructor(options: Omit<NlpkitErrorOptions, 'expected' | 'found'> & { readonly expected?: string }) {
-    super('ERR_EMPTY_INPUT', { ...options, expected: options.expected ?? 'non-empty', foundText: 'nothing' });
+  constructor(
+    options: Omit<NlpkitErrorOptions, 'expected' | 'found' | 'foundText'> & { readonly expected?: string },
+    code = 'ERR_EMPTY_INPUT',
+  ) {
+    const expected = options.expected ?? 'at least one item';
+    super(code, {
+      ...options,
+      expected,
+      foundText: 'nothing',
+      message: options.message ?? `${options.argument ?? 'the input'} must hold ${expected}, got nothing`,
+    });
   }
 }
 

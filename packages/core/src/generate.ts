@@ -9,7 +9,7 @@ const PKG = '@nlpkit/core';
 const check = validators(PKG);
 
 /** The state after reading `tokens` from the start of a sentence. */
-export function stateAfter<S>(model: LanguageModel<S>, tokens: readonly string[]): S {
+export function stateAfter<S = unknown>(model: LanguageModel<S>, tokens: readonly string[]): S {
   let state = model.startState();
   for (const token of tokens) state = model.scoreToken(state, token).state;
   return state;
@@ -26,7 +26,7 @@ export interface NextToken {
  * The `k` most probable next tokens after `context` (tokens from the start of a sentence), best first, with their
  * log10 probabilities. `</s>` is a candidate; `<pad>`, `<s>` and `<unk>` are not.
  */
-export function topK<S>(model: LanguageModel<S>, context: readonly string[], k: number): NextToken[] {
+export function topK(model: LanguageModel, context: readonly string[], k: number): NextToken[] {
   checkModel(model, 'model', PKG);
   check.integer(k, 'k', 0);
   const log10Probs = model.nextLog10Probs(stateAfter(model, context));
@@ -64,7 +64,7 @@ export interface GenerateOptions {
  * @example
  * generate(model, { rng: 1, temperature: 0.8, topP: 0.9 }) // ['the', 'company', 'said', ...]
  */
-export function generate<S>(model: LanguageModel<S>, options: GenerateOptions): string[] {
+export function generate(model: LanguageModel, options: GenerateOptions): string[] {
   checkModel(model, 'model', PKG);
   check.options(options, 'options', ['rng', 'maxTokens', 'prefix', 'temperature', 'topK', 'topP', 'allowUnknown']);
   const rng = typeof options.rng === 'number' ? createRng(options.rng) : options.rng;

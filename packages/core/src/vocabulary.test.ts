@@ -45,6 +45,7 @@ describe('Vocabulary', () => {
     const counts = await countTokens(sentences());
     expect([...counts]).toEqual([['x', 2], ['y', 1]]);
     expect(buildVocabulary(counts).tokens.slice(4)).toEqual(['x', 'y']);
+    expect((await buildVocabulary(sentences(), { minCount: 2 })).tokens.slice(4)).toEqual(['x']);
   });
 
   it('applies minCount, maxSize and extra specials', () => {

@@ -127,15 +127,25 @@ export function countTokens(
  * ties broken by code-point order of the token (never by insertion order, so the same counts always give the
  * same ids).
  *
- * @param counts token → count (from {@link countTokens}), or sentences (sync) to count
+ * @param counts token → count (from {@link countTokens}), or sentences to count (async sentences give a promise)
  * @example
  * const vocab = buildVocabulary([['a', 'b', 'a']]);
  * vocab.encode(['a', 'zzz']) // → [4, 1]
  */
 export function buildVocabulary(
   counts: ReadonlyMap<string, number> | Iterable<readonly TokenLike[]>,
+  options?: VocabularyOptions,
+): Vocabulary;
+export function buildVocabulary(sentences: AsyncIterable<readonly TokenLike[]>, options?: VocabularyOptions): Promise<Vocabulary>;
+export function buildVocabulary(
+  counts: ReadonlyMap<string, number> | Iterable<readonly TokenLike[]> | AsyncIterable<readonly TokenLike[]>,
+  options?: VocabularyOptions,
+): Vocabulary | Promise<Vocabulary>;
+export function buildVocabulary(
+  counts: ReadonlyMap<string, number> | Iterable<readonly TokenLike[]> | AsyncIterable<readonly TokenLike[]>,
   options: VocabularyOptions = {},
-): Vocabulary {
+): Vocabulary | Promise<Vocabulary> {
+  if (isAsyncIterable(counts)) return countTokens(counts).then((table) => buildVocabulary(table, options));
   check.options(options, 'options', ['minCount', 'maxSize', 'extraSpecials']);
   const minCount = check.integer(options.minCount ?? 1, 'options.minCount', 1);
   const maxSize = options.maxSize === undefined ? Infinity : check.integer(options.maxSize, 'options.maxSize', SPECIAL_TOKENS.length);
