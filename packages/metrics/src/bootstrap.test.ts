@@ -66,7 +66,7 @@ describe('bootstrap resampling', () => {
     }
   });
   it('rejects bad input with typed errors', () => {
-    expect(() => bootstrapConfidence([], bleu)).toThrowErrorMatchingInlineSnapshot(`[EmptyInputError: @nlpkit/metrics: statistics must be at least one segment, got nothing]`);
+    expect(() => bootstrapConfidence([], bleu)).toThrowErrorMatchingInlineSnapshot(`[EmptyInputError: @nlpkit/metrics: statistics must hold at least one segment, got nothing]`);
     expect(() => bootstrapConfidence(stats(good), bleu, { samples: 0 })).toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: @nlpkit/metrics: options.samples must be an integer ≥ 1, got 0]`);
     expect(() => bootstrapConfidence(stats(good), bleu, { seed: -1 })).toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: @nlpkit/metrics: options.seed must be an integer from 0 to 4294967295, got -1]`);
     expect(() => pairedBootstrap(stats(good), stats(good).slice(1), bleu)).toThrowErrorMatchingInlineSnapshot(`[LengthMismatchError: @nlpkit/metrics: system must be 12 segments (as many as baseline), got 11]`);

@@ -57,7 +57,7 @@ describe('classification helpers', () => {
   it('rejects mixed label types and mismatched lengths with typed errors', () => {
     expect(() => classificationReport([1, 'a'], [1, 'a'])).toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: @nlpkit/metrics: gold[1] must be a number like the labels before it (no mixed label types), got "a"]`);
     expect(() => classificationReport(['a', 'b'], ['a'])).toThrowErrorMatchingInlineSnapshot(`[LengthMismatchError: @nlpkit/metrics: pred must be 2 labels (as many as gold), got 1]`);
-    expect(() => classificationReport([], [])).toThrowErrorMatchingInlineSnapshot(`[EmptyInputError: @nlpkit/metrics: gold must be at least one label, got nothing]`);
+    expect(() => classificationReport([], [])).toThrowErrorMatchingInlineSnapshot(`[EmptyInputError: @nlpkit/metrics: gold must hold at least one label, got nothing]`);
     expect(() => classificationReport(['a'], ['a'], { labels: ['a'], zeroDivision: 2 as never })).toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: @nlpkit/metrics: options.zeroDivision must be 0 or 1, got 2]`);
   });
 });

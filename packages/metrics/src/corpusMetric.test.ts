@@ -1,7 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { AnyIterable } from '@nlpkit/core';
-import { corpusBleu, corpusChrf, corpusTer, createBleu, createChrf, createTer, type ReferenceStreams } from './index.js';
+import {
+  corpusBleu,
+  corpusChrf,
+  corpusTer,
+  createBleu,
+  createChrf,
+  createTer,
+  entityF1,
+  perplexity,
+  type BleuResult,
+  type EntityF1Result,
+  type PerplexityResult,
+  type ReferenceStreams,
+} from './index.js';
 
 // The sacreBLEU fixture's inputs, scored from arrays, from sync iterables and from async iterables (as a file
 // reader yields lines): the three must give the same numbers, which the parity tests pin to sacreBLEU's.
@@ -64,5 +77,22 @@ describe('corpus BLEU, chrF and TER read arrays, iterables and async iterables a
   });
   it('refuses async input to update, which must stay synchronous', () => {
     expect(() => createBleu().update(lines(['a']) as never, [['a']])).toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: @nlpkit/metrics: hypotheses must be an array or iterable of strings (async input goes to the corpus functions, not update), got an object]`);
+  });
+});
+
+describe('types follow the input', () => {
+  it('sync input gives the result, async input a promise (checked by the typecheck)', async () => {
+    const hyps = ['a b c'];
+    const refs = [['a b c']];
+    expectTypeOf(corpusBleu(hyps, refs)).toEqualTypeOf<BleuResult>();
+    expectTypeOf(corpusBleu(new Set(hyps), [refs[0]!.values()])).toEqualTypeOf<BleuResult>();
+    expectTypeOf(corpusBleu(lines(hyps), refs)).toEqualTypeOf<Promise<BleuResult>>();
+    expectTypeOf(corpusBleu(hyps, [lines(refs[0]!)])).toEqualTypeOf<Promise<BleuResult>>();
+    expectTypeOf(entityF1([['O']], [['O']])).toEqualTypeOf<EntityF1Result>();
+    expectTypeOf(entityF1([['O']], lines([['O']]))).toEqualTypeOf<Promise<EntityF1Result>>();
+    expectTypeOf(perplexity(lines([[-1]]), { base: 10 })).toEqualTypeOf<Promise<PerplexityResult>>();
+    // And at run time:
+    expect(corpusBleu(hyps, refs)).not.toBeInstanceOf(Promise);
+    expect(await corpusBleu(hyps, [lines(refs[0]!)])).toEqual(corpusBleu(hyps, refs));
   });
 });

@@ -119,6 +119,7 @@ describe('entityF1 reads iterables and async iterables', () => {
       expect(await fromAsync).toEqual(want);
     }
     expect(await tokenAccuracy(sentencesOf(gold), pred)).toBe(tokenAccuracy(gold, pred));
+    expect(extractEntities(gold.values(), { mode: 'strict', scheme: 'BIO' })).toEqual(extractEntities(gold, { mode: 'strict', scheme: 'IOB2' }));
   });
   it('names the side that runs short', async () => {
     await expect(entityF1(sentencesOf(gold), sentencesOf(pred.slice(1)))).rejects.toThrowErrorMatchingInlineSnapshot(`[LengthMismatchError: @nlpkit/metrics: pred must be 30 sentences of tags (as many as gold), got 29]`);

@@ -55,8 +55,8 @@ describe('bad input gives typed errors that name the argument, the expectation a
     expect(() => corpusBleu(['a', 'b'], [['a']])).toThrowErrorMatchingInlineSnapshot(`[LengthMismatchError: @nlpkit/metrics: references[0] must be 2 lines (one per hypothesis), got 1]`);
     expect(() => corpusChrf(['a'], [['a'], ['a', 'b']])).toThrow(LengthMismatchError);
     expect(() => corpusTer(['a'], [[]])).toThrow(LengthMismatchError);
-    expect(() => corpusBleu(['a'], [])).toThrowErrorMatchingInlineSnapshot(`[EmptyInputError: @nlpkit/metrics: references must be at least one reference stream, got nothing]`);
-    expect(() => corpusBleu(['a'], [[null]])).toThrowErrorMatchingInlineSnapshot(`[EmptyInputError: @nlpkit/metrics: references of hypotheses[0] must be at least one line that is not null, got nothing]`);
+    expect(() => corpusBleu(['a'], [])).toThrowErrorMatchingInlineSnapshot(`[EmptyInputError: @nlpkit/metrics: references must hold at least one reference stream, got nothing]`);
+    expect(() => corpusBleu(['a'], [[null]])).toThrowErrorMatchingInlineSnapshot(`[EmptyInputError: @nlpkit/metrics: references of hypotheses[0] must hold at least one line that is not null, got nothing]`);
     expect(() => corpusBleu(['a', 7 as never], [['a', 'b']])).toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: @nlpkit/metrics: hypotheses[1] must be a string, got 7]`);
     expect(() => corpusBleu('a' as never, [['a']])).toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: @nlpkit/metrics: hypotheses must be an array, iterable or async iterable of strings, got "a"]`);
     expect(() => sentenceBleu('a', 'a' as never)).toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: @nlpkit/metrics: references must be an array, got "a"]`);

@@ -73,7 +73,7 @@ describe('perplexity', () => {
     expect(() => metric.update([[Math.log(0.5)], [-1, Number.NaN]])).toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: @nlpkit/metrics: logProbs[2][1] must be a log-probability (a number ≤ 0, not NaN), got NaN]`);
     expect(() => perplexity([[0.5]], { base: 'e' })).toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: @nlpkit/metrics: logProbs[0][0] must be a log-probability (a number ≤ 0, not NaN), got 0.5]`);
     expect(metric.compute().tokens).toBe(1);
-    expect(() => perplexity([[]], { base: 'e' })).toThrowErrorMatchingInlineSnapshot(`[EmptyInputError: @nlpkit/metrics: logProbs or scores must be at least one token that is not padding, got nothing]`);
+    expect(() => perplexity([[]], { base: 'e' })).toThrowErrorMatchingInlineSnapshot(`[EmptyInputError: @nlpkit/metrics: logProbs or scores must hold at least one token that is not padding, got nothing]`);
   });
 });
 
