@@ -51,7 +51,7 @@ export class SummaryReporter {
     const summary = summarize(testModules, unhandledErrors, referenceDataRequired());
     const lines = [''];
     if (summary.reasons.length > 0) {
-      lines.push('Skipped tests by reason:');
+      lines.push('Tests not run, by reason:');
       for (const { reason, count, failed } of summary.reasons) {
         lines.push(`  ${String(count).padStart(4)} ${failed ? 'FAILED (NLPKIT_REQUIRE_SHARED_DATA=1, must not skip)' : 'skipped'}: ${reason}`);
       }

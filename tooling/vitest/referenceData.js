@@ -1,6 +1,6 @@
 // Plain JavaScript on purpose: the reporter (loaded by Node from the root vitest.config.ts) shares these names.
 import { existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root (this file is tooling/vitest/referenceData.js). */
@@ -52,7 +52,7 @@ export function referenceData(...files) {
     else found.set(file, hit);
   }
   const available = missing.length === 0;
-  const where = roots.map((root) => `${relative(repoRoot, root) || '.'}/`).join(', ');
+  const where = roots.map(displayPath).join(', ');
   const reason = available ? undefined : `reference data missing: ${missing.join(', ')} (looked in ${where})`;
   return {
     available,
@@ -66,4 +66,10 @@ export function referenceData(...files) {
     },
     options: available ? { skip: false, meta: {} } : { skip: true, meta: { [REFERENCE_SKIP_META]: reason } },
   };
+}
+
+/** A root as the reason shows it: relative to the repository when inside it or beside it, else absolute. */
+function displayPath(/** @type {string} */ root) {
+  const rel = relative(repoRoot, root);
+  return `${rel.startsWith('../..') || isAbsolute(rel) ? root.replace(/\/$/, '') : rel || '.'}/`;
 }

@@ -39,9 +39,9 @@ describe('SummaryReporter', () => {
     const { lines, status } = runFixture({});
     expect(status).toBe(0);
     expect(lines.at(-1)).toBe('2 passed, 0 failed, 3 skipped');
-    const reasons = lines.slice(lines.indexOf('Skipped tests by reason:'), -1);
+    const reasons = lines.slice(lines.indexOf('Tests not run, by reason:'), -1);
     expect(reasons).toEqual([
-      'Skipped tests by reason:',
+      'Tests not run, by reason:',
       expect.stringMatching(/^ {5}2 skipped: reference data missing: no-such-corpus\/train\.txt \(looked in test-data\/, /),
       '     1 skipped: no GPU adapter',
     ]);
