@@ -13,7 +13,7 @@ export { describeValue } from './describeValue.js';
 export { validators, type Validators } from './validators.js';
 export { tokenText, type Token, type TokenLike } from './token.js';
 export { isAsyncIterable, isIterable, toAsyncIterable, collect, type AnyIterable } from './iterables.js';
-export { sentenceTokens } from './sentenceTokens.js';
+export { sentenceTokens, tokenTexts } from './sentenceTokens.js';
 export {
   PAD_ID,
   UNK_ID,

@@ -2,7 +2,7 @@ import { EmptyInputError, InvalidArgumentError } from './errors.js';
 import { checkModel } from './evaluatePerplexity.js';
 import { isAsyncIterable } from './iterables.js';
 import type { LanguageModel, SentenceScore, TokenLog10Prob } from './languageModel.js';
-import { sentenceTokens } from './sentenceTokens.js';
+import { sentenceTokens, tokenTexts } from './sentenceTokens.js';
 import type { TokenLike } from './token.js';
 import { UNK_ID, vocabularyFromTokens } from './vocabulary.js';
 
@@ -70,7 +70,8 @@ export function interpolateModels(models: readonly LanguageModel[], weights: rea
       for (let u = 0; u < out.length; u++) out[u] = Math.log10(out[u]!);
       return out;
     },
-    scoreSentence(tokens, options = {}) {
+    scoreSentence(sentence, options = {}) {
+      const tokens = tokenTexts(sentence, 'tokens', PKG);
       const parts = list.map((m) => m.scoreSentence(tokens, { perToken: true }).perToken as readonly TokenLog10Prob[]);
       const perToken: TokenLog10Prob[] = [];
       let log10Prob = 0;

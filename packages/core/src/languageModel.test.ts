@@ -82,6 +82,17 @@ describe('interpolateModels', () => {
     expect(next[mix.vocabulary.id('b')]).toBeCloseTo(log10(0.25 * 0.7 + 0.75 * pu), 12);
   });
 
+  it('scores text Tokens as their texts, in models and mixtures alike', () => {
+    const tokens = [
+      { text: 'a', start: 0, end: 1 },
+      { text: 'b', start: 2, end: 3 },
+    ];
+    const mix = interpolateModels([model, uniform], [0.5, 0.5]);
+    expect(model.scoreSentence(tokens)).toEqual(model.scoreSentence(['a', 'b']));
+    expect(mix.scoreSentence(tokens, { perToken: true })).toEqual(mix.scoreSentence(['a', 'b'], { perToken: true }));
+    expect(() => model.scoreSentence(['a', 5 as unknown as string])).toThrow('@nlpkit/core: tokens[1] must be a string or a Token, got 5');
+  });
+
   it('with one weight of 1 gives that model', () => {
     const mix = interpolateModels([model, uniform], [1, 0]);
     expect(evaluatePerplexity(mix, [['a', 'b']]).perplexity).toBeCloseTo(evaluatePerplexity(model, [['a', 'b']]).perplexity, 12);

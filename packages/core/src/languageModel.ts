@@ -1,3 +1,5 @@
+import { tokenTexts } from './sentenceTokens.js';
+import type { TokenLike } from './token.js';
 import type { Vocabulary } from './vocabulary.js';
 
 /** The score of one token given a state, and the state after it. */
@@ -59,8 +61,8 @@ export interface LanguageModel<S = unknown> {
    * model never predicts (`<pad>`, `<s>`) hold `-Infinity`; for a normalized model the probabilities sum to 1.
    */
   nextLog10Probs(state: S): Float64Array;
-  /** Scores `tokens` as one sentence: each token after `<s>`, then `</s>`. */
-  scoreSentence(tokens: readonly string[], options?: { readonly perToken?: boolean }): SentenceScore;
+  /** Scores `tokens` (strings or text `Token`s) as one sentence: each token after `<s>`, then `</s>`. */
+  scoreSentence(tokens: readonly TokenLike[], options?: { readonly perToken?: boolean }): SentenceScore;
 }
 
 /**
@@ -69,9 +71,10 @@ export interface LanguageModel<S = unknown> {
  */
 export function scoreSentenceByTokens<S>(
   model: Pick<LanguageModel<S>, 'startState' | 'scoreToken'>,
-  tokens: readonly string[],
+  sentence: readonly TokenLike[],
   options: { readonly perToken?: boolean } = {},
 ): SentenceScore {
+  const tokens = tokenTexts(sentence, 'tokens', '@nlpkit/core');
   let state = model.startState();
   let log10Prob = 0;
   let oov = 0;

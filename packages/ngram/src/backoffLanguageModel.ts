@@ -6,6 +6,7 @@ import {
   type LanguageModel,
   type NextToken,
   type SentenceScore,
+  type TokenLike,
   type TokenLog10Prob,
   type TokenScore,
   type Vocabulary,
@@ -147,7 +148,7 @@ export class BackoffLanguageModel implements LanguageModel<BackoffState> {
    * contexts) inlined with the tables in locals and one state array reused across sentences — the path core's
    * `evaluatePerplexity` takes. With `perToken`, each token's score and n-gram length are listed too.
    */
-  scoreSentence(tokens: readonly string[], options: { readonly perToken?: boolean } = {}): BackoffSentenceScore {
+  scoreSentence(tokens: readonly TokenLike[], options: { readonly perToken?: boolean } = {}): BackoffSentenceScore {
     if (!Array.isArray(tokens)) throw check.invalid(tokens, 'tokens', 'an array of tokens');
     if (options?.perToken === true) return this.#scoreSentencePerToken(tokens);
     const { indexes, log10Probs, log10Backoffs, wordIndex } = this.data;
@@ -200,7 +201,7 @@ export class BackoffLanguageModel implements LanguageModel<BackoffState> {
     return { log10Prob: total, tokens: length + 1, oov, oovLog10Prob: oovTotal };
   }
 
-  #scoreSentencePerToken(tokens: readonly string[]): BackoffSentenceScore {
+  #scoreSentencePerToken(tokens: readonly TokenLike[]): BackoffSentenceScore {
     const state = this.startState();
     const wordIndex = this.data.wordIndex;
     const perToken: WordScore[] = [];

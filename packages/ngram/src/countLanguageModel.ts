@@ -4,6 +4,7 @@ import {
   scoreSentenceByTokens,
   type LanguageModel,
   type SentenceScore,
+  type TokenLike,
   type TokenScore,
   type Vocabulary,
 } from '@nlpkit/core';
@@ -102,7 +103,7 @@ export class CountLanguageModel implements LanguageModel<Int32Array> {
   }
 
   /** Scores `tokens` as one sentence: each token after the start padding, then one `</s>`. */
-  scoreSentence(tokens: readonly string[], options: { readonly perToken?: boolean } = {}): SentenceScore {
+  scoreSentence(tokens: readonly TokenLike[], options: { readonly perToken?: boolean } = {}): SentenceScore {
     if (!Array.isArray(tokens)) throw check.invalid(tokens, 'tokens', 'an array of tokens');
     return scoreSentenceByTokens(this, tokens, options);
   }

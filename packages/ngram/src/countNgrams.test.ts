@@ -30,7 +30,7 @@ describe('countNgrams', () => {
   it('rejects bad input with typed errors naming the problem and the line', () => {
     const empty = thrown(() => countNgrams([], { order: 3 }));
     expect(empty).toBeInstanceOf(EmptyInputError);
-    expect(empty.message).toMatchInlineSnapshot(`"@nlpkit/ngram: sentences must be non-empty, got nothing"`);
+    expect(empty.message).toMatchInlineSnapshot(`"@nlpkit/ngram: sentences must hold at least one sentence, got nothing"`);
     const order0 = thrown(() => countNgrams([['a']], { order: 0 }));
     expect(order0).toBeInstanceOf(InvalidArgumentError);
     expect(order0.message).toMatchInlineSnapshot(`"@nlpkit/ngram: options.order must be an integer from 1 to 10, got 0"`);

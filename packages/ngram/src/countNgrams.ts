@@ -174,7 +174,7 @@ export function countNgrams(sentences: Sentences<TokenLike>, options: CountOptio
 
 /** The error for a corpus with no sentence. */
 export function emptyCorpus(): EmptyInputError {
-  return new EmptyInputError({ package: PKG, argument: 'sentences', expected: 'non-empty' });
+  return new EmptyInputError({ package: PKG, argument: 'sentences', expected: 'at least one sentence' });
 }
 
 function growCounts(counts: Uint32Array, atLeast: number): Uint32Array {

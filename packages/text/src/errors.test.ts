@@ -9,7 +9,7 @@ describe('errors of @nlpkit/text', () => {
     const exported: unknown[] = Object.values({ ...main, ...node });
     const classes = exported.filter((v) => typeof v === 'function' && v.prototype instanceof Error);
     expect(classes).toEqual([MalformedTextError]);
-    const error = new MalformedTextError('text', 3, 0xd800);
+    const error = new MalformedTextError({ argument: 'text', index: 3, codeUnit: 0xd800 });
     expect(error).toBeInstanceOf(NlpkitError);
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect(error).toMatchObject({ code: 'ERR_MALFORMED_TEXT', package: '@nlpkit/text', argument: 'text', index: 3 });

@@ -14,7 +14,8 @@ export class MalformedTextError extends InvalidArgumentError {
   /** UTF-16 index of the first lone surrogate. */
   readonly index: number;
 
-  constructor(argument: string, index: number, codeUnit: number) {
+  constructor(options: { readonly argument: string; readonly index: number; readonly codeUnit: number }) {
+    const { argument, index, codeUnit } = options;
     super(
       {
         package: PKG,
@@ -45,9 +46,9 @@ export function checkText(value: unknown, argument: string): string {
         i++;
         continue;
       }
-      throw new MalformedTextError(argument, i, c);
+      throw new MalformedTextError({ argument, index: i, codeUnit: c });
     }
-    if (c >= 0xdc00 && c <= 0xdfff) throw new MalformedTextError(argument, i, c);
+    if (c >= 0xdc00 && c <= 0xdfff) throw new MalformedTextError({ argument, index: i, codeUnit: c });
   }
   return text;
 }

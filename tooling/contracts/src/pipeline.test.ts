@@ -82,7 +82,7 @@ describe('text → vocabulary → n-gram and LSTM → evaluatePerplexity → int
     expect(lstmPpl.tokens).toBe(knPpl.tokens);
     expect(lstmPpl.perplexity).toBeLessThan(vocabulary.size / 3);
     expect(knPpl.perplexity).toBeLessThan(1000);
-    const fromMetrics = perplexityFromScores(test.map((s) => kn.scoreSentence(s.map((t) => t.text))));
+    const fromMetrics = perplexityFromScores(test.map((s) => kn.scoreSentence(s)));
     expect(fromMetrics.perplexity).toBeCloseTo(knPpl.perplexity, 9);
 
     // Interpolation of the two, with weights tuned by EM on the test text: no worse than either model alone.

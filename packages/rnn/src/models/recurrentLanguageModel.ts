@@ -1,7 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor2D } from '@tensorflow/tfjs-core';
-import { BOS_ID, EOS, EOS_ID, PAD_ID, UNK_ID, type LanguageModel, type SentenceScore, type TokenLog10Prob, type Vocabulary } from '@nlpkit/core';
-import { RnnOptionError } from '../errors.js';
+import {
+  BOS_ID,
+  EOS,
+  EOS_ID,
+  PAD_ID,
+  UNK_ID,
+  tokenTexts,
+  type LanguageModel,
+  type SentenceScore,
+  type TokenLike,
+  type TokenLog10Prob,
+  type Vocabulary,
+} from '@nlpkit/core';
+import { PKG, RnnOptionError } from '../errors.js';
 import { dense, tiedWeight } from '../layers/dense.js';
 import { embedding } from '../layers/embedding.js';
 import { rnnStack } from '../layers/rnnStack.js';
@@ -144,7 +156,8 @@ export function recurrentLanguageModel(options: RecurrentLanguageModelOptions): 
     nextLog10Probs(state: RecurrentLmState): Float64Array {
       return Float64Array.from(state.log10Probs);
     },
-    scoreSentence(tokens: readonly string[], scoreOptions: { readonly perToken?: boolean } = {}): SentenceScore {
+    scoreSentence(sentence: readonly TokenLike[], scoreOptions: { readonly perToken?: boolean } = {}): SentenceScore {
+      const tokens = tokenTexts(sentence, 'tokens', PKG);
       const targets = [...tokens.map(idOf), { id: EOS_ID, oov: false }];
       const inputs = [BOS_ID, ...targets.slice(0, -1).map((t) => t.id)];
       const logits = tf.tidy(() => recurrentLmForward(config, params, [inputs]).logits.dataSync() as Float32Array);
