@@ -9,6 +9,7 @@ export {
   UnsupportedError,
   type NlpkitErrorOptions,
 } from './errors.js';
+export { OutputError } from './outputError.js';
 export { describeValue } from './describeValue.js';
 export { validators, type Validators } from './validators.js';
 export { tokenText, type Token, type TokenLike } from './token.js';

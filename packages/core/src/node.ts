@@ -1,0 +1,10 @@
+export {
+  writeFileAtomic,
+  writeFileAtomicSync,
+  removeStaleTemps,
+  tempPathFor,
+  checkOutputPath,
+  checkOutputPathSync,
+  type FileContent,
+  type WriteAtomicOptions,
+} from './writeFileAtomic.js';

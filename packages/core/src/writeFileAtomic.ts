@@ -1,0 +1,247 @@
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { isAsyncIterable } from './iterables.js';
+import { OutputError } from './outputError.js';
+
+/** What {@link writeFileAtomic} writes: bytes, text, or (async) iterables of chunks, e.g. an ARPA writer's lines. */
+export type FileContent = string | Uint8Array | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
+
+/** Options of {@link writeFileAtomic} and {@link writeFileAtomicSync}. */
+export interface WriteAtomicOptions {
+  /** The package reported in errors (default `'@nlpkit/core'`). */
+  readonly package?: string;
+  /** Cancels the write; the target stays as it was and the temporary file is removed. */
+  readonly signal?: AbortSignal;
+  /** File mode of a new file (default 0o666 before umask). */
+  readonly mode?: number;
+}
+
+const TEMP_MARK = '.nlpkit-tmp';
+const BUFFER_BYTES = 1 << 20;
+
+/**
+ * The temporary file name for `path`: in the same folder (so the final rename is atomic), hidden, and named with
+ * the writing process's id so a later run can tell an orphan (its process is gone) from a write in progress.
+ */
+export function tempPathFor(path: string): string {
+  const random = Math.floor(Math.random() * 0x100000000).toString(36);
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${random}${TEMP_MARK}`);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EPERM';
+  }
+}
+
+function staleTemps(path: string, names: readonly string[]): string[] {
+  const prefix = `.${basename(path)}.`;
+  return names
+    .filter((n) => n.startsWith(prefix) && n.endsWith(TEMP_MARK))
+    .filter((n) => {
+      const pid = Number(n.slice(prefix.length).split('.')[0]);
+      return Number.isSafeInteger(pid) && pid !== process.pid && !processAlive(pid);
+    })
+    .map((n) => join(dirname(path), n));
+}
+
+/**
+ * Removes temporary files that an earlier, killed write of `path` left behind (their process is gone). Called by
+ * every atomic write before it starts; returns the paths removed.
+ */
+export async function removeStaleTemps(path: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dirname(path));
+  } catch {
+    return [];
+  }
+  const stale = staleTemps(path, names);
+  await Promise.all(stale.map((p) => unlink(p).catch(() => undefined)));
+  return stale;
+}
+
+function removeStaleTempsSync(path: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return;
+  }
+  for (const p of staleTemps(path, names)) rmSync(p, { force: true });
+}
+
+function encode(chunk: string | Uint8Array): Uint8Array {
+  return typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+}
+
+function wrap(error: unknown, path: string, packageName: string): OutputError {
+  return error instanceof OutputError ? error : new OutputError({ package: packageName, path, cause: error });
+}
+
+function syncFolder(path: string): void {
+  // Makes the rename durable. Folders cannot be opened for sync on every platform; the rename is atomic anyway.
+  try {
+    const fd = openSync(dirname(path), 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    /* not supported here */
+  }
+}
+
+/**
+ * Writes a file so that it is either the complete new content or, after any failure — a crash, SIGKILL, a full
+ * disk, an abort — the previous file, untouched: the content goes to a temporary file beside the target, is
+ * flushed to disk (fsync), then renamed over the target. The temporary file is removed on every failure path, and
+ * temporaries orphaned by killed processes are removed by the next write of the same target.
+ *
+ * Content may be an async iterable of chunks, so a large model streams to disk without being held in memory.
+ * @throws OutputError (code `ERR_OUTPUT`) naming the path, with the system error as `cause`.
+ */
+export async function writeFileAtomic(path: string, content: FileContent, options: WriteAtomicOptions = {}): Promise<void> {
+  const pkg = options.package ?? '@nlpkit/core';
+  await removeStaleTemps(path);
+  const temp = tempPathFor(path);
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    options.signal?.throwIfAborted();
+    handle = await open(temp, 'wx', options.mode ?? 0o666);
+    const h = handle;
+    let pending: Uint8Array[] = [];
+    let pendingBytes = 0;
+    const flush = async (): Promise<void> => {
+      if (pendingBytes === 0) return;
+      const block = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+      await h.write(block);
+      options.signal?.throwIfAborted();
+    };
+    const add = async (chunk: string | Uint8Array): Promise<void> => {
+      const bytes = encode(chunk);
+      pending.push(bytes);
+      pendingBytes += bytes.length;
+      if (pendingBytes >= BUFFER_BYTES) await flush();
+    };
+    if (typeof content === 'string' || content instanceof Uint8Array) await add(content);
+    else if (isAsyncIterable(content)) for await (const chunk of content) await add(chunk);
+    else for (const chunk of content) await add(chunk);
+    await flush();
+    await h.sync();
+    await h.close();
+    handle = undefined;
+    options.signal?.throwIfAborted();
+    await rename(temp, path);
+    syncFolder(path);
+  } catch (error) {
+    await handle?.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    throw wrap(error, path, pkg);
+  }
+}
+
+/** {@link writeFileAtomic} for synchronous callers: the same guarantees, with sync content only. */
+export function writeFileAtomicSync(
+  path: string,
+  content: string | Uint8Array | Iterable<string | Uint8Array>,
+  options: Omit<WriteAtomicOptions, 'signal'> = {},
+): void {
+  const pkg = options.package ?? '@nlpkit/core';
+  removeStaleTempsSync(path);
+  const temp = tempPathFor(path);
+  let fd: number | undefined;
+  try {
+    fd = openSync(temp, 'wx', options.mode ?? 0o666);
+    const f = fd;
+    const writeAll = (bytes: Uint8Array): void => {
+      let offset = 0;
+      while (offset < bytes.length) offset += writeSync(f, bytes, offset, bytes.length - offset);
+    };
+    if (typeof content === 'string' || content instanceof Uint8Array) writeAll(encode(content));
+    else {
+      let pending: Uint8Array[] = [];
+      let pendingBytes = 0;
+      for (const chunk of content) {
+        const bytes = encode(chunk);
+        pending.push(bytes);
+        pendingBytes += bytes.length;
+        if (pendingBytes >= BUFFER_BYTES) {
+          writeAll(Buffer.concat(pending, pendingBytes));
+          pending = [];
+          pendingBytes = 0;
+        }
+      }
+      if (pendingBytes > 0) writeAll(Buffer.concat(pending, pendingBytes));
+    }
+    fsyncSync(f);
+    closeSync(f);
+    fd = undefined;
+    renameSync(temp, path);
+    syncFolder(path);
+  } catch (error) {
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        /* already failing */
+      }
+    }
+    try {
+      unlinkSync(temp);
+    } catch {
+      /* never created */
+    }
+    throw wrap(error, path, pkg);
+  }
+}
+
+/**
+ * Checks, before any long work, that `path` can be written: its folder exists and is a folder, and `path` itself
+ * is not a folder. Throws an {@link OutputError} (code `ERR_OUTPUT_PATH`) otherwise, so a CLI fails in
+ * milliseconds instead of after training a model.
+ */
+export async function checkOutputPath(path: string, packageName = '@nlpkit/core'): Promise<void> {
+  const fail = (message: string, cause?: unknown): never => {
+    throw new OutputError({ package: packageName, path, message: `cannot write ${path}: ${message}`, cause }, 'ERR_OUTPUT_PATH');
+  };
+  let folder;
+  try {
+    folder = await stat(dirname(path));
+  } catch (cause) {
+    fail(`its folder ${dirname(path)} does not exist`, cause);
+  }
+  if (folder?.isDirectory() !== true) fail(`${dirname(path)} is not a folder`);
+  try {
+    if ((await stat(path)).isDirectory()) fail('it is a folder');
+  } catch (cause) {
+    if ((cause as { code?: string }).code !== 'ENOENT') throw cause;
+  }
+}
+
+/** {@link checkOutputPath}, synchronously. */
+export function checkOutputPathSync(path: string, packageName = '@nlpkit/core'): void {
+  let isFolder = false;
+  try {
+    isFolder = statSync(dirname(path)).isDirectory();
+  } catch {
+    isFolder = false;
+  }
+  if (!isFolder) {
+    throw new OutputError({ package: packageName, path, message: `cannot write ${path}: its folder ${dirname(path)} does not exist` }, 'ERR_OUTPUT_PATH');
+  }
+  try {
+    if (statSync(path).isDirectory()) {
+      throw new OutputError({ package: packageName, path, message: `cannot write ${path}: it is a folder` }, 'ERR_OUTPUT_PATH');
+    }
+  } catch (e) {
+    if (e instanceof OutputError) throw e;
+  }
+}
