@@ -24,12 +24,24 @@ export class BackendUnavailableError extends UnsupportedError {
   }
 }
 
+/** A reading limit of the safetensors reader: `'maxHeaderBytes'` (an option) or `'maxDepth'` (the format's own). */
+export type SafetensorsLimit = 'maxHeaderBytes' | 'maxDepth';
+
 /**
- * Malformed or unsupported safetensors bytes, or a state dict that cannot be written (code `ERR_SAFETENSORS`).
- * `message` is the text after the package prefix.
+ * Malformed or unsupported safetensors bytes, or a state dict that cannot be written. `message` is the text after
+ * the package prefix. Codes: `ERR_SAFETENSORS` (malformed), `ERR_SAFETENSORS_HEADER_TOO_LARGE` (the header is
+ * longer than `maxHeaderBytes`), `ERR_SAFETENSORS_TOO_DEEP` (the header nests deeper than the format allows);
+ * for the last two `limit` names the limit and `max` its value.
  */
 export class SafetensorsError extends FormatError {
-  constructor(message: string) {
-    super({ package: PKG, message }, 'ERR_SAFETENSORS');
+  /** The reading limit the input exceeded, when that was the problem. */
+  readonly limit: SafetensorsLimit | undefined;
+  /** The value of that limit. */
+  readonly max: number | undefined;
+
+  constructor(message: string, code = 'ERR_SAFETENSORS', limit?: { readonly name: SafetensorsLimit; readonly max: number }) {
+    super({ package: PKG, message }, code);
+    this.limit = limit?.name;
+    this.max = limit?.max;
   }
 }

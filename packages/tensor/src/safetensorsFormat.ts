@@ -1,5 +1,7 @@
-import { InvalidArgumentError } from '@nlpkit/core';
+import { describeValue, InvalidArgumentError, validators } from '@nlpkit/core';
 import { PKG, SafetensorsError } from './errors.js';
+
+const check = validators(PKG);
 
 /** Element types of the safetensors format that we read (`BOOL`..`F64`) and their byte widths. */
 export const SAFETENSORS_DTYPES = {
@@ -29,7 +31,7 @@ export interface RawTensor {
   readonly data: Uint8Array;
 }
 
-/** A parsed safetensors file: raw tensors by name, plus the optional string metadata. */
+/** A parsed safetensors file: raw tensors by name, plus the optional string metadata (a null-prototype record). */
 export interface RawSafetensors {
   readonly tensors: ReadonlyMap<string, RawTensor>;
   readonly metadata: Readonly<Record<string, string>>;
@@ -37,57 +39,117 @@ export interface RawSafetensors {
 
 /** Limits applied when reading untrusted bytes. */
 export interface SafetensorsReadOptions {
-  /** Largest JSON header accepted, in bytes. Default 100 MB, as the reference implementation. */
+  /**
+   * Largest JSON header accepted, in bytes, checked before anything is decoded. Default 16 MiB (about 100,000
+   * tensors); at most {@link SAFETENSORS_MAX_HEADER_BYTES}, the format's own cap.
+   */
   readonly maxHeaderBytes?: number;
 }
 
-const DEFAULT_MAX_HEADER = 100_000_000;
+/** The largest header the safetensors format allows (100 MB, as the reference implementation). */
+export const SAFETENSORS_MAX_HEADER_BYTES = 100_000_000;
+const DEFAULT_MAX_HEADER = 16 * 1024 * 1024;
+/**
+ * How deep a valid header nests: the header object, a tensor's (or `__metadata__`'s) object, its `shape` and
+ * `data_offsets` arrays. Anything deeper is refused by a linear scan before `JSON.parse` sees it.
+ */
+const MAX_DEPTH = 3;
 
 function fail(message: string): never {
   throw new SafetensorsError(`invalid safetensors: ${message}`);
 }
 
 /**
+ * The deepest `{`/`[` nesting of JSON bytes, stopping as soon as it passes `max`; brackets inside strings do not
+ * count. One pass, no recursion: it runs before `JSON.parse`, so hostile nesting never reaches the parser (or a
+ * stack-hungry error message).
+ */
+function nestingDepth(bytes: Uint8Array, max: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (inString) {
+      if (b === 0x5c) i++; // backslash: skip the escaped byte
+      else if (b === 0x22) inString = false;
+    } else if (b === 0x22) inString = true;
+    else if (b === 0x7b || b === 0x5b) {
+      depth++;
+      if (depth > deepest) {
+        deepest = depth;
+        if (deepest > max) return deepest;
+      }
+    } else if (b === 0x7d || b === 0x5d) depth--;
+  }
+  return deepest;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
  * Parses safetensors bytes: an 8-byte little-endian header length N, N bytes of JSON header, then the data buffer.
- * Untrusted input is validated completely — header size and bounds, JSON shape, known dtypes, integer shapes,
- * offsets inside the buffer whose length matches shape × dtype width, and a buffer covered exactly once (no
- * overlaps, holes or trailing bytes). Every problem throws a {@link SafetensorsError}.
+ * Untrusted input is validated completely — header size (`maxHeaderBytes`) and nesting depth before parsing,
+ * JSON shape, known dtypes, shapes of non-negative integers, offsets inside the buffer whose length matches
+ * shape × dtype width, and a buffer covered exactly once (no overlaps, holes or trailing bytes), as the format
+ * requires. Tensor names are any non-empty strings — `__proto__` included: tensors come back in a `Map` and
+ * metadata in a null-prototype object, so no name can change either's shape.
+ * @throws SafetensorsError for every problem in the bytes (codes `ERR_SAFETENSORS`,
+ *   `ERR_SAFETENSORS_HEADER_TOO_LARGE`, `ERR_SAFETENSORS_TOO_DEEP`); InvalidArgumentError for bad arguments.
  */
 export function parseSafetensors(bytes: Uint8Array, options: SafetensorsReadOptions = {}): RawSafetensors {
   if (!(bytes instanceof Uint8Array)) {
     throw new InvalidArgumentError({ package: PKG, argument: 'bytes', expected: 'a Uint8Array', found: bytes });
   }
-  const maxHeader = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER;
+  check.options(options, 'options', ['maxHeaderBytes']);
+  const maxHeader =
+    options.maxHeaderBytes === undefined
+      ? DEFAULT_MAX_HEADER
+      : check.integer(options.maxHeaderBytes, 'options.maxHeaderBytes', 2, SAFETENSORS_MAX_HEADER_BYTES);
   if (bytes.byteLength < 8) fail(`expected at least 8 bytes (the header length), got ${bytes.byteLength}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getBigUint64(0, true);
-  if (headerLength > BigInt(maxHeader)) fail(`header length ${headerLength} exceeds the limit of ${maxHeader} bytes`);
+  if (headerLength > BigInt(maxHeader)) {
+    throw new SafetensorsError(
+      `invalid safetensors: header length ${headerLength} exceeds the limit of ${maxHeader} bytes (options.maxHeaderBytes)`,
+      'ERR_SAFETENSORS_HEADER_TOO_LARGE',
+      { name: 'maxHeaderBytes', max: maxHeader },
+    );
+  }
   const n = Number(headerLength);
   if (8 + n > bytes.byteLength) fail(`header length ${n} runs past the end of the ${bytes.byteLength}-byte input`);
   if (n < 2) fail(`header length ${n} is too small for a JSON object`);
+  const headerBytes = bytes.subarray(8, 8 + n);
+  if (headerBytes[0] !== 0x7b) fail(`header must start with '{', got byte ${headerBytes[0]}`);
+  if (nestingDepth(headerBytes, MAX_DEPTH) > MAX_DEPTH) {
+    throw new SafetensorsError(
+      `invalid safetensors: header nests deeper than ${MAX_DEPTH} levels (object, tensor, shape), the most the format allows`,
+      'ERR_SAFETENSORS_TOO_DEEP',
+      { name: 'maxDepth', max: MAX_DEPTH },
+    );
+  }
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(headerBytes);
   } catch {
     return fail('header is not valid UTF-8');
   }
-  if (!text.startsWith('{')) fail(`header must start with '{', got ${JSON.stringify(text.slice(0, 10))}`);
   let header: unknown;
   try {
     header = JSON.parse(text);
   } catch (error) {
-    return fail(`header is not valid JSON (${(error as Error).message})`);
+    return fail(`header is not valid JSON (${(error as Error).message.slice(0, 200)})`);
   }
-  if (header === null || typeof header !== 'object' || Array.isArray(header)) fail('header must be a JSON object');
+  if (!isRecord(header)) fail('header must be a JSON object');
 
   const buffer = bytes.subarray(8 + n);
-  const metadata: Record<string, string> = {};
-  const entries: { name: string; dtype: SafetensorsDtype; shape: number[]; begin: number; end: number }[] = [];
-  for (const [name, value] of Object.entries(header as Record<string, unknown>)) {
+  const metadata: Record<string, string> = Object.create(null) as Record<string, string>;
+  const entries: Entry[] = [];
+  for (const [name, value] of Object.entries(header)) {
     if (name === '__metadata__') {
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) fail('__metadata__ must be an object');
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        if (typeof v !== 'string') fail(`__metadata__.${k} must be a string, got ${typeof v}`);
+      if (!isRecord(value)) fail(`__metadata__ must be an object, got ${describeValue(value)}`);
+      for (const [k, v] of Object.entries(value)) {
+        if (typeof v !== 'string') fail(`__metadata__[${describeValue(k)}] must be a string, got ${describeValue(v)}`);
         metadata[k] = v;
       }
       continue;
@@ -97,7 +159,7 @@ export function parseSafetensors(bytes: Uint8Array, options: SafetensorsReadOpti
   entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
   let cursor = 0;
   for (const e of entries) {
-    if (e.begin < cursor) fail(`tensor '${e.name}' overlaps the previous tensor (offset ${e.begin} < ${cursor})`);
+    if (e.begin < cursor) fail(`tensor ${describeValue(e.name)} overlaps the previous tensor (offset ${e.begin} < ${cursor})`);
     if (e.begin > cursor) fail(`bytes ${cursor}..${e.begin} of the data buffer belong to no tensor`);
     cursor = e.end;
   }
@@ -111,73 +173,102 @@ export function parseSafetensors(bytes: Uint8Array, options: SafetensorsReadOpti
   return { tensors, metadata };
 }
 
-function parseEntry(name: string, value: unknown, bufferLength: number) {
+interface Entry {
+  readonly name: string;
+  readonly dtype: SafetensorsDtype;
+  readonly shape: number[];
+  readonly begin: number;
+  readonly end: number;
+}
+
+/** Elements in `shape`, or -1 when the shape is not an array of non-negative safe integers or overflows. */
+function elementCount(shape: unknown): number {
+  if (!Array.isArray(shape)) return -1;
+  let count = 1;
+  let nonZero = 1;
+  for (const d of shape) {
+    if (!Number.isSafeInteger(d) || (d as number) < 0) return -1;
+    count *= d as number;
+    if (d !== 0) nonZero *= d as number;
+    // Even an empty tensor must have a shape whose other dimensions could exist.
+    if (!Number.isSafeInteger(nonZero)) return -1;
+  }
+  return count;
+}
+
+function parseEntry(name: string, value: unknown, bufferLength: number): Entry {
+  const what = `tensor ${describeValue(name)}`;
   if (name === '') fail('a tensor name is empty');
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(`tensor '${name}' must be an object`);
-  const { dtype, shape, data_offsets: offsets, ...rest } = value as Record<string, unknown>;
-  const extra = Object.keys(rest);
-  if (extra.length > 0) fail(`tensor '${name}' has unknown field(s) ${extra.join(', ')}`);
+  if (!isRecord(value)) fail(`${what} must be an object, got ${describeValue(value)}`);
+  const extra = Object.keys(value).filter((k) => k !== 'dtype' && k !== 'shape' && k !== 'data_offsets');
+  if (extra.length > 0) {
+    fail(`${what} has unknown field(s) ${extra.slice(0, 5).map(describeValue).join(', ')}${extra.length > 5 ? ', …' : ''}`);
+  }
+  const { dtype, shape, data_offsets: offsets } = value;
   if (typeof dtype !== 'string' || !Object.hasOwn(SAFETENSORS_DTYPES, dtype)) {
-    fail(`tensor '${name}' has dtype ${JSON.stringify(dtype)}; expected one of ${Object.keys(SAFETENSORS_DTYPES).join(', ')}`);
+    fail(`${what} has dtype ${describeValue(dtype)}; expected one of ${Object.keys(SAFETENSORS_DTYPES).join(', ')}`);
   }
-  if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
-    fail(`tensor '${name}' shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
-  }
-  if (
-    !Array.isArray(offsets) ||
-    offsets.length !== 2 ||
-    offsets.some((o) => !Number.isSafeInteger(o) || o < 0)
-  ) {
-    fail(`tensor '${name}' data_offsets must be [begin, end] non-negative integers, got ${JSON.stringify(offsets)}`);
+  const count = elementCount(shape);
+  if (count < 0) fail(`${what} shape must be an array of non-negative integers, got ${describeValue(shape)}`);
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && (o as number) >= 0)) {
+    fail(`${what} data_offsets must be [begin, end], two non-negative integers, got ${describeValue(offsets)}`);
   }
   const [begin, end] = offsets as [number, number];
   if (begin > end || end > bufferLength) {
-    fail(`tensor '${name}' data_offsets [${begin}, ${end}] lie outside the ${bufferLength}-byte data buffer`);
+    fail(`${what} data_offsets [${begin}, ${end}] lie outside the ${bufferLength}-byte data buffer`);
   }
   const width = SAFETENSORS_DTYPES[dtype as SafetensorsDtype];
-  const count = (shape as number[]).reduce((a, b) => a * b, 1);
+  const dims = shape as number[];
   if (!Number.isSafeInteger(count * width) || count * width !== end - begin) {
-    fail(`tensor '${name}' of shape [${shape.join(', ')}] and dtype ${dtype} needs ${count * width} bytes, its offsets span ${end - begin}`);
+    fail(`${what} of shape ${shapeText(dims)} and dtype ${dtype} needs ${count * width} bytes, its offsets span ${end - begin}`);
   }
-  return { name, dtype: dtype as SafetensorsDtype, shape: shape as number[], begin, end };
+  return { name, dtype: dtype as SafetensorsDtype, shape: dims, begin, end };
+}
+
+/** `[2, 3]`, at most 8 dimensions spelled out: messages stay short whatever the input. */
+function shapeText(dims: readonly number[]): string {
+  return `[${dims.slice(0, 8).join(', ')}${dims.length > 8 ? `, … (${dims.length} dimensions)` : ''}]`;
 }
 
 /**
  * Serialises raw tensors to safetensors bytes. The layout is deterministic: tensors ordered by dtype width
  * (widest first, so every tensor stays aligned) then by name, the header padded with spaces to a multiple of 8.
+ * Any non-empty name but `__metadata__` is allowed (`__proto__` too); {@link parseSafetensors} reads back exactly
+ * these tensors and metadata.
  */
 export function serializeSafetensors(
   tensors: ReadonlyMap<string, RawTensor>,
   metadata: Readonly<Record<string, string>> = {},
 ): Uint8Array {
-  const names = [...tensors.keys()].sort((a, b) => {
+  if (!((tensors as unknown) instanceof Map)) {
+    throw new InvalidArgumentError({ package: PKG, argument: 'tensors', expected: 'a Map of raw tensors', found: tensors });
+  }
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
+    throw new InvalidArgumentError({ package: PKG, argument: 'metadata', expected: 'a record of strings', found: metadata });
+  }
+  const names = [...tensors.keys()];
+  for (const name of names) checkRaw(name, tensors.get(name));
+  names.sort((a, b) => {
     const wa = SAFETENSORS_DTYPES[tensors.get(a)!.dtype];
     const wb = SAFETENSORS_DTYPES[tensors.get(b)!.dtype];
     return wb - wa || (a < b ? -1 : a > b ? 1 : 0);
   });
-  const header: Record<string, unknown> = {};
-  if (Object.keys(metadata).length > 0) {
-    for (const [k, v] of Object.entries(metadata)) {
+  // A null-prototype header: a tensor named `__proto__` becomes a key like any other.
+  const header = Object.create(null) as Record<string, unknown>;
+  const meta = Object.entries(metadata);
+  if (meta.length > 0) {
+    for (const [k, v] of meta) {
       if (typeof v !== 'string') {
-        throw new SafetensorsError(`metadata.${k} must be a string, got ${typeof v}`);
+        throw new InvalidArgumentError({ package: PKG, argument: `metadata[${describeValue(k)}]`, expected: 'a string', found: v });
       }
     }
-    header['__metadata__'] = metadata;
+    header['__metadata__'] = Object.fromEntries(meta);
   }
   let offset = 0;
   for (const name of names) {
-    if (name === '' || name === '__metadata__') {
-      throw new SafetensorsError(`tensor name ${JSON.stringify(name)} is reserved or empty`);
-    }
     const t = tensors.get(name)!;
-    const expected = t.shape.reduce((a, b) => a * b, 1) * SAFETENSORS_DTYPES[t.dtype];
-    if (t.data.byteLength !== expected) {
-      throw new SafetensorsError(
-        `tensor '${name}' of shape [${t.shape.join(', ')}] and dtype ${t.dtype} needs ${expected} bytes, got ${t.data.byteLength}`,
-      );
-    }
-    header[name] = { dtype: t.dtype, shape: [...t.shape], data_offsets: [offset, offset + expected] };
-    offset += expected;
+    header[name] = { dtype: t.dtype, shape: [...t.shape], data_offsets: [offset, offset + t.data.byteLength] };
+    offset += t.data.byteLength;
   }
   const json = new TextEncoder().encode(JSON.stringify(header));
   const padded = Math.ceil(json.byteLength / 8) * 8;
@@ -192,4 +283,26 @@ export function serializeSafetensors(
     cursor += data.byteLength;
   }
   return out;
+}
+
+function checkRaw(name: unknown, t: RawTensor | undefined): void {
+  if (typeof name !== 'string' || name === '' || name === '__metadata__') {
+    throw new SafetensorsError(`tensor name ${describeValue(name)} is reserved or empty`);
+  }
+  const what = `tensor ${describeValue(name)}`;
+  if (t === null || typeof t !== 'object') {
+    throw new InvalidArgumentError({ package: PKG, argument: `tensors.get(${describeValue(name)})`, expected: 'a raw tensor', found: t });
+  }
+  if (typeof t.dtype !== 'string' || !Object.hasOwn(SAFETENSORS_DTYPES, t.dtype)) {
+    throw new SafetensorsError(`${what} has dtype ${describeValue(t.dtype)}; expected one of ${Object.keys(SAFETENSORS_DTYPES).join(', ')}`);
+  }
+  const count = elementCount(t.shape);
+  if (count < 0) throw new SafetensorsError(`${what} shape must be an array of non-negative integers, got ${describeValue(t.shape)}`);
+  if (!(t.data instanceof Uint8Array)) {
+    throw new InvalidArgumentError({ package: PKG, argument: `${what} data`, expected: 'a Uint8Array', found: t.data });
+  }
+  const expected = count * SAFETENSORS_DTYPES[t.dtype];
+  if (t.data.byteLength !== expected) {
+    throw new SafetensorsError(`${what} of shape ${shapeText(t.shape)} and dtype ${t.dtype} needs ${expected} bytes, got ${t.data.byteLength}`);
+  }
 }

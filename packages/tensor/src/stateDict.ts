@@ -1,5 +1,5 @@
 import { type DataType, type Tensor, tensor } from '@tensorflow/tfjs-core';
-import { InvalidArgumentError } from '@nlpkit/core';
+import { describeValue, InvalidArgumentError, validators } from '@nlpkit/core';
 import { PKG, SafetensorsError } from './errors.js';
 import {
   parseSafetensors,
@@ -9,7 +9,13 @@ import {
   serializeSafetensors,
 } from './safetensorsFormat.js';
 
-/** A model's parameters (or any named tensors) as a flat record, e.g. `{ "encoder.l0.wIh": Tensor }`. */
+const check = validators(PKG);
+
+/**
+ * A model's parameters (or any named tensors) as a flat record, e.g. `{ "encoder.l0.wIh": Tensor }`. The state
+ * dicts this package returns have a null prototype, so any name read from a file — `__proto__`, `constructor` —
+ * is an ordinary key, and a lookup of an absent name is `undefined`.
+ */
 export type StateDict = Record<string, Tensor>;
 
 /** Options for {@link loadSafetensors}. */
@@ -33,7 +39,7 @@ function toRaw(name: string, t: Tensor, values: ArrayLike<number> | Uint8Array):
       return { dtype: 'BOOL', shape: t.shape, data: Uint8Array.from(values, (v) => (v ? 1 : 0)) };
     default:
       throw new SafetensorsError(
-        `tensor '${name}' has dtype ${t.dtype}; safetensors output supports float32, int32 and bool`,
+        `tensor ${describeValue(name)} has dtype ${t.dtype}; safetensors output supports float32, int32 and bool`,
       );
   }
 }
@@ -50,7 +56,7 @@ function checkDict(dict: StateDict): [string, Tensor][] {
   const entries = Object.entries(dict);
   for (const [name, t] of entries) {
     if (t === null || typeof t !== 'object' || typeof (t as Tensor).dataSync !== 'function') {
-      throw new InvalidArgumentError({ package: PKG, argument: `stateDict['${name}']`, expected: 'a tfjs Tensor', found: t });
+      throw new InvalidArgumentError({ package: PKG, argument: `stateDict[${describeValue(name)}]`, expected: 'a tfjs Tensor', found: t });
     }
   }
   return entries;
@@ -77,26 +83,32 @@ export async function saveSafetensorsAsync(
 }
 
 /**
- * Reads safetensors bytes into tensors. Input is validated as untrusted (see `parseSafetensors`). F32, I32 and BOOL
- * load as they are; F16 and BF16 widen exactly to float32; I8/U8/I16/U16 widen to int32; F64, I64, U32 and U64 need
- * `lossy: true` (and integers must fit in int32).
+ * Reads safetensors bytes into tensors. Input is validated as untrusted (see `parseSafetensors`): nothing is
+ * allocated on the backend until the whole file has been checked, and if a tensor cannot be converted the ones
+ * already made are disposed. F32, I32 and BOOL load as they are; F16 and BF16 widen exactly to float32;
+ * I8/U8/I16/U16 widen to int32; F64, I64, U32 and U64 need `lossy: true` (and integers must fit in int32).
+ *
+ * `tensors` and `metadata` are null-prototype records holding exactly the file's names, `__proto__` included.
+ * @throws SafetensorsError for malformed or unsupported bytes; InvalidArgumentError for bad arguments.
  */
 export function loadSafetensors(
   bytes: Uint8Array,
   options: LoadSafetensorsOptions = {},
 ): { tensors: StateDict; metadata: Record<string, string> } {
-  const parsed = parseSafetensors(bytes, options);
-  const tensors: StateDict = {};
+  check.options(options, 'options', ['maxHeaderBytes', 'lossy']);
+  const lossy = options.lossy === undefined ? false : check.boolean(options.lossy, 'options.lossy');
+  const parsed = parseSafetensors(bytes, options.maxHeaderBytes === undefined ? {} : { maxHeaderBytes: options.maxHeaderBytes });
+  const tensors = Object.create(null) as StateDict;
   try {
     for (const [name, raw] of parsed.tensors) {
-      const [values, dtype] = decode(name, raw, options.lossy === true);
+      const [values, dtype] = decode(name, raw, lossy);
       tensors[name] = tensor(values, [...raw.shape], dtype);
     }
   } catch (error) {
     for (const t of Object.values(tensors)) t.dispose();
     throw error;
   }
-  return { tensors, metadata: { ...parsed.metadata } };
+  return { tensors, metadata: parsed.metadata as Record<string, string> };
 }
 
 function decode(name: string, raw: RawTensor, lossy: boolean): [Float32Array | Int32Array | Uint8Array, DataType] {
@@ -105,7 +117,7 @@ function decode(name: string, raw: RawTensor, lossy: boolean): [Float32Array | I
   const bytes = raw.data.slice();
   const n = raw.shape.reduce((a, b) => a * b, 1);
   const refuse = (why: string): never => {
-    throw new SafetensorsError(`tensor '${name}' has dtype ${raw.dtype}: ${why}`);
+    throw new SafetensorsError(`tensor ${describeValue(name)} has dtype ${raw.dtype}: ${why}`);
   };
   const ints = (values: ArrayLike<number | bigint>): Int32Array => {
     const out = new Int32Array(n);
