@@ -1,42 +1,89 @@
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import { gunzipSync } from 'node:zlib';
+import { writeFileAtomic, writeFileAtomicSync } from '@nlpkit/core/node';
 import { LineCursor } from './arpaScanner.js';
 import type { BackoffLanguageModel } from './backoffLanguageModel.js';
+import { checkedArpaChunks } from './detectFormat.js';
+import { ArpaFormatError, PKG } from './errors.js';
 import { type ReadArpaOptions, readArpaCursor } from './readArpa.js';
 import { arpaChunks } from './writeArpa.js';
 
-/** Writes `model` as an ARPA file, streaming (Node only: `@nlpkit/ngram/node`). */
-export function writeArpaFile(model: BackoffLanguageModel, path: string): void {
-  const fd = openSync(path, 'w');
-  try {
-    for (const chunk of arpaChunks(model)) writeSync(fd, chunk);
-  } finally {
-    closeSync(fd);
-  }
+/** Options of {@link writeArpaFile}. */
+export interface WriteArpaFileOptions {
+  /** Cancels the write: the previous file stays as it was and no temporary file is left. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Writes `model` as an ARPA file, atomically and streaming (Node only: `@nlpkit/ngram/node`): the text goes in
+ * ~64 KiB pieces to a temporary file beside `path`, is flushed to disk, then renamed over `path`. After any
+ * failure — a full disk, a missing folder, an abort, a killed process — `path` still holds the previous model (if
+ * any) and no temporary file is left (one orphaned by a killed process is removed by the next write).
+ * @throws OutputError (from `@nlpkit/core`, code `ERR_OUTPUT`) naming the path, with the system error as `cause`.
+ */
+export async function writeArpaFile(model: BackoffLanguageModel, path: string, options: WriteArpaFileOptions = {}): Promise<void> {
+  await writeFileAtomic(path, arpaChunks(model), { package: PKG, ...(options.signal ? { signal: options.signal } : {}) });
+}
+
+/** {@link writeArpaFile} for synchronous callers: the same atomic, streaming write (no abort signal). */
+export function writeArpaFileSync(model: BackoffLanguageModel, path: string): void {
+  writeFileAtomicSync(path, arpaChunks(model), { package: PKG });
 }
 
 /**
  * Reads an ARPA file, streaming it in 4 MiB chunks that the reader scans in place (Node only:
- * `@nlpkit/ngram/node`). Lines end at `\n`; trailing `\r`s are dropped.
+ * `@nlpkit/ngram/node`). Lines end at `\n` (or `\r\n`). A gzip file (recognized by its first bytes, whatever its
+ * name) is decompressed first, in memory. Other formats — a binary model, binary data — are named as such.
+ * @throws ArpaFormatError as {@link readArpa}; WrongFormatError (code `ERR_WRONG_FORMAT`) for a binary model or other
+ * binary data.
  */
 export function readArpaFile(path: string, options: ReadArpaOptions = {}): BackoffLanguageModel {
-  return readArpaCursor(new LineCursor(fileChunks(path, 1 << 22), false, 2), options);
-}
-
-/** UTF-8 text of a file in chunks of about `chunkBytes` (a character split across reads is kept whole). */
-function* fileChunks(path: string, chunkBytes: number): Generator<string, void, undefined> {
   const fd = openSync(path, 'r');
   try {
-    const buffer = Buffer.allocUnsafe(chunkBytes);
-    const decoder = new StringDecoder('utf8');
-    for (;;) {
-      const read = readSync(fd, buffer, 0, chunkBytes, null);
-      if (read === 0) break;
-      yield decoder.write(buffer.subarray(0, read));
-    }
-    const rest = decoder.end();
-    if (rest !== '') yield rest;
+    const magic = Buffer.alloc(2);
+    const gzip = readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+    const chunks = gzip ? bufferChunks(gunzipped(fd), 1 << 22) : fileChunks(fd, 1 << 22);
+    return readArpaCursor(new LineCursor(checkedArpaChunks(chunks), false, 2), options);
   } finally {
     closeSync(fd);
   }
+}
+
+/** The decompressed bytes of the gzip file open at `fd`. */
+function gunzipped(fd: number): Buffer {
+  const compressed = Buffer.allocUnsafe(fstatSync(fd).size);
+  let at = 0;
+  while (at < compressed.length) {
+    const read = readSync(fd, compressed, at, compressed.length - at, at);
+    if (read === 0) break;
+    at += read;
+  }
+  try {
+    return gunzipSync(compressed.subarray(0, at));
+  } catch (error) {
+    throw new ArpaFormatError(`the gzip data cannot be decompressed (${(error as Error).message})`, 1);
+  }
+}
+
+/** UTF-8 text of a file in chunks of about `chunkBytes` (a character split across reads is kept whole). */
+function* fileChunks(fd: number, chunkBytes: number): Generator<string, void, undefined> {
+  const buffer = Buffer.allocUnsafe(chunkBytes);
+  const decoder = new StringDecoder('utf8');
+  for (let position = 0; ; ) {
+    const read = readSync(fd, buffer, 0, chunkBytes, position);
+    if (read === 0) break;
+    position += read;
+    yield decoder.write(buffer.subarray(0, read));
+  }
+  const rest = decoder.end();
+  if (rest !== '') yield rest;
+}
+
+/** UTF-8 text of `bytes` in chunks of about `chunkBytes`. */
+function* bufferChunks(bytes: Buffer, chunkBytes: number): Generator<string, void, undefined> {
+  const decoder = new StringDecoder('utf8');
+  for (let at = 0; at < bytes.length; at += chunkBytes) yield decoder.write(bytes.subarray(at, at + chunkBytes));
+  const rest = decoder.end();
+  if (rest !== '') yield rest;
 }

@@ -4,10 +4,20 @@
  * slicing it. Together they replaced `split('\n')`, a regex per number and a string per word, which made reading
  * the PTB order-5 ARPA (97 MB, 2.3 M n-grams) take 5–10 s.
  */
+import { describeValue } from '@nlpkit/core';
+import { ArpaFormatError } from './errors.js';
+
+/** Longest line {@link LineCursor} accepts by default (characters); no ARPA writer comes near it. */
+export const MAX_LINE_LENGTH = 1 << 20;
 
 /**
  * Lines of text arriving in chunks of any size. After {@link LineCursor.next} returns true, the current line is
  * `text.slice(start, end)` (without `\n`, trailing `\r`s removed up to `crs`), and `lineNo` its 1-based number.
+ *
+ * Linear in its input however it is chunked: a chunk is scanned where it is (no copy), and a line that straddles
+ * chunks is collected as pieces that are searched once each and joined once. A line longer than `maxLine`
+ * characters throws, so input without newlines — binary data, `\r`-only line ends —
+ * is rejected after reading `maxLine` characters instead of being held whole.
  */
 export class LineCursor {
   text = '';
@@ -22,15 +32,18 @@ export class LineCursor {
   readonly #chunks: Iterator<string>;
   readonly #emptyTail: boolean;
   readonly #crs: number;
+  readonly #maxLine: number;
 
   /**
    * @param emptyTail whether text ending in `\n` has one more, empty, line (as `split('\n')` says).
    * @param crs how many trailing `\r` to strip from a line.
+   * @param maxLine longest line accepted; a longer one throws an {@link ArpaFormatError} ({@link longLineError}).
    */
-  constructor(chunks: Iterable<string>, emptyTail: boolean, crs = 1) {
+  constructor(chunks: Iterable<string>, emptyTail: boolean, crs = 1, maxLine = MAX_LINE_LENGTH) {
     this.#chunks = chunks[Symbol.iterator]();
     this.#emptyTail = emptyTail;
     this.#crs = crs;
+    this.#maxLine = maxLine;
   }
 
   /** Advances to the next line; false at the end of the text. */
@@ -45,35 +58,68 @@ export class LineCursor {
       const pos = this.#pos;
       const nl = text.indexOf('\n', pos);
       if (nl >= 0) {
+        if (nl - pos > this.#maxLine) this.#tooLong(text.slice(pos, pos + 64));
         this.#pos = nl + 1;
         return this.#line(pos, nl);
       }
       if (this.#done) {
         if (pos > text.length || (pos === text.length && !this.#emptyTail)) return false;
+        if (text.length - pos > this.#maxLine) this.#tooLong(text.slice(pos, pos + 64));
         this.#pos = text.length + 1;
         return this.#line(pos, text.length);
       }
+      const rest = pos < text.length ? text.slice(pos) : '';
+      if (rest.length > this.#maxLine) this.#tooLong(rest.slice(0, 64));
       const r = this.#chunks.next();
       if (r.done) {
         this.#done = true;
         continue;
       }
-      const chunk = r.value;
-      const rest = pos < text.length ? text.slice(pos) : '';
-      const first = rest === '' ? -1 : chunk.indexOf('\n');
-      if (first < 0) {
-        // Scanning a concatenation is slower than scanning the decoder's flat string, so only a line that
-        // straddles two chunks is joined; the rest of the chunk is scanned where it is.
-        this.text = rest + chunk;
+      if (rest === '') {
+        // Scanning a concatenation is slower than scanning the decoder's flat string: scan the chunk in place.
+        this.text = r.value;
         this.#pos = 0;
-      } else {
-        this.text = rest + chunk.slice(0, first);
+        continue;
+      }
+      if (this.#straddle(rest, r.value)) return this.#line(0, this.text.length);
+    }
+  }
+
+  /**
+   * Collects a line that began in an earlier chunk: each further chunk is searched for `\n` once, and the pieces
+   * are joined once (never re-searching what was already scanned, which made newline-free input quadratic).
+   * True when the line is complete (it is then `this.text`); false when the text ended first.
+   */
+  #straddle(rest: string, chunk: string): boolean {
+    const pieces = [rest];
+    let length = rest.length;
+    for (;;) {
+      const first = chunk.indexOf('\n');
+      if (first >= 0) {
+        if (length + first > this.#maxLine) this.#tooLong(pieces[0]!.slice(0, 64));
+        pieces.push(chunk.slice(0, first));
+        this.text = pieces.join('');
         this.#pos = this.text.length + 1;
         this.#pending = chunk;
         this.#pendingPos = first + 1;
-        return this.#line(0, this.text.length);
+        return true;
       }
+      pieces.push(chunk);
+      length += chunk.length;
+      if (length > this.#maxLine) this.#tooLong(pieces[0]!.slice(0, 64));
+      const r = this.#chunks.next();
+      if (r.done) {
+        this.#done = true;
+        this.text = pieces.join('');
+        this.#pos = 0;
+        return false;
+      }
+      chunk = r.value;
     }
+  }
+
+  #tooLong(sample: string): never {
+    throw longLineError(this.lineNo + 1, this.#maxLine, sample);
   }
 
   /** The current line as a string. */
@@ -88,6 +134,16 @@ export class LineCursor {
     this.lineNo++;
     return true;
   }
+}
+
+/** The error for a line over `maxLine` characters, naming what the text probably is. */
+export function longLineError(lineNo: number, maxLine: number, sample: string): ArpaFormatError {
+  const what = sample.includes('\0')
+    ? 'binary data, not ARPA text'
+    : sample.includes('\r')
+      ? 'lines that end in \\r only (old Mac line ends): convert them to \\n or \\r\\n'
+      : 'not ARPA text';
+  return new ArpaFormatError(`line is longer than ${maxLine} characters: ${what} (it starts ${describeValue(sample)})`, lineNo);
 }
 
 /** Whether `c` is removed by `String.prototype.trim` (WhiteSpace and LineTerminator code points). */

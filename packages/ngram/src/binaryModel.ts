@@ -1,6 +1,7 @@
 import { BackoffLanguageModel, type NgramLookup } from './backoffLanguageModel.js';
 import { PAD, describeValue } from '@nlpkit/core';
-import { BinaryModelFormatError, check } from './errors.js';
+import { sniffText } from './detectFormat.js';
+import { BinaryModelFormatError, WrongFormatError, check } from './errors.js';
 import { trieOrder } from './trieOrder.js';
 import { NgramWordIndex } from './ngramWordIndex.js';
 
@@ -16,8 +17,38 @@ export interface BinaryModelOptions {
   quantize?: Quantization;
 }
 
+/** Options of {@link loadBinaryModel}. */
+export interface LoadBinaryModelOptions {
+  /**
+   * Check the checksum stored in the header (default true): any changed, missing or extra byte is then refused.
+   * With `false` the bytes are still validated (ids in range, offsets consistent, log10 probabilities ≤ 0 and not
+   * NaN, backoffs finite), so a damaged file can change scores but never make them NaN or positive.
+   */
+  verify?: boolean;
+}
+
 const MAGIC = 0x4d474e4e; // "NNGM" little-endian
-const VERSION = 1;
+/** Version 2 added the checksum (header word 4); version 1 files (no checksum) still load. */
+const VERSION = 2;
+/** Header words before the per-order sizes, by version. */
+const HEADER_WORDS: Record<number, number> = { 1: 4, 2: 5 };
+/** Index of the checksum in a version-2 header. */
+const CHECKSUM_WORD = 4;
+
+/**
+ * FNV-1a over the file's 32-bit words, skipping the checksum word itself, then mixed. Each step is a bijection of
+ * the running hash for a fixed word (and of the word for a fixed hash), so any single changed word always changes
+ * the result; other damage escapes with probability about 2^-32.
+ */
+export function binaryChecksum(words: Uint32Array, skip = CHECKSUM_WORD): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < words.length; i++) if (i !== skip) h = Math.imul(h ^ words[i]!, 0x01000193);
+  h = Math.imul(h ^ words.length, 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h >>> 0;
+}
 
 /**
  * A trie level: the n-grams of one order sorted by (prefix id, word), so the children of prefix p are the slice
@@ -97,9 +128,9 @@ export function toBinaryModel(model: BackoffLanguageModel, options: BinaryModelO
   }
 
   const parts: Uint8Array[] = [];
-  const header = new Uint32Array(4 + order);
-  header.set([MAGIC, VERSION, order, quantize === 'q8' ? 1 : 0]);
-  sizes.forEach((s, n) => (header[4 + n] = s));
+  const header = new Uint32Array(HEADER_WORDS[VERSION]! + order);
+  header.set([MAGIC, VERSION, order, quantize === 'q8' ? 1 : 0, 0]);
+  sizes.forEach((s, n) => (header[HEADER_WORDS[VERSION]! + n] = s));
   parts.push(bytes(header));
   const vocabBytes = new TextEncoder().encode(wordIndex.words().join('\0'));
   parts.push(bytes(Uint32Array.of(vocabBytes.length)), vocabBytes);
@@ -125,16 +156,28 @@ export function toBinaryModel(model: BackoffLanguageModel, options: BinaryModelO
     out.set(p, at);
     at += align(p.length);
   }
+  const all = new Uint32Array(out.buffer, 0, total / 4);
+  all[CHECKSUM_WORD] = binaryChecksum(all);
   return out;
 }
 
 /**
  * Loads a model written by {@link toBinaryModel} from bytes (an ArrayBuffer from `fetch`, a file, IndexedDB).
  * Float32 arrays and word/offset arrays are views into the buffer (no copy); quantized values are expanded.
- * @throws BinaryModelFormatError for bytes that are not such a model (wrong magic, version, or truncated).
+ * Bytes are treated as untrusted: the checksum is verified (unless `verify: false`) and every id, offset and
+ * value is checked, so damaged bytes give an error, never a model that scores NaN or positive log-probabilities.
+ * @throws BinaryModelFormatError (code `ERR_BINARY_MODEL_FORMAT`) for damaged bytes (bad checksum, truncated,
+ * an id or offset out of range, a NaN or positive log10 probability, a non-finite backoff); WrongFormatError
+ * (code `ERR_WRONG_FORMAT`) for ARPA text, gzip data or a KenLM binary model.
  */
-export function loadBinaryModel(input: ArrayBuffer | Uint8Array): BackoffLanguageModel {
+export function loadBinaryModel(input: ArrayBuffer | Uint8Array, options: LoadBinaryModelOptions = {}): BackoffLanguageModel {
+  check.options(options, 'options', ['verify']);
+  const verify = options.verify ?? true;
+  if (typeof verify !== 'boolean') throw check.invalid(verify, 'options.verify', 'a boolean');
+  if (!(input instanceof Uint8Array) && !(input instanceof ArrayBuffer)) throw check.invalid(input, 'input', 'an ArrayBuffer or a Uint8Array');
   const view = input instanceof Uint8Array ? input : new Uint8Array(input);
+  const other = otherFormat(view);
+  if (other !== undefined) throw other;
   // Views need 4-byte alignment of the start: copy when the caller's view is unaligned.
   const data = view.byteOffset % 4 === 0 ? view : view.slice();
   const buffer = data.buffer;
@@ -147,20 +190,42 @@ export function loadBinaryModel(input: ArrayBuffer | Uint8Array): BackoffLanguag
     return result;
   };
   const u32 = (n: number): Uint32Array => take(n, 4, (b, o, c) => new Uint32Array(b, o, c));
-  const head = u32(4);
+  const head = u32(2);
   if (head[0] !== MAGIC) throw new BinaryModelFormatError('not an @nlpkit/ngram binary model (bad magic number)');
-  if (head[1] !== VERSION) throw new BinaryModelFormatError(`version ${head[1]} is not supported (expected ${VERSION})`);
-  const order = head[2]!;
+  const version = head[1]!;
+  const headerWords = HEADER_WORDS[version];
+  if (headerWords === undefined) throw new BinaryModelFormatError(`version ${version} is not supported (expected 1 or ${VERSION})`);
+  const rest = u32(headerWords - 2);
+  if (version >= 2 && verify) {
+    if (data.byteLength % 4 !== 0) throw new BinaryModelFormatError(`length ${data.byteLength} is not a multiple of 4: truncated or extended`);
+    const stored = rest[CHECKSUM_WORD - 2]!;
+    const actual = binaryChecksum(new Uint32Array(buffer, data.byteOffset, data.byteLength / 4));
+    if (stored !== actual) {
+      throw new BinaryModelFormatError(
+        `checksum mismatch (stored ${hex(stored)}, computed ${hex(actual)}): the bytes are damaged or truncated (pass { verify: false } to load them anyway)`,
+      );
+    }
+  }
+  const order = rest[0]!;
   if (order < 1 || order > 10) throw new BinaryModelFormatError(`order ${order} is out of range 1..10`);
-  const q8 = head[3] === 1;
+  const flags = rest[1]!;
+  if (flags > 1) throw new BinaryModelFormatError(`unknown flags ${flags} (expected 0, or 1 for q8)`);
+  const q8 = flags === 1;
   const sizes = Array.from(u32(order));
   const vocabLength = u32(1)[0]!;
-  const vocabText = new TextDecoder().decode(take(vocabLength, 1, (b, o, c) => new Uint8Array(b, o, c)));
+  let vocabText: string;
+  try {
+    vocabText = new TextDecoder('utf-8', { fatal: true }).decode(take(vocabLength, 1, (b, o, c) => new Uint8Array(b, o, c)));
+  } catch (error) {
+    if (error instanceof BinaryModelFormatError) throw error;
+    throw new BinaryModelFormatError('the vocabulary is not valid UTF-8');
+  }
   const list = vocabText.split('\0');
   if (list.length !== sizes[0]) throw new BinaryModelFormatError(`vocabulary has ${list.length} words, header says ${sizes[0]}`);
   const wordIndex = new NgramWordIndex();
   list.forEach((w, i) => {
     if (w === PAD) throw new BinaryModelFormatError(`vocabulary entry ${i} is <pad>, reserved for padding`);
+    if (w === '') throw new BinaryModelFormatError(`vocabulary entry ${i} is empty`);
     if (wordIndex.add(w) !== i) throw new BinaryModelFormatError(`vocabulary entry ${i} (${describeValue(w)}) is out of place`);
   });
   const wide = sizes[0]! > 65536;
@@ -180,19 +245,59 @@ export function loadBinaryModel(input: ArrayBuffer | Uint8Array): BackoffLanguag
     if (n > 0) {
       const words = wide ? u32(size) : take(size, 2, (b, o, c) => new Uint16Array(b, o, c));
       const first = u32(sizes[n - 1]! + 1);
-      if (first[first.length - 1] !== size) throw new BinaryModelFormatError(`order ${n + 1} offsets do not add up`);
+      checkLevel(words, first, size, sizes[0]!, n + 1);
       indexes.push(new TrieLevel(words, first));
     }
     const last = n === order - 1;
-    if (q8 && n > 0) {
-      log10Probs.push(codes(size, false));
-      log10Backoffs.push(last ? new Float32Array(size) : codes(size, true));
-    } else {
-      log10Probs.push(f32(size));
-      log10Backoffs.push(last ? new Float32Array(size) : f32(size));
+    const lp = q8 && n > 0 ? codes(size, false) : f32(size);
+    const bo = last ? new Float32Array(size) : q8 && n > 0 ? codes(size, true) : f32(size);
+    checkValues(lp, bo, n + 1);
+    log10Probs.push(lp);
+    log10Backoffs.push(bo);
+  }
+  if (align(at) < end) throw new BinaryModelFormatError(`${end - at} bytes follow the end of the model`);
+  return new BackoffLanguageModel({ order, wordIndex, indexes, log10Probs, log10Backoffs });
+}
+
+/** Checks one trie level: words are vocabulary ids, offsets run from 0 to `size` without going back, and each prefix's children are strictly increasing (the bisection needs it). */
+function checkLevel(words: Uint16Array | Uint32Array, first: Uint32Array, size: number, vocabSize: number, n: number): void {
+  if (first[0] !== 0 || first[first.length - 1] !== size) throw new BinaryModelFormatError(`order ${n} offsets do not add up`);
+  for (let p = 0; p + 1 < first.length; p++) {
+    const from = first[p]!;
+    const to = first[p + 1]!;
+    if (to < from || to > size) throw new BinaryModelFormatError(`order ${n} offset ${p + 1} (${to}) is out of order`);
+    for (let i = from; i < to; i++) {
+      const w = words[i]!;
+      if (w >= vocabSize) throw new BinaryModelFormatError(`order ${n} n-gram ${i} has word id ${w}, beyond the vocabulary (${vocabSize} words)`);
+      if (i > from && w <= words[i - 1]!) throw new BinaryModelFormatError(`order ${n} n-grams ${i - 1} and ${i} are not in increasing word order`);
     }
   }
-  return new BackoffLanguageModel({ order, wordIndex, indexes, log10Probs, log10Backoffs });
+}
+
+/** Log10 probabilities must be ≤ 0 (−Infinity allowed: SRILM's `-inf`), backoffs finite. */
+function checkValues(log10Probs: Float32Array, log10Backoffs: Float32Array, n: number): void {
+  for (let i = 0; i < log10Probs.length; i++) {
+    const p = log10Probs[i]!;
+    if (!(p <= 0)) throw new BinaryModelFormatError(`order ${n} n-gram ${i} has log10 probability ${p}: it must be ≤ 0`);
+    const b = log10Backoffs[i]!;
+    if (!Number.isFinite(b)) throw new BinaryModelFormatError(`order ${n} n-gram ${i} has backoff ${b}: it must be finite`);
+  }
+}
+
+/** A {@link WrongFormatError} when `bytes` are plainly another format (ARPA text, gzip, a KenLM binary). */
+function otherFormat(bytes: Uint8Array): WrongFormatError | undefined {
+  const head = String.fromCharCode(...bytes.subarray(0, 64));
+  const format = sniffText(head);
+  if (format === 'gzip') return new WrongFormatError(format, 'binary model: this is gzip data: decompress it first');
+  if (format === 'kenlm-binary') return new WrongFormatError(format, 'binary model: this is a KenLM binary model, which @nlpkit/ngram cannot load: write it as ARPA with KenLM and use readArpa');
+  if (format === undefined && /^\s*(?:\\data\\|[^\0]*\n\\data\\)/.test(String.fromCharCode(...bytes.subarray(0, 1024)))) {
+    return new WrongFormatError('arpa', 'binary model: this is ARPA text, not a binary model: read it with readArpa or readArpaFile');
+  }
+  return undefined;
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16).padStart(8, '0')}`;
 }
 
 /** Bytes per n-gram of a binary model (total bytes over the number of n-grams of all orders). */

@@ -40,6 +40,23 @@ export class BinaryModelFormatError extends FormatError {
   }
 }
 
+/** Formats {@link WrongFormatError} recognizes. */
+export type DetectedFormat = 'gzip' | 'ngram-binary' | 'kenlm-binary' | 'binary' | 'arpa';
+
+/**
+ * Input in another format than the reader's (code `ERR_WRONG_FORMAT`): gzip data, a binary model given to the ARPA
+ * reader, ARPA text given to {@link loadBinaryModel}, other binary data. `format` names what the input is.
+ */
+export class WrongFormatError extends FormatError {
+  /** What the input looks like. */
+  readonly format: DetectedFormat;
+
+  constructor(format: DetectedFormat, message: string, line?: number) {
+    super({ package: PKG, message, ...(line === undefined ? {} : { line }) }, 'ERR_WRONG_FORMAT');
+    this.format = format;
+  }
+}
+
 /** Validates an n-gram order (an integer from 1 to `max`), with the same message for every estimator. */
 export function checkOrder(order: unknown, max = 10, argument = 'options.order'): number {
   return check.integer(order, argument, 1, max);

@@ -1,4 +1,5 @@
-export { NgramInputError, ArpaFormatError, BinaryModelFormatError } from './errors.js';
+export { NgramInputError, ArpaFormatError, BinaryModelFormatError, WrongFormatError } from './errors.js';
+export type { DetectedFormat } from './errors.js';
 export { NgramWordIndex } from './ngramWordIndex.js';
 export { NgramIndex } from './ngramIndex.js';
 export { countNgrams, NgramCounter } from './countNgrams.js';
@@ -36,4 +37,4 @@ export type { KatzOptions } from './katzBackoff.js';
 export { stupidBackoff } from './stupidBackoff.js';
 export type { ScoringModel, StupidBackoffModel, StupidBackoffOptions } from './stupidBackoff.js';
 export { toBinaryModel, loadBinaryModel, bytesPerNgram } from './binaryModel.js';
-export type { BinaryModelOptions, Quantization } from './binaryModel.js';
+export type { BinaryModelOptions, LoadBinaryModelOptions, Quantization } from './binaryModel.js';

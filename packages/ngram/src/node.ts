@@ -1,3 +1,6 @@
-export { writeArpaFile, readArpaFile } from './arpaFile.js';
+export { writeArpaFile, writeArpaFileSync, readArpaFile } from './arpaFile.js';
+export type { WriteArpaFileOptions } from './arpaFile.js';
+export { writeBinaryModelFile } from './binaryModelFile.js';
+export type { BinaryModelFileOptions } from './binaryModelFile.js';
 export { countNgramsOnDisk, readCountFile } from './countNgramsOnDisk.js';
 export type { DiskCountOptions, DiskCounts } from './countNgramsOnDisk.js';

@@ -5,11 +5,13 @@ import { FormatError, InvalidArgumentError } from '@nlpkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readArpaFile } from './arpaFile.js';
-import { ArpaFormatError } from './errors.js';
+import { ArpaFormatError, WrongFormatError } from './errors.js';
 import { estimateKneserNey } from './estimateKneserNey.js';
 import type { NgramWarning } from './kneserNeyDiscounts.js';
 import { readArpa, readArpaLines } from './readArpa.js';
 import { writeArpa } from './writeArpa.js';
+import { toBinaryModel } from './binaryModel.js';
+import { gzipSync } from 'node:zlib';
 
 // A small hand-written ARPA in SRILM style (spaces, no backoff where it is 0, <unk> absent).
 const SRILM = `
@@ -148,7 +150,7 @@ describe('readArpa', () => {
       `"@nlpkit/ngram: ARPA line 17: probability "-0.x" is not a number"`,
     );
     expect(arpaError(SRILM.replace('\\end\\', '')).message).toMatchInlineSnapshot(
-      `"@nlpkit/ngram: ARPA line 21: expected \\end\\ after the last section, found end of text"`,
+      `"@nlpkit/ngram: ARPA line 20: expected \\end\\ after the last section, found end of text"`,
     );
     expect(arpaError(SRILM.replace('-0.1 a b', '-0.1 a q')).message).toMatchInlineSnapshot(
       `"@nlpkit/ngram: ARPA line 17: word "q" of this 2-gram is not among the unigrams"`,
@@ -162,7 +164,7 @@ describe('readArpa', () => {
     expect(() => readArpa(42 as unknown as string)).toThrow(InvalidArgumentError);
   });
 
-  it('only ever throws ArpaFormatError on arbitrary input (fuzz)', () => {
+  it('only ever throws ArpaFormatError or WrongFormatError on arbitrary input (fuzz)', () => {
     const lines = SRILM.split('\n');
     const mutated = fc
       .tuple(
@@ -180,10 +182,106 @@ describe('readArpa', () => {
         try {
           readArpa(text);
         } catch (error) {
-          expect(error).toBeInstanceOf(ArpaFormatError);
+          if (!(error instanceof ArpaFormatError)) expect(error).toBeInstanceOf(WrongFormatError);
         }
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('readArpa on hostile input (issue 13)', () => {
+  const code = (text: string): string => {
+    try {
+      readArpa(text);
+    } catch (error) {
+      return `${(error as ArpaFormatError).code}: ${(error as Error).message}`;
+    }
+    return 'read';
+  };
+
+  it('issue 13 item 9: numbers beyond float32 are a FormatError naming the line and value, never Infinity', () => {
+    expect(code(SRILM.replace('-0.1 a b', '-1e999 a b'))).toMatchInlineSnapshot(
+      `"ERR_ARPA_FORMAT: @nlpkit/ngram: ARPA line 17: probability "-1e999" is out of range (beyond ±3.4e38, the float32 range)"`,
+    );
+    expect(code(SRILM.replace('-0.1 a b', '-1e39 a b'))).toContain('ARPA line 17: probability "-1e39" is out of range');
+    expect(code(SRILM.replace('-0.69897 a -0.39794', '-0.69897 a 1e999'))).toContain('ARPA line 11: backoff weight "1e999" is out of range');
+    expect(code(SRILM.replace('-0.69897 a -0.39794', '-0.69897 a -inf'))).toContain('ARPA line 11: backoff weight "-inf" must be finite');
+    // The largest float32 still reads, and SRILM's -inf probability is kept as -Infinity and written back as -inf.
+    const edge = readArpa(SRILM.replace('-0.69897 a -0.39794', '-0.69897 a 3.4028234e38').replace('-1 c', '-inf c'));
+    expect(edge.data.log10Probs[0]!.includes(-Infinity)).toBe(true);
+    expect(writeArpa(edge)).toContain('-inf\tc');
+    expect(writeArpa(edge)).not.toMatch(/(^|\s)inf\s/m);
+    expect(writeArpa(readArpa(writeArpa(edge)))).toBe(writeArpa(edge));
+  });
+
+  it('issue 13 item 9: positive log10 probabilities are refused', () => {
+    expect(code(SRILM.replace('-0.1 a b', '0.5 a b'))).toMatchInlineSnapshot(
+      `"ERR_ARPA_FORMAT: @nlpkit/ngram: ARPA line 17: probability "0.5" is positive: log10 probabilities must be ≤ 0"`,
+    );
+    expect(code(SRILM.replace('-1 c', '1e30 c'))).toContain('ARPA line 13: probability "1e30" is positive');
+    expect(code(SRILM.replace('-1 c', '0 c'))).toBe('read'); // p = 1 is a probability
+  });
+
+  it('issue 13 item 9: text after \\end\\ is a FormatError', () => {
+    expect(code(`${SRILM}\n\\data\\\nngram 1=1\n`)).toMatchInlineSnapshot(
+      `"ERR_ARPA_FORMAT: @nlpkit/ngram: ARPA line 22: text after \\end\\ (line 20): "\\\\data\\\\""`,
+    );
+    expect(code(`${SRILM}\n\n  \t\n`)).toBe('read'); // blank lines are fine
+  });
+
+  it('issue 13 item 9: readArpa, readArpaLines and readArpaFile report the same line for a missing \\end\\', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nlpkit-arpa-'));
+    try {
+      for (const text of [SRILM.replace('\\end\\', ''), SRILM.replace('\\end\\\n', ''), SRILM.replace('\\end\\', 'junk')]) {
+        const path = join(dir, 'model.arpa');
+        writeFileSync(path, text);
+        const lines = [readArpa, (t: string) => readArpaLines(t.replace(/\n$/, '').split('\n')), () => readArpaFile(path)].map((read) => {
+          try {
+            read(text);
+          } catch (error) {
+            return (error as ArpaFormatError).line;
+          }
+          return 0;
+        });
+        expect(lines[0]).toBeGreaterThan(0);
+        expect(new Set(lines).size).toBe(1);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('issue 13 item 9: gzip data, binary models and binary junk are named as such (ERR_WRONG_FORMAT)', () => {
+    const formatOf = (text: string): string | undefined => {
+      try {
+        readArpa(text);
+      } catch (error) {
+        return error instanceof WrongFormatError ? error.format : (error as Error).message;
+      }
+      return undefined;
+    };
+    const gzip = gzipSync(SRILM);
+    expect(formatOf(gzip.toString('latin1'))).toBe('gzip');
+    expect(formatOf(new TextDecoder().decode(gzip))).toBe('gzip');
+    const binary = toBinaryModel(readArpa(SRILM));
+    expect(formatOf(new TextDecoder().decode(binary))).toBe('ngram-binary');
+    expect(formatOf('mmap lm http://kheafield.com/code format version 5\n\0\0')).toBe('kenlm-binary');
+    expect(formatOf(`${'x'.repeat(3000)}\0\n${SRILM}`)).toBe('binary');
+    expect(() => readArpa(gzip.toString('latin1'))).toThrowErrorMatchingInlineSnapshot(
+      `[WrongFormatError: @nlpkit/ngram: ARPA line 1: this is gzip data: decompress it first (readArpaFile reads .gz files itself)]`,
+    );
+    expect(() => readArpaLines(new TextDecoder().decode(binary).split('\n'))).toThrow(WrongFormatError);
+  });
+
+  it('issue 13 item 2: \\r-only line ends and newline-free input are refused quickly with a FormatError', () => {
+    expect(code(SRILM.replaceAll('\n', '\r'))).toMatchInlineSnapshot(
+      `"ERR_ARPA_FORMAT: @nlpkit/ngram: ARPA line 1: the lines of this text end in \\r only (old Mac line ends): convert them to \\n or \\r\\n"`,
+    );
+    const bigCr = `\\data\\\rngram 1=1\r${'-1 w\r'.repeat(300_000)}`;
+    expect(code(bigCr)).toMatch(/ARPA line 1: line is longer than 1048576 characters: lines that end in \\r only/);
+    expect(code('q'.repeat(3_000_000))).toMatch(/ARPA line 1: line is longer than 1048576 characters: not ARPA text \(it starts "qqq/);
+    // A long line in the middle is reported with its own number.
+    expect(code(`\\data\\\nngram 1=1\n\n\\1-grams:\n-1 ${'w'.repeat(1_100_000)}\n\\end\\\n`)).toContain('ARPA line 5: line is longer');
   });
 });

@@ -1,6 +1,7 @@
 import { BackoffLanguageModel } from './backoffLanguageModel.js';
 import { HASH_PRIME, HASH_SEED, LineCursor, WordTable, fastNumber, finishHash, isTrimSpace } from './arpaScanner.js';
 import { PAD, describeValue } from '@nlpkit/core';
+import { checkedArpaChunks } from './detectFormat.js';
 import { ArpaFormatError, check } from './errors.js';
 import type { NgramWarning } from './kneserNeyDiscounts.js';
 import { NgramIndex } from './ngramIndex.js';
@@ -25,12 +26,12 @@ const MAX_ORDER = 10;
  */
 export function readArpa(text: string, options: ReadArpaOptions = {}): BackoffLanguageModel {
   check.string(text, 'text');
-  return readArpaCursor(new LineCursor([text], true), options);
+  return readArpaCursor(new LineCursor(checkedArpaChunks([text]), false, 2), options);
 }
 
 /** {@link readArpa} over lines (for streaming readers); each line without its newline. */
 export function readArpaLines(lines: Iterable<string>, options: ReadArpaOptions = {}): BackoffLanguageModel {
-  return readArpaCursor(new LineCursor(linesAsChunks(lines), false), options);
+  return readArpaCursor(new LineCursor(checkedArpaChunks(linesAsChunks(lines)), false, 2), options);
 }
 
 function* linesAsChunks(lines: Iterable<string>): Generator<string, void, undefined> {
@@ -81,7 +82,12 @@ export function readArpaCursor(cursor: LineCursor, options: ReadArpaOptions = {}
 
   // Header.
   let line = next();
-  while (line !== undefined && line.trim() !== '\\data\\') line = next();
+  while (line !== undefined && line.trim() !== '\\data\\') {
+    if (line.includes('\\data\\') && line.includes('\r')) {
+      throw new ArpaFormatError('the lines of this text end in \\r only (old Mac line ends): convert them to \\n or \\r\\n', lineNo);
+    }
+    line = next();
+  }
   if (line === undefined) throw new ArpaFormatError('expected the \\data\\ header, found end of text', Math.max(1, lineNo));
   const expected: number[] = [];
   for (line = next(); line !== undefined; line = next()) {
@@ -196,6 +202,10 @@ export function readArpaCursor(cursor: LineCursor, options: ReadArpaOptions = {}
       }
       let prob = fastNumber(text, fieldStart[0]!, fieldEnd[0]!);
       if (prob !== prob) prob = parseNumber(text.slice(fieldStart[0]!, fieldEnd[0]!), 'probability', lineNo);
+      if (prob > 0) {
+        const field = text.slice(fieldStart[0]!, fieldEnd[0]!);
+        throw new ArpaFormatError(`probability ${describeValue(field)} is positive: log10 probabilities must be ≤ 0`, lineNo);
+      }
       let backoff = 0;
       if (fields === n + 2) {
         backoff = fastNumber(text, fieldStart[n + 1]!, fieldEnd[n + 1]!);
@@ -291,6 +301,13 @@ export function readArpaCursor(cursor: LineCursor, options: ReadArpaOptions = {}
       line === undefined ? Math.max(1, lineNo) : lineNo,
     );
   }
+  // Text after \end\ means a damaged or concatenated file: refuse it rather than drop it unseen.
+  const endLine = lineNo;
+  for (line = next(); line !== undefined; line = next()) {
+    if (line.trim() !== '') {
+      throw new ArpaFormatError(`text after \\end\\ (line ${endLine}): ${describeValue(line.trim().slice(0, 64))}`, lineNo);
+    }
+  }
 
   // Specials a model lacks get KenLM's stand-ins.
   const unigrams = columns[0]!;
@@ -315,10 +332,23 @@ export function readArpaCursor(cursor: LineCursor, options: ReadArpaOptions = {}
   return model;
 }
 
-function parseNumber(field: string, what: string, line: number): number {
-  if (NUMBER.test(field)) return Number(field);
-  // SRILM writes -inf / -99 for impossible events; store it as KenLM's -99 floor would not round trip.
-  if (/^-inf(inity)?$/i.test(field)) return -Infinity;
+/**
+ * A probability or backoff field that {@link fastNumber} did not answer. Every value must fit a float32 (models
+ * store float32): `1e999` or `-1e39` is an error, never an Infinity. SRILM writes `-inf` for impossible events;
+ * it is kept as -Infinity for probabilities (KenLM's -99 floor would not round trip) and refused for backoffs.
+ */
+function parseNumber(field: string, what: 'probability' | 'backoff weight', line: number): number {
+  if (NUMBER.test(field)) {
+    const value = Number(field);
+    if (!Number.isFinite(Math.fround(value))) {
+      throw new ArpaFormatError(`${what} ${describeValue(field)} is out of range (beyond ±3.4e38, the float32 range)`, line);
+    }
+    return value;
+  }
+  if (/^-inf(inity)?$/i.test(field)) {
+    if (what === 'probability') return -Infinity;
+    throw new ArpaFormatError(`backoff weight ${describeValue(field)} must be finite`, line);
+  }
   throw new ArpaFormatError(`${what} ${describeValue(field)} is not a number`, line);
 }
 
