@@ -1,8 +1,11 @@
-import { existsSync, rmSync } from 'node:fs';
-import { InvalidArgumentError, createRng } from '@nlpkit/core';
-import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FormatError, InvalidArgumentError, OutputError, createRng } from '@nlpkit/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { countNgrams } from './countNgrams.js';
-import { countNgramsOnDisk, readCountFile } from './countNgramsOnDisk.js';
+import { type DiskCounts, countNgramsOnDisk, countWithBudget, readCountFile } from './countNgramsOnDisk.js';
+import { MemoryBudget } from './memoryBudget.js';
 
 function corpus(sentences: number, seed: number): string[][] {
   const rng = createRng(seed);
@@ -31,6 +34,23 @@ function inMemory(train: string[][], order: number): Map<string, number>[] {
     maps.push(map);
   }
   return maps;
+}
+
+/** The counts of a result's files as maps "w1 w2 …" → count, checking that records are sorted and distinct. */
+function onDisk(result: DiskCounts): Map<string, number>[] {
+  return result.files.map((file, i) => {
+    const n = i + 1;
+    const seen = new Map<string, number>();
+    let previous = '';
+    for (const { words, count } of readCountFile(file, n)) {
+      const packed = Array.from(words, (w) => String(w).padStart(8, '0')).join(' ');
+      expect(packed > previous).toBe(true);
+      previous = packed;
+      seen.set(Array.from(words, (w) => result.wordIndex.word(w)).join(' '), count);
+    }
+    expect(seen.size).toBe(result.distinct[i]);
+    return seen;
+  });
 }
 
 describe('countNgramsOnDisk', () => {
@@ -66,5 +86,110 @@ describe('countNgramsOnDisk', () => {
     expect(() => countNgramsOnDisk([['a']], { order: 2, memoryBytes: 10 })).toThrowErrorMatchingInlineSnapshot(
       `[InvalidArgumentError: @nlpkit/ngram: options.memoryBytes must be a number ≥ 65536, got 10]`,
     );
+  });
+
+});
+
+describe('countNgramsOnDisk: bounded files, memory and temporary folders (issue 13 item 4)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nlpkit-disk-counts-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('issue 13 item 4: merges many runs in batches with at most maxOpenFiles open; the counts equal the in-memory ones', () => {
+    const train = corpus(1500, 9);
+    for (const [order, maxOpenFiles] of [[3, 4], [4, 3], [1, 4]] as const) {
+      const budget: MemoryBudget[] = [];
+      const result = countWithBudget(train, { order, memoryBytes: 1 << 16, maxOpenFiles, directory: join(dir, `o${order}`) }, (cap) => {
+        budget.push(new MemoryBudget(cap));
+        return budget[0]!;
+      }) as DiskCounts;
+      expect(result.runs).toBeGreaterThan(order === 1 ? 0 : 10);
+      expect(onDisk(result)).toEqual(inMemory(train, order));
+      expect(budget[0]!.peakOpenFiles).toBeLessThanOrEqual(maxOpenFiles);
+      if (order > 1) expect(budget[0]!.peakOpenFiles).toBe(maxOpenFiles); // batches were actually needed
+      expect(budget[0]!.openFiles).toBe(0);
+      // The runs folder was inside the directory, is reported, and is gone; only the results remain.
+      expect(result.runsDirectory.startsWith(join(dir, `o${order}`))).toBe(true);
+      expect(existsSync(result.runsDirectory)).toBe(false);
+      expect(readdirSync(result.directory).sort()).toEqual(result.files.map((f) => f.slice(result.directory.length + 1)).sort());
+    }
+  });
+
+  it('issue 13 item 4: the memory cap holds: peak typed-array bytes stay within memoryBytes (+ 16 bytes per word)', () => {
+    const train = corpus(3000, 3);
+    for (const [order, cap] of [[2, 1 << 16], [3, 1 << 16], [5, 200_000], [10, 1 << 16], [3, 1 << 20]] as const) {
+      let budget: MemoryBudget | undefined;
+      const result = countWithBudget(train, { order, memoryBytes: cap, directory: join(dir, `m${order}-${cap}`) }, (c) => (budget = new MemoryBudget(c))) as DiskCounts;
+      // Slack: the unigram counts, which grow (×2) with the vocabulary like the vocabulary itself.
+      expect(result.peakBytes).toBe(budget!.peak);
+      expect(result.peakBytes).toBeLessThanOrEqual(cap + 16 * result.wordIndex.size);
+      expect(result.peakBytes).toBeGreaterThan(cap / 2); // the cap is used, not ignored
+      expect(budget!.used).toBeLessThanOrEqual(8 * result.wordIndex.size); // everything else released
+    }
+  });
+
+  it('issue 13 item 4: abort and failures remove the runs folder; an I/O failure names it', async () => {
+    const train = corpus(3000, 4);
+    const runsFolders = (folder: string): string[] => (existsSync(folder) ? readdirSync(folder).filter((f) => f.startsWith('.runs-')) : []);
+    // Abort after a few runs (sync and async input).
+    for (const input of [train, (async function* () { yield* train; })()]) {
+      const controller = new AbortController();
+      const folder = join(dir, `abort-${Symbol.asyncIterator in input ? 'async' : 'sync'}`);
+      const run = async (): Promise<unknown> =>
+        countNgramsOnDisk(input, {
+          order: 3,
+          memoryBytes: 1 << 16,
+          directory: folder,
+          signal: controller.signal,
+          onProgress: ({ runs }) => runs === 3 && controller.abort(new Error('stop')),
+        });
+      await expect(run()).rejects.toThrow('stop');
+      expect(runsFolders(folder)).toEqual([]);
+    }
+    // An input error midway.
+    const broken = join(dir, 'broken');
+    function* failing(): Generator<string[]> {
+      yield* train.slice(0, 2000);
+      throw new Error('corpus unreadable');
+    }
+    expect(() => countNgramsOnDisk(failing(), { order: 3, memoryBytes: 1 << 16, directory: broken })).toThrow('corpus unreadable');
+    expect(runsFolders(broken)).toEqual([]);
+    // The runs folder disappears under the counter (a cleaner, a full disk): an OutputError naming a path in it.
+    const lost = join(dir, 'lost');
+    let runsDirectory = '';
+    const error = (() => {
+      try {
+        countNgramsOnDisk(train, {
+          order: 3,
+          memoryBytes: 1 << 16,
+          directory: lost,
+          onProgress: () => {
+            runsDirectory = readdirSync(lost).find((f) => f.startsWith('.runs-'))!;
+            rmSync(join(lost, runsDirectory), { recursive: true });
+          },
+        });
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(OutputError);
+    expect((error as OutputError).path).toContain(join(lost, runsDirectory));
+    expect(runsFolders(lost)).toEqual([]);
+  });
+
+  it('issue 13 item 9: readCountFile refuses a truncated count file instead of inventing a record', () => {
+    const result = countNgramsOnDisk(corpus(200, 1), { order: 2, memoryBytes: 1 << 16, directory: dir });
+    const file = result.files[1]!;
+    const whole = readFileSync(file);
+    expect([...readCountFile(file, 2)].length).toBe(result.distinct[1]);
+    truncateSync(file, whole.length - 4);
+    expect(() => [...readCountFile(file, 2)]).toThrow(FormatError);
+    expect(() => [...readCountFile(file, 2)]).toThrow(/ends inside a record: \d+ bytes is not a whole number of 12-byte records/);
+    writeFileSync(file, whole.subarray(0, 12 * 5 + 8));
+    expect(() => [...readCountFile(file, 2)]).toThrow(FormatError);
+    expect(() => readCountFile(file, 0).next()).toThrow(InvalidArgumentError);
   });
 });

@@ -74,6 +74,12 @@ export class NgramIndex {
     return this.parents.byteLength + this.words.byteLength + this.#slots.byteLength;
   }
 
+  /** Empties the index, keeping its arrays (no allocation): the on-disk counter reuses one index per run. */
+  clear(): void {
+    this.#slots.fill(-1);
+    this.size = 0;
+  }
+
   /** Drops the unused tail of the id arrays once no more n-grams will be added. */
   trim(): void {
     this.parents = this.parents.slice(0, this.size);

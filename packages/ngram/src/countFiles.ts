@@ -1,0 +1,242 @@
+import { closeSync, fstatSync, openSync, readSync, rmSync } from 'node:fs';
+import { FormatError } from '@nlpkit/core';
+import { writeFileAtomicSync } from '@nlpkit/core/node';
+import { PKG, checkOrder } from './errors.js';
+import type { MemoryBudget } from './memoryBudget.js';
+
+/**
+ * Buffered reader of fixed-width uint32 records; the current record is `buffer[at .. at + width)`. A file whose
+ * length is not a whole number of records (truncated, or of another order) is a {@link FormatError}: no record is
+ * ever made up from a partial one.
+ */
+export class RecordReader {
+  readonly buffer: Uint32Array;
+  at = 0;
+  /** The current record's words packed into one number (when `base` is given), for fast comparisons. */
+  key = 0;
+  readonly #path: string;
+  readonly #fd: number;
+  readonly #width: number;
+  readonly #base: number;
+  readonly #budget: MemoryBudget | undefined;
+  #filled = 0;
+  #done = false;
+
+  constructor(path: string, width: number, buffer: Uint32Array, base = 0, budget?: MemoryBudget) {
+    this.#path = path;
+    this.#fd = openSync(path, 'r');
+    this.#budget = budget;
+    budget?.files(1);
+    this.#width = width;
+    this.#base = base;
+    this.buffer = buffer;
+    this.at = -width;
+    const bytes = fstatSync(this.#fd).size;
+    if (bytes % (4 * width) !== 0) {
+      this.close();
+      throw truncated(path, bytes, width);
+    }
+  }
+
+  /** Advances to the next record; false at the end (the file is closed then). No allocation per record. */
+  next(): boolean {
+    if (this.#done) return false;
+    this.at += this.#width;
+    if (this.at >= this.#filled) {
+      const bytes = new Uint8Array(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength - (this.buffer.byteLength % (4 * this.#width)));
+      let read = 0;
+      for (let r = -1; r !== 0 && read < bytes.length; read += r) r = readSync(this.#fd, bytes, read, bytes.length - read, null);
+      if (read % (4 * this.#width) !== 0) {
+        this.close();
+        throw truncated(this.#path, read, this.#width);
+      }
+      if (read === 0) {
+        this.close();
+        return false;
+      }
+      this.#filled = read / 4;
+      this.at = 0;
+    }
+    if (this.#base > 0) {
+      let key = 0;
+      for (let i = 0; i < this.#width - 1; i++) key = key * this.#base + this.buffer[this.at + i]!;
+      this.key = key;
+    }
+    return true;
+  }
+
+  close(): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#budget?.files(-1);
+    closeSync(this.#fd);
+  }
+}
+
+function truncated(path: string, bytes: number, width: number): FormatError {
+  return new FormatError({
+    package: PKG,
+    message: `count file ${path} ends inside a record: ${bytes} bytes is not a whole number of ${4 * width}-byte records (truncated, or not of order ${width - 1})`,
+  });
+}
+
+/**
+ * Reads a count file of {@link countNgramsOnDisk} back: yields each n-gram's word ids (a reused array — copy
+ * it to keep it) and count, in sorted order.
+ * @throws FormatError (code `ERR_FORMAT`) when the file does not hold whole records of this order (truncated).
+ */
+export function* readCountFile(path: string, order: number): Generator<{ words: Uint32Array; count: number }> {
+  checkOrder(order, 10, 'order');
+  const width = order + 1;
+  const reader = new RecordReader(path, width, new Uint32Array(4096 * width));
+  try {
+    const words = new Uint32Array(order);
+    while (reader.next()) {
+      for (let i = 0; i < order; i++) words[i] = reader.buffer[reader.at + i]!;
+      yield { words, count: reader.buffer[reader.at + order]! };
+    }
+  } finally {
+    reader.close();
+  }
+}
+
+/** Smallest read buffer of a run, in records. */
+const MIN_READER_RECORDS = 16;
+
+/**
+ * Merges sorted runs of order `n` into `out` (summing equal n-grams), at most `maxReaders` runs at a time: while
+ * more remain, batches are merged into intermediate runs in `folder` (so no more than `maxReaders` + 1 files are
+ * ever open). Inputs are deleted once merged. Returns the number of distinct n-grams written.
+ */
+export function mergeAllRuns(
+  paths: readonly string[],
+  n: number,
+  out: string,
+  vocabSize: number,
+  budget: MemoryBudget,
+  maxReaders: number,
+  folder: string,
+  signal: AbortSignal | undefined,
+): number {
+  // Fewer readers per batch when the cap cannot give each one its minimal buffer.
+  maxReaders = Math.max(2, Math.min(maxReaders, Math.floor(budget.cap / 2 / (MIN_READER_RECORDS * 4 * (n + 1)))));
+  let runs = [...paths];
+  let round = 0;
+  while (runs.length > maxReaders) {
+    const next: string[] = [];
+    for (let b = 0; b * maxReaders < runs.length; b++) {
+      const batch = runs.slice(b * maxReaders, (b + 1) * maxReaders);
+      if (batch.length === 1) {
+        next.push(batch[0]!);
+        continue;
+      }
+      const path = `${folder}/merge-${round}-${b}-order-${n}.bin`;
+      mergeRuns(batch, n, path, vocabSize, budget, signal);
+      for (const p of batch) rmSync(p, { force: true });
+      next.push(path);
+    }
+    runs = next;
+    round++;
+  }
+  const distinct = mergeRuns(runs, n, out, vocabSize, budget, signal);
+  for (const p of runs) rmSync(p, { force: true });
+  return distinct;
+}
+
+/**
+ * k-way merge of sorted runs, summing equal n-grams, written atomically to `out`. The read buffers and the output
+ * chunk share the budget's cap, so many runs do not multiply memory; when vocabSize^n < 2^53 records are compared
+ * by one packed number instead of word by word.
+ */
+function mergeRuns(paths: readonly string[], n: number, out: string, vocabSize: number, budget: MemoryBudget, signal: AbortSignal | undefined): number {
+  const width = n + 1;
+  const recordBytes = 4 * width;
+  // Half the cap at least for the readers (16 records each at least), the rest for two output chunks.
+  const readersMin = Math.max(1, paths.length) * MIN_READER_RECORDS * recordBytes;
+  const chunkRecords = Math.max(MIN_READER_RECORDS, Math.min(1 << 16, Math.floor(Math.min(budget.cap / 4, (budget.cap - readersMin) / 2) / recordBytes)));
+  const readerRecords = Math.max(MIN_READER_RECORDS, Math.floor((budget.cap - 2 * chunkRecords * recordBytes) / (recordBytes * Math.max(1, paths.length))));
+  const base = vocabSize ** n < 2 ** 53 ? vocabSize : 0;
+  const readers: RecordReader[] = [];
+  const held = paths.length * readerRecords * width * 4;
+  budget.hold(held);
+  let distinct = 0;
+  try {
+    for (const p of paths) readers.push(new RecordReader(p, width, new Uint32Array(readerRecords * width), base, budget));
+    const heap = readers.filter((r) => r.next());
+    const compare = (a: RecordReader, b: RecordReader): number => {
+      if (base > 0) return a.key - b.key;
+      const x = a.buffer;
+      const y = b.buffer;
+      for (let i = 0; i < n; i++) {
+        const d = x[a.at + i]! - y[b.at + i]!;
+        if (d !== 0) return d;
+      }
+      return 0;
+    };
+    const down = (i: number): void => {
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && compare(heap[l]!, heap[m]!) < 0) m = l;
+        if (r < heap.length && compare(heap[r]!, heap[m]!) < 0) m = r;
+        if (m === i) return;
+        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+        i = m;
+      }
+    };
+    for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
+    // Output in fresh chunks (the atomic writer may hold a chunk until it has a MiB to write); at most two are
+    // ours at a time: the one being filled and the one just handed over.
+    function* chunks(): Generator<Uint8Array, void, undefined> {
+      let buffer = budget.uint32(chunkRecords * width);
+      let used = 0;
+      let steps = 0;
+      try {
+        while (heap.length > 0) {
+          if ((++steps & 0xffff) === 0) signal?.throwIfAborted();
+          const top = heap[0]!;
+          const record = top.buffer;
+          const at = top.at;
+          // Start a new output record, or add to the last one when the n-gram is the same.
+          const last = used - width;
+          let same = used > 0;
+          for (let i = 0; same && i < n; i++) same = buffer[last + i] === record[at + i];
+          if (same) buffer[last + n]! += record[at + n]!;
+          else {
+            if (used + width > buffer.length) {
+              // Hand over all but the last record, which may still grow from the next run.
+              const next = budget.uint32(chunkRecords * width);
+              next.set(buffer.subarray(last, used));
+              yield new Uint8Array(buffer.buffer, 0, last * 4);
+              budget.release(buffer.byteLength);
+              buffer = next;
+              used = width;
+            }
+            for (let i = 0; i <= n; i++) buffer[used + i] = record[at + i]!;
+            used += width;
+            distinct++;
+          }
+          if (!top.next()) {
+            heap[0] = heap[heap.length - 1]!;
+            heap.pop();
+          }
+          if (heap.length > 0) down(0);
+        }
+        if (used > 0) yield new Uint8Array(buffer.buffer, 0, used * 4);
+      } finally {
+        budget.release(buffer.byteLength);
+      }
+    }
+    budget.files(1); // the file being written
+    try {
+      writeFileAtomicSync(out, chunks(), { package: PKG });
+    } finally {
+      budget.files(-1);
+    }
+  } finally {
+    for (const r of readers) r.close();
+    budget.release(held);
+  }
+  return distinct;
+}
