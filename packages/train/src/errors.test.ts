@@ -36,6 +36,36 @@ describe('bad input gives nlpkit errors naming the argument', () => {
     );
   });
 
+  it('issue 13 item 4: a loop state read from a checkpoint is checked before resuming', async () => {
+    const step = () => ({ loss: 0, gradNorm: 0, skipped: false });
+    const run = (resume: unknown) => trainLoop({ epochs: 2, stepsPerEpoch: 4, step, resume: resume as never });
+    await expect(run(null)).rejects.toThrow('@nlpkit/train: options.resume must be a loop state record, got null');
+    await expect(run({ epoch: 0, step: '1' })).rejects.toThrow('options.resume.step must be an integer from 0 to 4, got "1"');
+    await expect(run({ epoch: 1, step: 2 })).rejects.toThrow('options.resume.step must be an integer from 4 to 8, got 2');
+    await expect(run({ epoch: -1, step: 0 })).rejects.toThrow('options.resume.epoch must be an integer from 0 to 1000000000, got -1');
+    await expect(run({ epoch: 0, step: 1, best: 'x' })).rejects.toThrow('options.resume.best must be a finite number');
+    await expect(run({ epoch: 0, step: 1, skipped: 1.5 })).rejects.toThrow('options.resume.skipped must be an integer ≥ 0, got 1.5');
+    await expect(run(JSON.parse('{"epoch":0,"step":1,"__proto__":{"best":5}}'))).resolves.toMatchObject({ state: { step: 8, best: null } });
+    await expect(run({ epoch: 1, step: 6, best: 2.5, badEvaluations: 1, skipped: 3 })).resolves.toMatchObject({
+      stopped: 'completed',
+      state: { epoch: 2, step: 8, best: 2.5, badEvaluations: 1, skipped: 3 },
+    });
+  });
+
+  it('issue 13 item 4: an optimizer state from another model is a CheckpointError, not a tfjs shape error', () => {
+    const opt = adam();
+    const w = tf.variable(tf.zeros([2]));
+    const loaded = { step: tf.scalar(1, 'int32'), 'w.m': tf.zeros([3]), 'w.v': tf.zeros([3]) };
+    opt.loadState(loaded);
+    expect(() => opt.apply({ w }, { w: tf.ones([2]) }, 0.1)).toThrow(
+      '@nlpkit/train: optimizer state "w.m" must be of shape [2] (the parameter\'s), got [3]',
+    );
+    expect(() => opt.loadState({ step: 3 } as never)).toThrow('@nlpkit/train: optimizer state "step" must be a tensor, got 3');
+    expect(() => opt.loadState(null as never)).toThrow(api.CheckpointError);
+    tf.dispose([w, ...Object.values(loaded)]);
+    opt.dispose();
+  });
+
   it('tensors', () => {
     tf.tidy(() => {
       expect(() => crossEntropy(tf.zeros([2, 3]) as Tensor2D, tf.tensor1d([0, 1]) as Tensor1D)).toThrowErrorMatchingInlineSnapshot(

@@ -1,26 +1,32 @@
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '@nlpkit/core/node';
+import { type Checkpoint, encodeCheckpoint } from './checkpoint.js';
+import { check, PKG } from './errors.js';
+
+/** Options of {@link writeCheckpointFile}. */
+export interface WriteCheckpointOptions {
+  /** Cancels the write: the previous file stays as it was and no temporary file is left. */
+  readonly signal?: AbortSignal;
+}
+
+const BLOCK = 1 << 20;
+
+/** The bytes in blocks of 1 MiB, so a large checkpoint streams to disk and an abort is seen between blocks. */
+function* blocks(bytes: Uint8Array): Generator<Uint8Array> {
+  for (let at = 0; at < bytes.byteLength; at += BLOCK) yield bytes.subarray(at, Math.min(at + BLOCK, bytes.byteLength));
+}
 
 /**
- * Writes `bytes` to `path` atomically: a temporary file in the same folder is written and fsynced, then renamed
- * over `path`, so a crash leaves either the old checkpoint or the new one, never a torn file.
+ * Writes a checkpoint file atomically with `writeFileAtomic` from `@nlpkit/core/node`: a temporary file beside
+ * `path`, fsynced, then renamed over it. After any failure — a full disk, an abort, SIGKILL — `path` still holds
+ * the previous checkpoint, the temporary file is gone (or, after SIGKILL, removed by the next save), and the
+ * error is an `OutputError` (code `ERR_OUTPUT`, `systemCode` such as `ENOSPC`).
+ * @param checkpoint a {@link Checkpoint} (encoded with `encodeCheckpoint`) or bytes already encoded
  */
-export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(tmp, 'w');
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(tmp, path);
-  } catch (error) {
-    await unlink(tmp).catch(() => undefined);
-    throw error;
-  }
+export async function writeCheckpointFile(path: string, checkpoint: Checkpoint | Uint8Array, options: WriteCheckpointOptions = {}): Promise<void> {
+  check.options(options, 'options', ['signal']);
+  const bytes = checkpoint instanceof Uint8Array ? checkpoint : encodeCheckpoint(checkpoint);
+  await writeFileAtomic(path, blocks(bytes), { package: PKG, signal: options.signal });
 }
 
 /** Reads a checkpoint file's bytes (pass them to `decodeCheckpoint`). */

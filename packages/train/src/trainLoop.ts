@@ -50,9 +50,12 @@ export interface TrainLoopOptions {
   signal?: AbortSignal;
   /** Call `checkpoint` every this many steps (and after every epoch). Default: only after epochs. */
   checkpointEvery?: number;
-  /** Saves a checkpoint for the given loop state (use `encodeCheckpoint` and `writeFileAtomic`). */
+  /** Saves a checkpoint for the given loop state (e.g. with `writeCheckpointFile` from `@nlpkit/train/node`). */
   checkpoint?: (state: LoopState) => void | Promise<void>;
-  /** Resume from a saved loop state. */
+  /**
+   * Resume from a saved loop state (`decodeCheckpoint(bytes).loop`). It is checked as untrusted input: counts are
+   * non-negative integers, `step` lies in epoch `epoch` for this `stepsPerEpoch`, `best` is null or a number.
+   */
   resume?: LoopState;
 }
 
@@ -80,7 +83,7 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopRes
   if (typeof options.step !== 'function') {
     throw new InvalidArgumentError({ package: PKG, argument: 'options.step', expected: 'a function', found: options.step });
   }
-  const state: LoopState = { ...(options.resume ?? { epoch: 0, step: 0, best: null, badEvaluations: 0, skipped: 0 }) };
+  const state: LoopState = options.resume === undefined ? { epoch: 0, step: 0, best: null, badEvaluations: 0, skipped: 0 } : checkResume(options.resume, perEpoch);
   const emit = (e: TrainEvent): void => options.onProgress?.(e);
   const window = new StepWindow();
   /** Reads the pending step results, if any, into the state and reports them. */
@@ -129,4 +132,23 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopRes
   } finally {
     window.dispose();
   }
+}
+
+/** A loop state read from a checkpoint, checked field by field and copied into a fresh record. */
+function checkResume(resume: unknown, perEpoch: number): LoopState {
+  if (resume === null || typeof resume !== 'object' || Array.isArray(resume)) {
+    throw new InvalidArgumentError({ package: PKG, argument: 'options.resume', expected: 'a loop state record', found: resume });
+  }
+  const r = resume as Record<string, unknown>;
+  const field = (key: string): unknown => (Object.hasOwn(r, key) ? r[key] : undefined);
+  const epoch = check.integer(field('epoch'), 'options.resume.epoch', 0, 1e9);
+  const step = check.integer(field('step'), 'options.resume.step', epoch * perEpoch, (epoch + 1) * perEpoch);
+  const best = field('best') ?? null;
+  return {
+    epoch,
+    step,
+    best: best === null ? null : check.number(best, 'options.resume.best'),
+    badEvaluations: check.integer(field('badEvaluations') ?? 0, 'options.resume.badEvaluations', 0),
+    skipped: check.integer(field('skipped') ?? 0, 'options.resume.skipped', 0),
+  };
 }

@@ -30,6 +30,13 @@ export class Slots {
       // Inside tidy, so the initial tensor's handle is released and only the variable holds the data.
       v = tf.tidy(() => tf.variable(tf.fill(like.shape, init), false));
       this.#vars.set(name, v);
+    } else if (v.shape.length !== like.shape.length || v.shape.some((d, i) => d !== like.shape[i])) {
+      // Only a loaded state can disagree: it came from a checkpoint of another model.
+      throw new CheckpointError({
+        argument: `optimizer state "${name}"`,
+        expected: `of shape [${like.shape.join(', ')}] (the parameter's)`,
+        foundText: `[${v.shape.join(', ')}]`,
+      });
     }
     return v;
   }
@@ -43,7 +50,13 @@ export class Slots {
 
   /** Replaces all slots by copies of `state`'s tensors. */
   load(state: Readonly<Record<string, Tensor>>): void {
-    const step = state['step'];
+    if (state === null || typeof state !== 'object') {
+      throw new CheckpointError({ argument: 'optimizer state', expected: 'a record of tensors', found: state });
+    }
+    for (const [name, t] of Object.entries(state)) {
+      if (!(t instanceof tf.Tensor)) throw new CheckpointError({ argument: `optimizer state "${name}"`, expected: 'a tensor', found: t });
+    }
+    const step = Object.hasOwn(state, 'step') ? state['step'] : undefined;
     if (step === undefined || step.size !== 1) {
       throw new CheckpointError({
         argument: 'optimizer state',
