@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import { createRng, InvalidArgumentError, NlpkitError, ShapeError } from '@nlpkit/core';
-import { initBackend } from '@nlpkit/tensor';
+import { initBackend, loadSafetensors, saveSafetensors } from '@nlpkit/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { embedding } from './layers/embedding.js';
 import { idsTensor } from './layers/idsTensor.js';
@@ -53,6 +53,32 @@ describe('bad input gives typed errors naming the argument', () => {
       );
       expect(() => fromTorchRnn({}, { mode: 'LSTM' })).toThrow(RnnShapeError);
     });
+  });
+
+  it('issue 13: a PyTorch state dict read from a hostile safetensors file — odd names are ordinary names, messages stay short', () => {
+    const w = (r: number, c: number) => tf.zeros([r, c]);
+    const b = (n: number) => tf.zeros([n]);
+    // Built with fromEntries: in an object literal `__proto__: t` would set the prototype instead.
+    const dict = Object.fromEntries([['__proto__', b(1)], ['constructor', b(1)], ['weight_ih_l0', w(8, 3)], ['weight_hh_l0', w(8, 2)], ['bias_ih_l0', b(8)], ['bias_hh_l0', b(8)]]);
+    const bytes = saveSafetensors(dict);
+    const loaded = loadSafetensors(bytes).tensors;
+    expect(Object.keys(loaded)).toContain('__proto__');
+    const { params } = fromTorchRnn(loaded, { mode: 'RNN' });
+    expect(params.layers).toHaveLength(1);
+    const long = { ['x'.repeat(1 << 20)]: b(1) };
+    const error = (() => {
+      try {
+        fromTorchRnn(long, { mode: 'GRU' });
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(RnnShapeError);
+    expect(error!.message.length).toBeLessThan(200);
+    // `constructor` as a prefix finds nothing on Object.prototype.
+    expect(() => fromTorchRnn({}, { mode: 'LSTM' }, 'constructor')).toThrow(RnnShapeError);
+    tf.dispose([...Object.values(dict), ...Object.values(loaded), ...Object.values(long)]);
   });
 
   it('lengths longer than the time axis, or not one per row', () => {

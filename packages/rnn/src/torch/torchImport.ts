@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { describeValue } from '@nlpkit/core';
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import { RnnShapeError } from '../errors.js';
 import type { StackParams } from '../layers/rnnStack.js';
@@ -13,9 +14,20 @@ export interface TorchRnnSpec {
   nonlinearity?: 'tanh' | 'relu';
 }
 
+/** The dict's own entry `name` (a dict from a file may hold any name; nothing comes from Object.prototype). */
+function own(dict: Record<string, Tensor>, name: string): Tensor | undefined {
+  return Object.hasOwn(dict, name) ? dict[name] : undefined;
+}
+
+/** A few of the dict's names for a message, each cut short (names come from files). */
+function someKeys(dict: Record<string, Tensor>): string {
+  const keys = Object.keys(dict);
+  return `${keys.slice(0, 8).map(describeValue).join(', ')}${keys.length > 8 ? `, … (${keys.length} names)` : ''}`;
+}
+
 function take(dict: Record<string, Tensor>, key: string, rank: number, prefix: string): Tensor {
-  const t = dict[`${prefix}${key}`];
-  if (t === undefined) throw new RnnShapeError(`state dict must contain "${prefix}${key}", got keys ${Object.keys(dict).slice(0, 8).join(', ')}`);
+  const t = own(dict, `${prefix}${key}`);
+  if (t === undefined) throw new RnnShapeError(`state dict must contain "${prefix}${key}", got keys ${someKeys(dict)}`);
   if (t.shape.length !== rank) throw new RnnShapeError(`"${prefix}${key}" must have rank ${rank}, got shape [${t.shape.join(', ')}]`);
   return t;
 }
@@ -34,9 +46,9 @@ export function fromTorchRnn(dict: Record<string, Tensor>, spec: TorchRnnSpec, p
   const nonlinearity = checkOneOf(spec.nonlinearity ?? 'tanh', 'spec.nonlinearity', ['tanh', 'relu']);
   const config: CellConfig = mode === 'RNN' ? { type: 'rnn', activation: nonlinearity } : mode === 'LSTM' ? { type: 'lstm' } : { type: 'gru' };
   let layers = 0;
-  while (dict[`${prefix}weight_ih_l${layers}`] !== undefined) layers += 1;
-  if (layers === 0) throw new RnnShapeError(`state dict must contain "${prefix}weight_ih_l0", got keys ${Object.keys(dict).slice(0, 8).join(', ')}`);
-  const bidirectional = dict[`${prefix}weight_ih_l0_reverse`] !== undefined;
+  while (own(dict, `${prefix}weight_ih_l${layers}`) !== undefined) layers += 1;
+  if (layers === 0) throw new RnnShapeError(`state dict must contain "${prefix}weight_ih_l0", got keys ${someKeys(dict)}`);
+  const bidirectional = own(dict, `${prefix}weight_ih_l0_reverse`) !== undefined;
   const convert = (suffix: string): CellParams =>
     tf.tidy(() => {
       const wIh = tf.transpose(take(dict, `weight_ih_${suffix}`, 2, prefix)) as Tensor2D;
@@ -47,7 +59,7 @@ export function fromTorchRnn(dict: Record<string, Tensor>, spec: TorchRnnSpec, p
       // RNN and LSTM add the two biases before any nonlinearity, so one summed bias is exact.
       const bias = tf.add(bIh, bHh) as Tensor1D;
       if (mode === 'RNN') return { wIh, wHh, bias } satisfies RnnParams as unknown as tf.TensorContainerObject;
-      const proj = dict[`${prefix}weight_hr_${suffix}`];
+      const proj = own(dict, `${prefix}weight_hr_${suffix}`);
       const p: LstmParams = { wIh, wHh, bias };
       if (proj !== undefined) p.wProj = tf.transpose(proj) as Tensor2D;
       return p as unknown as tf.TensorContainerObject;
