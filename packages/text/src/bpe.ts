@@ -1,5 +1,7 @@
 import { FormatError, isIterable } from '@nlpkit/core';
+import { applyMerges, mergeTable } from './applyMerges.js';
 import { PKG, check, checkText } from './errors.js';
+import { BPE_PIECES, forEachPiece, splitPieces } from './splitPieces.js';
 
 /** A trained byte-pair-encoding model as plain data (save it with `JSON.stringify`). */
 export interface BpeModel {
@@ -29,22 +31,27 @@ export interface BpeTokenizer {
   tokenize(text: string): string[];
   /** Token ids for `text`. */
   encode(text: string): number[];
-  /** The text of `ids`; `decode(encode(x)) === x` for every well-formed string. */
+  /**
+   * The text of `ids`; `decode(encode(x)) === x` for every well-formed string, byte-order marks (U+FEFF)
+   * included wherever they are: a BOM in a token stream is text, never a signature to strip. Byte tokens that do
+   * not form valid UTF-8 (possible only for ids not made by `encode`) decode to U+FFFD.
+   */
   decode(ids: readonly number[]): string;
 }
 
 const BYTES = 256;
-// Pieces never merged across: GPT-2 style, a word keeps its leading space; letters, numbers and other
-// characters are separate pieces. Every character belongs to exactly one piece, so pieces concatenate back.
-const PIECE = / ?[\p{L}\p{M}]+| ?\p{N}+| ?[^\s\p{L}\p{M}\p{N}]+|\s+(?!\S)|\s+/gu;
+// Pieces never merged across (`/ ?[\p{L}\p{M}]+| ?\p{N}+| ?[^\s\p{L}\p{M}\p{N}]+|\s+(?!\S)|\s+/gu`, scanned
+// without that regex, which overflows V8's stack on runs of millions of characters): GPT-2 style, a word keeps
+// its leading space; letters, numbers and other characters are separate pieces. Every character belongs to
+// exactly one piece, so pieces concatenate back.
+const pieces = (text: string): string[] => splitPieces(text, BPE_PIECES);
 
-const byteName = (b: number): string => `<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`;
+const BYTE_NAMES: readonly string[] = Array.from({ length: BYTES }, (_, b) => `<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`);
+const byteName = (b: number): string => BYTE_NAMES[b] as string;
 const pairKey = (a: string, b: string): string => `${a.length}:${a}${b}`;
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-function pieces(text: string): string[] {
-  return text.match(PIECE) ?? [];
-}
+/** Pieces up to this many code units are cached by the tokenizer (longer ones are rare and would pin memory). */
+const CACHED_PIECE = 64;
 
 /**
  * Learns BPE merges from texts. Deterministic: the result depends only on the multiset of pieces, never on the
@@ -121,37 +128,6 @@ function mergePair(symbols: string[], a: string, b: string): string[] {
 }
 
 /**
- * Applies merges to one piece's symbols, lowest rank first (the standard BPE encoding procedure).
- * @internal shared with the tokenizer.json loader
- */
-export function applyMerges(symbols: string[], ranks: ReadonlyMap<string, number>): string[] {
-  let current = symbols;
-  for (;;) {
-    let bestRank = Infinity;
-    let bestAt = -1;
-    for (let k = 0; k + 1 < current.length; k++) {
-      const r = ranks.get(pairKey(current[k] as string, current[k + 1] as string));
-      if (r !== undefined && r < bestRank) {
-        bestRank = r;
-        bestAt = k;
-      }
-    }
-    if (bestAt < 0) return current;
-    current = mergePair(current, current[bestAt] as string, current[bestAt + 1] as string);
-  }
-}
-
-/** Builds the merge-rank table used by {@link applyMerges}. @internal */
-export function mergeRanks(merges: readonly (readonly [string, string])[]): Map<string, number> {
-  const ranks = new Map<string, number>();
-  merges.forEach(([a, b], r) => {
-    const key = pairKey(a, b);
-    if (!ranks.has(key)) ranks.set(key, r);
-  });
-  return ranks;
-}
-
-/**
  * Makes an encoder/decoder for a model from {@link trainBpe} (or its JSON). Throws {@link FormatError} when the
  * model is not a valid `nlpkit-bpe` model.
  */
@@ -170,41 +146,64 @@ export function bpeTokenizer(model: BpeModel | string): BpeTokenizer {
     throw new FormatError({ package: PKG, argument: 'model.vocab', expected: `the ${BYTES} byte tokens first`, found: vocab });
   }
   const index = new Map<string, number>();
-  vocab.forEach((t, id) => {
+  vocab.forEach((t: unknown, id) => {
+    if (typeof t !== 'string') throw new FormatError({ package: PKG, argument: `model.vocab[${id}]`, expected: 'a string', found: t });
     if (id >= BYTES && !index.has(t)) index.set(t, id);
   });
-  const ranks = mergeRanks(m.merges);
-  const encoder = new TextEncoder();
-  const cache = new Map<string, string[]>();
-  const tokenizePiece = (piece: string): string[] => {
-    const hit = cache.get(piece);
-    if (hit !== undefined) return hit;
-    const out: string[] = [];
-    for (const sym of applyMerges(Array.from(piece), ranks)) {
-      if (index.has(sym)) out.push(sym);
-      else for (const byte of encoder.encode(sym)) out.push(byteName(byte));
+  m.merges.forEach((pair: unknown, r) => {
+    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string' || pair[0] === '' || pair[1] === '') {
+      throw new FormatError({ package: PKG, argument: `model.merges[${r}]`, expected: 'a pair of non-empty strings', found: pair });
     }
-    if (cache.size < 50_000) cache.set(piece, out);
-    return out;
+  });
+  const table = mergeTable(m.merges, 'model.merges');
+  const encoder = new TextEncoder();
+  const cache = new Map<string, readonly number[]>();
+  const encodePiece = (text: string, start: number, end: number, ids: number[]): void => {
+    const short = end - start <= CACHED_PIECE;
+    const piece = short ? text.slice(start, end) : '';
+    if (short) {
+      const hit = cache.get(piece);
+      if (hit !== undefined) {
+        for (const id of hit) ids.push(id);
+        return;
+      }
+    }
+    // One symbol per code point, with its offset in the text.
+    const offsets: number[] = [];
+    const symbols: number[] = [];
+    for (let k = start; k < end; ) {
+      const width = text.charCodeAt(k) >= 0xd800 && text.charCodeAt(k) <= 0xdbff ? 2 : 1;
+      offsets.push(k);
+      symbols.push(table.ids.get(text.slice(k, k + width)) ?? -1);
+      k += width;
+    }
+    offsets.push(end);
+    const merged = applyMerges(Int32Array.from(symbols), table);
+    const from = ids.length;
+    for (let j = 0; j < merged.starts.length; j++) {
+      const a = offsets[merged.starts[j] as number] as number;
+      const b = j + 1 < merged.starts.length ? (offsets[merged.starts[j + 1] as number] as number) : end;
+      const sym = text.slice(a, b);
+      const id = index.get(sym);
+      if (id !== undefined) ids.push(id);
+      else for (const byte of encoder.encode(sym)) ids.push(byte);
+    }
+    if (short && cache.size < 50_000) cache.set(piece, ids.slice(from));
   };
-  const tokenize = (text: string): string[] => {
+  const encode = (text: string): number[] => {
     checkText(text, 'text');
-    return pieces(text).flatMap(tokenizePiece);
+    const ids: number[] = [];
+    forEachPiece(text, BPE_PIECES, (start, end) => encodePiece(text, start, end, ids));
+    return ids;
   };
   return {
     model: m as BpeModel,
-    tokenize,
-    encode(text) {
-      checkText(text, 'text');
-      const ids: number[] = [];
-      for (const piece of pieces(text)) {
-        for (const t of tokenizePiece(piece)) ids.push(index.get(t) ?? Number.parseInt(t.slice(3, 5), 16));
-      }
-      return ids;
-    },
+    tokenize: (text) => encode(text).map((id) => (id < BYTES ? byteName(id) : (vocab[id] as string))),
+    encode,
     decode(ids) {
       check.array(ids, 'ids');
-      const decoder = new TextDecoder();
+      // ignoreBOM keeps U+FEFF: TextDecoder would otherwise drop it at the start of every run of byte tokens.
+      const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
       let out = '';
       let bytes: number[] = [];
       const flush = (): void => {

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, validators } from '@nlpkit/core';
+import { FormatError, InvalidArgumentError, validators } from '@nlpkit/core';
 
 /** The name every error of this package starts with. */
 export const PKG = '@nlpkit/text';
@@ -51,4 +51,30 @@ export function checkText(value: unknown, argument: string): string {
     if (c >= 0xdc00 && c <= 0xdfff) throw new MalformedTextError({ argument, index: i, codeUnit: c });
   }
   return text;
+}
+
+/**
+ * A line of the input is longer than the reader's `maxLineLength` (code `ERR_LINE_TOO_LONG`; a `FormatError` of
+ * `@nlpkit/core`). Files with CR-only line endings and binary files usually look like one endless line. `line` is
+ * the 1-based number of the line; reading stopped before holding more than about `limit` characters of it.
+ */
+export class LineTooLongError extends FormatError {
+  /** The limit that was exceeded, in UTF-16 code units. */
+  readonly limit: number;
+
+  constructor(options: { readonly line: number; readonly limit: number }) {
+    const { line, limit } = options;
+    super(
+      {
+        package: PKG,
+        argument: `line ${line}`,
+        line,
+        message:
+          `line ${line} is longer than maxLineLength (${limit} characters): is it a file with CR-only line endings, ` +
+          'or not text at all? Raise options.maxLineLength if the line is real',
+      },
+      'ERR_LINE_TOO_LONG',
+    );
+    this.limit = limit;
+  }
 }

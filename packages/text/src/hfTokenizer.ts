@@ -1,6 +1,8 @@
 import { FormatError, describeValue } from '@nlpkit/core';
-import { applyMerges, mergeRanks, parseJson } from './bpe.js';
+import { applyMerges, mergeTable } from './applyMerges.js';
+import { parseJson } from './bpe.js';
 import { PKG, check, checkText } from './errors.js';
+import { GPT2_PIECES, splitPieces } from './splitPieces.js';
 
 /** An encoding from {@link hfTokenizer}: ids and the matching token strings. */
 export interface HfEncoding {
@@ -86,7 +88,48 @@ function normalizer(cfg: unknown): Normalizer {
 
 // ---- pre-tokenizers ----
 
-const GPT2_SPLIT = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
+/** Sticky patterns for 1 to 4096 characters of a class: long runs are matched in steps (see `splitPieces`). */
+const WORD_CHARS = /[\p{L}\p{N}\p{M}_]{1,4096}/uy;
+const SYMBOL_CHARS = /[^\p{L}\p{N}\p{M}_\s]{1,4096}/uy;
+const NON_SPACE = /\S{1,4096}/uy;
+
+/**
+ * The maximal runs of characters of one of `classes` (sticky patterns of bounded length), skipping characters in
+ * none: what `text.match(/A+|B+/gu)` gives, without a regex that overflows the stack on a run of millions.
+ */
+function runs(text: string, classes: readonly RegExp[]): string[] {
+  const out: string[] = [];
+  let i = 0;
+  let start = -1;
+  let cls = -1;
+  while (i < text.length) {
+    let matched = -1;
+    let end = i;
+    for (let c = 0; c < classes.length; c++) {
+      const re = classes[c] as RegExp;
+      re.lastIndex = i;
+      if (re.test(text)) {
+        matched = c;
+        end = re.lastIndex;
+        break;
+      }
+    }
+    if (matched !== cls && start >= 0) {
+      out.push(text.slice(start, i));
+      start = -1;
+    }
+    if (matched >= 0) {
+      if (start < 0) start = i;
+      cls = matched;
+      i = end;
+    } else {
+      cls = -1;
+      i += (text.codePointAt(i) ?? 0) > 0xffff ? 2 : 1;
+    }
+  }
+  if (start >= 0) out.push(text.slice(start));
+  return out;
+}
 
 function isBertPunctuation(ch: string): boolean {
   const c = ch.codePointAt(0) ?? 0;
@@ -110,9 +153,9 @@ function preTokenizer(cfg: unknown, bytes: string[]): PreTokenizer {
   if (!isObject(cfg)) fail('pre_tokenizer must be an object or null', cfg);
   switch (cfg.type) {
     case 'WhitespaceSplit':
-      return (words) => words.flatMap((w) => w.split(/\s+/u).filter(Boolean));
+      return (words) => words.flatMap((w) => runs(w, [NON_SPACE]));
     case 'Whitespace':
-      return (words) => words.flatMap((w) => w.match(/[\p{L}\p{N}\p{M}_]+|[^\p{L}\p{N}\p{M}_\s]+/gu) ?? []);
+      return (words) => words.flatMap((w) => runs(w, [WORD_CHARS, SYMBOL_CHARS]));
     case 'BertPreTokenizer':
       return (words) =>
         words.flatMap((w) => {
@@ -140,7 +183,7 @@ function preTokenizer(cfg: unknown, bytes: string[]): PreTokenizer {
       return (words) =>
         words.flatMap((w, i) => {
           const text = addPrefix && i === 0 && !w.startsWith(' ') ? ` ${w}` : w;
-          const parts = useRegex ? (text.match(GPT2_SPLIT) ?? []) : [text];
+          const parts = useRegex ? splitPieces(text, GPT2_PIECES) : [text];
           return parts.map((p) => Array.from(encoder.encode(p), (b) => bytes[b] as string).join(''));
         });
     }
@@ -169,7 +212,7 @@ function bpeModel(cfg: Json, vocab: ReadonlyMap<string, number>): Model {
     if (Array.isArray(m) && m.length === 2 && typeof m[0] === 'string' && typeof m[1] === 'string') return [m[0], m[1]];
     return fail('BPE merges must be "a b" strings or [a, b] pairs', m);
   });
-  const ranks = mergeRanks(merges);
+  const table = mergeTable(merges, 'json.model.merges');
   const unk = typeof cfg.unk_token === 'string' ? cfg.unk_token : null;
   const prefix = typeof cfg.continuing_subword_prefix === 'string' ? cfg.continuing_subword_prefix : '';
   const suffix = typeof cfg.end_of_word_suffix === 'string' ? cfg.end_of_word_suffix : '';
@@ -178,16 +221,21 @@ function bpeModel(cfg: Json, vocab: ReadonlyMap<string, number>): Model {
   const encoder = new TextEncoder();
   return (word) => {
     const chars = Array.from(word);
-    const symbols = chars.map((c, i) => (i > 0 ? prefix : '') + c + (i === chars.length - 1 ? suffix : ''));
+    const initial = (i: number): string => (i > 0 ? prefix : '') + (chars[i] as string) + (i === chars.length - 1 ? suffix : '');
+    const symbols = new Int32Array(chars.length);
+    for (let i = 0; i < chars.length; i++) symbols[i] = table.ids.get(initial(i)) ?? -1;
+    const merged = applyMerges(symbols, table);
     const out: string[] = [];
-    for (const sym of applyMerges(symbols, ranks)) {
+    for (let j = 0; j < merged.ids.length; j++) {
+      const id = merged.ids[j] as number;
+      const sym = id >= 0 ? (table.strings[id] as string) : initial(merged.starts[j] as number);
       if (vocab.has(sym)) {
         out.push(sym);
         continue;
       }
       const byteTokens = byteFallback ? Array.from(encoder.encode(sym), (b) => `<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`) : [];
       if (byteFallback && byteTokens.every((t) => vocab.has(t))) {
-        out.push(...byteTokens);
+        for (const t of byteTokens) out.push(t);
       } else if (unk !== null) {
         if (!(fuseUnk && out.at(-1) === unk)) out.push(unk);
       } else {
@@ -351,7 +399,7 @@ export function hfTokenizer(json: string | object): HfTokenizer {
       if (last < text.length) segments.push({ text: text.slice(last), added: false });
       for (const seg of segments) {
         if (seg.added) tokens.push(seg.text);
-        else for (const word of preTokenize([normalize(seg.text)])) tokens.push(...encodeWord(word));
+        else for (const word of preTokenize([normalize(seg.text)])) for (const t of encodeWord(word)) tokens.push(t);
       }
       const final = options.addSpecialTokens === false ? tokens : postProcess(tokens);
       return { ids: final.map(idOf), tokens: final };
@@ -367,12 +415,14 @@ export function hfTokenizer(json: string | object): HfTokenizer {
       }
       if (decoderType === 'ByteLevel') {
         const out: number[] = [];
+        const encoder = new TextEncoder();
         for (const ch of tokens.join('')) {
           const b = unicodeToByte.get(ch);
           if (b !== undefined) out.push(b);
-          else out.push(...new TextEncoder().encode(ch));
+          else for (const byte of encoder.encode(ch)) out.push(byte);
         }
-        return new TextDecoder().decode(new Uint8Array(out));
+        // ignoreBOM keeps a U+FEFF of the text (TextDecoder drops a leading one by default).
+        return new TextDecoder('utf-8', { ignoreBOM: true }).decode(new Uint8Array(out));
       }
       if (decoderType === 'WordPiece') {
         return tokens.map((t, i) => (t.startsWith(decoderPrefix) ? t.slice(decoderPrefix.length) : i === 0 ? t : ` ${t}`)).join('');

@@ -1,4 +1,4 @@
-export { MalformedTextError } from './errors.js';
+export { LineTooLongError, MalformedTextError } from './errors.js';
 export { wordTokenize, wordSpans } from './wordTokenize.js';
 export { whitespaceTokenize } from './whitespaceTokenize.js';
 export { regexTokenize, type RegexTokenizeOptions } from './regexTokenize.js';

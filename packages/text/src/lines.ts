@@ -66,3 +66,40 @@ export function parse<T>(lines: Lines, parser: LineParser<T>): Generator<T, void
 export function formatError(line: number, message: string, found?: string): FormatError {
   return new FormatError({ package: PKG, argument: `line ${line}`, message, line, ...(found === undefined ? {} : { foundText: found }) });
 }
+
+/** Whether UTF-16 unit `c` is whitespace for JavaScript's `\s` (all of it lies in the BMP). */
+function isSpace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f ||
+    c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
+}
+
+/**
+ * `line.split(/\s+/u)` without empty fields, in one linear pass (a regex split can overflow V8's regex stack on a
+ * run of millions of non-ASCII spaces). @internal
+ */
+export function splitWhitespace(line: string): string[] {
+  const out: string[] = [];
+  const n = line.length;
+  let start = -1;
+  for (let i = 0; i < n; i++) {
+    if (isSpace(line.charCodeAt(i))) {
+      if (start >= 0) {
+        out.push(line.slice(start, i));
+        start = -1;
+      }
+    } else if (start < 0) {
+      start = i;
+    }
+  }
+  if (start >= 0) out.push(line.slice(start));
+  return out;
+}
+
+/** A field of the input for a message, shortened when long (a hostile file may hold a megabyte-long "token"). @internal */
+export function quote(field: string): string {
+  return field.length <= 80 ? JSON.stringify(field) : `${JSON.stringify(field.slice(0, 60))}… (${field.length} characters)`;
+}

@@ -1,1 +1,1 @@
-export { readLines, type ReadLinesOptions, type LineSource } from './readLines.js';
+export { readLines, DEFAULT_MAX_LINE_LENGTH, type ReadLinesOptions, type LineSource } from './readLines.js';

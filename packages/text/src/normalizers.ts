@@ -27,7 +27,8 @@ export function lowercase(text: string, locale?: string): string {
   return locale === undefined ? text.toLowerCase() : text.toLocaleLowerCase(locale);
 }
 
-const COMBINING_MARKS = /\p{Mn}+/gu;
+// One mark per match: `\p{Mn}+` overflows V8's regex stack on a run of millions of marks.
+const COMBINING_MARKS = /\p{Mn}/gu;
 
 /**
  * Removes accents and other nonspacing marks: `Crème Brûlée` → `Creme Brulee`, `São` → `Sao`. Letters that are
@@ -51,29 +52,113 @@ export function removePunctuation(text: string, options: RemovePunctuationOption
   checkText(text, 'text');
   check.options(options, 'options', ['replacement', 'symbols']);
   const replacement = check.string(options.replacement ?? ' ', 'options.replacement');
-  const re = options.symbols ? /[\p{P}\p{S}]+/gu : /\p{P}+/gu;
-  return text.replace(re, replacement);
+  return replaceRuns(text, options.symbols ? PUNCTUATION_OR_SYMBOL_RUN : PUNCTUATION_RUN, replacement);
 }
 
-const NUMBER = /(?<![\p{L}\p{N}])[+-]?\p{N}+(?:[.,]\p{N}+)*(?![\p{L}\p{N}])/gu;
+// Runs matched 4096 characters at a time: an unbounded `+` overflows V8's regex stack on a run of millions.
+const PUNCTUATION_RUN = /\p{P}{1,4096}/gu;
+const PUNCTUATION_OR_SYMBOL_RUN = /[\p{P}\p{S}]{1,4096}/gu;
+
+/** Replaces each maximal run of `re`'s (bounded, global) class by `replacement`, in linear time. */
+function replaceRuns(text: string, re: RegExp, replacement: string): string {
+  let lastEnd = -1;
+  return text.replace(re, (match: string, offset: number) => {
+    // A piece of a longer run continues the previous match: the run was replaced already.
+    const continues = offset === lastEnd;
+    lastEnd = offset + match.length;
+    return continues ? '' : replacement;
+  });
+}
 
 /**
  * Penn Treebank style number normalization (as in the Mikolov PTB language-model data): every standalone
  * number (`42`, `3.14`, `1,000`, `-7`, `٣٤`) becomes `N`. Digits inside words (`mp3`, `4th`) are left alone.
- * Idempotent as long as `replacement` itself contains no digit.
+ * Idempotent as long as `replacement` itself contains no digit. Exactly
+ * `text.replace(/(?<![\p{L}\p{N}])[+-]?\p{N}+(?:[.,]\p{N}+)*(?![\p{L}\p{N}])/gu, replacement)`, scanned in linear
+ * time without that expression (which overflows V8's regex stack on a run of millions of digits).
  */
 export function normalizeNumbers(text: string, replacement = 'N'): string {
   checkText(text, 'text');
   check.string(replacement, 'replacement');
-  return text.replace(NUMBER, replacement);
+  const parts: string[] = [];
+  let copied = 0;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    const signed = c === 0x2b || c === 0x2d;
+    const digitsAt = signed ? i + 1 : i;
+    if ((signed || isNumber(text, i)) && (i === 0 || !isWordBefore(text, i))) {
+      // Groups of digits separated by single '.' or ','; the match ends after the last group that is not
+      // followed by a letter or digit (only the last group can be: the others are followed by '.' or ',').
+      let end = runEnd(NUMBER_RUN, text, digitsAt);
+      if (end > digitsAt) {
+        let lastGroup = -1;
+        for (;;) {
+          const sep = text.charCodeAt(end);
+          if (sep !== 0x2e && sep !== 0x2c) break;
+          const next = runEnd(NUMBER_RUN, text, end + 1);
+          if (next === end + 1) break;
+          lastGroup = end;
+          end = next;
+        }
+        const matchEnd = !isWordAt(text, end) ? end : lastGroup;
+        if (matchEnd > 0) {
+          parts.push(text.slice(copied, i), replacement);
+          copied = matchEnd;
+          i = matchEnd;
+          continue;
+        }
+      }
+    }
+    i += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
+  }
+  if (copied === 0) return text;
+  parts.push(text.slice(copied));
+  return parts.join('');
 }
 
-const SPACES = /[\s\u001c-\u001f\u0085]+/gu; // eslint-disable-line no-control-regex -- \s plus the separators Python also counts as whitespace
+const NUMBER_RUN = /\p{N}{1,4096}/uy;
+const WORD_CHAR = /[\p{L}\p{N}]/uy;
+const WORD_CHAR_BEFORE = /[\p{L}\p{N}]$/u;
+
+/** End of the run of `re`'s class (a sticky pattern of bounded length) that starts at `i`. */
+function runEnd(re: RegExp, text: string, i: number): number {
+  let at = i;
+  for (;;) {
+    re.lastIndex = at;
+    if (!re.test(text)) return at;
+    const end = re.lastIndex;
+    if (end - at < 4096) return end;
+    at = end;
+  }
+}
+
+function isNumber(text: string, i: number): boolean {
+  NUMBER_RUN.lastIndex = i;
+  return NUMBER_RUN.test(text);
+}
+
+function isWordAt(text: string, i: number): boolean {
+  WORD_CHAR.lastIndex = i;
+  return WORD_CHAR.test(text);
+}
+
+/** Whether the code point ending just before `i` is a letter or digit. */
+function isWordBefore(text: string, i: number): boolean {
+  return WORD_CHAR_BEFORE.test(text.slice(Math.max(0, i - 2), i));
+}
+
+const SPACES = /[\s\u001c-\u001f\u0085]{1,4096}/gu; // eslint-disable-line no-control-regex -- \s plus the separators Python also counts as whitespace
 
 /** Trims the text and turns every run of whitespace (including newlines and Unicode spaces) into one space. */
 export function collapseWhitespace(text: string): string {
   checkText(text, 'text');
-  return text.replace(SPACES, ' ').trim();
+  const collapsed = replaceRuns(text, SPACES, ' ');
+  // trim() would leave U+001C–U+001F and U+0085, which the runs above count as spaces.
+  const start = collapsed.charCodeAt(0) === 0x20 ? 1 : 0;
+  const end = collapsed.length > start && collapsed.charCodeAt(collapsed.length - 1) === 0x20 ? collapsed.length - 1 : collapsed.length;
+  return collapsed.slice(start, end);
 }
 
 /** Options for {@link expandAbbreviations}. */

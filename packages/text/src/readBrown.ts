@@ -1,4 +1,4 @@
-import { formatError, parse, type Lines, type ReadResult } from './lines.js';
+import { formatError, parse, quote, splitWhitespace, type Lines, type ReadResult } from './lines.js';
 
 /** A tagged sentence of the Brown corpus. */
 export interface TaggedSentence {
@@ -15,14 +15,14 @@ export function readBrown<L extends Lines>(lines: L): ReadResult<L, TaggedSenten
 export function readBrown(lines: Lines): Generator<TaggedSentence, void, undefined> | AsyncGenerator<TaggedSentence, void, undefined> {
   return parse(lines, {
     line(line, n) {
-      const parts = line.trim().split(/\s+/u).filter(Boolean);
+      const parts = splitWhitespace(line);
       if (parts.length === 0) return undefined;
       const words: string[] = [];
       const tags: string[] = [];
       for (const part of parts) {
         const slash = part.lastIndexOf('/');
         if (slash <= 0 || slash === part.length - 1) {
-          throw formatError(n, `Brown line ${n}: token ${JSON.stringify(part)} must look like word/tag`, JSON.stringify(part));
+          throw formatError(n, `Brown line ${n}: token ${quote(part)} must look like word/tag`, quote(part));
         }
         words.push(part.slice(0, slash));
         tags.push(part.slice(slash + 1));
@@ -32,3 +32,4 @@ export function readBrown(lines: Lines): Generator<TaggedSentence, void, undefin
     end: () => undefined,
   });
 }
+

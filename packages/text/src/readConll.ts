@@ -1,5 +1,5 @@
 import { check } from './errors.js';
-import { checkLines, formatError, parse, type Lines, type ReadResult } from './lines.js';
+import { checkLines, formatError, parse, splitWhitespace, type Lines, type ReadResult } from './lines.js';
 
 /** A sentence of a CoNLL column file, column by column. */
 export interface ConllSentence {
@@ -32,8 +32,8 @@ export function readConll(
 ): Generator<ConllSentence, void, undefined> | AsyncGenerator<ConllSentence, void, undefined> {
   checkLines(lines, 'lines');
   check.options(options, 'options', ['separator', 'skipDocStart']);
-  const separator = options.separator ?? /\s+/u;
-  if (typeof separator !== 'string' && !(separator instanceof RegExp)) {
+  const separator = options.separator;
+  if (separator !== undefined && typeof separator !== 'string' && !(separator instanceof RegExp)) {
     throw check.invalid(separator, 'options.separator', 'a string or a RegExp');
   }
   const skipDocStart = check.boolean(options.skipDocStart ?? true, 'options.skipDocStart');
@@ -51,7 +51,7 @@ export function readConll(
     line(line, n) {
       const trimmed = line.trim();
       if (trimmed === '' || (skipDocStart && trimmed.startsWith('-DOCSTART-'))) return flush();
-      const fields = trimmed.split(separator);
+      const fields = separator === undefined ? splitWhitespace(trimmed) : trimmed.split(separator);
       if (rows.length === 0) first = n;
       else if (fields.length !== rows[0]?.length) {
         throw formatError(n, `CoNLL line ${n} has ${fields.length} columns, but the sentence started with ${rows[0]?.length}`, String(fields.length));

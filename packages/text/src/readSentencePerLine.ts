@@ -1,7 +1,7 @@
 import { check } from './errors.js';
-import { parse, type Lines, type ReadResult } from './lines.js';
+import { parse, splitWhitespace, type Lines, type ReadResult } from './lines.js';
 
-const splitOnWhitespace = (line: string): string[] => line.split(/\s+/u).filter(Boolean);
+const splitOnWhitespace = splitWhitespace;
 
 /**
  * Reads one sentence per line, skipping blank lines. Each sentence is split on whitespace into strings (what

@@ -127,7 +127,8 @@ function shouldBreak(
   const lower = word.toLowerCase();
   if (never.has(lower)) return false;
   const initial = word.length === 1 && UPPER.test(word);
-  if (initial || maybe.has(lower) || /^(?:\p{L}\.)+\p{L}$/u.test(word)) {
+  // (Dotted abbreviations such as U.S.A are short; the length check keeps the pattern off megabyte-long "words".)
+  if (initial || maybe.has(lower) || (word.length <= 64 && /^(?:\p{L}\.)+\p{L}$/u.test(word))) {
     return OPENERS.has(nextWord(text, k).toLowerCase());
   }
   return true;

@@ -17,7 +17,7 @@ const WS = '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\
 const B_BEFORE = '(?<![\\p{L}\\p{N}_])';
 const B_AFTER = '(?![\\p{L}\\p{N}_])';
 
-type Rule = readonly [RegExp, string];
+type Rule = readonly [RegExp, string] | ((s: string) => string);
 
 function rule(source: string, replacement: string, flags = 'gu'): Rule {
   return [new RegExp(source, flags), replacement];
@@ -42,7 +42,9 @@ const RULES: readonly Rule[] = [
     rule('([:,])(?=\\n?$)', ' $1 '),
     rule('\\.\\.\\.', ' ... '),
     rule('[;@#$%&]', ' $& '),
-    rule(`([^.])(\\.)([\\])}>"']*)[${WS}]*$`, '$1 $2$3 '),
+    // `([^.])(\.)([\])}>"']*)[WS]*$` → '$1 $2$3 ', as a backward scan (the pattern's runs overflow V8's
+    // regex stack on millions of spaces).
+    finalPeriod,
     rule('[?!]', ' $& '),
     rule("([^'])' ", "$1 ' "),
     // Parentheses and brackets, then double dashes.
@@ -68,8 +70,41 @@ const ENDING_RULES: readonly Rule[] = [
   rule(" ('t)(was)" + B_AFTER, ' $1 $2 ', 'giu'),
 ];
 
-const SPLIT_RE = new RegExp(`[${WS}]+`, 'u');
 const SPACE_RE = new RegExp(`[${WS}]`, 'u');
+const CLOSERS = '])}>"\'';
+
+/** Python's str.isspace for one UTF-16 unit (all such characters are in the BMP). */
+function isSpace(c: number): boolean {
+  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
+  return SPACE_RE.test(String.fromCharCode(c));
+}
+
+/** `s.split(/[WS]+/u)` without empty strings, in one pass. */
+function splitSpaces(s: string): string[] {
+  const out: string[] = [];
+  let start = -1;
+  for (let i = 0; i < s.length; i++) {
+    if (isSpace(s.charCodeAt(i))) {
+      if (start >= 0) out.push(s.slice(start, i));
+      start = -1;
+    } else if (start < 0) {
+      start = i;
+    }
+  }
+  if (start >= 0) out.push(s.slice(start));
+  return out;
+}
+
+/** The final-period rule: `X.` + closing brackets/quotes + spaces at the very end becomes `X .` + closers + ' '. */
+function finalPeriod(s: string): string {
+  let end = s.length;
+  while (end > 0 && isSpace(s.charCodeAt(end - 1))) end--;
+  let dot = end;
+  while (dot > 0 && CLOSERS.includes(s.charAt(dot - 1))) dot--;
+  dot--;
+  if (dot < 1 || s.charCodeAt(dot) !== 0x2e || s.charCodeAt(dot - 1) === 0x2e) return s;
+  return `${s.slice(0, dot)} .${s.slice(dot + 1, end)} `;
+}
 
 /**
  * The Penn Treebank word tokenizer: splits contractions (`don't` → `do n't`, `they'll` → `they 'll`), separates
@@ -87,10 +122,10 @@ const SPACE_RE = new RegExp(`[${WS}]`, 'u');
 export function treebankTokenize(text: string): TreebankToken[] {
   checkText(text, 'text');
   let s = text;
-  for (const [re, by] of RULES) s = s.replace(re, by);
+  for (const r of RULES) s = typeof r === 'function' ? r(s) : s.replace(r[0], r[1]);
   s = ` ${s} `;
-  for (const [re, by] of ENDING_RULES) s = s.replace(re, by);
-  const forms = s.split(SPLIT_RE).filter((f) => f.length > 0);
+  for (const r of ENDING_RULES) s = typeof r === 'function' ? r(s) : s.replace(r[0], r[1]);
+  const forms = splitSpaces(s);
   return align(text, forms);
 }
 

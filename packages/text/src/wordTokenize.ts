@@ -20,7 +20,7 @@ import { checkText } from './errors.js';
 const URL_RE = /(?:[a-z][a-z0-9+.-]*:\/\/|www\.)[^\s<>"'`()[\]{}]+/iuy;
 const EMAIL_RE = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/uy;
 // Trailing sentence punctuation belongs to the sentence, not to the URL.
-const URL_TAIL_RE = /[.,;:!?]+$/;
+const URL_TAIL = '.,;:!?';
 
 /**
  * Splits text into words with offsets. A word is a run of letters (`\p{L}`), digits and combining marks, so
@@ -232,8 +232,9 @@ function matchSticky(re: RegExp, text: string, i: number): number {
 }
 
 function trimUrl(text: string, i: number, length: number): number {
-  if (length === 0) return 0;
-  const tail = URL_TAIL_RE.exec(text.slice(i, i + length));
-  return tail === null ? length : length - tail[0].length;
+  // A backward scan: /[.,;:!?]+$/ would retry at every character of a long run of dots (quadratic).
+  let end = i + length;
+  while (end > i && URL_TAIL.includes(text.charAt(end - 1))) end--;
+  return length === 0 ? 0 : end - i;
 }
 
