@@ -36,13 +36,19 @@ const HEADER_WORDS: Record<number, number> = { 1: 4, 2: 5 };
 const CHECKSUM_WORD = 4;
 
 /**
- * FNV-1a over the file's 32-bit words, skipping the checksum word itself, then mixed. Each step is a bijection of
- * the running hash for a fixed word (and of the word for a fixed hash), so any single changed word always changes
- * the result; other damage escapes with probability about 2^-32.
+ * A multiply-xorshift hash of the file's 32-bit words (skipping the checksum word itself), then of its length.
+ * Each step — xor the word, multiply by an odd constant, xor-shift right — is a bijection of the running hash for
+ * a fixed word and of the word for a fixed hash, so any single changed word always changes the result; the shift
+ * carries high bits down, so changes elsewhere escape with probability about 2^-32 (plain FNV lets high-bit
+ * changes of two words cancel).
  */
 export function binaryChecksum(words: Uint32Array, skip = CHECKSUM_WORD): number {
   let h = 0x811c9dc5 | 0;
-  for (let i = 0; i < words.length; i++) if (i !== skip) h = Math.imul(h ^ words[i]!, 0x01000193);
+  for (let i = 0; i < words.length; i++) {
+    if (i === skip) continue;
+    h = Math.imul(h ^ words[i]!, 0x5bd1e995);
+    h ^= h >>> 15;
+  }
   h = Math.imul(h ^ words.length, 0x01000193);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
