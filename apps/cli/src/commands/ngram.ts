@@ -67,7 +67,7 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
           const stats = await collectNgramStatistics(sentencesFrom(options.input, io), { order: options.order });
           const discount = options.discount === undefined ? {} : { discount: Number(options.discount) };
           const model = make(stats, discount).toBackoffModel();
-          writeArpaFile(model, options.arpa);
+          await writeArpaFile(model, options.arpa);
           io.stdout(`wrote ${options.arpa} (${options.smoothing}, order ${options.order}; ${model.counts.map((c, n) => `${n + 1}-grams: ${c}`).join(', ')})\n`);
           return;
         }
@@ -77,7 +77,7 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
           ...(prune ? { prune } : {}),
           onWarning: (w) => io.stderr(`${w.message}\n`),
         });
-        writeArpaFile(result.model, options.arpa);
+        await writeArpaFile(result.model, options.arpa);
         const counts = result.model.counts.map((c, n) => `${n + 1}-grams: ${c}`).join(', ');
         io.stdout(`wrote ${options.arpa} (order ${options.order}; ${counts})\n`);
         result.discounts.forEach((d, n) => io.stdout(`discounts ${n + 1}: D1=${d.d1.toPrecision(6)} D2=${d.d2.toPrecision(6)} D3+=${d.d3.toPrecision(6)}\n`));
