@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluatePerplexity } from '@nlpkit/core';
 import { estimateKneserNey } from '../dist/index.js';
-import { writeArpaFile } from '../dist/node.js';
+import { writeArpaFileSync } from '../dist/node.js';
 import { loadPtb, ptbDir, readSentencesSync } from './common.mjs';
 
 /** PTB train streamed from disk (as lmplz reads its input), <unk> renamed UNK on the fly. */
@@ -24,7 +24,7 @@ const estimated = performance.now();
 let arpaMs = null;
 if (writeArpa) {
   const path = join(tmpdir(), `nlpkit-bench-${process.pid}.arpa`);
-  writeArpaFile(model, path);
+  writeArpaFileSync(model, path);
   arpaMs = performance.now() - estimated;
   rmSync(path);
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesPerNgram, estimateKneserNey, toBinaryModel } from '../dist/index.js';
-import { writeArpaFile } from '../dist/node.js';
+import { writeArpaFileSync } from '../dist/node.js';
 import { child, loadPtb, machine, median, requirePtb, savePart } from './common.mjs';
 
 requirePtb();
@@ -18,7 +18,7 @@ try {
     writeFileSync(files[quantize].path, bytes);
   }
   const arpaPath = join(dir, 'ptb5.arpa');
-  writeArpaFile(model, arpaPath);
+  writeArpaFileSync(model, arpaPath);
   const runs = (path, kind, n) => Array.from({ length: n }, () => child('./queryChild.mjs', [path, kind]));
   const summarize = (rs) => ({
     perplexity: rs[0].perplexity,

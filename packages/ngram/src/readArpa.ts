@@ -21,8 +21,12 @@ const MAX_ORDER = 10;
  * Reads an ARPA backoff model (as written by KenLM, SRILM, IRSTLM or {@link writeArpa}). Separators may be tabs or
  * spaces; text before `\data\` is ignored. As KenLM does, a missing `<unk>` gets log10 p = -100, and an n-gram
  * whose prefix is missing gets that prefix inserted with its backed-off probability, so scores equal the writer's.
- * @throws ArpaFormatError (an nlpkit FormatError) naming the problem and the 1-based line: bad header, a section whose entry count differs
- * from the header, a malformed number, a word missing from the unigrams, a duplicate n-gram, a missing `\end\`.
+ * Input is untrusted: reading is linear in its length, and every value must be in its domain.
+ * @throws ArpaFormatError (an nlpkit FormatError) naming the problem and the 1-based line: bad header, a section
+ * whose entry count differs from the header, a malformed number, a number beyond the float32 range, a positive
+ * log10 probability, a non-finite backoff, a word missing from the unigrams, a duplicate n-gram, a missing
+ * `\end\` or text after it, a line longer than 1 MiB (newline-free or `\r`-only input).
+ * @throws WrongFormatError (code `ERR_WRONG_FORMAT`) for gzip data, a binary model or other binary data.
  */
 export function readArpa(text: string, options: ReadArpaOptions = {}): BackoffLanguageModel {
   check.string(text, 'text');
