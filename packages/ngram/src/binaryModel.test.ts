@@ -103,14 +103,16 @@ describe('binary model from untrusted bytes (issue 13)', () => {
   it('issue 13 item 9 (binary): every value and id is checked, even under a valid checksum', () => {
     expect(message(edited((_, f) => (f[uniProbs + 4] = 0.5)))).toBe('order 1 n-gram 4 has log10 probability 0.5: it must be ≤ 0');
     expect(message(edited((_, f) => (f[biProbs + 1] = Number.NaN)))).toBe('order 2 n-gram 1 has log10 probability NaN: it must be ≤ 0');
-    expect(message(edited((_, f) => (f[uniBackoffs + 4] = Number.POSITIVE_INFINITY)))).toBe('order 1 n-gram 4 has backoff Infinity: it must be finite');
+    expect(message(edited((_, f) => (f[uniBackoffs + 4] = Number.POSITIVE_INFINITY)))).toBe('order 1 n-gram 4 has backoff Infinity: it must be a number below +∞');
+    expect(message(edited((_, f) => (f[uniBackoffs + 3] = Number.NaN)))).toBe('order 1 n-gram 3 has backoff NaN: it must be a number below +∞');
     expect(message(edited((w) => (w[biWords] = (w[biWords]! & 0xffff0000) | 60000)))).toMatch(/^order 2 n-gram 0 has word id 60000, beyond the vocabulary/);
     expect(message(edited((w) => (w[biFirst + 2] = 1000)))).toMatch(/^order 2 offset/);
     expect(message(edited((w) => (w[header - 1] = 1 << 30)))).toMatch(/^truncated: needed/);
     expect(message(edited((w) => (w[header - 2] = 1 << 30)))).toBe(`vocabulary has ${sizes[0]} words, header says 1073741824`);
     expect(message(edited((w) => (w[3] = 7)))).toBe('unknown flags 7 (expected 0, or 1 for q8)');
-    // -Infinity probabilities are allowed (SRILM's -inf), as in ARPA files.
+    // -Infinity is allowed (SRILM's -inf, an MLE model's unseen contexts), as in ARPA files.
     expect(message(edited((_, f) => (f[biProbs] = Number.NEGATIVE_INFINITY)))).toBe('loaded');
+    expect(message(edited((_, f) => (f[uniBackoffs + 4] = Number.NEGATIVE_INFINITY)))).toBe('loaded');
   });
 
   it('issue 11/13: a checksum catches any damaged byte; verify: false loads valid-looking damage; version 1 files still load', () => {

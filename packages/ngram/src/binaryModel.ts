@@ -21,8 +21,8 @@ export interface BinaryModelOptions {
 export interface LoadBinaryModelOptions {
   /**
    * Check the checksum stored in the header (default true): any changed, missing or extra byte is then refused.
-   * With `false` the bytes are still validated (ids in range, offsets consistent, log10 probabilities ≤ 0 and not
-   * NaN, backoffs finite), so a damaged file can change scores but never make them NaN or positive.
+   * With `false` the bytes are still validated (ids in range, offsets consistent, log10 probabilities ≤ 0 and
+   * backoffs below +∞, neither NaN), so a damaged file can change scores but never make them NaN or positive.
    */
   verify?: boolean;
 }
@@ -173,7 +173,7 @@ export function toBinaryModel(model: BackoffLanguageModel, options: BinaryModelO
  * Bytes are treated as untrusted: the checksum is verified (unless `verify: false`) and every id, offset and
  * value is checked, so damaged bytes give an error, never a model that scores NaN or positive log-probabilities.
  * @throws BinaryModelFormatError (code `ERR_BINARY_MODEL_FORMAT`) for damaged bytes (bad checksum, truncated,
- * an id or offset out of range, a NaN or positive log10 probability, a non-finite backoff); WrongFormatError
+ * an id or offset out of range, a NaN or positive log10 probability, a NaN or +∞ backoff); WrongFormatError
  * (code `ERR_WRONG_FORMAT`) for ARPA text, gzip data or a KenLM binary model.
  */
 export function loadBinaryModel(input: ArrayBuffer | Uint8Array, options: LoadBinaryModelOptions = {}): BackoffLanguageModel {
@@ -280,13 +280,16 @@ function checkLevel(words: Uint16Array | Uint32Array, first: Uint32Array, size: 
   }
 }
 
-/** Log10 probabilities must be ≤ 0 (−Infinity allowed: SRILM's `-inf`), backoffs finite. */
+/**
+ * Log10 probabilities must be ≤ 0, backoffs below +∞; neither NaN. −∞ is allowed for both, as ARPA's `-inf`
+ * (SRILM's impossible events, an MLE model's unseen contexts): sums of such values are never NaN.
+ */
 function checkValues(log10Probs: Float32Array, log10Backoffs: Float32Array, n: number): void {
   for (let i = 0; i < log10Probs.length; i++) {
     const p = log10Probs[i]!;
     if (!(p <= 0)) throw new BinaryModelFormatError(`order ${n} n-gram ${i} has log10 probability ${p}: it must be ≤ 0`);
     const b = log10Backoffs[i]!;
-    if (!Number.isFinite(b)) throw new BinaryModelFormatError(`order ${n} n-gram ${i} has backoff ${b}: it must be finite`);
+    if (!(b < Number.POSITIVE_INFINITY)) throw new BinaryModelFormatError(`order ${n} n-gram ${i} has backoff ${b}: it must be a number below +∞`);
   }
 }
 

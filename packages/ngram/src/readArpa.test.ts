@@ -206,7 +206,10 @@ describe('readArpa on hostile input (issue 13)', () => {
     );
     expect(code(SRILM.replace('-0.1 a b', '-1e39 a b'))).toContain('ARPA line 17: probability "-1e39" is out of range');
     expect(code(SRILM.replace('-0.69897 a -0.39794', '-0.69897 a 1e999'))).toContain('ARPA line 11: backoff weight "1e999" is out of range');
-    expect(code(SRILM.replace('-0.69897 a -0.39794', '-0.69897 a -inf'))).toContain('ARPA line 11: backoff weight "-inf" must be finite');
+    expect(code(SRILM.replace('-0.69897 a -0.39794', '-0.69897 a inf'))).toContain('ARPA line 11: backoff weight "inf" is not a number');
+    // A literal -inf backoff (an MLE model's unseen context) reads as -Infinity and writes back as -inf.
+    const mleLike = readArpa(SRILM.replace('-0.69897 a -0.39794', '-0.69897 a -inf'));
+    expect(writeArpa(readArpa(writeArpa(mleLike)))).toBe(writeArpa(mleLike));
     // The largest float32 still reads, and SRILM's -inf probability is kept as -Infinity and written back as -inf.
     const edge = readArpa(SRILM.replace('-0.69897 a -0.39794', '-0.69897 a 3.4028234e38').replace('-1 c', '-inf c'));
     expect(edge.data.log10Probs[0]!.includes(-Infinity)).toBe(true);

@@ -24,7 +24,7 @@ const MAX_ORDER = 10;
  * Input is untrusted: reading is linear in its length, and every value must be in its domain.
  * @throws ArpaFormatError (an nlpkit FormatError) naming the problem and the 1-based line: bad header, a section
  * whose entry count differs from the header, a malformed number, a number beyond the float32 range, a positive
- * log10 probability, a non-finite backoff, a word missing from the unigrams, a duplicate n-gram, a missing
+ * log10 probability, a word missing from the unigrams, a duplicate n-gram, a missing
  * `\end\` or text after it, a line longer than 1 MiB (newline-free or `\r`-only input).
  * @throws WrongFormatError (code `ERR_WRONG_FORMAT`) for gzip data, a binary model or other binary data.
  */
@@ -338,8 +338,8 @@ export function readArpaCursor(cursor: LineCursor, options: ReadArpaOptions = {}
 
 /**
  * A probability or backoff field that {@link fastNumber} did not answer. Every value must fit a float32 (models
- * store float32): `1e999` or `-1e39` is an error, never an Infinity. SRILM writes `-inf` for impossible events;
- * it is kept as -Infinity for probabilities (KenLM's -99 floor would not round trip) and refused for backoffs.
+ * store float32): `1e999` or `-1e39` is an error, never an Infinity. A literal `-inf` (SRILM's impossible events,
+ * the backoff of an MLE model's unseen contexts) is kept as -Infinity (KenLM's -99 floor would not round trip).
  */
 function parseNumber(field: string, what: 'probability' | 'backoff weight', line: number): number {
   if (NUMBER.test(field)) {
@@ -349,10 +349,7 @@ function parseNumber(field: string, what: 'probability' | 'backoff weight', line
     }
     return value;
   }
-  if (/^-inf(inity)?$/i.test(field)) {
-    if (what === 'probability') return -Infinity;
-    throw new ArpaFormatError(`backoff weight ${describeValue(field)} must be finite`, line);
-  }
+  if (/^-inf(inity)?$/i.test(field)) return -Infinity;
   throw new ArpaFormatError(`${what} ${describeValue(field)} is not a number`, line);
 }
 

@@ -22,7 +22,11 @@ const prob = fc.oneof(
   { weight: 20, arbitrary: fc.float({ min: -99, max: 0, noNaN: true }) },
   { weight: 1, arbitrary: fc.constant(Number.NEGATIVE_INFINITY) },
 );
-const backoff = fc.oneof({ weight: 3, arbitrary: fc.float({ min: -9, max: 9, noNaN: true }) }, { weight: 1, arbitrary: fc.constant(0) });
+const backoff = fc.oneof(
+  { weight: 30, arbitrary: fc.float({ min: -9, max: 9, noNaN: true }) },
+  { weight: 10, arbitrary: fc.constant(0) },
+  { weight: 1, arbitrary: fc.constant(Number.NEGATIVE_INFINITY) },
+);
 const RESERVED = new Set(['<unk>', '<s>', '</s>', '<pad>']);
 
 /** Random model specs: 0–8 words besides `<unk>`, `<s>`, `</s>`; orders 1–3; up to 12 n-grams per higher order. */
@@ -72,7 +76,8 @@ export function specArpa(spec: ModelSpec): string {
     lines.push('', `\\${n + 1}-grams:`);
     for (const e of section) {
       const p = e.prob === Number.NEGATIVE_INFINITY ? '-inf' : String(e.prob);
-      const tail = n + 1 < spec.order && (e.backoff !== 0 || e.words.length % 2 === 0) ? `\t${e.backoff}` : '';
+      const b = e.backoff === Number.NEGATIVE_INFINITY ? '-inf' : String(e.backoff);
+      const tail = n + 1 < spec.order && (e.backoff !== 0 || e.words.length % 2 === 0) ? `\t${b}` : '';
       lines.push(`${p}\t${e.words.join(' ')}${tail}`);
     }
   });
@@ -94,8 +99,8 @@ export function stored(model: BackoffLanguageModel, words: readonly string[]): [
   return [log10Probs[words.length - 1]![id]!, log10Backoffs[words.length - 1]![id]!];
 }
 
-/** Every stored value is in its domain: log10 probabilities ≤ 0 (−∞ allowed, never NaN), backoffs finite. */
+/** Every stored value is in its domain: log10 probabilities ≤ 0, backoffs below +∞ (−∞ allowed, never NaN). */
 export function valuesInDomain(model: BackoffLanguageModel): boolean {
   const { log10Probs, log10Backoffs } = model.data;
-  return log10Probs.every((lp, n) => lp.every((p, i) => p <= 0 && Number.isFinite(log10Backoffs[n]![i]!)));
+  return log10Probs.every((lp, n) => lp.every((p, i) => p <= 0 && log10Backoffs[n]![i]! < Number.POSITIVE_INFINITY));
 }
