@@ -178,6 +178,9 @@ describe('countNgramsOnDisk: bounded files, memory and temporary folders (issue 
     expect(error).toBeInstanceOf(OutputError);
     expect((error as OutputError).path).toContain(join(lost, runsDirectory));
     expect(runsFolders(lost)).toEqual([]);
+    // A directory that cannot be made (a file is in the way).
+    writeFileSync(join(dir, 'file'), 'x');
+    expect(() => countNgramsOnDisk(train, { order: 2, memoryBytes: 1 << 16, directory: join(dir, 'file', 'sub') })).toThrow(OutputError);
   });
 
   it('issue 13 item 9: readCountFile refuses a truncated count file instead of inventing a record', () => {

@@ -108,9 +108,16 @@ export function countWithBudget(
   const capacity = lo;
 
   const ownDirectory = options.directory === undefined;
-  const directory = options.directory ?? mkdtempSync(join(tmpdir(), 'nlpkit-ngram-'));
-  mkdirSync(directory, { recursive: true });
-  const runsDirectory = mkdtempSync(join(directory, '.runs-'));
+  let directory = options.directory ?? join(tmpdir(), 'nlpkit-ngram-');
+  let runsDirectory: string;
+  try {
+    if (ownDirectory) directory = mkdtempSync(directory);
+    else mkdirSync(directory, { recursive: true });
+    runsDirectory = mkdtempSync(join(directory, '.runs-'));
+  } catch (cause) {
+    if (ownDirectory && directory !== join(tmpdir(), 'nlpkit-ngram-')) rmSync(directory, { recursive: true, force: true });
+    throw new OutputError({ package: PKG, path: directory, message: `cannot create a folder for the counts in ${directory}: ${(cause as Error).message}`, cause });
+  }
   const cleanUp = (failed: boolean): void => {
     rmSync(runsDirectory, { recursive: true, force: true });
     if (failed && ownDirectory) rmSync(directory, { recursive: true, force: true });
