@@ -57,3 +57,41 @@ describe('trainBpe', () => {
     expect(() => bpeTokenizer(trainBpe(corpus)).decode([99999])).toThrow(InvalidArgumentError);
   });
 });
+
+describe('bpeTokenizer: issue 13 item 8 (stack and BOM)', () => {
+  const bpe = bpeTokenizer(trainBpe([...corpus, 'a\u0301a\u0301 👩‍👩‍👧‍👦👩‍👩‍👧‍👦 ...'], { vocabSize: 400 }));
+
+  it("issue 13 item 8: encodes '👩‍👩‍👧‍👦'.repeat(909091) without overflowing the stack (was: RangeError)", () => {
+    const text = '👩‍👩‍👧‍👦'.repeat(909_091);
+    const ids = bpe.encode(text);
+    expect(bpe.decode(ids)).toBe(text);
+  });
+
+  it("issue 13 item 8: encodes 'a' + '\\u0301'.repeat(9999999) without overflowing the stack (was: RangeError)", () => {
+    const text = `a${'\u0301'.repeat(9_999_999)}`;
+    const ids = bpe.encode(text);
+    expect(ids.length).toBeGreaterThan(1);
+    expect(bpe.decode(ids)).toBe(text);
+  });
+
+  it("issue 13 item 8: decode(encode('a\\uFEFF')) is 'a\\uFEFF': a BOM anywhere in the input is kept (was: 'a')", () => {
+    for (const text of ['a\uFEFF', '\uFEFF', '\uFEFFa', 'a\uFEFFb', '\uFEFF\uFEFF lowest \uFEFF']) {
+      expect(bpe.decode(bpe.encode(text))).toBe(text);
+    }
+    // A BOM made of byte tokens after a non-byte token, and alone.
+    expect(bpe.decode([...bpe.encode('low'), 0xef, 0xbb, 0xbf])).toBe('low\uFEFF');
+    expect(bpe.decode([0xef, 0xbb, 0xbf])).toBe('\uFEFF');
+  });
+
+  it('tokenize and encode agree, and byte tokens are named after their byte', () => {
+    const text = 'lowest € \uFEFF 👩‍👩‍👧‍👦';
+    expect(bpe.tokenize(text)).toEqual(bpe.encode(text).map((id) => (id < 256 ? `<0x${id.toString(16).toUpperCase().padStart(2, '0')}>` : bpe.model.vocab[id])));
+  });
+
+  it('rejects models whose vocab or merges hold something else than strings (FormatError)', () => {
+    const model = trainBpe(corpus, { vocabSize: 300 });
+    expect(() => bpeTokenizer({ ...model, vocab: [...model.vocab, 5 as unknown as string] })).toThrow(FormatError);
+    expect(() => bpeTokenizer({ ...model, merges: [['a'] as unknown as [string, string]] })).toThrow(FormatError);
+    expect(() => bpeTokenizer({ ...model, merges: [['', 'a']] })).toThrow(FormatError);
+  });
+});

@@ -156,8 +156,27 @@ export function bpeTokenizer(model: BpeModel | string): BpeTokenizer {
     }
   });
   const table = mergeTable(m.merges, 'model.merges');
+  // Symbol ids of single characters, by UTF-16 unit (BMP) or code point (astral): no string per character.
+  const unitIds = new Int32Array(0x10000).fill(-1);
+  const astralIds = new Map<number, number>();
+  table.ids.forEach((id, s) => {
+    const cp = s.codePointAt(0) ?? 0;
+    if (s.length === 1) unitIds[cp] = id;
+    else if (s.length === 2 && cp > 0xffff) astralIds.set(cp, id);
+  });
   const encoder = new TextEncoder();
   const cache = new Map<string, readonly number[]>();
+  // Ids of a final symbol: its vocabulary id, or its UTF-8 bytes.
+  const symbolIds = new Map<string, readonly number[]>();
+  const idsOf = (sym: string): readonly number[] => {
+    let hit = symbolIds.get(sym);
+    if (hit === undefined) {
+      const id = index.get(sym);
+      hit = id !== undefined ? [id] : Array.from(encoder.encode(sym));
+      if (sym.length <= 16 && symbolIds.size < 100_000) symbolIds.set(sym, hit);
+    }
+    return hit;
+  };
   const encodePiece = (text: string, start: number, end: number, ids: number[]): void => {
     const short = end - start <= CACHED_PIECE;
     const piece = short ? text.slice(start, end) : '';
@@ -169,24 +188,28 @@ export function bpeTokenizer(model: BpeModel | string): BpeTokenizer {
       }
     }
     // One symbol per code point, with its offset in the text.
-    const offsets: number[] = [];
-    const symbols: number[] = [];
+    const offsets = new Int32Array(end - start + 1);
+    const symbols = new Int32Array(end - start);
+    let count = 0;
     for (let k = start; k < end; ) {
-      const width = text.charCodeAt(k) >= 0xd800 && text.charCodeAt(k) <= 0xdbff ? 2 : 1;
-      offsets.push(k);
-      symbols.push(table.ids.get(text.slice(k, k + width)) ?? -1);
-      k += width;
+      const c = text.charCodeAt(k);
+      offsets[count] = k;
+      if (c >= 0xd800 && c <= 0xdbff && k + 1 < end) {
+        symbols[count++] = astralIds.get(text.codePointAt(k) ?? 0) ?? -1;
+        k += 2;
+      } else {
+        symbols[count++] = unitIds[c] as number;
+        k += 1;
+      }
     }
-    offsets.push(end);
-    const merged = applyMerges(Int32Array.from(symbols), table);
+    offsets[count] = end;
+    const merged = applyMerges(symbols.subarray(0, count), table);
     const from = ids.length;
-    for (let j = 0; j < merged.starts.length; j++) {
-      const a = offsets[merged.starts[j] as number] as number;
-      const b = j + 1 < merged.starts.length ? (offsets[merged.starts[j + 1] as number] as number) : end;
-      const sym = text.slice(a, b);
-      const id = index.get(sym);
-      if (id !== undefined) ids.push(id);
-      else for (const byte of encoder.encode(sym)) ids.push(byte);
+    const { starts } = merged;
+    for (let j = 0; j < starts.length; j++) {
+      const a = offsets[starts[j] as number] as number;
+      const b = j + 1 < starts.length ? (offsets[starts[j + 1] as number] as number) : end;
+      for (const id of idsOf(text.slice(a, b))) ids.push(id);
     }
     if (short && cache.size < 50_000) cache.set(piece, ids.slice(from));
   };

@@ -109,7 +109,7 @@ function segmentRange(
     }
     if (size > WINDOW) {
       // The long cluster just found ends inside this (long) window: take it alone.
-      const end = next.done === true ? e : next.value.index;
+      const end = next.done === true ? e - p : next.value.index;
       push(p, p + end);
       p += end;
       size = WINDOW;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FormatError } from '@nlpkit/core';
-import { hfTokenizer } from './hfTokenizer.js';
+import { hfTokenizer, type HfTokenizer } from './hfTokenizer.js';
 
 // The `tokenizers` Python library cannot be installed here (no PyPI) and no real tokenizer.json ships in
 // node_modules, so these fixtures are small hand-made files in the real format, and the expected ids are derived
@@ -70,5 +70,45 @@ describe('hfTokenizer (byte-level BPE, GPT-2 style)', () => {
     expect(() => hfTokenizer({ model: { type: 'BPE', vocab: {}, merges: [] }, pre_tokenizer: { type: 'Metaspace' } })).toThrow(
       FormatError,
     );
+  });
+});
+
+/** A byte-level BPE tokenizer.json whose vocabulary holds all 256 byte characters, plus the fixture's merges. */
+function fullByteLevel(): HfTokenizer {
+  const json = JSON.parse(readFileSync(new URL('../test/fixtures/hf-bpe-bytelevel.tokenizer.json', import.meta.url), 'utf8'));
+  const vocab = json.model.vocab as Record<string, number>;
+  let next = Math.max(...Object.values(vocab)) + 1;
+  for (let b = 0; b < 256; b++) {
+    const printable = (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
+    const ch = String.fromCodePoint(printable ? b : 256 + [...Array(b).keys()].filter((x) => !((x >= 0x21 && x <= 0x7e) || (x >= 0xa1 && x <= 0xac) || (x >= 0xae && x <= 0xff))).length);
+    if (!(ch in vocab)) vocab[ch] = next++;
+  }
+  return hfTokenizer(json);
+}
+
+describe('hfTokenizer: issue 13 item 8 (stack and BOM)', () => {
+  const tok = fullByteLevel();
+
+  it("issue 13 item 8: the ByteLevel decoder keeps a BOM: decode(encode('a\\uFEFF')) is 'a\\uFEFF' (was: 'a')", () => {
+    for (const text of ['a\uFEFF', '\uFEFFa', '\uFEFF', 'hello \uFEFF world']) {
+      expect(tok.decode(tok.encode(text, { addSpecialTokens: false }).ids)).toBe(text);
+    }
+  });
+
+  it('issue 13 item 8: encodes long runs of one grapheme cluster and of letters (scanned without the GPT-2 regex)', () => {
+    for (const text of ['👩‍👩‍👧‍👦'.repeat(30_000), `a${'\u0301'.repeat(300_000)}`, `${'é'.repeat(300_000)} it's`]) {
+      const { ids } = tok.encode(text, { addSpecialTokens: false });
+      expect(tok.decode(ids)).toBe(text);
+    }
+  });
+
+  it('the Whitespace and WhitespaceSplit pre-tokenizers take long runs (scanned without regex runs)', () => {
+    const json = JSON.parse(readFileSync(new URL('../test/fixtures/hf-wordpiece.tokenizer.json', import.meta.url), 'utf8'));
+    json.normalizer = null;
+    json.pre_tokenizer = { type: 'Whitespace' };
+    const long = `the${'\u3000'.repeat(300_000)}${'é'.repeat(300_000)}!`;
+    expect(hfTokenizer(json).encode(long, { addSpecialTokens: false }).tokens).toEqual(['the', '[UNK]', '!']);
+    json.pre_tokenizer = { type: 'WhitespaceSplit' };
+    expect(hfTokenizer(json).encode(long, { addSpecialTokens: false }).tokens).toEqual(['the', '[UNK]']);
   });
 });

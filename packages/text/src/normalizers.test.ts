@@ -84,3 +84,33 @@ describe('normalizers', () => {
     );
   });
 });
+
+describe('normalizers: issue 13 (long runs, linear time)', () => {
+  const NUMBER = /(?<![\p{L}\p{N}])[+-]?\p{N}+(?:[.,]\p{N}+)*(?![\p{L}\p{N}])/gu;
+
+  it('normalizeNumbers equals its defining expression (property)', () => {
+    const text = fc
+      .array(fc.constantFrom('1', '٣', '12', '.', ',', '-', '+', 'a', 'é', ' ', '4th', '3.14', '1,000', '𝟙', '½', 'x1'), { maxLength: 25 })
+      .map((p) => p.join(''));
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(normalizeNumbers(s)).toBe(s.replace(NUMBER, 'N'));
+      }),
+      { numRuns: 3000, seed: 13 },
+    );
+  });
+
+  it('stripAccents, removePunctuation, collapseWhitespace and normalizeNumbers take runs of ten million (the + patterns overflowed the stack)', () => {
+    const n = 10_000_000;
+    expect(() => `a${'\u0301'.repeat(n)}`.replace(/\p{Mn}+/gu, '')).toThrow(RangeError);
+    expect(stripAccents(`a${'\u0301'.repeat(n)}`)).toBe('a');
+    expect(removePunctuation(`a${'、'.repeat(n)}b`)).toBe('a b');
+    expect(collapseWhitespace(`a${'\u3000'.repeat(n)}b `)).toBe('a b');
+    expect(normalizeNumbers(`x ${'٣'.repeat(n)} y`)).toBe('x N y');
+  });
+
+  it('removePunctuation and collapseWhitespace still replace each whole run once', () => {
+    expect(removePunctuation(`a${'!'.repeat(5000)}b${'?'.repeat(4096)}`, { replacement: '_' })).toBe('a_b_');
+    expect(collapseWhitespace(`\u001c a${' '.repeat(9000)}b\u0085`)).toBe('a b');
+  });
+});

@@ -22,4 +22,10 @@ describe('readBrown', () => {
     const expected = readFileSync(file, 'utf8').split(/\s+/u).filter(Boolean).length;
     expect(words).toBe(expected);
   });
+
+  it('issue 13: splits on a run of ten million Unicode spaces (the /\\s+/u split overflowed the stack)', () => {
+    const line = `a/x${'\u3000'.repeat(10_000_000)}b/y`;
+    expect(() => line.split(/\s+/u)).toThrow(RangeError);
+    expect([...readBrown([line])]).toEqual([{ words: ['a', 'b'], tags: ['x', 'y'] }]);
+  });
 });

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import { InvalidArgumentError, NlpkitError, collect } from '@nlpkit/core';
+import { FormatError, InvalidArgumentError, NlpkitError, collect } from '@nlpkit/core';
+import { LineTooLongError } from './errors.js';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { readLines } from './node.js';
 import { readSentencePerLine } from './readSentencePerLine.js';
@@ -99,5 +100,46 @@ describe('readLines', () => {
 
   it('rejects streams of objects', async () => {
     await expect(collect(readLines(Readable.from([{ line: 1 }])))).rejects.toThrow(InvalidArgumentError);
+  });
+
+  it('issue 13: reads a 20 MB line arriving in 64 KB chunks in linear time (was: each chunk re-searched the line)', async () => {
+    const chunk = 'é'.repeat(65_536);
+    const chunks = Array.from({ length: 320 }, () => chunk);
+    const t0 = performance.now();
+    const lines = await collect(readLines(Readable.from([...chunks, '\nend'])));
+    expect(lines.map((l) => l.length)).toEqual([320 * 65_536, 3]);
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
+
+  it('issue 13: a line longer than maxLineLength is a LineTooLongError with its number, thrown before it is all read', async () => {
+    let pulled = 0;
+    async function* chunks(): AsyncGenerator<string> {
+      yield 'ok\n\r\nshort\n';
+      for (;;) {
+        pulled++;
+        yield 'x'.repeat(1000);
+      }
+    }
+    const error = await collect(readLines(Readable.from(chunks()), { maxLineLength: 10_000 })).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(LineTooLongError);
+    expect(error).toBeInstanceOf(FormatError);
+    expect(error).toMatchObject({ code: 'ERR_LINE_TOO_LONG', line: 4, limit: 10_000 });
+    expect(pulled).toBeLessThan(20);
+  });
+
+  it('issue 13: a CR-only file is one long line: an error naming CR-only endings, not a hang', async () => {
+    const path = file('cr-only.txt', 'line one\rline two\r'.repeat(1000));
+    await expect(collect(readLines(path, { maxLineLength: 5000 }))).rejects.toThrow(/CR-only line endings/);
+    expect(await collect(readLines(path))).toHaveLength(1);
+  });
+
+  it('keeps lines of exactly maxLineLength, CRLF split across chunks included', async () => {
+    expect(await collect(readLines(Readable.from(['abc', 'de\r', '\nfgh\r\n']), { maxLineLength: 5 }))).toEqual(['abcde', 'fgh']);
+    await expect(collect(readLines(Readable.from(['abcdef\n']), { maxLineLength: 5 }))).rejects.toThrow(LineTooLongError);
+    expect(await collect(readLines(Readable.from(['a'.repeat(100), '\n']), { maxLineLength: Infinity }))).toHaveLength(1);
+    expect(() => readLines('x.txt', { maxLineLength: 0 })).toThrow(InvalidArgumentError);
   });
 });
