@@ -1,4 +1,4 @@
-// Shared flat config: recommended JS + TypeScript rules, plus the house rules from STYLE.md
+// Shared flat config: recommended JS + TypeScript rules, plus the house rules from ARCHITECTURE.md
 // that a linter can check (named exports only, no stray console output in library code).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -30,6 +30,13 @@ export const config = tseslint.config(
     files: ['packages/*/src/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: { 'no-console': 'error' },
+  },
+  {
+    // The CLI awaits every file write and read before it reports success: an unawaited promise there is a bug
+    // (a command printing "wrote model.arpa" before the file exists). Type-aware, so scoped to the app's sources.
+    files: ['apps/cli/src/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true } },
+    rules: { '@typescript-eslint/no-floating-promises': 'error', '@typescript-eslint/no-misused-promises': 'error' },
   },
   {
     // Config files (and ambient module declarations of tool-made modules) are where a default export is required.
