@@ -197,30 +197,34 @@ function elementCount(shape: unknown): number {
 }
 
 function parseEntry(name: string, value: unknown, bufferLength: number): Entry {
-  const what = `tensor ${describeValue(name)}`;
+  // Described only on failure: this runs once per tensor, and files may hold hundreds of thousands.
+  const what = (): string => `tensor ${describeValue(name)}`;
   if (name === '') fail('a tensor name is empty');
-  if (!isRecord(value)) fail(`${what} must be an object, got ${describeValue(value)}`);
-  const extra = Object.keys(value).filter((k) => k !== 'dtype' && k !== 'shape' && k !== 'data_offsets');
-  if (extra.length > 0) {
-    fail(`${what} has unknown field(s) ${extra.slice(0, 5).map(describeValue).join(', ')}${extra.length > 5 ? ', …' : ''}`);
+  if (!isRecord(value)) fail(`${what()} must be an object, got ${describeValue(value)}`);
+  for (const k in value) {
+    if (k !== 'dtype' && k !== 'shape' && k !== 'data_offsets') {
+      const extra = Object.keys(value).filter((f) => f !== 'dtype' && f !== 'shape' && f !== 'data_offsets');
+      fail(`${what()} has unknown field(s) ${extra.slice(0, 5).map(describeValue).join(', ')}${extra.length > 5 ? ', …' : ''}`);
+    }
   }
   const { dtype, shape, data_offsets: offsets } = value;
   if (typeof dtype !== 'string' || !Object.hasOwn(SAFETENSORS_DTYPES, dtype)) {
-    fail(`${what} has dtype ${describeValue(dtype)}; expected one of ${Object.keys(SAFETENSORS_DTYPES).join(', ')}`);
+    fail(`${what()} has dtype ${describeValue(dtype)}; expected one of ${Object.keys(SAFETENSORS_DTYPES).join(', ')}`);
   }
   const count = elementCount(shape);
-  if (count < 0) fail(`${what} shape must be an array of non-negative integers, got ${describeValue(shape)}`);
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && (o as number) >= 0)) {
-    fail(`${what} data_offsets must be [begin, end], two non-negative integers, got ${describeValue(offsets)}`);
+  if (count < 0) fail(`${what()} shape must be an array of non-negative integers, got ${describeValue(shape)}`);
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !Number.isSafeInteger(offsets[0]) || !Number.isSafeInteger(offsets[1]) || offsets[0] < 0) {
+    fail(`${what()} data_offsets must be [begin, end], two non-negative integers, got ${describeValue(offsets)}`);
   }
-  const [begin, end] = offsets as [number, number];
+  const begin = offsets[0] as number;
+  const end = offsets[1] as number;
   if (begin > end || end > bufferLength) {
-    fail(`${what} data_offsets [${begin}, ${end}] lie outside the ${bufferLength}-byte data buffer`);
+    fail(`${what()} data_offsets [${begin}, ${end}] lie outside the ${bufferLength}-byte data buffer`);
   }
   const width = SAFETENSORS_DTYPES[dtype as SafetensorsDtype];
   const dims = shape as number[];
   if (!Number.isSafeInteger(count * width) || count * width !== end - begin) {
-    fail(`${what} of shape ${shapeText(dims)} and dtype ${dtype} needs ${count * width} bytes, its offsets span ${end - begin}`);
+    fail(`${what()} of shape ${shapeText(dims)} and dtype ${dtype} needs ${count * width} bytes, its offsets span ${end - begin}`);
   }
   return { name, dtype: dtype as SafetensorsDtype, shape: dims, begin, end };
 }

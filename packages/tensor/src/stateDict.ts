@@ -138,7 +138,7 @@ function decode(name: string, raw: RawTensor, lossy: boolean): [Float32Array | I
       for (let i = 0; i < n; i++) if (bytes[i]! > 1) refuse(`byte ${bytes[i]} at index ${i} is not 0 or 1`);
       return [bytes, 'bool'];
     case 'F16':
-      return [Float32Array.from(new Uint16Array(bytes.buffer, 0, n), halfToFloat), 'float32'];
+      return [halvesToFloats(new Uint16Array(bytes.buffer, 0, n)), 'float32'];
     case 'BF16': {
       const out = new Float32Array(n);
       const words = new Uint32Array(out.buffer);
@@ -167,11 +167,19 @@ function decode(name: string, raw: RawTensor, lossy: boolean): [Float32Array | I
   }
 }
 
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 0x1f) return frac === 0 ? sign * Infinity : NaN;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+/** IEEE half-precision bits to float32, exactly (every half is a float32), by moving the bits. */
+function halvesToFloats(halves: Uint16Array): Float32Array {
+  const out = new Float32Array(halves.length);
+  const words = new Uint32Array(out.buffer);
+  for (let i = 0; i < halves.length; i++) {
+    const h = halves[i]!;
+    const sign = (h & 0x8000) << 16;
+    const exp = (h >> 10) & 0x1f;
+    const frac = h & 0x3ff;
+    if (exp === 0x1f) words[i] = sign | 0x7f800000 | (frac << 13); // ±Infinity, NaN
+    else if (exp !== 0) words[i] = sign | ((exp + 112) << 23) | (frac << 13); // normal: rebias 15 → 127
+    else if (frac === 0) words[i] = sign; // ±0
+    else out[i] = (sign === 0 ? 1 : -1) * frac * 2 ** -24; // subnormal half: a normal float32
+  }
+  return out;
 }
