@@ -1,7 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { describeValue, InvalidArgumentError } from '@nlpkit/core';
 import { loadSafetensors, parseSafetensors, saveSafetensors, type SafetensorsReadOptions } from '@nlpkit/tensor';
-import { parseBoundedJson } from './boundedJson.js';
+import { parseBoundedJson } from './parseBoundedJson.js';
 import { check, CheckpointError, PKG } from './errors.js';
 
 const FORMAT = 'nlpkit-checkpoint/1';
