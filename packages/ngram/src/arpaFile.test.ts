@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -15,7 +16,13 @@ import { writeArpa } from './writeArpa.js';
 const TRAIN = [['the', 'cat', 'sat'], ['the', 'dog', 'sat'], ['a', 'cat', 'ran'], ['the', 'cat', 'ran', 'off']];
 
 /** A model big enough that its ARPA text is several MiB (so the writer flushes before failing). */
+let big: BackoffLanguageModel | undefined;
 function bigModel(): BackoffLanguageModel {
+  big ??= estimateBig();
+  return big;
+}
+
+function estimateBig(): BackoffLanguageModel {
   const rng = createRng(13);
   const corpus = Array.from({ length: 12_000 }, () => Array.from({ length: 10 }, () => `w${Math.floor(rng.next() * 8000)}`));
   return estimateKneserNey(corpus, { order: 3 }).model;
@@ -48,9 +55,9 @@ describe('ARPA and binary model files (issue 13)', () => {
     await writeArpaFile(old, path);
     const before = readFileSync(path, 'utf8');
     expect(before).toBe(writeArpa(old));
-    const big = bigModel();
-    const broken = failingAt(big, big.data.log10Probs[2]!.length - 10);
-    expect(writeArpa(big).length).toBeGreaterThan(2 << 20); // several flushes happen before the failure
+    const large = bigModel();
+    const broken = failingAt(large, large.data.log10Probs[2]!.length - 10);
+    expect(writeArpa(large).length).toBeGreaterThan(2 << 20); // several flushes happen before the failure
     for (const write of [() => writeArpaFile(broken, path), async () => writeArpaFileSync(broken, path)]) {
       const error = await write().then(() => undefined, (e: unknown) => e);
       expect(error).toBeInstanceOf(OutputError);
@@ -58,6 +65,35 @@ describe('ARPA and binary model files (issue 13)', () => {
       expect(((error as OutputError).cause as Error).message).toBe('disk on fire');
       expect(readFileSync(path, 'utf8')).toBe(before);
       expect(readdirSync(dir)).toEqual(['model.arpa']);
+    }
+  });
+
+  it('issue 13 item 1: a full disk (ENOSPC on a 2 MiB tmpfs; needs root, skipped otherwise) keeps the old model, and a later smaller save works', async (ctx) => {
+    const mountPoint = join(dir, 'small-disk');
+    mkdirSync(mountPoint);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mountPoint], { stdio: 'ignore' });
+    } catch {
+      ctx.skip();
+    }
+    try {
+      const path = join(mountPoint, 'model.arpa');
+      const small = estimateKneserNey(TRAIN, { order: 2 }).model;
+      await writeArpaFile(small, path);
+      const before = readFileSync(path, 'utf8');
+      const error = await writeArpaFile(bigModel(), path).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(OutputError);
+      expect((error as OutputError).systemCode).toBe('ENOSPC');
+      expect(readFileSync(path, 'utf8')).toBe(before);
+      expect(readdirSync(mountPoint)).toEqual(['model.arpa']);
+      expect(() => writeArpaFileSync(bigModel(), path)).toThrow(OutputError);
+      expect(readdirSync(mountPoint)).toEqual(['model.arpa']);
+      // The space was given back: a smaller save still succeeds.
+      const medium = estimateKneserNey([...TRAIN, ['a', 'new', 'sentence']], { order: 3 }).model;
+      await writeArpaFile(medium, path);
+      expect(readFileSync(path, 'utf8')).toBe(writeArpa(medium));
+    } finally {
+      execFileSync('umount', [mountPoint], { stdio: 'ignore' });
     }
   });
 

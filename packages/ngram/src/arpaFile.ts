@@ -62,6 +62,9 @@ function gunzipped(fd: number): Buffer {
   try {
     return gunzipSync(compressed.subarray(0, at));
   } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new ArpaFormatError('the decompressed text is too large to hold in memory: decompress the file first and read the plain file (it is streamed)', 1);
+    }
     throw new ArpaFormatError(`the gzip data cannot be decompressed (${(error as Error).message})`, 1);
   }
 }
