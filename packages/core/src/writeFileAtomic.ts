@@ -127,6 +127,13 @@ export async function writeFileAtomic(path: string, content: FileContent, option
     };
     const add = async (chunk: string | Uint8Array): Promise<void> => {
       const bytes = encode(chunk);
+      if (bytes.length >= BUFFER_BYTES) {
+        // A large chunk goes out as it is: no copy.
+        await flush();
+        await h.write(bytes);
+        options.signal?.throwIfAborted();
+        return;
+      }
       pending.push(bytes);
       pendingBytes += bytes.length;
       if (pendingBytes >= BUFFER_BYTES) await flush();
@@ -169,17 +176,25 @@ export function writeFileAtomicSync(
     else {
       let pending: Uint8Array[] = [];
       let pendingBytes = 0;
+      const flush = (): void => {
+        if (pendingBytes === 0) return;
+        writeAll(pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes));
+        pending = [];
+        pendingBytes = 0;
+      };
       for (const chunk of content) {
         const bytes = encode(chunk);
+        if (bytes.length >= BUFFER_BYTES) {
+          // A large chunk goes out as it is: no copy.
+          flush();
+          writeAll(bytes);
+          continue;
+        }
         pending.push(bytes);
         pendingBytes += bytes.length;
-        if (pendingBytes >= BUFFER_BYTES) {
-          writeAll(Buffer.concat(pending, pendingBytes));
-          pending = [];
-          pendingBytes = 0;
-        }
+        if (pendingBytes >= BUFFER_BYTES) flush();
       }
-      if (pendingBytes > 0) writeAll(Buffer.concat(pending, pendingBytes));
+      flush();
     }
     fsyncSync(f);
     closeSync(f);
