@@ -1,4 +1,4 @@
-import { FormatError, InvalidArgumentError, validators } from '@nlpkit/core';
+import { FormatError, InvalidArgumentError, UnsupportedError, validators } from '@nlpkit/core';
 
 /** The name every error of this package starts with. */
 export const PKG = '@nlpkit/text';
@@ -76,5 +76,29 @@ export class LineTooLongError extends FormatError {
       'ERR_LINE_TOO_LONG',
     );
     this.limit = limit;
+  }
+}
+
+/**
+ * Runs `match` (a caller's regular expression over a long input) and turns V8's "Maximum call stack size
+ * exceeded" — the regex engine's backtracking stack, overflowed by an unbounded quantifier over a run of millions
+ * of characters — into an `UnsupportedError` with code `ERR_REGEX_STACK` naming the argument. @internal
+ */
+export function withRegexStack<T>(argument: string, match: () => T): T {
+  try {
+    return match();
+  } catch (cause) {
+    if (!(cause instanceof RangeError)) throw cause;
+    throw new UnsupportedError(
+      {
+        package: PKG,
+        argument,
+        message:
+          `${argument} overflowed the regular expression engine's stack on this input (a quantifier such as + over ` +
+          'a run of millions of characters); bound it, e.g. {1,4096}, or split the input',
+        cause,
+      },
+      'ERR_REGEX_STACK',
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { check } from './errors.js';
+import { check, withRegexStack } from './errors.js';
 import { checkLines, formatError, parse, splitWhitespace, type Lines, type ReadResult } from './lines.js';
 
 /** A sentence of a CoNLL column file, column by column. */
@@ -51,7 +51,7 @@ export function readConll(
     line(line, n) {
       const trimmed = line.trim();
       if (trimmed === '' || (skipDocStart && trimmed.startsWith('-DOCSTART-'))) return flush();
-      const fields = separator === undefined ? splitWhitespace(trimmed) : trimmed.split(separator);
+      const fields = separator === undefined ? splitWhitespace(trimmed) : withRegexStack('options.separator', () => trimmed.split(separator));
       if (rows.length === 0) first = n;
       else if (fields.length !== rows[0]?.length) {
         throw formatError(n, `CoNLL line ${n} has ${fields.length} columns, but the sentence started with ${rows[0]?.length}`, String(fields.length));

@@ -35,4 +35,10 @@ describe('regexTokenize', () => {
     );
     expect(() => regexTokenize('\udfff', /./u)).toThrow(MalformedTextError);
   });
+
+  it('issue 13: a pattern that overflows the regex stack on a huge run is an UnsupportedError (ERR_REGEX_STACK), not a RangeError', () => {
+    const text = `a${'\u3000'.repeat(10_000_000)}b`;
+    expect(() => regexTokenize(text, /\s+/u, { gaps: true })).toThrow(expect.objectContaining({ code: 'ERR_REGEX_STACK', argument: 'pattern' }));
+    expect(regexTokenize(text, /\s{1,4096}/u, { gaps: true }).map((t) => t.text)).toEqual(['a', 'b']);
+  });
 });

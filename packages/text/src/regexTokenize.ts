@@ -1,5 +1,5 @@
 import type { Token } from '@nlpkit/core';
-import { check, checkText } from './errors.js';
+import { check, checkText, withRegexStack } from './errors.js';
 
 /** Options for {@link regexTokenize}. */
 export interface RegexTokenizeOptions {
@@ -13,7 +13,9 @@ export interface RegexTokenizeOptions {
 /**
  * Tokenizes with a regular expression, keeping offsets. The pattern is used as given except that the `g` flag
  * is added (flags such as `u` and `i` are kept); the caller's RegExp object is never mutated. Empty matches are
- * skipped, so a pattern like `/\w* /` cannot loop forever or produce empty tokens.
+ * skipped, so a pattern like `/\w* /` cannot loop forever or produce empty tokens. Linear in the text for the
+ * usual token patterns; a pattern whose quantifier overflows V8's regex stack on a run of millions of characters
+ * (`/\s+/u` over ten million U+3000) throws an `UnsupportedError` with code `ERR_REGEX_STACK`.
  *
  * @param text the input; must be a well-formed string
  * @param pattern the token pattern (or separator pattern with `gaps: true`)
@@ -31,7 +33,7 @@ export function regexTokenize(text: string, pattern: RegExp, options: RegexToken
   const unicode = re.unicode || (re as { unicodeSets?: boolean }).unicodeSets === true;
   let last = 0;
   let m: RegExpExecArray | null;
-  while ((m = re.exec(text)) !== null) {
+  while ((m = withRegexStack('pattern', () => re.exec(text))) !== null) {
     const start = m.index;
     const end = start + m[0].length;
     if (end === start) {
