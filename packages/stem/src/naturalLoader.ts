@@ -71,7 +71,8 @@ export function requireNatural(path: string, require: RequireFunction = defaultR
 
 /**
  * A {@link Stem} backed by one of natural's stemmer modules, loaded on the first call (so importing an entry that
- * offers it costs nothing and works without natural installed).
+ * offers it costs nothing and works without natural installed). Strings longer than
+ * {@link MAX_NATURAL_WORD_LENGTH} (256) are returned unchanged, in constant time.
  *
  * @param path the stemmer's path under `natural/lib/natural/`
  * @internal
@@ -81,6 +82,15 @@ export function naturalStemmer(path: string): Stem {
   return (word: string): string => {
     check.string(word, 'word');
     stemmer ??= requireNatural(path) as { stem(token: string): string };
+    // natural's Porter and Carry stemmers take time quadratic in the word's length (8,000 letters: 0.3 s; a
+    // megabyte "word": about an hour). No word is that long: longer strings are returned as they are.
+    if (word.length > MAX_NATURAL_WORD_LENGTH) return word;
     return stemmer.stem(word);
   };
 }
+
+/**
+ * The longest string (in UTF-16 code units) the natural-backed stemmers stem; longer ones come back unchanged.
+ * @internal
+ */
+export const MAX_NATURAL_WORD_LENGTH = 256;
