@@ -112,3 +112,16 @@ describe('hfTokenizer: issue 13 item 8 (stack and BOM)', () => {
     expect(hfTokenizer(json).encode(long, { addSpecialTokens: false }).tokens).toEqual(['the', '[UNK]']);
   });
 });
+
+describe('hfTokenizer WordPiece: issue 13 (bounded work per word)', () => {
+  it('a huge max_input_chars_per_word does not make a long word cost cubic time', () => {
+    const json = JSON.parse(readFileSync(new URL('../test/fixtures/hf-wordpiece.tokenizer.json', import.meta.url), 'utf8'));
+    json.model.max_input_chars_per_word = 1e9;
+    json.normalizer = null;
+    const tok = hfTokenizer(json);
+    const t0 = performance.now();
+    expect(tok.encode('ab'.repeat(20_000), { addSpecialTokens: false }).tokens).toEqual(['[UNK]']);
+    expect(tok.encode('unbelievable', { addSpecialTokens: false }).tokens).toEqual(['un', '##believ', '##able']);
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
+});

@@ -254,13 +254,17 @@ function wordPieceModel(cfg: Json, vocab: ReadonlyMap<string, number>): Model {
   const unk = typeof cfg.unk_token === 'string' ? cfg.unk_token : '[UNK]';
   const prefix = typeof cfg.continuing_subword_prefix === 'string' ? cfg.continuing_subword_prefix : '##';
   const maxChars = typeof cfg.max_input_chars_per_word === 'number' ? cfg.max_input_chars_per_word : 100;
+  // No piece longer than the longest vocabulary entry can match: start the greedy search there, so a file with a
+  // huge max_input_chars_per_word cannot make a long word cost cubic time.
+  let longest = 0;
+  for (const token of vocab.keys()) longest = Math.max(longest, Array.from(token).length);
   return (word) => {
     const chars = Array.from(word);
     if (chars.length > maxChars) return [unk];
     const out: string[] = [];
     let start = 0;
     while (start < chars.length) {
-      let end = chars.length;
+      let end = Math.min(chars.length, start + longest);
       let found: string | null = null;
       // Greedy longest match first, as in the original BERT tokenizer.
       while (start < end) {
