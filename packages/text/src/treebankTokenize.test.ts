@@ -56,4 +56,10 @@ describe('treebankTokenize', () => {
     );
     expect(() => treebankTokenize('a\ud800b')).toThrow(MalformedTextError);
   });
+
+  it('issue 13: takes ten million Unicode spaces and a final period after them (the [WS]+ split overflowed the stack)', () => {
+    const text = `Hi${'\u3000'.repeat(10_000_000)}there.${'\u3000'.repeat(1000)}`;
+    expect(() => text.split(/[\s\u3000]+/u)).toThrow(RangeError);
+    expect(treebankTokenize(text).map((t) => t.form)).toEqual(['Hi', 'there', '.']);
+  });
 });

@@ -86,4 +86,12 @@ describe('wordTokenize', () => {
     );
     expect(() => wordTokenize('\ud83d')).toThrow(MalformedTextError);
   });
+
+  it('issue 13: a URL with 100,000 inner dots is linear (the /[.,;:!?]+$/ trim retried at every dot: 40k took 1.7 s)', () => {
+    const url = `http://a${'.'.repeat(100_000)}b`;
+    const t0 = performance.now();
+    expect(wordTokenize(`see ${url}.`)[1]).toEqual({ text: url, start: 4, end: 4 + url.length });
+    expect(wordTokenize(`see http://a${'.'.repeat(100_000)}`)[1]).toEqual({ text: 'http://a', start: 4, end: 12 });
+    expect(performance.now() - t0).toBeLessThan(1000);
+  });
 });
