@@ -61,7 +61,7 @@ export function tarballProblems(unpacked, srcDir) {
     if (/\.test\.(js|d\.ts|ts)(\.map)?$/.test(file)) problems.push(`${file}: a test file`);
     if (/(^|\/)(test-data|fixtures)\//.test(file) || /ptb\.(train|valid|test)\.txt$/.test(file)) problems.push(`${file}: test data`);
     const built = /^dist\/(.+?)(\.d\.ts|\.js)(\.map)?$/.exec(file);
-    if (built && !existsIn(srcDir, `${built[1]}.ts`) && !existsIn(srcDir, `${built[1]}.tsx`)) {
+    if (built && !['.ts', '.tsx', '.mts', '.js', '.mjs', '.d.ts'].some((ext) => existsIn(srcDir, `${built[1]}${ext}`))) {
       problems.push(`${file}: stale build output, src/${built[1]}.ts does not exist (rebuild from a clean dist/)`);
     }
   }

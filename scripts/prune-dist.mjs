@@ -1,0 +1,41 @@
+// Removes build outputs whose source is gone, before turbo builds. tsc never deletes: after `src/a.ts` is
+// renamed, `dist/a.js` stays, and `pnpm pack` would publish it (a turbo cache restore does not clear dist/
+// either). Also removes declaration maps, which tooling/tsconfig/build.json no longer emits.
+// Runs in milliseconds; `pnpm build`, `pnpm test`, `pnpm nlpkit` and `pnpm release` call it first.
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const OUTPUT = /^(.+?)(\.d\.ts|\.js)(\.map)?$/;
+let removed = 0;
+
+for (const group of ['packages', 'apps']) {
+  const groupDir = join(root, group);
+  if (!existsSync(groupDir)) continue;
+  for (const name of readdirSync(groupDir)) {
+    const dist = join(groupDir, name, 'dist');
+    const src = join(groupDir, name, 'src');
+    if (existsSync(dist) && existsSync(src)) prune(dist, src);
+  }
+}
+if (removed > 0) process.stderr.write(`prune-dist: removed ${removed} stale build output${removed === 1 ? '' : 's'}\n`);
+
+/** @param {string} dist @param {string} src */
+function prune(dist, src) {
+  for (const entry of readdirSync(dist, { withFileTypes: true })) {
+    const path = join(dist, entry.name);
+    if (entry.isDirectory()) {
+      prune(path, join(src, entry.name));
+      continue;
+    }
+    const match = OUTPUT.exec(entry.name);
+    if (match === null) continue;
+    const stale = entry.name.endsWith('.d.ts.map') || !['.ts', '.tsx', '.mts', '.js', '.mjs', '.d.ts'].some((ext) => existsSync(join(src, `${match[1]}${ext}`)));
+    if (stale) {
+      rmSync(path);
+      removed += 1;
+      process.stderr.write(`prune-dist: ${relative(root, path)}\n`);
+    }
+  }
+}
