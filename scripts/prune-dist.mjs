@@ -1,7 +1,8 @@
-// Removes build outputs whose source is gone, before turbo builds. tsc never deletes: after `src/a.ts` is
-// renamed, `dist/a.js` stays, and `pnpm pack` would publish it (a turbo cache restore does not clear dist/
-// either). Also removes declaration maps, which tooling/tsconfig/build.json no longer emits.
-// Runs in milliseconds; `pnpm build`, `pnpm test`, `pnpm nlpkit` and `pnpm release` call it first.
+// Removes build outputs whose source is gone, after turbo builds. tsc never deletes: after `src/a.ts` is
+// renamed, `dist/a.js` stays, and `pnpm pack` would publish it. A turbo cache hit restores dist/ as it was when
+// cached, stale files included, so this runs after `turbo run build`, not before. Also removes declaration
+// maps, which tooling/tsconfig/build.json no longer emits.
+// Runs in milliseconds; `pnpm build`, `pnpm test`, `pnpm nlpkit`, `pnpm bench` and `pnpm release` call it.
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
