@@ -1,25 +1,25 @@
+import { readFileSync } from 'node:fs';
 import { evaluatePerplexity } from '@nlpkit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertSharedData, hasPtb, loadPtb } from '../test/ptbData.js';
+import { loadPtb, ptb } from '../test/ptbData.js';
 import { countNgrams, type NgramCounts } from './countNgrams.js';
 import { estimateKneserNey } from './estimateKneserNey.js';
 import { readArpa } from './readArpa.js';
 import { writeArpa } from './writeArpa.js';
 
-assertSharedData();
+// KenLM's own figures on PTB (<unk> renamed UNK), written by scripts/golden/ngram/kenlm_ptb.py: lmplz -o N, then
+// query on the test split. Perplexities are as query prints them (full double precision).
+interface KenlmOrder {
+  counts: number[];
+  discounts: [number, number, number][];
+  test: { perplexity: number; perplexityExcludingOov: number; oov: number; tokens: number };
+}
+const kenlm = JSON.parse(readFileSync(new URL('../test/fixtures/kenlm-ptb.json', import.meta.url), 'utf8')) as { orders: Record<string, KenlmOrder> };
+const KENLM = (order: number): KenlmOrder => kenlm.orders[String(order)]!;
+// KenLM sums float32 log-probabilities; we differ from its perplexities by < 1e-5.
+const TOLERANCE = 1e-4;
 
-// KenLM lmplz on PTB (<unk> renamed UNK), as quoted in issue 3.
-const KENLM_PERPLEXITY: Record<number, number> = { 2: 185.7, 3: 148.28, 4: 142.72, 5: 141.19 };
-const KENLM_COUNTS_5 = [10002, 264990, 586558, 717733, 737952];
-const KENLM_DISCOUNTS_5 = [
-  ['0.25656', '0.82888', '1.26492'],
-  ['0.727802', '1.09876', '1.4713'],
-  ['0.868879', '1.25462', '1.44822'],
-  ['0.942828', '1.38314', '1.43173'],
-  ['0.959671', '1.3879', '1.24171'],
-];
-
-describe.skipIf(!hasPtb)('modified Kneser-Ney on PTB against KenLM, scored by core evaluatePerplexity (skipped: ../shared/data/ptb missing)', () => {
+describe('modified Kneser-Ney on PTB against KenLM, scored by core evaluatePerplexity', ptb.options, () => {
   let counts: NgramCounts;
   let test: string[][];
   beforeAll(() => {
@@ -28,18 +28,22 @@ describe.skipIf(!hasPtb)('modified Kneser-Ney on PTB against KenLM, scored by co
     test = loadPtb('test');
   });
 
-  it('counts 82,430 test tokens with </s> and no OOV', () => {
+  it(`counts ${KENLM(5).test.tokens} test tokens with </s> and no OOV, as KenLM`, () => {
     const result = evaluatePerplexity(estimateKneserNey(counts, { order: 1 }).model, test);
-    expect(result.tokens).toBe(82430);
-    expect(result.oov).toBe(0);
+    expect(result.tokens).toBe(KENLM(5).test.tokens);
+    expect(result.oov).toBe(KENLM(5).test.oov);
   });
 
-  for (const order of [2, 3, 4] as const) {
-    it(`order ${order}: test perplexity ${KENLM_PERPLEXITY[order]} ± 0.01`, () => {
-      const { model, warnings } = estimateKneserNey(counts, { order });
+  for (const order of [2, 3, 4, 5] as const) {
+    it(`order ${order}: counts, discounts and test perplexity ${KENLM(order).test.perplexity.toFixed(4)} equal KenLM`, () => {
+      const { model, discounts, warnings } = estimateKneserNey(counts, { order });
       expect(warnings).toEqual([]);
+      expect(model.counts).toEqual(KENLM(order).counts);
+      // lmplz prints discounts with 6 significant digits (C++ stream default).
+      expect(discounts.map((d) => [d.d1, d.d2, d.d3].map((x) => Number(x.toPrecision(6))))).toEqual(KENLM(order).discounts);
       const result = evaluatePerplexity(model, test);
-      expect(Math.abs(result.perplexity - KENLM_PERPLEXITY[order]!)).toBeLessThanOrEqual(0.01);
+      expect(Math.abs(result.perplexity - KENLM(order).test.perplexity)).toBeLessThanOrEqual(TOLERANCE);
+      expect(Math.abs(result.perplexityExcludingOov - KENLM(order).test.perplexityExcludingOov)).toBeLessThanOrEqual(TOLERANCE);
       if (order === 3) {
         // ARPA write → read keeps every stored number, so the reread model scores the test set identically.
         const reread = readArpa(writeArpa(model));
@@ -48,16 +52,4 @@ describe.skipIf(!hasPtb)('modified Kneser-Ney on PTB against KenLM, scored by co
       }
     });
   }
-
-  it('order 5: perplexity, header counts and discounts equal KenLM', () => {
-    const { model, discounts, warnings } = estimateKneserNey(counts, { order: 5 });
-    expect(warnings).toEqual([]);
-    expect(model.counts).toEqual(KENLM_COUNTS_5);
-    // KenLM prints discounts with 6 significant digits (C++ stream default).
-    const printed = discounts.map((d) => [d.d1, d.d2, d.d3].map((x) => String(Number(x.toPrecision(6)))));
-    expect(printed).toEqual(KENLM_DISCOUNTS_5);
-    const result = evaluatePerplexity(model, test);
-    expect(Math.abs(result.perplexity - KENLM_PERPLEXITY[5]!)).toBeLessThanOrEqual(0.01);
-    expect(result.perplexityExcludingOov).toBe(result.perplexity);
-  });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { assertSharedData, hasPtb, loadPtb } from '../test/ptbData.js';
+import { loadPtb, ptb } from '../test/ptbData.js';
 import { absoluteDiscounting } from './absoluteDiscounting.js';
 import type { CountLanguageModel } from './countLanguageModel.js';
 import { kneserNeyInterpolated } from './kneserNeyInterpolated.js';
@@ -9,8 +9,6 @@ import { mle } from './mle.js';
 import { collectNgramStatistics } from './ngramStatistics.js';
 import { stupidBackoff } from './stupidBackoff.js';
 import { wittenBell } from './wittenBell.js';
-
-assertSharedData();
 
 interface Case {
   model: string;
@@ -24,8 +22,8 @@ const fixture = JSON.parse(readFileSync(new URL('../test/fixtures/nltk-family.js
   cases: Case[];
 };
 
-describe.skipIf(!hasPtb)('smoothing family against NLTK nltk.lm on a PTB slice (skipped: ../shared/data/ptb missing)', () => {
-  const train = hasPtb ? loadPtb('train').slice(0, fixture.trainLines) : [];
+describe('smoothing family against NLTK nltk.lm on a PTB slice', ptb.options, () => {
+  const train = ptb.available ? loadPtb('train').slice(0, fixture.trainLines) : [];
   for (const c of fixture.cases) {
     it(`${c.model}, order ${c.order}: ${c.rows.length} probabilities equal to 1e-9`, () => {
       // NLTK conventions: order−1 pads each side, pads counted as words, unknown words mapped by unk_cutoff.
