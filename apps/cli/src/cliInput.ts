@@ -1,12 +1,38 @@
-import { collect } from '@nlpkit/core';
+import { NlpkitError, collect } from '@nlpkit/core';
 import { readSentencePerLine } from '@nlpkit/text';
 import { readLines } from '@nlpkit/text/node';
 import { CommanderError } from 'commander';
 import { type CliIo, stdinOf } from './cliIo.js';
 
-/** A problem with how the CLI was called that no library reports (an option combination, a refused choice). */
-export class CliError extends Error {
-  override name = 'CliError';
+/** The `package` of errors the CLI raises itself; their message is printed without it. */
+export const CLI_PACKAGE = '@nlpkit/cli';
+
+/**
+ * A problem no library reports: a refused option combination (`usage`, exit code 2) or inputs that do not line up
+ * (exit code 1). An `NlpkitError` like every other error, with code `ERR_CLI_USAGE` or `ERR_CLI_INPUT`.
+ */
+export class CliError extends NlpkitError {
+  constructor(message: string, options: { usage?: boolean } = {}) {
+    super(options.usage === true ? 'ERR_CLI_USAGE' : 'ERR_CLI_INPUT', { package: CLI_PACKAGE, message });
+  }
+}
+
+/**
+ * Error codes that mean "the command was called wrongly" (exit code 2, as for commander's own usage errors): a
+ * bad option value a library refused, an unknown name, an output path that cannot be written.
+ */
+const USAGE_CODES = new Set(['ERR_CLI_USAGE', 'ERR_INVALID_ARGUMENT', 'ERR_UNKNOWN_NAME', 'ERR_OUTPUT_PATH']);
+
+/** The exit code for an error a command threw: 2 for usage errors, 1 for everything else. */
+export function exitCodeOf(error: unknown): number {
+  return error instanceof NlpkitError && USAGE_CODES.has(error.code) ? 2 : 1;
+}
+
+/** The one line printed for an error: its message (the CLI's own without their package prefix), never a stack. */
+export function messageOf(error: unknown): string {
+  if (error instanceof NlpkitError && error.package === CLI_PACKAGE) return error.message.slice(CLI_PACKAGE.length + 2);
+  if (error instanceof Error) return error.message;
+  return String(error);
 }
 
 /**
@@ -29,16 +55,17 @@ export function readAllLines(path: string, io: CliIo): Promise<string[]> {
 
 /**
  * Runs a command body; a thrown library or file error becomes one line on stderr (`nlpkit <name>: message`) and
- * exit code 1 — a CommanderError, which `run` maps to the exit code (never `process.exit` inside a command) —
- * instead of a stack trace.
+ * an exit code — 2 for usage errors, 1 otherwise (see {@link exitCodeOf}) — carried by a CommanderError, which
+ * `run` maps to the exit code (never `process.exit` inside a command), instead of a stack trace.
  */
 export async function guarded(io: CliIo, name: string, body: () => void | Promise<void>): Promise<void> {
   try {
     await body();
   } catch (error) {
-    if (error instanceof CommanderError) throw error;
-    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof CommanderError && error.code.startsWith('nlpkit.')) throw error;
+    const message = messageOf(error);
     io.stderr(`nlpkit ${name}: ${message}\n`);
-    throw new CommanderError(1, `nlpkit.${name}`, message);
+    // A commander InvalidArgumentError thrown by a command body (an option parsed late) is a usage error too.
+    throw new CommanderError(error instanceof CommanderError ? 2 : exitCodeOf(error), `nlpkit.${name}`, message);
   }
 }

@@ -16,9 +16,9 @@ describe('nlpkit demo', () => {
     expect(result.tried[0]).toMatchObject({ name: 'tfjs-node-gpu', ok: false });
   });
 
-  it('fails with a clear message on an unknown option', async () => {
+  it('fails with a clear message and exit code 2 (usage) on an unknown option', async () => {
     const { io, err } = capture();
-    expect(await run(['node', 'nlpkit', 'demo', '--bogus'], io)).toBe(1);
+    expect(await run(['node', 'nlpkit', 'demo', '--bogus'], io)).toBe(2);
     expect(err.join('')).toContain("unknown option '--bogus'");
   });
 });

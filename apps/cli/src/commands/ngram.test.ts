@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -93,17 +93,70 @@ describe('nlpkit ngram', () => {
       expect(report.perplexity).toBeGreaterThan(1);
     }
     const addK = capture();
-    expect(await run(['node', 'nlpkit', 'ngram', 'train', '--order', '2', '--input', train, '--arpa', arpa, '--smoothing', 'add-k'], addK.io)).toBe(1);
+    expect(await run(['node', 'nlpkit', 'ngram', 'train', '--order', '2', '--input', train, '--arpa', arpa, '--smoothing', 'add-k'], addK.io)).toBe(2);
     expect(addK.err.join('')).toContain('cannot express');
   });
 
-  it('fails with exit code 1 and a message for a missing file or bad order', async () => {
+  it('fails with exit code 1 and a message for a missing file, 2 (usage) for a bad order', async () => {
     const missing = capture();
     expect(await run(['node', 'nlpkit', 'ngram', 'eval', '--model', join(dir, 'nope.arpa'), '--input', test], missing.io)).toBe(1);
     expect(missing.err.join('')).toContain('nope.arpa');
     const bad = capture();
-    expect(await run(['node', 'nlpkit', 'ngram', 'train', '--order', '0', '--input', train, '--arpa', arpa], bad.io)).not.toBe(0);
+    expect(await run(['node', 'nlpkit', 'ngram', 'train', '--order', '0', '--input', train, '--arpa', arpa], bad.io)).toBe(2);
     expect(bad.err.join('')).toContain('--order must be an integer');
+  });
+});
+
+/** Standard input that never ends: a command reading it before checking its output path would hang. */
+function endlessStdin(): Readable {
+  return new Readable({ read() {} });
+}
+
+describe('nlpkit ngram train output (issue 13)', () => {
+  it('issue 13: a missing output folder fails at once (before reading the input) with exit code 2 naming the path', async () => {
+    const target = join(dir, 'no-such-folder', 'model.arpa');
+    const io = bufferIo(endlessStdin());
+    const started = performance.now();
+    expect(await run(['node', 'nlpkit', 'ngram', 'train', '--order', '3', '--input', '-', '--arpa', target], io)).toBe(2);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(io.err.join('')).toBe(`nlpkit ngram: cannot write ${target}: its folder ${join(dir, 'no-such-folder')} does not exist\n`);
+    expect(io.out).toEqual([]);
+  });
+
+  it('issue 13: --arpa naming a folder fails at once with exit code 2', async () => {
+    const io = bufferIo(endlessStdin());
+    expect(await run(['node', 'nlpkit', 'ngram', 'train', '--order', '2', '--input', '-', '--arpa', dir], io)).toBe(2);
+    expect(io.err.join('')).toBe(`nlpkit ngram: cannot write ${dir}: it is a folder\n`);
+  });
+
+  it('issue 13: a bad --prune is a usage error (exit 2) found before training', async () => {
+    const io = bufferIo(endlessStdin());
+    expect(await run(['node', 'nlpkit', 'ngram', 'train', '--order', '2', '--input', '-', '--arpa', arpa, '--prune', 'x'], io)).toBe(2);
+    expect(io.err.join('')).toContain('--prune must be an integer');
+  });
+
+  it('issue 13: train writes through the atomic writer: orphaned temporaries of a killed run are removed, none left', async () => {
+    const folder = mkdtempSync(join(dir, 'atomic-'));
+    const target = join(folder, 'model.arpa');
+    writeFileSync(target, 'previous model');
+    // What a SIGKILLed writer leaves: `.model.arpa.<pid>.<random>.nlpkit-tmp` of a process that is gone.
+    const orphan = join(folder, '.model.arpa.999999999.abc.nlpkit-tmp');
+    writeFileSync(orphan, 'half a model');
+    const { io } = capture();
+    expect(await run(['node', 'nlpkit', 'ngram', 'train', '--order', '2', '--input', train, '--arpa', target], io)).toBe(0);
+    expect(readdirSync(folder)).toEqual(['model.arpa']);
+    expect(readFileSync(target, 'utf8')).toMatch(/^\\data\\\n/);
+  });
+
+  it('issue 13: a failed train (unreadable input) leaves the previous model byte-identical and no temporary (exit 1)', async () => {
+    const folder = mkdtempSync(join(dir, 'keep-'));
+    const target = join(folder, 'model.arpa');
+    writeFileSync(target, 'previous model');
+    const io = bufferIo();
+    expect(await run(['node', 'nlpkit', 'ngram', 'train', '--order', '2', '--input', join(folder, 'missing.txt'), '--arpa', target], io)).toBe(1);
+    expect(io.err.join('')).toMatch(/^nlpkit ngram: .*missing\.txt/);
+    expect(readdirSync(folder)).toEqual(['model.arpa']);
+    expect(readFileSync(target, 'utf8')).toBe('previous model');
   });
 });
 

@@ -12,9 +12,10 @@ import {
   type NgramStatistics,
   type WordScore,
 } from '@nlpkit/ngram';
+import { checkOutputPath } from '@nlpkit/core/node';
 import { readArpaFile, writeArpaFile } from '@nlpkit/ngram/node';
 import { type Command, InvalidArgumentError } from 'commander';
-import { CliError, guarded, sentencesFrom } from '../cliInput.js';
+import { CLI_PACKAGE, CliError, guarded, sentencesFrom } from '../cliInput.js';
 import type { CliIo } from '../cliIo.js';
 
 const SMOOTHINGS = ['mkn', 'kn', 'wb', 'katz', 'abs', 'add-k', 'mle'] as const;
@@ -54,14 +55,18 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
     .action((options: { order: number; input: string; arpa: string; smoothing: string; prune?: string[]; discount?: string }) =>
       guarded(io, 'ngram', async () => {
         if (!(SMOOTHINGS as readonly string[]).includes(options.smoothing)) {
-          throw new CliError(`--smoothing must be one of ${SMOOTHINGS.join(', ')}, got "${options.smoothing}"`);
+          throw new CliError(`--smoothing must be one of ${SMOOTHINGS.join(', ')}, got "${options.smoothing}"`, { usage: true });
         }
         if (options.smoothing === 'add-k') {
           throw new CliError(
             'add-k gives every unseen word of a seen context the same flat probability, which an ARPA backoff model ' +
               'cannot express; use it from the library (lidstone) or pick another --smoothing',
+            { usage: true },
           );
         }
+        const prune = options.prune?.map((t) => integer('--prune', 0)(t));
+        // Before any long work: a missing folder or a folder given as --arpa fails now, not after training.
+        await checkOutputPath(options.arpa, CLI_PACKAGE);
         if (options.smoothing !== 'mkn') {
           const make = FAMILY[options.smoothing as keyof typeof FAMILY];
           const stats = await collectNgramStatistics(sentencesFrom(options.input, io), { order: options.order });
@@ -71,7 +76,6 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
           io.stdout(`wrote ${options.arpa} (${options.smoothing}, order ${options.order}; ${model.counts.map((c, n) => `${n + 1}-grams: ${c}`).join(', ')})\n`);
           return;
         }
-        const prune = options.prune?.map((t) => integer('--prune', 0)(t));
         const result = await estimateKneserNey(sentencesFrom(options.input, io), {
           order: options.order,
           ...(prune ? { prune } : {}),

@@ -1,0 +1,47 @@
+import { FormatError, InvalidArgumentError, OutputError } from '@nlpkit/core';
+import { CommanderError } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { CliError, exitCodeOf, guarded } from './cliInput.js';
+import { bufferIo } from './cliIo.js';
+import { run } from './program.js';
+
+async function outcome(error: unknown): Promise<{ code: number; err: string }> {
+  const io = bufferIo();
+  try {
+    await guarded(io, 'test', () => {
+      throw error;
+    });
+  } catch (e) {
+    expect(e).toBeInstanceOf(CommanderError);
+    return { code: (e as CommanderError).exitCode, err: io.err.join('') };
+  }
+  throw new Error('guarded did not throw');
+}
+
+describe('guarded (issue 13: nothing reaches the user as a raw error)', () => {
+  it('prints one line without a stack: usage errors exit 2, everything else 1', async () => {
+    expect(await outcome(new TypeError('x is not a function'))).toEqual({ code: 1, err: 'nlpkit test: x is not a function\n' });
+    expect(await outcome('a string')).toEqual({ code: 1, err: 'nlpkit test: a string\n' });
+    expect(await outcome(new FormatError({ package: '@nlpkit/ngram', message: 'bad line' }))).toEqual({ code: 1, err: 'nlpkit test: @nlpkit/ngram: bad line\n' });
+    expect(await outcome(new InvalidArgumentError({ package: '@nlpkit/ngram', argument: 'discount', expected: 'a number', found: 'x' }))).toEqual({
+      code: 2,
+      err: 'nlpkit test: @nlpkit/ngram: discount must be a number, got "x"\n',
+    });
+    expect(await outcome(new CliError('--a and --b conflict', { usage: true }))).toEqual({ code: 2, err: 'nlpkit test: --a and --b conflict\n' });
+    expect(await outcome(new CliError('files differ in length'))).toEqual({ code: 1, err: 'nlpkit test: files differ in length\n' });
+    const full = new OutputError({ package: '@nlpkit/ngram', path: '/x/m.arpa', cause: Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }) });
+    expect(await outcome(full)).toEqual({ code: 1, err: `nlpkit test: ${full.message}\n` });
+  });
+
+  it('CliError is an NlpkitError with a code', () => {
+    expect(new CliError('x', { usage: true })).toMatchObject({ code: 'ERR_CLI_USAGE', package: '@nlpkit/cli' });
+    expect(exitCodeOf(new CliError('x'))).toBe(1);
+  });
+
+  it('run maps commander usage errors to exit code 2 and never rejects', async () => {
+    const io = bufferIo();
+    expect(await run(['node', 'nlpkit', 'ngram', 'train', '--order', '2'], io)).toBe(2);
+    expect(io.err.join('')).toContain("required option '--input <file>' not specified");
+    expect(await run(['node', 'nlpkit', '--help'], bufferIo())).toBe(0);
+  });
+});
