@@ -30,7 +30,7 @@ for (let n = 1; n < order; n++) {
   const map = new Map<string, number>();
   for (let id = 0; id < index.size; id++) {
     names[id] = `${text[n - 1]![index.parents[id]!]} ${v.word(index.words[id]!)}`;
-    map.set(names[id], counts.counts[n]![id]!);
+    map.set(names[id]!, counts.counts[n]![id]!);
   }
   text.push(names);
   expected.push(map);
