@@ -58,3 +58,32 @@ export declare class SummaryReporter implements Reporter {
   constructor(options?: { write?: (text: string) => void });
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void;
 }
+
+/** A time ratio measured by {@link measureRatio}. */
+export interface ComplexityRatio {
+  readonly label: string;
+  readonly smallMs: number;
+  readonly largeMs: number;
+  /** largeMs / max(smallMs, floorMs). */
+  readonly ratio: number;
+}
+/** Options of {@link measureRatio}. */
+export interface MeasureRatioOptions {
+  /** Floor of the small time, so a 2 ms run does not turn timer noise into a ratio (default 20). */
+  readonly floorMs?: number;
+  /** Runs per side; the best counts (default 2). */
+  readonly repeats?: number;
+  /** Measurements of the pair while the ratio exceeds the bound; the best counts (default 3). */
+  readonly attempts?: number;
+}
+/** The issue-13 complexity bound: 10× the input may take at most 15× the time. */
+export declare const MAX_COMPLEXITY_RATIO: 15;
+/** Time of `large` over time of `small` (floored), best of several runs and attempts. */
+export declare function measureRatio(label: string, small: () => unknown, large: () => unknown, options?: MeasureRatioOptions): ComplexityRatio;
+/** {@link measureRatio} for asynchronous work. */
+export declare function measureRatioAsync(
+  label: string,
+  small: () => Promise<unknown>,
+  large: () => Promise<unknown>,
+  options?: MeasureRatioOptions,
+): Promise<ComplexityRatio>;

@@ -2,6 +2,7 @@
 import { REFERENCE_SKIP_META, referenceDataRequired } from './referenceData.js';
 
 export { REFERENCE_SKIP_META, referenceData, referenceDataRequired, referenceDataRoots } from './referenceData.js';
+export { MAX_COMPLEXITY_RATIO, measureRatio, measureRatioAsync } from './timeRatio.js';
 
 /**
  * Vitest settings for one package's Node test project. Workspace packages resolve to their TypeScript

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NlpkitError } from '@nlpkit/core';
+import { measureRatio } from '@nlpkit/vitest-config';
 import { describe, expect, it } from 'vitest';
 import { syntheticArpa } from '../test/syntheticArpa.js';
 import { readArpaFile } from './arpaFile.js';
@@ -9,27 +10,12 @@ import { LineCursor } from './arpaScanner.js';
 import { readArpa, readArpaLines } from './readArpa.js';
 
 const MB = 1 << 20;
-/** Time floor of the small input, so a 2 ms run does not turn noise into a ratio. */
-const FLOOR_MS = 20;
 
-/** Best of `repeats` timings of `run` (ms). */
-function time(run: () => void, repeats = 2): number {
-  let best = Number.POSITIVE_INFINITY;
-  for (let r = 0; r < repeats; r++) {
-    const start = performance.now();
-    run();
-    best = Math.min(best, performance.now() - start);
-  }
-  return best;
-}
-
-/** Ratio of the 10 MB time over the 1 MB time (floored), reported for the closing note. */
+/** Ratio of the 10 MB time over the 1 MB time (floored at 20 ms), logged for the closing note. */
 function ratio(name: string, small: () => void, large: () => void): number {
-  const t1 = time(small);
-  const t10 = time(large);
-  const r = t10 / Math.max(t1, FLOOR_MS);
-  console.info(`complexity ${name}: 1 MB ${t1.toFixed(1)} ms, 10 MB ${t10.toFixed(1)} ms, ratio ${r.toFixed(2)}`);
-  return r;
+  const r = measureRatio(name, small, large);
+  console.info(`complexity ${name}: 1 MB ${r.smallMs} ms, 10 MB ${r.largeMs} ms, ratio ${r.ratio}`);
+  return r.ratio;
 }
 
 /** `text` in chunks of 64 KiB, as a file reader gives it. */

@@ -1,3 +1,4 @@
+import { measureRatio } from '@nlpkit/vitest-config';
 import { describe, expect, it } from 'vitest';
 import { MAX_NATURAL_WORD_LENGTH } from './naturalLoader.js';
 import { carryStem, naturalPorterStem } from './naturalStemmers.js';
@@ -6,20 +7,9 @@ import { STEMMER_NAMES, stemmer } from './stemmer.js';
 
 // Issue 13 complexity suite for the stemmers: one word of ~1 MB vs ~10 MB; the time ratio must stay ≤ 15.
 
-function time(run: () => unknown): number {
-  const t0 = performance.now();
-  run();
-  return performance.now() - t0;
-}
-
-/** large time / max(small time, 20 ms), the better of two measurements when the first exceeds 15. */
+/** large time / max(small time, 20 ms), best of up to three measurements. */
 function ratio(run: (word: string) => unknown, small: string, large: string): number {
-  const measure = (): number => {
-    run(small);
-    return time(() => run(large)) / Math.max(20, Math.min(time(() => run(small)), time(() => run(small))));
-  };
-  const first = measure();
-  return first <= 15 ? first : Math.min(first, measure());
+  return measureRatio(`stem ${small.length}`, () => run(small), () => run(large)).ratio;
 }
 
 const WORDS: Record<string, (n: number) => string> = {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { measureRatio } from '@nlpkit/vitest-config';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './initBackend.js';
 import { parseSafetensors, type RawTensor, serializeSafetensors } from './safetensorsFormat.js';
@@ -9,20 +10,10 @@ import { loadSafetensors } from './stateDict.js';
 // loaded 2-core CI machine) into a ratio; anything quadratic still shows: 10× the input is then 100× the time.
 const FLOOR_MS = 50;
 
-function time(f: () => void): number {
-  const start = performance.now();
-  f();
-  return performance.now() - start;
-}
-
-/** The best of three runs of `f`, in ms (the first run also warms the JIT). */
-const best = (f: () => void): number => Math.min(time(f), time(f), time(f));
-
 function ratio(label: string, small: () => void, large: () => void): number {
-  const [s, l] = [best(small), best(large)];
-  const r = l / Math.max(s, FLOOR_MS);
-  console.log(`${label} 1 MB ${s.toFixed(1)} ms, 10 MB ${l.toFixed(1)} ms: ratio ${r.toFixed(2)}`);
-  return r;
+  const r = measureRatio(label, small, large, { floorMs: FLOOR_MS, repeats: 3 });
+  console.log(`${label} 1 MB ${r.smallMs} ms, 10 MB ${r.largeMs} ms: ratio ${r.ratio}`);
+  return r.ratio;
 }
 
 /**

@@ -1,61 +1,16 @@
-import { appendFileSync } from 'node:fs';
+import { MAX_COMPLEXITY_RATIO, measureRatio, measureRatioAsync, type ComplexityRatio } from '@nlpkit/vitest-config';
 
-/** A time ratio measured by {@link timeRatio}. */
-export interface Ratio {
-  readonly smallMs: number;
-  readonly largeMs: number;
-  readonly ratio: number;
-}
+/** The bound every reader and tokenizer must meet on 10× the input (issue 13). */
+export const MAX_RATIO = MAX_COMPLEXITY_RATIO;
 
-/** The bound every reader and tokenizer must meet on 10× the input (issue 13): linear work gives about 10. */
-export const MAX_RATIO = 15;
-
-function time(run: () => unknown): number {
-  const t0 = performance.now();
-  run();
-  return performance.now() - t0;
-}
-
-async function timeAsync(run: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await run();
-  return performance.now() - t0;
-}
-
-function ratioOf(label: string, small: number, large: number, floorMs: number): Ratio {
-  const ratio = large / Math.max(small, floorMs);
-  const result = { smallMs: Math.round(small), largeMs: Math.round(large), ratio: Math.round(ratio * 10) / 10 };
-  // NLPKIT_COMPLEXITY_LOG=<file> collects the measurements (for the issue's closing note).
-  const log = process.env.NLPKIT_COMPLEXITY_LOG;
-  if (log !== undefined && log !== '') appendFileSync(log, `${JSON.stringify({ label, ...result })}\n`);
-  return result;
-}
-
-/**
- * Times `run` on a small input and on one ten times larger; the ratio divides by max(small time, `floorMs`) so a
- * 2 ms run does not turn noise into a failure. The small input runs once to warm up, then twice (the faster one
- * counts); if the ratio exceeds {@link MAX_RATIO} the pair is measured once more (a busy machine, a GC pause) and
- * the better ratio is kept: a quadratic reader fails both times by far.
- */
-export function timeRatio<T>(label: string, run: (input: T) => unknown, small: T, large: T, floorMs = 20): Ratio {
-  const measure = (): Ratio => {
-    run(small);
-    const s = Math.min(time(() => run(small)), time(() => run(small)));
-    return ratioOf(label, s, time(() => run(large)), floorMs);
-  };
-  const first = measure();
-  return first.ratio <= MAX_RATIO ? first : [first, measure()].sort((a, b) => a.ratio - b.ratio)[0] as Ratio;
+/** `run` timed on `small` and on `large` (ten times larger); see `measureRatio` in @nlpkit/vitest-config. */
+export function timeRatio<T>(label: string, run: (input: T) => unknown, small: T, large: T, floorMs = 20): ComplexityRatio {
+  return measureRatio(label, () => run(small), () => run(large), { floorMs });
 }
 
 /** {@link timeRatio} for async work (readers over streams and files). */
-export async function timeRatioAsync<T>(label: string, run: (input: T) => Promise<unknown>, small: T, large: T, floorMs = 20): Promise<Ratio> {
-  const measure = async (): Promise<Ratio> => {
-    await run(small);
-    const s = Math.min(await timeAsync(() => run(small)), await timeAsync(() => run(small)));
-    return ratioOf(label, s, await timeAsync(() => run(large)), floorMs);
-  };
-  const first = await measure();
-  return first.ratio <= MAX_RATIO ? first : [first, await measure()].sort((a, b) => a.ratio - b.ratio)[0] as Ratio;
+export function timeRatioAsync<T>(label: string, run: (input: T) => Promise<unknown>, small: T, large: T, floorMs = 20): Promise<ComplexityRatio> {
+  return measureRatioAsync(label, () => run(small), () => run(large), { floorMs });
 }
 
 /** `unit` repeated to about `length` UTF-16 code units. */

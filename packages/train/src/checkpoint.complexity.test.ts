@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@nlpkit/tensor';
+import { measureRatio } from '@nlpkit/vitest-config';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
 
@@ -8,21 +9,10 @@ import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
 // 100×).
 const FLOOR_MS = 50;
 
-function best(f: () => void): number {
-  let min = Infinity;
-  for (let k = 0; k < 3; k++) {
-    const start = performance.now();
-    f();
-    min = Math.min(min, performance.now() - start);
-  }
-  return min;
-}
-
 function ratio(label: string, small: () => void, large: () => void): number {
-  const [s, l] = [best(small), best(large)];
-  const r = l / Math.max(s, FLOOR_MS);
-  console.log(`${label} 1 MB ${s.toFixed(1)} ms, 10 MB ${l.toFixed(1)} ms: ratio ${r.toFixed(2)}`);
-  return r;
+  const r = measureRatio(label, small, large, { floorMs: FLOOR_MS, repeats: 3 });
+  console.log(`${label} 1 MB ${r.smallMs} ms, 10 MB ${r.largeMs} ms: ratio ${r.ratio}`);
+  return r.ratio;
 }
 
 const decode = (bytes: Uint8Array) => () => {
