@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
@@ -23,7 +23,10 @@ const thirdPartyExternal: Plugin = {
 export async function bundle(entry: string, packageDir: string): Promise<string> {
   const cache = join(packageDir, 'node_modules', '.cache', 'nlpkit-faults');
   mkdirSync(cache, { recursive: true });
-  const outfile = join(mkdtempSync(join(cache, 'bundle-')), `${basename(entry, '.ts')}.mjs`);
+  const folder = mkdtempSync(join(cache, 'bundle-'));
+  // Removed when the test worker exits, so repeated runs do not pile up bundles.
+  process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+  const outfile = join(folder, `${basename(entry, '.ts')}.mjs`);
   await build({
     entryPoints: [entry],
     bundle: true,
