@@ -115,6 +115,17 @@ export async function writeFileAtomic(path: string, content: FileContent, option
     options.signal?.throwIfAborted();
     handle = await open(temp, 'wx', options.mode ?? 0o666);
     const h = handle;
+    // A write may take only part of a block (a nearly full disk does that without an error): loop until it is all
+    // written, so the next write fails with ENOSPC instead of a short file being renamed over the good one.
+    const writeAll = async (bytes: Uint8Array): Promise<void> => {
+      let offset = 0;
+      while (offset < bytes.length) {
+        const { bytesWritten } = await h.write(bytes, offset, bytes.length - offset);
+        if (bytesWritten === 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        offset += bytesWritten;
+      }
+      options.signal?.throwIfAborted();
+    };
     let pending: Uint8Array[] = [];
     let pendingBytes = 0;
     const flush = async (): Promise<void> => {
@@ -122,16 +133,14 @@ export async function writeFileAtomic(path: string, content: FileContent, option
       const block = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
       pending = [];
       pendingBytes = 0;
-      await h.write(block);
-      options.signal?.throwIfAborted();
+      await writeAll(block);
     };
     const add = async (chunk: string | Uint8Array): Promise<void> => {
       const bytes = encode(chunk);
       if (bytes.length >= BUFFER_BYTES) {
         // A large chunk goes out as it is: no copy.
         await flush();
-        await h.write(bytes);
-        options.signal?.throwIfAborted();
+        await writeAll(bytes);
         return;
       }
       pending.push(bytes);
@@ -170,7 +179,11 @@ export function writeFileAtomicSync(
     const f = fd;
     const writeAll = (bytes: Uint8Array): void => {
       let offset = 0;
-      while (offset < bytes.length) offset += writeSync(f, bytes, offset, bytes.length - offset);
+      while (offset < bytes.length) {
+        const written = writeSync(f, bytes, offset, bytes.length - offset);
+        if (written === 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        offset += written;
+      }
     };
     if (typeof content === 'string' || content instanceof Uint8Array) writeAll(encode(content));
     else {

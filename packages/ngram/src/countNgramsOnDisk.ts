@@ -7,6 +7,7 @@ import { emptyCorpus } from './countNgrams.js';
 import { mergeAllRuns } from './countFiles.js';
 import { type Sentences, eachSentence } from './eachSentence.js';
 import { PKG, check, checkOrder } from './errors.js';
+import { defaultMaxOpenFiles } from './defaultMaxOpenFiles.js';
 import { MemoryBudget } from './memoryBudget.js';
 import { NgramIndex } from './ngramIndex.js';
 import { NgramWordIndex, encodeTrainingSentence } from './ngramWordIndex.js';
@@ -29,7 +30,10 @@ export interface DiskCountOptions {
    * a fresh folder inside it (`DiskCounts.runsDirectory`), removed on success, on error and on abort.
    */
   directory?: string;
-  /** Most files open at once while merging (at least 3, default 64): runs are merged in batches below it. */
+  /**
+   * Most files open at once while merging (at least 3): runs are merged in batches below it. Default 64, or less
+   * where the process's open-file limit (`ulimit -n`) leaves less room.
+   */
   maxOpenFiles?: number;
   /** Called after each spilled run with the number of sentences read so far. */
   onProgress?: (progress: { sentences: number; tokens: number; runs: number }) => void;
@@ -92,7 +96,7 @@ export function countWithBudget(
   check.options(options, 'options', ['order', 'memoryBytes', 'directory', 'maxOpenFiles', 'onProgress', 'signal']);
   const order = checkOrder(options?.order);
   const cap = check.number(options.memoryBytes, 'options.memoryBytes', 1 << 16);
-  const maxOpenFiles = check.integer(options.maxOpenFiles ?? 64, 'options.maxOpenFiles', 3, 1 << 20);
+  const maxOpenFiles = check.integer(options.maxOpenFiles ?? defaultMaxOpenFiles(), 'options.maxOpenFiles', 3, 1 << 20);
   if (options.directory !== undefined) check.string(options.directory, 'options.directory');
   const signal = options.signal;
   signal?.throwIfAborted();
