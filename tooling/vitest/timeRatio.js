@@ -23,7 +23,8 @@ function ratioOf(label, small, large, floorMs) {
 
 /**
  * Times `small` and `large` (the same work on an input and on one ten times larger) and returns
- * `large / max(small, floorMs)`. Each side is the best of `repeats` runs (the first warms the JIT); when the ratio
+ * `large / max(small, floorMs)`. Each side is the best of `repeats` runs (the small one of `repeats + 1`: its time is the divisor, so its noise
+ * matters most; a first run warms the JIT); when the ratio
  * exceeds {@link MAX_COMPLEXITY_RATIO} the pair is measured again, up to `attempts` times, and the best ratio is
  * kept — a busy CI machine or a GC pause can make one measurement slow, while quadratic work fails every time by
  * far (10× the input is then 100× the time).
@@ -34,9 +35,9 @@ function ratioOf(label, small, large, floorMs) {
  */
 export function measureRatio(label, small, large, options = {}) {
   const { floorMs = 20, repeats = 2, attempts = 3 } = options;
-  const best = (/** @type {() => unknown} */ run) => {
+  const best = (/** @type {() => unknown} */ run, /** @type {number} */ times) => {
     let min = Infinity;
-    for (let k = 0; k < repeats; k++) {
+    for (let k = 0; k < times; k++) {
       const t0 = now();
       run();
       min = Math.min(min, now() - t0);
@@ -44,9 +45,9 @@ export function measureRatio(label, small, large, options = {}) {
     return min;
   };
   small();
-  let result = ratioOf(label, best(small), best(large), floorMs);
+  let result = ratioOf(label, best(small, repeats + 1), best(large, repeats), floorMs);
   for (let a = 1; a < attempts && result.ratio > MAX_COMPLEXITY_RATIO; a++) {
-    const again = ratioOf(label, best(small), best(large), floorMs);
+    const again = ratioOf(label, best(small, repeats + 1), best(large, repeats), floorMs);
     if (again.ratio < result.ratio) result = again;
   }
   return result;
@@ -61,9 +62,9 @@ export function measureRatio(label, small, large, options = {}) {
  */
 export async function measureRatioAsync(label, small, large, options = {}) {
   const { floorMs = 20, repeats = 2, attempts = 3 } = options;
-  const best = async (/** @type {() => Promise<unknown>} */ run) => {
+  const best = async (/** @type {() => Promise<unknown>} */ run, /** @type {number} */ times) => {
     let min = Infinity;
-    for (let k = 0; k < repeats; k++) {
+    for (let k = 0; k < times; k++) {
       const t0 = now();
       await run();
       min = Math.min(min, now() - t0);
@@ -71,9 +72,9 @@ export async function measureRatioAsync(label, small, large, options = {}) {
     return min;
   };
   await small();
-  let result = ratioOf(label, await best(small), await best(large), floorMs);
+  let result = ratioOf(label, await best(small, repeats + 1), await best(large, repeats), floorMs);
   for (let a = 1; a < attempts && result.ratio > MAX_COMPLEXITY_RATIO; a++) {
-    const again = ratioOf(label, await best(small), await best(large), floorMs);
+    const again = ratioOf(label, await best(small, repeats + 1), await best(large, repeats), floorMs);
     if (again.ratio < result.ratio) result = again;
   }
   return result;

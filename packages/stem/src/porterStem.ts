@@ -12,6 +12,11 @@ function isVowel(c: string | undefined): boolean {
   return c === 'a' || c === 'e' || c === 'i' || c === 'o' || c === 'u' || c === 'y';
 }
 
+function isVowelCode(c: number): boolean {
+  // a e i o u y; 'Y' (0x59) is not a vowel.
+  return c === 0x61 || c === 0x65 || c === 0x69 || c === 0x6f || c === 0x75 || c === 0x79;
+}
+
 /** The `*o` condition: the word ends consonant-vowel-consonant, the last consonant not w, x or Y. */
 function endsShortSyllable(w: string): boolean {
   const n = w.length;
@@ -81,14 +86,22 @@ export function porterStem(word: string): string {
   // A y at the start or after a vowel is a consonant: mark it 'Y' for the duration.
   let marked = false;
   if (w.includes('y')) {
-    const chars = [...w];
-    for (let i = 0; i < chars.length; i++) {
-      if (chars[i] === 'y' && (i === 0 || isVowel(chars[i - 1]))) {
-        chars[i] = 'Y';
+    // One pass over UTF-16 code units (an array of one-character strings would cost a string object per letter).
+    const units = new Uint16Array(w.length);
+    for (let i = 0; i < w.length; i++) units[i] = w.charCodeAt(i);
+    const Y = 0x59;
+    const y = 0x79;
+    for (let i = 0; i < units.length; i++) {
+      if (units[i] === y && (i === 0 || isVowelCode(units[i - 1]!))) {
+        units[i] = Y;
         marked = true;
       }
     }
-    w = chars.join('');
+    if (marked) {
+      let out = '';
+      for (let i = 0; i < units.length; i += 8192) out += String.fromCharCode(...units.subarray(i, i + 8192));
+      w = out;
+    }
   }
   const p1 = regionStart(w, 0);
   const p2 = regionStart(w, p1);
