@@ -1,5 +1,5 @@
-import { NlpkitError, tokenText, type TokenLike } from '@nlpkit/core';
-import { PKG, check } from './errors.js';
+import { NlpkitError, tokenTexts, type TokenLike } from '@nlpkit/core';
+import { PKG } from './errors.js';
 
 // Tercom's limits, which sacreBLEU keeps: a shifted block is at most 10 words long and moves at most 50
 // positions, the edit-distance search stays in a beam of 25 cells around the diagonal, and one sentence pair
@@ -233,19 +233,6 @@ function bestShift(
   return best ? { gain: best.gain, words: best.words, checked } : { gain: 0, words: hyp, checked };
 }
 
-/** The words of a tokenized sentence given as strings or text's `Token`s (the array itself when all are strings). */
-function tokenWords(sentence: readonly TokenLike[], argument: string): readonly string[] {
-  check.array(sentence, argument);
-  let copy: string[] | undefined;
-  sentence.forEach((token, i) => {
-    const text = tokenText(token);
-    if (text === undefined) throw check.invalid(token, `${argument}[${i}]`, 'a string or a Token');
-    if (copy === undefined && typeof token !== 'string') copy = sentence.slice(0, i) as string[];
-    copy?.push(text);
-  });
-  return copy ?? (sentence as readonly string[]);
-}
-
 /**
  * Translation edit rate statistics of one tokenized sentence pair, as sacreBLEU computes them: greedily apply
  * the best block shift while it lowers the edit distance (each applied shift costs one edit), then add the
@@ -256,8 +243,8 @@ function tokenWords(sentence: readonly TokenLike[], argument: string): readonly 
  * translationEditRate(['now', 'we', 'go'], ['we', 'go', 'now']) // { edits: 1, refLength: 3 }: one shift
  */
 export function translationEditRate(hypothesisTokens: readonly TokenLike[], referenceTokens: readonly TokenLike[]): TerEdits {
-  const hypothesis = tokenWords(hypothesisTokens, 'hypothesis');
-  const reference = tokenWords(referenceTokens, 'reference');
+  const hypothesis = tokenTexts(hypothesisTokens, 'hypothesis', PKG);
+  const reference = tokenTexts(referenceTokens, 'reference', PKG);
   if (reference.length === 0) return { edits: hypothesis.length, refLength: 0 };
   const editDistance = createBeamEditDistance(reference);
   let words = hypothesis;
