@@ -11,6 +11,7 @@ export {
 } from './errors.js';
 export { OutputError } from './outputError.js';
 export { describeValue } from './describeValue.js';
+export { jsonNestingExceeds } from './jsonNestingExceeds.js';
 export { validators, type Validators } from './validators.js';
 export { tokenText, type Token, type TokenLike } from './token.js';
 export { isAsyncIterable, isIterable, toAsyncIterable, collect, type AnyIterable } from './iterables.js';

@@ -1,4 +1,4 @@
-import { describeValue, InvalidArgumentError, validators } from '@nlpkit/core';
+import { describeValue, InvalidArgumentError, jsonNestingExceeds, validators } from '@nlpkit/core';
 import { PKG, SafetensorsError } from './errors.js';
 
 const check = validators(PKG);
@@ -59,32 +59,6 @@ function fail(message: string): never {
   throw new SafetensorsError(`invalid safetensors: ${message}`);
 }
 
-/**
- * The deepest `{`/`[` nesting of JSON bytes, stopping as soon as it passes `max`; brackets inside strings do not
- * count. One pass, no recursion: it runs before `JSON.parse`, so hostile nesting never reaches the parser (or a
- * stack-hungry error message).
- */
-function nestingDepth(bytes: Uint8Array, max: number): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    if (inString) {
-      if (b === 0x5c) i++; // backslash: skip the escaped byte
-      else if (b === 0x22) inString = false;
-    } else if (b === 0x22) inString = true;
-    else if (b === 0x7b || b === 0x5b) {
-      depth++;
-      if (depth > deepest) {
-        deepest = depth;
-        if (deepest > max) return deepest;
-      }
-    } else if (b === 0x7d || b === 0x5d) depth--;
-  }
-  return deepest;
-}
-
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
@@ -121,7 +95,7 @@ export function parseSafetensors(bytes: Uint8Array, options: SafetensorsReadOpti
   if (n < 2) fail(`header length ${n} is too small for a JSON object`);
   const headerBytes = bytes.subarray(8, 8 + n);
   if (headerBytes[0] !== 0x7b) fail(`header must start with '{', got byte ${headerBytes[0]}`);
-  if (nestingDepth(headerBytes, MAX_DEPTH) > MAX_DEPTH) {
+  if (jsonNestingExceeds(headerBytes, MAX_DEPTH)) {
     throw new SafetensorsError(
       `invalid safetensors: header nests deeper than ${MAX_DEPTH} levels (object, tensor, shape), the most the format allows`,
       'ERR_SAFETENSORS_TOO_DEEP',
