@@ -8,3 +8,4 @@ export {
   type FileContent,
   type WriteAtomicOptions,
 } from './writeFileAtomic.js';
+export { inputFileError, isSystemError } from './inputFileError.js';

@@ -134,3 +134,16 @@ describe('checkOutputPath', () => {
     expect(() => checkOutputPathSync(join(dir, 'ok.arpa'))).not.toThrow();
   });
 });
+
+describe('inputFileError', () => {
+  it('types a missing file and an unreadable one, keeping the system error', async () => {
+    const { inputFileError } = await import('./inputFileError.js');
+    const missing = Object.assign(new Error('ENOENT: no such file'), { code: 'ENOENT' });
+    const e = inputFileError('/x/model.arpa', missing, { package: '@nlpkit/ngram', argument: 'path' });
+    expect(e.code).toBe('ERR_FILE_NOT_FOUND');
+    expect(e.message).toBe('@nlpkit/ngram: path must be an existing file, got "/x/model.arpa", which does not exist');
+    expect(e.cause).toBe(missing);
+    const folder = Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
+    expect(inputFileError(dir, folder, { package: 'p', argument: 'path' }).code).toBe('ERR_FILE_UNREADABLE');
+  });
+});

@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { gunzipSync } from 'node:zlib';
-import { writeFileAtomic, writeFileAtomicSync } from '@nlpkit/core/node';
+import { inputFileError, isSystemError, writeFileAtomic, writeFileAtomicSync } from '@nlpkit/core/node';
 import { LineCursor } from './arpaScanner.js';
 import type { BackoffLanguageModel } from './backoffLanguageModel.js';
 import { checkedArpaChunks } from './detectFormat.js';
@@ -39,14 +39,18 @@ export function writeArpaFileSync(model: BackoffLanguageModel, path: string): vo
  * binary data.
  */
 export function readArpaFile(path: string, options: ReadArpaOptions = {}): BackoffLanguageModel {
-  const fd = openSync(path, 'r');
+  let fd: number | undefined;
   try {
+    fd = openSync(path, 'r');
     const magic = Buffer.alloc(2);
     const gzip = readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
     const chunks = gzip ? bufferChunks(gunzipped(fd), 1 << 22) : fileChunks(fd, 1 << 22);
     return readArpaCursor(new LineCursor(checkedArpaChunks(chunks), false, 2), options);
+  } catch (error) {
+    // A missing file, a folder, no permission: the typed error every nlpkit reader gives.
+    throw isSystemError(error) ? inputFileError(path, error, { package: PKG, argument: 'path' }) : error;
   } finally {
-    closeSync(fd);
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

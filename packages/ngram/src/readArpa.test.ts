@@ -288,3 +288,15 @@ describe('readArpa on hostile input (issue 13)', () => {
     expect(code(`\\data\\\nngram 1=1\n\n\\1-grams:\n-1 ${'w'.repeat(1_100_000)}\n\\end\\\n`)).toContain('ARPA line 5: line is longer');
   });
 });
+
+describe('readArpaFile on files it cannot read', () => {
+  it('gives the typed input-file errors every nlpkit reader gives', async () => {
+    const { readArpaFile } = await import('./arpaFile.js');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    expect(() => readArpaFile(join(tmpdir(), 'nlpkit-no-such-model.arpa'))).toThrow(
+      expect.objectContaining({ code: 'ERR_FILE_NOT_FOUND', argument: 'path' }),
+    );
+    expect(() => readArpaFile(tmpdir())).toThrow(expect.objectContaining({ code: 'ERR_FILE_UNREADABLE' }));
+  });
+});

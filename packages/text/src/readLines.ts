@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, isAsyncIterable } from '@nlpkit/core';
+import { inputFileError } from '@nlpkit/core/node';
 import { LineTooLongError, PKG, check } from './errors.js';
 
 /**
@@ -45,17 +46,7 @@ function decoderFor(encoding: unknown): TextDecoder {
 }
 
 function fileError(path: string, cause: unknown): InvalidArgumentError {
-  const code = (cause as { code?: unknown } | null)?.code;
-  if (code === 'ENOENT') {
-    return new InvalidArgumentError(
-      { package: PKG, argument: 'source', expected: 'an existing file', foundText: `${JSON.stringify(path)}, which does not exist`, cause },
-      'ERR_FILE_NOT_FOUND',
-    );
-  }
-  return new InvalidArgumentError(
-    { package: PKG, argument: 'source', expected: 'a readable file', foundText: `${JSON.stringify(path)} (${String(code ?? cause)})`, cause },
-    'ERR_FILE_UNREADABLE',
-  );
+  return inputFileError(path, cause, { package: PKG, argument: 'source' });
 }
 
 /**

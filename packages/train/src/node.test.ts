@@ -214,3 +214,10 @@ describe('SIGKILL during a checkpoint save (issue 13 item 5)', () => {
     expect(readdirSync(dir)).toEqual(['model.ckpt']);
   }, 30_000);
 });
+
+describe('readCheckpointFile on files it cannot read', () => {
+  it('gives the typed input-file errors every nlpkit reader gives', async () => {
+    await expect(readCheckpointFile('/nonexistent-nlpkit/ck.safetensors')).rejects.toMatchObject({ code: 'ERR_FILE_NOT_FOUND', argument: 'path' });
+    await expect(readCheckpointFile(tmpdir())).rejects.toMatchObject({ code: 'ERR_FILE_UNREADABLE' });
+  });
+});

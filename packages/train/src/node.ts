@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '@nlpkit/core/node';
+import { inputFileError, writeFileAtomic } from '@nlpkit/core/node';
 import { type Checkpoint, encodeCheckpoint } from './checkpoint.js';
 import { check, PKG } from './errors.js';
 
@@ -31,5 +31,9 @@ export async function writeCheckpointFile(path: string, checkpoint: Checkpoint |
 
 /** Reads a checkpoint file's bytes (pass them to `decodeCheckpoint`). */
 export async function readCheckpointFile(path: string): Promise<Uint8Array> {
-  return new Uint8Array(await readFile(path));
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (error) {
+    throw inputFileError(path, error, { package: PKG, argument: 'path' });
+  }
 }
