@@ -24,7 +24,7 @@ function ratioOf(label, small, large, floorMs) {
 /**
  * Times `small` and `large` (the same work on an input and on one ten times larger) and returns
  * `large / max(small, floorMs)`. Each side is the best of `repeats` runs (the small one of `repeats + 1`: its time is the divisor, so its noise
- * matters most; a first run warms the JIT); when the ratio
+ * matters most; both sides run once untimed first, to warm the JIT and grow the heap); when the ratio
  * exceeds {@link MAX_COMPLEXITY_RATIO} the pair is measured again, up to `attempts` times, and the best ratio is
  * kept — a busy CI machine or a GC pause can make one measurement slow, while quadratic work fails every time by
  * far (10× the input is then 100× the time).
@@ -44,7 +44,10 @@ export function measureRatio(label, small, large, options = {}) {
     }
     return min;
   };
+  // Both sides run once untimed: the JIT warms up on the small one, and the heap grows to what the large one needs
+  // (otherwise its first timed runs pay for growing the heap, and allocation-heavy work looks superlinear).
   small();
+  large();
   let result = ratioOf(label, best(small, repeats + 1), best(large, repeats), floorMs);
   for (let a = 1; a < attempts && result.ratio > MAX_COMPLEXITY_RATIO; a++) {
     const again = ratioOf(label, best(small, repeats + 1), best(large, repeats), floorMs);
@@ -72,6 +75,7 @@ export async function measureRatioAsync(label, small, large, options = {}) {
     return min;
   };
   await small();
+  await large();
   let result = ratioOf(label, await best(small, repeats + 1), await best(large, repeats), floorMs);
   for (let a = 1; a < attempts && result.ratio > MAX_COMPLEXITY_RATIO; a++) {
     const again = ratioOf(label, await best(small, repeats + 1), await best(large, repeats), floorMs);
