@@ -21,6 +21,18 @@ describe('checkpoints', () => {
     tf.dispose([w, step, ...Object.values(ck.params), ...Object.values(ck.optimizer)]);
   });
 
+  it('round-trip buffers (state carried between BPTT segments); a checkpoint without them decodes with none', () => {
+    const w = tf.tensor1d([1, 2]);
+    const h = tf.tensor2d([0.5, -0.25], [1, 2]);
+    const ck = decodeCheckpoint(encodeCheckpoint({ params: { w }, optimizer: {}, buffers: { 'carry.0.h': h }, optimizerKind: 'sgd', rng: null, loop: null }));
+    expect(Array.from(ck.buffers?.['carry.0.h']?.dataSync() ?? [])).toEqual([0.5, -0.25]);
+    expect(Object.keys(ck.params)).toEqual(['w']);
+    const plain = decodeCheckpoint(encodeCheckpoint({ params: { w }, optimizer: {}, optimizerKind: 'sgd', rng: null, loop: null }));
+    expect(plain.buffers).toBeUndefined();
+    expect(() => encodeCheckpoint({ params: { w }, optimizer: {}, buffers: 3 as never, optimizerKind: 'sgd', rng: null, loop: null })).toThrow(InvalidArgumentError);
+    tf.dispose([w, h, ...Object.values(ck.params), ...Object.values(ck.buffers ?? {}), ...Object.values(plain.params)]);
+  });
+
   it('still read checkpoints written by @nlpkit/rnn before training moved here, and refuse other formats', () => {
     const w = tf.tensor1d([5, 6]);
     const old = saveSafetensors({ 'params.w': w }, { format: 'nlpkit-rnn-checkpoint/1', optimizerKind: 'sgd', rng: 'null', loop: '{"step":2}', meta: '{}' });

@@ -16,6 +16,11 @@ export interface Checkpoint {
   params: Record<string, Tensor>;
   /** Optimizer state from `optimizer.state()`. */
   optimizer: Record<string, Tensor>;
+  /**
+   * Other tensors training needs to resume exactly and that are not trained, such as the recurrent state carried
+   * between truncated-BPTT segments (PyTorch calls such tensors buffers). Absent when there are none.
+   */
+  buffers?: Record<string, Tensor>;
   /** `optimizer.kind`, checked on resume. */
   optimizerKind: string;
   /** The RNG's `getState()` (JSON-serialisable, nested at most 64 deep), for dropout masks and shuffling. */
@@ -47,7 +52,7 @@ function toJson(value: unknown, argument: string): string {
 }
 
 /**
- * Serialises a checkpoint to safetensors bytes: tensors under `params.*` and `optimizer.*`, everything else in
+ * Serialises a checkpoint to safetensors bytes: tensors under `params.*`, `optimizer.*` and `buffers.*`, everything else in
  * the header metadata. Bytes only; `writeCheckpointFile` from `@nlpkit/train/node` writes them atomically.
  */
 export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
@@ -65,6 +70,12 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
   const tensors = Object.create(null) as Record<string, Tensor>;
   for (const [k, v] of Object.entries(checkpoint.params)) tensors[`params.${k}`] = v;
   for (const [k, v] of Object.entries(checkpoint.optimizer)) tensors[`optimizer.${k}`] = v;
+  if (checkpoint.buffers !== undefined) {
+    if (!isRecord(checkpoint.buffers)) {
+      throw new InvalidArgumentError({ package: PKG, argument: 'checkpoint.buffers', expected: 'a record of tensors', found: checkpoint.buffers });
+    }
+    for (const [k, v] of Object.entries(checkpoint.buffers)) tensors[`buffers.${k}`] = v;
+  }
   return saveSafetensors(tensors, {
     format: FORMAT,
     optimizerKind,
@@ -110,10 +121,13 @@ export function decodeCheckpoint(bytes: Uint8Array, options: DecodeCheckpointOpt
   const { tensors } = loadSafetensors(bytes, options);
   const params = Object.create(null) as Record<string, Tensor>;
   const optimizer = Object.create(null) as Record<string, Tensor>;
+  const buffers = Object.create(null) as Record<string, Tensor>;
   for (const [k, v] of Object.entries(tensors)) {
     if (k.startsWith('params.')) params[k.slice(7)] = v;
     else if (k.startsWith('optimizer.')) optimizer[k.slice(10)] = v;
+    else if (k.startsWith('buffers.')) buffers[k.slice(8)] = v;
     else v.dispose();
   }
-  return { params, optimizer, optimizerKind: metadata['optimizerKind'] ?? '', rng, loop, meta };
+  const hasBuffers = Object.keys(buffers).length > 0;
+  return { params, optimizer, ...(hasBuffers ? { buffers } : {}), optimizerKind: metadata['optimizerKind'] ?? '', rng, loop, meta };
 }
