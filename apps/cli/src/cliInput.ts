@@ -28,11 +28,37 @@ export function exitCodeOf(error: unknown): number {
   return error instanceof NlpkitError && USAGE_CODES.has(error.code) ? 2 : 1;
 }
 
-/** The one line printed for an error: its message (the CLI's own without their package prefix), never a stack. */
+/** The longest message printed for an error; longer ones (a dependency quoting its source) are cut with `…`. */
+export const MAX_MESSAGE_LENGTH = 300;
+
+/**
+ * The one line printed for an error: its message (the CLI's own without their package prefix), never a stack. A
+ * message from a dependency may span lines or quote minified source: only its first non-blank line is kept, cut at
+ * {@link MAX_MESSAGE_LENGTH} characters (`--verbose` prints the whole error).
+ */
 export function messageOf(error: unknown): string {
-  if (error instanceof NlpkitError && error.package === CLI_PACKAGE) return error.message.slice(CLI_PACKAGE.length + 2);
-  if (error instanceof Error) return error.message;
-  return String(error);
+  let message: string;
+  if (error instanceof NlpkitError && error.package === CLI_PACKAGE) message = error.message.slice(CLI_PACKAGE.length + 2);
+  else if (error instanceof Error) message = error.message === '' ? error.name : error.message;
+  else message = String(error);
+  const lines = message.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
+  const first = lines[0] ?? '';
+  const line = lines.length > 1 ? `${first} …` : first;
+  return line.length > MAX_MESSAGE_LENGTH ? `${line.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : line;
+}
+
+/**
+ * The CommanderError `guarded` throws for a failed command, after printing its one line: it carries the exit code
+ * to `run` and the original `error`, whose stack `run` prints under `--verbose`.
+ */
+export class CommandFailure extends CommanderError {
+  readonly error: unknown;
+
+  constructor(exitCode: number, name: string, message: string, error: unknown) {
+    super(exitCode, `nlpkit.${name}`, message);
+    this.name = 'CommandFailure';
+    this.error = error;
+  }
 }
 
 /**
@@ -66,6 +92,6 @@ export async function guarded(io: CliIo, name: string, body: () => void | Promis
     const message = messageOf(error);
     io.stderr(`nlpkit ${name}: ${message}\n`);
     // A commander InvalidArgumentError thrown by a command body (an option parsed late) is a usage error too.
-    throw new CommanderError(error instanceof CommanderError ? 2 : exitCodeOf(error), `nlpkit.${name}`, message);
+    throw new CommandFailure(error instanceof CommanderError ? 2 : exitCodeOf(error), name, message, error);
   }
 }

@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { bufferIo } from '../cliIo.js';
+import { run } from '../program.js';
+
+describe('nlpkit env', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('--json prints the chosen backend and why each earlier one was skipped', async () => {
+    const io = bufferIo();
+    expect(await run(['node', 'nlpkit', 'env', '--json'], io)).toBe(0);
+    const report = JSON.parse(io.out.join(''));
+    expect(report.tried.at(-1)).toMatchObject({ name: report.backend, ok: true });
+    expect(report.tried[0]).toMatchObject({ name: 'tfjs-node-gpu', ok: false });
+    expect(report).toMatchObject({ node: process.version, platform: process.platform });
+    expect(io.err).toEqual([]);
+  });
+
+  it('prints one line per candidate without --json', async () => {
+    const io = bufferIo();
+    expect(await run(['node', 'nlpkit', 'env'], io)).toBe(0);
+    const lines = io.out.join('').trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^tensor backend: \w/);
+    expect(lines.some((line) => /^ {2}✓ /.test(line))).toBe(true);
+  });
+
+  it('has --help', async () => {
+    const io = bufferIo();
+    expect(await run(['node', 'nlpkit', 'env', '--help'], io)).toBe(0);
+    expect(io.out.join('')).toContain('Usage: nlpkit env [options]');
+  });
+
+  it('an unknown option is a usage error (exit 2) and an unavailable forced backend a failure (exit 1), each one line', async () => {
+    const io = bufferIo();
+    expect(await run(['node', 'nlpkit', 'env', '--bogus'], io)).toBe(2);
+    expect(io.err.join('')).toContain("unknown option '--bogus'");
+    vi.stubEnv('NLPKIT_BACKEND', 'tfjs-node');
+    const forced = bufferIo();
+    expect(await run(['node', 'nlpkit', 'env'], forced)).toBe(1);
+    expect(forced.out).toEqual([]);
+    expect(forced.err.join('')).toMatch(/^nlpkit env: [^\n]*tfjs-node[^\n]*\n$/);
+  });
+});
