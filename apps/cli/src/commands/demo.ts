@@ -1,24 +1,68 @@
-import { initBackend } from '@nlpkit/tensor';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { guarded } from '../cliInput.js';
 import type { CliIo } from '../cliIo.js';
+import { createProgress } from '../progress.js';
+import { formatDemo } from './demo/formatDemo.js';
+import { runDemo } from './demo/runDemo.js';
 
-/** `nlpkit demo`: the main job. Chooses a tensor backend and shows what was tried. */
+interface DemoFlags {
+  quick?: boolean;
+  out: string;
+  prompt: string;
+  seed: number;
+  top: number;
+  sentences: number;
+  vocabularySize: number;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+function integer(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}, got ${JSON.stringify(value)}.`);
+    return n;
+  };
+}
+
+/**
+ * `nlpkit demo`, the main job: language models of the Brown corpus, trained, compared, queried and saved (see
+ * `demo/runDemo.ts`; `demo/neuralModels.ts` is where the LSTM rows plug in).
+ */
 export function registerDemoCommand(program: Command, io: CliIo): void {
   program
-    .command('demo', { isDefault: true })
-    .description('run the end-to-end demo: choose a tensor backend and show what was tried')
-    .option('--json', 'print the backend selection as JSON')
-    .action((options: { json?: boolean }) =>
+    .command('demo')
+    .description(
+      'the end-to-end demo: train Kneser-Ney LMs of orders 2-5 on the Brown corpus, print their held-out perplexities, ' +
+        'the next-word distribution after a prompt and sampled sentences, and save the models (under 5 minutes; --quick: ~30 s)',
+    )
+    .option('--quick', 'a fifth of the corpus and a short training budget (about 30 seconds)')
+    .option('--out <dir>', 'folder to save the models and results.json in', 'runs/demo')
+    .option('--prompt <words>', 'words whose next-word distribution is shown (lowercase, space-separated)', 'he said that')
+    .option('--top <k>', 'how many next words to show', integer(1, 100), 10)
+    .option('--sentences <n>', 'how many sentences to sample', integer(0, 100), 3)
+    .option('--seed <n>', 'seed for sampling and training', integer(0, 2 ** 32 - 1), 1)
+    .option('--vocabulary-size <n>', 'words kept (specials included); the rest read as <unk>', integer(5, 1_000_000), 10_000)
+    .option('--json', 'print the results as JSON instead of tables')
+    .option('--quiet', 'no progress bars')
+    .action((flags: DemoFlags) =>
       guarded(io, 'demo', async () => {
-        const { name, tried } = await initBackend();
-        if (options.json) {
-          io.stdout(`${JSON.stringify({ backend: name, tried })}\n`);
-          return;
+        const progress = createProgress(io, { quiet: flags.quiet === true });
+        try {
+          const result = await runDemo({
+            quick: flags.quick === true,
+            out: flags.out,
+            prompt: flags.prompt.toLowerCase().split(/\s+/).filter((word) => word !== ''),
+            seed: flags.seed,
+            top: flags.top,
+            sentences: flags.sentences,
+            vocabularySize: flags.vocabularySize,
+            progress,
+          });
+          io.stdout(flags.json === true ? `${JSON.stringify(result)}\n` : formatDemo(result));
+        } finally {
+          progress.done();
         }
-        io.stdout(`nlpkit: tensor backend ${name}\n`);
-        const width = Math.max(...tried.map((t) => t.name.length));
-        for (const t of tried) io.stdout(`  ${t.ok ? '✓' : '✗'} ${t.name.padEnd(width)}  ${t.reason}\n`);
       }),
     );
 }
