@@ -145,3 +145,21 @@ describe('nlpkit ter', () => {
     expect(text.out).toBe('TER|nrefs:1|case:mixed|tok:tercom|norm:no|punct:no|asian:no|version:2.6.0 = 16.67\n');
   });
 });
+
+describe.each([
+  ['bleu', ['--hyp', hyp, '--ref', ref, '--max-order', '0'], 'expected an integer ≥ 1, got "0"'],
+  ['chrf', ['--hyp', hyp, '--ref', ref, '--beta', 'x'], 'expected a number, got "x"'],
+  ['ter', ['--hyp', hyp], "required option '--ref <file>' not specified"],
+  ['entity-f1', ['--gold', hyp, '--pred', hyp, '--mode', 'lenient'], 'expected one of default, strict'],
+])('nlpkit %s (help and usage)', (command, badArgs, message) => {
+  it('has --help', async () => {
+    const { code, out } = await nlpkit(command, '--help');
+    expect(code).toBe(0);
+    expect(out).toContain(`Usage: nlpkit ${command} [options]`);
+  });
+  it('a bad or missing option is a usage error: exit 2, nothing on stdout', async () => {
+    const { code, out, err } = await nlpkit(command, ...badArgs);
+    expect({ code, out }).toEqual({ code: 2, out: '' });
+    expect(err).toContain(message);
+  });
+});
