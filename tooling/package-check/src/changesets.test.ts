@@ -54,4 +54,13 @@ describe('releases with changesets', () => {
     expect(version('@nlpkit/rnn')).toBe(before.get('@nlpkit/rnn'));
     expect(version('@nlpkit/ngram')).not.toBe(before.get('@nlpkit/ngram'));
   });
+
+  it('the published CLI is versioned: it pins the packages it was tested with, so their releases release it too', () => {
+    const cliVersion = (dir: string) => JSON.parse(readFileSync(join(dir, 'apps', 'cli', 'package.json'), 'utf8')).version as string;
+    const { dir, version } = versionWith('---\n"@nlpkit/ngram": minor\n---\n\nFaster counting.\n');
+    expect(version('@nlpkit/ngram')).not.toBe(before.get('@nlpkit/ngram'));
+    expect(cliVersion(dir)).not.toBe(cliVersion(repoRoot));
+    const own = versionWith('---\n"@nlpkit/cli": minor\n---\n\nNew command.\n');
+    expect(cliVersion(own.dir)).not.toBe(cliVersion(repoRoot));
+  });
 });

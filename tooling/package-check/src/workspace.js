@@ -26,6 +26,13 @@ export function publishablePackages() {
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** The `nlpkit` command line, `apps/cli`: published with a `bin` and no entry points. @returns {WorkspacePackage} */
+export function cliPackage() {
+  const dir = join(repoRoot, 'apps', 'cli');
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  return { name: manifest.name, dir, manifest };
+}
+
 /**
  * The package's public entry points (`exports` keys other than ./package.json), e.g. [".", "./node"].
  * @param {Record<string, any>} manifest
