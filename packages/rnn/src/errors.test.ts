@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
-import { createRng, InvalidArgumentError, NlpkitError, ShapeError } from '@nlpkit/core';
+import { createRng, FormatError, InvalidArgumentError, NlpkitError, ShapeError } from '@nlpkit/core';
 import { initBackend, loadSafetensors, saveSafetensors } from '@nlpkit/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { embedding } from './layers/embedding.js';
@@ -31,7 +31,8 @@ describe('bad input gives typed errors naming the argument', () => {
       expect(e.message).toBe('@nlpkit/rnn: x');
       return e.code;
     });
-    expect(codes.sort()).toEqual(['ERR_RNN_DTYPE', 'ERR_RNN_LENGTH', 'ERR_RNN_OPTION', 'ERR_RNN_SHAPE']);
+    expect(codes.sort()).toEqual(['ERR_RNN_DTYPE', 'ERR_RNN_LENGTH', 'ERR_RNN_MODEL_FORMAT', 'ERR_RNN_OPTION', 'ERR_RNN_SHAPE']);
+    expect(new api.RnnModelFormatError('x')).toBeInstanceOf(FormatError);
     expect(new api.RnnShapeError('x')).toBeInstanceOf(ShapeError);
     expect(new api.RnnDtypeError('x')).toBeInstanceOf(ShapeError);
     expect(new api.RnnOptionError('x')).toBeInstanceOf(InvalidArgumentError);

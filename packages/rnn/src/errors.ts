@@ -1,4 +1,4 @@
-import { InvalidArgumentError, ShapeError, type NlpkitErrorOptions } from '@nlpkit/core';
+import { FormatError, InvalidArgumentError, ShapeError, type NlpkitErrorOptions } from '@nlpkit/core';
 
 /** The package name every `@nlpkit/rnn` error starts its message with. */
 export const PKG = '@nlpkit/rnn';
@@ -37,5 +37,15 @@ export class RnnOptionError extends InvalidArgumentError {
 export class RnnLengthError extends InvalidArgumentError {
   constructor(details: RnnErrorDetails) {
     super(options(details), 'ERR_RNN_LENGTH');
+  }
+}
+
+/**
+ * Bytes that are not a recurrent LM artifact, or one whose metadata (format, config JSON, vocabulary) cannot be
+ * read (`ERR_RNN_MODEL_FORMAT`). Weights that do not match the config are an {@link RnnShapeError}.
+ */
+export class RnnModelFormatError extends FormatError {
+  constructor(details: RnnErrorDetails) {
+    super(options(details), 'ERR_RNN_MODEL_FORMAT');
   }
 }

@@ -1,4 +1,4 @@
-export { RnnDtypeError, RnnLengthError, RnnOptionError, RnnShapeError } from './errors.js';
+export { RnnDtypeError, RnnLengthError, RnnModelFormatError, RnnOptionError, RnnShapeError } from './errors.js';
 export type { RnnErrorDetails } from './errors.js';
 export type {
   CellConfig, CellParams, CellState, GruCellConfig, GruParams, LstmCellConfig, LstmParams, RngLike, RnnActivation,
@@ -23,7 +23,19 @@ export { dense, tiedWeight } from './layers/dense.js';
 export type { DenseParams } from './layers/dense.js';
 export { fromTorchRnn } from './torch/torchImport.js';
 export type { TorchRnnSpec } from './torch/torchImport.js';
-export { initRecurrentLm, recurrentLmForward, recurrentLmLoss } from './models/recurrentLm.js';
+export { checkRecurrentLmConfig, initRecurrentLm, recurrentLmForward, recurrentLmLoss } from './models/recurrentLm.js';
 export type { RecurrentLmConfig, RecurrentLmLossOptions, RecurrentLmOptions, RecurrentLmParams } from './models/recurrentLm.js';
 export { recurrentLanguageModel } from './models/recurrentLanguageModel.js';
 export type { RecurrentLanguageModelOptions, RecurrentLmState } from './models/recurrentLanguageModel.js';
+export { lmStream, lmStreamFromIds, checkStreamIds } from './data/lmStream.js';
+export type { LmStream } from './data/lmStream.js';
+export { batchifyLmStream } from './data/batchifyLmStream.js';
+export type { BatchifyOptions, LmBatches } from './data/batchifyLmStream.js';
+export { bpttSegment, bpttSegmentCount } from './data/bpttSegment.js';
+export type { BpttSegment } from './data/bpttSegment.js';
+export { evaluateRecurrentLmStream } from './models/evaluateRecurrentLmStream.js';
+export type { EvaluateLmStreamOptions, LmStreamEvaluation } from './models/evaluateRecurrentLmStream.js';
+export { trainRecurrentLm } from './models/trainRecurrentLm.js';
+export type { LmLossConvention, TrainLmEvent, TrainRecurrentLmOptions, TrainRecurrentLmResult } from './models/trainRecurrentLm.js';
+export { decodeRecurrentLm, encodeRecurrentLm, recurrentLmShapes } from './models/recurrentLmArtifact.js';
+export type { EncodeRecurrentLmOptions, RecurrentLmArtifact } from './models/recurrentLmArtifact.js';

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
-import type { Rng } from '@nlpkit/core';
+import { UnknownNameError, type Rng } from '@nlpkit/core';
 import { uniform } from '@nlpkit/tensor';
 import { crossEntropy } from '@nlpkit/train';
 import { initCell } from '../cells/initCell.js';
-import { RnnOptionError } from '../errors.js';
+import { PKG, RnnOptionError, RnnShapeError } from '../errors.js';
 import { dense, tiedWeight } from '../layers/dense.js';
 import { dropoutMask } from '../layers/dropoutMask.js';
 import { embedding } from '../layers/embedding.js';
@@ -54,19 +54,48 @@ export interface RecurrentLmLossOptions {
   lengths?: ArrayLike<number>;
 }
 
+const CELL_TYPES = ['lstm', 'gru', 'rnn'] as const;
+const CELL_KEYS: Record<(typeof CELL_TYPES)[number], readonly string[]> = { lstm: ['type', 'coupled'], gru: ['type', 'resetAfter'], rnn: ['type', 'activation'] };
+
+/**
+ * Checks a {@link RecurrentLmConfig} (from code or from a file): sizes are integers in range, the cell type is one
+ * of `lstm`, `gru`, `rnn` with only that cell's options, `tied` is a boolean and needs `embeddingSize ===
+ * hiddenSize`. Returns the config unchanged.
+ * @throws UnknownNameError (`ERR_UNKNOWN_NAME`) for an unknown cell type; RnnOptionError for anything else
+ */
+export function checkRecurrentLmConfig(config: RecurrentLmConfig, argument = 'config'): RecurrentLmConfig {
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
+    throw new RnnOptionError({ argument, expected: 'a recurrent LM config record', found: config });
+  }
+  checkKeys(config, argument, ['vocabSize', 'embeddingSize', 'hiddenSize', 'layers', 'cell', 'tied']);
+  checkNumber(config.vocabSize, `${argument}.vocabSize`, 1, 1 << 24, true);
+  const E = checkNumber(config.embeddingSize, `${argument}.embeddingSize`, 1, 1 << 16, true);
+  const H = checkNumber(config.hiddenSize, `${argument}.hiddenSize`, 1, 1 << 16, true);
+  checkNumber(config.layers, `${argument}.layers`, 1, 64, true);
+  if (config.tied !== undefined && typeof config.tied !== 'boolean') {
+    throw new RnnOptionError({ argument: `${argument}.tied`, expected: 'a boolean', found: config.tied });
+  }
+  if (config.tied === true && E !== H) {
+    throw new RnnOptionError({ argument: `${argument}.embeddingSize`, expected: `equal to hiddenSize (${H}) for tied embeddings`, found: E });
+  }
+  const cell = config.cell;
+  if (cell !== undefined) {
+    if (cell === null || typeof cell !== 'object') throw new RnnOptionError({ argument: `${argument}.cell`, expected: 'a cell config such as { type: "lstm" }', found: cell });
+    const type = (cell as { type?: unknown }).type;
+    if (typeof type !== 'string' || !(CELL_TYPES as readonly string[]).includes(type)) {
+      throw new UnknownNameError({ package: PKG, argument: `${argument}.cell.type`, found: type, allowed: CELL_TYPES });
+    }
+    checkKeys(cell, `${argument}.cell`, CELL_KEYS[type as (typeof CELL_TYPES)[number]]);
+  }
+  return config;
+}
+
 /**
  * Initialises every weight with U(±initScale) as Zaremba et al. did (0.1 for the small model), or with the
  * cells' PyTorch default when `initScale` is omitted.
  */
 export function initRecurrentLm(config: RecurrentLmConfig, rng: Rng, initScale?: number): RecurrentLmParams {
-  checkKeys(config, 'config', ['vocabSize', 'embeddingSize', 'hiddenSize', 'layers', 'cell', 'tied']);
-  const V = checkNumber(config.vocabSize, 'config.vocabSize', 1, 1 << 24, true);
-  const E = checkNumber(config.embeddingSize, 'config.embeddingSize', 1, 1 << 16, true);
-  const H = checkNumber(config.hiddenSize, 'config.hiddenSize', 1, 1 << 16, true);
-  const L = checkNumber(config.layers, 'config.layers', 1, 64, true);
-  if (config.tied === true && E !== H) {
-    throw new RnnOptionError({ argument: 'config.embeddingSize', expected: `equal to hiddenSize (${H}) for tied embeddings`, found: E });
-  }
+  const { vocabSize: V, embeddingSize: E, hiddenSize: H, layers: L } = checkRecurrentLmConfig(config, 'config');
   const cell = config.cell ?? { type: 'lstm' };
   return tf.tidy(() => {
     const s = initScale ?? 0.1;
@@ -84,10 +113,25 @@ export function initRecurrentLm(config: RecurrentLmConfig, rng: Rng, initScale?:
   }) as unknown as RecurrentLmParams;
 }
 
+/** Ids given as arrays are checked on the host (cheap); tensors are not read back in the hot loop. */
+function checkIdRows(ids: readonly (readonly number[])[], vocabSize: number): void {
+  if (!Array.isArray(ids)) return;
+  ids.forEach((row, b) => {
+    if (!Array.isArray(row)) return;
+    row.forEach((id: unknown, t) => {
+      if (typeof id === 'number' && Number.isInteger(id) && id >= vocabSize) {
+        throw new RnnShapeError({ argument: `ids[${b}][${t}]`, expected: `a token id from 0 to ${vocabSize - 1} (config.vocabSize ${vocabSize})`, found: id });
+      }
+    });
+  });
+}
+
 /**
  * Runs the model over token ids `[batch, T]` (an int32 tensor, or `padSequences(...).ids`); returns logits
  * `[batch·T, V]` (row b·T + t) and the final states to carry into the next segment. Like a tfjs op it leaves
- * its intermediate tensors to the caller: run it inside `tf.tidy` or a `trainStep` loss function.
+ * its intermediate tensors to the caller: run it inside `tf.tidy` or a `trainStep` loss function. Ids given as
+ * arrays are range-checked (an `RnnShapeError` naming the id); an id tensor is not read back, so check a stream
+ * once beforehand (`lmStreamFromIds` does).
  */
 export function recurrentLmForward(
   config: RecurrentLmConfig,
@@ -101,6 +145,8 @@ export function recurrentLmForward(
   if (training && options.rng === undefined) {
     throw new RnnOptionError({ argument: 'options.rng', expected: 'a generator for dropout while training', found: undefined });
   }
+  checkRecurrentLmConfig(config, 'config');
+  if (!(ids instanceof tf.Tensor)) checkIdRows(ids, config.vocabSize);
   const input = idsTensor(ids);
   const [B, T] = input.shape;
   let x = embedding(params.embedding, input) as Tensor3D;
