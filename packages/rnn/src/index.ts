@@ -39,3 +39,5 @@ export { trainRecurrentLm } from './models/trainRecurrentLm.js';
 export type { LmLossConvention, TrainLmEvent, TrainRecurrentLmOptions, TrainRecurrentLmResult } from './models/trainRecurrentLm.js';
 export { decodeRecurrentLm, encodeRecurrentLm, recurrentLmShapes } from './models/recurrentLmArtifact.js';
 export type { EncodeRecurrentLmOptions, RecurrentLmArtifact } from './models/recurrentLmArtifact.js';
+export { parseRecurrentLmRecipe, recipeOptimizer, recipeSchedule } from './models/recurrentLmRecipe.js';
+export type { RecipeLr, RecipeOptimizer, RecurrentLmRecipe } from './models/recurrentLmRecipe.js';

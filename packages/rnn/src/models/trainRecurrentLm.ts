@@ -69,8 +69,11 @@ export interface TrainRecurrentLmOptions {
   readonly logEvery?: number;
   /** Save a checkpoint every this many steps, besides after every epoch and on abort. */
   readonly checkpointEvery?: number;
-  /** Receives every checkpoint as bytes (write them with `writeCheckpointFile` from `@nlpkit/train/node`). */
-  readonly checkpoint?: (bytes: Uint8Array, position: LoopState) => void | Promise<void>;
+  /**
+   * Receives every checkpoint as bytes (write them with `writeCheckpointFile` from `@nlpkit/train/node`), with the
+   * position and the parameters at that point (to write a model artifact after each epoch, say; do not keep them).
+   */
+  readonly checkpoint?: (bytes: Uint8Array, position: LoopState, params: RecurrentLmParams) => void | Promise<void>;
   /** Bytes of a checkpoint this function wrote: training continues exactly where it stopped. */
   readonly resume?: Uint8Array;
   /** Progress. */
@@ -238,7 +241,7 @@ export async function trainRecurrentLm(options: TrainRecurrentLmOptions): Promis
     });
     const loop: LmLoopState = { ...state, tokens, seconds: seconds() };
     const bytes = encodeCheckpoint({ params: vars, optimizer: optimizer.state(), buffers, optimizerKind: optimizer.kind, rng: rng.getState(), loop, meta });
-    await options.checkpoint(bytes, { ...state });
+    await options.checkpoint(bytes, { ...state }, params);
     emit({ type: 'checkpoint', epoch: state.epoch, step: state.step });
   };
 

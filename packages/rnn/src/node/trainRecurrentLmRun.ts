@@ -1,0 +1,228 @@
+import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { buildVocabulary, vocabularyFromJSON, type Vocabulary } from '@nlpkit/core';
+import { inputFileError, writeFileAtomic } from '@nlpkit/core/node';
+import { parseSafetensors } from '@nlpkit/tensor';
+import { readCheckpointFile, writeCheckpointFile } from '@nlpkit/train/node';
+import { batchifyLmStream } from '../data/batchifyLmStream.js';
+import { bpttSegmentCount } from '../data/bpttSegment.js';
+import { lmStream, type LmStream } from '../data/lmStream.js';
+import { PKG, RnnOptionError } from '../errors.js';
+import { evaluateRecurrentLmStream } from '../models/evaluateRecurrentLmStream.js';
+import type { RecurrentLmConfig } from '../models/recurrentLm.js';
+import { parseRecurrentLmRecipe, recipeOptimizer, recipeSchedule, type RecurrentLmRecipe } from '../models/recurrentLmRecipe.js';
+import { trainRecurrentLm, type TrainLmEvent } from '../models/trainRecurrentLm.js';
+import { writeRecurrentLmFile } from './recurrentLmFile.js';
+
+/** The files of a run folder. */
+export const RUN_FILES = {
+  recipe: 'recipe.json',
+  vocabulary: 'vocabulary.json',
+  checkpoint: 'checkpoint.safetensors',
+  curve: 'curve.jsonl',
+  model: 'model.safetensors',
+  result: 'result.json',
+} as const;
+
+/** Options of {@link trainRecurrentLmRun}. */
+export interface TrainRecurrentLmRunOptions {
+  /** The run folder: created when absent; resumed from when it holds a checkpoint. */
+  readonly out: string;
+  /**
+   * The recipe (parsed JSON). Left out: the one saved in `out` (resuming). Given for a folder that already holds
+   * one, both must be the same.
+   */
+  readonly recipe?: unknown;
+  /** Where relative data paths of `recipe` are read from (the recipe file's folder). Default: the working folder. */
+  readonly recipeDir?: string;
+  /** Progress: the trainer's events, and `'resume'` when a run continues from its checkpoint. */
+  readonly onEvent?: (event: TrainLmEvent | { readonly type: 'resume'; readonly step: number; readonly epoch: number }) => void;
+  /** Stops between steps; the checkpoint is saved first, so the next call continues exactly there. */
+  readonly signal?: AbortSignal;
+}
+
+/** What a run folder says once training has stopped. */
+export interface RecurrentLmRunResult {
+  readonly stopped: 'completed' | 'aborted' | 'early-stopped';
+  readonly resumed: boolean;
+  readonly step: number;
+  readonly epoch: number;
+  readonly validPerplexity?: number;
+  readonly testPerplexity?: number;
+  /** Seconds of training over every run of this folder. */
+  readonly seconds: number;
+  readonly tokens: number;
+  /** The artifact written (`encodeRecurrentLm`), loadable by `readRecurrentLmFile`. */
+  readonly modelPath: string;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function readText(path: string, argument: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw inputFileError(path, error, { package: PKG, argument });
+  }
+}
+
+/** One sentence per line, tokens split on whitespace, blank lines skipped — what `nlpkit ngram` reads. */
+function sentencesOf(text: string): string[][] {
+  const out: string[][] = [];
+  for (const line of text.split('\n')) {
+    const tokens = line.trim().split(/\s+/).filter((t) => t !== '');
+    if (tokens.length > 0) out.push(tokens);
+  }
+  return out;
+}
+
+/** The recipe with its data paths made absolute (so the copy in the run folder reads the same files from anywhere). */
+function resolvePaths(recipe: RecurrentLmRecipe, dir: string): RecurrentLmRecipe {
+  const abs = (p: string): string => (isAbsolute(p) ? p : resolve(dir, p));
+  const data = { train: abs(recipe.data.train), ...(recipe.data.valid ? { valid: abs(recipe.data.valid) } : {}), ...(recipe.data.test ? { test: abs(recipe.data.test) } : {}) };
+  return { ...recipe, data };
+}
+
+const canonical = (value: unknown): string => JSON.stringify(value, (_, v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v));
+
+/**
+ * Runs a recipe in a run folder, resumably: `recipe.json` (the recipe, data paths absolute), `vocabulary.json`
+ * (built once from the training file), `checkpoint.safetensors` (written atomically every `checkpointEvery` steps,
+ * after each epoch and on abort), `curve.jsonl` (one JSON line per training window and per epoch: the training
+ * curve), `model.safetensors` (the artifact, after each epoch and at the end) and `result.json` (final
+ * perplexities, time). Called again on the same folder it continues from the checkpoint — after a crash, an abort or
+ * SIGKILL — exactly as if it had not stopped; called on a finished folder it returns the saved result.
+ */
+export async function trainRecurrentLmRun(options: TrainRecurrentLmRunOptions): Promise<RecurrentLmRunResult> {
+  const out = options.out;
+  if (typeof out !== 'string' || out === '') throw new RnnOptionError({ argument: 'options.out', expected: 'a folder path', found: out });
+  const file = (name: keyof typeof RUN_FILES): string => join(out, RUN_FILES[name]);
+  await mkdir(out, { recursive: true });
+  const saved = (await exists(file('recipe'))) ? parseRecurrentLmRecipe(JSON.parse(await readText(file('recipe'), 'options.out')) as unknown) : undefined;
+  let recipe: RecurrentLmRecipe;
+  if (options.recipe === undefined) {
+    if (saved === undefined) throw new RnnOptionError({ argument: 'options.recipe', expected: `a recipe (the run folder ${JSON.stringify(out)} holds none)`, found: undefined });
+    recipe = saved;
+  } else {
+    recipe = resolvePaths(parseRecurrentLmRecipe(options.recipe), options.recipeDir ?? process.cwd());
+    if (saved !== undefined && canonical(saved) !== canonical(recipe)) {
+      throw new RnnOptionError({ argument: 'options.recipe', expected: `the recipe the run folder ${JSON.stringify(out)} was started with (see its recipe.json)`, foundText: 'a different recipe' });
+    }
+  }
+  if (saved === undefined) await writeFileAtomic(file('recipe'), `${JSON.stringify(recipe, null, 2)}\n`, { package: PKG });
+  if (await exists(file('result'))) return JSON.parse(await readText(file('result'), 'options.out')) as RecurrentLmRunResult;
+
+  const trainText = await readText(recipe.data.train, 'recipe.data.train');
+  const trainSentences = sentencesOf(trainText);
+  let vocabulary: Vocabulary;
+  if (await exists(file('vocabulary'))) vocabulary = vocabularyFromJSON(await readText(file('vocabulary'), 'options.out'));
+  else {
+    vocabulary = buildVocabulary(trainSentences, { ...(recipe.vocabulary ?? {}) });
+    await writeFileAtomic(file('vocabulary'), JSON.stringify(vocabulary.toJSON()), { package: PKG });
+  }
+  const train = lmStream(trainSentences, vocabulary);
+  const streamOf = async (path: string | undefined, argument: string): Promise<LmStream | undefined> =>
+    path === undefined ? undefined : lmStream(sentencesOf(await readText(path, argument)), vocabulary);
+  const valid = await streamOf(recipe.data.valid, 'recipe.data.valid');
+
+  const m = recipe.model;
+  const config: RecurrentLmConfig = {
+    vocabSize: vocabulary.size,
+    embeddingSize: m.embeddingSize,
+    hiddenSize: m.hiddenSize,
+    layers: m.layers,
+    ...(m.cell !== undefined ? { cell: m.cell } : {}),
+    ...(m.tied !== undefined ? { tied: m.tied } : {}),
+  };
+  const t = recipe.training;
+
+  let resume: Uint8Array | undefined;
+  if (await exists(file('checkpoint'))) {
+    resume = await readCheckpointFile(file('checkpoint'));
+    const loop = JSON.parse(parseSafetensors(resume).metadata['loop'] ?? '{}') as { step?: number; epoch?: number };
+    const step = loop.step ?? 0;
+    // The curve keeps what the checkpoint covers; lines written after it are written again.
+    if (await exists(file('curve'))) {
+      const kept = (await readText(file('curve'), 'options.out')).split('\n').filter((line) => line !== '' && (JSON.parse(line) as { step: number }).step <= step);
+      await writeFileAtomic(file('curve'), kept.map((l) => `${l}\n`).join(''), { package: PKG });
+    }
+    options.onEvent?.({ type: 'resume', step, epoch: loop.epoch ?? 0 });
+  }
+
+  const stepsPerEpoch = bpttSegmentCount(batchifyLmStream(train, t.batchSize), t.bptt);
+  const writeModel = (params: Parameters<typeof writeRecurrentLmFile>[1]['params'], extra: Record<string, string>): Promise<void> =>
+    writeRecurrentLmFile(file('model'), { config, params, vocabulary }, { dtype: recipe.artifact?.dtype ?? 'float32', meta: { recipe: JSON.stringify(recipe), ...extra } });
+
+  const pending: Promise<unknown>[] = [];
+  const result = await trainRecurrentLm({
+    config,
+    train,
+    ...(valid !== undefined ? { valid } : {}),
+    seed: t.seed,
+    ...(m.initScale !== undefined ? { initScale: m.initScale } : {}),
+    batchSize: t.batchSize,
+    bptt: t.bptt,
+    epochs: t.epochs,
+    loss: t.loss,
+    optimizer: recipeOptimizer(recipe),
+    lr: recipeSchedule(recipe),
+    ...(t.clipNorm !== undefined ? { clipNorm: t.clipNorm } : {}),
+    ...(t.dropout !== undefined ? { dropout: t.dropout } : {}),
+    ...(t.evalBatchSize !== undefined ? { evalBatchSize: t.evalBatchSize } : {}),
+    ...(t.logEvery !== undefined ? { logEvery: t.logEvery } : {}),
+    ...(t.checkpointEvery !== undefined ? { checkpointEvery: t.checkpointEvery } : {}),
+    ...(resume !== undefined ? { resume } : {}),
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    meta: { recipe: recipe.name },
+    checkpoint: async (bytes, position, params) => {
+      await Promise.all(pending.splice(0));
+      await writeCheckpointFile(file('checkpoint'), bytes);
+      // After an epoch (its last step done): the model so far, as an artifact anyone can evaluate.
+      if (position.step % stepsPerEpoch === 0) await writeModel(params, { step: String(position.step) });
+    },
+    onEvent: (e) => {
+      const line = e.type === 'epoch' ? { ...e, step: (e.epoch + 1) * stepsPerEpoch } : e;
+      if (e.type !== 'checkpoint') pending.push(appendFile(file('curve'), `${JSON.stringify(line)}\n`));
+      options.onEvent?.(e);
+    },
+  });
+  await Promise.all(pending.splice(0));
+  try {
+    await writeModel(result.params, { step: String(result.position.step) });
+    let testPerplexity: number | undefined;
+    const done = result.stopped !== 'aborted';
+    if (done && recipe.data.test !== undefined) {
+      const test = await streamOf(recipe.data.test, 'recipe.data.test');
+      testPerplexity = (await evaluateRecurrentLmStream(config, result.params, test as LmStream, { batchSize: t.evalBatchSize ?? 10, bptt: t.bptt })).perplexity;
+    }
+    const hasCheckpoint = await exists(file('checkpoint'));
+    const loop = (hasCheckpoint ? JSON.parse(parseSafetensors(await readCheckpointFile(file('checkpoint'))).metadata['loop'] ?? '{}') : {}) as { seconds?: number; tokens?: number };
+    const summary: RecurrentLmRunResult = {
+      stopped: result.stopped,
+      resumed: resume !== undefined,
+      step: result.position.step,
+      epoch: result.position.epoch,
+      ...(result.validPerplexity !== undefined ? { validPerplexity: result.validPerplexity } : {}),
+      ...(testPerplexity !== undefined ? { testPerplexity } : {}),
+      seconds: loop.seconds ?? 0,
+      tokens: loop.tokens ?? 0,
+      modelPath: file('model'),
+    };
+    if (done) await writeFileAtomic(file('result'), `${JSON.stringify(summary, null, 2)}\n`, { package: PKG });
+    return summary;
+  } finally {
+    result.dispose();
+  }
+}
+
+/** The folder of a recipe file, for `recipeDir`. */
+export function recipeDirOf(recipePath: string): string {
+  return dirname(resolve(recipePath));
+}
