@@ -201,7 +201,7 @@ export class CountLanguageModel implements LanguageModel<Int32Array> {
       }
       probs.push(p);
       const lp = Float32Array.from(p, (x) => Math.log10(x));
-      if (n === 0) lp[BOS_INDEX] = -99;
+      if (n === 0) lp[BOS_INDEX] = 0;
       log10Probs.push(lp);
       const bo = new Float32Array(size);
       if (n + 1 < order) {

@@ -73,7 +73,7 @@ describe('estimateKneserNey', () => {
     const unk = model.score('zzz', ['a']);
     expect(unk.oov).toBe(true);
     expect(unk.log10Prob).toBe(model.log10Prob('<unk>', ['a']));
-    expect(model.data.log10Probs[0]![1]).toBe(-99); // <s>
+    expect(model.data.log10Probs[0]![1]).toBe(0); // <s>: probability 1, as lmplz writes it
   });
 
   it('estimates lower orders from higher-order counts exactly as from fresh counts', () => {

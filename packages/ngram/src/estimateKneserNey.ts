@@ -5,6 +5,7 @@ import type { TokenLike } from '@nlpkit/core';
 import type { Sentences } from './eachSentence.js';
 import { check, checkOrder } from './errors.js';
 import { NgramIndex } from './ngramIndex.js';
+import { createLog10f } from './log10f.js';
 import {
   DEFAULT_DISCOUNT_FALLBACK,
   type KneserNeyDiscount,
@@ -52,7 +53,8 @@ export interface KneserNeyResult {
  *   except n-grams starting with `<s>` which keep their raw count; the highest order keeps raw counts;
  * - per-order discounts D1/D2/D3+ from the counts-of-counts of adjusted counts;
  * - probabilities interpolated down to unigrams, which are interpolated with the uniform distribution over the
- *   vocabulary without `<s>`; `<unk>` (when unseen) gets only the interpolated mass; `<s>` gets log10 p = -99;
+ *   vocabulary without `<s>`; `<unk>` (when unseen) gets only the interpolated mass; `<s>` gets log10 p = 0 (probability 1, as lmplz);
+ *   computed in float32 operation by operation as lmplz does, so the numbers (and the ARPA text) are bit-identical;
  * - stored as a backoff model whose backoff weight is the interpolation weight of the context.
  *
  * `input` is either sentences (counted at `options.order`) or counts from {@link countNgrams} — counting once at
@@ -155,53 +157,73 @@ function estimateFromCounts(counts: NgramCounts, options: KneserNeyOptions): Kne
 
   // Interpolated probabilities, order by order, straight into log10 form: the interpolation weight of the
   // contexts of order n+1 is the backoff weight of the n-grams of order n. Only the previous order's linear
-  // probabilities are kept, to bound memory.
+  // probabilities are kept, to bound memory. The arithmetic is lmplz's, step by step in float32 (its
+  // initial_probabilities.cc and interpolate.cc), so every stored number — and the ARPA text — is bit-identical:
+  //   gamma(ctx) = (D1·n1 + D2·n2 + D3·n3+ + pruned mass) / Σ counts, summed in that order;
+  //   p = (count − D) / Σ counts + gamma(ctx) · p(suffix);  log10 p and log10 gamma with glibc's log10f.
+  const f = Math.fround;
+  const log10f = createLog10f();
   const log10Probs: Float32Array[] = [];
   const log10Backoffs: Float32Array[] = [];
-  let lower: Float64Array | undefined;
-  const uniform = 1 / (vocabSize - 1);
+  let lower: Float32Array | undefined;
+  const uniform = f(1 / f(vocabSize - 1));
   for (let n = 0; n < order; n++) {
-    const { d1, d2, d3 } = discounts[n]!;
+    const d1 = f(discounts[n]!.d1);
+    const d2 = f(discounts[n]!.d2);
+    const d3 = f(discounts[n]!.d3);
     const adj = adjusted[n]!;
     const keep = kept[n];
     const size = sizes[n]!;
     const contexts = n === 0 ? 1 : sizes[n - 1]!;
     const parents = n === 0 ? undefined : counts.indexes[n]!.parents;
     const denominator = new Float64Array(contexts);
-    const gamma = new Float64Array(contexts);
+    const normalizer = new Float64Array(contexts);
+    // nK[ctx]: how many kept n-grams of context ctx have adjusted count K (n3: 3 or more).
+    const n1 = new Uint32Array(contexts);
+    const n2 = new Uint32Array(contexts);
+    const n3 = new Uint32Array(contexts);
     for (let id = 0; id < size; id++) {
       const a = adj[id]!;
       if (a === 0) continue;
       const ctx = parents === undefined ? 0 : parents[id]!;
       denominator[ctx]! += a;
-      if (keep !== undefined && !keep[id]) gamma[ctx]! += a; // pruned: all its mass moves to the backoff
-      else gamma[ctx]! += a === 1 ? d1 : a === 2 ? d2 : d3;
+      if (keep !== undefined && !keep[id]) normalizer[ctx]! += a; // pruned: all its mass moves to the backoff
+      else (a === 1 ? n1 : a === 2 ? n2 : n3)[ctx]!++;
     }
-    for (let c = 0; c < contexts; c++) if (denominator[c]! > 0) gamma[c] = gamma[c]! / denominator[c]!;
+    const gamma = new Float32Array(contexts);
+    for (let c = 0; c < contexts; c++) {
+      if (denominator[c] === 0) continue;
+      let g = f(d1 * n1[c]!);
+      g = f(g + f(d2 * n2[c]!));
+      g = f(g + f(d3 * n3[c]!));
+      g = f(g + f(normalizer[c]!));
+      gamma[c] = f(g / f(denominator[c]!));
+    }
     if (n > 0) {
       const bo = new Float32Array(contexts);
       const words = n === 1 ? undefined : counts.indexes[n - 1]!.words;
       for (let c = 0; c < contexts; c++) {
         const last = words === undefined ? c : words[c]!;
-        if (gamma[c]! > 0 && last !== UNK_INDEX && last !== EOS_INDEX) bo[c] = Math.log10(gamma[c]!);
+        if (gamma[c]! > 0 && last !== UNK_INDEX && last !== EOS_INDEX) bo[c] = log10f(gamma[c]!);
       }
       log10Backoffs.push(bo);
     }
-    const prob = new Float64Array(size);
+    const prob = new Float32Array(size);
     const lp = new Float32Array(size);
     const suffix = suffixes[n]!;
     for (let id = 0; id < size; id++) {
       const a = adj[id]!;
       const ctx = parents === undefined ? 0 : parents[id]!;
-      const own = a === 0 ? 0 : (a - (a === 1 ? d1 : a === 2 ? d2 : d3)) / denominator[ctx]!;
-      const p = own + gamma[ctx]! * (lower === undefined ? uniform : lower[suffix[id]!]!);
+      const own = a === 0 ? 0 : f(f(a - (a === 1 ? d1 : a === 2 ? d2 : d3)) / f(denominator[ctx]!));
+      const p = f(own + f(gamma[ctx]! * (lower === undefined ? uniform : lower[suffix[id]!]!)));
       prob[id] = p;
       // KenLM clamps tiny positive log probabilities from rounding to 0.
-      lp[id] = Math.min(0, Math.log10(p));
+      lp[id] = Math.min(0, log10f(p));
     }
     if (n === 0) {
+      // <s> is never predicted; lmplz gives it probability 1 (so log10 p = 0 in its ARPA files).
       prob[BOS_INDEX] = 1;
-      lp[BOS_INDEX] = -99;
+      lp[BOS_INDEX] = 0;
     }
     log10Probs.push(lp);
     lower = prob;

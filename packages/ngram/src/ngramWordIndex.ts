@@ -9,7 +9,7 @@ export const BOS_INDEX = 1;
 export const EOS_INDEX = 2;
 /** Spelling of the unknown-word class. */
 export const UNK = '<unk>';
-/** Spelling of the sentence-start marker; never predicted, log10 p = -99 in ARPA files. */
+/** Spelling of the sentence-start marker; never predicted (probability 1: log10 p = 0 in ARPA files, as lmplz writes it; SRILM writes -99). */
 export const BOS = '<s>';
 /** Spelling of the sentence-end marker; scored once per sentence, as KenLM does. */
 export const EOS = '</s>';

@@ -1,22 +1,35 @@
 import type { BackoffLanguageModel } from './backoffLanguageModel.js';
 import { formatFloat32 } from './formatFloat32.js';
-import { trieOrder } from './trieOrder.js';
+import { suffixOrder } from './suffixOrder.js';
 
 /**
  * The ARPA text of `model` in pieces (one per ~64 KiB), so a caller can stream a large model to a file without
- * holding the whole text. N-grams are grouped by prefix (sorted by word ids), so output is deterministic. Numbers are the shortest decimals that read back to the stored float32 values; a
- * backoff weight of 0 (log10 of 1) is omitted, as SRILM does.
+ * holding the whole text. The layout is lmplz's, byte for byte: n-grams in KenLM's suffix order (see
+ * {@link suffixOrder}), numbers as the shortest decimals that read back to the stored float32 values, every
+ * backoff of the orders below the highest written (`0` included), and `<s>` with the log10 probability the model
+ * holds (0 for estimated models, as lmplz writes it; an SRILM file's -99 is kept as read).
  */
 export function* arpaChunks(model: BackoffLanguageModel): Generator<string, void, undefined> {
   const { order, wordIndex, indexes, log10Probs, log10Backoffs } = model.data;
   let header = '\\data\\\n';
   for (let n = 0; n < order; n++) header += `ngram ${n + 1}=${log10Probs[n]!.length}\n`;
   yield header;
-  // N-grams go out in trie order (grouped by prefix), so files are deterministic and a reader sees shared
-  // prefixes on consecutive lines. `previous[i]` is the text of the i-th n-gram of the order below.
-  const { perms, prefixPositions } = trieOrder(model.data);
+  const perms = suffixOrder(model.data);
   const words = wordIndex.words();
-  let previous: string[] = words.slice();
+  // previous[id]: the text of n-gram id of the order below (indexed by id, as the n-grams' parents are).
+  let previous: readonly string[] = words;
+  // Many numbers repeat (the backoff of every context seen once, the probabilities of singletons): a small cache
+  // of their text skips most of the float → shortest-decimal work. Bounded: cleared when full.
+  const cache = new Map<number, string>();
+  const format = (x: number): string => {
+    let text = cache.get(x);
+    if (text === undefined) {
+      if (cache.size >= 1 << 16) cache.clear();
+      text = formatFloat32(x);
+      cache.set(x, text);
+    }
+    return text;
+  };
   let buffer = '';
   for (let n = 0; n < order; n++) {
     buffer += `\n\\${n + 1}-grams:\n`;
@@ -24,22 +37,19 @@ export function* arpaChunks(model: BackoffLanguageModel): Generator<string, void
     const bo = log10Backoffs[n]!;
     const index = indexes[n];
     const perm = perms[n]!;
-    const prefixes = prefixPositions[n]!;
     const keepText = n + 1 < order;
-    const current: string[] = keepText ? new Array<string>(lp.length) : [];
+    const current: string[] = keepText && n > 0 ? new Array<string>(lp.length) : [];
     for (let i = 0; i < lp.length; i++) {
       const id = perm[i]!;
-      const text = index === undefined ? words[id]! : `${previous[prefixes[i]!]!} ${words[index.words[id]!]!}`;
-      if (keepText) current[i] = text;
-      buffer += formatFloat32(lp[id]!) + '\t' + text;
-      const b = bo[id]!;
-      buffer += keepText && b !== 0 ? `\t${formatFloat32(b)}\n` : '\n';
+      const text = index === undefined ? words[id]! : `${previous[index.parents[id]!]!} ${words[index.words[id]!]!}`;
+      if (keepText && n > 0) current[id] = text;
+      buffer += keepText ? `${format(lp[id]!)}\t${text}\t${format(bo[id]!)}\n` : `${format(lp[id]!)}\t${text}\n`;
       if (buffer.length > 65536) {
         yield buffer;
         buffer = '';
       }
     }
-    previous = current;
+    if (n > 0) previous = current;
   }
   yield `${buffer}\n\\end\\\n`;
 }
