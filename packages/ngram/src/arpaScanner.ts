@@ -146,14 +146,9 @@ export function longLineError(lineNo: number, maxLine: number, sample: string): 
   return new ArpaFormatError(`line is longer than ${maxLine} characters: ${what} (it starts ${describeValue(sample)})`, lineNo);
 }
 
-/** Whether `c` is removed by `String.prototype.trim` (WhiteSpace and LineTerminator code points). */
-export function isTrimSpace(c: number): boolean {
-  if (c === 32 || (c >= 9 && c <= 13)) return true;
-  if (c < 160) return false;
-  return (
-    c === 160 || c === 5760 || (c >= 8192 && c <= 8202) || c === 8232 || c === 8233 || c === 8239 || c === 8287 ||
-    c === 12288 || c === 65279
-  );
+/** Whether `c` separates ARPA fields and words as KenLM reads them (its `kARPASpaces`: tab, LF, CR, space). */
+export function isArpaSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 10;
 }
 
 // Exactly representable powers of ten: a product or quotient of two exact doubles is correctly rounded.

@@ -1,6 +1,8 @@
 export { NgramInputError, ArpaFormatError, BinaryModelFormatError, WrongFormatError } from './errors.js';
 export type { DetectedFormat } from './errors.js';
 export { NgramWordIndex } from './ngramWordIndex.js';
+export { kenlmWords } from './kenlmWords.js';
+export type { KenlmSplit } from './kenlmWords.js';
 export { NgramIndex } from './ngramIndex.js';
 export { countNgrams, NgramCounter } from './countNgrams.js';
 export type { NgramCounts, CountOptions } from './countNgrams.js';

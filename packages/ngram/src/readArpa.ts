@@ -1,5 +1,5 @@
 import { BackoffLanguageModel } from './backoffLanguageModel.js';
-import { HASH_PRIME, HASH_SEED, LineCursor, WordTable, fastNumber, finishHash, isTrimSpace } from './arpaScanner.js';
+import { HASH_PRIME, HASH_SEED, LineCursor, WordTable, fastNumber, finishHash, isArpaSpace } from './arpaScanner.js';
 import { PAD, describeValue } from '@nlpkit/core';
 import { checkedArpaChunks } from './detectFormat.js';
 import { ArpaFormatError, check } from './errors.js';
@@ -163,8 +163,10 @@ export function readArpaCursor(cursor: LineCursor, options: ReadArpaOptions = {}
       const text = cursor.text;
       let s = cursor.start;
       let e = cursor.end;
-      while (s < e && isTrimSpace(text.charCodeAt(s))) s++;
-      while (e > s && isTrimSpace(text.charCodeAt(e - 1))) e--;
+      // Only KenLM's ARPA spaces (tab, CR, space: its kARPASpaces) end a field: a word may be or end in U+00A0,
+      // U+3000... (words split as KenLM splits them), which String.prototype.trim would cut off.
+      while (s < e && isArpaSpace(text.charCodeAt(s))) s++;
+      while (e > s && isArpaSpace(text.charCodeAt(e - 1))) e--;
       if (s === e) continue;
       if (text.charCodeAt(s) === 92) {
         line = cursor.line();
