@@ -190,3 +190,47 @@ describe('core interpolation of n-gram models', () => {
     expect(UNK_ID).toBe(1);
   });
 });
+
+describe('BackoffLanguageModel reentrancy', () => {
+  const { model } = estimateKneserNey(TRAIN, { order: 3, onWarning: () => {} });
+  const index = model.data.wordIndex;
+
+  it('interleaved scorings each get their own n-gram length (kept in the state, not on the model)', () => {
+    // Scoring "sat" after "the cat" uses a trigram; "zebra" is a unigram (OOV). Interleave the two step by step.
+    const a = model.stateAfter(['the', 'cat']);
+    const b = model.stateAfter(['the']);
+    const pa = model.scoreId(a, index.id('sat'));
+    const pb = model.scoreId(b, 0); // <unk>: how "zebra" (OOV) is scored
+    expect([model.matchedLength(a), model.matchedLength(b)]).toEqual([3, 1]);
+    expect(pa).toBe(model.score('sat', ['the', 'cat']).log10Prob);
+    expect(pb).toBe(model.score('zebra', ['the']).log10Prob);
+    // Two generators scoring sentences token by token, advanced alternately.
+    function* scores(tokens: string[]) {
+      let state = model.startState();
+      for (const token of tokens) {
+        const r = model.scoreToken(state, token);
+        state = r.state;
+        yield [r.log10Prob, r.ngramLength];
+      }
+    }
+    const x = scores(['the', 'cat', 'sat', 'on']);
+    const y = scores(['zebra', 'dog', 'mat', 'the']);
+    const interleaved: number[][][] = [[], []];
+    for (let i = 0; i < 4; i++) {
+      interleaved[0]!.push(x.next().value!);
+      interleaved[1]!.push(y.next().value!);
+    }
+    expect(interleaved[0]).toEqual([...scores(['the', 'cat', 'sat', 'on'])]);
+    expect(interleaved[1]).toEqual([...scores(['zebra', 'dog', 'mat', 'the'])]);
+    expect(interleaved[0]!.map(([, n]) => n)).toEqual([2, 3, 3, 3]);
+  });
+
+  it('never writes to the model: a frozen model scores as before', () => {
+    const frozen = Object.freeze(new BackoffLanguageModel(model.data));
+    const sentence = ['the', 'cat', 'sat', 'on', 'the', 'zebra'];
+    expect(frozen.scoreSentence(sentence, { perToken: true })).toEqual(model.scoreSentence(sentence, { perToken: true }));
+    expect(frozen.scoreSentence(sentence)).toEqual(model.scoreSentence(sentence));
+    expect(frozen.score('sat', ['the', 'cat'])).toEqual(model.score('sat', ['the', 'cat']));
+    expect(frozen.scoreToken(frozen.startState(), 'the').ngramLength).toBe(2);
+  });
+});

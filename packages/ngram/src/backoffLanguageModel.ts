@@ -75,8 +75,6 @@ export interface BackoffState {
  */
 export class BackoffLanguageModel implements LanguageModel<BackoffState> {
   readonly data: BackoffModelData;
-  /** Order of the n-gram used by the latest {@link scoreId} call. */
-  lastNgramLength = 0;
   /** The state of the whole-sentence fast path, reused from sentence to sentence. */
   readonly #scratch: Int32Array;
 
@@ -117,7 +115,7 @@ export class BackoffLanguageModel implements LanguageModel<BackoffState> {
     const next = { ids: this.#copyState(state) };
     const word = this.data.wordIndex.lookup(token);
     const log10Prob = this.scoreId(next, word <= 0 ? UNK_INDEX : word);
-    return { log10Prob, oov: word <= 0, state: next, ngramLength: this.lastNgramLength };
+    return { log10Prob, oov: word <= 0, state: next, ngramLength: this.matchedLength(next) };
   }
 
   /**
@@ -219,7 +217,7 @@ export class BackoffLanguageModel implements LanguageModel<BackoffState> {
         oov++;
         oovTotal += log10Prob;
       }
-      perToken.push({ token: text, log10Prob, ngramLength: this.lastNgramLength, oov: isOov });
+      perToken.push({ token: text, log10Prob, ngramLength: this.matchedLength(state), oov: isOov });
     }
     return { log10Prob: total, tokens: tokens.length + 1, oov, oovLog10Prob: oovTotal, perToken };
   }
@@ -245,8 +243,9 @@ export class BackoffLanguageModel implements LanguageModel<BackoffState> {
 
   /**
    * Scores internal word index `word` (core id − 1) after `state` and advances `state` past it, in place.
-   * Returns the log10 probability; the order of the n-gram used is left in {@link lastNgramLength}. Allocates
-   * nothing: the building block of the other methods, for callers that manage their own states.
+   * Returns the log10 probability; the order of the n-gram used is then {@link matchedLength}`(state)`. Allocates
+   * nothing and writes nothing but `state` (never the model, so any number of scorings may interleave): the
+   * building block of the other methods, for callers that manage their own states.
    */
   scoreId(state: BackoffState, word: number): number {
     const { indexes, log10Probs, log10Backoffs } = this.data;
@@ -275,8 +274,19 @@ export class BackoffLanguageModel implements LanguageModel<BackoffState> {
     }
     ids[k] = matchedId;
     for (let len = k + 1; len <= order; len++) ids[len] = -1;
-    this.lastNgramLength = k;
     return log10Prob;
+  }
+
+  /**
+   * The order of the longest n-gram of the model ending with the last word `state` has read — after
+   * {@link scoreId}, the order of the n-gram that supplied its probability (KenLM's `ngram_length`). The state
+   * holds it (`ids[1..k]` set, the rest -1), so it needs no shared field on the model.
+   */
+  matchedLength(state: BackoffState): number {
+    const ids = state.ids;
+    let k = 0;
+    while (k < this.order && ids[k + 1]! >= 0) k++;
+    return k;
   }
 
   /** log10 P(word | context): {@link score} without the details. */
@@ -293,7 +303,7 @@ export class BackoffLanguageModel implements LanguageModel<BackoffState> {
     const state = this.stateAfter(context, sentenceStart);
     const index = this.data.wordIndex.lookup(word);
     const log10Prob = this.scoreId(state, index <= 0 ? UNK_INDEX : index);
-    return { token: word, log10Prob, ngramLength: this.lastNgramLength, oov: index <= 0 };
+    return { token: word, log10Prob, ngramLength: this.matchedLength(state), oov: index <= 0 };
   }
 
   /** The state after reading `context` (from a sentence start when `sentenceStart`). */
