@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerEnvCommand } from './commands/env.js';
+import { registerLmCommands } from './commands/lm.js';
 import { registerMetricsCommands } from './commands/metrics.js';
 import { registerNgramCommands } from './commands/ngram.js';
 import { registerTokenizeCommand } from './commands/tokenize.js';
@@ -32,6 +33,7 @@ export function createProgram(io: CliIo = processIo): Command {
   registerEnvCommand(program, io);
   registerTokenizeCommand(program, io);
   registerNgramCommands(program, io);
+  registerLmCommands(program, io);
   registerMetricsCommands(program, io);
   return program;
 }

@@ -1,0 +1,181 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { collect, evaluatePerplexity, generate } from '@nlpkit/core';
+import { type Command, InvalidArgumentError } from 'commander';
+import { CliError, guarded, sentencesFrom } from '../cliInput.js';
+import type { CliIo } from '../cliIo.js';
+import { createProgress } from '../progress.js';
+
+function integer(name: string, min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${value}"`);
+    return n;
+  };
+}
+
+function positive(name: string, max = Infinity) {
+  return (value: string): number => {
+    const x = Number(value);
+    if (value.trim() === '' || !(x > 0) || x > max) throw new InvalidArgumentError(`${name} must be a number in (0, ${max}], got "${value}"`);
+    return x;
+  };
+}
+
+/** `--model` is a run folder (its `model.safetensors`) or an artifact file. */
+async function modelPath(path: string): Promise<string> {
+  try {
+    if ((await stat(path)).isDirectory()) return join(path, 'model.safetensors');
+  } catch {
+    // Not there: readRecurrentLmFile reports the missing file with its typed error.
+  }
+  return path;
+}
+
+/** Loads the tensor backend and an artifact (tfjs is loaded only by the commands that need it). */
+async function loadModel(path: string) {
+  const [{ initBackend }, rnnNode] = await Promise.all([import('@nlpkit/tensor'), import('@nlpkit/rnn/node')]);
+  await initBackend();
+  return rnnNode.readRecurrentLmFile(await modelPath(path));
+}
+
+const fixed = (x: number, digits = 2): string => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
+
+/** `nlpkit lm train|eval|generate`: recurrent (LSTM/GRU/RNN) language models from `@nlpkit/rnn`. */
+export function registerLmCommands(program: Command, io: CliIo): void {
+  const lm = program.command('lm').description('recurrent (LSTM, GRU, RNN) language models: train from a recipe, evaluate, generate');
+
+  lm.command('train')
+    .description('train from a recipe in a run folder; run it again on the same folder to resume where it stopped')
+    .option('--recipe <file>', 'recipe JSON (e.g. recipes/ptb-small.json); optional when resuming an existing --out folder')
+    .requiredOption('--out <folder>', 'run folder: recipe, vocabulary, checkpoint, curve.jsonl, model.safetensors, result.json')
+    .option('--quiet', 'no progress on stderr')
+    .action((options: { recipe?: string; out: string; quiet?: boolean }) =>
+      guarded(io, 'lm', async () => {
+        const [{ initBackend }, rnnNode] = await Promise.all([import('@nlpkit/tensor'), import('@nlpkit/rnn/node')]);
+        let recipe: unknown;
+        if (options.recipe !== undefined) {
+          let text: string;
+          try {
+            text = await readFile(options.recipe, 'utf8');
+          } catch (error) {
+            throw new CliError(`cannot read --recipe ${JSON.stringify(options.recipe)}: ${(error as Error).message}`, { usage: true });
+          }
+          try {
+            recipe = JSON.parse(text) as unknown;
+          } catch (error) {
+            throw new CliError(`--recipe ${JSON.stringify(options.recipe)} is not JSON: ${(error as Error).message}`, { usage: true });
+          }
+        }
+        if (recipe === undefined) {
+          try {
+            await stat(join(options.out, 'recipe.json'));
+          } catch {
+            throw new CliError(`--recipe is needed: ${JSON.stringify(options.out)} is not a run folder to resume (it has no recipe.json)`, { usage: true });
+          }
+        }
+        const backend = await initBackend();
+        const quiet = options.quiet === true;
+        const progress = createProgress(io, { quiet });
+        // Plain lines when no bar is drawn (a pipe, a log file), so a long run still shows it is alive.
+        const say = (line: string): void => {
+          if (quiet) return;
+          if (progress.active) progress.done();
+          io.stderr(`${line}\n`);
+        };
+        say(`nlpkit lm train: backend ${backend.name}, run folder ${options.out}`);
+        const ac = new AbortController();
+        const onSignal = (): void => ac.abort();
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+        try {
+          const result = await rnnNode.trainRecurrentLmRun({
+            out: options.out,
+            ...(recipe !== undefined ? { recipe, recipeDir: rnnNode.recipeDirOf(options.recipe as string) } : {}),
+            signal: ac.signal,
+            onEvent: (e) => {
+              if (e.type === 'resume') say(`resuming at epoch ${e.epoch + 1}, step ${e.step}`);
+              else if (e.type === 'step') {
+                const k = e.step - e.epoch * e.stepsPerEpoch;
+                const line = `epoch ${e.epoch + 1} step ${k}/${e.stepsPerEpoch} | loss ${fixed(e.loss, 3)} ppl ${fixed(e.perplexity, 1)} | ${Math.round(e.tokensPerSecond)} tok/s | lr ${e.lr}`;
+                if (progress.active) {
+                  progress.stage(line, e.stepsPerEpoch);
+                  progress.update(k);
+                } else say(line);
+              } else if (e.type === 'epoch') {
+                say(`epoch ${e.epoch + 1} done | valid perplexity ${e.validPerplexity === undefined ? 'n/a' : fixed(e.validPerplexity)} | ${Math.round(e.seconds)} s`);
+              }
+            },
+          });
+          const parts = [
+            result.validPerplexity !== undefined ? `valid perplexity ${fixed(result.validPerplexity)}` : undefined,
+            result.testPerplexity !== undefined ? `test perplexity ${fixed(result.testPerplexity)}` : undefined,
+            `${result.tokens} tokens in ${Math.round(result.seconds)} s`,
+          ].filter((p) => p !== undefined);
+          if (result.stopped === 'aborted') io.stdout(`stopped at step ${result.step}; run the same command again to resume (${parts.join(', ')})\n`);
+          else io.stdout(`wrote ${result.modelPath} (${parts.join(', ')})\n`);
+        } finally {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          progress.done();
+        }
+      }),
+    );
+
+  lm.command('eval')
+    .description('perplexity of a text file (one sentence per line; one </s> per line counted, as ngram eval)')
+    .requiredOption('--model <path>', 'run folder or model.safetensors')
+    .requiredOption('--input <file>', 'text, one sentence per line (- for stdin)')
+    .option('--sentences', 'score each sentence on its own from <s> (the LanguageModel contract, as ngram eval and interpolation); default: one running stream as LM papers report')
+    .option('--batch-size <n>', 'stream mode: rows read in parallel (1 = one state over the whole file)', integer('--batch-size', 1), 10)
+    .option('--bptt <n>', 'stream mode: time steps per forward pass', integer('--bptt', 1), 35)
+    .option('--json', 'print {"perplexity", "tokens", "oov"}')
+    .action((options: { model: string; input: string; sentences?: boolean; batchSize: number; bptt: number; json?: boolean }) =>
+      guarded(io, 'lm', async () => {
+        const artifact = await loadModel(options.model);
+        try {
+          const sentences = await collect(sentencesFrom(options.input, io));
+          if (sentences.length === 0) throw new CliError(`--input ${JSON.stringify(options.input)} holds no sentence`);
+          let report: { perplexity: number; tokens: number; oov: number };
+          if (options.sentences === true) {
+            const r = evaluatePerplexity(artifact.model, sentences);
+            report = { perplexity: r.perplexity, tokens: r.tokens, oov: r.oov };
+          } else {
+            const { evaluateRecurrentLmStream, lmStream } = await import('@nlpkit/rnn');
+            const stream = lmStream(sentences, artifact.vocabulary);
+            const r = await evaluateRecurrentLmStream(artifact.config, artifact.params, stream, { batchSize: options.batchSize, bptt: options.bptt });
+            report = { perplexity: r.perplexity, tokens: r.tokens, oov: stream.oov };
+          }
+          if (options.json === true) io.stdout(`${JSON.stringify(report)}\n`);
+          else io.stdout(`Perplexity:\t${report.perplexity}\nTokens:\t${report.tokens}\nOOVs:\t${report.oov}\n`);
+        } finally {
+          artifact.dispose();
+        }
+      }),
+    );
+
+  lm.command('generate')
+    .description('sample sentences from a model (seeded, reproducible)')
+    .requiredOption('--model <path>', 'run folder or model.safetensors')
+    .option('--prompt <text>', 'words each sentence starts with')
+    .option('--seed <n>', 'random seed', integer('--seed', 0), 0)
+    .option('--count <n>', 'number of sentences', integer('--count', 1), 1)
+    .option('--max-words <n>', 'longest sentence', integer('--max-words', 1), 50)
+    .option('--temperature <t>', 'divide log-probabilities by t before sampling (< 1 sharper, > 1 flatter)', positive('--temperature'), 1)
+    .option('--top-k <k>', 'sample among the k most probable words only', integer('--top-k', 1))
+    .option('--top-p <p>', 'nucleus sampling: the smallest set of words whose probability reaches p', positive('--top-p', 1))
+    .action((options: { model: string; prompt?: string; seed: number; count: number; maxWords: number; temperature: number; topK?: number; topP?: number }) =>
+      guarded(io, 'lm', async () => {
+        const artifact = await loadModel(options.model);
+        try {
+          const prefix = options.prompt?.split(/\s+/).filter((w) => w !== '') ?? [];
+          const sampling = { temperature: options.temperature, ...(options.topK ? { topK: options.topK } : {}), ...(options.topP ? { topP: options.topP } : {}) };
+          for (let i = 0; i < options.count; i++) {
+            io.stdout(`${generate(artifact.model, { rng: options.seed + i, maxTokens: options.maxWords, prefix, ...sampling }).join(' ')}\n`);
+          }
+        } finally {
+          artifact.dispose();
+        }
+      }),
+    );
+}
