@@ -2,6 +2,7 @@ import { adagrad, adam, constantLr, exponentialLr, sgd, zarembaLr, type LrSchedu
 import { RnnOptionError } from '../errors.js';
 import type { CellConfig } from '../types.js';
 import { checkKeys, checkNumber, checkOneOf } from '../validate.js';
+import { checkRecurrentLmConfig, type RecurrentLmConfig } from './recurrentLm.js';
 import type { LmLossConvention } from './trainRecurrentLm.js';
 
 /** Learning-rate schedules a recipe names (those of `@nlpkit/train`). */
@@ -91,6 +92,9 @@ export function parseRecurrentLmRecipe(json: unknown): RecurrentLmRecipe {
   checkNumber(m['hiddenSize'], 'recipe.model.hiddenSize', 1, 1 << 16, true);
   checkNumber(m['layers'], 'recipe.model.layers', 1, 64, true);
   if (m['initScale'] !== undefined) checkNumber(m['initScale'], 'recipe.model.initScale', 0, 10);
+  const { initScale: _, ...shape } = m;
+  // The vocabulary size comes from the data; any valid one checks the rest (cell type, tied sizes).
+  checkRecurrentLmConfig({ ...(shape as unknown as RecurrentLmConfig), vocabSize: 10 }, 'recipe.model');
   const t = record(r['training'], 'recipe.training');
   checkKeys(t, 'recipe.training', ['seed', 'batchSize', 'bptt', 'epochs', 'loss', 'optimizer', 'lr', 'clipNorm', 'dropout', 'evalBatchSize', 'logEvery', 'checkpointEvery']);
   checkNumber(t['seed'], 'recipe.training.seed', 0, Number.MAX_SAFE_INTEGER, true);
