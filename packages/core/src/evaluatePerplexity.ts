@@ -27,7 +27,8 @@ type Sentences = Iterable<readonly TokenLike[]> | AsyncIterable<readonly TokenLi
 /**
  * Perplexity of any {@link LanguageModel} — n-gram, neural or interpolated — on tokenized sentences, counting one
  * `</s>` per sentence as KenLM does. Sentences hold strings or text's `Token`s; a sync iterable gives the result
- * at once, an async one (a file reader) a promise of it.
+ * at once, an async one (a file reader) a promise of it. A sentence scored above log10 p = 0 (or NaN) — a broken
+ * or corrupted model — throws an `InvalidArgumentError` (argument `model`) naming the token.
  *
  * @example
  * const kn = estimateKneserNey(train, { order: 3 }).model;
@@ -41,7 +42,11 @@ export function evaluatePerplexity(model: LanguageModel, sentences: Sentences): 
   checkModel(model, 'model', PKG);
   const totals = { log10Prob: 0, oovLog10Prob: 0, tokens: 0, oov: 0, sentences: 0 };
   const add = (sentence: unknown): void => {
-    const score = model.scoreSentence(sentenceTokens(sentence, totals.sentences, PKG));
+    const tokens = sentenceTokens(sentence, totals.sentences, PKG);
+    const score = model.scoreSentence(tokens);
+    // A sentence's probability is at most 1. A positive (or NaN) total means the model is broken — a corrupted
+    // file, a bug — and would give a perplexity below 1: refuse it, naming the token that scored above 0.
+    if (!(score.log10Prob <= 0)) throw positiveScoreError(model, tokens, totals.sentences, score.log10Prob);
     totals.log10Prob += score.log10Prob;
     totals.oovLog10Prob += score.oovLog10Prob;
     totals.tokens += score.tokens;
@@ -59,6 +64,24 @@ export function evaluatePerplexity(model: LanguageModel, sentences: Sentences): 
   }
   for (const sentence of sentences) add(sentence);
   return finish(totals);
+}
+
+/**
+ * The error for sentence `index`, whose total log10 probability `total` is positive or NaN: rescored token by
+ * token (`perToken`) to name the first token whose log10 probability is not ≤ 0.
+ */
+function positiveScoreError(model: LanguageModel, tokens: readonly string[], index: number, total: number): InvalidArgumentError {
+  const perToken = model.scoreSentence(tokens, { perToken: true }).perToken ?? [];
+  const at = perToken.findIndex((t) => !(t.log10Prob <= 0));
+  const where = at < 0 ? `sentences[${index}]` : at < tokens.length ? `sentences[${index}][${at}]` : `the </s> of sentences[${index}]`;
+  const value = at < 0 ? total : perToken[at]!.log10Prob;
+  const what = at < 0 ? 'a total log10 probability' : `log10 P(${JSON.stringify(perToken[at]!.token)})`;
+  return new InvalidArgumentError({
+    package: PKG,
+    argument: 'model',
+    expected: 'a model whose log10 probabilities are ≤ 0',
+    foundText: `${what} = ${value} at ${where}`,
+  });
 }
 
 function finish(t: { log10Prob: number; oovLog10Prob: number; tokens: number; oov: number; sentences: number }): ModelPerplexity {

@@ -7,6 +7,7 @@ import {
   evaluatePerplexity,
   generate,
   interpolateModels,
+  scoreSentenceByTokens,
   stateAfter,
   topK,
   tuneInterpolationWeights,
@@ -55,6 +56,25 @@ describe('evaluatePerplexity', () => {
     );
     expect(() => evaluatePerplexity({} as LanguageModel, [['a']])).toThrow(InvalidArgumentError);
     expect(() => evaluatePerplexity(model, 'a b' as never)).toThrow('sentences must be an iterable or async iterable');
+  });
+
+  it('refuses a model that scores a token above log10 p = 0 (a corrupted model), naming the token', async () => {
+    // "b" gets log10 p = +0.5: a sentence holding it totals above 0, which would give a perplexity below 1.
+    const broken: LanguageModel<number> = {
+      ...model,
+      scoreToken: (state, token) => (token === 'b' ? { log10Prob: 0.5, oov: false, state } : model.scoreToken(state as never, token)),
+      scoreSentence: (tokens, options) => scoreSentenceByTokens(broken, tokens, options),
+    } as LanguageModel<number>;
+    const nan: LanguageModel<number> = {
+      ...broken,
+      scoreToken: (state, token) => (token === 'b' ? { log10Prob: Number.NaN, oov: false, state } : model.scoreToken(state as never, token)),
+      scoreSentence: (tokens, options) => scoreSentenceByTokens(nan, tokens, options),
+    } as LanguageModel<number>;
+    expect(() => evaluatePerplexity(broken, [['a'], ['b', 'b', 'b']])).toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: @nlpkit/core: model must be a model whose log10 probabilities are ≤ 0, got log10 P("b") = 0.5 at sentences[1][0]]`);
+    expect(() => evaluatePerplexity(nan, [['a', 'b']])).toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: @nlpkit/core: model must be a model whose log10 probabilities are ≤ 0, got log10 P("b") = NaN at sentences[0][1]]`);
+    await expect(evaluatePerplexity(broken, (async function* () { yield ['b', 'b', 'b']; })())).rejects.toThrow(InvalidArgumentError);
+    // A proper model's sentences are all ≤ 0: no false alarm.
+    expect(evaluatePerplexity(model, [['a'], ['b', 'b', 'b']]).perplexity).toBeGreaterThan(1);
   });
 });
 
