@@ -160,7 +160,8 @@ export async function trainRecurrentLmRun(options: TrainRecurrentLmRunOptions): 
   const writeModel = (params: Parameters<typeof writeRecurrentLmFile>[1]['params'], extra: Record<string, string>): Promise<void> =>
     writeRecurrentLmFile(file('model'), { config, params, vocabulary }, { dtype: recipe.artifact?.dtype ?? 'float32', meta: { recipe: JSON.stringify(recipe), ...extra } });
 
-  const pending: Promise<unknown>[] = [];
+  // Curve lines are appended one after another, in event order.
+  let appending: Promise<void> = Promise.resolve();
   const result = await trainRecurrentLm({
     config,
     train,
@@ -182,19 +183,19 @@ export async function trainRecurrentLmRun(options: TrainRecurrentLmRunOptions): 
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
     meta: { recipe: recipe.name },
     checkpoint: async (bytes, position, params) => {
-      await Promise.all(pending.splice(0));
+      await appending;
       await writeCheckpointFile(file('checkpoint'), bytes);
       // After an epoch (its last step done): the model so far, as an artifact anyone can evaluate.
       if (position.step % stepsPerEpoch === 0) await writeModel(params, { step: String(position.step) });
     },
     onEvent: (e) => {
       const line = e.type === 'epoch' ? { ...e, step: (e.epoch + 1) * stepsPerEpoch } : e;
-      if (e.type !== 'checkpoint') pending.push(appendFile(file('curve'), `${JSON.stringify(line)}\n`));
+      if (e.type !== 'checkpoint') appending = appending.then(() => appendFile(file('curve'), `${JSON.stringify(line)}\n`));
       options.onEvent?.(e);
     },
   });
-  await Promise.all(pending.splice(0));
   try {
+    await appending;
     await writeModel(result.params, { step: String(result.position.step) });
     let testPerplexity: number | undefined;
     const done = result.stopped !== 'aborted';
