@@ -4,3 +4,5 @@ export { writeBinaryModelFile } from './binaryModelFile.js';
 export type { BinaryModelFileOptions } from './binaryModelFile.js';
 export { countNgramsOnDisk, readCountFile } from './countNgramsOnDisk.js';
 export type { DiskCountOptions, DiskCounts } from './countNgramsOnDisk.js';
+export { readModelFile } from './modelFile.js';
+export type { ReadModelFileOptions } from './modelFile.js';

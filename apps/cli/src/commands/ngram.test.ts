@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { evaluatePerplexity } from '@nlpkit/core';
 import { estimateKneserNey } from '@nlpkit/ngram';
@@ -104,6 +105,97 @@ describe('nlpkit ngram', () => {
     const bad = capture();
     expect(await run(['node', 'nlpkit', 'ngram', 'train', '--order', '0', '--input', train, '--arpa', arpa], bad.io)).toBe(2);
     expect(bad.err.join('')).toContain('--order must be an integer');
+  });
+});
+
+/** Standard input that is a terminal (nothing piped). */
+function terminalStdin(): Readable {
+  return Object.assign(new Readable({ read() {} }), { isTTY: true });
+}
+
+describe('nlpkit ngram: binary models, standard input, KenLM words (issue 11)', () => {
+  const evalJson = async (args: string[], stdin?: string): Promise<Record<string, number>> => {
+    const { io, out, err } = capture(stdin);
+    expect(await run(['node', 'nlpkit', 'ngram', 'eval', ...args, '--json'], io), err.join('')).toBe(0);
+    return JSON.parse(out.join('')) as Record<string, number>;
+  };
+
+  it('build-binary writes a binary model that eval, query and generate read by its bytes (plain, gzip or binary)', async () => {
+    const bin = join(dir, 'model.bin');
+    const { io, out } = capture();
+    expect(await run(['node', 'nlpkit', 'ngram', 'build-binary', arpa, bin], io)).toBe(0);
+    expect(out.join('')).toMatch(/^wrote .*model\.bin \(binary; order 3; 1-grams: \d+, 2-grams: \d+, 3-grams: \d+\)\n$/);
+    expect(readFileSync(bin).subarray(0, 4).toString('latin1')).toBe('NNGM');
+    // A binary model named .arpa and a gzip'd ARPA file are told apart by their bytes.
+    const disguised = join(dir, 'binary-model.arpa');
+    writeFileSync(disguised, readFileSync(bin));
+    const gz = join(dir, 'model.arpa.gz');
+    writeFileSync(gz, gzipSync(readFileSync(arpa)));
+    const fromArpa = await evalJson(['--model', arpa, '--input', test]);
+    expect(await evalJson(['--model', bin, '--input', test])).toEqual(fromArpa);
+    expect(await evalJson(['--model', disguised, '--input', test])).toEqual(fromArpa);
+    expect(await evalJson(['--model', gz, '--input', test])).toEqual(fromArpa);
+    const q = capture();
+    expect(await run(['node', 'nlpkit', 'ngram', 'query', '--model', bin, 'the', 'zebra'], q.io)).toBe(0);
+    expect(q.out.join('')).toMatch(/^the=\d+ 2 -[\d.]+\tzebra=0 1 -[\d.]+\t<\/s>=2 \d -[\d.]+\tTotal: -[\d.]+ OOV: 1\n$/);
+    // 8-bit quantized (smaller on real models; on this toy one its 256-value tables dominate): scores close.
+    const q8 = join(dir, 'model.q8.bin');
+    const small = capture();
+    expect(await run(['node', 'nlpkit', 'ngram', 'build-binary', arpa, q8, '--quantize', '8'], small.io)).toBe(0);
+    expect(small.out.join('')).toContain('8-bit quantized');
+    expect(readFileSync(q8).equals(readFileSync(bin))).toBe(false);
+    expect((await evalJson(['--model', q8, '--input', test])).perplexity).toBeCloseTo(fromArpa.perplexity!, 0);
+  });
+
+  it('build-binary: a quantization the format lacks, or an output folder that does not exist, is a usage error before any reading', async () => {
+    const bits = capture();
+    expect(await run(['node', 'nlpkit', 'ngram', 'build-binary', arpa, join(dir, 'x.bin'), '--quantize', '4'], bits.io)).toBe(2);
+    expect(bits.err.join('')).toBe('nlpkit ngram: --quantize must be 8 (the binary format quantizes to 8 bits; leave it out for float32), got "4"\n');
+    const folder = capture();
+    const target = join(dir, 'no-such-folder', 'model.bin');
+    // The input does not exist either: the output is checked first (exit 2, not 1 for the unreadable input).
+    expect(await run(['node', 'nlpkit', 'ngram', 'build-binary', join(dir, 'missing.arpa'), target], folder.io)).toBe(2);
+    expect(folder.err.join('')).toContain('no-such-folder');
+  });
+
+  it('reads standard input when --input is left out (train and eval)', async () => {
+    const fromStdin = join(dir, 'stdin.arpa');
+    const t = capture(`${TRAIN.join('\n')}\n`);
+    expect(await run(['node', 'nlpkit', 'ngram', 'train', '--order', '3', '--arpa', fromStdin, '--quiet'], t.io)).toBe(0);
+    expect(readFileSync(fromStdin, 'utf8')).toBe(readFileSync(arpa, 'utf8'));
+    expect(await evalJson(['--model', arpa], readFileSync(test, 'utf8'))).toEqual(await evalJson(['--model', arpa, '--input', test]));
+  });
+
+  it('splits words as KenLM does (U+00A0 and U+3000 stay inside words) and counts an empty line as a sentence', async () => {
+    const text = join(dir, 'unicode.txt');
+    writeFileSync(text, 'the\u00a0cat sat\nthe\u3000dog\tsat\n\nthe\u00a0cat ran\n');
+    const model = join(dir, 'unicode.arpa');
+    expect(await run(['node', 'nlpkit', 'ngram', 'train', '--order', '2', '--input', text, '--arpa', model], capture().io)).toBe(0);
+    const unigrams = readFileSync(model, 'utf8').split('\n\\2-grams:')[0]!;
+    expect(unigrams).toContain('\tthe\u00a0cat\t');
+    expect(unigrams).toContain('\tthe\u3000dog\t');
+    expect(unigrams).not.toMatch(/\tthe\t/);
+    // 4 lines: 2 + 2 + 0 + 2 words, plus one </s> each.
+    expect((await evalJson(['--model', model, '--input', text])).tokens).toBe(10);
+    const q = capture();
+    expect(await run(['node', 'nlpkit', 'ngram', 'query', '--model', model, 'the\u00a0cat'], q.io)).toBe(0);
+    expect(q.out.join('')).toMatch(/^the\u00a0cat=[1-9]\d* 2 /);
+  });
+
+  it('query with nothing to score is a usage error (exit 2): no words, no --input, nothing piped, or an empty input', async () => {
+    const nothing = bufferIo(terminalStdin());
+    expect(await run(['node', 'nlpkit', 'ngram', 'query', '--model', arpa], nothing)).toBe(2);
+    expect(nothing.err.join('')).toBe('nlpkit ngram: nothing to score: give the words of a sentence, --input FILE, or pipe text on standard input\n');
+    expect(nothing.out).toEqual([]);
+    const empty = capture('');
+    expect(await run(['node', 'nlpkit', 'ngram', 'query', '--model', arpa], empty.io)).toBe(2);
+    expect(empty.err.join('')).toBe('nlpkit ngram: nothing to score: standard input has no lines\n');
+    const both = capture();
+    expect(await run(['node', 'nlpkit', 'ngram', 'query', '--model', arpa, '--input', test, 'the'], both.io)).toBe(2);
+    // Piped text with no --input is read.
+    const piped = capture('the cat\n');
+    expect(await run(['node', 'nlpkit', 'ngram', 'query', '--model', arpa], piped.io)).toBe(0);
+    expect(piped.out).toHaveLength(1);
   });
 });
 

@@ -4,19 +4,22 @@ import {
   collectNgramStatistics,
   estimateKneserNey,
   katzBackoff,
+  kenlmWords,
   kneserNeyInterpolated,
   mle,
   wittenBell,
   type BackoffLanguageModel,
   type CountLanguageModel,
+  type KenlmSplit,
   type NgramStatistics,
   type WordScore,
 } from '@nlpkit/ngram';
 import { checkOutputPath } from '@nlpkit/core/node';
-import { readArpaFile, writeArpaFile } from '@nlpkit/ngram/node';
+import { readModelFile, writeArpaFile, writeBinaryModelFile } from '@nlpkit/ngram/node';
 import { type Command, InvalidArgumentError } from 'commander';
-import { CLI_PACKAGE, CliError, guarded, sentencesFrom } from '../cliInput.js';
-import type { CliIo } from '../cliIo.js';
+import { CLI_PACKAGE, CliError, guarded, linesFrom } from '../cliInput.js';
+import { type CliIo, stdinOf } from '../cliIo.js';
+import { type Progress, createProgress } from '../progress.js';
 
 const SMOOTHINGS = ['mkn', 'kn', 'wb', 'katz', 'abs', 'add-k', 'mle'] as const;
 
@@ -39,20 +42,49 @@ function integer(name: string, min: number) {
   };
 }
 
-/** `nlpkit ngram train|eval|query|generate` on top of @nlpkit/ngram. */
+/**
+ * The sentences of a text file (or `-`: standard input), one per line, read as KenLM reads them: words split only
+ * at the bytes `split` names (lmplz's for training, query's for scoring; see `kenlmWords`), and an empty line is a
+ * sentence too (`<s> </s>`), as in lmplz and query. Lines read are reported to `progress` now and then;
+ * `onEnd` runs when the input is exhausted (the next stage starts).
+ */
+async function* kenlmSentences(
+  path: string,
+  io: CliIo,
+  split: KenlmSplit,
+  progress: Progress,
+  onEnd: () => void = () => {},
+): AsyncGenerator<string[], void, undefined> {
+  let lines = 0;
+  for await (const line of linesFrom(path, io)) {
+    yield kenlmWords(line, split);
+    if (++lines % 8192 === 0) progress.update(lines);
+  }
+  progress.update(lines);
+  onEnd();
+}
+
+/** n-gram counts as `lmplz` prints them: `1-grams: 10002, 2-grams: …`. */
+function countsText(model: BackoffLanguageModel): string {
+  return model.counts.map((c, n) => `${n + 1}-grams: ${c}`).join(', ');
+}
+
+/** `nlpkit ngram train|eval|query|generate|build-binary` on top of @nlpkit/ngram. */
 export function registerNgramCommands(program: Command, io: CliIo): void {
-  const ngram = program.command('ngram').description('n-gram language models (modified Kneser-Ney as KenLM, ARPA files)');
+  const ngram = program.command('ngram').description('n-gram language models (modified Kneser-Ney as KenLM, ARPA and binary files)');
+  const modelHelp = 'model file: ARPA (plain or gzip) or an nlpkit binary model, told apart by its bytes';
 
   ngram
     .command('train')
-    .description('estimate a model from a text file (one sentence per line) and write it as ARPA')
+    .description('estimate a model from text (one sentence per line, words split as KenLM lmplz splits them) and write it as ARPA')
     .requiredOption('--order <n>', 'n-gram order (1-10)', integer('--order', 1))
-    .requiredOption('--input <file>', 'training text, one sentence per line, tokens separated by spaces (- for stdin)')
+    .option('--input <file>', 'training text, one sentence per line (- or left out: standard input)', '-')
     .requiredOption('--arpa <file>', 'where to write the ARPA model')
     .option('--smoothing <name>', `smoothing: ${SMOOTHINGS.join('|')}`, 'mkn')
     .option('--prune <thresholds...>', 'mkn: prune n-grams with count ≤ threshold, per order (KenLM --prune)')
     .option('--discount <d>', 'kn and abs: the single discount (defaults 0.1 and 0.75, as NLTK)')
-    .action((options: { order: number; input: string; arpa: string; smoothing: string; prune?: string[]; discount?: string }) =>
+    .option('--quiet', 'no progress on stderr')
+    .action((options: { order: number; input: string; arpa: string; smoothing: string; prune?: string[]; discount?: string; quiet?: boolean }) =>
       guarded(io, 'ngram', async () => {
         if (!(SMOOTHINGS as readonly string[]).includes(options.smoothing)) {
           throw new CliError(`--smoothing must be one of ${SMOOTHINGS.join(', ')}, got "${options.smoothing}"`, { usage: true });
@@ -67,37 +99,57 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
         const prune = options.prune?.map((t) => integer('--prune', 0)(t));
         // Before any long work: a missing folder or a folder given as --arpa fails now, not after training.
         await checkOutputPath(options.arpa, CLI_PACKAGE);
-        if (options.smoothing !== 'mkn') {
-          const make = FAMILY[options.smoothing as keyof typeof FAMILY];
-          const stats = await collectNgramStatistics(sentencesFrom(options.input, io), { order: options.order });
-          const discount = options.discount === undefined ? {} : { discount: Number(options.discount) };
-          const model = make(stats, discount).toBackoffModel();
+        const progress = createProgress(io, { quiet: options.quiet === true });
+        try {
+          progress.stage('counting (lines)');
+          const sentences = kenlmSentences(options.input, io, 'lmplz', progress, () => progress.stage('estimating'));
+          let model: BackoffLanguageModel;
+          let discounts: string[] = [];
+          if (options.smoothing !== 'mkn') {
+            const make = FAMILY[options.smoothing as keyof typeof FAMILY];
+            const stats = await collectNgramStatistics(sentences, { order: options.order });
+            const discount = options.discount === undefined ? {} : { discount: Number(options.discount) };
+            model = make(stats, discount).toBackoffModel();
+          } else {
+            const result = await estimateKneserNey(sentences, {
+              order: options.order,
+              ...(prune ? { prune } : {}),
+              onWarning: (w) => io.stderr(`${w.message}\n`),
+            });
+            model = result.model;
+            discounts = result.discounts.map((d, n) => `discounts ${n + 1}: D1=${d.d1.toPrecision(6)} D2=${d.d2.toPrecision(6)} D3+=${d.d3.toPrecision(6)}\n`);
+          }
+          progress.stage('writing ARPA');
           await writeArpaFile(model, options.arpa);
-          io.stdout(`wrote ${options.arpa} (${options.smoothing}, order ${options.order}; ${model.counts.map((c, n) => `${n + 1}-grams: ${c}`).join(', ')})\n`);
-          return;
+          progress.done();
+          const smoothing = options.smoothing === 'mkn' ? '' : `${options.smoothing}, `;
+          io.stdout(`wrote ${options.arpa} (${smoothing}order ${options.order}; ${countsText(model)})\n`);
+          for (const line of discounts) io.stdout(line);
+        } finally {
+          progress.done();
         }
-        const result = await estimateKneserNey(sentencesFrom(options.input, io), {
-          order: options.order,
-          ...(prune ? { prune } : {}),
-          onWarning: (w) => io.stderr(`${w.message}\n`),
-        });
-        await writeArpaFile(result.model, options.arpa);
-        const counts = result.model.counts.map((c, n) => `${n + 1}-grams: ${c}`).join(', ');
-        io.stdout(`wrote ${options.arpa} (order ${options.order}; ${counts})\n`);
-        result.discounts.forEach((d, n) => io.stdout(`discounts ${n + 1}: D1=${d.d1.toPrecision(6)} D2=${d.d2.toPrecision(6)} D3+=${d.d3.toPrecision(6)}\n`));
       }),
     );
 
   ngram
     .command('eval')
-    .description('perplexity of a text file (one sentence per line; </s> counted as KenLM does)')
-    .requiredOption('--model <file>', 'ARPA model')
-    .requiredOption('--input <file>', 'text, one sentence per line (- for stdin)')
+    .description('perplexity of a text (one sentence per line, words split as KenLM query splits them; </s> counted as KenLM does)')
+    .requiredOption('--model <file>', modelHelp)
+    .option('--input <file>', 'text, one sentence per line (- or left out: standard input)', '-')
     .option('--json', 'print one JSON object')
-    .action((options: { model: string; input: string; json?: boolean }) =>
+    .option('--quiet', 'no progress on stderr')
+    .action((options: { model: string; input: string; json?: boolean; quiet?: boolean }) =>
       guarded(io, 'ngram', async () => {
-        const model = readArpaFile(options.model, { onWarning: (w) => io.stderr(`${w.message}\n`) });
-        const r = await evaluatePerplexity(model, sentencesFrom(options.input, io));
+        const progress = createProgress(io, { quiet: options.quiet === true });
+        let r;
+        try {
+          progress.stage('reading model');
+          const model = readModelFile(options.model, { onWarning: (w) => io.stderr(`${w.message}\n`) });
+          progress.stage('scoring (lines)');
+          r = await evaluatePerplexity(model, kenlmSentences(options.input, io, 'query', progress));
+        } finally {
+          progress.done();
+        }
         const report = { perplexity: r.perplexity, perplexityExcludingOov: r.perplexityExcludingOov, tokens: r.tokens, oov: r.oov };
         if (options.json) io.stdout(`${JSON.stringify(report)}\n`);
         else {
@@ -110,21 +162,64 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
   ngram
     .command('query')
     .description('score sentences word by word as KenLM query prints them: word=id ngram-length log10p')
-    .requiredOption('--model <file>', 'ARPA model')
-    .argument('[sentence...]', 'a sentence to score (otherwise --input)')
-    .option('--input <file>', 'text file, one sentence per line (- for stdin)')
+    .requiredOption('--model <file>', modelHelp)
+    .argument('[words...]', 'one sentence to score (otherwise --input, or text piped on standard input)')
+    .option('--input <file>', 'text file, one sentence per line (- for standard input)')
     .action((words: string[], options: { model: string; input?: string }) =>
       guarded(io, 'ngram', async () => {
-        const model = readArpaFile(options.model);
-        if (options.input === undefined) printScores(model, words, io);
-        else for await (const sentence of sentencesFrom(options.input, io)) printScores(model, sentence, io);
+        if (words.length > 0 && options.input !== undefined) {
+          throw new CliError('give either words to score or --input, not both', { usage: true });
+        }
+        if (words.length === 0 && options.input === undefined && (stdinOf(io) as { isTTY?: boolean }).isTTY === true) {
+          throw new CliError('nothing to score: give the words of a sentence, --input FILE, or pipe text on standard input', { usage: true });
+        }
+        const model = readModelFile(options.model);
+        if (words.length > 0) {
+          printScores(model, kenlmWords(words.join(' '), 'query'), io);
+          return;
+        }
+        let sentences = 0;
+        for await (const sentence of kenlmSentences(options.input ?? '-', io, 'query', createProgress(io, { quiet: true }))) {
+          printScores(model, sentence, io);
+          sentences++;
+        }
+        if (sentences === 0) throw new CliError(`nothing to score: ${options.input ?? 'standard input'} has no lines`, { usage: true });
+      }),
+    );
+
+  ngram
+    .command('build-binary')
+    .description('convert a model (ARPA, gzip ARPA or binary) to the nlpkit binary format: compact, fast to load')
+    .argument('<model>', modelHelp)
+    .argument('<output>', 'where to write the binary model')
+    .option('--quantize <bits>', 'store probabilities and backoffs in 8 bits (8 is the only size the format has)')
+    .option('--quiet', 'no progress on stderr')
+    .action((input: string, output: string, options: { quantize?: string; quiet?: boolean }) =>
+      guarded(io, 'ngram', async () => {
+        if (options.quantize !== undefined && options.quantize !== '8') {
+          throw new CliError(`--quantize must be 8 (the binary format quantizes to 8 bits; leave it out for float32), got "${options.quantize}"`, {
+            usage: true,
+          });
+        }
+        await checkOutputPath(output, CLI_PACKAGE);
+        const progress = createProgress(io, { quiet: options.quiet === true });
+        let model: BackoffLanguageModel;
+        try {
+          progress.stage('reading model');
+          model = readModelFile(input, { onWarning: (w) => io.stderr(`${w.message}\n`) });
+          progress.stage('writing binary');
+          await writeBinaryModelFile(model, output, options.quantize === '8' ? { quantize: 'q8' } : {});
+        } finally {
+          progress.done();
+        }
+        io.stdout(`wrote ${output} (binary${options.quantize === '8' ? ', 8-bit quantized' : ''}; order ${model.order}; ${countsText(model)})\n`);
       }),
     );
 
   ngram
     .command('generate')
     .description('sample sentences from a model (seeded, reproducible)')
-    .requiredOption('--model <file>', 'ARPA model')
+    .requiredOption('--model <file>', modelHelp)
     .option('--seed <n>', 'random seed', integer('--seed', 0), 0)
     .option('--count <n>', 'number of sentences', integer('--count', 1), 1)
     .option('--max-words <n>', 'longest sentence', integer('--max-words', 1), 50)
@@ -134,8 +229,8 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
     .option('--top-p <p>', 'nucleus sampling: the smallest set of words whose probability reaches p', positive('--top-p'))
     .action((options: { model: string; seed: number; count: number; maxWords: number; prefix?: string; temperature: number; topK?: number; topP?: number }) =>
       guarded(io, 'ngram', () => {
-        const model = readArpaFile(options.model);
-        const prefix = options.prefix?.split(/\s+/).filter((w) => w !== '') ?? [];
+        const model = readModelFile(options.model);
+        const prefix = options.prefix === undefined ? [] : kenlmWords(options.prefix, 'query');
         const sampling = { temperature: options.temperature, ...(options.topK ? { topK: options.topK } : {}), ...(options.topP ? { topP: options.topP } : {}) };
         for (let i = 0; i < options.count; i++) {
           io.stdout(`${generate(model, { rng: options.seed + i, maxTokens: options.maxWords, prefix, ...sampling }).join(' ')}\n`);
