@@ -1,8 +1,10 @@
-import { NlpkitError, evaluatePerplexity } from '@nlpkit/core';
+import { NlpkitError, createRng, evaluatePerplexity } from '@nlpkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { modelSpec, specArpa, valuesInDomain } from '../test/randomModels.js';
 import { loadBinaryModel, toBinaryModel } from './binaryModel.js';
+import { BinaryModelFormatError } from './errors.js';
+import { estimateKneserNey } from './estimateKneserNey.js';
 import { readArpa } from './readArpa.js';
 import { writeArpa } from './writeArpa.js';
 
@@ -69,5 +71,41 @@ describe('binary model fuzz (issue 13)', () => {
     );
     console.info(`binary corruption fuzz: ${RUNS} cases, ${refused} refused when verified, ${loadedUnverified} loaded with verify: false`);
     expect(refused).toBeGreaterThan(RUNS * 0.9);
+  });
+
+  it('issue 11: overwriting any byte range, at every offset, gives a BinaryModelFormatError (verified) or a model in its domain (not)', () => {
+    // A real estimated model (3 orders, a vocabulary with multi-byte words), float32 and 8-bit quantized; at every
+    // byte offset, ranges of 1, 4, 64 bytes and the whole rest are overwritten with zeros, 0xff or random bytes.
+    const rng = createRng(11);
+    const train = Array.from({ length: 60 }, () => Array.from({ length: 2 + rng.int(6) }, () => ['a', 'b', 'c', 'ü', '中', 'd', 'zz'][rng.int(7)]!));
+    const model = estimateKneserNey(train, { order: 3, onWarning: () => {} }).model;
+    let cases = 0;
+    for (const quantize of ['none', 'q8'] as const) {
+      const original = toBinaryModel(model, { quantize });
+      for (let at = 0; at < original.length; at++) {
+        for (const length of [1, 4, 64, original.length - at]) {
+          const fill = [0x00, 0xff, -1][(at + length) % 3]!;
+          const bytes = original.slice();
+          for (let i = at; i < Math.min(bytes.length, at + length); i++) bytes[i] = fill < 0 ? rng.int(256) : fill;
+          if (bytes.every((b, i) => b === original[i])) continue;
+          cases++;
+          let verified: unknown;
+          try {
+            loadBinaryModel(bytes);
+          } catch (error) {
+            verified = error;
+          }
+          if (!(verified instanceof BinaryModelFormatError)) expect.fail(`${quantize}: ${length} bytes at ${at} loaded or threw ${String(verified)}`);
+          try {
+            const loaded = loadBinaryModel(bytes, { verify: false });
+            if (!valuesInDomain(loaded)) expect.fail(`${quantize}: ${length} bytes at ${at}: values out of domain`);
+            if (Number.isNaN(evaluatePerplexity(loaded, TEST).log10Prob)) expect.fail(`${quantize}: ${length} bytes at ${at}: NaN`);
+          } catch (error) {
+            if (!(error instanceof NlpkitError)) throw error;
+          }
+        }
+      }
+    }
+    expect(cases).toBeGreaterThan(1000);
   });
 });
