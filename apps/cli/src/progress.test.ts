@@ -34,7 +34,8 @@ describe('createProgress', () => {
     progress.update(100);
     progress.done();
     const drawn = tty.text();
-    expect(drawn).toContain('counting 0');
+    expect(drawn).toContain('counting | 0s'); // no count yet
+    expect(drawn).toContain('counting 1,234 | ');
     expect(drawn).toContain('writing ');
     expect(drawn).toMatch(/writing [█░]{30} 0% \| 0\/200/);
     // The final render of `writing` (at done) shows 50%, then its line is cleared (ESC [2K or ESC [0K / ESC [K).

@@ -25,7 +25,10 @@ export interface ProgressOptions {
 export interface Progress {
   /** True when something is drawn (stderr is a terminal and not `--quiet`): a caller may skip computing totals. */
   readonly active: boolean;
-  /** Ends the current stage (if any) and starts `name`, out of `total` units (left out: a counter with no bar). */
+  /**
+   * Ends the current stage (if any) and starts `name`, out of `total` units (left out: a counter with no bar, which
+   * shows only the elapsed time until an update gives it a count).
+   */
   stage(name: string, total?: number): void;
   /** How many units of the current stage are done (absolute, not an increment). */
   update(done: number): void;
@@ -66,7 +69,8 @@ export function createProgress(io: CliIo, options: ProgressOptions = {}): Progre
   let total: number | undefined;
   const format: cliProgress.GenericFormatter = (barOptions, params) => {
     const elapsed = seconds(Date.now() - params.startTime);
-    if (total === undefined) return `${name} ${count(params.value)} | ${elapsed}`;
+    // A stage with no total shows its count once it has one (before that, or for stages counting nothing: time).
+    if (total === undefined) return params.value > 0 ? `${name} ${count(params.value)} | ${elapsed}` : `${name} | ${elapsed}`;
     const fraction = Math.min(1, Math.max(0, params.progress));
     const width = barOptions.barsize ?? 30;
     const filled = Math.round(fraction * width);
