@@ -13,6 +13,7 @@ What it does, for each order N:
   1. `lmplz -o N` on test-data/ptb/ptb.train.txt with PTB's literal `<unk>` renamed `UNK` (lmplz refuses `<unk>`
      in training text: it is KenLM's own OOV symbol). Its "Statistics:" block (stderr) gives the ARPA counts per
      order and the modified Kneser-Ney discounts D1, D2, D3+ per order, printed with 6 significant digits.
+     The SHA-256 of the ARPA file lmplz wrote is kept too (packages/ngram writes the same bytes).
   2. `query -v summary` of that ARPA model on ptb.test.txt and ptb.valid.txt (same renaming): perplexity
      including and excluding OOVs (printed as shortest round-trip doubles), OOV count and token count (`</s>`
      counted, `<s>` not).
@@ -124,9 +125,12 @@ def main():
         for order in args.orders:
             arpa = os.path.join(tmp, f'ptb.o{order}.arpa')
             counts, discounts = lmplz(order, train, arpa, tmp)
+            with open(arpa, 'rb') as f:
+                arpa_sha256 = hashlib.sha256(f.read()).hexdigest()
             orders[str(order)] = {
                 'counts': counts,
                 'discounts': discounts,
+                'arpaSha256': arpa_sha256,
                 **{split: query(arpa, path) for split, (path, _) in splits.items()},
             }
             print(f'order {order}: counts {counts}, test perplexity {orders[str(order)]["test"]["perplexity"]}', file=sys.stderr)
