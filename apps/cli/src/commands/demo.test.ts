@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readArpaFile } from '@nlpkit/ngram/node';
+import { decodeRecurrentLm } from '@nlpkit/rnn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bufferIo } from '../cliIo.js';
 import { run } from '../program.js';
@@ -27,13 +28,27 @@ describe('nlpkit demo --quick', () => {
     expect({ code, err }).toEqual({ code: 0, err: '' });
     expect(result.corpus).toMatchObject({ name: 'brown', files: 100, vocabulary: 10_000 });
     expect(result.corpus.train.words).toBeGreaterThan(150_000);
-    expect(result.rows.slice(0, 4).map((row) => row.model)).toEqual(['KN2', 'KN3', 'KN4', 'KN5']);
+    expect(result.rows.map((row) => row.model)).toEqual(['KN2', 'KN3', 'KN4', 'KN5', 'LSTM', 'LSTM+KN5']);
     const [kn2, kn3, , kn5] = result.rows;
     // Higher orders help on real text, and far less than from bigram to trigram.
     expect(kn3!.testPerplexity).toBeLessThan(kn2!.testPerplexity);
     expect(kn5!.testPerplexity).toBeLessThan(kn2!.testPerplexity);
     for (const row of result.rows) expect(row.testPerplexity).toBeGreaterThan(50);
-    for (const row of result.rows) expect(out).toMatch(new RegExp(`│ ${row.model} +│.*│ +${row.testPerplexity.toFixed(1)} │`));
+    expect(out).toContain('KN: modified Kneser-Ney');
+    for (const row of result.rows) expect(out).toMatch(new RegExp(`│ ${row.model.replace('+', '\\+')} +│.*│ +${row.testPerplexity.toFixed(1)} │`));
+  });
+
+  it('trains an LSTM within its budget and interpolates it with KN5, weights tuned on the validation files', () => {
+    const lstm = result.rows.find((row) => row.model === 'LSTM')!;
+    const mixed = result.rows.find((row) => row.model === 'LSTM+KN5')!;
+    const kn5 = result.rows.find((row) => row.model === 'KN5')!;
+    expect(lstm.seconds).toBeLessThan(30);
+    expect(mixed.weights!['LSTM']! + mixed.weights!['KN5']!).toBeCloseTo(1, 9);
+    // EM maximizes the validation likelihood: the mixture is no worse than either model there.
+    // (EM stops within its tolerance, so a weight near 0 may leave it a hair above the better model.)
+    expect(mixed.validPerplexity).toBeLessThanOrEqual(Math.min(kn5.validPerplexity, lstm.validPerplexity) * (1 + 1e-4));
+    expect(out).toMatch(/│ LSTM\+KN5 │ λ\(LSTM\) = \d\.\d\d/);
+    expect(Object.keys(result.next)).toEqual(['KN5', 'LSTM', 'LSTM+KN5']);
   });
 
   it('shows the next-word distribution after the prompt and seeded sampled sentences', () => {
@@ -49,18 +64,26 @@ describe('nlpkit demo --quick', () => {
 
   it('says what it saved where: KN5 as ARPA (loadable) and binary, the vocabulary and results.json', async () => {
     const paths = result.saved.map((file) => file.path);
-    for (const name of ['kn5.arpa', 'kn5.bin', 'vocabulary.json']) expect(paths).toContain(join(dir, 'run', name));
+    for (const name of ['kn5.arpa', 'kn5.bin', 'vocabulary.json', 'lstm.nlpkit']) expect(paths).toContain(join(dir, 'run', name));
+    expect(out).toContain('results.json');
     for (const path of paths) expect(existsSync(path), path).toBe(true);
     expect(out).toContain('kn5.arpa');
     const model = await readArpaFile(join(dir, 'run', 'kn5.arpa'));
     expect(model.order).toBe(5);
+    const lstm = decodeRecurrentLm(readFileSync(join(dir, 'run', 'lstm.nlpkit')));
+    try {
+      expect(lstm.vocabulary.size).toBe(10_000);
+    } finally {
+      lstm.dispose();
+    }
   });
 
-  it('--json prints the same result as JSON, and the same seed samples the same sentences', async () => {
+  it('--json prints the result as JSON; the same seed samples the same sentences; --lstm-seconds 0 leaves the LSTM out', async () => {
     const io = bufferIo();
-    expect(await run(['node', 'nlpkit', 'demo', '--quick', '--json', '--out', join(dir, 'json'), '--prompt', 'he said that', '--top', '5'], io)).toBe(0);
+    expect(await run(['node', 'nlpkit', 'demo', '--quick', '--lstm-seconds', '0', '--json', '--out', join(dir, 'json'), '--prompt', 'he said that', '--top', '5'], io)).toBe(0);
     const json = JSON.parse(io.out.join('')) as DemoResult;
-    expect(json.rows.map((row) => row.testPerplexity)).toEqual(result.rows.map((row) => row.testPerplexity));
+    expect(json.rows.map((row) => row.testPerplexity)).toEqual(result.rows.slice(0, 4).map((row) => row.testPerplexity));
+    expect(json.notes).toEqual(['LSTM: not trained (--lstm-seconds 0)']);
     expect(json.generated).toEqual(result.generated);
     expect(json.saved.at(-1)!.path).toBe(join(dir, 'json', 'results.json'));
   }, 120_000);

@@ -14,10 +14,10 @@ import {
 import { writeFileAtomic } from '@nlpkit/core/node';
 import { estimateKneserNey, type BackoffLanguageModel } from '@nlpkit/ngram';
 import { writeArpaFile, writeBinaryModelFile } from '@nlpkit/ngram/node';
-import { CLI_PACKAGE } from '../../cliInput.js';
+import { CLI_PACKAGE, messageOf } from '../../cliInput.js';
 import type { Progress } from '../../progress.js';
-import { readBrownSplits, type Sentence } from './brownSplits.js';
-import { trainNeuralModels, type SavedFile } from './neuralModels.js';
+import { readBrownSplits, type BrownSplits, type Sentence } from './brownSplits.js';
+import { trainNeuralModels, type NeuralDemoResult, type SavedFile } from './neuralModels.js';
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -33,6 +33,8 @@ export interface DemoOptions {
   /** How many sentences to generate. */
   readonly sentences: number;
   readonly vocabularySize: number;
+  /** Training budget of the LSTM in seconds; 0 leaves the neural rows out. */
+  readonly lstmSeconds: number;
   readonly progress: Progress;
 }
 
@@ -102,6 +104,18 @@ function nextWords(model: LanguageModel, prompt: readonly string[], k: number): 
   return topK(model, prompt, k).map((t) => ({ word: t.token, probability: 10 ** t.log10Prob }));
 }
 
+/**
+ * The neural rows, or a note saying why there are none: a failure of the tensor side (no backend starts, out of
+ * memory) leaves the n-gram half of the demo standing, with the reason under the table.
+ */
+async function neuralRows(options: DemoOptions, splits: BrownSplits, out: string): Promise<NeuralDemoResult> {
+  try {
+    return await trainNeuralModels({ splits, budgetSeconds: options.lstmSeconds, seed: options.seed, out, progress: options.progress });
+  } catch (error) {
+    return { models: [], note: `LSTM: not trained, ${messageOf(error)}` };
+  }
+}
+
 /** Minimum words of a sampled sentence shown (Brown has many one-word "sentences": headings, `;`, quotes). */
 const MIN_SAMPLE_WORDS = 6;
 
@@ -157,29 +171,33 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   }
   const kn5 = knModels.at(-1)!;
 
-  const neural = await trainNeuralModels({ splits, budgetSeconds: options.quick ? 15 : 180, seed: options.seed, quick: options.quick, out, progress });
-  const notes = neural.models.length === 0 && neural.note !== undefined ? [neural.note] : [];
-  for (const { name, model, detail, seconds } of neural.models) {
-    progress.stage(`evaluating ${name}`);
-    rows.push({ model: name, detail, validPerplexity: evaluatePerplexity(model, splits.valid).perplexity, testPerplexity: evaluatePerplexity(model, splits.test).perplexity, seconds });
-    models.set(name, model);
-    progress.stage(`interpolating ${name} with KN5`);
-    const fit = tuneInterpolationWeights([model, kn5], splits.valid);
-    const mixed = interpolateModels([model, kn5], fit.weights);
-    const mixedName = `${name}+KN5`;
-    rows.push({
-      model: mixedName,
-      detail: `λ(${name}) = ${fit.weights[0]!.toFixed(2)}`,
-      validPerplexity: fit.perplexity,
-      testPerplexity: evaluatePerplexity(mixed, splits.test).perplexity,
-      seconds: 0,
-      weights: { [name]: fit.weights[0]!, KN5: fit.weights[1]! },
-    });
-    models.set(mixedName, mixed);
-  }
-
   const next: Record<string, NextWord[]> = {};
-  for (const name of ['KN5', ...neural.models.flatMap((m) => [m.name, `${m.name}+KN5`])]) next[name] = nextWords(models.get(name)!, prompt, options.top);
+  const neural = options.lstmSeconds > 0 ? await neuralRows(options, splits, out) : { models: [], note: 'LSTM: not trained (--lstm-seconds 0)' };
+  const notes = neural.note === undefined ? [] : [neural.note];
+  try {
+    for (const { name, model, detail, seconds } of neural.models) {
+      progress.stage(`evaluating ${name} and ${name}+KN5`, 3);
+      rows.push({ model: name, detail, validPerplexity: evaluatePerplexity(model, splits.valid).perplexity, testPerplexity: evaluatePerplexity(model, splits.test).perplexity, seconds });
+      models.set(name, model);
+      progress.update(1);
+      const fit = tuneInterpolationWeights([model, kn5], splits.valid);
+      progress.update(2);
+      const mixed = interpolateModels([model, kn5], fit.weights);
+      const mixedName = `${name}+KN5`;
+      rows.push({
+        model: mixedName,
+        detail: `λ(${name}) = ${fit.weights[0]!.toFixed(2)}, tuned on valid`,
+        validPerplexity: fit.perplexity,
+        testPerplexity: evaluatePerplexity(mixed, splits.test).perplexity,
+        seconds: 0,
+        weights: { [name]: fit.weights[0]!, KN5: fit.weights[1]! },
+      });
+      models.set(mixedName, mixed);
+    }
+    for (const name of ['KN5', ...neural.models.flatMap((m) => [m.name, `${m.name}+KN5`])]) next[name] = nextWords(models.get(name)!, prompt, options.top);
+  } finally {
+    for (const m of neural.models) m.dispose();
+  }
   const rng = createRng(options.seed);
   const generated = Array.from({ length: options.sentences }, () => sample(kn5, rng).join(' '));
 
@@ -198,7 +216,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     await saved('KN5 (ARPA; nlpkit ngram eval|query|generate --model)', arpa),
     await saved('KN5 (binary, fast to load)', binary),
     await saved('vocabulary (core Vocabulary JSON)', vocabulary),
-    ...neural.models.flatMap((m) => m.saved),
+    ...(await Promise.all(neural.models.flatMap((m) => m.saved).map((file) => saved(file.what, file.path)))),
   ];
   const testWords = sizeOf(splits.test).words;
   const result: DemoResult = {
