@@ -41,3 +41,25 @@ export { decodeRecurrentLm, encodeRecurrentLm, recurrentLmShapes } from './model
 export type { EncodeRecurrentLmOptions, RecurrentLmArtifact } from './models/recurrentLmArtifact.js';
 export { parseRecurrentLmRecipe, recipeOptimizer, recipeSchedule } from './models/recurrentLmRecipe.js';
 export type { RecipeLr, RecipeOptimizer, RecurrentLmRecipe } from './models/recurrentLmRecipe.js';
+// Text classifiers (issue 14): many-to-one RNN, Deep Averaging Network, text CNN; data, training, artifact, recipes.
+export { checkTextClassifierConfig, classifierTokens, textClassifierShapes } from './classify/textClassifierConfig.js';
+export type { CnnClassifierConfig, DanClassifierConfig, RnnClassifierConfig, SequencePooling, TextClassifierConfig } from './classify/textClassifierConfig.js';
+export { initTextClassifier } from './classify/initTextClassifier.js';
+export type { TextClassifierParams } from './classify/initTextClassifier.js';
+export { lengthMask, poolSequence } from './classify/poolSequence.js';
+export { textClassifierLogits } from './classify/textClassifierLogits.js';
+export type { TextClassifierForwardOptions } from './classify/textClassifierLogits.js';
+export { classifierBatches } from './classify/classifierBatches.js';
+export type { ClassifierBatchesOptions } from './classify/classifierBatches.js';
+export { encodeClassificationExamples, labelList, parseClassificationTsv } from './classify/classificationTsv.js';
+export type { ClassificationExamples, LabelledTexts } from './classify/classificationTsv.js';
+export { evaluateTextClassifier, predictTextClassifier } from './classify/evaluateTextClassifier.js';
+export type { TextClassifierEvaluation } from './classify/evaluateTextClassifier.js';
+export { trainTextClassifier } from './classify/trainTextClassifier.js';
+export type { TrainClassifierEvent, TrainTextClassifierOptions, TrainTextClassifierResult } from './classify/trainTextClassifier.js';
+export { decodeTextClassifier, encodeTextClassifier } from './classify/textClassifierArtifact.js';
+export type { EncodeTextClassifierOptions, TextClassifierArtifact, TextClassifierModel } from './classify/textClassifierArtifact.js';
+export { classifyTexts } from './classify/classifyTexts.js';
+export type { TextClassification } from './classify/classifyTexts.js';
+export { classifierConfigOf, classifierRecipeTraining, parseTextClassifierRecipe } from './classify/textClassifierRecipe.js';
+export type { TextClassifierRecipe, TextClassifierShape } from './classify/textClassifierRecipe.js';
