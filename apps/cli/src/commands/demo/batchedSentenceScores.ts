@@ -16,7 +16,8 @@ export interface TensorModules {
 const LOG10E = Math.LOG10E;
 
 /**
- * Per-token log10 probabilities of many sentences under a recurrent LM, computed in padded batches of sentences of
+ * Per-token log10 probabilities of many sentences under a recurrent LM (as its `scoreSentence` gives them: `<pad>`
+ * and `<s>` left out of the softmax), computed in padded batches of sentences of
  * similar length, with the log-softmax and the pick of each target done on the device so that only one number per
  * token is read back. `recurrentLanguageModel(...).scoreSentence` runs one batch-1 pass per sentence and reads
  * every logit back (~85 ms a sentence for a 10,000-word vocabulary on wasm); this is ~20 times faster. The values
@@ -38,33 +39,42 @@ export function batchedSentenceScores(
   const order = ids.map((_, i) => i).sort((a, b) => ids[a]!.length - ids[b]!.length);
   const scores: TokenScores[] = new Array<TokenScores>(sentences.length);
   const budget = options.batchTokens ?? 2048;
+  const mask = new Float32Array(V);
+  mask[PAD_ID] = -Infinity;
+  mask[BOS_ID] = -Infinity;
+  const excluded = tf.tensor1d(mask);
   let done = 0;
-  for (let start = 0; start < order.length; ) {
-    // Sentences sorted by length: a batch is as many as fit the token budget at the longest one's length.
-    let end = start + 1;
-    while (end < order.length && (end - start + 1) * (ids[order[end]!]!.length + 1) <= budget) end++;
-    const rows = order.slice(start, end);
-    const width = ids[rows.at(-1)!]!.length + 1;
-    const inputs = rows.map((i) => [BOS_ID, ...ids[i]!, ...new Array<number>(width - ids[i]!.length - 1).fill(PAD_ID)]);
-    const flatTargets = new Int32Array(rows.length * width);
-    rows.forEach((i, b) => {
-      const row = ids[i]!;
-      for (let t = 0; t < width; t++) flatTargets[b * width + t] = (b * width + t) * V + (t < row.length ? row[t]! : t === row.length ? EOS_ID : PAD_ID);
-    });
-    const picked = tf.tidy(() => {
-      const { logits } = rnn.recurrentLmForward(config, params, inputs);
-      const logProbs = tf.reshape(tf.logSoftmax(logits), [-1]);
-      return tf.gather(logProbs, tf.tensor1d(flatTargets, 'int32')).dataSync() as Float32Array;
-    });
-    rows.forEach((i, b) => {
-      const n = ids[i]!.length + 1;
-      const out = new Float64Array(n);
-      for (let t = 0; t < n; t++) out[t] = picked[b * width + t]! * LOG10E;
-      scores[i] = out;
-    });
-    done += rows.length;
-    options.onBatch?.(done);
-    start = end;
+  try {
+    for (let start = 0; start < order.length; ) {
+      // Sentences sorted by length: a batch is as many as fit the token budget at the longest one's length.
+      let end = start + 1;
+      while (end < order.length && (end - start + 1) * (ids[order[end]!]!.length + 1) <= budget) end++;
+      const rows = order.slice(start, end);
+      const width = ids[rows.at(-1)!]!.length + 1;
+      const inputs = rows.map((i) => [BOS_ID, ...ids[i]!, ...new Array<number>(width - ids[i]!.length - 1).fill(PAD_ID)]);
+      const flatTargets = new Int32Array(rows.length * width);
+      rows.forEach((i, b) => {
+        const row = ids[i]!;
+        for (let t = 0; t < width; t++) flatTargets[b * width + t] = (b * width + t) * V + (t < row.length ? row[t]! : t === row.length ? EOS_ID : PAD_ID);
+      });
+      const picked = tf.tidy(() => {
+        const { logits } = rnn.recurrentLmForward(config, params, inputs);
+        // As the model's own scoring: <pad> and <s> are never predicted, so the softmax leaves them out.
+        const logProbs = tf.reshape(tf.logSoftmax(tf.add(logits, excluded)), [-1]);
+        return tf.gather(logProbs, tf.tensor1d(flatTargets, 'int32')).dataSync() as Float32Array;
+      });
+      rows.forEach((i, b) => {
+        const n = ids[i]!.length + 1;
+        const out = new Float64Array(n);
+        for (let t = 0; t < n; t++) out[t] = picked[b * width + t]! * LOG10E;
+        scores[i] = out;
+      });
+      done += rows.length;
+      options.onBatch?.(done);
+      start = end;
+    }
+  } finally {
+    excluded.dispose();
   }
   return scores;
 }
