@@ -19,7 +19,9 @@ export interface CrfConstraints {
   readonly scheme: TagScheme;
 }
 
-type Role = 'O' | 'B' | 'I' | 'E' | 'S';
+/** What a tag does in its scheme: outside, begin, inside, end, single (BILOU's L and U are E and S). */
+export type TagRole = 'O' | 'B' | 'I' | 'E' | 'S';
+type Role = TagRole;
 
 const PREFIXES: Record<TagScheme, Partial<Record<string, Role>>> = {
   IOB1: { I: 'I', B: 'B' },
@@ -31,7 +33,7 @@ const PREFIXES: Record<TagScheme, Partial<Record<string, Role>>> = {
 };
 
 /** The role and label of a tag under `scheme`; a FormatError naming the tag when the scheme has no such prefix. */
-function parseTag(tag: string, scheme: TagScheme, argument: string): [Role, string] {
+export function parseTag(tag: string, scheme: TagScheme, argument: string): [Role, string] {
   if (tag === 'O') return ['O', ''];
   const dash = tag.indexOf('-');
   const role = dash > 0 ? PREFIXES[scheme][tag.slice(0, dash)] : undefined;

@@ -1,0 +1,112 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor3D } from '@tensorflow/tfjs-core';
+import type { Span } from '@nlpkit/core';
+import { RnnOptionError, RnnShapeError } from '../errors.js';
+import { checkKeys, checkNumber } from '../validate.js';
+import { crfConstraints, type CrfConstraints } from './crfConstraints.js';
+import { checkSequenceTaggerConfig, sequenceTaggerEmissions, type SequenceTaggerConfig, type SequenceTaggerParams } from './sequenceTagger.js';
+import { encodeTaggerBatch, type TaggerVocabularies } from './taggerData.js';
+import { schemeSpans } from './tagSpans.js';
+import { crfScores, viterbiPath, type CrfScores } from './viterbi.js';
+
+/** What {@link sequenceTagger} takes: a trained model and its vocabularies. */
+export interface SequenceTaggerOptions {
+  readonly config: SequenceTaggerConfig;
+  readonly params: SequenceTaggerParams;
+  readonly vocabularies: TaggerVocabularies;
+}
+
+/** Options of the prediction methods. */
+export interface PredictTagsOptions {
+  /** Sentences run together (default 32). */
+  readonly batchSize?: number;
+}
+
+/** A ready-to-use tagger: sentences of words in, tags or spans out. */
+export interface SequenceTagger {
+  readonly config: SequenceTaggerConfig;
+  readonly params: SequenceTaggerParams;
+  readonly vocabularies: TaggerVocabularies;
+  /** The scheme's constraints over the tag set (absent without `config.scheme`). */
+  readonly constraints: CrfConstraints | undefined;
+  /**
+   * One tag per word. The CRF decodes with Viterbi; softmax scores are decoded the same way with zero transition
+   * scores — the per-token argmax, except that with a scheme both only produce sequences the scheme allows.
+   */
+  predict(sentences: readonly (readonly string[])[], options?: PredictTagsOptions): string[][];
+  /** The entities of each sentence (needs `config.scheme`). */
+  predictSpans(sentences: readonly (readonly string[])[], options?: PredictTagsOptions): Span[][];
+}
+
+/**
+ * Best tag ids per row from per-token scores `[batch, T, K]` (one host read): Viterbi with the CRF's scores, or
+ * over log-softmax scores with zero transitions for a softmax tagger; constrained when `constraints` are given.
+ */
+export function decodeTagIds(
+  config: SequenceTaggerConfig,
+  params: SequenceTaggerParams,
+  emissions: Tensor3D,
+  lengths: readonly number[],
+  constraints: CrfConstraints | undefined,
+): number[][] {
+  const [, T, K] = emissions.shape;
+  const scores: CrfScores =
+    config.output === 'crf' && params.crf !== undefined
+      ? crfScores(params.crf)
+      : { numTags: K, transitions: new Float64Array(K * K), start: new Float64Array(K), end: new Float64Array(K) };
+  const values = config.output === 'crf' ? emissions.dataSync() : tf.tidy(() => tf.logSoftmax(emissions)).dataSync();
+  return lengths.map((len, b) => viterbiPath(scores, values.subarray(b * T * K, (b + 1) * T * K), len, constraints));
+}
+
+/**
+ * Wraps a trained tagger (from `trainSequenceTagger` or `decodeSequenceTagger`) for prediction. Sentences are
+ * arrays of word strings; empty sentences get empty results. Tensors stay owned by the caller.
+ */
+export function sequenceTagger(options: SequenceTaggerOptions): SequenceTagger {
+  checkKeys(options, 'options', ['config', 'params', 'vocabularies']);
+  const config = checkSequenceTaggerConfig(options.config, 'options.config');
+  const { params, vocabularies } = options;
+  if (vocabularies.tags.length !== config.numTags) {
+    throw new RnnShapeError({ argument: 'options.vocabularies.tags', expected: `config.numTags (${config.numTags}) tags`, found: vocabularies.tags.length });
+  }
+  if (vocabularies.words.size !== config.wordVocabSize) {
+    throw new RnnShapeError({ argument: 'options.vocabularies.words.size', expected: `config.wordVocabSize (${config.wordVocabSize})`, found: vocabularies.words.size });
+  }
+  if (config.chars !== undefined && vocabularies.chars?.size !== config.chars.vocabSize) {
+    throw new RnnShapeError({ argument: 'options.vocabularies.chars.size', expected: `config.chars.vocabSize (${config.chars.vocabSize})`, found: vocabularies.chars?.size });
+  }
+  const constraints = config.scheme === undefined ? undefined : crfConstraints(vocabularies.tags, config.scheme);
+  const predict = (sentences: readonly (readonly string[])[], opts: PredictTagsOptions = {}): string[][] => {
+    checkKeys(opts, 'options', ['batchSize']);
+    const size = checkNumber(opts.batchSize ?? 32, 'options.batchSize', 1, 1 << 16, true);
+    if (!Array.isArray(sentences)) throw new RnnOptionError({ argument: 'sentences', expected: 'an array of word arrays', found: sentences });
+    const out: string[][] = sentences.map(() => []);
+    const todo = sentences.map((s, i) => i).filter((i) => (sentences[i] as readonly string[]).length > 0);
+    for (let at = 0; at < todo.length; at += size) {
+      const idx = todo.slice(at, at + size);
+      const batch = encodeTaggerBatch(config, vocabularies, idx.map((i) => sentences[i] as readonly string[]));
+      const emissions = tf.tidy(() => sequenceTaggerEmissions(config, params, batch));
+      try {
+        const paths = decodeTagIds(config, params, emissions, batch.lengths, constraints);
+        idx.forEach((i, b) => {
+          out[i] = (paths[b] as number[]).map((id) => vocabularies.tags[id] as string);
+        });
+      } finally {
+        emissions.dispose();
+      }
+    }
+    return out;
+  };
+  return Object.freeze({
+    config,
+    params,
+    vocabularies,
+    constraints,
+    predict,
+    predictSpans(sentences: readonly (readonly string[])[], opts: PredictTagsOptions = {}): Span[][] {
+      const scheme = config.scheme;
+      if (scheme === undefined) throw new RnnOptionError({ argument: 'config.scheme', expected: 'a tag scheme to read spans from the tags', found: undefined });
+      return predict(sentences, opts).map((tags) => schemeSpans(tags, scheme));
+    },
+  });
+}

@@ -1,0 +1,255 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Variable } from '@tensorflow/tfjs-core';
+import { createRng, type Rng } from '@nlpkit/core';
+import {
+  adam, constantLr, decodeCheckpoint, encodeCheckpoint, flattenParams, trainLoop, trainStep, unflattenParams,
+  type LoopState, type LrSchedule, type Optimizer,
+} from '@nlpkit/train';
+import { RnnOptionError, RnnShapeError } from '../errors.js';
+import { checkKeys, checkNumber } from '../validate.js';
+import { checkTagSequence, crfConstraints } from './crfConstraints.js';
+import { checkSequenceTaggerConfig, initSequenceTagger, sequenceTaggerLoss, type SequenceTaggerConfig, type SequenceTaggerParams } from './sequenceTagger.js';
+import { sequenceTagger, type SequenceTagger } from './sequenceTaggerModel.js';
+import { buildTaggerVocabularies, checkTaggedSentences, encodeTaggerBatch, type TaggedWords, type TaggerVocabularies } from './taggerData.js';
+
+/** The model part of a config that training completes from the data (vocabulary and tag-set sizes). */
+export type TaggerModelOptions = Omit<SequenceTaggerConfig, 'wordVocabSize' | 'numTags' | 'chars'> & {
+  chars?: Omit<NonNullable<SequenceTaggerConfig['chars']>, 'vocabSize'>;
+};
+
+/** Options of {@link trainSequenceTagger}. */
+export interface TrainSequenceTaggerOptions {
+  /** The architecture; sizes of the vocabularies and the tag set come from `train`. */
+  readonly model: TaggerModelOptions;
+  /** Training sentences (`{ words, tags }`); with `model.scheme`, every tag sequence must follow it. */
+  readonly train: readonly TaggedWords[];
+  /** Seeds the weights, the batch order and the dropout masks. */
+  readonly seed: number;
+  readonly epochs: number;
+  /** Sentences per step (default 32). */
+  readonly batchSize?: number;
+  /** Default `adam()` from `@nlpkit/train`. */
+  readonly optimizer?: Optimizer;
+  /** A constant or a schedule (default 0.001). */
+  readonly lr?: number | LrSchedule;
+  /** Global gradient-norm clipping (default 5). */
+  readonly clipNorm?: number;
+  /** Dropout on word features and encoder outputs (default 0.5 for BiLSTMs in the literature; here 0). */
+  readonly dropout?: number;
+  /** Word vocabulary: keep words seen at least this often (default 1). */
+  readonly minCount?: number;
+  /** Word vocabulary: at most this many ids. */
+  readonly maxWords?: number;
+  /** Called after every epoch with the tagger as it stands; its number (e.g. dev entity F1) is reported in the epoch event. */
+  readonly validate?: (tagger: SequenceTagger, epoch: number) => number | Promise<number>;
+  /** Report a `'step'` event (one device read) every this many steps. Default 50. */
+  readonly logEvery?: number;
+  readonly onEvent?: (event: TrainTaggerEvent) => void;
+  /** Checkpoints after every epoch (and every `checkpointEvery` steps, and on abort). */
+  readonly checkpoint?: (bytes: Uint8Array, position: LoopState) => void | Promise<void>;
+  readonly checkpointEvery?: number;
+  /** Bytes of a checkpoint this function wrote for the same data and options: training continues exactly there. */
+  readonly resume?: Uint8Array;
+  readonly signal?: AbortSignal;
+}
+
+/** Progress of {@link trainSequenceTagger}; losses are the training objective's means over the window. */
+export type TrainTaggerEvent =
+  | { readonly type: 'step'; readonly epoch: number; readonly step: number; readonly stepsPerEpoch: number; readonly loss: number; readonly gradNorm: number; readonly sentences: number; readonly seconds: number }
+  | { readonly type: 'epoch'; readonly epoch: number; readonly score?: number; readonly seconds: number }
+  | { readonly type: 'checkpoint'; readonly epoch: number; readonly step: number };
+
+/** What training returns: the config, the tagger (its parameters are tf Variables the caller owns) and how it ended. */
+export interface TrainSequenceTaggerResult {
+  readonly config: SequenceTaggerConfig;
+  readonly vocabularies: TaggerVocabularies;
+  readonly params: SequenceTaggerParams;
+  readonly tagger: SequenceTagger;
+  readonly stopped: 'completed' | 'aborted' | 'early-stopped';
+  readonly position: LoopState;
+  /** The last `validate` result. */
+  readonly score?: number;
+  /** Frees the parameters and the optimizer state. */
+  dispose(): void;
+}
+
+const KEYS = [
+  'model', 'train', 'seed', 'epochs', 'batchSize', 'optimizer', 'lr', 'clipNorm', 'dropout', 'minCount', 'maxWords', 'validate', 'logEvery',
+  'onEvent', 'checkpoint', 'checkpointEvery', 'resume', 'signal',
+] as const;
+
+/** The order sentences are visited in during `epoch`: a permutation drawn from (seed, epoch), so resumes are exact. */
+function epochOrder(n: number, seed: number, epoch: number): Int32Array {
+  const rng: Rng = createRng(seed * 1000003 + epoch + 1);
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = order[i] as number;
+    order[i] = order[j] as number;
+    order[j] = t;
+  }
+  return order;
+}
+
+/**
+ * Trains a sequence tagger (BiLSTM or fixed-window encoder; softmax or CRF; optional character features) on
+ * tagged sentences: vocabularies built from the training data, padded mini-batches in a seeded order per epoch,
+ * `trainStep`/`trainLoop` from `@nlpkit/train` (Adam and clipping by default), dropout from a seeded generator,
+ * the scheme's transition constraints in the CRF loss, exact resume from checkpoints. Training data that breaks
+ * `model.scheme` is refused (a FormatError naming sentence and position), as is empty data (EmptyInputError).
+ *
+ * @example
+ * const r = await trainSequenceTagger({
+ *   model: { encoder: 'bilstm', output: 'crf', wordEmbeddingSize: 100, hiddenSize: 100, scheme: 'IOB2',
+ *            chars: { embeddingSize: 25, hiddenSize: 25 } },
+ *   train, seed: 1, epochs: 10, dropout: 0.5,
+ * });
+ * r.tagger.predictSpans([['John', 'lives', 'in', 'Paris']]);
+ */
+export async function trainSequenceTagger(options: TrainSequenceTaggerOptions): Promise<TrainSequenceTaggerResult> {
+  checkKeys(options, 'options', KEYS);
+  checkTaggedSentences(options.train, 'options.train');
+  const model = options.model;
+  if (model === null || typeof model !== 'object') throw new RnnOptionError({ argument: 'options.model', expected: 'a model record', found: model });
+  checkNumber(options.seed, 'options.seed', 0, 2 ** 31 - 1, true);
+  const epochs = checkNumber(options.epochs, 'options.epochs', 0, 1e6, true);
+  const batchSize = checkNumber(options.batchSize ?? 32, 'options.batchSize', 1, 1 << 16, true);
+  const dropout = checkNumber(options.dropout ?? 0, 'options.dropout', 0, 0.99);
+  const maxNorm = checkNumber(options.clipNorm ?? 5, 'options.clipNorm', 0, Number.MAX_VALUE);
+  const schedule: LrSchedule = typeof options.lr === 'function' ? options.lr : constantLr(checkNumber(options.lr ?? 0.001, 'options.lr', 0, 1e6));
+  const vocabularies = buildTaggerVocabularies(options.train, {
+    lowercase: model.lowercase === true,
+    chars: model.chars !== undefined,
+    ...(options.minCount !== undefined ? { minCount: options.minCount } : {}),
+    ...(options.maxWords !== undefined ? { maxWords: options.maxWords } : {}),
+  });
+  const config = checkSequenceTaggerConfig(
+    {
+      ...model,
+      wordVocabSize: vocabularies.words.size,
+      numTags: vocabularies.tags.length,
+      ...(model.chars !== undefined ? { chars: { ...model.chars, vocabSize: (vocabularies.chars as { size: number }).size } } : {}),
+    } as SequenceTaggerConfig,
+    'options.model',
+  );
+  const constraints = config.scheme === undefined ? undefined : crfConstraints(vocabularies.tags, config.scheme);
+  const index = new Map(vocabularies.tags.map((t, i) => [t, i]));
+  if (constraints !== undefined) {
+    options.train.forEach((s, i) => checkTagSequence(s.tags.map((t) => index.get(t) as number), constraints, vocabularies.tags, `options.train[${i}].tags`));
+  }
+  const train = options.train;
+  const perEpoch = Math.ceil(train.length / batchSize);
+  const optimizer = options.optimizer ?? adam();
+  const meta: Record<string, string> = { config: JSON.stringify(config), batchSize: String(batchSize), sentences: String(train.length), seed: String(options.seed) };
+
+  const rng = createRng(options.seed);
+  const p0 = initSequenceTagger(config, rng);
+  const flat0 = flattenParams(p0);
+  const vars = Object.create(null) as Record<string, Variable>;
+  for (const [name, t] of Object.entries(flat0)) vars[name] = tf.variable(t, true);
+  tf.dispose(Object.values(flat0));
+  const params = unflattenParams(p0, vars) as SequenceTaggerParams;
+  const disposeAll = (): void => {
+    tf.dispose(Object.values(vars));
+    optimizer.dispose();
+  };
+  const tagger = sequenceTagger({ config, params, vocabularies });
+
+  let resume: (LoopState & { seconds?: number }) | undefined;
+  try {
+    if (options.resume !== undefined) resume = restore(options.resume, vars, optimizer, meta, rng);
+  } catch (error) {
+    disposeAll();
+    throw error;
+  }
+  const secondsBefore = Number(resume?.seconds) || 0;
+  const started = performance.now();
+  const seconds = (): number => secondsBefore + (performance.now() - started) / 1000;
+  const emit = (e: TrainTaggerEvent): void => options.onEvent?.(e);
+  let score: number | undefined;
+  let order: { epoch: number; order: Int32Array } | undefined;
+
+  const save = async (state: LoopState): Promise<void> => {
+    if (options.checkpoint === undefined) return;
+    const loop = { ...state, seconds: seconds() };
+    const bytes = encodeCheckpoint({ params: vars, optimizer: optimizer.state(), optimizerKind: optimizer.kind, rng: rng.getState(), loop, meta });
+    await options.checkpoint(bytes, { ...state });
+    emit({ type: 'checkpoint', epoch: state.epoch, step: state.step });
+  };
+
+  try {
+    const result = await trainLoop({
+      epochs,
+      stepsPerEpoch: perEpoch,
+      logEvery: options.logEvery ?? 50,
+      ...(options.checkpointEvery !== undefined ? { checkpointEvery: options.checkpointEvery } : {}),
+      ...(options.signal !== undefined ? { signal: options.signal } : {}),
+      ...(resume !== undefined ? { resume } : {}),
+      checkpoint: save,
+      step: ({ epoch, step }) => {
+        if (order?.epoch !== epoch) order = { epoch, order: epochOrder(train.length, options.seed, epoch) };
+        const k = step - epoch * perEpoch;
+        const picked = Array.from(order.order.subarray(k * batchSize, (k + 1) * batchSize), (i) => train[i] as TaggedWords);
+        const batch = encodeTaggerBatch(config, vocabularies, picked.map((s) => s.words), picked.map((s) => s.tags));
+        return trainStep(
+          vars,
+          () => sequenceTaggerLoss(config, params, batch, { ...(constraints !== undefined ? { constraints } : {}), ...(dropout > 0 ? { dropout, training: true, rng } : {}) }),
+          optimizer,
+          schedule({ epoch, step }),
+          { maxNorm },
+        );
+      },
+      evaluate: async (epoch) => {
+        if (options.validate !== undefined) score = await options.validate(tagger, epoch);
+        emit({ type: 'epoch', epoch, ...(score !== undefined ? { score } : {}), seconds: seconds() });
+        // trainLoop treats lower as better.
+        return score === undefined ? 0 : -score;
+      },
+      onProgress: (e) => {
+        if (e.type !== 'log') return;
+        emit({
+          type: 'step', epoch: e.state.epoch, step: e.state.step, stepsPerEpoch: perEpoch, loss: e.loss, gradNorm: e.gradNorm,
+          sentences: Math.min(e.state.step * batchSize, (e.state.epoch + 1) * train.length), seconds: seconds(),
+        });
+      },
+    });
+    if (result.stopped === 'aborted') await save(result.state);
+    return {
+      config, vocabularies, params, tagger, stopped: result.stopped, position: result.state,
+      ...(score !== undefined ? { score } : {}),
+      dispose: disposeAll,
+    };
+  } catch (error) {
+    disposeAll();
+    throw error;
+  }
+}
+
+/** Loads a checkpoint of {@link trainSequenceTagger} into `vars`, `optimizer` and `rng`; refuses one of another run. */
+function restore(bytes: Uint8Array, vars: Record<string, Variable>, optimizer: Optimizer, meta: Record<string, string>, rng: Rng): LoopState & { seconds?: number } {
+  if (!(bytes instanceof Uint8Array)) throw new RnnOptionError({ argument: 'options.resume', expected: 'checkpoint bytes (a Uint8Array)', found: bytes });
+  const ck = decodeCheckpoint(bytes);
+  const tensors = [...Object.values(ck.params), ...Object.values(ck.optimizer), ...Object.values(ck.buffers ?? {})];
+  try {
+    for (const key of Object.keys(meta)) {
+      if (ck.meta?.[key] !== meta[key]) {
+        throw new RnnOptionError({ argument: `options.resume (${key})`, expected: `a checkpoint of this run (${key} ${meta[key]})`, found: ck.meta?.[key] ?? null });
+      }
+    }
+    if (ck.optimizerKind !== optimizer.kind) {
+      throw new RnnOptionError({ argument: 'options.resume (optimizer)', expected: `a checkpoint of a ${optimizer.kind} optimizer`, found: ck.optimizerKind });
+    }
+    for (const [name, v] of Object.entries(vars)) {
+      const t = ck.params[name];
+      if (t === undefined || t.shape.join(',') !== v.shape.join(',')) {
+        throw new RnnShapeError({ argument: `options.resume params "${name}"`, expected: `a tensor of shape [${v.shape.join(', ')}]`, foundText: t === undefined ? 'none' : `[${t.shape.join(', ')}]` });
+      }
+    }
+    for (const [name, v] of Object.entries(vars)) v.assign(ck.params[name] as tf.Tensor);
+    optimizer.loadState(ck.optimizer);
+    rng.setState(ck.rng as never);
+    return ck.loop as LoopState & { seconds?: number };
+  } finally {
+    tf.dispose(tensors);
+  }
+}
