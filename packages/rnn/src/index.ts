@@ -63,3 +63,23 @@ export { classifyTexts } from './classify/classifyTexts.js';
 export type { TextClassification } from './classify/classifyTexts.js';
 export { classifierConfigOf, classifierRecipeTraining, parseTextClassifierRecipe } from './classify/textClassifierRecipe.js';
 export type { TextClassifierRecipe, TextClassifierShape } from './classify/textClassifierRecipe.js';
+// Sequence taggers (helper D, issue 14): CRF, BiLSTM/window taggers, training, artifacts.
+export { CRF_FORBIDDEN, crfLogLikelihood, initCrf } from './tagging/crf.js';
+export type { CrfParams } from './tagging/crf.js';
+export { checkTagSequence, crfConstraints } from './tagging/crfConstraints.js';
+export type { CrfConstraints, TagRole } from './tagging/crfConstraints.js';
+export { crfScores, viterbiDecode, viterbiPath } from './tagging/viterbi.js';
+export type { CrfScores } from './tagging/viterbi.js';
+export { schemeSpans } from './tagging/tagSpans.js';
+export {
+  checkSequenceTaggerConfig, initSequenceTagger, sequenceTaggerEmissions, sequenceTaggerLoss, sequenceTaggerShapes, wordFeatureSize,
+} from './tagging/sequenceTagger.js';
+export type { CharFeaturesConfig, SequenceTaggerConfig, SequenceTaggerParams, TaggerBatch, TaggerForwardOptions } from './tagging/sequenceTagger.js';
+export { buildTaggerVocabularies, checkTaggedSentences, encodeTaggerBatch } from './tagging/taggerData.js';
+export type { TaggedWords, TaggerVocabularies, TaggerVocabularyOptions } from './tagging/taggerData.js';
+export { decodeTagIds, sequenceTagger } from './tagging/sequenceTaggerModel.js';
+export type { PredictTagsOptions, SequenceTagger, SequenceTaggerOptions } from './tagging/sequenceTaggerModel.js';
+export { trainSequenceTagger } from './tagging/trainSequenceTagger.js';
+export type { TaggerModelOptions, TrainSequenceTaggerOptions, TrainSequenceTaggerResult, TrainTaggerEvent } from './tagging/trainSequenceTagger.js';
+export { decodeSequenceTagger, encodeSequenceTagger } from './tagging/sequenceTaggerArtifact.js';
+export type { EncodeSequenceTaggerOptions, SequenceTaggerArtifact } from './tagging/sequenceTaggerArtifact.js';
