@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerClassifyCommands } from './commands/classify.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerEnvCommand } from './commands/env.js';
 import { registerLmCommands } from './commands/lm.js';
@@ -34,6 +35,7 @@ export function createProgram(io: CliIo = processIo): Command {
   registerTokenizeCommand(program, io);
   registerNgramCommands(program, io);
   registerLmCommands(program, io);
+  registerClassifyCommands(program, io);
   registerMetricsCommands(program, io);
   return program;
 }

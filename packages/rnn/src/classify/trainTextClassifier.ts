@@ -237,6 +237,8 @@ export async function trainTextClassifier(options: TrainTextClassifierOptions): 
       },
     });
     if (result.stopped === 'aborted') await save(result.state);
+    // A run resumed after its last epoch evaluates nothing in the loop: the scores are still reported.
+    else if (valid === undefined && options.valid !== undefined) valid = await evaluateTextClassifier(config, vars, options.valid, options.evalBatchSize ?? 256);
     return { config, params: vars, stopped: result.stopped, position: result.state, ...(valid !== undefined ? { valid } : {}), dispose: disposeAll };
   } catch (error) {
     disposeAll();

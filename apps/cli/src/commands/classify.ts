@@ -1,0 +1,159 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Command } from 'commander';
+import { CliError, guarded, readAllLines } from '../cliInput.js';
+import type { CliIo } from '../cliIo.js';
+import { createProgress } from '../progress.js';
+
+/** `--model` is a run folder (its `model.safetensors`) or an artifact file. */
+async function modelPath(path: string): Promise<string> {
+  try {
+    if ((await stat(path)).isDirectory()) return join(path, 'model.safetensors');
+  } catch {
+    // Not there: reading it reports the missing file with its typed error.
+  }
+  return path;
+}
+
+/** Loads the tensor backend and a classifier artifact (tfjs is loaded only by the commands that need it). */
+async function loadClassifier(path: string) {
+  const [{ initBackend }, rnn, { inputFileError }] = await Promise.all([import('@nlpkit/tensor'), import('@nlpkit/rnn'), import('@nlpkit/core/node')]);
+  await initBackend();
+  const file = await modelPath(path);
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(file));
+  } catch (error) {
+    throw inputFileError(file, error, { package: '@nlpkit/cli', argument: '--model' });
+  }
+  return rnn.decodeTextClassifier(bytes);
+}
+
+const pct = (x: number | undefined): string => (x === undefined ? 'n/a' : x.toFixed(4));
+
+/** `nlpkit classify train|eval|predict`: text classifiers (DAN, text CNN, many-to-one RNN) from `@nlpkit/rnn`. */
+export function registerClassifyCommands(program: Command, io: CliIo): void {
+  const classify = program.command('classify').description('text classifiers (DAN, text CNN, BiLSTM): train from a recipe, evaluate on TSV, predict labels');
+
+  classify
+    .command('train')
+    .description('train from a recipe in a run folder; run it again on the same folder to resume where it stopped')
+    .option('--recipe <file>', 'recipe JSON (e.g. recipes/sst2-dan.json); optional when resuming an existing --out folder')
+    .requiredOption('--out <folder>', 'run folder: recipe, vocabulary, labels, checkpoint, curve.jsonl, model.safetensors, result.json')
+    .option('--quiet', 'no progress on stderr')
+    .action((options: { recipe?: string; out: string; quiet?: boolean }) =>
+      guarded(io, 'classify', async () => {
+        const [{ initBackend }, { trainClassifierRun, recipeDirOf }] = await Promise.all([import('@nlpkit/tensor'), import('./classify/classifierRun.js')]);
+        let recipe: unknown;
+        if (options.recipe !== undefined) {
+          let text: string;
+          try {
+            text = await readFile(options.recipe, 'utf8');
+          } catch (error) {
+            throw new CliError(`cannot read --recipe ${JSON.stringify(options.recipe)}: ${(error as Error).message}`, { usage: true });
+          }
+          try {
+            recipe = JSON.parse(text) as unknown;
+          } catch (error) {
+            throw new CliError(`--recipe ${JSON.stringify(options.recipe)} is not JSON: ${(error as Error).message}`, { usage: true });
+          }
+        }
+        const backend = await initBackend();
+        const quiet = options.quiet === true;
+        const progress = createProgress(io, { quiet });
+        // Plain lines when no bar is drawn (a pipe, a log file), so a long run still shows it is alive.
+        const say = (line: string): void => {
+          if (quiet) return;
+          if (progress.active) progress.done();
+          io.stderr(`${line}\n`);
+        };
+        say(`nlpkit classify train: backend ${backend.name}, run folder ${options.out}`);
+        const ac = new AbortController();
+        const onSignal = (): void => ac.abort();
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+        try {
+          const result = await trainClassifierRun({
+            out: options.out,
+            ...(recipe !== undefined ? { recipe, recipeDir: recipeDirOf(options.recipe as string) } : {}),
+            signal: ac.signal,
+            onEvent: (e) => {
+              if (e.type === 'resume') say(`resuming at epoch ${e.epoch + 1}, step ${e.step}`);
+              else if (e.type === 'step') {
+                const k = e.step - e.epoch * e.stepsPerEpoch;
+                const line = `epoch ${e.epoch + 1} step ${k}/${e.stepsPerEpoch} | loss ${e.loss.toFixed(4)} | ${Math.round(e.examplesPerSecond)} examples/s | lr ${e.lr}`;
+                if (progress.active) {
+                  progress.stage(line, e.stepsPerEpoch);
+                  progress.update(k);
+                } else say(line);
+              } else if (e.type === 'epoch') {
+                say(`epoch ${e.epoch + 1} done | valid accuracy ${pct(e.validAccuracy)} macro-F1 ${pct(e.validMacroF1)} | ${Math.round(e.seconds)} s`);
+              }
+            },
+          });
+          const parts = [
+            result.validAccuracy !== undefined ? `valid accuracy ${pct(result.validAccuracy)}, macro-F1 ${pct(result.validMacroF1)}` : undefined,
+            `${Math.round(result.seconds)} s`,
+          ].filter((p) => p !== undefined);
+          if (result.stopped === 'aborted') io.stdout(`stopped at step ${result.step}; run the same command again to resume (${parts.join(', ')})\n`);
+          else io.stdout(`wrote ${result.modelPath} (${parts.join(', ')})\n`);
+        } finally {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          progress.done();
+        }
+      }),
+    );
+
+  classify
+    .command('eval')
+    .description('accuracy and macro-F1 on labelled TSV (GLUE style: a "sentence<TAB>label" header)')
+    .requiredOption('--model <path>', 'run folder or model.safetensors')
+    .requiredOption('--input <file>', 'TSV with a sentence and a label column (- for stdin)')
+    .option('--json', 'print {"accuracy", "macroF1"} (fractions)')
+    .action((options: { model: string; input: string; json?: boolean }) =>
+      guarded(io, 'classify', async () => {
+        const model = await loadClassifier(options.model);
+        try {
+          const [rnn, { createClassification }] = await Promise.all([import('@nlpkit/rnn'), import('@nlpkit/metrics')]);
+          const data = rnn.parseClassificationTsv((await readAllLines(options.input, io)).join('\n'), options.input === '-' ? 'stdin' : options.input);
+          const labels = new Set(model.labels);
+          data.labels.forEach((l, i) => {
+            if (!labels.has(l)) throw new CliError(`--input example ${i + 1} has the label ${JSON.stringify(l)}, which the model does not know (labels: ${model.labels.join(', ')})`);
+          });
+          const predicted = await rnn.classifyTexts(model, data.texts);
+          // Macro-F1 over the model's classes, as scikit-learn's f1_score(average='macro', labels=model labels).
+          const scores = createClassification({ labels: model.labels }).update(data.labels, predicted.map((p) => p.label)).compute();
+          const report = { accuracy: scores.accuracy, macroF1: scores.macro.f1 };
+          if (options.json === true) io.stdout(`${JSON.stringify(report)}\n`);
+          else io.stdout(`Accuracy:\t${report.accuracy}\nMacro-F1:\t${report.macroF1}\nExamples:\t${data.texts.length}\n`);
+        } finally {
+          model.dispose();
+        }
+      }),
+    );
+
+  classify
+    .command('predict')
+    .description('label texts: one per line, or a TSV with a "sentence" column header; one label per line out')
+    .requiredOption('--model <path>', 'run folder or model.safetensors')
+    .option('--input <file>', 'text, one per line, or TSV with a header (- for stdin)', '-')
+    .option('--probability', 'print the label and its probability, tab-separated')
+    .action((options: { model: string; input: string; probability?: boolean }) =>
+      guarded(io, 'classify', async () => {
+        const model = await loadClassifier(options.model);
+        try {
+          const rnn = await import('@nlpkit/rnn');
+          const lines = await readAllLines(options.input, io);
+          const header = (lines[0] ?? '').split('\t').map((h) => h.trim());
+          const column = header.indexOf('sentence');
+          const texts = column >= 0 ? lines.slice(1).filter((l) => l.trim() !== '').map((l) => l.split('\t')[column] ?? '') : lines;
+          if (texts.length === 0) throw new CliError(`--input ${JSON.stringify(options.input)} holds no text`);
+          const out = await rnn.classifyTexts(model, texts);
+          io.stdout(out.map((p) => (options.probability === true ? `${p.label}\t${p.probability.toFixed(4)}` : p.label)).join('\n') + '\n');
+        } finally {
+          model.dispose();
+        }
+      }),
+    );
+}
