@@ -83,3 +83,5 @@ export { trainSequenceTagger } from './tagging/trainSequenceTagger.js';
 export type { TaggerModelOptions, TrainSequenceTaggerOptions, TrainSequenceTaggerResult, TrainTaggerEvent } from './tagging/trainSequenceTagger.js';
 export { decodeSequenceTagger, encodeSequenceTagger } from './tagging/sequenceTaggerArtifact.js';
 export type { EncodeSequenceTaggerOptions, SequenceTaggerArtifact } from './tagging/sequenceTaggerArtifact.js';
+export { parseSequenceTaggerRecipe, taggerRecipeTraining } from './tagging/sequenceTaggerRecipe.js';
+export type { SequenceTaggerRecipe } from './tagging/sequenceTaggerRecipe.js';
