@@ -6,6 +6,7 @@ import { registerEnvCommand } from './commands/env.js';
 import { registerLmCommands } from './commands/lm.js';
 import { registerMetricsCommands } from './commands/metrics.js';
 import { registerNgramCommands } from './commands/ngram.js';
+import { registerTagCommands } from './commands/tag.js';
 import { registerTokenizeCommand } from './commands/tokenize.js';
 import { CommandFailure, messageOf } from './cliInput.js';
 import { type CliIo, processIo } from './cliIo.js';
@@ -36,6 +37,7 @@ export function createProgram(io: CliIo = processIo): Command {
   registerNgramCommands(program, io);
   registerLmCommands(program, io);
   registerClassifyCommands(program, io);
+  registerTagCommands(program, io);
   registerMetricsCommands(program, io);
   return program;
 }

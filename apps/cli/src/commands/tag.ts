@@ -1,0 +1,250 @@
+import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { collect } from '@nlpkit/core';
+import { writeFileAtomic } from '@nlpkit/core/node';
+import { readConll } from '@nlpkit/text';
+import { readLines } from '@nlpkit/text/node';
+import type * as RnnModule from '@nlpkit/rnn';
+import { type Command, InvalidArgumentError } from 'commander';
+import { CliError, guarded, linesFrom } from '../cliInput.js';
+import type { CliIo } from '../cliIo.js';
+import { createProgress } from '../progress.js';
+
+// Loaded by the commands that need them (tfjs is heavy): `nlpkit --help` stays fast.
+type Rnn = typeof RnnModule;
+type TaggerArtifact = ReturnType<Rnn['decodeSequenceTagger']>;
+
+interface TaggedSentence {
+  words: string[];
+  tags: string[];
+}
+
+const RUN = { recipe: 'recipe.json', checkpoint: 'checkpoint.bin', curve: 'curve.jsonl', model: 'model.safetensors', result: 'result.json' } as const;
+
+function integer(name: string, min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${value}"`);
+    return n;
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `word` without `prefix` (WikiANN's `en:`) when it starts with it. */
+const strip = (word: string, prefix: string | undefined): string => (prefix !== undefined && word.startsWith(prefix) && word.length > prefix.length ? word.slice(prefix.length) : word);
+
+/**
+ * Sentences of a CoNLL file: the word is the first column, the tag the last (`TOKEN<TAB>TAG`; blank line between
+ * sentences; WikiANN files as they are). A file with one column has words only (for predict).
+ */
+async function readTagged(lines: AsyncIterable<string>, prefix: string | undefined, needTags: boolean, argument: string): Promise<TaggedSentence[]> {
+  const out: TaggedSentence[] = [];
+  for await (const s of readConll(lines)) {
+    const cols = s.columns;
+    if (needTags && cols.length < 2) throw new CliError(`${argument}: line ${s.line} has no tag column (expected TOKEN<TAB>TAG)`);
+    out.push({ words: (cols[0] as string[]).map((w) => strip(w, prefix)), tags: cols.length < 2 ? [] : (cols[cols.length - 1] as string[]) });
+  }
+  if (out.length === 0) throw new CliError(`${argument} holds no sentence`);
+  return out;
+}
+
+/** Entity scores (seqeval default mode) for scheme taggers, token accuracy otherwise. */
+async function score(tagger: TaggerArtifact['tagger'], data: TaggedSentence[]): Promise<Record<string, number>> {
+  const { entityF1, tokenAccuracy } = await import('@nlpkit/metrics');
+  const pred = tagger.predict(data.map((s) => s.words), { batchSize: 64 });
+  const gold = data.map((s) => s.tags);
+  if (tagger.config.scheme === undefined) return { accuracy: tokenAccuracy(gold, pred) };
+  const r = entityF1(gold, pred);
+  return { f1: r.f1, precision: r.precision, recall: r.recall };
+}
+
+/** `--model` is a run folder (its `model.safetensors`) or an artifact file. */
+async function loadTagger(path: string): Promise<{ artifact: TaggerArtifact; prefix: string | undefined }> {
+  const [{ initBackend }, rnn] = await Promise.all([import('@nlpkit/tensor'), import('@nlpkit/rnn')]);
+  await initBackend();
+  let file = path;
+  try {
+    if ((await stat(path)).isDirectory()) file = join(path, RUN.model);
+  } catch {
+    // Reported below with the path.
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(file));
+  } catch (error) {
+    throw new CliError(`cannot read --model ${JSON.stringify(path)}: ${(error as Error).message}`);
+  }
+  const artifact = rnn.decodeSequenceTagger(bytes);
+  return { artifact, prefix: artifact.meta['tokenPrefix'] };
+}
+
+async function readRecipe(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read --recipe ${JSON.stringify(path)}: ${(error as Error).message}`, { usage: true });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new CliError(`--recipe ${JSON.stringify(path)} is not JSON: ${(error as Error).message}`, { usage: true });
+  }
+}
+
+/** `nlpkit tag train|eval|predict`: sequence taggers (BiLSTM-CRF, BiLSTM-softmax, window) from `@nlpkit/rnn`. */
+export function registerTagCommands(program: Command, io: CliIo): void {
+  const tag = program.command('tag').description('sequence taggers (BiLSTM-CRF, BiLSTM, fixed window): train from a recipe, evaluate, predict (CoNLL)');
+
+  tag.command('train')
+    .description('train from a recipe in a run folder; run it again on the same folder to resume where it stopped')
+    .option('--recipe <file>', 'recipe JSON (e.g. recipes/wikiann-bilstm-crf.json); optional when resuming an existing --out folder')
+    .requiredOption('--out <folder>', 'run folder: recipe.json, checkpoint.bin, curve.jsonl, model.safetensors, result.json')
+    .option('--quiet', 'no progress on stderr')
+    .action((options: { recipe?: string; out: string; quiet?: boolean }) =>
+      guarded(io, 'tag', async () => {
+        const [{ initBackend }, rnn] = await Promise.all([import('@nlpkit/tensor'), import('@nlpkit/rnn')]);
+        const out = options.out;
+        const file = (name: keyof typeof RUN): string => join(out, RUN[name]);
+        const saved = (await exists(file('recipe'))) ? rnn.parseSequenceTaggerRecipe(await readRecipe(file('recipe'))) : undefined;
+        let recipe: ReturnType<Rnn['parseSequenceTaggerRecipe']>;
+        if (options.recipe === undefined) {
+          if (saved === undefined) throw new CliError(`--recipe is needed: ${JSON.stringify(out)} is not a run folder to resume (it has no recipe.json)`, { usage: true });
+          recipe = saved;
+        } else {
+          const parsed = rnn.parseSequenceTaggerRecipe(await readRecipe(options.recipe));
+          const base = dirname(resolve(options.recipe));
+          const at = (p: string | undefined): string | undefined => (p === undefined ? undefined : resolve(base, p));
+          recipe = { ...parsed, data: { ...parsed.data, train: at(parsed.data.train) as string, ...(parsed.data.valid ? { valid: at(parsed.data.valid) } : {}), ...(parsed.data.test ? { test: at(parsed.data.test) } : {}) } };
+          if (saved !== undefined && JSON.stringify(saved) !== JSON.stringify(recipe)) {
+            throw new CliError(`--recipe differs from the one ${JSON.stringify(out)} was started with (see its recipe.json)`, { usage: true });
+          }
+        }
+        await mkdir(out, { recursive: true });
+        if (saved === undefined) await writeFileAtomic(file('recipe'), `${JSON.stringify(recipe, null, 2)}\n`);
+        if (await exists(file('result'))) {
+          io.stdout(`${out} is finished: ${(await readFile(file('result'), 'utf8')).trim()}\n`);
+          return;
+        }
+        const prefix = recipe.data.tokenPrefix;
+        const read = (path: string, argument: string): Promise<TaggedSentence[]> => readTagged(readLines(path), prefix, true, argument);
+        const train = await read(recipe.data.train, 'recipe.data.train');
+        const valid = recipe.data.valid === undefined ? undefined : await read(recipe.data.valid, 'recipe.data.valid');
+        const backend = await initBackend();
+        const quiet = options.quiet === true;
+        const progress = createProgress(io, { quiet });
+        const say = (line: string): void => {
+          if (quiet) return;
+          if (progress.active) progress.done();
+          io.stderr(`${line}\n`);
+        };
+        say(`nlpkit tag train: backend ${backend.name}, ${train.length} training sentences, run folder ${out}`);
+        const resume = (await exists(file('checkpoint'))) ? new Uint8Array(await readFile(file('checkpoint'))) : undefined;
+        if (resume !== undefined) say('resuming from checkpoint.bin');
+        const ac = new AbortController();
+        const onSignal = (): void => ac.abort();
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+        const curve = async (line: object): Promise<void> => appendFile(file('curve'), `${JSON.stringify(line)}\n`);
+        let result: Awaited<ReturnType<Rnn['trainSequenceTagger']>> | undefined;
+        try {
+          let pending: Promise<void> = Promise.resolve();
+          let seconds = 0;
+          result = await rnn.trainSequenceTagger({
+            ...rnn.taggerRecipeTraining(recipe),
+            train,
+            signal: ac.signal,
+            ...(resume !== undefined ? { resume } : {}),
+            ...(valid !== undefined ? { validate: async (tagger) => (await score(tagger as TaggerArtifact['tagger'], valid))[recipe.model.scheme === undefined ? 'accuracy' : 'f1'] as number } : {}),
+            checkpoint: async (bytes) => writeFileAtomic(file('checkpoint'), bytes),
+            onEvent: (e) => {
+              pending = pending.then(() => curve(e));
+              if ('seconds' in e) seconds = e.seconds;
+              if (e.type === 'step') {
+                const k = e.step - e.epoch * e.stepsPerEpoch;
+                const line = `epoch ${e.epoch + 1} step ${k}/${e.stepsPerEpoch} | loss ${e.loss.toFixed(4)} | ${Math.round(e.seconds)} s`;
+                if (progress.active) {
+                  progress.stage(line, e.stepsPerEpoch);
+                  progress.update(k);
+                } else say(line);
+              } else if (e.type === 'epoch') {
+                say(`epoch ${e.epoch + 1} done | valid ${recipe.model.scheme === undefined ? 'accuracy' : 'entity F1'} ${e.score === undefined ? 'n/a' : e.score.toFixed(4)} | ${Math.round(e.seconds)} s`);
+              }
+            },
+          });
+          await pending;
+          if (result.stopped === 'aborted') {
+            io.stdout(`stopped at step ${result.position.step}; run the same command again to resume\n`);
+            return;
+          }
+          const meta: Record<string, string> = { recipe: JSON.stringify(recipe), command: `nlpkit tag train --recipe ${options.recipe ?? join(out, RUN.recipe)} --out ${out}` };
+          if (prefix !== undefined) meta['tokenPrefix'] = prefix;
+          const tagger = result.tagger as TaggerArtifact['tagger'];
+          const summary: Record<string, unknown> = { name: recipe.name, backend: backend.name };
+          if (valid !== undefined) summary['valid'] = await score(tagger, valid);
+          if (recipe.data.test !== undefined) summary['test'] = await score(tagger, await read(recipe.data.test, 'recipe.data.test'));
+          summary['seconds'] = Math.round(seconds);
+          meta['scores'] = JSON.stringify(summary);
+          const bytes = rnn.encodeSequenceTagger({ config: result.config, params: result.params, vocabularies: result.vocabularies }, { dtype: recipe.artifact?.dtype ?? 'float32', meta });
+          await writeFileAtomic(file('model'), bytes);
+          await writeFileAtomic(file('result'), `${JSON.stringify(summary, null, 2)}\n`);
+          io.stdout(`wrote ${file('model')} (${JSON.stringify(summary)})\n`);
+        } finally {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          progress.done();
+          result?.dispose();
+        }
+      }),
+    );
+
+  tag.command('eval')
+    .description('entity F1 (seqeval default mode) of a model on a CoNLL file (TOKEN<TAB>TAG, blank line between sentences)')
+    .requiredOption('--model <path>', 'run folder or model.safetensors')
+    .requiredOption('--input <file>', 'CoNLL file with gold tags in the last column (- for stdin); WikiANN files as they are')
+    .option('--json', 'print {"f1", "precision", "recall"} (fractions; {"accuracy"} for a tagger without a scheme)')
+    .action((options: { model: string; input: string; json?: boolean }) =>
+      guarded(io, 'tag', async () => {
+        const { artifact, prefix } = await loadTagger(options.model);
+        try {
+          const data = await readTagged(linesFrom(options.input, io), prefix, true, `--input ${JSON.stringify(options.input)}`);
+          const report = await score(artifact.tagger, data);
+          if (options.json === true) io.stdout(`${JSON.stringify(report)}\n`);
+          else io.stdout(Object.entries(report).map(([k, v]) => `${k}:\t${v}\n`).join(''));
+        } finally {
+          artifact.dispose();
+        }
+      }),
+    );
+
+  tag.command('predict')
+    .description('tag words: CoNLL in (the first column; other columns ignored), TOKEN<TAB>TAG CoNLL out')
+    .requiredOption('--model <path>', 'run folder or model.safetensors')
+    .requiredOption('--input <file>', 'CoNLL file, or with --text one sentence per line (- for stdin)')
+    .option('--text', 'input is plain text: one sentence per line, words separated by spaces')
+    .option('--batch-size <n>', 'sentences tagged together', integer('--batch-size', 1), 64)
+    .action((options: { model: string; input: string; text?: boolean; batchSize: number }) =>
+      guarded(io, 'tag', async () => {
+        const { artifact, prefix } = await loadTagger(options.model);
+        try {
+          const lines = linesFrom(options.input, io);
+          const words =
+            options.text === true
+              ? (await collect(lines)).map((l) => l.split(/\s+/).filter((w) => w !== '')).filter((s) => s.length > 0)
+              : (await readTagged(lines, undefined, false, `--input ${JSON.stringify(options.input)}`)).map((s) => s.words);
+          const tags = artifact.tagger.predict(words.map((s) => s.map((w) => strip(w, prefix))), { batchSize: options.batchSize });
+          io.stdout(words.map((s, i) => `${s.map((w, t) => `${w}\t${tags[i]?.[t] ?? ''}`).join('\n')}\n`).join('\n'));
+        } finally {
+          artifact.dispose();
+        }
+      }),
+    );
+}
