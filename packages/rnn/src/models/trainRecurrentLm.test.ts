@@ -75,6 +75,14 @@ describeBackends('trainRecurrentLm', () => {
     expect(resumed.position.step).toBe(32);
     expect(values(resumed.params)).toEqual(expected);
     resumed.dispose();
+    // Resumed after its last epoch: nothing to train, the validation score is still reported.
+    let last: Uint8Array | undefined;
+    const full = await trainRecurrentLm({ ...options, valid, optimizer: adam(), checkpoint: (b) => void (last = b) });
+    const again = await trainRecurrentLm({ ...options, valid, optimizer: adam(), resume: last! });
+    expect(again.position.step).toBe(32);
+    expect(again.validPerplexity).toBe(full.validPerplexity);
+    full.dispose();
+    again.dispose();
   });
 
   it("loss convention: one 'sumOverTime' step at lr a equals one 'perToken' step at lr a·bptt (no clipping)", async () => {

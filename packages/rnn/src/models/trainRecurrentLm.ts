@@ -323,6 +323,10 @@ export async function trainRecurrentLm(options: TrainRecurrentLmOptions): Promis
     });
     if (result.stopped === 'aborted') await save(result.state);
     dropCarry();
+    // Resumed from the checkpoint after the last epoch: no epoch ran here, so the validation score is measured now.
+    if (result.stopped === 'completed' && validPerplexity === undefined && options.valid !== undefined) {
+      validPerplexity = (await evaluateRecurrentLmStream(config, params, options.valid, { batchSize: options.evalBatchSize ?? 10, bptt })).perplexity;
+    }
     return {
       config,
       params,
