@@ -85,3 +85,9 @@ export { decodeSequenceTagger, encodeSequenceTagger } from './tagging/sequenceTa
 export type { EncodeSequenceTaggerOptions, SequenceTaggerArtifact } from './tagging/sequenceTaggerArtifact.js';
 export { parseSequenceTaggerRecipe, taggerRecipeTraining } from './tagging/sequenceTaggerRecipe.js';
 export type { SequenceTaggerRecipe } from './tagging/sequenceTaggerRecipe.js';
+export { checkFixedWindowLmConfig, fixedWindowContexts, fixedWindowLmForward, initFixedWindowLm } from './models/fixedWindowLm.js';
+export type { FixedWindowLmConfig, FixedWindowLmParams } from './models/fixedWindowLm.js';
+export { fixedWindowLanguageModel } from './models/fixedWindowLanguageModel.js';
+export type { FixedWindowLmState } from './models/fixedWindowLanguageModel.js';
+export { evaluateFixedWindowLm, trainFixedWindowLm } from './models/trainFixedWindowLm.js';
+export type { TrainFixedWindowLmOptions } from './models/trainFixedWindowLm.js';

@@ -47,7 +47,7 @@ export interface RecurrentLanguageModelOptions {
 const LOG10E = Math.LOG10E;
 
 /** log-sum-exp of one row of logits over the ids the model predicts (all but `<pad>` and `<s>`), in float64. */
-function rowLse(logits: Float32Array, offset: number, V: number): number {
+export function rowLse(logits: Float32Array, offset: number, V: number): number {
   let max = -Infinity;
   for (let j = 0; j < V; j++) if (j !== PAD_ID && j !== BOS_ID && (logits[offset + j] as number) > max) max = logits[offset + j] as number;
   let sum = 0;
@@ -60,7 +60,7 @@ function rowLse(logits: Float32Array, offset: number, V: number): number {
  * rest renormalized: those ids are never predicted (the model was not trained to predict them, and the core
  * contract says so), whatever logits the weights give them.
  */
-function log10Softmax(logits: Float32Array, offset: number, V: number): Float64Array {
+export function log10Softmax(logits: Float32Array, offset: number, V: number): Float64Array {
   const lse = rowLse(logits, offset, V);
   const out = new Float64Array(V);
   for (let j = 0; j < V; j++) out[j] = j === PAD_ID || j === BOS_ID ? -Infinity : ((logits[offset + j] as number) - lse) * LOG10E;
