@@ -12,23 +12,26 @@ import type { MemoryBudget } from './memoryBudget.js';
 export class RecordReader {
   readonly buffer: Uint32Array;
   at = 0;
-  /** The current record's words packed into one number (when `base` is given), for fast comparisons. */
+  /** The current record's key words packed into one number (when `base` is given), for fast comparisons. */
   key = 0;
   readonly #path: string;
   readonly #fd: number;
   readonly #width: number;
   readonly #base: number;
+  readonly #keyLength: number;
   readonly #budget: MemoryBudget | undefined;
   #filled = 0;
   #done = false;
 
-  constructor(path: string, width: number, buffer: Uint32Array, base = 0, budget?: MemoryBudget) {
+  /** `keyLength`: the leading words that make the sort key (default all but the last word, the count). */
+  constructor(path: string, width: number, buffer: Uint32Array, base = 0, budget?: MemoryBudget, keyLength = width - 1) {
     this.#path = path;
     this.#fd = openSync(path, 'r');
     this.#budget = budget;
     budget?.files(1);
     this.#width = width;
     this.#base = base;
+    this.#keyLength = keyLength;
     this.buffer = buffer;
     this.at = -width;
     const bytes = fstatSync(this.#fd).size;
@@ -59,7 +62,7 @@ export class RecordReader {
     }
     if (this.#base > 0) {
       let key = 0;
-      for (let i = 0; i < this.#width - 1; i++) key = key * this.#base + this.buffer[this.at + i]!;
+      for (let i = 0; i < this.#keyLength; i++) key = key * this.#base + this.buffer[this.at + i]!;
       this.key = key;
     }
     return true;
@@ -104,9 +107,19 @@ export function* readCountFile(path: string, order: number): Generator<{ words: 
 const MIN_READER_RECORDS = 16;
 
 /**
+ * The layout of merged records when it is not the count files' `[w1..wn, count]`: `width` uint32 per record, the
+ * first `n` the sort key; `sum`: add up the last word of records with equal keys (else every record is kept).
+ */
+export interface RecordLayout {
+  readonly width: number;
+  readonly sum: boolean;
+}
+
+/**
  * Merges sorted runs of order `n` into `out` (summing equal n-grams), at most `maxReaders` runs at a time: while
  * more remain, batches are merged into intermediate runs in `folder` (so no more than `maxReaders` + 1 files are
- * ever open). Inputs are deleted once merged. Returns the number of distinct n-grams written.
+ * ever open). Inputs are deleted once merged. Returns the number of distinct n-grams written (records written,
+ * with a `layout` that does not sum).
  */
 export function mergeAllRuns(
   paths: readonly string[],
@@ -117,9 +130,10 @@ export function mergeAllRuns(
   maxReaders: number,
   folder: string,
   signal: AbortSignal | undefined,
+  layout: RecordLayout = { width: n + 1, sum: true },
 ): number {
   // Fewer readers per batch when the cap cannot give each one its minimal buffer.
-  maxReaders = Math.max(2, Math.min(maxReaders, Math.floor(budget.cap / 2 / (MIN_READER_RECORDS * 4 * (n + 1)))));
+  maxReaders = Math.max(2, Math.min(maxReaders, Math.floor(budget.cap / 2 / (MIN_READER_RECORDS * 4 * layout.width))));
   let runs = [...paths];
   let round = 0;
   while (runs.length > maxReaders) {
@@ -131,14 +145,14 @@ export function mergeAllRuns(
         continue;
       }
       const path = `${folder}/merge-${round}-${b}-order-${n}.bin`;
-      mergeRuns(batch, n, path, vocabSize, budget, signal);
+      mergeRuns(batch, n, path, vocabSize, budget, signal, layout);
       for (const p of batch) rmSync(p, { force: true });
       next.push(path);
     }
     runs = next;
     round++;
   }
-  const distinct = mergeRuns(runs, n, out, vocabSize, budget, signal);
+  const distinct = mergeRuns(runs, n, out, vocabSize, budget, signal, layout);
   for (const p of runs) rmSync(p, { force: true });
   return distinct;
 }
@@ -148,8 +162,16 @@ export function mergeAllRuns(
  * chunk share the budget's cap, so many runs do not multiply memory; when vocabSize^n < 2^53 records are compared
  * by one packed number instead of word by word.
  */
-function mergeRuns(paths: readonly string[], n: number, out: string, vocabSize: number, budget: MemoryBudget, signal: AbortSignal | undefined): number {
-  const width = n + 1;
+function mergeRuns(
+  paths: readonly string[],
+  n: number,
+  out: string,
+  vocabSize: number,
+  budget: MemoryBudget,
+  signal: AbortSignal | undefined,
+  layout: RecordLayout,
+): number {
+  const { width, sum } = layout;
   const recordBytes = 4 * width;
   // Half the cap at least for the readers (16 records each at least), the rest for two output chunks.
   const readersMin = Math.max(1, paths.length) * MIN_READER_RECORDS * recordBytes;
@@ -161,7 +183,7 @@ function mergeRuns(paths: readonly string[], n: number, out: string, vocabSize: 
   budget.hold(held);
   let distinct = 0;
   try {
-    for (const p of paths) readers.push(new RecordReader(p, width, new Uint32Array(readerRecords * width), base, budget));
+    for (const p of paths) readers.push(new RecordReader(p, width, new Uint32Array(readerRecords * width), base, budget, n));
     const heap = readers.filter((r) => r.next());
     const compare = (a: RecordReader, b: RecordReader): number => {
       if (base > 0) return a.key - b.key;
@@ -200,9 +222,9 @@ function mergeRuns(paths: readonly string[], n: number, out: string, vocabSize: 
           const at = top.at;
           // Start a new output record, or add to the last one when the n-gram is the same.
           const last = used - width;
-          let same = used > 0;
+          let same = sum && used > 0;
           for (let i = 0; same && i < n; i++) same = buffer[last + i] === record[at + i];
-          if (same) buffer[last + n]! += record[at + n]!;
+          if (same) buffer[last + width - 1]! += record[at + width - 1]!;
           else {
             if (used + width > buffer.length) {
               // Hand over all but the last record, which may still grow from the next run.
@@ -213,7 +235,7 @@ function mergeRuns(paths: readonly string[], n: number, out: string, vocabSize: 
               buffer = next;
               used = width;
             }
-            for (let i = 0; i <= n; i++) buffer[used + i] = record[at + i]!;
+            for (let i = 0; i < width; i++) buffer[used + i] = record[at + i]!;
             used += width;
             distinct++;
           }

@@ -6,3 +6,5 @@ export { countNgramsOnDisk, readCountFile } from './countNgramsOnDisk.js';
 export type { DiskCountOptions, DiskCounts } from './countNgramsOnDisk.js';
 export { readModelFile } from './modelFile.js';
 export type { ReadModelFileOptions } from './modelFile.js';
+export { estimateKneserNeyOnDisk, MIN_ESTIMATION_MEMORY } from './estimateKneserNeyOnDisk.js';
+export type { KneserNeyOnDiskOptions, KneserNeyOnDiskResult, OnDiskStage } from './estimateKneserNeyOnDisk.js';

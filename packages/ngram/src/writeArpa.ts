@@ -1,5 +1,5 @@
 import type { BackoffLanguageModel } from './backoffLanguageModel.js';
-import { formatFloat32 } from './formatFloat32.js';
+import { ARPA_END, arpaHeader, arpaSectionHeader, createArpaLineFormat } from './arpaLines.js';
 import { suffixOrder } from './suffixOrder.js';
 
 /**
@@ -11,28 +11,15 @@ import { suffixOrder } from './suffixOrder.js';
  */
 export function* arpaChunks(model: BackoffLanguageModel): Generator<string, void, undefined> {
   const { order, wordIndex, indexes, log10Probs, log10Backoffs } = model.data;
-  let header = '\\data\\\n';
-  for (let n = 0; n < order; n++) header += `ngram ${n + 1}=${log10Probs[n]!.length}\n`;
-  yield header;
+  yield arpaHeader(log10Probs.slice(0, order).map((lp) => lp.length));
   const perms = suffixOrder(model.data);
   const words = wordIndex.words();
   // previous[id]: the text of n-gram id of the order below (indexed by id, as the n-grams' parents are).
   let previous: readonly string[] = words;
-  // Many numbers repeat (the backoff of every context seen once, the probabilities of singletons): a small cache
-  // of their text skips most of the float → shortest-decimal work. Bounded: cleared when full.
-  const cache = new Map<number, string>();
-  const format = (x: number): string => {
-    let text = cache.get(x);
-    if (text === undefined) {
-      if (cache.size >= 1 << 16) cache.clear();
-      text = formatFloat32(x);
-      cache.set(x, text);
-    }
-    return text;
-  };
+  const line = createArpaLineFormat();
   let buffer = '';
   for (let n = 0; n < order; n++) {
-    buffer += `\n\\${n + 1}-grams:\n`;
+    buffer += arpaSectionHeader(n + 1);
     const lp = log10Probs[n]!;
     const bo = log10Backoffs[n]!;
     const index = indexes[n];
@@ -43,7 +30,7 @@ export function* arpaChunks(model: BackoffLanguageModel): Generator<string, void
       const id = perm[i]!;
       const text = index === undefined ? words[id]! : `${previous[index.parents[id]!]!} ${words[index.words[id]!]!}`;
       if (keepText && n > 0) current[id] = text;
-      buffer += keepText ? `${format(lp[id]!)}\t${text}\t${format(bo[id]!)}\n` : `${format(lp[id]!)}\t${text}\n`;
+      buffer += line(lp[id]!, text, keepText ? bo[id]! : undefined);
       if (buffer.length > 65536) {
         yield buffer;
         buffer = '';
@@ -51,7 +38,7 @@ export function* arpaChunks(model: BackoffLanguageModel): Generator<string, void
     }
     if (n > 0) previous = current;
   }
-  yield `${buffer}\n\\end\\\n`;
+  yield buffer + ARPA_END;
 }
 
 /** The whole ARPA text of `model` (see {@link arpaChunks} for the format details). */

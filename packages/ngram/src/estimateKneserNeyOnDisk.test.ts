@@ -1,0 +1,138 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InvalidArgumentError, NlpkitError, createRng } from '@nlpkit/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadPtb, ptb } from '../test/ptbData.js';
+import { estimateKneserNey } from './estimateKneserNey.js';
+import { type KneserNeyOnDiskOptions, estimateKneserNeyOnDisk } from './estimateKneserNeyOnDisk.js';
+import { kenlmWords } from './kenlmWords.js';
+import { writeArpa } from './writeArpa.js';
+
+const fastTmp = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+let folder: string;
+let temp: string;
+beforeEach(() => {
+  folder = mkdtempSync(join(fastTmp, 'nlpkit-kn-disk-test-'));
+  temp = join(folder, 'temp');
+  mkdirSync(temp);
+});
+afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+function corpus(sentences: number, seed: number, words: number): string[][] {
+  const rng = createRng(seed);
+  const random = (): number => rng.next();
+  return Array.from({ length: sentences }, () =>
+    Array.from({ length: Math.floor(random() * 12) }, () => `w${Math.floor(random() * random() * words)}`),
+  );
+}
+
+/** The out-of-core ARPA text, checking that the temporary folder is gone afterwards. */
+async function onDisk(
+  sentences: Iterable<readonly string[]> | AsyncIterable<readonly string[]>,
+  options: Omit<KneserNeyOnDiskOptions, 'output'>,
+): Promise<{ text: string; result: Awaited<ReturnType<typeof estimateKneserNeyOnDisk>> }> {
+  const output = join(folder, 'model.arpa');
+  const result = await estimateKneserNeyOnDisk(sentences, { tempDir: temp, ...options, output });
+  expect(readdirSync(temp)).toEqual([]);
+  return { text: readFileSync(output, 'utf8'), result };
+}
+
+async function* slowly(sentences: readonly string[][]): AsyncGenerator<string[]> {
+  for (const [i, sentence] of sentences.entries()) {
+    if (i % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+    yield [...sentence];
+  }
+}
+
+describe('estimateKneserNeyOnDisk', () => {
+  it.each([1, 2, 3, 4, 6])('writes the in-memory ARPA byte for byte through many runs (order %i)', async (order) => {
+    const train = corpus(2500, order, 400);
+    const memory = estimateKneserNey(train, { order });
+    // Order 4 also merges its runs two at a time (three files open at most).
+    const { text, result } = await onDisk(train, { order, memory: 1 << 18, ...(order === 4 ? { maxOpenFiles: 3 } : {}) });
+    expect(result.runs).toBeGreaterThan(order === 1 ? 0 : 3);
+    expect(text).toBe(writeArpa(memory.model));
+    expect(result.discounts).toEqual(memory.discounts);
+    expect(result.countsOfCounts).toEqual(memory.countsOfCounts);
+    expect(result.counts).toEqual(memory.model.counts);
+    // The cap, plus the counter's unigram counts (vocabulary-sized, outside the cap as documented).
+    expect(result.peakBytes).toBeLessThanOrEqual((1 << 18) + 16 * result.counts[0]!);
+  });
+
+  it('matches on tiny corpora with fallback discounts, fixed discounts, empty sentences and async input', async () => {
+    const train = [['a', 'b'], [], ['b', 'a', 'a'], ['c']];
+    const warnings: unknown[] = [];
+    const memory = estimateKneserNey(train, { order: 3 });
+    const { text, result } = await onDisk(slowly(train), { order: 3, memory: 1 << 18, onWarning: (w) => warnings.push(w) });
+    expect(text).toBe(writeArpa(memory.model));
+    expect(result.warnings).toEqual(memory.warnings);
+    expect(warnings).toEqual(memory.warnings);
+    const discounts = [{ d1: 0.3, d2: 0.6, d3: 0.9 }, { d1: 0.4, d2: 0.7, d3: 1.1 }];
+    const fixed = estimateKneserNey(train, { order: 2, discounts });
+    expect((await onDisk(train, { order: 2, memory: 1 << 18, discounts })).text).toBe(writeArpa(fixed.model));
+  });
+
+  it('matches lmplz on text with U+FEFF, U+00A0 and U+3000 inside words (KenLM split)', async () => {
+    const kenlm = JSON.parse(readFileSync(new URL('../test/fixtures/kenlm-unicode.json', import.meta.url), 'utf8')) as { train: string; arpa: string };
+    const sentences = kenlm.train.slice(0, -1).split('\n').map((line) => kenlmWords(line));
+    const { text } = await onDisk(sentences, { order: 3, memory: 1 << 18 });
+    expect(text).toBe(kenlm.arpa);
+  });
+
+  it('refuses a memory cap too small to work with, naming the argument', async () => {
+    const output = join(folder, 'model.arpa');
+    await expect(estimateKneserNeyOnDisk([['a']], { order: 3, memory: 1000, output })).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[InvalidArgumentError: @nlpkit/ngram: options.memory must be a number ≥ 262144, got 1000]`,
+    );
+    // A vocabulary whose arrays leave no room for sorting under the cap.
+    const words = Array.from({ length: 100_000 }, (_, i) => [`w${i}`, `v${i}`]);
+    const error = await estimateKneserNeyOnDisk(words, { order: 2, memory: 1 << 18, output, tempDir: temp }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as InvalidArgumentError).argument).toBe('options.memory');
+    expect(readdirSync(temp)).toEqual([]);
+    expect(existsSync(output)).toBe(false);
+  });
+
+  it('removes its temporary folder when the input fails', async () => {
+    const output = join(folder, 'model.arpa');
+    const train: string[][] = [...corpus(2000, 7, 300), ['fine', '</s>']];
+    const error = await estimateKneserNeyOnDisk(train, { order: 3, memory: 1 << 18, output, tempDir: temp }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NlpkitError);
+    expect((error as NlpkitError).code).toBe('ERR_NGRAM_INPUT');
+    expect(readdirSync(temp)).toEqual([]);
+    expect(existsSync(output)).toBe(false);
+  });
+
+  it.each(['counting', 'adjusting', 'estimating', 'writing'] as const)(
+    'removes its temporary folder and leaves no output when aborted while %s',
+    async (stage) => {
+      const output = join(folder, 'model.arpa');
+      const controller = new AbortController();
+      const reason = new Error('stop');
+      const promise = estimateKneserNeyOnDisk(slowly(corpus(3000, 8, 300)), {
+        order: 3,
+        memory: 1 << 18,
+        output,
+        tempDir: temp,
+        signal: controller.signal,
+        onStage: (s) => {
+          if (s === stage) setImmediate(() => controller.abort(reason));
+        },
+      });
+      await expect(promise).rejects.toBe(reason);
+      expect(readdirSync(temp)).toEqual([]);
+      expect(readdirSync(folder).filter((name) => name.startsWith('model.arpa'))).toEqual([]);
+    },
+  );
+});
+
+describe('estimateKneserNeyOnDisk on PTB', ptb.options, () => {
+  it.each([3, 5])('gives the in-memory ARPA byte for byte at order %i under a 4 MiB cap', async (order) => {
+    const train = loadPtb('train');
+    const expected = writeArpa(estimateKneserNey(train, { order }).model);
+    const { text, result } = await onDisk(train, { order, memory: 4 << 20 });
+    expect(result.runs).toBeGreaterThan(10);
+    expect(text === expected).toBe(true); // not toBe: a diff of two large texts would flood the log
+  }, 120_000);
+});
