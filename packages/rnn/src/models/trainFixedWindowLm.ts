@@ -114,7 +114,10 @@ export async function trainFixedWindowLm(options: TrainFixedWindowLmOptions): Pr
   const seed = checkNumber(options.seed, 'options.seed', 0, 2 ** 31, true);
   const schedule: LrSchedule = typeof options.lr === 'function' ? options.lr : constantLr(checkNumber(options.lr, 'options.lr', 0, 1e6));
   const clip = options.clipNorm === undefined ? {} : { maxNorm: checkNumber(options.clipNorm, 'options.clipNorm', 0, Number.MAX_VALUE) };
-  checkStreamIds(options.train?.targets ?? [], config.vocabSize, 'options.train.targets');
+  if (options.train === null || typeof options.train !== 'object' || !(options.train.targets instanceof Int32Array) || !(options.train.inputs instanceof Int32Array)) {
+    throw new RnnOptionError({ argument: 'options.train', expected: 'an LmStream (from lmStream or lmStreamFromIds)', found: options.train });
+  }
+  checkStreamIds(options.train.targets, config.vocabSize, 'options.train.targets');
   checkStreamIds(options.train.inputs, config.vocabSize, 'options.train.inputs');
   const C = config.context;
   const contexts = fixedWindowContexts(options.train, C);

@@ -99,6 +99,7 @@ describeBackends('trainRecurrentLm', () => {
   it('bad input: typed errors naming the argument, and no tensor leaks', async () => {
     const before = tf.memory().numTensors;
     await expect(trainRecurrentLm({ ...base, loss: 'mean' as never })).rejects.toThrow(RnnOptionError);
+    await expect(trainRecurrentLm({ ...base, train: [4, 5, 3] as never })).rejects.toThrow('options.train must be an LmStream');
     await expect(trainRecurrentLm({ ...base, config: { ...CONFIG, cell: { type: 'lstn' } as never } })).rejects.toThrow(UnknownNameError);
     await expect(trainRecurrentLm({ ...base, train: lmStreamFromIds([4, 12, 3], 13) })).rejects.toThrow(RnnShapeError);
     await expect(trainRecurrentLm({ ...base, train: lmStreamFromIds([4, 12, 3], 13) })).rejects.toThrow('options.train.targets[1]');

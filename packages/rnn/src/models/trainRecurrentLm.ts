@@ -178,7 +178,10 @@ export async function trainRecurrentLm(options: TrainRecurrentLmOptions): Promis
   const clip = options.clipNorm === undefined ? {} : { maxNorm: checkNumber(options.clipNorm, 'options.clipNorm', 0, Number.MAX_VALUE) };
   checkNumber(options.seed, 'options.seed', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, true);
   const schedule: LrSchedule = typeof options.lr === 'function' ? options.lr : constantLr(checkNumber(options.lr, 'options.lr', 0, 1e6));
-  checkStreamIds(options.train?.targets ?? [], config.vocabSize, 'options.train.targets');
+  if (options.train === null || typeof options.train !== 'object' || !(options.train.targets instanceof Int32Array) || !(options.train.inputs instanceof Int32Array)) {
+    throw new RnnOptionError({ argument: 'options.train', expected: 'an LmStream (from lmStream or lmStreamFromIds)', found: options.train });
+  }
+  checkStreamIds(options.train.targets, config.vocabSize, 'options.train.targets');
   checkStreamIds(options.train.inputs, config.vocabSize, 'options.train.inputs');
   if (options.valid !== undefined) checkStreamIds(options.valid.targets, config.vocabSize, 'options.valid.targets');
   const batches = batchifyLmStream(options.train, B);
