@@ -78,22 +78,34 @@ const KEYS = [
   'onEvent', 'checkpoint', 'checkpointEvery', 'resume', 'signal',
 ] as const;
 
-/** The order sentences are visited in during `epoch`: a permutation drawn from (seed, epoch), so resumes are exact. */
-function epochOrder(n: number, seed: number, epoch: number): Int32Array {
+/**
+ * The batches of `epoch`, drawn from (seed, epoch) alone so resumes are exact: sentences shuffled, then sorted by
+ * length within pools of 32 batches (so a batch pads little: WikiANN mixes 3-word and 400-word sentences), cut into
+ * batches, and the batches shuffled.
+ */
+function epochBatches(lengths: readonly number[], batchSize: number, seed: number, epoch: number): Int32Array[] {
   const rng: Rng = createRng(seed * 1000003 + epoch + 1);
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = order[i] as number;
-    order[i] = order[j] as number;
-    order[j] = t;
+  const shuffle = <T>(xs: T[]): T[] => {
+    for (let i = xs.length - 1; i > 0; i--) {
+      const j = rng.int(i + 1);
+      [xs[i], xs[j]] = [xs[j] as T, xs[i] as T];
+    }
+    return xs;
+  };
+  const order = shuffle(Array.from({ length: lengths.length }, (_, i) => i));
+  const pool = batchSize * 32;
+  const batches: Int32Array[] = [];
+  for (let at = 0; at < order.length; at += pool) {
+    const sorted = order.slice(at, at + pool).sort((a, b) => (lengths[a] as number) - (lengths[b] as number) || a - b);
+    for (let k = 0; k < sorted.length; k += batchSize) batches.push(Int32Array.from(sorted.slice(k, k + batchSize)));
   }
-  return order;
+  return shuffle(batches);
 }
 
 /**
  * Trains a sequence tagger (BiLSTM or fixed-window encoder; softmax or CRF; optional character features) on
- * tagged sentences: vocabularies built from the training data, padded mini-batches in a seeded order per epoch,
+ * tagged sentences: vocabularies built from the training data, padded mini-batches of similar lengths in a seeded
+ * order per epoch,
  * `trainStep`/`trainLoop` from `@nlpkit/train` (Adam and clipping by default), dropout from a seeded generator,
  * the scheme's transition constraints in the CRF loss, exact resume from checkpoints. Training data that breaks
  * `model.scheme` is refused (a FormatError naming sentence and position), as is empty data (EmptyInputError).
@@ -167,7 +179,8 @@ export async function trainSequenceTagger(options: TrainSequenceTaggerOptions): 
   const seconds = (): number => secondsBefore + (performance.now() - started) / 1000;
   const emit = (e: TrainTaggerEvent): void => options.onEvent?.(e);
   let score: number | undefined;
-  let order: { epoch: number; order: Int32Array } | undefined;
+  let order: { epoch: number; batches: Int32Array[] } | undefined;
+  const lengths = options.train.map((s) => s.words.length);
 
   const save = async (state: LoopState): Promise<void> => {
     if (options.checkpoint === undefined) return;
@@ -187,9 +200,8 @@ export async function trainSequenceTagger(options: TrainSequenceTaggerOptions): 
       ...(resume !== undefined ? { resume } : {}),
       checkpoint: save,
       step: ({ epoch, step }) => {
-        if (order?.epoch !== epoch) order = { epoch, order: epochOrder(train.length, options.seed, epoch) };
-        const k = step - epoch * perEpoch;
-        const picked = Array.from(order.order.subarray(k * batchSize, (k + 1) * batchSize), (i) => train[i] as TaggedWords);
+        if (order?.epoch !== epoch) order = { epoch, batches: epochBatches(lengths, batchSize, options.seed, epoch) };
+        const picked = Array.from(order.batches[step - epoch * perEpoch] as Int32Array, (i) => train[i] as TaggedWords);
         const batch = encodeTaggerBatch(config, vocabularies, picked.map((s) => s.words), picked.map((s) => s.tags));
         return trainStep(
           vars,
