@@ -1,8 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readArpaFile } from '@nlpkit/ngram/node';
-import { decodeRecurrentLm } from '@nlpkit/rnn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bufferIo } from '../cliIo.js';
 import { run } from '../program.js';
@@ -62,21 +61,21 @@ describe('nlpkit demo --quick', () => {
     for (const sentence of result.generated) expect(out).toContain(sentence);
   });
 
-  it('says what it saved where: KN5 as ARPA (loadable) and binary, the vocabulary and results.json', async () => {
+  it('says what it saved where: KN5 as ARPA and binary, the LSTM (nlpkit lm eval loads it), the vocabulary, results.json', async () => {
     const paths = result.saved.map((file) => file.path);
-    for (const name of ['kn5.arpa', 'kn5.bin', 'vocabulary.json', 'lstm.nlpkit']) expect(paths).toContain(join(dir, 'run', name));
+    for (const name of ['kn5.arpa', 'kn5.bin', 'vocabulary.json', 'lstm.safetensors']) expect(paths).toContain(join(dir, 'run', name));
     expect(out).toContain('results.json');
     for (const path of paths) expect(existsSync(path), path).toBe(true);
     expect(out).toContain('kn5.arpa');
     const model = await readArpaFile(join(dir, 'run', 'kn5.arpa'));
     expect(model.order).toBe(5);
-    const lstm = decodeRecurrentLm(readFileSync(join(dir, 'run', 'lstm.nlpkit')));
-    try {
-      expect(lstm.vocabulary.size).toBe(10_000);
-    } finally {
-      lstm.dispose();
-    }
-  });
+    // The LSTM loads in `nlpkit lm eval`, as the demo says.
+    const text = join(dir, 'eval.txt');
+    writeFileSync(text, 'he said that the jury was right .\n');
+    const io = bufferIo();
+    expect(await run(['node', 'nlpkit', 'lm', 'eval', '--model', join(dir, 'run', 'lstm.safetensors'), '--input', text, '--sentences', '--json'], io)).toBe(0);
+    expect((JSON.parse(io.out.join('')) as { perplexity: number }).perplexity).toBeGreaterThan(1);
+  }, 60_000);
 
   it('--json prints the result as JSON; the same seed samples the same sentences; --lstm-seconds 0 leaves the LSTM out', async () => {
     const io = bufferIo();

@@ -1,7 +1,5 @@
 import { join } from 'node:path';
 import type { LanguageModel } from '@nlpkit/core';
-import { writeFileAtomic } from '@nlpkit/core/node';
-import { CLI_PACKAGE } from '../../cliInput.js';
 import type { Progress } from '../../progress.js';
 import { batchedSentenceScores, withSentenceScores, type TensorModules } from './batchedSentenceScores.js';
 import type { BrownSplits } from './brownSplits.js';
@@ -58,13 +56,18 @@ export const LSTM_SHAPE = { embeddingSize: 64, hiddenSize: 64, layers: 1 } as co
  * The demo's neural rows: a one-layer LSTM LM (`@nlpkit/rnn`'s `trainRecurrentLm`, Zaremba et al.'s recipe: SGD,
  * learning rate 1, loss summed over time, clipping at 5) trained on `splits.train` for `budgetSeconds`, over the
  * demo's vocabulary so that its words line up with the n-gram models. The demo evaluates it, shows its next
- * words beside KN5's and adds the `LSTM+KN5` row (weights tuned on `splits.valid`). Saved as `lstm.nlpkit`
- * (`decodeRecurrentLm` reads it back).
+ * words beside KN5's and adds the `LSTM+KN5` row (weights tuned on `splits.valid`). Saved as `lstm.safetensors`
+ * (`nlpkit lm eval|generate --model`, `readRecurrentLmFile` from `@nlpkit/rnn/node`).
  */
 export async function trainNeuralModels(context: NeuralDemoContext): Promise<NeuralDemoResult> {
   const { splits, progress } = context;
   // Loaded here, not at import: tfjs is large and the rest of the CLI does not need it.
-  const [{ initBackend }, tf, rnn] = await Promise.all([import('@nlpkit/tensor'), import('@tensorflow/tfjs-core'), import('@nlpkit/rnn')]);
+  const [{ initBackend }, tf, rnn, rnnNode] = await Promise.all([
+    import('@nlpkit/tensor'),
+    import('@tensorflow/tfjs-core'),
+    import('@nlpkit/rnn'),
+    import('@nlpkit/rnn/node'),
+  ]);
   const modules: TensorModules = { tf, rnn };
   const { name: backend } = await initBackend();
   const config = { vocabSize: splits.vocabulary.size, ...LSTM_SHAPE };
@@ -107,17 +110,17 @@ export async function trainNeuralModels(context: NeuralDemoContext): Promise<Neu
       onBatch: (done) => progress.update(done),
     });
     const lstm = rnn.recurrentLanguageModel({ config: result.config, params: result.params, vocabulary: splits.vocabulary });
-    const path = join(context.out, 'lstm.nlpkit');
-    await writeFileAtomic(path, rnn.encodeRecurrentLm({ config: result.config, params: result.params, vocabulary: splits.vocabulary }, {
+    const path = join(context.out, 'lstm.safetensors');
+    await rnnNode.writeRecurrentLmFile(path, { config: result.config, params: result.params, vocabulary: splits.vocabulary }, {
       dtype: 'float16',
       meta: { trainedBy: 'nlpkit demo', seconds: seconds.toFixed(1), epochs: epochs.toFixed(2) },
-    }), { package: CLI_PACKAGE });
+    });
     const model: NeuralDemoModel = {
       name: 'LSTM',
       model: withSentenceScores(lstm, held, scores),
       detail: `1×${LSTM_SHAPE.hiddenSize} LSTM, ${epochs.toFixed(2)} epochs`,
       seconds,
-      saved: [{ what: 'LSTM (nlpkit recurrent LM, float16; decodeRecurrentLm)', path }],
+      saved: [{ what: 'LSTM (float16; nlpkit lm eval|generate --model)', path }],
       backend,
       dispose: () => result.dispose(),
     };
