@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { estimateKneserNey } from '@nlpkit/ngram';
+import { writeArpaFile } from '@nlpkit/ngram/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bufferIo } from '../cliIo.js';
 import { run } from '../program.js';
@@ -43,6 +45,20 @@ describe('nlpkit lm', () => {
     expect(await run(['node', 'nlpkit', 'lm', 'eval', '--model', out, '--input', testFile, '--json', '--batch-size', '4', '--bptt', '8'], test)).toBe(0);
     const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as { testPerplexity: number };
     expect((JSON.parse(test.out.join('')) as { perplexity: number }).perplexity).toBeCloseTo(result.testPerplexity, 3);
+  });
+
+  it('interpolate tunes the weights with an n-gram model by EM and reports the mixture beside both models', async () => {
+    const trainFile = fileURLToPath(new URL('../../../../recipes/tiny/train.txt', import.meta.url));
+    const sentences = readFileSync(trainFile, 'utf8').trim().split('\n').map((l) => l.split(' '));
+    const arpa = join(dir, 'kn3.arpa');
+    await writeArpaFile(estimateKneserNey(sentences, { order: 3 }).model, arpa);
+    const io = bufferIo();
+    expect(await run(['node', 'nlpkit', 'lm', 'interpolate', '--model', out, '--arpa', arpa, '--tune', testFile, '--input', testFile, '--json'], io)).toBe(0);
+    const r = JSON.parse(io.out.join('')) as { weights: number[]; perplexity: number; modelPerplexity: number; ngramPerplexity: number; tokens: number };
+    expect(r.weights).toHaveLength(2);
+    expect(r.weights[0]! + r.weights[1]!).toBeCloseTo(1, 9);
+    // Tuned on the text it is evaluated on, EM cannot do worse than either model alone.
+    expect(r.perplexity).toBeLessThanOrEqual(Math.min(r.modelPerplexity, r.ngramPerplexity) * (1 + 1e-9));
   });
 
   it('generate is seeded: the same seed gives the same text; --prompt starts it', async () => {

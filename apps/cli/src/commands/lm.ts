@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { collect, evaluatePerplexity, generate } from '@nlpkit/core';
+import { collect, evaluatePerplexity, generate, interpolateModels, tuneInterpolationWeights } from '@nlpkit/core';
 import { type Command, InvalidArgumentError } from 'commander';
 import { CliError, guarded, sentencesFrom } from '../cliInput.js';
 import type { CliIo } from '../cliIo.js';
@@ -41,7 +41,7 @@ async function loadModel(path: string) {
 
 const fixed = (x: number, digits = 2): string => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
 
-/** `nlpkit lm train|eval|generate`: recurrent (LSTM/GRU/RNN) language models from `@nlpkit/rnn`. */
+/** `nlpkit lm train|eval|interpolate|generate`: recurrent (LSTM/GRU/RNN) language models from `@nlpkit/rnn`. */
 export function registerLmCommands(program: Command, io: CliIo): void {
   const lm = program.command('lm').description('recurrent (LSTM, GRU, RNN) language models: train from a recipe, evaluate, generate');
 
@@ -148,6 +148,42 @@ export function registerLmCommands(program: Command, io: CliIo): void {
           }
           if (options.json === true) io.stdout(`${JSON.stringify(report)}\n`);
           else io.stdout(`Perplexity:\t${report.perplexity}\nTokens:\t${report.tokens}\nOOVs:\t${report.oov}\n`);
+        } finally {
+          artifact.dispose();
+        }
+      }),
+    );
+
+  lm.command('interpolate')
+    .description('mix the model with an n-gram model (ARPA): weights tuned by EM on --tune, perplexity of --input (sentences scored from <s>, one </s> each)')
+    .requiredOption('--model <path>', 'run folder or model.safetensors')
+    .requiredOption('--arpa <file>', 'n-gram model (e.g. from nlpkit ngram train --order 5)')
+    .requiredOption('--tune <file>', 'held-out text the weights are tuned on (e.g. the validation set)')
+    .requiredOption('--input <file>', 'text to evaluate (one sentence per line)')
+    .option('--json', 'print {"weights", "perplexity", "tokens", "oov", "modelPerplexity", "ngramPerplexity"}')
+    .action((options: { model: string; arpa: string; tune: string; input: string; json?: boolean }) =>
+      guarded(io, 'lm', async () => {
+        const { readArpaFile } = await import('@nlpkit/ngram/node');
+        const ngram = readArpaFile(options.arpa, { onWarning: (w) => io.stderr(`${w.message}\n`) });
+        const artifact = await loadModel(options.model);
+        try {
+          const [tune, input] = await Promise.all([collect(sentencesFrom(options.tune, io)), collect(sentencesFrom(options.input, io))]);
+          const fit = tuneInterpolationWeights([artifact.model, ngram], tune);
+          const mixed = evaluatePerplexity(interpolateModels([artifact.model, ngram], fit.weights), input);
+          const report = {
+            weights: fit.weights,
+            perplexity: mixed.perplexity,
+            tokens: mixed.tokens,
+            oov: mixed.oov,
+            modelPerplexity: evaluatePerplexity(artifact.model, input).perplexity,
+            ngramPerplexity: evaluatePerplexity(ngram, input).perplexity,
+          };
+          if (options.json === true) io.stdout(`${JSON.stringify(report)}\n`);
+          else {
+            io.stdout(`Weights (model, n-gram):\t${fit.weights.map((w) => w.toFixed(4)).join(', ')}\n`);
+            io.stdout(`Perplexity interpolated:\t${report.perplexity}\nPerplexity model:\t${report.modelPerplexity}\nPerplexity n-gram:\t${report.ngramPerplexity}\n`);
+            io.stdout(`Tokens:\t${report.tokens}\nOOVs:\t${report.oov}\n`);
+          }
         } finally {
           artifact.dispose();
         }
