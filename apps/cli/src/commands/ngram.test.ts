@@ -278,3 +278,36 @@ describe('nlpkit ngram on PTB against KenLM', ptb.options, () => {
     expect(Math.abs(report.perplexity - want.perplexity)).toBeLessThanOrEqual(0.001);
   });
 });
+
+describe('nlpkit ngram train --memory (out of core, issue 11)', () => {
+  it('writes the same ARPA bytes as in-memory training, and leaves --temp empty', async () => {
+    const lines = Array.from({ length: 400 }, (_, i) => `${TRAIN[i % TRAIN.length]} w${i % 37} w${(i * 7) % 53}`);
+    const input = join(dir, 'disk-train.txt');
+    writeFileSync(input, `${lines.join('\n')}\n`);
+    const temp = mkdtempSync(join(dir, 'temp-'));
+    const inMemory = join(dir, 'memory.arpa');
+    const outOfCore = join(dir, 'disk.arpa');
+    const a = capture();
+    expect(await run(['node', 'nlpkit', 'ngram', 'train', '--order', '4', '--input', input, '--arpa', inMemory], a.io)).toBe(0);
+    const b = capture();
+    const args = ['--order', '4', '--input', input, '--arpa', outOfCore, '--memory', '512K', '--temp', temp];
+    expect(await run(['node', 'nlpkit', 'ngram', 'train', ...args], b.io), b.err.join('')).toBe(0);
+    expect(readFileSync(outOfCore, 'utf8')).toBe(readFileSync(inMemory, 'utf8'));
+    expect(readdirSync(temp)).toEqual([]);
+    expect(b.out.join('')).toContain('out of core; 1-grams:');
+    // The same discounts lines as in-memory training prints.
+    expect(b.out.join('').split('\n').filter((l) => l.startsWith('discounts'))).toEqual(a.out.join('').split('\n').filter((l) => l.startsWith('discounts')));
+  });
+
+  it.each([
+    [['--memory', '12X'], '--memory must be a size such as 512M or 2G'],
+    [['--memory', '100K'], '--memory must be at least 256K, got "100K"'],
+    [['--temp', dir], '--temp needs --memory'],
+    [['--memory', '1G', '--smoothing', 'wb'], '--memory (out-of-core estimation) supports --smoothing mkn without --prune'],
+    [['--memory', '1G', '--temp', join(dir, 'no-such-folder')], '--temp must be an existing folder'],
+  ])('a bad %j is a usage error (exit 2) before any reading', async (extra, message) => {
+    const io = bufferIo(endlessStdin());
+    expect(await run(['node', 'nlpkit', 'ngram', 'train', '--order', '3', '--input', '-', '--arpa', join(dir, 'never.arpa'), ...extra], io)).toBe(2);
+    expect(io.err.join('')).toContain(message);
+  });
+});

@@ -15,7 +15,8 @@ import {
   type WordScore,
 } from '@nlpkit/ngram';
 import { checkOutputPath } from '@nlpkit/core/node';
-import { readModelFile, writeArpaFile, writeBinaryModelFile } from '@nlpkit/ngram/node';
+import { MIN_ESTIMATION_MEMORY, estimateKneserNeyOnDisk, readModelFile, writeArpaFile, writeBinaryModelFile } from '@nlpkit/ngram/node';
+import { statSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import { CLI_PACKAGE, CliError, guarded, linesFrom } from '../cliInput.js';
 import { type CliIo, stdinOf } from '../cliIo.js';
@@ -42,6 +43,27 @@ function integer(name: string, min: number) {
   };
 }
 
+const SIZE_UNITS = { '': 1, B: 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 } as const;
+
+/**
+ * A memory size as lmplz's `-S` takes it — `512M`, `2G`, `1.5G`, `800K` (units are powers of 1024; `KiB`, `MB`
+ * and the like read the same; a bare number is bytes) — as whole bytes, at least `min`.
+ */
+function byteSize(name: string, min: number) {
+  return (value: string): number => {
+    const match = /^(\d+(?:\.\d+)?)\s*([KMGT]?)(?:I?B)?$/i.exec(value.trim());
+    const unit = match?.[2]?.toUpperCase() as keyof typeof SIZE_UNITS | undefined;
+    if (!match || unit === undefined) {
+      throw new InvalidArgumentError(`${name} must be a size such as 512M or 2G (K, M, G, T: powers of 1024), got "${value}"`);
+    }
+    const bytes = Math.floor(Number(match[1]) * SIZE_UNITS[unit]);
+    if (!(bytes >= min) || !Number.isSafeInteger(bytes)) {
+      throw new InvalidArgumentError(`${name} must be at least ${min / 1024}K, got "${value}"`);
+    }
+    return bytes;
+  };
+}
+
 /**
  * The sentences of a text file (or `-`: standard input), one per line, read as KenLM reads them: words split only
  * at the bytes `split` names (lmplz's for training, query's for scoring; see `kenlmWords`), and an empty line is a
@@ -64,6 +86,19 @@ async function* kenlmSentences(
   onEnd();
 }
 
+/** One order's discounts as `discounts 2: D1=… D2=… D3+=…` (6 significant digits, as lmplz prints them). */
+function discountLine(n: number, d: { d1: number; d2: number; d3: number }): string {
+  return `discounts ${n + 1}: D1=${d.d1.toPrecision(6)} D2=${d.d2.toPrecision(6)} D3+=${d.d3.toPrecision(6)}\n`;
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** n-gram counts as `lmplz` prints them: `1-grams: 10002, 2-grams: …`. */
 function countsText(model: BackoffLanguageModel): string {
   return model.counts.map((c, n) => `${n + 1}-grams: ${c}`).join(', ');
@@ -83,8 +118,25 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
     .option('--smoothing <name>', `smoothing: ${SMOOTHINGS.join('|')}`, 'mkn')
     .option('--prune <thresholds...>', 'mkn: prune n-grams with count ≤ threshold, per order (KenLM --prune)')
     .option('--discount <d>', 'kn and abs: the single discount (defaults 0.1 and 0.75, as NLTK)')
+    .option(
+      '--memory <size>',
+      'mkn: estimate out of core under this memory cap (e.g. 512M, 2G), spilling sorted runs to --temp; same ARPA as in memory',
+      byteSize('--memory', MIN_ESTIMATION_MEMORY),
+    )
+    .option('--temp <dir>', 'with --memory: folder for the temporary files (default: the OS temp folder; removed afterwards)')
     .option('--quiet', 'no progress on stderr')
-    .action((options: { order: number; input: string; arpa: string; smoothing: string; prune?: string[]; discount?: string; quiet?: boolean }) =>
+    .action(
+      (options: {
+        order: number;
+        input: string;
+        arpa: string;
+        smoothing: string;
+        prune?: string[];
+        discount?: string;
+        memory?: number;
+        temp?: string;
+        quiet?: boolean;
+      }) =>
       guarded(io, 'ngram', async () => {
         if (!(SMOOTHINGS as readonly string[]).includes(options.smoothing)) {
           throw new CliError(`--smoothing must be one of ${SMOOTHINGS.join(', ')}, got "${options.smoothing}"`, { usage: true });
@@ -97,6 +149,15 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
           );
         }
         const prune = options.prune?.map((t) => integer('--prune', 0)(t));
+        if (options.temp !== undefined && options.memory === undefined) {
+          throw new CliError('--temp needs --memory (the temporary files are those of out-of-core estimation)', { usage: true });
+        }
+        if (options.memory !== undefined && (options.smoothing !== 'mkn' || prune !== undefined)) {
+          throw new CliError('--memory (out-of-core estimation) supports --smoothing mkn without --prune', { usage: true });
+        }
+        if (options.temp !== undefined && !isFolder(options.temp)) {
+          throw new CliError(`--temp must be an existing folder, got "${options.temp}"`, { usage: true });
+        }
         // Before any long work: a missing folder or a folder given as --arpa fails now, not after training.
         await checkOutputPath(options.arpa, CLI_PACKAGE);
         const progress = createProgress(io, { quiet: options.quiet === true });
@@ -105,6 +166,22 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
           const sentences = kenlmSentences(options.input, io, 'lmplz', progress, () => progress.stage('estimating'));
           let model: BackoffLanguageModel;
           let discounts: string[] = [];
+          if (options.memory !== undefined) {
+            const result = await estimateKneserNeyOnDisk(sentences, {
+              order: options.order,
+              memory: options.memory,
+              output: options.arpa,
+              ...(options.temp === undefined ? {} : { tempDir: options.temp }),
+              onWarning: (w) => io.stderr(`${w.message}\n`),
+              onStage: (stage) => {
+                if (stage !== 'counting') progress.stage(stage === 'writing' ? 'estimating, writing ARPA' : stage);
+              },
+            });
+            progress.done();
+            io.stdout(`wrote ${options.arpa} (order ${options.order}, out of core; ${result.counts.map((c, n) => `${n + 1}-grams: ${c}`).join(', ')})\n`);
+            for (const [n, d] of result.discounts.entries()) io.stdout(discountLine(n, d));
+            return;
+          }
           if (options.smoothing !== 'mkn') {
             const make = FAMILY[options.smoothing as keyof typeof FAMILY];
             const stats = await collectNgramStatistics(sentences, { order: options.order });
@@ -117,7 +194,7 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
               onWarning: (w) => io.stderr(`${w.message}\n`),
             });
             model = result.model;
-            discounts = result.discounts.map((d, n) => `discounts ${n + 1}: D1=${d.d1.toPrecision(6)} D2=${d.d2.toPrecision(6)} D3+=${d.d3.toPrecision(6)}\n`);
+            discounts = result.discounts.map((d, n) => discountLine(n, d));
           }
           progress.stage('writing ARPA');
           await writeArpaFile(model, options.arpa);
