@@ -2,6 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { publint } from 'publint';
+import { formatMessage } from 'publint/utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { npmInstallAlone } from './npm-install.js';
 import { pack } from './pack.js';
@@ -51,6 +53,16 @@ describe('@nlpkit/cli (packed) installed with npm in an empty folder', () => {
     // No workspace ranges leak into the published manifest.
     const packed = JSON.parse(readFileSync(join(unpacked, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
     for (const [name, range] of Object.entries(packed.dependencies)) expect(range, name).not.toMatch(/^(workspace|catalog):/);
+  });
+
+  it('passes publint', async () => {
+    const tarball = readFileSync(tarballs.get(cli.name)!);
+    const { messages, pkg } = await publint({
+      pack: { tarball: tarball.buffer.slice(tarball.byteOffset, tarball.byteOffset + tarball.byteLength) },
+      level: 'suggestion',
+      strict: true,
+    });
+    expect(messages.map((m) => formatMessage(m, pkg))).toEqual([]);
   });
 
   it('npx nlpkit --version prints the version', () => {
