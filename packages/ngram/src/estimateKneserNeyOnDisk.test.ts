@@ -73,6 +73,11 @@ describe('estimateKneserNeyOnDisk', () => {
     expect((await onDisk(train, { order: 2, memory: 1 << 18, discounts })).text).toBe(writeArpa(fixed.model));
   });
 
+  it.each([1, 2, 3])('matches on a corpus of empty sentences only (order %i)', async (order) => {
+    const train: string[][] = [[], [], []];
+    expect((await onDisk(train, { order, memory: 1 << 18 })).text).toBe(writeArpa(estimateKneserNey(train, { order }).model));
+  });
+
   it('matches lmplz on text with U+FEFF, U+00A0 and U+3000 inside words (KenLM split)', async () => {
     const kenlm = JSON.parse(readFileSync(new URL('../test/fixtures/kenlm-unicode.json', import.meta.url), 'utf8')) as { train: string; arpa: string };
     const sentences = kenlm.train.slice(0, -1).split('\n').map((line) => kenlmWords(line));
