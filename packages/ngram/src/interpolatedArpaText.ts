@@ -1,0 +1,103 @@
+import { rmSync } from 'node:fs';
+import { ARPA_END, arpaHeader, arpaSectionHeader, createArpaLineFormat } from './arpaLines.js';
+import { type DiskWorkspace, compareRecords } from './diskWorkspace.js';
+import { createLog10f } from './log10f.js';
+import { BOS_INDEX, EOS_INDEX, UNK_INDEX } from './ngramWordIndex.js';
+import { RecordWriter } from './recordWriter.js';
+
+/**
+ * The last pass of {@link estimateKneserNeyOnDisk}, as ARPA text (through the line format every ARPA writer
+ * shares): order by order in KenLM's suffix order, each n-gram's interpolated probability
+ * `p = discounted + gamma(context) · p(suffix)` — its suffix's probability read from the order below, whose file
+ * (`probabilities-n`, written here) is in the same sequence — and its backoff `log10 gamma` joined from the
+ * interpolation weights of the order above (`weights-n`). Reads the scratch files `estimate-n` (n-grams stored
+ * last word first: `[wn … w1, discounted, gamma]` as float32 bits) and removes them as it goes. `prob1`: the
+ * unigrams' interpolated probabilities (`<s>`: 1).
+ */
+export async function* interpolatedArpaText(
+  workspace: DiskWorkspace,
+  order: number,
+  words: readonly string[],
+  sizes: readonly number[],
+  prob1: Float32Array,
+): AsyncGenerator<string, void, undefined> {
+  const f = Math.fround;
+  const V = words.length;
+  const log10f = createLog10f();
+  const backoffOf = (gamma: number, last: number): number =>
+    gamma > 0 && last !== UNK_INDEX && last !== EOS_INDEX ? log10f(gamma) : 0;
+// Pass 4: interpolation in suffix order, written as ARPA text.
+  yield arpaHeader(sizes);
+  const line = createArpaLineFormat();
+  let buffer = arpaSectionHeader(1);
+  {
+    const weights = order > 1 ? workspace.open(workspace.path('weights-2'), 2) : undefined;
+    try {
+      let more = weights?.next() ?? false;
+      for (let id = 0; id < V; id++) {
+        const lp = id === BOS_INDEX ? 0 : Math.min(0, log10f(prob1[id]!));
+        let bo: number | undefined;
+        if (weights !== undefined) {
+          while (more && weights.buffer[weights.at]! < id) more = weights.next();
+          bo = backoffOf(more && weights.buffer[weights.at] === id ? workspace.fromBits(weights.buffer[weights.at + 1]!) : 0, id);
+        }
+        buffer += line(lp, words[id]!, bo);
+        if (buffer.length > 65536) {
+          yield buffer;
+          buffer = '';
+        }
+      }
+    } finally {
+      workspace.close(weights);
+    }
+  }
+  for (let n = 2; n <= order; n++) {
+    buffer += arpaSectionHeader(n);
+    const reader = workspace.open(workspace.path(`estimate-${n}`), n + 2, n);
+    const lower = n > 2 ? workspace.open(workspace.path(`probabilities-${n - 1}`), n) : undefined;
+    const weights = n < order ? workspace.open(workspace.path(`weights-${n + 1}`), n + 1) : undefined;
+    const writer = n < order ? new RecordWriter(workspace.path(`probabilities-${n}`), n + 1, Math.max(16, Math.floor(workspace.fileBytes / 4 / (n + 1))), workspace.budget) : undefined;
+    try {
+      let lowerMore = lower?.next() ?? false;
+      let weightsMore = weights?.next() ?? false;
+      const buf = reader.buffer;
+      while (reader.next()) {
+        const at = reader.at;
+        let lowerProb: number;
+        if (lower === undefined) lowerProb = prob1[buf[at]!]!;
+        else {
+          while (lowerMore && compareRecords(lower.buffer, lower.at, buf, at, n - 1) < 0) lowerMore = lower.next();
+          lowerProb = workspace.fromBits(lower.buffer[lower.at + n - 1]!);
+        }
+        const p = f(workspace.fromBits(buf[at + n]!) + f(workspace.fromBits(buf[at + n + 1]!) * lowerProb));
+        let bo: number | undefined;
+        if (weights !== undefined) {
+          while (weightsMore && compareRecords(weights.buffer, weights.at, buf, at, n) < 0) weightsMore = weights.next();
+          const found = weightsMore && compareRecords(weights.buffer, weights.at, buf, at, n) === 0;
+          bo = backoffOf(found ? workspace.fromBits(weights.buffer[weights.at + n]!) : 0, buf[at]!);
+        }
+        if (writer !== undefined) {
+          const w = writer.slot();
+          for (let k = 0; k < n; k++) writer.buffer[w + k] = buf[at + k]!;
+          writer.buffer[w + n] = workspace.toBits(p);
+        }
+        let text = words[buf[at + n - 1]!]!;
+        for (let k = n - 2; k >= 0; k--) text += ` ${words[buf[at + k]!]!}`;
+        buffer += line(Math.min(0, log10f(p)), text, bo);
+        if (buffer.length > 65536) {
+          yield buffer;
+          buffer = '';
+        }
+      }
+    } finally {
+      workspace.close(reader);
+      workspace.close(lower);
+      workspace.close(weights);
+      writer?.close();
+    }
+    rmSync(workspace.path(`estimate-${n}`), { force: true });
+    if (n > 2) rmSync(workspace.path(`probabilities-${n - 1}`), { force: true });
+    if (n < order) rmSync(workspace.path(`weights-${n + 1}`), { force: true });
+  }
+  yield buffer + ARPA_END;
+}
