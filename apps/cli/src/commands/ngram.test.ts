@@ -299,6 +299,30 @@ describe('nlpkit ngram train --memory (out of core, issue 11)', () => {
     expect(b.out.join('').split('\n').filter((l) => l.startsWith('discounts'))).toEqual(a.out.join('').split('\n').filter((l) => l.startsWith('discounts')));
   });
 
+  it('Ctrl-C (SIGINT) stops it: exit 1, no model written, --temp left empty, the handler removed', async () => {
+    const temp = mkdtempSync(join(dir, 'temp-'));
+    const target = join(dir, 'interrupted.arpa');
+    const line = 'the cat sat on the mat\n'.repeat(500);
+    const stdin = new Readable({
+      read() {
+        setImmediate(() => this.push(line));
+      },
+    });
+    const io = bufferIo(stdin);
+    const before = new Set(process.listeners('SIGINT'));
+    const running = run(['node', 'nlpkit', 'ngram', 'train', '--order', '3', '--input', '-', '--arpa', target, '--memory', '1M', '--temp', temp], io);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The command's own handler, called directly (emitting SIGINT would reach the test runner's handlers too).
+    const added = process.listeners('SIGINT').filter((listener) => !before.has(listener));
+    expect(added).toHaveLength(1);
+    added[0]!('SIGINT');
+    expect(await running).toBe(1);
+    expect(io.err.join('')).toContain('interrupted: no model written, temporary files removed');
+    expect(readdirSync(temp)).toEqual([]);
+    expect(readdirSync(dir).filter((name) => name.includes('interrupted'))).toEqual([]);
+    expect(process.listeners('SIGINT')).toHaveLength(before.size);
+  });
+
   it.each([
     [['--memory', '12X'], '--memory must be a size such as 512M or 2G'],
     [['--memory', '100K'], '--memory must be at least 256K, got "100K"'],

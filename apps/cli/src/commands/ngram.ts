@@ -167,16 +167,28 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
           let model: BackoffLanguageModel;
           let discounts: string[] = [];
           if (options.memory !== undefined) {
-            const result = await estimateKneserNeyOnDisk(sentences, {
-              order: options.order,
-              memory: options.memory,
-              output: options.arpa,
-              ...(options.temp === undefined ? {} : { tempDir: options.temp }),
-              onWarning: (w) => io.stderr(`${w.message}\n`),
-              onStage: (stage) => {
-                if (stage !== 'counting') progress.stage(stage === 'writing' ? 'estimating, writing ARPA' : stage);
-              },
-            });
+            // Ctrl-C or a kill stops the estimation between passes: its temporary files are removed, no model written.
+            const ac = new AbortController();
+            const onSignal = (): void => ac.abort(new CliError('interrupted: no model written, temporary files removed'));
+            process.once('SIGINT', onSignal);
+            process.once('SIGTERM', onSignal);
+            let result: Awaited<ReturnType<typeof estimateKneserNeyOnDisk>>;
+            try {
+              result = await estimateKneserNeyOnDisk(sentences, {
+                order: options.order,
+                memory: options.memory,
+                output: options.arpa,
+                ...(options.temp === undefined ? {} : { tempDir: options.temp }),
+                signal: ac.signal,
+                onWarning: (w) => io.stderr(`${w.message}\n`),
+                onStage: (stage) => {
+                  if (stage !== 'counting') progress.stage(stage === 'writing' ? 'estimating, writing ARPA' : stage);
+                },
+              });
+            } finally {
+              process.off('SIGINT', onSignal);
+              process.off('SIGTERM', onSignal);
+            }
             progress.done();
             io.stdout(`wrote ${options.arpa} (order ${options.order}, out of core; ${result.counts.map((c, n) => `${n + 1}-grams: ${c}`).join(', ')})\n`);
             for (const [n, d] of result.discounts.entries()) io.stdout(discountLine(n, d));
