@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvalidArgumentError, NlpkitError, createRng } from '@nlpkit/core';
+import { InvalidArgumentError, NlpkitError, OutputError, createRng } from '@nlpkit/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadPtb, ptb } from '../test/ptbData.js';
 import { estimateKneserNey } from './estimateKneserNey.js';
@@ -97,6 +97,20 @@ describe('estimateKneserNeyOnDisk', () => {
     expect((error as InvalidArgumentError).argument).toBe('options.memory');
     expect(readdirSync(temp)).toEqual([]);
     expect(existsSync(output)).toBe(false);
+  });
+
+  it('a temporary folder that cannot be made is an OutputError naming it, before any reading', async () => {
+    const file = join(folder, 'a-file');
+    writeFileSync(file, 'not a folder');
+    let read = false;
+    const sentences = (function* () {
+      read = true;
+      yield ['a'];
+    })();
+    const error = await estimateKneserNeyOnDisk(sentences, { order: 2, memory: 1 << 18, output: join(folder, 'm.arpa'), tempDir: file }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OutputError);
+    expect((error as OutputError).path).toBe(file);
+    expect(read).toBe(false);
   });
 
   it('removes its temporary folder when the input fails', async () => {
