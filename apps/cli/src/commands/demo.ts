@@ -19,7 +19,7 @@ interface DemoFlags {
 }
 
 /** The LSTM's default training budgets in seconds: the whole demo stays under 5 minutes (30 s quick) on 2 CPU cores. */
-export const LSTM_SECONDS = { full: 120, quick: 6 } as const;
+export const LSTM_SECONDS = { full: 100, quick: 6 } as const;
 
 function integer(min: number, max: number) {
   return (value: string): number => {

@@ -131,8 +131,8 @@ function sample(model: LanguageModel, rng: Rng): string[] {
 
 /**
  * The demo: reads the Brown corpus, trains modified Kneser-Ney LMs of orders 2–5 (KenLM-identical, `@nlpkit/ngram`)
- * and the neural models of {@link trainNeuralModels}, evaluates them on held-out files, interpolates the best
- * neural model with KN5, shows next-word distributions and sampled sentences, and saves the models under `out`.
+ * and the neural models of {@link trainNeuralModels}, evaluates them on held-out files, interpolates each neural
+ * model with KN5, shows next-word distributions and sampled sentences, and saves the models under `out`.
  */
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const started = performance.now();
