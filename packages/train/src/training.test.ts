@@ -122,6 +122,23 @@ describeBackends('training', () => {
     w.dispose();
   });
 
+  it('a NaN gradient leaves a matrix and every optimizer slot alone (sgd with momentum, adagrad, adam)', async () => {
+    for (const opt of [sgd({ momentum: 0.9 }), adagrad(), adam()]) {
+      const w = tf.variable(tf.tensor2d([[1, 2], [3, 4]]));
+      // One good step fills the slots, then a NaN step must change nothing.
+      trainStep({ w }, () => tf.sum(tf.mul(w, w)) as tf.Scalar, opt, 0.1).dispose();
+      const before = Object.fromEntries(Object.entries(opt.state()).map(([k, t]) => [k, Array.from(t.dataSync())]));
+      const wBefore = Array.from(w.dataSync());
+      const r = trainStep({ w }, () => tf.sum(tf.mul(w, tf.tensor2d([[NaN, 1], [1, 1]]))) as tf.Scalar, opt, 0.1);
+      expect(await r.read(), opt.kind).toMatchObject({ skipped: true });
+      expect(Array.from(w.dataSync()), opt.kind).toEqual(wBefore);
+      const after = Object.fromEntries(Object.entries(opt.state()).map(([k, t]) => [k, Array.from(t.dataSync())]));
+      expect(after, opt.kind).toEqual(before);
+      opt.dispose();
+      w.dispose();
+    }
+  });
+
   it('tf.memory().numTensors is the same after 1,000 training steps as after the first', () => {
     const m = setup(1, 0);
     const opt = sgd({ momentum: 0.9 });

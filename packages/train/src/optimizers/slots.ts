@@ -80,7 +80,16 @@ export class Slots {
   }
 }
 
-/** `next` where `when` holds, else `current` (with no `when`, `next`): masks an update on the device. */
+/**
+ * `next` where `when` holds, else `current` (with no `when`, `next`): masks an update on the device, NaN-safe (a
+ * skipped step keeps `current` even where `next` is NaN, which an arithmetic blend would not).
+ *
+ * The condition is widened to the full shape with one broadcasting `logicalAnd` first: `tf.where` with a scalar
+ * condition broadcasts it element by element through a slow generic path (on wasm 135 ms for an 8,500 × 200
+ * embedding, against 27 ms this way; on cpu 60 ms against 40 ms), which made Adam steps several times slower.
+ */
 export function gated<T extends Tensor>(when: Scalar | undefined, next: T, current: T): T {
-  return when === undefined ? next : (tf.where(when, next, current) as T);
+  if (when === undefined) return next;
+  const condition = next.rank === 0 ? when : tf.logicalAnd(tf.ones(next.shape, 'bool'), when);
+  return tf.where(condition, next, current) as T;
 }
