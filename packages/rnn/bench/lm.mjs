@@ -160,7 +160,7 @@ const md = [
   'tf.layers baseline gets pre-embedded inputs (its Embedding cannot train on wasm), so it does slightly less work.',
   `Steps timed after ${WARMUP} warm-up step: ${Object.entries(results.backends).map(([b, r]) => `${b} ${r.nlpkit.steps} (@nlpkit/rnn) and ${r.tfjsLayers.steps} (tf.layers)`).join(', ')}; PyTorch ${quick ? 3 : 5} after 1.`,
   'On the cpu backend @nlpkit/rnn runs its matmuls, affine layers and softmax cross-entropy on kernels of its own (packed, register-tiled JavaScript) registered under its own names; tf.layers runs on the stock tfjs-backend-cpu kernels.',
-  `PyTorch ${results.torch.torch ?? ''} is Debian's python3-torch build (BLAS_INFO=generic: reference BLAS, no MKL/OpenBLAS), which is far slower than an official wheel.`,
+  `PyTorch ${results.torch.torch ?? ''} is Debian's python3-torch build. The BLAS it loaded was not recorded: \`BLAS_INFO=generic\` does not say which BLAS runs, and on these machines \`libblas.so.3\` resolves to OpenBLAS, whose threads oversubscribed the two cores in this run. Pinned (OPENBLAS_NUM_THREADS=1, torch.set_num_threads(2)) the same step runs at ~2,400 tok/s (issue 12): treat this PyTorch column as unverified until the bench records the loaded BLAS from /proc/self/maps.`,
   '',
 ].join('\n');
 mkdirSync(join(root, 'bench/results'), { recursive: true });
