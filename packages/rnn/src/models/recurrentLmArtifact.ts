@@ -1,11 +1,9 @@
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
-import { vocabularyFromJSON, type LanguageModel, type Vocabulary } from '@nlpkit/core';
-import { loadSafetensors, parseSafetensors, serializeSafetensors, type RawTensor } from '@nlpkit/tensor';
-import { flattenParams } from '@nlpkit/train';
-import { RnnModelFormatError, RnnOptionError, RnnShapeError } from '../errors.js';
+import type { LanguageModel, Vocabulary } from '@nlpkit/core';
+import { RnnOptionError, RnnShapeError } from '../errors.js';
 import type { CellParams } from '../types.js';
 import { checkKeys, checkOneOf } from '../validate.js';
-import { float16Bytes } from './float16.js';
+import { checkMeta, decodeModelArtifact, encodeModelArtifact, metadataJson, metadataMeta, metadataVocabulary } from './modelArtifact.js';
 import { recurrentLanguageModel, type RecurrentLanguageModelOptions, type RecurrentLmState } from './recurrentLanguageModel.js';
 import { checkRecurrentLmConfig, type RecurrentLmConfig, type RecurrentLmParams } from './recurrentLm.js';
 
@@ -73,47 +71,10 @@ export function encodeRecurrentLm(model: RecurrentLanguageModelOptions, options:
   if (vocabulary.size !== config.vocabSize) {
     throw new RnnOptionError({ argument: 'model.vocabulary.size', expected: `config.vocabSize (${config.vocabSize})`, found: vocabulary.size });
   }
-  const meta = options.meta ?? {};
-  for (const [k, v] of Object.entries(meta)) if (typeof v !== 'string') throw new RnnOptionError({ argument: `options.meta.${k}`, expected: 'a string', found: v });
-  const dict = flattenParams(model.params);
-  checkWeights(config, new Map(Object.entries(dict).map(([name, t]) => [name, t.shape])), 'model.params');
-  const raw = new Map<string, RawTensor>();
-  for (const [name, t] of Object.entries(dict)) {
-    const values = t.dataSync() as Float32Array;
-    const data = dtype === 'float16' ? float16Bytes(values) : new Uint8Array(Float32Array.from(values).buffer);
-    raw.set(name, { dtype: dtype === 'float16' ? 'F16' : 'F32', shape: t.shape, data });
-  }
-  return serializeSafetensors(raw, { format: FORMAT, config: JSON.stringify(config), vocabulary: JSON.stringify(vocabulary.toJSON()), meta: JSON.stringify(meta) });
-}
-
-/** Throws unless `shapes` holds exactly the weights `config` implies, each with its shape. */
-function checkWeights(config: RecurrentLmConfig, shapes: ReadonlyMap<string, readonly number[]>, argument: string): void {
-  const expected = recurrentLmShapes(config);
-  for (const [name, shape] of expected) {
-    const found = shapes.get(name);
-    if (found === undefined) {
-      throw new RnnShapeError({ argument: `${argument} "${name}"`, expected: `present for this config (shape [${shape.join(', ')}])`, foundText: 'no such weight' });
-    }
-    if (found.join(',') !== shape.join(',')) {
-      throw new RnnShapeError({
-        argument: `${argument} "${name}"`,
-        expected: `of shape [${shape.join(', ')}] for config ${JSON.stringify(config)}`,
-        foundText: `[${found.join(', ')}]`,
-      });
-    }
-  }
-  for (const name of shapes.keys()) {
-    if (!expected.has(name)) throw new RnnShapeError({ argument: `${argument} "${name}"`, expected: 'absent (the config implies no such weight)', foundText: 'a weight' });
-  }
-}
-
-function parseJson(text: string | undefined, key: string): unknown {
-  if (text === undefined) throw new RnnModelFormatError({ argument: `model metadata "${key}"`, expected: 'present', foundText: 'nothing' });
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (cause) {
-    throw new RnnModelFormatError({ argument: `model metadata "${key}"`, expected: 'JSON', found: text.slice(0, 80), cause });
-  }
+  const meta = checkMeta(options.meta ?? {}, 'options.meta');
+  // `format` first: the byte layout these artifacts have always had.
+  const metadata = { format: FORMAT, config: JSON.stringify(config), vocabulary: JSON.stringify(vocabulary.toJSON()), meta: JSON.stringify(meta) };
+  return encodeModelArtifact(FORMAT, model.params, recurrentLmShapes(config), metadata, dtype, config);
 }
 
 /**
@@ -124,31 +85,15 @@ function parseJson(text: string | undefined, key: string): unknown {
  *   SafetensorsError for malformed safetensors
  */
 export function decodeRecurrentLm(bytes: Uint8Array): RecurrentLmArtifact {
-  const parsed = parseSafetensors(bytes);
-  const md = parsed.metadata;
-  if (md['format'] !== FORMAT) throw new RnnModelFormatError({ argument: 'model format', expected: `"${FORMAT}"`, found: md['format'] ?? null });
-  const config = checkRecurrentLmConfig(parseJson(md['config'], 'config') as RecurrentLmConfig, 'config');
-  let vocabulary: Vocabulary;
-  try {
-    vocabulary = vocabularyFromJSON(parseJson(md['vocabulary'], 'vocabulary') as never);
-  } catch (cause) {
-    if (cause instanceof RnnModelFormatError) throw cause;
-    throw new RnnModelFormatError({ argument: 'model metadata "vocabulary"', expected: 'a vocabulary saved with toJSON()', found: md['vocabulary']?.slice(0, 80), cause });
-  }
-  if (vocabulary.size !== config.vocabSize) {
-    throw new RnnShapeError({ argument: 'vocabulary', expected: `config.vocabSize (${config.vocabSize}) ids`, found: vocabulary.size });
-  }
-  const metaJson = md['meta'] === undefined ? {} : parseJson(md['meta'], 'meta');
-  if (metaJson === null || typeof metaJson !== 'object' || Array.isArray(metaJson) || Object.values(metaJson).some((v) => typeof v !== 'string')) {
-    throw new RnnModelFormatError({ argument: 'model metadata "meta"', expected: 'a JSON object of strings', found: md['meta'] });
-  }
-  for (const [name, t] of parsed.tensors) {
-    if (t.dtype !== 'F32' && t.dtype !== 'F16' && t.dtype !== 'BF16') {
-      throw new RnnModelFormatError({ argument: `weight "${name}"`, expected: 'F32, F16 or BF16', found: t.dtype });
+  const { value, tensors } = decodeModelArtifact(bytes, FORMAT, (md) => {
+    const config = checkRecurrentLmConfig(metadataJson(md, 'config') as RecurrentLmConfig, 'config');
+    const vocabulary = metadataVocabulary(md, 'vocabulary');
+    if (vocabulary.size !== config.vocabSize) {
+      throw new RnnShapeError({ argument: 'vocabulary', expected: `config.vocabSize (${config.vocabSize}) ids`, found: vocabulary.size });
     }
-  }
-  checkWeights(config, new Map([...parsed.tensors].map(([name, t]) => [name, t.shape])), 'weights');
-  const { tensors } = loadSafetensors(bytes);
+    return { value: { config, vocabulary, meta: metadataMeta(md) }, expected: recurrentLmShapes(config), config };
+  });
+  const { config, vocabulary } = value;
   const params = paramsFromDict(config, tensors);
   let model: LanguageModel<RecurrentLmState>;
   try {
@@ -161,7 +106,7 @@ export function decodeRecurrentLm(bytes: Uint8Array): RecurrentLmArtifact {
     config,
     params,
     vocabulary,
-    meta: Object.freeze({ ...(metaJson as Record<string, string>) }),
+    meta: Object.freeze({ ...value.meta }),
     model,
     dispose: () => {
       for (const t of Object.values(tensors)) t.dispose();

@@ -1,8 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { vocabularyFromJSON, type Vocabulary } from '@nlpkit/core';
 import { RnnModelFormatError, RnnShapeError } from '../errors.js';
+import { checkMeta, decodeModelArtifact, encodeModelArtifact, metadataJson, metadataMeta, metadataVocabulary } from '../models/modelArtifact.js';
 import { checkKeys } from '../validate.js';
-import { checkMeta, decodeModelArtifact, encodeModelArtifact, metadataJson } from './modelArtifact.js';
 import { checkSequenceTaggerConfig, sequenceTaggerShapes, type SequenceTaggerConfig, type SequenceTaggerParams } from './sequenceTagger.js';
 import { sequenceTagger, type SequenceTagger, type SequenceTaggerOptions } from './sequenceTaggerModel.js';
 import type { TaggerVocabularies } from './taggerData.js';
@@ -55,15 +54,6 @@ export function encodeSequenceTagger(model: SequenceTaggerOptions, options: Enco
   );
 }
 
-function vocabulary(md: Readonly<Record<string, string>>, key: string): Vocabulary {
-  const json = metadataJson(md, key);
-  try {
-    return vocabularyFromJSON(json as never);
-  } catch (cause) {
-    throw new RnnModelFormatError({ argument: `model metadata "${key}"`, expected: 'a vocabulary saved with toJSON()', found: md[key]?.slice(0, 80), cause });
-  }
-}
-
 /** Nested records from dotted names; records whose keys are 0..n-1 become arrays (`rnn.layers.0.forward.wIh`). */
 function treeFromDict(dict: Readonly<Record<string, Tensor>>): Record<string, unknown> {
   const root: Record<string, unknown> = {};
@@ -98,16 +88,11 @@ export function decodeSequenceTagger(bytes: Uint8Array): SequenceTaggerArtifact 
     const tags = metadataJson(md, 'tags');
     if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string')) throw new RnnModelFormatError({ argument: 'model metadata "tags"', expected: 'a JSON array of strings', found: md['tags'] });
     if (tags.length !== config.numTags) throw new RnnShapeError({ argument: 'model metadata "tags"', expected: `config.numTags (${config.numTags}) tags`, found: tags.length });
-    const words = vocabulary(md, 'words');
-    const chars = config.chars === undefined ? undefined : vocabulary(md, 'chars');
-    const meta = md['meta'] === undefined ? {} : metadataJson(md, 'meta');
-    try {
-      checkMeta(meta, 'meta');
-    } catch (cause) {
-      throw new RnnModelFormatError({ argument: 'model metadata "meta"', expected: 'a JSON object of strings', found: md['meta'], cause });
-    }
+    const words = metadataVocabulary(md, 'words');
+    const chars = config.chars === undefined ? undefined : metadataVocabulary(md, 'chars');
+    const meta = metadataMeta(md);
     const vocabularies: TaggerVocabularies = { words, ...(chars !== undefined ? { chars } : {}), tags: tags as string[] };
-    return { value: { config, vocabularies, meta: meta as Record<string, string> }, expected: sequenceTaggerShapes(config), config };
+    return { value: { config, vocabularies, meta }, expected: sequenceTaggerShapes(config), config };
   });
   const dispose = (): void => {
     for (const t of Object.values(tensors)) t.dispose();

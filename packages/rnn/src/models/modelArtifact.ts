@@ -1,13 +1,14 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { loadSafetensors, parseSafetensors, serializeSafetensors, type RawTensor } from '@nlpkit/tensor';
 import { flattenParams, type ParamTree } from '@nlpkit/train';
+import { vocabularyFromJSON, type Vocabulary } from '@nlpkit/core';
 import { RnnModelFormatError, RnnOptionError, RnnShapeError } from '../errors.js';
-import { float16Bytes } from '../models/float16.js';
 import { checkOneOf } from '../validate.js';
+import { float16Bytes } from './float16.js';
 
-// The self-describing artifact layout of recurrentLmArtifact.ts, for any model: one safetensors file whose
-// metadata holds `format` and JSON strings (config, vocabularies, meta), weights F32 or F16. Written for the
-// taggers; any model with a `shapes(config)` function can use it.
+// The self-describing artifact layout every model here shares (recurrent LM, text classifier, sequence tagger):
+// one safetensors file whose metadata holds `format` and JSON strings (config, vocabularies, meta), weights F32 or
+// F16. Any model with a `shapes(config)` function can use it.
 
 /** Throws an RnnShapeError unless `shapes` holds exactly the `expected` weights, each with its shape. */
 export function checkWeightShapes(
@@ -30,7 +31,10 @@ export function checkWeightShapes(
   }
 }
 
-/** Bytes of an artifact: `params` (checked against `expected`), metadata strings, weights as float32 or float16. */
+/**
+ * Bytes of an artifact: `params` (checked against `expected`), metadata strings, weights as float32 or float16.
+ * Metadata keys are written in the order of `metadata` (`format` last unless `metadata` already places it).
+ */
 export function encodeModelArtifact(
   format: string,
   params: ParamTree,
@@ -66,6 +70,26 @@ export function metadataJson(metadata: Readonly<Record<string, string>>, key: st
     return JSON.parse(text) as unknown;
   } catch (cause) {
     throw new RnnModelFormatError({ argument: `model metadata "${key}"`, expected: 'JSON', found: text.slice(0, 80), cause });
+  }
+}
+
+/** The vocabulary saved (with `toJSON()`) in metadata entry `key`; RnnModelFormatError when it is not one. */
+export function metadataVocabulary(metadata: Readonly<Record<string, string>>, key: string): Vocabulary {
+  const json = metadataJson(metadata, key);
+  try {
+    return vocabularyFromJSON(json as never);
+  } catch (cause) {
+    throw new RnnModelFormatError({ argument: `model metadata "${key}"`, expected: 'a vocabulary saved with toJSON()', found: metadata[key]?.slice(0, 80), cause });
+  }
+}
+
+/** The free-form strings of metadata entry `meta` (`{}` when absent); RnnModelFormatError unless a JSON object of strings. */
+export function metadataMeta(metadata: Readonly<Record<string, string>>): Record<string, string> {
+  const meta = metadata['meta'] === undefined ? {} : metadataJson(metadata, 'meta');
+  try {
+    return checkMeta(meta, 'meta');
+  } catch (cause) {
+    throw new RnnModelFormatError({ argument: 'model metadata "meta"', expected: 'a JSON object of strings', found: metadata['meta'], cause });
   }
 }
 
