@@ -1,19 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { type Command } from 'commander';
 import { CliError, guarded, readAllLines } from '../cliInput.js';
 import type { CliIo } from '../cliIo.js';
-import { createProgress } from '../progress.js';
-
-/** `--model` is a run folder (its `model.safetensors`) or an artifact file. */
-async function modelPath(path: string): Promise<string> {
-  try {
-    if ((await stat(path)).isDirectory()) return join(path, 'model.safetensors');
-  } catch {
-    // Not there: reading it reports the missing file with its typed error.
-  }
-  return path;
-}
+import { modelPath, readRecipe, startTraining } from '../trainingRun.js';
 
 /** Loads the tensor backend and a classifier artifact (tfjs is loaded only by the commands that need it). */
 async function loadClassifier(path: string) {
@@ -44,48 +33,21 @@ export function registerClassifyCommands(program: Command, io: CliIo): void {
     .action((options: { recipe?: string; out: string; quiet?: boolean }) =>
       guarded(io, 'classify', async () => {
         const [{ initBackend }, { trainClassifierRun, recipeDirOf }] = await Promise.all([import('@nlpkit/tensor'), import('./classify/classifierRun.js')]);
-        let recipe: unknown;
-        if (options.recipe !== undefined) {
-          let text: string;
-          try {
-            text = await readFile(options.recipe, 'utf8');
-          } catch (error) {
-            throw new CliError(`cannot read --recipe ${JSON.stringify(options.recipe)}: ${(error as Error).message}`, { usage: true });
-          }
-          try {
-            recipe = JSON.parse(text) as unknown;
-          } catch (error) {
-            throw new CliError(`--recipe ${JSON.stringify(options.recipe)} is not JSON: ${(error as Error).message}`, { usage: true });
-          }
-        }
+        const recipe = options.recipe !== undefined ? await readRecipe(options.recipe) : undefined;
         const backend = await initBackend();
-        const quiet = options.quiet === true;
-        const progress = createProgress(io, { quiet });
-        // Plain lines when no bar is drawn (a pipe, a log file), so a long run still shows it is alive.
-        const say = (line: string): void => {
-          if (quiet) return;
-          if (progress.active) progress.done();
-          io.stderr(`${line}\n`);
-        };
-        say(`nlpkit classify train: backend ${backend.name}, run folder ${options.out}`);
-        const ac = new AbortController();
-        const onSignal = (): void => ac.abort();
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
+        const session = startTraining(io, options.quiet === true);
+        const { say } = session;
         try {
+          say(`nlpkit classify train: backend ${backend.name}, run folder ${options.out}`);
           const result = await trainClassifierRun({
             out: options.out,
             ...(recipe !== undefined ? { recipe, recipeDir: recipeDirOf(options.recipe as string) } : {}),
-            signal: ac.signal,
+            signal: session.signal,
             onEvent: (e) => {
               if (e.type === 'resume') say(`resuming at epoch ${e.epoch + 1}, step ${e.step}`);
               else if (e.type === 'step') {
                 const k = e.step - e.epoch * e.stepsPerEpoch;
-                const line = `epoch ${e.epoch + 1} step ${k}/${e.stepsPerEpoch} | loss ${e.loss.toFixed(4)} | ${Math.round(e.examplesPerSecond)} examples/s | lr ${e.lr}`;
-                if (progress.active) {
-                  progress.stage(line, e.stepsPerEpoch);
-                  progress.update(k);
-                } else say(line);
+                session.step(`epoch ${e.epoch + 1} step ${k}/${e.stepsPerEpoch} | loss ${e.loss.toFixed(4)} | ${Math.round(e.examplesPerSecond)} examples/s | lr ${e.lr}`, k, e.stepsPerEpoch);
               } else if (e.type === 'epoch') {
                 say(`epoch ${e.epoch + 1} done | valid accuracy ${pct(e.validAccuracy)} macro-F1 ${pct(e.validMacroF1)} | ${Math.round(e.seconds)} s`);
               }
@@ -98,9 +60,7 @@ export function registerClassifyCommands(program: Command, io: CliIo): void {
           if (result.stopped === 'aborted') io.stdout(`stopped at step ${result.step}; run the same command again to resume (${parts.join(', ')})\n`);
           else io.stdout(`wrote ${result.modelPath} (${parts.join(', ')})\n`);
         } finally {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-          progress.done();
+          session.close();
         }
       }),
     );

@@ -1,10 +1,9 @@
-import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { collect, evaluatePerplexity, generate, interpolateModels, tuneInterpolationWeights } from '@nlpkit/core';
 import { type Command, InvalidArgumentError } from 'commander';
 import { CliError, guarded, sentencesFrom } from '../cliInput.js';
 import type { CliIo } from '../cliIo.js';
-import { createProgress } from '../progress.js';
+import { exists, modelPath, readRecipe, startTraining } from '../trainingRun.js';
 
 function integer(name: string, min: number) {
   return (value: string): number => {
@@ -20,16 +19,6 @@ function positive(name: string, max = Infinity) {
     if (value.trim() === '' || !(x > 0) || x > max) throw new InvalidArgumentError(`${name} must be a number in (0, ${max}], got "${value}"`);
     return x;
   };
-}
-
-/** `--model` is a run folder (its `model.safetensors`) or an artifact file. */
-async function modelPath(path: string): Promise<string> {
-  try {
-    if ((await stat(path)).isDirectory()) return join(path, 'model.safetensors');
-  } catch {
-    // Not there: readRecurrentLmFile reports the missing file with its typed error.
-  }
-  return path;
 }
 
 /** Loads the tensor backend and an artifact (tfjs is loaded only by the commands that need it). */
@@ -53,55 +42,24 @@ export function registerLmCommands(program: Command, io: CliIo): void {
     .action((options: { recipe?: string; out: string; quiet?: boolean }) =>
       guarded(io, 'lm', async () => {
         const [{ initBackend }, rnnNode] = await Promise.all([import('@nlpkit/tensor'), import('@nlpkit/rnn/node')]);
-        let recipe: unknown;
-        if (options.recipe !== undefined) {
-          let text: string;
-          try {
-            text = await readFile(options.recipe, 'utf8');
-          } catch (error) {
-            throw new CliError(`cannot read --recipe ${JSON.stringify(options.recipe)}: ${(error as Error).message}`, { usage: true });
-          }
-          try {
-            recipe = JSON.parse(text) as unknown;
-          } catch (error) {
-            throw new CliError(`--recipe ${JSON.stringify(options.recipe)} is not JSON: ${(error as Error).message}`, { usage: true });
-          }
-        }
-        if (recipe === undefined) {
-          try {
-            await stat(join(options.out, 'recipe.json'));
-          } catch {
-            throw new CliError(`--recipe is needed: ${JSON.stringify(options.out)} is not a run folder to resume (it has no recipe.json)`, { usage: true });
-          }
+        const recipe = options.recipe !== undefined ? await readRecipe(options.recipe) : undefined;
+        if (recipe === undefined && !(await exists(join(options.out, 'recipe.json')))) {
+          throw new CliError(`--recipe is needed: ${JSON.stringify(options.out)} is not a run folder to resume (it has no recipe.json)`, { usage: true });
         }
         const backend = await initBackend();
-        const quiet = options.quiet === true;
-        const progress = createProgress(io, { quiet });
-        // Plain lines when no bar is drawn (a pipe, a log file), so a long run still shows it is alive.
-        const say = (line: string): void => {
-          if (quiet) return;
-          if (progress.active) progress.done();
-          io.stderr(`${line}\n`);
-        };
-        say(`nlpkit lm train: backend ${backend.name}, run folder ${options.out}`);
-        const ac = new AbortController();
-        const onSignal = (): void => ac.abort();
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
+        const session = startTraining(io, options.quiet === true);
+        const { say } = session;
         try {
+          say(`nlpkit lm train: backend ${backend.name}, run folder ${options.out}`);
           const result = await rnnNode.trainRecurrentLmRun({
             out: options.out,
             ...(recipe !== undefined ? { recipe, recipeDir: rnnNode.recipeDirOf(options.recipe as string) } : {}),
-            signal: ac.signal,
+            signal: session.signal,
             onEvent: (e) => {
               if (e.type === 'resume') say(`resuming at epoch ${e.epoch + 1}, step ${e.step}`);
               else if (e.type === 'step') {
                 const k = e.step - e.epoch * e.stepsPerEpoch;
-                const line = `epoch ${e.epoch + 1} step ${k}/${e.stepsPerEpoch} | loss ${fixed(e.loss, 3)} ppl ${fixed(e.perplexity, 1)} | ${Math.round(e.tokensPerSecond)} tok/s | lr ${e.lr}`;
-                if (progress.active) {
-                  progress.stage(line, e.stepsPerEpoch);
-                  progress.update(k);
-                } else say(line);
+                session.step(`epoch ${e.epoch + 1} step ${k}/${e.stepsPerEpoch} | loss ${fixed(e.loss, 3)} ppl ${fixed(e.perplexity, 1)} | ${Math.round(e.tokensPerSecond)} tok/s | lr ${e.lr}`, k, e.stepsPerEpoch);
               } else if (e.type === 'epoch') {
                 say(`epoch ${e.epoch + 1} done | valid perplexity ${e.validPerplexity === undefined ? 'n/a' : fixed(e.validPerplexity)} | ${Math.round(e.seconds)} s`);
               }
@@ -115,9 +73,7 @@ export function registerLmCommands(program: Command, io: CliIo): void {
           if (result.stopped === 'aborted') io.stdout(`stopped at step ${result.step}; run the same command again to resume (${parts.join(', ')})\n`);
           else io.stdout(`wrote ${result.modelPath} (${parts.join(', ')})\n`);
         } finally {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-          progress.done();
+          session.close();
         }
       }),
     );

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { collect } from '@nlpkit/core';
@@ -9,7 +9,7 @@ import type * as RnnModule from '@nlpkit/rnn';
 import { type Command, InvalidArgumentError } from 'commander';
 import { CliError, guarded, linesFrom } from '../cliInput.js';
 import type { CliIo } from '../cliIo.js';
-import { createProgress } from '../progress.js';
+import { exists, modelPath, readRecipe, startTraining } from '../trainingRun.js';
 
 // Loaded by the commands that need them (tfjs is heavy): `nlpkit --help` stays fast.
 type Rnn = typeof RnnModule;
@@ -28,15 +28,6 @@ function integer(name: string, min: number) {
     if (value.trim() === '' || !Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${value}"`);
     return n;
   };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** `word` without `prefix` (WikiANN's `en:`) when it starts with it. */
@@ -100,12 +91,7 @@ async function score(tagger: TaggerArtifact['tagger'], data: TaggedSentence[]): 
 async function loadTagger(path: string): Promise<{ artifact: TaggerArtifact; prefix: string | undefined }> {
   const [{ initBackend }, rnn] = await Promise.all([import('@nlpkit/tensor'), import('@nlpkit/rnn')]);
   await initBackend();
-  let file = path;
-  try {
-    if ((await stat(path)).isDirectory()) file = join(path, RUN.model);
-  } catch {
-    // Reported below with the path.
-  }
+  const file = await modelPath(path);
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(file));
@@ -114,20 +100,6 @@ async function loadTagger(path: string): Promise<{ artifact: TaggerArtifact; pre
   }
   const artifact = rnn.decodeSequenceTagger(bytes);
   return { artifact, prefix: artifact.meta['tokenPrefix'] };
-}
-
-async function readRecipe(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new CliError(`cannot read --recipe ${JSON.stringify(path)}: ${(error as Error).message}`, { usage: true });
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new CliError(`--recipe ${JSON.stringify(path)} is not JSON: ${(error as Error).message}`, { usage: true });
-  }
 }
 
 /** `nlpkit tag train|eval|predict`: sequence taggers (BiLSTM-CRF, BiLSTM-softmax, window) from `@nlpkit/rnn`. */
@@ -169,29 +141,20 @@ export function registerTagCommands(program: Command, io: CliIo): void {
         const train = await read(recipe.data.train, 'recipe.data.train');
         const valid = recipe.data.valid === undefined ? undefined : await read(recipe.data.valid, 'recipe.data.valid');
         const backend = await initBackend();
-        const quiet = options.quiet === true;
-        const progress = createProgress(io, { quiet });
-        const say = (line: string): void => {
-          if (quiet) return;
-          if (progress.active) progress.done();
-          io.stderr(`${line}\n`);
-        };
-        say(`nlpkit tag train: backend ${backend.name}, ${train.length} training sentences, run folder ${out}`);
-        const resume = (await exists(file('checkpoint'))) ? new Uint8Array(await readFile(file('checkpoint'))) : undefined;
-        if (resume !== undefined) say('resuming from checkpoint.bin');
-        const ac = new AbortController();
-        const onSignal = (): void => ac.abort();
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
+        const session = startTraining(io, options.quiet === true);
+        const { say } = session;
         const curve = async (line: object): Promise<void> => appendFile(file('curve'), `${JSON.stringify(line)}\n`);
         let result: Awaited<ReturnType<Rnn['trainSequenceTagger']>> | undefined;
         try {
+          say(`nlpkit tag train: backend ${backend.name}, ${train.length} training sentences, run folder ${out}`);
+          const resume = (await exists(file('checkpoint'))) ? new Uint8Array(await readFile(file('checkpoint'))) : undefined;
+          if (resume !== undefined) say('resuming from checkpoint.bin');
           let pending: Promise<void> = Promise.resolve();
           let seconds = 0;
           result = await rnn.trainSequenceTagger({
             ...rnn.taggerRecipeTraining(recipe),
             train,
-            signal: ac.signal,
+            signal: session.signal,
             ...(resume !== undefined ? { resume } : {}),
             ...(valid !== undefined ? { validate: async (tagger) => (await score(tagger as TaggerArtifact['tagger'], valid))[recipe.model.scheme === undefined ? 'accuracy' : 'f1'] as number } : {}),
             checkpoint: async (bytes) => writeFileAtomic(file('checkpoint'), bytes),
@@ -200,11 +163,7 @@ export function registerTagCommands(program: Command, io: CliIo): void {
               if ('seconds' in e) seconds = e.seconds;
               if (e.type === 'step') {
                 const k = e.step - e.epoch * e.stepsPerEpoch;
-                const line = `epoch ${e.epoch + 1} step ${k}/${e.stepsPerEpoch} | loss ${e.loss.toFixed(4)} | ${Math.round(e.seconds)} s`;
-                if (progress.active) {
-                  progress.stage(line, e.stepsPerEpoch);
-                  progress.update(k);
-                } else say(line);
+                session.step(`epoch ${e.epoch + 1} step ${k}/${e.stepsPerEpoch} | loss ${e.loss.toFixed(4)} | ${Math.round(e.seconds)} s`, k, e.stepsPerEpoch);
               } else if (e.type === 'epoch') {
                 say(`epoch ${e.epoch + 1} done | valid ${recipe.model.scheme === undefined ? 'accuracy' : 'entity F1'} ${e.score === undefined ? 'n/a' : e.score.toFixed(4)} | ${Math.round(e.seconds)} s`);
               }
@@ -228,9 +187,7 @@ export function registerTagCommands(program: Command, io: CliIo): void {
           await writeFileAtomic(file('result'), `${JSON.stringify(summary, null, 2)}\n`);
           io.stdout(`wrote ${file('model')} (${JSON.stringify(summary)})\n`);
         } finally {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-          progress.done();
+          session.close();
           result?.dispose();
         }
       }),

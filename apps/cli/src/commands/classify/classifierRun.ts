@@ -1,9 +1,10 @@
-import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { buildVocabulary, vocabularyFromJSON, type Vocabulary } from '@nlpkit/core';
 import { inputFileError, writeFileAtomic } from '@nlpkit/core/node';
 import type { TextClassifierRecipe, TrainClassifierEvent } from '@nlpkit/rnn';
 import { CLI_PACKAGE, CliError } from '../../cliInput.js';
+import { exists } from '../../trainingRun.js';
 
 /** The files of a classifier run folder. */
 export const CLASSIFY_RUN_FILES = {
@@ -38,15 +39,6 @@ export interface ClassifierRunOptions {
   readonly recipeDir?: string;
   readonly onEvent?: (event: TrainClassifierEvent | { readonly type: 'resume'; readonly step: number; readonly epoch: number }) => void;
   readonly signal?: AbortSignal;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function readText(path: string, argument: string): Promise<string> {

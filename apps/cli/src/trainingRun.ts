@@ -1,0 +1,85 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CliError } from './cliInput.js';
+import type { CliIo } from './cliIo.js';
+import { createProgress } from './progress.js';
+
+// What the model commands (`lm`, `classify`, `tag`) share: a run folder's files, the `--recipe` file, the progress
+// and Ctrl-C handling of `train`, and the `--model` path of `eval` / `predict`.
+
+/** Whether `path` exists (a file or a folder). */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The parsed JSON of a `--recipe` file; a missing file or bad JSON is a usage error. */
+export async function readRecipe(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read --recipe ${JSON.stringify(path)}: ${(error as Error).message}`, { usage: true });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new CliError(`--recipe ${JSON.stringify(path)} is not JSON: ${(error as Error).message}`, { usage: true });
+  }
+}
+
+/** `--model` is a run folder (its `model.safetensors`) or an artifact file; a path that is not there is returned as it is. */
+export async function modelPath(path: string): Promise<string> {
+  try {
+    if ((await stat(path)).isDirectory()) return join(path, 'model.safetensors');
+  } catch {
+    // Not there: the caller's read reports the missing file.
+  }
+  return path;
+}
+
+/** The stderr side of a `train` command and its stop signal; {@link startTraining} makes one. */
+export interface TrainingSession {
+  /** A line on stderr (none with `--quiet`); ends the bar first when one is drawn. */
+  say(line: string): void;
+  /** A training step: the bar's label and position when a bar is drawn, else a plain line (a pipe, a log file). */
+  step(line: string, done: number, total: number): void;
+  /** Aborted on SIGINT or SIGTERM, so the run checkpoints and stops. */
+  readonly signal: AbortSignal;
+  /** Ends the bar and stops listening for the signals. */
+  close(): void;
+}
+
+/** Starts the progress display and SIGINT/SIGTERM handling of a `train` command; call `close()` in a `finally`. */
+export function startTraining(io: CliIo, quiet: boolean): TrainingSession {
+  const progress = createProgress(io, { quiet });
+  // Plain lines when no bar is drawn (a pipe, a log file), so a long run still shows it is alive.
+  const say = (line: string): void => {
+    if (quiet) return;
+    if (progress.active) progress.done();
+    io.stderr(`${line}\n`);
+  };
+  const ac = new AbortController();
+  const onSignal = (): void => ac.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return {
+    say,
+    step(line, done, total) {
+      if (progress.active) {
+        progress.stage(line, total);
+        progress.update(done);
+      } else say(line);
+    },
+    signal: ac.signal,
+    close() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      progress.done();
+    },
+  };
+}
