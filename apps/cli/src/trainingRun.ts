@@ -42,6 +42,21 @@ export async function modelPath(path: string): Promise<string> {
   return path;
 }
 
+/**
+ * Starts the tensor backend and reads the artifact a `--model` names (a run folder or a file); `readError` makes the
+ * error thrown when the file cannot be read. tfjs is loaded only here, by the commands that need it.
+ */
+export async function loadModelBytes(path: string, readError: (file: string, error: unknown) => Error): Promise<Uint8Array> {
+  const { initBackend } = await import('@nlpkit/tensor');
+  await initBackend();
+  const file = await modelPath(path);
+  try {
+    return new Uint8Array(await readFile(file));
+  } catch (error) {
+    throw readError(file, error);
+  }
+}
+
 /** The stderr side of a `train` command and its stop signal; {@link startTraining} makes one. */
 export interface TrainingSession {
   /** A line on stderr (none with `--quiet`); ends the bar first when one is drawn. */

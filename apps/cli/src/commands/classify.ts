@@ -1,21 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import { type Command } from 'commander';
 import { CliError, guarded, readAllLines } from '../cliInput.js';
 import type { CliIo } from '../cliIo.js';
-import { modelPath, readRecipe, startTraining } from '../trainingRun.js';
+import { loadModelBytes, readRecipe, startTraining } from '../trainingRun.js';
 
 /** Loads the tensor backend and a classifier artifact (tfjs is loaded only by the commands that need it). */
 async function loadClassifier(path: string) {
-  const [{ initBackend }, rnn, { inputFileError }] = await Promise.all([import('@nlpkit/tensor'), import('@nlpkit/rnn'), import('@nlpkit/core/node')]);
-  await initBackend();
-  const file = await modelPath(path);
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(file));
-  } catch (error) {
-    throw inputFileError(file, error, { package: '@nlpkit/cli', argument: '--model' });
-  }
-  return rnn.decodeTextClassifier(bytes);
+  const [rnn, { inputFileError }] = await Promise.all([import('@nlpkit/rnn'), import('@nlpkit/core/node')]);
+  return rnn.decodeTextClassifier(await loadModelBytes(path, (file, error) => inputFileError(file, error, { package: '@nlpkit/cli', argument: '--model' })));
 }
 
 const pct = (x: number | undefined): string => (x === undefined ? 'n/a' : x.toFixed(4));

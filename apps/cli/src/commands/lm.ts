@@ -1,25 +1,10 @@
 import { join } from 'node:path';
 import { collect, evaluatePerplexity, generate, interpolateModels, tuneInterpolationWeights } from '@nlpkit/core';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { CliError, guarded, sentencesFrom } from '../cliInput.js';
 import type { CliIo } from '../cliIo.js';
+import { integerOption, positiveOption } from '../optionParsers.js';
 import { exists, modelPath, readRecipe, startTraining } from '../trainingRun.js';
-
-function integer(name: string, min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${value}"`);
-    return n;
-  };
-}
-
-function positive(name: string, max = Infinity) {
-  return (value: string): number => {
-    const x = Number(value);
-    if (value.trim() === '' || !(x > 0) || x > max) throw new InvalidArgumentError(`${name} must be a number in (0, ${max}], got "${value}"`);
-    return x;
-  };
-}
 
 /** Loads the tensor backend and an artifact (tfjs is loaded only by the commands that need it). */
 async function loadModel(path: string) {
@@ -83,8 +68,8 @@ export function registerLmCommands(program: Command, io: CliIo): void {
     .requiredOption('--model <path>', 'run folder or model.safetensors')
     .requiredOption('--input <file>', 'text, one sentence per line (- for stdin)')
     .option('--sentences', 'score each sentence on its own from <s> (the LanguageModel contract, as ngram eval and interpolation); default: one running stream as LM papers report')
-    .option('--batch-size <n>', 'stream mode: rows read in parallel (1 = one state over the whole file)', integer('--batch-size', 1), 10)
-    .option('--bptt <n>', 'stream mode: time steps per forward pass', integer('--bptt', 1), 35)
+    .option('--batch-size <n>', 'stream mode: rows read in parallel (1 = one state over the whole file)', integerOption('--batch-size', 1), 10)
+    .option('--bptt <n>', 'stream mode: time steps per forward pass', integerOption('--bptt', 1), 35)
     .option('--json', 'print {"perplexity", "tokens", "oov"}')
     .action((options: { model: string; input: string; sentences?: boolean; batchSize: number; bptt: number; json?: boolean }) =>
       guarded(io, 'lm', async () => {
@@ -150,12 +135,12 @@ export function registerLmCommands(program: Command, io: CliIo): void {
     .description('sample sentences from a model (seeded, reproducible)')
     .requiredOption('--model <path>', 'run folder or model.safetensors')
     .option('--prompt <text>', 'words each sentence starts with')
-    .option('--seed <n>', 'random seed', integer('--seed', 0), 0)
-    .option('--count <n>', 'number of sentences', integer('--count', 1), 1)
-    .option('--max-words <n>', 'longest sentence', integer('--max-words', 1), 50)
-    .option('--temperature <t>', 'divide log-probabilities by t before sampling (< 1 sharper, > 1 flatter)', positive('--temperature'), 1)
-    .option('--top-k <k>', 'sample among the k most probable words only', integer('--top-k', 1))
-    .option('--top-p <p>', 'nucleus sampling: the smallest set of words whose probability reaches p', positive('--top-p', 1))
+    .option('--seed <n>', 'random seed', integerOption('--seed', 0), 0)
+    .option('--count <n>', 'number of sentences', integerOption('--count', 1), 1)
+    .option('--max-words <n>', 'longest sentence', integerOption('--max-words', 1), 50)
+    .option('--temperature <t>', 'divide log-probabilities by t before sampling (< 1 sharper, > 1 flatter)', positiveOption('--temperature'), 1)
+    .option('--top-k <k>', 'sample among the k most probable words only', integerOption('--top-k', 1))
+    .option('--top-p <p>', 'nucleus sampling: the smallest set of words whose probability reaches p', positiveOption('--top-p', 1))
     .action((options: { model: string; prompt?: string; seed: number; count: number; maxWords: number; temperature: number; topK?: number; topP?: number }) =>
       guarded(io, 'lm', async () => {
         const artifact = await loadModel(options.model);

@@ -6,10 +6,11 @@ import { writeFileAtomic } from '@nlpkit/core/node';
 import { readBrown, readConll } from '@nlpkit/text';
 import { readLines } from '@nlpkit/text/node';
 import type * as RnnModule from '@nlpkit/rnn';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { CliError, guarded, linesFrom } from '../cliInput.js';
 import type { CliIo } from '../cliIo.js';
-import { exists, modelPath, readRecipe, startTraining } from '../trainingRun.js';
+import { integerOption } from '../optionParsers.js';
+import { exists, loadModelBytes, readRecipe, startTraining } from '../trainingRun.js';
 
 // Loaded by the commands that need them (tfjs is heavy): `nlpkit --help` stays fast.
 type Rnn = typeof RnnModule;
@@ -21,14 +22,6 @@ interface TaggedSentence {
 }
 
 const RUN = { recipe: 'recipe.json', checkpoint: 'checkpoint.bin', curve: 'curve.jsonl', model: 'model.safetensors', result: 'result.json' } as const;
-
-function integer(name: string, min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${value}"`);
-    return n;
-  };
-}
 
 /** `word` without `prefix` (WikiANN's `en:`) when it starts with it. */
 const strip = (word: string, prefix: string | undefined): string => (prefix !== undefined && word.startsWith(prefix) && word.length > prefix.length ? word.slice(prefix.length) : word);
@@ -89,15 +82,8 @@ async function score(tagger: TaggerArtifact['tagger'], data: TaggedSentence[]): 
 
 /** `--model` is a run folder (its `model.safetensors`) or an artifact file. */
 async function loadTagger(path: string): Promise<{ artifact: TaggerArtifact; prefix: string | undefined }> {
-  const [{ initBackend }, rnn] = await Promise.all([import('@nlpkit/tensor'), import('@nlpkit/rnn')]);
-  await initBackend();
-  const file = await modelPath(path);
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(file));
-  } catch (error) {
-    throw new CliError(`cannot read --model ${JSON.stringify(path)}: ${(error as Error).message}`);
-  }
+  const rnn = await import('@nlpkit/rnn');
+  const bytes = await loadModelBytes(path, (_, error) => new CliError(`cannot read --model ${JSON.stringify(path)}: ${(error as Error).message}`));
   const artifact = rnn.decodeSequenceTagger(bytes);
   return { artifact, prefix: artifact.meta['tokenPrefix'] };
 }
@@ -217,7 +203,7 @@ export function registerTagCommands(program: Command, io: CliIo): void {
     .requiredOption('--model <path>', 'run folder or model.safetensors')
     .requiredOption('--input <file>', 'CoNLL file, or with --text one sentence per line (- for stdin)')
     .option('--text', 'input is plain text: one sentence per line, words separated by spaces')
-    .option('--batch-size <n>', 'sentences tagged together', integer('--batch-size', 1), 64)
+    .option('--batch-size <n>', 'sentences tagged together', integerOption('--batch-size', 1), 64)
     .action((options: { model: string; input: string; text?: boolean; batchSize: number }) =>
       guarded(io, 'tag', async () => {
         const { artifact, prefix } = await loadTagger(options.model);
