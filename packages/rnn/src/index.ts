@@ -40,7 +40,8 @@ export type { LmLossConvention, TrainLmEvent, TrainRecurrentLmOptions, TrainRecu
 export { decodeRecurrentLm, encodeRecurrentLm, recurrentLmShapes } from './models/recurrentLmArtifact.js';
 export type { EncodeRecurrentLmOptions, RecurrentLmArtifact } from './models/recurrentLmArtifact.js';
 export { parseRecurrentLmRecipe, recipeOptimizer, recipeSchedule } from './models/recurrentLmRecipe.js';
-export type { RecipeLr, RecipeOptimizer, RecurrentLmRecipe } from './models/recurrentLmRecipe.js';
+export type { RecurrentLmRecipe } from './models/recurrentLmRecipe.js';
+export type { RecipeLr, RecipeOptimizer } from './models/recipeCommon.js';
 // Text classifiers (issue 14): many-to-one RNN, Deep Averaging Network, text CNN; data, training, artifact, recipes.
 export { checkTextClassifierConfig, classifierTokens, textClassifierShapes } from './classify/textClassifierConfig.js';
 export type { CnnClassifierConfig, DanClassifierConfig, RnnClassifierConfig, SequencePooling, TextClassifierConfig } from './classify/textClassifierConfig.js';

@@ -1,6 +1,5 @@
-import { recipeOptimizer, recipeSchedule, type RecipeLr, type RecipeOptimizer, type RecurrentLmRecipe } from '../models/recurrentLmRecipe.js';
-import { RnnOptionError } from '../errors.js';
-import { checkKeys, checkNumber, checkOneOf } from '../validate.js';
+import { checkRecipeArtifact, checkRecipeOptimization, optimizerOf, parseRecipeHead, recipeRecord, scheduleOf, type RecipeLr, type RecipeOptimizer } from '../models/recipeCommon.js';
+import { checkKeys, checkNumber } from '../validate.js';
 import { checkSequenceTaggerConfig, type SequenceTaggerConfig } from './sequenceTagger.js';
 import type { TaggerModelOptions, TrainSequenceTaggerOptions } from './trainSequenceTagger.js';
 
@@ -33,43 +32,17 @@ export interface SequenceTaggerRecipe {
   readonly artifact?: { readonly dtype?: 'float32' | 'float16' };
 }
 
-function record(value: unknown, argument: string): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new RnnOptionError({ argument, expected: 'an object', found: value });
-  return value as Record<string, unknown>;
-}
-
-function text(value: unknown, argument: string): string {
-  if (typeof value !== 'string' || value === '') throw new RnnOptionError({ argument, expected: 'a non-empty string', found: value });
-  return value;
-}
-
-/** The LM recipe reader builds optimizers and schedules from `training.optimizer` and `training.lr` alone. */
-const asLmRecipe = (training: Record<string, unknown>): RecurrentLmRecipe => ({ training }) as unknown as RecurrentLmRecipe;
-
 /**
  * Checks a tagger recipe read from JSON, key by key (unknown keys refused) and returns it typed.
  * @throws RnnOptionError naming the recipe key (`recipe.training.epochs`); UnknownNameError for an unknown scheme
  */
 export function parseSequenceTaggerRecipe(json: unknown): SequenceTaggerRecipe {
-  const r = record(json, 'recipe');
-  checkKeys(r, 'recipe', ['name', 'description', 'data', 'vocabulary', 'model', 'training', 'artifact']);
-  text(r['name'], 'recipe.name');
-  if (r['description'] !== undefined) text(r['description'], 'recipe.description');
-  const data = record(r['data'], 'recipe.data');
-  checkKeys(data, 'recipe.data', ['train', 'valid', 'test', 'tokenPrefix']);
-  text(data['train'], 'recipe.data.train');
-  for (const k of ['valid', 'test', 'tokenPrefix']) if (data[k] !== undefined) text(data[k], `recipe.data.${k}`);
-  if (r['vocabulary'] !== undefined) {
-    const v = record(r['vocabulary'], 'recipe.vocabulary');
-    checkKeys(v, 'recipe.vocabulary', ['minCount', 'maxSize']);
-    if (v['minCount'] !== undefined) checkNumber(v['minCount'], 'recipe.vocabulary.minCount', 1, 1e9, true);
-    if (v['maxSize'] !== undefined) checkNumber(v['maxSize'], 'recipe.vocabulary.maxSize', 5, 1 << 24, true);
-  }
-  const m = record(r['model'], 'recipe.model');
-  const chars = m['chars'] === undefined ? undefined : record(m['chars'], 'recipe.model.chars');
+  const { recipe: r } = parseRecipeHead(json, ['valid', 'test', 'tokenPrefix']);
+  const m = recipeRecord(r['model'], 'recipe.model');
+  const chars = m['chars'] === undefined ? undefined : recipeRecord(m['chars'], 'recipe.model.chars');
   // Vocabulary and tag-set sizes come from the data; any valid ones check the rest.
   checkSequenceTaggerConfig({ ...m, wordVocabSize: 10, numTags: 1, ...(chars !== undefined ? { chars: { ...chars, vocabSize: 10 } } : {}) } as unknown as SequenceTaggerConfig, 'recipe.model');
-  const t = record(r['training'], 'recipe.training');
+  const t = recipeRecord(r['training'], 'recipe.training');
   checkKeys(t, 'recipe.training', ['seed', 'epochs', 'batchSize', 'optimizer', 'lr', 'clipNorm', 'dropout', 'logEvery', 'checkpointEvery']);
   checkNumber(t['seed'], 'recipe.training.seed', 0, 2 ** 31 - 1, true);
   checkNumber(t['epochs'], 'recipe.training.epochs', 0, 1e6, true);
@@ -77,17 +50,8 @@ export function parseSequenceTaggerRecipe(json: unknown): SequenceTaggerRecipe {
   if (t['clipNorm'] !== undefined) checkNumber(t['clipNorm'], 'recipe.training.clipNorm', 0, 1e9);
   if (t['dropout'] !== undefined) checkNumber(t['dropout'], 'recipe.training.dropout', 0, 0.99);
   for (const k of ['logEvery', 'checkpointEvery']) if (t[k] !== undefined) checkNumber(t[k], `recipe.training.${k}`, 1, 1e9, true);
-  checkOneOf(record(t['optimizer'], 'recipe.training.optimizer')['type'], 'recipe.training.optimizer.type', ['sgd', 'adam', 'adagrad']);
-  record(t['lr'], 'recipe.training.lr');
-  recipeSchedule(asLmRecipe(t));
-  recipeOptimizer(asLmRecipe(t)).dispose();
-  if (r['artifact'] !== undefined) {
-    const a = record(r['artifact'], 'recipe.artifact');
-    checkKeys(a, 'recipe.artifact', ['dtype']);
-    if (a['dtype'] !== undefined && a['dtype'] !== 'float32' && a['dtype'] !== 'float16') {
-      throw new RnnOptionError({ argument: 'recipe.artifact.dtype', expected: 'one of float32, float16', found: a['dtype'] });
-    }
-  }
+  checkRecipeOptimization(t);
+  checkRecipeArtifact(r);
   return r as unknown as SequenceTaggerRecipe;
 }
 
@@ -101,8 +65,8 @@ export function taggerRecipeTraining(recipe: SequenceTaggerRecipe): Omit<TrainSe
     seed: t.seed,
     epochs: t.epochs,
     batchSize: t.batchSize,
-    optimizer: recipeOptimizer(asLmRecipe(t as unknown as Record<string, unknown>)),
-    lr: recipeSchedule(asLmRecipe(t as unknown as Record<string, unknown>)),
+    optimizer: optimizerOf(t.optimizer),
+    lr: scheduleOf(t.lr),
     ...(t.clipNorm !== undefined ? { clipNorm: t.clipNorm } : {}),
     ...(t.dropout !== undefined ? { dropout: t.dropout } : {}),
     ...(t.logEvery !== undefined ? { logEvery: t.logEvery } : {}),
