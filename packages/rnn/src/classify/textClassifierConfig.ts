@@ -1,4 +1,5 @@
 import { UnknownNameError } from '@nlpkit/core';
+import { checkCellConfig } from '../cells/checkCellConfig.js';
 import { PKG, RnnOptionError } from '../errors.js';
 import type { CellConfig } from '../types.js';
 import { checkKeys, checkNumber, checkOneOf } from '../validate.js';
@@ -52,8 +53,6 @@ export type TextClassifierConfig = RnnClassifierConfig | DanClassifierConfig | C
 const KINDS = ['rnn', 'dan', 'cnn'] as const;
 const BASE = ['kind', 'vocabSize', 'numLabels', 'embeddingSize', 'lowercase'];
 const KEYS = { rnn: [...BASE, 'hiddenSize', 'layers', 'cell', 'bidirectional', 'pooling'], dan: [...BASE, 'hiddenSizes', 'activation'], cnn: [...BASE, 'widths', 'filters'] };
-const CELL_TYPES = ['lstm', 'gru', 'rnn'] as const;
-const CELL_KEYS: Record<(typeof CELL_TYPES)[number], readonly string[]> = { lstm: ['type', 'coupled'], gru: ['type', 'resetAfter'], rnn: ['type', 'activation'] };
 
 function sizes(value: unknown, argument: string, min: number, max: number, nonEmpty: boolean): readonly number[] {
   if (!Array.isArray(value) || (nonEmpty && value.length === 0)) {
@@ -90,15 +89,7 @@ export function checkTextClassifierConfig(config: TextClassifierConfig, argument
     if (config.bidirectional !== undefined && typeof config.bidirectional !== 'boolean') {
       throw new RnnOptionError({ argument: `${argument}.bidirectional`, expected: 'a boolean', found: config.bidirectional });
     }
-    const cell = config.cell;
-    if (cell !== undefined) {
-      if (cell === null || typeof cell !== 'object') throw new RnnOptionError({ argument: `${argument}.cell`, expected: 'a cell config such as { type: "lstm" }', found: cell });
-      const type = (cell as { type?: unknown }).type;
-      if (typeof type !== 'string' || !(CELL_TYPES as readonly string[]).includes(type)) {
-        throw new UnknownNameError({ package: PKG, argument: `${argument}.cell.type`, found: type, allowed: CELL_TYPES });
-      }
-      checkKeys(cell, `${argument}.cell`, CELL_KEYS[type as (typeof CELL_TYPES)[number]]);
-    }
+    if (config.cell !== undefined) checkCellConfig(config.cell, `${argument}.cell`);
   } else if (config.kind === 'dan') {
     sizes(config.hiddenSizes, `${argument}.hiddenSizes`, 1, 1 << 16, false);
     if (config.activation !== undefined) checkOneOf(config.activation, `${argument}.activation`, ['relu', 'tanh']);

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
-import { UnknownNameError, type Rng } from '@nlpkit/core';
+import type { Rng } from '@nlpkit/core';
 import { uniform } from '@nlpkit/tensor';
 import { crossEntropy } from '@nlpkit/train';
+import { checkCellConfig } from '../cells/checkCellConfig.js';
 import { initCell } from '../cells/initCell.js';
-import { PKG, RnnOptionError, RnnShapeError } from '../errors.js';
+import { RnnOptionError, RnnShapeError } from '../errors.js';
 import { dense, tiedWeight } from '../layers/dense.js';
 import { dropoutMask } from '../layers/dropoutMask.js';
 import { embedding } from '../layers/embedding.js';
@@ -54,8 +55,6 @@ export interface RecurrentLmLossOptions {
   lengths?: ArrayLike<number>;
 }
 
-const CELL_TYPES = ['lstm', 'gru', 'rnn'] as const;
-const CELL_KEYS: Record<(typeof CELL_TYPES)[number], readonly string[]> = { lstm: ['type', 'coupled'], gru: ['type', 'resetAfter'], rnn: ['type', 'activation'] };
 
 /**
  * Checks a {@link RecurrentLmConfig} (from code or from a file): sizes are integers in range, the cell type is one
@@ -78,15 +77,7 @@ export function checkRecurrentLmConfig(config: RecurrentLmConfig, argument = 'co
   if (config.tied === true && E !== H) {
     throw new RnnOptionError({ argument: `${argument}.embeddingSize`, expected: `equal to hiddenSize (${H}) for tied embeddings`, found: E });
   }
-  const cell = config.cell;
-  if (cell !== undefined) {
-    if (cell === null || typeof cell !== 'object') throw new RnnOptionError({ argument: `${argument}.cell`, expected: 'a cell config such as { type: "lstm" }', found: cell });
-    const type = (cell as { type?: unknown }).type;
-    if (typeof type !== 'string' || !(CELL_TYPES as readonly string[]).includes(type)) {
-      throw new UnknownNameError({ package: PKG, argument: `${argument}.cell.type`, found: type, allowed: CELL_TYPES });
-    }
-    checkKeys(cell, `${argument}.cell`, CELL_KEYS[type as (typeof CELL_TYPES)[number]]);
-  }
+  if (config.cell !== undefined) checkCellConfig(config.cell, `${argument}.cell`);
   return config;
 }
 
