@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BOS_ID, EOS, EOS_ID, PAD_ID, UNK_ID, tokenTexts, type LanguageModel, type SentenceScore, type TokenLike, type TokenLog10Prob, type Vocabulary } from '@nlpkit/core';
+import { BOS_ID, EOS_ID, PAD_ID, UNK_ID, tokenTexts, type LanguageModel, type SentenceScore, type TokenLike, type Vocabulary } from '@nlpkit/core';
 import { PKG, RnnOptionError } from '../errors.js';
 import { checkKeys } from '../validate.js';
 import { checkFixedWindowLmConfig, fixedWindowLmForward, type FixedWindowLmConfig, type FixedWindowLmParams } from './fixedWindowLm.js';
 import { log10Softmax } from './recurrentLanguageModel.js';
+import { sentenceScoreOf } from './sentenceScore.js';
 
 /** State of a {@link fixedWindowLanguageModel}: the last `context` ids (oldest first) and the next-token distribution. */
 export interface FixedWindowLmState {
@@ -65,20 +66,7 @@ export function fixedWindowLanguageModel(options: {
         context = shift(context, t.id);
       });
       const logits = logitsOf(contexts, targets.length);
-      let log10Prob = 0;
-      let oov = 0;
-      let oovLog10Prob = 0;
-      const perToken: TokenLog10Prob[] | undefined = scoreOptions.perToken === true ? [] : undefined;
-      targets.forEach((t, i) => {
-        const p = log10Softmax(logits, i * V, V)[t.id] as number;
-        log10Prob += p;
-        if (t.oov) {
-          oov++;
-          oovLog10Prob += p;
-        }
-        perToken?.push({ token: i < tokens.length ? (tokens[i] as string) : EOS, log10Prob: p, oov: t.oov });
-      });
-      return { log10Prob, tokens: tokens.length + 1, oov, oovLog10Prob, ...(perToken ? { perToken } : {}) };
+      return sentenceScoreOf(tokens, targets, (i, id) => log10Softmax(logits, i * V, V)[id] as number, scoreOptions.perToken === true);
     },
   });
 }

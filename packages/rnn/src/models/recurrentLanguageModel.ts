@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor2D } from '@tensorflow/tfjs-core';
 import {
   BOS_ID,
-  EOS,
   EOS_ID,
   PAD_ID,
   UNK_ID,
@@ -10,7 +9,6 @@ import {
   type LanguageModel,
   type SentenceScore,
   type TokenLike,
-  type TokenLog10Prob,
   type Vocabulary,
 } from '@nlpkit/core';
 import { PKG, RnnOptionError } from '../errors.js';
@@ -20,6 +18,7 @@ import { rnnStack } from '../layers/rnnStack.js';
 import type { CellState } from '../types.js';
 import { checkKeys } from '../validate.js';
 import { recurrentLmForward, type RecurrentLmConfig, type RecurrentLmParams } from './recurrentLm.js';
+import { sentenceScoreOf } from './sentenceScore.js';
 
 /**
  * The state of a {@link recurrentLanguageModel}: each layer's hidden state `h` (and cell state `c` for an LSTM)
@@ -161,20 +160,7 @@ export function recurrentLanguageModel(options: RecurrentLanguageModelOptions): 
       const targets = [...tokens.map(idOf), { id: EOS_ID, oov: false }];
       const inputs = [BOS_ID, ...targets.slice(0, -1).map((t) => t.id)];
       const logits = tf.tidy(() => recurrentLmForward(config, params, [inputs]).logits.dataSync() as Float32Array);
-      let log10Prob = 0;
-      let oov = 0;
-      let oovLog10Prob = 0;
-      const perToken: TokenLog10Prob[] | undefined = scoreOptions.perToken === true ? [] : undefined;
-      targets.forEach((t, i) => {
-        const p = t.id === PAD_ID || t.id === BOS_ID ? -Infinity : ((logits[i * V + t.id] as number) - rowLse(logits, i * V, V)) * LOG10E;
-        log10Prob += p;
-        if (t.oov) {
-          oov++;
-          oovLog10Prob += p;
-        }
-        perToken?.push({ token: i < tokens.length ? (tokens[i] as string) : EOS, log10Prob: p, oov: t.oov });
-      });
-      return { log10Prob, tokens: tokens.length + 1, oov, oovLog10Prob, ...(perToken ? { perToken } : {}) };
+      return sentenceScoreOf(tokens, targets, (i, id) => (id === PAD_ID || id === BOS_ID ? -Infinity : ((logits[i * V + id] as number) - rowLse(logits, i * V, V)) * LOG10E), scoreOptions.perToken === true);
     },
   });
 }
