@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor, Tensor1D, Variable } from '@tensorflow/tfjs-core';
+import type { Tensor1D, Variable } from '@tensorflow/tfjs-core';
 import { createRng, EmptyInputError, type RngState } from '@nlpkit/core';
-import { adam, constantLr, crossEntropy, decodeCheckpoint, encodeCheckpoint, trainLoop, trainStep, type LoopState, type LrSchedule, type Optimizer } from '@nlpkit/train';
+import { adam, constantLr, crossEntropy, encodeCheckpoint, trainLoop, trainStep, type LoopState, type LrSchedule, type Optimizer } from '@nlpkit/train';
 import { PKG, RnnOptionError, RnnShapeError } from '../errors.js';
+import { restoreCheckpoint } from '../models/restoreCheckpoint.js';
 import { checkKeys, checkNumber } from '../validate.js';
 import { classifierBatches } from './classifierBatches.js';
 import type { ClassificationExamples } from './classificationTsv.js';
@@ -248,29 +249,8 @@ export async function trainTextClassifier(options: TrainTextClassifierOptions): 
 
 /** Loads a checkpoint written by {@link trainTextClassifier} into `vars` and `optimizer`; refuses one of another run. */
 function restore(bytes: Uint8Array, vars: Record<string, Variable>, optimizer: Optimizer, meta: Record<string, string>): { rng: RngState; loop: LoopState & { seconds: number } } {
-  if (!(bytes instanceof Uint8Array)) throw new RnnOptionError({ argument: 'options.resume', expected: 'checkpoint bytes (a Uint8Array)', found: bytes });
-  const ck = decodeCheckpoint(bytes);
-  const tensors: Tensor[] = [...Object.values(ck.params), ...Object.values(ck.optimizer), ...Object.values(ck.buffers ?? {})];
-  try {
-    for (const key of ['config', 'batchSize', 'stepsPerEpoch']) {
-      if (ck.meta?.[key] !== meta[key]) {
-        throw new RnnOptionError({ argument: `options.resume (${key})`, expected: `a checkpoint of this run (${key} ${meta[key]})`, found: ck.meta?.[key] ?? null });
-      }
-    }
-    if (ck.optimizerKind !== optimizer.kind) {
-      throw new RnnOptionError({ argument: 'options.resume (optimizer)', expected: `a checkpoint of a ${optimizer.kind} optimizer`, found: ck.optimizerKind });
-    }
-    for (const [name, v] of Object.entries(vars)) {
-      const t = ck.params[name];
-      if (t === undefined || t.shape.join(',') !== v.shape.join(',')) {
-        throw new RnnShapeError({ argument: `options.resume params "${name}"`, expected: `a tensor of shape [${v.shape.join(', ')}]`, foundText: t === undefined ? 'none' : `[${t.shape.join(', ')}]` });
-      }
-    }
-    for (const [name, v] of Object.entries(vars)) v.assign(ck.params[name] as Tensor);
-    optimizer.loadState(ck.optimizer);
+  return restoreCheckpoint(bytes, vars, optimizer, meta, ['config', 'batchSize', 'stepsPerEpoch'], (ck) => {
     const loop = ck.loop as LoopState & { seconds?: unknown };
     return { rng: ck.rng as RngState, loop: { ...loop, seconds: Number(loop?.seconds) || 0 } };
-  } finally {
-    tf.dispose(tensors);
-  }
+  });
 }

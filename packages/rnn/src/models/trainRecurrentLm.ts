@@ -3,7 +3,6 @@ import type { Scalar, Tensor, Tensor2D, Variable } from '@tensorflow/tfjs-core';
 import { createRng, type RngState } from '@nlpkit/core';
 import {
   constantLr,
-  decodeCheckpoint,
   encodeCheckpoint,
   flattenParams,
   sgd,
@@ -18,10 +17,11 @@ import {
 import { batchifyLmStream } from '../data/batchifyLmStream.js';
 import { bpttSegment, bpttSegmentCount } from '../data/bpttSegment.js';
 import { checkStreamIds, type LmStream } from '../data/lmStream.js';
-import { RnnOptionError, RnnShapeError } from '../errors.js';
+import { RnnOptionError } from '../errors.js';
 import type { CellState } from '../types.js';
 import { checkKeys, checkNumber, checkOneOf } from '../validate.js';
 import { evaluateRecurrentLmStream } from './evaluateRecurrentLmStream.js';
+import { restoreCheckpoint } from './restoreCheckpoint.js';
 import { checkRecurrentLmConfig, initRecurrentLm, recurrentLmForward, recurrentLmLoss, type RecurrentLmConfig, type RecurrentLmParams } from './recurrentLm.js';
 
 /**
@@ -352,26 +352,7 @@ function restore(
   optimizer: Optimizer,
   meta: Record<string, string>,
 ): { rng: RngState; carry: CellState[] | undefined; loop: LmLoopState } {
-  if (!(bytes instanceof Uint8Array)) throw new RnnOptionError({ argument: 'options.resume', expected: 'checkpoint bytes (a Uint8Array)', found: bytes });
-  const ck = decodeCheckpoint(bytes);
-  const tensors = [...Object.values(ck.params), ...Object.values(ck.optimizer), ...Object.values(ck.buffers ?? {})];
-  try {
-    for (const key of ['config', 'loss', 'batchSize', 'bptt', 'stepsPerEpoch']) {
-      if (ck.meta?.[key] !== meta[key]) {
-        throw new RnnOptionError({ argument: `options.resume (${key})`, expected: `a checkpoint of this run (${key} ${meta[key]})`, found: ck.meta?.[key] ?? null });
-      }
-    }
-    if (ck.optimizerKind !== optimizer.kind) {
-      throw new RnnOptionError({ argument: 'options.resume (optimizer)', expected: `a checkpoint of a ${optimizer.kind} optimizer`, found: ck.optimizerKind });
-    }
-    for (const [name, v] of Object.entries(vars)) {
-      const t = ck.params[name];
-      if (t === undefined || t.shape.join(',') !== v.shape.join(',')) {
-        throw new RnnShapeError({ argument: `options.resume params "${name}"`, expected: `a tensor of shape [${v.shape.join(', ')}]`, foundText: t === undefined ? 'none' : `[${t.shape.join(', ')}]` });
-      }
-    }
-    for (const [name, v] of Object.entries(vars)) v.assign(ck.params[name] as Tensor);
-    optimizer.loadState(ck.optimizer);
+  return restoreCheckpoint(bytes, vars, optimizer, meta, ['config', 'loss', 'batchSize', 'bptt', 'stepsPerEpoch'], (ck) => {
     let carry: CellState[] | undefined;
     const b = ck.buffers ?? {};
     for (let k = 0; b[`carry.${k}.h`] !== undefined; k++) {
@@ -381,7 +362,5 @@ function restore(
     }
     const loop = ck.loop as LmLoopState;
     return { rng: ck.rng as RngState, carry, loop: { ...loop, tokens: Number(loop?.tokens) || 0, seconds: Number(loop?.seconds) || 0 } };
-  } finally {
-    tf.dispose(tensors);
-  }
+  });
 }

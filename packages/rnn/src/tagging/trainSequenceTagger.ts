@@ -2,10 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Variable } from '@tensorflow/tfjs-core';
 import { createRng, type Rng } from '@nlpkit/core';
 import {
-  adam, constantLr, decodeCheckpoint, encodeCheckpoint, flattenParams, trainLoop, trainStep, unflattenParams,
+  adam, constantLr, encodeCheckpoint, flattenParams, trainLoop, trainStep, unflattenParams,
   type LoopState, type LrSchedule, type Optimizer,
 } from '@nlpkit/train';
-import { RnnOptionError, RnnShapeError } from '../errors.js';
+import { RnnOptionError } from '../errors.js';
+import { restoreCheckpoint } from '../models/restoreCheckpoint.js';
 import { checkKeys, checkNumber } from '../validate.js';
 import { checkTagSequence, crfConstraints } from './crfConstraints.js';
 import { checkSequenceTaggerConfig, initSequenceTagger, sequenceTaggerLoss, type SequenceTaggerConfig, type SequenceTaggerParams } from './sequenceTagger.js';
@@ -239,29 +240,8 @@ export async function trainSequenceTagger(options: TrainSequenceTaggerOptions): 
 
 /** Loads a checkpoint of {@link trainSequenceTagger} into `vars`, `optimizer` and `rng`; refuses one of another run. */
 function restore(bytes: Uint8Array, vars: Record<string, Variable>, optimizer: Optimizer, meta: Record<string, string>, rng: Rng): LoopState & { seconds?: number } {
-  if (!(bytes instanceof Uint8Array)) throw new RnnOptionError({ argument: 'options.resume', expected: 'checkpoint bytes (a Uint8Array)', found: bytes });
-  const ck = decodeCheckpoint(bytes);
-  const tensors = [...Object.values(ck.params), ...Object.values(ck.optimizer), ...Object.values(ck.buffers ?? {})];
-  try {
-    for (const key of Object.keys(meta)) {
-      if (ck.meta?.[key] !== meta[key]) {
-        throw new RnnOptionError({ argument: `options.resume (${key})`, expected: `a checkpoint of this run (${key} ${meta[key]})`, found: ck.meta?.[key] ?? null });
-      }
-    }
-    if (ck.optimizerKind !== optimizer.kind) {
-      throw new RnnOptionError({ argument: 'options.resume (optimizer)', expected: `a checkpoint of a ${optimizer.kind} optimizer`, found: ck.optimizerKind });
-    }
-    for (const [name, v] of Object.entries(vars)) {
-      const t = ck.params[name];
-      if (t === undefined || t.shape.join(',') !== v.shape.join(',')) {
-        throw new RnnShapeError({ argument: `options.resume params "${name}"`, expected: `a tensor of shape [${v.shape.join(', ')}]`, foundText: t === undefined ? 'none' : `[${t.shape.join(', ')}]` });
-      }
-    }
-    for (const [name, v] of Object.entries(vars)) v.assign(ck.params[name] as tf.Tensor);
-    optimizer.loadState(ck.optimizer);
+  return restoreCheckpoint(bytes, vars, optimizer, meta, Object.keys(meta), (ck) => {
     rng.setState(ck.rng as never);
     return ck.loop as LoopState & { seconds?: number };
-  } finally {
-    tf.dispose(tensors);
-  }
+  });
 }
