@@ -11,6 +11,7 @@ import { evaluateTextClassifier, padRows, type TextClassifierEvaluation } from '
 import { initTextClassifier, type TextClassifierParams } from './initTextClassifier.js';
 import { checkTextClassifierConfig, type TextClassifierConfig } from './textClassifierConfig.js';
 import { textClassifierLogits } from './textClassifierLogits.js';
+import { loopControl } from '../models/loopControl.js';
 
 /** Options of {@link trainTextClassifier}. */
 export interface TrainTextClassifierOptions {
@@ -185,11 +186,8 @@ export async function trainTextClassifier(options: TrainTextClassifierOptions): 
     const result = await trainLoop({
       epochs,
       stepsPerEpoch: perEpoch,
-      logEvery: options.logEvery ?? 50,
+      ...loopControl(options, resume),
       ...(options.patience !== undefined ? { patience: options.patience } : {}),
-      ...(options.checkpointEvery !== undefined ? { checkpointEvery: options.checkpointEvery } : {}),
-      ...(options.signal !== undefined ? { signal: options.signal } : {}),
-      ...(resume !== undefined ? { resume } : {}),
       checkpoint: save,
       step: ({ epoch, step }) => {
         const batch = batchesOf(epoch)[step - epoch * perEpoch] as number[];

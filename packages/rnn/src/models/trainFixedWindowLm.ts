@@ -20,6 +20,7 @@ import { checkKeys, checkNumber } from '../validate.js';
 import { checkFixedWindowLmConfig, fixedWindowContexts, fixedWindowLmForward, initFixedWindowLm, type FixedWindowLmConfig, type FixedWindowLmParams } from './fixedWindowLm.js';
 import { recurrentLmLoss } from './recurrentLm.js';
 import type { TrainLmEvent } from './trainRecurrentLm.js';
+import { loopControl } from './loopControl.js';
 
 /** Options of {@link trainFixedWindowLm}. */
 export interface TrainFixedWindowLmOptions {
@@ -191,10 +192,7 @@ export async function trainFixedWindowLm(options: TrainFixedWindowLmOptions): Pr
     const result = await trainLoop({
       epochs,
       stepsPerEpoch: perEpoch,
-      logEvery: options.logEvery ?? 50,
-      ...(options.checkpointEvery !== undefined ? { checkpointEvery: options.checkpointEvery } : {}),
-      ...(options.signal !== undefined ? { signal: options.signal } : {}),
-      ...(resume !== undefined ? { resume } : {}),
+      ...loopControl(options, resume),
       checkpoint: save,
       step: ({ epoch, step }) => {
         const k = step - epoch * perEpoch;

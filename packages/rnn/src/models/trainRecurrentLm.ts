@@ -23,6 +23,7 @@ import { checkKeys, checkNumber, checkOneOf } from '../validate.js';
 import { evaluateRecurrentLmStream } from './evaluateRecurrentLmStream.js';
 import { restoreCheckpoint } from './restoreCheckpoint.js';
 import { checkRecurrentLmConfig, initRecurrentLm, recurrentLmForward, recurrentLmLoss, type RecurrentLmConfig, type RecurrentLmParams } from './recurrentLm.js';
+import { loopControl } from './loopControl.js';
 
 /**
  * How a segment's loss is reduced before its gradient is taken — it sets the scale of the gradient, so published
@@ -254,10 +255,7 @@ export async function trainRecurrentLm(options: TrainRecurrentLmOptions): Promis
     const result = await trainLoop({
       epochs,
       stepsPerEpoch: perEpoch,
-      logEvery: options.logEvery ?? 50,
-      ...(options.checkpointEvery !== undefined ? { checkpointEvery: options.checkpointEvery } : {}),
-      ...(options.signal !== undefined ? { signal: options.signal } : {}),
-      ...(resume !== undefined ? { resume } : {}),
+      ...loopControl(options, resume),
       checkpoint: save,
       step: ({ epoch, step }) => {
         const k = step - epoch * perEpoch;

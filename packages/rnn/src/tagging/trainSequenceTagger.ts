@@ -12,6 +12,7 @@ import { checkTagSequence, crfConstraints } from './crfConstraints.js';
 import { checkSequenceTaggerConfig, initSequenceTagger, sequenceTaggerLoss, type SequenceTaggerConfig, type SequenceTaggerParams } from './sequenceTagger.js';
 import { sequenceTagger, type SequenceTagger } from './sequenceTaggerModel.js';
 import { buildTaggerVocabularies, checkTaggedSentences, encodeTaggerBatch, type TaggedWords, type TaggerVocabularies } from './taggerData.js';
+import { loopControl } from '../models/loopControl.js';
 
 /** The model part of a config that training completes from the data (vocabulary and tag-set sizes). */
 export type TaggerModelOptions = Omit<SequenceTaggerConfig, 'wordVocabSize' | 'numTags' | 'chars'> & {
@@ -195,10 +196,7 @@ export async function trainSequenceTagger(options: TrainSequenceTaggerOptions): 
     const result = await trainLoop({
       epochs,
       stepsPerEpoch: perEpoch,
-      logEvery: options.logEvery ?? 50,
-      ...(options.checkpointEvery !== undefined ? { checkpointEvery: options.checkpointEvery } : {}),
-      ...(options.signal !== undefined ? { signal: options.signal } : {}),
-      ...(resume !== undefined ? { resume } : {}),
+      ...loopControl(options, resume),
       checkpoint: save,
       step: ({ epoch, step }) => {
         if (order?.epoch !== epoch) order = { epoch, batches: epochBatches(lengths, batchSize, options.seed, epoch) };
