@@ -11,7 +11,10 @@ import { registerTokenizeCommand } from './commands/tokenize.js';
 import { CommandFailure, messageOf } from './cliInput.js';
 import { type CliIo, processIo } from './cliIo.js';
 
-/** The CLI's version, read from its package.json when a program is built (never at import time). */
+/**
+ * The CLI's version, read from its package.json only when `--version` asks for it (never at import time, nor on every
+ * start: a bundled copy of the CLI, as the fault-injection suites run, has no package.json beside it).
+ */
 export function cliVersion(): string {
   const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return manifest.version;
@@ -21,7 +24,7 @@ export function cliVersion(): string {
 export function createProgram(io: CliIo = processIo): Command {
   const program = new Command('nlpkit')
     .description('nlpkit: n-gram and neural language models, tagging, translation and metrics\n(no command: run the demo)')
-    .version(cliVersion(), '-V, --version', 'print the version')
+    .option('-V, --version', 'print the version')
     .option('--verbose', 'print the stack of an error, not only its message')
     .helpOption('-h, --help', 'print help')
     .helpCommand(false)
@@ -31,6 +34,12 @@ export function createProgram(io: CliIo = processIo): Command {
     // Throw instead of exiting, so `run` returns an exit code (and tests can call it). Set before adding
     // subcommands: commander copies this setting into each one when it is created.
     .exitOverride();
+  // What commander's .version() does, with the version read on demand: print it and stop with exit code 0.
+  program.on('option:version', () => {
+    const version = cliVersion();
+    io.stdout(`${version}\n`);
+    throw new CommanderError(0, 'commander.version', version);
+  });
   registerDemoCommand(program, io);
   registerEnvCommand(program, io);
   registerTokenizeCommand(program, io);
