@@ -37,3 +37,7 @@ export { readSentencePerLine } from './readSentencePerLine.js';
 export { readParallel } from './readParallel.js';
 export { readBrown, type TaggedSentence } from './readBrown.js';
 export type { Lines, ReadResult } from './lines.js';
+export { mosesNormalizePunctuation, type MosesNormalizeOptions } from './moses/mosesNormalizePunctuation.js';
+export { mosesTokenize, type MosesTokenizeOptions } from './moses/mosesTokenize.js';
+export { mosesDetokenize, type MosesDetokenizeOptions } from './moses/mosesDetokenize.js';
+export { mosesEscape, mosesUnescape } from './moses/mosesEscape.js';
