@@ -1,1 +1,17 @@
-export {};
+export { PKG as SEQ2SEQ_PACKAGE, Seq2seqModelFormatError, Seq2seqOptionError, Seq2seqShapeError } from './errors.js';
+export type { Seq2seqErrorDetails } from './errors.js';
+export type { DecoderSession, DecoderStepOutput } from './decode/decoderSession.js';
+export { ATTENTION_TYPES, BRIDGE_TYPES, SEQ2SEQ_CELLS, checkSeq2seqConfig, seq2seqShapes } from './model/seq2seqConfig.js';
+export type { AttentionType, BridgeType, Seq2seqConfig } from './model/seq2seqConfig.js';
+export { initSeq2seq } from './model/initSeq2seq.js';
+export type { Seq2seqParams } from './model/initSeq2seq.js';
+export { attend, attentionKeys } from './model/attention.js';
+export type { AttentionMemory } from './model/attention.js';
+export { encodeSource } from './model/encodeSource.js';
+export type { EncodedSource, SourceBatch, TrainingDropout } from './model/encodeSource.js';
+export { seq2seqLogits, seq2seqLoss } from './model/seq2seqLoss.js';
+export type { Seq2seqLossOptions } from './model/seq2seqLoss.js';
+export { seq2seqDecoderSession } from './model/seq2seqDecoderSession.js';
+export type { Seq2seqDecoderState, Seq2seqModel } from './model/seq2seqDecoderSession.js';
+export { seq2seqBatch } from './data/seq2seqBatch.js';
+export type { Seq2seqBatch, Seq2seqPair } from './data/seq2seqBatch.js';
