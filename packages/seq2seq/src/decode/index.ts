@@ -1,4 +1,3 @@
-export type { DecoderSession, DecoderStepOutput } from './decoderSession.js';
 export type { DecodedSequence } from './decodedSequence.js';
 export { DEFAULT_MAX_LENGTH, type LengthLimit } from './lengthLimit.js';
 export { greedyDecode, type GreedyDecodeOptions } from './greedyDecode.js';
