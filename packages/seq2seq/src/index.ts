@@ -15,3 +15,4 @@ export { seq2seqDecoderSession } from './model/seq2seqDecoderSession.js';
 export type { Seq2seqDecoderState, Seq2seqModel } from './model/seq2seqDecoderSession.js';
 export { seq2seqBatch } from './data/seq2seqBatch.js';
 export type { Seq2seqBatch, Seq2seqPair } from './data/seq2seqBatch.js';
+export * from './decode/index.js';
