@@ -230,6 +230,17 @@ describe('beamSearch options', () => {
     expect((error as Error).message).toMatchInlineSnapshot(`"@nlpkit/seq2seq: options.lengthPenalty must be one of none, gnmt, average, got "wu""`);
   });
 
+  it('returns the last open hypotheses, unfinished, when blocking leaves no token to extend them', async () => {
+    // Three words, none may repeat, </s> forbidden before 5 tokens: every hypothesis is stuck after 3 (or 4 with <unk>).
+    const [list] = await beamSearch(toySession([2], V, randomLogits(V, 2)), { beamSize: 3, nBest: 2, maxLength: 9, minLength: 5, noRepeatNgramSize: 1 });
+    expect(list!.length).toBe(2);
+    for (const h of list!) {
+      expect(h.finished).toBe(false);
+      expect(new Set(h.ids).size).toBe(h.ids.length);
+      expect(h.ids.length).toBe(4);
+    }
+  });
+
   it('returns one empty unfinished hypothesis when the maximum length is 0', async () => {
     const [list] = await beamSearch(session, { maxLength: 0, beamSize: 3, nBest: 2 });
     expect(list).toEqual([{ ids: [], finished: false, logProb: 0, lmLog10Prob: 0, score: 0, attention: [] }]);

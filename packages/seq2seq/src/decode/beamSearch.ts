@@ -188,7 +188,7 @@ export async function beamSearch<S>(session: DecoderSession<S>, options: BeamSea
             }
           }
           rowBase += hyps.length;
-          if (done(s, kept)) {
+          if (done(s, kept, hyps)) {
             // Drop this source's rows from the next step.
             parents.length -= kept.length;
             tokens.length -= kept.length;
@@ -220,8 +220,13 @@ export async function beamSearch<S>(session: DecoderSession<S>, options: BeamSea
   );
 
   // Whether source s stops after this step; at the maximum length its open hypotheses are finished unfinished.
-  function done(s: number, kept: Hypothesis[]): boolean {
-    if (kept.length === 0) return true;
+  // When no token can extend any open hypothesis (all blocked or impossible) and none has finished, the
+  // hypotheses of the step before are returned, unfinished, rather than nothing.
+  function done(s: number, kept: Hypothesis[], before: Hypothesis[]): boolean {
+    if (kept.length === 0) {
+      if (finished[s]!.length === 0) for (const h of before) finish(s, h, false);
+      return true;
+    }
     if (kept[0]!.ids.length >= limits.max[s]!) {
       for (const h of kept) finish(s, h, false);
       return true;
