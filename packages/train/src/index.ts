@@ -21,3 +21,7 @@ export { CHECKPOINT_MAX_JSON_DEPTH, decodeCheckpoint, encodeCheckpoint } from '.
 export type { Checkpoint, DecodeCheckpointOptions } from './checkpoint.js';
 export { flattenParams, unflattenParams } from './paramTree.js';
 export type { ParamTree } from './paramTree.js';
+export { TRAINER_COMMON_KEYS, trainerLoopOptions, trainerStepEvent } from './trainerOptions.js';
+export type { TrainerCheckpointEvent, TrainerCommonOptions, TrainerStepEvent } from './trainerOptions.js';
+export { trainerSession } from './trainerSession.js';
+export type { TrainerLoopState, TrainerSession, TrainerSessionOptions } from './trainerSession.js';

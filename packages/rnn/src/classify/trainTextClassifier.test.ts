@@ -78,7 +78,7 @@ describeBackends('trainTextClassifier', () => {
     full.dispose();
     resumed.dispose();
     const other = trainTextClassifier({ ...common, config: { ...config, hiddenSizes: [7] }, epochs: 2, resume: bytes as Uint8Array });
-    await expect(other).rejects.toMatchObject({ code: 'ERR_RNN_OPTION', argument: 'options.resume (config)' });
+    await expect(other).rejects.toMatchObject({ code: 'ERR_CHECKPOINT', argument: 'options.resume (config)' });
   });
 
   it('an abort stops between steps and saves a checkpoint first', async () => {

@@ -1,53 +1,29 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Scalar, Tensor2D, Variable } from '@tensorflow/tfjs-core';
-import { BOS_ID, createRng, PAD_ID, type RngState } from '@nlpkit/core';
-import {
-  constantLr,
-  decodeCheckpoint,
-  encodeCheckpoint,
-  flattenParams,
-  sgd,
-  trainLoop,
-  trainStep,
-  unflattenParams,
-  type LoopState,
-  type LrSchedule,
-  type Optimizer,
-} from '@nlpkit/train';
+import type { Scalar, Tensor2D } from '@tensorflow/tfjs-core';
+import { BOS_ID, createRng, PAD_ID } from '@nlpkit/core';
+import { sgd, TRAINER_COMMON_KEYS, trainerLoopOptions, trainerSession, trainerStepEvent, trainLoop, trainStep, type LoopState, type LrSchedule, type TrainerCommonOptions } from '@nlpkit/train';
 import { checkStreamIds, type LmStream } from '../data/lmStream.js';
-import { RnnOptionError } from '../errors.js';
 import { checkKeys, checkNumber } from '../validate.js';
 import { checkFixedWindowLmConfig, fixedWindowContexts, fixedWindowLmForward, initFixedWindowLm, type FixedWindowLmConfig, type FixedWindowLmParams } from './fixedWindowLm.js';
 import { recurrentLmLoss } from './recurrentLm.js';
 import type { TrainLmEvent } from './trainRecurrentLm.js';
-import { loopControl } from './loopControl.js';
+import { checkLmTrainingStreams, trainerClip, trainerSchedule } from './trainerCommon.js';
 
-/** Options of {@link trainFixedWindowLm}. */
-export interface TrainFixedWindowLmOptions {
+/** Options of {@link trainFixedWindowLm} (the common ones of `@nlpkit/train`'s `TrainerCommonOptions`, and these). */
+export interface TrainFixedWindowLmOptions extends TrainerCommonOptions<TrainLmEvent, FixedWindowLmParams> {
   readonly config: FixedWindowLmConfig;
   readonly train: LmStream;
   readonly valid?: LmStream;
-  /** Seeds the weights, the per-epoch shuffle of the windows and the dropout masks. */
-  readonly seed: number;
   readonly initScale?: number;
   /** Windows per step. */
   readonly batchSize: number;
-  readonly epochs: number;
-  /** Default `sgd()`. The loss is the mean cross-entropy per predicted token. */
-  readonly optimizer?: Optimizer;
+  /** A constant or a schedule; the optimizer's default is `sgd()`. The loss is the mean cross-entropy per predicted token. */
   readonly lr: number | LrSchedule;
-  readonly clipNorm?: number;
   /** Dropout on the hidden layer. */
   readonly dropout?: number;
-  readonly logEvery?: number;
-  readonly checkpointEvery?: number;
-  readonly checkpoint?: (bytes: Uint8Array, position: LoopState, params: FixedWindowLmParams) => void | Promise<void>;
-  readonly resume?: Uint8Array;
-  readonly onEvent?: (event: TrainLmEvent) => void;
-  readonly signal?: AbortSignal;
 }
 
-const KEYS = ['config', 'train', 'valid', 'seed', 'initScale', 'batchSize', 'epochs', 'optimizer', 'lr', 'clipNorm', 'dropout', 'logEvery', 'checkpointEvery', 'checkpoint', 'resume', 'onEvent', 'signal'] as const;
+const KEYS = [...TRAINER_COMMON_KEYS, 'config', 'train', 'valid', 'initScale', 'batchSize', 'dropout'] as const;
 
 /**
  * Perplexity of a fixed-window LM over a stream (every prediction scored once, windows within sentences as the
@@ -113,52 +89,26 @@ export async function trainFixedWindowLm(options: TrainFixedWindowLmOptions): Pr
   const epochs = checkNumber(options.epochs, 'options.epochs', 0, 1e6, true);
   const dropout = checkNumber(options.dropout ?? 0, 'options.dropout', 0, 0.99);
   const seed = checkNumber(options.seed, 'options.seed', 0, 2 ** 31, true);
-  const schedule: LrSchedule = typeof options.lr === 'function' ? options.lr : constantLr(checkNumber(options.lr, 'options.lr', 0, 1e6));
-  const clip = options.clipNorm === undefined ? {} : { maxNorm: checkNumber(options.clipNorm, 'options.clipNorm', 0, Number.MAX_VALUE) };
-  if (options.train === null || typeof options.train !== 'object' || !(options.train.targets instanceof Int32Array) || !(options.train.inputs instanceof Int32Array)) {
-    throw new RnnOptionError({ argument: 'options.train', expected: 'an LmStream (from lmStream or lmStreamFromIds)', found: options.train });
-  }
-  checkStreamIds(options.train.targets, config.vocabSize, 'options.train.targets');
-  checkStreamIds(options.train.inputs, config.vocabSize, 'options.train.inputs');
+  const schedule = trainerSchedule(options.lr);
+  const clip = trainerClip(options.clipNorm);
+  checkLmTrainingStreams(options.train, options.valid, config.vocabSize);
   const C = config.context;
   const contexts = fixedWindowContexts(options.train, C);
   const targets = options.train.targets;
   const n = targets.length;
   const perEpoch = Math.ceil(n / B);
-  const optimizer = options.optimizer ?? sgd();
-  const meta = { config: JSON.stringify(config), batchSize: String(B), model: 'fixed-window-lm' };
+  const meta = { ...(options.meta ?? {}), config: JSON.stringify(config), batchSize: String(B), model: 'fixed-window-lm' };
 
   const rng = createRng(seed);
-  const p0 = initFixedWindowLm(config, rng, options.initScale);
-  const flat0 = flattenParams(p0);
-  const vars = Object.create(null) as Record<string, Variable>;
-  for (const [name, t] of Object.entries(flat0)) vars[name] = tf.variable(t, true);
-  tf.dispose(Object.values(flat0));
-  const params = unflattenParams(p0, vars) as FixedWindowLmParams;
-  const disposeAll = (): void => {
-    tf.dispose(Object.values(vars));
-    optimizer.dispose();
-  };
-
-  let resume: LoopState | undefined;
-  if (options.resume !== undefined) {
-    const ck = decodeCheckpoint(options.resume);
-    try {
-      for (const key of Object.keys(meta) as (keyof typeof meta)[]) {
-        if (ck.meta?.[key] !== meta[key]) throw new RnnOptionError({ argument: `options.resume (${key})`, expected: `a checkpoint of this run (${meta[key]})`, found: ck.meta?.[key] ?? null });
-      }
-      if (ck.optimizerKind !== optimizer.kind) throw new RnnOptionError({ argument: 'options.resume (optimizer)', expected: `a ${optimizer.kind} checkpoint`, found: ck.optimizerKind });
-      for (const [name, v] of Object.entries(vars)) v.assign(ck.params[name] as tf.Tensor);
-      optimizer.loadState(ck.optimizer);
-      rng.setState(ck.rng as RngState);
-      resume = ck.loop as LoopState;
-    } catch (error) {
-      disposeAll();
-      throw error;
-    } finally {
-      tf.dispose([...Object.values(ck.params), ...Object.values(ck.optimizer)]);
-    }
-  }
+  const session = trainerSession({
+    init: initFixedWindowLm(config, rng, options.initScale),
+    optimizer: options.optimizer ?? sgd(),
+    rng,
+    meta,
+    runKeys: ['config', 'batchSize', 'model'],
+    resume: options.resume,
+  });
+  const { vars, params, optimizer } = session;
 
   /** The window order of an epoch: a shuffle seeded by the run's seed and the epoch alone. */
   let order: { epoch: number; perm: Int32Array } | undefined;
@@ -175,24 +125,15 @@ export async function trainFixedWindowLm(options: TrainFixedWindowLmOptions): Pr
     return order.perm;
   };
 
-  let tokens = 0;
-  let windowTokens = 0;
-  let windowStart = performance.now();
-  const started = performance.now();
+  let tokens = Number(session.resumed?.['tokens']) || 0;
   let validPerplexity: number | undefined;
   const emit = (e: TrainLmEvent): void => options.onEvent?.(e);
-  const save = async (state: LoopState): Promise<void> => {
-    if (options.checkpoint === undefined) return;
-    const bytes = encodeCheckpoint({ params: vars, optimizer: optimizer.state(), optimizerKind: optimizer.kind, rng: rng.getState(), loop: state, meta });
-    await options.checkpoint(bytes, { ...state }, params);
-    emit({ type: 'checkpoint', epoch: state.epoch, step: state.step });
-    windowStart = performance.now();
-  };
+  const save = (state: LoopState): Promise<void> => session.save(options, state, { tokens });
   try {
     const result = await trainLoop({
       epochs,
       stepsPerEpoch: perEpoch,
-      ...loopControl(options, resume),
+      ...trainerLoopOptions(options, session.resumed),
       checkpoint: save,
       step: ({ epoch, step }) => {
         const k = step - epoch * perEpoch;
@@ -216,37 +157,28 @@ export async function trainFixedWindowLm(options: TrainFixedWindowLmOptions): Pr
         );
         tf.dispose([xs, ys]);
         tokens += rows;
-        windowTokens += rows;
+        session.count(rows);
         return out;
       },
       evaluate: async (epoch) => {
         if (options.valid === undefined) {
-          emit({ type: 'epoch', epoch, tokens, seconds: (performance.now() - started) / 1000 });
+          emit({ type: 'epoch', epoch, tokens, seconds: session.seconds() });
           return 0;
         }
         validPerplexity = (await evaluateFixedWindowLm(config, params, options.valid)).perplexity;
-        emit({ type: 'epoch', epoch, validPerplexity, tokens, seconds: (performance.now() - started) / 1000 });
-        windowStart = performance.now();
-        windowTokens = 0;
+        emit({ type: 'epoch', epoch, validPerplexity, tokens, seconds: session.seconds() });
+        session.restartWindow();
         return validPerplexity;
       },
       onProgress: (e) => {
         if (e.type !== 'log') return;
-        const now = performance.now();
-        const elapsed = (now - windowStart) / 1000;
-        emit({
-          type: 'step', epoch: e.state.epoch, step: e.state.step, stepsPerEpoch: perEpoch, loss: e.loss, perplexity: Math.exp(e.loss), gradNorm: e.gradNorm,
-          lr: schedule({ epoch: e.state.epoch, step: Math.max(0, e.state.step - 1) }), tokensPerSecond: elapsed > 0 ? windowTokens / elapsed : 0, tokens,
-          seconds: (now - started) / 1000, skipped: e.state.skipped,
-        });
-        windowStart = now;
-        windowTokens = 0;
+        emit({ ...trainerStepEvent(e, perEpoch, schedule, session.seconds()), perplexity: Math.exp(e.loss), tokensPerSecond: session.windowRate(), tokens });
       },
     });
     if (result.stopped === 'aborted') await save(result.state);
-    return { config, params, stopped: result.stopped, position: result.state, ...(validPerplexity !== undefined ? { validPerplexity } : {}), dispose: disposeAll };
+    return { config, params, stopped: result.stopped, position: result.state, ...(validPerplexity !== undefined ? { validPerplexity } : {}), dispose: session.dispose };
   } catch (error) {
-    disposeAll();
+    session.dispose();
     throw error;
   }
 }

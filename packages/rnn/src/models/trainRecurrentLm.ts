@@ -1,29 +1,29 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Scalar, Tensor, Tensor2D, Variable } from '@tensorflow/tfjs-core';
-import { createRng, type RngState } from '@nlpkit/core';
+import type { Scalar, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import { createRng } from '@nlpkit/core';
 import {
-  constantLr,
-  encodeCheckpoint,
-  flattenParams,
   sgd,
+  TRAINER_COMMON_KEYS,
+  trainerLoopOptions,
+  trainerSession,
+  trainerStepEvent,
   trainLoop,
   trainStep,
-  unflattenParams,
   type LoopState,
   type LrSchedule,
-  type Optimizer,
   type StepResult,
+  type TrainerCheckpointEvent,
+  type TrainerCommonOptions,
+  type TrainerStepEvent,
 } from '@nlpkit/train';
 import { batchifyLmStream } from '../data/batchifyLmStream.js';
 import { bpttSegment, bpttSegmentCount } from '../data/bpttSegment.js';
-import { checkStreamIds, type LmStream } from '../data/lmStream.js';
-import { RnnOptionError } from '../errors.js';
+import type { LmStream } from '../data/lmStream.js';
 import type { CellState } from '../types.js';
 import { checkKeys, checkNumber, checkOneOf } from '../validate.js';
 import { evaluateRecurrentLmStream } from './evaluateRecurrentLmStream.js';
-import { restoreCheckpoint } from './restoreCheckpoint.js';
 import { checkRecurrentLmConfig, initRecurrentLm, recurrentLmForward, recurrentLmLoss, type RecurrentLmConfig, type RecurrentLmParams } from './recurrentLm.js';
-import { loopControl } from './loopControl.js';
+import { checkLmTrainingStreams, trainerClip, trainerSchedule } from './trainerCommon.js';
 
 /**
  * How a segment's loss is reduced before its gradient is taken — it sets the scale of the gradient, so published
@@ -36,75 +36,40 @@ import { loopControl } from './loopControl.js';
  */
 export type LmLossConvention = 'sumOverTime' | 'perToken';
 
-/** Options of {@link trainRecurrentLm}. */
-export interface TrainRecurrentLmOptions {
+/** Options of {@link trainRecurrentLm} (the common ones of `@nlpkit/train`'s `TrainerCommonOptions`, and these). */
+export interface TrainRecurrentLmOptions extends TrainerCommonOptions<TrainLmEvent, RecurrentLmParams> {
   /** The model's shape. */
   readonly config: RecurrentLmConfig;
   /** Training stream (`lmStream(sentences, vocabulary)`). */
   readonly train: LmStream;
   /** Validation stream, evaluated after every epoch (reported as `validPerplexity`). */
   readonly valid?: LmStream;
-  /** Seeds the initial weights and the dropout masks. */
-  readonly seed: number;
   /** Initial weights U(±initScale) (Zaremba: 0.1); default: the cells' PyTorch initialisation. */
   readonly initScale?: number;
   /** Rows trained in parallel (Zaremba small: 20). */
   readonly batchSize: number;
   /** Time steps per segment (Zaremba small: 20, PyTorch: 35). */
   readonly bptt: number;
-  /** Epochs in total, counting those before a resume. */
-  readonly epochs: number;
   /** The loss reduction, stated because learning rates depend on it; see {@link LmLossConvention}. */
   readonly loss: LmLossConvention;
-  /** Default `sgd()` from `@nlpkit/train`. */
-  readonly optimizer?: Optimizer;
-  /** A constant or a schedule, e.g. `zarembaLr(1, 4, 0.5)` from `@nlpkit/train`. */
+  /** A constant or a schedule, e.g. `zarembaLr(1, 4, 0.5)` from `@nlpkit/train`. Optimizer default: `sgd()`. */
   readonly lr: number | LrSchedule;
-  /** Global gradient-norm clipping (Zaremba: 5). Default: none. */
-  readonly clipNorm?: number;
   /** Zaremba-style dropout on the non-recurrent connections (embeddings, between layers, before the softmax). */
   readonly dropout?: number;
   /** Rows of the validation pass (default 10). */
   readonly evalBatchSize?: number;
-  /** Report a `'step'` event (one device read) every this many steps. Default 50. */
-  readonly logEvery?: number;
-  /** Save a checkpoint every this many steps, besides after every epoch and on abort. */
-  readonly checkpointEvery?: number;
-  /**
-   * Receives every checkpoint as bytes (write them with `writeCheckpointFile` from `@nlpkit/train/node`), with the
-   * position and the parameters at that point (to write a model artifact after each epoch, say; do not keep them).
-   */
-  readonly checkpoint?: (bytes: Uint8Array, position: LoopState, params: RecurrentLmParams) => void | Promise<void>;
-  /** Bytes of a checkpoint this function wrote: training continues exactly where it stopped. */
-  readonly resume?: Uint8Array;
-  /** Progress. */
-  readonly onEvent?: (event: TrainLmEvent) => void;
-  /** Stops between steps; a checkpoint is saved first (when `checkpoint` is given). */
-  readonly signal?: AbortSignal;
-  /** Free-form strings stored in every checkpoint. */
-  readonly meta?: Readonly<Record<string, string>>;
 }
 
 /** What {@link trainRecurrentLm} reports. Losses are mean nats per token; `tokens` and `seconds` count from the first run. */
 export type TrainLmEvent =
-  | {
-      readonly type: 'step';
-      readonly epoch: number;
-      /** Global step after this window. */
-      readonly step: number;
-      readonly stepsPerEpoch: number;
-      readonly loss: number;
+  | (TrainerStepEvent & {
       /** `exp(loss)`, the training perplexity over the window. */
       readonly perplexity: number;
-      readonly gradNorm: number;
-      readonly lr: number;
       readonly tokensPerSecond: number;
       readonly tokens: number;
-      readonly seconds: number;
-      readonly skipped: number;
-    }
+    })
   | { readonly type: 'epoch'; readonly epoch: number; readonly validPerplexity?: number; readonly tokens: number; readonly seconds: number }
-  | { readonly type: 'checkpoint'; readonly epoch: number; readonly step: number };
+  | TrainerCheckpointEvent;
 
 /** How {@link trainRecurrentLm} ended, with the trained parameters (tf Variables the caller now owns). */
 export interface TrainRecurrentLmResult {
@@ -118,16 +83,7 @@ export interface TrainRecurrentLmResult {
   dispose(): void;
 }
 
-const KEYS = [
-  'config', 'train', 'valid', 'seed', 'initScale', 'batchSize', 'bptt', 'epochs', 'loss', 'optimizer', 'lr', 'clipNorm',
-  'dropout', 'evalBatchSize', 'logEvery', 'checkpointEvery', 'checkpoint', 'resume', 'onEvent', 'signal', 'meta',
-] as const;
-
-/** What training keeps in a checkpoint's `loop` besides trainLoop's own state. */
-interface LmLoopState extends LoopState {
-  tokens: number;
-  seconds: number;
-}
+const KEYS = [...TRAINER_COMMON_KEYS, 'config', 'train', 'valid', 'initScale', 'batchSize', 'bptt', 'loss', 'dropout', 'evalBatchSize'] as const;
 
 /** A StepResult whose loss is divided by `steps` (per-token reporting of a `'sumOverTime'` loss). */
 function perTokenResult(r: StepResult, steps: number): StepResult {
@@ -176,18 +132,12 @@ export async function trainRecurrentLm(options: TrainRecurrentLmOptions): Promis
   const bptt = checkNumber(options.bptt, 'options.bptt', 1, 1 << 16, true);
   const epochs = checkNumber(options.epochs, 'options.epochs', 0, 1e6, true);
   const dropout = checkNumber(options.dropout ?? 0, 'options.dropout', 0, 0.99);
-  const clip = options.clipNorm === undefined ? {} : { maxNorm: checkNumber(options.clipNorm, 'options.clipNorm', 0, Number.MAX_VALUE) };
+  const clip = trainerClip(options.clipNorm);
   checkNumber(options.seed, 'options.seed', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, true);
-  const schedule: LrSchedule = typeof options.lr === 'function' ? options.lr : constantLr(checkNumber(options.lr, 'options.lr', 0, 1e6));
-  if (options.train === null || typeof options.train !== 'object' || !(options.train.targets instanceof Int32Array) || !(options.train.inputs instanceof Int32Array)) {
-    throw new RnnOptionError({ argument: 'options.train', expected: 'an LmStream (from lmStream or lmStreamFromIds)', found: options.train });
-  }
-  checkStreamIds(options.train.targets, config.vocabSize, 'options.train.targets');
-  checkStreamIds(options.train.inputs, config.vocabSize, 'options.train.inputs');
-  if (options.valid !== undefined) checkStreamIds(options.valid.targets, config.vocabSize, 'options.valid.targets');
+  const schedule = trainerSchedule(options.lr);
+  checkLmTrainingStreams(options.train, options.valid, config.vocabSize);
   const batches = batchifyLmStream(options.train, B);
   const perEpoch = bpttSegmentCount(batches, bptt);
-  const optimizer = options.optimizer ?? sgd();
   const meta: Record<string, string> = {
     ...(options.meta ?? {}),
     config: JSON.stringify(config),
@@ -198,64 +148,30 @@ export async function trainRecurrentLm(options: TrainRecurrentLmOptions): Promis
   };
 
   const rng = createRng(options.seed);
-  const p0 = initRecurrentLm(config, rng, options.initScale);
-  const flat0 = flattenParams(p0);
-  const vars = Object.create(null) as Record<string, Variable>;
-  for (const [name, t] of Object.entries(flat0)) vars[name] = tf.variable(t, true);
-  tf.dispose(Object.values(flat0));
-  const params = unflattenParams(p0, vars) as RecurrentLmParams;
-  const disposeAll = (): void => {
-    tf.dispose(Object.values(vars));
-    optimizer.dispose();
-  };
-
-  let carry: CellState[] | undefined;
+  const session = trainerSession({
+    init: initRecurrentLm(config, rng, options.initScale),
+    optimizer: options.optimizer ?? sgd(),
+    rng,
+    meta,
+    runKeys: ['config', 'loss', 'batchSize', 'bptt', 'stepsPerEpoch'],
+    resume: options.resume,
+  });
+  const { vars, params, optimizer } = session;
+  let carry = carryFromBuffers(session.buffers);
   const dropCarry = (): void => {
     if (carry !== undefined) tf.dispose(carry.flatMap((s) => (s.c === undefined ? [s.h] : [s.h, s.c])));
     carry = undefined;
   };
-  let resume: LmLoopState | undefined;
-  try {
-    if (options.resume !== undefined) {
-      const r = restore(options.resume, vars, optimizer, meta);
-      rng.setState(r.rng);
-      carry = r.carry;
-      resume = r.loop;
-    }
-  } catch (error) {
-    disposeAll();
-    throw error;
-  }
-
-  let tokens = resume?.tokens ?? 0;
-  const secondsBefore = resume?.seconds ?? 0;
-  const started = performance.now();
-  const seconds = (): number => secondsBefore + (performance.now() - started) / 1000;
-  let windowTokens = 0;
-  let windowStart = performance.now();
+  let tokens = Number(session.resumed?.['tokens']) || 0;
   let validPerplexity: number | undefined;
   const emit = (e: TrainLmEvent): void => options.onEvent?.(e);
-
-  const save = async (state: LoopState): Promise<void> => {
-    if (options.checkpoint === undefined) return;
-    const buffers: Record<string, Tensor> = {};
-    carry?.forEach((s, k) => {
-      buffers[`carry.${k}.h`] = s.h;
-      if (s.c !== undefined) buffers[`carry.${k}.c`] = s.c;
-    });
-    const loop: LmLoopState = { ...state, tokens, seconds: seconds() };
-    const bytes = encodeCheckpoint({ params: vars, optimizer: optimizer.state(), buffers, optimizerKind: optimizer.kind, rng: rng.getState(), loop, meta });
-    await options.checkpoint(bytes, { ...state }, params);
-    emit({ type: 'checkpoint', epoch: state.epoch, step: state.step });
-    // The loop reported the steps before this checkpoint; time spent saving is not training time.
-    windowStart = performance.now();
-  };
+  const save = (state: LoopState): Promise<void> => session.save(options, state, { tokens }, carryBuffers(carry));
 
   try {
     const result = await trainLoop({
       epochs,
       stepsPerEpoch: perEpoch,
-      ...loopControl(options, resume),
+      ...trainerLoopOptions(options, session.resumed),
       checkpoint: save,
       step: ({ epoch, step }) => {
         const k = step - epoch * perEpoch;
@@ -285,41 +201,28 @@ export async function trainRecurrentLm(options: TrainRecurrentLmOptions): Promis
         dropCarry();
         carry = next;
         tokens += seg.tokens;
-        windowTokens += seg.tokens;
+        session.count(seg.tokens);
         return convention === 'sumOverTime' ? perTokenResult(r, seg.steps) : r;
       },
       evaluate: async (epoch) => {
         if (options.valid === undefined) {
-          emit({ type: 'epoch', epoch, tokens, seconds: seconds() });
+          emit({ type: 'epoch', epoch, tokens, seconds: session.seconds() });
           return 0;
         }
         const v = await evaluateRecurrentLmStream(config, params, options.valid, { batchSize: options.evalBatchSize ?? 10, bptt });
         validPerplexity = v.perplexity;
-        emit({ type: 'epoch', epoch, validPerplexity: v.perplexity, tokens, seconds: seconds() });
-        windowStart = performance.now();
-        windowTokens = 0;
+        emit({ type: 'epoch', epoch, validPerplexity: v.perplexity, tokens, seconds: session.seconds() });
+        session.restartWindow();
         return v.perplexity;
       },
       onProgress: (e) => {
         if (e.type !== 'log') return;
-        const now = performance.now();
-        const elapsed = (now - windowStart) / 1000;
         emit({
-          type: 'step',
-          epoch: e.state.epoch,
-          step: e.state.step,
-          stepsPerEpoch: perEpoch,
-          loss: e.loss,
+          ...trainerStepEvent(e, perEpoch, schedule, session.seconds()),
           perplexity: Math.exp(e.loss),
-          gradNorm: e.gradNorm,
-          lr: schedule({ epoch: e.state.epoch, step: Math.max(0, e.state.step - 1) }),
-          tokensPerSecond: elapsed > 0 ? windowTokens / elapsed : 0,
+          tokensPerSecond: session.windowRate(),
           tokens,
-          seconds: seconds(),
-          skipped: e.state.skipped,
         });
-        windowStart = now;
-        windowTokens = 0;
       },
     });
     if (result.stopped === 'aborted') await save(result.state);
@@ -334,31 +237,32 @@ export async function trainRecurrentLm(options: TrainRecurrentLmOptions): Promis
       stopped: result.stopped,
       position: result.state,
       ...(validPerplexity !== undefined ? { validPerplexity } : {}),
-      dispose: disposeAll,
+      dispose: session.dispose,
     };
   } catch (error) {
     dropCarry();
-    disposeAll();
+    session.dispose();
     throw error;
   }
 }
 
-/** Loads a checkpoint written by {@link trainRecurrentLm} into `vars` and `optimizer`; refuses one of another run. */
-function restore(
-  bytes: Uint8Array,
-  vars: Record<string, Variable>,
-  optimizer: Optimizer,
-  meta: Record<string, string>,
-): { rng: RngState; carry: CellState[] | undefined; loop: LmLoopState } {
-  return restoreCheckpoint(bytes, vars, optimizer, meta, ['config', 'loss', 'batchSize', 'bptt', 'stepsPerEpoch'], (ck) => {
-    let carry: CellState[] | undefined;
-    const b = ck.buffers ?? {};
-    for (let k = 0; b[`carry.${k}.h`] !== undefined; k++) {
-      carry ??= [];
-      const c = b[`carry.${k}.c`];
-      carry.push({ h: tf.clone(b[`carry.${k}.h`] as Tensor2D), ...(c !== undefined ? { c: tf.clone(c as Tensor2D) } : {}) });
-    }
-    const loop = ck.loop as LmLoopState;
-    return { rng: ck.rng as RngState, carry, loop: { ...loop, tokens: Number(loop?.tokens) || 0, seconds: Number(loop?.seconds) || 0 } };
+/** The carried state as checkpoint buffers (`carry.<layer>.h`, `.c`). */
+function carryBuffers(carry: readonly CellState[] | undefined): Record<string, Tensor> {
+  const buffers: Record<string, Tensor> = {};
+  carry?.forEach((s, k) => {
+    buffers[`carry.${k}.h`] = s.h;
+    if (s.c !== undefined) buffers[`carry.${k}.c`] = s.c;
   });
+  return buffers;
+}
+
+/** The carried state of a resumed checkpoint's buffers (taken over), or undefined at an epoch start. */
+function carryFromBuffers(buffers: Readonly<Record<string, Tensor>>): CellState[] | undefined {
+  let carry: CellState[] | undefined;
+  for (let k = 0; buffers[`carry.${k}.h`] !== undefined; k++) {
+    carry ??= [];
+    const c = buffers[`carry.${k}.c`] as Tensor2D | undefined;
+    carry.push({ h: buffers[`carry.${k}.h`] as Tensor2D, ...(c !== undefined ? { c } : {}) });
+  }
+  return carry;
 }

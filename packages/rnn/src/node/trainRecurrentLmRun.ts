@@ -1,8 +1,7 @@
-import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { buildVocabulary, vocabularyFromJSON, type Vocabulary } from '@nlpkit/core';
-import { inputFileError, writeFileAtomic } from '@nlpkit/core/node';
-import { parseSafetensors } from '@nlpkit/tensor';
+import { writeFileAtomic } from '@nlpkit/core/node';
 import { readCheckpointFile, writeCheckpointFile } from '@nlpkit/train/node';
 import { batchifyLmStream } from '../data/batchifyLmStream.js';
 import { bpttSegmentCount } from '../data/bpttSegment.js';
@@ -10,9 +9,10 @@ import { lmStream, type LmStream } from '../data/lmStream.js';
 import { PKG, RnnOptionError } from '../errors.js';
 import { evaluateRecurrentLmStream } from '../models/evaluateRecurrentLmStream.js';
 import type { RecurrentLmConfig } from '../models/recurrentLm.js';
-import { parseRecurrentLmRecipe, recipeOptimizer, recipeSchedule, type RecurrentLmRecipe } from '../models/recurrentLmRecipe.js';
+import { parseRecurrentLmRecipe, recipeOptimizer, recipeSchedule } from '../models/recurrentLmRecipe.js';
 import { trainRecurrentLm, type TrainLmEvent } from '../models/trainRecurrentLm.js';
 import { writeRecurrentLmFile } from './recurrentLmFile.js';
+import { checkpointLoop, curveWriter, pathExists, readRunText, resumeRunFolder, runFolderRecipe } from './runFolder.js';
 
 /** The files of a run folder. */
 export const RUN_FILES = {
@@ -56,23 +56,6 @@ export interface RecurrentLmRunResult {
   readonly modelPath: string;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function readText(path: string, argument: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw inputFileError(path, error, { package: PKG, argument });
-  }
-}
-
 /** One sentence per line, tokens split on whitespace, blank lines skipped — what `nlpkit ngram` reads. */
 function sentencesOf(text: string): string[][] {
   const out: string[][] = [];
@@ -82,15 +65,6 @@ function sentencesOf(text: string): string[][] {
   }
   return out;
 }
-
-/** The recipe with its data paths made absolute (so the copy in the run folder reads the same files from anywhere). */
-function resolvePaths(recipe: RecurrentLmRecipe, dir: string): RecurrentLmRecipe {
-  const abs = (p: string): string => (isAbsolute(p) ? p : resolve(dir, p));
-  const data = { train: abs(recipe.data.train), ...(recipe.data.valid ? { valid: abs(recipe.data.valid) } : {}), ...(recipe.data.test ? { test: abs(recipe.data.test) } : {}) };
-  return { ...recipe, data };
-}
-
-const canonical = (value: unknown): string => JSON.stringify(value, (_, v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v));
 
 /**
  * Runs a recipe in a run folder, resumably: `recipe.json` (the recipe, data paths absolute), `vocabulary.json`
@@ -105,31 +79,20 @@ export async function trainRecurrentLmRun(options: TrainRecurrentLmRunOptions): 
   if (typeof out !== 'string' || out === '') throw new RnnOptionError({ argument: 'options.out', expected: 'a folder path', found: out });
   const file = (name: keyof typeof RUN_FILES): string => join(out, RUN_FILES[name]);
   await mkdir(out, { recursive: true });
-  const saved = (await exists(file('recipe'))) ? parseRecurrentLmRecipe(JSON.parse(await readText(file('recipe'), 'options.out')) as unknown) : undefined;
-  let recipe: RecurrentLmRecipe;
-  if (options.recipe === undefined) {
-    if (saved === undefined) throw new RnnOptionError({ argument: 'options.recipe', expected: `a recipe (the run folder ${JSON.stringify(out)} holds none)`, found: undefined });
-    recipe = saved;
-  } else {
-    recipe = resolvePaths(parseRecurrentLmRecipe(options.recipe), options.recipeDir ?? process.cwd());
-    if (saved !== undefined && canonical(saved) !== canonical(recipe)) {
-      throw new RnnOptionError({ argument: 'options.recipe', expected: `the recipe the run folder ${JSON.stringify(out)} was started with (see its recipe.json)`, foundText: 'a different recipe' });
-    }
-  }
-  if (saved === undefined) await writeFileAtomic(file('recipe'), `${JSON.stringify(recipe, null, 2)}\n`, { package: PKG });
-  if (await exists(file('result'))) return JSON.parse(await readText(file('result'), 'options.out')) as RecurrentLmRunResult;
+  const recipe = await runFolderRecipe(out, options, parseRecurrentLmRecipe);
+  if (await pathExists(file('result'))) return JSON.parse(await readRunText(file('result'), 'options.out')) as RecurrentLmRunResult;
 
-  const trainText = await readText(recipe.data.train, 'recipe.data.train');
+  const trainText = await readRunText(recipe.data.train, 'recipe.data.train');
   const trainSentences = sentencesOf(trainText);
   let vocabulary: Vocabulary;
-  if (await exists(file('vocabulary'))) vocabulary = vocabularyFromJSON(await readText(file('vocabulary'), 'options.out'));
+  if (await pathExists(file('vocabulary'))) vocabulary = vocabularyFromJSON(await readRunText(file('vocabulary'), 'options.out'));
   else {
     vocabulary = buildVocabulary(trainSentences, { ...(recipe.vocabulary ?? {}) });
     await writeFileAtomic(file('vocabulary'), JSON.stringify(vocabulary.toJSON()), { package: PKG });
   }
   const train = lmStream(trainSentences, vocabulary);
   const streamOf = async (path: string | undefined, argument: string): Promise<LmStream | undefined> =>
-    path === undefined ? undefined : lmStream(sentencesOf(await readText(path, argument)), vocabulary);
+    path === undefined ? undefined : lmStream(sentencesOf(await readRunText(path, argument)), vocabulary);
   const valid = await streamOf(recipe.data.valid, 'recipe.data.valid');
 
   const m = recipe.model;
@@ -143,25 +106,14 @@ export async function trainRecurrentLmRun(options: TrainRecurrentLmRunOptions): 
   };
   const t = recipe.training;
 
-  let resume: Uint8Array | undefined;
-  if (await exists(file('checkpoint'))) {
-    resume = await readCheckpointFile(file('checkpoint'));
-    const loop = JSON.parse(parseSafetensors(resume).metadata['loop'] ?? '{}') as { step?: number; epoch?: number };
-    const step = loop.step ?? 0;
-    // The curve keeps what the checkpoint covers; lines written after it are written again.
-    if (await exists(file('curve'))) {
-      const kept = (await readText(file('curve'), 'options.out')).split('\n').filter((line) => line !== '' && (JSON.parse(line) as { step: number }).step <= step);
-      await writeFileAtomic(file('curve'), kept.map((l) => `${l}\n`).join(''), { package: PKG });
-    }
-    options.onEvent?.({ type: 'resume', step, epoch: loop.epoch ?? 0 });
-  }
+  const resumed = await resumeRunFolder(file('checkpoint'), file('curve'));
+  if (resumed !== undefined) options.onEvent?.({ type: 'resume', step: resumed.loop.step, epoch: resumed.loop.epoch });
 
   const stepsPerEpoch = bpttSegmentCount(batchifyLmStream(train, t.batchSize), t.bptt);
   const writeModel = (params: Parameters<typeof writeRecurrentLmFile>[1]['params'], extra: Record<string, string>): Promise<void> =>
     writeRecurrentLmFile(file('model'), { config, params, vocabulary }, { dtype: recipe.artifact?.dtype ?? 'float32', meta: { recipe: JSON.stringify(recipe), ...extra } });
 
-  // Curve lines are appended one after another, in event order.
-  let appending: Promise<void> = Promise.resolve();
+  const curve = curveWriter(file('curve'));
   const result = await trainRecurrentLm({
     config,
     train,
@@ -179,23 +131,23 @@ export async function trainRecurrentLmRun(options: TrainRecurrentLmRunOptions): 
     ...(t.evalBatchSize !== undefined ? { evalBatchSize: t.evalBatchSize } : {}),
     ...(t.logEvery !== undefined ? { logEvery: t.logEvery } : {}),
     ...(t.checkpointEvery !== undefined ? { checkpointEvery: t.checkpointEvery } : {}),
-    ...(resume !== undefined ? { resume } : {}),
+    ...(resumed !== undefined ? { resume: resumed.bytes } : {}),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
     meta: { recipe: recipe.name },
     checkpoint: async (bytes, position, params) => {
-      await appending;
+      await curve.done();
       await writeCheckpointFile(file('checkpoint'), bytes);
       // After an epoch (its last step done): the model so far, as an artifact anyone can evaluate.
       if (position.step % stepsPerEpoch === 0) await writeModel(params, { step: String(position.step) });
     },
     onEvent: (e) => {
       const line = e.type === 'epoch' ? { ...e, step: (e.epoch + 1) * stepsPerEpoch } : e;
-      if (e.type !== 'checkpoint') appending = appending.then(() => appendFile(file('curve'), `${JSON.stringify(line)}\n`));
+      if (e.type !== 'checkpoint') curve.append(line);
       options.onEvent?.(e);
     },
   });
   try {
-    await appending;
+    await curve.done();
     await writeModel(result.params, { step: String(result.position.step) });
     let testPerplexity: number | undefined;
     const done = result.stopped !== 'aborted';
@@ -203,17 +155,16 @@ export async function trainRecurrentLmRun(options: TrainRecurrentLmRunOptions): 
       const test = await streamOf(recipe.data.test, 'recipe.data.test');
       testPerplexity = (await evaluateRecurrentLmStream(config, result.params, test as LmStream, { batchSize: t.evalBatchSize ?? 10, bptt: t.bptt })).perplexity;
     }
-    const hasCheckpoint = await exists(file('checkpoint'));
-    const loop = (hasCheckpoint ? JSON.parse(parseSafetensors(await readCheckpointFile(file('checkpoint'))).metadata['loop'] ?? '{}') : {}) as { seconds?: number; tokens?: number };
+    const loop = (await pathExists(file('checkpoint'))) ? checkpointLoop(await readCheckpointFile(file('checkpoint'))) : { seconds: 0, tokens: 0 };
     const summary: RecurrentLmRunResult = {
       stopped: result.stopped,
-      resumed: resume !== undefined,
+      resumed: resumed !== undefined,
       step: result.position.step,
       epoch: result.position.epoch,
       ...(result.validPerplexity !== undefined ? { validPerplexity: result.validPerplexity } : {}),
       ...(testPerplexity !== undefined ? { testPerplexity } : {}),
-      seconds: loop.seconds ?? 0,
-      tokens: loop.tokens ?? 0,
+      seconds: loop.seconds,
+      tokens: loop.tokens,
       modelPath: file('model'),
     };
     if (done) await writeFileAtomic(file('result'), `${JSON.stringify(summary, null, 2)}\n`, { package: PKG });

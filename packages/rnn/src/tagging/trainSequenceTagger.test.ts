@@ -4,7 +4,6 @@ import { describeBackends } from '@nlpkit/tensor/testing';
 import { adam, flattenParams } from '@nlpkit/train';
 import { describe, expect, it } from 'vitest';
 import { toyNer } from '../../test/tagging/toyNer.js';
-import { RnnOptionError } from '../errors.js';
 import { trainSequenceTagger, type TaggerModelOptions } from './trainSequenceTagger.js';
 
 const BILSTM_CRF: TaggerModelOptions = { encoder: 'bilstm', output: 'crf', wordEmbeddingSize: 8, hiddenSize: 8, scheme: 'IOB2', chars: { embeddingSize: 4, hiddenSize: 4 } };
@@ -86,7 +85,7 @@ describe('trainSequenceTagger (resume and bad input)', () => {
     const got = Object.fromEntries(Object.entries(flattenParams(second.params)).map(([k, t]) => [k, Array.from(t.dataSync())]));
     expect(got).toEqual(expected);
     second.dispose();
-    await expect(trainSequenceTagger({ ...opts, seed: 4, resume: saved })).rejects.toThrow(RnnOptionError);
+    await expect(trainSequenceTagger({ ...opts, seed: 4, resume: saved })).rejects.toMatchObject({ code: 'ERR_CHECKPOINT', argument: 'options.resume (seed)' });
   });
 
   it('refuses a tag-scheme violation, empty data and unknown options, naming the argument', async () => {

@@ -1,41 +1,33 @@
-import * as tf from '@tensorflow/tfjs-core';
-import type { Variable } from '@tensorflow/tfjs-core';
 import { createRng, type Rng } from '@nlpkit/core';
 import {
-  adam, constantLr, encodeCheckpoint, flattenParams, trainLoop, trainStep, unflattenParams,
-  type LoopState, type LrSchedule, type Optimizer,
+  adam, TRAINER_COMMON_KEYS, trainerLoopOptions, trainerSession, trainerStepEvent, trainLoop, trainStep,
+  type LoopState, type TrainerCheckpointEvent, type TrainerCommonOptions, type TrainerStepEvent,
 } from '@nlpkit/train';
 import { RnnOptionError } from '../errors.js';
-import { restoreCheckpoint } from '../models/restoreCheckpoint.js';
+import { trainerClip, trainerSchedule } from '../models/trainerCommon.js';
 import { checkKeys, checkNumber } from '../validate.js';
 import { checkTagSequence, crfConstraints } from './crfConstraints.js';
 import { checkSequenceTaggerConfig, initSequenceTagger, sequenceTaggerLoss, type SequenceTaggerConfig, type SequenceTaggerParams } from './sequenceTagger.js';
 import { sequenceTagger, type SequenceTagger } from './sequenceTaggerModel.js';
 import { buildTaggerVocabularies, checkTaggedSentences, encodeTaggerBatch, type TaggedWords, type TaggerVocabularies } from './taggerData.js';
-import { loopControl } from '../models/loopControl.js';
 
 /** The model part of a config that training completes from the data (vocabulary and tag-set sizes). */
 export type TaggerModelOptions = Omit<SequenceTaggerConfig, 'wordVocabSize' | 'numTags' | 'chars'> & {
   chars?: Omit<NonNullable<SequenceTaggerConfig['chars']>, 'vocabSize'>;
 };
 
-/** Options of {@link trainSequenceTagger}. */
-export interface TrainSequenceTaggerOptions {
+/**
+ * Options of {@link trainSequenceTagger} (the common ones of `@nlpkit/train`'s `TrainerCommonOptions`, and these).
+ * Defaults: `adam()`, lr 0.001, clipNorm 5. Checkpoints come after every epoch (and every `checkpointEvery` steps,
+ * and on abort); `resume` takes one written for the same data and options.
+ */
+export interface TrainSequenceTaggerOptions extends TrainerCommonOptions<TrainTaggerEvent, SequenceTaggerParams> {
   /** The architecture; sizes of the vocabularies and the tag set come from `train`. */
   readonly model: TaggerModelOptions;
   /** Training sentences (`{ words, tags }`); with `model.scheme`, every tag sequence must follow it. */
   readonly train: readonly TaggedWords[];
-  /** Seeds the weights, the batch order and the dropout masks. */
-  readonly seed: number;
-  readonly epochs: number;
   /** Sentences per step (default 32). */
   readonly batchSize?: number;
-  /** Default `adam()` from `@nlpkit/train`. */
-  readonly optimizer?: Optimizer;
-  /** A constant or a schedule (default 0.001). */
-  readonly lr?: number | LrSchedule;
-  /** Global gradient-norm clipping (default 5). */
-  readonly clipNorm?: number;
   /** Dropout on word features and encoder outputs (default 0.5 for BiLSTMs in the literature; here 0). */
   readonly dropout?: number;
   /** Word vocabulary: keep words seen at least this often (default 1). */
@@ -44,22 +36,13 @@ export interface TrainSequenceTaggerOptions {
   readonly maxWords?: number;
   /** Called after every epoch with the tagger as it stands; its number (e.g. dev entity F1) is reported in the epoch event. */
   readonly validate?: (tagger: SequenceTagger, epoch: number) => number | Promise<number>;
-  /** Report a `'step'` event (one device read) every this many steps. Default 50. */
-  readonly logEvery?: number;
-  readonly onEvent?: (event: TrainTaggerEvent) => void;
-  /** Checkpoints after every epoch (and every `checkpointEvery` steps, and on abort). */
-  readonly checkpoint?: (bytes: Uint8Array, position: LoopState) => void | Promise<void>;
-  readonly checkpointEvery?: number;
-  /** Bytes of a checkpoint this function wrote for the same data and options: training continues exactly there. */
-  readonly resume?: Uint8Array;
-  readonly signal?: AbortSignal;
 }
 
 /** Progress of {@link trainSequenceTagger}; losses are the training objective's means over the window. */
 export type TrainTaggerEvent =
-  | { readonly type: 'step'; readonly epoch: number; readonly step: number; readonly stepsPerEpoch: number; readonly loss: number; readonly gradNorm: number; readonly sentences: number; readonly seconds: number }
+  | (TrainerStepEvent & { readonly sentences: number })
   | { readonly type: 'epoch'; readonly epoch: number; readonly score?: number; readonly seconds: number }
-  | { readonly type: 'checkpoint'; readonly epoch: number; readonly step: number };
+  | TrainerCheckpointEvent;
 
 /** What training returns: the config, the tagger (its parameters are tf Variables the caller owns) and how it ended. */
 export interface TrainSequenceTaggerResult {
@@ -75,10 +58,7 @@ export interface TrainSequenceTaggerResult {
   dispose(): void;
 }
 
-const KEYS = [
-  'model', 'train', 'seed', 'epochs', 'batchSize', 'optimizer', 'lr', 'clipNorm', 'dropout', 'minCount', 'maxWords', 'validate', 'logEvery',
-  'onEvent', 'checkpoint', 'checkpointEvery', 'resume', 'signal',
-] as const;
+const KEYS = [...TRAINER_COMMON_KEYS, 'model', 'train', 'batchSize', 'dropout', 'minCount', 'maxWords', 'validate'] as const;
 
 /**
  * The batches of `epoch`, drawn from (seed, epoch) alone so resumes are exact: sentences shuffled, then sorted by
@@ -129,8 +109,8 @@ export async function trainSequenceTagger(options: TrainSequenceTaggerOptions): 
   const epochs = checkNumber(options.epochs, 'options.epochs', 0, 1e6, true);
   const batchSize = checkNumber(options.batchSize ?? 32, 'options.batchSize', 1, 1 << 16, true);
   const dropout = checkNumber(options.dropout ?? 0, 'options.dropout', 0, 0.99);
-  const maxNorm = checkNumber(options.clipNorm ?? 5, 'options.clipNorm', 0, Number.MAX_VALUE);
-  const schedule: LrSchedule = typeof options.lr === 'function' ? options.lr : constantLr(checkNumber(options.lr ?? 0.001, 'options.lr', 0, 1e6));
+  const clip = trainerClip(options.clipNorm, 5);
+  const schedule = trainerSchedule(options.lr, 0.001);
   const vocabularies = buildTaggerVocabularies(options.train, {
     lowercase: model.lowercase === true,
     chars: model.chars !== undefined,
@@ -153,50 +133,31 @@ export async function trainSequenceTagger(options: TrainSequenceTaggerOptions): 
   }
   const train = options.train;
   const perEpoch = Math.ceil(train.length / batchSize);
-  const optimizer = options.optimizer ?? adam();
-  const meta: Record<string, string> = { config: JSON.stringify(config), batchSize: String(batchSize), sentences: String(train.length), seed: String(options.seed) };
+  const meta: Record<string, string> = { ...(options.meta ?? {}), config: JSON.stringify(config), batchSize: String(batchSize), sentences: String(train.length), seed: String(options.seed) };
 
   const rng = createRng(options.seed);
-  const p0 = initSequenceTagger(config, rng);
-  const flat0 = flattenParams(p0);
-  const vars = Object.create(null) as Record<string, Variable>;
-  for (const [name, t] of Object.entries(flat0)) vars[name] = tf.variable(t, true);
-  tf.dispose(Object.values(flat0));
-  const params = unflattenParams(p0, vars) as SequenceTaggerParams;
-  const disposeAll = (): void => {
-    tf.dispose(Object.values(vars));
-    optimizer.dispose();
-  };
+  const session = trainerSession({
+    init: initSequenceTagger(config, rng),
+    optimizer: options.optimizer ?? adam(),
+    rng,
+    meta,
+    runKeys: ['config', 'batchSize', 'sentences', 'seed'],
+    resume: options.resume,
+  });
+  const { vars, params, optimizer } = session;
   const tagger = sequenceTagger({ config, params, vocabularies });
-
-  let resume: (LoopState & { seconds?: number }) | undefined;
-  try {
-    if (options.resume !== undefined) resume = restore(options.resume, vars, optimizer, meta, rng);
-  } catch (error) {
-    disposeAll();
-    throw error;
-  }
-  const secondsBefore = Number(resume?.seconds) || 0;
-  const started = performance.now();
-  const seconds = (): number => secondsBefore + (performance.now() - started) / 1000;
   const emit = (e: TrainTaggerEvent): void => options.onEvent?.(e);
   let score: number | undefined;
   let order: { epoch: number; batches: Int32Array[] } | undefined;
   const lengths = options.train.map((s) => s.words.length);
 
-  const save = async (state: LoopState): Promise<void> => {
-    if (options.checkpoint === undefined) return;
-    const loop = { ...state, seconds: seconds() };
-    const bytes = encodeCheckpoint({ params: vars, optimizer: optimizer.state(), optimizerKind: optimizer.kind, rng: rng.getState(), loop, meta });
-    await options.checkpoint(bytes, { ...state });
-    emit({ type: 'checkpoint', epoch: state.epoch, step: state.step });
-  };
+  const save = (state: LoopState): Promise<void> => session.save(options, state);
 
   try {
     const result = await trainLoop({
       epochs,
       stepsPerEpoch: perEpoch,
-      ...loopControl(options, resume),
+      ...trainerLoopOptions(options, session.resumed),
       checkpoint: save,
       step: ({ epoch, step }) => {
         if (order?.epoch !== epoch) order = { epoch, batches: epochBatches(lengths, batchSize, options.seed, epoch) };
@@ -207,39 +168,28 @@ export async function trainSequenceTagger(options: TrainSequenceTaggerOptions): 
           () => sequenceTaggerLoss(config, params, batch, { ...(constraints !== undefined ? { constraints } : {}), ...(dropout > 0 ? { dropout, training: true, rng } : {}) }),
           optimizer,
           schedule({ epoch, step }),
-          { maxNorm },
+          clip,
         );
       },
       evaluate: async (epoch) => {
         if (options.validate !== undefined) score = await options.validate(tagger, epoch);
-        emit({ type: 'epoch', epoch, ...(score !== undefined ? { score } : {}), seconds: seconds() });
+        emit({ type: 'epoch', epoch, ...(score !== undefined ? { score } : {}), seconds: session.seconds() });
         // trainLoop treats lower as better.
         return score === undefined ? 0 : -score;
       },
       onProgress: (e) => {
         if (e.type !== 'log') return;
-        emit({
-          type: 'step', epoch: e.state.epoch, step: e.state.step, stepsPerEpoch: perEpoch, loss: e.loss, gradNorm: e.gradNorm,
-          sentences: Math.min(e.state.step * batchSize, (e.state.epoch + 1) * train.length), seconds: seconds(),
-        });
+        emit({ ...trainerStepEvent(e, perEpoch, schedule, session.seconds()), sentences: Math.min(e.state.step * batchSize, (e.state.epoch + 1) * train.length) });
       },
     });
     if (result.stopped === 'aborted') await save(result.state);
     return {
       config, vocabularies, params, tagger, stopped: result.stopped, position: result.state,
       ...(score !== undefined ? { score } : {}),
-      dispose: disposeAll,
+      dispose: session.dispose,
     };
   } catch (error) {
-    disposeAll();
+    session.dispose();
     throw error;
   }
-}
-
-/** Loads a checkpoint of {@link trainSequenceTagger} into `vars`, `optimizer` and `rng`; refuses one of another run. */
-function restore(bytes: Uint8Array, vars: Record<string, Variable>, optimizer: Optimizer, meta: Record<string, string>, rng: Rng): LoopState & { seconds?: number } {
-  return restoreCheckpoint(bytes, vars, optimizer, meta, Object.keys(meta), (ck) => {
-    rng.setState(ck.rng as never);
-    return ck.loop as LoopState & { seconds?: number };
-  });
 }
