@@ -1,10 +1,9 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { buildVocabulary, vocabularyFromJSON, type Vocabulary } from '@nlpkit/core';
-import { inputFileError, writeFileAtomic } from '@nlpkit/core/node';
-import type { TextClassifierRecipe, TrainClassifierEvent } from '@nlpkit/rnn';
+import { writeFileAtomic } from '@nlpkit/core/node';
+import type { TrainClassifierEvent } from '@nlpkit/rnn';
 import { CLI_PACKAGE, CliError } from '../../cliInput.js';
-import { exists } from '../../trainingRun.js';
 
 /** The files of a classifier run folder. */
 export const CLASSIFY_RUN_FILES = {
@@ -41,17 +40,6 @@ export interface ClassifierRunOptions {
   readonly signal?: AbortSignal;
 }
 
-async function readText(path: string, argument: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw inputFileError(path, error, { package: CLI_PACKAGE, argument });
-  }
-}
-
-const canonical = (value: unknown): string =>
-  JSON.stringify(value, (_, v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v));
-
 /**
  * Runs a classifier recipe in a run folder, resumably: `recipe.json` (data paths made absolute), `vocabulary.json`
  * and `labels.json` (built once from the training file), `checkpoint.safetensors` (atomic, every `checkpointEvery`
@@ -60,33 +48,22 @@ const canonical = (value: unknown): string =>
  * folder it continues from the checkpoint; on a finished folder it returns the saved result.
  */
 export async function trainClassifierRun(options: ClassifierRunOptions): Promise<ClassifierRunResult> {
-  const rnn = await import('@nlpkit/rnn');
+  const [rnn, { curveWriter, pathExists, readRunText, resumeRunFolder, runFolderRecipe }] = await Promise.all([import('@nlpkit/rnn'), import('@nlpkit/rnn/node')]);
   const { out } = options;
   const file = (name: keyof typeof CLASSIFY_RUN_FILES): string => join(out, CLASSIFY_RUN_FILES[name]);
-  await mkdir(out, { recursive: true });
-  const saved = (await exists(file('recipe'))) ? rnn.parseTextClassifierRecipe(JSON.parse(await readText(file('recipe'), '--out')) as unknown) : undefined;
-  let recipe: TextClassifierRecipe;
-  if (options.recipe === undefined) {
-    if (saved === undefined) throw new CliError(`--recipe is needed: ${JSON.stringify(out)} is not a run folder to resume (it has no recipe.json)`, { usage: true });
-    recipe = saved;
-  } else {
-    const parsed = rnn.parseTextClassifierRecipe(options.recipe);
-    const dir = options.recipeDir ?? process.cwd();
-    const abs = (p: string): string => (isAbsolute(p) ? p : resolve(dir, p));
-    const d = parsed.data;
-    recipe = { ...parsed, data: { train: abs(d.train), ...(d.valid ? { valid: abs(d.valid) } : {}), ...(d.test ? { test: abs(d.test) } : {}) } };
-    if (saved !== undefined && canonical(saved) !== canonical(recipe)) {
-      throw new CliError(`--recipe differs from the one the run folder ${JSON.stringify(out)} was started with (see its recipe.json)`, { usage: true });
-    }
+  const readText = (path: string, argument: string): Promise<string> => readRunText(path, argument, CLI_PACKAGE);
+  if (options.recipe === undefined && !(await pathExists(file('recipe')))) {
+    throw new CliError(`--recipe is needed: ${JSON.stringify(out)} is not a run folder to resume (it has no recipe.json)`, { usage: true });
   }
-  if (saved === undefined) await writeFileAtomic(file('recipe'), `${JSON.stringify(recipe, null, 2)}\n`, { package: CLI_PACKAGE });
-  if (await exists(file('result'))) return JSON.parse(await readText(file('result'), '--out')) as ClassifierRunResult;
+  await mkdir(out, { recursive: true });
+  const recipe = await runFolderRecipe(out, options, rnn.parseTextClassifierRecipe, CLI_PACKAGE);
+  if (await pathExists(file('result'))) return JSON.parse(await readText(file('result'), '--out')) as ClassifierRunResult;
 
   const tokens = (text: string): string[] => rnn.classifierTokens(recipe.model, text);
   const trainData = rnn.parseClassificationTsv(await readText(recipe.data.train, 'recipe.data.train'), recipe.data.train);
   let vocabulary: Vocabulary;
   let labels: string[];
-  if (await exists(file('vocabulary'))) {
+  if (await pathExists(file('vocabulary'))) {
     vocabulary = vocabularyFromJSON(await readText(file('vocabulary'), '--out'));
     labels = JSON.parse(await readText(file('labels'), '--out')) as string[];
   } else {
@@ -104,28 +81,16 @@ export async function trainClassifierRun(options: ClassifierRunOptions): Promise
 
   const t = recipe.training;
   const perEpoch = Math.ceil(train.ids.length / t.batchSize);
-  let resume: Uint8Array | undefined;
-  let seconds = 0;
-  if (await exists(file('checkpoint'))) {
-    resume = new Uint8Array(await readFile(file('checkpoint')));
-    const { parseSafetensors } = await import('@nlpkit/tensor');
-    const loop = JSON.parse(parseSafetensors(resume).metadata['loop'] ?? '{}') as { step?: number; epoch?: number; seconds?: number };
-    const step = loop.step ?? 0;
-    seconds = loop.seconds ?? 0;
-    // The curve keeps what the checkpoint covers; lines written after it are written again.
-    if (await exists(file('curve'))) {
-      const kept = (await readText(file('curve'), '--out')).split('\n').filter((line) => line !== '' && (JSON.parse(line) as { step: number }).step <= step);
-      await writeFileAtomic(file('curve'), kept.map((l) => `${l}\n`).join(''), { package: CLI_PACKAGE });
-    }
-    options.onEvent?.({ type: 'resume', step, epoch: loop.epoch ?? 0 });
-  }
+  const resumed = await resumeRunFolder(file('checkpoint'), file('curve'), CLI_PACKAGE);
+  let seconds = resumed?.loop.seconds ?? 0;
+  if (resumed !== undefined) options.onEvent?.({ type: 'resume', step: resumed.loop.step, epoch: resumed.loop.epoch });
   const writeModel = async (params: Parameters<typeof rnn.encodeTextClassifier>[0]['params'], meta: Record<string, string>): Promise<void> => {
     const bytes = rnn.encodeTextClassifier({ config, params, vocabulary, labels }, { dtype: recipe.artifact?.dtype ?? 'float32', meta: { recipe: JSON.stringify(recipe), ...meta } });
     await writeFileAtomic(file('model'), bytes, { package: CLI_PACKAGE });
   };
 
   const { optimizer, lr } = rnn.classifierRecipeTraining(recipe);
-  let appending: Promise<void> = Promise.resolve();
+  const curve = curveWriter(file('curve'));
   const result = await rnn.trainTextClassifier({
     config,
     train,
@@ -144,11 +109,11 @@ export async function trainClassifierRun(options: ClassifierRunOptions): Promise
     ...(t.evalBatchSize !== undefined ? { evalBatchSize: t.evalBatchSize } : {}),
     ...(t.logEvery !== undefined ? { logEvery: t.logEvery } : {}),
     ...(t.checkpointEvery !== undefined ? { checkpointEvery: t.checkpointEvery } : {}),
-    ...(resume !== undefined ? { resume } : {}),
+    ...(resumed !== undefined ? { resume: resumed.bytes } : {}),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
     meta: { recipe: recipe.name },
     checkpoint: async (bytes, position, params) => {
-      await appending;
+      await curve.done();
       await writeFileAtomic(file('checkpoint'), bytes, { package: CLI_PACKAGE });
       if (position.step % perEpoch === 0) await writeModel(params, { step: String(position.step) });
     },
@@ -156,18 +121,18 @@ export async function trainClassifierRun(options: ClassifierRunOptions): Promise
       if (e.type !== 'checkpoint') {
         seconds = e.seconds;
         const line = e.type === 'epoch' ? { ...e, step: (e.epoch + 1) * perEpoch } : e;
-        appending = appending.then(() => appendFile(file('curve'), `${JSON.stringify(line)}\n`));
+        curve.append(line);
       }
       options.onEvent?.(e);
     },
   });
   try {
-    await appending;
+    await curve.done();
     const scores = result.valid === undefined ? {} : { validAccuracy: result.valid.accuracy, validMacroF1: result.valid.macroF1 };
     await writeModel(result.params, { step: String(result.position.step), ...Object.fromEntries(Object.entries(scores).map(([k, v]) => [k, String(v)])) });
     const summary: ClassifierRunResult = {
       stopped: result.stopped,
-      resumed: resume !== undefined,
+      resumed: resumed !== undefined,
       step: result.position.step,
       epoch: result.position.epoch,
       ...scores,
