@@ -195,6 +195,18 @@ describeBackends('beamSearch', () => {
     });
   });
 
+  it('stops when its signal is aborted, freeing every tensor', async () => {
+    const controller = new AbortController();
+    const aborting: ToyLogits = (_s, step) => {
+      if (step === 5) controller.abort(new Error('enough'));
+      return [0, 0, 0, -Infinity, 1, 0.5, 0.2];
+    };
+    const before = tf.memory().numTensors;
+    const error = await beamSearch(toySession([2, 3], V, aborting), { beamSize: 3, maxLength: 50, signal: controller.signal }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe('enough');
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('does not grow the tensor count across 1,000 decoding steps', async () => {
     const never: ToyLogits = () => [0, 0, 0, -Infinity, 1, 0.5, 0.2, 0.1, 0];
     const session = toySession([2, 3], 9, never);

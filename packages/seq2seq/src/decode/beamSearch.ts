@@ -30,6 +30,8 @@ export interface BeamSearchOptions {
   readonly minLength?: LengthLimit;
   /** Shallow fusion with a target-side language model; LM states are carried and branched per hypothesis. */
   readonly fusion?: ShallowFusion;
+  /** Stops decoding (rejecting with the signal's reason) before the next decoder step once aborted. */
+  readonly signal?: AbortSignal;
 }
 
 // A hypothesis's attention rows are a linked list shared with the hypotheses it branched into, so extending a
@@ -74,7 +76,7 @@ interface Finished extends Hypothesis {
 export async function beamSearch<S>(session: DecoderSession<S>, options: BeamSearchOptions = {}): Promise<DecodedSequence[][]> {
   checkSession(session);
   const opts = check.options(options, 'options', [
-    'beamSize', 'nBest', 'lengthPenalty', 'alpha', 'beta', 'noRepeatNgramSize', 'maxLength', 'minLength', 'fusion',
+    'beamSize', 'nBest', 'lengthPenalty', 'alpha', 'beta', 'noRepeatNgramSize', 'maxLength', 'minLength', 'fusion', 'signal',
   ]);
   const k = check.integer(opts.beamSize ?? 5, 'options.beamSize', 1);
   const nBest = check.integer(opts.nBest ?? 1, 'options.nBest', 1);
@@ -129,7 +131,7 @@ export async function beamSearch<S>(session: DecoderSession<S>, options: BeamSea
     let previous = new Int32Array(sources.length).fill(session.bosId);
     try {
       while (sources.length > 0) {
-        const out = await readStep(session, state, previous);
+        const out = await readStep(session, state, previous, opts.signal);
         session.disposeState(state);
         state = out.state;
         const rowCount = previous.length;

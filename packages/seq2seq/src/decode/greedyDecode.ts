@@ -14,6 +14,8 @@ export interface GreedyDecodeOptions {
   readonly minLength?: LengthLimit;
   /** Shallow fusion with a target-side language model. */
   readonly fusion?: ShallowFusion;
+  /** Stops decoding (rejecting with the signal's reason) before the next decoder step once aborted. */
+  readonly signal?: AbortSignal;
 }
 
 /** ln 10: a log10 probability times this is a natural-log one. */
@@ -41,7 +43,7 @@ interface Row {
  */
 export async function greedyDecode<S>(session: DecoderSession<S>, options: GreedyDecodeOptions = {}): Promise<DecodedSequence[]> {
   checkSession(session);
-  const opts = check.options(options, 'options', ['maxLength', 'minLength', 'fusion']);
+  const opts = check.options(options, 'options', ['maxLength', 'minLength', 'fusion', 'signal']);
   const limits = resolveLengthLimits(
     session,
     checkLengthLimit(opts.minLength ?? 0, 'options.minLength'),
@@ -60,7 +62,7 @@ export async function greedyDecode<S>(session: DecoderSession<S>, options: Greed
     let previous = new Int32Array(open.length).fill(session.bosId);
     try {
       while (open.length > 0) {
-        const out = await readStep(session, state, previous);
+        const out = await readStep(session, state, previous, opts.signal);
         session.disposeState(state);
         state = out.state;
         const kept: number[] = [];

@@ -12,9 +12,12 @@ export interface ReadStep<S> {
 
 /**
  * Runs `session.step` and reads its outputs back, disposing the output tensors (the state stays the caller's).
+ * Throws the signal's reason when `signal` is aborted.
  * Asynchronous because WebGPU can only read back asynchronously; the two reads are issued together.
  */
-export async function readStep<S>(session: DecoderSession<S>, state: S, previous: Int32Array): Promise<ReadStep<S>> {
+export async function readStep<S>(session: DecoderSession<S>, state: S, previous: Int32Array, signal?: AbortSignal): Promise<ReadStep<S>> {
+  // Checked before every step: a long decode stops within one step of an abort (the caller's finally frees its state).
+  signal?.throwIfAborted();
   const out = session.step(state, previous);
   try {
     const [logProbs, attention] = await Promise.all([out.logProbs.data(), out.attention.data()]);

@@ -20,6 +20,8 @@ export interface SampleDecodeOptions {
   readonly maxLength?: LengthLimit;
   /** Fewest target tokens before `</s>` may be drawn (default 0). */
   readonly minLength?: LengthLimit;
+  /** Stops decoding (rejecting with the signal's reason) before the next decoder step once aborted. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface SampleDecodeOptions {
  */
 export async function sampleDecode<S>(session: DecoderSession<S>, options: SampleDecodeOptions): Promise<DecodedSequence[]> {
   checkSession(session);
-  const opts = check.options(options, 'options', ['rng', 'temperature', 'topK', 'topP', 'maxLength', 'minLength']);
+  const opts = check.options(options, 'options', ['rng', 'temperature', 'topK', 'topP', 'maxLength', 'minLength', 'signal']);
   const rng = typeof opts.rng === 'number' ? createRng(check.integer(opts.rng, 'options.rng')) : opts.rng;
   if (rng === null || typeof rng !== 'object' || typeof rng.next !== 'function') {
     throw check.invalid(opts.rng, 'options.rng', 'a seed or an Rng');
@@ -68,7 +70,7 @@ export async function sampleDecode<S>(session: DecoderSession<S>, options: Sampl
   const order: number[] = [];
   try {
     while (sources.length > 0) {
-      const out = await readStep(session, state, previous);
+      const out = await readStep(session, state, previous, opts.signal);
       session.disposeState(state);
       state = out.state;
       const kept: number[] = [];
