@@ -1,0 +1,153 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type Page } from 'playwright';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// End to end: builds the demo models (the script) and the app (Vite's JS API), serves the build on 127.0.0.1 and
+// drives every panel in headless Chromium on WebGPU (SwiftShader's software adapter on machines without a GPU).
+// Screenshots of every panel go to test-results/ (gitignored) for a person to look at.
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = join(root, 'test-results', 'dist');
+const shots = join(root, 'test-results');
+const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const PANELS = ['backend', 'predict', 'train', 'gradients', 'ner', 'translate'] as const;
+
+/** The flags that give headless Chromium WebGPU on Vulkan through SwiftShader (as packages/tensor's browser suite). */
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-vulkan=swiftshader',
+  '--use-webgpu-adapter=swiftshader',
+  '--disable-vulkan-surface',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+const TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** A static file server for the built app (what any static host does). */
+function serve(folder: string): Promise<{ server: Server; url: string }> {
+  const server = createServer((request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    const file = join(folder, path.endsWith('/') ? `${path}index.html` : path);
+    readFile(file).then(
+      (bytes) => {
+        response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+        response.end(bytes);
+      },
+      () => {
+        response.writeHead(404);
+        response.end();
+      },
+    );
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    resolve({ server, url: `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}/` });
+  }));
+}
+
+let skipReason: string | undefined;
+let browser: Browser | undefined;
+let server: Server | undefined;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(executablePath)) {
+    const reason = `Chromium not found at ${executablePath} (set CHROMIUM_PATH)`;
+    if (process.env['CI']) throw new Error(`${reason}; CI must run the browser demo test`);
+    skipReason = reason;
+    return;
+  }
+  await rm(dist, { recursive: true, force: true });
+  await mkdir(shots, { recursive: true });
+  // The demo models: the language model gets a shorter budget than the script's default (the test checks that it
+  // predicts, not how well); the tagger keeps its budget, since the test wants it to find an entity.
+  await promisify(execFile)(process.execPath, [join(root, 'scripts', 'build-demo-models.mjs'), '--lstm-seconds', '6'], { cwd: root });
+  await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir: dist, emptyOutDir: true } });
+  const served = await serve(dist);
+  server = served.server;
+  browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(`${served.url}?backend=webgpu`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 90_000 });
+}, 150_000);
+
+afterAll(async () => {
+  if (browser !== undefined) {
+    for (const panel of PANELS) await page.locator(`#panel-${panel}`).screenshot({ path: join(shots, `panel-${panel}.png`) }).catch(() => undefined);
+    await page.screenshot({ path: join(shots, 'page.png'), fullPage: true }).catch(() => undefined);
+    await browser.close();
+  }
+  server?.close();
+});
+
+describe('the web demo in headless Chromium', () => {
+  it('runs on WebGPU and shows what was tried', async (ctx) => {
+    if (skipReason !== undefined) ctx.skip(skipReason);
+    expect(await page.getByTestId('backend-name').textContent()).toBe('webgpu');
+    expect(await page.locator('[data-testid="backend-tried"] tbody tr').count()).toBeGreaterThanOrEqual(1);
+  });
+
+  it('predicts next words with the Kneser-Ney model and the LSTM', async (ctx) => {
+    if (skipReason !== undefined) ctx.skip(skipReason);
+    await page.getByTestId('predict-input').fill('he said that');
+    for (const id of ['predict-ngram', 'predict-lstm']) {
+      await expect.poll(() => page.locator(`[data-testid="${id}"] li .word`).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    }
+    const ngramTop = await page.locator('[data-testid="predict-ngram"] li .word').first().textContent();
+    expect(ngramTop?.length).toBeGreaterThan(0);
+  });
+
+  it('trains the LSTM live, charts the loss and stops', async (ctx) => {
+    if (skipReason !== undefined) ctx.skip(skipReason);
+    await page.getByTestId('train-start').click();
+    const points = (): Promise<number> => page.locator('#panel-train .chart').evaluate((node) => Number((node as HTMLElement).dataset['points']));
+    await expect.poll(points, { timeout: 60_000, interval: 500 }).toBeGreaterThanOrEqual(2);
+    await page.getByTestId('train-stop').click();
+    await expect.poll(() => page.getByTestId('train-status').textContent(), { timeout: 30_000 }).toMatch(/^aborted after \d+ steps/);
+  });
+
+  it('charts hidden-state gradient norms of a tanh RNN and an LSTM', async (ctx) => {
+    if (skipReason !== undefined) ctx.skip(skipReason);
+    await expect.poll(() => page.getByTestId('gradients-status').textContent(), { timeout: 60_000 }).toMatch(/shrinks/);
+    const points = await page.locator('#panel-gradients .chart').evaluate((node) => Number((node as HTMLElement).dataset['points']));
+    expect(points).toBe(60);
+  });
+
+  it('highlights named entities in typed text', async (ctx) => {
+    if (skipReason !== undefined) ctx.skip(skipReason);
+    await expect.poll(() => page.locator('[data-testid="ner-output"] mark').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    const label = await page.locator('[data-testid="ner-output"] mark').first().getAttribute('data-label');
+    expect(['PER', 'LOC', 'ORG']).toContain(label);
+  });
+
+  it('says when no translation model is loaded', async (ctx) => {
+    if (skipReason !== undefined) ctx.skip(skipReason);
+    expect(await page.getByTestId('translate-status').textContent()).toMatch(/no translation model loaded/);
+  });
+
+  it('raised no uncaught error in the page', (ctx) => {
+    if (skipReason !== undefined) ctx.skip(skipReason);
+    expect(pageErrors).toEqual([]);
+  });
+});
