@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '@nlpkit/core';
 import { describeBackends } from '@nlpkit/tensor/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { beamSearch } from './beamSearch.js';
 import { greedyDecode } from './greedyDecode.js';
 import { EOS, randomLogits, stepLogProbs, toySession, type ToyLogits } from './toySessions.test.support.js';
 
@@ -39,6 +40,15 @@ describeBackends('greedyDecode', () => {
     const [cut] = await greedyDecode(toySession([2], 7, never), { maxLength: 3 });
     expect(cut).toMatchObject({ ids: [4, 4, 4], finished: false });
     expect(cut!.attention.length).toBe(3);
+  });
+
+  it('decodes an empty source where the session allows one (attention rows of length 0)', async () => {
+    // seq2seqDecoderSession itself rejects empty sources (EmptyInputError); a session that accepts them works.
+    const session = toySession([0, 2], 7, randomLogits(7, 4));
+    const [empty] = await greedyDecode(session, { maxLength: 4 });
+    expect(empty!.attention.every((row) => row.length === 0)).toBe(true);
+    const [list] = await beamSearch(session, { beamSize: 2, nBest: 2, maxLength: 4, beta: 1 });
+    expect(list!.every((h) => h.attention.every((row) => row.length === 0) && Number.isFinite(h.score))).toBe(true);
   });
 
   it('does not grow the tensor count across 1,000 decoding steps', async () => {
