@@ -1,4 +1,4 @@
-export { PKG as SEQ2SEQ_PACKAGE, Seq2seqModelFormatError, Seq2seqOptionError, Seq2seqShapeError } from './errors.js';
+export { Seq2seqModelFormatError, Seq2seqOptionError, Seq2seqShapeError } from './errors.js';
 export type { Seq2seqErrorDetails } from './errors.js';
 export type { DecoderSession, DecoderStepOutput } from './decode/decoderSession.js';
 export { ATTENTION_TYPES, BRIDGE_TYPES, SEQ2SEQ_CELLS, checkSeq2seqConfig, seq2seqShapes } from './model/seq2seqConfig.js';
@@ -15,4 +15,11 @@ export { seq2seqDecoderSession } from './model/seq2seqDecoderSession.js';
 export type { Seq2seqDecoderState, Seq2seqModel } from './model/seq2seqDecoderSession.js';
 export { seq2seqBatch } from './data/seq2seqBatch.js';
 export type { Seq2seqBatch, Seq2seqPair } from './data/seq2seqBatch.js';
+export { checkIdList } from './data/seq2seqBatch.js';
+export { buildSeq2seqVocabularies, encodeParallel, encodeSourceSentence, parseParallelText } from './data/parallelCorpus.js';
+export type { EncodeParallelOptions, ParallelCorpus, Seq2seqVocabularies } from './data/parallelCorpus.js';
+export { evaluateSeq2seq, greedyBleu, greedyTranslations } from './train/evaluateSeq2seq.js';
+export type { GreedyTranslateOptions, Seq2seqEvaluation } from './train/evaluateSeq2seq.js';
+export { trainSeq2seq } from './train/trainSeq2seq.js';
+export type { TrainSeq2seqEvent, TrainSeq2seqOptions, TrainSeq2seqResult, ValidBleuOptions } from './train/trainSeq2seq.js';
 export * from './decode/index.js';
