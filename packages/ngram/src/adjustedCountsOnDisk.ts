@@ -1,6 +1,7 @@
 import { AdjustedCountReader } from './adjustedCountReader.js';
 import type { DiskWorkspace } from './diskWorkspace.js';
-import { DEFAULT_DISCOUNT_FALLBACK, type KneserNeyDiscount, type NgramWarning, kneserNeyDiscounts } from './kneserNeyDiscounts.js';
+import { FinalNgramQuirk, orderDiscount } from './finalNgramQuirk.js';
+import type { KneserNeyDiscount, NgramWarning } from './kneserNeyDiscounts.js';
 import { BOS_INDEX } from './ngramWordIndex.js';
 
 /** What {@link adjustedCountsOnDisk} gives: the unigrams' adjusted counts and every order's discounts. */
@@ -33,15 +34,13 @@ export async function adjustedCountsOnDisk(
     signal: AbortSignal | undefined;
   },
 ): Promise<AdjustedCountsOnDisk> {
-  const { signal, warn } = options;
+  const { signal } = options;
   const V = vocabSize;
   // Pass 2a: continuation counts of orders 1..N-1 from the suffixes of the order above, and the n-gram lmplz's
   // adjusted-count stream ends on (see lastSuffixChain in estimateKneserNey): the greatest n-gram in suffix order
   // (padded with <s> on the left to the full order) among the highest-order n-grams and the <s>-initial lower ones
   // ending in the last word of the vocabulary.
-    const top = Math.max(1, V - 1);
-  let best: number[] | undefined; // reversed and padded
-  let bestWords: number[] | undefined;
+  const final = new FinalNgramQuirk(order, V);
   for (let n = 1; n < order; n++) {
     const m = n + 1;
     const reader = workspace.open(counts[m - 1]!, m + 1);
@@ -55,15 +54,7 @@ export async function adjustedCountsOnDisk(
         const s = sort.slot();
         for (let k = 0; k < n; k++) out[s + k] = buf[at + 1 + k]!;
         out[s + n] = 1;
-        if (buf[at + n] === top && (m === order || buf[at] === BOS_INDEX)) {
-          const key: number[] = [];
-          for (let k = m - 1; k >= 0; k--) key.push(buf[at + k]!);
-          while (key.length < order) key.push(BOS_INDEX);
-          if (best === undefined || compareArrays(key, best) > 0) {
-            best = key;
-            bestWords = Array.from(buf.subarray(at, at + m));
-          }
-        }
+        if (final.isCandidate(m, buf[at]!, buf[at + n]!)) final.offer(buf.subarray(at, at + m));
         if ((++steps & 0xffff) === 0) signal?.throwIfAborted();
       }
     } finally {
@@ -75,11 +66,7 @@ export async function adjustedCountsOnDisk(
   }
   // chain[n-1]: the n-gram of order n (words in order) whose raw count replaces its adjusted count in lmplz's
   // counts-of-counts.
-  const chain: (number[] | undefined)[] = Array.from({ length: order }, () => undefined);
-  if (bestWords !== undefined) {
-    const head = bestWords.length === order ? bestWords.slice(1) : bestWords;
-    for (let j = 1; j <= head.length; j++) chain[j - 1] = head.slice(head.length - j);
-  }
+  const chain = final.chain();
 
   // Unigrams stay in memory (vocabulary-sized): raw and adjusted counts.
   const raw1 = new Uint32Array(V);
@@ -130,29 +117,14 @@ export async function adjustedCountsOnDisk(
         reader.close();
       }
     }
-    if (quirk !== undefined) {
-      const [a, raw] = quirk;
-      if (a > 0 && a < 5) coc[a]! -= 1;
-      if (raw > 0 && raw < 5) coc[raw]! += 1;
-    }
-    countsOfCounts.push(coc.slice(1));
-    const fixed = options.discounts?.[n - 1];
-    if (fixed) discounts.push({ ...fixed });
-    else {
-      const { discount, warning } = kneserNeyDiscounts(coc, n, options.discountFallback ?? DEFAULT_DISCOUNT_FALLBACK);
-      if (warning) warn(warning);
-      discounts.push(discount);
-    }
+    const { discount, countsOfCounts: nOfN } = orderDiscount(coc, quirk, n, options);
+    countsOfCounts.push(nOfN);
+    discounts.push(discount);
     await breathe();
     signal?.throwIfAborted();
   }
 
   return { unigrams: adj1, discounts, countsOfCounts };
-}
-
-function compareArrays(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return 0;
 }
 
 function sameWords(buffer: Uint32Array, at: number, words: readonly number[]): boolean {

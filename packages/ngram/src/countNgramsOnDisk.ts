@@ -35,6 +35,12 @@ export interface DiskCountOptions {
    * where the process's open-file limit (`ulimit -n`) leaves less room.
    */
   maxOpenFiles?: number;
+  /**
+   * The word index to count with (default: a new one). Words it lacks are added in first-seen order; give one
+   * that already holds every word of the corpus (in the corpus's first-seen order) to count a part of the corpus
+   * with the ids the whole has — the distributed estimator counts its shards so.
+   */
+  wordIndex?: NgramWordIndex;
   /** Called after each spilled run with the number of sentences read so far. */
   onProgress?: (progress: { sentences: number; tokens: number; runs: number }) => void;
   /** Cancels counting (checked every 64 sentences and during merges); the signal's reason is thrown. */
@@ -93,7 +99,10 @@ export function countWithBudget(
   options: DiskCountOptions,
   makeBudget: (cap: number) => MemoryBudget,
 ): DiskCounts | Promise<DiskCounts> {
-  check.options(options, 'options', ['order', 'memoryBytes', 'directory', 'maxOpenFiles', 'onProgress', 'signal']);
+  check.options(options, 'options', ['order', 'memoryBytes', 'directory', 'maxOpenFiles', 'wordIndex', 'onProgress', 'signal']);
+  if (options.wordIndex !== undefined && !(options.wordIndex instanceof NgramWordIndex)) {
+    throw check.invalid(options.wordIndex, 'options.wordIndex', 'an NgramWordIndex');
+  }
   const order = checkOrder(options?.order);
   const cap = check.number(options.memoryBytes, 'options.memoryBytes', 1 << 16);
   const maxOpenFiles = check.integer(options.maxOpenFiles ?? defaultMaxOpenFiles(), 'options.maxOpenFiles', 3, 1 << 20);
@@ -139,7 +148,7 @@ export function countWithBudget(
     });
   };
 
-  const wordIndex = new NgramWordIndex();
+  const wordIndex = options.wordIndex ?? new NgramWordIndex();
   const runs: string[][] = Array.from({ length: order }, () => []);
   const indexes: NgramIndex[] = [];
   const counts: Uint32Array[] = [];

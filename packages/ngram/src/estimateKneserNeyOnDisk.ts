@@ -11,8 +11,8 @@ import { DiskWorkspace } from './diskWorkspace.js';
 import type { Sentences } from './eachSentence.js';
 import { PKG, check, checkOrder } from './errors.js';
 import { interpolatedArpaText } from './interpolatedArpaText.js';
+import { eachKneserNeyContext, kneserNeyUnigrams } from './kneserNeyContext.js';
 import type { KneserNeyDiscount, NgramWarning } from './kneserNeyDiscounts.js';
-import { BOS_INDEX } from './ngramWordIndex.js';
 
 /** The smallest memory cap {@link estimateKneserNeyOnDisk} accepts (256 KiB). */
 export const MIN_ESTIMATION_MEMORY = 1 << 18;
@@ -171,94 +171,27 @@ async function estimate(
   // Pass 3: discounted probabilities and interpolation weights, context by context, in float32 step by step as
   // estimateKneserNey computes them.
   options.onStage?.('estimating');
-  const f = Math.fround;
-  const gammaOf = (d: KneserNeyDiscount, n1: number, n2: number, n3: number, denominator: number): number => {
-    let g = f(f(d.d1) * n1);
-    g = f(g + f(f(d.d2) * n2));
-    g = f(g + f(f(d.d3) * n3));
-    g = f(g + 0);
-    return f(g / f(denominator));
-  };
-  const discounted = (a: number, d1: number, d2: number, d3: number, denominator: number): number =>
-    a === 0 ? 0 : f(f(a - (a === 1 ? d1 : a === 2 ? d2 : d3)) / f(denominator));
-
-  const uniform = f(1 / f(V - 1));
-  const prob1 = new Float32Array(V);
-  {
-    let denominator = 0;
-    let n1 = 0;
-    let n2 = 0;
-    let n3 = 0;
-    for (let id = 0; id < V; id++) {
-      const a = adj1[id]!;
-      if (a === 0) continue;
-      denominator += a;
-      if (a === 1) n1++;
-      else if (a === 2) n2++;
-      else n3++;
-    }
-    const d = discounts[0]!;
-    const gamma = denominator === 0 ? 0 : gammaOf(d, n1, n2, n3, denominator);
-    const [d1, d2, d3] = [f(d.d1), f(d.d2), f(d.d3)];
-    for (let id = 0; id < V; id++) prob1[id] = f(discounted(adj1[id]!, d1, d2, d3, denominator) + f(gamma * uniform));
-    prob1[BOS_INDEX] = 1;
-  }
-  const contextWords = new Uint32Array(order);
-  const groupLast = new Uint32Array(V);
-  const groupAdjusted = new Uint32Array(V);
+  const prob1 = kneserNeyUnigrams(adj1, discounts[0]!);
   for (let n = 2; n <= order; n++) {
     const reader = new AdjustedCountReader(n, workspace, counts[n - 1]!, n < order ? workspace.path(`cont-${n}`) : undefined);
     const available = cap - 2 * workspace.fileBytes;
     const probabilities = workspace.sorter(n + 2, n, Math.floor(available * 0.7), `estimate-${n}`, false);
     const weights = workspace.sorter(n, n - 1, Math.floor(available * 0.3), `weights-${n}`, false);
-    const d = discounts[n - 1]!;
-    const [d1, d2, d3] = [f(d.d1), f(d.d2), f(d.d3)];
-    let size = 0;
-    const flush = (): void => {
-      let denominator = 0;
-      let n1 = 0;
-      let n2 = 0;
-      let n3 = 0;
-      for (let i = 0; i < size; i++) {
-        const a = groupAdjusted[i]!;
-        if (a === 0) continue;
-        denominator += a;
-        if (a === 1) n1++;
-        else if (a === 2) n2++;
-        else n3++;
-      }
-      const gamma = denominator === 0 ? 0 : gammaOf(d, n1, n2, n3, denominator);
-      const gammaBits = workspace.toBits(gamma);
-      const out = probabilities.buffer;
-      for (let i = 0; i < size; i++) {
-        const s = probabilities.slot();
-        out[s] = groupLast[i]!;
-        for (let k = 1; k < n; k++) out[s + k] = contextWords[n - 1 - k]!;
-        out[s + n] = workspace.toBits(discounted(groupAdjusted[i]!, d1, d2, d3, denominator));
-        out[s + n + 1] = gammaBits;
-      }
-      const w = weights.slot();
-      for (let k = 0; k < n - 1; k++) weights.buffer[w + k] = contextWords[n - 2 - k]!;
-      weights.buffer[w + n - 1] = gammaBits;
-      size = 0;
-    };
     try {
-      const buf = reader.buffer;
-      let steps = 0;
-      while (reader.next()) {
-        const at = reader.at;
-        if (size > 0) {
-          let same = true;
-          for (let k = 0; same && k < n - 1; k++) same = contextWords[k] === buf[at + k];
-          if (!same) flush();
+      eachKneserNeyContext(n, reader, V, discounts[n - 1]!, ({ context, lasts, discounted, size, gamma }) => {
+        const gammaBits = workspace.toBits(gamma);
+        const out = probabilities.buffer;
+        for (let i = 0; i < size; i++) {
+          const s = probabilities.slot();
+          out[s] = lasts[i]!;
+          for (let k = 1; k < n; k++) out[s + k] = context[n - 1 - k]!;
+          out[s + n] = workspace.toBits(discounted[i]!);
+          out[s + n + 1] = gammaBits;
         }
-        if (size === 0) for (let k = 0; k < n - 1; k++) contextWords[k] = buf[at + k]!;
-        groupLast[size] = buf[at + n - 1]!;
-        groupAdjusted[size] = reader.adjusted;
-        size++;
-        if ((++steps & 0xffff) === 0) signal?.throwIfAborted();
-      }
-      if (size > 0) flush();
+        const w = weights.slot();
+        for (let k = 0; k < n - 1; k++) weights.buffer[w + k] = context[n - 2 - k]!;
+        weights.buffer[w + n - 1] = gammaBits;
+      }, signal);
     } finally {
       reader.close();
     }

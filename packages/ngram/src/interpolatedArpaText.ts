@@ -7,12 +7,8 @@ import { RecordWriter } from './recordWriter.js';
 
 /**
  * The last pass of {@link estimateKneserNeyOnDisk}, as ARPA text (through the line format every ARPA writer
- * shares): order by order in KenLM's suffix order, each n-gram's interpolated probability
- * `p = discounted + gamma(context) · p(suffix)` — its suffix's probability read from the order below, whose file
- * (`probabilities-n`, written here) is in the same sequence — and its backoff `log10 gamma` joined from the
- * interpolation weights of the order above (`weights-n`). Reads the scratch files `estimate-n` (n-grams stored
- * last word first: `[wn … w1, discounted, gamma]` as float32 bits) and removes them as it goes. `prob1`: the
- * unigrams' interpolated probabilities (`<s>`: 1).
+ * shares): the header, then {@link interpolatedArpaSections}' lines under their section headers. `sizes`: the
+ * number of n-grams per order (the header's counts).
  */
 export async function* interpolatedArpaText(
   workspace: DiskWorkspace,
@@ -21,20 +17,58 @@ export async function* interpolatedArpaText(
   sizes: readonly number[],
   prob1: Float32Array,
 ): AsyncGenerator<string, void, undefined> {
+  yield arpaHeader(sizes);
+  let section = 0;
+  let buffer = '';
+  for await (const chunk of interpolatedArpaSections(workspace, order, words, prob1)) {
+    while (section < chunk.order) buffer += arpaSectionHeader(++section);
+    buffer += chunk.text;
+    if (buffer.length > 65536) {
+      yield buffer;
+      buffer = '';
+    }
+  }
+  while (section < order) buffer += arpaSectionHeader(++section);
+  yield buffer + ARPA_END;
+}
+
+/** The range of last words {@link interpolatedArpaSections} writes: word indexes `from` to `to` (excluded). */
+export interface LastWordRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * The n-gram lines of an ARPA file, order by order, as chunks `{ order, text }` (no headers): in KenLM's suffix
+ * order, each n-gram's interpolated probability `p = discounted + gamma(context) · p(suffix)` — its suffix's
+ * probability read from the order below, whose file (`probabilities-n`, written here) is in the same sequence —
+ * and its backoff `log10 gamma` joined from the interpolation weights of the order above (`weights-n`). Reads the
+ * scratch files `estimate-n` (n-grams stored last word first: `[wn … w1, discounted, gamma]` as float32 bits) and
+ * removes them as it goes. `prob1`: the unigrams' interpolated probabilities (`<s>`: 1).
+ *
+ * With `range`, only the n-grams whose last word is in it are written — the scratch files then hold only those
+ * (suffix order sorts by the last word first, so the parts of consecutive ranges concatenate, order by order, into
+ * the whole file: the distributed estimator writes its ARPA this way).
+ */
+export async function* interpolatedArpaSections(
+  workspace: DiskWorkspace,
+  order: number,
+  words: readonly string[],
+  prob1: Float32Array,
+  range: LastWordRange = { from: 0, to: words.length },
+): AsyncGenerator<{ order: number; text: string }, void, undefined> {
   const f = Math.fround;
-  const V = words.length;
   const log10f = createLog10f();
   const backoffOf = (gamma: number, last: number): number =>
     gamma > 0 && last !== UNK_INDEX && last !== EOS_INDEX ? log10f(gamma) : 0;
-// Pass 4: interpolation in suffix order, written as ARPA text.
-  yield arpaHeader(sizes);
+  // Pass 4: interpolation in suffix order, written as ARPA text.
   const line = createArpaLineFormat();
-  let buffer = arpaSectionHeader(1);
+  let buffer = '';
   {
     const weights = order > 1 ? workspace.open(workspace.path('weights-2'), 2) : undefined;
     try {
       let more = weights?.next() ?? false;
-      for (let id = 0; id < V; id++) {
+      for (let id = range.from; id < range.to; id++) {
         const lp = id === BOS_INDEX ? 0 : Math.min(0, log10f(prob1[id]!));
         let bo: number | undefined;
         if (weights !== undefined) {
@@ -43,7 +77,7 @@ export async function* interpolatedArpaText(
         }
         buffer += line(lp, words[id]!, bo);
         if (buffer.length > 65536) {
-          yield buffer;
+          yield { order: 1, text: buffer };
           buffer = '';
         }
       }
@@ -51,8 +85,9 @@ export async function* interpolatedArpaText(
       workspace.close(weights);
     }
   }
+  if (buffer !== '') yield { order: 1, text: buffer };
+  buffer = '';
   for (let n = 2; n <= order; n++) {
-    buffer += arpaSectionHeader(n);
     const reader = workspace.open(workspace.path(`estimate-${n}`), n + 2, n);
     const lower = n > 2 ? workspace.open(workspace.path(`probabilities-${n - 1}`), n) : undefined;
     const weights = n < order ? workspace.open(workspace.path(`weights-${n + 1}`), n + 1) : undefined;
@@ -85,7 +120,7 @@ export async function* interpolatedArpaText(
         for (let k = n - 2; k >= 0; k--) text += ` ${words[buf[at + k]!]!}`;
         buffer += line(Math.min(0, log10f(p)), text, bo);
         if (buffer.length > 65536) {
-          yield buffer;
+          yield { order: n, text: buffer };
           buffer = '';
         }
       }
@@ -98,6 +133,7 @@ export async function* interpolatedArpaText(
     rmSync(workspace.path(`estimate-${n}`), { force: true });
     if (n > 2) rmSync(workspace.path(`probabilities-${n - 1}`), { force: true });
     if (n < order) rmSync(workspace.path(`weights-${n + 1}`), { force: true });
+    if (buffer !== '') yield { order: n, text: buffer };
+    buffer = '';
   }
-  yield buffer + ARPA_END;
 }

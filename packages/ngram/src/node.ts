@@ -8,3 +8,19 @@ export { readModelFile } from './modelFile.js';
 export type { ReadModelFileOptions } from './modelFile.js';
 export { estimateKneserNeyOnDisk, MIN_ESTIMATION_MEMORY } from './estimateKneserNeyOnDisk.js';
 export type { KneserNeyOnDiskOptions, KneserNeyOnDiskResult, OnDiskStage } from './estimateKneserNeyOnDisk.js';
+
+// Building blocks of the out-of-core estimator, for estimators that run its passes in pieces (the distributed
+// estimator of `@nlpkit/distributed` runs them partitioned across machines and writes the same bytes).
+export { RecordReader } from './countFiles.js';
+export { RecordSorter } from './recordSorter.js';
+export type { RecordSorterOptions } from './recordSorter.js';
+export { RecordWriter } from './recordWriter.js';
+export { MemoryBudget } from './memoryBudget.js';
+export { DiskWorkspace, compareRecords } from './diskWorkspace.js';
+export { kneserNeyContext, kneserNeyUnigrams, eachKneserNeyContext } from './kneserNeyContext.js';
+export type { AdjustedCountCursor, KneserNeyContextGroup } from './kneserNeyContext.js';
+export { FinalNgramQuirk, orderDiscount } from './finalNgramQuirk.js';
+export { interpolatedArpaSections } from './interpolatedArpaText.js';
+export type { LastWordRange } from './interpolatedArpaText.js';
+export { arpaHeader, arpaSectionHeader, ARPA_END } from './arpaLines.js';
+export { encodeTrainingSentence, UNK_INDEX, BOS_INDEX, EOS_INDEX } from './ngramWordIndex.js';

@@ -1,0 +1,125 @@
+import type { KneserNeyDiscount } from './kneserNeyDiscounts.js';
+import { BOS_INDEX } from './ngramWordIndex.js';
+
+/**
+ * The interpolation weight of one context and the discounted probabilities of its n-grams — modified Kneser-Ney
+ * for one context, in float32 step by step as {@link estimateKneserNey} (and lmplz) computes it:
+ * `gamma = (D1·n1 + D2·n2 + D3+·n3+) / Σ a` and `discounted(a) = (a − D(a)) / Σ a`, where `a` are the adjusted
+ * counts of the context's n-grams. Shared by the out-of-core estimator and the distributed one
+ * (`@nlpkit/distributed`), so that both compute the same bits. Node only (`@nlpkit/ngram/node`).
+ *
+ * @param adjusted the adjusted counts of the context's n-grams (the first `size` entries).
+ * @param discounted receives each n-gram's discounted probability (the first `size` entries).
+ * @returns the context's interpolation weight (0 when every adjusted count is 0).
+ */
+export function kneserNeyContext(
+  adjusted: ArrayLike<number>,
+  size: number,
+  discount: KneserNeyDiscount,
+  discounted: Float32Array | Float64Array,
+): number {
+  const f = Math.fround;
+  let denominator = 0;
+  let n1 = 0;
+  let n2 = 0;
+  let n3 = 0;
+  for (let i = 0; i < size; i++) {
+    const a = adjusted[i]!;
+    if (a === 0) continue;
+    denominator += a;
+    if (a === 1) n1++;
+    else if (a === 2) n2++;
+    else n3++;
+  }
+  const [d1, d2, d3] = [f(discount.d1), f(discount.d2), f(discount.d3)];
+  for (let i = 0; i < size; i++) {
+    const a = adjusted[i]!;
+    discounted[i] = a === 0 ? 0 : f(f(a - (a === 1 ? d1 : a === 2 ? d2 : d3)) / f(denominator));
+  }
+  if (denominator === 0) return 0;
+  let g = f(d1 * n1);
+  g = f(g + f(d2 * n2));
+  g = f(g + f(d3 * n3));
+  g = f(g + 0);
+  return f(g / f(denominator));
+}
+
+/**
+ * The unigrams' interpolated probabilities from their adjusted counts (by word index; `<s>`'s is ignored):
+ * discounted, plus the unigram context's weight times the uniform distribution over the vocabulary but `<s>`.
+ * `<s>` gets 1 (lmplz writes log10 p = 0 for it).
+ */
+export function kneserNeyUnigrams(adjusted: Uint32Array, discount: KneserNeyDiscount): Float32Array {
+  const f = Math.fround;
+  const V = adjusted.length;
+  const uniform = f(1 / f(V - 1));
+  const prob1 = new Float32Array(V);
+  const gamma = kneserNeyContext(adjusted, V, discount, prob1);
+  for (let id = 0; id < V; id++) prob1[id] = f(prob1[id]! + f(gamma * uniform));
+  prob1[BOS_INDEX] = 1;
+  return prob1;
+}
+
+/** A cursor over n-grams of one order in context order (sorted by their words) with their adjusted counts. */
+export interface AdjustedCountCursor {
+  /** The current record's words are `buffer[at .. at + n)`. */
+  readonly buffer: Uint32Array;
+  readonly at: number;
+  readonly adjusted: number;
+  /** Advances; false at the end. */
+  next(): boolean;
+}
+
+/** One context's n-grams, as {@link eachKneserNeyContext} gives them (arrays reused between calls). */
+export interface KneserNeyContextGroup {
+  /** The context's words (`n − 1` of them), in order. */
+  readonly context: Uint32Array;
+  /** The last word of each n-gram (the first `size` entries). */
+  readonly lasts: Uint32Array;
+  /** Each n-gram's discounted probability (the first `size` entries). */
+  readonly discounted: Float32Array;
+  readonly size: number;
+  /** The context's interpolation weight. */
+  readonly gamma: number;
+}
+
+/**
+ * Pass 3 of modified Kneser-Ney over n-grams of order `n ≥ 2` in context order: groups them by context and gives
+ * each group its interpolation weight and discounted probabilities ({@link kneserNeyContext}). `vocabSize` bounds
+ * a context's size. Checks `signal` every 65,536 n-grams.
+ */
+export function eachKneserNeyContext(
+  n: number,
+  cursor: AdjustedCountCursor,
+  vocabSize: number,
+  discount: KneserNeyDiscount,
+  visit: (group: KneserNeyContextGroup) => void,
+  signal?: AbortSignal,
+): void {
+  const context = new Uint32Array(n - 1);
+  const lasts = new Uint32Array(vocabSize);
+  const adjusted = new Uint32Array(vocabSize);
+  const discounted = new Float32Array(vocabSize);
+  let size = 0;
+  const flush = (): void => {
+    const gamma = kneserNeyContext(adjusted, size, discount, discounted);
+    visit({ context, lasts, discounted, size, gamma });
+    size = 0;
+  };
+  const buf = cursor.buffer;
+  let steps = 0;
+  while (cursor.next()) {
+    const at = cursor.at;
+    if (size > 0) {
+      let same = true;
+      for (let k = 0; same && k < n - 1; k++) same = context[k] === buf[at + k];
+      if (!same) flush();
+    }
+    if (size === 0) for (let k = 0; k < n - 1; k++) context[k] = buf[at + k]!;
+    lasts[size] = buf[at + n - 1]!;
+    adjusted[size] = cursor.adjusted;
+    size++;
+    if ((++steps & 0xffff) === 0) signal?.throwIfAborted();
+  }
+  if (size > 0) flush();
+}
