@@ -1,0 +1,103 @@
+import { rm } from 'node:fs/promises';
+import { NgramWordIndex } from '@nlpkit/ngram';
+import type { KneserNeyDiscount, NgramWarning } from '@nlpkit/ngram';
+import { DistributedJobError, PKG } from './errors.js';
+import type { Shard } from './shards.js';
+import type { SharedStorage } from './sharedStorage.js';
+
+/**
+ * Everything the jobs of one distributed estimation share, written once by the submitter as `runs/<id>/plan.json`:
+ * jobs carry only the run id and their index, so a retried job reads the same plan.
+ */
+export interface RunPlan {
+  readonly id: string;
+  readonly order: number;
+  readonly shards: readonly Shard[];
+  /** Number of partitions of each partitioned pass (adjusted counts, probabilities, ARPA parts). */
+  readonly partitions: number;
+  /** Memory cap in bytes of one job's sort buffers. */
+  readonly memory: number;
+  /** Most files a job keeps open while merging. */
+  readonly maxOpenFiles: number;
+  /** Storage key of the ARPA file. */
+  readonly output: string;
+  readonly discounts?: readonly KneserNeyDiscount[];
+  readonly discountFallback?: KneserNeyDiscount;
+}
+
+/** What the discounts job computes from every partition's statistics (`runs/<id>/model.json`). */
+export interface ModelStatistics {
+  /** n-grams per order in the ARPA file (unigrams: the whole vocabulary). */
+  readonly counts: number[];
+  readonly discounts: KneserNeyDiscount[];
+  readonly countsOfCounts: number[][];
+  readonly warnings: NgramWarning[];
+  readonly sentences: number;
+  readonly tokens: number;
+  /** `ranges[r]`: the first word index of ARPA part r (ascending from 0; part r ends where r + 1 starts, the last at the vocabulary's end). */
+  readonly ranges: number[];
+}
+
+/** The storage key of `name` inside run `id`. */
+export function runKey(id: string, name: string): string {
+  return `runs/${id}/${name}`;
+}
+
+/** Reads and parses the JSON object `name` of run `id`. */
+export async function readRunJson<T>(storage: SharedStorage, id: string, name: string, job: string): Promise<T> {
+  const key = runKey(id, name);
+  if (!(await storage.exists(key))) {
+    throw new DistributedJobError({ package: PKG, job, message: `${job}: ${key} is missing from ${storage.description} (removed while the run was going on?)` });
+  }
+  return JSON.parse(new TextDecoder().decode(await storage.read(key))) as T;
+}
+
+/** Writes `value` as the JSON object `name` of run `id` (atomically). */
+export function writeRunJson(storage: SharedStorage, id: string, name: string, value: unknown): Promise<void> {
+  return storage.write(runKey(id, name), JSON.stringify(value));
+}
+
+/** The local path of run file `name`, after checking it was published. */
+export async function runFile(storage: SharedStorage, id: string, name: string, job: string): Promise<string> {
+  const key = runKey(id, name);
+  if (!(await storage.exists(key))) {
+    throw new DistributedJobError({ package: PKG, job, message: `${job}: ${key} is missing from ${storage.description}` });
+  }
+  return storage.localPath(key);
+}
+
+/** The run's word index, in the corpus's first-seen order (`vocabulary.json`). */
+export async function readWordIndex(storage: SharedStorage, plan: RunPlan, job: string): Promise<NgramWordIndex> {
+  const words = await readRunJson<string[]>(storage, plan.id, 'vocabulary.json', job);
+  const index = new NgramWordIndex();
+  for (const word of words) index.add(word);
+  return index;
+}
+
+/**
+ * The partition of the n-gram `buffer[at .. at + length)` among `partitions` (FNV-1a over the word ids): the same on
+ * every machine.
+ */
+export function partitionOf(buffer: ArrayLike<number>, at: number, length: number, partitions: number): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < length; k++) {
+    const w = buffer[at + k]!;
+    h = Math.imul(h ^ (w & 0xff), 0x01000193);
+    h = Math.imul(h ^ ((w >>> 8) & 0xff), 0x01000193);
+    h = Math.imul(h ^ (w >>> 16), 0x01000193);
+  }
+  return (h >>> 0) % partitions;
+}
+
+/** Runs `fn` in a fresh scratch folder of the storage, removed afterwards (also after a failure). */
+export async function inScratch<T>(storage: SharedStorage, label: string, fn: (folder: string) => Promise<T>): Promise<T> {
+  const folder = await storage.scratch(label);
+  try {
+    return await fn(folder);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+/** Lets the event loop run (BullMQ renews job locks on timers) between long synchronous steps. */
+export const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -1,0 +1,65 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRng } from '@nlpkit/core';
+import { estimateKneserNey, kenlmWords, writeArpa } from '@nlpkit/ngram';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestCluster, startCluster } from '../test/cluster.js';
+import { redisAvailability } from '../test/redisServer.js';
+import { trainKneserNeyDistributed } from './trainKneserNeyDistributed.js';
+
+/** A small corpus with Zipf-like words, an empty line, a CRLF line and a byte-order mark — KenLM's reading quirks. */
+function smallCorpus(lines: number): string {
+  const rng = createRng(17);
+  const words = Array.from({ length: 300 }, (_, i) => `w${i}`);
+  const out: string[] = [];
+  for (let i = 0; i < lines; i++) {
+    const length = 1 + rng.int(12);
+    const sentence: string[] = [];
+    for (let k = 0; k < length; k++) sentence.push(words[Math.floor(words.length * rng.next() ** 3)]!);
+    out.push(sentence.join(i % 7 === 0 ? '  ' : ' '));
+  }
+  out[5] = '';
+  out[9] = `${out[9]}\r`;
+  return `\ufeff${out.join('\n')}\n`;
+}
+
+/** The ARPA text `nlpkit ngram train` writes for `text` (lines split as lmplz splits words). */
+function singleProcessArpa(text: string, order: number): string {
+  const lines = text.replace(/^\ufeff/, '').split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return writeArpa(estimateKneserNey(lines.map((line) => kenlmWords(line.replace(/\r$/, ''))), { order }).model);
+}
+
+const redis = redisAvailability();
+
+describe('trainKneserNeyDistributed with 3 worker processes', redis.options, () => {
+  let cluster: TestCluster;
+  beforeAll(async () => {
+    cluster = await startCluster(3);
+  }, 60_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('writes the single-process ARPA byte for byte, orders 2 to 5 (4 shards, 3 partitions)', async () => {
+    const text = smallCorpus(1500);
+    const input = join(cluster.storage, 'corpus.txt');
+    writeFileSync(input, text);
+    for (const order of [2, 3, 4, 5]) {
+      const stages = new Set<string>();
+      const result = await trainKneserNeyDistributed({
+        redis: cluster.redis.url,
+        storage: cluster.storage,
+        input,
+        order,
+        shards: 4,
+        partitions: 3,
+        memory: 4 << 20,
+        onProgress: (p) => stages.add(p.stage),
+      });
+      expect([...stages]).toEqual(['vocabulary', 'count', 'adjust', 'estimate', 'write']);
+      expect(result.shards).toBe(4);
+      expect(readFileSync(result.path, 'utf8')).toBe(singleProcessArpa(text, order));
+    }
+  });
+});

@@ -1,0 +1,196 @@
+import { randomBytes } from 'node:crypto';
+import { FlowProducer, QueueEvents } from 'bullmq';
+import type { KneserNeyDiscount, NgramWarning } from '@nlpkit/ngram';
+import { directoryStorage } from './directoryStorage.js';
+import { DistributedJobError, PKG, check } from './errors.js';
+import { DEFAULT_QUEUE, type JobData, type JOBS } from './processJob.js';
+import { type RedisConnection, checkRedis, redisOptions } from './redisConnection.js';
+import { type ModelStatistics, type RunPlan, runKey, writeRunJson } from './runPlan.js';
+import { planShards } from './shards.js';
+import type { SharedStorage } from './sharedStorage.js';
+
+/** The stages of a distributed estimation, in order, as `onProgress` reports them. */
+export type DistributedStage = 'vocabulary' | 'count' | 'adjust' | 'estimate' | 'write';
+
+/** What `onProgress` is told: in which stage the run is, and how many of its jobs are done. */
+export interface DistributedProgress {
+  readonly stage: DistributedStage;
+  readonly done: number;
+  readonly total: number;
+}
+
+/** Options of {@link trainKneserNeyDistributed}. */
+export interface DistributedTrainOptions {
+  /** Where Redis is (a `redis://:password@host:port` URL or options, TLS included). */
+  redis: RedisConnection;
+  /** The shared storage (or the path of a shared directory) the workers use too. */
+  storage: SharedStorage | string;
+  /** The training text (one sentence per line, words split as lmplz splits them): one file or several, in order, readable by every worker at the same path. */
+  input: string | readonly string[];
+  /** Model order, 1 to 10. */
+  order: number;
+  /** Number of shards the input is cut into (map jobs; default 4). */
+  shards?: number;
+  /** Number of partitions of each partitioned pass (reduce jobs; default: the number of shards). */
+  partitions?: number;
+  /** Memory cap in bytes of each job's sort buffers (default 64 MiB). */
+  memory?: number;
+  /** Most files a job keeps open while merging (default 64). */
+  maxOpenFiles?: number;
+  /** Storage key of the ARPA file (default `runs/<run>/model.arpa`). */
+  output?: string;
+  /** As `discounts` of `estimateKneserNey`: fixed discounts per order. */
+  discounts?: readonly KneserNeyDiscount[];
+  /** As `discountFallback` of `estimateKneserNey` (KenLM's `--discount_fallback`). */
+  discountFallback?: KneserNeyDiscount;
+  /** Attempts per job before the run fails (default 5; retried with exponential backoff). */
+  attempts?: number;
+  /** The queue (default `nlpkit-ngram`). */
+  queue?: string;
+  /** Keep the run's intermediate files (default: removed after success). */
+  keepIntermediate?: boolean;
+  /** Told whenever a job of the run completes (progress across all workers). */
+  onProgress?: (progress: DistributedProgress) => void;
+  /** Stops waiting (the jobs already queued stay queued); the signal's reason is thrown. */
+  signal?: AbortSignal;
+}
+
+/** What {@link trainKneserNeyDistributed} returns. */
+export interface DistributedTrainResult {
+  /** The run's id (its files are under `runs/<run>/` in the storage). */
+  run: string;
+  /** The storage key of the ARPA file. */
+  output: string;
+  /** Where the ARPA file can be read from this machine. */
+  path: string;
+  /** n-grams per order in the ARPA file. */
+  counts: number[];
+  discounts: KneserNeyDiscount[];
+  countsOfCounts: number[][];
+  warnings: NgramWarning[];
+  sentences: number;
+  tokens: number;
+  /** Number of shards the input was cut into. */
+  shards: number;
+}
+
+/**
+ * Modified Kneser-Ney estimated by workers ({@link startWorker}) on any number of machines through BullMQ: the ARPA
+ * file is byte for byte the one `estimateKneserNey` + `writeArpaFile` (and `nlpkit ngram train`, and lmplz) write
+ * for the same text. Cuts the input into shards at line boundaries and runs five stages, each a BullMQ flow — the
+ * stage's jobs as children of one fan-in job that runs when they all have:
+ * 1. vocabulary: each shard's words in first-seen order; merged in shard order into the corpus's word order;
+ * 2. count: each shard counted with those word ids, split into partitions by the n-gram without its first word;
+ * 3. adjust: each partition merged across shards (left extensions adjacent) into adjusted counts and
+ *    counts-of-counts; the fan-in sums them into the discounts and the unigram probabilities;
+ * 4. estimate: per partition of contexts, interpolation weights and discounted probabilities;
+ * 5. write: per range of last words, ARPA lines in suffix order; the fan-in concatenates the parts.
+ * Jobs are retried with backoff, taken over when their worker dies, and idempotent (each publishes its own files
+ * atomically, the same bytes every time), so nothing is counted twice.
+ *
+ * @throws RedisConnectionError for a refused password or unreachable Redis; DistributedJobError when a job fails
+ * after its attempts; the signal's reason on abort.
+ */
+export async function trainKneserNeyDistributed(options: DistributedTrainOptions): Promise<DistributedTrainResult> {
+  check.options(options, 'options', [
+    'redis', 'storage', 'input', 'order', 'shards', 'partitions', 'memory', 'maxOpenFiles', 'output', 'discounts', 'discountFallback',
+    'attempts', 'queue', 'keepIntermediate', 'onProgress', 'signal',
+  ]);
+  const connection = redisOptions(options.redis);
+  const storage = typeof options.storage === 'string' ? directoryStorage(options.storage) : options.storage;
+  const inputs = typeof options.input === 'string' ? [options.input] : check.array(options.input, 'options.input').map((p, i) => check.string(p, `options.input[${i}]`));
+  const order = check.integer(options.order, 'options.order', 1, 10);
+  const shardCount = check.integer(options.shards ?? 4, 'options.shards', 1, 1 << 16);
+  const attempts = check.integer(options.attempts ?? 5, 'options.attempts', 1, 100);
+  const queueName = check.string(options.queue ?? DEFAULT_QUEUE, 'options.queue');
+  const signal = options.signal;
+  signal?.throwIfAborted();
+  await checkRedis(connection);
+  const shards = await planShards(inputs, shardCount);
+  if (shards.length === 0) throw check.invalid(inputs.join(', '), 'options.input', 'text with at least one line');
+  const id = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+  const plan: RunPlan = {
+    id,
+    order,
+    shards,
+    partitions: check.integer(options.partitions ?? shards.length, 'options.partitions', 1, 1 << 16),
+    memory: check.integer(options.memory ?? 64 << 20, 'options.memory', 1 << 20),
+    maxOpenFiles: check.integer(options.maxOpenFiles ?? 64, 'options.maxOpenFiles', 3, 1 << 20),
+    output: options.output === undefined ? runKey(id, 'model.arpa') : check.string(options.output, 'options.output'),
+    ...(options.discounts === undefined ? {} : { discounts: options.discounts }),
+    ...(options.discountFallback === undefined ? {} : { discountFallback: options.discountFallback }),
+  };
+  await writeRunJson(storage, id, 'plan.json', plan);
+
+  const flow = new FlowProducer({ connection });
+  const events = new QueueEvents(queueName, { connection });
+  try {
+    await events.waitUntilReady();
+    const stage = async (name: DistributedStage, fanIn: keyof typeof JOBS, total: number): Promise<unknown> => {
+      const jobOptions = { attempts, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 10_000, removeOnFail: 10_000 };
+      const prefix = `${id}-${name}-`;
+      let done = 0;
+      const onCompleted = ({ jobId }: { jobId: string }): void => {
+        if (jobId.startsWith(prefix)) options.onProgress?.({ stage: name, done: ++done, total });
+      };
+      events.on('completed', onCompleted);
+      try {
+        options.onProgress?.({ stage: name, done: 0, total });
+        const tree = await flow.add({
+          name: fanIn,
+          queueName,
+          data: { run: id, index: 0 } satisfies JobData,
+          opts: { ...jobOptions, jobId: `${id}-${fanIn}` },
+          children: Array.from({ length: total }, (_, index) => ({
+            name,
+            queueName,
+            data: { run: id, index } satisfies JobData,
+            opts: { ...jobOptions, jobId: `${prefix}${index}`, failParentOnFailure: true },
+          })),
+        });
+        const finished = tree.job.waitUntilFinished(events);
+        const aborted = new Promise<never>((_, reject) => {
+          if (signal === undefined) return;
+          const onAbort = (): void => reject(signal.reason);
+          signal.addEventListener('abort', onAbort, { once: true });
+          void finished.finally(() => signal.removeEventListener('abort', onAbort)).catch(() => {});
+        });
+        try {
+          return await Promise.race([finished, aborted]);
+        } catch (error) {
+          if (signal?.aborted === true) throw signal.reason;
+          throw new DistributedJobError({
+            package: PKG,
+            job: name,
+            cause: error,
+            message: `the ${name} stage of run ${id} failed: ${(error as Error).message}`,
+          });
+        }
+      } finally {
+        events.off('completed', onCompleted);
+      }
+    };
+    await stage('vocabulary', 'merge-vocabulary', shards.length);
+    await stage('count', 'counted', shards.length);
+    const model = (await stage('adjust', 'discounts', plan.partitions)) as ModelStatistics;
+    await stage('estimate', 'estimated', plan.partitions);
+    await stage('write', 'assemble', model.ranges.length);
+    if (options.keepIntermediate !== true) {
+      for (const folder of ['vocab', 'counts', 'adjusted', 'estimate', 'arpa']) await storage.remove(runKey(id, folder));
+    }
+    return {
+      run: id,
+      output: plan.output,
+      path: await storage.localPath(plan.output),
+      counts: model.counts,
+      discounts: model.discounts,
+      countsOfCounts: model.countsOfCounts,
+      warnings: model.warnings,
+      sentences: model.sentences,
+      tokens: model.tokens,
+      shards: shards.length,
+    };
+  } finally {
+    await Promise.allSettled([flow.close(), events.close()]);
+  }
+}

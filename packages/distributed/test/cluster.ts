@@ -1,0 +1,123 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Plugin, build } from 'esbuild';
+import { type TestRedis, startRedis } from './redisServer.js';
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+
+// nlpkit packages are bundled from their TypeScript sources (as the tests import them), third-party packages load
+// from the node_modules beside the bundle.
+const thirdPartyExternal: Plugin = {
+  name: 'third-party-external',
+  setup(b) {
+    b.onResolve({ filter: /^[^./#]/ }, (args) => (args.path.startsWith('@nlpkit/') ? undefined : { path: args.path, external: true }));
+  },
+};
+
+/** Bundles test/workerProcess.ts into one ESM file under this package's node_modules/.cache; returns its path. */
+export async function bundleWorker(): Promise<string> {
+  const cache = join(packageDir, 'node_modules', '.cache', 'nlpkit-distributed');
+  mkdirSync(cache, { recursive: true });
+  const folder = mkdtempSync(join(cache, 'bundle-'));
+  process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+  const entry = fileURLToPath(new URL('./workerProcess.ts', import.meta.url));
+  const outfile = join(folder, `${basename(entry, '.ts')}.mjs`);
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile,
+    conditions: ['@nlpkit/source'],
+    plugins: [thirdPartyExternal],
+    logLevel: 'silent',
+  });
+  return outfile;
+}
+
+/** A worker process started by a test. */
+export interface TestWorker {
+  readonly child: ChildProcess;
+  /** What it printed so far. */
+  output(): string;
+  /** Resolves when its output matches `pattern` (rejects after `timeoutMs`). */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  exited: Promise<void>;
+}
+
+/** Starts one worker process (`node <bundle> <url> <storage> <lockDuration>`) and waits for it to be ready. */
+export async function startWorkerProcess(bundle: string, url: string, storage: string, lockDuration = 4000): Promise<TestWorker> {
+  const child = spawn(process.execPath, [bundle, url, storage, String(lockDuration)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const waiters = new Set<() => void>();
+  const onData = (d: Buffer): void => {
+    output += d.toString();
+    for (const check of waiters) check();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const waitFor = (pattern: RegExp, timeoutMs = 30_000): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (pattern.test(output)) {
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`worker ${child.pid} did not print ${pattern} in ${timeoutMs} ms; it printed:\n${output}`));
+      }, timeoutMs);
+      waiters.add(check);
+      check();
+    });
+  const worker = { child, output: () => output, waitFor, exited };
+  await Promise.race([waitFor(/^ready$/m), exited.then(() => Promise.reject(new Error(`worker exited early:\n${output}`)))]);
+  return worker;
+}
+
+/** Stops workers (SIGKILL: their jobs are done or abandoned) and waits until they are gone. */
+export async function stopWorkers(workers: readonly TestWorker[]): Promise<void> {
+  for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+  await Promise.all(workers.map((w) => w.exited));
+}
+
+/** A test cluster: redis-server, a storage folder, and worker processes. */
+export interface TestCluster {
+  readonly redis: TestRedis;
+  readonly storage: string;
+  readonly bundle: string;
+  workers: TestWorker[];
+  stop(): Promise<void>;
+}
+
+/** Starts redis-server and `count` worker processes on a fresh storage folder. */
+export async function startCluster(count: number, lockDuration = 4000): Promise<TestCluster> {
+  const [redis, bundle] = await Promise.all([startRedis(), bundleWorker()]);
+  const storage = mkdtempSync(join(tmpdir(), 'nlpkit-storage-'));
+  const workers: TestWorker[] = [];
+  const cluster: TestCluster = {
+    redis,
+    storage,
+    bundle,
+    workers,
+    async stop() {
+      await stopWorkers(cluster.workers);
+      await redis.stop();
+      rmSync(storage, { recursive: true, force: true });
+    },
+  };
+  try {
+    for (let i = 0; i < count; i++) workers.push(await startWorkerProcess(bundle, redis.url, storage, lockDuration));
+  } catch (error) {
+    await cluster.stop();
+    throw error;
+  }
+  return cluster;
+}
