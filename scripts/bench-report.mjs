@@ -7,6 +7,7 @@ const titles = {
   text: '@nlpkit/text — tokenizer throughput on the Brown corpus',
   metrics: '@nlpkit/metrics — metric throughput (vs sacreBLEU / seqeval)',
   rnn: '@nlpkit/rnn — LSTM language-model training (vs tfjs-layers and PyTorch)',
+  'seq2seq-decode': '@nlpkit/seq2seq — decoding throughput (greedy, beam 5)',
   models: 'Trained models and out-of-core estimation (recorded from runs, not by pnpm bench)',
   packages: 'Package sizes',
 };
