@@ -39,7 +39,7 @@ export function lineChart(parent: HTMLElement, options: LineChartOptions): LineC
       axes: [
         { label: options.xLabel },
         // uPlot's default tick labels round tiny values to 0: a log axis needs exponents.
-        { label: options.yLabel, size: 70, ...(options.logY === true ? { values: (_: uPlot, ticks: number[]) => ticks.map((v) => (v === 0 ? '0' : v.toExponential(0))) } : {}) },
+        { label: options.yLabel, size: 70, ...(options.logY === true ? { values: (_: uPlot, ticks: (number | null)[]) => ticks.map((v) => (v === null ? '' : v === 0 ? '0' : v.toExponential(0))) } : {}) },
       ],
       series: [{ label: options.xLabel }, ...options.series.map((label, i) => ({ label, stroke: COLORS[i % COLORS.length], width: 2 }))],
     },

@@ -64,7 +64,8 @@ export function mountTrainPanel(defaultText: string | undefined): void {
       loss: 'sumOverTime',
       lr: 1,
       clipNorm: 5,
-      logEvery: 2,
+      // A live chart wants every step; the read is asynchronous, so the page stays responsive.
+      logEvery: 1,
       signal: abort.signal,
       onEvent: (e) => {
         if (e.type !== 'step') return;

@@ -81,8 +81,12 @@ beforeAll(async () => {
   await mkdir(shots, { recursive: true });
   // The demo models: the language model gets a shorter budget than the script's default (the test checks that it
   // predicts, not how well); the tagger keeps its budget, since the test wants it to find an entity.
+  const started = performance.now();
+  const since = (): string => `${((performance.now() - started) / 1000).toFixed(1)} s`;
   await promisify(execFile)(process.execPath, [join(root, 'scripts', 'build-demo-models.mjs'), '--lstm-seconds', '6'], { cwd: root });
+  console.log(`web e2e: demo models built at ${since()}`);
   await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir: dist, emptyOutDir: true } });
+  console.log(`web e2e: app built at ${since()}`);
   const served = await serve(dist);
   server = served.server;
   browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
@@ -90,6 +94,7 @@ beforeAll(async () => {
   page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.goto(`${served.url}?backend=webgpu`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 90_000 });
+  console.log(`web e2e: page ready at ${since()}`);
 }, 150_000);
 
 afterAll(async () => {
@@ -118,20 +123,21 @@ describe('the web demo in headless Chromium', () => {
     expect(ngramTop?.length).toBeGreaterThan(0);
   });
 
-  it('trains the LSTM live, charts the loss and stops', async (ctx) => {
-    if (skipReason !== undefined) ctx.skip(skipReason);
-    await page.getByTestId('train-start').click();
-    const points = (): Promise<number> => page.locator('#panel-train .chart').evaluate((node) => Number((node as HTMLElement).dataset['points']));
-    await expect.poll(points, { timeout: 60_000, interval: 500 }).toBeGreaterThanOrEqual(2);
-    await page.getByTestId('train-stop').click();
-    await expect.poll(() => page.getByTestId('train-status').textContent(), { timeout: 30_000 }).toMatch(/^aborted after \d+ steps/);
-  });
-
   it('charts hidden-state gradient norms of a tanh RNN and an LSTM', async (ctx) => {
     if (skipReason !== undefined) ctx.skip(skipReason);
     await expect.poll(() => page.getByTestId('gradients-status').textContent(), { timeout: 60_000 }).toMatch(/shrinks/);
     const points = await page.locator('#panel-gradients .chart').evaluate((node) => Number((node as HTMLElement).dataset['points']));
     expect(points).toBe(60);
+  });
+
+  it('trains the LSTM live, charts the loss and stops', async (ctx) => {
+    if (skipReason !== undefined) ctx.skip(skipReason);
+    await page.getByTestId('train-start').click();
+    const points = (): Promise<number> => page.locator('#panel-train .chart').evaluate((node) => Number((node as HTMLElement).dataset['points']));
+    await expect.poll(points, { timeout: 60_000, interval: 500 }).toBeGreaterThanOrEqual(2);
+    console.log(`web e2e: ${await page.getByTestId('train-status').textContent()}`);
+    await page.getByTestId('train-stop').click();
+    await expect.poll(() => page.getByTestId('train-status').textContent(), { timeout: 30_000 }).toMatch(/^aborted after \d+ steps/);
   });
 
   it('highlights named entities in typed text', async (ctx) => {
