@@ -72,6 +72,48 @@ describeBackends('crfLogLikelihood', () => {
     tf.dispose([...gt, g, params.transitions, params.start, params.end, em]);
   });
 
+  it('over every path the scheme allows the probabilities sum to 1, and forbidden gold paths get -Infinity (IOB2, IOBES, IOE2; T = 1..4)', () => {
+    const schemes = [
+      [['O', 'B-A', 'I-A'], 'IOB2'],
+      [['O', 'B-A', 'I-A', 'E-A', 'S-A'], 'IOBES'],
+      [['O', 'I-A', 'E-A'], 'IOE2'],
+    ] as const;
+    for (const [tags, scheme] of schemes) {
+      const K = tags.length;
+      const c = crfConstraints(tags, scheme);
+      for (let T = 1; T <= 4; T++) {
+        const { emissions, trans, start, end, params, em } = tinyCase(10 * T + K, 1, T, K);
+        const paths = allPaths(K, T);
+        const e = emissions[0] as number[][];
+        const allowed = paths.filter((p) => pathScore(p, e, trans, start, end, c) > -Infinity);
+        const forbidden = paths.find((p) => pathScore(p, e, trans, start, end, c) === -Infinity);
+        // One batch row per allowed path (and one forbidden one, when there is one): log p(path) for each.
+        const rows = forbidden === undefined ? allowed : [...allowed, forbidden];
+        const ll = tf.tidy(() => crfLogLikelihood(params, tf.tile(em, [rows.length, 1, 1]) as Tensor3D, rows, rows.map(() => T), c));
+        const values = Array.from(ll.dataSync());
+        const total = values.slice(0, allowed.length).reduce((a, v) => a + Math.exp(v), 0);
+        expect(Math.abs(total - 1), `${scheme} T=${T}`).toBeLessThan(1e-4);
+        if (forbidden !== undefined) expect(values.at(-1)! < -1e3, `${scheme} T=${T} forbidden`).toBe(true);
+        tf.dispose([ll, params.transitions, params.start, params.end, em]);
+      }
+    }
+  });
+
+  it('a batch of one-token rows has a gradient (a training batch of one-word sentences)', () => {
+    const { params, em } = tinyCase(2, 3, 1, 3);
+    const g = tf.grad((e: Tensor) => tf.sum(crfLogLikelihood(params, e as Tensor3D, [[0], [1], [2]], [1, 1, 1])))(em);
+    // d log p / d emission = onehot(gold) - softmax(start + emission + end) for one token.
+    const host = em.arraySync();
+    const p = [params.start.arraySync(), params.end.arraySync()] as number[][];
+    const expected = [0, 1, 2].map((b) => {
+      const s = (host[b]![0] as number[]).map((v, k) => v + p[0]![k]! + p[1]![k]!);
+      const z = Math.log(s.reduce((a, v) => a + Math.exp(v), 0));
+      return [s.map((v, k) => (k === b ? 1 : 0) - Math.exp(v - z))];
+    });
+    expectClose(g, tf.tensor3d(expected), { atol: 1e-5 });
+    tf.dispose([g, params.transitions, params.start, params.end, em]);
+  });
+
   it('refuses empty rows, mismatched shapes and constraints of another tag set, by argument', () => {
     const crf = initCrf(3, createRng(1));
     const em = tf.zeros([2, 3, 3]) as Tensor3D;

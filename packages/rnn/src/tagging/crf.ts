@@ -111,8 +111,10 @@ export function crfLogLikelihood(
   }
 
   // Forward algorithm: alpha[b][j] = log Σ over paths ending in j; rows past their length keep their alpha.
-  const steps = tf.unstack(emissions, 1) as Tensor2D[];
-  const maskSteps = tf.unstack(m, 1);
+  // tfjs cannot differentiate an unstack into one tensor (its gradient stacks an empty list): a batch of
+  // one-token sentences takes the one step by reshaping.
+  const steps = T === 1 ? [tf.reshape(emissions, [B, K]) as Tensor2D] : (tf.unstack(emissions, 1) as Tensor2D[]);
+  const maskSteps = T === 1 ? [] : tf.unstack(m, 1);
   let alpha = tf.add(start, steps[0] as Tensor2D) as Tensor2D;
   const transB = tf.expandDims(trans, 0);
   for (let t = 1; t < T; t++) {

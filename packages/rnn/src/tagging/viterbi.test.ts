@@ -44,6 +44,29 @@ it('viterbiPath finds the best path of exhaustive search (unconstrained and IOB2
   expect(viterbiPath(asScores(randomScores(1, 1, 5)), [], 0)).toEqual([]);
 });
 
+it('viterbiPath equals exhaustive search under the constraints of every scheme (IOB1, IOB2, IOE1, IOE2, IOBES, BILOU)', () => {
+  const sets = [
+    [['O', 'B-A', 'I-A', 'B-B', 'I-B'], ['IOB1', 'IOB2']],
+    [['O', 'I-A', 'E-A', 'I-B', 'E-B'], ['IOE1', 'IOE2']],
+    [['O', 'B-A', 'I-A', 'E-A', 'S-A'], ['IOBES']],
+    [['O', 'B-A', 'I-A', 'L-A', 'U-A'], ['BILOU']],
+  ] as const;
+  for (const [tags, schemes] of sets) {
+    for (const scheme of schemes) {
+      const c = crfConstraints(tags, scheme);
+      for (let seed = 0; seed < 12; seed++) {
+        const T = 1 + (seed % 4);
+        const s = randomScores(100 + seed, T, tags.length, 3);
+        const scored = allPaths(tags.length, T).map((p) => ({ p, v: pathScore(p, s.emissions, s.trans, s.start, s.end, c) }));
+        const best = scored.reduce((a, b) => (b.v > a.v ? b : a));
+        const path = viterbiPath(asScores(s), s.emissions.flat(), T, c);
+        expect(path, `${scheme} seed ${seed}`).toEqual(best.p);
+        checkTagSequence(path, c, tags, 'path');
+      }
+    }
+  }
+});
+
 it('constrained Viterbi never emits a sequence the scheme forbids, whatever the scores (IOBES and IOB2)', () => {
   for (const [tags, scheme] of [[IOBES, 'IOBES'], [['O', 'B-A', 'I-A', 'B-B', 'I-B'], 'IOB2']] as const) {
     const c = crfConstraints(tags, scheme);
