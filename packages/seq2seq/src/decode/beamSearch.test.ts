@@ -120,10 +120,10 @@ describeBackends('beamSearch', () => {
       return p;
     };
     for (const n of [1, 2, 3]) {
-      const [beam] = await beamSearch(toySession([4], V, loop), { beamSize: 4, nBest: 4, maxLength: 6, noRepeatNgramSize: n });
+      const [beam] = await beamSearch(toySession([4], V, loop), { beamSize: 4, nBest: 4, maxLength: 8, noRepeatNgramSize: n });
       for (const h of beam!) expect(repeatsNgram(h.ids, n)).toBe(false);
-      const all = await exhaustive(loop, 4, 6, n);
-      const [wide] = await beamSearch(toySession([4], V, loop), { beamSize: 200, nBest: 5, maxLength: 6, noRepeatNgramSize: n });
+      const all = await exhaustive(loop, 4, 5, n);
+      const [wide] = await beamSearch(toySession([4], V, loop), { beamSize: 200, nBest: 5, maxLength: 5, noRepeatNgramSize: n });
       expect(wide!.map((h) => h.ids)).toEqual(all.slice(0, 5).map((h) => h.ids));
     }
     const [unblocked] = await beamSearch(toySession([4], V, loop), { beamSize: 4, maxLength: 6 });
