@@ -12,7 +12,7 @@ export type { EncodedSource, SourceBatch, TrainingDropout } from './model/encode
 export { seq2seqLogits, seq2seqLoss } from './model/seq2seqLoss.js';
 export type { Seq2seqLossOptions } from './model/seq2seqLoss.js';
 export { seq2seqDecoderSession } from './model/seq2seqDecoderSession.js';
-export type { Seq2seqDecoderState, Seq2seqModel } from './model/seq2seqDecoderSession.js';
+export type { Seq2seqDecoderState, Seq2seqModel, Seq2seqTranslator } from './model/seq2seqDecoderSession.js';
 export { seq2seqBatch } from './data/seq2seqBatch.js';
 export type { Seq2seqBatch, Seq2seqPair } from './data/seq2seqBatch.js';
 export { checkIdList } from './data/seq2seqBatch.js';
@@ -22,4 +22,6 @@ export { evaluateSeq2seq, greedyBleu, greedyTranslations } from './train/evaluat
 export type { GreedyTranslateOptions, Seq2seqEvaluation } from './train/evaluateSeq2seq.js';
 export { trainSeq2seq } from './train/trainSeq2seq.js';
 export type { TrainSeq2seqEvent, TrainSeq2seqOptions, TrainSeq2seqResult, ValidBleuOptions } from './train/trainSeq2seq.js';
+export { translateSentences } from './translate/translateSentences.js';
+export type { TranslateOptions, Translation } from './translate/translateSentences.js';
 export * from './decode/index.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
-import { BOS_ID, EmptyInputError, EOS_ID, PAD_ID, UNK_ID } from '@nlpkit/core';
+import { BOS_ID, EmptyInputError, EOS_ID, PAD_ID, UNK_ID, type Vocabulary } from '@nlpkit/core';
 import { embedding, type CellState } from '@nlpkit/rnn';
 import type { DecoderSession, DecoderStepOutput } from '../decode/decoderSession.js';
 import { checkIdList } from '../data/seq2seqBatch.js';
@@ -15,6 +15,12 @@ import { checkSeq2seqConfig, type Seq2seqConfig } from './seq2seqConfig.js';
 export interface Seq2seqModel {
   readonly config: Seq2seqConfig;
   readonly params: Seq2seqParams;
+}
+
+/** A model with its two vocabularies: what translating text needs and what `encodeSeq2seq` stores. */
+export interface Seq2seqTranslator extends Seq2seqModel {
+  readonly sourceVocabulary: Vocabulary;
+  readonly targetVocabulary: Vocabulary;
 }
 
 /**
