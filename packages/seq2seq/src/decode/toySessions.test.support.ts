@@ -115,20 +115,18 @@ export async function stepLogProbs(
   prefix: readonly number[],
 ): Promise<Float32Array> {
   let state = session.start(Int32Array.of(source));
-  let previous = BOS;
-  for (const token of [...prefix, -1]) {
-    const out = session.step(state, Int32Array.of(previous));
+  const inputs = [BOS, ...prefix];
+  for (let t = 0; ; t++) {
+    const out = session.step(state, Int32Array.of(inputs[t]!));
     session.disposeState(state);
     state = out.state;
     out.attention.dispose();
-    if (token < 0) {
+    if (t === inputs.length - 1) {
       const data = (await out.logProbs.data()) as Float32Array;
       out.logProbs.dispose();
       session.disposeState(state);
       return data;
     }
     out.logProbs.dispose();
-    previous = token;
   }
-  throw new Error('unreachable');
 }
