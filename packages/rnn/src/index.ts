@@ -42,6 +42,10 @@ export type { EncodeRecurrentLmOptions, RecurrentLmArtifact } from './models/rec
 export { parseRecurrentLmRecipe, recipeOptimizer, recipeSchedule } from './models/recurrentLmRecipe.js';
 export type { RecurrentLmRecipe } from './models/recurrentLmRecipe.js';
 export type { RecipeLr, RecipeOptimizer } from './models/recipeCommon.js';
+// Model artifacts and recipes: the pieces every model family's artifact and recipe is built from (seq2seq uses them).
+export { checkMeta, checkWeightShapes, decodeModelArtifact, encodeModelArtifact, metadataJson, metadataMeta, metadataVocabulary } from './models/modelArtifact.js';
+export { float16Bits, float16Bytes } from './models/float16.js';
+export { checkRecipeArtifact, checkRecipeOptimization, optimizerOf, parseRecipeHead, recipeRecord, scheduleOf } from './models/recipeCommon.js';
 // Text classifiers (issue 14): many-to-one RNN, Deep Averaging Network, text CNN; data, training, artifact, recipes.
 export { checkTextClassifierConfig, classifierTokens, textClassifierShapes } from './classify/textClassifierConfig.js';
 export type { CnnClassifierConfig, DanClassifierConfig, RnnClassifierConfig, SequencePooling, TextClassifierConfig } from './classify/textClassifierConfig.js';
