@@ -74,12 +74,16 @@ export function redisAddress(options: RedisOptions): string {
 export async function checkRedis(options: RedisOptions, timeoutMs = 10_000): Promise<void> {
   const address = redisAddress(options);
   const client = new Redis({ ...options, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs, enableOfflineQueue: false });
-  // ioredis also emits connection errors as events; the awaited calls below report them.
-  client.on('error', () => {});
+  // ioredis reports a refused AUTH as an 'error' event and then only "Connection is closed" to the caller.
+  let event: Error | undefined;
+  client.on('error', (error: Error) => {
+    event ??= error;
+  });
   try {
     await client.connect();
     await client.ping();
-  } catch (cause) {
+  } catch (thrown) {
+    const cause = event ?? thrown;
     const message = String((cause as Error | undefined)?.message ?? cause);
     const auth = /WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(message);
     throw new RedisConnectionError({

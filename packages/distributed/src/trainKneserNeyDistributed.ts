@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { FlowProducer, QueueEvents } from 'bullmq';
+import { FlowProducer, Queue, QueueEvents } from 'bullmq';
 import type { KneserNeyDiscount, NgramWarning } from '@nlpkit/ngram';
 import { directoryStorage } from './directoryStorage.js';
 import { DistributedJobError, PKG, check } from './errors.js';
@@ -124,12 +124,14 @@ export async function trainKneserNeyDistributed(options: DistributedTrainOptions
 
   const flow = new FlowProducer({ connection });
   const events = new QueueEvents(queueName, { connection });
+  const queue = new Queue(queueName, { connection });
   try {
     await events.waitUntilReady();
     const stage = async (name: DistributedStage, fanIn: keyof typeof JOBS, total: number): Promise<unknown> => {
       const jobOptions = { attempts, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 10_000, removeOnFail: 10_000 };
       const prefix = `${id}-${name}-`;
       let done = 0;
+      let timer: NodeJS.Timeout | undefined;
       const onCompleted = ({ jobId }: { jobId: string }): void => {
         if (jobId.startsWith(prefix)) options.onProgress?.({ stage: name, done: ++done, total });
       };
@@ -149,14 +151,29 @@ export async function trainKneserNeyDistributed(options: DistributedTrainOptions
           })),
         });
         const finished = tree.job.waitUntilFinished(events);
-        const aborted = new Promise<never>((_, reject) => {
+        const stopped = new Promise<never>((_, reject) => {
+          // Redis restarted without persistence (or flushed) forgets the run: then no event would ever come.
+          const poll = async (): Promise<void> => {
+            let state: string;
+            try {
+              state = await queue.getJobState(tree.job.id!);
+            } catch {
+              state = 'unreachable';
+            }
+            if (state === 'unknown') {
+              reject(new Error(`Redis no longer holds the run's ${fanIn} job (restarted without persistence, or flushed); nothing was written`));
+              return;
+            }
+            timer = setTimeout(() => void poll(), 2000);
+          };
+          timer = setTimeout(() => void poll(), 2000);
           if (signal === undefined) return;
           const onAbort = (): void => reject(signal.reason);
           signal.addEventListener('abort', onAbort, { once: true });
           void finished.finally(() => signal.removeEventListener('abort', onAbort)).catch(() => {});
         });
         try {
-          return await Promise.race([finished, aborted]);
+          return await Promise.race([finished, stopped]);
         } catch (error) {
           if (signal?.aborted === true) throw signal.reason;
           throw new DistributedJobError({
@@ -167,6 +184,7 @@ export async function trainKneserNeyDistributed(options: DistributedTrainOptions
           });
         }
       } finally {
+        clearTimeout(timer);
         events.off('completed', onCompleted);
       }
     };
@@ -191,6 +209,6 @@ export async function trainKneserNeyDistributed(options: DistributedTrainOptions
       shards: shards.length,
     };
   } finally {
-    await Promise.allSettled([flow.close(), events.close()]);
+    await Promise.allSettled([flow.close(), events.close(), queue.close()]);
   }
 }

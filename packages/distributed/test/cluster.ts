@@ -44,8 +44,8 @@ export interface TestWorker {
   readonly child: ChildProcess;
   /** What it printed so far. */
   output(): string;
-  /** Resolves when its output matches `pattern` (rejects after `timeoutMs`). */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** Resolves when its output (from character `from` on) matches `pattern` (rejects after `timeoutMs`). */
+  waitFor(pattern: RegExp, timeoutMs?: number, from?: number): Promise<void>;
   exited: Promise<void>;
 }
 
@@ -61,10 +61,10 @@ export async function startWorkerProcess(bundle: string, url: string, storage: s
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const waitFor = (pattern: RegExp, timeoutMs = 30_000): Promise<void> =>
+  const waitFor = (pattern: RegExp, timeoutMs = 30_000, from = 0): Promise<void> =>
     new Promise((resolve, reject) => {
       const check = (): void => {
-        if (pattern.test(output)) {
+        if (pattern.test(output.slice(from))) {
           waiters.delete(check);
           clearTimeout(timer);
           resolve();
