@@ -51,9 +51,9 @@ async function main(): Promise<void> {
   if (ngramModel !== undefined) models.ngram = { model: ngramModel, about: about('kn') };
   const lstmArtifact = lstm === undefined ? undefined : attempt('LSTM', () => syncReads.run(() => decodeRecurrentLm(lstm)));
   if (lstmArtifact !== undefined) models.lstm = { artifact: lstmArtifact, about: about('lstm') };
-  mountPredictPanel(models, syncReads);
+  const predict = mountPredictPanel(models, syncReads);
 
-  mountTrainPanel(brown === undefined ? undefined : new TextDecoder().decode(brown));
+  mountTrainPanel(brown === undefined ? undefined : new TextDecoder().decode(brown), predict, syncReads);
   mountGradientPanel();
 
   const tagger = ner === undefined ? undefined : attempt('tagger', () => syncReads.run(() => decodeSequenceTagger(ner)));

@@ -13,6 +13,12 @@ export interface PredictModels {
 
 const SHOWN = 8;
 
+/** What other panels may do with the prediction panel. */
+export interface PredictPanel {
+  /** Shows `model` in the LSTM column (a model trained in the page); `dispose` frees it when it is replaced. */
+  setNeuralModel(model: LanguageModel, about: string, dispose: () => void): void;
+}
+
 interface Column {
   readonly title: string;
   model: LanguageModel | undefined;
@@ -28,7 +34,7 @@ interface Column {
  * CLI: ARPA text or the binary n-gram format (`@nlpkit/ngram`), or a recurrent LM artifact (`decodeRecurrentLm`).
  * The LSTM reads its tensors synchronously, so it is decoded and run through `syncReads`.
  */
-export function mountPredictPanel(models: PredictModels, syncReads: SyncReads): void {
+export function mountPredictPanel(models: PredictModels, syncReads: SyncReads): PredictPanel {
   const body = panelBody('panel-predict');
   const prompt = el('input', { type: 'text', value: 'the president of the', size: 48, 'data-testid': 'predict-input' });
   const lowercase = el('input', { type: 'checkbox', checked: true });
@@ -36,7 +42,8 @@ export function mountPredictPanel(models: PredictModels, syncReads: SyncReads): 
   const columns = el('div', { class: 'columns' });
   body.append(columns);
 
-  let lstmArtifact = models.lstm?.artifact;
+  const lstmArtifact = models.lstm?.artifact;
+  let disposeLstm = (): void => lstmArtifact?.dispose();
   const make = (title: string, testId: string, model: LanguageModel | undefined, about: string, load: (bytes: Uint8Array, name: string) => LanguageModel, accept: string): Column => {
     const column: Column = { title, model, about, aboutLine: el('p', { class: 'about' }), list: el('ol', { class: 'predictions', 'data-testid': testId }) };
     const error = el('p', { class: 'error' });
@@ -56,8 +63,8 @@ export function mountPredictPanel(models: PredictModels, syncReads: SyncReads): 
   const ngram = make('Kneser-Ney n-gram', 'predict-ngram', models.ngram?.model, models.ngram?.about ?? '', (bytes) => ngramModelFromBytes(bytes), '.arpa,.bin,.lm,.txt');
   const lstm = make('LSTM', 'predict-lstm', lstmArtifact?.model, models.lstm?.about ?? '', (bytes) => {
     const artifact = decodeRecurrentLm(bytes);
-    lstmArtifact?.dispose();
-    lstmArtifact = artifact;
+    disposeLstm();
+    disposeLstm = () => artifact.dispose();
     return artifact.model;
   }, '.safetensors');
 
@@ -89,4 +96,13 @@ export function mountPredictPanel(models: PredictModels, syncReads: SyncReads): 
   });
   lowercase.addEventListener('change', update);
   update();
+  return {
+    setNeuralModel(model, about, dispose) {
+      disposeLstm();
+      disposeLstm = dispose;
+      lstm.model = model;
+      lstm.about = about;
+      update();
+    },
+  };
 }

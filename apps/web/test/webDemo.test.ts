@@ -130,7 +130,7 @@ describe('the web demo in headless Chromium', () => {
     expect(points).toBe(60);
   });
 
-  it('trains the LSTM live, charts the loss and stops', async (ctx) => {
+  it('trains the LSTM live, charts the loss, stops, and predicts with it', async (ctx) => {
     if (skipReason !== undefined) ctx.skip(skipReason);
     await page.getByTestId('train-start').click();
     const points = (): Promise<number> => page.locator('#panel-train .chart').evaluate((node) => Number((node as HTMLElement).dataset['points']));
@@ -138,6 +138,10 @@ describe('the web demo in headless Chromium', () => {
     console.log(`web e2e: ${await page.getByTestId('train-status').textContent()}`);
     await page.getByTestId('train-stop').click();
     await expect.poll(() => page.getByTestId('train-status').textContent(), { timeout: 30_000 }).toMatch(/^aborted after \d+ steps/);
+    // The model trained here replaces the LSTM of the next-word panel.
+    await page.getByTestId('train-use').click();
+    await expect.poll(() => page.locator('#panel-predict').textContent(), { timeout: 20_000 }).toMatch(/trained here/);
+    expect(await page.locator('[data-testid="predict-lstm"] li .word').count()).toBeGreaterThan(0);
   });
 
   it('highlights named entities in typed text', async (ctx) => {
