@@ -50,7 +50,7 @@ export function directoryStorage(root: string): SharedStorage {
         }
         await rename(temp, path);
       } catch (cause) {
-        await rm(temp, { force: true });
+        await rm(temp, { force: true }).catch(() => {});
         throw failed(path, cause);
       }
     },
@@ -62,7 +62,7 @@ export function directoryStorage(root: string): SharedStorage {
         await writeFile(temp, data);
         await rename(temp, path);
       } catch (cause) {
-        await rm(temp, { force: true });
+        await rm(temp, { force: true }).catch(() => {});
         throw failed(path, cause);
       }
     },

@@ -1,4 +1,5 @@
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import { InvalidArgumentError } from '@nlpkit/core';
 import { Redis } from 'ioredis';
 import { PKG, RedisConnectionError, check } from './errors.js';
 
@@ -41,9 +42,13 @@ export function redisOptions(connection: RedisConnection): RedisOptions {
     try {
       url = new URL(check.string(given.url, 'redis.url'));
     } catch {
-      throw check.invalid(given.url, 'redis.url', 'a URL such as redis://:password@host:6379');
+      // The text may hold a password: not repeated in the message.
+      throw new InvalidArgumentError({ package: PKG, argument: 'redis.url', expected: 'a URL such as redis://:password@host:6379', foundText: 'text that is not a URL' });
     }
-    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw check.invalid(given.url, 'redis.url', 'a redis:// or rediss:// URL');
+    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+      if (url.password !== '') url.password = '***';
+      throw check.invalid(url.href, 'redis.url', 'a redis:// or rediss:// URL');
+    }
     options.host = url.hostname || '127.0.0.1';
     options.port = url.port === '' ? 6379 : Number(url.port);
     if (url.username !== '') options.username = decodeURIComponent(url.username);
