@@ -1,0 +1,50 @@
+import simd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import threaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import plain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import type { InitBackendOptions } from '@nlpkit/tensor';
+import { describeBackends } from '@nlpkit/tensor/testing';
+import { expect, it } from 'vitest';
+import * as rnn from '../../src/index.js';
+import classifierUrl from '../fixtures/cli-artifacts/classifier.safetensors?url';
+import expectedUrl from '../fixtures/cli-artifacts/expected.json?url';
+import lmUrl from '../fixtures/cli-artifacts/lm.safetensors?url';
+import taggerUrl from '../fixtures/cli-artifacts/tagger.safetensors?url';
+import { artifactOutputs, type ArtifactOutputs } from './artifactOutputs.mjs';
+import { expectSameOutputs } from './expectSameOutputs.js';
+
+// A model saved by the CLI in Node loads in the browser build and gives the Node outputs, on every backend the
+// browser has (cpu, wasm and, with the SwiftShader adapter, webgpu). The bytes are fetched as a web app would.
+const init: Omit<InitBackendOptions, 'only' | 'prefer'> = {
+  modules: {
+    '@tensorflow/tfjs-backend-cpu': () => import('@tensorflow/tfjs-backend-cpu'),
+    '@tensorflow/tfjs-backend-wasm': () => import('@tensorflow/tfjs-backend-wasm'),
+    '@tensorflow/tfjs-backend-webgpu': () => import('@tensorflow/tfjs-backend-webgpu'),
+  },
+  wasmPaths: {
+    'tfjs-backend-wasm.wasm': plain,
+    'tfjs-backend-wasm-simd.wasm': simd,
+    'tfjs-backend-wasm-threaded-simd.wasm': threaded,
+  },
+};
+
+async function bytesAt(url: string): Promise<Uint8Array> {
+  const response = await fetch(url);
+  expect(response.ok, url).toBe(true);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+describeBackends(
+  'CLI-trained artifacts (LM, BiLSTM-CRF tagger, DAN classifier) in Chromium',
+  (backend) => {
+    // WebGPU here (headless, SwiftShader) cannot read back synchronously: the LanguageModel contract and the
+    // tagger's predict, which do, are compared on cpu and wasm; on webgpu the asynchronous outputs are (logits,
+    // emission scores, class probabilities), as a web app keeps synchronous reads on cpu (apps/web syncReads).
+    const sync = backend !== 'webgpu';
+    it(`decode from fetched bytes and give the Node outputs within 1e-5 [${backend}${sync ? '' : ', asynchronous outputs'}]`, async () => {
+      const bytes = { lm: await bytesAt(lmUrl), tagger: await bytesAt(taggerUrl), classifier: await bytesAt(classifierUrl) };
+      const expected = JSON.parse(new TextDecoder().decode(await bytesAt(expectedUrl))) as ArtifactOutputs;
+      expectSameOutputs(await artifactOutputs(rnn, bytes, { sync }), expected, { sync });
+    });
+  },
+  { init },
+);
