@@ -22,6 +22,10 @@ export { evaluateSeq2seq, greedyBleu, greedyTranslations } from './train/evaluat
 export type { GreedyTranslateOptions, Seq2seqEvaluation } from './train/evaluateSeq2seq.js';
 export { trainSeq2seq } from './train/trainSeq2seq.js';
 export type { TrainSeq2seqEvent, TrainSeq2seqOptions, TrainSeq2seqResult, ValidBleuOptions } from './train/trainSeq2seq.js';
+export { decodeSeq2seq, encodeSeq2seq, SEQ2SEQ_FORMAT } from './model/seq2seqArtifact.js';
+export type { EncodeSeq2seqOptions, Seq2seqArtifact } from './model/seq2seqArtifact.js';
+export { parseSeq2seqRecipe, SEQ2SEQ_TOKENIZATIONS, seq2seqRecipeConfig, seq2seqRecipeTraining } from './recipe/seq2seqRecipe.js';
+export type { Seq2seqRecipe, Seq2seqShape, Seq2seqTokenization } from './recipe/seq2seqRecipe.js';
 export { translateSentences } from './translate/translateSentences.js';
 export type { TranslateOptions, Translation } from './translate/translateSentences.js';
 export * from './decode/index.js';
