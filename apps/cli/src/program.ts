@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerClassifyCommands } from './commands/classify.js';
+import { registerClusterCommands } from './commands/cluster.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerEnvCommand } from './commands/env.js';
 import { registerLmCommands } from './commands/lm.js';
@@ -8,6 +9,7 @@ import { registerMetricsCommands } from './commands/metrics.js';
 import { registerNgramCommands } from './commands/ngram.js';
 import { registerTagCommands } from './commands/tag.js';
 import { registerTokenizeCommand } from './commands/tokenize.js';
+import { registerTranslateCommands } from './commands/translate.js';
 import { CommandFailure, messageOf } from './cliInput.js';
 import { type CliIo, processIo } from './cliIo.js';
 
@@ -44,9 +46,11 @@ export function createProgram(io: CliIo = processIo): Command {
   registerEnvCommand(program, io);
   registerTokenizeCommand(program, io);
   registerNgramCommands(program, io);
+  registerClusterCommands(program, io);
   registerLmCommands(program, io);
   registerClassifyCommands(program, io);
   registerTagCommands(program, io);
+  registerTranslateCommands(program, io);
   registerMetricsCommands(program, io);
   return program;
 }

@@ -4,7 +4,7 @@ import { createRng } from '@nlpkit/core';
 import { estimateKneserNey, kenlmWords, writeArpa } from '@nlpkit/ngram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestCluster, startCluster, startWorkerProcess } from '../test/cluster.js';
-import { freePort, redisAvailability } from '../test/redisServer.js';
+import { freePort, redisAvailability } from './testing/redisServer.js';
 import { startWorker } from './startWorker.js';
 import { trainKneserNeyDistributed } from './trainKneserNeyDistributed.js';
 

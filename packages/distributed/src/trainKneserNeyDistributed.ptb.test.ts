@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { referenceData } from '@nlpkit/vitest-config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestCluster, startCluster } from '../test/cluster.js';
-import { redisAvailability } from '../test/redisServer.js';
+import { redisAvailability } from './testing/redisServer.js';
 import { trainKneserNeyDistributed } from './trainKneserNeyDistributed.js';
 
 const ptb = referenceData('ptb/ptb.train.txt');

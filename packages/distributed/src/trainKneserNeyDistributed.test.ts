@@ -4,7 +4,7 @@ import { createRng } from '@nlpkit/core';
 import { estimateKneserNey, kenlmWords, writeArpa } from '@nlpkit/ngram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestCluster, startCluster } from '../test/cluster.js';
-import { redisAvailability } from '../test/redisServer.js';
+import { redisAvailability } from './testing/redisServer.js';
 import { trainKneserNeyDistributed } from './trainKneserNeyDistributed.js';
 
 /** A small corpus with Zipf-like words, an empty line, a CRLF line and a byte-order mark — KenLM's reading quirks. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Plugin, build } from 'esbuild';
-import { type TestRedis, startRedis } from './redisServer.js';
+import { type TestRedis, startRedis } from '../src/testing/redisServer.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 

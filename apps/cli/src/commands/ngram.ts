@@ -14,9 +14,9 @@ import {
   type NgramStatistics,
   type WordScore,
 } from '@nlpkit/ngram';
-import { checkOutputPath } from '@nlpkit/core/node';
+import { checkOutputPath, writeFileAtomic } from '@nlpkit/core/node';
 import { MIN_ESTIMATION_MEMORY, estimateKneserNeyOnDisk, readModelFile, writeArpaFile, writeBinaryModelFile } from '@nlpkit/ngram/node';
-import { statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import { CLI_PACKAGE, CliError, guarded, linesFrom } from '../cliInput.js';
 import { type CliIo, stdinOf } from '../cliIo.js';
@@ -104,6 +104,54 @@ function countsText(model: BackoffLanguageModel): string {
   return model.counts.map((c, n) => `${n + 1}-grams: ${c}`).join(', ');
 }
 
+/**
+ * `ngram train --cluster`: submits the estimation to the cluster's workers, shows progress across them, copies the
+ * ARPA file from the shared storage to `--arpa` (atomically) and prints where both are.
+ */
+async function trainOnCluster(
+  options: { order: number; input: string; arpa: string; cluster: string; storage: string; shards?: number; quiet?: boolean },
+  io: CliIo,
+): Promise<void> {
+  // Loaded here: BullMQ and its Redis client are large, and no other command needs them.
+  const { trainKneserNeyDistributed } = await import('@nlpkit/distributed');
+  const progress = createProgress(io, { quiet: options.quiet === true });
+  const ac = new AbortController();
+  const onSignal = (): void => ac.abort(new CliError('interrupted: stopped waiting; the jobs already queued stay queued'));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    let stage = '';
+    const result = await trainKneserNeyDistributed({
+      redis: options.cluster,
+      storage: options.storage,
+      input: options.input,
+      order: options.order,
+      ...(options.shards === undefined ? {} : { shards: options.shards }),
+      signal: ac.signal,
+      onProgress: ({ stage: name, done, total }) => {
+        if (name !== stage) {
+          stage = name;
+          progress.stage(`cluster: ${name} (jobs)`, total);
+        }
+        progress.update(done);
+      },
+    });
+    progress.done();
+    for (const w of result.warnings) io.stderr(`${w.message}\n`);
+    await writeFileAtomic(options.arpa, createReadStream(result.path), { package: CLI_PACKAGE });
+    io.stdout(
+      `wrote ${options.arpa} (order ${options.order}, on the cluster: ${result.shards} shards; ` +
+        `${result.counts.map((c, n) => `${n + 1}-grams: ${c}`).join(', ')})\n`,
+    );
+    io.stdout(`run ${result.run}: the ARPA file is also in the shared storage at ${result.path}\n`);
+    for (const [n, d] of result.discounts.entries()) io.stdout(discountLine(n, d));
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    progress.done();
+  }
+}
+
 /** `nlpkit ngram train|eval|query|generate|build-binary` on top of @nlpkit/ngram. */
 export function registerNgramCommands(program: Command, io: CliIo): void {
   const ngram = program.command('ngram').description('n-gram language models (modified Kneser-Ney as KenLM, ARPA and binary files)');
@@ -124,6 +172,9 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
       byteSize('--memory', MIN_ESTIMATION_MEMORY),
     )
     .option('--temp <dir>', 'with --memory: folder for the temporary files (default: the OS temp folder; removed afterwards)')
+    .option('--cluster <url>', 'mkn: estimate on the workers of a cluster (nlpkit cluster worker), Redis at this URL (redis://:password@host:port); same ARPA')
+    .option('--storage <dir>', 'with --cluster: the shared folder the workers use (--input must be readable by them at the same path)')
+    .option('--shards <n>', 'with --cluster: number of shards the input is cut into (default 4)', integer('--shards', 1))
     .option('--quiet', 'no progress on stderr')
     .action(
       (options: {
@@ -135,6 +186,9 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
         discount?: string;
         memory?: number;
         temp?: string;
+        cluster?: string;
+        storage?: string;
+        shards?: number;
         quiet?: boolean;
       }) =>
       guarded(io, 'ngram', async () => {
@@ -158,8 +212,22 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
         if (options.temp !== undefined && !isFolder(options.temp)) {
           throw new CliError(`--temp must be an existing folder, got "${options.temp}"`, { usage: true });
         }
+        if ((options.storage !== undefined || options.shards !== undefined) && options.cluster === undefined) {
+          throw new CliError('--storage and --shards need --cluster (they are those of distributed estimation)', { usage: true });
+        }
+        if (options.cluster !== undefined) {
+          if (options.smoothing !== 'mkn' || prune !== undefined || options.memory !== undefined) {
+            throw new CliError('--cluster (distributed estimation) supports --smoothing mkn without --prune or --memory', { usage: true });
+          }
+          if (options.storage === undefined) throw new CliError('--cluster needs --storage (the folder the workers share)', { usage: true });
+          if (options.input === '-') throw new CliError('--cluster needs --input: a file the workers can read (not standard input)', { usage: true });
+        }
         // Before any long work: a missing folder or a folder given as --arpa fails now, not after training.
         await checkOutputPath(options.arpa, CLI_PACKAGE);
+        if (options.cluster !== undefined) {
+          await trainOnCluster({ ...options, cluster: options.cluster, storage: options.storage! }, io);
+          return;
+        }
         const progress = createProgress(io, { quiet: options.quiet === true });
         try {
           progress.stage('counting (lines)');
