@@ -1,0 +1,207 @@
+import { join } from 'node:path';
+import { collect } from '@nlpkit/core';
+import { InvalidArgumentError, type Command } from 'commander';
+import { CliError, guarded, linesFrom, readAllLines } from '../cliInput.js';
+import type { CliIo } from '../cliIo.js';
+import { integerOption, positiveOption } from '../optionParsers.js';
+import { exists, modelPath, readRecipe, startTraining } from '../trainingRun.js';
+import { textPipeline } from './translationText.js';
+
+const LENGTH_PENALTIES = ['none', 'gnmt', 'average'] as const;
+type LengthPenaltyName = (typeof LENGTH_PENALTIES)[number];
+
+function lengthPenaltyOption(value: string): LengthPenaltyName {
+  if (!(LENGTH_PENALTIES as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`--length-penalty must be one of ${LENGTH_PENALTIES.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as LengthPenaltyName;
+}
+
+/** What decoding options the translate commands share. */
+interface DecodeFlags {
+  model: string;
+  beam: number;
+  nBest?: number;
+  lengthPenalty: LengthPenaltyName;
+  alpha: number;
+  blockNgramRepeat?: number;
+  maxLengthA: number;
+  maxLengthB: number;
+  batchSize: number;
+  tokenized?: boolean;
+  lm?: string;
+  lmWeight: number;
+}
+
+function decodingOptions(command: Command): Command {
+  return command
+    .requiredOption('--model <path>', 'run folder or model.safetensors (from nlpkit translate train)')
+    .option('--beam <k>', 'beam size (1 = greedy search)', integerOption('--beam', 1), 5)
+    .option('--n-best <n>', 'print the n best translations of each sentence, tab-separated with their scores', integerOption('--n-best', 1))
+    .option('--length-penalty <kind>', `beam length normalization: ${LENGTH_PENALTIES.join(', ')}`, lengthPenaltyOption, 'average')
+    .option('--alpha <x>', 'GNMT length-penalty strength', positiveOption('--alpha'), 0.6)
+    .option('--block-ngram-repeat <n>', 'never repeat an n-gram of this size in a translation', integerOption('--block-ngram-repeat', 1))
+    .option('--max-length-a <a>', 'longest translation: a·|source| + b tokens', positiveOption('--max-length-a'), 2)
+    .option('--max-length-b <b>', 'longest translation: a·|source| + b tokens', integerOption('--max-length-b', 0), 10)
+    .option('--batch-size <n>', 'sentences decoded together', integerOption('--batch-size', 1), 32)
+    .option('--tokenized', 'input is tokenized as the model was trained, and output stays tokenized (no Moses steps)')
+    .option('--lm <file>', 'shallow fusion with a target-side language model: ARPA, gzipped ARPA or nlpkit binary n-gram model')
+    .option('--lm-weight <x>', 'weight of the language model in shallow fusion', positiveOption('--lm-weight'), 0.1);
+}
+
+async function loadTranslator(path: string, flags?: DecodeFlags) {
+  if (flags?.nBest !== undefined && flags.nBest > flags.beam) {
+    throw new CliError(`--n-best must be at most --beam (${flags.beam}), got ${flags.nBest}`, { usage: true });
+  }
+  const [{ initBackend }, seq2seqNode] = await Promise.all([import('@nlpkit/tensor'), import('@nlpkit/seq2seq/node')]);
+  const backend = await initBackend();
+  return { backend, artifact: await seq2seqNode.readSeq2seqFile(await modelPath(path)) };
+}
+
+/** Loads `--lm` for shallow fusion (any model file `nlpkit ngram` writes). */
+async function fusionOf(flags: DecodeFlags, io: CliIo) {
+  if (flags.lm === undefined) return undefined;
+  const { readModelFile } = await import('@nlpkit/ngram/node');
+  return { model: readModelFile(flags.lm, { onWarning: (w) => io.stderr(`${w.message}\n`) }), weight: flags.lmWeight };
+}
+
+/** Translates token lists with the flags' decoding options, in input order. */
+async function translateAll(artifact: Awaited<ReturnType<typeof loadTranslator>>['artifact'], sentences: readonly (readonly string[])[], flags: DecodeFlags, io: CliIo) {
+  const { translateSentences } = await import('@nlpkit/seq2seq');
+  const fusion = await fusionOf(flags, io);
+  return translateSentences(artifact, sentences, {
+    beamSize: flags.beam,
+    ...(flags.nBest !== undefined ? { nBest: flags.nBest } : {}),
+    lengthPenalty: flags.lengthPenalty,
+    alpha: flags.alpha,
+    ...(flags.blockNgramRepeat !== undefined ? { noRepeatNgramSize: flags.blockNgramRepeat } : {}),
+    maxLength: { ratio: flags.maxLengthA, offset: flags.maxLengthB },
+    batchSize: flags.batchSize,
+    ...(fusion !== undefined ? { fusion } : {}),
+  });
+}
+
+/** `nlpkit translate [text]|train|eval`: attentional encoder-decoder translation from `@nlpkit/seq2seq`. */
+export function registerTranslateCommands(program: Command, io: CliIo): void {
+  const translate = program
+    .command('translate')
+    .description('translate with an attentional encoder-decoder (beam search, shallow fusion); train one from a recipe; BLEU');
+
+  decodingOptions(
+    translate
+      .command('text', { isDefault: true })
+      .description('translate one sentence per line (raw text, tokenized and detokenized as the model was trained)')
+      .option('--input <file>', 'source sentences, one per line (- for stdin)', '-')
+      .option('--json', 'one JSON object per line: {"translation", "score", "tokens", "attention"?, "nBest"?}')
+      .option('--attention', 'with --json: the attention weights of every output token over the source tokens and </s>'),
+  ).action((flags: DecodeFlags & { input: string; json?: boolean; attention?: boolean }) =>
+    guarded(io, 'translate', async () => {
+      const { artifact } = await loadTranslator(flags.model, flags);
+      try {
+        const pipeline = await textPipeline(artifact.meta, flags.tokenized === true);
+        const lines = await collect(linesFrom(flags.input, io));
+        const sources = lines.map((line) => pipeline.source(line));
+        const translations = await translateAll(artifact, sources, flags, io);
+        translations.forEach((t, i) => {
+          const text = pipeline.target(t.tokens);
+          if (flags.json === true) {
+            io.stdout(`${JSON.stringify({
+              translation: text,
+              score: t.score,
+              tokens: t.tokens,
+              source: sources[i],
+              ...(flags.attention === true ? { attention: t.attention.map((row) => Array.from(row, (x) => Number(x.toFixed(4)))) } : {}),
+              ...(t.nBest !== undefined ? { nBest: t.nBest.map((h) => ({ translation: pipeline.target(h.tokens), score: h.score })) } : {}),
+            })}\n`);
+          } else if (flags.nBest !== undefined && t.nBest !== undefined) {
+            for (const h of t.nBest) io.stdout(`${i}\t${pipeline.target(h.tokens)}\t${h.score.toFixed(4)}\n`);
+          } else io.stdout(`${text}\n`);
+        });
+      } finally {
+        artifact.dispose();
+      }
+    }),
+  );
+
+  translate
+    .command('train')
+    .description('train from a recipe in a run folder; run it again on the same folder to resume where it stopped')
+    .option('--recipe <file>', 'recipe JSON (e.g. recipes/multi30k-de-en.json); optional when resuming an existing --out folder')
+    .requiredOption('--out <folder>', 'run folder: recipe, vocabularies, checkpoint, curve.jsonl, model.safetensors, result.json')
+    .option('--quiet', 'no progress on stderr')
+    .action((options: { recipe?: string; out: string; quiet?: boolean }) =>
+      guarded(io, 'translate', async () => {
+        const [{ initBackend }, seq2seqNode] = await Promise.all([import('@nlpkit/tensor'), import('@nlpkit/seq2seq/node')]);
+        const recipe = options.recipe !== undefined ? await readRecipe(options.recipe) : undefined;
+        if (recipe === undefined && !(await exists(join(options.out, 'recipe.json')))) {
+          throw new CliError(`--recipe is needed: ${JSON.stringify(options.out)} is not a run folder to resume (it has no recipe.json)`, { usage: true });
+        }
+        const backend = await initBackend();
+        const session = startTraining(io, options.quiet === true);
+        const { say } = session;
+        const { recipeDirOf } = await import('@nlpkit/rnn/node');
+        try {
+          say(`nlpkit translate train: backend ${backend.name}, run folder ${options.out}`);
+          const result = await seq2seqNode.trainSeq2seqRun({
+            out: options.out,
+            ...(recipe !== undefined ? { recipe, recipeDir: recipeDirOf(options.recipe as string) } : {}),
+            signal: session.signal,
+            onEvent: (e) => {
+              if (e.type === 'resume') say(`resuming at epoch ${e.epoch + 1}, step ${e.step}`);
+              else if (e.type === 'step') {
+                const k = e.step - e.epoch * e.stepsPerEpoch;
+                session.step(`epoch ${e.epoch + 1} step ${k}/${e.stepsPerEpoch} | loss ${e.loss.toFixed(3)} | ${Math.round(e.tokensPerSecond)} tok/s | lr ${e.lr}`, k, e.stepsPerEpoch);
+              } else if (e.type === 'epoch') {
+                const bleu = e.validBleu === undefined ? '' : ` | valid BLEU ${e.validBleu.toFixed(2)}`;
+                say(`epoch ${e.epoch + 1} done | valid loss ${e.validLoss === undefined ? 'n/a' : e.validLoss.toFixed(3)}${bleu} | ${Math.round(e.seconds)} s`);
+              }
+            },
+          });
+          const parts = [
+            result.validBleu !== undefined ? `valid BLEU ${result.validBleu.toFixed(2)}` : undefined,
+            result.testBleu !== undefined ? `test BLEU ${result.testBleu.toFixed(2)}` : undefined,
+            `${result.tokens} target tokens in ${Math.round(result.seconds)} s`,
+          ].filter((p) => p !== undefined);
+          if (result.stopped === 'aborted') io.stdout(`stopped at step ${result.step}; run the same command again to resume (${parts.join(', ')})\n`);
+          else io.stdout(`wrote ${result.modelPath} (${parts.join(', ')})\n`);
+        } finally {
+          session.close();
+        }
+      }),
+    );
+
+  decodingOptions(
+    translate
+      .command('eval')
+      .description('corpus BLEU (sacreBLEU-identical) of the model\'s translations of --src against --ref')
+      .requiredOption('--src <file>', 'source sentences, one per line (raw, or tokenized with --tokenized)')
+      .requiredOption('--ref <file>', 'reference translations, one per line (raw, or tokenized with --tokenized)')
+      .option('--output <file>', 'also write the translations here')
+      .option('--json', 'print {"bleu", "signature", "sentences", "beam"}'),
+  ).action((flags: DecodeFlags & { src: string; ref: string; output?: string; json?: boolean }) =>
+    guarded(io, 'translate', async () => {
+      const { corpusBleu } = await import('@nlpkit/metrics');
+      const { artifact } = await loadTranslator(flags.model, flags);
+      try {
+        const tokenized = flags.tokenized === true || (artifact.meta.tokenization ?? 'none') === 'none';
+        const pipeline = await textPipeline(artifact.meta, tokenized);
+        const [src, ref] = await Promise.all([readAllLines(flags.src, io), readAllLines(flags.ref, io)]);
+        if (src.length !== ref.length) throw new CliError(`--src and --ref must have as many lines, got ${src.length} and ${ref.length}`);
+        if (src.length === 0) throw new CliError(`--src ${JSON.stringify(flags.src)} holds no sentence`);
+        const translations = await translateAll(artifact, src.map((line) => pipeline.source(line)), flags, io);
+        const hyps = translations.map((t) => pipeline.target(t.tokens));
+        if (flags.output !== undefined) {
+          const { writeFileAtomic } = await import('@nlpkit/core/node');
+          await writeFileAtomic(flags.output, `${hyps.join('\n')}\n`, { package: '@nlpkit/cli' });
+        }
+        // Tokenized text is scored as it is (tokenize none); detokenized text with 13a, lowercased because
+        // a moses-lc model writes lower-case text.
+        const result = corpusBleu(hyps, [ref], tokenized ? { tokenize: 'none' } : { tokenize: '13a', lowercase: true });
+        if (flags.json === true) io.stdout(`${JSON.stringify({ bleu: result.score, signature: result.signature, sentences: src.length, beam: flags.beam })}\n`);
+        else io.stdout(`BLEU ${result.score.toFixed(2)} (${result.signature}; ${pipeline.description}; beam ${flags.beam})\n`);
+      } finally {
+        artifact.dispose();
+      }
+    }),
+  );
+}
