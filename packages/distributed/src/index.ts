@@ -1,10 +1,6 @@
 export { RedisConnectionError, DistributedJobError } from './errors.js';
 export type { SharedStorage } from './sharedStorage.js';
-export { directoryStorage } from './directoryStorage.js';
 export type { RedisConnection } from './redisConnection.js';
-export { planShards, shardLines } from './shards.js';
 export type { Shard } from './shards.js';
-export { startWorker } from './startWorker.js';
 export type { WorkerOptions, WorkerEvent, DistributedWorker } from './startWorker.js';
-export { trainKneserNeyDistributed } from './trainKneserNeyDistributed.js';
 export type { DistributedTrainOptions, DistributedTrainResult, DistributedProgress, DistributedStage } from './trainKneserNeyDistributed.js';

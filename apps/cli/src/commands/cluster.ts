@@ -17,7 +17,7 @@ export interface ClusterWorkerOptions {
  */
 export async function runClusterWorker(options: ClusterWorkerOptions, io: CliIo, signal: AbortSignal): Promise<void> {
   // Loaded here: BullMQ and its Redis client are large, and no other command needs them.
-  const { startWorker } = await import('@nlpkit/distributed');
+  const { startWorker } = await import('@nlpkit/distributed/node');
   const worker = await startWorker({
     redis: options.redis,
     storage: options.storage,

@@ -113,7 +113,7 @@ async function trainOnCluster(
   io: CliIo,
 ): Promise<void> {
   // Loaded here: BullMQ and its Redis client are large, and no other command needs them.
-  const { trainKneserNeyDistributed } = await import('@nlpkit/distributed');
+  const { trainKneserNeyDistributed } = await import('@nlpkit/distributed/node');
   const progress = createProgress(io, { quiet: options.quiet === true });
   const ac = new AbortController();
   const onSignal = (): void => ac.abort(new CliError('interrupted: stopped waiting; the jobs already queued stay queued'));

@@ -1,0 +1,4 @@
+export { directoryStorage } from './directoryStorage.js';
+export { planShards, shardLines } from './shards.js';
+export { startWorker } from './startWorker.js';
+export { trainKneserNeyDistributed } from './trainKneserNeyDistributed.js';
