@@ -6,10 +6,12 @@
 //   kn3.bin              modified Kneser-Ney trigram LM of a tenth of the Brown corpus (@nlpkit/ngram binary format)
 //   lstm.safetensors     a 1×64 LSTM LM over the same sentences and vocabulary (@nlpkit/rnn artifact, float16)
 //   ner.safetensors      a small BiLSTM named-entity tagger (WikiANN English, or built-in sentences when absent)
+//   reverse.safetensors  a tiny attention seq2seq model that reverses sequences of number words (@nlpkit/seq2seq):
+//                        a task it learns in seconds, with an attention pattern anyone can read (the anti-diagonal)
 //   brown-train.txt      sentences the browser's live-training panel trains on (one per line, space-separated)
 //   manifest.json        what was built, how, and the reason anything was skipped
 //
-// Usage: node scripts/build-demo-models.mjs [--out DIR] [--lstm-seconds N] [--ner-seconds N]
+// Usage: node scripts/build-demo-models.mjs [--out DIR] [--lstm-seconds N] [--ner-seconds N] [--seq2seq-seconds N]
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -19,6 +21,7 @@ import { UNK, buildVocabulary, createRng, evaluatePerplexity } from '@nlpkit/cor
 import { writeFileAtomic } from '@nlpkit/core/node';
 import { estimateKneserNey, toBinaryModel } from '@nlpkit/ngram';
 import { encodeRecurrentLm, encodeSequenceTagger, lmStream, trainRecurrentLm, trainSequenceTagger } from '@nlpkit/rnn';
+import { buildSeq2seqVocabularies, encodeParallel, encodeSeq2seq, trainSeq2seq } from '@nlpkit/seq2seq';
 import { initBackend } from '@nlpkit/tensor';
 import { readBrown, readConll } from '@nlpkit/text';
 
@@ -28,11 +31,13 @@ const { values } = parseArgs({
     out: { type: 'string', default: join(here, '..', 'public', 'models') },
     'lstm-seconds': { type: 'string', default: '20' },
     'ner-seconds': { type: 'string', default: '20' },
+    'seq2seq-seconds': { type: 'string', default: '15' },
   },
 });
 const out = resolve(values.out);
 const lstmSeconds = Number(values['lstm-seconds']);
 const nerSeconds = Number(values['ner-seconds']);
+const seq2seqSeconds = Number(values['seq2seq-seconds']);
 /** Vocabulary of both language models, specials included: small, so the LSTM's softmax is cheap in a browser. */
 const VOCABULARY_SIZE = 2000;
 /** Read every STRIDE-th Brown file (50 of 500, ~115k words). */
@@ -184,6 +189,39 @@ try {
   log(`NER tagger written (${tagger.position.step} steps, ${(bytes.length / 1024).toFixed(0)} KiB)`);
 } finally {
   tagger.dispose();
+}
+
+// Translation: reverse 2-7 number words ("one five three" -> "three five one").
+const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+const pairRng = createRng(11);
+const source = Array.from({ length: 3000 }, () => Array.from({ length: 2 + pairRng.int(6) }, () => NUMBER_WORDS[pairRng.int(NUMBER_WORDS.length)]));
+const corpus = { source, target: source.map((s) => [...s].reverse()) };
+const vocabularies = buildSeq2seqVocabularies(corpus);
+const reverse = await withBudget(seq2seqSeconds, (signal) =>
+  trainSeq2seq({
+    config: {
+      sourceVocabSize: vocabularies.source.size, targetVocabSize: vocabularies.target.size, embeddingSize: 16, hiddenSize: 32,
+      encoderLayers: 1, decoderLayers: 1, cell: 'gru', bidirectional: true, reverseSource: false, bridge: 'dense',
+      attention: 'dot', inputFeeding: false, dropout: 0,
+    },
+    train: encodeParallel(corpus, vocabularies),
+    seed: 1,
+    epochs: 30,
+    batchSize: 32,
+    lr: 0.02,
+    clipNorm: 5,
+    logEvery: 20,
+    signal,
+    onEvent: (e) => e.type === 'step' && log(`seq2seq step ${e.step}: loss ${e.loss.toFixed(3)}`),
+  }),
+);
+try {
+  const bytes = encodeSeq2seq({ config: reverse.config, params: reverse.params, sourceVocabulary: vocabularies.source, targetVocabulary: vocabularies.target }, { meta: { task: 'reverse number words' } });
+  await writeFileAtomic(join(out, 'reverse.safetensors'), bytes);
+  manifest.models.seq2seq = { file: 'reverse.safetensors', about: `GRU encoder-decoder with dot attention that reverses 2-7 number words, ${reverse.position.step} steps in ${seq2seqSeconds} s`, example: 'one five three nine' };
+  log(`seq2seq written (${reverse.position.step} steps, ${(bytes.length / 1024).toFixed(0)} KiB)`);
+} finally {
+  reverse.dispose();
 }
 
 await writeFileAtomic(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);

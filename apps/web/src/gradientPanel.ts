@@ -8,7 +8,7 @@ import { lineChart } from './lineChart.js';
  */
 export function mountGradientPanel(): void {
   const body = panelBody('panel-gradients');
-  const steps = el('input', { type: 'number', value: 60, min: 5, max: 200, step: 5 });
+  const steps = el('input', { type: 'number', value: 50, min: 5, max: 200, step: 5 });
   const hidden = el('input', { type: 'number', value: 64, min: 4, max: 256, step: 4 });
   const forget = el('input', { type: 'number', value: 1, min: -2, max: 5, step: 0.5 });
   const run = el('button', { type: 'button', text: 'Compute', 'data-testid': 'gradients-run' });

@@ -1,5 +1,6 @@
 import type { LanguageModel } from '@nlpkit/core';
 import { decodeRecurrentLm, decodeSequenceTagger } from '@nlpkit/rnn';
+import { decodeSeq2seq } from '@nlpkit/seq2seq';
 import { showBackend, showBackendFailure } from './backendPanel.js';
 import { errorText } from './dom.js';
 import { mountGradientPanel } from './gradientPanel.js';
@@ -14,7 +15,7 @@ import './style.css';
 
 /** What `scripts/build-demo-models.mjs` says it built. */
 interface Manifest {
-  readonly models: Readonly<Record<string, { readonly file: string; readonly about: string }>>;
+  readonly models: Readonly<Record<string, { readonly file: string; readonly about: string; readonly example?: string }>>;
   readonly skipped: readonly string[];
 }
 
@@ -29,12 +30,12 @@ function attempt<T>(what: string, make: () => T): T | undefined {
 }
 
 async function main(): Promise<void> {
-  mountTranslatePanel();
   let selection;
   try {
     selection = await startBackend(location.search);
   } catch (error) {
     showBackendFailure(error);
+    mountTranslatePanel(undefined);
     return;
   }
   const syncReads = await prepareSyncReads(selection.name);
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
   const manifestBytes = await fetchBytes(`${MODELS_URL}manifest.json`);
   const manifest: Manifest = manifestBytes === undefined ? { models: {}, skipped: [] } : (JSON.parse(new TextDecoder().decode(manifestBytes)) as Manifest);
   const about = (key: string): string => manifest.models[key]?.about ?? '';
-  const [kn, lstm, ner, brown] = await Promise.all(['kn3.bin', 'lstm.safetensors', 'ner.safetensors', 'brown-train.txt'].map((file) => fetchBytes(`${MODELS_URL}${file}`)));
+  const [kn, lstm, ner, brown, reverse] = await Promise.all(['kn3.bin', 'lstm.safetensors', 'ner.safetensors', 'brown-train.txt', 'reverse.safetensors'].map((file) => fetchBytes(`${MODELS_URL}${file}`)));
 
   const models: { ngram?: PredictModels['ngram']; lstm?: PredictModels['lstm'] } = {};
   const ngramModel = kn === undefined ? undefined : attempt<LanguageModel>('Kneser-Ney model', () => ngramModelFromBytes(kn));
@@ -59,6 +60,9 @@ async function main(): Promise<void> {
   const tagger = ner === undefined ? undefined : attempt('tagger', () => syncReads.run(() => decodeSequenceTagger(ner)));
   const nerModel: NerModel | undefined = tagger === undefined ? undefined : { artifact: tagger, about: about('ner') };
   mountNerPanel(nerModel, syncReads);
+
+  const seq2seq = reverse === undefined ? undefined : attempt('translation model', () => decodeSeq2seq(reverse));
+  mountTranslatePanel(seq2seq === undefined ? undefined : { artifact: seq2seq, about: about('seq2seq'), example: manifest.models['seq2seq']?.example ?? '' });
   document.body.dataset['ready'] = 'true';
 }
 
