@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { inputFileError } from '@nlpkit/core/node';
 import { PKG } from './errors.js';
 
@@ -13,9 +14,11 @@ export interface Shard {
 /**
  * Cuts text files into about `count` shards of similar size (byte ranges cut just after a newline, so no line
  * is split; a file is never joined with the next), in input order: shard by shard, their lines are the corpus's
- * lines in order. Reads only a few bytes around each cut. Empty files give no shard.
+ * lines in order. Reads only a few bytes around each cut. Empty files give no shard; paths are made absolute.
  */
-export async function planShards(paths: readonly string[], count: number): Promise<Shard[]> {
+export async function planShards(given: readonly string[], count: number): Promise<Shard[]> {
+  // Absolute, so that workers started in other folders read the same files.
+  const paths = given.map((path) => resolve(path));
   const sizes: number[] = [];
   for (const path of paths) {
     try {
