@@ -39,12 +39,13 @@ export function attend(type: AttentionType, params: Seq2seqParams, memory: Atten
     const hidden = tf.tanh(tf.add(keys, tf.reshape(q, [B, 1, A])));
     scores = tf.reshape<tf.Rank.R2>(matMul(tf.reshape(hidden, [B * S, A]), params['attention.v'] as Tensor2D), [B, S]);
   } else {
-    scores = tf.reshape<tf.Rank.R2>(tf.matMul(tf.reshape(query, [B, 1, H]), keys, false, true), [B, S]);
+    // A batched matrix-vector product written elementwise: its gradient needs no transposed batched matmul (slow on wasm).
+    scores = tf.sum<Tensor2D>(tf.mul(keys, tf.reshape(query, [B, 1, H])), 2);
     if (type === 'scaled-dot') scores = tf.mul<Tensor2D>(scores, 1 / Math.sqrt(H));
   }
   // -1e9 on padding underflows to 0 in the softmax; the product with the mask makes it exact on every backend.
   const masked = tf.add<Tensor2D>(scores, tf.mul(tf.sub(mask, 1), 1e9));
   const weights = tf.mul<Tensor2D>(tf.softmax(masked), mask);
-  const context = tf.reshape<tf.Rank.R2>(tf.matMul(tf.reshape(weights, [B, 1, S]), values), [B, H]);
+  const context = tf.sum<Tensor2D>(tf.mul(values, tf.reshape(weights, [B, S, 1])), 1);
   return { weights, context };
 }
