@@ -43,14 +43,28 @@ const VOCABULARY_SIZE = 2000;
 /** Read every STRIDE-th Brown file (50 of 500, ~115k words). */
 const STRIDE = 10;
 const started = performance.now();
+const secondsSince = (t) => Math.round((performance.now() - t) / 1000);
 const log = (message) => console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s] ${message}`);
 
-/** Trains under a wall-clock budget: the trainers stop between steps when the signal fires. */
-async function withBudget(seconds, train) {
+/**
+ * Trains under a wall-clock budget: the trainers stop between steps when the signal fires, but not before
+ * `minSteps` steps (reported through `step(n)` from the trainer's step events), so that a model trained on a busy
+ * machine still learns enough to show something.
+ */
+async function withBudget(seconds, minSteps, train) {
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), seconds * 1000);
+  let steps = 0;
+  let late = false;
+  const timer = setTimeout(() => {
+    late = true;
+    if (steps >= minSteps) abort.abort();
+  }, seconds * 1000);
+  const step = (n) => {
+    steps = n;
+    if (late && steps >= minSteps) abort.abort();
+  };
   try {
-    return await train(abort.signal);
+    return await train(abort.signal, step);
   } finally {
     clearTimeout(timer);
   }
@@ -133,9 +147,12 @@ const knPerplexity = evaluatePerplexity(kn, held).perplexity;
 manifest.models.kn = { file: 'kn3.bin', about: `Kneser-Ney trigram, Brown (every ${STRIDE}th file), held-out perplexity ${knPerplexity.toFixed(1)}` };
 log(`KN3 written (held-out perplexity ${knPerplexity.toFixed(1)})`);
 
-await writeFileAtomic(join(out, 'brown-train.txt'), `${train.slice(0, 4000).map((s) => s.join(' ')).join('\n')}\n`);
+// The live-training panel builds its own vocabulary, so it gets the words as they are (no <unk>).
+const rawTrain = all.filter((_, i) => i % 20 !== 19);
+await writeFileAtomic(join(out, 'brown-train.txt'), `${rawTrain.slice(0, 4000).map((s) => s.join(' ')).join('\n')}\n`);
 
-const lstm = await withBudget(lstmSeconds, (signal) =>
+let t = performance.now();
+const lstm = await withBudget(lstmSeconds, 0, (signal) =>
   trainRecurrentLm({
     config: { vocabSize: vocabulary.size, embeddingSize: 64, hiddenSize: 64, layers: 1 },
     train: lmStream(train, vocabulary),
@@ -155,7 +172,7 @@ const lstm = await withBudget(lstmSeconds, (signal) =>
 try {
   const bytes = encodeRecurrentLm({ config: lstm.config, params: lstm.params, vocabulary }, { dtype: 'float16', meta: { trainedBy: 'apps/web build-demo-models', steps: String(lstm.position.step) } });
   await writeFileAtomic(join(out, 'lstm.safetensors'), bytes);
-  manifest.models.lstm = { file: 'lstm.safetensors', about: `1×64 LSTM, Brown, ${lstm.position.step} steps in ${lstmSeconds} s on ${backend}` };
+  manifest.models.lstm = { file: 'lstm.safetensors', about: `1×64 LSTM, Brown, ${lstm.position.step} steps in ${secondsSince(t)} s on ${backend}` };
   log(`LSTM written (${lstm.position.step} steps, ${(bytes.length / 1024).toFixed(0)} KiB)`);
 } finally {
   lstm.dispose();
@@ -168,24 +185,29 @@ if (ner.sentences === undefined) {
   manifest.skipped.push(ner.reason);
   ner = builtInNerSentences(400);
 }
-const tagger = await withBudget(nerSeconds, (signal) =>
+t = performance.now();
+const tagger = await withBudget(nerSeconds, 150, (signal, step) =>
   trainSequenceTagger({
     model: { encoder: 'bilstm', output: 'softmax', wordEmbeddingSize: 32, hiddenSize: 32, scheme: 'IOB2', chars: { embeddingSize: 12, hiddenSize: 12, maxWordLength: 12 } },
     train: ner.sentences,
     seed: 1,
     epochs: 30,
-    batchSize: 32,
+    batchSize: 16,
     lr: 0.01,
     maxWords: 8000,
     logEvery: 20,
     signal,
-    onEvent: (e) => e.type === 'step' && log(`NER step ${e.step}: loss ${e.loss.toFixed(3)}`),
+    onEvent: (e) => {
+      if (e.type !== 'step') return;
+      step(e.step);
+      log(`NER step ${e.step}: loss ${e.loss.toFixed(3)}`);
+    },
   }),
 );
 try {
   const bytes = encodeSequenceTagger({ config: tagger.config, params: tagger.params, vocabularies: tagger.vocabularies }, { dtype: 'float16', meta: { data: ner.source } });
   await writeFileAtomic(join(out, 'ner.safetensors'), bytes);
-  manifest.models.ner = { file: 'ner.safetensors', about: `BiLSTM tagger (softmax, IOB2, character features), ${ner.source}, ${tagger.position.step} steps in ${nerSeconds} s` };
+  manifest.models.ner = { file: 'ner.safetensors', about: `BiLSTM tagger (softmax, IOB2, character features), ${ner.source}, ${tagger.position.step} steps in ${secondsSince(t)} s` };
   log(`NER tagger written (${tagger.position.step} steps, ${(bytes.length / 1024).toFixed(0)} KiB)`);
 } finally {
   tagger.dispose();
@@ -197,7 +219,8 @@ const pairRng = createRng(11);
 const source = Array.from({ length: 3000 }, () => Array.from({ length: 2 + pairRng.int(6) }, () => NUMBER_WORDS[pairRng.int(NUMBER_WORDS.length)]));
 const corpus = { source, target: source.map((s) => [...s].reverse()) };
 const vocabularies = buildSeq2seqVocabularies(corpus);
-const reverse = await withBudget(seq2seqSeconds, (signal) =>
+t = performance.now();
+const reverse = await withBudget(seq2seqSeconds, 100, (signal, step) =>
   trainSeq2seq({
     config: {
       sourceVocabSize: vocabularies.source.size, targetVocabSize: vocabularies.target.size, embeddingSize: 16, hiddenSize: 32,
@@ -212,13 +235,17 @@ const reverse = await withBudget(seq2seqSeconds, (signal) =>
     clipNorm: 5,
     logEvery: 20,
     signal,
-    onEvent: (e) => e.type === 'step' && log(`seq2seq step ${e.step}: loss ${e.loss.toFixed(3)}`),
+    onEvent: (e) => {
+      if (e.type !== 'step') return;
+      step(e.step);
+      log(`seq2seq step ${e.step}: loss ${e.loss.toFixed(3)}`);
+    },
   }),
 );
 try {
   const bytes = encodeSeq2seq({ config: reverse.config, params: reverse.params, sourceVocabulary: vocabularies.source, targetVocabulary: vocabularies.target }, { meta: { task: 'reverse number words' } });
   await writeFileAtomic(join(out, 'reverse.safetensors'), bytes);
-  manifest.models.seq2seq = { file: 'reverse.safetensors', about: `GRU encoder-decoder with dot attention that reverses 2-7 number words, ${reverse.position.step} steps in ${seq2seqSeconds} s`, example: 'one five three nine' };
+  manifest.models.seq2seq = { file: 'reverse.safetensors', about: `GRU encoder-decoder with dot attention that reverses 2-7 number words, ${reverse.position.step} steps in ${secondsSince(t)} s`, example: 'one five three nine' };
   log(`seq2seq written (${reverse.position.step} steps, ${(bytes.length / 1024).toFixed(0)} KiB)`);
 } finally {
   reverse.dispose();
