@@ -23,7 +23,7 @@ export { dense, tiedWeight } from './layers/dense.js';
 export type { DenseParams } from './layers/dense.js';
 export { fromTorchRnn } from './torch/torchImport.js';
 export type { TorchRnnSpec } from './torch/torchImport.js';
-export { checkRecurrentLmConfig, initRecurrentLm, recurrentLmForward, recurrentLmLoss } from './models/recurrentLm.js';
+export { checkRecurrentLmConfig, initRecurrentLm, recurrentLmForward, recurrentLmLoss, recurrentLmShapes } from './models/recurrentLm.js';
 export type { RecurrentLmConfig, RecurrentLmLossOptions, RecurrentLmOptions, RecurrentLmParams } from './models/recurrentLm.js';
 export { recurrentLanguageModel } from './models/recurrentLanguageModel.js';
 export type { RecurrentLanguageModelOptions, RecurrentLmState } from './models/recurrentLanguageModel.js';
@@ -37,7 +37,7 @@ export { evaluateRecurrentLmStream } from './models/evaluateRecurrentLmStream.js
 export type { EvaluateLmStreamOptions, LmStreamEvaluation } from './models/evaluateRecurrentLmStream.js';
 export { trainRecurrentLm } from './models/trainRecurrentLm.js';
 export type { LmLossConvention, TrainLmEvent, TrainRecurrentLmOptions, TrainRecurrentLmResult } from './models/trainRecurrentLm.js';
-export { decodeRecurrentLm, encodeRecurrentLm, recurrentLmShapes } from './models/recurrentLmArtifact.js';
+export { decodeRecurrentLm, encodeRecurrentLm } from './models/recurrentLmArtifact.js';
 export type { EncodeRecurrentLmOptions, RecurrentLmArtifact } from './models/recurrentLmArtifact.js';
 export { parseRecurrentLmRecipe, recipeOptimizer, recipeSchedule } from './models/recurrentLmRecipe.js';
 export type { RecurrentLmRecipe } from './models/recurrentLmRecipe.js';
@@ -90,7 +90,7 @@ export { decodeSequenceTagger, encodeSequenceTagger } from './tagging/sequenceTa
 export type { EncodeSequenceTaggerOptions, SequenceTaggerArtifact } from './tagging/sequenceTaggerArtifact.js';
 export { parseSequenceTaggerRecipe, taggerRecipeTraining } from './tagging/sequenceTaggerRecipe.js';
 export type { SequenceTaggerRecipe } from './tagging/sequenceTaggerRecipe.js';
-export { checkFixedWindowLmConfig, fixedWindowContexts, fixedWindowLmForward, initFixedWindowLm } from './models/fixedWindowLm.js';
+export { checkFixedWindowLmConfig, fixedWindowContexts, fixedWindowLmForward, fixedWindowLmShapes, initFixedWindowLm } from './models/fixedWindowLm.js';
 export type { FixedWindowLmConfig, FixedWindowLmParams } from './models/fixedWindowLm.js';
 export { fixedWindowLanguageModel } from './models/fixedWindowLanguageModel.js';
 export type { FixedWindowLmState } from './models/fixedWindowLanguageModel.js';

@@ -4,13 +4,14 @@ import { RnnLengthError, RnnOptionError, RnnShapeError } from '../errors.js';
 import { dense } from '../layers/dense.js';
 import { dropoutMask } from '../layers/dropoutMask.js';
 import { embedding } from '../layers/embedding.js';
-import { idsTensor, type TokenIds } from '../layers/idsTensor.js';
+import { checkIdRows, idsTensor, type TokenIds } from '../layers/idsTensor.js';
 import { rnnStack, type StackParams } from '../layers/rnnStack.js';
 import type { CellParams, RngLike } from '../types.js';
 import { checkKeys, checkLengths, checkNumber } from '../validate.js';
 import type { TextClassifierParams } from './initTextClassifier.js';
 import { lengthMask, poolSequence } from './poolSequence.js';
-import { checkTextClassifierConfig, type CnnClassifierConfig, type DanClassifierConfig, type RnnClassifierConfig, type TextClassifierConfig } from './textClassifierConfig.js';
+import { checkModelParams } from '../models/modelArtifact.js';
+import { checkTextClassifierConfig, textClassifierShapes, type CnnClassifierConfig, type DanClassifierConfig, type RnnClassifierConfig, type TextClassifierConfig } from './textClassifierConfig.js';
 
 /** Options of {@link textClassifierLogits}. */
 export interface TextClassifierForwardOptions {
@@ -125,21 +126,13 @@ export function textClassifierLogits(
 ): Tensor2D {
   checkKeys(options, 'options', KEYS);
   checkTextClassifierConfig(config, 'config');
+  checkModelParams(params, textClassifierShapes(config), 'params', config);
   const rate = checkNumber(options.dropout ?? 0, 'options.dropout', 0, 0.999999);
   const wordRate = checkNumber(options.wordDropout ?? 0, 'options.wordDropout', 0, 0.999999);
   if (options.training === true && (rate > 0 || wordRate > 0) && options.rng === undefined) {
     throw new RnnOptionError({ argument: 'options.rng', expected: 'a generator for dropout while training', found: undefined });
   }
-  if (!(ids instanceof tf.Tensor) && Array.isArray(ids)) {
-    ids.forEach((row, b) => {
-      if (!Array.isArray(row)) return;
-      row.forEach((id: unknown, t) => {
-        if (typeof id === 'number' && Number.isInteger(id) && id >= config.vocabSize) {
-          throw new RnnShapeError({ argument: `ids[${b}][${t}]`, expected: `a token id from 0 to ${config.vocabSize - 1} (config.vocabSize ${config.vocabSize})`, found: id });
-        }
-      });
-    });
-  }
+  checkIdRows(ids, config.vocabSize);
   const input = idsTensor(ids);
   const [B, T] = input.shape;
   const list = checkLengths(lengths, B, T);

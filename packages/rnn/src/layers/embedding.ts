@@ -33,7 +33,15 @@ export function embedding(table: Tensor2D, ids: Tensor): Tensor {
       },
     };
   });
-  return op(table, flatIds);
+  try {
+    return op(table, flatIds);
+  } catch (error) {
+    // An id outside the table in a tensor (ids given as arrays are checked before): the cpu and wasm kernels
+    // detect it ("GatherV2: the index value 12 is not in [0, 9]"); say it in this package's terms.
+    const found = /index value (-?\d+) is not in/.exec(error instanceof Error ? error.message : '');
+    if (found === null) throw error;
+    throw new RnnShapeError({ argument: 'ids', expected: `token ids from 0 to ${V - 1} (the embedding table has ${V} rows)`, found: Number(found[1]), cause: error });
+  }
 }
 
 /** Throws unless every id is an integer in [0, vocabSize): reads the ids (use on inputs, not inside hot loops). */

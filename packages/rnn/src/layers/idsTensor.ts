@@ -44,3 +44,20 @@ export function idsTensor(ids: TokenIds, argument = 'ids'): Tensor2D {
   });
   return tf.tensor2d(values, [rows, cols], 'int32');
 }
+
+/**
+ * Throws an RnnShapeError naming the first id of `ids` (given as arrays) that is not below `vocabSize`. Ids given
+ * as a tensor are not read back here (that would cost a device read in every training step); an out-of-range id
+ * in a tensor is reported by {@link embedding} where the backend detects it.
+ */
+export function checkIdRows(ids: TokenIds, vocabSize: number, argument = 'ids'): void {
+  if (ids instanceof tf.Tensor || !Array.isArray(ids)) return;
+  ids.forEach((row, b) => {
+    if (!Array.isArray(row)) return;
+    row.forEach((id: unknown, t) => {
+      if (typeof id === 'number' && Number.isInteger(id) && id >= vocabSize) {
+        throw new RnnShapeError({ argument: `${argument}[${b}][${t}]`, expected: `a token id from 0 to ${vocabSize - 1} (config.vocabSize ${vocabSize})`, found: id });
+      }
+    });
+  });
+}

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BOS_ID, EOS_ID, PAD_ID, UNK_ID, tokenTexts, type LanguageModel, type SentenceScore, type TokenLike, type Vocabulary } from '@nlpkit/core';
 import { PKG, RnnOptionError } from '../errors.js';
 import { checkKeys } from '../validate.js';
-import { checkFixedWindowLmConfig, fixedWindowLmForward, type FixedWindowLmConfig, type FixedWindowLmParams } from './fixedWindowLm.js';
+import { checkFixedWindowLmConfig, fixedWindowLmForward, fixedWindowLmShapes, type FixedWindowLmConfig, type FixedWindowLmParams } from './fixedWindowLm.js';
+import { checkModelParams } from './modelArtifact.js';
 import { log10Softmax } from './recurrentLanguageModel.js';
 import { sentenceScoreOf } from './sentenceScore.js';
 
@@ -25,6 +26,7 @@ export function fixedWindowLanguageModel(options: {
   checkKeys(options, 'options', ['config', 'params', 'vocabulary']);
   const { params, vocabulary } = options;
   const config = checkFixedWindowLmConfig(options.config, 'options.config');
+  checkModelParams(params, fixedWindowLmShapes(config), 'options.params', config);
   const V = config.vocabSize;
   const C = config.context;
   if (vocabulary === null || typeof vocabulary !== 'object' || vocabulary.size !== V) {

@@ -8,7 +8,9 @@ import { dense } from '../layers/dense.js';
 import { dropoutMask } from '../layers/dropoutMask.js';
 import { embedding } from '../layers/embedding.js';
 import type { RngLike } from '../types.js';
+import { checkIdRows, idsTensor, type TokenIds } from '../layers/idsTensor.js';
 import { checkKeys, checkNumber } from '../validate.js';
+import { checkModelParams } from './modelArtifact.js';
 
 /**
  * Shape of a fixed-window neural LM (Bengio et al. 2003): the embeddings of the previous `context` tokens,
@@ -43,6 +45,12 @@ export function checkFixedWindowLmConfig(config: FixedWindowLmConfig, argument =
   return config;
 }
 
+/** The name and shape of every weight a config implies (the names `flattenParams` gives {@link initFixedWindowLm}'s tree). */
+export function fixedWindowLmShapes(config: FixedWindowLmConfig): Map<string, number[]> {
+  const { vocabSize: V, context: C, embeddingSize: E, hiddenSize: H } = checkFixedWindowLmConfig(config);
+  return new Map([['embedding', [V, E]], ['hidden.w', [C * E, H]], ['hidden.b', [H]], ['output.w', [H, V]], ['output.b', [V]]]);
+}
+
 /** Every weight U(±initScale) (default 0.1), drawn from `rng`. */
 export function initFixedWindowLm(config: FixedWindowLmConfig, rng: Rng, initScale = 0.1): FixedWindowLmParams {
   const { vocabSize: V, context: C, embeddingSize: E, hiddenSize: H } = checkFixedWindowLmConfig(config);
@@ -62,14 +70,18 @@ export function initFixedWindowLm(config: FixedWindowLmConfig, rng: Rng, initSca
 export function fixedWindowLmForward(
   config: FixedWindowLmConfig,
   params: FixedWindowLmParams,
-  contexts: Tensor2D,
+  contexts: TokenIds,
   options: { dropout?: number; training?: boolean; rng?: RngLike } = {},
 ): Tensor2D {
   checkKeys(options, 'options', ['dropout', 'training', 'rng']);
-  const [N, C] = contexts.shape;
+  checkFixedWindowLmConfig(config);
+  checkModelParams(params, fixedWindowLmShapes(config), 'params', config);
+  checkIdRows(contexts, config.vocabSize, 'contexts');
+  const ids = idsTensor(contexts, 'contexts');
+  const [N, C] = ids.shape;
   if (C !== config.context) throw new RnnOptionError({ argument: 'contexts', expected: `[N, ${config.context}] (config.context)`, foundText: `[${N}, ${C}]` });
   const rate = checkNumber(options.dropout ?? 0, 'options.dropout', 0, 0.999999);
-  const x = tf.reshape(embedding(params.embedding, contexts), [N, C * config.embeddingSize]) as Tensor2D;
+  const x = tf.reshape(embedding(params.embedding, ids), [N, C * config.embeddingSize]) as Tensor2D;
   let h = tf.tanh(dense(params.hidden, x)) as Tensor2D;
   if (options.training === true && rate > 0) {
     if (options.rng === undefined) throw new RnnOptionError({ argument: 'options.rng', expected: 'a generator for dropout while training', found: undefined });

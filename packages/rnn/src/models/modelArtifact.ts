@@ -32,6 +32,17 @@ export function checkWeightShapes(
 }
 
 /**
+ * Throws an RnnShapeError naming the first weight of `params` (a tree, named as `flattenParams` names it) that the
+ * config does not imply or whose shape differs from the config's (`expected`, from the model's `shapes(config)`):
+ * a config that does not match the weights (a `hiddenSize` of another model, say) never runs silently.
+ */
+export function checkModelParams(params: ParamTree, expected: ReadonlyMap<string, readonly number[]>, argument: string, config: unknown): void {
+  if (params === null || typeof params !== 'object') throw new RnnOptionError({ argument, expected: 'the model parameters (a tree of tensors)', found: params });
+  const dict = flattenParams(params);
+  checkWeightShapes(expected, new Map(Object.entries(dict).map(([name, t]) => [name, t.shape])), argument, config);
+}
+
+/**
  * Bytes of an artifact: `params` (checked against `expected`), metadata strings, weights as float32 or float16.
  * Metadata keys are written in the order of `metadata` (`format` last unless `metadata` already places it).
  */

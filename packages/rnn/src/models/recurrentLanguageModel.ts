@@ -17,7 +17,8 @@ import { embedding } from '../layers/embedding.js';
 import { rnnStack } from '../layers/rnnStack.js';
 import type { CellState } from '../types.js';
 import { checkKeys } from '../validate.js';
-import { recurrentLmForward, type RecurrentLmConfig, type RecurrentLmParams } from './recurrentLm.js';
+import { checkModelParams } from './modelArtifact.js';
+import { checkRecurrentLmConfig, recurrentLmForward, recurrentLmShapes, type RecurrentLmConfig, type RecurrentLmParams } from './recurrentLm.js';
 import { sentenceScoreOf } from './sentenceScore.js';
 
 /**
@@ -87,6 +88,8 @@ export function log10Softmax(logits: Float32Array, offset: number, V: number): F
 export function recurrentLanguageModel(options: RecurrentLanguageModelOptions): LanguageModel<RecurrentLmState> {
   checkKeys(options, 'options', ['config', 'params', 'vocabulary']);
   const { config, params, vocabulary } = options;
+  checkRecurrentLmConfig(config, 'options.config');
+  checkModelParams(params, recurrentLmShapes(config), 'options.params', config);
   if (vocabulary === null || typeof vocabulary !== 'object' || typeof vocabulary.lookup !== 'function') {
     throw new RnnOptionError({ argument: 'options.vocabulary', expected: 'a Vocabulary from @nlpkit/core', found: vocabulary });
   }

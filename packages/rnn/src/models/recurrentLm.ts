@@ -5,14 +5,15 @@ import { uniform } from '@nlpkit/tensor';
 import { crossEntropy } from '@nlpkit/train';
 import { checkCellConfig } from '../cells/checkCellConfig.js';
 import { initCell } from '../cells/initCell.js';
-import { RnnOptionError, RnnShapeError } from '../errors.js';
+import { RnnOptionError } from '../errors.js';
 import { dense, tiedWeight } from '../layers/dense.js';
 import { dropoutMask } from '../layers/dropoutMask.js';
 import { embedding } from '../layers/embedding.js';
-import { idsTensor, type TokenIds } from '../layers/idsTensor.js';
+import { checkIdRows, idsTensor, type TokenIds } from '../layers/idsTensor.js';
 import { rnnStack, type StackParams } from '../layers/rnnStack.js';
 import type { CellConfig, CellState, RngLike } from '../types.js';
 import { checkKeys, checkLengths, checkNumber } from '../validate.js';
+import { checkModelParams } from './modelArtifact.js';
 
 /** Shape of a recurrent language model. */
 export interface RecurrentLmConfig {
@@ -104,17 +105,29 @@ export function initRecurrentLm(config: RecurrentLmConfig, rng: Rng, initScale?:
   }) as unknown as RecurrentLmParams;
 }
 
-/** Ids given as arrays are checked on the host (cheap); tensors are not read back in the hot loop. */
-function checkIdRows(ids: readonly (readonly number[])[], vocabSize: number): void {
-  if (!Array.isArray(ids)) return;
-  ids.forEach((row, b) => {
-    if (!Array.isArray(row)) return;
-    row.forEach((id: unknown, t) => {
-      if (typeof id === 'number' && Number.isInteger(id) && id >= vocabSize) {
-        throw new RnnShapeError({ argument: `ids[${b}][${t}]`, expected: `a token id from 0 to ${vocabSize - 1} (config.vocabSize ${vocabSize})`, found: id });
-      }
-    });
-  });
+
+/**
+ * The name and shape of every weight a config implies, in the order `initRecurrentLm` makes them:
+ * `embedding [V, E]`, per layer `rnn.layers.k.forward.{wIh, wHh, bias}` (GRU: `bIh`, `bHh`), `output.w [H, V]`
+ * (absent when tied), `output.b [V]`.
+ */
+export function recurrentLmShapes(config: RecurrentLmConfig): Map<string, number[]> {
+  const { vocabSize: V, embeddingSize: E, hiddenSize: H, layers: L } = checkRecurrentLmConfig(config, 'config');
+  const cell = config.cell ?? { type: 'lstm' };
+  const gates = cell.type === 'lstm' ? (cell.coupled === true ? 3 : 4) : cell.type === 'gru' ? 3 : 1;
+  const shapes = new Map<string, number[]>([['embedding', [V, E]]]);
+  for (let k = 0; k < L; k++) {
+    const at = `rnn.layers.${k}.forward`;
+    shapes.set(`${at}.wIh`, [k === 0 ? E : H, gates * H]);
+    shapes.set(`${at}.wHh`, [H, gates * H]);
+    if (cell.type === 'gru') {
+      shapes.set(`${at}.bIh`, [gates * H]);
+      shapes.set(`${at}.bHh`, [gates * H]);
+    } else shapes.set(`${at}.bias`, [gates * H]);
+  }
+  if (config.tied !== true) shapes.set('output.w', [H, V]);
+  shapes.set('output.b', [V]);
+  return shapes;
 }
 
 /**
@@ -137,7 +150,8 @@ export function recurrentLmForward(
     throw new RnnOptionError({ argument: 'options.rng', expected: 'a generator for dropout while training', found: undefined });
   }
   checkRecurrentLmConfig(config, 'config');
-  if (!(ids instanceof tf.Tensor)) checkIdRows(ids, config.vocabSize);
+  checkModelParams(params, recurrentLmShapes(config), 'params', config);
+  checkIdRows(ids, config.vocabSize);
   const input = idsTensor(ids);
   const [B, T] = input.shape;
   let x = embedding(params.embedding, input) as Tensor3D;

@@ -7,7 +7,8 @@ import { RnnModelFormatError, RnnOptionError, RnnShapeError } from '../errors.js
 import { float16Bits } from './float16.js';
 import { recurrentLanguageModel } from './recurrentLanguageModel.js';
 import { initRecurrentLm, recurrentLmForward, type RecurrentLmConfig } from './recurrentLm.js';
-import { decodeRecurrentLm, encodeRecurrentLm, recurrentLmShapes } from './recurrentLmArtifact.js';
+import { recurrentLmShapes } from './recurrentLm.js';
+import { decodeRecurrentLm, encodeRecurrentLm } from './recurrentLmArtifact.js';
 
 const vocabulary = vocabularyFromTokens(['the', 'cat', 'sat', 'on', 'mat']);
 const sentences = [['the', 'cat', 'sat'], ['on', 'the', 'mat'], ['the', 'dog']];

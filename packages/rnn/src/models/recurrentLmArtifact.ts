@@ -5,7 +5,7 @@ import type { CellParams } from '../types.js';
 import { checkKeys, checkOneOf } from '../validate.js';
 import { checkMeta, decodeModelArtifact, encodeModelArtifact, metadataJson, metadataMeta, metadataVocabulary } from './modelArtifact.js';
 import { recurrentLanguageModel, type RecurrentLanguageModelOptions, type RecurrentLmState } from './recurrentLanguageModel.js';
-import { checkRecurrentLmConfig, type RecurrentLmConfig, type RecurrentLmParams } from './recurrentLm.js';
+import { checkRecurrentLmConfig, recurrentLmShapes, type RecurrentLmConfig, type RecurrentLmParams } from './recurrentLm.js';
 
 const FORMAT = 'nlpkit-recurrent-lm/1';
 
@@ -27,30 +27,6 @@ export interface RecurrentLmArtifact {
   /** `recurrentLanguageModel({ config, params, vocabulary })`. */
   readonly model: LanguageModel<RecurrentLmState>;
   dispose(): void;
-}
-
-/**
- * The name and shape of every weight a config implies, in the order `initRecurrentLm` makes them:
- * `embedding [V, E]`, per layer `rnn.layers.k.forward.{wIh, wHh, bias}` (GRU: `bIh`, `bHh`), `output.w [H, V]`
- * (absent when tied), `output.b [V]`.
- */
-export function recurrentLmShapes(config: RecurrentLmConfig): Map<string, number[]> {
-  const { vocabSize: V, embeddingSize: E, hiddenSize: H, layers: L } = checkRecurrentLmConfig(config, 'config');
-  const cell = config.cell ?? { type: 'lstm' };
-  const gates = cell.type === 'lstm' ? (cell.coupled === true ? 3 : 4) : cell.type === 'gru' ? 3 : 1;
-  const shapes = new Map<string, number[]>([['embedding', [V, E]]]);
-  for (let k = 0; k < L; k++) {
-    const at = `rnn.layers.${k}.forward`;
-    shapes.set(`${at}.wIh`, [k === 0 ? E : H, gates * H]);
-    shapes.set(`${at}.wHh`, [H, gates * H]);
-    if (cell.type === 'gru') {
-      shapes.set(`${at}.bIh`, [gates * H]);
-      shapes.set(`${at}.bHh`, [gates * H]);
-    } else shapes.set(`${at}.bias`, [gates * H]);
-  }
-  if (config.tied !== true) shapes.set('output.w', [H, V]);
-  shapes.set('output.b', [V]);
-  return shapes;
 }
 
 /**

@@ -11,6 +11,7 @@ import { embedding } from '../layers/embedding.js';
 import { idsTensor } from '../layers/idsTensor.js';
 import { rnnStack, type StackParams } from '../layers/rnnStack.js';
 import type { RngLike } from '../types.js';
+import { checkModelParams } from '../models/modelArtifact.js';
 import { checkKeys, checkLengths, checkNumber, checkOneOf } from '../validate.js';
 import { crfLogLikelihood, initCrf, type CrfParams } from './crf.js';
 import type { CrfConstraints } from './crfConstraints.js';
@@ -254,6 +255,7 @@ export function sequenceTaggerEmissions(
   options: TaggerForwardOptions = {},
 ): Tensor3D {
   checkKeys(options, 'options', ['dropout', 'training', 'rng', 'constraints']);
+  checkModelParams(params, sequenceTaggerShapes(config), 'params', config);
   const rate = checkNumber(options.dropout ?? 0, 'options.dropout', 0, 0.99);
   if (options.training === true && rate > 0 && options.rng === undefined) {
     throw new RnnOptionError({ argument: 'options.rng', expected: 'a generator for dropout while training', found: undefined });

@@ -4,7 +4,8 @@ import type { Span } from '@nlpkit/core';
 import { RnnOptionError, RnnShapeError } from '../errors.js';
 import { checkKeys, checkNumber } from '../validate.js';
 import { crfConstraints, type CrfConstraints } from './crfConstraints.js';
-import { checkSequenceTaggerConfig, sequenceTaggerEmissions, type SequenceTaggerConfig, type SequenceTaggerParams } from './sequenceTagger.js';
+import { checkModelParams } from '../models/modelArtifact.js';
+import { checkSequenceTaggerConfig, sequenceTaggerEmissions, sequenceTaggerShapes, type SequenceTaggerConfig, type SequenceTaggerParams } from './sequenceTagger.js';
 import { encodeTaggerBatch, type TaggerVocabularies } from './taggerData.js';
 import { schemeSpans } from './tagSpans.js';
 import { crfScores, viterbiPath, type CrfScores } from './viterbi.js';
@@ -66,6 +67,7 @@ export function sequenceTagger(options: SequenceTaggerOptions): SequenceTagger {
   checkKeys(options, 'options', ['config', 'params', 'vocabularies']);
   const config = checkSequenceTaggerConfig(options.config, 'options.config');
   const { params, vocabularies } = options;
+  checkModelParams(params, sequenceTaggerShapes(config), 'options.params', config);
   if (vocabularies.tags.length !== config.numTags) {
     throw new RnnShapeError({ argument: 'options.vocabularies.tags', expected: `config.numTags (${config.numTags}) tags`, found: vocabularies.tags.length });
   }
