@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { estimateKneserNey, writeArpa } from '@nlpkit/ngram';
 import { chromium, type Browser, type Page } from 'playwright';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'test-results', 'dist');
 const shots = join(root, 'test-results');
 const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const PANELS = ['backend', 'predict', 'train', 'gradients', 'ner', 'translate'] as const;
+type Panel = 'backend' | 'predict' | 'train' | 'gradients' | 'ner' | 'translate';
 
 /** The flags that give headless Chromium WebGPU on Vulkan through SwiftShader (as packages/tensor's browser suite). */
 const CHROMIUM_ARGS = [
@@ -64,6 +65,11 @@ function serve(folder: string): Promise<{ server: Server; url: string }> {
   }));
 }
 
+/** Screenshot of one panel as it stands, for a person to look at (test-results/panel-<name>.png). */
+async function shot(panel: Panel): Promise<void> {
+  await page.locator(`#panel-${panel}`).screenshot({ path: join(shots, `panel-${panel}.png`) });
+}
+
 let skipReason: string | undefined;
 let browser: Browser | undefined;
 let server: Server | undefined;
@@ -106,7 +112,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (browser !== undefined) {
-    for (const panel of PANELS) await page.locator(`#panel-${panel}`).screenshot({ path: join(shots, `panel-${panel}.png`) }).catch(() => undefined);
     await page.screenshot({ path: join(shots, 'page.png'), fullPage: true }).catch(() => undefined);
     await browser.close();
   }
@@ -118,6 +123,7 @@ describe('the web demo in headless Chromium', () => {
     if (skipReason !== undefined) ctx.skip(skipReason);
     expect(await page.getByTestId('backend-name').textContent()).toBe('webgpu');
     expect(await page.locator('[data-testid="backend-tried"] tbody tr').count()).toBeGreaterThanOrEqual(1);
+    await shot('backend');
   });
 
   it('predicts next words with the Kneser-Ney model and the LSTM', async (ctx) => {
@@ -128,6 +134,7 @@ describe('the web demo in headless Chromium', () => {
     }
     const ngramTop = await page.locator('[data-testid="predict-ngram"] li .word').first().textContent();
     expect(ngramTop?.length).toBeGreaterThan(0);
+    await shot('predict');
   });
 
   it('charts hidden-state gradient norms of a tanh RNN and an LSTM', async (ctx) => {
@@ -135,6 +142,7 @@ describe('the web demo in headless Chromium', () => {
     await expect.poll(() => page.getByTestId('gradients-status').textContent(), { timeout: 60_000 }).toMatch(/shrinks/);
     const points = await page.locator('#panel-gradients .chart').evaluate((node) => Number((node as HTMLElement).dataset['points']));
     expect(points).toBe(50);
+    await shot('gradients');
   });
 
   it('trains the LSTM live, charts the loss, stops, and predicts with it', async (ctx) => {
@@ -149,6 +157,7 @@ describe('the web demo in headless Chromium', () => {
     await page.getByTestId('train-use').click();
     await expect.poll(() => page.locator('#panel-predict').textContent(), { timeout: 20_000 }).toMatch(/trained here/);
     expect(await page.locator('[data-testid="predict-lstm"] li .word').count()).toBeGreaterThan(0);
+    await shot('train');
   });
 
   it('highlights named entities in typed text', async (ctx) => {
@@ -156,6 +165,7 @@ describe('the web demo in headless Chromium', () => {
     await expect.poll(() => page.locator('[data-testid="ner-output"] mark').count(), { timeout: 20_000 }).toBeGreaterThan(0);
     const label = await page.locator('[data-testid="ner-output"] mark').first().getAttribute('data-label');
     expect(['PER', 'LOC', 'ORG']).toContain(label);
+    await shot('ner');
   });
 
   it('translates with the seq2seq model and shows its attention as a heatmap', async (ctx) => {
@@ -173,6 +183,23 @@ describe('the web demo in headless Chromium', () => {
       expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 1);
     }
     console.log(`web e2e: "one five three nine" -> "${output}"`);
+    await shot('translate');
+  });
+
+  it('loads model files the CLI writes through each panel\'s file input', async (ctx) => {
+    if (skipReason !== undefined) ctx.skip(skipReason);
+    const { model } = estimateKneserNey([['a', 'b', 'c'], ['a', 'b', 'd'], ['b', 'a']], { order: 2 });
+    await page.getByTestId('predict-ngram-file').setInputFiles({ name: 'tiny.arpa', mimeType: 'text/plain', buffer: Buffer.from(writeArpa(model)) });
+    await page.getByTestId('predict-input').fill('a');
+    await expect.poll(() => page.locator('[data-testid="predict-ngram"] li .word').first().textContent(), { timeout: 10_000 }).toBe('b');
+    expect(await page.locator('#panel-predict').textContent()).toContain('tiny.arpa');
+    const upload = async (testId: string, file: string, where: string): Promise<void> => {
+      await page.getByTestId(testId).setInputFiles(join(dist, 'models', file));
+      await expect.poll(() => page.locator(where).textContent(), { timeout: 10_000 }).toContain(file);
+    };
+    await upload('predict-lstm-file', 'lstm.safetensors', '#panel-predict');
+    await upload('ner-file', 'ner.safetensors', '#panel-ner');
+    await upload('translate-file', 'reverse.safetensors', '#panel-translate');
   });
 
   it('raised no uncaught error in the page', (ctx) => {
