@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, EOS_ID } from '@nlpkit/core';
+import { createRng, EOS_ID, vocabularyFromTokens } from '@nlpkit/core';
 import { describeBackends } from '@nlpkit/tensor/testing';
 import { expect, it } from 'vitest';
 import type { Seq2seqPair } from '../data/seq2seqBatch.js';
@@ -98,6 +98,26 @@ describeBackends(
       second.dispose();
       expect(tf.memory().numTensors).toBe(before);
       await expect(trainSeq2seq({ ...base, batchSize: 4, resume: saved as Uint8Array })).rejects.toThrow(/batchSize/);
+    });
+
+    it('stops early when the validation score stops improving (BLEU with validBleu)', async () => {
+      const train = reversal(16, 6);
+      const small: Seq2seqConfig = { ...config, hiddenSize: 8, embeddingSize: 4 };
+      const targetVocabulary = vocabularyFromTokens(['a', 'b', 'c', 'd', 'e', 'f']);
+      const references = train.map((p) => targetVocabulary.decode(p.target).join(' '));
+      const events: TrainSeq2seqEvent[] = [];
+      // lr 0: nothing changes, so the second epoch is no better than the first.
+      const r = await trainSeq2seq({
+        config: small, train, valid: train, seed: 1, batchSize: 8, epochs: 10, lr: 0, patience: 1,
+        validBleu: { targetVocabulary, references, maxLength: 6 }, onEvent: (e) => events.push(e),
+      });
+      expect(r.stopped).toBe('early-stopped');
+      expect(r.position.epoch).toBe(2);
+      const epochs = events.filter((e) => e.type === 'epoch');
+      expect(epochs).toHaveLength(2);
+      expect(epochs[0]?.type === 'epoch' && epochs[0].validBleu).toBeGreaterThanOrEqual(0);
+      expect(r.validBleu).toBe(epochs[1]?.type === 'epoch' ? epochs[1].validBleu : NaN);
+      r.dispose();
     });
 
     it('bad options: ids out of range, empty sources, unknown keys', async () => {
