@@ -1,4 +1,5 @@
-import { Worker } from 'bullmq';
+import { InvalidArgumentError } from '@nlpkit/core';
+import { UnrecoverableError, Worker } from 'bullmq';
 import { directoryStorage } from './directoryStorage.js';
 import { check } from './errors.js';
 import { DEFAULT_QUEUE, type JobData, processJob } from './processJob.js';
@@ -60,7 +61,16 @@ export async function startWorker(options: WorkerOptions): Promise<DistributedWo
   const queue = check.string(options.queue ?? DEFAULT_QUEUE, 'options.queue');
   await checkRedis(connection);
   const onEvent = options.onEvent ?? (() => {});
-  const worker = new Worker<JobData>(queue, (job, _token, signal) => processJob(storage, job.name, job.data, signal), {
+  const worker = new Worker<JobData>(queue, async (job, _token, signal) => {
+    try {
+      return await processJob(storage, job.name, job.data, signal);
+    } catch (error) {
+      // Bad input (a reserved marker in the text, a missing file) fails the same way on every attempt: fail the
+      // job — and the run — now, with the message, rather than after every retry.
+      if (error instanceof InvalidArgumentError) throw new UnrecoverableError(error.message);
+      throw error;
+    }
+  }, {
     connection,
     concurrency,
     lockDuration,

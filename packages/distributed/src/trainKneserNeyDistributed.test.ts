@@ -62,4 +62,14 @@ describe('trainKneserNeyDistributed with 3 worker processes', redis.options, () 
       expect(readFileSync(result.path, 'utf8')).toBe(singleProcessArpa(text, order));
     }
   });
+
+  it('bad input fails the run at once (no retries) with the job and the reason', async () => {
+    const input = join(cluster.storage, 'bad.txt');
+    writeFileSync(input, 'a b\nc d\ne <s> f\n');
+    const started = performance.now();
+    const error = await trainKneserNeyDistributed({ redis: cluster.redis.url, storage: cluster.storage, input, order: 2, shards: 1 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'DistributedJobError', code: 'ERR_DISTRIBUTED_JOB', job: 'vocabulary 1 of 1' });
+    expect((error as Error).message.replace(/run \S+:/, 'run ID:')).toMatchInlineSnapshot(`"@nlpkit/distributed: run ID: job vocabulary 1 of 1 failed: @nlpkit/ngram: sentences[2][1] must be a word, not a reserved marker (sentence boundaries are added automatically), got "<s>""`);
+    expect(performance.now() - started).toBeLessThan(15_000); // five attempts with backoff would take longer
+  });
 });

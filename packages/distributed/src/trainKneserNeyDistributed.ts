@@ -176,12 +176,18 @@ export async function trainKneserNeyDistributed(options: DistributedTrainOptions
           return await Promise.race([finished, stopped]);
         } catch (error) {
           if (signal?.aborted === true) throw signal.reason;
-          throw new DistributedJobError({
-            package: PKG,
-            job: name,
-            cause: error,
-            message: `the ${name} stage of run ${id} failed: ${(error as Error).message}`,
-          });
+          // The fan-in job fails because a child did: name the child and its own reason.
+          let reason = (error as Error).message;
+          let job: string = name;
+          for (let index = 0; index < total; index++) {
+            const child = await queue.getJob(`${prefix}${index}`).catch(() => undefined);
+            if (child?.failedReason) {
+              job = `${name} ${index + 1} of ${total}`;
+              reason = child.failedReason;
+              break;
+            }
+          }
+          throw new DistributedJobError({ package: PKG, job, cause: error, message: `run ${id}: job ${job} failed: ${reason}` });
         }
       } finally {
         clearTimeout(timer);
