@@ -95,6 +95,19 @@ export function checkpointLoop(bytes: Uint8Array): RunFolderResume['loop'] {
   return { step: n('step'), epoch: n('epoch'), seconds: n('seconds'), tokens: n('tokens') };
 }
 
+/**
+ * The entries of `source` named in `keys` whose values are defined: recipe settings handed on to a trainer as
+ * optional options (a trainer refuses an explicit `undefined`), so a run folder lists the keys once.
+ *
+ * @example
+ * trainRecurrentLm({ ...required, ...definedOptions(recipe.training, ['clipNorm', 'dropout', 'logEvery']) });
+ */
+export function definedOptions<T extends object, K extends keyof T>(source: T, keys: readonly K[]): { [P in K]?: Exclude<T[P], undefined> } {
+  const out: { [P in K]?: Exclude<T[P], undefined> } = {};
+  for (const key of keys) if (source[key] !== undefined) out[key] = source[key] as Exclude<T[K], undefined>;
+  return out;
+}
+
 /** Appends JSON lines to a run's curve file one after another, in call order; `done()` waits for those pending. */
 export function curveWriter(path: string): { append(line: unknown): void; done(): Promise<void> } {
   let appending: Promise<void> = Promise.resolve();

@@ -12,7 +12,7 @@ import type { RecurrentLmConfig } from '../models/recurrentLm.js';
 import { parseRecurrentLmRecipe, recipeOptimizer, recipeSchedule } from '../models/recurrentLmRecipe.js';
 import { trainRecurrentLm, type TrainLmEvent } from '../models/trainRecurrentLm.js';
 import { writeRecurrentLmFile } from './recurrentLmFile.js';
-import { checkpointLoop, curveWriter, pathExists, readRunText, resumeRunFolder, runFolderRecipe } from './runFolder.js';
+import { checkpointLoop, curveWriter, definedOptions, pathExists, readRunText, resumeRunFolder, runFolderRecipe } from './runFolder.js';
 
 /** The files of a run folder. */
 export const RUN_FILES = {
@@ -126,11 +126,7 @@ export async function trainRecurrentLmRun(options: TrainRecurrentLmRunOptions): 
     loss: t.loss,
     optimizer: recipeOptimizer(recipe),
     lr: recipeSchedule(recipe),
-    ...(t.clipNorm !== undefined ? { clipNorm: t.clipNorm } : {}),
-    ...(t.dropout !== undefined ? { dropout: t.dropout } : {}),
-    ...(t.evalBatchSize !== undefined ? { evalBatchSize: t.evalBatchSize } : {}),
-    ...(t.logEvery !== undefined ? { logEvery: t.logEvery } : {}),
-    ...(t.checkpointEvery !== undefined ? { checkpointEvery: t.checkpointEvery } : {}),
+    ...definedOptions(t, ['clipNorm', 'dropout', 'evalBatchSize', 'logEvery', 'checkpointEvery']),
     ...(resumed !== undefined ? { resume: resumed.bytes } : {}),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
     meta: { recipe: recipe.name },

@@ -48,7 +48,7 @@ export interface ClassifierRunOptions {
  * folder it continues from the checkpoint; on a finished folder it returns the saved result.
  */
 export async function trainClassifierRun(options: ClassifierRunOptions): Promise<ClassifierRunResult> {
-  const [rnn, { curveWriter, pathExists, readRunText, resumeRunFolder, runFolderRecipe }] = await Promise.all([import('@nlpkit/rnn'), import('@nlpkit/rnn/node')]);
+  const [rnn, { curveWriter, definedOptions, pathExists, readRunText, resumeRunFolder, runFolderRecipe }] = await Promise.all([import('@nlpkit/rnn'), import('@nlpkit/rnn/node')]);
   const { out } = options;
   const file = (name: keyof typeof CLASSIFY_RUN_FILES): string => join(out, CLASSIFY_RUN_FILES[name]);
   const readText = (path: string, argument: string): Promise<string> => readRunText(path, argument, CLI_PACKAGE);
@@ -100,15 +100,7 @@ export async function trainClassifierRun(options: ClassifierRunOptions): Promise
     epochs: t.epochs,
     optimizer,
     lr,
-    ...(t.clipNorm !== undefined ? { clipNorm: t.clipNorm } : {}),
-    ...(t.dropout !== undefined ? { dropout: t.dropout } : {}),
-    ...(t.wordDropout !== undefined ? { wordDropout: t.wordDropout } : {}),
-    ...(t.embeddingScale !== undefined ? { embeddingScale: t.embeddingScale } : {}),
-    ...(t.bucketBatches !== undefined ? { bucketBatches: t.bucketBatches } : {}),
-    ...(t.patience !== undefined ? { patience: t.patience } : {}),
-    ...(t.evalBatchSize !== undefined ? { evalBatchSize: t.evalBatchSize } : {}),
-    ...(t.logEvery !== undefined ? { logEvery: t.logEvery } : {}),
-    ...(t.checkpointEvery !== undefined ? { checkpointEvery: t.checkpointEvery } : {}),
+    ...definedOptions(t, ['clipNorm', 'dropout', 'wordDropout', 'embeddingScale', 'bucketBatches', 'patience', 'evalBatchSize', 'logEvery', 'checkpointEvery']),
     ...(resumed !== undefined ? { resume: resumed.bytes } : {}),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
     meta: { recipe: recipe.name },
