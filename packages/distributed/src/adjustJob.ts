@@ -29,7 +29,7 @@ export async function adjustJob(storage: SharedStorage, plan: RunPlan, p: number
   const job = `adjust ${p + 1}`;
   const V = (await readRunJson<string[]>(storage, plan.id, 'vocabulary.json', job)).length;
   const { order: N, partitions: P } = plan;
-  return inScratch(storage, `adjust-${p}`, async (folder) => {
+  return inScratch(storage, plan.id, `adjust-${p}`, async (folder) => {
     const workspace = new DiskWorkspace(folder, plan.memory, V, plan.maxOpenFiles, signal);
     const budget = workspace.budget;
     const quirk = new FinalNgramQuirk(N, V);

@@ -11,7 +11,7 @@ import type { SharedStorage } from './sharedStorage.js';
 export async function assembleJob(storage: SharedStorage, plan: RunPlan): Promise<{ output: string; bytes: number }> {
   const model = await readRunJson<ModelStatistics>(storage, plan.id, 'model.json', 'assemble');
   const R = model.ranges.length;
-  return inScratch(storage, 'assemble', async (folder) => {
+  return inScratch(storage, plan.id, 'assemble', async (folder) => {
     const file = join(folder, 'model.arpa');
     const out = await open(file, 'w');
     let bytes = 0;

@@ -47,7 +47,7 @@ export async function mergeVocabularyJob(storage: SharedStorage, plan: RunPlan):
 export async function countJob(storage: SharedStorage, plan: RunPlan, index: number, signal?: AbortSignal): Promise<{ sentences: number; tokens: number }> {
   const wordIndex = await readWordIndex(storage, plan, `count ${index + 1}`);
   const { order, partitions: P } = plan;
-  return inScratch(storage, `count-${index}`, async (folder) => {
+  return inScratch(storage, plan.id, `count-${index}`, async (folder) => {
     const counted = await countNgramsOnDisk(shardSentences(plan.shards[index]!), {
       order,
       memoryBytes: plan.memory,

@@ -11,7 +11,7 @@ describe('directoryStorage', () => {
   const storage = directoryStorage(root);
 
   it('publishes a scratch file under its key by rename, replacing an earlier object, leaving no temporary', async () => {
-    const scratch = await storage.scratch('job 1');
+    const scratch = await storage.scratch('run-1', 'job 1');
     writeFileSync(join(scratch, 'out.bin'), 'first');
     await storage.publish('runs/r/counts/part-0.bin', join(scratch, 'out.bin'));
     writeFileSync(join(scratch, 'out.bin'), 'second');
@@ -20,6 +20,15 @@ describe('directoryStorage', () => {
     expect(existsSync(join(scratch, 'out.bin'))).toBe(false);
     expect(readdirSync(join(root, 'runs/r/counts'))).toEqual(['part-0.bin']);
     expect(await storage.localPath('runs/r/counts/part-0.bin')).toBe(join(root, 'runs/r/counts/part-0.bin'));
+  });
+
+  it("removes a run's scratch folders (those of jobs whose workers died), not another run's", async () => {
+    const left = await storage.scratch('run-3', 'count 1');
+    writeFileSync(join(left, 'partial.bin'), 'half');
+    const other = await storage.scratch('run-4', 'count 1');
+    await storage.removeScratch('run-3');
+    expect(existsSync(left)).toBe(false);
+    expect(existsSync(other)).toBe(true);
   });
 
   it('writes, tells what exists, removes by prefix', async () => {
@@ -41,7 +50,7 @@ describe('directoryStorage', () => {
 
   it('a publish that cannot happen is an OutputError naming the object', async () => {
     await storage.write('file', 'x');
-    const scratch = await storage.scratch('job');
+    const scratch = await storage.scratch('run-2', 'job');
     writeFileSync(join(scratch, 'y'), 'y');
     await expect(storage.publish('file/below', join(scratch, 'y'))).rejects.toMatchObject({ code: 'ERR_OUTPUT', path: join(root, 'file', 'below') });
   });

@@ -5,13 +5,16 @@ import { OutputError } from '@nlpkit/core';
 import { PKG, check } from './errors.js';
 import type { SharedStorage } from './sharedStorage.js';
 
+/** A run id or label as one safe folder name. */
+const safe = (name: string): string => name.replace(/[^\w.-]/g, '_').replace(/^\.+/, '_');
+
 /** The folder inside a shared directory that holds jobs' scratch folders (never a key). */
 const SCRATCH = '.scratch';
 
 /**
  * A {@link SharedStorage} on a directory every worker mounts at the same path (NFS, a cluster file system, or one
  * machine's disk). Objects are files under `root`; publishing writes to a temporary name in the object's folder
- * and renames it, which is atomic on one file system. Scratch folders live in `root/.scratch`, on the same file
+ * and renames it, which is atomic on one file system. Scratch folders live in `root/.scratch/<run>`, on the same file
  * system, so publishing a job's file is a rename too.
  */
 export function directoryStorage(root: string): SharedStorage {
@@ -26,14 +29,17 @@ export function directoryStorage(root: string): SharedStorage {
   const failed = (path: string, cause: unknown): OutputError => new OutputError({ package: PKG, path, cause });
   return {
     description: base,
-    async scratch(label) {
-      const folder = join(base, SCRATCH);
+    async scratch(run, label) {
+      const folder = join(base, SCRATCH, safe(run));
       try {
         await mkdir(folder, { recursive: true });
-        return await mkdtemp(join(folder, `${label.replace(/[^\w.-]/g, '_')}-`));
+        return await mkdtemp(join(folder, `${safe(label)}-`));
       } catch (cause) {
         throw failed(folder, cause);
       }
+    },
+    async removeScratch(run) {
+      await rm(join(base, SCRATCH, safe(run)), { recursive: true, force: true });
     },
     async publish(key, file) {
       const path = pathOf(key);

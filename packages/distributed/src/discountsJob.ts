@@ -86,7 +86,7 @@ export async function discountsJob(storage: SharedStorage, plan: RunPlan): Promi
     countsOfCounts.push(result.countsOfCounts);
   }
   const prob1 = kneserNeyUnigrams(adj1, discounts[0]!);
-  await inScratch(storage, 'discounts', async (folder) => {
+  await inScratch(storage, plan.id, 'discounts', async (folder) => {
     await writeFile(join(folder, 'prob1.bin'), new Uint8Array(prob1.buffer));
     await storage.publish(runKey(plan.id, 'prob1.bin'), join(folder, 'prob1.bin'));
   });

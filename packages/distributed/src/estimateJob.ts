@@ -35,7 +35,7 @@ export async function estimateJob(storage: SharedStorage, plan: RunPlan, q: numb
     float[0] = x;
     return bits[0]!;
   };
-  return inScratch(storage, `estimate-${q}`, async (folder) => {
+  return inScratch(storage, plan.id, `estimate-${q}`, async (folder) => {
     const workspace = new DiskWorkspace(folder, plan.memory, V, plan.maxOpenFiles, signal);
     let ngrams = 0;
     for (let n = 2; n <= N; n++) {

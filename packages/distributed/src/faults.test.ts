@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRng } from '@nlpkit/core';
 import { estimateKneserNey, kenlmWords, writeArpa } from '@nlpkit/ngram';
@@ -52,6 +52,8 @@ describe('faults: workers killed mid-job, a restarted Redis, a wrong password', 
     const lines = text.split('\n');
     lines.pop();
     expect(readFileSync(result.path, 'utf8')).toBe(writeArpa(estimateKneserNey(lines.map((l) => kenlmWords(l)), { order: 3 }).model));
+    // The scratch folders the victims left are gone with the run.
+    expect(existsSync(join(cluster.storage, '.scratch', result.run))).toBe(false);
     // Each victim died inside its job: it never reported the job done.
     const taken = (w: typeof mapVictim, stage: string): string => /^active (\w+ \d+)/m.exec(w.output().split('\n').find((l) => l.startsWith(`active ${stage} `))!)![1]!;
     expect(mapVictim.output()).not.toContain(`completed ${taken(mapVictim, 'count')} `);

@@ -89,9 +89,9 @@ export function partitionOf(buffer: ArrayLike<number>, at: number, length: numbe
   return (h >>> 0) % partitions;
 }
 
-/** Runs `fn` in a fresh scratch folder of the storage, removed afterwards (also after a failure). */
-export async function inScratch<T>(storage: SharedStorage, label: string, fn: (folder: string) => Promise<T>): Promise<T> {
-  const folder = await storage.scratch(label);
+/** Runs `fn` in a fresh scratch folder of run `run` in the storage, removed afterwards (also after a failure). */
+export async function inScratch<T>(storage: SharedStorage, run: string, label: string, fn: (folder: string) => Promise<T>): Promise<T> {
+  const folder = await storage.scratch(run, label);
   try {
     return await fn(folder);
   } finally {

@@ -8,10 +8,13 @@ export interface SharedStorage {
   /** What the store is, for messages (`/mnt/shared/nlpkit`). */
   readonly description: string;
   /**
-   * A new empty local folder for one job's scratch files, where {@link SharedStorage.publish} can move files from
-   * cheaply (for a shared directory: inside it, so publishing is a rename). The job removes it when done.
+   * A new empty local folder for one job of run `run`, for its scratch files, where {@link SharedStorage.publish}
+   * can move files from cheaply (for a shared directory: inside it, so publishing is a rename). The job removes it
+   * when done; a job whose worker died leaves it behind, until {@link SharedStorage.removeScratch}.
    */
-  scratch(label: string): Promise<string>;
+  scratch(run: string, label: string): Promise<string>;
+  /** Removes every scratch folder of run `run` (when the run is over: left behind by workers that died). */
+  removeScratch(run: string): Promise<void>;
   /** Publishes the local file `file` as `key` atomically (the file is moved; an existing object is replaced). */
   publish(key: string, file: string): Promise<void>;
   /** Writes `data` as `key` atomically. */

@@ -202,6 +202,7 @@ export async function trainKneserNeyDistributed(options: DistributedTrainOptions
     if (options.keepIntermediate !== true) {
       for (const folder of ['vocab', 'counts', 'adjusted', 'estimate', 'arpa']) await storage.remove(runKey(id, folder));
     }
+    await storage.removeScratch(id);
     return {
       run: id,
       output: plan.output,

@@ -17,7 +17,7 @@ export async function writeJob(storage: SharedStorage, plan: RunPlan, r: number,
   const model = await readRunJson<ModelStatistics>(storage, plan.id, 'model.json', job);
   const prob1 = new Float32Array(new Uint8Array(await storage.read(runKey(plan.id, 'prob1.bin'))).buffer);
   const { order: N, partitions: P } = plan;
-  return inScratch(storage, `write-${r}`, async (folder) => {
+  return inScratch(storage, plan.id, `write-${r}`, async (folder) => {
     const workspace = new DiskWorkspace(folder, plan.memory, V, plan.maxOpenFiles, signal);
     for (let n = 2; n <= N; n++) {
       for (const [name, width, key] of [['estimate', n + 2, n], ['weights', n, n - 1]] as const) {
