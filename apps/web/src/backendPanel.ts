@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendSelection } from '@nlpkit/tensor';
-import { BACKEND_NAMES } from '@nlpkit/tensor';
+import { BACKEND_NAMES, defaultOrder } from '@nlpkit/tensor';
 import { el, panelBody } from './dom.js';
 import type { SyncReads } from './syncReads.js';
 
@@ -17,6 +17,11 @@ export function showBackend(selection: BackendSelection, syncReads: SyncReads): 
   const rows = selection.tried.map((t) =>
     el('tr', { class: t.ok ? 'ok' : 'skipped' }, el('td', { text: t.name }), el('td', { text: t.ok ? 'chosen' : 'passed over' }), el('td', { text: t.reason })),
   );
+  // Selection stops at the first backend that starts; the slower ones after it are listed as not tried.
+  const tried = new Set(selection.tried.map((t) => t.name));
+  for (const name of defaultOrder('browser').filter((n) => !tried.has(n))) {
+    rows.push(el('tr', { class: 'untried' }, el('td', { text: name }), el('td', { text: 'not tried' }), el('td', { text: `${selection.name} started first` })));
+  }
   body.append(
     el('table', { 'data-testid': 'backend-tried' }, el('thead', {}, el('tr', {}, el('th', { text: 'candidate' }), el('th', { text: 'result' }), el('th', { text: 'why' }))), el('tbody', {}, ...rows)),
   );
