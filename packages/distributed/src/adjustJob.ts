@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BOS_INDEX, DiskWorkspace, FinalNgramQuirk, RecordWriter } from '@nlpkit/ngram/node';
 import { type RunPlan, breathe, inScratch, partitionOf, readRunJson, runFile, runKey, writeRunJson } from './runPlan.js';
+import { readIdMap } from './countJobs.js';
 import type { SharedStorage } from './sharedStorage.js';
 
 /** What one adjusted-count partition reports to the discounts job (`adjusted/part-p/stats.json`). */
@@ -18,7 +19,8 @@ export interface AdjustStatistics {
 }
 
 /**
- * Reduce job 1, partition `p`: for each order n ≥ 2, merges this partition's records of every shard — sorted by
+ * Reduce job 1, partition `p`: for each order n ≥ 2, merges this partition's records of every shard — in the
+ * corpus's word ids, sorted by
  * the n-gram without its first word, then by the first word, equal n-grams summed — so that each (n−1)-gram's
  * left extensions are adjacent: their number is its continuation count, its adjusted count. The highest order and
  * `<s>`-initial n-grams keep their raw count. Each adjusted count goes to the partition of the estimation pass that
@@ -29,6 +31,7 @@ export async function adjustJob(storage: SharedStorage, plan: RunPlan, p: number
   const job = `adjust ${p + 1}`;
   const V = (await readRunJson<string[]>(storage, plan.id, 'vocabulary.json', job)).length;
   const { order: N, partitions: P } = plan;
+  const idMaps = await Promise.all(plan.shards.map((_, i) => readIdMap(storage, plan, i)));
   return inScratch(storage, plan.id, `adjust-${p}`, async (folder) => {
     const workspace = new DiskWorkspace(folder, plan.memory, V, plan.maxOpenFiles, signal);
     const budget = workspace.budget;
@@ -64,11 +67,14 @@ export async function adjustJob(storage: SharedStorage, plan: RunPlan, p: number
         const width = n + 1;
         const sorter = workspace.sorter(width, n, Math.floor(plan.memory / 2), `sorted-${n}`, true);
         for (let i = 0; i < plan.shards.length; i++) {
+          // Shard i counted with its own word ids: the corpus's ids are looked up as the records go in.
+          const ids = idMaps[i]!;
           const reader = workspace.open(await runFile(storage, plan.id, `counts/shard-${i}/order-${n}/part-${p}.bin`, job), width);
           try {
             while (reader.next()) {
               const s = sorter.slot();
-              for (let k = 0; k < width; k++) sorter.buffer[s + k] = reader.buffer[reader.at + k]!;
+              for (let k = 0; k < n; k++) sorter.buffer[s + k] = ids[reader.buffer[reader.at + k]!]!;
+              sorter.buffer[s + n] = reader.buffer[reader.at + n]!;
             }
           } finally {
             workspace.close(reader);

@@ -3,15 +3,16 @@ import { join } from 'node:path';
 import type { NgramWarning } from '@nlpkit/ngram';
 import { BOS_INDEX, FinalNgramQuirk, RecordReader, kneserNeyUnigrams, orderDiscount } from '@nlpkit/ngram/node';
 import type { AdjustStatistics } from './adjustJob.js';
+import { readIdMap } from './countJobs.js';
 import { type ModelStatistics, type RunPlan, inScratch, readRunJson, runFile, runKey, writeRunJson } from './runPlan.js';
 import type { SharedStorage } from './sharedStorage.js';
 
-/** Reads every `[word, count]` record of a unigram file into `into` (`add`: summed, else set). */
-function readUnigrams(path: string, into: Uint32Array, add: boolean): void {
+/** Reads every `[word, count]` record of a unigram file into `into` (`add`: summed, else set; `ids`: word id map). */
+function readUnigrams(path: string, into: Uint32Array, add: boolean, ids?: Uint32Array): void {
   const reader = new RecordReader(path, 2, new Uint32Array(1 << 14));
   try {
     while (reader.next()) {
-      const w = reader.buffer[reader.at]!;
+      const w = ids === undefined ? reader.buffer[reader.at]! : ids[reader.buffer[reader.at]!]!;
       into[w] = (add ? into[w]! : 0) + reader.buffer[reader.at + 1]!;
     }
   } finally {
@@ -33,7 +34,7 @@ export async function discountsJob(storage: SharedStorage, plan: RunPlan): Promi
   let sentences = 0;
   let tokens = 0;
   for (let i = 0; i < plan.shards.length; i++) {
-    readUnigrams(await runFile(storage, plan.id, `counts/shard-${i}/unigrams.bin`, job), raw1, true);
+    readUnigrams(await runFile(storage, plan.id, `counts/shard-${i}/unigrams.bin`, job), raw1, true, await readIdMap(storage, plan, i));
     const done = await readRunJson<{ sentences: number; tokens: number }>(storage, plan.id, `counts/shard-${i}/done.json`, job);
     sentences += done.sentences;
     tokens += done.tokens;

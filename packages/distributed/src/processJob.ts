@@ -1,6 +1,6 @@
 import { adjustJob } from './adjustJob.js';
 import { assembleJob } from './assembleJob.js';
-import { countJob, mergeVocabularyJob, vocabularyJob } from './countJobs.js';
+import { countJob, mergeVocabularyJob } from './countJobs.js';
 import { discountsJob } from './discountsJob.js';
 import { check } from './errors.js';
 import { estimateJob } from './estimateJob.js';
@@ -19,10 +19,8 @@ export interface JobData {
 
 /** The jobs of a distributed estimation, by BullMQ job name: fanned-out jobs and the fan-in job after them. */
 export const JOBS = {
-  vocabulary: (s, plan, i, signal) => vocabularyJob(s, plan, i, signal),
-  'merge-vocabulary': (s, plan) => mergeVocabularyJob(s, plan),
   count: (s, plan, i, signal) => countJob(s, plan, i, signal),
-  counted: async () => ({}),
+  'merge-vocabulary': (s, plan) => mergeVocabularyJob(s, plan),
   adjust: (s, plan, i, signal) => adjustJob(s, plan, i, signal),
   discounts: (s, plan) => discountsJob(s, plan),
   estimate: (s, plan, i, signal) => estimateJob(s, plan, i, signal),

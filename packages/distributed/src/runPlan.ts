@@ -1,5 +1,4 @@
 import { rm } from 'node:fs/promises';
-import { NgramWordIndex } from '@nlpkit/ngram';
 import type { KneserNeyDiscount, NgramWarning } from '@nlpkit/ngram';
 import { DistributedJobError, PKG } from './errors.js';
 import type { Shard } from './shards.js';
@@ -64,14 +63,6 @@ export async function runFile(storage: SharedStorage, id: string, name: string, 
     throw new DistributedJobError({ package: PKG, job, message: `${job}: ${key} is missing from ${storage.description}` });
   }
   return storage.localPath(key);
-}
-
-/** The run's word index, in the corpus's first-seen order (`vocabulary.json`). */
-export async function readWordIndex(storage: SharedStorage, plan: RunPlan, job: string): Promise<NgramWordIndex> {
-  const words = await readRunJson<string[]>(storage, plan.id, 'vocabulary.json', job);
-  const index = new NgramWordIndex();
-  for (const word of words) index.add(word);
-  return index;
 }
 
 /**

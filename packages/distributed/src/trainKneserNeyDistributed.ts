@@ -10,7 +10,7 @@ import { planShards } from './shards.js';
 import type { SharedStorage } from './sharedStorage.js';
 
 /** The stages of a distributed estimation, in order, as `onProgress` reports them. */
-export type DistributedStage = 'vocabulary' | 'count' | 'adjust' | 'estimate' | 'write';
+export type DistributedStage = 'count' | 'adjust' | 'estimate' | 'write';
 
 /** What `onProgress` is told: in which stage the run is, and how many of its jobs are done. */
 export interface DistributedProgress {
@@ -77,14 +77,14 @@ export interface DistributedTrainResult {
 /**
  * Modified Kneser-Ney estimated by workers ({@link startWorker}) on any number of machines through BullMQ: the ARPA
  * file is byte for byte the one `estimateKneserNey` + `writeArpaFile` (and `nlpkit ngram train`, and lmplz) write
- * for the same text. Cuts the input into shards at line boundaries and runs five stages, each a BullMQ flow — the
+ * for the same text. Cuts the input into shards at line boundaries and runs four stages, each a BullMQ flow — the
  * stage's jobs as children of one fan-in job that runs when they all have:
- * 1. vocabulary: each shard's words in first-seen order; merged in shard order into the corpus's word order;
- * 2. count: each shard counted with those word ids, split into partitions by the n-gram without its first word;
- * 3. adjust: each partition merged across shards (left extensions adjacent) into adjusted counts and
- *    counts-of-counts; the fan-in sums them into the discounts and the unigram probabilities;
- * 4. estimate: per partition of contexts, interpolation weights and discounted probabilities;
- * 5. write: per range of last words, ARPA lines in suffix order; the fan-in concatenates the parts.
+ * 1. count: each shard counted with its own word ids, split into partitions by (the words of) the n-gram without
+ *    its first word; the fan-in joins the shards' words in first-seen order into the corpus's word order;
+ * 2. adjust: each partition merged across shards in the corpus's ids (left extensions adjacent) into adjusted
+ *    counts and counts-of-counts; the fan-in sums them into the discounts and the unigram probabilities;
+ * 3. estimate: per partition of contexts, interpolation weights and discounted probabilities;
+ * 4. write: per range of last words, ARPA lines in suffix order; the fan-in concatenates the parts.
  * Jobs are retried with backoff, taken over when their worker dies, and idempotent (each publishes its own files
  * atomically, the same bytes every time), so nothing is counted twice.
  *
@@ -194,8 +194,7 @@ export async function trainKneserNeyDistributed(options: DistributedTrainOptions
         events.off('completed', onCompleted);
       }
     };
-    await stage('vocabulary', 'merge-vocabulary', shards.length);
-    await stage('count', 'counted', shards.length);
+    await stage('count', 'merge-vocabulary', shards.length);
     const model = (await stage('adjust', 'discounts', plan.partitions)) as ModelStatistics;
     await stage('estimate', 'estimated', plan.partitions);
     await stage('write', 'assemble', model.ranges.length);
