@@ -3,6 +3,18 @@ import type { Reporter, TestModule } from 'vitest/node';
 
 export declare function nodeProject(name: string, root: string): TestProjectInlineConfiguration;
 
+/** The flags that give headless Chromium WebGPU on SwiftShader (browser projects and the web app's e2e test). */
+export declare const CHROMIUM_ARGS: readonly string[];
+/** `CHROMIUM_PATH`, else `/usr/bin/chromium`. */
+export declare function chromiumPath(): string;
+/** A real-browser test project (headless Chromium with WebGPU); `playwright` is `@vitest/browser-playwright`'s factory. */
+export declare function browserProject(
+  name: string,
+  root: string,
+  playwright: (options: { launchOptions: { executablePath: string; args: string[] } }) => unknown,
+  options?: { include?: string[] },
+): TestProjectInlineConfiguration;
+
 /** Where the skip reason of a reference test travels to the reporter (`meta.referenceSkip`). */
 export declare const REFERENCE_SKIP_META: 'referenceSkip';
 
