@@ -1,10 +1,15 @@
-import { el, errorText, panelBody } from './dom.js';
+import { decodeRecurrentLm, type RecurrentLmArtifact } from '@nlpkit/rnn';
+import { wordTokenize } from '@nlpkit/text';
+import { el, errorText, fileInput, panelBody } from './dom.js';
+import { lmHiddenStateGradientNorms } from './lmGradients.js';
 import { hiddenStateGradientNorms } from './hiddenStateGradients.js';
 import { lineChart } from './lineChart.js';
 
 /**
  * Panel 4: the vanishing-gradient problem measured, not drawn from a formula: ‖∂loss/∂h_t‖ over t for a tanh RNN
- * and an LSTM of the same size (see {@link hiddenStateGradientNorms}), on a log scale.
+ * and an LSTM of the same size (see {@link hiddenStateGradientNorms}), on a log scale. A trained recurrent LM
+ * artifact (`nlpkit lm train`) loads here too: the same measure through its top layer over a typed sentence, with
+ * the loss the surprisal of the sentence's last word ({@link lmHiddenStateGradientNorms}).
  */
 export function mountGradientPanel(): void {
   const body = panelBody('panel-gradients');
@@ -40,4 +45,46 @@ export function mountGradientPanel(): void {
   };
   run.addEventListener('click', () => void compute());
   void compute();
+
+  // A trained model, from a file.
+  let artifact: RecurrentLmArtifact | undefined;
+  const sentence = el('input', { type: 'text', size: 48, value: 'the man who lived in the house near the river was', 'data-testid': 'gradients-sentence' });
+  const trainedStatus = el('p', { 'data-testid': 'gradients-trained-status' });
+  const trainedRun = el('button', { type: 'button', text: 'Compute through the loaded model', disabled: true });
+  const holder = el('div');
+  let trainedChart: ReturnType<typeof lineChart> | undefined;
+  const computeTrained = async (): Promise<void> => {
+    if (artifact === undefined) return;
+    const words = wordTokenize(sentence.value).map((t) => t.text.toLowerCase());
+    if (words.length < 2) return;
+    trainedRun.disabled = true;
+    try {
+      const norms = await lmHiddenStateGradientNorms(artifact, words);
+      trainedChart ??= lineChart(holder, { title: `‖∂loss/∂h_t‖ in the loaded model, loss = −ln p(last word)`, xLabel: 't (input position, <s> = 1)', yLabel: 'gradient norm', series: ['loaded model'], logY: true });
+      trainedChart.setData(norms.map((_, t) => t + 1), [norms.map((x) => Math.max(x, 1e-38))]);
+      trainedStatus.textContent = `last word "${words.at(-1)}": the gradient at <s> is ${(norms[0]! / norms.at(-1)!).toExponential(1)} times the one at "${words.at(-2)}", the word before it`;
+    } catch (error) {
+      trainedStatus.textContent = `failed: ${errorText(error)}`;
+    } finally {
+      trainedRun.disabled = false;
+    }
+  };
+  trainedRun.addEventListener('click', () => void computeTrained());
+  body.append(
+    fileInput('Or load a trained recurrent LM (.safetensors):', '.safetensors', 'gradients-file', (bytes, name) => {
+      try {
+        const next = decodeRecurrentLm(bytes);
+        artifact?.dispose();
+        artifact = next;
+        trainedStatus.textContent = `${name}: ${next.config.layers}×${next.config.hiddenSize} ${next.config.cell?.type ?? 'lstm'}`;
+        trainedRun.disabled = false;
+        void computeTrained();
+      } catch (error) {
+        trainedStatus.textContent = `not loaded: ${errorText(error)}`;
+      }
+    }),
+    el('p', {}, el('label', {}, 'Sentence: ', sentence), ' ', trainedRun),
+    trainedStatus,
+    holder,
+  );
 }

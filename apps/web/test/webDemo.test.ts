@@ -204,6 +204,9 @@ describe('the web demo in headless Chromium', () => {
     };
     await upload('predict-lstm-file', 'lstm.safetensors', '#panel-predict');
     await upload('ner-file', 'ner.safetensors', '#panel-ner');
+    await upload('gradients-file', 'lstm.safetensors', '#panel-gradients');
+    await expect.poll(() => page.getByTestId('gradients-trained-status').textContent(), { timeout: 30_000 }).toMatch(/times the one at ".+", the word before it/);
+    await shot('gradients');
     await upload('translate-file', 'reverse.safetensors', '#panel-translate');
   });
 
