@@ -1,10 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { CliError } from './cliInput.js';
 import type { CliIo } from './cliIo.js';
 import { createProgress } from './progress.js';
 
-// What the model commands (`lm`, `classify`, `tag`) share: a run folder's files, the `--recipe` file, the progress
+// What the model commands (`lm`, `classify`, `tag`, `translate`) share: a run folder's files, the `--recipe` file, the progress
 // and Ctrl-C handling of `train`, and the `--model` path of `eval` / `predict`.
 
 /** Whether `path` exists (a file or a folder). */
@@ -97,4 +97,58 @@ export function startTraining(io: CliIo, quiet: boolean): TrainingSession {
       progress.done();
     },
   };
+}
+
+/** The flags every `… train` command takes. */
+export interface TrainFlags {
+  recipe?: string;
+  out: string;
+  quiet?: boolean;
+}
+
+/** What a run-folder trainer (`trainRecurrentLmRun`, `trainClassifierRun`, `trainSeq2seqRun`) resolves to. */
+export interface RunFolderOutcome {
+  readonly stopped: 'completed' | 'aborted' | 'early-stopped';
+  readonly step: number;
+  readonly modelPath: string;
+}
+
+/** What {@link runTrainCommand} hands the trainer: the recipe (absent when resuming) and the progress display. */
+export interface TrainCommandContext {
+  /** `{ recipe, recipeDir }` to spread into the trainer's options, or `{}` when resuming from the run folder. */
+  readonly recipe: { readonly recipe: unknown; readonly recipeDir: string } | Record<string, never>;
+  readonly session: TrainingSession;
+}
+
+/**
+ * The body of `lm|classify|translate train`: reads `--recipe` (or insists that `--out` is a run folder to resume),
+ * starts the tensor backend and the progress display, runs `train`, and prints where the model is — or, when
+ * stopped by Ctrl-C, how to resume — with `summary`'s scores.
+ */
+export async function runTrainCommand<R extends RunFolderOutcome>(
+  io: CliIo,
+  command: string,
+  flags: TrainFlags,
+  train: (context: TrainCommandContext) => Promise<R>,
+  summary: (result: R) => (string | undefined)[],
+): Promise<void> {
+  const recipe = flags.recipe !== undefined ? await readRecipe(flags.recipe) : undefined;
+  if (recipe === undefined && !(await exists(join(flags.out, 'recipe.json')))) {
+    throw new CliError(`--recipe is needed: ${JSON.stringify(flags.out)} is not a run folder to resume (it has no recipe.json)`, { usage: true });
+  }
+  const { initBackend } = await import('@nlpkit/tensor');
+  const backend = await initBackend();
+  const session = startTraining(io, flags.quiet === true);
+  try {
+    session.say(`nlpkit ${command} train: backend ${backend.name}, run folder ${flags.out}`);
+    const result = await train({
+      recipe: recipe !== undefined ? { recipe, recipeDir: dirname(resolve(flags.recipe as string)) } : {},
+      session,
+    });
+    const parts = summary(result).filter((p) => p !== undefined).join(', ');
+    if (result.stopped === 'aborted') io.stdout(`stopped at step ${result.step}; run the same command again to resume (${parts})\n`);
+    else io.stdout(`wrote ${result.modelPath} (${parts})\n`);
+  } finally {
+    session.close();
+  }
 }

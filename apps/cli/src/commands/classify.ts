@@ -1,7 +1,7 @@
 import { type Command } from 'commander';
 import { CliError, guarded, readAllLines } from '../cliInput.js';
 import type { CliIo } from '../cliIo.js';
-import { loadModelBytes, readRecipe, startTraining } from '../trainingRun.js';
+import { loadModelBytes, runTrainCommand, type TrainFlags } from '../trainingRun.js';
 
 /** Loads the tensor backend and a classifier artifact (tfjs is loaded only by the commands that need it). */
 async function loadClassifier(path: string) {
@@ -21,39 +21,32 @@ export function registerClassifyCommands(program: Command, io: CliIo): void {
     .option('--recipe <file>', 'recipe JSON (e.g. recipes/sst2-dan.json); optional when resuming an existing --out folder')
     .requiredOption('--out <folder>', 'run folder: recipe, vocabulary, labels, checkpoint, curve.jsonl, model.safetensors, result.json')
     .option('--quiet', 'no progress on stderr')
-    .action((options: { recipe?: string; out: string; quiet?: boolean }) =>
-      guarded(io, 'classify', async () => {
-        const [{ initBackend }, { trainClassifierRun, recipeDirOf }] = await Promise.all([import('@nlpkit/tensor'), import('./classify/classifierRun.js')]);
-        const recipe = options.recipe !== undefined ? await readRecipe(options.recipe) : undefined;
-        const backend = await initBackend();
-        const session = startTraining(io, options.quiet === true);
-        const { say } = session;
-        try {
-          say(`nlpkit classify train: backend ${backend.name}, run folder ${options.out}`);
-          const result = await trainClassifierRun({
-            out: options.out,
-            ...(recipe !== undefined ? { recipe, recipeDir: recipeDirOf(options.recipe as string) } : {}),
-            signal: session.signal,
-            onEvent: (e) => {
-              if (e.type === 'resume') say(`resuming at epoch ${e.epoch + 1}, step ${e.step}`);
-              else if (e.type === 'step') {
-                const k = e.step - e.epoch * e.stepsPerEpoch;
-                session.step(`epoch ${e.epoch + 1} step ${k}/${e.stepsPerEpoch} | loss ${e.loss.toFixed(4)} | ${Math.round(e.examplesPerSecond)} examples/s | lr ${e.lr}`, k, e.stepsPerEpoch);
-              } else if (e.type === 'epoch') {
-                say(`epoch ${e.epoch + 1} done | valid accuracy ${pct(e.validAccuracy)} macro-F1 ${pct(e.validMacroF1)} | ${Math.round(e.seconds)} s`);
-              }
-            },
-          });
-          const parts = [
-            result.validAccuracy !== undefined ? `valid accuracy ${pct(result.validAccuracy)}, macro-F1 ${pct(result.validMacroF1)}` : undefined,
-            `${Math.round(result.seconds)} s`,
-          ].filter((p) => p !== undefined);
-          if (result.stopped === 'aborted') io.stdout(`stopped at step ${result.step}; run the same command again to resume (${parts.join(', ')})\n`);
-          else io.stdout(`wrote ${result.modelPath} (${parts.join(', ')})\n`);
-        } finally {
-          session.close();
-        }
-      }),
+    .action((flags: TrainFlags) =>
+      guarded(io, 'classify', () =>
+        runTrainCommand(
+          io,
+          'classify',
+          flags,
+          async ({ recipe, session }) => {
+            const { trainClassifierRun } = await import('./classify/classifierRun.js');
+            return trainClassifierRun({
+              out: flags.out,
+              ...recipe,
+              signal: session.signal,
+              onEvent: (e) => {
+                if (e.type === 'resume') session.say(`resuming at epoch ${e.epoch + 1}, step ${e.step}`);
+                else if (e.type === 'step') {
+                  const k = e.step - e.epoch * e.stepsPerEpoch;
+                  session.step(`epoch ${e.epoch + 1} step ${k}/${e.stepsPerEpoch} | loss ${e.loss.toFixed(4)} | ${Math.round(e.examplesPerSecond)} examples/s | lr ${e.lr}`, k, e.stepsPerEpoch);
+                } else if (e.type === 'epoch') {
+                  session.say(`epoch ${e.epoch + 1} done | valid accuracy ${pct(e.validAccuracy)} macro-F1 ${pct(e.validMacroF1)} | ${Math.round(e.seconds)} s`);
+                }
+              },
+            });
+          },
+          (r) => [r.validAccuracy !== undefined ? `valid accuracy ${pct(r.validAccuracy)}, macro-F1 ${pct(r.validMacroF1)}` : undefined, `${Math.round(r.seconds)} s`],
+        ),
+      ),
     );
 
   classify

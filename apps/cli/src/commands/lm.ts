@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import { collect, evaluatePerplexity, generate, interpolateModels, tuneInterpolationWeights } from '@nlpkit/core';
 import type { Command } from 'commander';
 import { CliError, guarded, sentencesFrom } from '../cliInput.js';
 import type { CliIo } from '../cliIo.js';
 import { integerOption, positiveOption } from '../optionParsers.js';
-import { exists, modelPath, readRecipe, startTraining } from '../trainingRun.js';
+import { modelPath, runTrainCommand, type TrainFlags } from '../trainingRun.js';
 
 /** Loads the tensor backend and an artifact (tfjs is loaded only by the commands that need it). */
 async function loadModel(path: string) {
@@ -24,43 +23,36 @@ export function registerLmCommands(program: Command, io: CliIo): void {
     .option('--recipe <file>', 'recipe JSON (e.g. recipes/ptb-small.json); optional when resuming an existing --out folder')
     .requiredOption('--out <folder>', 'run folder: recipe, vocabulary, checkpoint, curve.jsonl, model.safetensors, result.json')
     .option('--quiet', 'no progress on stderr')
-    .action((options: { recipe?: string; out: string; quiet?: boolean }) =>
-      guarded(io, 'lm', async () => {
-        const [{ initBackend }, rnnNode] = await Promise.all([import('@nlpkit/tensor'), import('@nlpkit/rnn/node')]);
-        const recipe = options.recipe !== undefined ? await readRecipe(options.recipe) : undefined;
-        if (recipe === undefined && !(await exists(join(options.out, 'recipe.json')))) {
-          throw new CliError(`--recipe is needed: ${JSON.stringify(options.out)} is not a run folder to resume (it has no recipe.json)`, { usage: true });
-        }
-        const backend = await initBackend();
-        const session = startTraining(io, options.quiet === true);
-        const { say } = session;
-        try {
-          say(`nlpkit lm train: backend ${backend.name}, run folder ${options.out}`);
-          const result = await rnnNode.trainRecurrentLmRun({
-            out: options.out,
-            ...(recipe !== undefined ? { recipe, recipeDir: rnnNode.recipeDirOf(options.recipe as string) } : {}),
-            signal: session.signal,
-            onEvent: (e) => {
-              if (e.type === 'resume') say(`resuming at epoch ${e.epoch + 1}, step ${e.step}`);
-              else if (e.type === 'step') {
-                const k = e.step - e.epoch * e.stepsPerEpoch;
-                session.step(`epoch ${e.epoch + 1} step ${k}/${e.stepsPerEpoch} | loss ${fixed(e.loss, 3)} ppl ${fixed(e.perplexity, 1)} | ${Math.round(e.tokensPerSecond)} tok/s | lr ${e.lr}`, k, e.stepsPerEpoch);
-              } else if (e.type === 'epoch') {
-                say(`epoch ${e.epoch + 1} done | valid perplexity ${e.validPerplexity === undefined ? 'n/a' : fixed(e.validPerplexity)} | ${Math.round(e.seconds)} s`);
-              }
-            },
-          });
-          const parts = [
-            result.validPerplexity !== undefined ? `valid perplexity ${fixed(result.validPerplexity)}` : undefined,
-            result.testPerplexity !== undefined ? `test perplexity ${fixed(result.testPerplexity)}` : undefined,
-            `${result.tokens} tokens in ${Math.round(result.seconds)} s`,
-          ].filter((p) => p !== undefined);
-          if (result.stopped === 'aborted') io.stdout(`stopped at step ${result.step}; run the same command again to resume (${parts.join(', ')})\n`);
-          else io.stdout(`wrote ${result.modelPath} (${parts.join(', ')})\n`);
-        } finally {
-          session.close();
-        }
-      }),
+    .action((flags: TrainFlags) =>
+      guarded(io, 'lm', () =>
+        runTrainCommand(
+          io,
+          'lm',
+          flags,
+          async ({ recipe, session }) => {
+            const { trainRecurrentLmRun } = await import('@nlpkit/rnn/node');
+            return trainRecurrentLmRun({
+              out: flags.out,
+              ...recipe,
+              signal: session.signal,
+              onEvent: (e) => {
+                if (e.type === 'resume') session.say(`resuming at epoch ${e.epoch + 1}, step ${e.step}`);
+                else if (e.type === 'step') {
+                  const k = e.step - e.epoch * e.stepsPerEpoch;
+                  session.step(`epoch ${e.epoch + 1} step ${k}/${e.stepsPerEpoch} | loss ${fixed(e.loss, 3)} ppl ${fixed(e.perplexity, 1)} | ${Math.round(e.tokensPerSecond)} tok/s | lr ${e.lr}`, k, e.stepsPerEpoch);
+                } else if (e.type === 'epoch') {
+                  session.say(`epoch ${e.epoch + 1} done | valid perplexity ${e.validPerplexity === undefined ? 'n/a' : fixed(e.validPerplexity)} | ${Math.round(e.seconds)} s`);
+                }
+              },
+            });
+          },
+          (r) => [
+            r.validPerplexity !== undefined ? `valid perplexity ${fixed(r.validPerplexity)}` : undefined,
+            r.testPerplexity !== undefined ? `test perplexity ${fixed(r.testPerplexity)}` : undefined,
+            `${r.tokens} tokens in ${Math.round(r.seconds)} s`,
+          ],
+        ),
+      ),
     );
 
   lm.command('eval')

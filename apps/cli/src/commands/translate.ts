@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import { collect } from '@nlpkit/core';
 import { InvalidArgumentError, type Command } from 'commander';
 import { CliError, guarded, linesFrom, readAllLines } from '../cliInput.js';
 import type { CliIo } from '../cliIo.js';
 import { integerOption, positiveOption } from '../optionParsers.js';
-import { exists, modelPath, readRecipe, startTraining } from '../trainingRun.js';
+import { modelPath, runTrainCommand, type TrainFlags } from '../trainingRun.js';
 import { textPipeline } from './translationText.js';
 
 const LENGTH_PENALTIES = ['none', 'gnmt', 'average'] as const;
@@ -129,45 +128,37 @@ export function registerTranslateCommands(program: Command, io: CliIo): void {
     .option('--recipe <file>', 'recipe JSON (e.g. recipes/multi30k-de-en.json); optional when resuming an existing --out folder')
     .requiredOption('--out <folder>', 'run folder: recipe, vocabularies, checkpoint, curve.jsonl, model.safetensors, result.json')
     .option('--quiet', 'no progress on stderr')
-    .action((options: { recipe?: string; out: string; quiet?: boolean }) =>
-      guarded(io, 'translate', async () => {
-        const [{ initBackend }, seq2seqNode] = await Promise.all([import('@nlpkit/tensor'), import('@nlpkit/seq2seq/node')]);
-        const recipe = options.recipe !== undefined ? await readRecipe(options.recipe) : undefined;
-        if (recipe === undefined && !(await exists(join(options.out, 'recipe.json')))) {
-          throw new CliError(`--recipe is needed: ${JSON.stringify(options.out)} is not a run folder to resume (it has no recipe.json)`, { usage: true });
-        }
-        const backend = await initBackend();
-        const session = startTraining(io, options.quiet === true);
-        const { say } = session;
-        const { recipeDirOf } = await import('@nlpkit/rnn/node');
-        try {
-          say(`nlpkit translate train: backend ${backend.name}, run folder ${options.out}`);
-          const result = await seq2seqNode.trainSeq2seqRun({
-            out: options.out,
-            ...(recipe !== undefined ? { recipe, recipeDir: recipeDirOf(options.recipe as string) } : {}),
-            signal: session.signal,
-            onEvent: (e) => {
-              if (e.type === 'resume') say(`resuming at epoch ${e.epoch + 1}, step ${e.step}`);
-              else if (e.type === 'step') {
-                const k = e.step - e.epoch * e.stepsPerEpoch;
-                session.step(`epoch ${e.epoch + 1} step ${k}/${e.stepsPerEpoch} | loss ${e.loss.toFixed(3)} | ${Math.round(e.tokensPerSecond)} tok/s | lr ${e.lr}`, k, e.stepsPerEpoch);
-              } else if (e.type === 'epoch') {
-                const bleu = e.validBleu === undefined ? '' : ` | valid BLEU ${e.validBleu.toFixed(2)}`;
-                say(`epoch ${e.epoch + 1} done | valid loss ${e.validLoss === undefined ? 'n/a' : e.validLoss.toFixed(3)}${bleu} | ${Math.round(e.seconds)} s`);
-              }
-            },
-          });
-          const parts = [
-            result.validBleu !== undefined ? `valid BLEU ${result.validBleu.toFixed(2)}` : undefined,
-            result.testBleu !== undefined ? `test BLEU ${result.testBleu.toFixed(2)}` : undefined,
-            `${result.tokens} target tokens in ${Math.round(result.seconds)} s`,
-          ].filter((p) => p !== undefined);
-          if (result.stopped === 'aborted') io.stdout(`stopped at step ${result.step}; run the same command again to resume (${parts.join(', ')})\n`);
-          else io.stdout(`wrote ${result.modelPath} (${parts.join(', ')})\n`);
-        } finally {
-          session.close();
-        }
-      }),
+    .action((flags: TrainFlags) =>
+      guarded(io, 'translate', () =>
+        runTrainCommand(
+          io,
+          'translate',
+          flags,
+          async ({ recipe, session }) => {
+            const { trainSeq2seqRun } = await import('@nlpkit/seq2seq/node');
+            return trainSeq2seqRun({
+              out: flags.out,
+              ...recipe,
+              signal: session.signal,
+              onEvent: (e) => {
+                if (e.type === 'resume') session.say(`resuming at epoch ${e.epoch + 1}, step ${e.step}`);
+                else if (e.type === 'step') {
+                  const k = e.step - e.epoch * e.stepsPerEpoch;
+                  session.step(`epoch ${e.epoch + 1} step ${k}/${e.stepsPerEpoch} | loss ${e.loss.toFixed(3)} | ${Math.round(e.tokensPerSecond)} tok/s | lr ${e.lr}`, k, e.stepsPerEpoch);
+                } else if (e.type === 'epoch') {
+                  const bleu = e.validBleu === undefined ? '' : ` | valid BLEU ${e.validBleu.toFixed(2)}`;
+                  session.say(`epoch ${e.epoch + 1} done | valid loss ${e.validLoss === undefined ? 'n/a' : e.validLoss.toFixed(3)}${bleu} | ${Math.round(e.seconds)} s`);
+                }
+              },
+            });
+          },
+          (r) => [
+            r.validBleu !== undefined ? `valid BLEU ${r.validBleu.toFixed(2)}` : undefined,
+            r.testBleu !== undefined ? `test BLEU ${r.testBleu.toFixed(2)}` : undefined,
+            `${r.tokens} target tokens in ${Math.round(r.seconds)} s`,
+          ],
+        ),
+      ),
     );
 
   decodingOptions(

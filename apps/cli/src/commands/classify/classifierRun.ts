@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { buildVocabulary, vocabularyFromJSON, type Vocabulary } from '@nlpkit/core';
 import { writeFileAtomic } from '@nlpkit/core/node';
 import type { TrainClassifierEvent } from '@nlpkit/rnn';
@@ -136,9 +136,4 @@ export async function trainClassifierRun(options: ClassifierRunOptions): Promise
   } finally {
     result.dispose();
   }
-}
-
-/** The folder of a recipe file. */
-export function recipeDirOf(recipePath: string): string {
-  return dirname(resolve(recipePath));
 }
