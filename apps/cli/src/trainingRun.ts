@@ -152,3 +152,39 @@ export async function runTrainCommand<R extends RunFolderOutcome>(
     session.close();
   }
 }
+
+/** The events every run-folder trainer reports, as far as the progress display needs them. */
+interface StepEvent {
+  readonly type: 'step';
+  readonly epoch: number;
+  readonly step: number;
+  readonly stepsPerEpoch: number;
+}
+interface EpochEvent {
+  readonly type: 'epoch';
+  readonly epoch: number;
+  readonly seconds: number;
+}
+
+/**
+ * The `onEvent` of a run-folder trainer for the progress display: `resuming at …` lines, the bar (or a line per
+ * logged step) labelled `epoch E step K/N | <step(e)>`, and `epoch E done | <epoch(e)> | S s` lines.
+ */
+export function progressEvents<E extends { readonly type: string }>(
+  session: TrainingSession,
+  describe: { step: (e: Extract<E, { type: 'step' }>) => string; epoch: (e: Extract<E, { type: 'epoch' }>) => string },
+): (event: E | { readonly type: 'resume'; readonly epoch: number; readonly step: number }) => void {
+  return (event) => {
+    if (event.type === 'resume') {
+      const e = event as { epoch: number; step: number };
+      session.say(`resuming at epoch ${e.epoch + 1}, step ${e.step}`);
+    } else if (event.type === 'step') {
+      const e = event as unknown as StepEvent & Extract<E, { type: 'step' }>;
+      const k = e.step - e.epoch * e.stepsPerEpoch;
+      session.step(`epoch ${e.epoch + 1} step ${k}/${e.stepsPerEpoch} | ${describe.step(e)}`, k, e.stepsPerEpoch);
+    } else if (event.type === 'epoch') {
+      const e = event as unknown as EpochEvent & Extract<E, { type: 'epoch' }>;
+      session.say(`epoch ${e.epoch + 1} done | ${describe.epoch(e)} | ${Math.round(e.seconds)} s`);
+    }
+  };
+}

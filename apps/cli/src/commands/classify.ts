@@ -1,7 +1,7 @@
 import { type Command } from 'commander';
 import { CliError, guarded, readAllLines } from '../cliInput.js';
 import type { CliIo } from '../cliIo.js';
-import { loadModelBytes, runTrainCommand, type TrainFlags } from '../trainingRun.js';
+import { loadModelBytes, progressEvents, runTrainCommand, type TrainFlags } from '../trainingRun.js';
 
 /** Loads the tensor backend and a classifier artifact (tfjs is loaded only by the commands that need it). */
 async function loadClassifier(path: string) {
@@ -33,15 +33,10 @@ export function registerClassifyCommands(program: Command, io: CliIo): void {
               out: flags.out,
               ...recipe,
               signal: session.signal,
-              onEvent: (e) => {
-                if (e.type === 'resume') session.say(`resuming at epoch ${e.epoch + 1}, step ${e.step}`);
-                else if (e.type === 'step') {
-                  const k = e.step - e.epoch * e.stepsPerEpoch;
-                  session.step(`epoch ${e.epoch + 1} step ${k}/${e.stepsPerEpoch} | loss ${e.loss.toFixed(4)} | ${Math.round(e.examplesPerSecond)} examples/s | lr ${e.lr}`, k, e.stepsPerEpoch);
-                } else if (e.type === 'epoch') {
-                  session.say(`epoch ${e.epoch + 1} done | valid accuracy ${pct(e.validAccuracy)} macro-F1 ${pct(e.validMacroF1)} | ${Math.round(e.seconds)} s`);
-                }
-              },
+              onEvent: progressEvents(session, {
+                step: (e) => `loss ${e.loss.toFixed(4)} | ${Math.round(e.examplesPerSecond)} examples/s | lr ${e.lr}`,
+                epoch: (e) => `valid accuracy ${pct(e.validAccuracy)} macro-F1 ${pct(e.validMacroF1)}`,
+              }),
             });
           },
           (r) => [r.validAccuracy !== undefined ? `valid accuracy ${pct(r.validAccuracy)}, macro-F1 ${pct(r.validMacroF1)}` : undefined, `${Math.round(r.seconds)} s`],

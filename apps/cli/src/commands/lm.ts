@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { CliError, guarded, sentencesFrom } from '../cliInput.js';
 import type { CliIo } from '../cliIo.js';
 import { integerOption, positiveOption } from '../optionParsers.js';
-import { modelPath, runTrainCommand, type TrainFlags } from '../trainingRun.js';
+import { modelPath, progressEvents, runTrainCommand, type TrainFlags } from '../trainingRun.js';
 
 /** Loads the tensor backend and an artifact (tfjs is loaded only by the commands that need it). */
 async function loadModel(path: string) {
@@ -35,15 +35,10 @@ export function registerLmCommands(program: Command, io: CliIo): void {
               out: flags.out,
               ...recipe,
               signal: session.signal,
-              onEvent: (e) => {
-                if (e.type === 'resume') session.say(`resuming at epoch ${e.epoch + 1}, step ${e.step}`);
-                else if (e.type === 'step') {
-                  const k = e.step - e.epoch * e.stepsPerEpoch;
-                  session.step(`epoch ${e.epoch + 1} step ${k}/${e.stepsPerEpoch} | loss ${fixed(e.loss, 3)} ppl ${fixed(e.perplexity, 1)} | ${Math.round(e.tokensPerSecond)} tok/s | lr ${e.lr}`, k, e.stepsPerEpoch);
-                } else if (e.type === 'epoch') {
-                  session.say(`epoch ${e.epoch + 1} done | valid perplexity ${e.validPerplexity === undefined ? 'n/a' : fixed(e.validPerplexity)} | ${Math.round(e.seconds)} s`);
-                }
-              },
+              onEvent: progressEvents(session, {
+                step: (e) => `loss ${fixed(e.loss, 3)} ppl ${fixed(e.perplexity, 1)} | ${Math.round(e.tokensPerSecond)} tok/s | lr ${e.lr}`,
+                epoch: (e) => `valid perplexity ${e.validPerplexity === undefined ? 'n/a' : fixed(e.validPerplexity)}`,
+              }),
             });
           },
           (r) => [

@@ -3,7 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { CliError, guarded, linesFrom, readAllLines } from '../cliInput.js';
 import type { CliIo } from '../cliIo.js';
 import { integerOption, positiveOption } from '../optionParsers.js';
-import { modelPath, runTrainCommand, type TrainFlags } from '../trainingRun.js';
+import { modelPath, progressEvents, runTrainCommand, type TrainFlags } from '../trainingRun.js';
 import { textPipeline } from './translationText.js';
 
 const LENGTH_PENALTIES = ['none', 'gnmt', 'average'] as const;
@@ -140,16 +140,10 @@ export function registerTranslateCommands(program: Command, io: CliIo): void {
               out: flags.out,
               ...recipe,
               signal: session.signal,
-              onEvent: (e) => {
-                if (e.type === 'resume') session.say(`resuming at epoch ${e.epoch + 1}, step ${e.step}`);
-                else if (e.type === 'step') {
-                  const k = e.step - e.epoch * e.stepsPerEpoch;
-                  session.step(`epoch ${e.epoch + 1} step ${k}/${e.stepsPerEpoch} | loss ${e.loss.toFixed(3)} | ${Math.round(e.tokensPerSecond)} tok/s | lr ${e.lr}`, k, e.stepsPerEpoch);
-                } else if (e.type === 'epoch') {
-                  const bleu = e.validBleu === undefined ? '' : ` | valid BLEU ${e.validBleu.toFixed(2)}`;
-                  session.say(`epoch ${e.epoch + 1} done | valid loss ${e.validLoss === undefined ? 'n/a' : e.validLoss.toFixed(3)}${bleu} | ${Math.round(e.seconds)} s`);
-                }
-              },
+              onEvent: progressEvents(session, {
+                step: (e) => `loss ${e.loss.toFixed(3)} | ${Math.round(e.tokensPerSecond)} tok/s | lr ${e.lr}`,
+                epoch: (e) => `valid loss ${e.validLoss === undefined ? 'n/a' : e.validLoss.toFixed(3)}${e.validBleu === undefined ? '' : ` | valid BLEU ${e.validBleu.toFixed(2)}`}`,
+              }),
             });
           },
           (r) => [
