@@ -6,6 +6,7 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { estimateKneserNey, writeArpa } from '@nlpkit/ngram';
+import { CHROMIUM_ARGS, chromiumPath } from '@nlpkit/vitest-config';
 import { chromium, type Browser, type Page } from 'playwright';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
@@ -17,22 +18,9 @@ import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vit
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'test-results', 'dist');
 const shots = join(root, 'test-results');
-const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const executablePath = chromiumPath();
 type Panel = 'backend' | 'predict' | 'train' | 'gradients' | 'ner' | 'translate';
 
-/** The flags that give headless Chromium WebGPU on Vulkan through SwiftShader (as packages/tensor's browser suite). */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan',
-  '--use-vulkan=swiftshader',
-  '--use-webgpu-adapter=swiftshader',
-  '--disable-vulkan-surface',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -107,7 +95,7 @@ beforeAll(async () => {
   ]);
   const served = await serve(dist);
   server = served.server;
-  browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS] });
   page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
   page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.goto(`${served.url}?backend=webgpu`);
