@@ -1,42 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Plugin, build } from 'esbuild';
+import { bundle } from '@nlpkit/faults-check/bundle';
 import { type TestRedis, startRedis } from '../src/testing/redisServer.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
-// nlpkit packages are bundled from their TypeScript sources (as the tests import them), third-party packages load
-// from the node_modules beside the bundle.
-const thirdPartyExternal: Plugin = {
-  name: 'third-party-external',
-  setup(b) {
-    b.onResolve({ filter: /^[^./#]/ }, (args) => (args.path.startsWith('@nlpkit/') ? undefined : { path: args.path, external: true }));
-  },
-};
-
-/** Bundles test/workerProcess.ts into one ESM file under this package's node_modules/.cache; returns its path. */
-export async function bundleWorker(): Promise<string> {
-  const cache = join(packageDir, 'node_modules', '.cache', 'nlpkit-distributed');
-  mkdirSync(cache, { recursive: true });
-  const folder = mkdtempSync(join(cache, 'bundle-'));
-  process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
-  const entry = fileURLToPath(new URL('./workerProcess.ts', import.meta.url));
-  const outfile = join(folder, `${basename(entry, '.ts')}.mjs`);
-  await build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile,
-    conditions: ['@nlpkit/source'],
-    plugins: [thirdPartyExternal],
-    logLevel: 'silent',
-  });
-  return outfile;
+/** Bundles test/workerProcess.ts (nlpkit packages from their sources, third-party ones external; see faults' bundle). */
+export function bundleWorker(): Promise<string> {
+  return bundle(fileURLToPath(new URL('./workerProcess.ts', import.meta.url)), packageDir);
 }
 
 /** A worker process started by a test. */
