@@ -3,7 +3,7 @@
 // cached, stale files included, so this runs after `turbo run build`, not before. Also removes declaration
 // maps, which tooling/tsconfig/build.json no longer emits.
 // Runs in milliseconds; `pnpm build`, `pnpm test`, `pnpm nlpkit`, `pnpm bench` and `pnpm release` call it.
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,10 +17,22 @@ for (const group of ['packages', 'apps']) {
   for (const name of readdirSync(groupDir)) {
     const dist = join(groupDir, name, 'dist');
     const src = join(groupDir, name, 'src');
-    if (existsSync(dist) && existsSync(src)) prune(dist, src);
+    if (existsSync(dist) && existsSync(src) && builtByTsc(join(groupDir, name))) prune(dist, src);
   }
 }
 if (removed > 0) process.stderr.write(`prune-dist: removed ${removed} stale build output${removed === 1 ? '' : 's'}\n`);
+
+/**
+ * Only tsc maps `src/x.ts` to `dist/x.js`; a bundler's output (apps/web's `vite build`: hashed `assets/*.js`) has no
+ * such pairs and is left alone.
+ * @param {string} dir a package folder
+ */
+function builtByTsc(dir) {
+  const manifest = join(dir, 'package.json');
+  if (!existsSync(manifest)) return false;
+  const build = JSON.parse(readFileSync(manifest, 'utf8')).scripts?.build ?? '';
+  return /^tsc\b/.test(build);
+}
 
 /** @param {string} dist @param {string} src */
 function prune(dist, src) {
