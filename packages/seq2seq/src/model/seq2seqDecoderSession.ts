@@ -83,6 +83,27 @@ export function seq2seqDecoderSession(model: Seq2seqModel, sources: readonly (re
       forbid: tf.tensor2d(forbid, [1, V]),
     };
   });
+  // Layer 0's weight split (embedding rows / context rows) once per session, not once per step.
+  const decoder = decoderCells(config, params);
+  const owned = [decoder.embedding.wIh, decoder.extra].filter((t): t is Tensor2D => t !== null && !Object.values(params).includes(t));
+  // The attention memory of the rows: gathered again only when the rows' sources change (beam search reorders
+  // hypotheses within a source, so between finishes every step reuses the same gather).
+  let memoryCache: { sources: Int32Array; memory: AttentionMemory } | undefined;
+  const memoryOf = (sources: Int32Array): AttentionMemory => {
+    const cached = memoryCache;
+    if (cached !== undefined && cached.sources.length === sources.length && cached.sources.every((x, i) => x === sources[i])) return cached.memory;
+    const memory = tf.tidy(() => {
+      const idx = tf.tensor1d(sources, 'int32');
+      return {
+        values: tf.keep(tf.gather(kept.values, idx) as Tensor3D),
+        keys: tf.keep(tf.gather(kept.keys, idx) as Tensor3D),
+        mask: tf.keep(tf.gather(kept.mask, idx) as Tensor2D),
+      };
+    });
+    if (cached !== undefined) tf.dispose([cached.memory.values, cached.memory.keys, cached.memory.mask]);
+    memoryCache = { sources: Int32Array.from(sources), memory };
+    return memory;
+  };
   let disposed = false;
   const all = (state: Seq2seqDecoderState): Tensor[] => [...state.h, ...state.c, ...(state.feed === null ? [] : [state.feed])];
   const alive = (): void => {
@@ -121,18 +142,12 @@ export function seq2seqDecoderSession(model: Seq2seqModel, sources: readonly (re
       checkState(state);
       const prev = checkRows(previous, 'previous', V, 'a target id');
       if (prev.length !== state.rows) throw new Seq2seqShapeError({ argument: 'previous', expected: `one id per row (${state.rows})`, found: prev.length });
+      const memory = memoryOf(state.sources);
       const out = tf.tidy(() => {
-        const idx = tf.tensor1d(state.sources, 'int32');
-        const memory: AttentionMemory = {
-          values: tf.gather(kept.values, idx) as Tensor3D,
-          keys: tf.gather(kept.keys, idx) as Tensor3D,
-          mask: tf.gather(kept.mask, idx) as Tensor2D,
-        };
-        const cells = decoderCells(config, params);
         const embedded = embedding(params['target.embedding'] as Tensor2D, tf.tensor1d(prev, 'int32')) as Tensor2D;
         const layers: CellState[] = state.h.map((h, k) => (lstm ? { h, c: state.c[k] as Tensor2D } : { h }));
         const carry = state.feed === null ? { layers } : { layers, feed: state.feed };
-        const r = decoderStep(config, params, cells, memory, carry, projectEmbedded(config, cells, embedded));
+        const r = decoderStep(config, params, decoder, memory, carry, projectEmbedded(config, decoder, embedded));
         const logProbs = tf.logSoftmax(tf.add(outputLogits(config, params, r.output), kept.forbid)) as Tensor2D;
         return {
           logProbs,
@@ -163,7 +178,9 @@ export function seq2seqDecoderSession(model: Seq2seqModel, sources: readonly (re
     dispose() {
       if (disposed) return;
       disposed = true;
-      tf.dispose([kept.values, kept.keys, kept.mask, ...kept.h, ...kept.c, kept.forbid]);
+      tf.dispose([kept.values, kept.keys, kept.mask, ...kept.h, ...kept.c, kept.forbid, ...owned]);
+      if (memoryCache !== undefined) tf.dispose([memoryCache.memory.values, memoryCache.memory.keys, memoryCache.memory.mask]);
+      memoryCache = undefined;
     },
   };
 }
