@@ -5,6 +5,8 @@ import { discountsJob } from './discountsJob.js';
 import { check } from './errors.js';
 import { estimateJob } from './estimateJob.js';
 import { type RunPlan, readRunJson } from './runPlan.js';
+import { scoreChunkJob, scoreTotalJob } from './scoreJobs.js';
+import type { ScorePlan } from './scorePlan.js';
 import type { SharedStorage } from './sharedStorage.js';
 import { writeJob } from './writeJob.js';
 
@@ -29,9 +31,19 @@ export const JOBS = {
   assemble: (s, plan) => assembleJob(s, plan),
 } satisfies Record<string, (storage: SharedStorage, plan: RunPlan, index: number, signal?: AbortSignal) => Promise<unknown>>;
 
-/** Runs job `name` of a run (what a worker does with each job it takes). */
+/** The jobs of a distributed scoring run (plan `score-plan.json`): one per chunk, and the fan-in after them. */
+export const SCORE_JOBS = {
+  score: (s, plan, i, signal) => scoreChunkJob(s, plan, i, signal),
+  'score-total': (s, plan, i, signal) => scoreTotalJob(s, plan, i, signal),
+} satisfies Record<string, (storage: SharedStorage, plan: ScorePlan, index: number, signal?: AbortSignal) => Promise<unknown>>;
+
+const isScoreJob = (name: string): name is keyof typeof SCORE_JOBS => Object.hasOwn(SCORE_JOBS, name);
+
+/** Runs job `name` of a run — estimation or scoring — (what a worker does with each job it takes). */
 export async function processJob(storage: SharedStorage, name: string, data: JobData, signal?: AbortSignal): Promise<unknown> {
-  const run = check.oneOf(name, 'job.name', Object.keys(JOBS) as (keyof typeof JOBS)[]);
+  const job = check.oneOf(name, 'job.name', [...Object.keys(JOBS), ...Object.keys(SCORE_JOBS)] as (keyof typeof JOBS | keyof typeof SCORE_JOBS)[]);
+  const index = check.integer(data.index, 'job.data.index', 0);
+  if (isScoreJob(job)) return SCORE_JOBS[job](storage, await readRunJson<ScorePlan>(storage, data.run, 'score-plan.json', name), index, signal);
   const plan = await readRunJson<RunPlan>(storage, data.run, 'plan.json', name);
-  return JOBS[run](storage, plan, check.integer(data.index, 'job.data.index', 0), signal);
+  return JOBS[job](storage, plan, index, signal);
 }

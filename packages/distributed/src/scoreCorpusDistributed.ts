@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { inputFileError } from '@nlpkit/core/node';
+import { FlowProducer, Queue, QueueEvents } from 'bullmq';
+import { directoryStorage } from './directoryStorage.js';
+import { PKG, check } from './errors.js';
+import { runFlowStage } from './flowStage.js';
+import { DEFAULT_QUEUE } from './processJob.js';
+import { type RedisConnection, checkRedis, redisOptions } from './redisConnection.js';
+import { readRunJson, runKey, writeRunJson } from './runPlan.js';
+import { type ScorePlan, type ScoreTotals, chunkName } from './scorePlan.js';
+import { planShards } from './shards.js';
+import type { SharedStorage } from './sharedStorage.js';
+
+/** Options of {@link scoreCorpusDistributed}. */
+export interface DistributedScoreOptions {
+  /** Where Redis is (a `redis://:password@host:port` URL or options, TLS included). */
+  redis: RedisConnection;
+  /** The shared storage (or the path of a shared directory) the workers use too. */
+  storage: SharedStorage | string;
+  /** The text to score, one sentence per line (words split as KenLM query splits them), readable by every worker at the same path. */
+  input: string;
+  /** The n-gram model file (ARPA, gzipped ARPA or nlpkit binary), readable by every worker at the same path. */
+  model: string;
+  /** Number of chunks the input is cut into (one job each; default 4). */
+  chunks?: number;
+  /** Storage key of the per-line results (default `runs/<run>/scores.tsv`). */
+  output?: string;
+  /**
+   * Run id: a run submitted again with the same id (same input, model, output and chunks) skips the chunks whose
+   * scores were published before — resuming an interrupted run — and returns at once when the run had finished.
+   * Default: a new id.
+   */
+  run?: string;
+  /** Attempts per job before the run fails (default 5; retried with exponential backoff). */
+  attempts?: number;
+  /** The queue (default `nlpkit-ngram`, the one estimation uses: one worker serves both). */
+  queue?: string;
+  /** Keep the chunks' scores after the run (default: removed once the output is published). */
+  keepIntermediate?: boolean;
+  /** Told whenever a chunk is done (across all workers). */
+  onProgress?: (progress: { readonly done: number; readonly total: number }) => void;
+  /** Stops waiting (the jobs already queued stay queued); the signal's reason is thrown. */
+  signal?: AbortSignal;
+}
+
+/** What {@link scoreCorpusDistributed} returns: `evaluatePerplexity`'s report, and where the per-line scores are. */
+export interface DistributedScoreResult extends ScoreTotals {
+  /** The run's id (its files are under `runs/<run>/` in the storage). */
+  run: string;
+  /** Storage key of the per-line results, `log10Prob<TAB>tokens<TAB>oov` per input line, in input order. */
+  output: string;
+  /** Where the per-line results can be read from this machine. */
+  path: string;
+  /** Number of chunks the input was cut into. */
+  chunks: number;
+  /** Chunks scored by this submission (the others had been published by an earlier one with the same run id). */
+  scored: number;
+}
+
+/**
+ * Scores a corpus with an n-gram language model on the workers ({@link startWorker}) of a BullMQ cluster: the input
+ * is cut into chunks at line boundaries; one job per chunk scores each line as a sentence — the `LanguageModel`
+ * contract's `scoreSentence`: each word after `<s>`, then one `</s>`, KenLM style — with the model the worker reads
+ * from the shared volume (once per worker process), and publishes the chunk's scores atomically; a fan-in job
+ * writes the per-line results in input order and sums the corpus totals in the same order as `evaluatePerplexity`
+ * (and the single-process `nlpkit ngram eval`): the same numbers, bit for bit. Resumable: see
+ * {@link DistributedScoreOptions.run}.
+ *
+ * @throws RedisConnectionError for a refused password or unreachable Redis; DistributedJobError when a job fails
+ * after its attempts; InvalidArgumentError for a missing input or model file, an empty input, or a run id reused
+ * with other settings; the signal's reason on abort.
+ */
+export async function scoreCorpusDistributed(options: DistributedScoreOptions): Promise<DistributedScoreResult> {
+  check.options(options, 'options', ['redis', 'storage', 'input', 'model', 'chunks', 'output', 'run', 'attempts', 'queue', 'keepIntermediate', 'onProgress', 'signal']);
+  const connection = redisOptions(options.redis);
+  const storage = typeof options.storage === 'string' ? directoryStorage(options.storage) : options.storage;
+  const input = check.string(options.input, 'options.input');
+  const model = resolve(check.string(options.model, 'options.model'));
+  const chunkCount = check.integer(options.chunks ?? 4, 'options.chunks', 1, 1 << 16);
+  const attempts = check.integer(options.attempts ?? 5, 'options.attempts', 1, 100);
+  const queueName = check.string(options.queue ?? DEFAULT_QUEUE, 'options.queue');
+  const signal = options.signal;
+  signal?.throwIfAborted();
+  try {
+    if (!(await stat(model)).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+  } catch (cause) {
+    throw inputFileError(model, cause, { package: PKG, argument: 'options.model' });
+  }
+  await checkRedis(connection);
+  const chunks = await planShards([input], chunkCount);
+  if (chunks.length === 0) throw check.invalid(input, 'options.input', 'text with at least one line');
+  const id = options.run === undefined ? `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}` : check.string(options.run, 'options.run');
+  const plan: ScorePlan = { id, chunks, model, output: options.output === undefined ? runKey(id, 'scores.tsv') : check.string(options.output, 'options.output') };
+  const planKey = runKey(id, 'score-plan.json');
+  if (options.run !== undefined && (await storage.exists(planKey))) {
+    const earlier = await readRunJson<ScorePlan>(storage, id, 'score-plan.json', 'submit');
+    if (JSON.stringify(earlier) !== JSON.stringify(plan)) {
+      throw check.invalid(id, 'options.run', 'the id of a run with the same input (unchanged), model, output and chunks, or a new id');
+    }
+  } else {
+    await writeRunJson(storage, id, 'score-plan.json', plan);
+  }
+  const finish = async (scored: number): Promise<DistributedScoreResult> => {
+    const totals = await readRunJson<ScoreTotals>(storage, id, 'score-totals.json', 'submit');
+    if (options.keepIntermediate !== true) await storage.remove(runKey(id, 'score'));
+    await storage.removeScratch(id);
+    return {
+      ...totals,
+      perplexityExcludingOov: totals.perplexityExcludingOov ?? Number.NaN,
+      run: id,
+      output: plan.output,
+      path: await storage.localPath(plan.output),
+      chunks: chunks.length,
+      scored,
+    };
+  };
+  if ((await storage.exists(runKey(id, 'score-totals.json'))) && (await storage.exists(plan.output))) return finish(0);
+
+  const missing: number[] = [];
+  for (let i = 0; i < chunks.length; i++) if (!(await storage.exists(runKey(id, chunkName(i))))) missing.push(i);
+  const flow = new FlowProducer({ connection });
+  const events = new QueueEvents(queueName, { connection });
+  const queue = new Queue(queueName, { connection });
+  try {
+    await events.waitUntilReady();
+    await runFlowStage({
+      flow,
+      events,
+      queue,
+      queueName,
+      run: id,
+      // Unique per submission: BullMQ keeps finished jobs' ids, and a resumed run must add new jobs.
+      jobIds: `${id}-${randomBytes(3).toString('hex')}`,
+      name: 'score',
+      fanIn: 'score-total',
+      children: missing,
+      total: chunks.length,
+      attempts,
+      onProgress: options.onProgress === undefined ? undefined : (done, total) => options.onProgress!({ done, total }),
+      signal,
+    });
+    return await finish(missing.length);
+  } finally {
+    await Promise.allSettled([flow.close(), events.close(), queue.close()]);
+  }
+}
