@@ -152,6 +152,47 @@ async function trainOnCluster(
   }
 }
 
+/**
+ * `ngram eval --cluster`: submits the scoring to the cluster's workers (one job per chunk), shows progress across
+ * them, copies the per-line scores to `--output` (atomically) if asked, and says on stderr where the run left them;
+ * returns `evaluatePerplexity`'s numbers (the same, bit for bit).
+ */
+async function evalOnCluster(
+  options: { model: string; input: string; cluster: string; storage: string; chunks?: number; output?: string },
+  io: CliIo,
+  progress: Progress,
+): Promise<{ perplexity: number; perplexityExcludingOov: number; tokens: number; oov: number }> {
+  // Loaded here: BullMQ and its Redis client are large, and no other command needs them.
+  const { scoreCorpusDistributed } = await import('@nlpkit/distributed/node');
+  const ac = new AbortController();
+  const onSignal = (): void => ac.abort(new CliError('interrupted: stopped waiting; the jobs already queued stay queued'));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    let started = false;
+    const result = await scoreCorpusDistributed({
+      redis: options.cluster,
+      storage: options.storage,
+      input: options.input,
+      model: options.model,
+      ...(options.chunks === undefined ? {} : { chunks: options.chunks }),
+      signal: ac.signal,
+      onProgress: ({ done, total }) => {
+        if (!started) progress.stage('cluster: scoring (chunks)', total);
+        started = true;
+        progress.update(done);
+      },
+    });
+    progress.done();
+    if (options.output !== undefined) await writeFileAtomic(options.output, createReadStream(result.path), { package: CLI_PACKAGE });
+    io.stderr(`run ${result.run}: ${result.chunks} chunks; per-line scores in the shared storage at ${result.path}\n`);
+    return result;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
 /** `nlpkit ngram train|eval|query|generate|build-binary` on top of @nlpkit/ngram. */
 export function registerNgramCommands(program: Command, io: CliIo): void {
   const ngram = program.command('ngram').description('n-gram language models (modified Kneser-Ney as KenLM, ARPA and binary files)');
@@ -295,15 +336,31 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
     .option('--input <file>', 'text, one sentence per line (- or left out: standard input)', '-')
     .option('--json', 'print one JSON object')
     .option('--quiet', 'no progress on stderr')
-    .action((options: { model: string; input: string; json?: boolean; quiet?: boolean }) =>
+    .option('--cluster <url>', 'score on the workers of a cluster (nlpkit cluster worker), Redis at this URL (redis://:password@host:port); same report')
+    .option('--storage <dir>', 'with --cluster: the shared folder the workers use (--input and --model must be readable by them at the same paths)')
+    .option('--chunks <n>', 'with --cluster: number of chunks (jobs) the input is cut into (default 4)', integer('--chunks', 1))
+    .option('--output <file>', 'with --cluster: also write the per-line scores there (log10Prob<TAB>tokens<TAB>oov, one line per input line)')
+    .action((options: { model: string; input: string; json?: boolean; quiet?: boolean; cluster?: string; storage?: string; chunks?: number; output?: string }) =>
       guarded(io, 'ngram', async () => {
+        if ((options.storage !== undefined || options.chunks !== undefined || options.output !== undefined) && options.cluster === undefined) {
+          throw new CliError('--storage, --chunks and --output need --cluster (they are those of distributed scoring)', { usage: true });
+        }
+        if (options.cluster !== undefined) {
+          if (options.storage === undefined) throw new CliError('--cluster needs --storage (the folder the workers share)', { usage: true });
+          if (options.input === '-') throw new CliError('--cluster needs --input: a file the workers can read (not standard input)', { usage: true });
+          if (options.output !== undefined) await checkOutputPath(options.output, CLI_PACKAGE);
+        }
         const progress = createProgress(io, { quiet: options.quiet === true });
         let r;
         try {
-          progress.stage('reading model');
-          const model = readModelFile(options.model, { onWarning: (w) => io.stderr(`${w.message}\n`) });
-          progress.stage('scoring (lines)');
-          r = await evaluatePerplexity(model, kenlmSentences(options.input, io, 'query', progress));
+          if (options.cluster !== undefined) {
+            r = await evalOnCluster({ ...options, cluster: options.cluster, storage: options.storage! }, io, progress);
+          } else {
+            progress.stage('reading model');
+            const model = readModelFile(options.model, { onWarning: (w) => io.stderr(`${w.message}\n`) });
+            progress.stage('scoring (lines)');
+            r = await evaluatePerplexity(model, kenlmSentences(options.input, io, 'query', progress));
+          }
         } finally {
           progress.done();
         }

@@ -1,0 +1,83 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type TestRedis, redisAvailability, startRedis } from '@nlpkit/distributed/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bufferIo } from '../cliIo.js';
+import { run } from '../program.js';
+import { runClusterWorker } from './cluster.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'nlpkit-eval-cluster-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const words = ['the', 'cat', 'dog', 'sat', 'on', 'mat', 'log', 'a', 'ran', 'to', 'rat', 'ate'];
+const text = (n: number, shift: number): string =>
+  `${Array.from({ length: n }, (_, i) => Array.from({ length: 1 + (i % 9) }, (_, k) => words[(i * 7 + k * k * 3 + (i >> 2) + shift) % words.length]).join(' ')).join('\n')}\n`;
+const train = join(dir, 'train.txt');
+const test = join(dir, 'test.txt');
+writeFileSync(train, text(400, 0));
+// Another text, with words the model never saw and an empty line.
+writeFileSync(test, `${text(300, 5)}\nzebra cat quagga\n`);
+
+describe('nlpkit ngram eval --cluster', redisAvailability().options, () => {
+  let redis: TestRedis;
+  let stopWorker: AbortController;
+  let worker: Promise<void>;
+  const model = join(dir, 'model.arpa');
+  beforeAll(async () => {
+    redis = await startRedis();
+    stopWorker = new AbortController();
+    worker = runClusterWorker({ redis: redis.url, storage: join(dir, 'shared'), quiet: true }, bufferIo(), stopWorker.signal);
+    expect(await run(['node', 'nlpkit', 'ngram', 'train', '--order', '3', '--input', train, '--arpa', model, '--quiet'], bufferIo())).toBe(0);
+  }, 30_000);
+  afterAll(async () => {
+    stopWorker?.abort();
+    await worker;
+    await redis?.stop();
+  });
+
+  const evaluate = async (extra: string[]): Promise<{ code: number; out: string; err: string }> => {
+    const io = bufferIo();
+    const code = await run(['node', 'nlpkit', 'ngram', 'eval', '--model', model, '--input', test, '--quiet', ...extra], io);
+    return { code, out: io.out.join(''), err: io.err.join('') };
+  };
+  const cluster = (): string[] => ['--cluster', redis.url, '--storage', join(dir, 'shared'), '--chunks', '3'];
+
+  it('prints the same --json, byte for byte, as the single-process eval', async () => {
+    const single = await evaluate(['--json']);
+    const distributed = await evaluate(['--json', ...cluster()]);
+    expect(single.code).toBe(0);
+    expect(distributed.code).toBe(0);
+    expect(distributed.out).toBe(single.out);
+    expect(JSON.parse(single.out)).toMatchObject({ oov: 2, tokens: expect.any(Number) });
+    expect(distributed.err).toMatch(/^run \S+: 3 chunks; per-line scores in the shared storage at .*shared\/runs\/.*\/scores\.tsv\n$/);
+  });
+
+  it('prints the same text report, and --output gets one score line per input line', async () => {
+    const output = join(dir, 'per-line.tsv');
+    const single = await evaluate([]);
+    const distributed = await evaluate([...cluster(), '--output', output]);
+    expect(distributed.code).toBe(0);
+    expect(distributed.out).toBe(single.out);
+    const lines = readFileSync(output, 'utf8').split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines).toHaveLength(302);
+    expect(lines[300]).toMatch(/^-[\d.]+\t1\t0$/); // the empty line: </s> only
+    expect(lines[301]).toMatch(/^-[\d.]+\t4\t2$/);
+  });
+});
+
+describe('nlpkit ngram eval --cluster: refused option combinations (exit 2)', () => {
+  const cases: [string, string[]][] = [
+    ['--storage without --cluster', ['--input', test, '--storage', dir]],
+    ['--output without --cluster', ['--input', test, '--output', join(dir, 'x.tsv')]],
+    ['--cluster without --storage', ['--input', test, '--cluster', 'redis://h:1']],
+    ['--cluster with standard input', ['--cluster', 'redis://h:1', '--storage', dir]],
+  ];
+  for (const [name, extra] of cases) {
+    it(name, async () => {
+      const io = bufferIo();
+      expect(await run(['node', 'nlpkit', 'ngram', 'eval', '--model', join(dir, 'model.arpa'), ...extra], io)).toBe(2);
+      expect(io.err.join('')).toMatch(/--cluster|--storage/);
+    });
+  }
+});
