@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { FlowProducer, Queue, QueueEvents } from 'bullmq';
 import type { KneserNeyDiscount, NgramWarning } from '@nlpkit/ngram';
 import { directoryStorage } from './directoryStorage.js';
-import { DistributedJobError, PKG, check } from './errors.js';
-import { DEFAULT_QUEUE, type JobData, type JOBS } from './processJob.js';
+import { check } from './errors.js';
+import { runFlowStage } from './flowStage.js';
+import { DEFAULT_QUEUE, type JOBS } from './processJob.js';
 import { type RedisConnection, checkRedis, redisOptions } from './redisConnection.js';
 import { type ModelStatistics, type RunPlan, runKey, writeRunJson } from './runPlan.js';
 import { planShards } from './shards.js';
@@ -127,73 +128,22 @@ export async function trainKneserNeyDistributed(options: DistributedTrainOptions
   const queue = new Queue(queueName, { connection });
   try {
     await events.waitUntilReady();
-    const stage = async (name: DistributedStage, fanIn: keyof typeof JOBS, total: number): Promise<unknown> => {
-      const jobOptions = { attempts, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 10_000, removeOnFail: 10_000 };
-      const prefix = `${id}-${name}-`;
-      let done = 0;
-      let timer: NodeJS.Timeout | undefined;
-      const onCompleted = ({ jobId }: { jobId: string }): void => {
-        if (jobId.startsWith(prefix)) options.onProgress?.({ stage: name, done: ++done, total });
-      };
-      events.on('completed', onCompleted);
-      try {
-        options.onProgress?.({ stage: name, done: 0, total });
-        const tree = await flow.add({
-          name: fanIn,
-          queueName,
-          data: { run: id, index: 0 } satisfies JobData,
-          opts: { ...jobOptions, jobId: `${id}-${fanIn}` },
-          children: Array.from({ length: total }, (_, index) => ({
-            name,
-            queueName,
-            data: { run: id, index } satisfies JobData,
-            opts: { ...jobOptions, jobId: `${prefix}${index}`, failParentOnFailure: true },
-          })),
-        });
-        const finished = tree.job.waitUntilFinished(events);
-        const stopped = new Promise<never>((_, reject) => {
-          // Redis restarted without persistence (or flushed) forgets the run: then no event would ever come.
-          const poll = async (): Promise<void> => {
-            let state: string;
-            try {
-              state = await queue.getJobState(tree.job.id!);
-            } catch {
-              state = 'unreachable';
-            }
-            if (state === 'unknown') {
-              reject(new Error(`Redis no longer holds the run's ${fanIn} job (restarted without persistence, or flushed); nothing was written`));
-              return;
-            }
-            timer = setTimeout(() => void poll(), 2000);
-          };
-          timer = setTimeout(() => void poll(), 2000);
-          if (signal === undefined) return;
-          const onAbort = (): void => reject(signal.reason);
-          signal.addEventListener('abort', onAbort, { once: true });
-          void finished.finally(() => signal.removeEventListener('abort', onAbort)).catch(() => {});
-        });
-        try {
-          return await Promise.race([finished, stopped]);
-        } catch (error) {
-          if (signal?.aborted === true) throw signal.reason;
-          // The fan-in job fails because a child did: name the child and its own reason.
-          let reason = (error as Error).message;
-          let job: string = name;
-          for (let index = 0; index < total; index++) {
-            const child = await queue.getJob(`${prefix}${index}`).catch(() => undefined);
-            if (child?.failedReason) {
-              job = `${name} ${index + 1} of ${total}`;
-              reason = child.failedReason;
-              break;
-            }
-          }
-          throw new DistributedJobError({ package: PKG, job, cause: error, message: `run ${id}: job ${job} failed: ${reason}` });
-        }
-      } finally {
-        clearTimeout(timer);
-        events.off('completed', onCompleted);
-      }
-    };
+    const stage = (name: DistributedStage, fanIn: keyof typeof JOBS, total: number): Promise<unknown> =>
+      runFlowStage({
+        flow,
+        events,
+        queue,
+        queueName,
+        run: id,
+        jobIds: id,
+        name,
+        fanIn,
+        children: Array.from({ length: total }, (_, index) => index),
+        total,
+        attempts,
+        onProgress: options.onProgress === undefined ? undefined : (done, all) => options.onProgress!({ stage: name, done, total: all }),
+        signal,
+      });
     await stage('count', 'merge-vocabulary', shards.length);
     const model = (await stage('adjust', 'discounts', plan.partitions)) as ModelStatistics;
     await stage('estimate', 'estimated', plan.partitions);
