@@ -43,8 +43,9 @@ export interface DistributedWorker {
 }
 
 /**
- * Starts a worker of distributed n-gram estimation: it takes jobs from the queue — counting shards, merging
- * partitions, estimating, writing ARPA parts — and runs each with the same `@nlpkit/ngram` code a single process
+ * Starts a worker of distributed n-gram jobs: it takes jobs from the queue — for an estimation, counting shards,
+ * merging partitions, estimating, writing ARPA parts; for a scoring run, scoring chunks of a corpus (the model read
+ * once per process) and joining their scores — and runs each with the same `@nlpkit/ngram` code a single process
  * runs, reading and publishing through the shared storage. Any number of workers on any number of machines serve
  * one queue; a job whose worker dies is taken over (BullMQ stalled-job recovery) and, being idempotent, redone.
  *
