@@ -158,7 +158,7 @@ async function trainOnCluster(
  * returns `evaluatePerplexity`'s numbers (the same, bit for bit).
  */
 async function evalOnCluster(
-  options: { model: string; input: string; cluster: string; storage: string; chunks?: number; output?: string },
+  options: { model: string; input: string; cluster: string; storage: string; chunks?: number; output?: string; run?: string },
   io: CliIo,
   progress: Progress,
 ): Promise<{ perplexity: number; perplexityExcludingOov: number; tokens: number; oov: number }> {
@@ -176,6 +176,7 @@ async function evalOnCluster(
       input: options.input,
       model: options.model,
       ...(options.chunks === undefined ? {} : { chunks: options.chunks }),
+      ...(options.run === undefined ? {} : { run: options.run }),
       signal: ac.signal,
       onProgress: ({ done, total }) => {
         if (!started) progress.stage('cluster: scoring (chunks)', total);
@@ -185,7 +186,7 @@ async function evalOnCluster(
     });
     progress.done();
     if (options.output !== undefined) await writeFileAtomic(options.output, createReadStream(result.path), { package: CLI_PACKAGE });
-    io.stderr(`run ${result.run}: ${result.chunks} chunks; per-line scores in the shared storage at ${result.path}\n`);
+    io.stderr(`run ${result.run}: ${result.chunks} chunks (${result.scored} scored now); per-line scores in the shared storage at ${result.path}\n`);
     return result;
   } finally {
     process.off('SIGINT', onSignal);
@@ -340,10 +341,11 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
     .option('--storage <dir>', 'with --cluster: the shared folder the workers use (--input and --model must be readable by them at the same paths)')
     .option('--chunks <n>', 'with --cluster: number of chunks (jobs) the input is cut into (default 4)', integer('--chunks', 1))
     .option('--output <file>', 'with --cluster: also write the per-line scores there (log10Prob<TAB>tokens<TAB>oov, one line per input line)')
-    .action((options: { model: string; input: string; json?: boolean; quiet?: boolean; cluster?: string; storage?: string; chunks?: number; output?: string }) =>
+    .option('--run <id>', 'with --cluster: the run id; given again (same input, model, chunks), only the chunks not scored yet are scored')
+    .action((options: { model: string; input: string; json?: boolean; quiet?: boolean; cluster?: string; storage?: string; chunks?: number; output?: string; run?: string }) =>
       guarded(io, 'ngram', async () => {
-        if ((options.storage !== undefined || options.chunks !== undefined || options.output !== undefined) && options.cluster === undefined) {
-          throw new CliError('--storage, --chunks and --output need --cluster (they are those of distributed scoring)', { usage: true });
+        if ((options.storage !== undefined || options.chunks !== undefined || options.output !== undefined || options.run !== undefined) && options.cluster === undefined) {
+          throw new CliError('--storage, --chunks, --output and --run need --cluster (they are those of distributed scoring)', { usage: true });
         }
         if (options.cluster !== undefined) {
           if (options.storage === undefined) throw new CliError('--cluster needs --storage (the folder the workers share)', { usage: true });

@@ -49,7 +49,7 @@ describe('nlpkit ngram eval --cluster', redisAvailability().options, () => {
     expect(distributed.code).toBe(0);
     expect(distributed.out).toBe(single.out);
     expect(JSON.parse(single.out)).toMatchObject({ oov: 2, tokens: expect.any(Number) });
-    expect(distributed.err).toMatch(/^run \S+: 3 chunks; per-line scores in the shared storage at .*shared\/runs\/.*\/scores\.tsv\n$/);
+    expect(distributed.err).toMatch(/^run \S+: 3 chunks \(3 scored now\); per-line scores in the shared storage at .*shared\/runs\/.*\/scores\.tsv\n$/);
   });
 
   it('prints the same text report, and --output gets one score line per input line', async () => {
@@ -64,12 +64,22 @@ describe('nlpkit ngram eval --cluster', redisAvailability().options, () => {
     expect(lines[300]).toMatch(/^-[\d.]+\t1\t0$/); // the empty line: </s> only
     expect(lines[301]).toMatch(/^-[\d.]+\t4\t2$/);
   });
+
+  it('--run: the same run again scores nothing and prints the same report', async () => {
+    const single = await evaluate(['--json']);
+    const first = await evaluate(['--json', ...cluster(), '--run', 'cli-resume']);
+    const again = await evaluate(['--json', ...cluster(), '--run', 'cli-resume']);
+    expect([first.out, again.out]).toEqual([single.out, single.out]);
+    expect(first.err).toMatch(/^run cli-resume: 3 chunks \(3 scored now\)/);
+    expect(again.err).toMatch(/^run cli-resume: 3 chunks \(0 scored now\)/);
+  });
 });
 
 describe('nlpkit ngram eval --cluster: refused option combinations (exit 2)', () => {
   const cases: [string, string[]][] = [
     ['--storage without --cluster', ['--input', test, '--storage', dir]],
     ['--output without --cluster', ['--input', test, '--output', join(dir, 'x.tsv')]],
+    ['--run without --cluster', ['--input', test, '--run', 'r1']],
     ['--cluster without --storage', ['--input', test, '--cluster', 'redis://h:1']],
     ['--cluster with standard input', ['--cluster', 'redis://h:1', '--storage', dir]],
   ];
