@@ -7,7 +7,7 @@ import type { BackoffLanguageModel } from './backoffLanguageModel.js';
 import { checkedArpaChunks } from './detectFormat.js';
 import { ArpaFormatError, PKG } from './errors.js';
 import { type ReadArpaOptions, readArpaCursor } from './readArpa.js';
-import { arpaChunks } from './writeArpa.js';
+import { arpaByteChunks } from './writeArpa.js';
 
 /** Options of {@link writeArpaFile}. */
 export interface WriteArpaFileOptions {
@@ -23,12 +23,12 @@ export interface WriteArpaFileOptions {
  * @throws OutputError (from `@nlpkit/core`, code `ERR_OUTPUT`) naming the path, with the system error as `cause`.
  */
 export async function writeArpaFile(model: BackoffLanguageModel, path: string, options: WriteArpaFileOptions = {}): Promise<void> {
-  await writeFileAtomic(path, arpaChunks(model), { package: PKG, ...(options.signal ? { signal: options.signal } : {}) });
+  await writeFileAtomic(path, arpaByteChunks(model), { package: PKG, ...(options.signal ? { signal: options.signal } : {}) });
 }
 
 /** {@link writeArpaFile} for synchronous callers: the same atomic, streaming write (no abort signal). */
 export function writeArpaFileSync(model: BackoffLanguageModel, path: string): void {
-  writeFileAtomicSync(path, arpaChunks(model), { package: PKG });
+  writeFileAtomicSync(path, arpaByteChunks(model), { package: PKG });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { formatFloat32 } from './formatFloat32.js';
 
 /**
- * The pieces of ARPA text every writer shares — the in-memory {@link arpaChunks} and the out-of-core estimator —
+ * The pieces of ARPA text every writer shares — the in-memory writer (`arpaByteChunks`, which formats numbers the same way) and the out-of-core estimator —
  * so both write the same bytes: lmplz's layout, numbers as the shortest decimals that read back to the stored
  * float32 values.
  */

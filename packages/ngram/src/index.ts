@@ -19,7 +19,7 @@ export type {
   NgramLookup,
   WordScore,
 } from './backoffLanguageModel.js';
-export { writeArpa, arpaChunks } from './writeArpa.js';
+export { writeArpa, arpaChunks, arpaByteChunks } from './writeArpa.js';
 export { readArpa, readArpaLines } from './readArpa.js';
 export type { ReadArpaOptions } from './readArpa.js';
 export { collectNgramStatistics } from './ngramStatistics.js';
