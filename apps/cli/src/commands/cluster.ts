@@ -40,7 +40,7 @@ export function registerClusterCommands(program: Command, io: CliIo): void {
   const cluster = program.command('cluster').description('distributed jobs on BullMQ + Redis: run workers on any number of machines');
   cluster
     .command('worker')
-    .description('serve distributed n-gram estimation jobs (nlpkit ngram train --cluster) until stopped with Ctrl-C or SIGTERM')
+    .description('serve distributed jobs — n-gram estimation (nlpkit ngram train --cluster) and corpus scoring (nlpkit ngram eval --cluster) — until stopped with Ctrl-C or SIGTERM')
     .requiredOption('--redis <url>', 'Redis URL, e.g. redis://:password@host:6379 (rediss:// for TLS)')
     .requiredOption('--storage <dir>', 'shared folder every worker and the submitter see at the same path')
     .option('--concurrency <n>', 'jobs run at once (default 1)', (value: string) => {
