@@ -1,7 +1,27 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The `allowBuilds:` entries of the repository's pnpm-workspace.yaml (e.g. `msgpackr-extract: false`, bullmq's
+ * optional native module): pnpm 12 refuses to install a package whose install script is neither allowed nor
+ * refused, so a user's project needs the same decisions, and so does ours.
+ * @returns {string[]} lines such as `  esbuild: true`
+ */
+function allowBuildsLines() {
+  const text = readFileSync(fileURLToPath(new URL('../../../pnpm-workspace.yaml', import.meta.url)), 'utf8');
+  const lines = text.split('\n');
+  const start = lines.indexOf('allowBuilds:');
+  if (start === -1) return ['  esbuild: true'];
+  const block = [];
+  for (const line of lines.slice(start + 1)) {
+    if (!/^\s+\S/.test(line)) break;
+    block.push(line);
+  }
+  return block;
+}
 
 /**
  * Creates a project outside the workspace holding one packed package and only what it declares: its
@@ -39,7 +59,7 @@ export function installAlone(pkg, tarballs, options = {}) {
   );
   writeFileSync(
     join(dir, 'pnpm-workspace.yaml'),
-    `overrides:\n${Object.entries(overrides).map(([n, v]) => `  '${n}': '${v}'`).join('\n')}\nautoInstallPeers: false\nallowBuilds:\n  esbuild: true\n`,
+    `overrides:\n${Object.entries(overrides).map(([n, v]) => `  '${n}': '${v}'`).join('\n')}\nautoInstallPeers: false\nallowBuilds:\n${allowBuildsLines().join('\n')}\n`,
   );
   execFileSync('pnpm', ['install', '--prefer-offline', '--reporter=silent'], {
     cwd: dir,
