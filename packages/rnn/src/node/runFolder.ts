@@ -2,7 +2,7 @@ import { appendFile, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { inputFileError, writeFileAtomic } from '@nlpkit/core/node';
 import { parseSafetensors } from '@nlpkit/tensor';
-import { readCheckpointFile } from '@nlpkit/train/node';
+import { readCheckpointFile, writeCheckpointFile } from '@nlpkit/train/node';
 import { PKG, RnnOptionError } from '../errors.js';
 
 // What every resumable run folder (recurrent LM here; the CLI's classifier and tagger runs) does the same way: read
@@ -116,5 +116,42 @@ export function curveWriter(path: string): { append(line: unknown): void; done()
       appending = appending.then(() => appendFile(path, `${JSON.stringify(line)}\n`));
     },
     done: () => appending,
+  };
+}
+
+/** Options of {@link runFolderCallbacks}. */
+export interface RunFolderCallbackOptions<P, E extends { readonly type: string }> {
+  /** Where checkpoints go (`checkpoint.safetensors` of the run folder). */
+  readonly checkpointPath: string;
+  /** The run's curve ({@link curveWriter}). */
+  readonly curve: ReturnType<typeof curveWriter>;
+  readonly stepsPerEpoch: number;
+  /** Writes the model so far (the run folder's `model.safetensors`), with extra meta such as its step. */
+  readonly writeModel: (params: P, extra: Record<string, string>) => Promise<void>;
+  /** The caller's own event handler, called after the curve line is queued. */
+  readonly onEvent?: (event: E) => void;
+}
+
+/**
+ * The `checkpoint` and `onEvent` options every run folder gives its trainer: a checkpoint waits for the curve lines
+ * before it, is written atomically, and at the end of an epoch the model so far is written too (an artifact anyone
+ * can evaluate while the run goes on); every event but checkpoints becomes a curve line (an epoch line with the step
+ * it ends at) and reaches `onEvent`.
+ */
+export function runFolderCallbacks<P, E extends { readonly type: string }>(
+  options: RunFolderCallbackOptions<P, E>,
+): { checkpoint: (bytes: Uint8Array, position: { readonly step: number }, params: P) => Promise<void>; onEvent: (event: E) => void } {
+  const { checkpointPath, curve, stepsPerEpoch, writeModel, onEvent } = options;
+  return {
+    checkpoint: async (bytes, position, params) => {
+      await curve.done();
+      await writeCheckpointFile(checkpointPath, bytes);
+      if (position.step % stepsPerEpoch === 0) await writeModel(params, { step: String(position.step) });
+    },
+    onEvent: (event) => {
+      if (event.type === 'epoch') curve.append({ ...event, step: ((event as unknown as { epoch: number }).epoch + 1) * stepsPerEpoch });
+      else if (event.type !== 'checkpoint') curve.append(event);
+      onEvent?.(event);
+    },
   };
 }

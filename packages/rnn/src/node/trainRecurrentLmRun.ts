@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { buildVocabulary, vocabularyFromJSON, type Vocabulary } from '@nlpkit/core';
 import { writeFileAtomic } from '@nlpkit/core/node';
-import { readCheckpointFile, writeCheckpointFile } from '@nlpkit/train/node';
+import { readCheckpointFile } from '@nlpkit/train/node';
 import { batchifyLmStream } from '../data/batchifyLmStream.js';
 import { bpttSegmentCount } from '../data/bpttSegment.js';
 import { lmStream, type LmStream } from '../data/lmStream.js';
@@ -12,7 +12,7 @@ import type { RecurrentLmConfig } from '../models/recurrentLm.js';
 import { parseRecurrentLmRecipe, recipeOptimizer, recipeSchedule } from '../models/recurrentLmRecipe.js';
 import { trainRecurrentLm, type TrainLmEvent } from '../models/trainRecurrentLm.js';
 import { writeRecurrentLmFile } from './recurrentLmFile.js';
-import { checkpointLoop, curveWriter, definedOptions, pathExists, readRunText, resumeRunFolder, runFolderRecipe } from './runFolder.js';
+import { checkpointLoop, curveWriter, definedOptions, pathExists, readRunText, resumeRunFolder, runFolderCallbacks, runFolderRecipe } from './runFolder.js';
 
 /** The files of a run folder. */
 export const RUN_FILES = {
@@ -130,17 +130,7 @@ export async function trainRecurrentLmRun(options: TrainRecurrentLmRunOptions): 
     ...(resumed !== undefined ? { resume: resumed.bytes } : {}),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
     meta: { recipe: recipe.name },
-    checkpoint: async (bytes, position, params) => {
-      await curve.done();
-      await writeCheckpointFile(file('checkpoint'), bytes);
-      // After an epoch (its last step done): the model so far, as an artifact anyone can evaluate.
-      if (position.step % stepsPerEpoch === 0) await writeModel(params, { step: String(position.step) });
-    },
-    onEvent: (e) => {
-      const line = e.type === 'epoch' ? { ...e, step: (e.epoch + 1) * stepsPerEpoch } : e;
-      if (e.type !== 'checkpoint') curve.append(line);
-      options.onEvent?.(e);
-    },
+    ...runFolderCallbacks({ checkpointPath: file('checkpoint'), curve, stepsPerEpoch, writeModel, ...(options.onEvent !== undefined ? { onEvent: options.onEvent } : {}) }),
   });
   try {
     await curve.done();

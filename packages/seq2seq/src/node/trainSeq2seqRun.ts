@@ -2,8 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tokenText, vocabularyFromJSON } from '@nlpkit/core';
 import { writeFileAtomic } from '@nlpkit/core/node';
-import { checkpointLoop, curveWriter, pathExists, readRunText, resumeRunFolder, runFolderRecipe } from '@nlpkit/rnn/node';
-import { readCheckpointFile, writeCheckpointFile } from '@nlpkit/train/node';
+import { checkpointLoop, curveWriter, pathExists, readRunText, resumeRunFolder, runFolderCallbacks, runFolderRecipe } from '@nlpkit/rnn/node';
+import { readCheckpointFile } from '@nlpkit/train/node';
 import { buildSeq2seqVocabularies, encodeParallel, parseParallelText, type ParallelCorpus, type Seq2seqVocabularies } from '../data/parallelCorpus.js';
 import { PKG, Seq2seqOptionError } from '../errors.js';
 import type { Seq2seqParams } from '../model/initSeq2seq.js';
@@ -130,16 +130,7 @@ export async function trainSeq2seqRun(options: TrainSeq2seqRunOptions): Promise<
     ...(resumed !== undefined ? { resume: resumed.bytes } : {}),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
     meta: { recipe: recipe.name },
-    checkpoint: async (bytes, position, params) => {
-      await curve.done();
-      await writeCheckpointFile(file('checkpoint'), bytes);
-      if (position.step % stepsPerEpoch === 0) await writeModel(params, { step: String(position.step) });
-    },
-    onEvent: (e) => {
-      const line = e.type === 'epoch' ? { ...e, step: (e.epoch + 1) * stepsPerEpoch } : e;
-      if (e.type !== 'checkpoint') curve.append(line);
-      options.onEvent?.(e);
-    },
+    ...runFolderCallbacks({ checkpointPath: file('checkpoint'), curve, stepsPerEpoch, writeModel, ...(options.onEvent !== undefined ? { onEvent: options.onEvent } : {}) }),
   });
   try {
     await curve.done();

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildVocabulary, vocabularyFromJSON, type Vocabulary } from '@nlpkit/core';
 import { writeFileAtomic } from '@nlpkit/core/node';
-import type { TrainClassifierEvent } from '@nlpkit/rnn';
+import type { TextClassifierParams, TrainClassifierEvent } from '@nlpkit/rnn';
 import { CLI_PACKAGE, CliError } from '../../cliInput.js';
 
 /** The files of a classifier run folder. */
@@ -48,7 +48,7 @@ export interface ClassifierRunOptions {
  * folder it continues from the checkpoint; on a finished folder it returns the saved result.
  */
 export async function trainClassifierRun(options: ClassifierRunOptions): Promise<ClassifierRunResult> {
-  const [rnn, { curveWriter, definedOptions, pathExists, readRunText, resumeRunFolder, runFolderRecipe }] = await Promise.all([import('@nlpkit/rnn'), import('@nlpkit/rnn/node')]);
+  const [rnn, { curveWriter, definedOptions, pathExists, readRunText, resumeRunFolder, runFolderCallbacks, runFolderRecipe }] = await Promise.all([import('@nlpkit/rnn'), import('@nlpkit/rnn/node')]);
   const { out } = options;
   const file = (name: keyof typeof CLASSIFY_RUN_FILES): string => join(out, CLASSIFY_RUN_FILES[name]);
   const readText = (path: string, argument: string): Promise<string> => readRunText(path, argument, CLI_PACKAGE);
@@ -104,19 +104,16 @@ export async function trainClassifierRun(options: ClassifierRunOptions): Promise
     ...(resumed !== undefined ? { resume: resumed.bytes } : {}),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
     meta: { recipe: recipe.name },
-    checkpoint: async (bytes, position, params) => {
-      await curve.done();
-      await writeFileAtomic(file('checkpoint'), bytes, { package: CLI_PACKAGE });
-      if (position.step % perEpoch === 0) await writeModel(params, { step: String(position.step) });
-    },
-    onEvent: (e) => {
-      if (e.type !== 'checkpoint') {
-        seconds = e.seconds;
-        const line = e.type === 'epoch' ? { ...e, step: (e.epoch + 1) * perEpoch } : e;
-        curve.append(line);
-      }
-      options.onEvent?.(e);
-    },
+    ...runFolderCallbacks<TextClassifierParams, TrainClassifierEvent>({
+      checkpointPath: file('checkpoint'),
+      curve,
+      stepsPerEpoch: perEpoch,
+      writeModel,
+      onEvent: (e) => {
+        if (e.type !== 'checkpoint') seconds = e.seconds;
+        options.onEvent?.(e);
+      },
+    }),
   });
   try {
     await curve.done();
