@@ -1,24 +1,15 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRng } from '@nlpkit/core';
 import { estimateKneserNey, kenlmWords, writeArpa } from '@nlpkit/ngram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestCluster, startCluster, startWorkerProcess } from '../test/cluster.js';
+import { type TestCluster, startCluster, startWorkerProcess, syntheticLines } from '../test/cluster.js';
 import { freePort, redisAvailability } from './testing/redisServer.js';
 import { startWorker } from './startWorker.js';
 import { trainKneserNeyDistributed } from './trainKneserNeyDistributed.js';
 
 /** A corpus large enough that a count or adjust job takes a while (a kill lands inside it). */
 function corpus(lines: number): string {
-  const rng = createRng(5);
-  const words = Array.from({ length: 5000 }, (_, i) => `t${i}`);
-  const out: string[] = [];
-  for (let i = 0; i < lines; i++) {
-    const sentence: string[] = [];
-    for (let k = 0, n = 3 + rng.int(20); k < n; k++) sentence.push(words[Math.floor(words.length * rng.next() ** 4)]!);
-    out.push(sentence.join(' '));
-  }
-  return `${out.join('\n')}\n`;
+  return `${syntheticLines(lines, 5).join('\n')}\n`;
 }
 
 const redis = redisAvailability();

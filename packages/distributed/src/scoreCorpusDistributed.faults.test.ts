@@ -1,25 +1,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRng, evaluatePerplexity } from '@nlpkit/core';
+import { evaluatePerplexity } from '@nlpkit/core';
 import { estimateKneserNey, kenlmWords } from '@nlpkit/ngram';
 import { readModelFile, writeBinaryModelFile } from '@nlpkit/ngram/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestCluster, type TestWorker, startCluster } from '../test/cluster.js';
+import { type TestCluster, type TestWorker, startCluster, syntheticLines } from '../test/cluster.js';
 import { scoreCorpusDistributed } from './scoreCorpusDistributed.js';
 import { redisAvailability } from './testing/redisServer.js';
 
 /** Lines long enough in all that scoring a chunk takes a while (a kill lands inside it). */
-function corpus(lines: number, seed: number): string[] {
-  const rng = createRng(seed);
-  const words = Array.from({ length: 5000 }, (_, i) => `t${i}`);
-  const out: string[] = [];
-  for (let i = 0; i < lines; i++) {
-    const sentence: string[] = [];
-    for (let k = 0, n = 3 + rng.int(20); k < n; k++) sentence.push(words[Math.floor(words.length * rng.next() ** 4)]!);
-    out.push(sentence.join(' '));
-  }
-  return out;
-}
+const corpus = syntheticLines;
 
 const redis = redisAvailability();
 

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRng } from '@nlpkit/core';
 import { bundle } from '@nlpkit/faults-check/bundle';
 import { type TestRedis, startRedis } from '../src/testing/redisServer.js';
 
@@ -94,4 +95,20 @@ export async function startCluster(count: number, lockDuration = 4000): Promise<
     throw error;
   }
   return cluster;
+}
+
+/**
+ * Seeded synthetic sentences over a 5,000-word vocabulary with a Zipf-like skew (3–22 words each): large enough in
+ * all that a count, adjust or score job takes a while, so a timed kill lands inside it.
+ */
+export function syntheticLines(lines: number, seed: number): string[] {
+  const rng = createRng(seed);
+  const words = Array.from({ length: 5000 }, (_, i) => `t${i}`);
+  const out: string[] = [];
+  for (let i = 0; i < lines; i++) {
+    const sentence: string[] = [];
+    for (let k = 0, n = 3 + rng.int(20); k < n; k++) sentence.push(words[Math.floor(words.length * rng.next() ** 4)]!);
+    out.push(sentence.join(' '));
+  }
+  return out;
 }
