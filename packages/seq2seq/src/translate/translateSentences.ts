@@ -1,31 +1,19 @@
 import type { TokenLike } from '@nlpkit/core';
-import { beamSearch } from '../decode/beamSearch.js';
+import { beamSearch, type BeamSearchOptions } from '../decode/beamSearch.js';
 import type { DecodedSequence } from '../decode/decodedSequence.js';
 import { greedyDecode } from '../decode/greedyDecode.js';
-import type { LengthLimit } from '../decode/lengthLimit.js';
-import type { LengthPenaltyKind } from '../decode/penalties.js';
-import type { ShallowFusion } from '../decode/shallowFusion.js';
 import { check, Seq2seqOptionError } from '../errors.js';
 import { seq2seqDecoderSession, type Seq2seqTranslator } from '../model/seq2seqDecoderSession.js';
 
-/** Options of {@link translateSentences}. */
-export interface TranslateOptions {
+/**
+ * Options of {@link translateSentences}: beam search's (`beamSize` 1, the default here, decodes greedily) and the
+ * number of sentences decoded together.
+ */
+export interface TranslateOptions extends Omit<BeamSearchOptions, 'beamSize'> {
   /** Beam size; 1 (default) decodes greedily. */
   readonly beamSize?: number;
-  /** Hypotheses kept per sentence in `nBest` (beam search; default 1: none besides the best). */
-  readonly nBest?: number;
-  readonly lengthPenalty?: LengthPenaltyKind;
-  readonly alpha?: number;
-  readonly beta?: number;
-  readonly noRepeatNgramSize?: number;
-  /** Most target tokens (default `2·|source| + 10`). */
-  readonly maxLength?: LengthLimit;
-  readonly minLength?: LengthLimit;
-  /** Shallow fusion with a target-side language model. */
-  readonly fusion?: ShallowFusion;
   /** Sentences decoded together (default 32); sentences are sorted by length into batches, results keep the input order. */
   readonly batchSize?: number;
-  readonly signal?: AbortSignal;
 }
 
 /** One translated sentence. */
