@@ -74,7 +74,7 @@ function gunzipped(fd: number): Buffer {
 }
 
 /** UTF-8 text of a file in chunks of about `chunkBytes` (a character split across reads is kept whole). */
-function* fileChunks(fd: number, chunkBytes: number): Generator<string, void, undefined> {
+export function* fileChunks(fd: number, chunkBytes: number): Generator<string, void, undefined> {
   const buffer = Buffer.allocUnsafe(chunkBytes);
   const decoder = new StringDecoder('utf8');
   for (let position = 0; ; ) {
@@ -88,7 +88,7 @@ function* fileChunks(fd: number, chunkBytes: number): Generator<string, void, un
 }
 
 /** UTF-8 text of `bytes` in chunks of about `chunkBytes`. */
-function* bufferChunks(bytes: Buffer, chunkBytes: number): Generator<string, void, undefined> {
+export function* bufferChunks(bytes: Buffer, chunkBytes: number): Generator<string, void, undefined> {
   const decoder = new StringDecoder('utf8');
   for (let at = 0; at < bytes.length; at += chunkBytes) yield decoder.write(bytes.subarray(at, at + chunkBytes));
   const rest = decoder.end();

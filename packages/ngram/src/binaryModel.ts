@@ -299,6 +299,7 @@ function otherFormat(bytes: Uint8Array): WrongFormatError | undefined {
   const format = sniffText(head);
   if (format === 'gzip') return new WrongFormatError(format, 'binary model: this is gzip data: decompress it first');
   if (format === 'kenlm-binary') return new WrongFormatError(format, 'binary model: this is a KenLM binary model, which @nlpkit/ngram cannot load: write it as ARPA with KenLM and use readArpa');
+  if (format === 'stupid-backoff') return new WrongFormatError(format, 'binary model: this is a stupid-backoff counts file (scores, not probabilities), not a language model: read it with readStupidBackoff');
   if (format === undefined && /^\s*(?:\\data\\|[^\0]*\n\\data\\)/.test(String.fromCharCode(...bytes.subarray(0, 1024)))) {
     return new WrongFormatError('arpa', 'binary model: this is ARPA text, not a binary model: read it with readArpa or readArpaFile');
   }

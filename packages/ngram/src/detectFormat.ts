@@ -4,6 +4,8 @@ import { type DetectedFormat, WrongFormatError } from './errors.js';
 export const BINARY_MAGIC_TEXT = 'NNGM';
 /** Start of a KenLM binary model (`build_binary` output). */
 const KENLM_MAGIC = 'mmap lm ';
+/** Start of a stupid-backoff counts file (`stupidBackoffByteChunks`; scores, not probabilities). */
+export const STUPID_BACKOFF_MAGIC = 'nlpkit-stupid-backoff ';
 
 /**
  * What the first bytes of some input look like, as latin1/UTF-8 text (the checks only use ASCII and the gzip
@@ -15,6 +17,7 @@ export function sniffText(head: string): DetectedFormat | undefined {
   if (c0 === 0x1f && (c1 === 0x8b || c1 === 0xfffd)) return 'gzip';
   if (head.startsWith(BINARY_MAGIC_TEXT) && head.charCodeAt(5) === 0) return 'ngram-binary';
   if (head.startsWith(KENLM_MAGIC)) return 'kenlm-binary';
+  if (head.startsWith(STUPID_BACKOFF_MAGIC)) return 'stupid-backoff';
   const probe = head.length > 4096 ? head.slice(0, 4096) : head;
   if (probe.includes('\0')) return 'binary';
   return undefined;
@@ -29,6 +32,13 @@ export function notArpaError(format: DetectedFormat): WrongFormatError {
       return new WrongFormatError(format, 'ARPA line 1: this is an @nlpkit/ngram binary model, not ARPA text: load it with loadBinaryModel', 1);
     case 'kenlm-binary':
       return new WrongFormatError(format, "ARPA line 1: this is a KenLM binary model, not ARPA text: write it as ARPA with KenLM's tools first", 1);
+    case 'stupid-backoff':
+      return new WrongFormatError(
+        format,
+        'ARPA line 1: this is a stupid-backoff counts file, not ARPA: its numbers are scores, not probabilities, so it is no ' +
+          'language model (no perplexity, no interpolation); read it with readStupidBackoff',
+        1,
+      );
     default:
       return new WrongFormatError('binary', 'ARPA line 1: this is binary data (it holds NUL bytes), not ARPA text', 1);
   }

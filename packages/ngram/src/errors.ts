@@ -40,8 +40,18 @@ export class BinaryModelFormatError extends FormatError {
   }
 }
 
+/**
+ * A malformed or truncated stupid-backoff file (code `ERR_STUPID_BACKOFF_FORMAT`), thrown by `readStupidBackoff`:
+ * `argument` is `stupid-backoff line L`, with what was `expected` there and what was found.
+ */
+export class StupidBackoffFormatError extends FormatError {
+  constructor(line: number, expected: string, found: string) {
+    super({ package: PKG, argument: `stupid-backoff line ${line}`, expected, foundText: found, line }, 'ERR_STUPID_BACKOFF_FORMAT');
+  }
+}
+
 /** Formats {@link WrongFormatError} recognizes. */
-export type DetectedFormat = 'gzip' | 'ngram-binary' | 'kenlm-binary' | 'binary' | 'arpa';
+export type DetectedFormat = 'gzip' | 'ngram-binary' | 'kenlm-binary' | 'binary' | 'arpa' | 'stupid-backoff';
 
 /**
  * Input in another format than the reader's (code `ERR_WRONG_FORMAT`): gzip data, a binary model given to the ARPA

@@ -24,3 +24,6 @@ export { interpolatedArpaSections } from './interpolatedArpaText.js';
 export type { LastWordRange } from './interpolatedArpaText.js';
 export { arpaHeader, arpaSectionHeader, ARPA_END } from './arpaLines.js';
 export { encodeTrainingSentence, UNK_INDEX, BOS_INDEX, EOS_INDEX } from './ngramWordIndex.js';
+export { writeStupidBackoffFile, readStupidBackoffFile } from './stupidBackoffFile.js';
+export type { WriteStupidBackoffFileOptions } from './stupidBackoffFile.js';
+export { StupidBackoffLineWriter, stupidBackoffHeader, stupidBackoffSectionHeader, STUPID_BACKOFF_END } from './stupidBackoffFormat.js';

@@ -23,8 +23,18 @@ export interface StupidBackoffOptions extends FamilyOptions {
   alpha?: number;
 }
 
+/**
+ * The raw counts stupid backoff scores with — exactly what S(w | c) needs, and what a stupid-backoff file holds
+ * (see `stupidBackoffByteChunks`): a subset of {@link NgramStatistics}.
+ */
+export type StupidBackoffCounts = Pick<NgramStatistics, 'order' | 'padding' | 'wordIndex' | 'indexes' | 'counts' | 'totals'>;
+
 /** Stupid backoff as a {@link ScoringModel}: also offers the linear `score`. */
 export interface StupidBackoffModel extends ScoringModel {
+  /** The multiplier applied at each backoff step. */
+  readonly alpha: number;
+  /** The raw counts behind the scores (shared, not copied: do not modify). */
+  readonly counts: StupidBackoffCounts;
   /** S(w | c) = c(c w)/Σ_v c(c v) if seen, else alpha·S(w | c'); c(w)/N for unigrams. Not a probability. */
   score(word: string, context: readonly string[], sentenceStart?: boolean): number;
 }
@@ -40,10 +50,14 @@ export function stupidBackoff(input: FamilyInput, options?: StupidBackoffOptions
 export function stupidBackoff(input: FamilyInput, options: StupidBackoffOptions = {}): StupidBackoffModel | Promise<StupidBackoffModel> {
   check.options(options, 'options', [...FAMILY_OPTIONS, 'alpha']);
   const alpha = positive(options.alpha ?? 0.4, 'options.alpha');
-  return withStatistics(input, options, (stats) => stupid(stats, alpha));
+  return withStatistics(input, options, (stats) => stupidBackoffFromCounts(stats, alpha));
 }
 
-function stupid(stats: NgramStatistics, alpha: number): StupidBackoffModel {
+/**
+ * The {@link StupidBackoffModel} over raw counts (the in-memory estimator and the file reader share it, so a model
+ * read back scores exactly as the one written). `alpha` is trusted (checked by the callers).
+ */
+export function stupidBackoffFromCounts(stats: StupidBackoffCounts, alpha: number): StupidBackoffModel {
   checkOrder(stats.order, 10, 'statistics.order');
   const vocab = stats.wordIndex;
   const scoreIds = (word: number, context: readonly number[]): number => {
@@ -64,6 +78,8 @@ function stupid(stats: NgramStatistics, alpha: number): StupidBackoffModel {
   return {
     order: stats.order,
     vocabulary: vocab.toVocabulary(),
+    alpha,
+    counts: { order: stats.order, padding: stats.padding, wordIndex: stats.wordIndex, indexes: stats.indexes, counts: stats.counts, totals: stats.totals },
     score,
     log10Score: (word, context, sentenceStart = true) => Math.log10(score(word, context, sentenceStart)),
   };
