@@ -6,3 +6,6 @@ export type { WorkerOptions, WorkerEvent, DistributedWorker } from './startWorke
 export type { DistributedTrainOptions, DistributedTrainResult, DistributedProgress, DistributedStage } from './trainKneserNeyDistributed.js';
 export type { DistributedScoreOptions, DistributedScoreResult } from './scoreCorpusDistributed.js';
 export type { ScoreTotals } from './scorePlan.js';
+export type { DistributedCorpusOptions, DistributedCorpusResult } from './mapCorpusDistributed.js';
+export type { CorpusProcessor, CorpusTaskModel } from './corpusProcessor.js';
+export type { CorpusLayout } from './corpusPlan.js';

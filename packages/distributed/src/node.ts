@@ -3,3 +3,4 @@ export { planShards, shardLines } from './shards.js';
 export { startWorker } from './startWorker.js';
 export { trainKneserNeyDistributed } from './trainKneserNeyDistributed.js';
 export { scoreCorpusDistributed } from './scoreCorpusDistributed.js';
+export { mapCorpusDistributed } from './mapCorpusDistributed.js';

@@ -1,14 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { inputFileError } from '@nlpkit/core/node';
-import { FlowProducer, Queue, QueueEvents } from 'bullmq';
+import { newRunId, openChunkedRun, submitChunks } from './corpusRun.js';
 import { directoryStorage } from './directoryStorage.js';
 import { PKG, check } from './errors.js';
-import { runFlowStage } from './flowStage.js';
 import { DEFAULT_QUEUE } from './processJob.js';
 import { type RedisConnection, checkRedis, redisOptions } from './redisConnection.js';
-import { readRunJson, runKey, writeRunJson } from './runPlan.js';
+import { readRunJson, runKey } from './runPlan.js';
 import { type ScorePlan, type ScoreTotals, chunkName } from './scorePlan.js';
 import { planShards } from './shards.js';
 import type { SharedStorage } from './sharedStorage.js';
@@ -91,17 +89,10 @@ export async function scoreCorpusDistributed(options: DistributedScoreOptions): 
   await checkRedis(connection);
   const chunks = await planShards([input], chunkCount);
   if (chunks.length === 0) throw check.invalid(input, 'options.input', 'text with at least one line');
-  const id = options.run === undefined ? `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}` : check.string(options.run, 'options.run');
+  const given = options.run !== undefined;
+  const id = given ? check.string(options.run, 'options.run') : newRunId();
   const plan: ScorePlan = { id, chunks, model, output: options.output === undefined ? runKey(id, 'scores.tsv') : check.string(options.output, 'options.output') };
-  const planKey = runKey(id, 'score-plan.json');
-  if (options.run !== undefined && (await storage.exists(planKey))) {
-    const earlier = await readRunJson<ScorePlan>(storage, id, 'score-plan.json', 'submit');
-    if (JSON.stringify(earlier) !== JSON.stringify(plan)) {
-      throw check.invalid(id, 'options.run', 'the id of a run with the same input (unchanged), model, output and chunks, or a new id');
-    }
-  } else {
-    await writeRunJson(storage, id, 'score-plan.json', plan);
-  }
+  await openChunkedRun(storage, id, 'score-plan.json', plan, given, 'input (unchanged), model, output and chunks');
   const finish = async (scored: number): Promise<DistributedScoreResult> => {
     const totals = await readRunJson<ScoreTotals>(storage, id, 'score-totals.json', 'submit');
     if (options.keepIntermediate !== true) await storage.remove(runKey(id, 'score'));
@@ -120,29 +111,6 @@ export async function scoreCorpusDistributed(options: DistributedScoreOptions): 
 
   const missing: number[] = [];
   for (let i = 0; i < chunks.length; i++) if (!(await storage.exists(runKey(id, chunkName(i))))) missing.push(i);
-  const flow = new FlowProducer({ connection });
-  const events = new QueueEvents(queueName, { connection });
-  const queue = new Queue(queueName, { connection });
-  try {
-    await events.waitUntilReady();
-    await runFlowStage({
-      flow,
-      events,
-      queue,
-      queueName,
-      run: id,
-      // Unique per submission: BullMQ keeps finished jobs' ids, and a resumed run must add new jobs.
-      jobIds: `${id}-${randomBytes(3).toString('hex')}`,
-      name: 'score',
-      fanIn: 'score-total',
-      children: missing,
-      total: chunks.length,
-      attempts,
-      onProgress: options.onProgress === undefined ? undefined : (done, total) => options.onProgress!({ done, total }),
-      signal,
-    });
-    return await finish(missing.length);
-  } finally {
-    await Promise.allSettled([flow.close(), events.close(), queue.close()]);
-  }
+  await submitChunks({ connection, queueName, run: id, name: 'score', fanIn: 'score-total', missing, total: chunks.length, attempts, onProgress: options.onProgress, signal });
+  return finish(missing.length);
 }

@@ -1,31 +1,14 @@
-import { type FileHandle, open, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '@nlpkit/core';
 import { kenlmWords } from '@nlpkit/ngram';
+import { batchedWriter } from './corpusFiles.js';
 import { PKG } from './errors.js';
 import { cachedModel } from './modelCache.js';
 import { breathe, inScratch, runFile, runKey, writeRunJson } from './runPlan.js';
 import { type ScorePlan, type ScoreTotals, chunkName } from './scorePlan.js';
 import { shardLines } from './shards.js';
 import type { SharedStorage } from './sharedStorage.js';
-
-/** Writes text to a file handle in batches of about 1 MiB. */
-function batchedWriter(out: FileHandle): { add(text: string): Promise<void>; flush(): Promise<void> } {
-  let pending = '';
-  const flush = async (): Promise<void> => {
-    if (pending === '') return;
-    const data = Buffer.from(pending, 'utf8');
-    pending = '';
-    for (let offset = 0; offset < data.length; ) offset += (await out.write(data, offset)).bytesWritten;
-  };
-  return {
-    async add(text) {
-      pending += text;
-      if (pending.length >= 1 << 20) await flush();
-    },
-    flush,
-  };
-}
 
 /**
  * Map job: scores every line of chunk `index` as one sentence (words split as KenLM query splits them; one `</s>`

@@ -1,6 +1,8 @@
 import { InvalidArgumentError } from '@nlpkit/core';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { directoryStorage } from './directoryStorage.js';
+import { isCorpusJob, processCorpusJob } from './corpusJobs.js';
+import { type CorpusProcessor, corpusModelCache } from './corpusProcessor.js';
 import { check } from './errors.js';
 import { DEFAULT_QUEUE, type JobData, processJob } from './processJob.js';
 import { type RedisConnection, checkRedis, redisOptions } from './redisConnection.js';
@@ -25,6 +27,12 @@ export interface WorkerOptions {
   stalledInterval?: number;
   /** Times a job may stall (its worker die) before it fails (default 3). */
   maxStalledCount?: number;
+  /**
+   * Processors of corpus tasks ({@link mapCorpusDistributed}), by task name (`lm-score`, `tag`, `translate`, ...):
+   * each loads its model once per worker process and runs the chunks of its task. A corpus job whose task has no
+   * processor here fails for good, naming the ones this worker has. Default: none (n-gram jobs only).
+   */
+  processors?: Readonly<Record<string, CorpusProcessor>>;
   /** Told when a job starts, ends or fails on this worker (for logs). */
   onEvent?: (event: WorkerEvent) => void;
 }
@@ -45,14 +53,15 @@ export interface DistributedWorker {
 /**
  * Starts a worker of distributed n-gram jobs: it takes jobs from the queue — for an estimation, counting shards,
  * merging partitions, estimating, writing ARPA parts; for a scoring run, scoring chunks of a corpus (the model read
- * once per process) and joining their scores — and runs each with the same `@nlpkit/ngram` code a single process
+ * once per process) and joining their scores; for a corpus task ({@link mapCorpusDistributed}), running its
+ * registered processor on chunks of a corpus and joining their outputs — and runs each with the same `@nlpkit/ngram` code a single process
  * runs, reading and publishing through the shared storage. Any number of workers on any number of machines serve
  * one queue; a job whose worker dies is taken over (BullMQ stalled-job recovery) and, being idempotent, redone.
  *
  * @throws RedisConnectionError when Redis refuses the password (`ERR_REDIS_AUTH`) or cannot be reached.
  */
 export async function startWorker(options: WorkerOptions): Promise<DistributedWorker> {
-  check.options(options, 'options', ['redis', 'storage', 'concurrency', 'queue', 'lockDuration', 'stalledInterval', 'maxStalledCount', 'onEvent']);
+  check.options(options, 'options', ['redis', 'storage', 'concurrency', 'queue', 'lockDuration', 'stalledInterval', 'maxStalledCount', 'processors', 'onEvent']);
   const connection = redisOptions(options.redis);
   const storage = typeof options.storage === 'string' ? directoryStorage(options.storage) : options.storage;
   const concurrency = check.integer(options.concurrency ?? 1, 'options.concurrency', 1, 1024);
@@ -60,10 +69,17 @@ export async function startWorker(options: WorkerOptions): Promise<DistributedWo
   const stalledInterval = check.integer(options.stalledInterval ?? Math.min(15_000, lockDuration), 'options.stalledInterval', 500);
   const maxStalledCount = check.integer(options.maxStalledCount ?? 3, 'options.maxStalledCount', 0, 1000);
   const queue = check.string(options.queue ?? DEFAULT_QUEUE, 'options.queue');
+  const processors = options.processors ?? {};
+  for (const [name, processor] of Object.entries(processors)) {
+    if (typeof processor?.load !== 'function') throw check.invalid(processor, `options.processors[${JSON.stringify(name)}]`, 'a corpus processor ({ load(model, options) })');
+  }
+  const models = corpusModelCache();
   await checkRedis(connection);
   const onEvent = options.onEvent ?? (() => {});
   const worker = new Worker<JobData>(queue, async (job, _token, signal) => {
     try {
+      // Corpus jobs first: processJob knows the n-gram jobs only.
+      if (isCorpusJob(job.name)) return await processCorpusJob(storage, job.name, job.data, processors, models, signal);
       return await processJob(storage, job.name, job.data, signal);
     } catch (error) {
       // Bad input (a reserved marker in the text, a missing file) fails the same way on every attempt: fail the
@@ -84,5 +100,10 @@ export async function startWorker(options: WorkerOptions): Promise<DistributedWo
   worker.on('failed', (job, error) => onEvent({ kind: 'failed', ...(job ? { job: `${job.name} ${job.data.index} (${job.id})` } : {}), message: error.message }));
   worker.on('error', (error) => onEvent({ kind: 'error', message: error.message }));
   await worker.waitUntilReady();
-  return { close: () => worker.close() };
+  return {
+    close: async () => {
+      await worker.close();
+      await models.clear();
+    },
+  };
 }
