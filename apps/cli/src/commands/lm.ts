@@ -1,15 +1,53 @@
-import { collect, evaluatePerplexity, generate, interpolateModels, tuneInterpolationWeights } from '@nlpkit/core';
+import { type LanguageModel, collect, evaluatePerplexity, generate, interpolateModels, tuneInterpolationWeights } from '@nlpkit/core';
+import { checkOutputPath, writeFileAtomic } from '@nlpkit/core/node';
+import { createReadStream } from 'node:fs';
+import { readSentencePerLine } from '@nlpkit/text';
+import { readLines } from '@nlpkit/text/node';
 import type { Command } from 'commander';
-import { CliError, guarded, sentencesFrom } from '../cliInput.js';
+import { CLI_PACKAGE, CliError, guarded, linesFrom, sentencesFrom } from '../cliInput.js';
 import type { CliIo } from '../cliIo.js';
 import { integerOption, positiveOption } from '../optionParsers.js';
 import { modelPath, progressEvents, runTrainCommand, type TrainFlags } from '../trainingRun.js';
+import { type ClusterFlags, checkClusterFlags, clusterOptions, runOnCluster } from './runOnCluster.js';
 
 /** Loads the tensor backend and an artifact (tfjs is loaded only by the commands that need it). */
-async function loadModel(path: string) {
+export async function loadModel(path: string) {
   const [{ initBackend }, rnnNode] = await Promise.all([import('@nlpkit/tensor'), import('@nlpkit/rnn/node')]);
   await initBackend();
   return rnnNode.readRecurrentLmFile(await modelPath(path));
+}
+
+/**
+ * Per-line scores of `lm score` (in process and on a cluster's workers alike): for each line, the sentence
+ * `lm eval --sentences` reads from it — words split on whitespace, scored from `<s>` with one `</s>`
+ * (`evaluatePerplexity` on it alone) — as `log10Prob<TAB>tokens<TAB>oov`; a blank line, which `lm eval` skips, gives
+ * an empty line, so that output line n belongs to input line n.
+ */
+export function lmScoreLines(model: LanguageModel, lines: readonly string[]): string[] {
+  return lines.map((line) => {
+    const [tokens] = [...readSentencePerLine([line])];
+    if (tokens === undefined) return '';
+    const r = evaluatePerplexity(model, [tokens]);
+    return `${r.log10Prob}\t${r.tokens}\t${r.oov}`;
+  });
+}
+
+/**
+ * The report of per-line scores ({@link lmScoreLines}): sums in input order, as `evaluatePerplexity` sums sentence by
+ * sentence, so `lm score` prints what `lm eval --sentences` prints, bit for bit.
+ */
+export async function lmScoreReport(lines: AsyncIterable<string> | Iterable<string>): Promise<{ perplexity: number; tokens: number; oov: number }> {
+  let log10Prob = 0;
+  let tokens = 0;
+  let oov = 0;
+  for await (const line of lines) {
+    if (line === '') continue;
+    const [p, t, o] = line.split('\t');
+    log10Prob += Number(p);
+    tokens += Number(t);
+    oov += Number(o);
+  }
+  return { perplexity: 10 ** (-log10Prob / tokens), tokens, oov };
 }
 
 const fixed = (x: number, digits = 2): string => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
@@ -81,6 +119,42 @@ export function registerLmCommands(program: Command, io: CliIo): void {
         }
       }),
     );
+
+  clusterOptions(
+    lm.command('score')
+      .description('score each line of a text file as a sentence (as lm eval --sentences): the same report, and per-line scores (log10Prob<TAB>tokens<TAB>oov) in --output; --cluster runs it on a cluster\'s workers')
+      .requiredOption('--model <path>', 'run folder or model.safetensors')
+      .requiredOption('--input <file>', 'text, one sentence per line (- for stdin; a blank line is no sentence and gets an empty score line)')
+      .option('--output <file>', 'write the per-line scores there (one line per input line)')
+      .option('--json', 'print {"perplexity", "tokens", "oov"}')
+      .option('--quiet', 'no progress on stderr'),
+    'score',
+  ).action((options: ClusterFlags & { model: string; input: string; output?: string; json?: boolean; quiet?: boolean }) =>
+    guarded(io, 'lm', async () => {
+      const onCluster = checkClusterFlags(options, options.input);
+      if (options.output !== undefined) await checkOutputPath(options.output, CLI_PACKAGE);
+      let scores: string[] | undefined;
+      let path: string | undefined;
+      if (onCluster) {
+        path = (await runOnCluster({ task: 'lm-score', model: options.model, input: options.input, options: {}, quiet: options.quiet === true }, { ...options, cluster: options.cluster!, storage: options.storage! }, io)).path;
+      } else {
+        const artifact = await loadModel(options.model);
+        try {
+          scores = lmScoreLines(artifact.model, await collect(linesFrom(options.input, io)));
+        } finally {
+          artifact.dispose();
+        }
+      }
+      const report = await lmScoreReport(scores ?? readLines(path!));
+      if (report.tokens === 0) throw new CliError(`--input ${JSON.stringify(options.input)} holds no sentence`);
+      if (options.output !== undefined) {
+        const text = scores === undefined ? createReadStream(path!) : scores.length === 0 ? '' : `${scores.join('\n')}\n`;
+        await writeFileAtomic(options.output, text, { package: CLI_PACKAGE });
+      }
+      if (options.json === true) io.stdout(`${JSON.stringify(report)}\n`);
+      else io.stdout(`Perplexity:\t${report.perplexity}\nTokens:\t${report.tokens}\nOOVs:\t${report.oov}\n`);
+    }),
+  );
 
   lm.command('interpolate')
     .description('mix the model with an n-gram model (ARPA): weights tuned by EM on --tune, perplexity of --input (sentences scored from <s>, one </s> each)')

@@ -1,7 +1,6 @@
 import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { collect } from '@nlpkit/core';
 import { writeFileAtomic } from '@nlpkit/core/node';
 import { readBrown, readConll } from '@nlpkit/text';
 import { readLines } from '@nlpkit/text/node';
@@ -11,6 +10,7 @@ import { CliError, guarded, linesFrom } from '../cliInput.js';
 import type { CliIo } from '../cliIo.js';
 import { integerOption } from '../optionParsers.js';
 import { exists, loadModelBytes, readRecipe, startTraining } from '../trainingRun.js';
+import { type ClusterFlags, checkClusterFlags, clusterOptions, printFile, runOnCluster } from './runOnCluster.js';
 
 // Loaded by the commands that need them (tfjs is heavy): `nlpkit --help` stays fast.
 type Rnn = typeof RnnModule;
@@ -80,8 +80,45 @@ async function score(tagger: TaggerArtifact['tagger'], data: TaggedSentence[]): 
   return { f1: r.f1, precision: r.precision, recall: r.recall };
 }
 
+/**
+ * `tag predict`'s output lines for input lines (in process and on a cluster's workers alike): CoNLL in (words in the
+ * first column) or, with `text`, one sentence per line (blank lines skipped); `TOKEN<TAB>TAG` out, a blank line
+ * between sentences. Without `requireSentence` (a chunk of a larger file), input with no sentence gives no line.
+ */
+export async function predictTagLines(
+  tagger: TaggerArtifact['tagger'],
+  prefix: string | undefined,
+  lines: AsyncIterable<string> | Iterable<string>,
+  options: { text?: boolean; batchSize: number; argument: string; requireSentence: boolean },
+): Promise<string[]> {
+  let words: string[][];
+  if (options.text === true) {
+    words = [];
+    for await (const line of lines) {
+      const sentence = line.split(/\s+/).filter((w) => w !== '');
+      if (sentence.length > 0) words.push(sentence);
+    }
+  } else if (options.requireSentence) {
+    words = (await readTagged(toAsync(lines), undefined, false, options.argument)).map((s) => s.words);
+  } else {
+    words = [];
+    for await (const s of readConll(lines)) words.push(s.columns[0] as string[]);
+  }
+  const tags = tagger.predict(words.map((s) => s.map((w) => strip(w, prefix))), { batchSize: options.batchSize });
+  const out: string[] = [];
+  words.forEach((s, i) => {
+    if (i > 0) out.push('');
+    s.forEach((w, t) => out.push(`${w}\t${tags[i]?.[t] ?? ''}`));
+  });
+  return out;
+}
+
+async function* toAsync(lines: AsyncIterable<string> | Iterable<string>): AsyncGenerator<string> {
+  yield* lines;
+}
+
 /** `--model` is a run folder (its `model.safetensors`) or an artifact file. */
-async function loadTagger(path: string): Promise<{ artifact: TaggerArtifact; prefix: string | undefined }> {
+export async function loadTagger(path: string): Promise<{ artifact: TaggerArtifact; prefix: string | undefined }> {
   const rnn = await import('@nlpkit/rnn');
   const bytes = await loadModelBytes(path, (_, error) => new CliError(`cannot read --model ${JSON.stringify(path)}: ${(error as Error).message}`));
   const artifact = rnn.decodeSequenceTagger(bytes);
@@ -198,26 +235,44 @@ export function registerTagCommands(program: Command, io: CliIo): void {
       }),
     );
 
-  tag.command('predict')
-    .description('tag words: CoNLL in (the first column; other columns ignored), TOKEN<TAB>TAG CoNLL out')
-    .requiredOption('--model <path>', 'run folder or model.safetensors')
-    .requiredOption('--input <file>', 'CoNLL file, or with --text one sentence per line (- for stdin)')
-    .option('--text', 'input is plain text: one sentence per line, words separated by spaces')
-    .option('--batch-size <n>', 'sentences tagged together', integerOption('--batch-size', 1), 64)
-    .action((options: { model: string; input: string; text?: boolean; batchSize: number }) =>
-      guarded(io, 'tag', async () => {
-        const { artifact, prefix } = await loadTagger(options.model);
-        try {
-          const lines = linesFrom(options.input, io);
-          const words =
-            options.text === true
-              ? (await collect(lines)).map((l) => l.split(/\s+/).filter((w) => w !== '')).filter((s) => s.length > 0)
-              : (await readTagged(lines, undefined, false, `--input ${JSON.stringify(options.input)}`)).map((s) => s.words);
-          const tags = artifact.tagger.predict(words.map((s) => s.map((w) => strip(w, prefix))), { batchSize: options.batchSize });
-          io.stdout(words.map((s, i) => `${s.map((w, t) => `${w}\t${tags[i]?.[t] ?? ''}`).join('\n')}\n`).join('\n'));
-        } finally {
-          artifact.dispose();
-        }
-      }),
-    );
+  clusterOptions(
+    tag.command('predict')
+      .description('tag words: CoNLL in (the first column; other columns ignored), TOKEN<TAB>TAG CoNLL out')
+      .requiredOption('--model <path>', 'run folder or model.safetensors')
+      .requiredOption('--input <file>', 'CoNLL file, or with --text one sentence per line (- for stdin)')
+      .option('--text', 'input is plain text: one sentence per line, words separated by spaces')
+      .option('--batch-size <n>', 'sentences tagged together', integerOption('--batch-size', 1), 64)
+      .option('--quiet', 'no progress on stderr (with --cluster)'),
+    'tag',
+  ).action((options: ClusterFlags & { model: string; input: string; text?: boolean; batchSize: number; quiet?: boolean }) =>
+    guarded(io, 'tag', async () => {
+      const argument = `--input ${JSON.stringify(options.input)}`;
+      if (checkClusterFlags(options, options.input)) {
+        // CoNLL sentences span lines: chunks are cut at blank lines; outputs are joined with one blank line.
+        const result = await runOnCluster(
+          {
+            task: 'tag',
+            model: options.model,
+            input: options.input,
+            options: { text: options.text === true, batchSize: options.batchSize },
+            split: options.text === true ? 'lines' : 'blocks',
+            join: 'blocks',
+            quiet: options.quiet === true,
+          },
+          { ...options, cluster: options.cluster!, storage: options.storage! },
+          io,
+        );
+        if (result.lines === 0 && options.text !== true) throw new CliError(`${argument} holds no sentence`);
+        await printFile(result.path, io);
+        return;
+      }
+      const { artifact, prefix } = await loadTagger(options.model);
+      try {
+        const out = await predictTagLines(artifact.tagger, prefix, linesFrom(options.input, io), { text: options.text === true, batchSize: options.batchSize, argument, requireSentence: true });
+        io.stdout(out.length === 0 ? '' : `${out.join('\n')}\n`);
+      } finally {
+        artifact.dispose();
+      }
+    }),
+  );
 }

@@ -1,9 +1,11 @@
+import { resolve } from 'node:path';
 import { collect } from '@nlpkit/core';
 import { InvalidArgumentError, type Command } from 'commander';
 import { CliError, guarded, linesFrom, readAllLines } from '../cliInput.js';
 import type { CliIo } from '../cliIo.js';
 import { integerOption, positiveOption } from '../optionParsers.js';
 import { modelPath, progressEvents, runTrainCommand, type TrainFlags } from '../trainingRun.js';
+import { type ClusterFlags, checkClusterFlags, clusterOptions, printFile, runOnCluster } from './runOnCluster.js';
 import { textPipeline } from './translationText.js';
 
 const LENGTH_PENALTIES = ['none', 'gnmt', 'average'] as const;
@@ -64,10 +66,12 @@ async function fusionOf(flags: DecodeFlags, io: CliIo) {
   return { model: readModelFile(flags.lm, { onWarning: (w) => io.stderr(`${w.message}\n`) }), weight: flags.lmWeight };
 }
 
-/** Translates token lists with the flags' decoding options, in input order. */
-async function translateAll(artifact: Awaited<ReturnType<typeof loadTranslator>>['artifact'], sentences: readonly (readonly string[])[], flags: DecodeFlags, io: CliIo) {
+type Seq2seqArtifact = Awaited<ReturnType<typeof loadTranslator>>['artifact'];
+type Fusion = Awaited<ReturnType<typeof fusionOf>>;
+
+/** Translates token lists with the flags' decoding options, in input order (`fusion`: `--lm`, loaded once by the caller). */
+async function translateAll(artifact: Seq2seqArtifact, sentences: readonly (readonly string[])[], flags: DecodeFlags, fusion: Fusion) {
   const { translateSentences } = await import('@nlpkit/seq2seq');
-  const fusion = await fusionOf(flags, io);
   return translateSentences(artifact, sentences, {
     beamSize: flags.beam,
     ...(flags.nBest !== undefined ? { nBest: flags.nBest } : {}),
@@ -80,44 +84,94 @@ async function translateAll(artifact: Awaited<ReturnType<typeof loadTranslator>>
   });
 }
 
-/** `nlpkit translate [text]|train|eval`: attentional encoder-decoder translation from `@nlpkit/seq2seq`. */
-export function registerTranslateCommands(program: Command, io: CliIo): void {
-  const translate = program
-    .command('translate')
-    .description('translate with an attentional encoder-decoder (beam search, shallow fusion); train one from a recipe; BLEU');
+/** The flags of `translate text` that shape its output. */
+interface TextFlags extends DecodeFlags {
+  json?: boolean;
+  attention?: boolean;
+}
 
-  decodingOptions(
-    translate
-      .command('text', { isDefault: true })
-      .description('translate one sentence per line (raw text, tokenized and detokenized as the model was trained)')
-      .option('--input <file>', 'source sentences, one per line (- for stdin)', '-')
-      .option('--json', 'one JSON object per line: {"translation", "score", "tokens", "attention"?, "nBest"?}')
-      .option('--attention', 'with --json: the attention weights of every output token over the source tokens and </s>'),
-  ).action((flags: DecodeFlags & { input: string; json?: boolean; attention?: boolean }) =>
-    guarded(io, 'translate', async () => {
-      const { artifact } = await loadTranslator(flags.model, flags);
-      try {
-        const pipeline = await textPipeline(artifact.meta, flags.tokenized === true);
-        const lines = await collect(linesFrom(flags.input, io));
+/** A loaded translation model with its text pipeline and fusion model: what `translate text` runs on its input lines. */
+export interface LineTranslator {
+  /** The output lines for input lines: one per line (`--n-best` without `--json`: n per line, numbered from `first`). */
+  translate(lines: readonly string[], first?: number): Promise<string[]>;
+  dispose(): void;
+}
+
+/** Loads `--model`, its text pipeline and `--lm` once (in process and on a cluster's workers alike). */
+export async function lineTranslator(flags: TextFlags, io: CliIo): Promise<LineTranslator> {
+  const { artifact } = await loadTranslator(flags.model, flags);
+  try {
+    const pipeline = await textPipeline(artifact.meta, flags.tokenized === true);
+    const fusion = await fusionOf(flags, io);
+    return {
+      async translate(lines, first = 0) {
         const sources = lines.map((line) => pipeline.source(line));
-        const translations = await translateAll(artifact, sources, flags, io);
+        const translations = await translateAll(artifact, sources, flags, fusion);
+        const out: string[] = [];
         translations.forEach((t, i) => {
           const text = pipeline.target(t.tokens);
           if (flags.json === true) {
-            io.stdout(`${JSON.stringify({
+            out.push(JSON.stringify({
               translation: text,
               score: t.score,
               tokens: t.tokens,
               source: sources[i],
               ...(flags.attention === true ? { attention: t.attention.map((row) => Array.from(row, (x) => Number(x.toFixed(4)))) } : {}),
               ...(t.nBest !== undefined ? { nBest: t.nBest.map((h) => ({ translation: pipeline.target(h.tokens), score: h.score })) } : {}),
-            })}\n`);
+            }));
           } else if (flags.nBest !== undefined && t.nBest !== undefined) {
-            for (const h of t.nBest) io.stdout(`${i}\t${pipeline.target(h.tokens)}\t${h.score.toFixed(4)}\n`);
-          } else io.stdout(`${text}\n`);
+            for (const h of t.nBest) out.push(`${first + i}\t${pipeline.target(h.tokens)}\t${h.score.toFixed(4)}`);
+          } else out.push(text);
         });
+        return out;
+      },
+      dispose: () => artifact.dispose(),
+    };
+  } catch (error) {
+    artifact.dispose();
+    throw error;
+  }
+}
+
+/** `nlpkit translate [text]|train|eval`: attentional encoder-decoder translation from `@nlpkit/seq2seq`. */
+export function registerTranslateCommands(program: Command, io: CliIo): void {
+  const translate = program
+    .command('translate')
+    .description('translate with an attentional encoder-decoder (beam search, shallow fusion); train one from a recipe; BLEU');
+
+  clusterOptions(
+    decodingOptions(
+      translate
+        .command('text', { isDefault: true })
+        .description('translate one sentence per line (raw text, tokenized and detokenized as the model was trained)')
+        .option('--input <file>', 'source sentences, one per line (- for stdin)', '-')
+        .option('--json', 'one JSON object per line: {"translation", "score", "tokens", "attention"?, "nBest"?}')
+        .option('--attention', 'with --json: the attention weights of every output token over the source tokens and </s>')
+        .option('--quiet', 'no progress on stderr (with --cluster)'),
+    ),
+    'translate',
+  ).action((flags: TextFlags & ClusterFlags & { input: string; quiet?: boolean }) =>
+    guarded(io, 'translate', async () => {
+      if (checkClusterFlags(flags, flags.input)) {
+        if (flags.nBest !== undefined && flags.json !== true) {
+          throw new CliError('--cluster prints --n-best lists with --json only (one line per input line)', { usage: true });
+        }
+        if (flags.nBest !== undefined && flags.nBest > flags.beam) throw new CliError(`--n-best must be at most --beam (${flags.beam}), got ${flags.nBest}`, { usage: true });
+        const { model, input, cluster, storage, chunks, run, quiet, ...decoding } = flags;
+        const result = await runOnCluster(
+          { task: 'translate', model, input, options: { ...decoding, ...(decoding.lm === undefined ? {} : { lm: resolve(decoding.lm) }) }, quiet: quiet === true },
+          { cluster: cluster!, storage: storage!, ...(chunks === undefined ? {} : { chunks }), ...(run === undefined ? {} : { run }) },
+          io,
+        );
+        await printFile(result.path, io);
+        return;
+      }
+      const translator = await lineTranslator(flags, io);
+      try {
+        const out = await translator.translate(await collect(linesFrom(flags.input, io)));
+        if (out.length > 0) io.stdout(`${out.join('\n')}\n`);
       } finally {
-        artifact.dispose();
+        translator.dispose();
       }
     }),
   );
@@ -173,7 +227,7 @@ export function registerTranslateCommands(program: Command, io: CliIo): void {
         const [src, ref] = await Promise.all([readAllLines(flags.src, io), readAllLines(flags.ref, io)]);
         if (src.length !== ref.length) throw new CliError(`--src and --ref must have as many lines, got ${src.length} and ${ref.length}`);
         if (src.length === 0) throw new CliError(`--src ${JSON.stringify(flags.src)} holds no sentence`);
-        const translations = await translateAll(artifact, src.map((line) => pipeline.source(line)), flags, io);
+        const translations = await translateAll(artifact, src.map((line) => pipeline.source(line)), flags, await fusionOf(flags, io));
         const hyps = translations.map((t) => pipeline.target(t.tokens));
         if (flags.output !== undefined) {
           const { writeFileAtomic } = await import('@nlpkit/core/node');
