@@ -1,4 +1,4 @@
-import type { FlowProducer, Queue, QueueEvents } from 'bullmq';
+import { type ConnectionOptions, FlowProducer, Queue, QueueEvents } from 'bullmq';
 import { DistributedJobError, PKG } from './errors.js';
 import type { JobData } from './processJob.js';
 
@@ -95,5 +95,30 @@ export async function runFlowStage(stage: FlowStage): Promise<unknown> {
   } finally {
     clearTimeout(timer);
     events.off('completed', onCompleted);
+  }
+}
+
+/** Runs one stage of a submitted run: `name` jobs `0 .. total − 1`, then `fanIn`; resolves to the fan-in's result. */
+export type StageRunner = (name: string, fanIn: string, total: number, onProgress?: (done: number, total: number) => void) => Promise<unknown>;
+
+/**
+ * Opens the BullMQ handles a submitter needs (a flow producer, queue events, the queue), gives `fn` a
+ * {@link StageRunner} for run `run`, and closes them however `fn` ends.
+ */
+export async function withStages<T>(
+  options: { connection: ConnectionOptions; queueName: string; run: string; attempts: number; signal?: AbortSignal | undefined },
+  fn: (stage: StageRunner) => Promise<T>,
+): Promise<T> {
+  const { connection, queueName, run, attempts, signal } = options;
+  const flow = new FlowProducer({ connection });
+  const events = new QueueEvents(queueName, { connection });
+  const queue = new Queue(queueName, { connection });
+  try {
+    await events.waitUntilReady();
+    return await fn((name, fanIn, total, onProgress) =>
+      runFlowStage({ flow, events, queue, queueName, run, jobIds: run, name, fanIn, children: Array.from({ length: total }, (_, index) => index), total, attempts, onProgress, signal }),
+    );
+  } finally {
+    await Promise.allSettled([flow.close(), events.close(), queue.close()]);
   }
 }

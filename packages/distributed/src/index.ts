@@ -9,3 +9,5 @@ export type { ScoreTotals } from './scorePlan.js';
 export type { DistributedCorpusOptions, DistributedCorpusResult } from './mapCorpusDistributed.js';
 export type { CorpusProcessor, CorpusTaskModel } from './corpusProcessor.js';
 export type { CorpusLayout } from './corpusPlan.js';
+export type { DistributedStupidBackoffOptions, DistributedStupidBackoffResult, StupidBackoffStage } from './trainStupidBackoffDistributed.js';
+export { trainStupidBackoffDistributed } from './trainStupidBackoffDistributed.js';

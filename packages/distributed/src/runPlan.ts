@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { KneserNeyDiscount, NgramWarning } from '@nlpkit/ngram';
-import { DistributedJobError, PKG } from './errors.js';
-import type { Shard } from './shards.js';
+import { directoryStorage } from './directoryStorage.js';
+import { DistributedJobError, PKG, check } from './errors.js';
+import { type RedisConnection, type RedisOptions, checkRedis, redisOptions } from './redisConnection.js';
+import { type Shard, planShards } from './shards.js';
 import type { SharedStorage } from './sharedStorage.js';
 
 /**
@@ -92,3 +95,57 @@ export async function inScratch<T>(storage: SharedStorage, run: string, label: s
 
 /** Lets the event loop run (BullMQ renews job locks on timers) between long synchronous steps. */
 export const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** The options every distributed estimation takes (see `DistributedTrainOptions` for each one's meaning). */
+export interface EstimationOptions {
+  redis: RedisConnection;
+  storage: SharedStorage | string;
+  input: string | readonly string[];
+  order: number;
+  shards?: number;
+  partitions?: number;
+  memory?: number;
+  maxOpenFiles?: number;
+  output?: string;
+  attempts?: number;
+  queue?: string;
+  signal?: AbortSignal;
+}
+
+/** What {@link prepareEstimation} gives a submitter: where to submit, and the plan's common fields. */
+export interface PreparedEstimation {
+  readonly connection: RedisOptions;
+  readonly storage: SharedStorage;
+  readonly queueName: string;
+  readonly attempts: number;
+  readonly plan: RunPlan;
+}
+
+/**
+ * The submitters' common start: checks the common options, checks that Redis answers (and takes the password),
+ * cuts the input into shards and makes a fresh run id; the plan's output defaults to `runs/<run>/<outputName>`.
+ */
+export async function prepareEstimation(options: EstimationOptions, defaultQueue: string, outputName: string): Promise<PreparedEstimation> {
+  const connection = redisOptions(options.redis);
+  const storage = typeof options.storage === 'string' ? directoryStorage(options.storage) : options.storage;
+  const inputs = typeof options.input === 'string' ? [options.input] : check.array(options.input, 'options.input').map((p, i) => check.string(p, `options.input[${i}]`));
+  const order = check.integer(options.order, 'options.order', 1, 10);
+  const shardCount = check.integer(options.shards ?? 4, 'options.shards', 1, 1 << 16);
+  const attempts = check.integer(options.attempts ?? 5, 'options.attempts', 1, 100);
+  const queueName = check.string(options.queue ?? defaultQueue, 'options.queue');
+  options.signal?.throwIfAborted();
+  await checkRedis(connection);
+  const shards = await planShards(inputs, shardCount);
+  if (shards.length === 0) throw check.invalid(inputs.join(', '), 'options.input', 'text with at least one line');
+  const id = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+  const plan: RunPlan = {
+    id,
+    order,
+    shards,
+    partitions: check.integer(options.partitions ?? shards.length, 'options.partitions', 1, 1 << 16),
+    memory: check.integer(options.memory ?? 64 << 20, 'options.memory', 1 << 20),
+    maxOpenFiles: check.integer(options.maxOpenFiles ?? 64, 'options.maxOpenFiles', 3, 1 << 20),
+    output: options.output === undefined ? runKey(id, outputName) : check.string(options.output, 'options.output'),
+  };
+  return { connection, storage, queueName, attempts, plan };
+}

@@ -1,13 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { FlowProducer, Queue, QueueEvents } from 'bullmq';
 import type { KneserNeyDiscount, NgramWarning } from '@nlpkit/ngram';
-import { directoryStorage } from './directoryStorage.js';
 import { check } from './errors.js';
-import { runFlowStage } from './flowStage.js';
+import { withStages } from './flowStage.js';
 import { DEFAULT_QUEUE, type JOBS } from './processJob.js';
-import { type RedisConnection, checkRedis, redisOptions } from './redisConnection.js';
-import { type ModelStatistics, type RunPlan, runKey, writeRunJson } from './runPlan.js';
-import { planShards } from './shards.js';
+import type { RedisConnection } from './redisConnection.js';
+import { type ModelStatistics, type RunPlan, prepareEstimation, runKey, writeRunJson } from './runPlan.js';
 import type { SharedStorage } from './sharedStorage.js';
 
 /** The stages of a distributed estimation, in order, as `onProgress` reports them. */
@@ -97,54 +93,19 @@ export async function trainKneserNeyDistributed(options: DistributedTrainOptions
     'redis', 'storage', 'input', 'order', 'shards', 'partitions', 'memory', 'maxOpenFiles', 'output', 'discounts', 'discountFallback',
     'attempts', 'queue', 'keepIntermediate', 'onProgress', 'signal',
   ]);
-  const connection = redisOptions(options.redis);
-  const storage = typeof options.storage === 'string' ? directoryStorage(options.storage) : options.storage;
-  const inputs = typeof options.input === 'string' ? [options.input] : check.array(options.input, 'options.input').map((p, i) => check.string(p, `options.input[${i}]`));
-  const order = check.integer(options.order, 'options.order', 1, 10);
-  const shardCount = check.integer(options.shards ?? 4, 'options.shards', 1, 1 << 16);
-  const attempts = check.integer(options.attempts ?? 5, 'options.attempts', 1, 100);
-  const queueName = check.string(options.queue ?? DEFAULT_QUEUE, 'options.queue');
-  const signal = options.signal;
-  signal?.throwIfAborted();
-  await checkRedis(connection);
-  const shards = await planShards(inputs, shardCount);
-  if (shards.length === 0) throw check.invalid(inputs.join(', '), 'options.input', 'text with at least one line');
-  const id = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+  const { connection, storage, queueName, attempts, plan: common } = await prepareEstimation(options, DEFAULT_QUEUE, 'model.arpa');
   const plan: RunPlan = {
-    id,
-    order,
-    shards,
-    partitions: check.integer(options.partitions ?? shards.length, 'options.partitions', 1, 1 << 16),
-    memory: check.integer(options.memory ?? 64 << 20, 'options.memory', 1 << 20),
-    maxOpenFiles: check.integer(options.maxOpenFiles ?? 64, 'options.maxOpenFiles', 3, 1 << 20),
-    output: options.output === undefined ? runKey(id, 'model.arpa') : check.string(options.output, 'options.output'),
+    ...common,
     ...(options.discounts === undefined ? {} : { discounts: options.discounts }),
     ...(options.discountFallback === undefined ? {} : { discountFallback: options.discountFallback }),
   };
+  const id = plan.id;
   await writeRunJson(storage, id, 'plan.json', plan);
 
-  const flow = new FlowProducer({ connection });
-  const events = new QueueEvents(queueName, { connection });
-  const queue = new Queue(queueName, { connection });
-  try {
-    await events.waitUntilReady();
+  return withStages({ connection, queueName, run: id, attempts, signal: options.signal }, async (run) => {
     const stage = (name: DistributedStage, fanIn: keyof typeof JOBS, total: number): Promise<unknown> =>
-      runFlowStage({
-        flow,
-        events,
-        queue,
-        queueName,
-        run: id,
-        jobIds: id,
-        name,
-        fanIn,
-        children: Array.from({ length: total }, (_, index) => index),
-        total,
-        attempts,
-        onProgress: options.onProgress === undefined ? undefined : (done, all) => options.onProgress!({ stage: name, done, total: all }),
-        signal,
-      });
-    await stage('count', 'merge-vocabulary', shards.length);
+      run(name, fanIn, total, options.onProgress === undefined ? undefined : (done, all) => options.onProgress!({ stage: name, done, total: all }));
+    await stage('count', 'merge-vocabulary', plan.shards.length);
     const model = (await stage('adjust', 'discounts', plan.partitions)) as ModelStatistics;
     await stage('estimate', 'estimated', plan.partitions);
     await stage('write', 'assemble', model.ranges.length);
@@ -162,9 +123,7 @@ export async function trainKneserNeyDistributed(options: DistributedTrainOptions
       warnings: model.warnings,
       sentences: model.sentences,
       tokens: model.tokens,
-      shards: shards.length,
+      shards: plan.shards.length,
     };
-  } finally {
-    await Promise.allSettled([flow.close(), events.close(), queue.close()]);
-  }
+  });
 }
