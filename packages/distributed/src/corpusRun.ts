@@ -1,10 +1,60 @@
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import { FlowProducer, Queue, QueueEvents } from 'bullmq';
+import { directoryStorage } from './directoryStorage.js';
 import { check } from './errors.js';
 import { runFlowStage } from './flowStage.js';
-import type { RedisOptions } from './redisConnection.js';
+import { DEFAULT_QUEUE } from './processJob.js';
+import { type RedisConnection, type RedisOptions, redisOptions } from './redisConnection.js';
 import { readRunJson, runKey, writeRunJson } from './runPlan.js';
 import type { SharedStorage } from './sharedStorage.js';
+
+/** The options every chunked run over a corpus takes (n-gram scoring, corpus tasks). */
+export interface ChunkedRunOptions {
+  /** Where Redis is (a `redis://:password@host:port` URL or options, TLS included). */
+  redis: RedisConnection;
+  /** The shared storage (or the path of a shared directory) the workers use too. */
+  storage: SharedStorage | string;
+  /** The text, readable by every worker at the same path. */
+  input: string;
+  /** The model, readable by every worker at the same path. */
+  model: string;
+  /** Number of chunks the input is cut into (one job each; default 4). */
+  chunks?: number;
+  /** Storage key of the result (default: in the run's folder, `runs/<run>/`). */
+  output?: string;
+  /**
+   * Run id: a run submitted again with the same id (and the same settings) skips the chunks whose results were
+   * published before — resuming an interrupted run — and returns at once when the run had finished. Default: a new id.
+   */
+  run?: string;
+  /** Attempts per job before the run fails (default 5; retried with exponential backoff). */
+  attempts?: number;
+  /** The queue (default `nlpkit-ngram`, the one estimation uses: one worker serves every kind of job). */
+  queue?: string;
+  /** Keep the chunks' results after the run (default: removed once the output is published). */
+  keepIntermediate?: boolean;
+  /** Told whenever a chunk is done (across all workers). */
+  onProgress?: (progress: { readonly done: number; readonly total: number }) => void;
+  /** Stops waiting (the jobs already queued stay queued); the signal's reason is thrown. */
+  signal?: AbortSignal;
+}
+
+/** The keys of {@link ChunkedRunOptions}, for `check.options`. */
+export const CHUNKED_RUN_KEYS = ['redis', 'storage', 'input', 'model', 'chunks', 'output', 'run', 'attempts', 'queue', 'keepIntermediate', 'onProgress', 'signal'] as const;
+
+/** {@link ChunkedRunOptions} checked, with their defaults (the model path made absolute). */
+export function chunkedRunSettings(options: ChunkedRunOptions) {
+  return {
+    connection: redisOptions(options.redis),
+    storage: typeof options.storage === 'string' ? directoryStorage(options.storage) : options.storage,
+    input: check.string(options.input, 'options.input'),
+    model: resolve(check.string(options.model, 'options.model')),
+    chunkCount: check.integer(options.chunks ?? 4, 'options.chunks', 1, 1 << 16),
+    attempts: check.integer(options.attempts ?? 5, 'options.attempts', 1, 100),
+    queueName: check.string(options.queue ?? DEFAULT_QUEUE, 'options.queue'),
+  };
+}
 
 /** A new run id: time and randomness, unique across submitters. */
 export const newRunId = (): string => `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;

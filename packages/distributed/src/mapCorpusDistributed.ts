@@ -1,24 +1,14 @@
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { inputFileError } from '@nlpkit/core/node';
 import { planCorpusChunks } from './corpusChunks.js';
 import { type CorpusDone, type CorpusLayout, type CorpusPlan, corpusChunkName } from './corpusPlan.js';
-import { newRunId, openChunkedRun, submitChunks } from './corpusRun.js';
-import { directoryStorage } from './directoryStorage.js';
+import { CHUNKED_RUN_KEYS, type ChunkedRunOptions, chunkedRunSettings, newRunId, openChunkedRun, submitChunks } from './corpusRun.js';
 import { PKG, check } from './errors.js';
-import { DEFAULT_QUEUE } from './processJob.js';
-import { type RedisConnection, checkRedis, redisOptions } from './redisConnection.js';
+import { checkRedis } from './redisConnection.js';
 import { readRunJson, runKey } from './runPlan.js';
-import type { SharedStorage } from './sharedStorage.js';
 
 /** Options of {@link mapCorpusDistributed}. */
-export interface DistributedCorpusOptions {
-  /** Where Redis is (a `redis://:password@host:port` URL or options, TLS included). */
-  redis: RedisConnection;
-  /** The shared storage (or the path of a shared directory) the workers use too. */
-  storage: SharedStorage | string;
-  /** The text to process, readable by every worker at the same path. */
-  input: string;
+export interface DistributedCorpusOptions extends ChunkedRunOptions {
   /** The model (a file or a folder), readable by every worker at the same path. */
   model: string;
   /** The task: the name the workers registered a processor under (`startWorker`'s `processors`), e.g. `lm-score`. */
@@ -29,8 +19,6 @@ export interface DistributedCorpusOptions {
   split?: CorpusLayout;
   /** How the chunks' outputs are joined: one after the other (`lines`, default) or with one blank line between (`blocks`). */
   join?: CorpusLayout;
-  /** Number of chunks the input is cut into (one job each; default 4). */
-  chunks?: number;
   /** Lines handed to the processor at a time (default 256). */
   batchLines?: number;
   /** Storage key of the output (default `runs/<run>/output.txt`). */
@@ -41,16 +29,6 @@ export interface DistributedCorpusOptions {
    * run had finished. Default: a new id.
    */
   run?: string;
-  /** Attempts per job before the run fails (default 5; retried with exponential backoff). */
-  attempts?: number;
-  /** The queue (default `nlpkit-ngram`: one worker serves estimation, scoring and corpus tasks). */
-  queue?: string;
-  /** Keep the chunks' outputs after the run (default: removed once the output is published). */
-  keepIntermediate?: boolean;
-  /** Told whenever a chunk is done (across all workers). */
-  onProgress?: (progress: { readonly done: number; readonly total: number }) => void;
-  /** Stops waiting (the jobs already queued stay queued); the signal's reason is thrown. */
-  signal?: AbortSignal;
 }
 
 /** What {@link mapCorpusDistributed} returns. */
@@ -83,22 +61,14 @@ export interface DistributedCorpusResult {
  * a run id reused with other settings; the signal's reason on abort.
  */
 export async function mapCorpusDistributed(options: DistributedCorpusOptions): Promise<DistributedCorpusResult> {
-  check.options(options, 'options', [
-    'redis', 'storage', 'input', 'model', 'task', 'options', 'split', 'join', 'chunks', 'batchLines', 'output', 'run', 'attempts', 'queue', 'keepIntermediate', 'onProgress', 'signal',
-  ]);
-  const connection = redisOptions(options.redis);
-  const storage = typeof options.storage === 'string' ? directoryStorage(options.storage) : options.storage;
-  const input = check.string(options.input, 'options.input');
-  const model = resolve(check.string(options.model, 'options.model'));
+  check.options(options, 'options', [...CHUNKED_RUN_KEYS, 'task', 'options', 'split', 'join', 'batchLines']);
+  const { connection, storage, input, model, chunkCount, attempts, queueName } = chunkedRunSettings(options);
   const task = check.string(options.task, 'options.task');
   const taskOptions = options.options ?? {};
   if (typeof taskOptions !== 'object' || taskOptions === null || Array.isArray(taskOptions)) throw check.invalid(taskOptions, 'options.options', 'an object of task options');
   const split = check.oneOf(options.split ?? 'lines', 'options.split', ['lines', 'blocks'] as const);
   const join = check.oneOf(options.join ?? 'lines', 'options.join', ['lines', 'blocks'] as const);
-  const chunkCount = check.integer(options.chunks ?? 4, 'options.chunks', 1, 1 << 16);
   const batchLines = check.integer(options.batchLines ?? 256, 'options.batchLines', 1, 1 << 24);
-  const attempts = check.integer(options.attempts ?? 5, 'options.attempts', 1, 100);
-  const queueName = check.string(options.queue ?? DEFAULT_QUEUE, 'options.queue');
   const signal = options.signal;
   signal?.throwIfAborted();
   try {

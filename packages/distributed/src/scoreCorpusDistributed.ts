@@ -1,28 +1,18 @@
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { inputFileError } from '@nlpkit/core/node';
-import { newRunId, openChunkedRun, submitChunks } from './corpusRun.js';
-import { directoryStorage } from './directoryStorage.js';
+import { CHUNKED_RUN_KEYS, type ChunkedRunOptions, chunkedRunSettings, newRunId, openChunkedRun, submitChunks } from './corpusRun.js';
 import { PKG, check } from './errors.js';
-import { DEFAULT_QUEUE } from './processJob.js';
-import { type RedisConnection, checkRedis, redisOptions } from './redisConnection.js';
+import { checkRedis } from './redisConnection.js';
 import { readRunJson, runKey } from './runPlan.js';
 import { type ScorePlan, type ScoreTotals, chunkName } from './scorePlan.js';
 import { planShards } from './shards.js';
-import type { SharedStorage } from './sharedStorage.js';
 
 /** Options of {@link scoreCorpusDistributed}. */
-export interface DistributedScoreOptions {
-  /** Where Redis is (a `redis://:password@host:port` URL or options, TLS included). */
-  redis: RedisConnection;
-  /** The shared storage (or the path of a shared directory) the workers use too. */
-  storage: SharedStorage | string;
+export interface DistributedScoreOptions extends ChunkedRunOptions {
   /** The text to score, one sentence per line (words split as KenLM query splits them), readable by every worker at the same path. */
   input: string;
   /** The n-gram model file (ARPA, gzipped ARPA or nlpkit binary), readable by every worker at the same path. */
   model: string;
-  /** Number of chunks the input is cut into (one job each; default 4). */
-  chunks?: number;
   /** Storage key of the per-line results (default `runs/<run>/scores.tsv`). */
   output?: string;
   /**
@@ -31,16 +21,6 @@ export interface DistributedScoreOptions {
    * Default: a new id.
    */
   run?: string;
-  /** Attempts per job before the run fails (default 5; retried with exponential backoff). */
-  attempts?: number;
-  /** The queue (default `nlpkit-ngram`, the one estimation uses: one worker serves both). */
-  queue?: string;
-  /** Keep the chunks' scores after the run (default: removed once the output is published). */
-  keepIntermediate?: boolean;
-  /** Told whenever a chunk is done (across all workers). */
-  onProgress?: (progress: { readonly done: number; readonly total: number }) => void;
-  /** Stops waiting (the jobs already queued stay queued); the signal's reason is thrown. */
-  signal?: AbortSignal;
 }
 
 /** What {@link scoreCorpusDistributed} returns: `evaluatePerplexity`'s report, and where the per-line scores are. */
@@ -71,14 +51,8 @@ export interface DistributedScoreResult extends ScoreTotals {
  * with other settings; the signal's reason on abort.
  */
 export async function scoreCorpusDistributed(options: DistributedScoreOptions): Promise<DistributedScoreResult> {
-  check.options(options, 'options', ['redis', 'storage', 'input', 'model', 'chunks', 'output', 'run', 'attempts', 'queue', 'keepIntermediate', 'onProgress', 'signal']);
-  const connection = redisOptions(options.redis);
-  const storage = typeof options.storage === 'string' ? directoryStorage(options.storage) : options.storage;
-  const input = check.string(options.input, 'options.input');
-  const model = resolve(check.string(options.model, 'options.model'));
-  const chunkCount = check.integer(options.chunks ?? 4, 'options.chunks', 1, 1 << 16);
-  const attempts = check.integer(options.attempts ?? 5, 'options.attempts', 1, 100);
-  const queueName = check.string(options.queue ?? DEFAULT_QUEUE, 'options.queue');
+  check.options(options, 'options', CHUNKED_RUN_KEYS);
+  const { connection, storage, input, model, chunkCount, attempts, queueName } = chunkedRunSettings(options);
   const signal = options.signal;
   signal?.throwIfAborted();
   try {

@@ -37,6 +37,23 @@ export function checkClusterFlags(flags: ClusterFlags, input: string): boolean {
   return true;
 }
 
+/**
+ * Runs `body` with a signal that Ctrl-C (SIGINT) or SIGTERM aborts — a submitter stops waiting; the jobs it queued
+ * stay queued — and takes the handlers off afterwards.
+ */
+export async function interruptible<T>(body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ac = new AbortController();
+  const onSignal = (): void => ac.abort(new CliError('interrupted: stopped waiting; the jobs already queued stay queued'));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await body(ac.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
 /** A corpus task to run on the cluster (see `mapCorpusDistributed`). */
 export interface ClusterTask {
   readonly task: string;
@@ -57,37 +74,33 @@ export async function runOnCluster(task: ClusterTask, flags: ClusterFlags & { cl
   // Loaded here: BullMQ and its Redis client are large, and no other command needs them.
   const { mapCorpusDistributed } = await import('@nlpkit/distributed/node');
   const progress = createProgress(io, { quiet: task.quiet === true });
-  const ac = new AbortController();
-  const onSignal = (): void => ac.abort(new CliError('interrupted: stopped waiting; the jobs already queued stay queued'));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   try {
     let started = false;
-    const result = await mapCorpusDistributed({
-      redis: flags.cluster,
-      storage: flags.storage,
-      input: resolve(task.input),
-      model: resolve(task.model),
-      task: task.task,
-      options: task.options,
-      ...(task.split === undefined ? {} : { split: task.split }),
-      ...(task.join === undefined ? {} : { join: task.join }),
-      ...(flags.chunks === undefined ? {} : { chunks: flags.chunks }),
-      ...(flags.run === undefined ? {} : { run: flags.run }),
-      signal: ac.signal,
-      onProgress: ({ done, total }) => {
-        if (!started) progress.stage(`cluster: ${task.task} (chunks)`, total);
-        started = true;
-        progress.update(done);
-      },
-    });
+    const result = await interruptible((signal) =>
+      mapCorpusDistributed({
+        redis: flags.cluster,
+        storage: flags.storage,
+        input: resolve(task.input),
+        model: resolve(task.model),
+        task: task.task,
+        options: task.options,
+        ...(task.split === undefined ? {} : { split: task.split }),
+        ...(task.join === undefined ? {} : { join: task.join }),
+        ...(flags.chunks === undefined ? {} : { chunks: flags.chunks }),
+        ...(flags.run === undefined ? {} : { run: flags.run }),
+        signal,
+        onProgress: ({ done, total }) => {
+          if (!started) progress.stage(`cluster: ${task.task} (chunks)`, total);
+          started = true;
+          progress.update(done);
+        },
+      }),
+    );
     progress.done();
     io.stderr(`run ${result.run}: ${result.chunks} chunks (${result.processed} run now); output in the shared storage at ${result.path}\n`);
     return result;
   } finally {
     progress.done();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
 }
 
