@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { evaluatePerplexity } from '@nlpkit/core';
-import { estimateKneserNey } from '@nlpkit/ngram';
+import { collectNgramStatistics, estimateKneserNey, stupidBackoff, writeStupidBackoff } from '@nlpkit/ngram';
 import { referenceData } from '@nlpkit/vitest-config';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bufferIo } from '../cliIo.js';
@@ -333,5 +333,76 @@ describe('nlpkit ngram train --memory (out of core, issue 11)', () => {
     const io = bufferIo(endlessStdin());
     expect(await run(['node', 'nlpkit', 'ngram', 'train', '--order', '3', '--input', '-', '--arpa', join(dir, 'never.arpa'), ...extra], io)).toBe(2);
     expect(io.err.join('')).toContain(message);
+  });
+});
+
+describe('nlpkit ngram: stupid backoff (issue 17)', () => {
+  const sb = join(dir, 'model.sb');
+  const nlpkit = async (...args: string[]) => {
+    const { io, out, err } = capture();
+    const code = await run(['node', 'nlpkit', 'ngram', ...args], io);
+    return { code, out: out.join(''), err: err.join('') };
+  };
+  const expected = (alpha?: number) =>
+    stupidBackoff(collectNgramStatistics(TRAIN.map((line) => line.split(' ')), { order: 3 }), alpha === undefined ? {} : { alpha });
+
+  it('train --smoothing stupid --output writes the stupid-backoff file of the library, byte for byte', async () => {
+    const r = await nlpkit('train', '--order', '3', '--input', train, '--smoothing', 'stupid', '--output', sb, '--alpha', '0.3', '--quiet');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(`wrote ${sb} (stupid backoff, alpha 0.3, order 3; 1-grams: 15, 2-grams: 24, 3-grams: 25)\n`);
+    expect(readFileSync(sb, 'utf8')).toBe(writeStupidBackoff(expected(0.3)));
+  });
+
+  it('query prints word=id log10score per word, </s> last, the total and the OOVs; --alpha overrides the file', async () => {
+    const r = await nlpkit('query', '--model', sb, 'the', 'zebra', 'sat');
+    expect(r.code).toBe(0);
+    const model = expected(0.3);
+    const s = (word: string, context: string[]): number => model.log10Score(word, context);
+    expect(r.out).toBe(
+      `the=3 ${s('the', [])}\tzebra=0 ${s('zebra', ['the'])}\tsat=5 ${s('sat', ['the', 'zebra'])}\t</s>=2 ${s('</s>', ['zebra', 'sat'])}\t` +
+        `Total: ${s('the', []) + s('sat', ['the', 'zebra']) + s('</s>', ['zebra', 'sat'])} OOV: 1\n`,
+    );
+    expect(r.out).toContain('zebra=0 -Infinity');
+    const other = await nlpkit('query', '--model', sb, '--alpha', '0.9', 'cat', 'the');
+    const m9 = expected(0.9);
+    expect(other.out.split('\t')[1]).toBe(`the=3 ${m9.log10Score('the', ['cat'])}`);
+    expect(m9.log10Score('the', ['cat'])).not.toBe(model.log10Score('the', ['cat']));
+    const withArpa = await nlpkit('query', '--model', arpa, '--alpha', '0.5', 'the');
+    expect(withArpa.code).toBe(2);
+    expect(withArpa.err).toContain('--alpha is the backoff multiplier of stupid-backoff files');
+  });
+
+  it('eval refuses a stupid-backoff file (plain or gzip) with a usage error: scores are not probabilities', async () => {
+    writeFileSync(`${sb}.gz`, gzipSync(readFileSync(sb)));
+    for (const model of [sb, `${sb}.gz`]) {
+      const r = await nlpkit('eval', '--model', model, '--input', test);
+      expect(r.code).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err).toContain(`${model} is a stupid-backoff file: its numbers are scores, not probabilities (they do not sum to one), so it has no perplexity`);
+    }
+    const generate = await nlpkit('generate', '--model', sb);
+    expect(generate.code).toBe(1);
+    expect(generate.err).toContain('stupid-backoff counts file, not ARPA');
+  });
+
+  it.each([
+    [['--smoothing', 'stupid', '--arpa', 'x.arpa'], 'stupid backoff has no ARPA form (its numbers are scores, not probabilities): write it with --output FILE'],
+    [['--smoothing', 'stupid'], '--smoothing stupid needs --output FILE'],
+    [['--smoothing', 'stupid', '--output', 'x.sb', '--prune', '1'], '--smoothing stupid takes none of --prune, --discount and --memory'],
+    [['--output', 'x.sb'], '--output and --alpha are those of --smoothing stupid'],
+    [['--arpa', 'x.arpa', '--alpha', '0.5'], '--output and --alpha are those of --smoothing stupid'],
+    [[], '--arpa FILE is required'],
+    [['--smoothing', 'wb', '--arpa', 'x.arpa', '--cluster', 'redis://h:1', '--storage', '.'], '--cluster (distributed estimation) supports --smoothing mkn or stupid'],
+    [['--smoothing', 'stupid', '--output', 'x.sb', '--alpha', '0'], '--alpha must be a positive number'],
+  ])('train %j is a usage error (exit 2)', async (extra, message) => {
+    const r = await nlpkit('train', '--order', '2', '--input', train, ...extra.map((a) => (a.startsWith('x.') ? join(dir, a) : a)));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(message);
+  });
+
+  it('--help of train, query and eval tells of stupid backoff', async () => {
+    expect((await nlpkit('train', '--help')).out).toMatch(/--smoothing\s+stupid --output FILE[^]*--alpha <a>/);
+    expect((await nlpkit('query', '--help')).out).toContain('stupid-backoff file');
+    expect((await nlpkit('eval', '--help')).out).toContain('not for stupid-backoff files');
   });
 });

@@ -7,22 +7,33 @@ import {
   kenlmWords,
   kneserNeyInterpolated,
   mle,
+  stupidBackoff,
   wittenBell,
+  WrongFormatError,
   type BackoffLanguageModel,
   type CountLanguageModel,
   type KenlmSplit,
   type NgramStatistics,
+  type StupidBackoffModel,
   type WordScore,
 } from '@nlpkit/ngram';
 import { checkOutputPath, writeFileAtomic } from '@nlpkit/core/node';
-import { MIN_ESTIMATION_MEMORY, estimateKneserNeyOnDisk, readModelFile, writeArpaFile, writeBinaryModelFile } from '@nlpkit/ngram/node';
-import { createReadStream, statSync } from 'node:fs';
+import {
+  MIN_ESTIMATION_MEMORY,
+  estimateKneserNeyOnDisk,
+  readModelFile,
+  readStupidBackoffFile,
+  writeArpaFile,
+  writeBinaryModelFile,
+  writeStupidBackoffFile,
+} from '@nlpkit/ngram/node';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import { CLI_PACKAGE, CliError, guarded, linesFrom } from '../cliInput.js';
 import { type CliIo, stdinOf } from '../cliIo.js';
 import { type Progress, createProgress } from '../progress.js';
 
-const SMOOTHINGS = ['mkn', 'kn', 'wb', 'katz', 'abs', 'add-k', 'mle'] as const;
+const SMOOTHINGS = ['mkn', 'kn', 'wb', 'katz', 'abs', 'add-k', 'mle', 'stupid'] as const;
 
 type Discount = { discount?: number };
 
@@ -105,15 +116,16 @@ function countsText(model: BackoffLanguageModel): string {
 }
 
 /**
- * `ngram train --cluster`: submits the estimation to the cluster's workers, shows progress across them, copies the
- * ARPA file from the shared storage to `--arpa` (atomically) and prints where both are.
+ * `ngram train --cluster`: submits the estimation (modified Kneser-Ney, or stupid backoff) to the cluster's workers,
+ * shows progress across them, copies the file from the shared storage to `output` (atomically) and prints where
+ * both are.
  */
 async function trainOnCluster(
-  options: { order: number; input: string; arpa: string; cluster: string; storage: string; shards?: number; quiet?: boolean },
+  options: { order: number; input: string; output: string; stupid?: { alpha: number }; cluster: string; storage: string; shards?: number; quiet?: boolean },
   io: CliIo,
 ): Promise<void> {
   // Loaded here: BullMQ and its Redis client are large, and no other command needs them.
-  const { trainKneserNeyDistributed } = await import('@nlpkit/distributed/node');
+  const { trainKneserNeyDistributed, trainStupidBackoffDistributed } = await import('@nlpkit/distributed/node');
   const progress = createProgress(io, { quiet: options.quiet === true });
   const ac = new AbortController();
   const onSignal = (): void => ac.abort(new CliError('interrupted: stopped waiting; the jobs already queued stay queued'));
@@ -121,34 +133,73 @@ async function trainOnCluster(
   process.once('SIGTERM', onSignal);
   try {
     let stage = '';
-    const result = await trainKneserNeyDistributed({
+    const common = {
       redis: options.cluster,
       storage: options.storage,
       input: options.input,
       order: options.order,
       ...(options.shards === undefined ? {} : { shards: options.shards }),
       signal: ac.signal,
-      onProgress: ({ stage: name, done, total }) => {
+      onProgress: ({ stage: name, done, total }: { stage: string; done: number; total: number }) => {
         if (name !== stage) {
           stage = name;
           progress.stage(`cluster: ${name} (jobs)`, total);
         }
         progress.update(done);
       },
-    });
+    };
+    const result = options.stupid
+      ? { ...(await trainStupidBackoffDistributed({ ...common, alpha: options.stupid.alpha })), discounts: [], warnings: [] }
+      : await trainKneserNeyDistributed(common);
     progress.done();
     for (const w of result.warnings) io.stderr(`${w.message}\n`);
-    await writeFileAtomic(options.arpa, createReadStream(result.path), { package: CLI_PACKAGE });
+    await writeFileAtomic(options.output, createReadStream(result.path), { package: CLI_PACKAGE });
+    const kind = options.stupid ? `stupid backoff, alpha ${options.stupid.alpha}, ` : '';
     io.stdout(
-      `wrote ${options.arpa} (order ${options.order}, on the cluster: ${result.shards} shards; ` +
+      `wrote ${options.output} (${kind}order ${options.order}, on the cluster: ${result.shards} shards; ` +
         `${result.counts.map((c, n) => `${n + 1}-grams: ${c}`).join(', ')})\n`,
     );
-    io.stdout(`run ${result.run}: the ARPA file is also in the shared storage at ${result.path}\n`);
+    io.stdout(`run ${result.run}: the ${options.stupid ? 'stupid-backoff' : 'ARPA'} file is also in the shared storage at ${result.path}\n`);
     for (const [n, d] of result.discounts.entries()) io.stdout(discountLine(n, d));
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     progress.done();
+  }
+}
+
+/** Whether `path` starts as a stupid-backoff file does (plain text; a gzip'd one is recognized when read). */
+function isStupidBackoffFile(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const head = Buffer.alloc(22);
+    return head.toString('latin1', 0, readSync(fd, head, 0, 22, 0)) === 'nlpkit-stupid-backoff ';
+  } catch {
+    return false; // the reader reports the file's problem
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The usage error of `ngram eval` given a stupid-backoff file. */
+function noPerplexity(path: string): CliError {
+  return new CliError(
+    `${path} is a stupid-backoff file: its numbers are scores, not probabilities (they do not sum to one), so it has no ` +
+      'perplexity; score sentences with nlpkit ngram query --model, or train a probability model (--smoothing mkn) for eval',
+    { usage: true },
+  );
+}
+
+/** A model file read for scoring: a backoff language model, or a stupid-backoff file (scores only). */
+function readScoringModel(path: string, alpha: number | undefined): BackoffLanguageModel | StupidBackoffModel {
+  try {
+    const model = readModelFile(path);
+    if (alpha !== undefined) throw new CliError('--alpha is the backoff multiplier of stupid-backoff files; this model has probabilities', { usage: true });
+    return model;
+  } catch (error) {
+    if (error instanceof WrongFormatError && error.format === 'stupid-backoff') return readStupidBackoffFile(path, alpha === undefined ? {} : { alpha });
+    throw error;
   }
 }
 
@@ -198,14 +249,20 @@ async function evalOnCluster(
 export function registerNgramCommands(program: Command, io: CliIo): void {
   const ngram = program.command('ngram').description('n-gram language models (modified Kneser-Ney as KenLM, ARPA and binary files)');
   const modelHelp = 'model file: ARPA (plain or gzip) or an nlpkit binary model, told apart by its bytes';
+  const scoringModelHelp = `${modelHelp}; or a stupid-backoff file (ngram train --smoothing stupid)`;
 
   ngram
     .command('train')
-    .description('estimate a model from text (one sentence per line, words split as KenLM lmplz splits them) and write it as ARPA')
+    .description(
+      'estimate a model from text (one sentence per line, words split as KenLM lmplz splits them) and write it as ARPA; ' +
+        'or count it for stupid backoff (--smoothing stupid --output FILE: scores, not probabilities, in a file of its own)',
+    )
     .requiredOption('--order <n>', 'n-gram order (1-10)', integer('--order', 1))
     .option('--input <file>', 'training text, one sentence per line (- or left out: standard input)', '-')
-    .requiredOption('--arpa <file>', 'where to write the ARPA model')
-    .option('--smoothing <name>', `smoothing: ${SMOOTHINGS.join('|')}`, 'mkn')
+    .option('--arpa <file>', 'where to write the ARPA model (every smoothing but stupid)')
+    .option('--output <file>', 'stupid: where to write the stupid-backoff file (raw n-gram counts of every order; not ARPA)')
+    .option('--smoothing <name>', `smoothing: ${SMOOTHINGS.join('|')} (stupid: Brants et al. 2007 stupid backoff)`, 'mkn')
+    .option('--alpha <a>', 'stupid: the backoff multiplier stored as the file\'s default (default 0.4)', positive('--alpha'))
     .option('--prune <thresholds...>', 'mkn: prune n-grams with count ≤ threshold, per order (KenLM --prune)')
     .option('--discount <d>', 'kn and abs: the single discount (defaults 0.1 and 0.75, as NLTK)')
     .option(
@@ -214,7 +271,10 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
       byteSize('--memory', MIN_ESTIMATION_MEMORY),
     )
     .option('--temp <dir>', 'with --memory: folder for the temporary files (default: the OS temp folder; removed afterwards)')
-    .option('--cluster <url>', 'mkn: estimate on the workers of a cluster (nlpkit cluster worker), Redis at this URL (redis://:password@host:port); same ARPA')
+    .option(
+      '--cluster <url>',
+      'mkn and stupid: estimate on the workers of a cluster (nlpkit cluster worker), Redis at this URL (redis://:password@host:port); same file',
+    )
     .option('--storage <dir>', 'with --cluster: the shared folder the workers use (--input must be readable by them at the same path)')
     .option('--shards <n>', 'with --cluster: number of shards the input is cut into (default 4)', integer('--shards', 1))
     .option('--quiet', 'no progress on stderr')
@@ -222,8 +282,10 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
       (options: {
         order: number;
         input: string;
-        arpa: string;
+        arpa?: string;
+        output?: string;
         smoothing: string;
+        alpha?: number;
         prune?: string[];
         discount?: string;
         memory?: number;
@@ -244,6 +306,22 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
             { usage: true },
           );
         }
+        const stupid = options.smoothing === 'stupid';
+        if (stupid) {
+          if (options.arpa !== undefined) {
+            throw new CliError('stupid backoff has no ARPA form (its numbers are scores, not probabilities): write it with --output FILE', { usage: true });
+          }
+          if (options.output === undefined) throw new CliError('--smoothing stupid needs --output FILE (where to write the stupid-backoff file)', { usage: true });
+          if (options.prune !== undefined || options.discount !== undefined || options.memory !== undefined) {
+            throw new CliError('--smoothing stupid takes none of --prune, --discount and --memory (it keeps raw counts; --cluster counts out of core)', { usage: true });
+          }
+        } else {
+          if (options.output !== undefined || options.alpha !== undefined) {
+            throw new CliError('--output and --alpha are those of --smoothing stupid; an ARPA model is written with --arpa FILE', { usage: true });
+          }
+          if (options.arpa === undefined) throw new CliError('--arpa FILE is required (where to write the ARPA model)', { usage: true });
+        }
+        const output = (stupid ? options.output : options.arpa)!;
         const prune = options.prune?.map((t) => integer('--prune', 0)(t));
         if (options.temp !== undefined && options.memory === undefined) {
           throw new CliError('--temp needs --memory (the temporary files are those of out-of-core estimation)', { usage: true });
@@ -258,22 +336,32 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
           throw new CliError('--storage and --shards need --cluster (they are those of distributed estimation)', { usage: true });
         }
         if (options.cluster !== undefined) {
-          if (options.smoothing !== 'mkn' || prune !== undefined || options.memory !== undefined) {
-            throw new CliError('--cluster (distributed estimation) supports --smoothing mkn without --prune or --memory', { usage: true });
+          if ((options.smoothing !== 'mkn' && !stupid) || prune !== undefined || options.memory !== undefined) {
+            throw new CliError('--cluster (distributed estimation) supports --smoothing mkn or stupid, without --prune or --memory', { usage: true });
           }
           if (options.storage === undefined) throw new CliError('--cluster needs --storage (the folder the workers share)', { usage: true });
           if (options.input === '-') throw new CliError('--cluster needs --input: a file the workers can read (not standard input)', { usage: true });
         }
         // Before any long work: a missing folder or a folder given as --arpa fails now, not after training.
-        await checkOutputPath(options.arpa, CLI_PACKAGE);
+        await checkOutputPath(output, CLI_PACKAGE);
+        const alpha = options.alpha ?? 0.4;
         if (options.cluster !== undefined) {
-          await trainOnCluster({ ...options, cluster: options.cluster, storage: options.storage! }, io);
+          await trainOnCluster({ ...options, output, ...(stupid ? { stupid: { alpha } } : {}), cluster: options.cluster, storage: options.storage! }, io);
           return;
         }
         const progress = createProgress(io, { quiet: options.quiet === true });
         try {
           progress.stage('counting (lines)');
           const sentences = kenlmSentences(options.input, io, 'lmplz', progress, () => progress.stage('estimating'));
+          if (stupid) {
+            const sb = stupidBackoff(await collectNgramStatistics(sentences, { order: options.order }), { alpha });
+            progress.stage('writing');
+            await writeStupidBackoffFile(sb, output);
+            progress.done();
+            const counts = sb.counts.counts.map((c, n) => `${n + 1}-grams: ${c.length}`).join(', ');
+            io.stdout(`wrote ${output} (stupid backoff, alpha ${alpha}, order ${options.order}; ${counts})\n`);
+            return;
+          }
           let model: BackoffLanguageModel;
           let discounts: string[] = [];
           if (options.memory !== undefined) {
@@ -287,7 +375,7 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
               result = await estimateKneserNeyOnDisk(sentences, {
                 order: options.order,
                 memory: options.memory,
-                output: options.arpa,
+                output,
                 ...(options.temp === undefined ? {} : { tempDir: options.temp }),
                 signal: ac.signal,
                 onWarning: (w) => io.stderr(`${w.message}\n`),
@@ -300,7 +388,7 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
               process.off('SIGTERM', onSignal);
             }
             progress.done();
-            io.stdout(`wrote ${options.arpa} (order ${options.order}, out of core; ${result.counts.map((c, n) => `${n + 1}-grams: ${c}`).join(', ')})\n`);
+            io.stdout(`wrote ${output} (order ${options.order}, out of core; ${result.counts.map((c, n) => `${n + 1}-grams: ${c}`).join(', ')})\n`);
             for (const [n, d] of result.discounts.entries()) io.stdout(discountLine(n, d));
             return;
           }
@@ -319,10 +407,10 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
             discounts = result.discounts.map((d, n) => discountLine(n, d));
           }
           progress.stage('writing ARPA');
-          await writeArpaFile(model, options.arpa);
+          await writeArpaFile(model, output);
           progress.done();
           const smoothing = options.smoothing === 'mkn' ? '' : `${options.smoothing}, `;
-          io.stdout(`wrote ${options.arpa} (${smoothing}order ${options.order}; ${countsText(model)})\n`);
+          io.stdout(`wrote ${output} (${smoothing}order ${options.order}; ${countsText(model)})\n`);
           for (const line of discounts) io.stdout(line);
         } finally {
           progress.done();
@@ -332,7 +420,10 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
 
   ngram
     .command('eval')
-    .description('perplexity of a text (one sentence per line, words split as KenLM query splits them; </s> counted as KenLM does)')
+    .description(
+      'perplexity of a text (one sentence per line, words split as KenLM query splits them; </s> counted as KenLM does); ' +
+        'not for stupid-backoff files, whose scores are not probabilities',
+    )
     .requiredOption('--model <file>', modelHelp)
     .option('--input <file>', 'text, one sentence per line (- or left out: standard input)', '-')
     .option('--json', 'print one JSON object')
@@ -347,6 +438,7 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
         if ((options.storage !== undefined || options.chunks !== undefined || options.output !== undefined || options.run !== undefined) && options.cluster === undefined) {
           throw new CliError('--storage, --chunks, --output and --run need --cluster (they are those of distributed scoring)', { usage: true });
         }
+        if (isStupidBackoffFile(options.model)) throw noPerplexity(options.model);
         if (options.cluster !== undefined) {
           if (options.storage === undefined) throw new CliError('--cluster needs --storage (the folder the workers share)', { usage: true });
           if (options.input === '-') throw new CliError('--cluster needs --input: a file the workers can read (not standard input)', { usage: true });
@@ -359,7 +451,14 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
             r = await evalOnCluster({ ...options, cluster: options.cluster, storage: options.storage! }, io, progress);
           } else {
             progress.stage('reading model');
-            const model = readModelFile(options.model, { onWarning: (w) => io.stderr(`${w.message}\n`) });
+            let model: BackoffLanguageModel;
+            try {
+              model = readModelFile(options.model, { onWarning: (w) => io.stderr(`${w.message}\n`) });
+            } catch (error) {
+              // A gzip'd stupid-backoff file is recognized once decompressed.
+              if (error instanceof WrongFormatError && error.format === 'stupid-backoff') throw noPerplexity(options.model);
+              throw error;
+            }
             progress.stage('scoring (lines)');
             r = await evaluatePerplexity(model, kenlmSentences(options.input, io, 'query', progress));
           }
@@ -377,11 +476,15 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
 
   ngram
     .command('query')
-    .description('score sentences word by word as KenLM query prints them: word=id ngram-length log10p')
-    .requiredOption('--model <file>', modelHelp)
+    .description(
+      'score sentences word by word as KenLM query prints them: word=id ngram-length log10p; for a stupid-backoff file, ' +
+        'word=id log10score (scores, not probabilities; an unknown word scores -Infinity and is left out of Total)',
+    )
+    .requiredOption('--model <file>', scoringModelHelp)
     .argument('[words...]', 'one sentence to score (otherwise --input, or text piped on standard input)')
     .option('--input <file>', 'text file, one sentence per line (- for standard input)')
-    .action((words: string[], options: { model: string; input?: string }) =>
+    .option('--alpha <a>', "stupid-backoff files: the backoff multiplier to score with (default: the file's)", positive('--alpha'))
+    .action((words: string[], options: { model: string; input?: string; alpha?: number }) =>
       guarded(io, 'ngram', async () => {
         if (words.length > 0 && options.input !== undefined) {
           throw new CliError('give either words to score or --input, not both', { usage: true });
@@ -389,7 +492,7 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
         if (words.length === 0 && options.input === undefined && (stdinOf(io) as { isTTY?: boolean }).isTTY === true) {
           throw new CliError('nothing to score: give the words of a sentence, --input FILE, or pipe text on standard input', { usage: true });
         }
-        const model = readModelFile(options.model);
+        const model = readScoringModel(options.model, options.alpha);
         if (words.length > 0) {
           printScores(model, kenlmWords(words.join(' '), 'query'), io);
           return;
@@ -467,9 +570,31 @@ function positive(name: string) {
  * One line as KenLM's `query` prints it: `word=id ngram-length log10p` per token, `</s>` last, then the total. Ids
  * are the model's ARPA word index, where an unknown word is 0 as in KenLM (not the shared vocabulary's ids).
  */
-function printScores(model: BackoffLanguageModel, sentence: readonly string[], io: CliIo): void {
+function printScores(model: BackoffLanguageModel | StupidBackoffModel, sentence: readonly string[], io: CliIo): void {
+  if (!('scoreSentence' in model)) {
+    printStupidScores(model, sentence, io);
+    return;
+  }
   const scored = model.scoreSentence(sentence, { perToken: true });
   const index = model.data.wordIndex;
   const parts = (scored.perToken ?? []).map((w: WordScore) => `${w.token}=${index.id(w.token)} ${w.ngramLength} ${w.log10Prob}`);
   io.stdout(`${parts.join('\t')}\tTotal: ${scored.log10Prob} OOV: ${scored.oov}\n`);
+}
+
+/**
+ * One line for a stupid-backoff model: `word=id log10score` per token (after `<s>`), `</s>` last, then the total over
+ * the words the model knows and the number of those it does not (whose score is 0: log10 -Infinity).
+ */
+function printStupidScores(model: StupidBackoffModel, sentence: readonly string[], io: CliIo): void {
+  const index = model.counts.wordIndex;
+  const words = [...sentence, '</s>'];
+  let total = 0;
+  let oov = 0;
+  const parts = words.map((word, i) => {
+    const score = model.log10Score(word, words.slice(Math.max(0, i - model.order + 1), i));
+    if (index.lookup(word) < 0) oov++;
+    else total += score;
+    return `${word}=${index.id(word)} ${score}`;
+  });
+  io.stdout(`${parts.join('\t')}\tTotal: ${total} OOV: ${oov}\n`);
 }

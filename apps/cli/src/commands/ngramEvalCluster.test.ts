@@ -75,6 +75,38 @@ describe('nlpkit ngram eval --cluster', redisAvailability().options, () => {
   });
 });
 
+describe('nlpkit ngram train --smoothing stupid --cluster', redisAvailability().options, () => {
+  let redis: TestRedis;
+  let stopWorker: AbortController;
+  let worker: Promise<void>;
+  beforeAll(async () => {
+    redis = await startRedis();
+    stopWorker = new AbortController();
+    worker = runClusterWorker({ redis: redis.url, storage: join(dir, 'shared-sb'), quiet: true }, bufferIo(), stopWorker.signal);
+  }, 30_000);
+  afterAll(async () => {
+    stopWorker?.abort();
+    await worker;
+    await redis?.stop();
+  });
+
+  it('writes the single-process stupid-backoff file byte for byte; eval --cluster refuses it (exit 2)', async () => {
+    const single = join(dir, 'single.sb');
+    const distributed = join(dir, 'distributed.sb');
+    const base = ['node', 'nlpkit', 'ngram', 'train', '--order', '4', '--input', train, '--smoothing', 'stupid', '--alpha', '0.5', '--quiet'];
+    expect(await run([...base, '--output', single], bufferIo())).toBe(0);
+    const io = bufferIo();
+    const args = [...base, '--output', distributed, '--cluster', redis.url, '--storage', join(dir, 'shared-sb'), '--shards', '3'];
+    expect(await run(args, io), io.err.join('')).toBe(0);
+    expect(readFileSync(distributed, 'utf8')).toBe(readFileSync(single, 'utf8'));
+    expect(io.out.join('')).toMatch(/^wrote .*distributed\.sb \(stupid backoff, alpha 0\.5, order 4, on the cluster: 3 shards; 1-grams: \d+, 2-grams: \d+, 3-grams: \d+, 4-grams: \d+\)\nrun \S+: the stupid-backoff file is also in the shared storage at /);
+    const refused = bufferIo();
+    const evalArgs = ['node', 'nlpkit', 'ngram', 'eval', '--model', distributed, '--input', test, '--cluster', redis.url, '--storage', join(dir, 'shared-sb')];
+    expect(await run(evalArgs, refused)).toBe(2);
+    expect(refused.err.join('')).toContain('is a stupid-backoff file: its numbers are scores, not probabilities');
+  }, 60_000);
+});
+
 describe('nlpkit ngram eval --cluster: refused option combinations (exit 2)', () => {
   const cases: [string, string[]][] = [
     ['--storage without --cluster', ['--input', test, '--storage', dir]],
