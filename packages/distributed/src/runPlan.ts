@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { KneserNeyDiscount, NgramWarning } from '@nlpkit/ngram';
+import type { DiskWorkspace } from '@nlpkit/ngram/node';
 import { directoryStorage } from './directoryStorage.js';
 import { DistributedJobError, PKG, check } from './errors.js';
 import { type RedisConnection, type RedisOptions, checkRedis, redisOptions } from './redisConnection.js';
@@ -93,22 +94,64 @@ export async function inScratch<T>(storage: SharedStorage, run: string, label: s
   }
 }
 
+/**
+ * Sorts the records of `files` (`width` words each, by their first `key` words; equal keys summed when `sum`)
+ * into the workspace's scratch file `name`, with half the plan's memory.
+ */
+export async function sortRecordFiles(
+  workspace: DiskWorkspace,
+  files: readonly string[],
+  layout: { width: number; key: number; memory: number; name: string; sum: boolean },
+  signal?: AbortSignal,
+): Promise<void> {
+  const { width, key, name } = layout;
+  const sorter = workspace.sorter(width, key, Math.floor(layout.memory / 2), name, layout.sum);
+  for (const file of files) {
+    const reader = workspace.open(file, width, key);
+    try {
+      while (reader.next()) {
+        const s = sorter.slot();
+        for (let k = 0; k < width; k++) sorter.buffer[s + k] = reader.buffer[reader.at + k]!;
+      }
+    } finally {
+      workspace.close(reader);
+    }
+    await breathe();
+    signal?.throwIfAborted();
+  }
+  workspace.finish(sorter, name);
+}
+
 /** Lets the event loop run (BullMQ renews job locks on timers) between long synchronous steps. */
 export const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** The options every distributed estimation takes (see `DistributedTrainOptions` for each one's meaning). */
+/** The options every distributed estimation takes (modified Kneser-Ney, stupid backoff). */
 export interface EstimationOptions {
+  /** Where Redis is (a `redis://:password@host:port` URL or options, TLS included). */
   redis: RedisConnection;
+  /** The shared storage (or the path of a shared directory) the workers use too. */
   storage: SharedStorage | string;
+  /** The training text (one sentence per line, words split as lmplz splits them): one file or several, in order, readable by every worker at the same path. */
   input: string | readonly string[];
+  /** Model order, 1 to 10. */
   order: number;
+  /** Number of shards the input is cut into (map jobs; default 4). */
   shards?: number;
+  /** Number of partitions of each partitioned pass (reduce jobs; default: the number of shards). */
   partitions?: number;
+  /** Memory cap in bytes of each job's sort buffers (default 64 MiB). */
   memory?: number;
+  /** Most files a job keeps open while merging (default 64). */
   maxOpenFiles?: number;
+  /** Storage key of the model file (default `runs/<run>/model.arpa`, or `model.sb` for stupid backoff). */
   output?: string;
+  /** Attempts per job before the run fails (default 5; retried with exponential backoff). */
   attempts?: number;
+  /** The queue (default `nlpkit-ngram`). */
   queue?: string;
+  /** Keep the run's intermediate files (default: removed after success). */
+  keepIntermediate?: boolean;
+  /** Stops waiting (the jobs already queued stay queued); the signal's reason is thrown. */
   signal?: AbortSignal;
 }
 

@@ -16,7 +16,7 @@ import {
 } from '@nlpkit/ngram/node';
 import { assembleParts } from './assembleJob.js';
 import { shardSentences } from './countJobs.js';
-import { type RunPlan, breathe, inScratch, readRunJson, runFile, runKey, writeRunJson } from './runPlan.js';
+import { type RunPlan, breathe, inScratch, readRunJson, runFile, runKey, sortRecordFiles, writeRunJson } from './runPlan.js';
 import type { SharedStorage } from './sharedStorage.js';
 
 /**
@@ -213,21 +213,7 @@ export async function stupidReduceJob(storage: SharedStorage, plan: StupidBackof
           }
           counts.push(hi - lo);
         } else {
-          const sorter = workspace.sorter(width, n, Math.floor(plan.memory / 2), `sorted-${n}`, true);
-          for (const path of await bucketFiles(n)) {
-            const reader = workspace.open(path, width);
-            try {
-              while (reader.next()) {
-                const s = sorter.slot();
-                for (let k = 0; k < width; k++) sorter.buffer[s + k] = reader.buffer[reader.at + k]!;
-              }
-            } finally {
-              workspace.close(reader);
-            }
-            await breathe();
-            signal?.throwIfAborted();
-          }
-          workspace.finish(sorter, `sorted-${n}`);
+          await sortRecordFiles(workspace, await bucketFiles(n), { width, key: n, memory: plan.memory, name: `sorted-${n}`, sum: true }, signal);
           const reader = workspace.open(workspace.path(`sorted-${n}`), width, n);
           let entries = 0;
           try {

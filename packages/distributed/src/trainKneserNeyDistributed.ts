@@ -2,9 +2,7 @@ import type { KneserNeyDiscount, NgramWarning } from '@nlpkit/ngram';
 import { check } from './errors.js';
 import { withStages } from './flowStage.js';
 import { DEFAULT_QUEUE, type JOBS } from './processJob.js';
-import type { RedisConnection } from './redisConnection.js';
-import { type ModelStatistics, type RunPlan, prepareEstimation, runKey, writeRunJson } from './runPlan.js';
-import type { SharedStorage } from './sharedStorage.js';
+import { type EstimationOptions, type ModelStatistics, type RunPlan, prepareEstimation, runKey, writeRunJson } from './runPlan.js';
 
 /** The stages of a distributed estimation, in order, as `onProgress` reports them. */
 export type DistributedStage = 'count' | 'adjust' | 'estimate' | 'write';
@@ -17,39 +15,13 @@ export interface DistributedProgress {
 }
 
 /** Options of {@link trainKneserNeyDistributed}. */
-export interface DistributedTrainOptions {
-  /** Where Redis is (a `redis://:password@host:port` URL or options, TLS included). */
-  redis: RedisConnection;
-  /** The shared storage (or the path of a shared directory) the workers use too. */
-  storage: SharedStorage | string;
-  /** The training text (one sentence per line, words split as lmplz splits them): one file or several, in order, readable by every worker at the same path. */
-  input: string | readonly string[];
-  /** Model order, 1 to 10. */
-  order: number;
-  /** Number of shards the input is cut into (map jobs; default 4). */
-  shards?: number;
-  /** Number of partitions of each partitioned pass (reduce jobs; default: the number of shards). */
-  partitions?: number;
-  /** Memory cap in bytes of each job's sort buffers (default 64 MiB). */
-  memory?: number;
-  /** Most files a job keeps open while merging (default 64). */
-  maxOpenFiles?: number;
-  /** Storage key of the ARPA file (default `runs/<run>/model.arpa`). */
-  output?: string;
+export interface DistributedTrainOptions extends EstimationOptions {
   /** As `discounts` of `estimateKneserNey`: fixed discounts per order. */
   discounts?: readonly KneserNeyDiscount[];
   /** As `discountFallback` of `estimateKneserNey` (KenLM's `--discount_fallback`). */
   discountFallback?: KneserNeyDiscount;
-  /** Attempts per job before the run fails (default 5; retried with exponential backoff). */
-  attempts?: number;
-  /** The queue (default `nlpkit-ngram`). */
-  queue?: string;
-  /** Keep the run's intermediate files (default: removed after success). */
-  keepIntermediate?: boolean;
   /** Told whenever a job of the run completes (progress across all workers). */
   onProgress?: (progress: DistributedProgress) => void;
-  /** Stops waiting (the jobs already queued stay queued); the signal's reason is thrown. */
-  signal?: AbortSignal;
 }
 
 /** What {@link trainKneserNeyDistributed} returns. */

@@ -11,8 +11,6 @@ export type StupidBackoffStage = 'vocabulary' | 'count' | 'reduce';
 export interface DistributedStupidBackoffOptions extends EstimationOptions {
   /** The default backoff multiplier written in the file (default 0.4; readers may score with another). */
   alpha?: number;
-  /** Keep the run's intermediate files (default: removed after success). */
-  keepIntermediate?: boolean;
   /** Told whenever a job of the run completes (progress across all workers). */
   onProgress?: (progress: { readonly stage: StupidBackoffStage; readonly done: number; readonly total: number }) => void;
 }

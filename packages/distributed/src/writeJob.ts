@@ -1,7 +1,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DiskWorkspace, interpolatedArpaSections } from '@nlpkit/ngram/node';
-import { type ModelStatistics, type RunPlan, breathe, inScratch, readRunJson, runFile, runKey } from './runPlan.js';
+import { type ModelStatistics, type RunPlan, breathe, inScratch, readRunJson, runFile, runKey, sortRecordFiles } from './runPlan.js';
 import type { SharedStorage } from './sharedStorage.js';
 
 /**
@@ -21,20 +21,9 @@ export async function writeJob(storage: SharedStorage, plan: RunPlan, r: number,
     const workspace = new DiskWorkspace(folder, plan.memory, V, plan.maxOpenFiles, signal);
     for (let n = 2; n <= N; n++) {
       for (const [name, width, key] of [['estimate', n + 2, n], ['weights', n, n - 1]] as const) {
-        const sorter = workspace.sorter(width, key, Math.floor(plan.memory / 2), `${name}-${n}`, false);
-        for (let q = 0; q < P; q++) {
-          const reader = workspace.open(await runFile(storage, plan.id, `estimate/part-${q}/order-${n}/${name}-to-${r}.bin`, job), width, key);
-          try {
-            while (reader.next()) {
-              const s = sorter.slot();
-              for (let k = 0; k < width; k++) sorter.buffer[s + k] = reader.buffer[reader.at + k]!;
-            }
-          } finally {
-            workspace.close(reader);
-          }
-        }
-        workspace.finish(sorter, `${name}-${n}`);
-        await breathe();
+        const files: string[] = [];
+        for (let q = 0; q < P; q++) files.push(await runFile(storage, plan.id, `estimate/part-${q}/order-${n}/${name}-to-${r}.bin`, job));
+        await sortRecordFiles(workspace, files, { width, key, memory: plan.memory, name: `${name}-${n}`, sum: false });
       }
     }
     const range = { from: model.ranges[r]!, to: model.ranges[r + 1] ?? V };
