@@ -15,7 +15,8 @@ export interface CorpusProcessor {
 export interface CorpusTaskModel {
   /**
    * The output lines for a batch of input lines, in order: consecutive lines of one chunk (a batch of a `blocks`
-   * split ends just after a blank line). Called for one batch at a time per model.
+   * split ends just after a blank line). A worker running several jobs at once (`concurrency`) may call it again
+   * before an earlier call has finished: keep no state between calls.
    */
   process(lines: readonly string[], signal?: AbortSignal): readonly string[] | Promise<readonly string[]>;
   /** Frees the model (tensors) when the worker drops it. */
