@@ -47,6 +47,29 @@ describe('nlpkit lm', () => {
     expect((JSON.parse(test.out.join('')) as { perplexity: number }).perplexity).toBeCloseTo(result.testPerplexity, 3);
   });
 
+  it('score prints what eval --sentences prints, and --output gets one score line per input line (blank lines: empty)', async () => {
+    writeFileSync(join(dir, 'score.txt'), 'the cat sees the ball\n\na zebra likes the park\n');
+    const expected = bufferIo();
+    expect(await run(['node', 'nlpkit', 'lm', 'eval', '--model', out, '--input', join(dir, 'score.txt'), '--sentences', '--json'], expected)).toBe(0);
+    const io = bufferIo();
+    expect(await run(['node', 'nlpkit', 'lm', 'score', '--model', out, '--input', join(dir, 'score.txt'), '--json', '--output', join(dir, 'scores.tsv')], io)).toBe(0);
+    expect(io.out.join('')).toBe(expected.out.join(''));
+    const lines = readFileSync(join(dir, 'scores.tsv'), 'utf8').split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^-[\d.]+\t6\t0$/);
+    expect(lines[1]).toBe('');
+    expect(lines[2]).toMatch(/^-[\d.]+\t6\t1$/);
+    const sum = lines.filter((l) => l !== '').reduce((total, l) => total + Number(l.split('\t')[0]), 0);
+    expect((JSON.parse(io.out.join('')) as { perplexity: number }).perplexity).toBe(10 ** (-sum / 12));
+    const text = bufferIo();
+    expect(await run(['node', 'nlpkit', 'lm', 'score', '--model', out, '--input', join(dir, 'score.txt')], text)).toBe(0);
+    expect(text.out.join('')).toMatch(/^Perplexity:\t[\d.]+\nTokens:\t12\nOOVs:\t1\n$/);
+    const empty = bufferIo();
+    writeFileSync(join(dir, 'blank.txt'), '\n\n');
+    expect(await run(['node', 'nlpkit', 'lm', 'score', '--model', out, '--input', join(dir, 'blank.txt')], empty)).toBe(1);
+    expect(empty.err.join('')).toMatch(/holds no sentence/);
+  });
+
   it('interpolate tunes the weights with an n-gram model by EM and reports the mixture beside both models', async () => {
     const trainFile = fileURLToPath(new URL('../../../../recipes/tiny/train.txt', import.meta.url));
     const sentences = readFileSync(trainFile, 'utf8').trim().split('\n').map((l) => l.split(' '));
