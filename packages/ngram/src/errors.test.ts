@@ -3,19 +3,20 @@ import { FormatError, InvalidArgumentError, NlpkitError } from '@nlpkit/core';
 import { describe, expect, it } from 'vitest';
 import * as api from './index.js';
 import * as nodeApi from './node.js';
-import { ArpaFormatError, BinaryModelFormatError, NgramInputError, WrongFormatError } from './errors.js';
+import { ArpaFormatError, BinaryModelFormatError, NgramInputError, StupidBackoffFormatError, WrongFormatError } from './errors.js';
 
 describe('errors', () => {
   it('every exported error class is an NlpkitError with its own stable code', () => {
     const classes = Object.entries({ ...api, ...nodeApi }).filter(
       ([, value]) => typeof value === 'function' && (value as { prototype?: unknown }).prototype instanceof Error,
     );
-    expect(classes.map(([name]) => name).sort()).toEqual(['ArpaFormatError', 'BinaryModelFormatError', 'NgramInputError', 'WrongFormatError']);
+    expect(classes.map(([name]) => name).sort()).toEqual(['ArpaFormatError', 'BinaryModelFormatError', 'NgramInputError', 'StupidBackoffFormatError', 'WrongFormatError']);
     const samples: [NlpkitError, string, unknown][] = [
       [new NgramInputError({ package: '@nlpkit/ngram', argument: 'sentences[0]', expected: 'an array', found: 1, line: 1 }), 'ERR_NGRAM_INPUT', InvalidArgumentError],
       [new ArpaFormatError('bad', 3), 'ERR_ARPA_FORMAT', FormatError],
       [new BinaryModelFormatError('bad'), 'ERR_BINARY_MODEL_FORMAT', FormatError],
       [new WrongFormatError('gzip', 'this is gzip data'), 'ERR_WRONG_FORMAT', FormatError],
+      [new StupidBackoffFormatError(2, '"order N"', 'the end of the text'), 'ERR_STUPID_BACKOFF_FORMAT', FormatError],
     ];
     for (const [error, code, base] of samples) {
       expect(error).toBeInstanceOf(NlpkitError);
