@@ -97,7 +97,7 @@ describe('mapCorpusDistributed with 2 worker processes', redisAvailability().opt
     const started = Date.now();
     await expect(mapCorpusDistributed({ redis: redis.url, storage, input, model, task: 'parse', chunks: 2 })).rejects.toMatchObject({
       name: 'DistributedJobError',
-      message: expect.stringMatching(/job corpus-chunk [12] of 2 failed: @nlpkit\/distributed: this worker has no processor for task "parse" \(it has "upper", "blocks"\)/),
+      message: expect.stringMatching(/job corpus-chunk [12] of 2 failed: @nlpkit\/distributed: this worker has no processor for task "parse" \(it has "upper", "slow", "blocks"\)/),
     });
     expect(Date.now() - started).toBeLessThan(5000);
   });
@@ -109,4 +109,22 @@ describe('mapCorpusDistributed with 2 worker processes', redisAvailability().opt
     await expect(mapCorpusDistributed({ redis: redis.url, storage, input: empty, model, task: 'upper' })).rejects.toThrow(/options\.input must be text with at least one line/);
     await expect(mapCorpusDistributed({ redis: redis.url, storage, input, model, task: 'upper', split: 'words' as never })).rejects.toThrow(/options\.split/);
   });
+
+  // Last: it leaves one worker dead.
+  it('a worker killed with SIGKILL in the middle of a chunk: another runs it again, the output is the same', async () => {
+    const from = workers.map((w) => w.output().length);
+    const running = mapCorpusDistributed({ redis: redis.url, storage, input, model, task: 'slow', options: { ms: 60 }, chunks: 6, batchLines: 100 });
+    let victim: TestWorker | undefined;
+    for (const deadline = Date.now() + 20_000; victim === undefined && Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
+      victim = workers.find((w, i) => /^active corpus-chunk/m.test(w.output().slice(from[i])));
+    }
+    expect(victim).toBeDefined();
+    await new Promise((r) => setTimeout(r, 200));
+    victim!.child.kill('SIGKILL');
+    const result = await running;
+    expect(readFileSync(result.path, 'utf8')).toBe(textOf(upperLines('>', linesOf(readFileSync(input, 'utf8')))));
+    expect(result.processed).toBe(6);
+    // The killed chunk was started twice: 7 starts for 6 chunks.
+    expect(workers.reduce((n, w, i) => n + (w.output().slice(from[i]).match(/^active corpus-chunk/gm)?.length ?? 0), 0)).toBe(7);
+  }, 30_000);
 });

@@ -18,6 +18,14 @@ const processors: Record<string, CorpusProcessor> = {
       return { process: (lines) => upperLines(prefix, lines) };
     },
   },
+  // `upper`, slowly (`options.ms` per batch): a test kills a worker in the middle of a chunk.
+  slow: {
+    load(model, options) {
+      const prefix = loading('slow', model);
+      const ms = Number(options['ms'] ?? 50);
+      return { process: async (lines) => new Promise<string[]>((resolve) => setTimeout(() => resolve(upperLines(prefix, lines)), ms)) };
+    },
+  },
   blocks: {
     async load(model) {
       const prefix = loading('blocks', model);
