@@ -30,7 +30,7 @@ export interface StupidBackoffPlan extends RunPlan {
 }
 
 /** What a count job reports (`stupid/counts/shard-i/done.json`): records per order (index n − 1) and bucket. */
-interface CountedShard {
+export interface CountedShard {
   readonly records: number[][];
   readonly sentences: number;
   readonly tokens: number;
