@@ -8,7 +8,7 @@ import { type TestRedis, redisAvailability, startRedis } from '@nlpkit/distribut
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The CLI bundled from its sources (as the fault suites run it), so the workers are real `nlpkit cluster worker`
 // processes running today's code.
-import { bundleCli } from '../../../../tooling/faults/src/bundle.js';
+import { bundleCli } from '@nlpkit/faults-check/bundle';
 import { bufferIo } from '../cliIo.js';
 import { run } from '../program.js';
 
