@@ -8,6 +8,8 @@ import { estimateKneserNey } from './estimateKneserNey.js';
 import { type KneserNeyOnDiskOptions, estimateKneserNeyOnDisk } from './estimateKneserNeyOnDisk.js';
 import { kenlmWords } from './kenlmWords.js';
 import { writeArpa } from './writeArpa.js';
+import { toBinaryModel } from './binaryModel.js';
+import { readArpa } from './readArpa.js';
 
 const fastTmp = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 let folder: string;
@@ -146,6 +148,92 @@ describe('estimateKneserNeyOnDisk', () => {
   );
 });
 
+describe('estimateKneserNeyOnDisk with prune and binary', () => {
+  it.each([
+    [3, [0, 1, 1]],
+    [4, [0, 0, 1, 2]],
+    [4, [0, 1]],
+    [5, [0, 2, 2, 3, 5]],
+    [2, [0, 1]],
+  ])('writes the in-memory pruned ARPA byte for byte through many runs (order %i, prune %j)', async (order, prune) => {
+    const train = corpus(2500, order, 300);
+    const memory = estimateKneserNey(train, { order, prune });
+    const { text, result } = await onDisk(train, { order, prune, memory: 1 << 18, ...(order === 4 ? { maxOpenFiles: 3 } : {}) });
+    expect(result.runs).toBeGreaterThan(order === 2 ? 1 : 3);
+    expect(result.counts).toEqual(memory.model.counts);
+    expect(result.counts.at(-1)).toBeLessThan(estimateKneserNey(train, { order }).model.counts.at(-1)!);
+    expect(result.discounts).toEqual(memory.discounts);
+    expect(text).toBe(writeArpa(memory.model));
+    expect(result.peakBytes).toBeLessThanOrEqual((1 << 18) + 16 * result.counts[0]!);
+  });
+
+  it('ignores thresholds of 0 and refuses bad thresholds before any work, naming the argument', async () => {
+    const train = corpus(300, 3, 50);
+    expect((await onDisk(train, { order: 3, prune: [0, 0, 0], memory: 1 << 18 })).text).toBe(writeArpa(estimateKneserNey(train, { order: 3 }).model));
+    const output = join(folder, 'never.arpa');
+    for (const [prune, argument] of [
+      [[0, 2, 1], 'options.prune'],
+      [[1, 1, 1], 'options.prune[0]'],
+      [[0, -1], 'options.prune[1]'],
+      [[0, 1.5], 'options.prune[1]'],
+    ] as const) {
+      const error = await estimateKneserNeyOnDisk(train, { order: 3, memory: 1 << 18, output, tempDir: temp, prune }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect((error as InvalidArgumentError).argument).toBe(argument);
+    }
+    expect(readdirSync(temp)).toEqual([]);
+    expect(existsSync(output)).toBe(false);
+  });
+
+  it.each([undefined, 'q8'] as const)('writes the binary model of its ARPA (quantize %s), with or without the ARPA file', async (quantize) => {
+    const train = corpus(1500, 11, 200);
+    const { text } = await onDisk(train, { order: 3, prune: [0, 1], memory: 1 << 18 });
+    const expected = toBinaryModel(readArpa(text), quantize === undefined ? {} : { quantize });
+    const binary = join(folder, 'model.bin');
+    const options = { order: 3, prune: [0, 1], memory: 1 << 18, tempDir: temp, binary, ...(quantize === undefined ? {} : { quantize }) };
+    const result = await estimateKneserNeyOnDisk(train, options);
+    expect(new Uint8Array(readFileSync(binary))).toEqual(expected);
+    expect(readdirSync(temp)).toEqual([]);
+    expect(result.counts).toEqual(readArpa(text).counts);
+    rmSync(binary);
+    const arpa = join(folder, 'both.arpa');
+    await estimateKneserNeyOnDisk(train, { ...options, output: arpa });
+    expect(readFileSync(arpa, 'utf8')).toBe(text);
+    expect(new Uint8Array(readFileSync(binary))).toEqual(expected);
+    expect(readdirSync(temp)).toEqual([]);
+  });
+
+  it('refuses no output at all, and quantize without binary', async () => {
+    await expect(estimateKneserNeyOnDisk([['a']], { order: 2, memory: 1 << 18 })).rejects.toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: @nlpkit/ngram: options.output must be a path (or options.binary: where the model goes), got undefined]`);
+    await expect(
+      estimateKneserNeyOnDisk([['a']], { order: 2, memory: 1 << 18, output: join(folder, 'm.arpa'), quantize: 'q8' }),
+    ).rejects.toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: @nlpkit/ngram: options.quantize must be left out without options.binary, got "q8"]`);
+  });
+
+  it.each(['pruning', 'estimating', 'writing', 'writing binary'] as const)(
+    'removes its temporary folder and leaves no model when aborted while %s (pruned, binary)',
+    async (stage) => {
+      const binary = join(folder, 'model.bin');
+      const controller = new AbortController();
+      const reason = new Error('stop');
+      const promise = estimateKneserNeyOnDisk(slowly(corpus(3000, 8, 300)), {
+        order: 3,
+        memory: 1 << 18,
+        prune: [0, 1, 1],
+        binary,
+        tempDir: temp,
+        signal: controller.signal,
+        onStage: (s) => {
+          if (s === stage) setImmediate(() => controller.abort(reason));
+        },
+      });
+      await expect(promise).rejects.toBe(reason);
+      expect(readdirSync(temp)).toEqual([]);
+      expect(readdirSync(folder).filter((name) => name.startsWith('model'))).toEqual([]);
+    },
+  );
+});
+
 describe('estimateKneserNeyOnDisk on PTB', ptb.options, () => {
   it.each([3, 5])('gives the in-memory ARPA byte for byte at order %i under a 4 MiB cap', async (order) => {
     const train = loadPtb('train');
@@ -154,4 +242,16 @@ describe('estimateKneserNeyOnDisk on PTB', ptb.options, () => {
     expect(result.runs).toBeGreaterThan(10);
     expect(text === expected).toBe(true); // not toBe: a diff of two large texts would flood the log
   }, 120_000);
+
+  it.each([
+    [[0, 1, 1, 1]],
+    [[0, 0, 1, 2]],
+  ])('gives the in-memory pruned ARPA byte for byte at order 5 with prune %j under a 4 MiB cap', async (prune) => {
+    const train = loadPtb('train');
+    const memory = estimateKneserNey(train, { order: 5, prune });
+    const expected = writeArpa(memory.model);
+    const { text, result } = await onDisk(train, { order: 5, prune, memory: 4 << 20 });
+    expect(result.counts).toEqual(memory.model.counts);
+    expect(text === expected).toBe(true);
+  }, 180_000);
 });

@@ -5,6 +5,9 @@ import { NlpkitError, OutputError, type TokenLike } from '@nlpkit/core';
 import { writeFileAtomic } from '@nlpkit/core/node';
 import { AdjustedCountReader } from './adjustedCountReader.js';
 import { adjustedCountsOnDisk, breathe } from './adjustedCountsOnDisk.js';
+import { readArpaFile } from './arpaFile.js';
+import type { Quantization } from './binaryModel.js';
+import { writeBinaryModelFile } from './binaryModelFile.js';
 import { countNgramsOnDisk } from './countNgramsOnDisk.js';
 import { defaultMaxOpenFiles } from './defaultMaxOpenFiles.js';
 import { DiskWorkspace } from './diskWorkspace.js';
@@ -12,13 +15,15 @@ import type { Sentences } from './eachSentence.js';
 import { PKG, check, checkOrder } from './errors.js';
 import { interpolatedArpaText } from './interpolatedArpaText.js';
 import { eachKneserNeyContext, kneserNeyUnigrams } from './kneserNeyContext.js';
+import { eachPrunedContext } from './prunedContexts.js';
+import { pruneMarksOnDisk, pruneThresholds } from './pruneMarksOnDisk.js';
 import type { KneserNeyDiscount, NgramWarning } from './kneserNeyDiscounts.js';
 
 /** The smallest memory cap {@link estimateKneserNeyOnDisk} accepts (256 KiB). */
 export const MIN_ESTIMATION_MEMORY = 1 << 18;
 
 /** The stages of {@link estimateKneserNeyOnDisk}, in order, as `onStage` reports them. */
-export type OnDiskStage = 'counting' | 'adjusting' | 'estimating' | 'writing';
+export type OnDiskStage = 'counting' | 'adjusting' | 'pruning' | 'estimating' | 'writing' | 'writing binary';
 
 /** Options of {@link estimateKneserNeyOnDisk}. */
 export interface KneserNeyOnDiskOptions {
@@ -30,8 +35,26 @@ export interface KneserNeyOnDiskOptions {
    * itself and about 40 bytes per word (unigram counts and probabilities, one context's words).
    */
   memory: number;
-  /** Where the ARPA file goes (written atomically: after a failure or an abort the previous file is unchanged). */
-  output: string;
+  /**
+   * Where the ARPA file goes (written atomically: after a failure or an abort the previous file is unchanged).
+   * May be left out when `binary` is given: the ARPA text then goes to the temporary folder only.
+   */
+  output?: string;
+  /**
+   * Where to write the model as an nlpkit binary model too (`writeBinaryModelFile`; atomically), built from the ARPA
+   * file streamed back from disk — the same bytes as `nlpkit ngram build-binary` gives from that ARPA. The binary
+   * writer lays the whole model out as a trie, so this last step holds every kept n-gram in memory (the model, not
+   * the ARPA text): the memory cap bounds the estimation, not this conversion.
+   */
+  binary?: string;
+  /** With `binary`: `'q8'` stores orders ≥ 2 in 8 bits (as `toBinaryModel`'s `quantize`). */
+  quantize?: Quantization;
+  /**
+   * As `prune` of {@link estimateKneserNey} (KenLM's `--prune`): n-grams of order n ≥ 2 whose raw count is at most
+   * `prune[n-1]` are dropped (the last threshold repeats), kept anyway when a kept longer n-gram needs them; their
+   * adjusted counts move to their context's backoff. Same ARPA as in memory; one more pair of streaming passes.
+   */
+  prune?: readonly number[];
   /**
    * Folder for the temporary files (default: the OS temp dir). A fresh folder is made inside it and removed
    * when the estimation ends — on success, on error and on abort.
@@ -51,9 +74,9 @@ export interface KneserNeyOnDiskOptions {
   signal?: AbortSignal;
 }
 
-/** What {@link estimateKneserNeyOnDisk} returns (the model itself is the ARPA file). */
+/** What {@link estimateKneserNeyOnDisk} returns (the model itself is the ARPA file, or the binary file). */
 export interface KneserNeyOnDiskResult {
-  /** Number of n-grams per order in the ARPA file (index 0 = unigrams, the whole vocabulary). */
+  /** Number of n-grams per order in the model (after pruning; index 0 = unigrams, the whole vocabulary). */
   counts: number[];
   /** D1, D2, D3+ per order, as {@link estimateKneserNey} gives them. */
   discounts: KneserNeyDiscount[];
@@ -89,6 +112,10 @@ export interface KneserNeyOnDiskResult {
  * 4. order by order in suffix order, where an n-gram's suffix comes in the order below in the same sequence:
  *    interpolated probabilities joined with the lower order's, backoffs joined from the order above, straight
  *    into the ARPA text (the shared ARPA line format).
+ * With `prune`, a pass between 2 and 3 marks the n-grams kept, from the top order down (the prefixes and suffixes
+ * kept n-grams need are sorted into the order below); pass 3 then leaves the pruned ones out and adds their
+ * adjusted counts to their contexts' weights. With `binary`, the ARPA file is read back and written as a binary
+ * model (this step holds the model in memory).
  * Every number is computed with the same float32 steps as the in-memory estimator, so the text is identical.
  *
  * @throws InvalidArgumentError naming `options.memory` when the cap is below {@link MIN_ESTIMATION_MEMORY} or too
@@ -100,11 +127,19 @@ export async function estimateKneserNeyOnDisk(
   options: KneserNeyOnDiskOptions,
 ): Promise<KneserNeyOnDiskResult> {
   check.options(options, 'options', [
-    'order', 'memory', 'output', 'tempDir', 'maxOpenFiles', 'discountFallback', 'discounts', 'onWarning', 'onStage', 'signal',
+    'order', 'memory', 'output', 'binary', 'quantize', 'prune', 'tempDir', 'maxOpenFiles', 'discountFallback', 'discounts', 'onWarning',
+    'onStage', 'signal',
   ]);
   const order = checkOrder(options?.order);
   const cap = check.number(options.memory, 'options.memory', MIN_ESTIMATION_MEMORY);
-  const output = check.string(options.output, 'options.output');
+  if (options.output === undefined && options.binary === undefined) {
+    throw check.invalid(options.output, 'options.output', 'a path (or options.binary: where the model goes)');
+  }
+  const output = options.output === undefined ? undefined : check.string(options.output, 'options.output');
+  const binary = options.binary === undefined ? undefined : check.string(options.binary, 'options.binary');
+  const quantize = options.quantize === undefined ? undefined : check.oneOf(options.quantize, 'options.quantize', ['none', 'q8'] as const);
+  if (quantize !== undefined && binary === undefined) throw check.invalid(quantize, 'options.quantize', 'left out without options.binary');
+  const thresholds = pruneThresholds(options.prune, order);
   const parent = options.tempDir === undefined ? tmpdir() : check.string(options.tempDir, 'options.tempDir');
   const maxOpenFiles = check.integer(options.maxOpenFiles ?? defaultMaxOpenFiles(), 'options.maxOpenFiles', 3, 1 << 20);
   const signal = options.signal;
@@ -116,7 +151,7 @@ export async function estimateKneserNeyOnDisk(
     throw new OutputError({ package: PKG, path: parent, message: `cannot create a temporary folder in ${parent}: ${(cause as Error).message}`, cause });
   }
   try {
-    return await estimate(sentences, { ...options, order, memory: cap, output, maxOpenFiles }, work);
+    return await estimate(sentences, { ...options, order, memory: cap, maxOpenFiles, thresholds }, work, output ?? join(work, 'model.arpa'));
   } catch (error) {
     // An abort surfaces as the signal's reason, whichever stage it stopped (the atomic writer wraps it).
     if (signal?.aborted === true) throw signal.reason;
@@ -135,8 +170,9 @@ export async function estimateKneserNeyOnDisk(
 
 async function estimate(
   sentences: Sentences<TokenLike>,
-  options: KneserNeyOnDiskOptions & { maxOpenFiles: number },
+  options: KneserNeyOnDiskOptions & { maxOpenFiles: number; thresholds: number[] | undefined },
   work: string,
+  arpa: string,
 ): Promise<KneserNeyOnDiskResult> {
   const { order, memory: cap, signal, maxOpenFiles } = options;
   const warnings: NgramWarning[] = [];
@@ -168,17 +204,30 @@ async function estimate(
     signal,
   });
 
+  // Pruning (orders ≥ 2): which n-grams the model keeps, as one flag file per order beside the count files.
+  let sizes = [V, ...counted.distinct.slice(1)];
+  const pruning = options.thresholds !== undefined && order > 1;
+  if (pruning) {
+    options.onStage?.('pruning');
+    sizes = pruneMarksOnDisk(workspace, counts, V, options.thresholds!, signal);
+    await breathe();
+    signal?.throwIfAborted();
+  }
+
   // Pass 3: discounted probabilities and interpolation weights, context by context, in float32 step by step as
   // estimateKneserNey computes them.
   options.onStage?.('estimating');
   const prob1 = kneserNeyUnigrams(adj1, discounts[0]!);
   for (let n = 2; n <= order; n++) {
-    const reader = new AdjustedCountReader(n, workspace, counts[n - 1]!, n < order ? workspace.path(`cont-${n}`) : undefined);
-    const available = cap - 2 * workspace.fileBytes;
+    const keep = pruning ? workspace.path(`keep-${n}`) : undefined;
+    const reader = new AdjustedCountReader(n, workspace, counts[n - 1]!, n < order ? workspace.path(`cont-${n}`) : undefined, keep);
+    const available = cap - workspace.budget.used; // the reader's buffers (two files, three when pruning)
     const probabilities = workspace.sorter(n + 2, n, Math.floor(available * 0.7), `estimate-${n}`, false);
     const weights = workspace.sorter(n, n - 1, Math.floor(available * 0.3), `weights-${n}`, false);
     try {
-      eachKneserNeyContext(n, reader, V, discounts[n - 1]!, ({ context, lasts, discounted, size, gamma }) => {
+      // Pruned n-grams are left out of the probabilities; their contexts' weights carry their mass.
+      const eachContext = pruning ? eachPrunedContext : eachKneserNeyContext;
+      eachContext(n, reader, V, discounts[n - 1]!, ({ context, lasts, discounted, size, gamma }) => {
         const gammaBits = workspace.toBits(gamma);
         const out = probabilities.buffer;
         for (let i = 0; i < size; i++) {
@@ -196,6 +245,7 @@ async function estimate(
       reader.close();
     }
     rmSync(counts[n - 1]!, { force: true });
+    if (keep !== undefined) rmSync(keep, { force: true });
     if (n < order) rmSync(workspace.path(`cont-${n}`), { force: true });
     probabilities.seal(workspace.path(`estimate-${n}`));
     weights.seal(workspace.path(`weights-${n}`));
@@ -206,9 +256,19 @@ async function estimate(
   }
 
   options.onStage?.('writing');
-  const sizes = [V, ...counted.distinct.slice(1)];
   const text = interpolatedArpaText(workspace, order, words, sizes, prob1);
-  await writeFileAtomic(options.output, text, { package: PKG, ...(signal ? { signal } : {}) });
+  await writeFileAtomic(arpa, text, { package: PKG, ...(signal ? { signal } : {}) });
+  if (options.binary !== undefined) {
+    // The binary trie needs the whole model: read back from the ARPA file (streamed text), then written atomically.
+    options.onStage?.('writing binary');
+    await breathe();
+    signal?.throwIfAborted();
+    const model = readArpaFile(arpa);
+    await writeBinaryModelFile(model, options.binary, {
+      ...(options.quantize === undefined ? {} : { quantize: options.quantize }),
+      ...(signal ? { signal } : {}),
+    });
+  }
 
   return {
     counts: sizes,
