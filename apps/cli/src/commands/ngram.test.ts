@@ -299,6 +299,61 @@ describe('nlpkit ngram train --memory (out of core, issue 11)', () => {
     expect(b.out.join('').split('\n').filter((l) => l.startsWith('discounts'))).toEqual(a.out.join('').split('\n').filter((l) => l.startsWith('discounts')));
   });
 
+  it('--prune: the same pruned ARPA bytes as in-memory training; --binary: the bytes build-binary gives from it', async () => {
+    const lines = Array.from({ length: 600 }, (_, i) => `${TRAIN[i % TRAIN.length]} w${i % 37} w${(i * 7) % 53} w${(i * 13) % 29}`);
+    const input = join(dir, 'prune-train.txt');
+    writeFileSync(input, `${lines.join('\n')}\n`);
+    const temp = mkdtempSync(join(dir, 'temp-'));
+    const nlpkit = async (...args: string[]) => {
+      const { io, out, err } = capture();
+      const code = await run(['node', 'nlpkit', 'ngram', ...args, '--quiet'], io);
+      return { code, out: out.join(''), err: err.join('') };
+    };
+    const files = (name: string) => ({ arpa: join(dir, `${name}.arpa`), bin: join(dir, `${name}.bin`) });
+    const memory = files('pruned-memory');
+    const disk = files('pruned-disk');
+    const prune = ['--prune', '0', '1', '1'];
+    const a = await nlpkit('train', '--order', '4', '--input', input, '--arpa', memory.arpa, '--binary', memory.bin, ...prune);
+    expect(a.code, a.err).toBe(0);
+    const b = await nlpkit('train', '--order', '4', '--input', input, '--arpa', disk.arpa, '--binary', disk.bin, '--memory', '512K', '--temp', temp, ...prune);
+    expect(b.code, b.err).toBe(0);
+    expect(readdirSync(temp)).toEqual([]);
+    expect(b.out).toContain(`wrote ${disk.arpa} and ${disk.bin} (order 4, out of core; 1-grams:`);
+    const text = readFileSync(disk.arpa, 'utf8');
+    expect(text).toBe(readFileSync(memory.arpa, 'utf8'));
+    const unpruned = join(dir, 'unpruned.arpa');
+    expect((await nlpkit('train', '--order', '4', '--input', input, '--arpa', unpruned)).code).toBe(0);
+    expect(text.length).toBeLessThan(readFileSync(unpruned, 'utf8').length);
+    // The binary model: the same bytes in memory and out of core, and those of build-binary from the ARPA.
+    const converted = join(dir, 'converted.bin');
+    expect((await nlpkit('build-binary', disk.arpa, converted)).code).toBe(0);
+    expect(readFileSync(disk.bin).equals(readFileSync(converted))).toBe(true);
+    expect(readFileSync(memory.bin).equals(readFileSync(converted))).toBe(true);
+    // --binary alone (no ARPA kept), quantized: as build-binary --quantize 8.
+    const q8 = join(dir, 'only.bin');
+    const c = await nlpkit('train', '--order', '4', '--input', input, '--binary', q8, '--quantize', '8', '--memory', '512K', '--temp', temp, ...prune);
+    expect(c.code, c.err).toBe(0);
+    expect(c.out).toContain(`wrote ${q8} (order 4, out of core;`);
+    expect(readdirSync(temp)).toEqual([]);
+    const convertedQ8 = join(dir, 'converted-q8.bin');
+    expect((await nlpkit('build-binary', disk.arpa, convertedQ8, '--quantize', '8')).code).toBe(0);
+    expect(readFileSync(q8).equals(readFileSync(convertedQ8))).toBe(true);
+    // The binary model scores as the ARPA does.
+    const evalArpa = await nlpkit('eval', '--model', disk.arpa, '--input', test, '--json');
+    const evalBin = await nlpkit('eval', '--model', disk.bin, '--input', test, '--json');
+    expect(evalBin.out).toBe(evalArpa.out);
+  });
+
+  it('a failed out-of-core run (unreadable input) leaves --temp empty and no model (exit 1)', async () => {
+    const temp = mkdtempSync(join(dir, 'temp-'));
+    const target = join(dir, 'failed.bin');
+    const io = bufferIo();
+    const args = ['--order', '3', '--input', join(dir, 'missing.txt'), '--binary', target, '--memory', '1M', '--temp', temp, '--prune', '0', '1'];
+    expect(await run(['node', 'nlpkit', 'ngram', 'train', ...args], io)).toBe(1);
+    expect(readdirSync(temp)).toEqual([]);
+    expect(readdirSync(dir).filter((name) => name.includes('failed'))).toEqual([]);
+  });
+
   it('Ctrl-C (SIGINT) stops it: exit 1, no model written, --temp left empty, the handler removed', async () => {
     const temp = mkdtempSync(join(dir, 'temp-'));
     const target = join(dir, 'interrupted.arpa');
@@ -310,7 +365,10 @@ describe('nlpkit ngram train --memory (out of core, issue 11)', () => {
     });
     const io = bufferIo(stdin);
     const before = new Set(process.listeners('SIGINT'));
-    const running = run(['node', 'nlpkit', 'ngram', 'train', '--order', '3', '--input', '-', '--arpa', target, '--memory', '1M', '--temp', temp], io);
+    const running = run(
+      ['node', 'nlpkit', 'ngram', 'train', '--order', '3', '--input', '-', '--arpa', target, '--binary', `${target}.bin`, '--prune', '0', '1', '--memory', '1M', '--temp', temp],
+      io,
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     // The command's own handler, called directly (emitting SIGINT would reach the test runner's handlers too).
     const added = process.listeners('SIGINT').filter((listener) => !before.has(listener));
@@ -327,7 +385,12 @@ describe('nlpkit ngram train --memory (out of core, issue 11)', () => {
     [['--memory', '12X'], '--memory must be a size such as 512M or 2G'],
     [['--memory', '100K'], '--memory must be at least 256K, got "100K"'],
     [['--temp', dir], '--temp needs --memory'],
-    [['--memory', '1G', '--smoothing', 'wb'], '--memory (out-of-core estimation) supports --smoothing mkn without --prune'],
+    [['--memory', '1G', '--smoothing', 'wb'], '--memory (out-of-core estimation) supports --smoothing mkn (with or without --prune)'],
+    [['--memory', '1G', '--prune', '0', '2', '1'], 'options.prune must be thresholds that do not decrease with the order'],
+    [['--memory', '1G', '--binary', join(dir, 'never.bin'), '--quantize', '4'], '--quantize takes 8 and goes with --binary'],
+    [['--quantize', '8'], '--quantize takes 8 and goes with --binary'],
+    [['--memory', '1G', '--binary', join(dir, 'never.arpa')], '--arpa and --binary must be two files'],
+    [['--memory', '1G', '--binary', join(dir, 'no-such-folder', 'm.bin')], 'no-such-folder'],
     [['--memory', '1G', '--temp', join(dir, 'no-such-folder')], '--temp must be an existing folder'],
   ])('a bad %j is a usage error (exit 2) before any reading', async (extra, message) => {
     const io = bufferIo(endlessStdin());
@@ -392,6 +455,8 @@ describe('nlpkit ngram: stupid backoff (issue 17)', () => {
     [['--output', 'x.sb'], '--output and --alpha are those of --smoothing stupid'],
     [['--arpa', 'x.arpa', '--alpha', '0.5'], '--output and --alpha are those of --smoothing stupid'],
     [[], '--arpa FILE is required'],
+    [['--smoothing', 'stupid', '--output', 'x.sb', '--binary', 'x.bin'], 'stupid backoff has no binary model form'],
+    [['--arpa', 'x.arpa', '--cluster', 'redis://h:1', '--storage', '.', '--binary', 'x.bin'], 'without --prune, --memory or --binary'],
     [['--smoothing', 'wb', '--arpa', 'x.arpa', '--cluster', 'redis://h:1', '--storage', '.'], '--cluster (distributed estimation) supports --smoothing mkn or stupid'],
     [['--smoothing', 'stupid', '--output', 'x.sb', '--alpha', '0'], '--alpha must be a positive number'],
   ])('train %j is a usage error (exit 2)', async (extra, message) => {

@@ -254,20 +254,27 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
   ngram
     .command('train')
     .description(
-      'estimate a model from text (one sentence per line, words split as KenLM lmplz splits them) and write it as ARPA; ' +
+      'estimate a model from text (one sentence per line, words split as KenLM lmplz splits them) and write it as ARPA ' +
+        '(--arpa) and/or as an nlpkit binary model (--binary); ' +
         'or count it for stupid backoff (--smoothing stupid --output FILE: scores, not probabilities, in a file of its own)',
     )
     .requiredOption('--order <n>', 'n-gram order (1-10)', integer('--order', 1))
     .option('--input <file>', 'training text, one sentence per line (- or left out: standard input)', '-')
     .option('--arpa <file>', 'where to write the ARPA model (every smoothing but stupid)')
+    .option(
+      '--binary <file>',
+      'where to write the model as an nlpkit binary model (the bytes ngram build-binary gives from the ARPA); with --memory it is ' +
+        'built from the ARPA streamed back from the temporary folder, holding the model (not the ARPA text) in memory for that last step',
+    )
+    .option('--quantize <bits>', 'with --binary: store probabilities and backoffs in 8 bits (8 is the only size the format has)')
     .option('--output <file>', 'stupid: where to write the stupid-backoff file (raw n-gram counts of every order; not ARPA)')
     .option('--smoothing <name>', `smoothing: ${SMOOTHINGS.join('|')} (stupid: Brants et al. 2007 stupid backoff)`, 'mkn')
     .option('--alpha <a>', 'stupid: the backoff multiplier stored as the file\'s default (default 0.4)', positive('--alpha'))
-    .option('--prune <thresholds...>', 'mkn: prune n-grams with count ≤ threshold, per order (KenLM --prune)')
+    .option('--prune <thresholds...>', 'mkn: prune n-grams with count ≤ threshold, per order (KenLM --prune; in memory or with --memory)')
     .option('--discount <d>', 'kn and abs: the single discount (defaults 0.1 and 0.75, as NLTK)')
     .option(
       '--memory <size>',
-      'mkn: estimate out of core under this memory cap (e.g. 512M, 2G), spilling sorted runs to --temp; same ARPA as in memory',
+      'mkn: estimate out of core under this memory cap (e.g. 512M, 2G), spilling sorted runs to --temp; same ARPA (pruned or not) as in memory',
       byteSize('--memory', MIN_ESTIMATION_MEMORY),
     )
     .option('--temp <dir>', 'with --memory: folder for the temporary files (default: the OS temp folder; removed afterwards)')
@@ -283,6 +290,8 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
         order: number;
         input: string;
         arpa?: string;
+        binary?: string;
+        quantize?: string;
         output?: string;
         smoothing: string;
         alpha?: number;
@@ -311,6 +320,9 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
           if (options.arpa !== undefined) {
             throw new CliError('stupid backoff has no ARPA form (its numbers are scores, not probabilities): write it with --output FILE', { usage: true });
           }
+          if (options.binary !== undefined) {
+            throw new CliError('stupid backoff has no binary model form (its numbers are scores, not probabilities): write it with --output FILE', { usage: true });
+          }
           if (options.output === undefined) throw new CliError('--smoothing stupid needs --output FILE (where to write the stupid-backoff file)', { usage: true });
           if (options.prune !== undefined || options.discount !== undefined || options.memory !== undefined) {
             throw new CliError('--smoothing stupid takes none of --prune, --discount and --memory (it keeps raw counts; --cluster counts out of core)', { usage: true });
@@ -319,15 +331,25 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
           if (options.output !== undefined || options.alpha !== undefined) {
             throw new CliError('--output and --alpha are those of --smoothing stupid; an ARPA model is written with --arpa FILE', { usage: true });
           }
-          if (options.arpa === undefined) throw new CliError('--arpa FILE is required (where to write the ARPA model)', { usage: true });
+          if (options.arpa === undefined && options.binary === undefined) {
+            throw new CliError('--arpa FILE is required (where to write the ARPA model), or --binary FILE (a binary model), or both', { usage: true });
+          }
+          if (options.arpa !== undefined && options.arpa === options.binary) {
+            throw new CliError(`--arpa and --binary must be two files, got "${options.arpa}" for both`, { usage: true });
+          }
         }
-        const output = (stupid ? options.output : options.arpa)!;
+        if (options.quantize !== undefined && (options.quantize !== '8' || options.binary === undefined)) {
+          throw new CliError(`--quantize takes 8 and goes with --binary (the binary format quantizes to 8 bits), got "${options.quantize}"`, { usage: true });
+        }
+        const output = (stupid ? options.output : (options.arpa ?? options.binary))!;
+        const written = stupid ? output : [options.arpa, options.binary].filter((f) => f !== undefined).join(' and ');
+        const binaryOptions = options.quantize === '8' ? { quantize: 'q8' as const } : {};
         const prune = options.prune?.map((t) => integer('--prune', 0)(t));
         if (options.temp !== undefined && options.memory === undefined) {
           throw new CliError('--temp needs --memory (the temporary files are those of out-of-core estimation)', { usage: true });
         }
-        if (options.memory !== undefined && (options.smoothing !== 'mkn' || prune !== undefined)) {
-          throw new CliError('--memory (out-of-core estimation) supports --smoothing mkn without --prune', { usage: true });
+        if (options.memory !== undefined && options.smoothing !== 'mkn') {
+          throw new CliError('--memory (out-of-core estimation) supports --smoothing mkn (with or without --prune)', { usage: true });
         }
         if (options.temp !== undefined && !isFolder(options.temp)) {
           throw new CliError(`--temp must be an existing folder, got "${options.temp}"`, { usage: true });
@@ -336,14 +358,15 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
           throw new CliError('--storage and --shards need --cluster (they are those of distributed estimation)', { usage: true });
         }
         if (options.cluster !== undefined) {
-          if ((options.smoothing !== 'mkn' && !stupid) || prune !== undefined || options.memory !== undefined) {
-            throw new CliError('--cluster (distributed estimation) supports --smoothing mkn or stupid, without --prune or --memory', { usage: true });
+          if ((options.smoothing !== 'mkn' && !stupid) || prune !== undefined || options.memory !== undefined || options.binary !== undefined) {
+            throw new CliError('--cluster (distributed estimation) supports --smoothing mkn or stupid, without --prune, --memory or --binary', { usage: true });
           }
           if (options.storage === undefined) throw new CliError('--cluster needs --storage (the folder the workers share)', { usage: true });
           if (options.input === '-') throw new CliError('--cluster needs --input: a file the workers can read (not standard input)', { usage: true });
         }
         // Before any long work: a missing folder or a folder given as --arpa fails now, not after training.
         await checkOutputPath(output, CLI_PACKAGE);
+        if (options.binary !== undefined && options.binary !== output) await checkOutputPath(options.binary, CLI_PACKAGE);
         const alpha = options.alpha ?? 0.4;
         if (options.cluster !== undefined) {
           await trainOnCluster({ ...options, output, ...(stupid ? { stupid: { alpha } } : {}), cluster: options.cluster, storage: options.storage! }, io);
@@ -375,7 +398,9 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
               result = await estimateKneserNeyOnDisk(sentences, {
                 order: options.order,
                 memory: options.memory,
-                output,
+                ...(options.arpa === undefined ? {} : { output: options.arpa }),
+                ...(options.binary === undefined ? {} : { binary: options.binary, ...binaryOptions }),
+                ...(prune ? { prune } : {}),
                 ...(options.temp === undefined ? {} : { tempDir: options.temp }),
                 signal: ac.signal,
                 onWarning: (w) => io.stderr(`${w.message}\n`),
@@ -388,7 +413,7 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
               process.off('SIGTERM', onSignal);
             }
             progress.done();
-            io.stdout(`wrote ${output} (order ${options.order}, out of core; ${result.counts.map((c, n) => `${n + 1}-grams: ${c}`).join(', ')})\n`);
+            io.stdout(`wrote ${written} (order ${options.order}, out of core; ${result.counts.map((c, n) => `${n + 1}-grams: ${c}`).join(', ')})\n`);
             for (const [n, d] of result.discounts.entries()) io.stdout(discountLine(n, d));
             return;
           }
@@ -406,11 +431,17 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
             model = result.model;
             discounts = result.discounts.map((d, n) => discountLine(n, d));
           }
-          progress.stage('writing ARPA');
-          await writeArpaFile(model, output);
+          if (options.arpa !== undefined) {
+            progress.stage('writing ARPA');
+            await writeArpaFile(model, options.arpa);
+          }
+          if (options.binary !== undefined) {
+            progress.stage('writing binary');
+            await writeBinaryModelFile(model, options.binary, binaryOptions);
+          }
           progress.done();
           const smoothing = options.smoothing === 'mkn' ? '' : `${options.smoothing}, `;
-          io.stdout(`wrote ${output} (${smoothing}order ${options.order}; ${countsText(model)})\n`);
+          io.stdout(`wrote ${written} (${smoothing}order ${options.order}; ${countsText(model)})\n`);
           for (const line of discounts) io.stdout(line);
         } finally {
           progress.done();
