@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -243,15 +244,22 @@ describe('estimateKneserNeyOnDisk on PTB', ptb.options, () => {
     expect(text === expected).toBe(true); // not toBe: a diff of two large texts would flood the log
   }, 120_000);
 
-  it.each([
-    [[0, 1, 1, 1]],
-    [[0, 0, 1, 2]],
-  ])('gives the in-memory pruned ARPA byte for byte at order 5 with prune %j under a 4 MiB cap', async (prune) => {
-    const train = loadPtb('train');
-    const memory = estimateKneserNey(train, { order: 5, prune });
-    const expected = writeArpa(memory.model);
-    const { text, result } = await onDisk(train, { order: 5, prune, memory: 4 << 20 });
-    expect(result.counts).toEqual(memory.model.counts);
-    expect(text === expected).toBe(true);
-  }, 180_000);
+  // lmplz -o 5 --prune … on the same text (scripts/golden/ngram/kenlm_ptb_prune.py): its ARPA's SHA-256 and counts.
+  const kenlm = JSON.parse(readFileSync(new URL('../test/fixtures/kenlm-ptb-prune.json', import.meta.url), 'utf8')) as {
+    models: { prune: number[]; counts: number[]; discounts: number[][]; arpaSha256: string }[];
+  };
+  it.each(kenlm.models.map((m) => [m.prune, m] as const))(
+    'gives the in-memory pruned ARPA — and lmplz --prune %j — byte for byte at order 5 under a 4 MiB cap',
+    async (prune, want) => {
+      const train = loadPtb('train');
+      const memory = estimateKneserNey(train, { order: 5, prune });
+      const expected = writeArpa(memory.model);
+      const { text, result } = await onDisk(train, { order: 5, prune, memory: 4 << 20 });
+      expect(result.counts).toEqual(want.counts);
+      expect(result.discounts.map((d) => [d.d1, d.d2, d.d3].map((x) => Number(x.toPrecision(6))))).toEqual(want.discounts);
+      expect(text === expected).toBe(true); // not toBe: a diff of two large texts would flood the log
+      expect(createHash('sha256').update(text).digest('hex')).toBe(want.arpaSha256);
+    },
+    180_000,
+  );
 });
