@@ -204,6 +204,14 @@ describe('estimateKneserNeyOnDisk with prune and binary', () => {
     expect(readdirSync(temp)).toEqual([]);
   });
 
+  it('a binary model that cannot be written is an OutputError naming it; the temporary folder is removed', async () => {
+    const binary = join(folder, 'missing', 'model.bin');
+    const error = await estimateKneserNeyOnDisk(corpus(500, 3, 80), { order: 3, prune: [0, 1], memory: 1 << 18, tempDir: temp, binary }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OutputError);
+    expect((error as OutputError).path).toBe(binary);
+    expect(readdirSync(temp)).toEqual([]);
+  });
+
   it('refuses no output at all, and quantize without binary', async () => {
     await expect(estimateKneserNeyOnDisk([['a']], { order: 2, memory: 1 << 18 })).rejects.toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: @nlpkit/ngram: options.output must be a path (or options.binary: where the model goes), got undefined]`);
     await expect(
