@@ -126,27 +126,26 @@ describe('estimateKneserNeyOnDisk', () => {
     expect(existsSync(output)).toBe(false);
   });
 
-  it.each(['counting', 'adjusting', 'estimating', 'writing'] as const)(
-    'removes its temporary folder and leaves no output when aborted while %s',
-    async (stage) => {
-      const output = join(folder, 'model.arpa');
-      const controller = new AbortController();
-      const reason = new Error('stop');
-      const promise = estimateKneserNeyOnDisk(slowly(corpus(3000, 8, 300)), {
-        order: 3,
-        memory: 1 << 18,
-        output,
-        tempDir: temp,
-        signal: controller.signal,
-        onStage: (s) => {
-          if (s === stage) setImmediate(() => controller.abort(reason));
-        },
-      });
-      await expect(promise).rejects.toBe(reason);
-      expect(readdirSync(temp)).toEqual([]);
-      expect(readdirSync(folder).filter((name) => name.startsWith('model.arpa'))).toEqual([]);
-    },
-  );
+  it.each([
+    ...(['counting', 'adjusting', 'estimating', 'writing'] as const).map((stage) => [stage, 'the ARPA'] as const),
+    ...(['pruning', 'estimating', 'writing', 'writing binary'] as const).map((stage) => [stage, 'pruned, binary'] as const),
+  ])('removes its temporary folder and leaves no output when aborted while %s (%s)', async (stage, kind) => {
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    const promise = estimateKneserNeyOnDisk(slowly(corpus(3000, 8, 300)), {
+      order: 3,
+      memory: 1 << 18,
+      ...(kind === 'the ARPA' ? { output: join(folder, 'model.arpa') } : { prune: [0, 1, 1], binary: join(folder, 'model.bin') }),
+      tempDir: temp,
+      signal: controller.signal,
+      onStage: (s) => {
+        if (s === stage) setImmediate(() => controller.abort(reason));
+      },
+    });
+    await expect(promise).rejects.toBe(reason);
+    expect(readdirSync(temp)).toEqual([]);
+    expect(readdirSync(folder).filter((name) => name.startsWith('model'))).toEqual([]);
+  });
 });
 
 describe('estimateKneserNeyOnDisk with prune and binary', () => {
@@ -218,29 +217,6 @@ describe('estimateKneserNeyOnDisk with prune and binary', () => {
       estimateKneserNeyOnDisk([['a']], { order: 2, memory: 1 << 18, output: join(folder, 'm.arpa'), quantize: 'q8' }),
     ).rejects.toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: @nlpkit/ngram: options.quantize must be left out without options.binary, got "q8"]`);
   });
-
-  it.each(['pruning', 'estimating', 'writing', 'writing binary'] as const)(
-    'removes its temporary folder and leaves no model when aborted while %s (pruned, binary)',
-    async (stage) => {
-      const binary = join(folder, 'model.bin');
-      const controller = new AbortController();
-      const reason = new Error('stop');
-      const promise = estimateKneserNeyOnDisk(slowly(corpus(3000, 8, 300)), {
-        order: 3,
-        memory: 1 << 18,
-        prune: [0, 1, 1],
-        binary,
-        tempDir: temp,
-        signal: controller.signal,
-        onStage: (s) => {
-          if (s === stage) setImmediate(() => controller.abort(reason));
-        },
-      });
-      await expect(promise).rejects.toBe(reason);
-      expect(readdirSync(temp)).toEqual([]);
-      expect(readdirSync(folder).filter((name) => name.startsWith('model'))).toEqual([]);
-    },
-  );
 });
 
 describe('estimateKneserNeyOnDisk on PTB', ptb.options, () => {
