@@ -43,18 +43,47 @@ const CHECKSUM_WORD = 4;
  * changes of two words cancel).
  */
 export function binaryChecksum(words: Uint32Array, skip = CHECKSUM_WORD): number {
-  let h = 0x811c9dc5 | 0;
+  return binaryChecksumEnd(binaryChecksumUpdate(BINARY_CHECKSUM_START, words, 0, skip), words.length);
+}
+
+/** The running value {@link binaryChecksum} starts from (for {@link binaryChecksumUpdate}). */
+export const BINARY_CHECKSUM_START = 0x811c9dc5 | 0;
+
+/**
+ * {@link binaryChecksum} over a file given in pieces (a writer that streams it): feeds `words`, whose first word is
+ * word `offset` of the file, into the running value `h` (skipping word `skip` of the file); returns the new value.
+ */
+export function binaryChecksumUpdate(h: number, words: Uint32Array, offset: number, skip = CHECKSUM_WORD): number {
   for (let i = 0; i < words.length; i++) {
-    if (i === skip) continue;
+    if (i + offset === skip) continue;
     h = Math.imul(h ^ words[i]!, 0x5bd1e995);
     h ^= h >>> 15;
   }
-  h = Math.imul(h ^ words.length, 0x01000193);
+  return h;
+}
+
+/** The checksum of a file of `length` 32-bit words from the running value after its last word. */
+export function binaryChecksumEnd(h: number, length: number): number {
+  h = Math.imul(h ^ length, 0x01000193);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   return h >>> 0;
 }
+
+/**
+ * The header of a binary model (checksum word 0, to be filled in): magic, version, order, flags (1: q8), checksum,
+ * then the number of n-grams per order. Shared by {@link toBinaryModel} and the out-of-core writer.
+ */
+export function binaryModelHeader(order: number, q8: boolean, sizes: readonly number[]): Uint32Array {
+  const header = new Uint32Array(HEADER_WORDS[VERSION]! + order);
+  header.set([MAGIC, VERSION, order, q8 ? 1 : 0, 0]);
+  sizes.forEach((s, n) => (header[HEADER_WORDS[VERSION]! + n] = s));
+  return header;
+}
+
+/** Index of the checksum word in the header of {@link binaryModelHeader}. */
+export const BINARY_CHECKSUM_WORD = CHECKSUM_WORD;
 
 /**
  * A trie level: the n-grams of one order sorted by (prefix id, word), so the children of prefix p are the slice
@@ -134,10 +163,7 @@ export function toBinaryModel(model: BackoffLanguageModel, options: BinaryModelO
   }
 
   const parts: Uint8Array[] = [];
-  const header = new Uint32Array(HEADER_WORDS[VERSION]! + order);
-  header.set([MAGIC, VERSION, order, quantize === 'q8' ? 1 : 0, 0]);
-  sizes.forEach((s, n) => (header[HEADER_WORDS[VERSION]! + n] = s));
-  parts.push(bytes(header));
+  parts.push(bytes(binaryModelHeader(order, quantize === 'q8', sizes)));
   const vocabBytes = new TextEncoder().encode(wordIndex.words().join('\0'));
   parts.push(bytes(Uint32Array.of(vocabBytes.length)), vocabBytes);
   for (let n = 0; n < order; n++) {

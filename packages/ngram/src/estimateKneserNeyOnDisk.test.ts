@@ -203,6 +203,30 @@ describe('estimateKneserNeyOnDisk with prune and binary', () => {
     expect(readdirSync(temp)).toEqual([]);
   });
 
+  it.each([
+    [1, undefined],
+    [2, undefined],
+    [4, [0, 1]],
+    [5, undefined],
+  ] as const)('writes the float32 binary model out of core under the cap (order %i, prune %j)', async (order, prune) => {
+    const train = corpus(2500, order + 20, 300);
+    const options = { order, memory: 1 << 18, ...(prune === undefined ? {} : { prune: [...prune] }) };
+    const { text } = await onDisk(train, options);
+    const binary = join(folder, 'model.bin');
+    const result = await estimateKneserNeyOnDisk(train, { ...options, tempDir: temp, binary });
+    expect(readdirSync(temp)).toEqual([]);
+    expect(readFileSync(binary).equals(toBinaryModel(readArpa(text)))).toBe(true);
+    expect(result.peakBytes).toBeLessThanOrEqual((1 << 18) + 16 * result.counts[0]!);
+  });
+
+  it('writes the binary model of a vocabulary above 65,536 words (32-bit word ids) out of core', async () => {
+    const train = Array.from({ length: 40_000 }, (_, i) => [`a${i}`, `b${i}`, `a${(i * 7) % 40_000}`]);
+    const { text } = await onDisk(train, { order: 2, memory: 4 << 20 });
+    const binary = join(folder, 'model.bin');
+    await estimateKneserNeyOnDisk(train, { order: 2, memory: 4 << 20, tempDir: temp, binary });
+    expect(readFileSync(binary).equals(toBinaryModel(readArpa(text)))).toBe(true);
+  });
+
   it('a binary model that cannot be written is an OutputError naming it; the temporary folder is removed', async () => {
     const binary = join(folder, 'missing', 'model.bin');
     const error = await estimateKneserNeyOnDisk(corpus(500, 3, 80), { order: 3, prune: [0, 1], memory: 1 << 18, tempDir: temp, binary }).catch((e: unknown) => e);
@@ -238,8 +262,11 @@ describe('estimateKneserNeyOnDisk on PTB', ptb.options, () => {
       const train = loadPtb('train');
       const memory = estimateKneserNey(train, { order: 5, prune });
       const expected = writeArpa(memory.model);
-      const { text, result } = await onDisk(train, { order: 5, prune, memory: 4 << 20 });
+      const binary = join(folder, 'model.bin');
+      const { text, result } = await onDisk(train, { order: 5, prune, memory: 4 << 20, binary });
       expect(result.counts).toEqual(want.counts);
+      // The float32 binary model written out of core: the bytes of converting the ARPA.
+      expect(readFileSync(binary).equals(toBinaryModel(readArpa(text)))).toBe(true);
       expect(result.discounts.map((d) => [d.d1, d.d2, d.d3].map((x) => Number(x.toPrecision(6))))).toEqual(want.discounts);
       expect(text === expected).toBe(true); // not toBe: a diff of two large texts would flood the log
       expect(createHash('sha256').update(text).digest('hex')).toBe(want.arpaSha256);

@@ -8,6 +8,7 @@ import { adjustedCountsOnDisk, breathe } from './adjustedCountsOnDisk.js';
 import { readArpaFile } from './arpaFile.js';
 import type { Quantization } from './binaryModel.js';
 import { writeBinaryModelFile } from './binaryModelFile.js';
+import { writeBinaryModelOnDisk } from './binaryModelOnDisk.js';
 import { countNgramsOnDisk } from './countNgramsOnDisk.js';
 import { defaultMaxOpenFiles } from './defaultMaxOpenFiles.js';
 import { DiskWorkspace } from './diskWorkspace.js';
@@ -41,10 +42,11 @@ export interface KneserNeyOnDiskOptions {
    */
   output?: string;
   /**
-   * Where to write the model as an nlpkit binary model too (`writeBinaryModelFile`; atomically), built from the ARPA
-   * file streamed back from disk — the same bytes as `nlpkit ngram build-binary` gives from that ARPA. The binary
-   * writer lays the whole model out as a trie, so this last step holds every kept n-gram in memory (the model, not
-   * the ARPA text): the memory cap bounds the estimation, not this conversion.
+   * Where to write the model as an nlpkit binary model too (atomically), built from the ARPA file streamed back
+   * from disk — the same bytes as `writeBinaryModelFile(readArpaFile(arpa))` (`nlpkit ngram build-binary`). Float32
+   * (the default) is written out of core too: each order sorted into trie order under the cap, then the sections
+   * streamed. With `quantize: 'q8'` the codebooks need all of an order's values at once, so the model is read back
+   * into memory for that last step (the cap then bounds the estimation only).
    */
   binary?: string;
   /** With `binary`: `'q8'` stores orders ≥ 2 in 8 bits (as `toBinaryModel`'s `quantize`). */
@@ -114,8 +116,8 @@ export interface KneserNeyOnDiskResult {
  *    into the ARPA text (the shared ARPA line format).
  * With `prune`, a pass between 2 and 3 marks the n-grams kept, from the top order down (the prefixes and suffixes
  * kept n-grams need are sorted into the order below); pass 3 then leaves the pruned ones out and adds their
- * adjusted counts to their contexts' weights. With `binary`, the ARPA file is read back and written as a binary
- * model (this step holds the model in memory).
+ * adjusted counts to their contexts' weights. With `binary`, the ARPA file is streamed back, sorted into trie order
+ * and written as a binary model (with `quantize: 'q8'`, read into memory instead).
  * Every number is computed with the same float32 steps as the in-memory estimator, so the text is identical.
  *
  * @throws InvalidArgumentError naming `options.memory` when the cap is below {@link MIN_ESTIMATION_MEMORY} or too
@@ -259,15 +261,16 @@ async function estimate(
   const text = interpolatedArpaText(workspace, order, words, sizes, prob1);
   await writeFileAtomic(arpa, text, { package: PKG, ...(signal ? { signal } : {}) });
   if (options.binary !== undefined) {
-    // The binary trie needs the whole model: read back from the ARPA file (streamed text), then written atomically.
     options.onStage?.('writing binary');
     await breathe();
     signal?.throwIfAborted();
-    const model = readArpaFile(arpa);
-    await writeBinaryModelFile(model, options.binary, {
-      ...(options.quantize === undefined ? {} : { quantize: options.quantize }),
-      ...(signal ? { signal } : {}),
-    });
+    if (options.quantize === 'q8') {
+      // 8-bit codebooks come from all of an order's values at once: the model is read back into memory for them.
+      await writeBinaryModelFile(readArpaFile(arpa), options.binary, { quantize: 'q8', ...(signal ? { signal } : {}) });
+    } else {
+      // Float32: the ARPA streamed back, each order sorted into trie order on disk, the sections written from there.
+      await writeBinaryModelOnDisk(workspace, arpa, options.binary, signal);
+    }
   }
 
   return {

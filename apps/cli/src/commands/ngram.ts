@@ -264,7 +264,7 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
     .option(
       '--binary <file>',
       'where to write the model as an nlpkit binary model (the bytes ngram build-binary gives from the ARPA); with --memory it is ' +
-        'built from the ARPA streamed back from the temporary folder, holding the model (not the ARPA text) in memory for that last step',
+        'built out of core from the ARPA streamed back from the temporary folder (with --quantize 8 the model is read into memory for that step)',
     )
     .option('--quantize <bits>', 'with --binary: store probabilities and backoffs in 8 bits (8 is the only size the format has)')
     .option('--output <file>', 'stupid: where to write the stupid-backoff file (raw n-gram counts of every order; not ARPA)')
