@@ -1,7 +1,15 @@
 import { createRng, evaluatePerplexity } from '@nlpkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { binaryChecksum, bytesPerNgram, loadBinaryModel, toBinaryModel } from './binaryModel.js';
+import {
+  BINARY_CHECKSUM_START,
+  binaryChecksum,
+  binaryChecksumEnd,
+  binaryChecksumUpdate,
+  bytesPerNgram,
+  loadBinaryModel,
+  toBinaryModel,
+} from './binaryModel.js';
 import { BinaryModelFormatError, WrongFormatError } from './errors.js';
 import { estimateKneserNey } from './estimateKneserNey.js';
 import { writeArpa } from './writeArpa.js';
@@ -147,5 +155,22 @@ describe('binary model from untrusted bytes (issue 13)', () => {
     expect(formatOf(Uint8Array.of(0x1f, 0x8b, 8, 0, 0, 0, 0, 0))).toBe('ERR_WRONG_FORMAT gzip');
     expect(formatOf(new TextEncoder().encode('mmap lm http://kheafield.com/code format version 5\0\0\0\0'))).toBe('ERR_WRONG_FORMAT kenlm-binary');
     expect(() => loadBinaryModel('bytes' as unknown as Uint8Array)).toThrow(/input must be an ArrayBuffer or a Uint8Array/);
+  });
+});
+
+describe('binaryChecksum in pieces (the out-of-core writer streams the file)', () => {
+  it('gives the checksum of the whole, wherever the file is cut', () => {
+    const bytes = toBinaryModel(estimateKneserNey(TRAIN, { order: 3 }).model);
+    const words = new Uint32Array(bytes.buffer);
+    for (const cuts of [[], [1], [4, 5], [3, 7, 20], [words.length - 1]]) {
+      let h = BINARY_CHECKSUM_START;
+      let from = 0;
+      for (const to of [...cuts, words.length]) {
+        h = binaryChecksumUpdate(h, words.subarray(from, to), from);
+        from = to;
+      }
+      expect(binaryChecksumEnd(h, words.length)).toBe(binaryChecksum(words));
+      expect(binaryChecksumEnd(h, words.length)).toBe(words[4]);
+    }
   });
 });

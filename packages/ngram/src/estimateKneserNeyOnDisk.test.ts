@@ -235,7 +235,11 @@ describe('estimateKneserNeyOnDisk with prune and binary', () => {
     expect(readdirSync(temp)).toEqual([]);
   });
 
-  it('refuses no output at all, and quantize without binary', async () => {
+  it('refuses no output at all, quantize without binary, and one path for both files', async () => {
+    const same = join(folder, 'm.model');
+    await expect(estimateKneserNeyOnDisk([['a']], { order: 2, memory: 1 << 18, output: same, binary: same })).rejects.toThrow(
+      'options.binary must be a path other than options.output',
+    );
     await expect(estimateKneserNeyOnDisk([['a']], { order: 2, memory: 1 << 18 })).rejects.toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: @nlpkit/ngram: options.output must be a path (or options.binary: where the model goes), got undefined]`);
     await expect(
       estimateKneserNeyOnDisk([['a']], { order: 2, memory: 1 << 18, output: join(folder, 'm.arpa'), quantize: 'q8' }),

@@ -141,6 +141,7 @@ export async function estimateKneserNeyOnDisk(
   const binary = options.binary === undefined ? undefined : check.string(options.binary, 'options.binary');
   const quantize = options.quantize === undefined ? undefined : check.oneOf(options.quantize, 'options.quantize', ['none', 'q8'] as const);
   if (quantize !== undefined && binary === undefined) throw check.invalid(quantize, 'options.quantize', 'left out without options.binary');
+  if (binary !== undefined && binary === output) throw check.invalid(binary, 'options.binary', 'a path other than options.output');
   const thresholds = pruneThresholds(options.prune, order);
   const parent = options.tempDir === undefined ? tmpdir() : check.string(options.tempDir, 'options.tempDir');
   const maxOpenFiles = check.integer(options.maxOpenFiles ?? defaultMaxOpenFiles(), 'options.maxOpenFiles', 3, 1 << 20);
