@@ -1,44 +1,72 @@
 import type { BackoffModelData } from './backoffLanguageModel.js';
 
+/** One order of a model's n-grams in KenLM's suffix order, as {@link suffixOrder} gives it. */
+export interface SuffixOrderLevel {
+  /** `perm[i]`: the id of the i-th n-gram in suffix order. */
+  readonly perm: Uint32Array;
+  /**
+   * `prefixRanks[i]`: the position, in the suffix order of the order below, of the i-th n-gram without its last
+   * word (for unigrams: the word itself). Within one last word these increase, so a writer reading the order
+   * below's rows by them walks forward through memory.
+   */
+  readonly prefixRanks: Uint32Array;
+  /** The n-grams ending in word `w` are positions `wordStarts[w]` to `wordStarts[w + 1]` (unigrams: w to w + 1). */
+  readonly wordStarts: Uint32Array;
+}
+
 /**
- * KenLM's ARPA order of a model's n-grams (its `SuffixOrder`): unigrams in vocabulary order; the n-grams of each
- * higher order sorted by their last word, then by the word before it, and so on to the first — each compared by
- * vocabulary id. `perms[n][i]` is the id of the i-th n-gram of order n+1 in that order. Writing in this order (with
- * a vocabulary in first-seen order, as the estimator and the ARPA reader keep it) gives lmplz's line order.
+ * KenLM's ARPA order of a model's n-grams (its `SuffixOrder`), one order at a time from the unigrams up:
+ * unigrams in vocabulary order; the n-grams of each higher order sorted by their last word, then by the word
+ * before it, and so on to the first — each compared by vocabulary id. Writing in this order (with a vocabulary in
+ * first-seen order, as the estimator and the ARPA reader keep it) gives lmplz's line order.
  *
  * Two stable counting sorts per order — by the rank of the prefix (the n-gram's words but the last, whose rank in
  * the order below already encodes "compare from the last word back"), then by the last word — so the cost is
- * linear in the number of n-grams plus the vocabulary size.
+ * linear in the number of n-grams plus the vocabulary size. Only one order's arrays (and the ranks of the order
+ * below) are alive at a time.
  */
-export function suffixOrder(data: BackoffModelData): Uint32Array[] {
-  const sizes = data.log10Probs.map((lp) => lp.length);
-  const vocab = sizes[0]!;
-  const perms: Uint32Array[] = [Uint32Array.from({ length: vocab }, (_, i) => i)];
+export function* suffixOrder(data: BackoffModelData): Generator<SuffixOrderLevel, void, undefined> {
+  const vocab = data.log10Probs[0]!.length;
+  const identity = Uint32Array.from({ length: vocab }, (_, i) => i);
+  yield { perm: identity, prefixRanks: identity, wordStarts: Uint32Array.from({ length: vocab + 1 }, (_, i) => i) };
   // rank[id]: position of n-gram id of the order below in its suffix order.
-  let rank = Uint32Array.from({ length: vocab }, (_, i) => i);
+  let rank = identity;
   for (let n = 1; n < data.order; n++) {
     const { parents, words } = data.indexes[n]!;
-    const size = sizes[n]!;
-    const byPrefix = countingSort(size, rank.length, (id) => rank[parents[id]!]!, undefined);
-    const perm = countingSort(size, vocab, (id) => words[id]!, byPrefix);
-    perms.push(perm);
+    const size = data.log10Probs[n]!.length;
+    // By prefix rank: the sorted ids and, beside them, their keys.
+    const prefixStarts = new Uint32Array(rank.length + 1);
+    const keys = new Uint32Array(size);
+    for (let id = 0; id < size; id++) {
+      const key = rank[parents[id]!]!;
+      keys[id] = key;
+      prefixStarts[key + 1]!++;
+    }
+    for (let k = 0; k < rank.length; k++) prefixStarts[k + 1]! += prefixStarts[k]!;
+    const byPrefix = new Uint32Array(size);
+    const sortedKeys = new Uint32Array(size);
+    for (let id = 0; id < size; id++) {
+      const at = prefixStarts[keys[id]!]!++;
+      byPrefix[at] = id;
+      sortedKeys[at] = keys[id]!;
+    }
+    // Then stably by last word.
+    const wordStarts = new Uint32Array(vocab + 1);
+    for (let id = 0; id < size; id++) wordStarts[words[id]! + 1]!++;
+    for (let w = 0; w < vocab; w++) wordStarts[w + 1]! += wordStarts[w]!;
+    const next = wordStarts.slice(0, vocab);
+    const perm = keys; // reused: the keys by id are no longer needed
+    const prefixRanks = new Uint32Array(size);
+    for (let i = 0; i < size; i++) {
+      const id = byPrefix[i]!;
+      const at = next[words[id]!]!++;
+      perm[at] = id;
+      prefixRanks[at] = sortedKeys[i]!;
+    }
     if (n + 1 < data.order) {
-      rank = new Uint32Array(size);
+      rank = byPrefix; // reused: rank[id] = position
       for (let i = 0; i < size; i++) rank[perm[i]!] = i;
     }
+    yield { perm, prefixRanks, wordStarts };
   }
-  return perms;
-}
-
-/** Ids 0..size-1 (visited in the order `input` gives, or ascending) stably sorted by `key` in [0, range). */
-function countingSort(size: number, range: number, key: (id: number) => number, input: Uint32Array | undefined): Uint32Array {
-  const starts = new Uint32Array(range + 1);
-  for (let id = 0; id < size; id++) starts[key(id) + 1]!++;
-  for (let k = 0; k < range; k++) starts[k + 1]! += starts[k]!;
-  const out = new Uint32Array(size);
-  for (let i = 0; i < size; i++) {
-    const id = input === undefined ? i : input[i]!;
-    out[starts[key(id)]!++] = id;
-  }
-  return out;
 }

@@ -1,25 +1,42 @@
 import type { BackoffLanguageModel } from './backoffLanguageModel.js';
 import { ARPA_END, arpaHeader, arpaSectionHeader } from './arpaLines.js';
-import { formatFloat32 } from './formatFloat32.js';
-import { suffixOrder } from './suffixOrder.js';
+import { type Float32ByteCache, type Float32Scratch, cachedFloat32Bytes, float32ByteCache, float32Bytes, float32Scratch } from './float32Bytes.js';
+import { type SuffixOrderLevel, suffixOrder } from './suffixOrder.js';
 
 /** Bytes of ARPA text in pieces of about this size. */
 const CHUNK = 1 << 16;
-/** Slots of the direct-mapped cache of number texts. */
-const NUMBER_SLOTS = 1 << 16;
+/** Most bytes a number takes ({@link float32Bytes}). */
+const NUMBER_BYTES = 16;
 
-/** Where {@link fillLines} writes: the output bytes and the caches it reads. */
+/** Where {@link fillLines} writes: the output bytes, the words' bytes, and where it is in the current order. */
 interface LineWriter {
   buffer: Uint8Array;
   length: number;
-  readonly wordBytes: readonly Uint8Array[];
-  /** Float32 bits of the number each slot holds, and its text. */
-  readonly cacheKeys: Uint32Array;
-  readonly cacheText: (string | undefined)[];
-  readonly bits: Uint32Array;
-  readonly asFloat: Float32Array;
-  /** The word ids of the n-gram being written. */
-  readonly ids: Int32Array;
+  /** Every word's UTF-8 bytes, back to back: word w is `vocabBytes[vocabStarts[w] .. vocabStarts[w + 1])`. */
+  readonly vocabBytes: Uint8Array;
+  readonly vocabStarts: Int32Array;
+  /** Bytes of the longest word. */
+  readonly longestWord: number;
+  readonly numbers: Float32Scratch;
+  /** Texts of backoffs (a few thousand distinct values). */
+  readonly backoffTexts: Float32ByteCache;
+  /** The next position to write in the current order's suffix order, and the last word there. */
+  position: number;
+  word: number;
+}
+
+/**
+ * One order being written (0-based `n`): its suffix order, its numbers, the word rows of the order below in
+ * that order's suffix order (`n` words each; unused for n ≤ 1, whose prefixes are single words) and, when a
+ * higher order follows, the rows of this one (`n + 1` words each), filled as its lines are written.
+ */
+interface OrderWriter {
+  readonly n: number;
+  readonly level: SuffixOrderLevel;
+  readonly log10Probs: Float32Array;
+  readonly log10Backoffs: Float32Array | undefined;
+  readonly below: Int32Array | undefined;
+  readonly rows: Int32Array | undefined;
 }
 
 /** Makes room for `bytes` more bytes. */
@@ -31,88 +48,71 @@ function reserve(w: LineWriter, bytes: number): void {
   }
 }
 
-/** The text of a float32 value, from the cache (numbers repeat: backoffs of contexts seen once, singletons). */
-function numberText(w: LineWriter, x: number): string {
-  w.asFloat[0] = x;
-  const key = w.bits[0]!;
-  const slot = Math.imul(key, 0x9e3779b1) >>> 16;
-  let text = w.cacheText[slot];
-  if (text === undefined || w.cacheKeys[slot] !== key) {
-    text = formatFloat32(x);
-    w.cacheText[slot] = text;
-    w.cacheKeys[slot] = key;
-  }
-  return text;
-}
-
 /**
- * Writes the lines of order `n` (0-based) from position `from` of its suffix order until the buffer holds a chunk
- * or the order ends; returns the next position. Plain loops over local variables: this is the hot loop of
- * writing an ARPA file.
+ * Writes lines of one order from `w.position` until the buffer holds a chunk or the order ends. The n-grams come
+ * in suffix order, grouped by last word; each one's other words are a row of the order below, read at its
+ * prefix rank — ranks rise within a group, so the rows are read front to back instead of walking each n-gram's
+ * parents through the hash index at random. Plain loops over local variables: this is the hot loop of writing an
+ * ARPA file.
  */
-function fillLines(w: LineWriter, model: BackoffLanguageModel, perm: Uint32Array, n: number, from: number): number {
-  const { indexes, log10Probs, log10Backoffs, order } = model.data;
-  const lp = log10Probs[n]!;
-  const bo = log10Backoffs[n]!;
-  const hasBackoff = n + 1 < order;
-  const { wordBytes, ids } = w;
-  let i = from;
-  for (; i < lp.length && w.length < CHUNK; i++) {
+function fillLines(w: LineWriter, o: OrderWriter): void {
+  const { n, log10Probs: lp, log10Backoffs: bo, below, rows } = o;
+  const { perm, prefixRanks, wordStarts } = o.level;
+  const { vocabBytes, vocabStarts, numbers, backoffTexts } = w;
+  const size = perm.length;
+  const lineBytes = (n + 1) * (w.longestWord + 1) + 2 * NUMBER_BYTES + 3;
+  let i = w.position;
+  let word = w.word;
+  for (; i < size && w.length < CHUNK; i++) {
+    while (wordStarts[word + 1]! <= i) word++;
     const id = perm[i]!;
-    // The n-gram's words, last to first: each order's index names the last word and the parent (the n-gram without
-    // its last word) in the order below; a unigram's id is its word id.
-    let cur = id;
-    let bytes = 0;
-    for (let k = n; k >= 1; k--) {
-      const index = indexes[k]!;
-      const word = index.words[cur]!;
-      ids[k] = word;
-      bytes += wordBytes[word]!.length + 1;
-      cur = index.parents[cur]!;
-    }
-    ids[0] = cur;
-    bytes += wordBytes[cur]!.length;
-    const p = numberText(w, lp[id]!);
-    const b = hasBackoff ? numberText(w, bo[id]!) : '';
-    reserve(w, p.length + bytes + b.length + 3);
+    reserve(w, lineBytes);
     const buffer = w.buffer;
-    let at = w.length;
-    for (let c = 0; c < p.length; c++) buffer[at++] = p.charCodeAt(c); // ASCII: digits, '-', '.', 'e', "inf"
+    let at = float32Bytes(lp[id]!, buffer, w.length, numbers);
     buffer[at++] = 9;
+    const prefix = prefixRanks[i]!;
+    const rowAt = rows === undefined ? 0 : i * (n + 1);
     for (let k = 0; k <= n; k++) {
+      // Words 0..n-1 from the prefix's row (a single word for bigrams), word n is the group's.
+      const v = k === n ? word : n === 1 ? prefix : below![prefix * n + k]!;
+      if (rows !== undefined) rows[rowAt + k] = v;
       if (k > 0) buffer[at++] = 32;
-      const word = wordBytes[ids[k]!]!;
-      for (let c = 0; c < word.length; c++) buffer[at++] = word[c]!;
+      for (let c = vocabStarts[v]!, end = vocabStarts[v + 1]!; c < end; c++) buffer[at++] = vocabBytes[c]!;
     }
-    if (hasBackoff) {
+    if (bo !== undefined) {
       buffer[at++] = 9;
-      for (let c = 0; c < b.length; c++) buffer[at++] = b.charCodeAt(c);
+      at = cachedFloat32Bytes(bo[id]!, buffer, at, backoffTexts);
     }
     buffer[at++] = 10;
     w.length = at;
   }
-  return i;
+  w.position = i;
+  w.word = word;
 }
 
 /**
  * The ARPA file of `model` as UTF-8 bytes in pieces (one per ~64 KiB), for writers: the same bytes as
- * {@link arpaChunks}, built without a JavaScript string per line or per n-gram (an n-gram's words are found by
- * walking its parents, each word encoded once), which is most of what writing an ARPA file costs.
+ * {@link arpaChunks}, built without a JavaScript string per line or per number (each word encoded once, numbers
+ * written as digits straight into the buffer), which is most of what writing an ARPA file costs.
  */
 export function* arpaByteChunks(model: BackoffLanguageModel): Generator<Uint8Array, void, undefined> {
-  const { order, wordIndex, log10Probs } = model.data;
+  const { order, wordIndex, log10Probs, log10Backoffs } = model.data;
   const encoder = new TextEncoder();
-  const perms = suffixOrder(model.data);
-  const bits = new Uint32Array(1);
+  const encoded = wordIndex.words().map((word) => encoder.encode(word));
+  const vocabStarts = new Int32Array(encoded.length + 1);
+  for (let v = 0; v < encoded.length; v++) vocabStarts[v + 1] = vocabStarts[v]! + encoded[v]!.length;
+  const vocabBytes = new Uint8Array(vocabStarts[encoded.length]!);
+  for (let v = 0; v < encoded.length; v++) vocabBytes.set(encoded[v]!, vocabStarts[v]!);
   const w: LineWriter = {
     buffer: new Uint8Array(CHUNK + 4096),
     length: 0,
-    wordBytes: wordIndex.words().map((word) => encoder.encode(word)),
-    cacheKeys: new Uint32Array(NUMBER_SLOTS),
-    cacheText: new Array<string | undefined>(NUMBER_SLOTS).fill(undefined),
-    bits,
-    asFloat: new Float32Array(bits.buffer),
-    ids: new Int32Array(order),
+    vocabBytes,
+    vocabStarts,
+    longestWord: encoded.reduce((m, bytes) => Math.max(m, bytes.length), 0),
+    numbers: float32Scratch(),
+    backoffTexts: float32ByteCache(),
+    position: 0,
+    word: 0,
   };
   const putText = (text: string): void => {
     const bytes = encoder.encode(text);
@@ -121,17 +121,32 @@ export function* arpaByteChunks(model: BackoffLanguageModel): Generator<Uint8Arr
     w.length += bytes.length;
   };
   putText(arpaHeader(log10Probs.slice(0, order).map((lp) => lp.length)));
-  for (let n = 0; n < order; n++) {
+  let below: Int32Array | undefined;
+  let n = 0;
+  for (const level of suffixOrder(model.data)) {
     putText(arpaSectionHeader(n + 1));
-    const perm = perms[n]!;
-    let i = 0;
-    while (i < perm.length) {
-      i = fillLines(w, model, perm, n, i);
+    const size = level.perm.length;
+    // Rows are kept for the order above from bigrams up (unigram rows would be the word ids themselves).
+    const rows = n >= 1 && n + 1 < order ? new Int32Array(size * (n + 1)) : undefined;
+    const o: OrderWriter = {
+      n,
+      level,
+      log10Probs: log10Probs[n]!,
+      log10Backoffs: n + 1 < order ? log10Backoffs[n] : undefined,
+      below,
+      rows,
+    };
+    w.position = 0;
+    w.word = 0;
+    while (w.position < size) {
+      fillLines(w, o);
       if (w.length >= CHUNK) {
         yield w.buffer.slice(0, w.length);
         w.length = 0;
       }
     }
+    below = rows;
+    n++;
   }
   putText(ARPA_END);
   yield w.buffer.slice(0, w.length);

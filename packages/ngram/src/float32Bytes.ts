@@ -1,0 +1,178 @@
+import { formatFloat32 } from './formatFloat32.js';
+
+/** Exact powers of ten as doubles (every 10^k with k ≤ 22 is). */
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12] as const;
+/**
+ * Largest scale 10^k used: a float32's neighbours' midpoints have 25 significant bits and 5^12 < 2^28, so
+ * `midpoint × 10^k` is still an exact double (≤ 53 bits) for every k up to 12.
+ */
+const MAX_SCALE = 12;
+
+/** Scratch for {@link float32Bytes}: the bits of the float32 and of its neighbours (no module-level state). */
+export interface Float32Scratch {
+  readonly bits: Uint32Array;
+  readonly float: Float32Array;
+  /** Digits of the chosen decimal, least significant first. */
+  readonly digits: Uint8Array;
+}
+
+/** A scratch for {@link float32Bytes}; create one per writer. */
+export function float32Scratch(): Float32Scratch {
+  const bits = new Uint32Array(1);
+  return { bits, float: new Float32Array(bits.buffer), digits: new Uint8Array(12) };
+}
+
+/** Slots of a {@link Float32ByteCache}. */
+const CACHE_BITS = 13;
+const CACHE_SLOTS = 1 << CACHE_BITS;
+/** Bytes of one cache slot: the text (at most 15 bytes) and its length. */
+const SLOT_BYTES = 16;
+
+/**
+ * A direct-mapped cache of number texts by float32 bits, for values that repeat (a model's backoffs take a few
+ * thousand distinct values over millions of n-grams; its probabilities mostly differ, and are not worth caching).
+ */
+export interface Float32ByteCache {
+  readonly scratch: Float32Scratch;
+  readonly keys: Uint32Array;
+  /** Slot s: length at `s * SLOT_BYTES`, text after it; length 0 = empty. */
+  readonly slots: Uint8Array;
+}
+
+/** An empty {@link Float32ByteCache}. */
+export function float32ByteCache(): Float32ByteCache {
+  return { scratch: float32Scratch(), keys: new Uint32Array(CACHE_SLOTS), slots: new Uint8Array(CACHE_SLOTS * SLOT_BYTES) };
+}
+
+/** {@link float32Bytes} through `cache`: the same bytes, formatted once per distinct value (while it stays cached). */
+export function cachedFloat32Bytes(value: number, out: Uint8Array, at: number, cache: Float32ByteCache): number {
+  const { scratch, keys, slots } = cache;
+  scratch.float[0] = value;
+  const key = scratch.bits[0]!;
+  const slot = Math.imul(key, 0x9e3779b1) >>> (32 - CACHE_BITS);
+  const base = slot * SLOT_BYTES;
+  let length = slots[base]!;
+  if (length === 0 || keys[slot] !== key) {
+    const end = float32Bytes(value, out, at, scratch);
+    length = end - at;
+    if (length < SLOT_BYTES) {
+      keys[slot] = key;
+      slots[base] = length;
+      for (let c = 0; c < length; c++) slots[base + 1 + c] = out[at + c]!;
+    }
+    return end;
+  }
+  for (let c = 1; c <= length; c++) out[at++] = slots[base + c]!;
+  return at;
+}
+
+/**
+ * Writes {@link formatFloat32}'s text of `value` (a float32) as ASCII bytes into `out` at `at` and returns the
+ * position after it; `out` must have room for 16 bytes. The same text, without building a string: the shortest
+ * decimal inside the float's rounding interval (the nearest one when two qualify, the even one on a tie), found
+ * with exact double arithmetic — the value is scaled by a power of ten to a 9-digit integer, where every product
+ * and comparison involved is exact. Values outside [1e-4, 1e9) in magnitude, where that scaling would not be
+ * exact, go through {@link formatFloat32} (they are rare in language models: log-probabilities and backoffs).
+ */
+export function float32Bytes(value: number, out: Uint8Array, at: number, scratch: Float32Scratch): number {
+  if (value === 0) {
+    out[at] = 48; // '0'
+    return at + 1;
+  }
+  const a = Math.abs(value);
+  if (!(a >= 1e-4 && a < 1e9)) return slow(value, out, at);
+  const { bits, float, digits } = scratch;
+  float[0] = a;
+  const b = bits[0]!;
+  // 8 − ⌊log10 a⌋, from the binary exponent (⌊e · log10 2⌋ is ⌊log10 a⌋ or one below; corrected next).
+  let k = Math.min(MAX_SCALE, 8 - Math.floor(((b >>> 23) - 127) * 0.3010299956639812));
+  let scaled = a * POW10[k]!;
+  if (scaled >= 1e9) scaled = a * POW10[--k]!;
+  else if (scaled < 1e8) {
+    if (k === MAX_SCALE) return slow(value, out, at);
+    scaled = a * POW10[++k]!;
+  }
+  // The rounding interval: halfway to each float32 neighbour (closer below a power of two), ends included
+  // when the significand is even (strtof rounds a tie to even).
+  bits[0] = b - 1;
+  const below = float[0]!;
+  bits[0] = b + 1;
+  const above = float[0]!;
+  const scale = POW10[k]!;
+  const low = ((a + below) / 2) * scale;
+  const high = ((a + above) / 2) * scale;
+  const inclusive = (b & 1) === 0;
+  // The shortest: a decimal of p − 1 digits is also one of p digits, so if none of p digits lies in the interval
+  // none shorter does. Most values need 7 to 9 digits: start at 8 and walk to the first length that fails.
+  let j = 1;
+  let chosen = nearestInside(scaled, low, high, inclusive, j);
+  if (chosen < 0) {
+    j = 0;
+    chosen = nearestInside(scaled, low, high, inclusive, j);
+  } else {
+    for (;;) {
+      const shorter = j < 8 ? nearestInside(scaled, low, high, inclusive, j + 1) : -1;
+      if (shorter < 0) break;
+      chosen = shorter;
+      j++;
+    }
+  }
+  if (chosen < 0) return slow(value, out, at);
+  // value = chosen × 10^(j − k); drop trailing zeros, then lay out as ECMAScript's Number::toString (plain here).
+  let exponent = j - k;
+  // chosen ≤ 10^9 < 2^31: int32 arithmetic.
+  while (chosen % 10 === 0) {
+    chosen = (chosen / 10) | 0;
+    exponent++;
+  }
+  let count = 0;
+  while (chosen > 0) {
+    const q = (chosen / 10) | 0;
+    digits[count++] = chosen - q * 10;
+    chosen = q;
+  }
+  if (value < 0) out[at++] = 45; // '-'
+  const point = count + exponent; // digits before the decimal point
+  if (exponent >= 0) {
+    for (let i = count - 1; i >= 0; i--) out[at++] = 48 + digits[i]!;
+    for (let i = 0; i < exponent; i++) out[at++] = 48;
+  } else if (point > 0) {
+    for (let i = count - 1; i >= 0; i--) {
+      out[at++] = 48 + digits[i]!;
+      if (i === count - point) out[at++] = 46; // '.'
+    }
+  } else {
+    out[at++] = 48;
+    out[at++] = 46;
+    for (let i = 0; i < -point; i++) out[at++] = 48;
+    for (let i = count - 1; i >= 0; i--) out[at++] = 48 + digits[i]!;
+  }
+  return at;
+}
+
+/**
+ * The multiple of 10^j (as its multiplier) in the interval [low, high] (open when not `inclusive`) nearest to
+ * `scaled`, the even one on a tie; -1 when none is inside. All operands are integers or exact doubles below 2^53.
+ */
+function nearestInside(scaled: number, low: number, high: number, inclusive: boolean, j: number): number {
+  const step = POW10[j]!;
+  let c = Math.floor(scaled / step);
+  if (c * step > scaled) c--;
+  else if ((c + 1) * step <= scaled) c++;
+  const down = c * step;
+  const up = down + step;
+  const downIn = inclusive ? down >= low : down > low;
+  const upIn = inclusive ? up <= high : up < high;
+  if (downIn && upIn) {
+    const under = scaled - down;
+    const over = up - scaled;
+    return under < over || (under === over && c % 2 === 0) ? c : c + 1;
+  }
+  return downIn ? c : upIn ? c + 1 : -1;
+}
+
+function slow(value: number, out: Uint8Array, at: number): number {
+  const text = formatFloat32(value);
+  for (let c = 0; c < text.length; c++) out[at++] = text.charCodeAt(c);
+  return at;
+}
