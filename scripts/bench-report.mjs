@@ -9,6 +9,7 @@ const titles = {
   rnn: '@nlpkit/rnn — LSTM language-model training (vs tfjs-layers and PyTorch)',
   'seq2seq-decode': '@nlpkit/seq2seq — decoding throughput (greedy, beam 5)',
   models: 'Trained models and out-of-core estimation (recorded from runs, not by pnpm bench)',
+  distributed: '@nlpkit/distributed — BullMQ + Redis at scale (recorded from runs, not by pnpm bench)',
   packages: 'Package sizes',
 };
 const order = Object.keys(titles);
