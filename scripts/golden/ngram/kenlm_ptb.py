@@ -114,6 +114,14 @@ def query(arpa, text):
     }
 
 
+def write_fixture(path, fixture):
+    """Writes a fixture as indented JSON with a final newline, and says where on stderr."""
+    with open(path, 'w', encoding='utf-8') as f:
+        json.dump(fixture, f, indent=2)
+        f.write('\n')
+    print(f'wrote {os.path.relpath(path, ROOT)}', file=sys.stderr)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--orders', type=int, nargs='+', default=[2, 3, 4, 5])
@@ -151,10 +159,7 @@ def main():
         },
         'orders': orders,
     }
-    with open(OUT, 'w', encoding='utf-8') as f:
-        json.dump(fixture, f, indent=2)
-        f.write('\n')
-    print(f'wrote {os.path.relpath(OUT, ROOT)}', file=sys.stderr)
+    write_fixture(OUT, fixture)
 
 
 if __name__ == '__main__':

@@ -12,13 +12,12 @@ For each pruning setting, `lmplz -o 5 --prune T1 T2 ...` on test-data/ptb/ptb.tr
 wrote (the file is ~10 MB; the test compares our ARPA's hash with it).
 """
 import hashlib
-import json
 import os
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kenlm_ptb import ROOT, kenlm_commit, kenlm_tool, renamed  # noqa: E402
+from kenlm_ptb import ROOT, kenlm_commit, kenlm_tool, renamed, write_fixture  # noqa: E402
 
 import re  # noqa: E402
 import subprocess  # noqa: E402
@@ -75,10 +74,7 @@ def main():
         'order': ORDER,
         'models': models,
     }
-    with open(OUT, 'w', encoding='utf-8') as f:
-        json.dump(fixture, f, indent=2)
-        f.write('\n')
-    print(f'wrote {os.path.relpath(OUT, ROOT)}', file=sys.stderr)
+    write_fixture(OUT, fixture)
 
 
 if __name__ == '__main__':
