@@ -1,7 +1,8 @@
 import { EmptyInputError, type TokenLike } from '@nlpkit/core';
 import { type Sentences, eachSentence, tokensOf } from './eachSentence.js';
 import { PKG, check, checkOrder } from './errors.js';
-import { NgramIndex } from './ngramIndex.js';
+import { NgramCountTable } from './ngramCountTable.js';
+import type { NgramIndex } from './ngramIndex.js';
 import { NgramWordIndex, encodeTrainingSentence } from './ngramWordIndex.js';
 
 /**
@@ -47,11 +48,13 @@ export interface CountOptions {
 export class NgramCounter {
   readonly order: number;
   readonly wordIndex = new NgramWordIndex();
-  #indexes: (NgramIndex | undefined)[];
-  #counts: Uint32Array[];
+  /** `#tables[n - 1]` counts the n-grams of order n ≥ 2 (their counts live in the table until `finish`). */
+  #tables: (NgramCountTable | undefined)[];
+  #unigrams: Uint32Array;
   #suffixes: Int32Array[];
-  #next: Int32Array;
-  #current: Int32Array;
+  /** Ids of the n-grams of the order below and of this order by start position (grown to the longest sentence). */
+  #below = new Int32Array(256);
+  #level = new Int32Array(256);
   #sentences = 0;
   #tokens = 0;
   #ids: number[] = [];
@@ -59,14 +62,11 @@ export class NgramCounter {
   constructor(options: CountOptions) {
     check.options(options, 'options', ['order', 'signal']);
     this.order = checkOrder(options?.order);
-    this.#indexes = [undefined];
-    this.#counts = [new Uint32Array(1024)];
+    this.#tables = [undefined];
+    this.#unigrams = new Uint32Array(1024);
     this.#suffixes = [new Int32Array(0)];
-    this.#next = new Int32Array(this.order);
-    this.#current = new Int32Array(this.order);
     for (let n = 2; n <= this.order; n++) {
-      this.#indexes.push(new NgramIndex(1 << 16));
-      this.#counts.push(new Uint32Array(1 << 16));
+      this.#tables.push(new NgramCountTable(1 << 16));
       this.#suffixes.push(new Int32Array(1 << 16));
     }
   }
@@ -82,44 +82,46 @@ export class NgramCounter {
 
   /** Counts one already-encoded padded sentence (`<s>` … `</s>` ids from this counter's vocabulary). */
   addIds(ids: readonly number[]): void {
-    const order = this.order;
-    const indexes = this.#indexes;
-    const counts = this.#counts;
+    const tables = this.#tables;
     const suffixes = this.#suffixes;
-    let unigrams = counts[0]!;
+    let unigrams = this.#unigrams;
     if (unigrams.length < this.wordIndex.size) {
       unigrams = growCounts(unigrams, this.wordIndex.size);
-      counts[0] = unigrams;
+      this.#unigrams = unigrams;
     }
     const length = ids.length;
-    // Walk starts right to left: the ids of the n-grams starting one word later (`next`) are then known, and
-    // they are exactly the suffixes of the n-grams starting here.
-    let next = this.#next;
-    let current = this.#current;
-    for (let start = length - 1; start >= 0; start--) {
-      let id = ids[start]!;
+    if (this.#below.length < length) {
+      this.#below = new Int32Array(length * 2);
+      this.#level = new Int32Array(length * 2);
+    }
+    let below = this.#below;
+    let level = this.#level;
+    for (let start = 0; start < length; start++) {
+      const id = ids[start]!;
       unigrams[id]! += 1;
-      current[0] = id;
-      const last = Math.min(length, start + order);
-      for (let end = start + 1, n = 1; end < last; end++, n++) {
-        const index = indexes[n]!;
-        const before = index.size;
-        id = index.findOrInsert(id, ids[end]!);
-        let levelCounts = counts[n]!;
-        if (id >= levelCounts.length) {
-          levelCounts = growCounts(levelCounts, index.parents.length);
-          counts[n] = levelCounts;
-          const grown = new Int32Array(levelCounts.length);
-          grown.set(suffixes[n]!);
-          suffixes[n] = grown;
+      below[start] = id;
+    }
+    // One order at a time: the n-grams of order n+1 are (n-gram at start, word at start + n), and the suffix of
+    // the one at start is the n-gram at start + 1. The lookups of one order are independent of each other, so
+    // the processor overlaps their cache misses (a walk start by start chains each lookup on the one before).
+    for (let n = 1; n < this.order && n < length; n++) {
+      const table = tables[n]!;
+      let suffix = suffixes[n]!;
+      for (let start = 0; start + n < length; start++) {
+        const before = table.size;
+        const id = table.add(below[start]!, ids[start + n]!);
+        if (table.size > before) {
+          if (id >= suffix.length) {
+            suffix = growSuffixes(suffix);
+            suffixes[n] = suffix;
+          }
+          suffix[id] = below[start + 1]!;
         }
-        if (index.size > before) suffixes[n]![id] = next[n - 1]!;
-        levelCounts[id]! += 1;
-        current[n] = id;
+        level[start] = id;
       }
-      const swap = next;
-      next = current;
-      current = swap;
+      const swap = below;
+      below = level;
+      level = swap;
     }
   }
 
@@ -131,17 +133,21 @@ export class NgramCounter {
   /** Freezes the counts. @throws EmptyInputError when no sentence was counted (an empty corpus defines no model). */
   finish(): NgramCounts {
     if (this.#sentences === 0) throw emptyCorpus();
-    const counts = this.#counts.map((c, n) => {
-      const size = n === 0 ? this.wordIndex.size : this.#indexes[n]!.size;
-      return c.length === size ? c : c.slice(0, size);
-    });
-    for (const index of this.#indexes) index?.trim();
-    const suffixes = this.#suffixes.map((x, n) => (n === 0 ? x : x.slice(0, this.#indexes[n]!.size)));
+    const indexes: (NgramIndex | undefined)[] = [undefined];
+    const counts: Uint32Array[] = [this.#unigrams.slice(0, this.wordIndex.size)];
+    const suffixes = [this.#suffixes[0]!];
+    for (let n = 1; n < this.order; n++) {
+      const table = this.#tables[n]!;
+      suffixes.push(this.#suffixes[n]!.slice(0, table.size));
+      const finished = table.finish();
+      indexes.push(finished.index);
+      counts.push(finished.counts);
+    }
     return {
       suffixes,
       order: this.order,
       wordIndex: this.wordIndex,
-      indexes: this.#indexes,
+      indexes,
       counts,
       sentences: this.#sentences,
       tokens: this.#tokens,
@@ -175,6 +181,12 @@ export function countNgrams(sentences: Sentences<TokenLike>, options: CountOptio
 /** The error for a corpus with no sentence. */
 export function emptyCorpus(): EmptyInputError {
   return new EmptyInputError({ package: PKG, argument: 'sentences', expected: 'at least one sentence' });
+}
+
+function growSuffixes(suffixes: Int32Array): Int32Array {
+  const grown = new Int32Array(suffixes.length * 2);
+  grown.set(suffixes);
+  return grown;
 }
 
 function growCounts(counts: Uint32Array, atLeast: number): Uint32Array {

@@ -35,6 +35,20 @@ export class NgramIndex {
     return index;
   }
 
+  /**
+   * An index over given id arrays and a slot table already filled by the same hash and probing (an
+   * an `NgramCountTable`'s): `slots.length` is a power of two, each slot an id or -1. No rehashing.
+   */
+  static fromSlots(parents: Int32Array, words: Int32Array, slots: Int32Array): NgramIndex {
+    const index = new NgramIndex(16);
+    index.parents = parents;
+    index.words = words;
+    index.size = parents.length;
+    index.#slots = slots;
+    index.#mask = slots.length - 1;
+    return index;
+  }
+
   /** Id of the n-gram (parent, word), or -1. */
   find(parent: number, word: number): number {
     const slots = this.#slots;
@@ -111,8 +125,8 @@ export class NgramIndex {
   }
 }
 
-/** 32-bit mix of two int32s (multiply-xorshift); good enough spread for linear probing at load ≤ 0.5. */
-function hashPair(a: number, b: number): number {
+/** 32-bit mix of two int32s (multiply-xorshift); good enough spread for linear probing at load ≤ 0.75. */
+export function hashPair(a: number, b: number): number {
   let h = Math.imul(a ^ 0x5bd1e995, 0x9e3779b1) ^ Math.imul(b + 0x165667b1, 0x85ebca77);
   h ^= h >>> 15;
   h = Math.imul(h, 0x2c1b3c6d);

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { NgramCountTable } from './ngramCountTable.js';
+
+describe('NgramCountTable', () => {
+  it('counts pairs through growth and gives an index that finds every one, with counts by id', () => {
+    const table = new NgramCountTable(16);
+    const expected = new Map<string, number>();
+    for (let i = 0; i < 20_000; i++) {
+      const parent = (i * 7919) % 3001;
+      const word = (i * 104729) % 97;
+      table.add(parent, word);
+      expected.set(`${parent} ${word}`, (expected.get(`${parent} ${word}`) ?? 0) + 1);
+    }
+    const { index, counts } = table.finish();
+    expect(index.size).toBe(expected.size);
+    for (const [key, count] of expected) {
+      const [parent, word] = key.split(' ').map(Number) as [number, number];
+      const id = index.find(parent, word);
+      expect(id).toBeGreaterThanOrEqual(0);
+      expect([index.parents[id], index.words[id], counts[id]]).toEqual([parent, word, count]);
+    }
+    expect(index.find(5000, 1)).toBe(-1);
+    // The index stays usable for insertion.
+    expect(index.findOrInsert(5000, 1)).toBe(expected.size);
+    expect(table.size).toBe(0);
+  });
+});

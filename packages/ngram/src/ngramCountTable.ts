@@ -1,0 +1,120 @@
+import { NgramIndex, hashPair } from './ngramIndex.js';
+
+/** Int32s per slot: parent id, word id, n-gram id (-1: empty), count. */
+const STRIDE = 4;
+/** The table grows when more than 3/4 of its slots are taken. */
+const MAX_LOAD = 0.75;
+
+/**
+ * The counting form of an {@link NgramIndex}: an open-addressing table whose slots hold the key (parent id, word
+ * id), the n-gram's id and its count side by side, so finding or adding an n-gram and counting it touches one
+ * cache line (the index form reads its key back from the id arrays: three places in memory). Ids are dense in
+ * insertion order. When counting ends, {@link NgramCountTable.finish} gives the index (its slots are this table's
+ * ids, same hash, same positions) and the counts by id, and the table can be dropped.
+ */
+export class NgramCountTable {
+  /** Prefix id of each n-gram, indexed by n-gram id (valid up to `size`). */
+  parents: Int32Array;
+  /** Last word id of each n-gram, indexed by n-gram id (valid up to `size`). */
+  words: Int32Array;
+  /** Number of n-grams stored. */
+  size = 0;
+  #slots: Int32Array;
+  #mask: number;
+
+  constructor(expected = 1024) {
+    const capacity = Math.max(16, expected);
+    this.parents = new Int32Array(capacity);
+    this.words = new Int32Array(capacity);
+    let slots = 32;
+    while (slots * MAX_LOAD < capacity) slots *= 2;
+    this.#slots = emptySlots(slots);
+    this.#mask = slots - 1;
+  }
+
+  /**
+   * Counts one occurrence of the n-gram (parent, word) and returns its id; a new n-gram gets id `size` (before
+   * the call), so `size` growing tells the caller it was new.
+   */
+  add(parent: number, word: number): number {
+    const slots = this.#slots;
+    const mask = this.#mask;
+    let slot = hashPair(parent, word) & mask;
+    for (;;) {
+      const at = slot * STRIDE;
+      const id = slots[at + 2]!;
+      if (id === -1) break;
+      if (slots[at + 1] === word && slots[at] === parent) {
+        slots[at + 3]!++;
+        return id;
+      }
+      slot = (slot + 1) & mask;
+    }
+    const id = this.size;
+    if (id === this.parents.length) this.#grow();
+    this.parents[id] = parent;
+    this.words[id] = word;
+    this.size = id + 1;
+    const at = slot * STRIDE;
+    slots[at] = parent;
+    slots[at + 1] = word;
+    slots[at + 2] = id;
+    slots[at + 3] = 1;
+    if (this.size > MAX_LOAD * (mask + 1)) this.#rehash();
+    return id;
+  }
+
+  /** The n-grams as an {@link NgramIndex} and their counts by id; the table is empty afterwards. */
+  finish(): { index: NgramIndex; counts: Uint32Array } {
+    const size = this.size;
+    const table = this.#slots;
+    const ids = new Int32Array(table.length / STRIDE);
+    const counts = new Uint32Array(size);
+    for (let slot = 0, at = 0; slot < ids.length; slot++, at += STRIDE) {
+      const id = table[at + 2]!;
+      ids[slot] = id;
+      if (id !== -1) counts[id] = table[at + 3]!;
+    }
+    const index = NgramIndex.fromSlots(this.parents.slice(0, size), this.words.slice(0, size), ids);
+    this.#slots = emptySlots(32);
+    this.#mask = 31;
+    this.parents = new Int32Array(16);
+    this.words = new Int32Array(16);
+    this.size = 0;
+    return { index, counts };
+  }
+
+  #grow(): void {
+    const capacity = this.parents.length * 2;
+    const parents = new Int32Array(capacity);
+    parents.set(this.parents);
+    const words = new Int32Array(capacity);
+    words.set(this.words);
+    this.parents = parents;
+    this.words = words;
+  }
+
+  #rehash(): void {
+    const old = this.#slots;
+    const slots = emptySlots((old.length / STRIDE) * 2);
+    const mask = slots.length / STRIDE - 1;
+    for (let from = 0; from < old.length; from += STRIDE) {
+      if (old[from + 2] === -1) continue;
+      let slot = hashPair(old[from]!, old[from + 1]!) & mask;
+      while (slots[slot * STRIDE + 2] !== -1) slot = (slot + 1) & mask;
+      const at = slot * STRIDE;
+      slots[at] = old[from]!;
+      slots[at + 1] = old[from + 1]!;
+      slots[at + 2] = old[from + 2]!;
+      slots[at + 3] = old[from + 3]!;
+    }
+    this.#slots = slots;
+    this.#mask = mask;
+  }
+}
+
+function emptySlots(count: number): Int32Array {
+  const slots = new Int32Array(count * STRIDE);
+  for (let at = 2; at < slots.length; at += STRIDE) slots[at] = -1;
+  return slots;
+}
