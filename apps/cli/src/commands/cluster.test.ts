@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type TestRedis, redisAvailability, startRedis } from '@nlpkit/distributed/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisAvailability } from '@nlpkit/distributed/testing';
+import { afterAll, describe, expect, it } from 'vitest';
 import { bufferIo } from '../cliIo.js';
 import { run } from '../program.js';
-import { runClusterWorker } from './cluster.js';
+import { useInProcessCluster } from '../../test/inProcessCluster.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nlpkit-cluster-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -14,27 +14,14 @@ const words = ['the', 'cat', 'dog', 'sat', 'on', 'mat', 'log', 'a', 'ran', 'to',
 writeFileSync(corpus, `${Array.from({ length: 400 }, (_, i) => Array.from({ length: 2 + (i % 9) }, (_, k) => words[(i * 7 + k * k * 3 + (i >> 2)) % words.length]).join(' ')).join('\n')}\n`);
 
 describe('nlpkit cluster worker + nlpkit ngram train --cluster', redisAvailability().options, () => {
-  let redis: TestRedis;
-  let stopWorker: AbortController;
-  let worker: Promise<void>;
-  beforeAll(async () => {
-    redis = await startRedis();
-    stopWorker = new AbortController();
-    const io = bufferIo();
-    worker = runClusterWorker({ redis: redis.url, storage: join(dir, 'shared'), quiet: true }, io, stopWorker.signal);
-  }, 30_000);
-  afterAll(async () => {
-    stopWorker?.abort();
-    await worker;
-    await redis?.stop();
-  });
+  const redis = useInProcessCluster(join(dir, 'shared'));
 
   it('writes the ARPA file `ngram train` writes, and prints where the run left it', async () => {
     const single = join(dir, 'single.arpa');
     const clustered = join(dir, 'cluster.arpa');
     expect(await run(['node', 'nlpkit', 'ngram', 'train', '--order', '3', '--input', corpus, '--arpa', single, '--quiet'], bufferIo())).toBe(0);
     const io = bufferIo();
-    const args = ['ngram', 'train', '--order', '3', '--input', corpus, '--arpa', clustered, '--cluster', redis.url, '--storage', join(dir, 'shared'), '--shards', '3', '--quiet'];
+    const args = ['ngram', 'train', '--order', '3', '--input', corpus, '--arpa', clustered, '--cluster', redis.url(), '--storage', join(dir, 'shared'), '--shards', '3', '--quiet'];
     expect(await run(['node', 'nlpkit', ...args], io)).toBe(0);
     expect(readFileSync(clustered, 'utf8')).toBe(readFileSync(single, 'utf8'));
     const out = io.out.join('');
@@ -45,9 +32,9 @@ describe('nlpkit cluster worker + nlpkit ngram train --cluster', redisAvailabili
 
   it('a wrong password: exit 1 and one clear line', async () => {
     const io = bufferIo();
-    const wrong = `redis://:wrong@127.0.0.1:${redis.port}`;
+    const wrong = `redis://:wrong@127.0.0.1:${redis.server().port}`;
     expect(await run(['node', 'nlpkit', 'cluster', 'worker', '--redis', wrong, '--storage', dir], io)).toBe(1);
-    expect(io.err.join('').replace(String(redis.port), 'PORT')).toMatchInlineSnapshot(`
+    expect(io.err.join('').replace(String(redis.server().port), 'PORT')).toMatchInlineSnapshot(`
       "nlpkit cluster: @nlpkit/distributed: Redis at 127.0.0.1:PORT refused the credentials (wrong password or user): WRONGPASS invalid username-password pair or user is disabled.
       "
     `);

@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type TestRedis, redisAvailability, startRedis } from '@nlpkit/distributed/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisAvailability } from '@nlpkit/distributed/testing';
+import { afterAll, describe, expect, it } from 'vitest';
 import { bufferIo } from '../cliIo.js';
 import { run } from '../program.js';
-import { runClusterWorker } from './cluster.js';
+import { useInProcessCluster } from '../../test/inProcessCluster.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nlpkit-eval-cluster-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,20 +19,9 @@ writeFileSync(train, text(400, 0));
 writeFileSync(test, `${text(300, 5)}\nzebra cat quagga\n`);
 
 describe('nlpkit ngram eval --cluster', redisAvailability().options, () => {
-  let redis: TestRedis;
-  let stopWorker: AbortController;
-  let worker: Promise<void>;
   const model = join(dir, 'model.arpa');
-  beforeAll(async () => {
-    redis = await startRedis();
-    stopWorker = new AbortController();
-    worker = runClusterWorker({ redis: redis.url, storage: join(dir, 'shared'), quiet: true }, bufferIo(), stopWorker.signal);
+  const redis = useInProcessCluster(join(dir, 'shared'), async () => {
     expect(await run(['node', 'nlpkit', 'ngram', 'train', '--order', '3', '--input', train, '--arpa', model, '--quiet'], bufferIo())).toBe(0);
-  }, 30_000);
-  afterAll(async () => {
-    stopWorker?.abort();
-    await worker;
-    await redis?.stop();
   });
 
   const evaluate = async (extra: string[]): Promise<{ code: number; out: string; err: string }> => {
@@ -40,7 +29,7 @@ describe('nlpkit ngram eval --cluster', redisAvailability().options, () => {
     const code = await run(['node', 'nlpkit', 'ngram', 'eval', '--model', model, '--input', test, '--quiet', ...extra], io);
     return { code, out: io.out.join(''), err: io.err.join('') };
   };
-  const cluster = (): string[] => ['--cluster', redis.url, '--storage', join(dir, 'shared'), '--chunks', '3'];
+  const cluster = (): string[] => ['--cluster', redis.url(), '--storage', join(dir, 'shared'), '--chunks', '3'];
 
   it('prints the same --json, byte for byte, as the single-process eval', async () => {
     const single = await evaluate(['--json']);
@@ -76,19 +65,7 @@ describe('nlpkit ngram eval --cluster', redisAvailability().options, () => {
 });
 
 describe('nlpkit ngram train --smoothing stupid --cluster', redisAvailability().options, () => {
-  let redis: TestRedis;
-  let stopWorker: AbortController;
-  let worker: Promise<void>;
-  beforeAll(async () => {
-    redis = await startRedis();
-    stopWorker = new AbortController();
-    worker = runClusterWorker({ redis: redis.url, storage: join(dir, 'shared-sb'), quiet: true }, bufferIo(), stopWorker.signal);
-  }, 30_000);
-  afterAll(async () => {
-    stopWorker?.abort();
-    await worker;
-    await redis?.stop();
-  });
+  const redis = useInProcessCluster(join(dir, 'shared-sb'));
 
   it('writes the single-process stupid-backoff file byte for byte; eval --cluster refuses it (exit 2)', async () => {
     const single = join(dir, 'single.sb');
@@ -96,12 +73,12 @@ describe('nlpkit ngram train --smoothing stupid --cluster', redisAvailability().
     const base = ['node', 'nlpkit', 'ngram', 'train', '--order', '4', '--input', train, '--smoothing', 'stupid', '--alpha', '0.5', '--quiet'];
     expect(await run([...base, '--output', single], bufferIo())).toBe(0);
     const io = bufferIo();
-    const args = [...base, '--output', distributed, '--cluster', redis.url, '--storage', join(dir, 'shared-sb'), '--shards', '3'];
+    const args = [...base, '--output', distributed, '--cluster', redis.url(), '--storage', join(dir, 'shared-sb'), '--shards', '3'];
     expect(await run(args, io), io.err.join('')).toBe(0);
     expect(readFileSync(distributed, 'utf8')).toBe(readFileSync(single, 'utf8'));
     expect(io.out.join('')).toMatch(/^wrote .*distributed\.sb \(stupid backoff, alpha 0\.5, order 4, on the cluster: 3 shards; 1-grams: \d+, 2-grams: \d+, 3-grams: \d+, 4-grams: \d+\)\nrun \S+: the stupid-backoff file is also in the shared storage at /);
     const refused = bufferIo();
-    const evalArgs = ['node', 'nlpkit', 'ngram', 'eval', '--model', distributed, '--input', test, '--cluster', redis.url, '--storage', join(dir, 'shared-sb')];
+    const evalArgs = ['node', 'nlpkit', 'ngram', 'eval', '--model', distributed, '--input', test, '--cluster', redis.url(), '--storage', join(dir, 'shared-sb')];
     expect(await run(evalArgs, refused)).toBe(2);
     expect(refused.err.join('')).toContain('is a stupid-backoff file: its numbers are scores, not probabilities');
   }, 60_000);
