@@ -14,6 +14,9 @@ import {
 } from './kneserNeyDiscounts.js';
 import { BOS_INDEX, EOS_INDEX, UNK_INDEX } from './ngramWordIndex.js';
 
+/** Numbers kept per context while interpolating (see the loop in `estimateFromCounts`). */
+const CONTEXT_STRIDE = 4;
+
 /** Options of {@link estimateKneserNey}. */
 export interface KneserNeyOptions {
   /** Model order; at most the order the counts were made with. Defaults to the counts' order. */
@@ -176,35 +179,37 @@ function estimateFromCounts(counts: NgramCounts, options: KneserNeyOptions): Kne
     const size = sizes[n]!;
     const contexts = n === 0 ? 1 : sizes[n - 1]!;
     const parents = n === 0 ? undefined : counts.indexes[n]!.parents;
-    const denominator = new Float64Array(contexts);
-    const normalizer = new Float64Array(contexts);
-    // nK[ctx]: how many kept n-grams of context ctx have adjusted count K (n3: 3 or more).
-    const n1 = new Uint32Array(contexts);
-    const n2 = new Uint32Array(contexts);
-    const n3 = new Uint32Array(contexts);
+    // Per context, side by side (one cache line per n-gram visit): [Σ adjusted counts, n1, n2, n3+], then
+    // [Σ adjusted counts, gamma] once the weights are known. nK: kept n-grams of the context with adjusted count K.
+    const stats = new Float64Array(contexts * CONTEXT_STRIDE);
+    const normalizer = keep === undefined ? undefined : new Float64Array(contexts);
     for (let id = 0; id < size; id++) {
       const a = adj[id]!;
       if (a === 0) continue;
-      const ctx = parents === undefined ? 0 : parents[id]!;
-      denominator[ctx]! += a;
-      if (keep !== undefined && !keep[id]) normalizer[ctx]! += a; // pruned: all its mass moves to the backoff
-      else (a === 1 ? n1 : a === 2 ? n2 : n3)[ctx]!++;
+      const at = (parents === undefined ? 0 : parents[id]!) * CONTEXT_STRIDE;
+      stats[at]! += a;
+      if (normalizer !== undefined && !keep![id]) normalizer[at / CONTEXT_STRIDE]! += a; // pruned: all its mass moves to the backoff
+      else stats[at + (a === 1 ? 1 : a === 2 ? 2 : 3)]!++;
     }
-    const gamma = new Float32Array(contexts);
-    for (let c = 0; c < contexts; c++) {
-      if (denominator[c] === 0) continue;
-      let g = f(d1 * n1[c]!);
-      g = f(g + f(d2 * n2[c]!));
-      g = f(g + f(d3 * n3[c]!));
-      g = f(g + f(normalizer[c]!));
-      gamma[c] = f(g / f(denominator[c]!));
+    for (let c = 0, at = 0; c < contexts; c++, at += CONTEXT_STRIDE) {
+      const denominator = stats[at]!;
+      if (denominator === 0) {
+        stats[at + 1] = 0;
+        continue;
+      }
+      let g = f(d1 * stats[at + 1]!);
+      g = f(g + f(d2 * stats[at + 2]!));
+      g = f(g + f(d3 * stats[at + 3]!));
+      g = f(g + f(normalizer === undefined ? 0 : normalizer[c]!));
+      stats[at + 1] = f(g / f(denominator));
     }
     if (n > 0) {
       const bo = new Float32Array(contexts);
       const words = n === 1 ? undefined : counts.indexes[n - 1]!.words;
       for (let c = 0; c < contexts; c++) {
         const last = words === undefined ? c : words[c]!;
-        if (gamma[c]! > 0 && last !== UNK_INDEX && last !== EOS_INDEX) bo[c] = log10f(gamma[c]!);
+        const gamma = stats[c * CONTEXT_STRIDE + 1]!;
+        if (gamma > 0 && last !== UNK_INDEX && last !== EOS_INDEX) bo[c] = log10f(gamma);
       }
       log10Backoffs.push(bo);
     }
@@ -213,9 +218,9 @@ function estimateFromCounts(counts: NgramCounts, options: KneserNeyOptions): Kne
     const suffix = suffixes[n]!;
     for (let id = 0; id < size; id++) {
       const a = adj[id]!;
-      const ctx = parents === undefined ? 0 : parents[id]!;
-      const own = a === 0 ? 0 : f(f(a - (a === 1 ? d1 : a === 2 ? d2 : d3)) / f(denominator[ctx]!));
-      const p = f(own + f(gamma[ctx]! * (lower === undefined ? uniform : lower[suffix[id]!]!)));
+      const at = (parents === undefined ? 0 : parents[id]!) * CONTEXT_STRIDE;
+      const own = a === 0 ? 0 : f(f(a - (a === 1 ? d1 : a === 2 ? d2 : d3)) / f(stats[at]!));
+      const p = f(own + f(stats[at + 1]! * (lower === undefined ? uniform : lower[suffix[id]!]!)));
       prob[id] = p;
       // KenLM clamps tiny positive log probabilities from rounding to 0.
       lp[id] = Math.min(0, log10f(p));

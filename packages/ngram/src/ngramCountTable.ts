@@ -8,15 +8,11 @@ const MAX_LOAD = 0.75;
 /**
  * The counting form of an {@link NgramIndex}: an open-addressing table whose slots hold the key (parent id, word
  * id), the n-gram's id and its count side by side, so finding or adding an n-gram and counting it touches one
- * cache line (the index form reads its key back from the id arrays: three places in memory). Ids are dense in
- * insertion order. When counting ends, {@link NgramCountTable.finish} gives the index (its slots are this table's
+ * cache line (the index form reads its key back from the id arrays: three places in memory), and nothing else is
+ * kept per n-gram while counting. Ids are dense in insertion order. When counting ends, {@link NgramCountTable.finish} gives the index (its slots are this table's
  * ids, same hash, same positions) and the counts by id, and the table can be dropped.
  */
 export class NgramCountTable {
-  /** Prefix id of each n-gram, indexed by n-gram id (valid up to `size`). */
-  parents: Int32Array;
-  /** Last word id of each n-gram, indexed by n-gram id (valid up to `size`). */
-  words: Int32Array;
   /** Number of n-grams stored. */
   size = 0;
   #slots: Int32Array;
@@ -24,8 +20,6 @@ export class NgramCountTable {
 
   constructor(expected = 1024) {
     const capacity = Math.max(16, expected);
-    this.parents = new Int32Array(capacity);
-    this.words = new Int32Array(capacity);
     let slots = 32;
     while (slots * MAX_LOAD < capacity) slots *= 2;
     this.#slots = emptySlots(slots);
@@ -51,9 +45,6 @@ export class NgramCountTable {
       slot = (slot + 1) & mask;
     }
     const id = this.size;
-    if (id === this.parents.length) this.#grow();
-    this.parents[id] = parent;
-    this.words[id] = word;
     this.size = id + 1;
     const at = slot * STRIDE;
     slots[at] = parent;
@@ -69,29 +60,22 @@ export class NgramCountTable {
     const size = this.size;
     const table = this.#slots;
     const ids = new Int32Array(table.length / STRIDE);
+    const parents = new Int32Array(size);
+    const words = new Int32Array(size);
     const counts = new Uint32Array(size);
     for (let slot = 0, at = 0; slot < ids.length; slot++, at += STRIDE) {
       const id = table[at + 2]!;
       ids[slot] = id;
-      if (id !== -1) counts[id] = table[at + 3]!;
+      if (id === -1) continue;
+      parents[id] = table[at]!;
+      words[id] = table[at + 1]!;
+      counts[id] = table[at + 3]!;
     }
-    const index = NgramIndex.fromSlots(this.parents.slice(0, size), this.words.slice(0, size), ids);
+    const index = NgramIndex.fromSlots(parents, words, ids);
     this.#slots = emptySlots(32);
     this.#mask = 31;
-    this.parents = new Int32Array(16);
-    this.words = new Int32Array(16);
     this.size = 0;
     return { index, counts };
-  }
-
-  #grow(): void {
-    const capacity = this.parents.length * 2;
-    const parents = new Int32Array(capacity);
-    parents.set(this.parents);
-    const words = new Int32Array(capacity);
-    words.set(this.words);
-    this.parents = parents;
-    this.words = words;
   }
 
   #rehash(): void {
