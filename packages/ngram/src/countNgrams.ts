@@ -139,6 +139,7 @@ export class NgramCounter {
     for (let n = 1; n < this.order; n++) {
       const table = this.#tables[n]!;
       suffixes.push(this.#suffixes[n]!.slice(0, table.size));
+      this.#suffixes[n] = new Int32Array(0);
       const finished = table.finish();
       indexes.push(finished.index);
       counts.push(finished.counts);

@@ -8,7 +8,9 @@ describe('NgramCountTable', () => {
     for (let i = 0; i < 20_000; i++) {
       const parent = (i * 7919) % 3001;
       const word = (i * 104729) % 97;
-      table.add(parent, word);
+      const before = table.size;
+      const id = table.add(parent, word);
+      if (table.size > before) expect(id).toBe(before);
       expected.set(`${parent} ${word}`, (expected.get(`${parent} ${word}`) ?? 0) + 1);
     }
     const { index, counts } = table.finish();
@@ -22,6 +24,7 @@ describe('NgramCountTable', () => {
     expect(index.find(5000, 1)).toBe(-1);
     // The index stays usable for insertion.
     expect(index.findOrInsert(5000, 1)).toBe(expected.size);
+    expect(index.find(5000, 1)).toBe(expected.size);
     expect(table.size).toBe(0);
   });
 });

@@ -9,8 +9,9 @@ const MAX_LOAD = 0.75;
  * The counting form of an {@link NgramIndex}: an open-addressing table whose slots hold the key (parent id, word
  * id), the n-gram's id and its count side by side, so finding or adding an n-gram and counting it touches one
  * cache line (the index form reads its key back from the id arrays: three places in memory), and nothing else is
- * kept per n-gram while counting. Ids are dense in insertion order. When counting ends, {@link NgramCountTable.finish} gives the index (its slots are this table's
- * ids, same hash, same positions) and the counts by id, and the table can be dropped.
+ * kept per n-gram while counting. Ids are dense in insertion order (so an n-gram's id is close to its prefix's,
+ * which keeps the estimator's walks over contexts local). When counting ends, {@link NgramCountTable.finish} gives
+ * the index and the counts by id, and the table can be dropped.
  */
 export class NgramCountTable {
   /** Number of n-grams stored. */
@@ -55,27 +56,27 @@ export class NgramCountTable {
     return id;
   }
 
-  /** The n-grams as an {@link NgramIndex} and their counts by id; the table is empty afterwards. */
+  /**
+   * The n-grams as an {@link NgramIndex} (its hash table built on first use: a model that is only written out
+   * never needs it) and their counts by id; the table is empty afterwards.
+   */
   finish(): { index: NgramIndex; counts: Uint32Array } {
     const size = this.size;
     const table = this.#slots;
-    const ids = new Int32Array(table.length / STRIDE);
     const parents = new Int32Array(size);
     const words = new Int32Array(size);
     const counts = new Uint32Array(size);
-    for (let slot = 0, at = 0; slot < ids.length; slot++, at += STRIDE) {
+    for (let at = 0; at < table.length; at += STRIDE) {
       const id = table[at + 2]!;
-      ids[slot] = id;
       if (id === -1) continue;
       parents[id] = table[at]!;
       words[id] = table[at + 1]!;
       counts[id] = table[at + 3]!;
     }
-    const index = NgramIndex.fromSlots(parents, words, ids);
     this.#slots = emptySlots(32);
     this.#mask = 31;
     this.size = 0;
-    return { index, counts };
+    return { index: NgramIndex.lazy(parents, words), counts };
   }
 
   #rehash(): void {

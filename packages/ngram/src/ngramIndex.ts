@@ -12,7 +12,7 @@ export class NgramIndex {
   /** Number of n-grams stored. */
   size = 0;
   // Open-addressing table of ids (-1 = empty); keys are read from `parents`/`words`, so a slot is 4 bytes.
-  #slots: Int32Array;
+  #slots: Int32Array | undefined;
   #mask: number;
 
   constructor(expected = 1024) {
@@ -36,22 +36,21 @@ export class NgramIndex {
   }
 
   /**
-   * An index over given id arrays and a slot table already filled by the same hash and probing (an
-   * an `NgramCountTable`'s): `slots.length` is a power of two, each slot an id or -1. No rehashing.
+   * An index over given id arrays whose hash table is built on the first lookup or insertion: an estimator's
+   * model that is only written out (an ARPA file) never pays for it.
    */
-  static fromSlots(parents: Int32Array, words: Int32Array, slots: Int32Array): NgramIndex {
+  static lazy(parents: Int32Array, words: Int32Array): NgramIndex {
     const index = new NgramIndex(16);
     index.parents = parents;
     index.words = words;
     index.size = parents.length;
-    index.#slots = slots;
-    index.#mask = slots.length - 1;
+    index.#slots = undefined;
     return index;
   }
 
   /** Id of the n-gram (parent, word), or -1. */
   find(parent: number, word: number): number {
-    const slots = this.#slots;
+    const slots = this.#slots ?? this.#build();
     const mask = this.#mask;
     let slot = hashPair(parent, word) & mask;
     for (;;) {
@@ -64,7 +63,7 @@ export class NgramIndex {
 
   /** Id of the n-gram (parent, word), inserting it when absent. New ids are `size` before the call. */
   findOrInsert(parent: number, word: number): number {
-    const slots = this.#slots;
+    const slots = this.#slots ?? this.#build();
     const mask = this.#mask;
     let slot = hashPair(parent, word) & mask;
     for (;;) {
@@ -78,19 +77,19 @@ export class NgramIndex {
     this.parents[id] = parent;
     this.words[id] = word;
     this.size = id + 1;
-    if (this.size * 2 > this.#slots.length) this.#rehash();
+    if (this.size * 2 > slots.length) this.#rehash();
     else slots[slot] = id;
     return id;
   }
 
   /** Bytes held by the typed arrays, for memory accounting. */
   get byteLength(): number {
-    return this.parents.byteLength + this.words.byteLength + this.#slots.byteLength;
+    return this.parents.byteLength + this.words.byteLength + (this.#slots ?? this.#build()).byteLength;
   }
 
   /** Empties the index, keeping its arrays (no allocation): the on-disk counter reuses one index per run. */
   clear(): void {
-    this.#slots.fill(-1);
+    (this.#slots ?? this.#build()).fill(-1);
     this.size = 0;
   }
 
@@ -111,13 +110,25 @@ export class NgramIndex {
   }
 
   #rehash(): void {
-    this.#slots = new Int32Array(this.#slots.length * 2).fill(-1);
-    this.#mask = this.#slots.length - 1;
+    const slots = new Int32Array(this.#slots!.length * 2).fill(-1);
+    this.#slots = slots;
+    this.#mask = slots.length - 1;
     for (let id = 0; id < this.size; id++) this.#place(id);
   }
 
+  /** The hash table of a {@link NgramIndex.lazy} index, built now (load ≤ 0.5). */
+  #build(): Int32Array {
+    let count = 32;
+    while (count < this.size * 2 + 2) count *= 2;
+    const slots = new Int32Array(count).fill(-1);
+    this.#slots = slots;
+    this.#mask = count - 1;
+    for (let id = 0; id < this.size; id++) this.#place(id);
+    return slots;
+  }
+
   #place(id: number): void {
-    const slots = this.#slots;
+    const slots = this.#slots!;
     const mask = this.#mask;
     let slot = hashPair(this.parents[id]!, this.words[id]!) & mask;
     while (slots[slot] !== -1) slot = (slot + 1) & mask;

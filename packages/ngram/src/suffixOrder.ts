@@ -2,14 +2,14 @@ import type { BackoffModelData } from './backoffLanguageModel.js';
 
 /** One order of a model's n-grams in KenLM's suffix order, as {@link suffixOrder} gives it. */
 export interface SuffixOrderLevel {
-  /** `perm[i]`: the id of the i-th n-gram in suffix order. */
-  readonly perm: Uint32Array;
+  /** `perm[i]`: the id of the i-th n-gram in suffix order; undefined when that is `i` (the ids are in suffix order). */
+  readonly perm: Uint32Array | undefined;
   /**
    * `prefixRanks[i]`: the position, in the suffix order of the order below, of the i-th n-gram without its last
    * word (for unigrams: the word itself). Within one last word these increase, so a writer reading the order
    * below's rows by them walks forward through memory.
    */
-  readonly prefixRanks: Uint32Array;
+  readonly prefixRanks: Uint32Array | Int32Array;
   /** The n-grams ending in word `w` are positions `wordStarts[w]` to `wordStarts[w + 1]` (unigrams: w to w + 1). */
   readonly wordStarts: Uint32Array;
 }
@@ -23,17 +23,26 @@ export interface SuffixOrderLevel {
  * Two stable counting sorts per order — by the rank of the prefix (the n-gram's words but the last, whose rank in
  * the order below already encodes "compare from the last word back"), then by the last word — so the cost is
  * linear in the number of n-grams plus the vocabulary size. Only one order's arrays (and the ranks of the order
- * below) are alive at a time.
+ * below) are alive at a time. A model whose ids already follow suffix order (the estimator's, the ARPA reader's)
+ * is recognized in one pass and not sorted.
  */
 export function* suffixOrder(data: BackoffModelData): Generator<SuffixOrderLevel, void, undefined> {
   const vocab = data.log10Probs[0]!.length;
   const identity = Uint32Array.from({ length: vocab }, (_, i) => i);
-  yield { perm: identity, prefixRanks: identity, wordStarts: Uint32Array.from({ length: vocab + 1 }, (_, i) => i) };
-  // rank[id]: position of n-gram id of the order below in its suffix order.
-  let rank = identity;
+  yield { perm: undefined, prefixRanks: identity, wordStarts: Uint32Array.from({ length: vocab + 1 }, (_, i) => i) };
+  // rank[id]: position of n-gram id of the order below in its suffix order; undefined while that is id.
+  let rank: Uint32Array | undefined;
   for (let n = 1; n < data.order; n++) {
     const { parents, words } = data.indexes[n]!;
     const size = data.log10Probs[n]!.length;
+    if (rank === undefined) {
+      const wordStarts = sortedWordStarts(parents, words, size, vocab);
+      if (wordStarts !== undefined) {
+        yield { perm: undefined, prefixRanks: parents instanceof Int32Array ? parents.subarray(0, size) : Int32Array.from(parents), wordStarts };
+        continue;
+      }
+      rank = Uint32Array.from({ length: data.log10Probs[n - 1]!.length }, (_, i) => i);
+    }
     // By prefix rank: the sorted ids and, beside them, their keys.
     const prefixStarts = new Uint32Array(rank.length + 1);
     const keys = new Uint32Array(size);
@@ -69,4 +78,22 @@ export function* suffixOrder(data: BackoffModelData): Generator<SuffixOrderLevel
     }
     yield { perm, prefixRanks, wordStarts };
   }
+}
+
+/**
+ * Where each word's n-grams start when ids `0..size-1` are already in suffix order — sorted by word, then by
+ * parent (the order below being in suffix order too) — or undefined when they are not.
+ */
+function sortedWordStarts(parents: ArrayLike<number>, words: ArrayLike<number>, size: number, vocab: number): Uint32Array | undefined {
+  const wordStarts = new Uint32Array(vocab + 1);
+  for (let id = 0; id < size; id++) {
+    const w = words[id]!;
+    if (id > 0) {
+      const previous = words[id - 1]!;
+      if (w < previous || (w === previous && parents[id]! <= parents[id - 1]!)) return undefined;
+    }
+    wordStarts[w + 1]!++;
+  }
+  for (let w = 0; w < vocab; w++) wordStarts[w + 1]! += wordStarts[w]!;
+  return wordStarts;
 }

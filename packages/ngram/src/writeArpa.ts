@@ -59,13 +59,13 @@ function fillLines(w: LineWriter, o: OrderWriter): void {
   const { n, log10Probs: lp, log10Backoffs: bo, below, rows } = o;
   const { perm, prefixRanks, wordStarts } = o.level;
   const { vocabBytes, vocabStarts, numbers, backoffTexts } = w;
-  const size = perm.length;
+  const size = lp.length;
   const lineBytes = (n + 1) * (w.longestWord + 1) + 2 * NUMBER_BYTES + 3;
   let i = w.position;
   let word = w.word;
   for (; i < size && w.length < CHUNK; i++) {
     while (wordStarts[word + 1]! <= i) word++;
-    const id = perm[i]!;
+    const id = perm === undefined ? i : perm[i]!;
     reserve(w, lineBytes);
     const buffer = w.buffer;
     let at = float32Bytes(lp[id]!, buffer, w.length, numbers);
@@ -125,7 +125,7 @@ export function* arpaByteChunks(model: BackoffLanguageModel): Generator<Uint8Arr
   let n = 0;
   for (const level of suffixOrder(model.data)) {
     putText(arpaSectionHeader(n + 1));
-    const size = level.perm.length;
+    const size = log10Probs[n]!.length;
     // Rows are kept for the order above from bigrams up (unigram rows would be the word ids themselves).
     const rows = n >= 1 && n + 1 < order ? new Int32Array(size * (n + 1)) : undefined;
     const o: OrderWriter = {
