@@ -180,8 +180,10 @@ function estimateFromCounts(counts: NgramCounts, options: KneserNeyOptions): Kne
     const contexts = n === 0 ? 1 : sizes[n - 1]!;
     const parents = n === 0 ? undefined : counts.indexes[n]!.parents;
     // Per context, side by side (one cache line per n-gram visit): [Σ adjusted counts, n1, n2, n3+], then
-    // [Σ adjusted counts, gamma] once the weights are known. nK: kept n-grams of the context with adjusted count K.
-    const stats = new Float64Array(contexts * CONTEXT_STRIDE);
+    // [Σ adjusted counts, gamma (float32 bits, read through `weights`)] once the weights are known. nK: kept
+    // n-grams of the context with adjusted count K. Sums are of uint32 counts, as the counts themselves.
+    const stats = new Uint32Array(contexts * CONTEXT_STRIDE);
+    const weights = new Float32Array(stats.buffer);
     const normalizer = keep === undefined ? undefined : new Float64Array(contexts);
     for (let id = 0; id < size; id++) {
       const a = adj[id]!;
@@ -194,21 +196,21 @@ function estimateFromCounts(counts: NgramCounts, options: KneserNeyOptions): Kne
     for (let c = 0, at = 0; c < contexts; c++, at += CONTEXT_STRIDE) {
       const denominator = stats[at]!;
       if (denominator === 0) {
-        stats[at + 1] = 0;
+        weights[at + 1] = 0;
         continue;
       }
       let g = f(d1 * stats[at + 1]!);
       g = f(g + f(d2 * stats[at + 2]!));
       g = f(g + f(d3 * stats[at + 3]!));
       g = f(g + f(normalizer === undefined ? 0 : normalizer[c]!));
-      stats[at + 1] = f(g / f(denominator));
+      weights[at + 1] = f(g / f(denominator));
     }
     if (n > 0) {
       const bo = new Float32Array(contexts);
       const words = n === 1 ? undefined : counts.indexes[n - 1]!.words;
       for (let c = 0; c < contexts; c++) {
         const last = words === undefined ? c : words[c]!;
-        const gamma = stats[c * CONTEXT_STRIDE + 1]!;
+        const gamma = weights[c * CONTEXT_STRIDE + 1]!;
         if (gamma > 0 && last !== UNK_INDEX && last !== EOS_INDEX) bo[c] = log10f(gamma);
       }
       log10Backoffs.push(bo);
@@ -220,7 +222,7 @@ function estimateFromCounts(counts: NgramCounts, options: KneserNeyOptions): Kne
       const a = adj[id]!;
       const at = (parents === undefined ? 0 : parents[id]!) * CONTEXT_STRIDE;
       const own = a === 0 ? 0 : f(f(a - (a === 1 ? d1 : a === 2 ? d2 : d3)) / f(stats[at]!));
-      const p = f(own + f(stats[at + 1]! * (lower === undefined ? uniform : lower[suffix[id]!]!)));
+      const p = f(own + f(weights[at + 1]! * (lower === undefined ? uniform : lower[suffix[id]!]!)));
       prob[id] = p;
       // KenLM clamps tiny positive log probabilities from rounding to 0.
       lp[id] = Math.min(0, log10f(p));

@@ -1,6 +1,6 @@
 import { NgramIndex, hashPair } from './ngramIndex.js';
 
-/** Int32s per slot: parent id, word id, n-gram id (-1: empty), count. */
+/** Int32s per slot: parent id, word id, n-gram id + 1 (0: empty, so a new table needs no filling), count. */
 const STRIDE = 4;
 /** The table grows when more than 3/4 of its slots are taken. */
 const MAX_LOAD = 0.75;
@@ -38,10 +38,10 @@ export class NgramCountTable {
     for (;;) {
       const at = slot * STRIDE;
       const id = slots[at + 2]!;
-      if (id === -1) break;
+      if (id === 0) break;
       if (slots[at + 1] === word && slots[at] === parent) {
         slots[at + 3]!++;
-        return id;
+        return id - 1;
       }
       slot = (slot + 1) & mask;
     }
@@ -50,7 +50,7 @@ export class NgramCountTable {
     const at = slot * STRIDE;
     slots[at] = parent;
     slots[at + 1] = word;
-    slots[at + 2] = id;
+    slots[at + 2] = id + 1;
     slots[at + 3] = 1;
     if (this.size > MAX_LOAD * (mask + 1)) this.#rehash();
     return id;
@@ -67,7 +67,7 @@ export class NgramCountTable {
     const words = new Int32Array(size);
     const counts = new Uint32Array(size);
     for (let at = 0; at < table.length; at += STRIDE) {
-      const id = table[at + 2]!;
+      const id = table[at + 2]! - 1;
       if (id === -1) continue;
       parents[id] = table[at]!;
       words[id] = table[at + 1]!;
@@ -84,9 +84,9 @@ export class NgramCountTable {
     const slots = emptySlots((old.length / STRIDE) * 2);
     const mask = slots.length / STRIDE - 1;
     for (let from = 0; from < old.length; from += STRIDE) {
-      if (old[from + 2] === -1) continue;
+      if (old[from + 2] === 0) continue;
       let slot = hashPair(old[from]!, old[from + 1]!) & mask;
-      while (slots[slot * STRIDE + 2] !== -1) slot = (slot + 1) & mask;
+      while (slots[slot * STRIDE + 2] !== 0) slot = (slot + 1) & mask;
       const at = slot * STRIDE;
       slots[at] = old[from]!;
       slots[at + 1] = old[from + 1]!;
@@ -99,7 +99,5 @@ export class NgramCountTable {
 }
 
 function emptySlots(count: number): Int32Array {
-  const slots = new Int32Array(count * STRIDE);
-  for (let at = 2; at < slots.length; at += STRIDE) slots[at] = -1;
-  return slots;
+  return new Int32Array(count * STRIDE);
 }
