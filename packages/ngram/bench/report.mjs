@@ -1,4 +1,5 @@
-// Assembles the parts written by estimate.mjs, query.mjs and external.mjs into bench/results/ngram.{json,md}.
+// Assembles the parts written by estimate.mjs, query.mjs, external.mjs and sideBySide.mjs into
+// bench/results/ngram.{json,md}.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { machine, partsDir, resultsDir } from './common.mjs';
 
@@ -6,7 +7,8 @@ const part = (name) => (existsSync(`${partsDir}${name}.json`) ? JSON.parse(readF
 const estimate = part('estimate');
 const query = part('query');
 const external = part('external');
-const result = { package: '@nlpkit/ngram', machine: machine(), estimate, query, external };
+const sideBySide = part('sideBySide');
+const result = { package: '@nlpkit/ngram', machine: machine(), estimate, query, external, sideBySide };
 mkdirSync(resultsDir, { recursive: true });
 writeFileSync(`${resultsDir}ngram.json`, `${JSON.stringify(result, null, 2)}\n`);
 
@@ -42,6 +44,20 @@ if (external) {
     `| bounded-memory counting, ${(external.tokens / 1e6).toFixed(1)} M tokens (${external.corpus}), order ${external.order} | ${f(external.seconds, 0)} s, ${f(external.tokensPerSecond / 1e6)} M tokens/s, ${external.runs} runs; tables capped at ${external.memoryCapMiB} MiB, process peak RSS ${f(external.maxRssMiB, 0)} MiB | — |`,
   );
 }
-lines.push('', 'Reproduce: `npx tsc -p tsconfig.build.json && pnpm bench` in `packages/ngram` (needs `../shared/data/ptb`).', '');
+if (sideBySide) {
+  const s = sideBySide;
+  const cell = (r) => `${f(r.seconds)} s, ${f(r.peakMB, 0)} MB`;
+  const ratio = (o, k) => `${f(o.seconds / k.seconds)}× time, ${f(o.peakMB / k.peakMB)}× memory`;
+  lines.push(
+    '',
+    `Side by side with KenLM ${s.kenlm.commit} (built from source outside the repository), one run, interleaved, each a fresh process, best of ${s.rounds}; load average ${s.loadAverageAtEachRound.join(' / ')}:`,
+    '',
+    '| what a user runs | `nlpkit` CLI | KenLM | ratio |',
+    '|---|---|---|---|',
+    `| ${s.corpus}: \`ngram train --order 5 --arpa\` vs \`${s.kenlm.train}\` (whole process, ARPA written; byte-identical: ${s.arpaIdentical}) | ${cell(s.train.ours)} | ${cell(s.train.kenlm)} | ${ratio(s.train.ours, s.train.kenlm)} |`,
+    `| score PTB train from that ARPA, load included: \`ngram eval\` vs \`${s.kenlm.eval}\` | ${cell(s.eval.ours)} | ${cell(s.eval.kenlm)} | ${ratio(s.eval.ours, s.eval.kenlm)} |`,
+  );
+}
+lines.push('', 'Reproduce: `npx tsc -p tsconfig.build.json && pnpm bench` in `packages/ngram` (needs `../shared/data/ptb`); the side-by-side rows: build the CLI, then `node bench/sideBySide.mjs && node bench/report.mjs` (KENLM_BIN: KenLM\'s bin folder).', '');
 writeFileSync(`${resultsDir}ngram.md`, lines.join('\n'));
 console.log(lines.join('\n'));

@@ -67,7 +67,7 @@ try {
   const result = {
     machine: machine(),
     kenlm: { commit: kenlmCommit, train: 'lmplz -o 5 -S 1G', eval: 'query -v summary' },
-    corpus: 'PTB train (<unk> renamed UNK), order 5',
+    corpus: 'PTB train (`<unk>` renamed UNK), order 5',
     rounds,
     loadAverageAtEachRound: load,
     arpaIdentical: identical,
