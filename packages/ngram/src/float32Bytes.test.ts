@@ -20,7 +20,9 @@ function* samples(): Generator<number> {
       const b = bits[0]!;
       for (let d = -2; d <= 2; d++) {
         bits[0] = b + d;
-        if (Number.isFinite(float[0]!)) yield float[0]!, yield -float[0]!;
+        if (!Number.isFinite(float[0]!)) continue;
+        yield float[0]!;
+        yield -float[0]!;
       }
     }
   }
