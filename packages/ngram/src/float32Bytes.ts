@@ -8,18 +8,33 @@ const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12] 
  */
 const MAX_SCALE = 12;
 
-/** Scratch for {@link float32Bytes}: the bits of the float32 and of its neighbours (no module-level state). */
+/** Scratch for {@link float32Bytes} (no module-level state): a float32's bits, and its spacing by exponent. */
 export interface Float32Scratch {
   readonly bits: Uint32Array;
   readonly float: Float32Array;
-  /** Digits of the chosen decimal, least significant first. */
-  readonly digits: Uint8Array;
+  /** `ulps[e]`: the distance between consecutive float32s of biased exponent e (2^(e − 150), 2^-149 for e = 0). */
+  readonly ulps: Float64Array;
 }
 
-/** A scratch for {@link float32Bytes}; create one per writer. */
+/**
+ * Values that take every branch of {@link float32Bytes}: zero, the exact-scaling path with 1 to 9 digits, a
+ * point inside, before and after the digits, ties, powers of two, and the slow path on both ends.
+ */
+const PRIMERS = [0, -0.3, -2.73828125, -1.37109375, -0.048446618, -20, -99, 123456789, 0.5, -0.0001234, -7.5e-5, 3e9, -1e-30];
+
+/**
+ * A scratch for {@link float32Bytes}; create one per writer. It also runs the formatter once over values that
+ * take each of its branches: a writer then calls it millions of times on values of one kind, and a branch first
+ * taken late would throw the optimized code away mid-file (a deoptimization) for want of type feedback.
+ */
 export function float32Scratch(): Float32Scratch {
   const bits = new Uint32Array(1);
-  return { bits, float: new Float32Array(bits.buffer), digits: new Uint8Array(12) };
+  const ulps = new Float64Array(256);
+  for (let e = 0; e < 256; e++) ulps[e] = 2 ** (Math.max(e, 1) - 150);
+  const scratch = { bits, float: new Float32Array(bits.buffer), ulps };
+  const out = new Uint8Array(32);
+  for (const x of PRIMERS) float32Bytes(Math.fround(x), out, 0, scratch);
+  return scratch;
 }
 
 /** Slots of a {@link Float32ByteCache}. */
@@ -81,26 +96,25 @@ export function float32Bytes(value: number, out: Uint8Array, at: number, scratch
   }
   const a = Math.abs(value);
   if (!(a >= 1e-4 && a < 1e9)) return slow(value, out, at);
-  const { bits, float, digits } = scratch;
+  const { bits, float, ulps } = scratch;
   float[0] = a;
   const b = bits[0]!;
+  const e = b >>> 23;
   // 8 − ⌊log10 a⌋, from the binary exponent (⌊e · log10 2⌋ is ⌊log10 a⌋ or one below; corrected next).
-  let k = Math.min(MAX_SCALE, 8 - Math.floor(((b >>> 23) - 127) * 0.3010299956639812));
+  let k = Math.min(MAX_SCALE, 8 - Math.floor((e - 127) * 0.3010299956639812));
   let scaled = a * POW10[k]!;
   if (scaled >= 1e9) scaled = a * POW10[--k]!;
   else if (scaled < 1e8) {
     if (k === MAX_SCALE) return slow(value, out, at);
     scaled = a * POW10[++k]!;
   }
-  // The rounding interval: halfway to each float32 neighbour (closer below a power of two), ends included
-  // when the significand is even (strtof rounds a tie to even).
-  bits[0] = b - 1;
-  const below = float[0]!;
-  bits[0] = b + 1;
-  const above = float[0]!;
+  // The rounding interval: halfway to each float32 neighbour (the one below is half as far at a power of two),
+  // ends included when the significand is even (strtof rounds a tie to even). Exact doubles.
+  const ulp = ulps[e]!;
+  const gapBelow = (b & 0x7fffff) === 0 && e > 1 ? ulp / 2 : ulp;
   const scale = POW10[k]!;
-  const low = ((a + below) / 2) * scale;
-  const high = ((a + above) / 2) * scale;
+  const low = (a - gapBelow / 2) * scale;
+  const high = (a + ulp / 2) * scale;
   const inclusive = (b & 1) === 0;
   // The shortest: a decimal of p − 1 digits is also one of p digits, so if none of p digits lies in the interval
   // none shorter does. Most values need 7 to 9 digits: start at 8 and walk to the first length that fails.
@@ -119,34 +133,34 @@ export function float32Bytes(value: number, out: Uint8Array, at: number, scratch
   }
   if (chosen < 0) return slow(value, out, at);
   // value = chosen × 10^(j − k); drop trailing zeros, then lay out as ECMAScript's Number::toString (plain here).
-  let exponent = j - k;
   // chosen ≤ 10^9 < 2^31: int32 arithmetic.
-  while (chosen % 10 === 0) {
-    chosen = (chosen / 10) | 0;
+  let digits = chosen | 0;
+  let exponent = j - k;
+  while (digits % 10 === 0) {
+    digits = (digits / 10) | 0;
     exponent++;
   }
-  let count = 0;
-  while (chosen > 0) {
-    const q = (chosen / 10) | 0;
-    digits[count++] = chosen - q * 10;
-    chosen = q;
-  }
+  let count = 1;
+  while (count < 10 && digits >= POW10[count]!) count++;
   if (value < 0) out[at++] = 45; // '-'
   const point = count + exponent; // digits before the decimal point
-  if (exponent >= 0) {
-    for (let i = count - 1; i >= 0; i--) out[at++] = 48 + digits[i]!;
-    for (let i = 0; i < exponent; i++) out[at++] = 48;
-  } else if (point > 0) {
-    for (let i = count - 1; i >= 0; i--) {
-      out[at++] = 48 + digits[i]!;
-      if (i === count - point) out[at++] = 46; // '.'
-    }
-  } else {
+  if (point <= 0) {
     out[at++] = 48;
     out[at++] = 46;
     for (let i = 0; i < -point; i++) out[at++] = 48;
-    for (let i = count - 1; i >= 0; i--) out[at++] = 48 + digits[i]!;
   }
+  // The digits right to left, with the point after the first `point` of them when it falls inside.
+  const dot = point > 0 && point < count;
+  const end = at + count + (dot ? 1 : 0);
+  let pos = end;
+  for (let i = count - 1; i >= 0; i--) {
+    const q = (digits / 10) | 0;
+    out[--pos] = 48 + digits - q * 10;
+    digits = q;
+    if (dot && i === point) out[--pos] = 46; // '.'
+  }
+  at = end;
+  for (let i = 0; i < exponent; i++) out[at++] = 48;
   return at;
 }
 

@@ -33,8 +33,12 @@ interface LineWriter {
 interface OrderWriter {
   readonly n: number;
   readonly level: SuffixOrderLevel;
-  readonly log10Probs: Float32Array;
-  readonly log10Backoffs: Float32Array | undefined;
+  /**
+   * The n-grams' numbers by id: with backoffs, `[log10 p, log10 backoff]` pairs side by side (the ids come in
+   * suffix order, at random: one cache miss per line instead of two); without, the log10 probabilities.
+   */
+  readonly numbers: Float32Array;
+  readonly hasBackoffs: boolean;
   readonly below: Int32Array | undefined;
   readonly rows: Int32Array | undefined;
 }
@@ -56,10 +60,10 @@ function reserve(w: LineWriter, bytes: number): void {
  * ARPA file.
  */
 function fillLines(w: LineWriter, o: OrderWriter): void {
-  const { n, log10Probs: lp, log10Backoffs: bo, below, rows } = o;
+  const { n, numbers: values, hasBackoffs, below, rows } = o;
   const { perm, prefixRanks, wordStarts } = o.level;
   const { vocabBytes, vocabStarts, numbers, backoffTexts } = w;
-  const size = lp.length;
+  const size = hasBackoffs ? values.length / 2 : values.length;
   const lineBytes = (n + 1) * (w.longestWord + 1) + 2 * NUMBER_BYTES + 3;
   let i = w.position;
   let word = w.word;
@@ -68,7 +72,7 @@ function fillLines(w: LineWriter, o: OrderWriter): void {
     const id = perm === undefined ? i : perm[i]!;
     reserve(w, lineBytes);
     const buffer = w.buffer;
-    let at = float32Bytes(lp[id]!, buffer, w.length, numbers);
+    let at = float32Bytes(values[hasBackoffs ? 2 * id : id]!, buffer, w.length, numbers);
     buffer[at++] = 9;
     const prefix = prefixRanks[i]!;
     const rowAt = rows === undefined ? 0 : i * (n + 1);
@@ -79,15 +83,25 @@ function fillLines(w: LineWriter, o: OrderWriter): void {
       if (k > 0) buffer[at++] = 32;
       for (let c = vocabStarts[v]!, end = vocabStarts[v + 1]!; c < end; c++) buffer[at++] = vocabBytes[c]!;
     }
-    if (bo !== undefined) {
+    if (hasBackoffs) {
       buffer[at++] = 9;
-      at = cachedFloat32Bytes(bo[id]!, buffer, at, backoffTexts);
+      at = cachedFloat32Bytes(values[2 * id + 1]!, buffer, at, backoffTexts);
     }
     buffer[at++] = 10;
     w.length = at;
   }
   w.position = i;
   w.word = word;
+}
+
+/** `[a[0], b[0], a[1], b[1], …]`. */
+function interleave(a: Float32Array, b: Float32Array): Float32Array {
+  const pairs = new Float32Array(2 * a.length);
+  for (let i = 0; i < a.length; i++) {
+    pairs[2 * i] = a[i]!;
+    pairs[2 * i + 1] = b[i]!;
+  }
+  return pairs;
 }
 
 /**
@@ -131,8 +145,8 @@ export function* arpaByteChunks(model: BackoffLanguageModel): Generator<Uint8Arr
     const o: OrderWriter = {
       n,
       level,
-      log10Probs: log10Probs[n]!,
-      log10Backoffs: n + 1 < order ? log10Backoffs[n] : undefined,
+      numbers: n + 1 < order ? interleave(log10Probs[n]!, log10Backoffs[n]!) : log10Probs[n]!,
+      hasBackoffs: n + 1 < order,
       below,
       rows,
     };
