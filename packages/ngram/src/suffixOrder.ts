@@ -29,7 +29,9 @@ export interface SuffixOrderLevel {
 export function* suffixOrder(data: BackoffModelData): Generator<SuffixOrderLevel, void, undefined> {
   const vocab = data.log10Probs[0]!.length;
   const identity = Uint32Array.from({ length: vocab }, (_, i) => i);
-  yield { perm: undefined, prefixRanks: identity, wordStarts: Uint32Array.from({ length: vocab + 1 }, (_, i) => i) };
+  // Unigrams: vocabulary order (given as a permutation, like every order an estimated model gives, so that a
+  // writer's loop sees one shape throughout).
+  yield { perm: identity, prefixRanks: identity, wordStarts: Uint32Array.from({ length: vocab + 1 }, (_, i) => i) };
   // rank[id]: position of n-gram id of the order below in its suffix order; undefined while that is id.
   let rank: Uint32Array | undefined;
   for (let n = 1; n < data.order; n++) {

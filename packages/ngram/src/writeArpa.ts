@@ -39,8 +39,10 @@ interface OrderWriter {
    */
   readonly numbers: Float32Array;
   readonly hasBackoffs: boolean;
-  readonly below: Int32Array | undefined;
-  readonly rows: Int32Array | undefined;
+  /** Empty for n ≤ 1. (Never undefined, nor `perm` below bigrams: one shape for every order keeps the hot loop optimized.) */
+  readonly below: Int32Array;
+  /** Empty when not kept. */
+  readonly rows: Int32Array;
 }
 
 /** Makes room for `bytes` more bytes. */
@@ -61,6 +63,7 @@ function reserve(w: LineWriter, bytes: number): void {
  */
 function fillLines(w: LineWriter, o: OrderWriter): void {
   const { n, numbers: values, hasBackoffs, below, rows } = o;
+  const keepRows = rows.length > 0;
   const { perm, prefixRanks, wordStarts } = o.level;
   const { vocabBytes, vocabStarts, numbers, backoffTexts } = w;
   const size = hasBackoffs ? values.length / 2 : values.length;
@@ -75,11 +78,11 @@ function fillLines(w: LineWriter, o: OrderWriter): void {
     let at = float32Bytes(values[hasBackoffs ? 2 * id : id]!, buffer, w.length, numbers);
     buffer[at++] = 9;
     const prefix = prefixRanks[i]!;
-    const rowAt = rows === undefined ? 0 : i * (n + 1);
+    const rowAt = i * (n + 1);
     for (let k = 0; k <= n; k++) {
       // Words 0..n-1 from the prefix's row (a single word for bigrams), word n is the group's.
-      const v = k === n ? word : n === 1 ? prefix : below![prefix * n + k]!;
-      if (rows !== undefined) rows[rowAt + k] = v;
+      const v = k === n ? word : n === 1 ? prefix : below[prefix * n + k]!;
+      if (keepRows) rows[rowAt + k] = v;
       if (k > 0) buffer[at++] = 32;
       for (let c = vocabStarts[v]!, end = vocabStarts[v + 1]!; c < end; c++) buffer[at++] = vocabBytes[c]!;
     }
@@ -135,13 +138,13 @@ export function* arpaByteChunks(model: BackoffLanguageModel): Generator<Uint8Arr
     w.length += bytes.length;
   };
   putText(arpaHeader(log10Probs.slice(0, order).map((lp) => lp.length)));
-  let below: Int32Array | undefined;
+  let below = new Int32Array(0);
   let n = 0;
   for (const level of suffixOrder(model.data)) {
     putText(arpaSectionHeader(n + 1));
     const size = log10Probs[n]!.length;
     // Rows are kept for the order above from bigrams up (unigram rows would be the word ids themselves).
-    const rows = n >= 1 && n + 1 < order ? new Int32Array(size * (n + 1)) : undefined;
+    const rows = new Int32Array(n >= 1 && n + 1 < order ? size * (n + 1) : 0);
     const o: OrderWriter = {
       n,
       level,
