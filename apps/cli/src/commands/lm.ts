@@ -8,6 +8,7 @@ import { CLI_PACKAGE, CliError, guarded, linesFrom, sentencesFrom } from '../cli
 import type { CliIo } from '../cliIo.js';
 import { integerOption, positiveOption } from '../optionParsers.js';
 import { modelPath, progressEvents, runTrainCommand, type TrainFlags } from '../trainingRun.js';
+import { memoizedSentenceScores } from './memoizedSentenceScores.js';
 import { type ClusterFlags, checkClusterFlags, clusterOptions, runOnCluster } from './runOnCluster.js';
 
 /** Loads the tensor backend and an artifact (tfjs is loaded only by the commands that need it). */
@@ -170,14 +171,16 @@ export function registerLmCommands(program: Command, io: CliIo): void {
         const artifact = await loadModel(options.model);
         try {
           const [tune, input] = await Promise.all([collect(sentencesFrom(options.tune, io)), collect(sentencesFrom(options.input, io))]);
-          const fit = tuneInterpolationWeights([artifact.model, ngram], tune);
-          const mixed = evaluatePerplexity(interpolateModels([artifact.model, ngram], fit.weights), input);
+          // Each input sentence is scored once per model, for the mixture and for the model alone.
+          const model = memoizedSentenceScores(artifact.model);
+          const fit = tuneInterpolationWeights([model, ngram], tune);
+          const mixed = evaluatePerplexity(interpolateModels([model, ngram], fit.weights), input);
           const report = {
             weights: fit.weights,
             perplexity: mixed.perplexity,
             tokens: mixed.tokens,
             oov: mixed.oov,
-            modelPerplexity: evaluatePerplexity(artifact.model, input).perplexity,
+            modelPerplexity: evaluatePerplexity(model, input).perplexity,
             ngramPerplexity: evaluatePerplexity(ngram, input).perplexity,
           };
           if (options.json === true) io.stdout(`${JSON.stringify(report)}\n`);
