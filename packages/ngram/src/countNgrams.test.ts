@@ -1,4 +1,4 @@
-import { EmptyInputError, InvalidArgumentError, NlpkitError, evaluatePerplexity } from '@nlpkit/core';
+import { EmptyInputError, InvalidArgumentError, NlpkitError, UnsupportedError, evaluatePerplexity } from '@nlpkit/core';
 import { describe, expect, it } from 'vitest';
 import { NgramCounter, countNgrams } from './countNgrams.js';
 import { NgramInputError } from './errors.js';
@@ -75,6 +75,9 @@ describe('countNgrams', () => {
     const once = countNgrams([['x', 'y'], ['y']], { order: 2 });
     const inc = counter.finish();
     expect(Array.from(inc.counts[1]!)).toEqual(Array.from(once.counts[1]!));
+    // Finishing ends counting: the same counts again, and no more sentences.
+    expect(counter.finish()).toBe(inc);
+    expect(thrown(() => counter.add(['x']))).toBeInstanceOf(UnsupportedError);
   });
 });
 

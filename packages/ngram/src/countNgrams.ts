@@ -1,4 +1,4 @@
-import { EmptyInputError, type TokenLike } from '@nlpkit/core';
+import { EmptyInputError, type TokenLike, UnsupportedError } from '@nlpkit/core';
 import { type Sentences, eachSentence, tokensOf } from './eachSentence.js';
 import { PKG, check, checkOrder } from './errors.js';
 import { NgramCountTable } from './ngramCountTable.js';
@@ -58,6 +58,8 @@ export class NgramCounter {
   #sentences = 0;
   #tokens = 0;
   #ids: number[] = [];
+  /** The counts once {@link NgramCounter.finish} has frozen them (the tables are then handed over, not copied). */
+  #finished: NgramCounts | undefined;
 
   constructor(options: CountOptions) {
     check.options(options, 'options', ['order', 'signal']);
@@ -73,6 +75,7 @@ export class NgramCounter {
 
   /** Counts one sentence of tokens, strings or text `Token`s (without `<s>`/`</s>`; they are added here). */
   add(sentence: readonly TokenLike[]): void {
+    if (this.#finished !== undefined) throw finishedCounter();
     const line = this.#sentences + 1;
     const ids = encodeTrainingSentence(tokensOf(sentence, line - 1), this.wordIndex, line, this.#ids);
     this.#sentences = line;
@@ -82,6 +85,7 @@ export class NgramCounter {
 
   /** Counts one already-encoded padded sentence (`<s>` … `</s>` ids from this counter's vocabulary). */
   addIds(ids: readonly number[]): void {
+    if (this.#finished !== undefined) throw finishedCounter();
     const tables = this.#tables;
     const suffixes = this.#suffixes;
     let unigrams = this.#unigrams;
@@ -130,8 +134,12 @@ export class NgramCounter {
     return this.#sentences;
   }
 
-  /** Freezes the counts. @throws EmptyInputError when no sentence was counted (an empty corpus defines no model). */
+  /**
+   * Freezes the counts and ends counting (a second call gives the same counts; adding after it is an error).
+   * @throws EmptyInputError when no sentence was counted (an empty corpus defines no model).
+   */
   finish(): NgramCounts {
+    if (this.#finished !== undefined) return this.#finished;
     if (this.#sentences === 0) throw emptyCorpus();
     const indexes: (NgramIndex | undefined)[] = [undefined];
     const counts: Uint32Array[] = [this.#unigrams.slice(0, this.wordIndex.size)];
@@ -144,7 +152,7 @@ export class NgramCounter {
       indexes.push(finished.index);
       counts.push(finished.counts);
     }
-    return {
+    this.#finished = {
       suffixes,
       order: this.order,
       wordIndex: this.wordIndex,
@@ -153,7 +161,17 @@ export class NgramCounter {
       sentences: this.#sentences,
       tokens: this.#tokens,
     };
+    return this.#finished;
   }
+}
+
+/** The error for adding to a counter after {@link NgramCounter.finish}. */
+function finishedCounter(): UnsupportedError {
+  return new UnsupportedError({
+    package: PKG,
+    argument: 'sentence',
+    expected: 'a counter that is still counting (finish() has frozen this one: start a new NgramCounter)',
+  });
 }
 
 /**
