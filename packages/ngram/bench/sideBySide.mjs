@@ -17,8 +17,9 @@ const cli = fileURLToPath(new URL('../../../apps/cli/dist/main.js', import.meta.
 const rounds = Number(process.env.NGRAM_BENCH_ROUNDS ?? 3);
 for (const [what, path] of [['lmplz', `${kenlmBin}/lmplz`], ['query', `${kenlmBin}/query`], ['the CLI (build it first)', cli], ['GNU time', '/usr/bin/time']]) {
   if (!existsSync(path)) {
-    console.error(`${what} not found at ${path}`);
-    process.exit(1);
+    // Part of `pnpm bench`, which must run where KenLM was never built: say so and keep the last recorded rows.
+    console.error(`side by side with KenLM skipped: ${what} not found at ${path} (set KENLM_BIN to KenLM's bin folder)`);
+    process.exit(0);
   }
 }
 let kenlmCommit = 'unknown';
