@@ -2,7 +2,7 @@ import { closeSync, fstatSync, openSync, readSync, rmSync } from 'node:fs';
 import { FormatError } from '@nlpkit/core';
 import { writeFileAtomicSync } from '@nlpkit/core/node';
 import { PKG, checkOrder } from './errors.js';
-import type { MemoryBudget } from './memoryBudget.js';
+import { type MemoryBudget, backingStore } from './memoryBudget.js';
 
 /**
  * Buffered reader of fixed-width uint32 records; the current record is `buffer[at .. at + width)`. A file whose
@@ -183,7 +183,7 @@ function mergeRuns(
   budget.hold(held);
   let distinct = 0;
   try {
-    for (const p of paths) readers.push(new RecordReader(p, width, new Uint32Array(readerRecords * width), base, budget, n));
+    for (const p of paths) readers.push(new RecordReader(p, width, new Uint32Array(backingStore(held / paths.length), 0, readerRecords * width), base, budget, n));
     const heap = readers.filter((r) => r.next());
     const compare = (a: RecordReader, b: RecordReader): number => {
       if (base > 0) return a.key - b.key;

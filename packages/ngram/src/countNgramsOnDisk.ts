@@ -158,7 +158,7 @@ export function countWithBudget(
     indexes.push(index);
     counts.push(budget.uint32(capacity));
   }
-  const scratch =
+  let scratch =
     order > 1
       ? {
           keys: budget.float64(capacity),
@@ -181,7 +181,7 @@ export function countWithBudget(
     for (let w = 0; w < wordIndex.size; w++) if (unigrams[w]! > 0) present++;
     // Written from the records scratch when it is large enough (it is free between levels).
     const fits = scratch !== undefined && scratch.records.length >= present * 2;
-    const uni = fits ? scratch.records.subarray(0, present * 2) : budget.uint32(present * 2);
+    const uni = fits ? scratch!.records.subarray(0, present * 2) : budget.uint32(present * 2);
     for (let w = 0, at = 0; w < wordIndex.size; w++) {
       if (unigrams[w]! > 0) {
         uni[at++] = w;
@@ -241,6 +241,8 @@ export function countWithBudget(
     indexes.length = 0;
     counts.length = 0;
     if (scratch) for (const a of [scratch.keys, ...scratch.ranks, ...scratch.ids, scratch.records]) budget.release(a.byteLength);
+    // Dropped, not only released: the merges below allocate their buffers once these can be collected.
+    scratch = undefined;
     const files: string[] = [];
     const distinct: number[] = [];
     for (let n = 1; n <= order; n++) {

@@ -113,12 +113,12 @@ export class RecordSorter {
   }
 
   #free(): void {
-    this.#options.budget.release(this.#held);
-    this.#held = 0;
     this.buffer = new Uint32Array(0);
     this.#perm = new Uint32Array(0);
     this.#temp = new Uint32Array(0);
     this.#histogram = new Uint32Array(0);
+    this.#options.budget.release(this.#held);
+    this.#held = 0;
   }
 
   /** Sorts the buffered records and writes them to `path` (summing equal keys when asked); returns records written. */
