@@ -2,11 +2,9 @@
 // one line per job event and one per model load (`load <task> <model>`), so a test can count them.
 import { readFileSync } from 'node:fs';
 import type { CorpusProcessor } from '../src/corpusProcessor.js';
-import { startWorker } from '../src/startWorker.js';
 import { blockLines, upperLines } from './corpusTasks.js';
+import { serveTestWorker } from './serveTestWorker.js';
 
-const [url, storage, lock] = process.argv.slice(2);
-const lockDuration = lock === undefined ? 4000 : Number(lock);
 const loading = (task: string, model: string): string => {
   process.stdout.write(`load ${task} ${model}\n`);
   return readFileSync(model, 'utf8').trim();
@@ -33,17 +31,4 @@ const processors: Record<string, CorpusProcessor> = {
     },
   },
 };
-const worker = await startWorker({
-  redis: url!,
-  storage: storage!,
-  lockDuration,
-  stalledInterval: Math.max(500, Math.floor(lockDuration / 2)),
-  processors,
-  onEvent: (event) => process.stdout.write(`${event.kind} ${event.job ?? ''} ${event.message ?? ''}\n`),
-});
-process.stdout.write('ready\n');
-const stop = (): void => {
-  void worker.close().then(() => process.exit(0));
-};
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
+await serveTestWorker(processors);
