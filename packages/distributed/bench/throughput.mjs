@@ -2,14 +2,14 @@
 // `--order` by `--workers` worker processes on one machine through a throwaway redis-server. Prints each stage's
 // wall time, each count job's tokens/s, and each worker's peak RSS. Needs a build (pnpm turbo run build
 // --filter=@nlpkit/distributed...) and redis-server. Usage: node bench/throughput.mjs [--times 20] [--order 3]
-// [--workers 2] [--shards 8] [--memory 64] [--input corpus.txt] [--json result.json]. With --input, that file is the
+// [--workers 2] [--shards 8] [--memory 64] [--input corpus.txt] [--json result.json] [--smoothing mkn|stupid]. With --input, that file is the
 // corpus (read by the workers in place; PTB is not repeated) and the storage folder is made beside it.
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { trainKneserNeyDistributed } from '../dist/node.js';
+import { trainKneserNeyDistributed, trainStupidBackoffDistributed } from '../dist/node.js';
 import { startRedis } from '../dist/testing.js';
 
 const text = (name) => {
@@ -22,6 +22,8 @@ const order = arg('order', 3);
 const workers = arg('workers', 2);
 const shards = arg('shards', 8);
 const memory = arg('memory', 64) << 20;
+const smoothing = text('smoothing') ?? 'mkn';
+const countJob = smoothing === 'stupid' ? 'stupid-count' : 'count';
 
 const given = text('input');
 const storage = mkdtempSync(given === undefined ? join(tmpdir(), 'nlpkit-bench-') : join(dirname(resolve(given)), 'nlpkit-bench-'));
@@ -32,7 +34,7 @@ if (given === undefined) {
   for (let i = 0; i < times; i++) out.write(ptb);
   await new Promise((done) => out.end(done));
 }
-const report = { input, bytes: statSync(input).size, order, workers, shards, memoryMiB: memory / 2 ** 20, stages: {}, perWorker: [] };
+const report = { input, bytes: statSync(input).size, smoothing, order, workers, shards, memoryMiB: memory / 2 ** 20, stages: {}, perWorker: [] };
 const redis = await startRedis();
 const children = [];
 try {
@@ -45,7 +47,7 @@ try {
   }
   const stageStart = new Map();
   const started = Date.now();
-  const result = await trainKneserNeyDistributed({
+  const result = await (smoothing === 'stupid' ? trainStupidBackoffDistributed : trainKneserNeyDistributed)({
     redis: redis.url,
     storage,
     input,
@@ -62,7 +64,7 @@ try {
     },
   });
   const seconds = (Date.now() - started) / 1000;
-  console.log(`total ${seconds.toFixed(1)} s: ${result.tokens} tokens (${(statSync(input).size / 2 ** 20).toFixed(0)} MiB), order ${order}, ${shards} shards, ${workers} workers, ${(memory / 2 ** 20).toFixed(0)} MiB sort memory per job`);
+  console.log(`total ${seconds.toFixed(1)} s: ${result.tokens} tokens (${(statSync(input).size / 2 ** 20).toFixed(0)} MiB), ${smoothing}, order ${order}, ${shards} shards, ${workers} workers, ${(memory / 2 ** 20).toFixed(0)} MiB sort memory per job`);
   console.log(`  ${(result.tokens / seconds / 1000).toFixed(0)} k tokens/s end to end; counts ${result.counts.join(' ')}`);
   Object.assign(report, { seconds, tokens: result.tokens, counts: result.counts });
   for (const [i, { child, output }] of children.entries()) {
@@ -75,7 +77,7 @@ try {
     for (const line of lines) {
       const [ms, kind, name, index] = line.split(' ');
       if (kind === 'active') active.set(`${name} ${index}`, Number(ms));
-      if (kind === 'completed' && name === 'count') durations.push(Number(ms) - active.get(`${name} ${index}`));
+      if (kind === 'completed' && name === countJob) durations.push(Number(ms) - active.get(`${name} ${index}`));
     }
     const rss = Number(/maxrss (\d+)/.exec(output())?.[1] ?? 0) / 1024;
     const perShard = result.tokens / shards;
