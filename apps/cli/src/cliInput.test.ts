@@ -40,8 +40,8 @@ describe('guarded (issue 13: nothing reaches the user as a raw error)', () => {
 
   it('run maps commander usage errors to exit code 2 and never rejects', async () => {
     const io = bufferIo();
-    expect(await run(['node', 'nlpkit', 'ngram', 'train', '--order', '2'], io)).toBe(2);
-    expect(io.err.join('')).toContain("required option '--arpa <file>' not specified");
+    expect(await run(['node', 'nlpkit', 'lm', 'eval', '--input', 'test.txt'], io)).toBe(2);
+    expect(io.err.join('')).toContain("required option '--model <path>' not specified");
     expect(await run(['node', 'nlpkit', '--help'], bufferIo())).toBe(0);
   });
 });

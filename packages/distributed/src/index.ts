@@ -10,5 +10,4 @@ export type { DistributedCorpusOptions, DistributedCorpusResult } from './mapCor
 export type { CorpusProcessor, CorpusTaskModel } from './corpusProcessor.js';
 export type { CorpusLayout } from './corpusPlan.js';
 export type { DistributedStupidBackoffOptions, DistributedStupidBackoffResult, StupidBackoffStage } from './trainStupidBackoffDistributed.js';
-export { trainStupidBackoffDistributed } from './trainStupidBackoffDistributed.js';
 export type { EstimationOptions } from './runPlan.js';
