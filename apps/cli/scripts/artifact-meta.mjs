@@ -1,7 +1,8 @@
 // Rewrites the meta of any nlpkit model artifact (LM, tagger, classifier, translator) without touching its tensors, for
 // the artifacts committed under models/: the recipe's data paths made relative to the repository, key=value notes
 // added. Usage: node apps/cli/scripts/artifact-meta.mjs <in model.safetensors> <out> [key=value …]
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '@nlpkit/core/node';
 import { preparedMeta } from './artifactMeta.mjs';
 
 const [source, out, ...pairs] = process.argv.slice(2);
@@ -19,5 +20,5 @@ let text = JSON.stringify(header);
 text += ' '.repeat((8 - ((8 + Buffer.byteLength(text)) % 8)) % 8);
 const size = Buffer.alloc(8);
 size.writeBigUInt64LE(BigInt(Buffer.byteLength(text)));
-await writeFile(out, Buffer.concat([size, Buffer.from(text, 'utf8'), bytes.subarray(8 + length)]));
+await writeFileAtomic(out, Buffer.concat([size, Buffer.from(text, 'utf8'), bytes.subarray(8 + length)]), { package: '@nlpkit/cli' });
 process.stdout.write(`wrote ${out}\n`);
