@@ -70,16 +70,13 @@ def renamed(split, tmp):
     return path, hashlib.md5(raw).hexdigest()
 
 
-STAT_LINE = re.compile(r'^(\d+) (\d+) D1=(\S+) D2=(\S+) D3\+=(\S+)$')
+# An order's line of lmplz's Statistics block; pruned orders print `kept/total`.
+STAT_LINE = re.compile(r'^(\d+) (\d+)(?:/(\d+))? D1=(\S+) D2=(\S+) D3\+=(\S+)$')
 
 
-def lmplz(order, train, arpa, tmp):
-    """Runs lmplz; returns (counts per order, discounts per order) from its Statistics block."""
-    with open(train, 'rb') as src, open(arpa, 'wb') as dst:
-        run = subprocess.run([kenlm_tool('lmplz'), '-o', str(order), '-S', '20%', '-T', tmp], stdin=src, stdout=dst, stderr=subprocess.PIPE, check=True)
-    stderr = run.stderr.decode('utf-8')
-    counts, discounts = [], []
-    in_stats = False
+def lmplz_statistics(stderr):
+    """(kept counts, counts before pruning, discounts) per order, from the Statistics block lmplz prints on stderr."""
+    counts, unpruned, discounts, in_stats = [], [], [], False
     for line in stderr.splitlines():
         if line.strip() == 'Statistics:':
             in_stats = True
@@ -87,9 +84,19 @@ def lmplz(order, train, arpa, tmp):
         match = STAT_LINE.match(line.strip()) if in_stats else None
         if match:
             counts.append(int(match.group(2)))
-            discounts.append([float(match.group(k)) for k in (3, 4, 5)])
+            unpruned.append(int(match.group(3) or match.group(2)))
+            discounts.append([float(match.group(k)) for k in (4, 5, 6)])
         elif in_stats and counts:
             break
+    return counts, unpruned, discounts
+
+
+def lmplz(order, train, arpa, tmp):
+    """Runs lmplz; returns (counts per order, discounts per order) from its Statistics block."""
+    with open(train, 'rb') as src, open(arpa, 'wb') as dst:
+        run = subprocess.run([kenlm_tool('lmplz'), '-o', str(order), '-S', '20%', '-T', tmp], stdin=src, stdout=dst, stderr=subprocess.PIPE, check=True)
+    stderr = run.stderr.decode('utf-8')
+    counts, _, discounts = lmplz_statistics(stderr)
     if len(counts) != order:
         sys.exit(f'could not read {order} orders from lmplz\'s Statistics block:\n{stderr}')
     # The ARPA header is what a reader sees; check it agrees with the Statistics block.

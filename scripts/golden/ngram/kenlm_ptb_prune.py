@@ -17,13 +17,10 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kenlm_ptb import ROOT, kenlm_commit, kenlm_tool, renamed, write_fixture  # noqa: E402
+from kenlm_ptb import ROOT, kenlm_commit, kenlm_tool, lmplz_statistics, renamed, write_fixture  # noqa: E402
 
-import re  # noqa: E402
 import subprocess  # noqa: E402
 
-# Pruned orders print `kept/total`.
-STAT_LINE = re.compile(r'^(\d+) (\d+)(?:/(\d+))? D1=(\S+) D2=(\S+) D3\+=(\S+)$')
 
 OUT = os.path.join(ROOT, 'packages', 'ngram', 'test', 'fixtures', 'kenlm-ptb-prune.json')
 ORDER = 5
@@ -35,18 +32,7 @@ def lmplz_pruned(prune, train, arpa, tmp):
     args = [kenlm_tool('lmplz'), '-o', str(ORDER), '-S', '20%', '-T', tmp, '--prune', *map(str, prune)]
     with open(train, 'rb') as src, open(arpa, 'wb') as dst:
         run = subprocess.run(args, stdin=src, stdout=dst, stderr=subprocess.PIPE, check=True)
-    counts, unpruned, discounts, in_stats = [], [], [], False
-    for line in run.stderr.decode('utf-8').splitlines():
-        if line.strip() == 'Statistics:':
-            in_stats = True
-            continue
-        match = STAT_LINE.match(line.strip()) if in_stats else None
-        if match:
-            counts.append(int(match.group(2)))
-            unpruned.append(int(match.group(3) or match.group(2)))
-            discounts.append([float(match.group(k)) for k in (4, 5, 6)])
-        elif in_stats and counts:
-            break
+    counts, unpruned, discounts = lmplz_statistics(run.stderr.decode('utf-8'))
     if len(counts) != ORDER:
         sys.exit(f'could not read {ORDER} orders from lmplz\'s Statistics block')
     return counts, unpruned, discounts
