@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+// A JSON import rather than node:fs, so the same fixtures load in Node and in the Chromium suites (Vite serves them).
+import fixtures from './fixtures/torch-parity.json' with { type: 'json' };
 
 /** A tensor as the generator writes it. */
 export interface FixtureTensor {
@@ -37,6 +38,5 @@ export interface TorchCase {
 
 /** Reads the committed PyTorch parity fixtures. */
 export function loadTorchCases(): TorchCase[] {
-  const text = readFileSync(new URL('./fixtures/torch-parity.json', import.meta.url), 'utf8');
-  return (JSON.parse(text) as { cases: TorchCase[] }).cases;
+  return (fixtures as unknown as { cases: TorchCase[] }).cases;
 }
