@@ -5,7 +5,8 @@ import { inputFileError, isSystemError, writeFileAtomic, writeFileAtomicSync } f
 import { LineCursor } from './arpaScanner.js';
 import type { BackoffLanguageModel } from './backoffLanguageModel.js';
 import { checkedArpaChunks } from './detectFormat.js';
-import { ArpaFormatError, PKG } from './errors.js';
+import { ArpaFormatError, PKG, check } from './errors.js';
+import { parallelArpaChunks } from './parallelArpaChunks.js';
 import { type ReadArpaOptions, readArpaCursor } from './readArpa.js';
 import { arpaByteChunks } from './writeArpa.js';
 
@@ -13,6 +14,12 @@ import { arpaByteChunks } from './writeArpa.js';
 export interface WriteArpaFileOptions {
   /** Cancels the write: the previous file stays as it was and no temporary file is left. */
   readonly signal?: AbortSignal;
+  /**
+   * Worker threads that format the text while this thread puts the n-grams in order (default 0: all on this
+   * thread). The bytes are the same; on a machine with idle cores the write takes about 1/(threads + 1) of the
+   * formatting time.
+   */
+  readonly threads?: number;
 }
 
 /**
@@ -23,7 +30,9 @@ export interface WriteArpaFileOptions {
  * @throws OutputError (from `@nlpkit/core`, code `ERR_OUTPUT`) naming the path, with the system error as `cause`.
  */
 export async function writeArpaFile(model: BackoffLanguageModel, path: string, options: WriteArpaFileOptions = {}): Promise<void> {
-  await writeFileAtomic(path, arpaByteChunks(model), { package: PKG, ...(options.signal ? { signal: options.signal } : {}) });
+  const threads = options.threads === undefined ? 0 : check.integer(options.threads, 'options.threads', 0, 256);
+  const chunks = threads > 0 ? parallelArpaChunks(model, { threads }) : arpaByteChunks(model);
+  await writeFileAtomic(path, chunks, { package: PKG, ...(options.signal ? { signal: options.signal } : {}) });
 }
 
 /** {@link writeArpaFile} for synchronous callers: the same atomic, streaming write (no abort signal). */
