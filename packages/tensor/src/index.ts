@@ -14,6 +14,8 @@ export type { RawSafetensors, RawTensor, SafetensorsDtype, SafetensorsReadOption
 export { loadSafetensors, saveSafetensors, saveSafetensorsAsync } from './stateDict.js';
 export type { LoadSafetensorsOptions, StateDict } from './stateDict.js';
 export { registerFusedKernels } from './kernels/fusedKernels.js';
+export { configureWasmGemm, disposeWasmGemm, registerWasmGemm } from './kernels/wasmKernels.js';
+export type { WasmGemmOptions } from './kernels/wasmKernels.js';
 export { matMul, plainMatMul } from './ops/matMul.js';
 export { affine } from './ops/affine.js';
 export { softmaxCrossEntropy } from './ops/softmaxCrossEntropy.js';

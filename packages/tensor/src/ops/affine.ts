@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import { cpuColumnSum, cpuMatMul, registerFusedKernels } from '../kernels/fusedKernels.js';
+import { registerWasmGemm, wasmMatMul } from '../kernels/wasmKernels.js';
 import { matMul } from './matMul.js';
 
 /**
  * `x·w + b` for `x: [N, in]`, `w: [in, out]`, `b: [out]`, differentiable, without shape checks (callers check
- * them): one fused op on the cpu backend, {@link matMul} and a broadcast add elsewhere.
+ * them): one fused op on the cpu backend (bias added as the matmul writes, db a column sum) and on wasm (nlpkit's
+ * GEMM with the bias fused, db by tfjs's sum), {@link matMul} and a broadcast add elsewhere.
  *
  * Why: on the cpu backend a broadcast add over a 700 × 10k output and its gradient (a sum over axis 0, which
  * tfjs-backend-cpu does by transposing first) cost more than 0.5 s per LM step; here the bias is added while the
@@ -13,7 +15,26 @@ import { matMul } from './matMul.js';
  */
 export function affine(x: Tensor2D, w: Tensor2D, b: Tensor1D): Tensor2D {
   const floats = x.dtype === 'float32' && w.dtype === 'float32' && b.dtype === 'float32';
-  return floats && registerFusedKernels() ? cpuAffine(x, w, b) : tf.add<Tensor2D>(matMul(x, w), b);
+  if (floats && registerFusedKernels()) return cpuAffine(x, w, b);
+  if (floats && registerWasmGemm()) return wasmAffine(x, w, b);
+  return tf.add<Tensor2D>(matMul(x, w), b);
+}
+
+function wasmAffine(x: Tensor2D, w: Tensor2D, b: Tensor1D): Tensor2D {
+  const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
+    const [xi, wi, bi] = args as [Tensor2D, Tensor2D, Tensor1D];
+    const save = args[3] as tf.GradSaveFunc;
+    save([xi, wi]);
+    return {
+      value: wasmMatMul(xi, wi, false, false, bi),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [xs, ws] = saved as [Tensor2D, Tensor2D];
+        const g = dy as Tensor2D;
+        return [wasmMatMul(g, ws, false, true), wasmMatMul(xs, g, true, false), tf.sum(g, 0)];
+      },
+    };
+  });
+  return op(x, w, b) as Tensor2D;
 }
 
 function cpuAffine(x: Tensor2D, w: Tensor2D, b: Tensor1D): Tensor2D {

@@ -1,0 +1,93 @@
+// nlpkit's WebAssembly SIMD GEMM (1 and 2 threads) vs tfjs-backend-wasm's matmul (XNNPACK, one thread in Node)
+// on the shapes of a Zaremba-small LM step (V 10k, 2×200, batch 20, BPTT 35): the softmax layer's forward
+// [700×200]·[200×10k], its two gradient products (dX = dY·Wᵀ, dW = Xᵀ·dY), and an LSTM gate product [20×200]·[200×800].
+//
+// XNNPACK is timed two ways: called with the transpose flags directly, and as nlpkit's ops called it before this
+// kernel (explicit tf.transpose copies, then a plain matmul). Rounds interleave the variants; each cell is the best
+// of the rounds (one product per round per variant, after warm-up); the load average is printed with the table.
+//
+// Usage (after `npx tsc -p tsconfig.build.json` in packages/tensor):
+//   node bench/wasmGemm.mjs [--rounds 7] [--json out.json]
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import { configureWasmGemm, disposeWasmGemm } from '../dist/index.js';
+import { wasmGemmStats, wasmMatMul } from '../dist/kernels/wasmKernels.js';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const rounds = Number(arg('rounds', 7));
+const jsonPath = arg('json', undefined);
+
+// [label, M, K, N, transposeA, transposeB]
+const SHAPES = [
+  ['softmax fwd  X·W', 700, 200, 10000, false, false],
+  ['softmax dX   dY·Wᵀ', 700, 10000, 200, false, true],
+  ['softmax dW   Xᵀ·dY', 200, 700, 10000, true, false],
+  ['LSTM gates   h·W', 20, 200, 800, false, false],
+  ['LSTM dW      Hᵀ·dG', 200, 700, 800, true, false],
+];
+
+await tf.setBackend('wasm');
+await tf.ready();
+
+const operands = SHAPES.map(([, M, K, N, tA, tB]) => [tf.randomNormal(tA ? [K, M] : [M, K]), tf.randomNormal(tB ? [N, K] : [K, N])]);
+const VARIANTS = {
+  'xnnpack (flags)': (a, b, tA, tB) => tf.matMul(a, b, tA, tB),
+  'xnnpack (ops before)': (a, b, tA, tB) => tf.matMul(tA ? tf.transpose(a) : a, tB ? tf.transpose(b) : b),
+  'ours 1 thread': (a, b, tA, tB) => wasmMatMul(a, b, tA, tB),
+  'ours 2 threads': (a, b, tA, tB) => wasmMatMul(a, b, tA, tB),
+};
+const threadsOf = { 'ours 1 thread': 1, 'ours 2 threads': 2 };
+const best = SHAPES.map(() => Object.fromEntries(Object.keys(VARIANTS).map((v) => [v, Infinity])));
+const loads = [loadavg()[0]];
+
+async function prepare(variant) {
+  const threads = threadsOf[variant];
+  if (threads === undefined) return;
+  configureWasmGemm({ threads });
+  // Start the workers and wait until they take shares (they join once they have instantiated the module).
+  const [a, b] = operands[0];
+  for (let i = 0; i < 200; i += 1) {
+    tf.tidy(() => wasmMatMul(a, b));
+    if (threads === 1 || (wasmGemmStats()?.shared ?? 0) > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error('workers did not start');
+}
+
+for (let round = 0; round < rounds + 1; round += 1) {
+  const order = Object.keys(VARIANTS);
+  for (let r = 0; r < round; r += 1) order.push(order.shift()); // rotate
+  for (const variant of order) {
+    await prepare(variant);
+    SHAPES.forEach(([, , , , tA, tB], s) => {
+      const [a, b] = operands[s];
+      const reps = s === 3 ? 50 : 1; // the small gate product: per call, averaged over 50
+      const t0 = performance.now();
+      for (let r = 0; r < reps; r += 1) tf.tidy(() => VARIANTS[variant](a, b, tA, tB));
+      const ms = (performance.now() - t0) / reps;
+      if (round > 0) best[s][variant] = Math.min(best[s][variant], ms); // round 0 warms up
+    });
+  }
+  loads.push(loadavg()[0]);
+}
+disposeWasmGemm();
+
+const rows = SHAPES.map(([label, M, K, N], s) => {
+  const flops = 2 * M * N * K;
+  return { label, M, K, N, ...Object.fromEntries(Object.entries(best[s]).map(([v, ms]) => [v, { ms: +ms.toFixed(3), gflops: +(flops / ms / 1e6).toFixed(1) }])) };
+});
+console.log(`CPU: ${cpus()[0]?.model} × ${cpus().length}; load average (1 min) during the run: ${loads.map((l) => l.toFixed(2)).join(' ')}`);
+console.log(`best of ${rounds} interleaved rounds; GFLOP/s (ms)`);
+const names = Object.keys(VARIANTS);
+console.log(['shape [M×K·K×N]'.padEnd(38), ...names.map((n) => n.padStart(22))].join(''));
+for (const row of rows) {
+  console.log([`${row.label} ${row.M}×${row.K}·${row.K}×${row.N}`.padEnd(38), ...names.map((n) => `${row[n].gflops} (${row[n].ms})`.padStart(22))].join(''));
+}
+if (jsonPath !== undefined) {
+  writeFileSync(jsonPath, `${JSON.stringify({ date: new Date().toISOString(), cpu: cpus()[0]?.model, cores: cpus().length, loads, rounds, rows }, null, 2)}\n`);
+}

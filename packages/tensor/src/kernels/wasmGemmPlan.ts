@@ -1,0 +1,73 @@
+/**
+ * The arithmetic of nlpkit's WebAssembly GEMM (`wasmGemm.wat`) that needs no memory: block sizes, the job record
+ * its `gemm` export reads, and how C is split between threads.
+ */
+
+/** Rows of A in one register tile (and one packed A panel). */
+export const TILE_ROWS = 4;
+/** Columns of B in one register tile (and one packed B panel). */
+export const TILE_COLS = 8;
+/**
+ * Cache blocking (GotoBLAS): A in blocks of MC × KC (128 KiB, L2), B in blocks of KC × NC (2 MiB, L3), one
+ * KC × 8 B panel (8 KiB) in L1. Measured on the LM shapes (K = 200, 700, 10k), within noise of 64/512/128 and
+ * 256/4096/512: the register tile, not the blocking, sets the speed.
+ */
+export const BLOCK = { mc: 128, nc: 2048, kc: 256 } as const;
+
+/** Bytes of one thread's scratch: packed A block, packed B block, an edge tile, its job record (64-byte aligned). */
+export const SCRATCH_BYTES = align(BLOCK.mc * BLOCK.kc * 4) + align(BLOCK.kc * (BLOCK.nc + TILE_COLS) * 4) + 256 + 128;
+
+/** Fields of the job record, in the order `gemm` reads them (i32 each). */
+export interface GemmJob {
+  m0: number; m1: number; n0: number; n1: number; K: number;
+  a: number; rsA: number; csA: number;
+  b: number; rsB: number; csB: number;
+  c: number; ldc: number; bias: number;
+  scratch: number;
+}
+
+/** Writes `job` (byte addresses and strides) and its scratch pointers at `at` (bytes) in `heap`. */
+export function writeJob(heap: Int32Array, at: number, job: GemmJob): void {
+  const packedA = job.scratch;
+  const packedB = packedA + align(BLOCK.mc * BLOCK.kc * 4);
+  const tile = packedB + align(BLOCK.kc * (BLOCK.nc + TILE_COLS) * 4);
+  heap.set([
+    job.m0, job.m1, job.n0, job.n1, job.K,
+    job.a, job.rsA, job.csA, job.b, job.rsB, job.csB, job.c, job.ldc, job.bias,
+    packedA, packedB, tile, BLOCK.mc, BLOCK.nc, BLOCK.kc,
+  ], at >>> 2);
+}
+
+/** Where the job record of a scratch area starts (its last 128 bytes). */
+export function jobAddress(scratch: number): number {
+  return scratch + SCRATCH_BYTES - 128;
+}
+
+/** One thread's share of C: rows [m0, m1) × columns [n0, n1). */
+export interface Share { m0: number; m1: number; n0: number; n1: number }
+
+/**
+ * Splits an M × N output into at most `threads` shares of whole tiles along the dimension with more tiles
+ * (columns for the 700 × 10k softmax layer, rows for its 700 × 200 input gradient); empty shares are dropped.
+ */
+export function splitOutput(M: number, N: number, threads: number): Share[] {
+  const rowTiles = Math.ceil(M / TILE_ROWS);
+  const colTiles = Math.ceil(N / TILE_COLS);
+  const byCols = colTiles >= rowTiles;
+  const tiles = byCols ? colTiles : rowTiles;
+  const unit = byCols ? TILE_COLS : TILE_ROWS;
+  const extent = byCols ? N : M;
+  const parts = Math.max(1, Math.min(threads, tiles));
+  const shares: Share[] = [];
+  for (let t = 0; t < parts; t += 1) {
+    const lo = Math.min(extent, Math.round((tiles * t) / parts) * unit);
+    const hi = Math.min(extent, Math.round((tiles * (t + 1)) / parts) * unit);
+    if (hi > lo) shares.push(byCols ? { m0: 0, m1: M, n0: lo, n1: hi } : { m0: lo, m1: hi, n0: 0, n1: N });
+  }
+  return shares;
+}
+
+/** Rounds a byte count up to a multiple of 64. */
+export function align(bytes: number): number {
+  return Math.ceil(bytes / 64) * 64;
+}

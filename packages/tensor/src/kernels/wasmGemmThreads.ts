@@ -1,0 +1,165 @@
+import { UnsupportedError } from '@nlpkit/core';
+import { PKG } from '../errors.js';
+
+/**
+ * Worker threads that run `wasmGemm.wat`'s `gemm` on one shared `WebAssembly.Memory`, woken with
+ * `Atomics.notify` (no messages per call: a matmul is a synchronous tfjs kernel).
+ *
+ * The control block is the first {@link CONTROL_BYTES} of the memory: 16 i32 per worker slot (slot 0 is the
+ * calling thread, which computes its own share and has no entry): generation (bumped to start a job, -1 to
+ * stop), done (the generation last finished), job address, error flag, ready flag.
+ */
+
+/** Bytes at the start of the shared memory reserved for the control block. */
+export const CONTROL_BYTES = 4096;
+
+const GEN = 0;
+const DONE = 1;
+const JOB = 2;
+const ERROR = 3;
+const READY = 4;
+
+/**
+ * The worker's whole program. It runs as a CommonJS script in Node (`eval: true`; `workerData` carries the
+ * module and memory) and as a classic worker in browsers (one message carries them). Kept free of closures over
+ * this file so it can be serialized.
+ */
+const WORKER_SOURCE = `
+const start = ({ module, memory, slot }) => {
+  const flags = new Int32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
+  const base = slot * 16;
+  let instance;
+  try {
+    instance = new WebAssembly.Instance(module, { env: { memory } });
+  } catch (error) {
+    Atomics.store(flags, base + ${ERROR}, 1);
+    Atomics.store(flags, base + ${READY}, -1);
+    return;
+  }
+  Atomics.store(flags, base + ${READY}, 1);
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(flags, base + ${GEN}, seen);
+    const gen = Atomics.load(flags, base + ${GEN});
+    if (gen < 0) return;
+    if (gen === seen) continue;
+    seen = gen;
+    try {
+      instance.exports.gemm(Atomics.load(flags, base + ${JOB}));
+    } catch (error) {
+      Atomics.store(flags, base + ${ERROR}, 1);
+    }
+    Atomics.store(flags, base + ${DONE}, gen);
+    Atomics.notify(flags, base + ${DONE});
+  }
+};
+if (typeof require === 'function') start(require('node:worker_threads').workerData);
+else self.onmessage = (event) => start(event.data);
+`;
+
+/** A started pool: `workers` helpers in slots 1 .. workers. */
+export interface GemmWorkers {
+  /** Number of worker slots (threads besides the caller). */
+  readonly workers: number;
+  /** True once every worker has instantiated the module (until then the caller computes alone). */
+  ready(): boolean;
+  /** Runs `gemm(jobAddress)` on each listed slot, the caller's own `work` meanwhile, and waits for them all. */
+  run(jobs: readonly { slot: number; job: number }[], work: () => void): void;
+  /** Stops and terminates every worker. */
+  dispose(): void;
+}
+
+interface WorkerLike {
+  terminate(): unknown;
+  unref?(): void;
+  postMessage?(message: unknown): void;
+}
+
+type NodeWorkerCtor = new (source: string, options: { eval: true; workerData: unknown }) => WorkerLike;
+
+/** `node:worker_threads`' Worker, reached without a static import (browser bundles must not see Node built-ins). */
+function nodeWorker(): NodeWorkerCtor | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const threads = proc?.getBuiltinModule?.('node:worker_threads') as { Worker?: NodeWorkerCtor } | undefined;
+  return threads?.Worker;
+}
+
+/** How many threads may share one memory here: Node always; browsers only when cross-origin isolated. */
+export function threadsSupported(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  if (nodeWorker() !== undefined) return true;
+  const g = globalThis as { crossOriginIsolated?: boolean; Worker?: unknown; Blob?: unknown; URL?: { createObjectURL?: unknown } };
+  return g.crossOriginIsolated === true && typeof g.Worker === 'function' && typeof g.URL?.createObjectURL === 'function';
+}
+
+/**
+ * Starts `workers` threads on `module` over the shared `memory` (whose first {@link CONTROL_BYTES} must be
+ * zero and belong to the pool). Workers are unref'd in Node, so they never keep a process alive.
+ */
+export function startGemmWorkers(module: WebAssembly.Module, memory: WebAssembly.Memory, workers: number): GemmWorkers {
+  const flags = new Int32Array(memory.buffer, 0, CONTROL_BYTES / 4);
+  const NodeWorker = nodeWorker();
+  // Browsers may not block their main thread in Atomics.wait; there the caller spins (a kernel is synchronous).
+  const canBlock = NodeWorker !== undefined;
+  const handles: WorkerLike[] = [];
+  let generation = 0;
+  for (let slot = 1; slot <= workers; slot += 1) {
+    const data = { module, memory, slot };
+    if (NodeWorker !== undefined) {
+      const worker = new NodeWorker(WORKER_SOURCE, { eval: true, workerData: data });
+      worker.unref?.();
+      handles.push(worker);
+    } else {
+      const g = globalThis as unknown as { Worker: new (url: string) => WorkerLike; URL: { createObjectURL(b: Blob): string; revokeObjectURL(u: string): void } };
+      const url = g.URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+      const worker = new g.Worker(url);
+      worker.postMessage?.(data);
+      g.URL.revokeObjectURL(url);
+      handles.push(worker);
+    }
+  }
+  const waitFor = (index: number, value: number): void => {
+    for (;;) {
+      const found = Atomics.load(flags, index);
+      if (found === value) return;
+      if (canBlock) Atomics.wait(flags, index, found, 1000);
+    }
+  };
+  return {
+    workers,
+    ready: () => {
+      for (let slot = 1; slot <= workers; slot += 1) if (Atomics.load(flags, slot * 16 + READY) !== 1) return false;
+      return true;
+    },
+    run: (jobs, work) => {
+      generation = generation >= 0x7ffffff0 ? 1 : generation + 1;
+      for (const { slot, job } of jobs) {
+        const base = slot * 16;
+        Atomics.store(flags, base + JOB, job);
+        Atomics.store(flags, base + GEN, generation);
+        Atomics.notify(flags, base + GEN);
+      }
+      let failure: unknown;
+      try {
+        work();
+      } catch (error) {
+        failure = error;
+      }
+      for (const { slot } of jobs) waitFor(slot * 16 + DONE, generation);
+      if (failure !== undefined) throw failure;
+      for (const { slot } of jobs) {
+        if (Atomics.exchange(flags, slot * 16 + ERROR, 0) !== 0) {
+          throw new UnsupportedError({ package: PKG, message: `wasm GEMM worker ${slot} trapped` }, 'ERR_WASM_GEMM_WORKER');
+        }
+      }
+    },
+    dispose: () => {
+      for (let slot = 1; slot <= workers; slot += 1) {
+        Atomics.store(flags, slot * 16 + GEN, -1);
+        Atomics.notify(flags, slot * 16 + GEN);
+      }
+      for (const worker of handles) void worker.terminate();
+      handles.length = 0;
+    },
+  };
+}

@@ -1,0 +1,148 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
+import { createRng } from '@nlpkit/core';
+import { afterAll, expect, it } from 'vitest';
+import { affine } from '../ops/affine.js';
+import { matMul, plainMatMul } from '../ops/matMul.js';
+import { describeBackends } from '../testing/index.js';
+import { configureWasmGemm, disposeWasmGemm, registerWasmGemm, wasmGemmStats, wasmMatMul } from './wasmKernels.js';
+
+/**
+ * nlpkit's WebAssembly GEMM against a float64 reference, through the ops that use it (`plainMatMul`, `matMul`,
+ * `affine`, values and gradients) on every backend — on wasm with one thread (in place on tfjs's heap) and two
+ * (worker threads over a shared memory) — and, on wasm, against tfjs's own matmul (XNNPACK). Tolerance: 1e-5
+ * relative to the magnitude of the terms summed (Σ|a·b|), the bound float32 summation order can move.
+ */
+const rng = createRng(12);
+const randomArray = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.normal());
+
+/** op(a)·op(b) + bias in float64, with Σ|a·b| per element for the tolerance. */
+function reference(a: Float32Array, b: Float32Array, M: number, N: number, K: number, tA: boolean, tB: boolean, bias?: Float32Array): { value: Float64Array; scale: Float64Array } {
+  const value = new Float64Array(M * N);
+  const scale = new Float64Array(M * N);
+  for (let i = 0; i < M; i += 1) {
+    for (let j = 0; j < N; j += 1) {
+      let s = bias === undefined ? 0 : (bias[j] as number);
+      let m = Math.abs(s);
+      for (let k = 0; k < K; k += 1) {
+        const p = (a[tA ? k * M + i : i * K + k] as number) * (b[tB ? j * K + k : k * N + j] as number);
+        s += p;
+        m += Math.abs(p);
+      }
+      value[i * N + j] = s;
+      scale[i * N + j] = m;
+    }
+  }
+  return { value, scale };
+}
+
+function expectParity(got: ArrayLike<number>, ref: { value: Float64Array; scale: Float64Array }): void {
+  expect(got.length).toBe(ref.value.length);
+  let worst = 0;
+  for (let i = 0; i < got.length; i += 1) {
+    worst = Math.max(worst, Math.abs((got[i] as number) - (ref.value[i] as number)) / Math.max(1, ref.scale[i] as number));
+  }
+  expect(worst).toBeLessThanOrEqual(1e-5);
+}
+
+// [M, K, N]: single elements, sizes off the 4 × 8 tile, K not a multiple of 4, K past one depth block (256),
+// N past one column block (2048), and one big enough to be split between threads.
+const SHAPES: [number, number, number][] = [
+  [1, 1, 1], [1, 7, 1], [3, 5, 2], [4, 8, 8], [5, 3, 9], [9, 21, 13], [17, 300, 11], [2, 513, 3], [33, 6, 2051], [70, 130, 301],
+];
+
+describeBackends('wasm GEMM through plainMatMul / affine', (backend) => {
+  const threadCounts = backend === 'wasm' ? [1, 2] : [1];
+  afterAll(() => disposeWasmGemm());
+
+  it('is used on wasm only, and registers nothing elsewhere', () => {
+    expect(registerWasmGemm()).toBe(backend === 'wasm');
+    expect(tf.getKernel('NlpkitWasmMatMul', 'wasm') !== undefined).toBe(backend === 'wasm');
+  });
+
+  for (const threads of threadCounts) {
+    for (const [M, K, N] of SHAPES) {
+      it(`${M}×${K} · ${K}×${N}, every transpose, with and without bias (${threads} thread${threads > 1 ? 's' : ''})`, () => {
+        if (backend === 'wasm') configureWasmGemm({ threads });
+        for (const tA of [false, true]) {
+          for (const tB of [false, true]) {
+            const ad = randomArray(M * K);
+            const bd = randomArray(K * N);
+            const biasd = randomArray(N);
+            tf.tidy(() => {
+              const a = tf.tensor2d(ad, tA ? [K, M] : [M, K]);
+              const b = tf.tensor2d(bd, tB ? [N, K] : [K, N]);
+              const ref = reference(ad, bd, M, N, K, tA, tB);
+              expectParity(plainMatMul(a, b, tA, tB).dataSync(), ref);
+              if (!tA && !tB) {
+                expectParity(affine(a, b, tf.tensor1d(biasd)).dataSync(), reference(ad, bd, M, N, K, tA, tB, biasd));
+              }
+              if (backend === 'wasm') {
+                expectParity(wasmMatMul(a, b, tA, tB, tf.tensor1d(biasd)).dataSync(), reference(ad, bd, M, N, K, tA, tB, biasd));
+                // tfjs's own kernel (XNNPACK) meets the same bound, so the two agree within twice it.
+                expectParity(tf.matMul(a, b, tA, tB).dataSync(), ref);
+              }
+            });
+          }
+        }
+      });
+    }
+
+    it(`gradients of matMul and affine match the reference (${threads} thread${threads > 1 ? 's' : ''})`, () => {
+      if (backend === 'wasm') configureWasmGemm({ threads });
+      const [M, K, N] = [37, 45, 29];
+      const xd = randomArray(M * K);
+      const wd = randomArray(K * N);
+      const bd = randomArray(N);
+      const gd = randomArray(M * N);
+      tf.tidy(() => {
+        const [x, w, b, g] = [tf.tensor2d(xd, [M, K]), tf.tensor2d(wd, [K, N]), tf.tensor1d(bd), tf.tensor2d(gd, [M, N])];
+        const f = (xi: Tensor2D, wi: Tensor2D, bi: Tensor1D): tf.Scalar => tf.sum(tf.mul(affine(xi, wi, bi), g));
+        const [dx, dw, db] = tf.grads((xi, wi, bi) => f(xi as Tensor2D, wi as Tensor2D, bi as Tensor1D))([x, w, b]) as [Tensor2D, Tensor2D, Tensor1D];
+        expectParity(dx.dataSync(), reference(gd, wd, M, K, N, false, true));
+        expectParity(dw.dataSync(), reference(xd, gd, K, N, M, true, false));
+        expectParity(db.dataSync(), reference(new Float32Array(M).fill(1), gd, 1, N, M, false, false));
+        const [dx2] = tf.grads((xi, wi) => tf.sum(tf.mul(matMul(xi as Tensor2D, wi as Tensor2D), g)))([x, w]) as [Tensor2D];
+        expectParity(dx2.dataSync(), reference(gd, wd, M, K, N, false, true));
+      });
+    });
+  }
+
+  it('an empty inner dimension gives zeros (or the bias), and shapes that do not chain are refused', () => {
+    if (backend !== 'wasm') return;
+    tf.tidy(() => {
+      expect(Array.from(wasmMatMul(tf.zeros([2, 0]), tf.zeros([0, 3])).dataSync())).toEqual([0, 0, 0, 0, 0, 0]);
+      expect(Array.from(wasmMatMul(tf.zeros([1, 0]), tf.zeros([0, 2]), false, false, tf.tensor1d([1, 2])).dataSync())).toEqual([1, 2]);
+      expect(() => wasmMatMul(tf.zeros([2, 3]), tf.zeros([4, 2]))).toThrowErrorMatchingInlineSnapshot(`[ShapeError: @nlpkit/tensor: b must be 3 rows (the inner dimension of a), got shape [4, 2]]`);
+    });
+  });
+
+  it('splits big products between the worker threads once they are up', async () => {
+    if (backend !== 'wasm') return;
+    configureWasmGemm({ threads: 2 });
+    const [M, K, N] = [64, 128, 300]; // 4.9 MFLOP: past the threshold where threads pay off
+    const [ad, bd] = [randomArray(M * K), randomArray(K * N)];
+    const [a, b] = [tf.tensor2d(ad, [M, K]), tf.tensor2d(bd, [K, N])];
+    // Workers start on the first product and join once they have instantiated the module.
+    for (let tries = 0; tries < 200 && (wasmGemmStats()?.shared ?? 0) === 0; tries += 1) {
+      tf.tidy(() => plainMatMul(a, b).dataSync());
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(wasmGemmStats()).toMatchObject({ threads: 2 });
+    expect(wasmGemmStats()?.shared).toBeGreaterThan(0);
+    tf.tidy(() => expectParity(plainMatMul(a, b).dataSync(), reference(ad, bd, M, N, K, false, false)));
+    tf.dispose([a, b]);
+  });
+
+  it('keeps no tensors and restarts after disposeWasmGemm', () => {
+    if (backend === 'wasm') configureWasmGemm({ threads: 2 });
+    const [a, b] = [tf.tensor2d(randomArray(64 * 96), [64, 96]), tf.tensor2d(randomArray(96 * 400), [96, 400])];
+    const before = tf.memory().numTensors;
+    for (let step = 0; step < 3; step += 1) {
+      tf.tidy(() => plainMatMul(a, b, false, false).dataSync());
+      disposeWasmGemm();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([a, b]);
+  });
+});

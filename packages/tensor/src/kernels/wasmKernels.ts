@@ -1,0 +1,159 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig, NamedAttrMap, NamedTensorInfoMap, Tensor, Tensor1D, Tensor2D, TensorInfo } from '@tensorflow/tfjs-core';
+import { InvalidArgumentError, ShapeError } from '@nlpkit/core';
+import { PKG } from '../errors.js';
+import { inPlaceEngine, sharedEngine, type WasmBackend, type WasmGemmEngine } from './wasmGemmEngine.js';
+import { threadsSupported } from './wasmGemmThreads.js';
+
+/**
+ * nlpkit's matmul for tfjs-backend-wasm: a WebAssembly SIMD GEMM of our own (`wasmGemm.wat`), registered under
+ * a name of our own so only nlpkit's ops (`matMul`, `plainMatMul`, `affine`) use it.
+ *
+ * Why: tfjs-backend-wasm runs XNNPACK on one thread in Node, and its matmul with a transposed operand is ~20×
+ * slower than a plain one (the gradient shapes of an LM's softmax layer). Ours reads either layout at full
+ * speed, adds the bias as it writes, and splits C between worker threads over a shared memory (Node; browsers
+ * when cross-origin isolated). With one thread it works in place on tfjs's own heap.
+ */
+const MATMUL = 'NlpkitWasmMatMul';
+
+/** Options of {@link configureWasmGemm}. */
+export interface WasmGemmOptions {
+  /**
+   * Threads, counting the calling one. Default: `NLPKIT_WASM_THREADS`, else the available cores up to 4 in Node
+   * and in cross-origin-isolated browsers, else 1.
+   */
+  readonly threads?: number;
+  /** Use the kernel in nlpkit's ops on wasm (default true; `NLPKIT_WASM_GEMM=0` turns it off). */
+  readonly enabled?: boolean;
+}
+
+/** What the registered kernel keeps: lives on its KernelConfig in tfjs's registry, not in this module. */
+interface GemmState {
+  threads: number | undefined;
+  enabled: boolean | undefined;
+  engine: WasmGemmEngine | undefined;
+}
+
+type GemmKernelConfig = KernelConfig & { readonly nlpkitGemm: GemmState };
+
+const env = (): Record<string, string | undefined> =>
+  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+
+function defaultThreads(): number {
+  const fromEnv = env()['NLPKIT_WASM_THREADS'];
+  if (fromEnv !== undefined && fromEnv !== '') {
+    const n = Number(fromEnv);
+    if (!Number.isInteger(n) || n < 1 || n > 64) {
+      throw new InvalidArgumentError({ package: PKG, argument: 'NLPKIT_WASM_THREADS', expected: 'an integer from 1 to 64', found: fromEnv });
+    }
+    return n;
+  }
+  if (!threadsSupported()) return 1;
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
+  const cores = os?.availableParallelism?.() ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+  return Math.max(1, Math.min(4, cores));
+}
+
+function engineFor(state: GemmState, backend: WasmBackend): WasmGemmEngine {
+  if (state.engine !== undefined && state.engine.backend === backend) return state.engine;
+  state.engine?.dispose();
+  const threads = state.threads ?? defaultThreads();
+  state.engine = threads > 1 && threadsSupported() ? sharedEngine(backend, threads) : inPlaceEngine(backend);
+  return state.engine;
+}
+
+function kernel(state: GemmState, inputs: NamedTensorInfoMap, backend: WasmBackend, attrs: NamedAttrMap): TensorInfo {
+  const { a, b, bias } = inputs as { a: TensorInfo; b: TensorInfo; bias?: TensorInfo };
+  const transposeA = attrs['transposeA'] === true;
+  const transposeB = attrs['transposeB'] === true;
+  const [ar, ac] = a.shape as [number, number];
+  const [br, bc] = b.shape as [number, number];
+  const [M, K, N] = [transposeA ? ac : ar, transposeA ? ar : ac, transposeB ? br : bc];
+  if (M === 0 || N === 0 || K === 0) {
+    // Nothing to multiply: the output is the bias (or zeros), written by tfjs's own allocator.
+    const values = new Float32Array(M * N);
+    if (bias !== undefined && M * N > 0) {
+      const b1 = tf.engine().readSync(bias.dataId) as Float32Array;
+      for (let i = 0; i < M; i += 1) values.set(b1, i * N);
+    }
+    return (backend as unknown as { makeOutput(s: number[], d: 'float32', o: undefined, v: Float32Array): TensorInfo }).makeOutput([M, N], 'float32', undefined, values);
+  }
+  return engineFor(state, backend).matMul({ M, N, K, a, b, transposeA, transposeB, bias });
+}
+
+/** Our kernel's config in tfjs's registry, registering it on first use (never at import time). */
+function registered(): GemmKernelConfig {
+  const found = tf.getKernel(MATMUL, 'wasm') as GemmKernelConfig | undefined;
+  if (found !== undefined) return found;
+  const state: GemmState = { threads: undefined, enabled: undefined, engine: undefined };
+  const config: GemmKernelConfig = {
+    kernelName: MATMUL,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => kernel(state, inputs, backend as WasmBackend, attrs ?? {}),
+    disposeFunc: () => {
+      state.engine?.dispose();
+      state.engine = undefined;
+    },
+    nlpkitGemm: state,
+  };
+  tf.registerKernel(config);
+  return config;
+}
+
+/**
+ * Sets the wasm GEMM's threads or turns it off for nlpkit's ops; the next matmul starts a fresh engine (workers
+ * start lazily, on the first product big enough to share).
+ */
+export function configureWasmGemm(options: WasmGemmOptions): void {
+  const state = registered().nlpkitGemm;
+  if (options.threads !== undefined && (!Number.isInteger(options.threads) || options.threads < 1 || options.threads > 64)) {
+    throw new InvalidArgumentError({ package: PKG, argument: 'options.threads', expected: 'an integer from 1 to 64', found: options.threads });
+  }
+  state.engine?.dispose();
+  state.engine = undefined;
+  if (options.threads !== undefined) state.threads = options.threads;
+  if (options.enabled !== undefined) state.enabled = options.enabled;
+}
+
+/**
+ * True when nlpkit's ops should use the wasm GEMM: the active backend is wasm and it is enabled. Registers the
+ * kernel on first call; idempotent, so ops call it on every use.
+ */
+export function registerWasmGemm(): boolean {
+  if (tf.getBackend() !== 'wasm') return false;
+  const state = registered().nlpkitGemm;
+  if (state.enabled !== undefined) return state.enabled;
+  const flag = env()['NLPKIT_WASM_GEMM'];
+  return !(flag === '0' || flag === 'off' || flag === 'false');
+}
+
+/**
+ * Stops the wasm GEMM's worker threads and frees its scratch memory (they start again on the next product).
+ * Worker threads never keep a Node process alive; call this to release them earlier.
+ */
+export function disposeWasmGemm(): void {
+  const config = tf.getKernel(MATMUL, 'wasm') as GemmKernelConfig | undefined;
+  if (config === undefined) return;
+  config.nlpkitGemm.engine?.dispose();
+  config.nlpkitGemm.engine = undefined;
+}
+
+/**
+ * The running engine's threads and counts (products, and those split between threads); undefined before the
+ * first product. For tests and benchmarks.
+ */
+export function wasmGemmStats(): { threads: number; calls: number; shared: number } | undefined {
+  const engine = (tf.getKernel(MATMUL, 'wasm') as GemmKernelConfig | undefined)?.nlpkitGemm.engine;
+  return engine === undefined ? undefined : { threads: engine.threads, ...engine.stats };
+}
+
+/** `op(a) · op(b) (+ bias)` on the wasm GEMM, op = transpose when asked; no gradient (use inside customGrad). */
+export function wasmMatMul(a: Tensor2D, b: Tensor2D, transposeA = false, transposeB = false, bias?: Tensor1D): Tensor2D {
+  const inner = [transposeA ? a.shape[0] : a.shape[1], transposeB ? b.shape[1] : b.shape[0]];
+  if (inner[0] !== inner[1]) {
+    throw new ShapeError({ package: PKG, argument: 'b', expected: `${inner[0]} rows (the inner dimension of a)`, found: b.shape, foundText: `shape [${b.shape.join(', ')}]` });
+  }
+  const inputs: Record<string, Tensor> = bias === undefined ? { a, b } : { a, b, bias };
+  return tf.engine().runKernel(MATMUL, inputs, { transposeA, transposeB });
+}
