@@ -1,12 +1,13 @@
 // Rebuilds BENCHMARKS.md from the per-package tables the benchmarks wrote under bench/results/.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isRnnBenchResult, renderRnnMarkdown } from '../packages/rnn/bench/report.mjs';
 
 const dir = new URL('../bench/results/', import.meta.url);
 const titles = {
   ngram: '@nlpkit/ngram — n-gram LM estimation and query (vs KenLM)',
   text: '@nlpkit/text — tokenizer throughput on the Brown corpus',
   metrics: '@nlpkit/metrics — metric throughput (vs sacreBLEU / seqeval)',
-  rnn: '@nlpkit/rnn — LSTM language-model training (vs tfjs-layers and PyTorch)',
+  rnn: '@nlpkit/rnn — LSTM language-model training and inference (vs tf.layers and PyTorch)',
   'seq2seq-decode': '@nlpkit/seq2seq — decoding throughput (greedy, beam 5)',
   models: 'Trained models and out-of-core estimation (recorded from runs, not by pnpm bench)',
   distributed: '@nlpkit/distributed — BullMQ + Redis at scale (recorded from runs, not by pnpm bench)',
@@ -18,9 +19,18 @@ const rank = (f) => (order.includes(name(f)) ? order.indexOf(name(f)) : order.le
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.md'))
   .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+/** The rnn section is rendered from its JSON (bench/results/rnn.json, packages/rnn/bench/lm.mjs), the others' tables are read as written. */
+function sectionBody(f) {
+  const json = new URL(`${name(f)}.json`, dir);
+  if (name(f) === 'rnn' && existsSync(json)) {
+    const result = JSON.parse(readFileSync(json, 'utf8'));
+    if (isRnnBenchResult(result)) return renderRnnMarkdown(result);
+  }
+  return readFileSync(new URL(f, dir), 'utf8');
+}
 const sections = files.map((f) => {
   // Each file may start with its own heading (often naming the machine): keep it, one level below the package's.
-  const body = readFileSync(new URL(f, dir), 'utf8').trim().replace(/^#{1,6} /, '### ');
+  const body = sectionBody(f).trim().replace(/^#{1,6} /, '### ');
   return `## ${titles[name(f)] ?? name(f)}\n\n${body}`;
 });
 writeFileSync(

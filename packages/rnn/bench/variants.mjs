@@ -1,0 +1,85 @@
+// The rows of the LSTM-LM bench (bench/lm.mjs): every implementation it times, each in a fresh process per round.
+//
+// To add a path (a new kernel set, a threaded matmul, a fused step...), append one entry to BENCH_VARIANTS:
+//   id        short unique name (BENCH_VARIANTS=id,id,... runs a subset)
+//   label     what the table calls the row
+//   runner    'nlpkit' (@nlpkit/rnn, bench/lmChild.mjs), 'tfjs-layers' (tf.layers.lstm, same child) or 'torch'
+//             (bench/lm_torch.py under /usr/bin/python3)
+//   backend   tfjs backend name for the Node runners, as `initBackend({ only })` takes it
+//   init      extra `initBackend` options for the Node runners (e.g. a kernel switch, if one is an option)
+//   env       environment of the child process only (e.g. a kernel switch read from the environment)
+//   threads   torch.set_num_threads (torch runner)
+//   steps     { train, infer }: { warmup, steps, maxSeconds } per BPTT length; `warmupOnce` warms each mode up at
+//             the first BPTT length only (kernels are the same at the next one; for the slow rows)
+//   rounds    how many of the bench's rounds it runs in (default all)
+//   note      shown under the table
+// The first 'torch' entries with threads 2 and 1 are the references the ratios are taken against.
+
+/** Warm-up and timed steps of the fast rows: >= 30 timed steps, capped in time so a loaded machine stays bounded. */
+const fast = { warmup: 2, steps: 30, maxSeconds: 30 };
+const fastQuick = { warmup: 1, steps: 3, maxSeconds: 10 };
+
+/** The implementations, in table order. `quick` (BENCH_QUICK=1) shrinks every step count. */
+export function benchVariants({ quick = false } = {}) {
+  const q = (full, small) => (quick ? small : full);
+  return [
+    {
+      id: 'torch-2t',
+      label: 'PyTorch 1.13, OpenBLAS, `OPENBLAS_NUM_THREADS=1`, `torch.set_num_threads(2)`',
+      runner: 'torch',
+      threads: 2,
+      env: { OPENBLAS_NUM_THREADS: '1' },
+      steps: { train: q(fast, fastQuick), infer: q(fast, fastQuick) },
+    },
+    {
+      id: 'torch-1t',
+      label: 'PyTorch 1.13, OpenBLAS, 1 thread',
+      runner: 'torch',
+      threads: 1,
+      env: { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' },
+      steps: { train: q(fast, fastQuick), infer: q(fast, fastQuick) },
+    },
+    {
+      id: 'nlpkit-wasm',
+      label: '@nlpkit/rnn, wasm',
+      runner: 'nlpkit',
+      backend: 'wasm',
+      steps: { train: q(fast, fastQuick), infer: q(fast, fastQuick) },
+      note: 'tfjs-backend-wasm runs one thread in Node (XNNPACK, SIMD on).',
+    },
+    {
+      id: 'nlpkit-cpu',
+      label: '@nlpkit/rnn, cpu',
+      runner: 'nlpkit',
+      backend: 'cpu',
+      steps: {
+        train: q({ warmup: 1, steps: 3, maxSeconds: 30, warmupOnce: true }, { warmup: 1, steps: 1, warmupOnce: true }),
+        infer: q({ warmup: 1, steps: 5, maxSeconds: 15, warmupOnce: true }, { warmup: 1, steps: 1, warmupOnce: true }),
+      },
+      note: 'the cpu backend (plain JavaScript, our packed matmul and fused softmax cross-entropy kernels) is ~5-10× slower than wasm: fewer timed steps.',
+    },
+    {
+      id: 'tfl-wasm',
+      label: 'tf.layers.lstm, wasm',
+      runner: 'tfjs-layers',
+      backend: 'wasm',
+      steps: {
+        train: q({ warmup: 1, steps: 2, maxSeconds: 30, warmupOnce: true }, { warmup: 1, steps: 1, warmupOnce: true }),
+        infer: q(fast, fastQuick),
+      },
+      note: 'tf.layers trains ~10× slower than @nlpkit/rnn on wasm (forward is close): fewer timed training steps.',
+    },
+    {
+      id: 'tfl-cpu',
+      label: 'tf.layers.lstm, cpu',
+      runner: 'tfjs-layers',
+      backend: 'cpu',
+      rounds: 1,
+      steps: {
+        train: { warmup: 1, steps: 1, warmupOnce: true },
+        infer: q({ warmup: 1, steps: 3, maxSeconds: 20, warmupOnce: true }, { warmup: 1, steps: 1, warmupOnce: true }),
+      },
+      note: 'tf.layers on the cpu backend takes 30-60 s per training step: one timed step per case, in one round only.',
+    },
+  ];
+}
