@@ -170,6 +170,9 @@ for (const [i, bptt] of job.bptts.entries()) {
     cases[`${mode}-${bptt}`] = await timeCase(model, mode, bptt, spec, i === 0 || spec.warmupOnce !== true);
   }
 }
+// Which matmul nlpkit's ops ran on wasm (the tensor package's own GEMM registers itself on first use).
+const gemm = tf.getKernel('NlpkitWasmMatMul', 'wasm')?.nlpkitGemm;
+const wasmGemm = gemm?.engine === undefined ? undefined : { threads: gemm.engine.threads, stats: gemm.engine.stats };
 model.dispose();
 const require = createRequire(import.meta.url);
 const flag = async (name) => {
@@ -183,7 +186,8 @@ console.log(JSON.stringify({
   runner: job.runner,
   backend: selection.name,
   tfjs: require('@tensorflow/tfjs-core/package.json').version,
-  wasm: selection.name === 'wasm' ? { simd: await flag('WASM_HAS_SIMD_SUPPORT'), threads: await flag('WASM_HAS_MULTITHREAD_SUPPORT') } : undefined,
+  wasm: selection.name === 'wasm' ? { simd: await flag('WASM_HAS_SIMD_SUPPORT'), threads: await flag('WASM_HAS_MULTITHREAD_SUPPORT'), nlpkitGemm: wasmGemm ?? null } : undefined,
+  env: Object.fromEntries(['NLPKIT_WASM_GEMM', 'NLPKIT_WASM_THREADS'].map((k) => [k, process.env[k] ?? null])),
   numTensorsAtEnd: tf.memory().numTensors,
   cases,
 }));

@@ -61,6 +61,13 @@ export function renderRnnMarkdown(result) {
   const notes = result.variants.filter((v) => v.note).map((v) => `${v.label}: ${v.note}`);
   const warm = result.variants.map((v) => `${v.id} ${v.steps.train.warmup}/${v.steps.infer.warmup}${v.steps.train.warmupOnce ? ' (first BPTT only)' : ''}`);
   const load = m.loadAverage1;
+  // What each wasm row's matmul actually ran on, as its processes reported it (not what the label intends).
+  const gemm = result.variants
+    .filter((v) => v.runner === 'nlpkit' && v.backend === 'wasm')
+    .map((v) => {
+      const g = v.runs.findLast((r) => r.error === undefined)?.wasm?.nlpkitGemm;
+      return `${v.id} ${g?.threads ? `${g.threads} thread${g.threads === 1 ? '' : 's'} (${g.stats.shared} of ${g.stats.calls} products split)` : 'not used (XNNPACK)'}`;
+    });
   return [
     `### LSTM LM, Zaremba-small (V ${c.vocabSize / 1000}k, ${c.layers}×${c.hiddenSize}, batch ${c.batch}, full softmax) — ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${result.startedAt.slice(0, 10)}${result.quick ? ' — QUICK MODE (not for comparison)' : ''}`,
     '',
@@ -72,6 +79,7 @@ export function renderRnnMarkdown(result) {
     '',
     `- ${blasLine}`,
     `- Shared machine: other jobs ran during the run (other sessions' builds and tests, a background training at nice 19); load average (1 min) before each process: min ${load.min.toFixed(1)}, median ${load.median.toFixed(1)}, max ${load.max.toFixed(1)} on ${m.cores} cores; the bench ran at nice ${m.nice}. Two PyTorch threads suffer most from this (OpenMP threads wait on each other when a core is taken): compare within the table, not with a quiet machine.`,
+    ...(gemm.length > 0 ? [`- nlpkit's wasm SIMD GEMM as the processes reported it (last round): ${gemm.join('; ')}.`] : []),
     `- Warm-up steps (train/infer) before the timed ones: ${warm.join(', ')}.`,
     ...notes.map((n) => `- ${n}`),
     '- tf.layers gets inputs embedded outside the model (its Embedding cannot train on wasm: the gather gradient needs UnsortedSegmentSum) and clips nothing (tf.layers has no global-norm clipping), so it does a little less work than the others; its LSTMs are `stateful` so state is carried as in the others.',

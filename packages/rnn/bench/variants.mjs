@@ -39,13 +39,32 @@ export function benchVariants({ quick = false } = {}) {
       env: { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' },
       steps: { train: q(fast, fastQuick), infer: q(fast, fastQuick) },
     },
+    // On wasm, nlpkit's ops run @nlpkit/tensor's WebAssembly SIMD GEMM (threads over shared memory) by default;
+    // NLPKIT_WASM_THREADS pins its threads, NLPKIT_WASM_GEMM=0 goes back to tfjs-backend-wasm's XNNPACK matmul.
     {
       id: 'nlpkit-wasm',
-      label: '@nlpkit/rnn, wasm',
+      label: '@nlpkit/rnn, wasm, nlpkit SIMD GEMM, 2 threads (the default on 2 cores)',
       runner: 'nlpkit',
       backend: 'wasm',
+      env: { NLPKIT_WASM_THREADS: '2' },
       steps: { train: q(fast, fastQuick), infer: q(fast, fastQuick) },
-      note: 'tfjs-backend-wasm runs one thread in Node (XNNPACK, SIMD on).',
+    },
+    {
+      id: 'nlpkit-wasm-1t',
+      label: '@nlpkit/rnn, wasm, nlpkit SIMD GEMM, 1 thread',
+      runner: 'nlpkit',
+      backend: 'wasm',
+      env: { NLPKIT_WASM_THREADS: '1' },
+      steps: { train: q(fast, fastQuick), infer: q(fast, fastQuick) },
+    },
+    {
+      id: 'nlpkit-wasm-xnnpack',
+      label: '@nlpkit/rnn, wasm, XNNPACK matmul (`NLPKIT_WASM_GEMM=0`, the earlier path)',
+      runner: 'nlpkit',
+      backend: 'wasm',
+      env: { NLPKIT_WASM_GEMM: '0' },
+      steps: { train: q(fast, fastQuick), infer: q(fast, fastQuick) },
+      note: 'tfjs-backend-wasm itself runs one thread in Node (XNNPACK, SIMD on); its other kernels (gates, softmax, gather...) serve every wasm row.',
     },
     {
       id: 'nlpkit-cpu',
