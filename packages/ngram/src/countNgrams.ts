@@ -85,6 +85,22 @@ export class NgramCounter {
 
   /** Counts one already-encoded padded sentence (`<s>` … `</s>` ids from this counter's vocabulary). */
   addIds(ids: readonly number[]): void {
+    this.#count(ids, ids.length);
+  }
+
+  /**
+   * Counts one sentence given as ids `ids[0..length)` (`<s>` … `</s>` ids from this counter's vocabulary), as
+   * one more sentence and `length − 1` more tokens (what {@link NgramCounter.add} counts): the form byte readers
+   * of text give it (`countKenlmText`).
+   */
+  addSentenceIds(ids: Int32Array, length: number): void {
+    if (this.#finished !== undefined) throw finishedCounter();
+    this.#sentences++;
+    this.#tokens += length - 1;
+    this.#count(ids, length);
+  }
+
+  #count(ids: ArrayLike<number>, length: number): void {
     if (this.#finished !== undefined) throw finishedCounter();
     const tables = this.#tables;
     const suffixes = this.#suffixes;
@@ -93,7 +109,6 @@ export class NgramCounter {
       unigrams = growCounts(unigrams, this.wordIndex.size);
       this.#unigrams = unigrams;
     }
-    const length = ids.length;
     if (this.#below.length < length) {
       this.#below = new Int32Array(length * 2);
       this.#level = new Int32Array(length * 2);

@@ -1,0 +1,34 @@
+import { open } from 'node:fs/promises';
+import { inputFileError, isSystemError } from '@nlpkit/core/node';
+import { type KenlmTextCountOptions, countKenlmText } from './countKenlmText.js';
+import type { NgramCounts } from './countNgrams.js';
+import { PKG } from './errors.js';
+
+/** Bytes read at a time from a file (lmplz reads its input in blocks of this order too). */
+const READ_BYTES = 1 << 20;
+
+/**
+ * {@link countKenlmText} of a file or a byte stream (standard input, a gunzip stream...), read in 1 MiB chunks
+ * (Node only: `@nlpkit/ngram/node`): training text counted exactly as lmplz reads it, with no string per line or
+ * per word.
+ * @throws InvalidArgumentError `ERR_FILE_NOT_FOUND` / `ERR_FILE_UNREADABLE` naming the path (the system error as
+ * `cause`), and what {@link countKenlmText} throws.
+ */
+export async function countKenlmTextFile(source: string | AsyncIterable<Uint8Array>, options: KenlmTextCountOptions): Promise<NgramCounts> {
+  if (typeof source !== 'string') return countKenlmText(source, options);
+  let handle;
+  try {
+    handle = await open(source, 'r');
+  } catch (cause) {
+    throw inputFileError(source, cause, { package: PKG, argument: 'source' });
+  }
+  const stream = handle.createReadStream({ autoClose: false, highWaterMark: READ_BYTES });
+  try {
+    return await countKenlmText(stream as AsyncIterable<Uint8Array>, options);
+  } catch (cause) {
+    throw isSystemError(cause) ? inputFileError(source, cause, { package: PKG, argument: 'source' }) : cause;
+  } finally {
+    stream.destroy();
+    await handle.close();
+  }
+}
