@@ -1,7 +1,11 @@
-import { beforeAll, describe } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe } from 'vitest';
 import type { BackendName } from '../backendCandidates.js';
 import { initBackend, type InitBackendOptions } from '../initBackend.js';
 import { detectRuntime } from '../runtime.js';
+
+/** tfjs-backend-webgpu's flag: run ops on small host-resident inputs with the cpu backend's kernels. */
+const CPU_FORWARD = 'WEBGPU_CPU_FORWARD';
 
 /** Options of {@link describeBackends}. */
 export interface DescribeBackendsOptions {
@@ -33,6 +37,11 @@ export function testBackends(): BackendName[] {
  * Runs one suite once per backend: `describe("<name> [<backend>]")`, with the backend activated (and nothing
  * else tried) before the suite's tests. Write a numeric test once; it runs everywhere.
  *
+ * On webgpu the suite also turns off tfjs-backend-webgpu's CPU forwarding (`WEBGPU_CPU_FORWARD`) while it runs:
+ * by default an op whose inputs all still sit in host memory and have fewer than 1,000 elements — every tensor a
+ * unit test makes — runs on the cpu backend's kernels, so a small test would not test the GPU's kernels at all.
+ * Read values back with `expectCloseAsync` there (see its notes).
+ *
  * @example
  * ```ts
  * describeBackends('matMul', (backend) => {
@@ -47,8 +56,16 @@ export function describeBackends(
 ): void {
   for (const backend of options.backends ?? testBackends()) {
     describe(`${name} [${backend}]`, () => {
+      let forward: boolean | undefined;
       beforeAll(async () => {
         await initBackend({ ...options.init, only: backend, env: {} });
+        if (backend === 'webgpu') {
+          forward = tf.env().getBool(CPU_FORWARD);
+          tf.env().set(CPU_FORWARD, false);
+        }
+      });
+      afterAll(() => {
+        if (forward !== undefined) tf.env().set(CPU_FORWARD, forward);
       });
       fn(backend);
     });
