@@ -36,8 +36,12 @@ export interface WasmGemmEngine {
   dispose(): void;
 }
 
-/** Below this many flops (2·M·N·K) waking the workers costs more than it saves: the caller computes alone. */
-const MIN_THREADED_FLOPS = 4e6;
+/**
+ * Below this many flops (2·M·N·K) the caller computes alone, in place: a product this small takes ~0.5 ms, and
+ * copying its operands plus waking a worker (tens of µs idle, far more when the cores are oversubscribed) eats
+ * most of what a second thread saves. The LSTM's per-step products (20 × 200 · 200 × 800, 6.4 MFLOP) stay here.
+ */
+const MIN_THREADED_FLOPS = 16e6;
 
 const decode = (base64: string): Uint8Array<ArrayBuffer> => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 
@@ -105,7 +109,8 @@ export function inPlaceEngine(backend: WasmBackend): WasmGemmEngine {
 /**
  * Several threads over a shared memory of our own: the operands are copied in (tfjs-backend-wasm's heap is not
  * shared in its single-threaded builds, the ones it uses in Node), each thread computes a band of C, and C is
- * copied out. Layout: control block, one scratch area per thread, then a, b, bias and c.
+ * copied out. Layout: control block, one scratch area per thread, then a, b, bias and c. Products too small to
+ * share (or while the workers are still starting) go to the in-place engine instead: no copies.
  */
 export function sharedEngine(backend: WasmBackend, threads: number): WasmGemmEngine {
   const scratchBase = CONTROL_BYTES;
@@ -113,8 +118,10 @@ export function sharedEngine(backend: WasmBackend, threads: number): WasmGemmEng
   const memory = new WebAssembly.Memory({ initial: Math.ceil(operandBase / 65536) + 16, maximum: 65536, shared: true });
   const module = new WebAssembly.Module(decode(WASM_GEMM_SHARED));
   const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports['gemm'] as (job: number) => void;
-  const workers: GemmWorkers = startGemmWorkers(module, memory, threads - 1);
+  // Started by the first product big enough to share; until they are up, products run in place.
+  let workers: GemmWorkers | undefined;
   const heap = (): Float32Array => new Float32Array(backend.wasm.asm.memory.buffer);
+  const alone = inPlaceEngine(backend);
   const stats = { calls: 0, shared: 0 };
   return {
     threads,
@@ -122,6 +129,13 @@ export function sharedEngine(backend: WasmBackend, threads: number): WasmGemmEng
     backend,
     matMul: (call) => {
       const { M, N, K } = call;
+      const big = 2 * M * N * K >= MIN_THREADED_FLOPS;
+      if (big && workers === undefined) workers = startGemmWorkers(module, memory, threads - 1);
+      const shares = big && workers !== undefined && workers.ready() ? splitOutput(M, N, threads) : [];
+      if (workers === undefined || shares.length < 2) {
+        stats.calls += 1;
+        return alone.matMul(call);
+      }
       const aAt = operandBase;
       const bAt = aAt + align(M * K * 4);
       const biasAt = bAt + align(K * N * 4);
@@ -138,7 +152,6 @@ export function sharedEngine(backend: WasmBackend, threads: number): WasmGemmEng
       copyIn(call.a, aAt, M * K);
       copyIn(call.b, bAt, K * N);
       if (call.bias !== undefined) copyIn(call.bias, biasAt, N);
-      const shares = 2 * M * N * K >= MIN_THREADED_FLOPS && workers.ready() ? splitOutput(M, N, threads) : splitOutput(M, N, 1);
       const int32 = new Int32Array(memory.buffer);
       const common = { K, a: aAt, b: bAt, c: cAt, ldc: N * 4, bias: call.bias === undefined ? 0 : biasAt, ...strides(call) };
       shares.forEach((share, slot) => {
@@ -147,12 +160,15 @@ export function sharedEngine(backend: WasmBackend, threads: number): WasmGemmEng
       const jobs = shares.slice(1).map((_, i) => ({ slot: i + 1, job: jobAddress(scratchBase + (i + 1) * align(SCRATCH_BYTES)) }));
       workers.run(jobs, () => gemm(jobAddress(scratchBase)));
       stats.calls += 1;
-      if (jobs.length > 0) stats.shared += 1;
+      stats.shared += 1;
       const out = backend.makeOutput([M, N], 'float32');
       // makeOutput may have grown tfjs's heap: take a fresh view.
       heap().set(new Float32Array(memory.buffer, cAt, M * N), offsetOf(backend, out) >>> 2);
       return out;
     },
-    dispose: () => workers.dispose(),
+    dispose: () => {
+      workers?.dispose();
+      alone.dispose();
+    },
   };
 }
