@@ -20,6 +20,7 @@ import {
 import { checkOutputPath, writeFileAtomic } from '@nlpkit/core/node';
 import {
   MIN_ESTIMATION_MEMORY,
+  countKenlmTextFile,
   estimateKneserNeyOnDisk,
   readModelFile,
   readStupidBackoffFile,
@@ -284,6 +285,13 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
     )
     .option('--storage <dir>', 'with --cluster: the shared folder the workers use (--input must be readable by them at the same path)')
     .option('--shards <n>', 'with --cluster: number of shards the input is cut into (default 4)', integer('--shards', 1))
+    .option(
+      '--threads <n>',
+      'in memory: worker threads that format the ARPA text while the main thread sorts it (0: all on the main thread; ' +
+        'the bytes are the same)',
+      integer('--threads', 0),
+      0,
+    )
     .option('--quiet', 'no progress on stderr')
     .action(
       (options: {
@@ -302,6 +310,7 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
         cluster?: string;
         storage?: string;
         shards?: number;
+        threads: number;
         quiet?: boolean;
       }) =>
       guarded(io, 'ngram', async () => {
@@ -423,7 +432,11 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
             const discount = options.discount === undefined ? {} : { discount: Number(options.discount) };
             model = make(stats, discount).toBackoffModel();
           } else {
-            const result = await estimateKneserNey(sentences, {
+            // Read as bytes, as lmplz reads them (no string per line or word): the same counts as kenlmSentences.
+            const input = options.input === '-' ? (stdinOf(io) as AsyncIterable<Uint8Array | string>) : options.input;
+            const counts = await countKenlmTextFile(input, { order: options.order, onLines: (lines) => progress.update(lines) });
+            progress.stage('estimating');
+            const result = estimateKneserNey(counts, {
               order: options.order,
               ...(prune ? { prune } : {}),
               onWarning: (w) => io.stderr(`${w.message}\n`),
@@ -433,7 +446,7 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
           }
           if (options.arpa !== undefined) {
             progress.stage('writing ARPA');
-            await writeArpaFile(model, options.arpa);
+            await writeArpaFile(model, options.arpa, { threads: options.threads });
           }
           if (options.binary !== undefined) {
             progress.stage('writing binary');
