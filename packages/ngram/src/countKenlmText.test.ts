@@ -97,7 +97,8 @@ describe('countKenlmText', () => {
     expect(error.message).toMatchInlineSnapshot(`"@nlpkit/ngram: sentences[1][1] must be a word, not a reserved marker (sentence boundaries are added automatically), got "</s>""`);
     expect(() => countKenlmText([], { order: 2 })).toThrow(EmptyInputError);
     expect(() => countKenlmText([new Uint8Array(0)], { order: 2 })).toThrow(EmptyInputError);
-    expect(() => countKenlmText(['text' as unknown as Uint8Array], { order: 2 })).toThrow(/chunks/);
+    expect(() => countKenlmText([7 as unknown as Uint8Array], { order: 2 })).toThrow(/chunks/);
+    expect(countKenlmText(['a b\n', 'c'], { order: 2 }).wordIndex.words()).toEqual(['<unk>', '<s>', '</s>', 'a', 'b', 'c']);
   });
 
   it('reports lines read', () => {

@@ -271,13 +271,13 @@ class KenlmTextReader {
  * spaces included, is word text; see `kenlmWords`), an empty line the sentence `<s> </s>`, a leading byte-order
  * mark dropped. The counts equal `countNgrams` over `kenlmWords` of each decoded line — without a string per line
  * or per word, which is most of the cost of reading a corpus. Sync chunks give the counts at once, async ones a
- * promise.
+ * promise. String chunks (a stream with an encoding set) are read as their UTF-8 bytes.
  * @throws NgramInputError for `<s>`, `</s>` or `<pad>` in the text (naming the line); EmptyInputError for no text.
  */
-export function countKenlmText(chunks: Iterable<Uint8Array>, options: KenlmTextCountOptions): NgramCounts;
-export function countKenlmText(chunks: AsyncIterable<Uint8Array>, options: KenlmTextCountOptions): Promise<NgramCounts>;
+export function countKenlmText(chunks: Iterable<Uint8Array | string>, options: KenlmTextCountOptions): NgramCounts;
+export function countKenlmText(chunks: AsyncIterable<Uint8Array | string>, options: KenlmTextCountOptions): Promise<NgramCounts>;
 export function countKenlmText(
-  chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+  chunks: Iterable<Uint8Array | string> | AsyncIterable<Uint8Array | string>,
   options: KenlmTextCountOptions,
 ): NgramCounts | Promise<NgramCounts> {
   const reader = new KenlmTextReader(options);
@@ -294,5 +294,7 @@ export function countKenlmText(
 
 function asBytes(chunk: unknown): Uint8Array {
   if (chunk instanceof Uint8Array) return chunk;
-  throw check.invalid(chunk, 'chunks', 'bytes (Uint8Array or Buffer chunks)');
+  // A stream with an encoding set gives strings: their UTF-8 bytes are the text read.
+  if (typeof chunk === 'string') return new TextEncoder().encode(chunk);
+  throw check.invalid(chunk, 'chunks', 'bytes (Uint8Array or Buffer chunks) or strings');
 }

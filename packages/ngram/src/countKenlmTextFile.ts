@@ -14,7 +14,7 @@ const READ_BYTES = 1 << 20;
  * @throws InvalidArgumentError `ERR_FILE_NOT_FOUND` / `ERR_FILE_UNREADABLE` naming the path (the system error as
  * `cause`), and what {@link countKenlmText} throws.
  */
-export async function countKenlmTextFile(source: string | AsyncIterable<Uint8Array>, options: KenlmTextCountOptions): Promise<NgramCounts> {
+export async function countKenlmTextFile(source: string | AsyncIterable<Uint8Array | string>, options: KenlmTextCountOptions): Promise<NgramCounts> {
   if (typeof source !== 'string') return countKenlmText(source, options);
   let handle;
   try {
