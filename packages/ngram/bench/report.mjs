@@ -54,9 +54,15 @@ if (sideBySide) {
     '',
     '| what a user runs | `nlpkit` CLI | KenLM | ratio |',
     '|---|---|---|---|',
-    `| ${s.corpus}: \`ngram train --order 5 --arpa\` vs \`${s.kenlm.train}\` (whole process, ARPA written; byte-identical: ${s.arpaIdentical}) | ${cell(s.train.ours)} | ${cell(s.train.kenlm)} | ${ratio(s.train.ours, s.train.kenlm)} |`,
-    `| score PTB train from that ARPA, load included: \`ngram eval\` vs \`${s.kenlm.eval}\` | ${cell(s.eval.ours)} | ${cell(s.eval.kenlm)} | ${ratio(s.eval.ours, s.eval.kenlm)} |`,
   );
+  for (const c of s.corpora) {
+    const what = `${c.corpus} (${(c.tokens / 1e6).toFixed(2)} M tokens with \`</s>\`, ${c.vocabulary} words), order ${c.order}`;
+    lines.push(
+      `| ${what}: \`ngram train --order 5 --arpa\` vs \`${s.kenlm.train}\` (whole process, ARPA written; byte-identical: ${c.arpaIdentical}) | ${cell(c.train.ours)} | ${cell(c.train.kenlm)} | ${ratio(c.train.ours, c.train.kenlm)} |`,
+      `| score that text from its ARPA, load included: \`ngram eval\` vs \`${s.kenlm.eval}\` | ${cell(c.evalArpa.ours)} | ${cell(c.evalArpa.kenlm)} | ${ratio(c.evalArpa.ours, c.evalArpa.kenlm)} |`,
+      `| same from binary models (\`ngram build-binary\` vs \`${s.kenlm.binary}\`) | ${cell(c.evalBinary.ours)} | ${cell(c.evalBinary.kenlm)} | ${ratio(c.evalBinary.ours, c.evalBinary.kenlm)} |`,
+    );
+  }
 }
 lines.push('', 'Reproduce: `npx tsc -p tsconfig.build.json && pnpm bench` in `packages/ngram` (needs `../shared/data/ptb`); the side-by-side rows: build the CLI, then `node bench/sideBySide.mjs && node bench/report.mjs` (KENLM_BIN: KenLM\'s bin folder).', '');
 writeFileSync(`${resultsDir}ngram.md`, lines.join('\n'));

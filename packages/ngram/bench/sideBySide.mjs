@@ -1,11 +1,15 @@
-// Side by side with KenLM, as a user runs both: the whole `nlpkit ngram train --order 5` process (read, count,
-// estimate, write the ARPA) against `lmplz -o 5 -S 1G` writing its ARPA, and `nlpkit ngram eval` against KenLM
-// `query -v summary` scoring PTB train from the same ARPA (load included). Interleaved runs, each a fresh process,
+// Side by side with KenLM, as a user runs both, on PTB train and on a corpus of over 2 M tokens (PTB train, valid
+// and test, the English side of Multi30k and the SST-2 training sentences, from ../shared/data; skipped with a
+// message where those files are missing): the whole `nlpkit ngram train --order 5` process (read, count,
+// estimate, write the ARPA) against `lmplz -o 5 -S 1G` writing its ARPA; `nlpkit ngram eval` against KenLM
+// `query -v summary` scoring the training text from the same ARPA (load included); and the same from binary
+// models (`ngram build-binary` vs `build_binary trie`, built untimed). Interleaved runs, each a fresh process,
 // best of NGRAM_BENCH_ROUNDS (default 3); wall time and peak RSS from /usr/bin/time. KenLM is built from source
 // outside the repository: KENLM_BIN names its bin folder (default /tmp/kenlm/build/bin); its commit is recorded.
+// NGRAM_TRAIN_THREADS, when set, is passed to `ngram train --threads`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +19,7 @@ requirePtb();
 const kenlmBin = process.env.KENLM_BIN ?? '/tmp/kenlm/build/bin';
 const cli = fileURLToPath(new URL('../../../apps/cli/dist/main.js', import.meta.url));
 const rounds = Number(process.env.NGRAM_BENCH_ROUNDS ?? 3);
-for (const [what, path] of [['lmplz', `${kenlmBin}/lmplz`], ['query', `${kenlmBin}/query`], ['the CLI (build it first)', cli], ['GNU time', '/usr/bin/time']]) {
+for (const [what, path] of [['lmplz', `${kenlmBin}/lmplz`], ['query', `${kenlmBin}/query`], ['build_binary', `${kenlmBin}/build_binary`], ['the CLI (build it first)', cli], ['GNU time', '/usr/bin/time']]) {
   if (!existsSync(path)) {
     // Part of `pnpm bench`, which must run where KenLM was never built: say so and keep the last recorded rows.
     console.error(`side by side with KenLM skipped: ${what} not found at ${path} (set KENLM_BIN to KenLM's bin folder)`);
@@ -43,37 +47,94 @@ function timed(command, args, input) {
 }
 
 const sha256 = (path) => createHash('sha256').update(readFileSync(path)).digest('hex');
+const sharedData = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
+const threads = process.env.NGRAM_TRAIN_THREADS === undefined ? [] : ['--threads', process.env.NGRAM_TRAIN_THREADS];
+// lmplz refuses a literal <unk> in its input: both read PTB with it renamed UNK (as the golden fixtures).
+const ptbText = (split) => readFileSync(`${ptbDir}ptb.${split}.txt`, 'utf8').replaceAll('<unk>', 'UNK');
+const BIG_PARTS = ['multi30k/tok/train.lc.norm.tok.en', 'multi30k/tok/val.lc.norm.tok.en', 'multi30k/tok/test_2016_flickr.lc.norm.tok.en', 'sst2/train.tsv'];
+
+/** Words and lines (one `</s>` each) of a one-sentence-per-line file, and its vocabulary size. */
+function corpusSize(path) {
+  const vocabulary = new Set();
+  let words = 0;
+  let lines = 0;
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    lines++;
+    for (const w of line.split(/[ \t\r]+/)) {
+      if (w === '') continue;
+      words++;
+      vocabulary.add(w);
+    }
+  }
+  return { tokens: words + lines - 1, vocabulary: vocabulary.size };
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'nlpkit-ngram-side-'));
 try {
-  // lmplz refuses a literal <unk> in its input: both read PTB train with it renamed UNK (as the golden fixtures).
-  const train = join(dir, 'train.txt');
-  writeFileSync(train, readFileSync(`${ptbDir}ptb.train.txt`, 'utf8').replaceAll('<unk>', 'UNK'));
-  const ours = join(dir, 'ours.arpa');
-  const theirs = join(dir, 'kenlm.arpa');
-  const runs = { train: { ours: [], kenlm: [] }, eval: { ours: [], kenlm: [] } };
+  const corpora = [];
+  const ptbTrain = join(dir, 'ptb.txt');
+  writeFileSync(ptbTrain, ptbText('train'));
+  corpora.push({ name: 'PTB train (`<unk>` renamed UNK)', path: ptbTrain });
+  const missing = BIG_PARTS.filter((p) => !existsSync(`${sharedData}${p}`));
+  if (missing.length > 0) {
+    console.error(`the > 2 M-token rows skipped: ${missing.join(', ')} not found under ${sharedData}`);
+  } else {
+    const big = join(dir, 'big.txt');
+    const sst = readFileSync(`${sharedData}sst2/train.tsv`, 'utf8').split('\n').slice(1).filter((l) => l !== '').map((l) => l.split('\t')[0]).join('\n');
+    const parts = [ptbText('train'), ptbText('valid'), ptbText('test'), ...BIG_PARTS.slice(0, 3).map((p) => readFileSync(`${sharedData}${p}`, 'utf8')), `${sst}\n`];
+    writeFileSync(big, parts.join(''));
+    corpora.push({
+      name: 'PTB train+valid+test, Multi30k English (train, val, test 2016), SST-2 train sentences',
+      path: big,
+    });
+  }
+  for (const c of corpora) Object.assign(c, corpusSize(c.path), { bytes: statSync(c.path).size });
+  const rows = corpora.map(() => ({ train: { ours: [], kenlm: [] }, evalArpa: { ours: [], kenlm: [] }, evalBinary: { ours: [], kenlm: [] } }));
+  const identical = corpora.map(() => true);
   const load = [];
   for (let round = 0; round < rounds; round++) {
     load.push(machine().loadAverage[0]);
-    runs.train.kenlm.push(timed(`${kenlmBin}/lmplz`, ['-o', '5', '-S', '1G', '--arpa', theirs, '-T', `${dir}/`], train));
-    runs.train.ours.push(timed(process.execPath, [cli, 'ngram', 'train', '--order', '5', '--input', train, '--arpa', ours, '--quiet']));
-    runs.eval.kenlm.push(timed(`${kenlmBin}/query`, ['-v', 'summary', theirs], train));
-    runs.eval.ours.push(timed(process.execPath, [cli, 'ngram', 'eval', '--model', ours, '--input', train, '--quiet']));
+    for (const [i, c] of corpora.entries()) {
+      const ours = join(dir, `ours-${i}.arpa`);
+      const theirs = join(dir, `kenlm-${i}.arpa`);
+      const r = rows[i];
+      r.train.kenlm.push(timed(`${kenlmBin}/lmplz`, ['-o', '5', '-S', '1G', '--arpa', theirs, '-T', `${dir}/`], c.path));
+      r.train.ours.push(timed(process.execPath, [cli, 'ngram', 'train', '--order', '5', '--input', c.path, '--arpa', ours, '--quiet', ...threads]));
+      if (sha256(ours) !== sha256(theirs)) identical[i] = false;
+      if (round === 0) {
+        // The binary models, built once (untimed): KenLM's trie, our binary format.
+        timed(`${kenlmBin}/build_binary`, ['trie', theirs, `${theirs}.trie`]);
+        timed(process.execPath, [cli, 'ngram', 'build-binary', ours, `${ours}.bin`]);
+      }
+      r.evalArpa.kenlm.push(timed(`${kenlmBin}/query`, ['-v', 'summary', theirs], c.path));
+      r.evalArpa.ours.push(timed(process.execPath, [cli, 'ngram', 'eval', '--model', ours, '--input', c.path, '--quiet']));
+      r.evalBinary.kenlm.push(timed(`${kenlmBin}/query`, ['-v', 'summary', `${theirs}.trie`], c.path));
+      r.evalBinary.ours.push(timed(process.execPath, [cli, 'ngram', 'eval', '--model', `${ours}.bin`, '--input', c.path, '--quiet']));
+    }
   }
-  const identical = sha256(ours) === sha256(theirs);
   const best = (rs) => ({
     seconds: Math.min(...rs.map((r) => r.seconds)),
     peakMB: Math.min(...rs.map((r) => r.peakMB)),
     runs: rs.map((r) => ({ seconds: r.seconds, peakMB: Math.round(r.peakMB) })),
   });
+  const pair = (p) => ({ ours: best(p.ours), kenlm: best(p.kenlm) });
   const result = {
     machine: machine(),
-    kenlm: { commit: kenlmCommit, train: 'lmplz -o 5 -S 1G', eval: 'query -v summary' },
-    corpus: 'PTB train (`<unk>` renamed UNK), order 5',
+    kenlm: { commit: kenlmCommit, train: 'lmplz -o 5 -S 1G', eval: 'query -v summary', binary: 'build_binary trie' },
+    trainThreads: process.env.NGRAM_TRAIN_THREADS ?? 'CLI default',
     rounds,
     loadAverageAtEachRound: load,
-    arpaIdentical: identical,
-    train: { ours: best(runs.train.ours), kenlm: best(runs.train.kenlm) },
-    eval: { ours: best(runs.eval.ours), kenlm: best(runs.eval.kenlm) },
+    corpora: corpora.map((c, i) => ({
+      corpus: c.name,
+      tokens: c.tokens,
+      vocabulary: c.vocabulary,
+      bytes: c.bytes,
+      order: 5,
+      arpaIdentical: identical[i],
+      train: pair(rows[i].train),
+      evalArpa: pair(rows[i].evalArpa),
+      evalBinary: pair(rows[i].evalBinary),
+    })),
   };
   savePart('sideBySide', result);
   const row = (o, k) => ({
@@ -84,12 +145,16 @@ try {
     'KenLM MB': Math.round(k.peakMB),
     'memory ratio': Math.round((o.peakMB / k.peakMB) * 100) / 100,
   });
-  console.table({
-    'train: estimate + write ARPA': row(result.train.ours, result.train.kenlm),
-    'eval: score PTB train from the ARPA, incl. load': row(result.eval.ours, result.eval.kenlm),
-  });
-  console.log(`ARPA byte-identical to lmplz's: ${identical}; load average at each round: ${load.join(', ')}`);
-  if (!identical) process.exitCode = 1;
+  const table = {};
+  for (const [i, c] of result.corpora.entries()) {
+    const label = i === 0 ? 'PTB' : `${(c.tokens / 1e6).toFixed(2)} M tokens`;
+    table[`${label}: train (estimate + write ARPA)`] = row(c.train.ours, c.train.kenlm);
+    table[`${label}: score it from the ARPA, incl. load`] = row(c.evalArpa.ours, c.evalArpa.kenlm);
+    table[`${label}: score it from binary (trie), incl. load`] = row(c.evalBinary.ours, c.evalBinary.kenlm);
+  }
+  console.table(table);
+  console.log(`ARPA byte-identical to lmplz's: ${identical.join(', ')}; load average at each round: ${load.join(', ')}`);
+  if (!identical.every(Boolean)) process.exitCode = 1;
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
