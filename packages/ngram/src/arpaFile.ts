@@ -8,6 +8,7 @@ import { checkedArpaChunks } from './detectFormat.js';
 import { ArpaFormatError, PKG, check } from './errors.js';
 import { parallelArpaChunks } from './parallelArpaChunks.js';
 import { type ReadArpaOptions, readArpaCursor } from './readArpa.js';
+import { bytesSource, readSuffixOrderedArpa } from './suffixOrderedArpa.js';
 import { arpaByteChunks } from './writeArpa.js';
 
 /** Options of {@link writeArpaFile}. */
@@ -53,7 +54,22 @@ export function readArpaFile(path: string, options: ReadArpaOptions = {}): Backo
     fd = openSync(path, 'r');
     const magic = Buffer.alloc(2);
     const gzip = readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
-    const chunks = gzip ? bufferChunks(gunzipped(fd), 1 << 22) : fileChunks(fd, 1 << 22);
+    const bytes = gzip ? gunzipped(fd) : undefined;
+    // lmplz's layout (and ours) is read from bytes in one pass; anything else by the general reader below.
+    const file = fd;
+    let position = 0;
+    const fast = readSuffixOrderedArpa(
+      bytes !== undefined
+        ? bytesSource(bytes)
+        : (into, offset, length) => {
+            const read = readSync(file, into, offset, length, position);
+            position += read;
+            return read;
+          },
+      bytes?.length ?? fstatSync(fd).size,
+    );
+    if (fast !== undefined) return fast;
+    const chunks = bytes !== undefined ? bufferChunks(bytes, 1 << 22) : fileChunks(fd, 1 << 22);
     return readArpaCursor(new LineCursor(checkedArpaChunks(chunks), false, 2), options);
   } catch (error) {
     // A missing file, a folder, no permission: the typed error every nlpkit reader gives.

@@ -13,6 +13,7 @@ import {
 } from '@nlpkit/core';
 import { check, checkOrder } from './errors.js';
 import { BOS_INDEX, EOS, EOS_INDEX, UNK_INDEX, type NgramWordIndex } from './ngramWordIndex.js';
+import type { SuffixTrieLevel } from './suffixTrie.js';
 
 /**
  * Lookup of the n-grams of one order: (prefix id, last word index) → id. Implemented by the hash
@@ -40,6 +41,12 @@ export interface BackoffModelData {
   readonly indexes: readonly (NgramLookup | undefined)[];
   readonly log10Probs: readonly Float32Array[];
   readonly log10Backoffs: readonly Float32Array[];
+  /**
+   * The same n-grams reversed (KenLM's trie: each n-gram keyed by its suffix and first word), when the model was
+   * read that way (the ARPA and binary readers). Scoring then uses these alone, and `indexes` is a view built on
+   * first use. Ids are the same in both.
+   */
+  readonly suffixLevels?: readonly (SuffixTrieLevel | undefined)[];
 }
 
 /** One scored token, with the n-gram length KenLM's `query` prints. */
@@ -77,6 +84,9 @@ export class BackoffLanguageModel implements LanguageModel<BackoffState> {
   readonly data: BackoffModelData;
   /** The state of the whole-sentence fast path, reused from sentence to sentence. */
   readonly #scratch: Int32Array;
+  /** Word indexes of the sentence {@link scoreSentence} scores, reused. */
+  #words = new Int32Array(256);
+  readonly #out = new Float64Array(3);
 
   constructor(data: BackoffModelData) {
     checkOrder(data.order, 10, 'data.order');
@@ -149,7 +159,30 @@ export class BackoffLanguageModel implements LanguageModel<BackoffState> {
   scoreSentence(tokens: readonly TokenLike[], options: { readonly perToken?: boolean } = {}): BackoffSentenceScore {
     if (!Array.isArray(tokens)) throw check.invalid(tokens, 'tokens', 'an array of tokens');
     if (options?.perToken === true) return this.#scoreSentencePerToken(tokens);
-    const { indexes, log10Probs, log10Backoffs, wordIndex } = this.data;
+    const wordIndex = this.data.wordIndex;
+    const length = tokens.length;
+    if (this.#words.length < length) this.#words = new Int32Array(Math.max(length, this.#words.length * 2));
+    const words = this.#words;
+    for (let i = 0; i < length; i++) {
+      const token = tokens[i];
+      // One map lookup per token: -1 means out of vocabulary, scored as <unk> (index 0), as is <unk> itself.
+      words[i] = typeof token === 'string' ? wordIndex.lookup(token) : this.#lookupTokenLike(token, i);
+    }
+    const out = this.#out;
+    this.scoreIds(words, length, out);
+    return { log10Prob: out[0]!, tokens: length + 1, oov: out[2]!, oovLog10Prob: out[1]! };
+  }
+
+  /**
+   * Scores the sentence of internal word indexes `words[0..length)` then `</s>`, from `<s>`, as KenLM's `query`
+   * does: an index ≤ 0 (unknown, or `<unk>` itself) is scored as `<unk>` and counted as OOV. Writes the total
+   * log10 probability, the part of it from OOV tokens and the number of OOV tokens to `out[0..2]`. This is the
+   * inner loop of {@link scoreSentence} and of the byte-level text scorer: no allocation, tables in locals, the
+   * steps of {@link scoreId} inlined; one state array of the model reused (calls must not interleave, which
+   * synchronous code cannot do).
+   */
+  scoreIds(words: Int32Array, length: number, out: Float64Array): void {
+    const { log10Probs, log10Backoffs } = this.data;
     const order = this.order;
     const ids = this.#scratch;
     ids.fill(-1);
@@ -157,46 +190,71 @@ export class BackoffLanguageModel implements LanguageModel<BackoffState> {
     let total = 0;
     let oovTotal = 0;
     let oov = 0;
-    const length = tokens.length;
+    const suffixLevels = this.data.suffixLevels;
+    const indexes = this.data.indexes;
     for (let i = 0; i <= length; i++) {
       let word = EOS_INDEX;
       let isOov = false;
       if (i < length) {
-        const token = tokens[i];
-        // One map lookup per token: -1 means out of vocabulary, scored as <unk> (index 0), as is <unk> itself.
-        word = typeof token === 'string' ? wordIndex.lookup(token) : this.#lookupTokenLike(token, i);
+        word = words[i]!;
         if (word <= 0) {
           isOov = true;
           word = UNK_INDEX;
         }
       }
-      let matchedId = word;
-      let k = 1;
-      let previous = ids[1]!;
-      for (; k < order; k++) {
-        if (previous < 0) break;
-        const id = indexes[k]!.find(previous, word);
-        if (id < 0) break;
-        const next = ids[k + 1]!;
+      let log10Prob: number;
+      if (suffixLevels !== undefined) {
+        // Walk back from the word: (w), (w-1 w), ... each found among the extensions of the one before.
+        let matchedId = word;
+        let k = 1;
+        for (; k < order; k++) {
+          const ctx = ids[k]!;
+          if (ctx < 0) break;
+          const level = suffixLevels[k]!;
+          const id = level.find(matchedId, k === 1 ? ctx : suffixLevels[k - 1]!.firstWords[ctx]!);
+          if (id < 0) break;
+          ids[k] = matchedId;
+          matchedId = id;
+        }
+        log10Prob = log10Probs[k - 1]![matchedId]!;
+        for (let len = k; len < order; len++) {
+          const ctx = ids[len]!;
+          if (ctx < 0) break;
+          log10Prob += log10Backoffs[len - 1]![ctx]!;
+        }
         ids[k] = matchedId;
-        matchedId = id;
-        previous = next;
+        for (let len = k + 1; len <= order; len++) ids[len] = -1;
+      } else {
+        let matchedId = word;
+        let k = 1;
+        let previous = ids[1]!;
+        for (; k < order; k++) {
+          if (previous < 0) break;
+          const id = indexes[k]!.find(previous, word);
+          if (id < 0) break;
+          const next = ids[k + 1]!;
+          ids[k] = matchedId;
+          matchedId = id;
+          previous = next;
+        }
+        log10Prob = log10Probs[k - 1]![matchedId]!;
+        for (let len = k; len < order; len++) {
+          const ctx = len === k ? previous : ids[len]!;
+          if (ctx < 0) break;
+          log10Prob += log10Backoffs[len - 1]![ctx]!;
+        }
+        ids[k] = matchedId;
+        for (let len = k + 1; len <= order; len++) ids[len] = -1;
       }
-      let log10Prob = log10Probs[k - 1]![matchedId]!;
-      for (let len = k; len < order; len++) {
-        const ctx = len === k ? previous : ids[len]!;
-        if (ctx < 0) break;
-        log10Prob += log10Backoffs[len - 1]![ctx]!;
-      }
-      ids[k] = matchedId;
-      for (let len = k + 1; len <= order; len++) ids[len] = -1;
       total += log10Prob;
       if (isOov) {
         oov++;
         oovTotal += log10Prob;
       }
     }
-    return { log10Prob: total, tokens: length + 1, oov, oovLog10Prob: oovTotal };
+    out[0] = total;
+    out[1] = oovTotal;
+    out[2] = oov;
   }
 
   #scoreSentencePerToken(tokens: readonly TokenLike[]): BackoffSentenceScore {
@@ -248,9 +306,32 @@ export class BackoffLanguageModel implements LanguageModel<BackoffState> {
    * building block of the other methods, for callers that manage their own states.
    */
   scoreId(state: BackoffState, word: number): number {
-    const { indexes, log10Probs, log10Backoffs } = this.data;
+    const { indexes, log10Probs, log10Backoffs, suffixLevels } = this.data;
     const order = this.order;
     const ids = state.ids;
+    if (suffixLevels !== undefined) {
+      // Reversed orders: extend back from the word, reading each older word from the state's context n-grams
+      // (the first word of the k-gram of the last k words); ids[k] is overwritten only once it has been read.
+      let matchedId = word;
+      let k = 1;
+      for (; k < order; k++) {
+        const ctx = ids[k]!;
+        if (ctx < 0) break;
+        const id = suffixLevels[k]!.find(matchedId, k === 1 ? ctx : suffixLevels[k - 1]!.firstWords[ctx]!);
+        if (id < 0) break;
+        ids[k] = matchedId;
+        matchedId = id;
+      }
+      let log10Prob = log10Probs[k - 1]![matchedId]!;
+      for (let len = k; len < order; len++) {
+        const ctx = ids[len]!;
+        if (ctx < 0) break;
+        log10Prob += log10Backoffs[len - 1]![ctx]!;
+      }
+      ids[k] = matchedId;
+      for (let len = k + 1; len <= order; len++) ids[len] = -1;
+      return log10Prob;
+    }
     // Find the longest n-gram (last k-1 words of history, word); new ids are written one slot up as we go.
     let matchedId = word;
     let k = 1;

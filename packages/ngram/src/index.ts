@@ -21,6 +21,8 @@ export type {
 } from './backoffLanguageModel.js';
 export { writeArpa, arpaChunks, arpaByteChunks } from './writeArpa.js';
 export { readArpa, readArpaLines } from './readArpa.js';
+export { Utf8TextScorer } from './utf8TextScorer.js';
+export { SuffixTrieLevel } from './suffixTrie.js';
 export type { ReadArpaOptions } from './readArpa.js';
 export { collectNgramStatistics } from './ngramStatistics.js';
 export type { NgramStatistics, StatisticsOptions, SentencePadding } from './ngramStatistics.js';

@@ -1,7 +1,8 @@
 import { BackoffLanguageModel } from './backoffLanguageModel.js';
 import { HASH_PRIME, HASH_SEED, LineCursor, WordTable, fastNumber, finishHash, isArpaSpace } from './arpaScanner.js';
 import { PAD, describeValue } from '@nlpkit/core';
-import { checkedArpaChunks } from './detectFormat.js';
+import { checkedArpaChunks, sniffText } from './detectFormat.js';
+import { bytesSource, readSuffixOrderedArpa } from './suffixOrderedArpa.js';
 import { ArpaFormatError, check } from './errors.js';
 import type { NgramWarning } from './kneserNeyDiscounts.js';
 import { NgramIndex } from './ngramIndex.js';
@@ -30,6 +31,12 @@ const MAX_ORDER = 10;
  */
 export function readArpa(text: string, options: ReadArpaOptions = {}): BackoffLanguageModel {
   check.string(text, 'text');
+  // lmplz's layout (and ours) is read from bytes in one pass; anything else by the general reader below.
+  if (sniffText(text.slice(0, 4096)) === undefined) {
+    const bytes = new TextEncoder().encode(text);
+    const fast = readSuffixOrderedArpa(bytesSource(bytes), bytes.length);
+    if (fast !== undefined) return fast;
+  }
   return readArpaCursor(new LineCursor(checkedArpaChunks([text]), false, 2), options);
 }
 

@@ -1,4 +1,4 @@
-import { evaluatePerplexity, generate } from '@nlpkit/core';
+import { generate } from '@nlpkit/core';
 import {
   absoluteDiscounting,
   collectNgramStatistics,
@@ -7,6 +7,7 @@ import {
   kenlmWords,
   kneserNeyInterpolated,
   mle,
+  Utf8TextScorer,
   stupidBackoff,
   wittenBell,
   WrongFormatError,
@@ -17,7 +18,7 @@ import {
   type StupidBackoffModel,
   type WordScore,
 } from '@nlpkit/ngram';
-import { checkOutputPath, writeFileAtomic } from '@nlpkit/core/node';
+import { checkOutputPath, inputFileError, isSystemError, writeFileAtomic } from '@nlpkit/core/node';
 import {
   MIN_ESTIMATION_MEMORY,
   countKenlmTextFile,
@@ -244,6 +245,35 @@ async function evalOnCluster(
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/**
+ * `evaluatePerplexity` of a text file (or `-`: standard input) split as KenLM's query splits it, read as bytes and
+ * scored without a string per line or word ({@link Utf8TextScorer}: the same numbers, bit for bit).
+ */
+async function scoreTextBytes(model: BackoffLanguageModel, path: string, io: CliIo, progress: Progress): Promise<ReturnType<Utf8TextScorer['end']>> {
+  const scorer = new Utf8TextScorer(model);
+  if (path === '-') {
+    for await (const chunk of stdinOf(io)) {
+      scorer.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array));
+      progress.update(scorer.lines);
+    }
+    return scorer.end();
+  }
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    for (let read; (read = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) {
+      scorer.push(buffer.subarray(0, read));
+      progress.update(scorer.lines);
+    }
+  } catch (error) {
+    throw isSystemError(error) ? inputFileError(path, error, { package: CLI_PACKAGE, argument: '--input' }) : error;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  return scorer.end();
 }
 
 /** `nlpkit ngram train|eval|query|generate|build-binary` on top of @nlpkit/ngram. */
@@ -504,7 +534,7 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
               throw error;
             }
             progress.stage('scoring (lines)');
-            r = await evaluatePerplexity(model, kenlmSentences(options.input, io, 'query', progress));
+            r = await scoreTextBytes(model, options.input, io, progress);
           }
         } finally {
           progress.done();

@@ -1,0 +1,429 @@
+import { PAD } from '@nlpkit/core';
+import { BackoffLanguageModel } from './backoffLanguageModel.js';
+import { sniffText } from './detectFormat.js';
+import { BOS, EOS, NgramWordIndex, UNK } from './ngramWordIndex.js';
+import { SuffixTrieLevel, suffixTrieLookups } from './suffixTrie.js';
+import { BYTE_HASH_PRIME, BYTE_HASH_SEED, Utf8WordTable, finishByteHash } from './utf8WordTable.js';
+
+/**
+ * Where the fast reader gets its bytes: fills `into[offset..offset + length)` and returns how many bytes it wrote
+ * (0 at the end), as `fs.readSync` does.
+ */
+export type ByteSource = (into: Uint8Array, offset: number, length: number) => number;
+
+/** A {@link ByteSource} over bytes in memory. */
+export function bytesSource(bytes: Uint8Array): ByteSource {
+  let at = 0;
+  return (into, offset, length) => {
+    const n = Math.min(length, bytes.length - at);
+    into.set(bytes.subarray(at, at + n), offset);
+    at += n;
+    return n;
+  };
+}
+
+/** Highest order accepted (as the general reader). */
+const MAX_ORDER = 10;
+const CHUNK = 1 << 22;
+
+/**
+ * The fast path of the ARPA readers: reads ARPA text as bytes, in one pass, when it is laid out as lmplz writes it
+ * (and `writeArpa` too) — every section in KenLM's suffix order, every n-gram's prefix and suffix present, no
+ * duplicate, numbers in plain decimal — straight into {@link SuffixTrieLevel}s: each n-gram is appended after the
+ * one before, its suffix found from the previous line's (consecutive lines share it), so no hash table is built and
+ * memory is read in order. Words are found by their bytes ({@link Utf8WordTable}); numbers are parsed from bytes
+ * exactly as `Number` parses them (then stored as float32, as the general reader stores them).
+ *
+ * `length`, when known, is the text's size in bytes (a small text gets a small buffer).
+ *
+ * Returns `undefined` as soon as anything differs from that layout — an error, a missing `<unk>`, a prefix to
+ * insert, lines in another order, `-inf` — and the caller reads the text with the general reader, which gives the
+ * same model for every file this one accepts, and the errors and warnings for the others.
+ */
+export function readSuffixOrderedArpa(source: ByteSource, length = CHUNK): BackoffLanguageModel | undefined {
+  const reader = new ByteLines(source, Math.max(1024, Math.min(CHUNK, length + 1)));
+  // Not text at all (gzip, a binary model, binary data): the general reader names it.
+  if (sniffText(String.fromCharCode(...reader.head(4096))) !== undefined) return undefined;
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  const text = (): string | undefined => {
+    try {
+      return decoder.decode(reader.buffer.subarray(reader.start, reader.end));
+    } catch {
+      return undefined;
+    }
+  };
+  // Header: as the general reader (it decides what an odd header means).
+  let line: string | undefined;
+  for (;;) {
+    if (!reader.next()) return undefined;
+    line = text();
+    if (line === undefined) return undefined;
+    if (line.trim() === '\\data\\') break;
+    if (line.includes('\\data\\')) return undefined;
+  }
+  const expected: number[] = [];
+  for (;;) {
+    if (!reader.next()) return undefined;
+    line = text();
+    if (line === undefined) return undefined;
+    const t = line.trim();
+    if (t === '') {
+      if (expected.length > 0) break;
+      continue;
+    }
+    const m = /^ngram\s+(\d+)\s*=\s*(\d+)$/.exec(t);
+    if (!m || Number(m[1]) !== expected.length + 1 || expected.length >= MAX_ORDER) return undefined;
+    const c = Number(m[2]);
+    if (c > 2 ** 31 - 1) return undefined;
+    expected.push(c);
+  }
+  const order = expected.length;
+  if (order === 0) return undefined;
+
+  const vocab = new NgramWordIndex();
+  const table = new Utf8WordTable();
+  const encoder = new TextEncoder();
+  for (const special of [UNK, BOS, EOS]) {
+    const bytes = encoder.encode(special);
+    table.add(bytes, 0, bytes.length);
+  }
+  const log10Probs: Float32Array[] = [];
+  const log10Backoffs: Float32Array[] = [];
+  const levels: (SuffixTrieLevel | undefined)[] = [undefined];
+  const fieldStart = new Int32Array(MAX_ORDER + 2);
+  const fieldEnd = new Int32Array(MAX_ORDER + 2);
+  const fieldHash = new Int32Array(MAX_ORDER + 2);
+  const words = new Int32Array(MAX_ORDER);
+  const previousWords = new Int32Array(MAX_ORDER);
+  // chain[j]: id (in order j) of the last j words of the current line.
+  const chain = new Int32Array(MAX_ORDER + 1);
+  // parents[n - 1][id]: id in order n - 1 of the n-gram's first n - 1 words (its prefix).
+  let parentsBelow: Int32Array | undefined;
+  let unigramsSeen = 0;
+  let seenSpecials = 0;
+
+  for (let n = 1; n <= order; n++) {
+    // Section header (blank lines allowed before it).
+    for (;;) {
+      if (!reader.next()) return undefined;
+      line = text();
+      if (line === undefined) return undefined;
+      if (line.trim() !== '') break;
+    }
+    if (line.trim() !== `\\${n}-grams:`) return undefined;
+    const count = expected[n - 1]!;
+    const wide = n > 1 && vocab.size > 65536;
+    let probs = new Float32Array(n === 1 ? 0 : Math.min(count, 1 << 22));
+    let backoffs = new Float32Array(n === 1 || n === order ? 0 : probs.length);
+    let firstWords: Uint16Array | Int32Array = wide ? new Int32Array(probs.length) : new Uint16Array(probs.length);
+    let parents = n > 1 && n < order ? new Int32Array(probs.length) : undefined;
+    const below = levels[n - 2];
+    const childCounts = n === 1 ? undefined : new Uint32Array(log10Probs[n - 2]!.length + 1);
+    if (n === 1) {
+      // Unigrams go by word index (the specials have theirs already).
+      probs = new Float32Array(Math.min(count + 3, 1 << 22));
+      backoffs = new Float32Array(probs.length);
+    }
+    let seen = 0;
+    let previousSuffix = -1;
+    let previousFirst = -1;
+    let reusable = 0;
+    let ended = false;
+    while (reader.next()) {
+      const buf = reader.buffer;
+      let s = reader.start;
+      let e = reader.end;
+      while (s < e && isArpaSpaceByte(buf[s]!)) s++;
+      while (e > s && isArpaSpaceByte(buf[e - 1]!)) e--;
+      if (s === e) continue;
+      if (buf[s] === 92) {
+        ended = true;
+        break;
+      }
+      if (++seen > count) return undefined;
+      let fields = 0;
+      for (let i = s; i < e; ) {
+        const c = buf[i]!;
+        if (c === 32 || c === 9) {
+          i++;
+          continue;
+        }
+        if (fields === 0 || fields === n + 1) {
+          // A number: its end is all that is needed here.
+          let j = i + 1;
+          while (j < e && buf[j] !== 32 && buf[j] !== 9) j++;
+          if (fields === MAX_ORDER + 2) return undefined;
+          fieldStart[fields] = i;
+          fieldEnd[fields] = j;
+          fields++;
+          i = j;
+          continue;
+        }
+        let h = Math.imul(BYTE_HASH_SEED ^ c, BYTE_HASH_PRIME);
+        let j = i + 1;
+        for (; j < e; j++) {
+          const d = buf[j]!;
+          if (d === 32 || d === 9) break;
+          h = Math.imul(h ^ d, BYTE_HASH_PRIME);
+        }
+        if (fields === MAX_ORDER + 2) return undefined;
+        fieldStart[fields] = i;
+        fieldEnd[fields] = j;
+        fieldHash[fields] = h;
+        fields++;
+        i = j;
+      }
+      if (fields !== n + 1 && !(n < order && fields === n + 2)) return undefined;
+      const prob = byteNumber(buf, fieldStart[0]!, fieldEnd[0]!);
+      if (!(prob <= 0)) return undefined;
+      let backoff = 0;
+      if (fields === n + 2) {
+        backoff = byteNumber(buf, fieldStart[n + 1]!, fieldEnd[n + 1]!);
+        if (backoff !== backoff) return undefined;
+      }
+      if (n === 1) {
+        const from = fieldStart[1]!;
+        const to = fieldEnd[1]!;
+        let id = table.find(buf, from, to, finishByteHash(fieldHash[1]!));
+        if (id >= 0) {
+          // Only a special not given yet may be found: anything else is a duplicate.
+          if (id > 2 || (seenSpecials & (1 << id)) !== 0) return undefined;
+          seenSpecials |= 1 << id;
+        } else {
+          let word: string;
+          try {
+            word = decoder.decode(buf.subarray(from, to));
+          } catch {
+            return undefined;
+          }
+          if (word === PAD || vocab.has(word)) return undefined;
+          id = vocab.add(word);
+          if (table.add(buf, from, to) !== id) return undefined;
+        }
+        if (id >= probs.length) {
+          probs = grown(probs, id + 1);
+          backoffs = grown(backoffs, id + 1);
+        }
+        probs[id] = prob;
+        backoffs[id] = backoff;
+        unigramsSeen++;
+        continue;
+      }
+      for (let i = 0; i < n; i++) {
+        const id = table.find(buf, fieldStart[i + 1]!, fieldEnd[i + 1]!, finishByteHash(fieldHash[i + 1]!));
+        if (id < 0) return undefined;
+        words[i] = id;
+      }
+      // The suffix w2…wn, found from its own suffix; the longest tail shared with the previous line is reused.
+      let shared = 0;
+      while (shared < reusable && shared < n - 1 && words[n - 1 - shared] === previousWords[n - 1 - shared]) shared++;
+      if (shared === 0) {
+        chain[1] = words[n - 1]!;
+        shared = 1;
+      }
+      for (let j = shared + 1; j < n; j++) {
+        const id = levels[j - 1]!.find(chain[j - 1]!, words[n - j]!);
+        if (id < 0) return undefined; // a missing suffix
+        chain[j] = id;
+      }
+      for (let i = 0; i < n; i++) previousWords[i] = words[i]!;
+      reusable = n - 1;
+      const suffix = chain[n - 1]!;
+      const first = words[0]!;
+      if (suffix < previousSuffix || (suffix === previousSuffix && first <= previousFirst)) return undefined;
+      previousSuffix = suffix;
+      previousFirst = first;
+      const id = seen - 1;
+      if (id >= probs.length) {
+        const capacity = Math.min(count, Math.max(16, probs.length * 2));
+        probs = grown(probs, capacity);
+        if (n < order) backoffs = grown(backoffs, capacity);
+        firstWords = grown(firstWords, capacity);
+        if (parents) parents = grown(parents, capacity);
+      }
+      // The prefix w1…w(n−1) must be there (a file lacking one is read by the general reader, which inserts it).
+      const prefix = n === 2 ? first : below!.find(parentsBelow![suffix]!, first);
+      if (prefix < 0) return undefined;
+      if (parents) parents[id] = prefix;
+      probs[id] = prob;
+      if (n < order) backoffs[id] = backoff;
+      firstWords[id] = first;
+      childCounts![suffix + 1]!++;
+    }
+    if (seen !== count || (!ended && n < order)) return undefined;
+    if (n === 1) {
+      if (seenSpecials !== 7 || unigramsSeen !== vocab.size) return undefined;
+      log10Probs.push(probs.length === vocab.size ? probs : probs.slice(0, vocab.size));
+      log10Backoffs.push(backoffs.length === vocab.size ? backoffs : backoffs.slice(0, vocab.size));
+    } else {
+      for (let p = 1; p < childCounts!.length; p++) childCounts![p]! += childCounts![p - 1]!;
+      levels.push(new SuffixTrieLevel(firstWords.length === count ? firstWords : firstWords.slice(0, count), childCounts!));
+      log10Probs.push(probs.length === count ? probs : probs.slice(0, count));
+      log10Backoffs.push(n === order ? new Float32Array(count) : backoffs.length === count ? backoffs : backoffs.slice(0, count));
+      parentsBelow = parents;
+    }
+    if (n === order) {
+      if (!ended) return undefined;
+      break;
+    }
+    // The line that ended the section is the next section's header: step back onto it.
+    reader.again();
+  }
+  // The line that ended the last section must be \end\, with nothing but blank lines after it.
+  line = text();
+  if (line === undefined || line.trim() !== '\\end\\') return undefined;
+  while (reader.next()) {
+    line = text();
+    if (line === undefined || line.trim() !== '') return undefined;
+  }
+  return new BackoffLanguageModel({ order, wordIndex: vocab, indexes: suffixTrieLookups(levels), log10Probs, log10Backoffs, suffixLevels: levels });
+}
+
+function grown<T extends Float32Array | Int32Array | Uint16Array>(array: T, capacity: number): T {
+  const out = new (array.constructor as new (n: number) => T)(capacity);
+  out.set(array);
+  return out;
+}
+
+function isArpaSpaceByte(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 10;
+}
+
+/**
+ * Lines of bytes from a {@link ByteSource}: after {@link next} returns true the line is `buffer[start..end)`
+ * (without `\n`, trailing `\r`s removed, up to 2, as the general reader does). The buffer holds ~4 MiB; a line
+ * straddling two reads is moved to its front (so memory is one line plus one read, however long the file).
+ */
+class ByteLines {
+  buffer: Uint8Array;
+  start = 0;
+  end = 0;
+  #pos = 0;
+  #length = 0;
+  #eof = false;
+  #lineStart = 0;
+  readonly #source: ByteSource;
+
+  constructor(source: ByteSource, capacity: number) {
+    this.#source = source;
+    this.buffer = new Uint8Array(capacity);
+  }
+
+  next(): boolean {
+    for (;;) {
+      // indexOf searches the whole buffer: a newline at or past #length is stale bytes of an earlier read.
+      const nl = this.buffer.indexOf(10, this.#pos);
+      if (nl >= 0 && nl < this.#length) return this.#line(nl, nl + 1);
+      if (this.#eof) {
+        if (this.#pos >= this.#length) return false;
+        return this.#line(this.#length, this.#length);
+      }
+      this.#fill();
+    }
+  }
+
+  /** The first bytes of the text (before any line is read). */
+  head(length: number): Uint8Array {
+    while (!this.#eof && this.#length < length) this.#fill();
+    return this.buffer.subarray(0, Math.min(length, this.#length));
+  }
+
+  /** Makes the current line the next one again. */
+  again(): void {
+    this.#pos = this.#lineStart;
+  }
+
+  #line(end: number, next: number): boolean {
+    const start = this.#pos;
+    this.#lineStart = start;
+    for (let k = 0; k < 2 && end > start && this.buffer[end - 1] === 13; k++) end--;
+    this.start = start;
+    this.end = end;
+    this.#pos = next;
+    return true;
+  }
+
+  #fill(): void {
+    // Keep the unfinished line, at the front.
+    const rest = this.#length - this.#pos;
+    if (rest > this.buffer.length / 2) {
+      // A line longer than half the buffer: make room (lines in ARPA files are short; this is for odd input).
+      if (rest > 1 << 26) throw new RangeError('line too long');
+      const bigger = new Uint8Array(this.buffer.length * 2);
+      bigger.set(this.buffer.subarray(this.#pos, this.#length));
+      this.buffer = bigger;
+    } else {
+      this.buffer.copyWithin(0, this.#pos, this.#length);
+    }
+    this.#lineStart -= this.#pos;
+    this.#pos = 0;
+    this.#length = rest;
+    const read = this.#source(this.buffer, rest, this.buffer.length - rest);
+    if (read === 0) this.#eof = true;
+    this.#length += read;
+  }
+}
+
+// Exactly representable powers of ten: a product or quotient of two exact doubles is correctly rounded.
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+/**
+ * `Number(text)` of the decimal number in `bytes[from..to)` — `[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?` with at
+ * most 53 bits of digits and a power of ten within ±22, every number ARPA writers print — by Clinger's fast path
+ * (one correctly rounded multiplication or division of exact doubles: exactly what `Number` gives). NaN for
+ * anything else, and for a result beyond the float32 range.
+ */
+export function byteNumber(bytes: Uint8Array, from: number, to: number): number {
+  let i = from;
+  let c = i < to ? bytes[i]! : 0;
+  let negative = false;
+  if (c === 45 || c === 43) {
+    negative = c === 45;
+    i++;
+  }
+  let mantissa = 0;
+  let digits = 0;
+  let fraction = 0;
+  for (; i < to; i++) {
+    c = bytes[i]!;
+    if (c < 48 || c > 57) break;
+    mantissa = mantissa * 10 + (c - 48);
+    digits++;
+  }
+  if (i < to && c === 46) {
+    for (i++; i < to; i++) {
+      c = bytes[i]!;
+      if (c < 48 || c > 57) break;
+      mantissa = mantissa * 10 + (c - 48);
+      digits++;
+      fraction++;
+    }
+  }
+  if (digits === 0 || mantissa > 9007199254740991) return Number.NaN;
+  let exponent = 0;
+  if (i < to) {
+    if (c !== 101 && c !== 69) return Number.NaN;
+    i++;
+    let negativeExponent = false;
+    c = i < to ? bytes[i]! : 0;
+    if (c === 45 || c === 43) {
+      negativeExponent = c === 45;
+      i++;
+    }
+    if (i === to) return Number.NaN;
+    for (; i < to; i++) {
+      c = bytes[i]!;
+      if (c < 48 || c > 57 || exponent > 1000) return Number.NaN;
+      exponent = exponent * 10 + (c - 48);
+    }
+    if (negativeExponent) exponent = -exponent;
+  }
+  const scale = exponent - fraction;
+  let value: number;
+  if (scale === 0) value = mantissa;
+  else if (scale > 0 && scale <= 22) value = mantissa * POW10[scale]!;
+  else if (scale < 0 && scale >= -22) value = mantissa / POW10[-scale]!;
+  else return Number.NaN;
+  if (!Number.isFinite(Math.fround(value))) return Number.NaN;
+  return negative ? -value : value;
+}

@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { collect, evaluatePerplexity } from '@nlpkit/core';
+import { readLines } from '@nlpkit/text/node';
+import { describe, expect, it } from 'vitest';
+import { kenlmWords } from './kenlmWords.js';
+import { readArpa, readArpaLines } from './readArpa.js';
+import { Utf8TextScorer } from './utf8TextScorer.js';
+
+const kenlm = JSON.parse(readFileSync(new URL('../test/fixtures/kenlm-unicode.json', import.meta.url), 'utf8')) as { arpa: string; test: string };
+
+/** What `nlpkit ngram eval` computed before: readLines, kenlmWords(…, 'query'), evaluatePerplexity. */
+async function reference(model: Parameters<typeof evaluatePerplexity>[0], bytes: Uint8Array): Promise<unknown> {
+  const lines = await collect(readLines(Readable.from([Buffer.from(bytes)])));
+  return evaluatePerplexity(model, lines.map((line) => kenlmWords(line, 'query')));
+}
+
+function scored(model: ConstructorParameters<typeof Utf8TextScorer>[0], bytes: Uint8Array, chunk = bytes.length || 1): unknown {
+  const scorer = new Utf8TextScorer(model);
+  for (let at = 0; at < bytes.length; at += chunk) scorer.push(bytes.subarray(at, at + chunk));
+  return scorer.end();
+}
+
+describe('Utf8TextScorer', () => {
+  const models = { fast: readArpa(kenlm.arpa), general: readArpaLines(kenlm.arpa.split('\n')) };
+
+  it('gives evaluatePerplexity over readLines and kenlmWords, bit for bit, however the bytes are chunked', async () => {
+    const encoder = new TextEncoder();
+    const texts = [
+      kenlm.test,
+      `\uFEFF${kenlm.test}`,
+      kenlm.test.replaceAll('\n', '\r\n'),
+      `${kenlm.test}\n\nlast line without newline`,
+      'a\vb\fc\u00a0d \u3000 e\t\r\n\n  \n',
+      '\uFEFFbom inside\n\uFEFFbom\n',
+    ];
+    for (const model of Object.values(models)) {
+      for (const text of texts) {
+        const bytes = encoder.encode(text);
+        const expected = await reference(model, bytes);
+        expect(scored(model, bytes)).toEqual(expected);
+        for (const chunk of [1, 2, 3, 7, 64]) expect(scored(model, bytes, chunk)).toEqual(expected);
+      }
+    }
+  });
+
+  it('looks words with bytes that are not UTF-8 up as the string they decode to', async () => {
+    const bytes = Uint8Array.from([...new TextEncoder().encode('the w187 '), 0xff, 0x61, 0x20, 0xc3, 0x0a, 0xe2, 0x82]);
+    expect(scored(models.fast, bytes)).toEqual(await reference(models.fast, bytes));
+    expect(scored(models.fast, bytes, 1)).toEqual(await reference(models.fast, bytes));
+  });
+
+  it('refuses an empty text as evaluatePerplexity does', () => {
+    expect(() => scored(models.fast, new Uint8Array(0))).toThrow(/at least one sentence/);
+  });
+});
