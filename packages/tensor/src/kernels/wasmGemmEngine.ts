@@ -45,6 +45,21 @@ const MIN_THREADED_FLOPS = 16e6;
 
 const decode = (base64: string): Uint8Array<ArrayBuffer> => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 
+/** The two builds of `wasmGemm.wat`, compiled. */
+export interface GemmModules {
+  readonly shared: WebAssembly.Module;
+  readonly unshared: WebAssembly.Module;
+}
+
+/**
+ * Compiles both builds (synchronously: 2 KB each). Keep the result and reuse it for every engine: V8 first runs
+ * a module on its baseline compiler and swaps in optimized code in the background once it is hot — per compiled
+ * module, shared by its instances and by workers it is sent to — so recompiling would start slow again.
+ */
+export function compileGemmModules(): GemmModules {
+  return { shared: new WebAssembly.Module(decode(WASM_GEMM_SHARED)), unshared: new WebAssembly.Module(decode(WASM_GEMM_UNSHARED)) };
+}
+
 const offsetOf = (backend: WasmBackend, t: TensorInfo): number => (backend.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset >>> 0;
 
 /** Byte strides of the stored operands: element (i, k) of op(a) at a + i·rsA + k·csA; (k, j) of op(b) likewise. */
@@ -62,9 +77,9 @@ function strides(call: GemmCall): { rsA: number; csA: number; rsB: number; csB: 
  * the operands where tfjs keeps them and writes straight into the output tensor — no copies. Its scratch comes
  * from tfjs's allocator.
  */
-export function inPlaceEngine(backend: WasmBackend): WasmGemmEngine {
+export function inPlaceEngine(backend: WasmBackend, modules: GemmModules): WasmGemmEngine {
   const memory = backend.wasm.asm.memory;
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(decode(WASM_GEMM_UNSHARED)), { env: { memory } });
+  const instance = new WebAssembly.Instance(modules.unshared, { env: { memory } });
   const gemm = instance.exports['gemm'] as (job: number) => void;
   const scratch = backend.wasm._malloc(SCRATCH_BYTES + 64) >>> 0;
   const scratchAt = align(scratch);
@@ -112,16 +127,16 @@ export function inPlaceEngine(backend: WasmBackend): WasmGemmEngine {
  * copied out. Layout: control block, one scratch area per thread, then a, b, bias and c. Products too small to
  * share (or while the workers are still starting) go to the in-place engine instead: no copies.
  */
-export function sharedEngine(backend: WasmBackend, threads: number): WasmGemmEngine {
+export function sharedEngine(backend: WasmBackend, threads: number, modules: GemmModules): WasmGemmEngine {
   const scratchBase = CONTROL_BYTES;
   const operandBase = scratchBase + threads * align(SCRATCH_BYTES);
   const memory = new WebAssembly.Memory({ initial: Math.ceil(operandBase / 65536) + 16, maximum: 65536, shared: true });
-  const module = new WebAssembly.Module(decode(WASM_GEMM_SHARED));
+  const module = modules.shared;
   const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports['gemm'] as (job: number) => void;
   // Started by the first product big enough to share; until they are up, products run in place.
   let workers: GemmWorkers | undefined;
   const heap = (): Float32Array => new Float32Array(backend.wasm.asm.memory.buffer);
-  const alone = inPlaceEngine(backend);
+  const alone = inPlaceEngine(backend, modules);
   const stats = { calls: 0, shared: 0 };
   return {
     threads,

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, NamedAttrMap, NamedTensorInfoMap, Tensor, Tensor1D, Tensor2D, TensorInfo } from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, ShapeError } from '@nlpkit/core';
 import { PKG } from '../errors.js';
-import { inPlaceEngine, sharedEngine, type WasmBackend, type WasmGemmEngine } from './wasmGemmEngine.js';
+import { compileGemmModules, type GemmModules, inPlaceEngine, sharedEngine, type WasmBackend, type WasmGemmEngine } from './wasmGemmEngine.js';
 import { threadsSupported } from './wasmGemmThreads.js';
 
 /**
@@ -32,6 +32,8 @@ interface GemmState {
   threads: number | undefined;
   enabled: boolean | undefined;
   engine: WasmGemmEngine | undefined;
+  /** Compiled once and kept across engines (see {@link compileGemmModules} for why). */
+  modules: GemmModules | undefined;
 }
 
 type GemmKernelConfig = KernelConfig & { readonly nlpkitGemm: GemmState };
@@ -59,7 +61,8 @@ function engineFor(state: GemmState, backend: WasmBackend): WasmGemmEngine {
   if (state.engine !== undefined && state.engine.backend === backend) return state.engine;
   state.engine?.dispose();
   const threads = state.threads ?? defaultThreads();
-  state.engine = threads > 1 && threadsSupported() ? sharedEngine(backend, threads) : inPlaceEngine(backend);
+  state.modules ??= compileGemmModules();
+  state.engine = threads > 1 && threadsSupported() ? sharedEngine(backend, threads, state.modules) : inPlaceEngine(backend, state.modules);
   return state.engine;
 }
 
@@ -86,7 +89,7 @@ function kernel(state: GemmState, inputs: NamedTensorInfoMap, backend: WasmBacke
 function registered(): GemmKernelConfig {
   const found = tf.getKernel(MATMUL, 'wasm') as GemmKernelConfig | undefined;
   if (found !== undefined) return found;
-  const state: GemmState = { threads: undefined, enabled: undefined, engine: undefined };
+  const state: GemmState = { threads: undefined, enabled: undefined, engine: undefined, modules: undefined };
   const config: GemmKernelConfig = {
     kernelName: MATMUL,
     backendName: 'wasm',
