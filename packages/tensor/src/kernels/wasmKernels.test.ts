@@ -9,7 +9,7 @@ import { configureWasmGemm, disposeWasmGemm, registerWasmGemm, wasmGemmStats, wa
 
 /**
  * nlpkit's WebAssembly GEMM against a float64 reference, through the ops that use it (`plainMatMul`, `matMul`,
- * `affine`, values and gradients) on every backend — on wasm with one thread (in place on tfjs's heap) and two
+ * `affine`, values and gradients) on every backend — on wasm with one thread (in place on tfjs's heap), two and three
  * (worker threads over a shared memory) — and, on wasm, against tfjs's own matmul (XNNPACK). Tolerance: 1e-5
  * relative to the magnitude of the terms summed (Σ|a·b|), the bound float32 summation order can move.
  */
@@ -63,7 +63,7 @@ const SHAPES: [number, number, number][] = [
 ];
 
 describeBackends('wasm GEMM through plainMatMul / affine', (backend) => {
-  const threadCounts = backend === 'wasm' ? [1, 2] : [1];
+  const threadCounts = backend === 'wasm' ? [1, 2, 3] : [1];
   afterAll(() => disposeWasmGemm());
 
   it('is used on wasm only, and registers nothing elsewhere', () => {

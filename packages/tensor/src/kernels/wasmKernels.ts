@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, NamedAttrMap, NamedTensorInfoMap, Tensor, Tensor1D, Tensor2D, TensorInfo } from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, ShapeError } from '@nlpkit/core';
 import { PKG } from '../errors.js';
-import { compileGemmModules, type GemmModules, inPlaceEngine, sharedEngine, type WasmBackend, type WasmGemmEngine } from './wasmGemmEngine.js';
+import { compileGemmModules, type GemmModules, inPlaceEngine, type WasmBackend, type WasmGemmEngine } from './wasmGemmEngine.js';
+import { sharedEngine } from './wasmGemmShared.js';
 import { threadsSupported } from './wasmGemmThreads.js';
 
 /**

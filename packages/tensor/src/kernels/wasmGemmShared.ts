@@ -1,0 +1,148 @@
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { type GemmCall, type GemmModules, inPlaceRunner, offsetOf, strides, type WasmBackend, type WasmGemmEngine } from './wasmGemmEngine.js';
+import { align, type GemmJob, jobAddress, SCRATCH_BYTES, type Share, splitOutput, TILE_COLS, writeJob } from './wasmGemmPlan.js';
+import { CONTROL_BYTES, type GemmWorkers, startGemmWorkers } from './wasmGemmThreads.js';
+
+/**
+ * Below this many flops (2·M·N·K) the caller computes alone, in place: a product this small takes ~0.5 ms, and
+ * copying its operands plus waking a worker (tens of µs idle, far more when the cores are oversubscribed) eats
+ * most of what a second thread saves. The LSTM's per-step products (20 × 200 · 200 × 800, 6.4 MFLOP) stay here.
+ */
+const MIN_THREADED_FLOPS = 16e6;
+
+/** Copies `rows` rows of `cols` floats between two row-major views (strides in floats). */
+function copyRows(from: Float32Array, at: number, stride: number, to: Float32Array, toAt: number, toStride: number, rows: number, cols: number): void {
+  if (stride === cols && toStride === cols) {
+    to.set(from.subarray(at, at + rows * cols), toAt);
+    return;
+  }
+  for (let r = 0; r < rows; r += 1) to.set(from.subarray(at + r * stride, at + r * stride + cols), toAt + r * toStride);
+}
+
+/** One worker's band of C and its job on the copies (byte addresses in the shared memory). */
+interface WorkerPart {
+  readonly share: Share;
+  readonly job: GemmJob;
+}
+
+/**
+ * Several threads: the caller computes its band of C in place on tfjs-backend-wasm's heap (as
+ * {@link inPlaceEngine}), while each worker computes another band from copies of just the operands that band
+ * needs, in a shared memory of our own — tfjs-backend-wasm's heap is not shared in its single-threaded builds, the
+ * ones it runs in Node — and the caller copies the workers' bands into the output. Split by columns (the
+ * 700 × 10k softmax layer), a worker needs all of A but only its columns of B; split by rows (its 700 × 200 input
+ * gradient), its rows of A and all of B. Products too small to share, or issued while the workers are still
+ * starting, run in place alone.
+ */
+export function sharedEngine(backend: WasmBackend, threads: number, modules: GemmModules): WasmGemmEngine {
+  const scratchBase = CONTROL_BYTES;
+  const scratchOf = (slot: number): number => scratchBase + (slot - 1) * align(SCRATCH_BYTES);
+  const operandBase = scratchBase + (threads - 1) * align(SCRATCH_BYTES);
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(operandBase / 65536) + 16, maximum: 65536, shared: true });
+  // Started by the first product big enough to share; until they are up, products run in place.
+  let workers: GemmWorkers | undefined;
+  const runner = inPlaceRunner(backend, modules);
+  const stats = { calls: 0, shared: 0 };
+
+  /** Lays out each worker's operands after `operandBase` and returns them with the end address. */
+  function layout(call: GemmCall, shares: readonly Share[]): { parts: WorkerPart[]; end: number } {
+    const { M, N, K } = call;
+    const byCols = (shares[1] as Share).n0 > 0;
+    let top = operandBase;
+    const take = (floats: number): number => {
+      const at = top;
+      top += align(floats * 4 + 4 * TILE_COLS); // slack: edge tiles read a whole 8-float bias vector
+      return at;
+    };
+    // The operand every worker needs whole is copied once.
+    const common = byCols ? take(M * K) : take(K * N);
+    const commonBias = !byCols && call.bias !== undefined ? take(N) : 0;
+    const s = strides(call);
+    const parts = shares.slice(1).map((share): WorkerPart => {
+      const w = share.n1 - share.n0;
+      const h = share.m1 - share.m0;
+      if (byCols) {
+        const b = take(K * w);
+        const bias = call.bias === undefined ? 0 : take(w);
+        const c = take(M * w);
+        const bStrides = call.transposeB ? { rsB: 4, csB: K * 4 } : { rsB: w * 4, csB: 4 };
+        const job = { m0: 0, m1: M, n0: 0, n1: w, K, a: common, rsA: s.rsA, csA: s.csA, b, ...bStrides, c, ldc: w * 4, bias, scratch: 0 };
+        return { share, job };
+      }
+      const a = take(h * K);
+      const c = take(h * N);
+      const aStrides = call.transposeA ? { rsA: 4, csA: h * 4 } : { rsA: K * 4, csA: 4 };
+      const job = { m0: 0, m1: h, n0: 0, n1: N, K, a, ...aStrides, b: common, rsB: s.rsB, csB: s.csB, c, ldc: N * 4, bias: commonBias, scratch: 0 };
+      return { share, job };
+    });
+    return { parts, end: top };
+  }
+
+  function shared(call: GemmCall, shares: readonly Share[], pool: GemmWorkers): TensorInfo {
+    const { M, N, K } = call;
+    const byCols = (shares[1] as Share).n0 > 0;
+    const { parts, end } = layout(call, shares);
+    if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+    const out = backend.makeOutput([M, N], 'float32');
+    const outAt = offsetOf(backend, out);
+    const ownJob = runner.prepare(call, shares[0] as Share, outAt); // may grow tfjs's heap: views come after
+    const theirs = new Float32Array(backend.wasm.asm.memory.buffer);
+    const ours = new Float32Array(memory.buffer);
+    const aAt = offsetOf(backend, call.a) >>> 2;
+    const bAt = offsetOf(backend, call.b) >>> 2;
+    const biasAt = call.bias === undefined ? 0 : offsetOf(backend, call.bias) >>> 2;
+    const first = parts[0] as WorkerPart;
+    if (byCols) ours.set(theirs.subarray(aAt, aAt + M * K), first.job.a >>> 2);
+    else {
+      ours.set(theirs.subarray(bAt, bAt + K * N), first.job.b >>> 2);
+      if (call.bias !== undefined) ours.set(theirs.subarray(biasAt, biasAt + N), first.job.bias >>> 2);
+    }
+    const int32 = new Int32Array(memory.buffer);
+    const jobs = parts.map((part, i) => {
+      const { share, job } = part;
+      if (byCols) {
+        const w = share.n1 - share.n0;
+        if (call.transposeB) copyRows(theirs, bAt + share.n0 * K, K, ours, job.b >>> 2, K, w, K);
+        else copyRows(theirs, bAt + share.n0, N, ours, job.b >>> 2, w, K, w);
+        if (call.bias !== undefined) ours.set(theirs.subarray(biasAt + share.n0, biasAt + share.n1), job.bias >>> 2);
+      } else {
+        const h = share.m1 - share.m0;
+        if (call.transposeA) copyRows(theirs, aAt + share.m0, M, ours, job.a >>> 2, h, K, h);
+        else copyRows(theirs, aAt + share.m0 * K, K, ours, job.a >>> 2, K, h, K);
+      }
+      const slot = i + 1;
+      writeJob(int32, jobAddress(scratchOf(slot)), { ...job, scratch: scratchOf(slot) });
+      return { slot, job: jobAddress(scratchOf(slot)) };
+    });
+    pool.run(jobs, () => runner.gemm(ownJob));
+    const result = new Float32Array(backend.wasm.asm.memory.buffer);
+    for (const { share, job } of parts) {
+      const w = share.n1 - share.n0;
+      copyRows(ours, job.c >>> 2, w, result, (outAt >>> 2) + share.m0 * N + share.n0, N, share.m1 - share.m0, w);
+    }
+    return out;
+  }
+
+  return {
+    threads,
+    stats,
+    backend,
+    matMul: (call) => {
+      stats.calls += 1;
+      const big = 2 * call.M * call.N * call.K >= MIN_THREADED_FLOPS;
+      if (big && workers === undefined) workers = startGemmWorkers(modules.shared, memory, threads - 1);
+      const shares = big && workers?.ready() === true ? splitOutput(call.M, call.N, threads) : [];
+      if (workers === undefined || shares.length < 2) {
+        const out = backend.makeOutput([call.M, call.N], 'float32');
+        runner.gemm(runner.prepare(call, { m0: 0, m1: call.M, n0: 0, n1: call.N }, offsetOf(backend, out)));
+        return out;
+      }
+      stats.shared += 1;
+      return shared(call, shares, workers);
+    },
+    dispose: () => {
+      workers?.dispose();
+      runner.dispose();
+    },
+  };
+}
