@@ -1,5 +1,5 @@
 import { describeBackends } from '@nlpkit/tensor/testing';
 import { cellsSuite } from '../../test/suites/cells.js';
 
-// The suite's body is shared with cells.browser.test.ts, which runs it in Chromium (webgpu too).
+// The suite's body is shared with ../numericSuites.browser.test.ts, which runs it in Chromium (webgpu too).
 describeBackends('cells', cellsSuite);

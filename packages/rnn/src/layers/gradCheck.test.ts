@@ -1,5 +1,5 @@
 import { describeBackends } from '@nlpkit/tensor/testing';
 import { gradCheckSuite } from '../../test/suites/gradCheck.js';
 
-// The suite's body is shared with layers.browser.test.ts, which runs it in Chromium (webgpu too).
+// The suite's body is shared with ../numericSuites.browser.test.ts, which runs it in Chromium (webgpu too).
 describeBackends('finite-difference gradients', gradCheckSuite);

@@ -16,7 +16,7 @@ const rand = (rng: ReturnType<typeof createRng>, shape: number[]): tf.Tensor =>
 
 /**
  * Cells and the layers over them, written once for every backend (src/cells/cells.test.ts in Node,
- * cells.browser.test.ts in Chromium with webgpu). Values are computed inside `tf.tidy` and read back afterwards,
+ * src/numericSuites.browser.test.ts in Chromium with webgpu). Values are computed inside `tf.tidy` and read back afterwards,
  * asynchronously, as webgpu requires.
  */
 export function cellsSuite(): void {

@@ -5,7 +5,7 @@ import { embedding } from '../../src/layers/embedding.js';
 import { idsTensor } from '../../src/layers/idsTensor.js';
 import { expectChecks } from './checks.js';
 
-/** The embedding suite, shared by src/layers/embedding.test.ts (Node) and layers.browser.test.ts (Chromium). */
+/** The embedding suite, shared by src/layers/embedding.test.ts (Node) and src/numericSuites.browser.test.ts (Chromium). */
 export function embeddingSuite(): void {
   it('embedding gradient sums rows of repeated ids', () =>
     expectChecks(() => {

@@ -50,7 +50,7 @@ async function check(config: CellConfig, options: InitCellOptions, bidirectional
   }
 }
 
-/** The finite-difference suite, shared by src/layers/gradCheck.test.ts (Node) and layers.browser.test.ts (Chromium). */
+/** The finite-difference suite, shared by src/layers/gradCheck.test.ts (Node) and src/numericSuites.browser.test.ts (Chromium). */
 export function gradCheckSuite(): void {
   it('LSTM with peephole connections', () => check({ type: 'lstm' }, { peephole: true }, false, 1));
   it('LSTM with coupled input-forget gate', () => check({ type: 'lstm', coupled: true }, {}, false, 2));

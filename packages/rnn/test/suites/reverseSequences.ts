@@ -4,7 +4,7 @@ import { it } from 'vitest';
 import { reverseSequences } from '../../src/layers/reverseSequences.js';
 import { expectChecks } from './checks.js';
 
-/** Shared by src/layers/reverseSequences.test.ts (Node) and layers.browser.test.ts (Chromium). */
+/** Shared by src/layers/reverseSequences.test.ts (Node) and src/numericSuites.browser.test.ts (Chromium). */
 export function reverseSequencesSuite(): void {
   it('reverseSequences reverses only the valid prefix, is its own inverse, and so is its gradient', () =>
     expectChecks(() => {
