@@ -34,15 +34,14 @@ export interface ArpaPiece {
   readonly n: number;
   readonly from: number;
   readonly to: number;
-  readonly perm: Uint32Array;
+  /** `perm[i]`: the id at position i; undefined when that is i. */
+  readonly perm: Uint32Array | undefined;
   readonly prefixRanks: Uint32Array | Int32Array;
   readonly wordStarts: Uint32Array;
-  /**
-   * The n-grams' numbers by id: below the highest order `[log10 p, log10 backoff]` pairs side by side (one cache
-   * miss per line instead of two: ids come in suffix order, at random), at the highest the log10 probabilities.
-   */
-  readonly numbers: Float32Array;
-  readonly hasBackoffs: boolean;
+  /** The order's log10 probabilities by id. */
+  readonly log10Probs: Float32Array;
+  /** Its log10 backoffs by id; empty for the highest order (no backoff column). */
+  readonly log10Backoffs: Float32Array;
   readonly below: Int32Array;
   readonly rows: Int32Array;
 }
@@ -65,43 +64,73 @@ function wordAt(wordStarts: Uint32Array, i: number): number {
   return lo;
 }
 
+/** Lines gathered at a time: their numbers and words are read from the model's arrays in one tight loop each. */
+const BLOCK = 1024;
+
 /**
- * The text of `piece` as bytes (a fresh buffer, exactly its length): plain loops over local variables, as in
- * `arpaByteChunks` (this is the hot loop of writing an ARPA file, run by each formatting thread).
+ * The text of `piece` as bytes (a fresh buffer, exactly its length). In blocks of lines: first the block's numbers
+ * (by id, at random) and words (from the order below's rows, forward but sparse) are gathered in tight loops,
+ * where the processor overlaps the cache misses of many lines; then the lines are written from those small arrays
+ * front to back. Plain loops over local variables: this is the hot loop of writing an ARPA file.
  */
 export function arpaPieceBytes(piece: ArpaPiece, vocab: VocabularyBytes, scratch: ArpaPieceScratch): Uint8Array {
-  const { n, from, to, perm, prefixRanks, wordStarts, numbers: values, hasBackoffs, below, rows } = piece;
+  const { n, from, to, perm, prefixRanks, wordStarts, log10Probs, log10Backoffs, below, rows } = piece;
+  const hasBackoffs = log10Backoffs.length > 0;
   const keepRows = rows.length > 0;
   const { bytes: vocabBytes, starts: vocabStarts } = vocab;
   const { numbers, backoffTexts } = scratch;
-  const lineBytes = (n + 1) * (vocab.longest + 1) + 2 * NUMBER_BYTES + 3;
+  const width = n + 1;
+  const lineBytes = width * (vocab.longest + 1) + 2 * NUMBER_BYTES + 3;
+  const probs = new Float32Array(BLOCK);
+  const backoffs = new Float32Array(BLOCK);
+  // The block's words, n + 1 per line (written to `rows` directly when they are kept).
+  const blockWords = keepRows ? rows : new Int32Array(BLOCK * width);
   let buffer = new Uint8Array(Math.max(1024, (to - from) * Math.min(lineBytes, 64)));
   let at = 0;
   let word = wordAt(wordStarts, from);
-  for (let i = from; i < to; i++) {
-    while (wordStarts[word + 1]! <= i) word++;
-    if (at + lineBytes > buffer.length) {
-      const grown = new Uint8Array(Math.max(buffer.length * 2, at + lineBytes));
+  for (let start = from; start < to; start += BLOCK) {
+    const end = Math.min(to, start + BLOCK);
+    // Gather.
+    if (perm === undefined) {
+      probs.set(log10Probs.subarray(start, end));
+      if (hasBackoffs) backoffs.set(log10Backoffs.subarray(start, end));
+    } else if (hasBackoffs) {
+      for (let i = start, j = 0; i < end; i++, j++) {
+        const id = perm[i]!;
+        probs[j] = log10Probs[id]!;
+        backoffs[j] = log10Backoffs[id]!;
+      }
+    } else {
+      for (let i = start, j = 0; i < end; i++, j++) probs[j] = log10Probs[perm[i]!]!;
+    }
+    const base = keepRows ? start * width : 0;
+    for (let i = start, w = base; i < end; i++, w += width) {
+      while (wordStarts[word + 1]! <= i) word++;
+      const prefix = prefixRanks[i]!;
+      if (n === 1) blockWords[w] = prefix;
+      else for (let k = 0; k < n; k++) blockWords[w + k] = below[prefix * n + k]!;
+      blockWords[w + n] = word;
+    }
+    // Write.
+    if (at + (end - start) * lineBytes > buffer.length) {
+      const grown = new Uint8Array(Math.max(buffer.length * 2, at + (end - start) * lineBytes));
       grown.set(buffer.subarray(0, at));
       buffer = grown;
     }
-    const id = perm[i]!;
-    at = float32Bytes(values[hasBackoffs ? 2 * id : id]!, buffer, at, numbers);
-    buffer[at++] = 9;
-    const prefix = prefixRanks[i]!;
-    const rowAt = i * (n + 1);
-    for (let k = 0; k <= n; k++) {
-      // Words 0..n-1 from the prefix's row (a single word for bigrams), word n is the group's.
-      const v = k === n ? word : n === 1 ? prefix : below[prefix * n + k]!;
-      if (keepRows) rows[rowAt + k] = v;
-      if (k > 0) buffer[at++] = 32;
-      for (let c = vocabStarts[v]!, end = vocabStarts[v + 1]!; c < end; c++) buffer[at++] = vocabBytes[c]!;
-    }
-    if (hasBackoffs) {
+    for (let i = start, j = 0, w = base; i < end; i++, j++, w += width) {
+      at = float32Bytes(probs[j]!, buffer, at, numbers);
       buffer[at++] = 9;
-      at = cachedFloat32Bytes(values[2 * id + 1]!, buffer, at, backoffTexts);
+      for (let k = 0; k < width; k++) {
+        if (k > 0) buffer[at++] = 32;
+        const v = blockWords[w + k]!;
+        for (let c = vocabStarts[v]!, e = vocabStarts[v + 1]!; c < e; c++) buffer[at++] = vocabBytes[c]!;
+      }
+      if (hasBackoffs) {
+        buffer[at++] = 9;
+        at = cachedFloat32Bytes(backoffs[j]!, buffer, at, backoffTexts);
+      }
+      buffer[at++] = 10;
     }
-    buffer[at++] = 10;
   }
   return buffer.slice(0, at);
 }

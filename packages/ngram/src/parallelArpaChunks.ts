@@ -33,45 +33,30 @@ function workerFile(): URL | undefined {
   return existsSync(fileURLToPath(url)) ? url : undefined;
 }
 
-/** `[a[0], b[0], a[1], b[1], …]` in shared memory. */
-function interleaved(a: Float32Array, b: Float32Array): Float32Array {
-  const pairs = new Float32Array(sharedBytes(8 * a.length));
-  for (let i = 0; i < a.length; i++) {
-    pairs[2 * i] = a[i]!;
-    pairs[2 * i + 1] = b[i]!;
-  }
-  return pairs;
-}
-
 /** One order ready to format: its suffix order and numbers in shared memory, and where its rows go. */
 interface PreparedOrder {
   readonly n: number;
   readonly size: number;
-  readonly perm: Uint32Array;
+  readonly perm: Uint32Array | undefined;
   readonly prefixRanks: Uint32Array | Int32Array;
   readonly wordStarts: Uint32Array;
-  readonly numbers: Float32Array;
-  readonly hasBackoffs: boolean;
+  readonly log10Probs: Float32Array;
+  readonly log10Backoffs: Float32Array;
   readonly rows: Int32Array;
 }
 
 function prepare(model: BackoffLanguageModel, level: SuffixOrderLevel, n: number): PreparedOrder {
   const { order, log10Probs, log10Backoffs } = model.data;
   const size = log10Probs[n]!.length;
-  let perm: Uint32Array;
-  if (level.perm === undefined) {
-    perm = new Uint32Array(sharedBytes(4 * size));
-    for (let i = 0; i < size; i++) perm[i] = i;
-  } else perm = shared(level.perm);
   const top = n + 1 === order;
   return {
     n,
     size,
-    perm,
+    perm: level.perm === undefined ? undefined : shared(level.perm),
     prefixRanks: shared(level.prefixRanks),
     wordStarts: shared(level.wordStarts),
-    numbers: top ? shared(log10Probs[n]!) : interleaved(log10Probs[n]!, log10Backoffs[n]!),
-    hasBackoffs: !top,
+    log10Probs: shared(log10Probs[n]!),
+    log10Backoffs: top ? new Float32Array(0) : shared(log10Backoffs[n]!),
     // Rows are kept for the order above from bigrams up (unigram rows would be the word ids themselves).
     rows: n >= 1 && !top ? new Int32Array(sharedBytes(4 * size * (n + 1))) : new Int32Array(0),
   };
