@@ -133,6 +133,12 @@ describeBackends('wasm GEMM through plainMatMul / affine', (backend) => {
     });
   });
 
+  it('refuses thread counts that are not integers from 1 to 64', () => {
+    if (backend !== 'wasm') return; // configuring registers the kernel, which the first test checks is wasm-only
+    expect(() => configureWasmGemm({ threads: 0 })).toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: @nlpkit/tensor: options.threads must be an integer from 1 to 64, got 0]`);
+    expect(() => configureWasmGemm({ threads: 1.5 })).toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: @nlpkit/tensor: options.threads must be an integer from 1 to 64, got 1.5]`);
+  });
+
   it('keeps no tensors and restarts after disposeWasmGemm', () => {
     if (backend === 'wasm') configureWasmGemm({ threads: 2 });
     const [a, b] = [tf.tensor2d(randomArray(64 * 96), [64, 96]), tf.tensor2d(randomArray(96 * 400), [96, 400])];

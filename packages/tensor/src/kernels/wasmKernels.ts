@@ -20,8 +20,9 @@ const MATMUL = 'NlpkitWasmMatMul';
 /** Options of {@link configureWasmGemm}. */
 export interface WasmGemmOptions {
   /**
-   * Threads, counting the calling one. Default: `NLPKIT_WASM_THREADS`, else the available cores up to 4 in Node
-   * and in cross-origin-isolated browsers, else 1.
+   * Threads, counting the calling one (more than 1 only in Node and in cross-origin-isolated browsers; elsewhere
+   * 1). Default: `NLPKIT_WASM_THREADS`, else 1 — opt-in because on the 2-core machine it was measured on, under
+   * load from other processes, 2 threads were not reliably faster than 1 (see packages/tensor/bench/wasmGemm.mjs).
    */
   readonly threads?: number;
   /** Use the kernel in nlpkit's ops on wasm (default true; `NLPKIT_WASM_GEMM=0` turns it off). */
@@ -51,11 +52,7 @@ function defaultThreads(): number {
     }
     return n;
   }
-  if (!threadsSupported()) return 1;
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
-  const cores = os?.availableParallelism?.() ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
-  return Math.max(1, Math.min(4, cores));
+  return 1;
 }
 
 function engineFor(state: GemmState, backend: WasmBackend): WasmGemmEngine {
