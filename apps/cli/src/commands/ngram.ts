@@ -464,13 +464,18 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
           } else {
             // Read as bytes, as lmplz reads them (no string per line or word): the same counts as kenlmSentences.
             const input = options.input === '-' ? (stdinOf(io) as AsyncIterable<Uint8Array | string>) : options.input;
-            const counts = await countKenlmTextFile(input, { order: options.order, onLines: (lines) => progress.update(lines) });
-            progress.stage('estimating');
-            const result = estimateKneserNey(counts, {
-              order: options.order,
-              ...(prune ? { prune } : {}),
-              onWarning: (w) => io.stderr(`${w.message}\n`),
-            });
+            // The counts are passed on, not kept: what the model does not hold of them is freed before the ARPA is written.
+            const result = estimateKneserNey(
+              await countKenlmTextFile(input, {
+                order: options.order,
+                onLines: (lines) => progress.update(lines),
+              }).finally(() => progress.stage('estimating')),
+              {
+                order: options.order,
+                ...(prune ? { prune } : {}),
+                onWarning: (w) => io.stderr(`${w.message}\n`),
+              },
+            );
             model = result.model;
             discounts = result.discounts.map((d, n) => discountLine(n, d));
           }
