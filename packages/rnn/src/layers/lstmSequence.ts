@@ -1,13 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
-import { plainMatMul, splitColumns, unstack } from '@nlpkit/tensor';
+import { plainMatMul, registerWebgpuLstmKernels, splitColumns, unstack } from '@nlpkit/tensor';
+import { lstmSequenceWebgpu } from './lstmSequenceWebgpu.js';
 
 /**
  * A whole standard-LSTM sequence as one differentiable op with a hand-written BPTT gradient.
  *
  * Why: letting tfjs differentiate the per-step graph records ~15 tape nodes per step, and its MatMul gradient
  * uses transposed-operand matmuls that are ~10× slower on wasm. Here the backward pass transposes `wHh` once,
- * runs one plain matmul per step for `dh`, and computes `dWhh` for all steps in a single matmul.
+ * runs one plain matmul per step for `dh`, and computes `dWhh` for all steps in a single matmul. On webgpu each
+ * step is one fused WGSL kernel forward and one backward instead ({@link lstmSequenceWebgpu}).
  *
  * @param xp projected inputs, time-major `[T, batch, 4H]` (bias already added), gate order i, f, g, o
  * @param wHh recurrent weights `[H, 4H]`
@@ -23,6 +25,7 @@ export function lstmSequence(
   c0: Tensor2D,
   masks: readonly Float32Array[] | null,
 ): Tensor3D {
+  if (registerWebgpuLstmKernels()) return lstmSequenceWebgpu(xp, wHh, h0, c0, masks);
   const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
     const [xpIn, wIn, h0In, c0In] = args as [Tensor, Tensor, Tensor, Tensor];
     const save = args[4] as tf.GradSaveFunc;
