@@ -204,14 +204,16 @@ export class BackoffLanguageModel implements LanguageModel<BackoffState> {
       }
       let log10Prob: number;
       if (suffixLevels !== undefined) {
-        // Walk back from the word: (w), (w-1 w), ... each found among the extensions of the one before.
+        // Walk back from the word: (w), (w-1 w), ... each found among the extensions of the one before; the
+        // older words are the sentence's (<s> before the first), so no table is read for them.
         let matchedId = word;
         let k = 1;
         for (; k < order; k++) {
           const ctx = ids[k]!;
           if (ctx < 0) break;
-          const level = suffixLevels[k]!;
-          const id = level.find(matchedId, k === 1 ? ctx : suffixLevels[k - 1]!.firstWords[ctx]!);
+          const at = i - k;
+          const older = at < 0 ? BOS_INDEX : words[at]! <= 0 ? UNK_INDEX : words[at]!;
+          const id = suffixLevels[k]!.find(matchedId, older);
           if (id < 0) break;
           ids[k] = matchedId;
           matchedId = id;

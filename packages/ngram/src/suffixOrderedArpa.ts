@@ -3,7 +3,7 @@ import { BackoffLanguageModel } from './backoffLanguageModel.js';
 import { sniffText } from './detectFormat.js';
 import { BOS, EOS, NgramWordIndex, UNK } from './ngramWordIndex.js';
 import { SuffixTrieLevel, suffixTrieLookups } from './suffixTrie.js';
-import { BYTE_HASH_PRIME, BYTE_HASH_SEED, Utf8WordTable, finishByteHash } from './utf8WordTable.js';
+import { Utf8WordTable, hashBytes } from './utf8WordTable.js';
 
 /**
  * Where the fast reader gets its bytes: fills `into[offset..offset + length)` and returns how many bytes it wrote
@@ -92,7 +92,8 @@ export function readSuffixOrderedArpa(source: ByteSource, length = CHUNK): Backo
   const levels: (SuffixTrieLevel | undefined)[] = [undefined];
   const fieldStart = new Int32Array(MAX_ORDER + 2);
   const fieldEnd = new Int32Array(MAX_ORDER + 2);
-  const fieldHash = new Int32Array(MAX_ORDER + 2);
+  const previousStart = new Int32Array(MAX_ORDER);
+  const previousEnd = new Int32Array(MAX_ORDER);
   const words = new Int32Array(MAX_ORDER);
   const previousWords = new Int32Array(MAX_ORDER);
   // chain[j]: id (in order j) of the last j words of the current line.
@@ -125,6 +126,9 @@ export function readSuffixOrderedArpa(source: ByteSource, length = CHUNK): Backo
       backoffs = new Float32Array(probs.length);
     }
     let seen = 0;
+    // Where the previous line's words are in the buffer (valid while the buffer was not refilled since).
+    let previousCount = 0;
+    let previousGeneration = -1;
     let previousSuffix = -1;
     let previousFirst = -1;
     let reusable = 0;
@@ -148,28 +152,11 @@ export function readSuffixOrderedArpa(source: ByteSource, length = CHUNK): Backo
           i++;
           continue;
         }
-        if (fields === 0 || fields === n + 1) {
-          // A number: its end is all that is needed here.
-          let j = i + 1;
-          while (j < e && buf[j] !== 32 && buf[j] !== 9) j++;
-          if (fields === MAX_ORDER + 2) return undefined;
-          fieldStart[fields] = i;
-          fieldEnd[fields] = j;
-          fields++;
-          i = j;
-          continue;
-        }
-        let h = Math.imul(BYTE_HASH_SEED ^ c, BYTE_HASH_PRIME);
         let j = i + 1;
-        for (; j < e; j++) {
-          const d = buf[j]!;
-          if (d === 32 || d === 9) break;
-          h = Math.imul(h ^ d, BYTE_HASH_PRIME);
-        }
+        while (j < e && buf[j] !== 32 && buf[j] !== 9) j++;
         if (fields === MAX_ORDER + 2) return undefined;
         fieldStart[fields] = i;
         fieldEnd[fields] = j;
-        fieldHash[fields] = h;
         fields++;
         i = j;
       }
@@ -184,7 +171,7 @@ export function readSuffixOrderedArpa(source: ByteSource, length = CHUNK): Backo
       if (n === 1) {
         const from = fieldStart[1]!;
         const to = fieldEnd[1]!;
-        let id = table.find(buf, from, to, finishByteHash(fieldHash[1]!));
+        let id = table.find(buf, from, to, hashBytes(buf, from, to));
         if (id >= 0) {
           // Only a special not given yet may be found: anything else is a duplicate.
           if (id > 2 || (seenSpecials & (1 << id)) !== 0) return undefined;
@@ -209,11 +196,32 @@ export function readSuffixOrderedArpa(source: ByteSource, length = CHUNK): Backo
         unigramsSeen++;
         continue;
       }
+      // Consecutive lines share most words (the last ones, in suffix order): a word spelled as the previous
+      // line's word at the same place (bytes still in the buffer, compared in place) keeps its id unlooked-up.
+      const comparable = reader.generation === previousGeneration;
       for (let i = 0; i < n; i++) {
-        const id = table.find(buf, fieldStart[i + 1]!, fieldEnd[i + 1]!, finishByteHash(fieldHash[i + 1]!));
+        const from = fieldStart[i + 1]!;
+        const to = fieldEnd[i + 1]!;
+        if (comparable && i < previousCount) {
+          const pFrom = previousStart[i]!;
+          if (previousEnd[i]! - pFrom === to - from) {
+            let k = 0;
+            while (k < to - from && buf[from + k] === buf[pFrom + k]) k++;
+            if (k === to - from) {
+              previousStart[i] = from;
+              previousEnd[i] = to;
+              continue;
+            }
+          }
+        }
+        const id = table.find(buf, from, to, hashBytes(buf, from, to));
         if (id < 0) return undefined;
         words[i] = id;
+        previousStart[i] = from;
+        previousEnd[i] = to;
       }
+      previousCount = n;
+      previousGeneration = reader.generation;
       // The suffix w2…wn, found from its own suffix; the longest tail shared with the previous line is reused.
       let shared = 0;
       while (shared < reusable && shared < n - 1 && words[n - 1 - shared] === previousWords[n - 1 - shared]) shared++;
@@ -241,10 +249,6 @@ export function readSuffixOrderedArpa(source: ByteSource, length = CHUNK): Backo
         firstWords = grown(firstWords, capacity);
         if (parents) parents = grown(parents, capacity);
       }
-      // The prefix w1…w(n−1) must be there (a file lacking one is read by the general reader, which inserts it).
-      const prefix = n === 2 ? first : below!.find(parentsBelow![suffix]!, first);
-      if (prefix < 0) return undefined;
-      if (parents) parents[id] = prefix;
       probs[id] = prob;
       if (n < order) backoffs[id] = backoff;
       firstWords[id] = first;
@@ -257,6 +261,25 @@ export function readSuffixOrderedArpa(source: ByteSource, length = CHUNK): Backo
       log10Backoffs.push(backoffs.length === vocab.size ? backoffs : backoffs.slice(0, vocab.size));
     } else {
       for (let p = 1; p < childCounts!.length; p++) childCounts![p]! += childCounts![p - 1]!;
+      // Every prefix w1…w(n−1) must be there (a file lacking one is read by the general reader, which inserts it).
+      // Checked here, suffix by suffix, in one tight loop: the searches are random reads, which the processor
+      // overlaps better without a line's parsing between them.
+      if (n === 2) {
+        if (parents) parents.set(firstWords.subarray(0, count));
+      } else {
+        const starts = childCounts!;
+        for (let suffix = 0; suffix + 1 < starts.length; suffix++) {
+          const to = starts[suffix + 1]!;
+          let from = starts[suffix]!;
+          if (from === to) continue;
+          const prefixOfSuffix = parentsBelow![suffix]!;
+          for (; from < to; from++) {
+            const prefix = below!.find(prefixOfSuffix, firstWords[from]!);
+            if (prefix < 0) return undefined;
+            if (parents) parents[from] = prefix;
+          }
+        }
+      }
       levels.push(new SuffixTrieLevel(firstWords.length === count ? firstWords : firstWords.slice(0, count), childCounts!));
       log10Probs.push(probs.length === count ? probs : probs.slice(0, count));
       log10Backoffs.push(n === order ? new Float32Array(count) : backoffs.length === count ? backoffs : backoffs.slice(0, count));
@@ -296,6 +319,8 @@ function isArpaSpaceByte(c: number): boolean {
  */
 class ByteLines {
   buffer: Uint8Array;
+  /** Incremented whenever the buffer's bytes move (a refill): positions from before are then stale. */
+  generation = 0;
   start = 0;
   end = 0;
   #pos = 0;
@@ -344,6 +369,7 @@ class ByteLines {
   }
 
   #fill(): void {
+    this.generation++;
     // Keep the unfinished line, at the front.
     const rest = this.#length - this.#pos;
     if (rest > this.buffer.length / 2) {
