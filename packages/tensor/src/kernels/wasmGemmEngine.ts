@@ -7,7 +7,9 @@ export interface WasmBackend {
   readonly dataIdMap: { get(dataId: DataId): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: DataType): TensorInfo;
   readonly wasm: {
-    readonly asm: { readonly memory: WebAssembly.Memory };
+    readonly asm?: { readonly memory?: WebAssembly.Memory };
+    readonly wasmExports?: { readonly memory?: WebAssembly.Memory };
+    readonly wasmMemory?: WebAssembly.Memory;
     _malloc(bytes: number): number;
     _free(address: number): void;
   };
@@ -53,6 +55,17 @@ export function compileGemmModules(): GemmModules {
   return { shared: new WebAssembly.Module(decode(WASM_GEMM_SHARED)), unshared: new WebAssembly.Module(decode(WASM_GEMM_UNSHARED)) };
 }
 
+/**
+ * tfjs-backend-wasm's heap: the Emscripten module's exported memory, found where the 4.x builds keep it (`asm`) or
+ * where newer Emscripten does (`wasmExports`, `wasmMemory`); undefined when none is there, and nlpkit's ops then
+ * keep tfjs's own matmul.
+ */
+export function heapMemory(backend: WasmBackend): WebAssembly.Memory | undefined {
+  const wasm = backend.wasm as Partial<WasmBackend['wasm']> | undefined;
+  const memory = wasm?.asm?.memory ?? wasm?.wasmExports?.memory ?? wasm?.wasmMemory;
+  return memory instanceof WebAssembly.Memory && typeof wasm?._malloc === 'function' ? memory : undefined;
+}
+
 /** Byte address of a tensor's data in tfjs-backend-wasm's heap. */
 export const offsetOf = (backend: WasmBackend, t: TensorInfo): number => (backend.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset >>> 0;
 
@@ -79,7 +92,7 @@ export interface InPlaceRunner {
  * tfjs keeps them and writes straight into the output tensor. Its scratch comes from tfjs's allocator.
  */
 export function inPlaceRunner(backend: WasmBackend, modules: GemmModules): InPlaceRunner {
-  const memory = backend.wasm.asm.memory;
+  const memory = heapMemory(backend) as WebAssembly.Memory;
   const instance = new WebAssembly.Instance(modules.unshared, { env: { memory } });
   const scratch = backend.wasm._malloc(SCRATCH_BYTES + 64) >>> 0;
   const scratchAt = align(scratch);

@@ -1,5 +1,5 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { type GemmCall, type GemmModules, inPlaceRunner, offsetOf, strides, type WasmBackend, type WasmGemmEngine } from './wasmGemmEngine.js';
+import { type GemmCall, type GemmModules, heapMemory, inPlaceRunner, offsetOf, strides, type WasmBackend, type WasmGemmEngine } from './wasmGemmEngine.js';
 import { align, type GemmJob, jobAddress, SCRATCH_BYTES, type Share, splitOutput, TILE_COLS, writeJob } from './wasmGemmPlan.js';
 import { CONTROL_BYTES, type GemmWorkers, startGemmWorkers } from './wasmGemmThreads.js';
 
@@ -42,6 +42,7 @@ export function sharedEngine(backend: WasmBackend, threads: number, modules: Gem
   // Started by the first product big enough to share; until they are up, products run in place.
   let workers: GemmWorkers | undefined;
   const runner = inPlaceRunner(backend, modules);
+  const heap = heapMemory(backend) as WebAssembly.Memory;
   const stats = { calls: 0, shared: 0 };
 
   /** Lays out each worker's operands after `operandBase` and returns them with the end address. */
@@ -86,7 +87,7 @@ export function sharedEngine(backend: WasmBackend, threads: number, modules: Gem
     const out = backend.makeOutput([M, N], 'float32');
     const outAt = offsetOf(backend, out);
     const ownJob = runner.prepare(call, shares[0] as Share, outAt); // may grow tfjs's heap: views come after
-    const theirs = new Float32Array(backend.wasm.asm.memory.buffer);
+    const theirs = new Float32Array(heap.buffer);
     const ours = new Float32Array(memory.buffer);
     const aAt = offsetOf(backend, call.a) >>> 2;
     const bAt = offsetOf(backend, call.b) >>> 2;
@@ -115,7 +116,7 @@ export function sharedEngine(backend: WasmBackend, threads: number, modules: Gem
       return { slot, job: jobAddress(scratchOf(slot)) };
     });
     pool.run(jobs, () => runner.gemm(ownJob));
-    const result = new Float32Array(backend.wasm.asm.memory.buffer);
+    const result = new Float32Array(heap.buffer);
     for (const { share, job } of parts) {
       const w = share.n1 - share.n0;
       copyRows(ours, job.c >>> 2, w, result, (outAt >>> 2) + share.m0 * N + share.n0, N, share.m1 - share.m0, w);

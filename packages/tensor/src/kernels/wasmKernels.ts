@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, NamedAttrMap, NamedTensorInfoMap, Tensor, Tensor1D, Tensor2D, TensorInfo } from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, ShapeError } from '@nlpkit/core';
 import { PKG } from '../errors.js';
-import { compileGemmModules, type GemmModules, inPlaceEngine, type WasmBackend, type WasmGemmEngine } from './wasmGemmEngine.js';
+import { compileGemmModules, type GemmModules, heapMemory, inPlaceEngine, type WasmBackend, type WasmGemmEngine } from './wasmGemmEngine.js';
 import { sharedEngine } from './wasmGemmShared.js';
 import { threadsSupported } from './wasmGemmThreads.js';
 
@@ -118,11 +118,11 @@ export function configureWasmGemm(options: WasmGemmOptions): void {
 }
 
 /**
- * True when nlpkit's ops should use the wasm GEMM: the active backend is wasm and it is enabled. Registers the
- * kernel on first call; idempotent, so ops call it on every use.
+ * True when nlpkit's ops should use the wasm GEMM: the active backend is wasm, its heap can be reached, and the
+ * GEMM is enabled. Registers the kernel on first call; idempotent, so ops call it on every use.
  */
 export function registerWasmGemm(): boolean {
-  if (tf.getBackend() !== 'wasm') return false;
+  if (tf.getBackend() !== 'wasm' || heapMemory(tf.backend() as unknown as WasmBackend) === undefined) return false;
   const state = registered().nlpkitGemm;
   if (state.enabled !== undefined) return state.enabled;
   const flag = env()['NLPKIT_WASM_GEMM'];
