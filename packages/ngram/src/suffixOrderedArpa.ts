@@ -92,6 +92,7 @@ export function readSuffixOrderedArpa(source: ByteSource, length = CHUNK): Backo
   const levels: (SuffixTrieLevel | undefined)[] = [undefined];
   const fieldStart = new Int32Array(MAX_ORDER + 2);
   const fieldEnd = new Int32Array(MAX_ORDER + 2);
+  const numberEnd = new Int32Array(1);
   const previousStart = new Int32Array(MAX_ORDER);
   const previousEnd = new Int32Array(MAX_ORDER);
   const words = new Int32Array(MAX_ORDER);
@@ -145,29 +146,34 @@ export function readSuffixOrderedArpa(source: ByteSource, length = CHUNK): Backo
         break;
       }
       if (++seen > count) return undefined;
-      let fields = 0;
-      for (let i = s; i < e; ) {
+      // The probability is parsed as it is scanned; then the words' places; then the backoff, parsed likewise.
+      const prob = scanNumber(buf, s, e, numberEnd);
+      if (!(prob <= 0)) return undefined;
+      let fields = 1;
+      let backoff = 0;
+      for (let i = numberEnd[0]!; i < e; ) {
         const c = buf[i]!;
         if (c === 32 || c === 9) {
           i++;
           continue;
         }
+        if (fields > n) {
+          // A backoff (not on the highest order), and nothing after it.
+          if (fields > n + 1 || n === order) return undefined;
+          backoff = scanNumber(buf, i, e, numberEnd);
+          if (backoff !== backoff) return undefined;
+          fields++;
+          i = numberEnd[0]!;
+          continue;
+        }
         let j = i + 1;
         while (j < e && buf[j] !== 32 && buf[j] !== 9) j++;
-        if (fields === MAX_ORDER + 2) return undefined;
         fieldStart[fields] = i;
         fieldEnd[fields] = j;
         fields++;
         i = j;
       }
-      if (fields !== n + 1 && !(n < order && fields === n + 2)) return undefined;
-      const prob = byteNumber(buf, fieldStart[0]!, fieldEnd[0]!);
-      if (!(prob <= 0)) return undefined;
-      let backoff = 0;
-      if (fields === n + 2) {
-        backoff = byteNumber(buf, fieldStart[n + 1]!, fieldEnd[n + 1]!);
-        if (backoff !== backoff) return undefined;
-      }
+      if (fields <= n) return undefined;
       if (n === 1) {
         const from = fieldStart[1]!;
         const to = fieldEnd[1]!;
@@ -400,6 +406,16 @@ const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
  * anything else, and for a result beyond the float32 range.
  */
 export function byteNumber(bytes: Uint8Array, from: number, to: number): number {
+  const end = new Int32Array(1);
+  const value = scanNumber(bytes, from, to, end);
+  return end[0] === to ? value : Number.NaN;
+}
+
+/**
+ * {@link byteNumber} of the number starting at `from`, which ends at a space, a tab or `to` (its end is written
+ * to `end[0]`): the field is found and parsed in one pass. NaN when anything else follows the number.
+ */
+function scanNumber(bytes: Uint8Array, from: number, to: number, end: Int32Array): number {
   let i = from;
   let c = i < to ? bytes[i]! : 0;
   let negative = false;
@@ -427,8 +443,7 @@ export function byteNumber(bytes: Uint8Array, from: number, to: number): number 
   }
   if (digits === 0 || mantissa > 9007199254740991) return Number.NaN;
   let exponent = 0;
-  if (i < to) {
-    if (c !== 101 && c !== 69) return Number.NaN;
+  if (i < to && (c === 101 || c === 69)) {
     i++;
     let negativeExponent = false;
     c = i < to ? bytes[i]! : 0;
@@ -436,14 +451,18 @@ export function byteNumber(bytes: Uint8Array, from: number, to: number): number 
       negativeExponent = c === 45;
       i++;
     }
-    if (i === to) return Number.NaN;
+    const first = i;
     for (; i < to; i++) {
       c = bytes[i]!;
-      if (c < 48 || c > 57 || exponent > 1000) return Number.NaN;
+      if (c < 48 || c > 57) break;
+      if (exponent > 1000) return Number.NaN;
       exponent = exponent * 10 + (c - 48);
     }
+    if (i === first) return Number.NaN;
     if (negativeExponent) exponent = -exponent;
   }
+  if (i < to && c !== 32 && c !== 9) return Number.NaN;
+  end[0] = i;
   const scale = exponent - fraction;
   let value: number;
   if (scale === 0) value = mantissa;
