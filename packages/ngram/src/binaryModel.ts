@@ -121,6 +121,14 @@ class TrieLevel implements NgramLookup {
     let lo = first[parent]!;
     let hi = first[parent + 1]!;
     const words = this.words;
+    // Most prefixes have few children: a short scan of one cache line beats the bisection's unpredictable branches.
+    if (hi - lo <= 8) {
+      for (; lo < hi; lo++) {
+        const w = words[lo]!;
+        if (w >= word) return w === word ? lo : -1;
+      }
+      return -1;
+    }
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const w = words[mid]!;
