@@ -155,6 +155,7 @@ export function wasmMatMul(a: Tensor2D, b: Tensor2D, transposeA = false, transpo
   if (inner[0] !== inner[1]) {
     throw new ShapeError({ package: PKG, argument: 'b', expected: `${inner[0]} rows (the inner dimension of a)`, found: b.shape, foundText: `shape [${b.shape.join(', ')}]` });
   }
+  registered();
   const inputs: Record<string, Tensor> = bias === undefined ? { a, b } : { a, b, bias };
   return tf.engine().runKernel(MATMUL, inputs, { transposeA, transposeB });
 }
