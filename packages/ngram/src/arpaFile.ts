@@ -6,6 +6,7 @@ import { LineCursor } from './arpaScanner.js';
 import type { BackoffLanguageModel } from './backoffLanguageModel.js';
 import { checkedArpaChunks } from './detectFormat.js';
 import { ArpaFormatError, PKG, check } from './errors.js';
+import { collectDroppedArrays } from './memoryBudget.js';
 import { parallelArpaChunks } from './parallelArpaChunks.js';
 import { type ReadArpaOptions, readArpaCursor } from './readArpa.js';
 import { bytesSource, readSuffixOrderedArpa } from './suffixOrderedArpa.js';
@@ -32,7 +33,9 @@ export interface WriteArpaFileOptions {
  */
 export async function writeArpaFile(model: BackoffLanguageModel, path: string, options: WriteArpaFileOptions = {}): Promise<void> {
   const threads = options.threads === undefined ? 0 : check.integer(options.threads, 'options.threads', 0, 256);
-  const chunks = threads > 0 ? parallelArpaChunks(model, { threads }) : arpaByteChunks(model);
+  // What the estimator dropped goes back before the writer allocates; then between orders.
+  collectDroppedArrays();
+  const chunks = threads > 0 ? parallelArpaChunks(model, { threads }) : arpaByteChunks(model, { collect: collectDroppedArrays });
   await writeFileAtomic(path, chunks, { package: PKG, ...(options.signal ? { signal: options.signal } : {}) });
 }
 

@@ -136,8 +136,8 @@ class KenlmTextReader {
   readonly #signal: AbortSignal | undefined;
 
   constructor(options: KenlmTextCountOptions) {
-    check.options(options, 'options', ['order', 'signal', 'onLines']);
-    this.counter = new NgramCounter({ order: options.order });
+    check.options(options, 'options', ['order', 'signal', 'onLines', 'collect']);
+    this.counter = new NgramCounter({ order: options.order, ...(options.collect ? { collect: options.collect } : {}) });
     this.#wordIndex = this.counter.wordIndex;
     this.#ids[0] = BOS_INDEX;
     this.#onLines = options.onLines;

@@ -39,6 +39,11 @@ export interface CountOptions {
   order: number;
   /** Cancels counting (checked every 1024 sentences); the signal's reason is thrown. */
   signal?: AbortSignal;
+  /**
+   * Called when counting has dropped large arrays (a finished order's hash table), before it allocates the next:
+   * a chance to give their memory back (`collectDroppedArrays` of `@nlpkit/ngram/node`; lower peak memory).
+   */
+  collect?: () => void;
 }
 
 /**
@@ -60,15 +65,17 @@ export class NgramCounter {
   #ids: number[] = [];
   /** The counts once {@link NgramCounter.finish} has frozen them (the tables are then handed over, not copied). */
   #finished: NgramCounts | undefined;
+  readonly #collect: (() => void) | undefined;
 
   constructor(options: CountOptions) {
-    check.options(options, 'options', ['order', 'signal']);
+    check.options(options, 'options', ['order', 'signal', 'collect']);
     this.order = checkOrder(options?.order);
+    this.#collect = options.collect;
     this.#tables = [undefined];
     this.#unigrams = new Uint32Array(1024);
     this.#suffixes = [new Int32Array(0)];
     for (let n = 2; n <= this.order; n++) {
-      this.#tables.push(new NgramCountTable(1 << 16));
+      this.#tables.push(new NgramCountTable(1 << 16, options.collect));
       this.#suffixes.push(new Int32Array(1 << 16));
     }
   }
@@ -163,7 +170,9 @@ export class NgramCounter {
       const table = this.#tables[n]!;
       suffixes.push(this.#suffixes[n]!.slice(0, table.size));
       this.#suffixes[n] = new Int32Array(0);
+      const bytes = table.bytes;
       const finished = table.finish();
+      if (bytes >= DROPPED_BYTES) this.#collect?.();
       indexes.push(finished.index);
       counts.push(finished.counts);
     }
@@ -179,6 +188,9 @@ export class NgramCounter {
     return this.#finished;
   }
 }
+
+/** Bytes of a dropped table above which `collect` is called. */
+const DROPPED_BYTES = 1 << 24;
 
 /** The error for adding to a counter after {@link NgramCounter.finish}. */
 function finishedCounter(): UnsupportedError {

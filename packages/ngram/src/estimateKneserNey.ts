@@ -38,6 +38,11 @@ export interface KneserNeyOptions {
   onWarning?: (warning: NgramWarning) => void;
   /** Cancels counting when sentences are given (checked every 1024 sentences). */
   signal?: AbortSignal;
+  /**
+   * Called when large arrays have been dropped (an order's working arrays), before the next are allocated: a
+   * chance to give their memory back (`collectDroppedArrays` of `@nlpkit/ngram/node`; lower peak memory).
+   */
+  collect?: () => void;
 }
 
 /** What {@link estimateKneserNey} returns. */
@@ -79,9 +84,13 @@ export function estimateKneserNey(
   input: NgramCounts | Sentences<TokenLike>,
   options: KneserNeyOptions = {},
 ): KneserNeyResult | Promise<KneserNeyResult> {
-  check.options(options, 'options', ['order', 'discountFallback', 'discounts', 'prune', 'onWarning', 'signal']);
+  check.options(options, 'options', ['order', 'discountFallback', 'discounts', 'prune', 'onWarning', 'signal', 'collect']);
   if (isCounts(input)) return estimateFromCounts(input, options);
-  const counts = countNgrams(input, { order: checkOrder(options.order), ...(options.signal ? { signal: options.signal } : {}) });
+  const counts = countNgrams(input, {
+    order: checkOrder(options.order),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.collect ? { collect: options.collect } : {}),
+  });
   return counts instanceof Promise ? counts.then((c) => estimateFromCounts(c, options)) : estimateFromCounts(counts, options);
 }
 
@@ -171,6 +180,8 @@ function estimateFromCounts(counts: NgramCounts, options: KneserNeyOptions): Kne
   let lower: Float32Array | undefined;
   const uniform = f(1 / f(vocabSize - 1));
   for (let n = 0; n < order; n++) {
+    // The order before's context sums and the probabilities of the order below it are dropped by now.
+    if (n > 0 && sizes[n - 1]! >= 1 << 20) options.collect?.();
     const d1 = f(discounts[n]!.d1);
     const d2 = f(discounts[n]!.d2);
     const d3 = f(discounts[n]!.d3);

@@ -19,12 +19,25 @@ export class NgramCountTable {
   #slots: Int32Array;
   #mask: number;
 
-  constructor(expected = 1024) {
+  readonly #collect: (() => void) | undefined;
+
+  /**
+   * @param expected n-grams to make room for at first (the table grows as needed).
+   * @param collect called after growing from a large table (16 MiB and more) dropped: a chance to give its memory
+   * back before more is allocated (see `CountOptions.collect`).
+   */
+  constructor(expected = 1024, collect?: () => void) {
+    this.#collect = collect;
     const capacity = Math.max(16, expected);
     let slots = 32;
     while (slots * MAX_LOAD < capacity) slots *= 2;
     this.#slots = emptySlots(slots);
     this.#mask = slots - 1;
+  }
+
+  /** Bytes of the table's slots. */
+  get bytes(): number {
+    return this.#slots.byteLength;
   }
 
   /**
@@ -95,6 +108,7 @@ export class NgramCountTable {
     }
     this.#slots = slots;
     this.#mask = mask;
+    if (old.byteLength >= 1 << 24) this.#collect?.();
   }
 }
 

@@ -18,7 +18,7 @@ export { RecordReader } from './countFiles.js';
 export { RecordSorter } from './recordSorter.js';
 export type { RecordSorterOptions } from './recordSorter.js';
 export { RecordWriter } from './recordWriter.js';
-export { MemoryBudget } from './memoryBudget.js';
+export { MemoryBudget, collectDroppedArrays } from './memoryBudget.js';
 export { DiskWorkspace, compareRecords } from './diskWorkspace.js';
 export { kneserNeyContext, kneserNeyUnigrams, eachKneserNeyContext } from './kneserNeyContext.js';
 export type { AdjustedCountCursor, KneserNeyContextGroup } from './kneserNeyContext.js';

@@ -5,6 +5,7 @@ import { ARPA_END, arpaHeader, arpaSectionHeader } from './arpaLines.js';
 import type { ArpaWorkerRequest, ArpaWorkerResponse } from './arpaFormatWorker.js';
 import type { ArpaPiece } from './arpaPiece.js';
 import { vocabularyBytes } from './arpaPiece.js';
+import { collectDroppedArrays } from './memoryBudget.js';
 import type { BackoffLanguageModel } from './backoffLanguageModel.js';
 import { type SuffixOrderLevel, suffixOrder } from './suffixOrder.js';
 import { arpaByteChunks } from './writeArpa.js';
@@ -121,6 +122,16 @@ export async function* parallelArpaChunks(model: BackoffLanguageModel, options: 
       inFlight.push(p);
     };
     const maxInFlight = 2 * workers.length;
+    // The pieces already written are garbage that V8 would collect late: give their memory back now and then.
+    let written = 0;
+    const take = (bytes: Uint8Array): Uint8Array => {
+      written += bytes.length;
+      if (written >= 1 << 25) {
+        written = 0;
+        collectDroppedArrays();
+      }
+      return bytes;
+    };
 
     yield encoder.encode(arpaHeader(log10Probs.slice(0, order).map((lp) => lp.length)));
     const levels = suffixOrder(model.data);
@@ -131,7 +142,7 @@ export async function* parallelArpaChunks(model: BackoffLanguageModel, options: 
       const current = next;
       yield encoder.encode(arpaSectionHeader(current.n + 1));
       for (let from = 0; from < current.size; from += PIECE_LINES) {
-        while (inFlight.length >= maxInFlight) yield await inFlight.shift()!;
+        while (inFlight.length >= maxInFlight) yield take(await inFlight.shift()!);
         const to = Math.min(current.size, from + PIECE_LINES);
         track(dispatch({ ...current, from, to, below }));
       }
@@ -139,8 +150,10 @@ export async function* parallelArpaChunks(model: BackoffLanguageModel, options: 
       const level = current.n + 1 < order ? levels.next() : undefined;
       next = level === undefined || level.done ? undefined : prepare(model, level.value, current.n + 1);
       // The next order reads this one's rows: all of its pieces must be done.
-      while (inFlight.length > 0) yield await inFlight.shift()!;
+      while (inFlight.length > 0) yield take(await inFlight.shift()!);
       below = current.rows;
+      // The pieces' buffers and the order below's rows and copies are dropped by now.
+      if (current.size >= 1 << 20) collectDroppedArrays();
     }
     yield encoder.encode(ARPA_END);
   } finally {

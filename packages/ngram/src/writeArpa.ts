@@ -4,6 +4,18 @@ import { type ArpaPieceScratch, arpaPieceBytes, vocabularyBytes } from './arpaPi
 import { float32ByteCache, float32Scratch } from './float32Bytes.js';
 import { suffixOrder } from './suffixOrder.js';
 
+/** Options of {@link arpaByteChunks}. */
+export interface ArpaBytesOptions {
+  /**
+   * Called between orders when large arrays have been dropped: a chance to give their memory back
+   * (`collectDroppedArrays` of `@nlpkit/ngram/node`, which `writeArpaFile` passes; lower peak memory).
+   */
+  readonly collect?: () => void;
+}
+
+/** Bytes of text between two calls of `collect`. */
+const COLLECT_EVERY = 1 << 25;
+
 /** Lines per piece of text (a piece is tens of KB). */
 const PIECE_LINES = 2048;
 
@@ -13,7 +25,7 @@ const PIECE_LINES = 2048;
  * once, numbers written as digits straight into the buffer, see {@link arpaPieceBytes}), which is most of what
  * writing an ARPA file costs. `parallelArpaChunks` (Node) writes the same pieces on worker threads.
  */
-export function* arpaByteChunks(model: BackoffLanguageModel): Generator<Uint8Array, void, undefined> {
+export function* arpaByteChunks(model: BackoffLanguageModel, options: ArpaBytesOptions = {}): Generator<Uint8Array, void, undefined> {
   const { order, wordIndex, log10Probs, log10Backoffs } = model.data;
   const encoder = new TextEncoder();
   const vocab = vocabularyBytes(wordIndex.words());
@@ -21,7 +33,10 @@ export function* arpaByteChunks(model: BackoffLanguageModel): Generator<Uint8Arr
   yield encoder.encode(arpaHeader(log10Probs.slice(0, order).map((lp) => lp.length)));
   let below = new Int32Array(0);
   let n = 0;
+  let written = 0;
   for (const level of suffixOrder(model.data)) {
+    // The order before's sort arrays and the rows of the one below it are dropped by now.
+    if (n > 0 && log10Probs[n - 1]!.length >= 1 << 20) options.collect?.();
     yield encoder.encode(arpaSectionHeader(n + 1));
     const size = log10Probs[n]!.length;
     const top = n + 1 === order;
@@ -38,7 +53,14 @@ export function* arpaByteChunks(model: BackoffLanguageModel): Generator<Uint8Arr
       rows,
     };
     for (let from = 0; from < size; from += PIECE_LINES) {
-      yield arpaPieceBytes({ ...piece, from, to: Math.min(size, from + PIECE_LINES) }, vocab, scratch);
+      const bytes = arpaPieceBytes({ ...piece, from, to: Math.min(size, from + PIECE_LINES) }, vocab, scratch);
+      // The pieces already written are garbage that V8 would collect late: give their memory back now and then.
+      written += bytes.length;
+      if (written >= COLLECT_EVERY) {
+        written = 0;
+        options.collect?.();
+      }
+      yield bytes;
     }
     below = rows;
     n++;
