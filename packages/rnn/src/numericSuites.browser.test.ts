@@ -2,7 +2,7 @@ import { describeBackends } from '@nlpkit/tensor/testing';
 import { browserInit, useTiledMatMulOnWebgpu } from '../test/browserInit.js';
 import { cellsSuite } from '../test/suites/cells.js';
 import { embeddingSuite } from '../test/suites/embedding.js';
-import { fusedLstmWebgpuSuite } from '../test/suites/fusedLstmWebgpu.js';
+import { fusedStepsWebgpuSuite } from '../test/suites/fusedStepsWebgpu.js';
 import { gradCheckSuite } from '../test/suites/gradCheck.js';
 import { lmTrainingMemorySuite } from '../test/suites/lmTrainingMemory.js';
 import { reverseSequencesSuite } from '../test/suites/reverseSequences.js';
@@ -28,9 +28,9 @@ describeBackends(
   },
   { init },
 );
-// The fused WGSL LSTM steps against the generic path on the same backend (the parity suite above compares both
-// with PyTorch).
-describeBackends('fused LSTM steps (WGSL)', fusedLstmWebgpuSuite, { init, backends: ['webgpu'] });
+// The fused WGSL LSTM and GRU steps against the generic path on the same backend (the parity suite above compares
+// both with PyTorch).
+describeBackends('fused recurrent steps (WGSL)', fusedStepsWebgpuSuite, { init, backends: ['webgpu'] });
 // The GPU half of src/models/trainerMemory.test.ts (which runs on cpu in Node): no tensor leaks per step on the
 // device-side code paths (no host read-backs: unstack by gather, tf.split, on-device clipping).
 describeBackends(

@@ -22,3 +22,4 @@ export { softmaxCrossEntropy } from './ops/softmaxCrossEntropy.js';
 export { unstack } from './ops/unstack.js';
 export { splitColumns } from './ops/splitColumns.js';
 export { registerWebgpuLstmKernels, webgpuLstmBackwardStep, webgpuLstmForwardStep } from './kernels/webgpuLstm.js';
+export { registerWebgpuGruKernels, webgpuGruBackwardStep, webgpuGruForwardStep } from './kernels/webgpuGru.js';

@@ -3,10 +3,11 @@ import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import { RnnOptionError } from '../errors.js';
 import { gruProject, gruStep } from '../cells/gruCell.js';
 import { checkLstmExtras, lstmGateCount, lstmProject, lstmStep } from '../cells/lstmCell.js';
+import { gruSequenceWebgpu } from './gruSequenceWebgpu.js';
 import { lstmSequence } from './lstmSequence.js';
 import { reverseSequences } from './reverseSequences.js';
 import { rnnProject, rnnStep } from '../cells/rnnCell.js';
-import { unstack } from '@nlpkit/tensor';
+import { registerWebgpuGruKernels, unstack } from '@nlpkit/tensor';
 import type { CellConfig, CellParams, CellState, GruParams, LstmParams, RnnParams } from '../types.js';
 import { checkDtype, checkKeys, checkLengths, checkOneOf, checkShape } from '../validate.js';
 
@@ -23,7 +24,10 @@ export interface RecurrentOptions {
   reverse?: boolean;
   /** Variational recurrent dropout (Gal & Ghahramani 2016): `[batch, H]` mask (already scaled) applied to h before every recurrent matmul. */
   recurrentMask?: Tensor2D;
-  /** Use the fused whole-sequence LSTM op when the cell allows it (standard LSTM, no recurrent mask). Default true. */
+  /**
+   * Use the fused whole-sequence op when the cell allows it (no recurrent mask; a standard LSTM on every backend,
+   * a PyTorch-style GRU on webgpu). Default true.
+   */
   fused?: boolean;
 }
 
@@ -45,6 +49,8 @@ interface Resolved {
   step: (xp: Tensor2D, s: CellState) => CellState;
   hasC: boolean;
   fusable: boolean;
+  /** A PyTorch GRU cell (reset after the recurrent matmul), which has fused step kernels on webgpu. */
+  gruResetAfter: boolean;
 }
 
 function resolve(config: CellConfig, params: CellParams): Resolved {
@@ -54,7 +60,7 @@ function resolve(config: CellConfig, params: CellParams): Resolved {
     const activation = checkOneOf(config.activation ?? 'tanh', 'config.activation', ['tanh', 'relu', 'sigmoid']);
     const p = params as RnnParams;
     const H = p.wHh.shape[0];
-    return { gates: 1, hidden: H, out: H, project: (x) => rnnProject(p, x), step: (xp, s) => rnnStep(p, xp, s, activation), hasC: false, fusable: false };
+    return { gates: 1, hidden: H, out: H, project: (x) => rnnProject(p, x), step: (xp, s) => rnnStep(p, xp, s, activation), hasC: false, fusable: false, gruResetAfter: false };
   }
   if (config.type === 'lstm') {
     checkKeys(config, 'config', ['type', 'coupled']);
@@ -64,13 +70,13 @@ function resolve(config: CellConfig, params: CellParams): Resolved {
     checkLstmExtras(p, gates, coupled);
     const H = p.wIh.shape[1] / gates;
     const plain = !coupled && p.peepI === undefined && p.peepF === undefined && p.peepO === undefined && p.wProj === undefined;
-    return { gates, hidden: H, out: p.wHh.shape[0], project: (x) => lstmProject(p, x), step: (xp, s) => lstmStep(p, xp, s, coupled), hasC: true, fusable: plain };
+    return { gates, hidden: H, out: p.wHh.shape[0], project: (x) => lstmProject(p, x), step: (xp, s) => lstmStep(p, xp, s, coupled), hasC: true, fusable: plain, gruResetAfter: false };
   }
   checkKeys(config, 'config', ['type', 'resetAfter']);
   const resetAfter = config.resetAfter ?? true;
   const p = params as GruParams;
   const H = p.wHh.shape[0];
-  return { gates: 3, hidden: H, out: H, project: (x) => gruProject(p, x), step: (xp, s) => gruStep(p, xp, s, resetAfter), hasC: false, fusable: false };
+  return { gates: 3, hidden: H, out: H, project: (x) => gruProject(p, x), step: (xp, s) => gruStep(p, xp, s, resetAfter), hasC: false, fusable: false, gruResetAfter: resetAfter };
 }
 
 /** Per-step `[batch]` validity masks, or null when no row is padded. */
@@ -125,6 +131,12 @@ export function recurrent(config: CellConfig, params: CellParams, x: Tensor3D, o
     const parts = tf.split(packed, [T, 1, 1], 0);
     outputs = tf.transpose(parts[0] as Tensor3D, [1, 0, 2]);
     state = { h: tf.squeeze<Tensor2D>(parts[1] as Tensor3D, [0]), c: tf.squeeze<Tensor2D>(parts[2] as Tensor3D, [0]) };
+  } else if (cell.gruResetAfter && options.fused !== false && options.recurrentMask === undefined && T > 0 && registerWebgpuGruKernels()) {
+    const p = params as GruParams;
+    const packed = gruSequenceWebgpu(xp, p.wHh, p.bHh, h0, masks);
+    const parts = tf.split(packed, [T, 1], 0);
+    outputs = tf.transpose(parts[0] as Tensor3D, [1, 0, 2]);
+    state = { h: tf.squeeze<Tensor2D>(parts[1] as Tensor3D, [0]) };
   } else {
     state = c0 === undefined ? { h: h0 } : { h: h0, c: c0 };
     const outs: Tensor2D[] = [];

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, NamedTensorInfoMap, Tensor2D, Tensor3D, TensorInfo } from '@tensorflow/tfjs-core';
+import { stepUniform, WGSL_ACTIVATIONS, webgpuStepProgram, type WebgpuBackend } from './webgpuProgram.js';
 
 /**
  * Fused LSTM time steps for tfjs-backend-webgpu, as WGSL kernels under names of our own: one dispatch per step
@@ -20,40 +21,11 @@ import type { NamedAttrMap, NamedTensorInfoMap, Tensor2D, Tensor3D, TensorInfo }
  */
 const FORWARD = 'NlpkitLstmForwardStep';
 const BACKWARD = 'NlpkitLstmBackwardStep';
-const WORKGROUP = 64;
-
-/** The slice of tfjs-backend-webgpu's backend these kernels use (typed structurally: no import of the backend). */
-interface WebgpuBackend {
-  runWebGPUProgram(program: object, inputs: TensorInfo[], dtype: 'float32', uniforms?: { type: string; data: number[] }[]): TensorInfo;
-}
-
-/** tfjs-backend-webgpu's `WebGPUProgram` for a flat dispatch of `invocations` threads writing `outputShape`. */
-function program(shaderKey: string, outputShape: number[], invocations: number, variableNames: string[], code: string): object {
-  return {
-    outputShape,
-    shaderKey,
-    dispatchLayout: { x: outputShape.map((_, i) => i) },
-    dispatch: [Math.ceil(invocations / WORKGROUP), 1, 1],
-    variableNames,
-    workgroupSize: [WORKGROUP, 1, 1],
-    uniforms: 'step : i32,',
-    getUserCode: () => code,
-  };
-}
-
-// tfjs-backend-webgpu's own formulas, so the fused and generic paths round alike.
-const ACTIVATIONS = `
-  fn nlpkitSigmoid(x : f32) -> f32 { return 1.0 / (1.0 + exp(-1.0 * x)); }
-  fn nlpkitTanh(x : f32) -> f32 {
-    let e2x = exp(-2.0 * abs(x));
-    return sign(x) * (1.0 - e2x) / (1.0 + e2x);
-  }
-`;
 
 /** Step `uniforms.step` forward. Inputs: X `[T, B, 4H]` projected inputs, S `[B, 8H]`, W `[H, 4H]`, M `[T, B]`. */
 function forwardCode(B: number, H: number): string {
   const G = 4 * H;
-  return `${ACTIVATIONS}
+  return `${WGSL_ACTIVATIONS}
   fn main(index : i32) {
     if (index >= ${B * H}) { return; }
     let b = index / ${H};
@@ -99,7 +71,7 @@ function forwardCode(B: number, H: number): string {
  */
 function backwardCode(B: number, H: number): string {
   const G = 4 * H;
-  return `${ACTIVATIONS}
+  return `${WGSL_ACTIVATIONS}
   fn main(index : i32) {
     if (index >= ${B * H}) { return; }
     let b = index / ${H};
@@ -143,14 +115,14 @@ const KERNELS: Record<string, Kernel> = {
   [FORWARD]: (inputs, backend, attrs) => {
     const { xp, state, wHh, masks } = inputs as Record<string, TensorInfo>;
     const [B, H] = dims(state, 8);
-    const p = program(`nlpkit_lstm_forward_${B}_${H}`, [B, 8 * H], B * H, ['X', 'S', 'W', 'M'], forwardCode(B, H));
-    return backend.runWebGPUProgram(p, [xp, state, wHh, masks] as TensorInfo[], 'float32', [{ type: 'int32', data: [attrs['step'] as number] }]);
+    const p = webgpuStepProgram(`nlpkit_lstm_forward_${B}_${H}`, [B, 8 * H], B * H, ['X', 'S', 'W', 'M'], forwardCode(B, H));
+    return backend.runWebGPUProgram(p, [xp, state, wHh, masks] as TensorInfo[], 'float32', stepUniform(attrs['step'] as number));
   },
   [BACKWARD]: (inputs, backend, attrs) => {
     const { dy, prev, states, wHh, masks } = inputs as Record<string, TensorInfo>;
     const [B, H] = dims(prev, 6);
-    const p = program(`nlpkit_lstm_backward_${B}_${H}`, [B, 6 * H], B * H, ['DY', 'P', 'FS', 'W', 'M'], backwardCode(B, H));
-    return backend.runWebGPUProgram(p, [dy, prev, states, wHh, masks] as TensorInfo[], 'float32', [{ type: 'int32', data: [attrs['step'] as number] }]);
+    const p = webgpuStepProgram(`nlpkit_lstm_backward_${B}_${H}`, [B, 6 * H], B * H, ['DY', 'P', 'FS', 'W', 'M'], backwardCode(B, H));
+    return backend.runWebGPUProgram(p, [dy, prev, states, wHh, masks] as TensorInfo[], 'float32', stepUniform(attrs['step'] as number));
   },
 };
 
