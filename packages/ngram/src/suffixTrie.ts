@@ -23,21 +23,13 @@ export class SuffixTrieLevel {
     return this.firstWords.length;
   }
 
-  /**
-   * Open-addressing table of the n-grams whose suffix has more than {@link LINEAR} extensions (the frequent words'
-   * long lists, where a bisection would touch many cache lines), built on the first search: slot → n-gram id,
-   * verified by its first word and its position inside the suffix's range (read anyway).
-   */
-  #slots: Int32Array | undefined;
-  #mask = 0;
-
   /** Id of the n-gram `first` + suffix `suffix`, or −1. */
   find(suffix: number, first: number): number {
     const starts = this.childStart;
     let lo = starts[suffix]!;
-    const hi = starts[suffix + 1]!;
+    let hi = starts[suffix + 1]!;
     const words = this.firstWords;
-    // Most suffixes have few extensions: a short scan of one or two cache lines.
+    // Most suffixes have few extensions: a short scan of one cache line beats the bisection's unpredictable branches.
     if (hi - lo <= LINEAR) {
       for (; lo < hi; lo++) {
         const w = words[lo]!;
@@ -45,37 +37,14 @@ export class SuffixTrieLevel {
       }
       return -1;
     }
-    const slots = this.#slots ?? this.#build();
-    const mask = this.#mask;
-    for (let slot = mix(suffix, first) & mask; ; slot = (slot + 1) & mask) {
-      const id = slots[slot]!;
-      if (id < 0) return -1;
-      if (words[id] === first && id >= lo && id < hi) return id;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const w = words[mid]!;
+      if (w === first) return mid;
+      if (w < first) lo = mid + 1;
+      else hi = mid;
     }
-  }
-
-  #build(): Int32Array {
-    const starts = this.childStart;
-    let count = 0;
-    for (let s = 0; s + 1 < starts.length; s++) if (starts[s + 1]! - starts[s]! > LINEAR) count += starts[s + 1]! - starts[s]!;
-    let size = 16;
-    while (size < count * 2) size *= 2;
-    const slots = new Int32Array(size).fill(-1);
-    const mask = size - 1;
-    const words = this.firstWords;
-    for (let s = 0; s + 1 < starts.length; s++) {
-      const from = starts[s]!;
-      const to = starts[s + 1]!;
-      if (to - from <= LINEAR) continue;
-      for (let id = from; id < to; id++) {
-        let slot = mix(s, words[id]!) & mask;
-        while (slots[slot] !== -1) slot = (slot + 1) & mask;
-        slots[slot] = id;
-      }
-    }
-    this.#slots = slots;
-    this.#mask = mask;
-    return slots;
+    return -1;
   }
 
   /** The suffix id of each n-gram (expanded from `childStart`). */
@@ -87,17 +56,8 @@ export class SuffixTrieLevel {
   }
 }
 
-/** Suffixes with at most this many extensions are scanned; longer lists are found through a hash table. */
+/** Suffixes with at most this many extensions are scanned; longer lists are bisected. */
 const LINEAR = 8;
-
-/** A multiply-xorshift of a (suffix, word) pair. */
-function mix(a: number, b: number): number {
-  let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d);
-  h ^= h >>> 13;
-  return h;
-}
 
 /**
  * The forward view of reversed orders, as the rest of the package reads models ({@link NgramLookup}: prefix id and
