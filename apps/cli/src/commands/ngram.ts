@@ -21,6 +21,7 @@ import {
 import { checkOutputPath, inputFileError, isSystemError, writeFileAtomic } from '@nlpkit/core/node';
 import {
   MIN_ESTIMATION_MEMORY,
+  collectDroppedArrays,
   countKenlmTextFile,
   estimateKneserNeyOnDisk,
   readModelFile,
@@ -474,6 +475,7 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
                 order: options.order,
                 ...(prune ? { prune } : {}),
                 onWarning: (w) => io.stderr(`${w.message}\n`),
+                collect: collectDroppedArrays,
               },
             );
             model = result.model;
