@@ -43,7 +43,7 @@
   ;; Packs depth [0, k) × columns [0, n) of B (element (p, j) at src + p*rs + j*cs) into panels of 8 columns:
   ;; panel q holds k groups of 8 floats, columns 8q .. 8q+7, zero beyond n. Full panels of a row-major B
   ;; (cs = 4) move two vectors at a time.
-  (func $packB (param $src i32) (param $rs i32) (param $cs i32) (param $k i32) (param $n i32) (param $dst i32)
+  (func $packB (export "packB") (param $src i32) (param $rs i32) (param $cs i32) (param $k i32) (param $n i32) (param $dst i32)
     (local $j i32) (local $c i32) (local $p i32) (local $col i32) (local $at i32) (local $row i32)
     (local.set $j (i32.const 0))
     (block $done
@@ -149,6 +149,9 @@
   ;;   0 m0  1 m1  2 n0  3 n1  4 K  5 a  6 rsA  7 csA  8 b  9 rsB  10 csB  11 c  12 ldc  13 bias (0: none)
   ;;   14 packedA (mc×kc floats)  15 packedB (kc×nc floats, nc rounded up to 8)  16 scratch tile (32 floats)
   ;;   17 mc (multiple of 4)  18 nc (multiple of 8)  19 kc
+  ;;   20 prepacked: 1 when packedB already holds all of B (columns [n0, n1) = [0, N) within one column block),
+  ;;      packed by `packB` one depth block after another (block p at packedB + p·roundup8(N)·4 bytes), so
+  ;;      weights reused across calls (a recurrent layer's, every time step) are packed once
   (func (export "gemm") (param $job i32)
     (local $m0 i32) (local $m1 i32) (local $n0 i32) (local $n1 i32) (local $K i32)
     (local $a i32) (local $rsA i32) (local $csA i32) (local $b i32) (local $rsB i32) (local $csB i32)
@@ -156,7 +159,7 @@
     (local $MC i32) (local $NC i32) (local $KC i32)
     (local $pc i32) (local $kc i32) (local $jc i32) (local $nc i32) (local $ic i32) (local $mc i32)
     (local $jr i32) (local $ir i32) (local $rows i32) (local $cols i32) (local $init i32) (local $biasAt i32)
-    (local $cAt i32) (local $pa i32) (local $pb i32)
+    (local $cAt i32) (local $pa i32) (local $pb i32) (local $prepacked i32) (local $pBlock i32)
     (local.set $m0 (i32.load offset=0 (local.get $job)))
     (local.set $m1 (i32.load offset=4 (local.get $job)))
     (local.set $n0 (i32.load offset=8 (local.get $job)))
@@ -177,6 +180,7 @@
     (local.set $MC (i32.load offset=68 (local.get $job)))
     (local.set $NC (i32.load offset=72 (local.get $job)))
     (local.set $KC (i32.load offset=76 (local.get $job)))
+    (local.set $prepacked (i32.load offset=80 (local.get $job)))
     (if (i32.or (i32.ge_u (local.get $m0) (local.get $m1)) (i32.ge_u (local.get $n0) (local.get $n1))) (then (return)))
     ;; depth blocks
     (local.set $pc (i32.const 0))
@@ -188,9 +192,15 @@
       (loop $colBlocks
         (local.set $nc (select (local.get $NC) (i32.sub (local.get $n1) (local.get $jc))
                                (i32.lt_u (local.get $NC) (i32.sub (local.get $n1) (local.get $jc)))))
-        (call $packB
-          (i32.add (local.get $b) (i32.add (i32.mul (local.get $pc) (local.get $rsB)) (i32.mul (local.get $jc) (local.get $csB))))
-          (local.get $rsB) (local.get $csB) (local.get $kc) (local.get $nc) (local.get $pB))
+        (if (local.get $prepacked)
+          (then
+            (local.set $pBlock (i32.add (local.get $pB)
+              (i32.shl (i32.mul (local.get $pc) (i32.and (i32.add (local.get $nc) (i32.const 7)) (i32.const -8))) (i32.const 2)))))
+          (else
+            (local.set $pBlock (local.get $pB))
+            (call $packB
+              (i32.add (local.get $b) (i32.add (i32.mul (local.get $pc) (local.get $rsB)) (i32.mul (local.get $jc) (local.get $csB))))
+              (local.get $rsB) (local.get $csB) (local.get $kc) (local.get $nc) (local.get $pB))))
         ;; row blocks
         (local.set $ic (local.get $m0))
         (loop $rowBlocks
@@ -204,7 +214,7 @@
           (loop $colTiles
             (local.set $cols (select (i32.const 8) (i32.sub (local.get $nc) (local.get $jr))
                                      (i32.lt_u (i32.const 8) (i32.sub (local.get $nc) (local.get $jr)))))
-            (local.set $pb (i32.add (local.get $pB) (i32.mul (i32.shl (local.get $jr) (i32.const 2)) (local.get $kc))))
+            (local.set $pb (i32.add (local.get $pBlock) (i32.mul (i32.shl (local.get $jr) (i32.const 2)) (local.get $kc))))
             (local.set $biasAt (i32.add (local.get $bias) (i32.shl (i32.add (local.get $jc) (local.get $jr)) (i32.const 2))))
             (local.set $init
               (if (result i32) (i32.ne (local.get $pc) (i32.const 0))

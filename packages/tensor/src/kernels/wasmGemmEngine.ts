@@ -1,10 +1,11 @@
 import type { DataId, DataType, TensorInfo } from '@tensorflow/tfjs-core';
 import { WASM_GEMM_SHARED, WASM_GEMM_UNSHARED } from './wasmGemmBytes.js';
+import { packedWeights } from './wasmPackedWeights.js';
 import { align, type GemmJob, jobAddress, SCRATCH_BYTES, type Share, TILE_COLS, writeJob } from './wasmGemmPlan.js';
 
 /** The part of tfjs-backend-wasm's `BackendWasm` the GEMM uses (typed structurally: no import of it). */
 export interface WasmBackend {
-  readonly dataIdMap: { get(dataId: DataId): { memoryOffset: number } | undefined };
+  readonly dataIdMap: { get(dataId: DataId): { memoryOffset: number } | undefined; has(dataId: DataId): boolean };
   makeOutput(shape: number[], dtype: DataType): TensorInfo;
   readonly wasm: {
     readonly asm?: { readonly memory?: WebAssembly.Memory };
@@ -96,11 +97,16 @@ export function inPlaceRunner(backend: WasmBackend, modules: GemmModules): InPla
   const instance = new WebAssembly.Instance(modules.unshared, { env: { memory } });
   const scratch = backend.wasm._malloc(SCRATCH_BYTES + 64) >>> 0;
   const scratchAt = align(scratch);
+  const weights = packedWeights(backend, instance.exports['packB'] as (src: number, rs: number, cs: number, k: number, n: number, dst: number) => void);
   let biasAt = 0;
   let biasFloats = 0;
   return {
     gemm: instance.exports['gemm'] as (job: number) => void,
     prepare: (call, share, out) => {
+      const s = strides(call);
+      const b = offsetOf(backend, call.b);
+      const whole = share.m0 === 0 && share.m1 === call.M && share.n0 === 0 && share.n1 === call.N;
+      const packedB = whole ? weights.lookup(call, b, s.rsB, s.csB) : undefined;
       let bias = 0;
       if (call.bias !== undefined) {
         // A copy with 8 floats of slack: edge tiles read a whole 8-column bias vector.
@@ -115,13 +121,14 @@ export function inPlaceRunner(backend: WasmBackend, modules: GemmModules): InPla
         bias = biasAt;
       }
       const job: GemmJob = {
-        ...share, K: call.K, a: offsetOf(backend, call.a), b: offsetOf(backend, call.b), c: out, ldc: call.N * 4, bias,
-        scratch: scratchAt, ...strides(call),
+        ...share, K: call.K, a: offsetOf(backend, call.a), b, c: out, ldc: call.N * 4, bias, scratch: scratchAt, ...s,
+        ...(packedB === undefined ? {} : { packedB }),
       };
       writeJob(new Int32Array(memory.buffer), jobAddress(scratchAt), job);
       return jobAddress(scratchAt);
     },
     dispose: () => {
+      weights.dispose();
       backend.wasm._free(scratch);
       if (biasAt !== 0) backend.wasm._free(biasAt);
     },

@@ -24,6 +24,8 @@ export interface GemmJob {
   b: number; rsB: number; csB: number;
   c: number; ldc: number; bias: number;
   scratch: number;
+  /** Address of all of B already packed ({@link packedBBytes}), or absent: pack per call into the scratch. */
+  packedB?: number;
 }
 
 /** Writes `job` (byte addresses and strides) and its scratch pointers at `at` (bytes) in `heap`. */
@@ -34,11 +36,16 @@ export function writeJob(heap: Int32Array, at: number, job: GemmJob): void {
   heap.set([
     job.m0, job.m1, job.n0, job.n1, job.K,
     job.a, job.rsA, job.csA, job.b, job.rsB, job.csB, job.c, job.ldc, job.bias,
-    packedA, packedB, tile, BLOCK.mc, BLOCK.nc, BLOCK.kc,
+    packedA, job.packedB ?? packedB, tile, BLOCK.mc, BLOCK.nc, BLOCK.kc, job.packedB === undefined ? 0 : 1,
   ], at >>> 2);
 }
 
-/** Where the job record of a scratch area starts (its last 128 bytes). */
+/** Bytes of all of a K × N operand B packed the way `gemm` reads it with `prepacked` set (one column block). */
+export function packedBBytes(K: number, N: number): number {
+  return K * Math.ceil(N / TILE_COLS) * TILE_COLS * 4;
+}
+
+/** Where the job record of a scratch area starts (its last 128 bytes; 21 fields). */
 export function jobAddress(scratch: number): number {
   return scratch + SCRATCH_BYTES - 128;
 }

@@ -133,6 +133,33 @@ describeBackends('wasm GEMM through plainMatMul / affine', (backend) => {
     });
   });
 
+  it('reuses packed weights only for the same values and layout (variables, reshapes, transposes, disposal)', () => {
+    if (backend === 'wasm') configureWasmGemm({ threads: 1 });
+    const [M, K, N] = [20, 600, 50]; // small products (the cached kind), K past one depth block
+    const xd = randomArray(M * K);
+    const [w1, w2] = [randomArray(K * N), randomArray(K * N)];
+    const x = tf.tensor2d(xd, [M, K]);
+    const w = tf.variable(tf.tensor2d(w1, [K, N]));
+    for (let step = 0; step < 3; step += 1) expectParity(tf.tidy(() => plainMatMul(x, w).dataSync()), reference(xd, w1, M, N, K, false, false));
+    w.assign(tf.tensor2d(w2, [K, N]));
+    expectParity(tf.tidy(() => plainMatMul(x, w).dataSync()), reference(xd, w2, M, N, K, false, false));
+    tf.tidy(() => {
+      // The same values seen as [N, K] (a reshape shares the data) and as a transposed operand.
+      const asNK = tf.reshape(w, [N, K]) as Tensor2D;
+      const yd = randomArray(3 * N);
+      expectParity(plainMatMul(tf.tensor2d(yd, [3, N]), asNK).dataSync(), reference(yd, w2, 3, K, N, false, false));
+      expectParity(plainMatMul(tf.tensor2d(xd, [M, K]), asNK, false, true).dataSync(), reference(xd, w2, M, N, K, false, true));
+    });
+    // More distinct weights than the cache keeps, each used twice, then disposed.
+    for (let i = 0; i < 40; i += 1) {
+      const vd = randomArray(K * N);
+      const v = tf.tensor2d(vd, [K, N]);
+      for (let r = 0; r < 2; r += 1) expectParity(tf.tidy(() => plainMatMul(x, v).dataSync()), reference(xd, vd, M, N, K, false, false));
+      v.dispose();
+    }
+    tf.dispose([x, w]);
+  });
+
   it('refuses thread counts that are not integers from 1 to 64', () => {
     if (backend !== 'wasm') return; // configuring registers the kernel, which the first test checks is wasm-only
     expect(() => configureWasmGemm({ threads: 0 })).toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: @nlpkit/tensor: options.threads must be an integer from 1 to 64, got 0]`);
