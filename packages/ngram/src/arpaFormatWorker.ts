@@ -2,8 +2,7 @@
 // one module of the package that does work when loaded, because that is what a worker's entry is for. Never
 // imported by the package's entry points.
 import { parentPort } from 'node:worker_threads';
-import { type ArpaPiece, type ArpaPieceScratch, type VocabularyBytes, arpaPieceBytes } from './arpaPiece.js';
-import { float32ByteCache, float32Scratch } from './float32Bytes.js';
+import { type ArpaPiece, type ArpaPieceScratch, type VocabularyBytes, arpaPieceBytes, arpaPieceScratch } from './arpaPiece.js';
 
 /** A message to a formatting thread: the vocabulary once, then pieces (numbered in output order). */
 export type ArpaWorkerRequest = { vocab: VocabularyBytes } | { seq: number; piece: ArpaPiece };
@@ -14,7 +13,7 @@ export type ArpaWorkerResponse = { seq: number; bytes: Uint8Array } | { seq: num
 const port = parentPort;
 if (port !== null) {
   let vocab: VocabularyBytes | undefined;
-  const scratch: ArpaPieceScratch = { numbers: float32Scratch(), backoffTexts: float32ByteCache() };
+  const scratch: ArpaPieceScratch = arpaPieceScratch();
   port.on('message', (message: ArpaWorkerRequest) => {
     if ('vocab' in message) {
       vocab = message.vocab;

@@ -1,4 +1,4 @@
-import { type Float32ByteCache, type Float32Scratch, cachedFloat32Bytes, float32Bytes } from './float32Bytes.js';
+import { type Float32ByteCache, type Float32Scratch, cachedFloat32Bytes, float32ByteCache, float32Bytes, float32Scratch } from './float32Bytes.js';
 
 /** Most bytes a number takes ({@link float32Bytes}). */
 const NUMBER_BYTES = 16;
@@ -50,6 +50,13 @@ export interface ArpaPiece {
 export interface ArpaPieceScratch {
   readonly numbers: Float32Scratch;
   readonly backoffTexts: Float32ByteCache;
+  /** The text is written here (grown as needed), then copied out at its exact length: no garbage per piece. */
+  out: Uint8Array;
+}
+
+/** A scratch for {@link arpaPieceBytes}; one per formatting thread. */
+export function arpaPieceScratch(): ArpaPieceScratch {
+  return { numbers: float32Scratch(), backoffTexts: float32ByteCache(), out: new Uint8Array(1 << 16) };
 }
 
 /** The first position at or after which `wordStarts[w + 1] > i` (the word of position i), by binary search. */
@@ -85,7 +92,7 @@ export function arpaPieceBytes(piece: ArpaPiece, vocab: VocabularyBytes, scratch
   const backoffs = new Float32Array(BLOCK);
   // The block's words, n + 1 per line (written to `rows` directly when they are kept).
   const blockWords = keepRows ? rows : new Int32Array(BLOCK * width);
-  let buffer = new Uint8Array(Math.max(1024, (to - from) * Math.min(lineBytes, 64)));
+  let buffer = scratch.out;
   let at = 0;
   let word = wordAt(wordStarts, from);
   for (let start = from; start < to; start += BLOCK) {
@@ -116,6 +123,7 @@ export function arpaPieceBytes(piece: ArpaPiece, vocab: VocabularyBytes, scratch
       const grown = new Uint8Array(Math.max(buffer.length * 2, at + (end - start) * lineBytes));
       grown.set(buffer.subarray(0, at));
       buffer = grown;
+      scratch.out = grown;
     }
     for (let i = start, j = 0, w = base; i < end; i++, j++, w += width) {
       at = float32Bytes(probs[j]!, buffer, at, numbers);

@@ -1,7 +1,6 @@
 import type { BackoffLanguageModel } from './backoffLanguageModel.js';
 import { ARPA_END, arpaHeader, arpaSectionHeader } from './arpaLines.js';
-import { type ArpaPieceScratch, arpaPieceBytes, vocabularyBytes } from './arpaPiece.js';
-import { float32ByteCache, float32Scratch } from './float32Bytes.js';
+import { arpaPieceBytes, arpaPieceScratch, vocabularyBytes } from './arpaPiece.js';
 import { suffixOrder } from './suffixOrder.js';
 
 /** Options of {@link arpaByteChunks}. */
@@ -29,7 +28,7 @@ export function* arpaByteChunks(model: BackoffLanguageModel, options: ArpaBytesO
   const { order, wordIndex, log10Probs, log10Backoffs } = model.data;
   const encoder = new TextEncoder();
   const vocab = vocabularyBytes(wordIndex.words());
-  const scratch: ArpaPieceScratch = { numbers: float32Scratch(), backoffTexts: float32ByteCache() };
+  const scratch = arpaPieceScratch();
   yield encoder.encode(arpaHeader(log10Probs.slice(0, order).map((lp) => lp.length)));
   let below = new Int32Array(0);
   let n = 0;
