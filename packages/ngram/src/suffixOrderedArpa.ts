@@ -90,15 +90,9 @@ export function readSuffixOrderedArpa(source: ByteSource, length = CHUNK): Backo
   const log10Probs: Float32Array[] = [];
   const log10Backoffs: Float32Array[] = [];
   const levels: (SuffixTrieLevel | undefined)[] = [undefined];
-  const fieldStart = new Int32Array(MAX_ORDER + 2);
-  const fieldEnd = new Int32Array(MAX_ORDER + 2);
+  const fieldStart = new Int32Array(2);
+  const fieldEnd = new Int32Array(2);
   const numberEnd = new Int32Array(1);
-  const previousStart = new Int32Array(MAX_ORDER);
-  const previousEnd = new Int32Array(MAX_ORDER);
-  const words = new Int32Array(MAX_ORDER);
-  const previousWords = new Int32Array(MAX_ORDER);
-  // chain[j]: id (in order j) of the last j words of the current line.
-  const chain = new Int32Array(MAX_ORDER + 1);
   // parents[n - 1][id]: id in order n - 1 of the n-gram's first n - 1 words (its prefix).
   let parentsBelow: Int32Array | undefined;
   let unigramsSeen = 0;
@@ -115,66 +109,58 @@ export function readSuffixOrderedArpa(source: ByteSource, length = CHUNK): Backo
     if (line.trim() !== `\\${n}-grams:`) return undefined;
     const count = expected[n - 1]!;
     const wide = n > 1 && vocab.size > 65536;
-    let probs = new Float32Array(n === 1 ? 0 : Math.min(count, 1 << 22));
-    let backoffs = new Float32Array(n === 1 || n === order ? 0 : probs.length);
-    let firstWords: Uint16Array | Int32Array = wide ? new Int32Array(probs.length) : new Uint16Array(probs.length);
-    let parents = n > 1 && n < order ? new Int32Array(probs.length) : undefined;
+    // Unigrams go by word index (the specials have theirs already); higher orders are read by readHigherOrder.
+    let probs: Float32Array = new Float32Array(n === 1 ? Math.min(count + 3, 1 << 22) : 0);
+    let backoffs: Float32Array = new Float32Array(probs.length);
+    let firstWords: Uint16Array | Int32Array = new Uint16Array(0);
+    let parents: Int32Array | undefined;
     const below = levels[n - 2];
-    const childCounts = n === 1 ? undefined : new Uint32Array(log10Probs[n - 2]!.length + 1);
-    if (n === 1) {
-      // Unigrams go by word index (the specials have theirs already).
-      probs = new Float32Array(Math.min(count + 3, 1 << 22));
-      backoffs = new Float32Array(probs.length);
-    }
     let seen = 0;
-    // Where the previous line's words are in the buffer (valid while the buffer was not refilled since).
-    let previousCount = 0;
-    let previousGeneration = -1;
-    let previousSuffix = -1;
-    let previousFirst = -1;
-    let reusable = 0;
     let ended = false;
-    while (reader.next()) {
-      const buf = reader.buffer;
-      let s = reader.start;
-      let e = reader.end;
-      while (s < e && isArpaSpaceByte(buf[s]!)) s++;
-      while (e > s && isArpaSpaceByte(buf[e - 1]!)) e--;
-      if (s === e) continue;
-      if (buf[s] === 92) {
-        ended = true;
-        break;
-      }
-      if (++seen > count) return undefined;
-      // The probability is parsed as it is scanned; then the words' places; then the backoff, parsed likewise.
-      const prob = scanNumber(buf, s, e, numberEnd);
-      if (!(prob <= 0)) return undefined;
-      let fields = 1;
-      let backoff = 0;
-      for (let i = numberEnd[0]!; i < e; ) {
-        const c = buf[i]!;
-        if (c === 32 || c === 9) {
-          i++;
-          continue;
+    let childCounts: Uint32Array | undefined;
+    if (n > 1) {
+      const section = new Section(n, order, count, wide, log10Probs[n - 2]!.length);
+      if (!readHigherOrder(reader, table, levels, section)) return undefined;
+      ({ probs, backoffs, firstWords, parents, seen, ended, childCounts } = section);
+    } else {
+      while (reader.next()) {
+        const buf = reader.buffer;
+        let s = reader.start;
+        let e = reader.end;
+        while (s < e && isArpaSpaceByte(buf[s]!)) s++;
+        while (e > s && isArpaSpaceByte(buf[e - 1]!)) e--;
+        if (s === e) continue;
+        if (buf[s] === 92) {
+          ended = true;
+          break;
         }
-        if (fields > n) {
-          // A backoff (not on the highest order), and nothing after it.
-          if (fields > n + 1 || n === order) return undefined;
-          backoff = scanNumber(buf, i, e, numberEnd);
-          if (backoff !== backoff) return undefined;
+        if (++seen > count) return undefined;
+        const prob = scanNumber(buf, s, e, numberEnd);
+        if (!(prob <= 0)) return undefined;
+        let fields = 1;
+        let backoff = 0;
+        for (let i = numberEnd[0]!; i < e; ) {
+          const c = buf[i]!;
+          if (c === 32 || c === 9) {
+            i++;
+            continue;
+          }
+          if (fields > 1) {
+            if (fields > 2 || order === 1) return undefined;
+            backoff = scanNumber(buf, i, e, numberEnd);
+            if (backoff !== backoff) return undefined;
+            fields++;
+            i = numberEnd[0]!;
+            continue;
+          }
+          let j = i + 1;
+          while (j < e && buf[j] !== 32 && buf[j] !== 9) j++;
+          fieldStart[1] = i;
+          fieldEnd[1] = j;
           fields++;
-          i = numberEnd[0]!;
-          continue;
+          i = j;
         }
-        let j = i + 1;
-        while (j < e && buf[j] !== 32 && buf[j] !== 9) j++;
-        fieldStart[fields] = i;
-        fieldEnd[fields] = j;
-        fields++;
-        i = j;
-      }
-      if (fields <= n) return undefined;
-      if (n === 1) {
+        if (fields <= 1) return undefined;
         const from = fieldStart[1]!;
         const to = fieldEnd[1]!;
         let id = table.find(buf, from, to, hashBytes(buf, from, to));
@@ -200,65 +186,7 @@ export function readSuffixOrderedArpa(source: ByteSource, length = CHUNK): Backo
         probs[id] = prob;
         backoffs[id] = backoff;
         unigramsSeen++;
-        continue;
       }
-      // Consecutive lines share most words (the last ones, in suffix order): a word spelled as the previous
-      // line's word at the same place (bytes still in the buffer, compared in place) keeps its id unlooked-up.
-      const comparable = reader.generation === previousGeneration;
-      for (let i = 0; i < n; i++) {
-        const from = fieldStart[i + 1]!;
-        const to = fieldEnd[i + 1]!;
-        if (comparable && i < previousCount) {
-          const pFrom = previousStart[i]!;
-          if (previousEnd[i]! - pFrom === to - from) {
-            let k = 0;
-            while (k < to - from && buf[from + k] === buf[pFrom + k]) k++;
-            if (k === to - from) {
-              previousStart[i] = from;
-              previousEnd[i] = to;
-              continue;
-            }
-          }
-        }
-        const id = table.find(buf, from, to, hashBytes(buf, from, to));
-        if (id < 0) return undefined;
-        words[i] = id;
-        previousStart[i] = from;
-        previousEnd[i] = to;
-      }
-      previousCount = n;
-      previousGeneration = reader.generation;
-      // The suffix w2…wn, found from its own suffix; the longest tail shared with the previous line is reused.
-      let shared = 0;
-      while (shared < reusable && shared < n - 1 && words[n - 1 - shared] === previousWords[n - 1 - shared]) shared++;
-      if (shared === 0) {
-        chain[1] = words[n - 1]!;
-        shared = 1;
-      }
-      for (let j = shared + 1; j < n; j++) {
-        const id = levels[j - 1]!.find(chain[j - 1]!, words[n - j]!);
-        if (id < 0) return undefined; // a missing suffix
-        chain[j] = id;
-      }
-      for (let i = 0; i < n; i++) previousWords[i] = words[i]!;
-      reusable = n - 1;
-      const suffix = chain[n - 1]!;
-      const first = words[0]!;
-      if (suffix < previousSuffix || (suffix === previousSuffix && first <= previousFirst)) return undefined;
-      previousSuffix = suffix;
-      previousFirst = first;
-      const id = seen - 1;
-      if (id >= probs.length) {
-        const capacity = Math.min(count, Math.max(16, probs.length * 2));
-        probs = grown(probs, capacity);
-        if (n < order) backoffs = grown(backoffs, capacity);
-        firstWords = grown(firstWords, capacity);
-        if (parents) parents = grown(parents, capacity);
-      }
-      probs[id] = prob;
-      if (n < order) backoffs[id] = backoff;
-      firstWords[id] = first;
-      childCounts![suffix + 1]!++;
     }
     if (seen !== count || (!ended && n < order)) return undefined;
     if (n === 1) {
@@ -306,6 +234,159 @@ export function readSuffixOrderedArpa(source: ByteSource, length = CHUNK): Backo
     if (line === undefined || line.trim() !== '') return undefined;
   }
   return new BackoffLanguageModel({ order, wordIndex: vocab, indexes: suffixTrieLookups(levels), log10Probs, log10Backoffs, suffixLevels: levels });
+}
+
+/** One section of order n ≥ 2 as it is read: its columns, grown as needed, and how its reading ended. */
+class Section {
+  probs: Float32Array;
+  backoffs: Float32Array;
+  firstWords: Uint16Array | Int32Array;
+  parents: Int32Array | undefined;
+  /** Extensions per suffix, shifted by one (`childCounts[s + 1]`), made prefix sums once the section is read. */
+  readonly childCounts: Uint32Array;
+  seen = 0;
+  /** Whether a line starting with a backslash (the next header, or `\end\`) ended the section. */
+  ended = false;
+
+  constructor(
+    readonly n: number,
+    readonly order: number,
+    readonly count: number,
+    wide: boolean,
+    belowSize: number,
+  ) {
+    const capacity = Math.min(count, 1 << 22);
+    this.probs = new Float32Array(capacity);
+    this.backoffs = new Float32Array(n === order ? 0 : capacity);
+    this.firstWords = wide ? new Int32Array(capacity) : new Uint16Array(capacity);
+    this.parents = n < order ? new Int32Array(capacity) : undefined;
+    this.childCounts = new Uint32Array(belowSize + 1);
+  }
+}
+
+/**
+ * The entries of one section of order n ≥ 2, appended to `section` (false: not in lmplz's layout). A function of
+ * its own so that the optimizing compiler sees only this loop's types, from the first such section on.
+ */
+function readHigherOrder(reader: ByteLines, table: Utf8WordTable, levels: readonly (SuffixTrieLevel | undefined)[], section: Section): boolean {
+  const { n, order, count, childCounts } = section;
+  let { probs, backoffs, firstWords, parents } = section;
+  const fieldStart = new Int32Array(MAX_ORDER + 2);
+  const fieldEnd = new Int32Array(MAX_ORDER + 2);
+  const numberEnd = new Int32Array(1);
+  const previousStart = new Int32Array(MAX_ORDER);
+  const previousEnd = new Int32Array(MAX_ORDER);
+  const words = new Int32Array(MAX_ORDER);
+  const previousWords = new Int32Array(MAX_ORDER);
+  // chain[j]: id (in order j) of the last j words of the current line.
+  const chain = new Int32Array(MAX_ORDER + 1);
+  let seen = 0;
+  // Where the previous line's words are in the buffer (valid while the buffer was not refilled since).
+  let previousCount = 0;
+  let previousGeneration = -1;
+  let previousSuffix = -1;
+  let previousFirst = -1;
+  let reusable = 0;
+  while (reader.next()) {
+    const buf = reader.buffer;
+    let s = reader.start;
+    let e = reader.end;
+    while (s < e && isArpaSpaceByte(buf[s]!)) s++;
+    while (e > s && isArpaSpaceByte(buf[e - 1]!)) e--;
+    if (s === e) continue;
+    if (buf[s] === 92) {
+      section.ended = true;
+      break;
+    }
+    if (++seen > count) return false;
+    // The probability is parsed as it is scanned; then the words' places; then the backoff, parsed likewise.
+    const prob = scanNumber(buf, s, e, numberEnd);
+    if (!(prob <= 0)) return false;
+    let fields = 1;
+    let backoff = 0;
+    for (let i = numberEnd[0]!; i < e; ) {
+      const c = buf[i]!;
+      if (c === 32 || c === 9) {
+        i++;
+        continue;
+      }
+      if (fields > n) {
+        // A backoff (not on the highest order), and nothing after it.
+        if (fields > n + 1 || n === order) return false;
+        backoff = scanNumber(buf, i, e, numberEnd);
+        if (backoff !== backoff) return false;
+        fields++;
+        i = numberEnd[0]!;
+        continue;
+      }
+      let j = i + 1;
+      while (j < e && buf[j] !== 32 && buf[j] !== 9) j++;
+      fieldStart[fields] = i;
+      fieldEnd[fields] = j;
+      fields++;
+      i = j;
+    }
+    if (fields <= n) return false;
+    // Consecutive lines share most words (the last ones, in suffix order): a word spelled as the previous
+    // line's word at the same place (bytes still in the buffer, compared in place) keeps its id unlooked-up.
+    const comparable = reader.generation === previousGeneration;
+    for (let i = 0; i < n; i++) {
+      const from = fieldStart[i + 1]!;
+      const to = fieldEnd[i + 1]!;
+      if (comparable && i < previousCount) {
+        const pFrom = previousStart[i]!;
+        if (previousEnd[i]! - pFrom === to - from) {
+          let k = 0;
+          while (k < to - from && buf[from + k] === buf[pFrom + k]) k++;
+          if (k === to - from) {
+            previousStart[i] = from;
+            previousEnd[i] = to;
+            continue;
+          }
+        }
+      }
+      const id = table.find(buf, from, to, hashBytes(buf, from, to));
+      if (id < 0) return false;
+      words[i] = id;
+      previousStart[i] = from;
+      previousEnd[i] = to;
+    }
+    previousCount = n;
+    previousGeneration = reader.generation;
+    // The suffix w2…wn, found from its own suffix; the longest tail shared with the previous line is reused.
+    let shared = 0;
+    while (shared < reusable && shared < n - 1 && words[n - 1 - shared] === previousWords[n - 1 - shared]) shared++;
+    if (shared === 0) {
+      chain[1] = words[n - 1]!;
+      shared = 1;
+    }
+    for (let j = shared + 1; j < n; j++) {
+      const id = levels[j - 1]!.find(chain[j - 1]!, words[n - j]!);
+      if (id < 0) return false; // a missing suffix
+      chain[j] = id;
+    }
+    for (let i = 0; i < n; i++) previousWords[i] = words[i]!;
+    reusable = n - 1;
+    const suffix = chain[n - 1]!;
+    const first = words[0]!;
+    if (suffix < previousSuffix || (suffix === previousSuffix && first <= previousFirst)) return false;
+    previousSuffix = suffix;
+    previousFirst = first;
+    const id = seen - 1;
+    if (id >= probs.length) {
+      const capacity = Math.min(count, Math.max(16, probs.length * 2));
+      probs = section.probs = grown(probs, capacity);
+      if (n < order) backoffs = section.backoffs = grown(backoffs, capacity);
+      firstWords = section.firstWords = grown(firstWords, capacity);
+      if (parents) parents = section.parents = grown(parents, capacity);
+    }
+    probs[id] = prob;
+    if (n < order) backoffs[id] = backoff;
+    firstWords[id] = first;
+    childCounts[suffix + 1]!++;
+  }
+  section.seen = seen;
+  return true;
 }
 
 function grown<T extends Float32Array | Int32Array | Uint16Array>(array: T, capacity: number): T {
