@@ -6,6 +6,10 @@
 // kernel (explicit tf.transpose copies, then a plain matmul). Rounds interleave the variants (order rotated each
 // round); each cell is the best of 3 products per round over all rounds after a warm-up round (the 20-times-slower
 // transposed-flag XNNPACK cells only in the first two rounds); the load average is printed with the table.
+// A second table gives GFLOP per CPU-second (process.cpuUsage, all threads): on a shared machine wall time mostly
+// measures the other processes (Linux's autogroup also caps a process's share, so a second thread gets no more
+// CPU when the cores are oversubscribed); CPU time measures the work — for threads, their total, so a threaded
+// cell equal to the 1-thread one means no overhead, and on idle cores a wall time of about 1/threads.
 //
 // Usage (after `npx tsc -p tsconfig.build.json` in packages/tensor):
 //   node bench/wasmGemm.mjs [--rounds 7] [--json out.json]
@@ -44,6 +48,7 @@ const VARIANTS = {
 };
 const threadsOf = { 'ours 1 thread': 1, 'ours 2 threads': 2 };
 const best = SHAPES.map(() => Object.fromEntries(Object.keys(VARIANTS).map((v) => [v, Infinity])));
+const bestCpu = SHAPES.map(() => Object.fromEntries(Object.keys(VARIANTS).map((v) => [v, Infinity])));
 const loads = [loadavg()[0]];
 
 async function prepare(variant) {
@@ -70,10 +75,16 @@ for (let round = 0; round < rounds + 1; round += 1) {
       const [a, b] = operands[s];
       const reps = s === 3 ? 50 : 1; // the small gate product: per call, averaged over 50
       for (let sample = 0; sample < 3; sample += 1) {
+        const c0 = process.cpuUsage();
         const t0 = performance.now();
         for (let r = 0; r < reps; r += 1) tf.tidy(() => VARIANTS[variant](a, b, tA, tB));
         const ms = (performance.now() - t0) / reps;
-        if (round > 0) best[s][variant] = Math.min(best[s][variant], ms); // round 0 warms up
+        const cpu = process.cpuUsage(c0);
+        const cpuMs = (cpu.user + cpu.system) / 1000 / reps;
+        if (round > 0) { // round 0 warms up
+          best[s][variant] = Math.min(best[s][variant], ms);
+          bestCpu[s][variant] = Math.min(bestCpu[s][variant], cpuMs);
+        }
       }
     });
   }
@@ -83,15 +94,18 @@ disposeWasmGemm();
 
 const rows = SHAPES.map(([label, M, K, N], s) => {
   const flops = 2 * M * N * K;
-  return { label, M, K, N, ...Object.fromEntries(Object.entries(best[s]).map(([v, ms]) => [v, { ms: +ms.toFixed(3), gflops: +(flops / ms / 1e6).toFixed(1) }])) };
+  const cell = (v, ms) => ({ ms: +ms.toFixed(3), gflops: +(flops / ms / 1e6).toFixed(1), cpuMs: +bestCpu[s][v].toFixed(3), gflopsPerCpuSecond: +(flops / bestCpu[s][v] / 1e6).toFixed(1) });
+  return { label, M, K, N, ...Object.fromEntries(Object.entries(best[s]).map(([v, ms]) => [v, cell(v, ms)])) };
 });
 console.log(`CPU: ${cpus()[0]?.model} × ${cpus().length}; load average (1 min) during the run: ${loads.map((l) => l.toFixed(2)).join(' ')}`);
-console.log(`best of ${rounds} interleaved rounds; GFLOP/s (ms)`);
 const names = Object.keys(VARIANTS);
-console.log(['shape [M×K·K×N]'.padEnd(38), ...names.map((n) => n.padStart(22))].join(''));
-for (const row of rows) {
-  console.log([`${row.label} ${row.M}×${row.K}·${row.K}×${row.N}`.padEnd(38), ...names.map((n) => `${row[n].gflops} (${row[n].ms})`.padStart(22))].join(''));
-}
+const table = (title, value) => {
+  console.log(title);
+  console.log(['shape [M×K·K×N]'.padEnd(38), ...names.map((n) => n.padStart(22))].join(''));
+  for (const row of rows) console.log([`${row.label} ${row.M}×${row.K}·${row.K}×${row.N}`.padEnd(38), ...names.map((n) => value(row[n]).padStart(22))].join(''));
+};
+table(`wall: best of ${rounds} interleaved rounds; GFLOP/s (ms)`, (c) => `${c.gflops} (${c.ms})`);
+table('CPU time (all threads): GFLOP per CPU-second (CPU ms)', (c) => `${c.gflopsPerCpuSecond} (${c.cpuMs})`);
 if (jsonPath !== undefined) {
   writeFileSync(jsonPath, `${JSON.stringify({ date: new Date().toISOString(), cpu: cpus()[0]?.model, cores: cpus().length, loads, rounds, rows }, null, 2)}\n`);
 }
