@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { modelSpec, specArpa } from '../test/randomModels.js';
 import type { BackoffLanguageModel } from './backoffLanguageModel.js';
+import { ArpaFormatError } from './errors.js';
 import { kenlmWords } from './kenlmWords.js';
 import { readArpa, readArpaLines } from './readArpa.js';
 import { byteNumber, bytesSource, readSuffixOrderedArpa } from './suffixOrderedArpa.js';
@@ -66,6 +67,16 @@ describe('readSuffixOrderedArpa (the fast ARPA path)', () => {
     const warnings: string[] = [];
     expect(readArpa(trigrams, { onWarning: (w) => warnings.push(w.code) }).data.suffixLevels).toBeUndefined();
     expect(warnings).toEqual(['missing-prefix']);
+  });
+
+  it('stops at a line over 1 MiB and leaves it to the general reader, which names it', () => {
+    const long = 'x'.repeat((1 << 20) + 10);
+    const inSection = kenlm.arpa.replace('\\2-grams:\n', `\\2-grams:\n${long}\n`);
+    expect(fast(inSection)).toBeUndefined();
+    expect(() => readArpa(inSection)).toThrow(ArpaFormatError);
+    const afterEnd = `${kenlm.arpa}${long}\n`;
+    expect(fast(afterEnd)).toBeUndefined();
+    expect(() => readArpa(afterEnd)).toThrow(ArpaFormatError);
   });
 
   it('agrees with the general reader on random models written by writeArpa', () => {

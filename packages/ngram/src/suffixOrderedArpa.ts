@@ -25,6 +25,8 @@ export function bytesSource(bytes: Uint8Array): ByteSource {
 /** Highest order accepted (as the general reader). */
 const MAX_ORDER = 10;
 const CHUNK = 1 << 22;
+/** Longest line the fast path reads (the general reader's limit is 1 Mi characters; it reports longer ones). */
+const MAX_LINE_BYTES = 1 << 20;
 
 /**
  * The fast path of the ARPA readers: reads ARPA text as bytes, in one pass, when it is laid out as lmplz writes it
@@ -233,6 +235,7 @@ export function readSuffixOrderedArpa(source: ByteSource, length = CHUNK): Backo
     line = text();
     if (line === undefined || line.trim() !== '') return undefined;
   }
+  if (reader.failed) return undefined;
   return new BackoffLanguageModel({ order, wordIndex: vocab, indexes: suffixTrieLookups(levels), log10Probs, log10Backoffs, suffixLevels: levels });
 }
 
@@ -408,6 +411,8 @@ class ByteLines {
   buffer: Uint8Array;
   /** Incremented whenever the buffer's bytes move (a refill): positions from before are then stale. */
   generation = 0;
+  /** Set when a line longer than {@link MAX_LINE_BYTES} made the reader stop (it then reports the end). */
+  failed = false;
   start = 0;
   end = 0;
   #pos = 0;
@@ -459,9 +464,15 @@ class ByteLines {
     this.generation++;
     // Keep the unfinished line, at the front.
     const rest = this.#length - this.#pos;
+    if (rest > MAX_LINE_BYTES) {
+      // Not lmplz's layout (newline-free or binary data): stop here; the general reader reports it.
+      this.failed = true;
+      this.#eof = true;
+      this.#length = this.#pos;
+      return;
+    }
     if (rest > this.buffer.length / 2) {
       // A line longer than half the buffer: make room (lines in ARPA files are short; this is for odd input).
-      if (rest > 1 << 26) throw new RangeError('line too long');
       const bigger = new Uint8Array(this.buffer.length * 2);
       bigger.set(this.buffer.subarray(this.#pos, this.#length));
       this.buffer = bigger;
