@@ -50,6 +50,14 @@ describe('Utf8TextScorer', () => {
     expect(scored(models.fast, bytes, 1)).toEqual(await reference(models.fast, bytes));
   });
 
+  it('refuses a line over 2^26 bytes (newline-free input) instead of holding it', () => {
+    const scorer = new Utf8TextScorer(models.fast);
+    const chunk = new Uint8Array(1 << 24).fill(0x61);
+    expect(() => {
+      for (let i = 0; i < 5; i++) scorer.push(chunk);
+    }).toThrow(expect.objectContaining({ code: 'ERR_LINE_TOO_LONG', line: 1 }));
+  });
+
   it('refuses an empty text as evaluatePerplexity does', () => {
     expect(() => scored(models.fast, new Uint8Array(0))).toThrow(/at least one sentence/);
   });

@@ -1,7 +1,10 @@
-import { EmptyInputError, InvalidArgumentError, type ModelPerplexity } from '@nlpkit/core';
+import { EmptyInputError, FormatError, InvalidArgumentError, type ModelPerplexity } from '@nlpkit/core';
 import { BackoffLanguageModel } from './backoffLanguageModel.js';
 import { PKG, check } from './errors.js';
 import { BYTE_HASH_PRIME, BYTE_HASH_SEED, type Utf8WordTable, finishByteHash, utf8WordTable } from './utf8WordTable.js';
+
+/** Longest line {@link Utf8TextScorer} holds (bytes): readLines' default limit, 2^26 UTF-16 code units, as bytes. */
+const MAX_LINE_BYTES = 2 ** 26;
 
 /**
  * Perplexity of UTF-8 text read as bytes — one sentence per line, words split as KenLM's `query` splits them —
@@ -84,6 +87,14 @@ export class Utf8TextScorer {
 
   #carry(bytes: Uint8Array, from: number, to: number): void {
     const length = this.#tailLength + to - from;
+    if (length > MAX_LINE_BYTES) {
+      // As readLines' maxLineLength: memory stays bounded whatever the input (newline-free data, CR-only line ends).
+      const line = this.#sentences + 1;
+      throw new FormatError(
+        { package: PKG, argument: `line ${line}`, line, message: `line ${line} is longer than ${MAX_LINE_BYTES} bytes: is it a file with CR-only line endings, or not text at all?` },
+        'ERR_LINE_TOO_LONG',
+      );
+    }
     if (length > this.#tail.length) {
       const grown = new Uint8Array(Math.max(length, this.#tail.length * 2, 1024));
       grown.set(this.#tail.subarray(0, this.#tailLength));
