@@ -79,6 +79,18 @@ describe('countNgrams', () => {
     expect(counter.finish()).toBe(inc);
     expect(thrown(() => counter.add(['x']))).toBeInstanceOf(UnsupportedError);
   });
+
+  it('calls collect when a large table is dropped, and counts the same', () => {
+    // 402,000 distinct bigrams: the bigram table grows to 16 MiB, dropped when counting finishes.
+    const corpus = Array.from({ length: 2000 }, (_, i) => Array.from({ length: 200 }, (_, j) => `w${i}_${j}`));
+    let calls = 0;
+    const counted = countNgrams(corpus, { order: 2, collect: () => void calls++ });
+    expect(calls).toBeGreaterThanOrEqual(1);
+    expect(counted.counts).toEqual(countNgrams(corpus, { order: 2 }).counts);
+    calls = 0;
+    estimateKneserNey(counted, { order: 2, collect: () => void calls++ });
+    expect(calls).toBe(0); // no order of a million n-grams: nothing large dropped
+  });
 });
 
 describe('core evaluatePerplexity on a backoff model', () => {
