@@ -11,7 +11,10 @@ import { type SuffixOrderLevel, suffixOrder } from './suffixOrder.js';
 import { arpaByteChunks } from './writeArpa.js';
 
 /** Lines per piece handed to a formatting thread (a piece's text is a few MB at most). */
-const PIECE_LINES = 1 << 15;
+const PIECE_LINES = 1 << 13;
+
+/** N-grams in an order above which its dropped arrays are collected at once (a full GC takes milliseconds). */
+const COLLECT_ABOVE = 1 << 18;
 
 /** Options of {@link parallelArpaChunks}. */
 export interface ParallelArpaOptions {
@@ -66,7 +69,7 @@ function prepare(model: BackoffLanguageModel, level: SuffixOrderLevel, n: number
 /**
  * {@link arpaByteChunks} on several threads: the same bytes, in the same order. The calling thread puts each order
  * in KenLM's suffix order ({@link suffixOrder}: the order below's ranks are needed, so one order after another)
- * while worker threads format the lines of the order before, in pieces of 32,768 lines, from shared memory; the
+ * while worker threads format the lines of the order before, in pieces of 8,192 lines, from shared memory; the
  * pieces come back in order. At most two pieces per thread are in flight, so memory stays bounded whatever the
  * model's size. Node only. Where the worker script is not there (running the package from its TypeScript source
  * without a build) the text is formatted on the calling thread.
@@ -122,11 +125,12 @@ export async function* parallelArpaChunks(model: BackoffLanguageModel, options: 
       inFlight.push(p);
     };
     const maxInFlight = 2 * workers.length;
-    // The pieces already written are garbage that V8 would collect late: give their memory back now and then.
+    // The pieces already written are garbage that V8 would collect late: give their memory back now and then
+    // (often: they were allocated by the formatting threads, whose memory stays with them until freed here).
     let written = 0;
     const take = (bytes: Uint8Array): Uint8Array => {
       written += bytes.length;
-      if (written >= 1 << 25) {
+      if (written >= 1 << 23) {
         written = 0;
         collectDroppedArrays();
       }
@@ -149,11 +153,13 @@ export async function* parallelArpaChunks(model: BackoffLanguageModel, options: 
       // While the threads format this order, sort the next one.
       const level = current.n + 1 < order ? levels.next() : undefined;
       next = level === undefined || level.done ? undefined : prepare(model, level.value, current.n + 1);
+      // The sort's own arrays, copied into shared memory, are dropped by now.
+      if (next !== undefined && next.size >= COLLECT_ABOVE) collectDroppedArrays();
       // The next order reads this one's rows: all of its pieces must be done.
       while (inFlight.length > 0) yield take(await inFlight.shift()!);
       below = current.rows;
       // The pieces' buffers and the order below's rows and copies are dropped by now.
-      if (current.size >= 1 << 20) collectDroppedArrays();
+      if (current.size >= COLLECT_ABOVE) collectDroppedArrays();
     }
     yield encoder.encode(ARPA_END);
   } finally {
