@@ -21,8 +21,10 @@ const MATMUL = 'NlpkitWasmMatMul';
 export interface WasmGemmOptions {
   /**
    * Threads, counting the calling one (more than 1 only in Node and in cross-origin-isolated browsers; elsewhere
-   * 1). Default: `NLPKIT_WASM_THREADS`, else 1 — opt-in because on the 2-core machine it was measured on, under
-   * load from other processes, 2 threads were not reliably faster than 1 (see packages/tensor/bench/wasmGemm.mjs).
+   * 1). Default: `NLPKIT_WASM_THREADS`, else 1 — opt-in because on the shared 2-core machine it was measured on, 2
+   * threads were not faster in wall time: the cores were oversubscribed and Linux's autogroup gives a process the
+   * same share however many threads it runs. They cost ~5% more CPU time than 1 (the copies), so on idle cores they
+   * should approach 1/threads of the wall time (packages/tensor/bench/wasmGemm.mjs prints both).
    */
   readonly threads?: number;
   /** Use the kernel in nlpkit's ops on wasm (default true; `NLPKIT_WASM_GEMM=0` turns it off). */
