@@ -4,6 +4,7 @@ import { PKG, check, checkOrder } from './errors.js';
 import { NgramCountTable } from './ngramCountTable.js';
 import type { NgramIndex } from './ngramIndex.js';
 import { NgramWordIndex, encodeTrainingSentence } from './ngramWordIndex.js';
+import { largeInt32Array } from './largeArrays.js';
 
 /**
  * Raw n-gram counts of orders 1..order over sentences padded as `<s> w1 … wk </s>` (one `<s>`, as KenLM's
@@ -168,7 +169,9 @@ export class NgramCounter {
     const suffixes = [this.#suffixes[0]!];
     for (let n = 1; n < this.order; n++) {
       const table = this.#tables[n]!;
-      suffixes.push(this.#suffixes[n]!.slice(0, table.size));
+      const suffix = largeInt32Array(table.size);
+      suffix.set(this.#suffixes[n]!.subarray(0, table.size));
+      suffixes.push(suffix);
       this.#suffixes[n] = new Int32Array(0);
       const bytes = table.bytes;
       const finished = table.finish();
@@ -230,7 +233,7 @@ export function emptyCorpus(): EmptyInputError {
 }
 
 function growSuffixes(suffixes: Int32Array): Int32Array {
-  const grown = new Int32Array(suffixes.length * 2);
+  const grown = largeInt32Array(suffixes.length * 2);
   grown.set(suffixes);
   return grown;
 }

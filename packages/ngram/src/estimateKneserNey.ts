@@ -13,6 +13,7 @@ import {
   kneserNeyDiscounts,
 } from './kneserNeyDiscounts.js';
 import { BOS_INDEX, EOS_INDEX, UNK_INDEX } from './ngramWordIndex.js';
+import { largeFloat32Array, largeUint32Array, largeUint8Array } from './largeArrays.js';
 
 /** Numbers kept per context while interpolating (see the loop in `estimateFromCounts`). */
 const CONTEXT_STRIDE = 4;
@@ -112,7 +113,7 @@ function estimateFromCounts(counts: NgramCounts, options: KneserNeyOptions): Kne
   startsBos[0]![BOS_INDEX] = 1;
   for (let n = 1; n < order; n++) {
     const parents = counts.indexes[n]!.parents;
-    const bos = new Uint8Array(sizes[n]!);
+    const bos = largeUint8Array(sizes[n]!);
     const parentBos = startsBos[n - 1]!;
     for (let id = 0; id < bos.length; id++) bos[id] = parentBos[parents[id]!]!;
     startsBos.push(bos);
@@ -126,7 +127,7 @@ function estimateFromCounts(counts: NgramCounts, options: KneserNeyOptions): Kne
       adjusted.push(n === 0 ? raw.slice(0, sizes[0]) : raw);
       continue;
     }
-    const adj = new Uint32Array(sizes[n]!);
+    const adj = largeUint32Array(sizes[n]!);
     const upperSuffix = suffixes[n + 1]!;
     for (let id = 0; id < upperSuffix.length; id++) adj[upperSuffix[id]!]! += 1;
     const bos = startsBos[n]!;
@@ -193,7 +194,7 @@ function estimateFromCounts(counts: NgramCounts, options: KneserNeyOptions): Kne
     // Per context, side by side (one cache line per n-gram visit): [Σ adjusted counts, n1, n2, n3+], then
     // [Σ adjusted counts, gamma (float32 bits, read through `weights`)] once the weights are known. nK: kept
     // n-grams of the context with adjusted count K. Sums are of uint32 counts, as the counts themselves.
-    const stats = new Uint32Array(contexts * CONTEXT_STRIDE);
+    const stats = largeUint32Array(contexts * CONTEXT_STRIDE);
     const weights = new Float32Array(stats.buffer);
     const normalizer = keep === undefined ? undefined : new Float64Array(contexts);
     for (let id = 0; id < size; id++) {
@@ -217,7 +218,7 @@ function estimateFromCounts(counts: NgramCounts, options: KneserNeyOptions): Kne
       weights[at + 1] = f(g / f(denominator));
     }
     if (n > 0) {
-      const bo = new Float32Array(contexts);
+      const bo = largeFloat32Array(contexts);
       const words = n === 1 ? undefined : counts.indexes[n - 1]!.words;
       for (let c = 0; c < contexts; c++) {
         const last = words === undefined ? c : words[c]!;
@@ -226,8 +227,8 @@ function estimateFromCounts(counts: NgramCounts, options: KneserNeyOptions): Kne
       }
       log10Backoffs.push(bo);
     }
-    const prob = new Float32Array(size);
-    const lp = new Float32Array(size);
+    const prob = largeFloat32Array(size);
+    const lp = largeFloat32Array(size);
     const suffix = suffixes[n]!;
     for (let id = 0; id < size; id++) {
       const a = adj[id]!;
@@ -246,7 +247,7 @@ function estimateFromCounts(counts: NgramCounts, options: KneserNeyOptions): Kne
     log10Probs.push(lp);
     lower = prob;
   }
-  log10Backoffs.push(new Float32Array(sizes[order - 1]!));
+  log10Backoffs.push(largeFloat32Array(sizes[order - 1]!));
 
   const data = pruneData(counts, order, log10Probs, log10Backoffs, kept);
   return { model: new BackoffLanguageModel(data), discounts, countsOfCounts, warnings };

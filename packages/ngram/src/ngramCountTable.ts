@@ -1,4 +1,5 @@
 import { NgramIndex, hashPair } from './ngramIndex.js';
+import { largeInt32Array, largeUint32Array } from './largeArrays.js';
 
 /** Int32s per slot: parent id, word id, n-gram id + 1 (0: empty, so a new table needs no filling), count. */
 const STRIDE = 4;
@@ -76,9 +77,9 @@ export class NgramCountTable {
   finish(): { index: NgramIndex; counts: Uint32Array } {
     const size = this.size;
     const table = this.#slots;
-    const parents = new Int32Array(size);
-    const words = new Int32Array(size);
-    const counts = new Uint32Array(size);
+    const parents = largeInt32Array(size);
+    const words = largeInt32Array(size);
+    const counts = largeUint32Array(size);
     for (let at = 0; at < table.length; at += STRIDE) {
       const id = table[at + 2]! - 1;
       if (id === -1) continue;
@@ -113,5 +114,5 @@ export class NgramCountTable {
 }
 
 function emptySlots(count: number): Int32Array {
-  return new Int32Array(count * STRIDE);
+  return largeInt32Array(count * STRIDE);
 }

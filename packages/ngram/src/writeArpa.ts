@@ -2,6 +2,7 @@ import type { BackoffLanguageModel } from './backoffLanguageModel.js';
 import { ARPA_END, arpaHeader, arpaSectionHeader } from './arpaLines.js';
 import { arpaPieceBytes, arpaPieceScratch, vocabularyBytes } from './arpaPiece.js';
 import { suffixOrder } from './suffixOrder.js';
+import { largeInt32Array } from './largeArrays.js';
 
 /** Options of {@link arpaByteChunks}. */
 export interface ArpaBytesOptions {
@@ -30,7 +31,7 @@ export function* arpaByteChunks(model: BackoffLanguageModel, options: ArpaBytesO
   const vocab = vocabularyBytes(wordIndex.words());
   const scratch = arpaPieceScratch();
   yield encoder.encode(arpaHeader(log10Probs.slice(0, order).map((lp) => lp.length)));
-  let below = new Int32Array(0);
+  let below: Int32Array = new Int32Array(0);
   let n = 0;
   let written = 0;
   for (const level of suffixOrder(model.data)) {
@@ -40,7 +41,7 @@ export function* arpaByteChunks(model: BackoffLanguageModel, options: ArpaBytesO
     const size = log10Probs[n]!.length;
     const top = n + 1 === order;
     // Rows are kept for the order above from bigrams up (unigram rows would be the word ids themselves).
-    const rows = new Int32Array(n >= 1 && !top ? size * (n + 1) : 0);
+    const rows = largeInt32Array(n >= 1 && !top ? size * (n + 1) : 0);
     const piece = {
       n,
       perm: level.perm,
