@@ -1,6 +1,7 @@
 import { type DataType, type Tensor, tensor } from '@tensorflow/tfjs-core';
 import { describeValue, InvalidArgumentError, validators } from '@nlpkit/core';
 import { PKG, SafetensorsError } from './errors.js';
+import { checkSyncRead } from './readTensorSync.js';
 import {
   parseSafetensors,
   type RawTensor,
@@ -64,9 +65,12 @@ function checkDict(dict: StateDict): [string, Tensor][] {
 
 /**
  * Serialises a state dict to safetensors bytes (what PyTorch and Hugging Face read), reading tensor data
- * synchronously. On GPU backends prefer {@link saveSafetensorsAsync}, which does not block on downloads.
+ * synchronously. On GPU backends prefer {@link saveSafetensorsAsync}, which does not block on downloads; on webgpu
+ * this throws an `UnsupportedError` naming it (tfjs-backend-webgpu's synchronous read returns zeros in headless
+ * Chromium).
  */
 export function saveSafetensors(dict: StateDict, metadata: Readonly<Record<string, string>> = {}): Uint8Array {
+  checkSyncRead({ package: PKG, what: 'saveSafetensors', alternative: 'saveSafetensorsAsync' });
   const raw = new Map<string, RawTensor>();
   for (const [name, t] of checkDict(dict)) raw.set(name, toRaw(name, t, t.dataSync() as ArrayLike<number>));
   return serializeSafetensors(raw, metadata);

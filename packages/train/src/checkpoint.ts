@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { describeValue, InvalidArgumentError } from '@nlpkit/core';
-import { loadSafetensors, parseSafetensors, saveSafetensors, type SafetensorsReadOptions } from '@nlpkit/tensor';
+import { checkSyncRead, loadSafetensors, parseSafetensors, saveSafetensors, saveSafetensorsAsync, type SafetensorsReadOptions } from '@nlpkit/tensor';
 import { parseBoundedJson } from './parseBoundedJson.js';
 import { check, CheckpointError, PKG } from './errors.js';
 
@@ -53,9 +53,24 @@ function toJson(value: unknown, argument: string): string {
 
 /**
  * Serialises a checkpoint to safetensors bytes: tensors under `params.*`, `optimizer.*` and `buffers.*`, everything else in
- * the header metadata. Bytes only; `writeCheckpointFile` from `@nlpkit/train/node` writes them atomically.
+ * the header metadata. Bytes only; `writeCheckpointFile` from `@nlpkit/train/node` writes them atomically. Reads the
+ * tensors synchronously: on webgpu (whose synchronous read returns zeros in headless Chromium) it throws an
+ * `UnsupportedError` naming {@link encodeCheckpointAsync}, which gives the same bytes on every backend.
  */
 export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
+  checkSyncRead({ package: PKG, what: 'encodeCheckpoint', alternative: 'encodeCheckpointAsync' });
+  const [tensors, metadata] = checkpointParts(checkpoint);
+  return saveSafetensors(tensors, metadata);
+}
+
+/** {@link encodeCheckpoint} reading the tensors asynchronously (`await tensor.data()`): for every backend, webgpu included. */
+export async function encodeCheckpointAsync(checkpoint: Checkpoint): Promise<Uint8Array> {
+  const [tensors, metadata] = checkpointParts(checkpoint);
+  return saveSafetensorsAsync(tensors, metadata);
+}
+
+/** The checked checkpoint as named tensors and safetensors metadata. */
+function checkpointParts(checkpoint: Checkpoint): [Record<string, Tensor>, Record<string, string>] {
   if (!isRecord(checkpoint)) throw new InvalidArgumentError({ package: PKG, argument: 'checkpoint', expected: 'a checkpoint record', found: checkpoint });
   for (const key of ['params', 'optimizer'] as const) {
     if (!isRecord(checkpoint[key])) {
@@ -76,13 +91,16 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
     }
     for (const [k, v] of Object.entries(checkpoint.buffers)) tensors[`buffers.${k}`] = v;
   }
-  return saveSafetensors(tensors, {
-    format: FORMAT,
-    optimizerKind,
-    rng: toJson(checkpoint.rng, 'checkpoint.rng'),
-    loop: toJson(checkpoint.loop, 'checkpoint.loop'),
-    meta: JSON.stringify(meta),
-  });
+  return [
+    tensors,
+    {
+      format: FORMAT,
+      optimizerKind,
+      rng: toJson(checkpoint.rng, 'checkpoint.rng'),
+      loop: toJson(checkpoint.loop, 'checkpoint.loop'),
+      meta: JSON.stringify(meta),
+    },
+  ];
 }
 
 /**

@@ -17,7 +17,7 @@ export type { LoopState, TrainEvent, TrainLoopOptions, TrainLoopResult } from '.
 export type { WindowValues } from './stepWindow.js';
 export { crossEntropy } from './crossEntropy.js';
 export type { CrossEntropyOptions } from './crossEntropy.js';
-export { CHECKPOINT_MAX_JSON_DEPTH, decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
+export { CHECKPOINT_MAX_JSON_DEPTH, decodeCheckpoint, encodeCheckpoint, encodeCheckpointAsync } from './checkpoint.js';
 export type { Checkpoint, DecodeCheckpointOptions } from './checkpoint.js';
 export { flattenParams, unflattenParams } from './paramTree.js';
 export type { ParamTree } from './paramTree.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { inputFileError, writeFileAtomic } from '@nlpkit/core/node';
-import { type Checkpoint, encodeCheckpoint } from './checkpoint.js';
+import { type Checkpoint, encodeCheckpointAsync } from './checkpoint.js';
 import { check, PKG } from './errors.js';
 
 /** Options of {@link writeCheckpointFile}. */
@@ -21,11 +21,11 @@ function* blocks(bytes: Uint8Array): Generator<Uint8Array> {
  * `path`, fsynced, then renamed over it. After any failure — a full disk, an abort, SIGKILL — `path` still holds
  * the previous checkpoint, the temporary file is gone (or, after SIGKILL, removed by the next save), and the
  * error is an `OutputError` (code `ERR_OUTPUT`, `systemCode` such as `ENOSPC`).
- * @param checkpoint a {@link Checkpoint} (encoded with `encodeCheckpoint`) or bytes already encoded
+ * @param checkpoint a {@link Checkpoint} (encoded with `encodeCheckpointAsync`) or bytes already encoded
  */
 export async function writeCheckpointFile(path: string, checkpoint: Checkpoint | Uint8Array, options: WriteCheckpointOptions = {}): Promise<void> {
   check.options(options, 'options', ['signal']);
-  const bytes = checkpoint instanceof Uint8Array ? checkpoint : encodeCheckpoint(checkpoint);
+  const bytes = checkpoint instanceof Uint8Array ? checkpoint : await encodeCheckpointAsync(checkpoint);
   await writeFileAtomic(path, blocks(bytes), { package: PKG, signal: options.signal });
 }
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, type Rng, type RngState } from '@nlpkit/core';
-import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
+import { type Checkpoint, decodeCheckpoint, encodeCheckpoint, encodeCheckpointAsync } from './checkpoint.js';
 import { CheckpointError, PKG } from './errors.js';
 import type { Optimizer } from './optimizers/optimizer.js';
 import { flattenParams, unflattenParams, type ParamTree } from './paramTree.js';
@@ -50,7 +50,10 @@ export interface TrainerSession<P extends ParamTree> {
   windowRate(): number;
   /** Starts a new window without reporting: time spent evaluating or saving is not training time. */
   restartWindow(): void;
-  /** Checkpoint bytes of the current state at `position`, with the trainer's `extra` loop numbers and `buffers`. */
+  /**
+   * Checkpoint bytes of the current state at `position`, with the trainer's `extra` loop numbers and `buffers`
+   * (read synchronously: throws on webgpu, where `save` works).
+   */
   encode(position: LoopState, extra?: Readonly<Record<string, unknown>>, buffers?: Readonly<Record<string, Tensor>>): Uint8Array;
   /**
    * Encodes a checkpoint and hands it to `options.checkpoint` with the position and `params`, then reports a
@@ -108,16 +111,17 @@ export function trainerSession<P extends ParamTree>(options: TrainerSessionOptio
     windowStart = performance.now();
     windowUnits = 0;
   };
-  const encode = (position: LoopState, extra: Readonly<Record<string, unknown>> = {}, saved?: Readonly<Record<string, Tensor>>): Uint8Array =>
-    encodeCheckpoint({
-      params: vars,
-      optimizer: optimizer.state(),
-      ...(saved !== undefined ? { buffers: { ...saved } } : {}),
-      optimizerKind: optimizer.kind,
-      rng: rng.getState(),
-      loop: { ...position, ...extra, seconds: seconds() },
-      meta: { ...meta },
-    });
+  const checkpointAt = (position: LoopState, extra: Readonly<Record<string, unknown>> = {}, saved?: Readonly<Record<string, Tensor>>): Checkpoint => ({
+    params: vars,
+    optimizer: optimizer.state(),
+    ...(saved !== undefined ? { buffers: { ...saved } } : {}),
+    optimizerKind: optimizer.kind,
+    rng: rng.getState(),
+    loop: { ...position, ...extra, seconds: seconds() },
+    meta: { ...meta },
+  });
+  const encode = (position: LoopState, extra?: Readonly<Record<string, unknown>>, saved?: Readonly<Record<string, Tensor>>): Uint8Array =>
+    encodeCheckpoint(checkpointAt(position, extra, saved));
   return {
     vars,
     params,
@@ -140,7 +144,8 @@ export function trainerSession<P extends ParamTree>(options: TrainerSessionOptio
     encode,
     save: async (sink, position, extra, saved) => {
       if (sink.checkpoint === undefined) return;
-      const bytes = encode(position, extra, saved);
+      // Read asynchronously: the synchronous read returns zeros on webgpu in headless Chromium.
+      const bytes = await encodeCheckpointAsync(checkpointAt(position, extra, saved));
       await sink.checkpoint(bytes, { ...position }, params);
       sink.onEvent?.({ type: 'checkpoint', epoch: position.epoch, step: position.step });
       restartWindow();
