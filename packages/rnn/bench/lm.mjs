@@ -83,8 +83,11 @@ function runChild(variant, idsPath) {
   const wallSeconds = (performance.now() - t0) / 1000;
   const last = res.stdout?.trim().split('\n').pop() ?? '';
   if (res.status !== 0 || !last.startsWith('{')) {
-    const why = (res.stderr || res.error?.message || `exit ${res.status}`).trim().split('\n').slice(-3).join(' | ');
-    return { wallSeconds, error: why };
+    // The error's own line (not its stack) for the table; the stderr tail for the JSON.
+    const stderr = (res.stderr ?? '').trim();
+    const message = stderr.split('\n').find((l) => /Error|error:/.test(l) && !/^\s+at /.test(l));
+    const why = message?.trim() ?? res.error?.message ?? `exit ${res.status}${res.signal ? ` (${res.signal})` : ''}`;
+    return { wallSeconds, error: why, stderrTail: stderr.slice(-4000) };
   }
   return { wallSeconds, ...JSON.parse(last) };
 }

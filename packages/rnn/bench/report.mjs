@@ -23,7 +23,8 @@ function stepsCell(row, keys) {
   if (steps.length === 0) return '—';
   const rounds = range(keys.map((k) => row.summary[k]?.stepsPerRound.length ?? 0).filter((n) => n > 0));
   const capped = keys.some((k) => row.summary[k]?.capped) ? ' (time cap)' : '';
-  return `${range(steps)} × ${rounds}${capped}`;
+  const failed = row.runs.filter((r) => r.error !== undefined).length;
+  return `${range(steps)} × ${rounds}${capped}${failed > 0 ? ` (+${failed} failed round${failed === 1 ? '' : 's'})` : ''}`;
 }
 
 function table(result, mode, title) {
@@ -59,8 +60,10 @@ export function renderRnnMarkdown(result) {
       `, read from /proc/self/maps: ${blas.libraries.map((l) => `\`${l.realpath}\``).join(', ')}.`
     : 'PyTorch did not run in this result.';
   const notes = result.variants.filter((v) => v.note).map((v) => `${v.label}: ${v.note}`);
-  const warm = result.variants.map((v) => `${v.id} ${v.steps.train.warmup}/${v.steps.infer.warmup}${v.steps.train.warmupOnce ? ' (first BPTT only)' : ''}`);
+  const warmup = (spec) => `${spec.warmup}${spec.warmupOnce ? '*' : ''}`;
+  const warm = result.variants.map((v) => `${v.id} ${warmup(v.steps.train)}/${warmup(v.steps.infer)}`);
   const load = m.loadAverage1;
+  const failures = result.variants.flatMap((v) => v.runs.filter((r) => r.error !== undefined).map((r) => `${v.id} round ${r.round}: ${r.error}`));
   // What each wasm row's matmul actually ran on, as its processes reported it (not what the label intends).
   const gemm = result.variants
     .filter((v) => v.runner === 'nlpkit' && v.backend === 'wasm')
@@ -80,8 +83,9 @@ export function renderRnnMarkdown(result) {
     `- ${blasLine}`,
     `- Shared machine: other jobs ran during the run (other sessions' builds and tests, a background training at nice 19); load average (1 min) before each process: min ${load.min.toFixed(1)}, median ${load.median.toFixed(1)}, max ${load.max.toFixed(1)} on ${m.cores} cores; the bench ran at nice ${m.nice}. Two PyTorch threads suffer most from this (OpenMP threads wait on each other when a core is taken): compare within the table, not with a quiet machine.`,
     ...(gemm.length > 0 ? [`- nlpkit's wasm SIMD GEMM as the processes reported it (last round): ${gemm.join('; ')}.`] : []),
-    `- Warm-up steps (train/infer) before the timed ones: ${warm.join(', ')}.`,
+    `- Warm-up steps (train/infer) before the timed ones, * at the first BPTT length only: ${warm.join(', ')}.`,
     ...notes.map((n) => `- ${n}`),
+    ...(failures.length > 0 ? [`- Failed processes (left out of the medians): ${failures.join('; ')}.`] : []),
     '- tf.layers gets inputs embedded outside the model (its Embedding cannot train on wasm: the gather gradient needs UnsortedSegmentSum) and clips nothing (tf.layers has no global-norm clipping), so it does a little less work than the others; its LSTMs are `stateful` so state is carried as in the others.',
     `- Raw numbers (every round, every step time, loss, loaded libraries): \`bench/results/rnn.json\`.`,
   ].join('\n');
