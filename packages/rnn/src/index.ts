@@ -26,7 +26,7 @@ export type { TorchRnnSpec } from './torch/torchImport.js';
 export { checkRecurrentLmConfig, initRecurrentLm, recurrentLmForward, recurrentLmLoss, recurrentLmShapes } from './models/recurrentLm.js';
 export type { RecurrentLmConfig, RecurrentLmLossOptions, RecurrentLmOptions, RecurrentLmParams } from './models/recurrentLm.js';
 export { recurrentLanguageModel } from './models/recurrentLanguageModel.js';
-export type { RecurrentLanguageModelOptions, RecurrentLmState } from './models/recurrentLanguageModel.js';
+export type { RecurrentLanguageModel, RecurrentLanguageModelOptions, RecurrentLmState } from './models/recurrentLanguageModel.js';
 export { lmStream, lmStreamFromIds, checkStreamIds } from './data/lmStream.js';
 export type { LmStream } from './data/lmStream.js';
 export { batchifyLmStream } from './data/batchifyLmStream.js';
@@ -37,13 +37,13 @@ export { evaluateRecurrentLmStream } from './models/evaluateRecurrentLmStream.js
 export type { EvaluateLmStreamOptions, LmStreamEvaluation } from './models/evaluateRecurrentLmStream.js';
 export { trainRecurrentLm } from './models/trainRecurrentLm.js';
 export type { LmLossConvention, TrainLmEvent, TrainRecurrentLmOptions, TrainRecurrentLmResult } from './models/trainRecurrentLm.js';
-export { decodeRecurrentLm, encodeRecurrentLm } from './models/recurrentLmArtifact.js';
+export { decodeRecurrentLm, encodeRecurrentLm, encodeRecurrentLmAsync } from './models/recurrentLmArtifact.js';
 export type { EncodeRecurrentLmOptions, RecurrentLmArtifact } from './models/recurrentLmArtifact.js';
 export { parseRecurrentLmRecipe, recipeOptimizer, recipeSchedule } from './models/recurrentLmRecipe.js';
 export type { RecurrentLmRecipe } from './models/recurrentLmRecipe.js';
 export type { RecipeLr, RecipeOptimizer } from './models/recipeCommon.js';
 // Model artifacts and recipes: the pieces every model family's artifact and recipe is built from (seq2seq uses them).
-export { checkMeta, checkWeightShapes, decodeModelArtifact, encodeModelArtifact, metadataJson, metadataMeta, metadataVocabulary } from './models/modelArtifact.js';
+export { checkMeta, checkWeightShapes, decodeModelArtifact, encodeModelArtifact, encodeModelArtifactAsync, metadataJson, metadataMeta, metadataVocabulary } from './models/modelArtifact.js';
 export { float16Bits, float16Bytes } from './models/float16.js';
 export { checkRecipeArtifact, checkRecipeOptimization, optimizerOf, parseRecipeHead, recipeRecord, scheduleOf } from './models/recipeCommon.js';
 // Text classifiers (issue 14): many-to-one RNN, Deep Averaging Network, text CNN; data, training, artifact, recipes.
@@ -62,7 +62,7 @@ export { evaluateTextClassifier, predictTextClassifier } from './classify/evalua
 export type { TextClassifierEvaluation } from './classify/evaluateTextClassifier.js';
 export { trainTextClassifier } from './classify/trainTextClassifier.js';
 export type { TrainClassifierEvent, TrainTextClassifierOptions, TrainTextClassifierResult } from './classify/trainTextClassifier.js';
-export { decodeTextClassifier, encodeTextClassifier } from './classify/textClassifierArtifact.js';
+export { decodeTextClassifier, encodeTextClassifier, encodeTextClassifierAsync } from './classify/textClassifierArtifact.js';
 export type { EncodeTextClassifierOptions, TextClassifierArtifact, TextClassifierModel } from './classify/textClassifierArtifact.js';
 export { classifyTexts } from './classify/classifyTexts.js';
 export type { TextClassification } from './classify/classifyTexts.js';
@@ -73,7 +73,7 @@ export { CRF_FORBIDDEN, crfLogLikelihood, initCrf } from './tagging/crf.js';
 export type { CrfParams } from './tagging/crf.js';
 export { checkTagSequence, crfConstraints } from './tagging/crfConstraints.js';
 export type { CrfConstraints, TagRole } from './tagging/crfConstraints.js';
-export { crfScores, viterbiDecode, viterbiPath } from './tagging/viterbi.js';
+export { crfScores, crfScoresAsync, viterbiDecode, viterbiDecodeAsync, viterbiPath } from './tagging/viterbi.js';
 export type { CrfScores } from './tagging/viterbi.js';
 export { schemeSpans } from './tagging/tagSpans.js';
 export {
@@ -82,11 +82,11 @@ export {
 export type { CharFeaturesConfig, SequenceTaggerConfig, SequenceTaggerParams, TaggerBatch, TaggerForwardOptions } from './tagging/sequenceTagger.js';
 export { buildTaggerVocabularies, checkTaggedSentences, encodeTaggerBatch } from './tagging/taggerData.js';
 export type { TaggedWords, TaggerVocabularies, TaggerVocabularyOptions } from './tagging/taggerData.js';
-export { decodeTagIds, sequenceTagger } from './tagging/sequenceTaggerModel.js';
+export { decodeTagIds, decodeTagIdsAsync, sequenceTagger } from './tagging/sequenceTaggerModel.js';
 export type { PredictTagsOptions, SequenceTagger, SequenceTaggerOptions } from './tagging/sequenceTaggerModel.js';
 export { trainSequenceTagger } from './tagging/trainSequenceTagger.js';
 export type { TaggerModelOptions, TrainSequenceTaggerOptions, TrainSequenceTaggerResult, TrainTaggerEvent } from './tagging/trainSequenceTagger.js';
-export { decodeSequenceTagger, encodeSequenceTagger } from './tagging/sequenceTaggerArtifact.js';
+export { decodeSequenceTagger, encodeSequenceTagger, encodeSequenceTaggerAsync } from './tagging/sequenceTaggerArtifact.js';
 export type { EncodeSequenceTaggerOptions, SequenceTaggerArtifact } from './tagging/sequenceTaggerArtifact.js';
 export { parseSequenceTaggerRecipe, taggerRecipeTraining } from './tagging/sequenceTaggerRecipe.js';
 export type { SequenceTaggerRecipe } from './tagging/sequenceTaggerRecipe.js';

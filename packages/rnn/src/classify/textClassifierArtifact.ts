@@ -1,7 +1,8 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
+import { checkSyncRead } from '@nlpkit/tensor';
 import type { Vocabulary } from '@nlpkit/core';
-import { RnnModelFormatError, RnnOptionError, RnnShapeError } from '../errors.js';
-import { checkMeta, decodeModelArtifact, encodeModelArtifact, metadataJson, metadataMeta, metadataVocabulary } from '../models/modelArtifact.js';
+import { PKG, RnnModelFormatError, RnnOptionError, RnnShapeError } from '../errors.js';
+import { checkMeta, decodeModelArtifact, encodeModelArtifact, encodeModelArtifactAsync, metadataJson, metadataMeta, metadataVocabulary } from '../models/modelArtifact.js';
 import { checkKeys, checkOneOf } from '../validate.js';
 import type { TextClassifierParams } from './initTextClassifier.js';
 import { checkTextClassifierConfig, textClassifierShapes, type TextClassifierConfig } from './textClassifierConfig.js';
@@ -46,6 +47,16 @@ function checkLabels(labels: unknown, numLabels: number, argument: string, error
  * IndexedDB.
  */
 export function encodeTextClassifier(model: TextClassifierModel, options: EncodeTextClassifierOptions = {}): Uint8Array {
+  checkSyncRead({ package: PKG, what: 'encodeTextClassifier', alternative: 'encodeTextClassifierAsync' });
+  return encodeModelArtifact(...encodeTextClassifierArgs(model, options));
+}
+
+/** {@link encodeTextClassifier} reading the weights asynchronously: for every backend, webgpu included (same bytes). */
+export async function encodeTextClassifierAsync(model: TextClassifierModel, options: EncodeTextClassifierOptions = {}): Promise<Uint8Array> {
+  return encodeModelArtifactAsync(...encodeTextClassifierArgs(model, options));
+}
+
+function encodeTextClassifierArgs(model: TextClassifierModel, options: EncodeTextClassifierOptions): Parameters<typeof encodeModelArtifact> {
   checkKeys(options, 'options', ['dtype', 'meta']);
   checkKeys(model, 'model', ['config', 'params', 'vocabulary', 'labels']);
   const dtype = checkOneOf(options.dtype ?? 'float32', 'options.dtype', ['float32', 'float16']);
@@ -59,7 +70,7 @@ export function encodeTextClassifier(model: TextClassifierModel, options: Encode
   const meta = checkMeta(options.meta ?? {}, 'options.meta');
   // `format` first: the byte layout these artifacts have always had.
   const metadata = { format: FORMAT, config: JSON.stringify(config), vocabulary: JSON.stringify(vocabulary.toJSON()), labels: JSON.stringify(labels), meta: JSON.stringify(meta) };
-  return encodeModelArtifact(FORMAT, model.params, textClassifierShapes(config), metadata, dtype, config);
+  return [FORMAT, model.params, textClassifierShapes(config), metadata, dtype, config];
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
-import { RnnShapeError } from '../errors.js';
+import { readTensorSync } from '@nlpkit/tensor';
+import { PKG, RnnShapeError } from '../errors.js';
 import { checkDtype, checkShape } from '../validate.js';
 
 /**
@@ -44,10 +45,13 @@ export function embedding(table: Tensor2D, ids: Tensor): Tensor {
   }
 }
 
-/** Throws unless every id is an integer in [0, vocabSize): reads the ids (use on inputs, not inside hot loops). */
+/**
+ * Throws unless every id is an integer in [0, vocabSize): reads the ids synchronously (use on inputs, not inside
+ * hot loops; on webgpu an `UnsupportedError`: check the ids as arrays before making the tensor).
+ */
 export function checkIds(arg: string, ids: Tensor, vocabSize: number): void {
   checkDtype(ids, arg, 'int32');
-  const data = ids.dataSync();
+  const data = readTensorSync(ids, { package: PKG, what: 'checkIds', alternative: 'a check of the ids as arrays, before making the tensor' });
   for (let i = 0; i < data.length; i += 1) {
     const v = data[i] as number;
     if (v < 0 || v >= vocabSize) throw new RnnShapeError(`${arg} must hold ids from 0 to ${vocabSize - 1}, got ${v} at ${i}`);

@@ -1,8 +1,8 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { loadSafetensors, parseSafetensors, serializeSafetensors, type RawTensor } from '@nlpkit/tensor';
+import { checkSyncRead, loadSafetensors, parseSafetensors, serializeSafetensors, type RawTensor } from '@nlpkit/tensor';
 import { flattenParams, type ParamTree } from '@nlpkit/train';
 import { vocabularyFromJSON, type Vocabulary } from '@nlpkit/core';
-import { RnnModelFormatError, RnnOptionError, RnnShapeError } from '../errors.js';
+import { PKG, RnnModelFormatError, RnnOptionError, RnnShapeError } from '../errors.js';
 import { checkOneOf } from '../validate.js';
 import { float16Bytes } from './float16.js';
 
@@ -45,6 +45,8 @@ export function checkModelParams(params: ParamTree, expected: ReadonlyMap<string
 /**
  * Bytes of an artifact: `params` (checked against `expected`), metadata strings, weights as float32 or float16.
  * Metadata keys are written in the order of `metadata` (`format` last unless `metadata` already places it).
+ * Reads the weights synchronously: on webgpu (whose synchronous read returns zeros in headless Chromium) it throws
+ * an `UnsupportedError` naming {@link encodeModelArtifactAsync}, which writes the same bytes on every backend.
  */
 export function encodeModelArtifact(
   format: string,
@@ -54,16 +56,38 @@ export function encodeModelArtifact(
   dtype: unknown,
   config: unknown,
 ): Uint8Array {
+  checkSyncRead({ package: PKG, what: 'encodeModelArtifact', alternative: 'encodeModelArtifactAsync (or the model\'s encode…Async)' });
+  const { kind, dict } = artifactWeights(params, expected, dtype, config);
+  const raw = new Map<string, RawTensor>();
+  for (const [name, t] of Object.entries(dict)) raw.set(name, rawWeight(kind, t, t.dataSync() as Float32Array));
+  return serializeSafetensors(raw, { ...metadata, format });
+}
+
+/** {@link encodeModelArtifact} reading the weights asynchronously (`await tensor.data()`): for every backend, webgpu included. */
+export async function encodeModelArtifactAsync(
+  format: string,
+  params: ParamTree,
+  expected: ReadonlyMap<string, readonly number[]>,
+  metadata: Readonly<Record<string, string>>,
+  dtype: unknown,
+  config: unknown,
+): Promise<Uint8Array> {
+  const { kind, dict } = artifactWeights(params, expected, dtype, config);
+  const raw = new Map<string, RawTensor>();
+  for (const [name, t] of Object.entries(dict)) raw.set(name, rawWeight(kind, t, (await t.data()) as Float32Array));
+  return serializeSafetensors(raw, { ...metadata, format });
+}
+
+function artifactWeights(params: ParamTree, expected: ReadonlyMap<string, readonly number[]>, dtype: unknown, config: unknown): { kind: 'float32' | 'float16'; dict: Record<string, Tensor> } {
   const kind = checkOneOf(dtype ?? 'float32', 'options.dtype', ['float32', 'float16']);
   const dict = flattenParams(params);
   checkWeightShapes(expected, new Map(Object.entries(dict).map(([name, t]) => [name, t.shape])), 'model.params', config);
-  const raw = new Map<string, RawTensor>();
-  for (const [name, t] of Object.entries(dict)) {
-    const values = t.dataSync() as Float32Array;
-    const data = kind === 'float16' ? float16Bytes(values) : new Uint8Array(Float32Array.from(values).buffer);
-    raw.set(name, { dtype: kind === 'float16' ? 'F16' : 'F32', shape: t.shape, data });
-  }
-  return serializeSafetensors(raw, { ...metadata, format });
+  return { kind, dict };
+}
+
+function rawWeight(kind: 'float32' | 'float16', t: Tensor, values: Float32Array): RawTensor {
+  const data = kind === 'float16' ? float16Bytes(values) : new Uint8Array(Float32Array.from(values).buffer);
+  return { dtype: kind === 'float16' ? 'F16' : 'F32', shape: t.shape, data };
 }
 
 /** Checks `meta` is a record of strings (what artifacts keep free-form). */

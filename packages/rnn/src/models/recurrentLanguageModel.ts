@@ -11,6 +11,7 @@ import {
   type TokenLike,
   type Vocabulary,
 } from '@nlpkit/core';
+import { checkSyncRead } from '@nlpkit/tensor';
 import { PKG, RnnOptionError } from '../errors.js';
 import { dense, tiedWeight } from '../layers/dense.js';
 import { embedding } from '../layers/embedding.js';
@@ -33,6 +34,18 @@ export interface RecurrentLmState {
   readonly c?: readonly Float32Array[];
   /** log10 P(id | tokens so far) for every id (`-Infinity` for `<pad>` and `<s>`). */
   readonly log10Probs: Float64Array;
+}
+
+/**
+ * A {@link recurrentLanguageModel}: core's synchronous {@link LanguageModel}, plus {@link scoreSentenceAsync} for
+ * backends that cannot read tensors synchronously.
+ */
+export interface RecurrentLanguageModel extends LanguageModel<RecurrentLmState> {
+  /**
+   * `scoreSentence`, reading the logits with `await tensor.data()`: the same scores, on every backend, webgpu
+   * included (where the synchronous methods throw an `UnsupportedError`).
+   */
+  scoreSentenceAsync(sentence: readonly TokenLike[], options?: { readonly perToken?: boolean }): Promise<SentenceScore>;
 }
 
 /** What {@link recurrentLanguageModel} needs: the model and the vocabulary its ids come from. */
@@ -80,12 +93,16 @@ export function log10Softmax(logits: Float32Array, offset: number, V: number): F
  *
  * Every call runs inside `tf.tidy`: no tensor outlives it.
  *
+ * The `LanguageModel` methods are synchronous, as core's contract is: they read tensors with `dataSync()`, which
+ * tfjs-backend-webgpu cannot do reliably (headless Chromium reads zeros), so on webgpu they throw an
+ * `UnsupportedError`; use `scoreSentenceAsync` or `evaluateRecurrentLmStream` there.
+ *
  * @example
  * const lm = recurrentLanguageModel({ config, params, vocabulary });
  * evaluatePerplexity(lm, testSentences).perplexity;
  * const mixed = interpolateModels([lm, knModel], [0.5, 0.5]);
  */
-export function recurrentLanguageModel(options: RecurrentLanguageModelOptions): LanguageModel<RecurrentLmState> {
+export function recurrentLanguageModel(options: RecurrentLanguageModelOptions): RecurrentLanguageModel {
   checkKeys(options, 'options', ['config', 'params', 'vocabulary']);
   const { config, params, vocabulary } = options;
   checkRecurrentLmConfig(config, 'options.config');
@@ -104,6 +121,7 @@ export function recurrentLanguageModel(options: RecurrentLanguageModelOptions): 
 
   /** Feeds `id` to the network from `prev` (zeros when absent) and returns the state after it. */
   const step = (prev: RecurrentLmState | undefined, id: number): RecurrentLmState => {
+    checkSyncRead({ package: PKG, what: 'recurrentLanguageModel: startState/scoreToken', alternative: 'scoreSentenceAsync' });
     let widths: { h: number; c: number | undefined }[] = [];
     const read = tf.tidy(() => {
       const initialState: CellState[] | undefined =
@@ -143,6 +161,14 @@ export function recurrentLanguageModel(options: RecurrentLanguageModelOptions): 
     return id < 0 ? { id: UNK_ID, oov: true } : { id, oov: false };
   };
 
+  const sentenceIds = (sentence: readonly TokenLike[]): { tokens: readonly string[]; targets: { id: number; oov: boolean }[]; inputs: number[] } => {
+    const tokens = tokenTexts(sentence, 'tokens', PKG);
+    const targets = [...tokens.map(idOf), { id: EOS_ID, oov: false }];
+    return { tokens, targets, inputs: [BOS_ID, ...targets.slice(0, -1).map((t) => t.id)] };
+  };
+  const scoreOf = (tokens: readonly string[], targets: { id: number; oov: boolean }[], logits: Float32Array, perToken: boolean): SentenceScore =>
+    sentenceScoreOf(tokens, targets, (i, id) => (id === PAD_ID || id === BOS_ID ? -Infinity : ((logits[i * V + id] as number) - rowLse(logits, i * V, V)) * LOG10E), perToken);
+
   let start: RecurrentLmState | undefined;
   return Object.freeze({
     order: Infinity,
@@ -159,11 +185,21 @@ export function recurrentLanguageModel(options: RecurrentLanguageModelOptions): 
       return Float64Array.from(state.log10Probs);
     },
     scoreSentence(sentence: readonly TokenLike[], scoreOptions: { readonly perToken?: boolean } = {}): SentenceScore {
-      const tokens = tokenTexts(sentence, 'tokens', PKG);
-      const targets = [...tokens.map(idOf), { id: EOS_ID, oov: false }];
-      const inputs = [BOS_ID, ...targets.slice(0, -1).map((t) => t.id)];
+      checkSyncRead({ package: PKG, what: 'recurrentLanguageModel: scoreSentence', alternative: 'scoreSentenceAsync' });
+      const { tokens, targets, inputs } = sentenceIds(sentence);
       const logits = tf.tidy(() => recurrentLmForward(config, params, [inputs]).logits.dataSync() as Float32Array);
-      return sentenceScoreOf(tokens, targets, (i, id) => (id === PAD_ID || id === BOS_ID ? -Infinity : ((logits[i * V + id] as number) - rowLse(logits, i * V, V)) * LOG10E), scoreOptions.perToken === true);
+      return scoreOf(tokens, targets, logits, scoreOptions.perToken === true);
+    },
+    async scoreSentenceAsync(sentence: readonly TokenLike[], scoreOptions: { readonly perToken?: boolean } = {}): Promise<SentenceScore> {
+      const { tokens, targets, inputs } = sentenceIds(sentence);
+      const logitsTensor = tf.tidy(() => recurrentLmForward(config, params, [inputs]).logits);
+      let logits: Float32Array;
+      try {
+        logits = (await logitsTensor.data()) as Float32Array;
+      } finally {
+        logitsTensor.dispose();
+      }
+      return scoreOf(tokens, targets, logits, scoreOptions?.perToken === true);
     },
   });
 }

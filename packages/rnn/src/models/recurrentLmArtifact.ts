@@ -1,10 +1,11 @@
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
-import type { LanguageModel, Vocabulary } from '@nlpkit/core';
-import { RnnOptionError, RnnShapeError } from '../errors.js';
+import { checkSyncRead } from '@nlpkit/tensor';
+import type { Vocabulary } from '@nlpkit/core';
+import { PKG, RnnOptionError, RnnShapeError } from '../errors.js';
 import type { CellParams } from '../types.js';
 import { checkKeys, checkOneOf } from '../validate.js';
-import { checkMeta, decodeModelArtifact, encodeModelArtifact, metadataJson, metadataMeta, metadataVocabulary } from './modelArtifact.js';
-import { recurrentLanguageModel, type RecurrentLanguageModelOptions, type RecurrentLmState } from './recurrentLanguageModel.js';
+import { checkMeta, decodeModelArtifact, encodeModelArtifact, encodeModelArtifactAsync, metadataJson, metadataMeta, metadataVocabulary } from './modelArtifact.js';
+import { recurrentLanguageModel, type RecurrentLanguageModel, type RecurrentLanguageModelOptions } from './recurrentLanguageModel.js';
 import { checkRecurrentLmConfig, recurrentLmShapes, type RecurrentLmConfig, type RecurrentLmParams } from './recurrentLm.js';
 
 const FORMAT = 'nlpkit-recurrent-lm/1';
@@ -25,7 +26,7 @@ export interface RecurrentLmArtifact {
   readonly vocabulary: Vocabulary;
   readonly meta: Readonly<Record<string, string>>;
   /** `recurrentLanguageModel({ config, params, vocabulary })`. */
-  readonly model: LanguageModel<RecurrentLmState>;
+  readonly model: RecurrentLanguageModel;
   dispose(): void;
 }
 
@@ -36,6 +37,16 @@ export interface RecurrentLmArtifact {
  * `@nlpkit/rnn/node`, `fetch` them, keep them in IndexedDB.
  */
 export function encodeRecurrentLm(model: RecurrentLanguageModelOptions, options: EncodeRecurrentLmOptions = {}): Uint8Array {
+  checkSyncRead({ package: PKG, what: 'encodeRecurrentLm', alternative: 'encodeRecurrentLmAsync' });
+  return encodeModelArtifact(...encodeRecurrentLmArgs(model, options));
+}
+
+/** {@link encodeRecurrentLm} reading the weights asynchronously: for every backend, webgpu included (same bytes). */
+export async function encodeRecurrentLmAsync(model: RecurrentLanguageModelOptions, options: EncodeRecurrentLmOptions = {}): Promise<Uint8Array> {
+  return encodeModelArtifactAsync(...encodeRecurrentLmArgs(model, options));
+}
+
+function encodeRecurrentLmArgs(model: RecurrentLanguageModelOptions, options: EncodeRecurrentLmOptions): Parameters<typeof encodeModelArtifact> {
   checkKeys(options, 'options', ['dtype', 'meta']);
   checkKeys(model, 'model', ['config', 'params', 'vocabulary']);
   const dtype = checkOneOf(options.dtype ?? 'float32', 'options.dtype', ['float32', 'float16']);
@@ -50,7 +61,7 @@ export function encodeRecurrentLm(model: RecurrentLanguageModelOptions, options:
   const meta = checkMeta(options.meta ?? {}, 'options.meta');
   // `format` first: the byte layout these artifacts have always had.
   const metadata = { format: FORMAT, config: JSON.stringify(config), vocabulary: JSON.stringify(vocabulary.toJSON()), meta: JSON.stringify(meta) };
-  return encodeModelArtifact(FORMAT, model.params, recurrentLmShapes(config), metadata, dtype, config);
+  return [FORMAT, model.params, recurrentLmShapes(config), metadata, dtype, config];
 }
 
 /**
@@ -71,7 +82,7 @@ export function decodeRecurrentLm(bytes: Uint8Array): RecurrentLmArtifact {
   });
   const { config, vocabulary } = value;
   const params = paramsFromDict(config, tensors);
-  let model: LanguageModel<RecurrentLmState>;
+  let model: RecurrentLanguageModel;
   try {
     model = recurrentLanguageModel({ config, params, vocabulary });
   } catch (error) {

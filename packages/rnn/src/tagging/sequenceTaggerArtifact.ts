@@ -1,6 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { RnnModelFormatError, RnnShapeError } from '../errors.js';
-import { checkMeta, decodeModelArtifact, encodeModelArtifact, metadataJson, metadataMeta, metadataVocabulary } from '../models/modelArtifact.js';
+import { checkSyncRead } from '@nlpkit/tensor';
+import { PKG, RnnModelFormatError, RnnShapeError } from '../errors.js';
+import { checkMeta, decodeModelArtifact, encodeModelArtifact, encodeModelArtifactAsync, metadataJson, metadataMeta, metadataVocabulary } from '../models/modelArtifact.js';
 import { checkKeys } from '../validate.js';
 import { checkSequenceTaggerConfig, sequenceTaggerShapes, type SequenceTaggerConfig, type SequenceTaggerParams } from './sequenceTagger.js';
 import { sequenceTagger, type SequenceTagger, type SequenceTaggerOptions } from './sequenceTaggerModel.js';
@@ -32,13 +33,23 @@ export interface SequenceTaggerArtifact {
  * working tagger in Node or a browser. Bytes only: fs, fetch or IndexedDB stay with the caller.
  */
 export function encodeSequenceTagger(model: SequenceTaggerOptions, options: EncodeSequenceTaggerOptions = {}): Uint8Array {
+  checkSyncRead({ package: PKG, what: 'encodeSequenceTagger', alternative: 'encodeSequenceTaggerAsync' });
+  return encodeModelArtifact(...encodeSequenceTaggerArgs(model, options));
+}
+
+/** {@link encodeSequenceTagger} reading the weights asynchronously: for every backend, webgpu included (same bytes). */
+export async function encodeSequenceTaggerAsync(model: SequenceTaggerOptions, options: EncodeSequenceTaggerOptions = {}): Promise<Uint8Array> {
+  return encodeModelArtifactAsync(...encodeSequenceTaggerArgs(model, options));
+}
+
+function encodeSequenceTaggerArgs(model: SequenceTaggerOptions, options: EncodeSequenceTaggerOptions): Parameters<typeof encodeModelArtifact> {
   checkKeys(options, 'options', ['dtype', 'meta']);
   checkKeys(model, 'model', ['config', 'params', 'vocabularies']);
   const config = checkSequenceTaggerConfig(model.config, 'model.config');
   // sequenceTagger checks the vocabularies against the config.
   const { vocabularies } = sequenceTagger({ config, params: model.params, vocabularies: model.vocabularies });
   const meta = checkMeta(options.meta ?? {}, 'options.meta');
-  return encodeModelArtifact(
+  return [
     FORMAT,
     model.params,
     sequenceTaggerShapes(config),
@@ -51,7 +62,7 @@ export function encodeSequenceTagger(model: SequenceTaggerOptions, options: Enco
     },
     options.dtype,
     config,
-  );
+  ];
 }
 
 /** Nested records from dotted names; records whose keys are 0..n-1 become arrays (`rnn.layers.0.forward.wIh`). */

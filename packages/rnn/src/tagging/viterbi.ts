@@ -1,4 +1,6 @@
 import type { Tensor3D } from '@tensorflow/tfjs-core';
+import { checkSyncRead } from '@nlpkit/tensor';
+import { PKG } from '../errors.js';
 import { checkLengths } from '../validate.js';
 import { checkCrf, type CrfParams } from './crf.js';
 import type { CrfConstraints } from './crfConstraints.js';
@@ -58,13 +60,24 @@ export function viterbiPath(scores: CrfScores, emissions: ArrayLike<number>, len
   return path;
 }
 
-/** The CRF's scores as host arrays (one synchronous read). */
+/** The CRF's scores as host arrays (one synchronous read; on webgpu an `UnsupportedError` naming {@link crfScoresAsync}). */
 export function crfScores(params: CrfParams): CrfScores {
+  checkSyncRead({ package: PKG, what: 'crfScores', alternative: 'crfScoresAsync' });
   return {
     numTags: params.start.shape[0],
     transitions: params.transitions.dataSync() as Float32Array,
     start: params.start.dataSync() as Float32Array,
     end: params.end.dataSync() as Float32Array,
+  };
+}
+
+/** {@link crfScores} read asynchronously (`await tensor.data()`): for every backend, webgpu included. */
+export async function crfScoresAsync(params: CrfParams): Promise<CrfScores> {
+  return {
+    numTags: params.start.shape[0],
+    transitions: (await params.transitions.data()) as Float32Array,
+    start: (await params.start.data()) as Float32Array,
+    end: (await params.end.data()) as Float32Array,
   };
 }
 
@@ -79,7 +92,18 @@ export function viterbiDecode(params: CrfParams, emissions: Tensor3D, lengths: A
   const K = checkCrf(params, emissions, constraints);
   const [B, T] = emissions.shape;
   const lens = checkLengths(lengths, B, T);
+  checkSyncRead({ package: PKG, what: 'viterbiDecode', alternative: 'viterbiDecodeAsync' });
   const scores = crfScores(params);
   const values = emissions.dataSync();
+  return lens.map((len, b) => viterbiPath(scores, values.subarray(b * T * K, (b + 1) * T * K), len, constraints));
+}
+
+/** {@link viterbiDecode} reading the scores asynchronously (`await tensor.data()`): for every backend, webgpu included. */
+export async function viterbiDecodeAsync(params: CrfParams, emissions: Tensor3D, lengths: ArrayLike<number>, constraints?: CrfConstraints): Promise<number[][]> {
+  const K = checkCrf(params, emissions, constraints);
+  const [B, T] = emissions.shape;
+  const lens = checkLengths(lengths, B, T);
+  const scores = await crfScoresAsync(params);
+  const values = await emissions.data();
   return lens.map((len, b) => viterbiPath(scores, values.subarray(b * T * K, (b + 1) * T * K), len, constraints));
 }
