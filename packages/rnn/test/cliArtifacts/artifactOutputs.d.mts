@@ -7,9 +7,8 @@ export declare const ARTIFACT_INPUTS: {
 
 /** What {@link artifactOutputs} returns (and `expected.json` holds). */
 export interface ArtifactOutputs {
-  /** `log10Probs` and `next` are absent with `{ sync: false }`. */
+  /** `next` is absent with `{ sync: false }`. */
   readonly lm: { readonly logits: number[][][]; readonly log10Probs?: number[][]; readonly next?: (number | null)[] };
-  /** `tags` are absent with `{ sync: false }`. */
   readonly tagger: { readonly emissions: number[][][]; readonly tags?: string[][] };
   readonly classifier: { readonly labels: string[]; readonly probabilities: number[][] };
 }

@@ -24,9 +24,10 @@ const finite = (v) => (v === -Infinity ? null : v);
  * its next-token distribution after `prefix` (the `LanguageModel` contract); the tagger's per-token emission scores
  * and tags; the classifier's class probabilities and labels.
  *
- * With `sync: false` the parts read back synchronously (the LanguageModel contract, the tagger's `predict`) are left
- * out: WebGPU in headless Chromium on a software adapter cannot read synchronously (its canvas path loses the
- * device), so there a web app runs those on the cpu backend (apps/web's syncReads) and the test checks the rest.
+ * Sentence scores and tags are read asynchronously (`scoreSentenceAsync`, `predictAsync`), on every backend. With
+ * `sync: false` the part only the synchronous `LanguageModel` contract gives (`next`, after `scoreToken`) is left
+ * out: WebGPU in headless Chromium on a software adapter cannot read synchronously (its canvas path returns zeros;
+ * the synchronous methods throw there), so a web app runs that on the cpu backend (apps/web's syncReads).
  * @param {any} rnn the `@nlpkit/rnn` module
  * @param {{ lm: Uint8Array, tagger: Uint8Array, classifier: Uint8Array }} bytes the three artifacts
  * @param {{ sync?: boolean }} [options]
@@ -57,22 +58,20 @@ export async function artifactOutputs(rnn, bytes, options = {}) {
     }
     const classes = await rnn.classifyTexts(classifier, ARTIFACT_INPUTS.classifier.texts);
     const model = lm.model;
-    let state = model.startState();
-    if (sync) for (const token of ARTIFACT_INPUTS.lm.prefix) state = model.scoreToken(state, token).state;
+    const log10Probs = [];
+    for (const s of ARTIFACT_INPUTS.lm.sentences) log10Probs.push((await model.scoreSentenceAsync(s, { perToken: true })).perToken.map((t) => t.log10Prob));
+    let next;
+    if (sync) {
+      let state = model.startState();
+      for (const token of ARTIFACT_INPUTS.lm.prefix) state = model.scoreToken(state, token).state;
+      next = Array.from(model.nextLog10Probs(state), finite);
+    }
     return {
-      lm: {
-        logits,
-        ...(sync
-          ? {
-              log10Probs: ARTIFACT_INPUTS.lm.sentences.map((s) => model.scoreSentence(s, { perToken: true }).perToken.map((t) => t.log10Prob)),
-              next: Array.from(model.nextLog10Probs(state), finite),
-            }
-          : {}),
-      },
+      lm: { logits, log10Probs, ...(sync ? { next } : {}) },
       tagger: {
         // Each sentence's own rows (the batch is padded to the longest).
         emissions: scores.map((rows, b) => rows.slice(0, sentences[b].length)),
-        ...(sync ? { tags: tagger.tagger.predict(sentences) } : {}),
+        tags: await tagger.tagger.predictAsync(sentences),
       },
       classifier: {
         labels: classes.map((c) => c.label),

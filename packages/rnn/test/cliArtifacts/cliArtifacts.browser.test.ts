@@ -36,9 +36,10 @@ async function bytesAt(url: string): Promise<Uint8Array> {
 describeBackends(
   'CLI-trained artifacts (LM, BiLSTM-CRF tagger, DAN classifier) in Chromium',
   (backend) => {
-    // WebGPU here (headless, SwiftShader) cannot read back synchronously: the LanguageModel contract and the
-    // tagger's predict, which do, are compared on cpu and wasm; on webgpu the asynchronous outputs are (logits,
-    // emission scores, class probabilities), as a web app keeps synchronous reads on cpu (apps/web syncReads).
+    // WebGPU here (headless, SwiftShader) cannot read back synchronously: the next-token distribution after
+    // scoreToken (the synchronous LanguageModel contract) is compared on cpu and wasm only; everything else —
+    // logits, sentence scores (scoreSentenceAsync), emission scores, tags (predictAsync), class probabilities —
+    // on every backend.
     const sync = backend !== 'webgpu';
     it(`decode from fetched bytes and give the Node outputs within 1e-5 [${backend}${sync ? '' : ', asynchronous outputs'}]`, async () => {
       const bytes = { lm: await bytesAt(lmUrl), tagger: await bytesAt(taggerUrl), classifier: await bytesAt(classifierUrl) };

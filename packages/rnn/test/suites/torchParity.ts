@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
-import { loadSafetensors, saveSafetensors, unstack } from '@nlpkit/tensor';
+import { loadSafetensors, serializeSafetensors, unstack, type RawTensor } from '@nlpkit/tensor';
 import { expectCloseAsync } from '@nlpkit/tensor/testing';
 import { flattenParams, unflattenParams } from '@nlpkit/train';
 import { expect, it } from 'vitest';
@@ -32,8 +32,9 @@ type Check = [string, Tensor, Tensor];
 /** Runs one case forward and backward (call inside `tf.tidy`); nothing is read back here. */
 function runCase(c: TorchCase, fused: boolean): Check[] {
   // The import path under test: PyTorch names → safetensors bytes → loadSafetensors → fromTorchRnn.
-  const dict = Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, t(v)]));
-  const bytes = saveSafetensors(dict);
+  // The bytes come from the fixture's host arrays: saveSafetensors reads synchronously, which webgpu refuses.
+  const raw = new Map(Object.entries(c.params).map(([k, v]): [string, RawTensor] => [k, { dtype: 'F32', shape: v.shape, data: new Uint8Array(Float32Array.from(v.data).buffer) }]));
+  const bytes = serializeSafetensors(raw);
   const loaded = loadSafetensors(bytes).tensors;
   const spec = c.mode === 'RNN' ? { mode: c.mode, nonlinearity: c.nonlinearity } : { mode: c.mode };
   const { config, params } = fromTorchRnn(loaded, spec);
