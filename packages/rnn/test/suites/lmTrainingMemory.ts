@@ -9,8 +9,8 @@ const LOG = 10;
 /**
  * src/models/trainerMemory.test.ts's recurrent-LM check for a GPU backend: the tensor count after step 1,000 is
  * the count after step 10, and `dispose` frees everything. The trainer reads values back only asynchronously
- * (every `logEvery` steps), which is all webgpu in headless Chromium supports. No checkpoints: `@nlpkit/train`
- * serialises them with synchronous reads, which on the SwiftShader adapter give zeros. Dimensions are tiny: the
+ * (every `logEvery` steps), which is all webgpu in headless Chromium supports. No checkpoints here (checkpoints on
+ * webgpu are tested in src/webgpuReads.browser.test.ts). Dimensions are tiny: the
  * point is the count, not the learning.
  */
 export function lmTrainingMemorySuite(): void {
