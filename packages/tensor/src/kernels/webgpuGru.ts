@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { NamedAttrMap, NamedTensorInfoMap, Tensor1D, Tensor2D, Tensor3D, TensorInfo } from '@tensorflow/tfjs-core';
-import { stepUniform, WGSL_ACTIVATIONS, webgpuStepProgram, type WebgpuBackend } from './webgpuProgram.js';
+import type { Tensor1D, Tensor2D, Tensor3D, TensorInfo } from '@tensorflow/tfjs-core';
+import { registerWebgpuKernels, stepUniform, WGSL_ACTIVATIONS, webgpuStepProgram, type WebgpuKernel } from './webgpuProgram.js';
 
 /**
  * Fused GRU time steps (PyTorch's cell: reset applied after the recurrent matmul, gate order r, z, n) for
@@ -90,9 +90,8 @@ function backwardCode(B: number, H: number): string {
   }`;
 }
 
-type Kernel = (inputs: NamedTensorInfoMap, backend: WebgpuBackend, attrs: NamedAttrMap) => TensorInfo;
 
-const KERNELS: Record<string, Kernel> = {
+const KERNELS: Record<string, WebgpuKernel> = {
   [FORWARD]: (inputs, backend, attrs) => {
     const { xp, state, wHh, bHh, masks } = inputs as Record<string, TensorInfo>;
     const [B, cols] = (state as TensorInfo).shape as [number, number];
@@ -114,17 +113,7 @@ const KERNELS: Record<string, Kernel> = {
  * (registered on first call, idempotent; other backends: false, nothing registered).
  */
 export function registerWebgpuGruKernels(): boolean {
-  if (tf.getBackend() !== 'webgpu') return false;
-  for (const [kernelName, kernel] of Object.entries(KERNELS)) {
-    if (tf.getKernel(kernelName, 'webgpu') === undefined) {
-      tf.registerKernel({
-        kernelName,
-        backendName: 'webgpu',
-        kernelFunc: ({ inputs, backend, attrs }) => kernel(inputs, backend as unknown as WebgpuBackend, attrs ?? {}),
-      });
-    }
-  }
-  return true;
+  return registerWebgpuKernels(KERNELS);
 }
 
 /**

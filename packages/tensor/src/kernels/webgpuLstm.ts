@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { NamedAttrMap, NamedTensorInfoMap, Tensor2D, Tensor3D, TensorInfo } from '@tensorflow/tfjs-core';
-import { stepUniform, WGSL_ACTIVATIONS, webgpuStepProgram, type WebgpuBackend } from './webgpuProgram.js';
+import type { Tensor2D, Tensor3D, TensorInfo } from '@tensorflow/tfjs-core';
+import { registerWebgpuKernels, stepUniform, WGSL_ACTIVATIONS, webgpuStepProgram, type WebgpuKernel } from './webgpuProgram.js';
 
 /**
  * Fused LSTM time steps for tfjs-backend-webgpu, as WGSL kernels under names of our own: one dispatch per step
@@ -104,14 +104,13 @@ function backwardCode(B: number, H: number): string {
   }`;
 }
 
-type Kernel = (inputs: NamedTensorInfoMap, backend: WebgpuBackend, attrs: NamedAttrMap) => TensorInfo;
 
 const dims = (state: TensorInfo | undefined, width: number): [number, number] => {
   const [B, cols] = (state as TensorInfo).shape as [number, number];
   return [B, cols / width];
 };
 
-const KERNELS: Record<string, Kernel> = {
+const KERNELS: Record<string, WebgpuKernel> = {
   [FORWARD]: (inputs, backend, attrs) => {
     const { xp, state, wHh, masks } = inputs as Record<string, TensorInfo>;
     const [B, H] = dims(state, 8);
@@ -133,17 +132,7 @@ const KERNELS: Record<string, Kernel> = {
  * @returns true when {@link webgpuLstmForwardStep} and {@link webgpuLstmBackwardStep} can run
  */
 export function registerWebgpuLstmKernels(): boolean {
-  if (tf.getBackend() !== 'webgpu') return false;
-  for (const [kernelName, kernel] of Object.entries(KERNELS)) {
-    if (tf.getKernel(kernelName, 'webgpu') === undefined) {
-      tf.registerKernel({
-        kernelName,
-        backendName: 'webgpu',
-        kernelFunc: ({ inputs, backend, attrs }) => kernel(inputs, backend as unknown as WebgpuBackend, attrs ?? {}),
-      });
-    }
-  }
-  return true;
+  return registerWebgpuKernels(KERNELS);
 }
 
 /**

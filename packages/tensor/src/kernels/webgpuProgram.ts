@@ -1,4 +1,5 @@
-import type { TensorInfo } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 
 /** The slice of tfjs-backend-webgpu's backend our kernels use (typed structurally: no import of the backend). */
 export interface WebgpuBackend {
@@ -36,3 +37,25 @@ export const WGSL_ACTIVATIONS = `
     return sign(x) * (1.0 - e2x) / (1.0 + e2x);
   }
 `;
+
+/** A kernel of ours for tfjs-backend-webgpu, typed on the part of its backend we use. */
+export type WebgpuKernel = (inputs: NamedTensorInfoMap, backend: WebgpuBackend, attrs: NamedAttrMap) => TensorInfo;
+
+/**
+ * Registers kernels of ours for webgpu when it is the active backend, and says whether they are available.
+ * Registration lives in tfjs's kernel registry (no state of our own), happens on first call (never at import
+ * time) and is idempotent, so callers may ask on every use. Other backends: false, nothing registered.
+ */
+export function registerWebgpuKernels(kernels: Readonly<Record<string, WebgpuKernel>>): boolean {
+  if (tf.getBackend() !== 'webgpu') return false;
+  for (const [kernelName, kernel] of Object.entries(kernels)) {
+    if (tf.getKernel(kernelName, 'webgpu') === undefined) {
+      tf.registerKernel({
+        kernelName,
+        backendName: 'webgpu',
+        kernelFunc: ({ inputs, backend, attrs }) => kernel(inputs, backend as unknown as WebgpuBackend, attrs ?? {}),
+      });
+    }
+  }
+  return true;
+}
