@@ -8,6 +8,7 @@ const titles = {
   text: '@nlpkit/text — tokenizer throughput on the Brown corpus',
   metrics: '@nlpkit/metrics — metric throughput (vs sacreBLEU / seqeval)',
   rnn: '@nlpkit/rnn — LSTM language-model training and inference (vs tf.layers and PyTorch)',
+  'rnn-quiet': '@nlpkit/rnn — the key rows again, on a quiet machine',
   'seq2seq-decode': '@nlpkit/seq2seq — decoding throughput (greedy, beam 5)',
   models: 'Trained models and out-of-core estimation (recorded from runs, not by pnpm bench)',
   distributed: '@nlpkit/distributed — BullMQ + Redis at scale (recorded from runs, not by pnpm bench)',
