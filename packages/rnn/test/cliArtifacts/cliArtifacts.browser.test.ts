@@ -1,10 +1,7 @@
-import simd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import threaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import plain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import type { InitBackendOptions } from '@nlpkit/tensor';
 import { describeBackends } from '@nlpkit/tensor/testing';
 import { expect, it } from 'vitest';
 import * as rnn from '../../src/index.js';
+import { browserInit } from '../browserInit.js';
 import classifierUrl from '../fixtures/cli-artifacts/classifier.safetensors?url';
 import expectedUrl from '../fixtures/cli-artifacts/expected.json?url';
 import lmUrl from '../fixtures/cli-artifacts/lm.safetensors?url';
@@ -14,18 +11,6 @@ import { expectSameOutputs } from './expectSameOutputs.js';
 
 // A model saved by the CLI in Node loads in the browser build and gives the Node outputs, on every backend the
 // browser has (cpu, wasm and, with the SwiftShader adapter, webgpu). The bytes are fetched as a web app would.
-const init: Omit<InitBackendOptions, 'only' | 'prefer'> = {
-  modules: {
-    '@tensorflow/tfjs-backend-cpu': () => import('@tensorflow/tfjs-backend-cpu'),
-    '@tensorflow/tfjs-backend-wasm': () => import('@tensorflow/tfjs-backend-wasm'),
-    '@tensorflow/tfjs-backend-webgpu': () => import('@tensorflow/tfjs-backend-webgpu'),
-  },
-  wasmPaths: {
-    'tfjs-backend-wasm.wasm': plain,
-    'tfjs-backend-wasm-simd.wasm': simd,
-    'tfjs-backend-wasm-threaded-simd.wasm': threaded,
-  },
-};
 
 async function bytesAt(url: string): Promise<Uint8Array> {
   const response = await fetch(url);
@@ -47,5 +32,5 @@ describeBackends(
       expectSameOutputs(await artifactOutputs(rnn, bytes, { sync }), expected, { sync });
     });
   },
-  { init },
+  { init: browserInit },
 );
