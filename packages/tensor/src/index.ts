@@ -18,6 +18,7 @@ export type { LoadSafetensorsOptions, StateDict } from './stateDict.js';
 export { registerFusedKernels } from './kernels/fusedKernels.js';
 export { configureWasmGemm, disposeWasmGemm, registerWasmGemm } from './kernels/wasmKernels.js';
 export type { WasmGemmOptions } from './kernels/wasmKernels.js';
+export { configureWasmPointwise, registerWasmPointwise } from './kernels/wasmPointwise.js';
 export { matMul, plainMatMul } from './ops/matMul.js';
 export { affine } from './ops/affine.js';
 export { softmaxCrossEntropy } from './ops/softmaxCrossEntropy.js';

@@ -2,12 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import { cpuColumnSum, cpuMatMul, registerFusedKernels } from '../kernels/fusedKernels.js';
 import { registerWasmGemm, wasmMatMul } from '../kernels/wasmKernels.js';
+import { registerWasmPointwise, wasmColumnSum } from '../kernels/wasmPointwise.js';
 import { matMul } from './matMul.js';
 
 /**
  * `x·w + b` for `x: [N, in]`, `w: [in, out]`, `b: [out]`, differentiable, without shape checks (callers check
  * them): one fused op on the cpu backend (bias added as the matmul writes, db a column sum) and on wasm (nlpkit's
- * GEMM with the bias fused, db a GEMM with a row of ones), {@link matMul} and a broadcast add elsewhere.
+ * GEMM with the bias fused, db a WebAssembly column sum), {@link matMul} and a broadcast add elsewhere.
  *
  * Why: on the cpu backend a broadcast add over a 700 × 10k output and its gradient (a sum over axis 0, which
  * tfjs-backend-cpu does by transposing first) cost more than 0.5 s per LM step; here the bias is added while the
@@ -30,8 +31,9 @@ function wasmAffine(x: Tensor2D, w: Tensor2D, b: Tensor1D): Tensor2D {
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
         const [xs, ws] = saved as [Tensor2D, Tensor2D];
         const g = dy as Tensor2D;
-        // db as ones[1, N]·g: tfjs-backend-wasm sums over axis 0 by transposing first (~50 ms for 700 × 10k).
-        const db = tf.reshape<tf.Rank.R1>(wasmMatMul(tf.ones([1, g.shape[0]]), g), [g.shape[1]]);
+        // db: tfjs-backend-wasm sums over axis 0 by transposing first (~50 ms for 700 × 10k); a GEMM with a row of
+        // ones took ~9 ms, the column-sum kernel ~2 ms (it is off with NLPKIT_WASM_FUSED=0).
+        const db = registerWasmPointwise() ? wasmColumnSum(g) : tf.reshape<tf.Rank.R1>(wasmMatMul(tf.ones([1, g.shape[0]]), g), [g.shape[1]]);
         return [wasmMatMul(g, ws, false, true), wasmMatMul(xs, g, true, false), db];
       },
     };

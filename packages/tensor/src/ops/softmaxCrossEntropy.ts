@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import { cpuSoftmaxXent, cpuSoftmaxXentGrad, registerFusedKernels } from '../kernels/fusedKernels.js';
 import { TINY } from '../kernels/softmaxXent.js';
+import { registerWasmPointwise, wasmSoftmaxXent, wasmSoftmaxXentGrad } from '../kernels/wasmPointwise.js';
 
 /**
  * Mean token cross-entropy of `logits: [N, V]` (float32) against int32 `targets: [N]`, weighted by an optional
@@ -12,11 +13,15 @@ import { TINY } from '../kernels/softmaxXent.js';
  * (`crossEntropy` in `@nlpkit/train` is the checked one). One op, because the softmax over a 10k vocabulary
  * dominates an LM step: the forward pass runs the backend's softmax once and needs no full log-probability
  * tensor, since Σⱼ log pⱼ = Σⱼ xⱼ − V·lse and lse = x_t − log p_t; the gradient is `(p − q) · m / Σm`, reusing p.
- * On the cpu backend softmax, losses and gradient each run in one pass over the logits (nlpkit's fused kernels).
+ * On the cpu backend softmax, losses and gradient each run in one pass over the logits (nlpkit's fused kernels);
+ * on wasm, likewise in WebAssembly SIMD (`wasmPointwise.wat`).
  */
 export function softmaxCrossEntropy(logits: Tensor2D, targets: Tensor1D, mask?: Tensor1D, eps = 0): Scalar {
   const [N, V] = logits.shape;
   if (registerFusedKernels()) return cpuSoftmaxCrossEntropy(logits, targets, mask ?? tf.ones([N]), eps);
+  if (logits.dtype === 'float32' && targets.dtype === 'int32' && registerWasmPointwise()) {
+    return wasmSoftmaxCrossEntropy(logits, targets, mask ?? tf.ones([N]), eps);
+  }
   const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
     const [lg, tg, mk] = args as [Tensor2D, Tensor1D, Tensor1D];
     const save = args[3] as tf.GradSaveFunc;
@@ -68,6 +73,29 @@ function cpuSoftmaxCrossEntropy(logits: Tensor2D, targets: Tensor1D, mask: Tenso
         const [ps, m, d, ts] = saved as [Tensor2D, Tensor1D, Scalar, Tensor1D];
         const scale = tf.mul(tf.div(m, d), dy) as Tensor1D;
         return [cpuSoftmaxXentGrad(ps, ts, scale, eps), tf.zerosLike(ts), tf.zerosLike(m)];
+      },
+    };
+  });
+  return op(logits, targets, mask) as Scalar;
+}
+
+/**
+ * {@link softmaxCrossEntropy} on nlpkit's WebAssembly kernels (tfjs-backend-wasm): one kernel writes exp(x − max)
+ * and the per-row losses, one writes the gradient; tfjs's Softmax, one-hot and elementwise passes are not used.
+ */
+function wasmSoftmaxCrossEntropy(logits: Tensor2D, targets: Tensor1D, mask: Tensor1D, eps: number): Scalar {
+  const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
+    const [lg, tg, mk] = args as [Tensor2D, Tensor1D, Tensor1D];
+    const save = args[3] as tf.GradSaveFunc;
+    const [e, rows, inv] = wasmSoftmaxXent(lg, tg, eps);
+    const denom = tf.maximum(tf.sum(mk), 1e-12);
+    save([e, inv, mk, denom, tg]);
+    return {
+      value: tf.div(tf.sum(tf.mul(rows, mk)), denom) as Scalar,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [es, is, m, d, ts] = saved as [Tensor2D, Tensor1D, Tensor1D, Scalar, Tensor1D];
+        const scale = tf.mul(tf.div(m, d), dy) as Tensor1D;
+        return [wasmSoftmaxXentGrad(es, ts, is, scale, eps), tf.zerosLike(ts), tf.zerosLike(m)];
       },
     };
   });

@@ -1,0 +1,18 @@
+import simd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import threaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import plain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import { describeBackends } from '../testing/index.js';
+import { wasmPointwiseSuite } from '../../test/suites/wasmPointwise.js';
+
+// The suite of wasmPointwise.test.ts in headless Chromium, on cpu and on tfjs-backend-wasm (nlpkit's WebAssembly
+// kernels in place on tfjs's heap), same tolerances as in Node.
+describeBackends('softmax cross-entropy and column sums (wasm kernels)', wasmPointwiseSuite, {
+  backends: ['cpu', 'wasm'],
+  init: {
+    modules: {
+      '@tensorflow/tfjs-backend-cpu': () => import('@tensorflow/tfjs-backend-cpu'),
+      '@tensorflow/tfjs-backend-wasm': () => import('@tensorflow/tfjs-backend-wasm'),
+    },
+    wasmPaths: { 'tfjs-backend-wasm.wasm': plain, 'tfjs-backend-wasm-simd.wasm': simd, 'tfjs-backend-wasm-threaded-simd.wasm': threaded },
+  },
+});

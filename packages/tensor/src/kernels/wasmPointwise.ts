@@ -1,0 +1,204 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig, NamedAttrMap, NamedTensorInfoMap, Tensor1D, Tensor2D, TensorInfo } from '@tensorflow/tfjs-core';
+import { InvalidArgumentError } from '@nlpkit/core';
+import { PKG } from '../errors.js';
+import { heapMemory, offsetOf, type WasmBackend } from './wasmGemmEngine.js';
+import { WASM_POINTWISE } from './wasmPointwiseBytes.js';
+import { TINY } from './softmaxXent.js';
+
+/**
+ * nlpkit's elementwise kernels for tfjs-backend-wasm (`wasmPointwise.wat`, WebAssembly SIMD), under names of our
+ * own so only nlpkit's ops use them: the softmax cross-entropy of an LM's `[N, V]` logits, forward and gradient,
+ * and the column sum that is `affine`'s bias gradient. They run in place on tfjs's heap, one pass each.
+ *
+ * Why: on wasm the loss of a 700 × 10k batch took tfjs's Softmax plus a one-hot, cast, subtract and multiply
+ * (~30 ms and six full passes over 28 MB per step), and the bias gradient a GEMM with a row of ones (~9 ms, a
+ * quarter of its 4 × 8 tiles used). Here the forward pass reads the logits twice and writes exp(x − max) once;
+ * the gradient reads that once and writes once; log-sum-exp and the loss per row are taken on the host in float64.
+ */
+const XENT = 'NlpkitWasmSoftmaxXent';
+const XENT_GRAD = 'NlpkitWasmSoftmaxXentGrad';
+const COLUMN_SUM = 'NlpkitWasmColumnSum';
+const LOG_TINY = Math.log(TINY);
+
+interface PointwiseExports {
+  xentForward(x: number, N: number, V: number, e: number, stats: number): void;
+  xentGrad(e: number, coef: number, N: number, V: number, out: number): void;
+  columnSum(x: number, rows: number, cols: number, out: number): void;
+}
+
+/** What the registered kernels keep: on the softmax kernel's KernelConfig in tfjs's registry, not in this module. */
+interface PointwiseState {
+  module: WebAssembly.Module | undefined;
+  backend: WasmBackend | undefined;
+  exports: PointwiseExports | undefined;
+  enabled: boolean | undefined;
+}
+
+type PointwiseKernelConfig = KernelConfig & { readonly nlpkitPointwise: PointwiseState };
+
+const decode = (base64: string): Uint8Array<ArrayBuffer> => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+
+/** The module instantiated on this backend's heap (compiled once, instantiated again for a new backend). */
+function exportsFor(state: PointwiseState, backend: WasmBackend): PointwiseExports {
+  if (state.exports !== undefined && state.backend === backend) return state.exports;
+  state.module ??= new WebAssembly.Module(decode(WASM_POINTWISE));
+  const instance = new WebAssembly.Instance(state.module, { env: { memory: heapMemory(backend) as WebAssembly.Memory } });
+  state.backend = backend;
+  state.exports = instance.exports as unknown as PointwiseExports;
+  return state.exports;
+}
+
+/** Throws unless every target is a column of the logits (before anything is allocated). */
+function checkTargets(backend: WasmBackend, targets: TensorInfo, N: number, V: number): Int32Array {
+  const t = new Int32Array((heapMemory(backend) as WebAssembly.Memory).buffer, offsetOf(backend, targets), N);
+  for (let i = 0; i < N; i += 1) {
+    const v = t[i] as number;
+    if (!(v >= 0 && v < V)) {
+      throw new InvalidArgumentError({ package: PKG, argument: 'targets', expected: `token ids from 0 to ${V - 1}`, foundText: `${v} at row ${i}` });
+    }
+  }
+  return t;
+}
+
+type Kernel = (state: PointwiseState, inputs: NamedTensorInfoMap, backend: WasmBackend, attrs: NamedAttrMap) => TensorInfo | TensorInfo[];
+
+const KERNELS: Record<string, Kernel> = {
+  // logits [N, V], int32 targets [N] → e = exp(x − max) [N, V], loss per row [N], 1 / Σe per row [N]
+  [XENT]: (state, inputs, backend, attrs) => {
+    const { logits, targets } = inputs as { logits: TensorInfo; targets: TensorInfo };
+    const [N, V] = logits.shape as [number, number];
+    const eps = attrs['eps'] as number;
+    checkTargets(backend, targets, N, V);
+    const wasm = exportsFor(state, backend);
+    const e = backend.makeOutput([N, V], 'float32');
+    const rows = backend.makeOutput([N], 'float32');
+    const inv = backend.makeOutput([N], 'float32');
+    const stats = backend.wasm._malloc(N * 24 + 8) >>> 0;
+    const statsAt = (stats + 7) & ~7;
+    try {
+      const x = offsetOf(backend, logits);
+      wasm.xentForward(x, N, V, offsetOf(backend, e), statsAt);
+      // Views after every allocation: the heap may have grown.
+      const buffer = (heapMemory(backend) as WebAssembly.Memory).buffer;
+      const s = new Float64Array(buffer, statsAt, N * 3);
+      const xs = new Float32Array(buffer, x, N * V);
+      const t = new Int32Array(buffer, offsetOf(backend, targets), N);
+      const r = new Float32Array(buffer, offsetOf(backend, rows), N);
+      const iv = new Float32Array(buffer, offsetOf(backend, inv), N);
+      for (let i = 0; i < N; i += 1) {
+        const [max, sum, total] = [s[3 * i] as number, s[3 * i + 1] as number, s[3 * i + 2] as number];
+        const lse = max + Math.log(sum);
+        const logPt = Math.max((xs[i * V + (t[i] as number)] as number) - lse, LOG_TINY);
+        // mean_j log p_j = mean_j x_j − lse.
+        r[i] = eps > 0 ? -(1 - eps) * logPt - eps * (total / V - lse) : -logPt;
+        iv[i] = 1 / sum;
+      }
+    } finally {
+      backend.wasm._free(stats);
+    }
+    return [e, rows, inv];
+  },
+  // e [N, V], targets [N], inv [N], scale [N] → (e·inv − q) · scale, q = (1 − ε)·onehot + ε/V
+  [XENT_GRAD]: (state, inputs, backend, attrs) => {
+    const { e, targets, inv, scale } = inputs as { e: TensorInfo; targets: TensorInfo; inv: TensorInfo; scale: TensorInfo };
+    const [N, V] = e.shape as [number, number];
+    const eps = attrs['eps'] as number;
+    const wasm = exportsFor(state, backend);
+    const out = backend.makeOutput([N, V], 'float32');
+    const coef = backend.wasm._malloc(N * 8) >>> 0;
+    try {
+      let buffer = (heapMemory(backend) as WebAssembly.Memory).buffer;
+      const c = new Float32Array(buffer, coef, 2 * N);
+      const s = new Float32Array(buffer, offsetOf(backend, scale), N);
+      const iv = new Float32Array(buffer, offsetOf(backend, inv), N);
+      for (let i = 0; i < N; i += 1) {
+        c[2 * i] = (s[i] as number) * (iv[i] as number);
+        c[2 * i + 1] = ((s[i] as number) * eps) / V;
+      }
+      wasm.xentGrad(offsetOf(backend, e), coef, N, V, offsetOf(backend, out));
+      buffer = (heapMemory(backend) as WebAssembly.Memory).buffer;
+      const o = new Float32Array(buffer, offsetOf(backend, out), N * V);
+      const t = new Int32Array(buffer, offsetOf(backend, targets), N);
+      const s2 = new Float32Array(buffer, offsetOf(backend, scale), N);
+      for (let i = 0; i < N; i += 1) {
+        const at = i * V + (t[i] as number);
+        o[at] = (o[at] as number) - (1 - eps) * (s2[i] as number);
+      }
+    } finally {
+      backend.wasm._free(coef);
+    }
+    return out;
+  },
+  [COLUMN_SUM]: (state, inputs, backend) => {
+    const x = inputs['x'] as TensorInfo;
+    const [rows, cols] = x.shape as [number, number];
+    const out = backend.makeOutput([cols], 'float32');
+    exportsFor(state, backend).columnSum(offsetOf(backend, x), rows, cols, offsetOf(backend, out));
+    return out;
+  },
+};
+
+const env = (): Record<string, string | undefined> =>
+  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+
+/** The softmax kernel's config in tfjs's registry, registering all three on first use (never at import time). */
+function registered(): PointwiseKernelConfig {
+  const found = tf.getKernel(XENT, 'wasm') as PointwiseKernelConfig | undefined;
+  if (found !== undefined) return found;
+  const state: PointwiseState = { module: undefined, backend: undefined, exports: undefined, enabled: undefined };
+  for (const [kernelName, kernel] of Object.entries(KERNELS)) {
+    if (kernelName === XENT) continue;
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: ({ inputs, backend, attrs }) => kernel(state, inputs, backend as WasmBackend, attrs ?? {}) });
+  }
+  const config: PointwiseKernelConfig = {
+    kernelName: XENT,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => (KERNELS[XENT] as Kernel)(state, inputs, backend as WasmBackend, attrs ?? {}),
+    nlpkitPointwise: state,
+  };
+  tf.registerKernel(config);
+  return config;
+}
+
+/**
+ * True when nlpkit's ops should use the WebAssembly elementwise kernels: the active backend is wasm, its heap can
+ * be reached, and they are not turned off (`NLPKIT_WASM_FUSED=0`, or {@link configureWasmPointwise}). Registers
+ * them on first call; idempotent, so ops call it on every use.
+ */
+export function registerWasmPointwise(): boolean {
+  if (tf.getBackend() !== 'wasm' || heapMemory(tf.backend() as unknown as WasmBackend) === undefined) return false;
+  const state = registered().nlpkitPointwise;
+  if (state.enabled !== undefined) return state.enabled;
+  const flag = env()['NLPKIT_WASM_FUSED'];
+  return !(flag === '0' || flag === 'off' || flag === 'false');
+}
+
+/**
+ * Turns the WebAssembly elementwise kernels on or off for nlpkit's ops on wasm (for tests and benches); `enabled:
+ * undefined` goes back to the default (on unless `NLPKIT_WASM_FUSED=0`).
+ */
+export function configureWasmPointwise(options: { readonly enabled: boolean | undefined }): void {
+  registered().nlpkitPointwise.enabled = options.enabled;
+}
+
+/**
+ * `exp(x − max)` per row `[N, V]`, the loss per row `[N]` (label-smoothed by `eps`, before masking) and
+ * `1 / Σ exp(x − max)` per row `[N]`, on the wasm kernel; no gradient (use inside customGrad).
+ */
+export function wasmSoftmaxXent(logits: Tensor2D, targets: Tensor1D, eps: number): [Tensor2D, Tensor1D, Tensor1D] {
+  registered();
+  return tf.engine().runKernel(XENT, { logits, targets }, { eps }) as unknown as [Tensor2D, Tensor1D, Tensor1D];
+}
+
+/** `(e · inv − q) · scale` with q the smoothed one-hot targets, on the wasm kernel; no gradient. */
+export function wasmSoftmaxXentGrad(e: Tensor2D, targets: Tensor1D, inv: Tensor1D, scale: Tensor1D, eps: number): Tensor2D {
+  registered();
+  return tf.engine().runKernel(XENT_GRAD, { e, targets, inv, scale }, { eps });
+}
+
+/** Column sums of `x: [rows, cols]` (float32) on the wasm kernel; no gradient. */
+export function wasmColumnSum(x: Tensor2D): Tensor1D {
+  registered();
+  return tf.engine().runKernel(COLUMN_SUM, { x });
+}
