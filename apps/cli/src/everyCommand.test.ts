@@ -20,7 +20,7 @@ async function nlpkit(...args: string[]) {
   return { code, out: io.out.join(''), err: io.err.join('') };
 }
 
-const PATHS = commandPaths(createProgram(bufferIo()));
+const PATHS = commandPaths(await createProgram(bufferIo()));
 
 describe('every nlpkit command', () => {
   it('is found (the walk sees the whole tree)', () => {

@@ -1,15 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
-import { registerClassifyCommands } from './commands/classify.js';
-import { registerClusterCommands } from './commands/cluster.js';
-import { registerDemoCommand } from './commands/demo.js';
-import { registerEnvCommand } from './commands/env.js';
-import { registerLmCommands } from './commands/lm.js';
-import { registerMetricsCommands } from './commands/metrics.js';
-import { registerNgramCommands } from './commands/ngram.js';
-import { registerTagCommands } from './commands/tag.js';
-import { registerTokenizeCommand } from './commands/tokenize.js';
-import { registerTranslateCommands } from './commands/translate.js';
+import { Command, CommanderError, Help } from 'commander';
+import { COMMAND_MODULES, type CommandSummary, commandNameOf } from './commands/commandTable.js';
 import { CommandFailure, messageOf } from './cliInput.js';
 import { type CliIo, processIo } from './cliIo.js';
 
@@ -22,8 +13,15 @@ export function cliVersion(): string {
   return manifest.version;
 }
 
-/** Builds the `nlpkit` command tree. Each command group lives in its own module under `commands/`. */
-export function createProgram(io: CliIo = processIo): Command {
+/**
+ * Builds the `nlpkit` command tree. Each command group lives in its own module under `commands/`; `load` says which
+ * are imported and registered in full: all of them (the default), or only the module of the command named (what
+ * `run` asks for, so that a start imports only what the command it runs needs). Every other command is a stub
+ * that carries its name and description from `COMMAND_MODULES`, so `--help`, an unknown command's list and "did you
+ * mean" suggestions are the same either way.
+ */
+export async function createProgram(io: CliIo = processIo, load: 'all' | { readonly command: string | undefined } = 'all'): Promise<Command> {
+  const stubs = new Map<Command, CommandSummary>();
   const program = new Command('nlpkit')
     .description('nlpkit: n-gram and neural language models, tagging, translation and metrics\n(no command: run the demo)')
     .option('-V, --version', 'print the version')
@@ -33,6 +31,12 @@ export function createProgram(io: CliIo = processIo): Command {
     .showHelpAfterError()
     .showSuggestionAfterError()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    // A stub is listed as its module would register it (`tokenize [options] [file]`), though it has no options.
+    .configureHelp({
+      subcommandTerm(this: Help, command: Command): string {
+        return stubs.get(command)?.term ?? Help.prototype.subcommandTerm.call(this, command);
+      },
+    })
     // Throw instead of exiting, so `run` returns an exit code (and tests can call it). Set before adding
     // subcommands: commander copies this setting into each one when it is created.
     .exitOverride();
@@ -42,16 +46,26 @@ export function createProgram(io: CliIo = processIo): Command {
     io.stdout(`${version}\n`);
     throw new CommanderError(0, 'commander.version', version);
   });
-  registerDemoCommand(program, io);
-  registerEnvCommand(program, io);
-  registerTokenizeCommand(program, io);
-  registerNgramCommands(program, io);
-  registerClusterCommands(program, io);
-  registerLmCommands(program, io);
-  registerClassifyCommands(program, io);
-  registerTagCommands(program, io);
-  registerTranslateCommands(program, io);
-  registerMetricsCommands(program, io);
+  const wanted = COMMAND_MODULES.map((module) => load === 'all' || module.commands.some((c) => c.name === load.command));
+  // Imported together, registered in the table's order (the order of the help's list).
+  const registers = await Promise.all(COMMAND_MODULES.map((module, i) => (wanted[i] === true ? module.load() : undefined)));
+  for (const [i, module] of COMMAND_MODULES.entries()) {
+    const register = registers[i];
+    if (register !== undefined) {
+      register(program, io);
+      continue;
+    }
+    for (const summary of module.commands) {
+      const stub = program
+        .command(summary.name)
+        .description(summary.description)
+        .action(() => {
+          // `run` loads the module of the command it runs, so a stub never runs; if one did, say so plainly.
+          throw new Error(`internal error: the module of command ${summary.name} was not loaded`);
+        });
+      stubs.set(stub, summary);
+    }
+  }
   return program;
 }
 
@@ -71,9 +85,10 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
   const args = argv.slice(2);
   const verbose = isVerbose(args);
   try {
-    const program = createProgram(io);
     const commandGiven = args.some((arg) => arg !== '--verbose');
-    await program.parseAsync([...argv.slice(0, 2), ...(commandGiven ? args : [...args, 'demo'])]);
+    const line = commandGiven ? args : [...args, 'demo'];
+    const program = await createProgram(io, { command: commandNameOf(line) });
+    await program.parseAsync([...argv.slice(0, 2), ...line]);
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -369,9 +369,12 @@ describe('nlpkit ngram train --memory (out of core, issue 11)', () => {
       ['node', 'nlpkit', 'ngram', 'train', '--order', '3', '--input', '-', '--arpa', target, '--binary', `${target}.bin`, '--prune', '0', '1', '--memory', '1M', '--temp', temp],
       io,
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    // The command's own handler, called directly (emitting SIGINT would reach the test runner's handlers too).
-    const added = process.listeners('SIGINT').filter((listener) => !before.has(listener));
+    // The command's own handler, called directly (emitting SIGINT would reach the test runner's handlers too), once
+    // it is there: the command's module is imported when it runs, which takes a while on a loaded machine.
+    const newListeners = () => process.listeners('SIGINT').filter((listener) => !before.has(listener));
+    for (let waited = 0; newListeners().length === 0 && waited < 20_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const added = newListeners();
     expect(added).toHaveLength(1);
     added[0]!('SIGINT');
     expect(await running).toBe(1);
