@@ -58,6 +58,7 @@ describe('wasm GEMM in the browser', () => {
       }
     }
     expect(wasmGemmStats()?.threads).toBe(1); // threads are opt-in (configureWasmGemm), and need cross-origin isolation
+    expect(wasmGemmStats()?.fma).toBe(true); // Chromium has relaxed SIMD (since 114): the fused multiply-add build ran
     disposeWasmGemm();
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, expect, it } from 'vitest';
 import { affine } from '../ops/affine.js';
 import { matMul, plainMatMul } from '../ops/matMul.js';
 import { describeBackends } from '../testing/index.js';
+import { fmaSupported } from './wasmGemmEngine.js';
 import { configureWasmGemm, disposeWasmGemm, registerWasmGemm, wasmGemmStats, wasmMatMul } from './wasmKernels.js';
 
 /**
@@ -69,6 +70,25 @@ describeBackends('wasm GEMM through plainMatMul / affine', (backend) => {
   it('is used on wasm only, and registers nothing elsewhere', () => {
     expect(registerWasmGemm()).toBe(backend === 'wasm');
     expect(tf.getKernel('NlpkitWasmMatMul', 'wasm') !== undefined).toBe(backend === 'wasm');
+  });
+
+  it('runs the fused multiply-add build where the runtime has relaxed SIMD, the plain one when asked; both within 1e-5', () => {
+    if (backend !== 'wasm') return;
+    try {
+      for (const fma of [false, true]) {
+        configureWasmGemm({ threads: 1, fma });
+        for (const [M, K, N] of [[5, 3, 9], [17, 300, 11], [70, 130, 301]] as const) {
+          const [ad, bd, biasd] = [randomArray(M * K), randomArray(K * N), randomArray(N)];
+          tf.tidy(() => {
+            const [a, b] = [tf.tensor2d(ad, [K, M]), tf.tensor2d(bd, [K, N])];
+            expectParity(wasmMatMul(a, b, true, false, tf.tensor1d(biasd)).dataSync(), reference(ad, bd, M, N, K, true, false, biasd));
+          });
+        }
+        expect(wasmGemmStats()?.fma).toBe(fma && fmaSupported());
+      }
+    } finally {
+      configureWasmGemm({ fma: true });
+    }
   });
 
   for (const threads of threadCounts) {

@@ -29,12 +29,18 @@ export interface WasmGemmOptions {
   readonly threads?: number;
   /** Use the kernel in nlpkit's ops on wasm (default true; `NLPKIT_WASM_GEMM=0` turns it off). */
   readonly enabled?: boolean;
+  /**
+   * Use fused multiply-adds (relaxed SIMD's `f32x4.relaxed_madd`) where the runtime has relaxed SIMD (default true;
+   * `NLPKIT_WASM_FMA=0` turns them off). Results differ from the plain build by float32 rounding only.
+   */
+  readonly fma?: boolean;
 }
 
 /** What the registered kernel keeps: lives on its KernelConfig in tfjs's registry, not in this module. */
 interface GemmState {
   threads: number | undefined;
   enabled: boolean | undefined;
+  fma: boolean | undefined;
   engine: WasmGemmEngine | undefined;
   /** Compiled once and kept across engines (see {@link compileGemmModules} for why). */
   modules: GemmModules | undefined;
@@ -61,7 +67,8 @@ function engineFor(state: GemmState, backend: WasmBackend): WasmGemmEngine {
   if (state.engine !== undefined && state.engine.backend === backend) return state.engine;
   state.engine?.dispose();
   const threads = state.threads ?? defaultThreads();
-  state.modules ??= compileGemmModules();
+  const flag = env()['NLPKIT_WASM_FMA'];
+  state.modules ??= compileGemmModules(state.fma ?? !(flag === '0' || flag === 'off' || flag === 'false'));
   state.engine = threads > 1 && threadsSupported() ? sharedEngine(backend, threads, state.modules) : inPlaceEngine(backend, state.modules);
   return state.engine;
 }
@@ -89,7 +96,7 @@ function kernel(state: GemmState, inputs: NamedTensorInfoMap, backend: WasmBacke
 function registered(): GemmKernelConfig {
   const found = tf.getKernel(MATMUL, 'wasm') as GemmKernelConfig | undefined;
   if (found !== undefined) return found;
-  const state: GemmState = { threads: undefined, enabled: undefined, engine: undefined, modules: undefined };
+  const state: GemmState = { threads: undefined, enabled: undefined, fma: undefined, engine: undefined, modules: undefined };
   const config: GemmKernelConfig = {
     kernelName: MATMUL,
     backendName: 'wasm',
@@ -105,8 +112,8 @@ function registered(): GemmKernelConfig {
 }
 
 /**
- * Sets the wasm GEMM's threads or turns it off for nlpkit's ops; the next matmul starts a fresh engine (workers
- * start lazily, on the first product big enough to share).
+ * Sets the wasm GEMM's threads, its fused multiply-adds, or turns it off for nlpkit's ops; the next matmul starts a
+ * fresh engine (workers start lazily, on the first product big enough to share).
  */
 export function configureWasmGemm(options: WasmGemmOptions): void {
   const state = registered().nlpkitGemm;
@@ -117,6 +124,10 @@ export function configureWasmGemm(options: WasmGemmOptions): void {
   state.engine = undefined;
   if (options.threads !== undefined) state.threads = options.threads;
   if (options.enabled !== undefined) state.enabled = options.enabled;
+  if (options.fma !== undefined && options.fma !== state.fma) {
+    state.fma = options.fma;
+    state.modules = undefined;
+  }
 }
 
 /**
@@ -143,12 +154,13 @@ export function disposeWasmGemm(): void {
 }
 
 /**
- * The running engine's threads and counts (products, and those split between threads); undefined before the
- * first product. For tests and benchmarks.
+ * The running engine's threads, whether it runs the fused multiply-add build, and its counts (products, and those
+ * split between threads); undefined before the first product. For tests and benchmarks.
  */
-export function wasmGemmStats(): { threads: number; calls: number; shared: number } | undefined {
-  const engine = (tf.getKernel(MATMUL, 'wasm') as GemmKernelConfig | undefined)?.nlpkitGemm.engine;
-  return engine === undefined ? undefined : { threads: engine.threads, ...engine.stats };
+export function wasmGemmStats(): { threads: number; fma: boolean; calls: number; shared: number } | undefined {
+  const state = (tf.getKernel(MATMUL, 'wasm') as GemmKernelConfig | undefined)?.nlpkitGemm;
+  const engine = state?.engine;
+  return engine === undefined ? undefined : { threads: engine.threads, fma: state?.modules?.fma === true, ...engine.stats };
 }
 
 /** `op(a) · op(b) (+ bias)` on the wasm GEMM, op = transpose when asked; no gradient (use inside customGrad). */
