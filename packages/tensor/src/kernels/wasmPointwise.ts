@@ -75,7 +75,7 @@ const KERNELS: Record<string, Kernel> = {
     const rows = backend.makeOutput([N], 'float32');
     const inv = backend.makeOutput([N], 'float32');
     const stats = backend.wasm._malloc(N * 24 + 8) >>> 0;
-    const statsAt = (stats + 7) & ~7;
+    const statsAt = ((stats + 7) & ~7) >>> 0; // unsigned: the heap may pass 2 GiB
     try {
       const x = offsetOf(backend, logits);
       wasm.xentForward(x, N, V, offsetOf(backend, e), statsAt);
