@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
+import { isHostBackend } from '@nlpkit/tensor';
 import { clipGradients, type ClipOptions } from './clipGradients.js';
 import type { Optimizer } from './optimizers/optimizer.js';
 
@@ -33,9 +34,12 @@ export interface StepResult {
 
 /**
  * One optimisation step: gradients of `loss` with respect to `params`, clipping, and the optimizer update —
- * unless the loss or a gradient is NaN/Inf, in which case nothing changes (the update is masked on the device)
- * and `skipped` is true. Nothing is read back from the device: the loss, norm and skip flag come back as
- * scalars for the caller (or {@link trainLoop}) to read when it wants. Every other intermediate tensor is freed.
+ * unless the loss or a gradient is NaN/Inf, in which case nothing changes and `skipped` is true. On GPU backends
+ * nothing is read back from the device: the update is masked there (`tf.where` per parameter and slot). On host
+ * backends (cpu, wasm, tfjs-node; {@link isHostBackend}) the one-byte finite flag is read instead and the update
+ * is applied unmasked or not at all — the same values, without three full-size selects per parameter, which cost
+ * more than the whole forward pass of a small tagger on wasm. The loss, norm and skip flag come back as scalars
+ * for the caller (or {@link trainLoop}) to read when it wants. Every other intermediate tensor is freed.
  * @param params trainable variables by name (a flat state dict)
  * @param loss builds the scalar loss from the current variables
  * @param optimizer e.g. `sgd({ momentum: 0.9 })`
@@ -60,7 +64,8 @@ export function trainStep(
     });
     const clipped = clipGradients(byName, clip);
     const ok = tf.logicalAnd(clipped.finite, tf.isFinite(value)) as Scalar;
-    optimizer.apply(params, clipped.grads, lr, ok);
+    if (!isHostBackend()) optimizer.apply(params, clipped.grads, lr, ok);
+    else if (ok.dataSync()[0] === 1) optimizer.apply(params, clipped.grads, lr);
     return { loss: value, gradNorm: clipped.norm, skipped: tf.logicalNot(ok) as Scalar };
   });
   return stepResult(out.loss, out.gradNorm, out.skipped);

@@ -139,6 +139,29 @@ describeBackends('training', () => {
     }
   });
 
+  it('the masked update (what trainStep runs on GPU backends) equals the plain one when true and changes nothing when false', () => {
+    for (const make of [() => sgd({ momentum: 0.9 }), () => adagrad(), () => adam()]) {
+      const plain = make();
+      const masked = make();
+      const wPlain = tf.variable(tf.tensor2d([[1, 2], [3, 4]]));
+      const wMasked = tf.variable(tf.tensor2d([[1, 2], [3, 4]]));
+      const g = tf.tensor2d([[0.5, -1], [2, 0.25]]);
+      const yes = tf.scalar(true, 'bool');
+      const no = tf.scalar(false, 'bool');
+      for (let k = 0; k < 3; k += 1) {
+        plain.apply({ w: wPlain }, { w: g }, 0.1);
+        masked.apply({ w: wMasked }, { w: g }, 0.1, yes);
+        masked.apply({ w: wMasked }, { w: tf.mul(g, NaN) as tf.Tensor2D }, 0.1, no);
+      }
+      expect(Array.from(wMasked.dataSync()), plain.kind).toEqual(Array.from(wPlain.dataSync()));
+      const state = (o: typeof plain) => Object.fromEntries(Object.entries(o.state()).map(([k, t]) => [k, Array.from(t.dataSync())]));
+      expect(state(masked), plain.kind).toEqual(state(plain));
+      tf.dispose([wPlain, wMasked, g, yes, no]);
+      plain.dispose();
+      masked.dispose();
+    }
+  });
+
   it('tf.memory().numTensors is the same after 1,000 training steps as after the first', () => {
     const m = setup(1, 0);
     const opt = sgd({ momentum: 0.9 });
