@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
-import { embedding, type RngLike } from '@nlpkit/rnn';
-import { unstack } from '@nlpkit/tensor';
+import { embedding, type CellState, type GruParams, type RngLike } from '@nlpkit/rnn';
+import { affine, unstack } from '@nlpkit/tensor';
 import { crossEntropy } from '@nlpkit/train';
 import type { Seq2seqBatch } from '../data/seq2seqBatch.js';
 import { check } from '../errors.js';
-import { decoderCells, decoderStep, outputLogits, projectEmbedded, type DecoderCarry, type DecoderCells } from './decoderStep.js';
+import { decoderCells, decoderStep, outputLogits, projectEmbedded, type DecoderCarry } from './decoderStep.js';
+import { fusedBahdanauGru, fusedDecoderApplies } from './fusedDecoder.js';
+import { sigmoidTanh } from './sigmoidTanh.js';
 import { applyDropout, encodeSource, type TrainingDropout } from './encodeSource.js';
 import type { Seq2seqParams } from './initSeq2seq.js';
 import type { Seq2seqConfig } from './seq2seqConfig.js';
@@ -21,9 +23,12 @@ export interface Seq2seqLossOptions {
 
 /**
  * Teacher-forced logits `[B·T, Vt]` (row `b·T + t`) of a batch: the encoder, then the decoder fed the reference
- * `<s> y1 … yn`, one step at a time. Leaves its intermediates to the caller (`tf.tidy`, a loss function).
+ * `<s> y1 … yn`. Leaves its intermediates to the caller (`tf.tidy`, a loss function). A one-layer GRU decoder with
+ * Bahdanau attention and no input feeding (the Multi30k recipe) runs as one op with a hand-written gradient
+ * ({@link fusedBahdanauGru}: far less memory and fewer kernels); `fused: false` runs it step by step like every
+ * other config (same values; tests compare the two).
  */
-export function seq2seqLogits(config: Seq2seqConfig, params: Seq2seqParams, batch: Seq2seqBatch, dropout?: TrainingDropout): Tensor2D {
+export function seq2seqLogits(config: Seq2seqConfig, params: Seq2seqParams, batch: Seq2seqBatch, dropout?: TrainingDropout, options: { readonly fused?: boolean } = {}): Tensor2D {
   const { size: B, targetWidth: T } = batch;
   const H = config.hiddenSize;
   const source = { ids: tf.tensor2d(batch.sourceIds, [B, batch.sourceWidth], 'int32'), lengths: batch.sourceLengths };
@@ -32,23 +37,38 @@ export function seq2seqLogits(config: Seq2seqConfig, params: Seq2seqParams, batc
   const inputs = tf.tensor2d(batch.targetInputs, [B, T], 'int32');
   // Time-major embeddings, projected by layer 0 in one matmul for every step.
   const embedded = applyDropout(embedding(params['target.embedding'] as Tensor2D, tf.transpose(inputs)) as Tensor3D, dropout);
-  const projected = projectAll(config, cells, embedded);
-  let carry: DecoderCarry = config.inputFeeding ? { layers: enc.initial, feed: tf.zeros([B, H]) } : { layers: enc.initial };
-  const outputs: Tensor2D[] = [];
-  for (const xp of projected) {
-    const r = decoderStep(config, params, cells, enc.memory, carry, xp, dropout);
-    carry = r.carry;
-    outputs.push(r.output);
+  const E = embedded.shape[2];
+  const projected = tf.reshape(projectEmbedded(config, cells, tf.reshape(embedded, [T * B, E])), [T, B, -1]) as Tensor3D;
+  let states: Tensor2D;
+  if (options.fused !== false && fusedDecoderApplies(config)) {
+    const layer = cells.layers[0] as GruParams;
+    const packed = fusedBahdanauGru({
+      projected,
+      h0: (enc.initial[0] as CellState).h,
+      values: enc.memory.values,
+      keys: enc.memory.keys,
+      mask: enc.memory.mask,
+      wQuery: params['attention.wQuery'] as Tensor2D,
+      v: params['attention.v'] as Tensor2D,
+      wContext: cells.extra as Tensor2D,
+      wHh: layer.wHh,
+      bHh: layer.bHh,
+    });
+    // [T, B, 2H] -> batch-major rows [B·T, 2H], then the combine layer for every step at once.
+    const rows = tf.reshape(tf.transpose(packed, [1, 0, 2]), [B * T, 2 * H]) as Tensor2D;
+    states = sigmoidTanh(affine(rows, params['combine.w'] as Tensor2D, params['combine.b'] as Tensor1D));
+  } else {
+    let carry: DecoderCarry = config.inputFeeding ? { layers: enc.initial, feed: tf.zeros([B, H]) } : { layers: enc.initial };
+    const outputs: Tensor2D[] = [];
+    for (const xp of unstack<Tensor2D>(projected)) {
+      const r = decoderStep(config, params, cells, enc.memory, carry, xp, dropout);
+      carry = r.carry;
+      outputs.push(r.output);
+    }
+    // Batch-major rows, then one output matmul for every step.
+    states = tf.reshape(tf.transpose(tf.stack(outputs, 0), [1, 0, 2]), [B * T, H]) as Tensor2D;
   }
-  // Batch-major rows, then one output matmul for every step.
-  const states = tf.reshape(tf.transpose(tf.stack(outputs, 0), [1, 0, 2]), [B * T, H]) as Tensor2D;
   return outputLogits(config, params, applyDropout(states, dropout));
-}
-
-/** Layer 0's projection of time-major embeddings `[T, B, E]`, one `[B, G]` tensor per step. */
-function projectAll(config: Seq2seqConfig, cells: DecoderCells, embedded: Tensor3D): Tensor2D[] {
-  const [T, B, E] = embedded.shape;
-  return unstack<Tensor2D>(tf.reshape(projectEmbedded(config, cells, tf.reshape(embedded, [T * B, E])), [T, B, -1]) as Tensor3D);
 }
 
 /**
