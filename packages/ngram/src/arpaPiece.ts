@@ -3,10 +3,15 @@ import { type Float32ByteCache, type Float32Scratch, cachedFloat32Bytes, float32
 /** Most bytes a number takes ({@link float32Bytes}). */
 const NUMBER_BYTES = 16;
 
-/** Every word's UTF-8 bytes back to back, as the ARPA formatters read them. */
+/**
+ * Every word's UTF-8 bytes followed by a space, as the ARPA formatters copy them: in 32-bit chunks (little-endian,
+ * zero-padded), so a word of up to 7 bytes is written with two stores instead of a loop over its bytes.
+ */
 export interface VocabularyBytes {
-  /** Word w is `bytes[starts[w] .. starts[w + 1])`. */
-  readonly bytes: Uint8Array;
+  /** Word w and its space are the first `starts[w + 1] − starts[w] + 1` bytes of `chunks[chunkStarts[w] .. chunkStarts[w + 1])`. */
+  readonly chunks: Uint32Array;
+  readonly chunkStarts: Int32Array;
+  /** Word w is `starts[w + 1] − starts[w]` bytes long. */
   readonly starts: Int32Array;
   /** Bytes of the longest word. */
   readonly longest: number;
@@ -15,12 +20,19 @@ export interface VocabularyBytes {
 /** The words' bytes (each word encoded once), in `allocate`d memory (shared memory for worker threads). */
 export function vocabularyBytes(words: readonly string[], allocate: (bytes: number) => ArrayBufferLike = (b) => new ArrayBuffer(b)): VocabularyBytes {
   const encoder = new TextEncoder();
-  const encoded = words.map((word) => encoder.encode(word));
+  const encoded = words.map((word) => encoder.encode(`${word} `));
   const starts = new Int32Array(allocate(4 * (encoded.length + 1)));
-  for (let v = 0; v < encoded.length; v++) starts[v + 1] = starts[v]! + encoded[v]!.length;
-  const bytes = new Uint8Array(allocate(starts[encoded.length]!));
-  for (let v = 0; v < encoded.length; v++) bytes.set(encoded[v]!, starts[v]!);
-  return { bytes, starts, longest: encoded.reduce((m, b) => Math.max(m, b.length), 0) };
+  const chunkStarts = new Int32Array(allocate(4 * (encoded.length + 1)));
+  for (let v = 0; v < encoded.length; v++) {
+    starts[v + 1] = starts[v]! + encoded[v]!.length - 1;
+    chunkStarts[v + 1] = chunkStarts[v]! + ((encoded[v]!.length + 3) >>> 2);
+  }
+  const chunks = new Uint32Array(allocate(4 * chunkStarts[encoded.length]!));
+  for (let v = 0; v < encoded.length; v++) {
+    const word = encoded[v]!;
+    for (let i = 0; i < word.length; i++) chunks[chunkStarts[v]! + (i >>> 2)]! |= word[i]! << (8 * (i & 3));
+  }
+  return { chunks, chunkStarts, starts, longest: encoded.reduce((m, b) => Math.max(m, b.length - 1), 0) };
 }
 
 /**
@@ -84,15 +96,17 @@ export function arpaPieceBytes(piece: ArpaPiece, vocab: VocabularyBytes, scratch
   const { n, from, to, perm, prefixRanks, wordStarts, log10Probs, log10Backoffs, below, rows } = piece;
   const hasBackoffs = log10Backoffs.length > 0;
   const keepRows = rows.length > 0;
-  const { bytes: vocabBytes, starts: vocabStarts } = vocab;
+  const { chunks, chunkStarts, starts: vocabStarts } = vocab;
   const { numbers, backoffTexts } = scratch;
   const width = n + 1;
-  const lineBytes = width * (vocab.longest + 1) + 2 * NUMBER_BYTES + 3;
+  // A word's last chunk may write up to 3 bytes past its space (overwritten by what follows).
+  const lineBytes = width * (vocab.longest + 4) + 2 * NUMBER_BYTES + 3;
   const probs = new Float32Array(BLOCK);
   const backoffs = new Float32Array(BLOCK);
   // The block's words, n + 1 per line (written to `rows` directly when they are kept).
   const blockWords = keepRows ? rows : new Int32Array(BLOCK * width);
   let buffer = scratch.out;
+  let view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   let at = 0;
   let word = wordAt(wordStarts, from);
   for (let start = from; start < to; start += BLOCK) {
@@ -124,15 +138,17 @@ export function arpaPieceBytes(piece: ArpaPiece, vocab: VocabularyBytes, scratch
       grown.set(buffer.subarray(0, at));
       buffer = grown;
       scratch.out = grown;
+      view = new DataView(grown.buffer, grown.byteOffset, grown.byteLength);
     }
     for (let i = start, j = 0, w = base; i < end; i++, j++, w += width) {
       at = float32Bytes(probs[j]!, buffer, at, numbers);
       buffer[at++] = 9;
       for (let k = 0; k < width; k++) {
-        if (k > 0) buffer[at++] = 32;
         const v = blockWords[w + k]!;
-        for (let c = vocabStarts[v]!, e = vocabStarts[v + 1]!; c < e; c++) buffer[at++] = vocabBytes[c]!;
+        for (let c = chunkStarts[v]!, e = chunkStarts[v + 1]!, o = at; c < e; c++, o += 4) view.setUint32(o, chunks[c]!, true);
+        at += vocabStarts[v + 1]! - vocabStarts[v]! + 1;
       }
+      at--; // the space after the last word: a tab or the line's end goes there
       if (hasBackoffs) {
         buffer[at++] = 9;
         at = cachedFloat32Bytes(backoffs[j]!, buffer, at, backoffTexts);
