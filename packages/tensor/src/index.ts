@@ -26,3 +26,4 @@ export { unstack } from './ops/unstack.js';
 export { splitColumns } from './ops/splitColumns.js';
 export { registerWebgpuLstmKernels, webgpuLstmBackwardStep, webgpuLstmForwardStep } from './kernels/webgpuLstm.js';
 export { registerWebgpuGruKernels, webgpuGruBackwardStep, webgpuGruForwardStep } from './kernels/webgpuGru.js';
+export { registerWasmLstmKernels, wasmLstmSequenceBackward, wasmLstmSequenceForward } from './kernels/wasmLstm.js';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
-import { plainMatMul, registerWebgpuLstmKernels, splitColumns, unstack } from '@nlpkit/tensor';
+import { plainMatMul, registerWasmLstmKernels, registerWebgpuLstmKernels, splitColumns, unstack } from '@nlpkit/tensor';
+import { lstmSequenceWasm } from './lstmSequenceWasm.js';
 import { lstmSequenceWebgpu } from './lstmSequenceWebgpu.js';
 
 /**
@@ -9,7 +10,9 @@ import { lstmSequenceWebgpu } from './lstmSequenceWebgpu.js';
  * Why: letting tfjs differentiate the per-step graph records ~15 tape nodes per step, and its MatMul gradient
  * uses transposed-operand matmuls that are ~10× slower on wasm. Here the backward pass transposes `wHh` once,
  * runs one plain matmul per step for `dh`, and computes `dWhh` for all steps in a single matmul. On webgpu each
- * step is one fused WGSL kernel forward and one backward instead ({@link lstmSequenceWebgpu}).
+ * step is one fused WGSL kernel forward and one backward instead ({@link lstmSequenceWebgpu}); on wasm the whole
+ * sequence is one WebAssembly kernel call forward and one backward ({@link lstmSequenceWasm}; H a multiple of 4,
+ * float32, at least one step).
  *
  * @param xp projected inputs, time-major `[T, batch, 4H]` (bias already added), gate order i, f, g, o
  * @param wHh recurrent weights `[H, 4H]`
@@ -26,6 +29,8 @@ export function lstmSequence(
   masks: readonly Float32Array[] | null,
 ): Tensor3D {
   if (registerWebgpuLstmKernels()) return lstmSequenceWebgpu(xp, wHh, h0, c0, masks);
+  const floats = [xp, wHh, h0, c0].every((t) => t.dtype === 'float32');
+  if (floats && xp.shape[0] > 0 && wHh.shape[0] % 4 === 0 && registerWasmLstmKernels()) return lstmSequenceWasm(xp, wHh, h0, c0, masks);
   const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
     const [xpIn, wIn, h0In, c0In] = args as [Tensor, Tensor, Tensor, Tensor];
     const save = args[4] as tf.GradSaveFunc;

@@ -67,9 +67,8 @@ function engineFor(state: GemmState, backend: WasmBackend): WasmGemmEngine {
   if (state.engine !== undefined && state.engine.backend === backend) return state.engine;
   state.engine?.dispose();
   const threads = state.threads ?? defaultThreads();
-  const flag = env()['NLPKIT_WASM_FMA'];
-  state.modules ??= compileGemmModules(state.fma ?? !(flag === '0' || flag === 'off' || flag === 'false'));
-  state.engine = threads > 1 && threadsSupported() ? sharedEngine(backend, threads, state.modules) : inPlaceEngine(backend, state.modules);
+  const modules = wasmGemmModules();
+  state.engine = threads > 1 && threadsSupported() ? sharedEngine(backend, threads, modules) : inPlaceEngine(backend, modules);
   return state.engine;
 }
 
@@ -140,6 +139,17 @@ export function registerWasmGemm(): boolean {
   if (state.enabled !== undefined) return state.enabled;
   const flag = env()['NLPKIT_WASM_GEMM'];
   return !(flag === '0' || flag === 'off' || flag === 'false');
+}
+
+/**
+ * The compiled builds of the wasm GEMM that nlpkit's ops run (fused multiply-add or plain, as configured), for
+ * kernels that call `gemm` themselves (the fused LSTM sequence). Registers the GEMM kernel on first call.
+ */
+export function wasmGemmModules(): GemmModules {
+  const state = registered().nlpkitGemm;
+  const flag = env()['NLPKIT_WASM_FMA'];
+  state.modules ??= compileGemmModules(state.fma ?? !(flag === '0' || flag === 'off' || flag === 'false'));
+  return state.modules;
 }
 
 /**

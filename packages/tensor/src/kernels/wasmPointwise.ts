@@ -21,10 +21,13 @@ const XENT_GRAD = 'NlpkitWasmSoftmaxXentGrad';
 const COLUMN_SUM = 'NlpkitWasmColumnSum';
 const LOG_TINY = Math.log(TINY);
 
-interface PointwiseExports {
+/** The exports of `wasmPointwise.wat` (byte addresses in tfjs-backend-wasm's heap; 0 for an absent operand). */
+export interface PointwiseExports {
   xentForward(x: number, N: number, V: number, e: number, stats: number): void;
   xentGrad(e: number, coef: number, N: number, V: number, out: number): void;
   columnSum(x: number, rows: number, cols: number, out: number): void;
+  lstmForward(xp: number, hw: number, hPrev: number, cPrev: number, mask: number, hNext: number, cNext: number, y: number, acts: number, B: number, H: number): void;
+  lstmBackward(dhA: number, dhB: number, dy: number, dcIn: number, acts: number, cPrev: number, mask: number, dGate: number, dcOut: number, dhCarry: number, B: number, H: number): void;
 }
 
 /** What the registered kernels keep: on the softmax kernel's KernelConfig in tfjs's registry, not in this module. */
@@ -195,6 +198,11 @@ export function wasmSoftmaxXent(logits: Tensor2D, targets: Tensor1D, eps: number
 export function wasmSoftmaxXentGrad(e: Tensor2D, targets: Tensor1D, inv: Tensor1D, scale: Tensor1D, eps: number): Tensor2D {
   registered();
   return tf.engine().runKernel(XENT_GRAD, { e, targets, inv, scale }, { eps });
+}
+
+/** `wasmPointwise.wat` instantiated on `backend`'s heap (once per backend), for nlpkit's other wasm kernels. */
+export function wasmPointwiseExports(backend: WasmBackend): PointwiseExports {
+  return exportsFor(registered().nlpkitPointwise, backend);
 }
 
 /** Column sums of `x: [rows, cols]` (float32) on the wasm kernel; no gradient. */

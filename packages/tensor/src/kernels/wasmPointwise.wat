@@ -1,5 +1,6 @@
 ;; nlpkit's elementwise kernels for WebAssembly SIMD (simd128): the passes over an LM's [N, V] logits that a
-;; training step makes besides its matmuls, each one pass over memory.
+;; training step makes besides its matmuls, each one pass over memory, and an LSTM step's gate nonlinearities and
+;; state update, forward and backward.
 ;;
 ;; Hand-written, assembled by packages/tensor/scripts/buildWasmGemm.mjs (wabt) into wasmPointwiseBytes.ts, and
 ;; instantiated on tfjs-backend-wasm's own heap (one thread), so it reads and writes tensors where tfjs keeps them.
@@ -230,4 +231,139 @@
                 (br $l1t)))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))))
         (br $rowGroups))))
+
+  ;; σ(x) per lane: e = exp(−|x|), σ = e/(1 + e) for x < 0, else 1 − e/(1 + e) (no overflow, no cancellation for
+  ;; x < 0); NaN stays NaN.
+  (func $sigmoid4 (param $x v128) (result v128)
+    (local $e v128) (local $f v128)
+    (local.set $e (call $exp4 (f32x4.neg (f32x4.abs (local.get $x)))))
+    (local.set $f (f32x4.div (local.get $e) (f32x4.add (local.get $e) (v128.const f32x4 1 1 1 1))))
+    (v128.bitselect (local.get $x)
+      (v128.bitselect (local.get $f) (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $f)) (f32x4.lt (local.get $x) (v128.const f32x4 0 0 0 0)))
+      (f32x4.ne (local.get $x) (local.get $x))))
+
+  ;; tanh(x) per lane: e = exp(−2|x|), tanh = sign(x)·(1 − e)/(1 + e) (absolute error ~1e−7 near 0); NaN stays NaN.
+  (func $tanh4 (param $x v128) (result v128)
+    (local $e v128)
+    (local.set $e (call $exp4 (f32x4.mul (f32x4.abs (local.get $x)) (v128.const f32x4 -2 -2 -2 -2))))
+    (v128.bitselect (local.get $x)
+      (v128.bitselect
+        (local.get $x)
+        (f32x4.div (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $e)) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $e)))
+        (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))
+      (f32x4.ne (local.get $x) (local.get $x))))
+
+  ;; One LSTM step forward over B rows of H units (H a multiple of 4; gate order i, f, g, o). Reads the projected
+  ;; inputs $xp and the recurrent product $hw (both [B, 4H]), the previous state $hPrev, $cPrev ([B, H]) and the
+  ;; row mask $mask ([B]; 0: every row valid); writes y = m·h' to $y, the carried state (h' and c' where m = 1,
+  ;; the previous ones where m = 0) to $hNext and $cNext, and [i, f, g, o, tanh c'] to $acts ([B, 5H]).
+  (func (export "lstmForward") (param $xp i32) (param $hw i32) (param $hPrev i32) (param $cPrev i32) (param $mask i32)
+        (param $hNext i32) (param $cNext i32) (param $y i32) (param $acts i32) (param $B i32) (param $H i32)
+    (local $b i32) (local $j i32) (local $h4 i32) (local $g4 i32) (local $a4 i32) (local $at i32) (local $gx i32) (local $gh i32) (local $ac i32)
+    (local $m v128) (local $k v128) (local $i v128) (local $f v128) (local $g v128) (local $o v128) (local $c v128) (local $hp v128)
+    (local $cp v128) (local $tc v128) (local $hn v128) (local $yv v128)
+    (local.set $h4 (i32.shl (local.get $H) (i32.const 2)))
+    (local.set $g4 (i32.shl (local.get $h4) (i32.const 2)))
+    (local.set $a4 (i32.mul (local.get $h4) (i32.const 5)))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $b) (local.get $B)))
+        (local.set $m (if (result v128) (local.get $mask)
+          (then (v128.load32_splat (i32.add (local.get $mask) (i32.shl (local.get $b) (i32.const 2)))))
+          (else (v128.const f32x4 1 1 1 1))))
+        (local.set $k (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $m)))
+        (local.set $j (i32.const 0))
+        (block $d
+          (loop $l
+            (br_if $d (i32.ge_u (local.get $j) (local.get $h4)))
+            (local.set $gx (i32.add (i32.add (local.get $xp) (i32.mul (local.get $b) (local.get $g4))) (local.get $j)))
+            (local.set $gh (i32.add (i32.add (local.get $hw) (i32.mul (local.get $b) (local.get $g4))) (local.get $j)))
+            (local.set $i (call $sigmoid4 (f32x4.add (v128.load (local.get $gx)) (v128.load (local.get $gh)))))
+            (local.set $f (call $sigmoid4 (f32x4.add (v128.load (i32.add (local.get $gx) (local.get $h4)))
+                                                     (v128.load (i32.add (local.get $gh) (local.get $h4))))))
+            (local.set $g (call $tanh4 (f32x4.add (v128.load (i32.add (local.get $gx) (i32.shl (local.get $h4) (i32.const 1))))
+                                                  (v128.load (i32.add (local.get $gh) (i32.shl (local.get $h4) (i32.const 1)))))))
+            (local.set $o (call $sigmoid4 (f32x4.add (v128.load (i32.add (local.get $gx) (i32.mul (local.get $h4) (i32.const 3))))
+                                                     (v128.load (i32.add (local.get $gh) (i32.mul (local.get $h4) (i32.const 3)))))))
+            (local.set $at (i32.add (i32.mul (local.get $b) (local.get $h4)) (local.get $j)))
+            (local.set $hp (v128.load (i32.add (local.get $hPrev) (local.get $at))))
+            (local.set $cp (v128.load (i32.add (local.get $cPrev) (local.get $at))))
+            (local.set $c (f32x4.add (f32x4.mul (local.get $f) (local.get $cp)) (f32x4.mul (local.get $i) (local.get $g))))
+            (local.set $tc (call $tanh4 (local.get $c)))
+            (local.set $hn (f32x4.mul (local.get $o) (local.get $tc)))
+            (local.set $yv (f32x4.mul (local.get $m) (local.get $hn)))
+            (v128.store (i32.add (local.get $y) (local.get $at)) (local.get $yv))
+            (v128.store (i32.add (local.get $hNext) (local.get $at)) (f32x4.add (local.get $yv) (f32x4.mul (local.get $k) (local.get $hp))))
+            (v128.store (i32.add (local.get $cNext) (local.get $at))
+              (f32x4.add (f32x4.mul (local.get $m) (local.get $c)) (f32x4.mul (local.get $k) (local.get $cp))))
+            (local.set $ac (i32.add (i32.add (local.get $acts) (i32.mul (local.get $b) (local.get $a4))) (local.get $j)))
+            (v128.store (local.get $ac) (local.get $i))
+            (v128.store (i32.add (local.get $ac) (local.get $h4)) (local.get $f))
+            (v128.store (i32.add (local.get $ac) (i32.shl (local.get $h4) (i32.const 1))) (local.get $g))
+            (v128.store (i32.add (local.get $ac) (i32.mul (local.get $h4) (i32.const 3))) (local.get $o))
+            (v128.store (i32.add (local.get $ac) (i32.shl (local.get $h4) (i32.const 2))) (local.get $tc))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $l)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $rows))))
+
+  ;; One LSTM step backward (the derivative of lstmForward; H a multiple of 4). The gradient reaching h' is
+  ;; $dhA + $dhB ($dhB 0: none; the recurrent product and the carried part), plus $dy for the step's output (0:
+  ;; none); $dcIn reaches c'. Reads $acts and $cPrev as lstmForward wrote and read them, $mask as there. Writes the
+  ;; pre-activation gradients [B, 4H] to $dGate, the gradient of c_{t−1} to $dcOut, and, when there is a mask,
+  ;; the carried part of h_{t−1}'s, (1 − m)·dh, to $dhCarry. $dcOut may be $dcIn and $dhCarry may be $dhB (each
+  ;; element is read before it is written).
+  (func (export "lstmBackward") (param $dhA i32) (param $dhB i32) (param $dy i32) (param $dcIn i32) (param $acts i32)
+        (param $cPrev i32) (param $mask i32) (param $dGate i32) (param $dcOut i32) (param $dhCarry i32) (param $B i32) (param $H i32)
+    (local $b i32) (local $j i32) (local $h4 i32) (local $g4 i32) (local $a4 i32) (local $at i32) (local $ac i32) (local $dg i32)
+    (local $m v128) (local $k v128) (local $dh v128) (local $dhn v128) (local $dc v128) (local $dct v128)
+    (local $i v128) (local $f v128) (local $g v128) (local $o v128) (local $tc v128) (local $one v128)
+    (local.set $one (v128.const f32x4 1 1 1 1))
+    (local.set $h4 (i32.shl (local.get $H) (i32.const 2)))
+    (local.set $g4 (i32.shl (local.get $h4) (i32.const 2)))
+    (local.set $a4 (i32.mul (local.get $h4) (i32.const 5)))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $b) (local.get $B)))
+        (local.set $m (if (result v128) (local.get $mask)
+          (then (v128.load32_splat (i32.add (local.get $mask) (i32.shl (local.get $b) (i32.const 2)))))
+          (else (v128.const f32x4 1 1 1 1))))
+        (local.set $k (f32x4.sub (local.get $one) (local.get $m)))
+        (local.set $j (i32.const 0))
+        (block $d
+          (loop $l
+            (br_if $d (i32.ge_u (local.get $j) (local.get $h4)))
+            (local.set $at (i32.add (i32.mul (local.get $b) (local.get $h4)) (local.get $j)))
+            (local.set $dh (v128.load (i32.add (local.get $dhA) (local.get $at))))
+            (if (local.get $dhB) (then (local.set $dh (f32x4.add (local.get $dh) (v128.load (i32.add (local.get $dhB) (local.get $at)))))))
+            (local.set $dhn (local.get $dh))
+            (if (local.get $dy) (then (local.set $dhn (f32x4.add (local.get $dhn) (v128.load (i32.add (local.get $dy) (local.get $at)))))))
+            (local.set $dhn (f32x4.mul (local.get $m) (local.get $dhn)))
+            (local.set $dc (v128.load (i32.add (local.get $dcIn) (local.get $at))))
+            (local.set $ac (i32.add (i32.add (local.get $acts) (i32.mul (local.get $b) (local.get $a4))) (local.get $j)))
+            (local.set $i (v128.load (local.get $ac)))
+            (local.set $f (v128.load (i32.add (local.get $ac) (local.get $h4))))
+            (local.set $g (v128.load (i32.add (local.get $ac) (i32.shl (local.get $h4) (i32.const 1)))))
+            (local.set $o (v128.load (i32.add (local.get $ac) (i32.mul (local.get $h4) (i32.const 3)))))
+            (local.set $tc (v128.load (i32.add (local.get $ac) (i32.shl (local.get $h4) (i32.const 2)))))
+            ;; dc_T = m·dc + dh_N·o·(1 − tanh² c')
+            (local.set $dct (f32x4.add (f32x4.mul (local.get $m) (local.get $dc))
+              (f32x4.mul (local.get $dhn) (f32x4.mul (local.get $o) (f32x4.sub (local.get $one) (f32x4.mul (local.get $tc) (local.get $tc)))))))
+            (local.set $dg (i32.add (i32.add (local.get $dGate) (i32.mul (local.get $b) (local.get $g4))) (local.get $j)))
+            (v128.store (local.get $dg)
+              (f32x4.mul (local.get $dct) (f32x4.mul (local.get $g) (f32x4.mul (local.get $i) (f32x4.sub (local.get $one) (local.get $i))))))
+            (v128.store (i32.add (local.get $dg) (local.get $h4))
+              (f32x4.mul (local.get $dct) (f32x4.mul (v128.load (i32.add (local.get $cPrev) (local.get $at)))
+                                                     (f32x4.mul (local.get $f) (f32x4.sub (local.get $one) (local.get $f))))))
+            (v128.store (i32.add (local.get $dg) (i32.shl (local.get $h4) (i32.const 1)))
+              (f32x4.mul (local.get $dct) (f32x4.mul (local.get $i) (f32x4.sub (local.get $one) (f32x4.mul (local.get $g) (local.get $g))))))
+            (v128.store (i32.add (local.get $dg) (i32.mul (local.get $h4) (i32.const 3)))
+              (f32x4.mul (local.get $dhn) (f32x4.mul (local.get $tc) (f32x4.mul (local.get $o) (f32x4.sub (local.get $one) (local.get $o))))))
+            (v128.store (i32.add (local.get $dcOut) (local.get $at))
+              (f32x4.add (f32x4.mul (local.get $dct) (local.get $f)) (f32x4.mul (local.get $k) (local.get $dc))))
+            (if (local.get $mask) (then (v128.store (i32.add (local.get $dhCarry) (local.get $at)) (f32x4.mul (local.get $k) (local.get $dh)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $l)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $rows))))
 )

@@ -1,0 +1,51 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import { createRng } from '@nlpkit/core';
+import { configureWasmPointwise, registerWasmLstmKernels } from '@nlpkit/tensor';
+import { describeBackends, expectClose } from '@nlpkit/tensor/testing';
+import { expect, it } from 'vitest';
+import { lstmSequence } from './lstmSequence.js';
+
+// The fused wasm LSTM sequence (one WebAssembly kernel call forward, one backward) against the generic op-by-op
+// path on the same backend: outputs, final state and all four gradients within 1e-5, with and without padding
+// masks, H = 4, 8 and 260 (two depth blocks of the GEMM). The PyTorch parity and finite-difference suites run the
+// fused path too (it is the default on wasm).
+describeBackends(
+  'lstmSequence on the fused wasm kernels',
+  () => {
+    const rng = createRng(7);
+    const rand = (shape: number[], scale = 1): Tensor => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal() * scale), shape);
+
+    for (const [T, B, H] of [[1, 1, 4], [5, 3, 8], [4, 2, 260]] as const) {
+      for (const masked of [false, true]) {
+        it(`T ${T}, B ${B}, H ${H}${masked ? ', padded rows' : ''}: value and gradients equal the generic path`, () => {
+          expect(registerWasmLstmKernels()).toBe(true);
+          const masks = masked ? Array.from({ length: T }, (_, t) => Float32Array.from({ length: B }, (_, b) => (t > T - 1 - b ? 0 : 1))) : null;
+          const [xp, w, h0, c0] = [rand([T, B, 4 * H]), rand([H, 4 * H], 0.3), rand([B, H]), rand([B, H])] as [Tensor3D, Tensor2D, Tensor2D, Tensor2D];
+          const dy = rand([T + 2, B, H]);
+          const run = (): Float32Array[] =>
+            tf.tidy(() => {
+              const f = (a: Tensor, b: Tensor, c: Tensor, d: Tensor): tf.Scalar =>
+                tf.sum(tf.mul(lstmSequence(a as Tensor3D, b as Tensor2D, c as Tensor2D, d as Tensor2D, masks), dy));
+              const value = lstmSequence(xp, w, h0, c0, masks);
+              return [value, ...tf.grads(f)([xp, w, h0, c0])].map((t) => t.dataSync() as Float32Array);
+            });
+          const before = tf.memory().numTensors;
+          const fused = run();
+          expect(tf.memory().numTensors).toBe(before);
+          configureWasmPointwise({ enabled: false });
+          let generic: Float32Array[];
+          try {
+            expect(registerWasmLstmKernels()).toBe(false);
+            generic = run();
+          } finally {
+            configureWasmPointwise({ enabled: undefined });
+          }
+          fused.forEach((got, i) => expectClose(got, generic[i] as Float32Array, { atol: 1e-5, rtol: 1e-5 }));
+          tf.dispose([xp, w, h0, c0, dy]);
+        });
+      }
+    }
+  },
+  { backends: ['wasm'] },
+);
