@@ -77,7 +77,7 @@ function runChild(variant, idsPath) {
   const job = { idsPath, config: CONFIG, batch: BATCH, bptts, steps: variant.steps };
   const [command, args] = variant.runner === 'torch'
     ? [PYTHON, [join(here, 'lm_torch.py'), JSON.stringify({ ...job, threads: variant.threads })]]
-    : [process.execPath, [join(here, 'lmChild.mjs'), JSON.stringify({ ...job, runner: variant.runner, backend: variant.backend, init: variant.init ?? {} })]];
+    : [process.execPath, [...(variant.nodeArgs ?? []), join(here, 'lmChild.mjs'), JSON.stringify({ ...job, runner: variant.runner, backend: variant.backend, init: variant.init ?? {} })]];
   const t0 = performance.now();
   const res = spawnSync(command, args, { encoding: 'utf8', cwd: here, env: { ...process.env, ...variant.env }, maxBuffer: 1 << 26, timeout: 900_000 });
   const wallSeconds = (performance.now() - t0) / 1000;
@@ -113,7 +113,7 @@ try {
       process.stdout.write(`round ${round + 1}/${rounds} ${v.id} (load ${load.join(' ')})... `);
       const r = runChild(v, idsPath);
       runs[v.id].push({ round: round + 1, loadAverage: load, ...r });
-      console.log(r.error ? `failed: ${r.error}` : Object.entries(r.cases).map(([k, c]) => `${k} ${Math.round(c.tokensPerSecond)} tok/s`).join(', '));
+      console.log(r.error ? `failed: ${r.error}` : Object.entries(r.cases).map(([k, c]) => `${k} ${Math.round(c.tokensPerSecond)} tok/s${c.cpuSecondsPerStep === undefined ? '' : ` (${c.cpuSecondsPerStep.toFixed(3)} CPU-s/step)`}`).join(', '));
     }
   }
 } finally {
@@ -135,6 +135,9 @@ function summarize(list) {
         bestTokensPerSecond: Math.max(...tps),
         roundsTokensPerSecond: tps,
         stepsPerRound: cases.map((c) => c.steps),
+        // Median CPU seconds (all threads) per step, per round and over rounds: the work, whatever the load.
+        cpuSecondsPerStepPerRound: cases.map((c) => c.cpuSecondsPerStep ?? null),
+        medianCpuSecondsPerStep: median(cases.map((c) => c.cpuSecondsPerStep).filter((x) => x !== undefined)),
         warmupPerRound: cases.map((c) => c.warmup),
         capped: cases.some((c) => c.capped),
         lastLoss: cases.at(-1).loss,
@@ -151,6 +154,7 @@ const rows = variants.map((v) => ({
   ...(v.backend ? { backend: v.backend } : {}),
   ...(v.threads ? { threads: v.threads } : {}),
   env: v.env ?? {},
+  ...(v.nodeArgs ? { nodeArgs: v.nodeArgs } : {}),
   init: v.init ?? {},
   steps: v.steps,
   rounds: runs[v.id].length,

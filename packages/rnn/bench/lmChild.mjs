@@ -149,16 +149,25 @@ async function timeCase(model, mode, bptt, spec, warm) {
   const warmup = warm ? spec.warmup : 0;
   for (let i = 0; i < warmup; i++) await model[mode](bptt);
   const stepSeconds = [];
+  const cpuSeconds = [];
   let loss = NaN;
   let seconds = 0;
   while (stepSeconds.length < spec.steps && !(seconds >= (spec.maxSeconds ?? Infinity))) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     loss = await model[mode](bptt);
+    const cpu = process.cpuUsage(c0);
     stepSeconds.push((performance.now() - t0) / 1000);
+    // CPU time of the whole process (all its threads) per step: on a shared machine, the work itself.
+    cpuSeconds.push((cpu.user + cpu.system) / 1e6);
     seconds += stepSeconds.at(-1);
   }
   const steps = stepSeconds.length;
-  return { tokensPerSecond: (BATCH * bptt * steps) / seconds, warmup, steps, capped: steps < spec.steps, seconds, stepSeconds, loss };
+  const sorted = [...cpuSeconds].sort((a, b) => a - b);
+  return {
+    tokensPerSecond: (BATCH * bptt * steps) / seconds, warmup, steps, capped: steps < spec.steps, seconds, stepSeconds, loss,
+    cpuSecondsPerStep: sorted[sorted.length >> 1], cpuSeconds,
+  };
 }
 
 const selection = await initBackend({ ...job.init, only: job.backend });
@@ -172,7 +181,7 @@ for (const [i, bptt] of job.bptts.entries()) {
 }
 // Which matmul nlpkit's ops ran on wasm (the tensor package's own GEMM registers itself on first use).
 const gemm = tf.getKernel('NlpkitWasmMatMul', 'wasm')?.nlpkitGemm;
-const wasmGemm = gemm?.engine === undefined ? undefined : { threads: gemm.engine.threads, stats: gemm.engine.stats };
+const wasmGemm = gemm?.engine === undefined ? undefined : { threads: gemm.engine.threads, fma: gemm.modules?.fma === true, stats: gemm.engine.stats };
 model.dispose();
 const require = createRequire(import.meta.url);
 const flag = async (name) => {
@@ -187,7 +196,7 @@ console.log(JSON.stringify({
   backend: selection.name,
   tfjs: require('@tensorflow/tfjs-core/package.json').version,
   wasm: selection.name === 'wasm' ? { simd: await flag('WASM_HAS_SIMD_SUPPORT'), threads: await flag('WASM_HAS_MULTITHREAD_SUPPORT'), nlpkitGemm: wasmGemm ?? null } : undefined,
-  env: Object.fromEntries(['NLPKIT_WASM_GEMM', 'NLPKIT_WASM_THREADS'].map((k) => [k, process.env[k] ?? null])),
+  env: Object.fromEntries(['NLPKIT_WASM_GEMM', 'NLPKIT_WASM_THREADS', 'NLPKIT_WASM_FUSED', 'NLPKIT_WASM_FMA'].map((k) => [k, process.env[k] ?? null])),
   numTensorsAtEnd: tf.memory().numTensors,
   cases,
 }));

@@ -8,6 +8,7 @@
 //   backend   tfjs backend name for the Node runners, as `initBackend({ only })` takes it
 //   init      extra `initBackend` options for the Node runners (e.g. a kernel switch, if one is an option)
 //   env       environment of the child process only (e.g. a kernel switch read from the environment)
+//   nodeArgs  Node options of the child process (e.g. a V8 feature flag)
 //   threads   torch.set_num_threads (torch runner)
 //   steps     { train, infer }: { warmup, steps, maxSeconds } per BPTT length; `warmupOnce` warms each mode up at
 //             the first BPTT length only (kernels are the same at the next one; for the slow rows)
@@ -44,9 +45,28 @@ export function benchVariants({ quick = false } = {}) {
     // tfjs-backend-wasm's XNNPACK matmul. Each process reports the threads it ran (the table's GEMM note).
     {
       id: 'nlpkit-wasm',
-      label: '@nlpkit/rnn, wasm (default: nlpkit SIMD GEMM, 1 thread)',
+      label: '@nlpkit/rnn, wasm (default: nlpkit SIMD GEMM, 1 thread, fused WebAssembly loss and LSTM kernels)',
       runner: 'nlpkit',
       backend: 'wasm',
+      steps: { train: q(fast, fastQuick), infer: q(fast, fastQuick) },
+    },
+    // The WebAssembly elementwise kernels (softmax cross-entropy, bias column sum) and the fused LSTM sequence are
+    // on by default on wasm; NLPKIT_WASM_FUSED=0 with NLPKIT_WASM_FMA=0 is the wasm default before them. Relaxed SIMD (the GEMM's fused
+    // multiply-add build) is on by default in Node >= 22 and Chromium; Node 20 needs the V8 flag.
+    {
+      id: 'nlpkit-wasm-prev',
+      label: '@nlpkit/rnn, wasm, without the fused loss and LSTM kernels (`NLPKIT_WASM_FUSED=0`, `NLPKIT_WASM_FMA=0`: the earlier default)',
+      runner: 'nlpkit',
+      backend: 'wasm',
+      env: { NLPKIT_WASM_FUSED: '0', NLPKIT_WASM_FMA: '0' },
+      steps: { train: q(fast, fastQuick), infer: q(fast, fastQuick) },
+    },
+    {
+      id: 'nlpkit-wasm-fma',
+      label: '@nlpkit/rnn, wasm, GEMM with fused multiply-adds (relaxed SIMD; Node 20: `--experimental-wasm-relaxed-simd`)',
+      runner: 'nlpkit',
+      backend: 'wasm',
+      nodeArgs: ['--experimental-wasm-relaxed-simd'],
       steps: { train: q(fast, fastQuick), infer: q(fast, fastQuick) },
     },
     {
