@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import type { Rng } from '@nlpkit/core';
-import { uniform } from '@nlpkit/tensor';
+import { isHostBackend, uniform } from '@nlpkit/tensor';
 import { RnnOptionError, RnnShapeError } from '../errors.js';
 import { idsTensor, type TokenIds } from '../layers/idsTensor.js';
 import { checkLengths, checkNumber, checkShape } from '../validate.js';
 import type { CrfConstraints } from './crfConstraints.js';
+import { crfLogPartitionHost } from './crfPartition.js';
 
 /**
  * Parameters of a linear-chain CRF over K tags: `transitions[i][j]` scores tag j right after tag i, `start[j]`
@@ -110,7 +111,17 @@ export function crfLogLikelihood(
     gold = tf.add(gold, tf.sum(tf.mul(step, next), [1, 2]));
   }
 
-  // Forward algorithm: alpha[b][j] = log Σ over paths ending in j; rows past their length keep their alpha.
+  const logZ = (isHostBackend() ? crfLogPartitionHost(emissions, trans, start, end, lens) : undefined) ?? logPartition(emissions, m, trans, start, end);
+  return tf.sub(gold, logZ) as Tensor1D;
+}
+
+/**
+ * The CRF log-partition `[batch]` by the forward algorithm as tensor ops (GPU backends, and the fallback of
+ * {@link crfLogPartitionHost}): alpha[b][j] = log Σ over paths ending in j; rows past their length (`m[b][t]` = 0)
+ * keep their alpha.
+ */
+export function logPartition(emissions: Tensor3D, m: Tensor2D, trans: Tensor2D, start: Tensor1D, end: Tensor1D): Tensor1D {
+  const [B, T, K] = emissions.shape;
   // tfjs cannot differentiate an unstack into one tensor (its gradient stacks an empty list): a batch of
   // one-token sentences takes the one step by reshaping.
   const steps = T === 1 ? [tf.reshape(emissions, [B, K]) as Tensor2D] : (tf.unstack(emissions, 1) as Tensor2D[]);
@@ -123,6 +134,5 @@ export function crfLogLikelihood(
     const mt = tf.expandDims(maskSteps[t] as Tensor1D, 1);
     alpha = tf.add(tf.mul(nextAlpha, mt), tf.mul(alpha, tf.sub(1, mt))) as Tensor2D;
   }
-  const logZ = tf.logSumExp(tf.add(alpha, end), 1);
-  return tf.sub(gold, logZ) as Tensor1D;
+  return tf.logSumExp(tf.add(alpha, end), 1) as Tensor1D;
 }

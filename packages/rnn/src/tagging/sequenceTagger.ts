@@ -9,12 +9,14 @@ import { dense, type DenseParams } from '../layers/dense.js';
 import { dropoutMask } from '../layers/dropoutMask.js';
 import { embedding } from '../layers/embedding.js';
 import { idsTensor } from '../layers/idsTensor.js';
-import { rnnStack, type StackParams } from '../layers/rnnStack.js';
+import type { StackParams } from '../layers/rnnStack.js';
 import type { RngLike } from '../types.js';
 import { checkModelParams } from '../models/modelArtifact.js';
 import { checkKeys, checkLengths, checkNumber, checkOneOf } from '../validate.js';
+import { charWordFeatures } from './charWordFeatures.js';
 import { crfLogLikelihood, initCrf, type CrfParams } from './crf.js';
 import type { CrfConstraints } from './crfConstraints.js';
+import { taggerBiLstm } from './taggerBiLstm.js';
 
 /** Character-level BiLSTM word features (Lample et al. 2016): the final states of both directions, concatenated. */
 export interface CharFeaturesConfig {
@@ -234,14 +236,9 @@ function drop<T extends Tensor>(x: T, rate: number, options: TaggerForwardOption
   return tf.mul(x, dropoutMask(x.shape, rate, options.rng as RngLike)) as T;
 }
 
-/** Character features of every word slot `[batch, T, 2·Hc]`. */
+/** Character features of every word slot `[batch, T, 2·Hc]` (the character BiLSTM runs once per distinct word). */
 function charFeatures(params: SequenceTaggerParams, batch: TaggerBatch, B: number, T: number): Tensor3D {
-  const chars = batch.chars as NonNullable<TaggerBatch['chars']>;
-  const p = params.chars as NonNullable<SequenceTaggerParams['chars']>;
-  const x = embedding(p.embedding, idsTensor(chars.ids, 'batch.chars.ids')) as Tensor3D;
-  const r = rnnStack({ type: 'lstm' }, p.rnn, x, { lengths: chars.lengths });
-  const both = tf.concat([(r.states[0] as { h: Tensor2D }).h, (r.states[1] as { h: Tensor2D }).h], 1);
-  return tf.reshape(both, [B, T, both.shape[1]]);
+  return charWordFeatures(params.chars as NonNullable<SequenceTaggerParams['chars']>, batch.chars as NonNullable<TaggerBatch['chars']>, B, T);
 }
 
 /**
@@ -264,22 +261,19 @@ export function sequenceTaggerEmissions(
   const B = batch.words.length;
   const T = (batch.words[0] as readonly number[]).length;
   const K = config.numTags;
-  const wordIds = idsTensor(batch.words, 'batch.words');
   if (config.encoder === 'bilstm') {
-    let x = embedding(params.words, wordIds) as Tensor3D;
+    let x = embedding(params.words, idsTensor(batch.words, 'batch.words')) as Tensor3D;
     if (config.chars !== undefined) x = tf.concat([x, charFeatures(params, batch, B, T)], 2);
     x = drop(x, rate, options);
-    const r = rnnStack({ type: 'lstm' }, params.rnn as StackParams, x, {
-      lengths: batch.lengths,
-      ...(options.training === true && rate > 0 ? { dropout: rate, outputDropout: rate, training: true, rng: options.rng as RngLike } : {}),
-    });
-    const H2 = r.outputs.shape[2];
-    return tf.reshape(dense(params.output, tf.reshape(r.outputs, [B * T, H2])), [B, T, K]);
+    // Dropout after every layer (between layers and on the output), as rnnStack's `dropout` and `outputDropout`.
+    const outputs = taggerBiLstm(params.rnn as StackParams, x, batch.lengths, (out) => drop(out, rate, options));
+    const H2 = outputs.shape[2];
+    return tf.reshape(dense(params.output, tf.reshape(outputs, [B * T, H2])), [B, T, K]);
   }
   // Window: the sentence padded by k <pad> slots on both sides (the pad embedding marks the edges; padding words
   // have zero character features), then the 2k+1 shifted views side by side.
   const k = config.window ?? 2;
-  let x = embedding(params.words, tf.pad(wordIds, [[0, 0], [k, k]])) as Tensor3D;
+  let x = embedding(params.words, tf.pad(idsTensor(batch.words, 'batch.words'), [[0, 0], [k, k]])) as Tensor3D;
   if (config.chars !== undefined) x = tf.concat([x, tf.pad(charFeatures(params, batch, B, T), [[0, 0], [k, k], [0, 0]])], 2);
   const F = x.shape[2];
   const windows = tf.concat(Array.from({ length: 2 * k + 1 }, (_, o) => tf.slice(x, [0, o, 0], [B, T, F])), 2);
