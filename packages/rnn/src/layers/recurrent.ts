@@ -3,6 +3,7 @@ import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import { RnnOptionError } from '../errors.js';
 import { gruProject, gruStep } from '../cells/gruCell.js';
 import { checkLstmExtras, lstmGateCount, lstmProject, lstmStep } from '../cells/lstmCell.js';
+import { gruSequence } from './gruSequence.js';
 import { gruSequenceWebgpu } from './gruSequenceWebgpu.js';
 import { lstmSequence } from './lstmSequence.js';
 import { reverseSequences } from './reverseSequences.js';
@@ -25,8 +26,8 @@ export interface RecurrentOptions {
   /** Variational recurrent dropout (Gal & Ghahramani 2016): `[batch, H]` mask (already scaled) applied to h before every recurrent matmul. */
   recurrentMask?: Tensor2D;
   /**
-   * Use the fused whole-sequence op when the cell allows it (no recurrent mask; a standard LSTM on every backend,
-   * a PyTorch-style GRU on webgpu). Default true.
+   * Use the fused whole-sequence op when the cell allows it (no recurrent mask; a standard LSTM or a PyTorch-style
+   * GRU, on every backend). Default true.
    */
   fused?: boolean;
 }
@@ -49,7 +50,7 @@ interface Resolved {
   step: (xp: Tensor2D, s: CellState) => CellState;
   hasC: boolean;
   fusable: boolean;
-  /** A PyTorch GRU cell (reset after the recurrent matmul), which has fused step kernels on webgpu. */
+  /** A PyTorch GRU cell (reset after the recurrent matmul): a fused sequence op (`gruSequence`; step kernels on webgpu). */
   gruResetAfter: boolean;
 }
 
@@ -131,9 +132,9 @@ export function recurrent(config: CellConfig, params: CellParams, x: Tensor3D, o
     const parts = tf.split(packed, [T, 1, 1], 0);
     outputs = tf.transpose(parts[0] as Tensor3D, [1, 0, 2]);
     state = { h: tf.squeeze<Tensor2D>(parts[1] as Tensor3D, [0]), c: tf.squeeze<Tensor2D>(parts[2] as Tensor3D, [0]) };
-  } else if (cell.gruResetAfter && options.fused !== false && options.recurrentMask === undefined && T > 0 && registerWebgpuGruKernels()) {
+  } else if (cell.gruResetAfter && options.fused !== false && options.recurrentMask === undefined && T > 0) {
     const p = params as GruParams;
-    const packed = gruSequenceWebgpu(xp, p.wHh, p.bHh, h0, masks);
+    const packed = registerWebgpuGruKernels() ? gruSequenceWebgpu(xp, p.wHh, p.bHh, h0, masks) : gruSequence(xp, p.wHh, p.bHh, h0, masks);
     const parts = tf.split(packed, [T, 1], 0);
     outputs = tf.transpose(parts[0] as Tensor3D, [1, 0, 2]);
     state = { h: tf.squeeze<Tensor2D>(parts[1] as Tensor3D, [0]) };
