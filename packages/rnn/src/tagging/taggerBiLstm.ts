@@ -1,18 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import { lstmProject } from '../cells/lstmCell.js';
+import { lstmSequence } from '../layers/lstmSequence.js';
+import { stepMasks } from '../layers/recurrent.js';
 import type { StackParams } from '../layers/rnnStack.js';
 import type { LstmParams } from '../types.js';
-import { lstmProject } from '../cells/lstmCell.js';
-import { packedLayout, packedLstm } from './packedLstm.js';
 import { rowGather } from './rowGather.js';
 
 /**
  * A stack of bidirectional standard-LSTM layers over a right-padded batch, computing what
  * `rnnStack({ type: 'lstm' }, params, x, { lengths })` computes (the backward direction reads each row's valid
- * words in reverse; outputs 0 at padding; directions concatenated, forward first), with each direction one
- * {@link packedLstm}: no padding steps and no mask arithmetic. (Both directions as one LSTM of 2H units, as the
- * character features run, halves the small kernels per step but doubles the recurrent matmuls' work: at 100
- * units that costs more than it saves.)
+ * words in reverse; outputs 0 at padding; directions concatenated, forward first) with the same sequence op
+ * (`lstmSequence`: one fused kernel per direction on wasm and webgpu), but with every reordering — batch-major to
+ * time-major, each row reversed within its length, and back — done as one row copy ({@link rowGather}) instead of
+ * a transpose plus wasm's slow Gather.
  * @param params the stack (every layer bidirectional, standard LSTM cells)
  * @param x `[batch, T, in]`
  * @param lengths valid words per row (checked by the caller)
@@ -25,37 +26,34 @@ export function taggerBiLstm(
   afterLayer: (out: Tensor3D, last: boolean) => Tensor3D = (out) => out,
 ): Tensor3D {
   const [B, T] = x.shape;
-  const layout = packedLayout(lengths);
-  // Gather maps: packed row → slot of its input (forwards, and read from the end), and slot → packed row of
-  // its output in each direction (−1: padding, a zero row).
-  const inF = new Int32Array(layout.rows);
-  const inB = new Int32Array(layout.rows);
+  const masks = stepMasks(lengths, B, T);
+  // Time-major row t·B + b reads slot b·T + t (forwards) or b·T + len−1−t (backwards); −1 past the row's end
+  // (masked steps: any input will do, zeros are cheapest). Outputs come back the opposite way.
+  const inF = new Int32Array(T * B).fill(-1);
+  const inB = new Int32Array(T * B).fill(-1);
   const outF = new Int32Array(B * T).fill(-1);
   const outB = new Int32Array(B * T).fill(-1);
-  layout.sizes.forEach((n, t) => {
-    const at = layout.offsets[t] as number;
-    for (let rank = 0; rank < n; rank += 1) {
-      const b = layout.order[rank] as number;
-      const len = lengths[b] as number;
-      inF[at + rank] = b * T + t;
-      inB[at + rank] = b * T + len - 1 - t;
-      outF[b * T + t] = at + rank;
-      outB[b * T + len - 1 - t] = at + rank;
+  for (let b = 0; b < B; b += 1) {
+    const len = lengths[b] as number;
+    for (let t = 0; t < len; t += 1) {
+      inF[t * B + b] = b * T + t;
+      inB[t * B + b] = b * T + len - 1 - t;
+      outF[b * T + t] = t * B + b;
+      outB[b * T + len - 1 - t] = t * B + b;
     }
-  });
+  }
   let h = x;
   params.layers.forEach((layer, k) => {
     const H = layer.forward.wHh.shape[0];
-    const D = h.shape[2];
-    if (layout.rows === 0) {
-      h = afterLayer(tf.zeros([B, T, 2 * H]), k === params.layers.length - 1);
-      return;
-    }
-    const flat = tf.reshape(h, [B * T, D]) as Tensor2D;
-    const direction = (cell: LstmParams, index: Int32Array): Tensor2D => packedLstm(lstmProject(cell, rowGather(flat, index)), cell.wHh, layout.sizes);
-    const f = direction(layer.forward as LstmParams, inF);
-    const b = direction(layer.backward as LstmParams, inB);
-    h = afterLayer(tf.reshape(tf.concat([rowGather(f, outF), rowGather(b, outB)], 1), [B, T, 2 * H]), k === params.layers.length - 1);
+    const flat = tf.reshape(h, [B * T, h.shape[2]]) as Tensor2D;
+    const zeros = tf.zeros([B, H]) as Tensor2D;
+    const direction = (cell: LstmParams, input: Int32Array, output: Int32Array): Tensor2D => {
+      const xp = tf.reshape(lstmProject(cell, rowGather(flat, input)), [T, B, 4 * H]) as Tensor3D;
+      // lstmSequence's rows 0..T−1 are the outputs (T + 2 rows of B: then the final h and c).
+      return rowGather(tf.reshape(lstmSequence(xp, cell.wHh, zeros, zeros, masks), [(T + 2) * B, H]) as Tensor2D, output);
+    };
+    const out = tf.concat([direction(layer.forward as LstmParams, inF, outF), direction(layer.backward as LstmParams, inB, outB)], 1);
+    h = afterLayer(tf.reshape(out, [B, T, 2 * H]), k === params.layers.length - 1);
   });
   return h;
 }
