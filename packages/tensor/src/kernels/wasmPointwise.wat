@@ -366,4 +366,18 @@
             (br $l)))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $rows))))
+
+  ;; Rows of a table: out[i] = table[ids[i]] for i < n, $rowBytes bytes each (ids int32 at $ids, in range:
+  ;; the caller checks them).
+  (func (export "gatherRows") (param $table i32) (param $ids i32) (param $n i32) (param $rowBytes i32) (param $out i32)
+    (local $i i32)
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (memory.copy
+          (i32.add (local.get $out) (i32.mul (local.get $i) (local.get $rowBytes)))
+          (i32.add (local.get $table) (i32.mul (i32.load (i32.add (local.get $ids) (i32.shl (local.get $i) (i32.const 2)))) (local.get $rowBytes)))
+          (local.get $rowBytes))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
 )

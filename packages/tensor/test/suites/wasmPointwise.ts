@@ -5,10 +5,11 @@ import { expect, it } from 'vitest';
 import { registerFusedKernels } from '../../src/kernels/fusedKernels.js';
 import { configureWasmPointwise, registerWasmPointwise } from '../../src/kernels/wasmPointwise.js';
 import { affine } from '../../src/ops/affine.js';
+import { gatherRows } from '../../src/ops/gatherRows.js';
 import { softmaxCrossEntropy } from '../../src/ops/softmaxCrossEntropy.js';
 
 /**
- * `softmaxCrossEntropy` and `affine`'s bias gradient against float64 references on the active backend: on wasm
+ * `softmaxCrossEntropy`, `affine`'s bias gradient and `gatherRows` against references on the active backend: on wasm
  * they run nlpkit's WebAssembly kernels (`wasmPointwise.wat`), on cpu its JavaScript kernels, elsewhere tfjs's
  * ops. Shapes straddle the kernels' 4- and 8-wide vectors (V = 1, 3, 8, 13, 1003), logits reach ±30 (log p down to
  * −60, above the clamp at log 1e−38), masks weigh rows 0, ½ and 1. On wasm the fused path is also pinned to tfjs's within
@@ -114,6 +115,31 @@ export function wasmPointwiseSuite(): void {
       });
     });
   }
+
+  it('gatherRows: rows in id order, repeats included, float32 and int32 tables, no ids at all', () => {
+    tf.tidy(() => {
+      const [V, D] = [7, 5];
+      const td = array(V * D, 1);
+      const ids = [3, 0, 6, 3, 1];
+      const want = ids.flatMap((i) => Array.from(td.subarray(i * D, (i + 1) * D)));
+      const got = gatherRows(tf.tensor2d(td, [V, D]), tf.tensor1d(ids, 'int32'));
+      expect(got.shape).toEqual([ids.length, D]);
+      expect(Array.from(got.dataSync())).toEqual(want);
+      const ints = gatherRows(tf.tensor2d(Int32Array.from({ length: V * 3 }, (_, i) => i - 4), [V, 3], 'int32'), tf.tensor1d([6, 2], 'int32'));
+      expect(ints.dtype).toBe('int32');
+      expect(Array.from(ints.dataSync())).toEqual([14, 15, 16, 2, 3, 4]);
+      expect(gatherRows(tf.tensor2d(td, [V, D]), tf.tensor1d([], 'int32')).shape).toEqual([0, D]);
+    });
+  });
+
+  it('gatherRows: an id outside the table throws with tfjs\'s wording where the backend checks (cpu, wasm)', () => {
+    if (tf.getBackend() !== 'cpu' && tf.getBackend() !== 'wasm') return;
+    tf.tidy(() => {
+      const table = tf.tensor2d(array(14, 1), [7, 2]);
+      expect(() => gatherRows(table, tf.tensor1d([1, 7], 'int32'))).toThrow(/index value 7 is not in \[0, 6\]/);
+      expect(() => gatherRows(table, tf.tensor1d([-1], 'int32'))).toThrow(/index value -1 is not in \[0, 6\]/);
+    });
+  });
 
   it('on wasm: the WebAssembly kernels run, equal tfjs-op path within 1e-6, and leak no tensors', () => {
     if (tf.getBackend() !== 'wasm') {
