@@ -67,14 +67,18 @@ export function lstmSequence(
         c = tf.add<Tensor2D>(tf.mul<Tensor2D>(m, cN), tf.mul<Tensor2D>(keepOld, c));
       }
     });
-    save(keep);
+    // The weight is saved too (last), not read from the closure: tfjs frees the forward pass's intermediates before
+    // the backward pass, so a weight computed inside the loss function (not a Variable) would be gone by then.
+    save([...keep, w]);
     const value = tf.stack([...outs, h, c]) as Tensor3D;
-    const gradFunc = (dy: Tensor, saved: Tensor[]): Tensor[] => {
+    const gradFunc = (dy: Tensor, savedAll: Tensor[]): Tensor[] => {
+      const wS = savedAll[savedAll.length - 1] as Tensor2D;
+      const saved = savedAll.slice(0, -1);
       const T = steps.length;
       const dys = unstack<Tensor2D>(dy);
       let dh = dys[T] as Tensor2D;
       let dc = dys[T + 1] as Tensor2D;
-      const wT = tf.transpose(wIn as Tensor2D);
+      const wT = tf.transpose(wS);
       const dGates: Tensor2D[] = new Array<Tensor2D>(T);
       const bMasks = masks === null ? null : masks.map((m) => tf.tensor2d(m, [batch, 1]));
       // Saved per step: h_{t−1}, c_{t−1}, i, f, g, o, tanh(c_t). The gate-local derivatives do not depend on the
@@ -119,7 +123,7 @@ export function lstmSequence(
         }
       }
       const dXp = tf.stack(dGates) as Tensor3D;
-      const H = (wIn as Tensor2D).shape[0];
+      const H = wS.shape[0];
       const hPrevs = tf.stack(saved.filter((_, k) => k % 7 === 0));
       // dW = Σ_t h_{t−1}ᵀ · dGates_t as one matmul over all T·batch rows.
       const dW = plainMatMul(tf.reshape(hPrevs, [T * batch, H]), tf.reshape(dXp, [T * batch, 4 * H]), true, false);

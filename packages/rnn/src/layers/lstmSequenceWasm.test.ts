@@ -49,3 +49,26 @@ describeBackends(
   },
   { backends: ['wasm'] },
 );
+
+// A recurrent weight computed inside the loss function (not a Variable) is freed by tfjs before the backward pass
+// unless the op saves it: the gradient must still come out, equal to the Variable's (every backend, both paths).
+describeBackends('lstmSequence with a weight computed inside the loss', () => {
+  it('gradients through an intermediate weight equal those through the variable', () => {
+    const rng = createRng(9);
+    const [T, B, H] = [3, 2, 8];
+    const arr = (n: number, s = 1): Float32Array => Float32Array.from({ length: n }, () => rng.normal() * s);
+    const xp = tf.tensor3d(arr(T * B * 4 * H), [T, B, 4 * H]);
+    const [h0, c0] = [tf.tensor2d(arr(B * H), [B, H]), tf.tensor2d(arr(B * H), [B, H])];
+    const w = tf.variable(tf.tensor2d(arr(H * 4 * H, 0.3), [H, 4 * H]));
+    const masks = [Float32Array.from([1, 1]), Float32Array.from([1, 0]), Float32Array.from([1, 0])];
+    for (const m of [null, masks]) {
+      const direct = tf.variableGrads(() => tf.sum(lstmSequence(xp, w, h0, c0, m)), [w]);
+      const scaled = tf.variableGrads(() => tf.sum(lstmSequence(xp, tf.mul(w, 2) as Tensor2D, h0, c0, m)), [w]);
+      const again = tf.variableGrads(() => tf.sum(lstmSequence(xp, tf.div(tf.mul(w, 2), 2) as Tensor2D, h0, c0, m)), [w]);
+      expect(Number.isFinite(scaled.value.dataSync()[0])).toBe(true);
+      expectClose(again.grads[w.name] as Tensor, (direct.grads[w.name] as Tensor).dataSync(), { atol: 1e-5, rtol: 1e-5 });
+      tf.dispose([direct.value, scaled.value, again.value, ...Object.values(direct.grads), ...Object.values(scaled.grads), ...Object.values(again.grads)]);
+    }
+    tf.dispose([xp, h0, c0, w]);
+  });
+});

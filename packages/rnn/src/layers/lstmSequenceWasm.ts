@@ -27,10 +27,12 @@ export function lstmSequenceWasm(
     const save = args[4] as tf.GradSaveFunc;
     const m = maskValues === undefined ? undefined : tf.tensor2d(maskValues, [T, B]);
     const [value, hs, cs, acts] = wasmLstmSequenceForward(xpIn, wIn, h0In, c0In, m);
-    save(m === undefined ? [hs, cs, acts] : [hs, cs, acts, m]);
+    // The weight is saved, not read from the closure: tfjs frees the forward pass's intermediates before the backward
+    // pass, so a weight computed inside the loss function (not a Variable) would be gone by then.
+    save(m === undefined ? [wIn, hs, cs, acts] : [wIn, hs, cs, acts, m]);
     const gradFunc = (dy: Tensor, saved: Tensor[]): Tensor[] => {
-      const [hsS, csS, actsS, mS] = saved as [Tensor3D, Tensor3D, Tensor3D, Tensor2D | undefined];
-      const [dXp, dh0, dc0] = wasmLstmSequenceBackward(dy as Tensor3D, wIn, hsS, csS, actsS, mS);
+      const [wS, hsS, csS, actsS, mS] = saved as [Tensor2D, Tensor3D, Tensor3D, Tensor3D, Tensor2D | undefined];
+      const [dXp, dh0, dc0] = wasmLstmSequenceBackward(dy as Tensor3D, wS, hsS, csS, actsS, mS);
       // dW = Σ_t h_{t−1}ᵀ · dGates_t as one matmul over all T·B rows.
       const dW = plainMatMul(tf.reshape(hsS, [T * B, H]), tf.reshape(dXp, [T * B, 4 * H]), true, false);
       return [dXp, dW, dh0, dc0];
