@@ -33,17 +33,20 @@ try {
   // not a git checkout: left as unknown
 }
 
-/** Runs `command` with stdin from `input` (or none) under GNU time; returns wall seconds and peak RSS in MB. */
+/**
+ * Runs `command` with stdin from `input` (or none) under GNU time; returns wall seconds, CPU seconds (user +
+ * system, all threads: on a loaded machine wall time mostly measures the other jobs) and peak RSS in MB.
+ */
 function timed(command, args, input) {
-  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M', command, ...args], {
+  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M %U %S', command, ...args], {
     input: input === undefined ? undefined : readFileSync(input),
     maxBuffer: 1 << 28,
     encoding: 'utf8',
   });
   const line = r.stderr.split('\n').reverse().find((l) => l.startsWith('TIME '));
   if (r.status !== 0 || line === undefined) throw new Error(`${command} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
-  const [, seconds, kb] = line.split(' ');
-  return { seconds: Number(seconds), peakMB: (Number(kb) * 1024) / 1e6, stdout: r.stdout };
+  const [, seconds, kb, user, system] = line.split(' ');
+  return { seconds: Number(seconds), cpuSeconds: Math.round((Number(user) + Number(system)) * 100) / 100, peakMB: (Number(kb) * 1024) / 1e6, stdout: r.stdout };
 }
 
 const sha256 = (path) => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -114,8 +117,9 @@ try {
   }
   const best = (rs) => ({
     seconds: Math.min(...rs.map((r) => r.seconds)),
+    cpuSeconds: Math.min(...rs.map((r) => r.cpuSeconds)),
     peakMB: Math.min(...rs.map((r) => r.peakMB)),
-    runs: rs.map((r) => ({ seconds: r.seconds, peakMB: Math.round(r.peakMB) })),
+    runs: rs.map((r) => ({ seconds: r.seconds, cpuSeconds: r.cpuSeconds, peakMB: Math.round(r.peakMB) })),
   });
   const pair = (p) => ({ ours: best(p.ours), kenlm: best(p.kenlm) });
   const result = {
@@ -141,6 +145,9 @@ try {
     'nlpkit s': o.seconds,
     'KenLM s': k.seconds,
     'time ratio': Math.round((o.seconds / k.seconds) * 100) / 100,
+    'nlpkit CPU s': o.cpuSeconds,
+    'KenLM CPU s': k.cpuSeconds,
+    'CPU ratio': Math.round((o.cpuSeconds / k.cpuSeconds) * 100) / 100,
     'nlpkit MB': Math.round(o.peakMB),
     'KenLM MB': Math.round(k.peakMB),
     'memory ratio': Math.round((o.peakMB / k.peakMB) * 100) / 100,
