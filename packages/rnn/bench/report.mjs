@@ -42,7 +42,9 @@ function table(result, mode, title) {
         continue;
       }
       const one = s.roundsTokensPerSecond.length === 1;
-      cells.push(one ? int(s.medianTokensPerSecond) : `${int(s.medianTokensPerSecond)} (${int(s.bestTokensPerSecond)})`, `${ratio(s.vsTorch2)} / ${ratio(s.vsTorch1)}`);
+      // CPU seconds per step (all threads), where the child reported them: the work, whatever the machine's load.
+      const cpu = typeof s.medianCpuSecondsPerStep === 'number' && Number.isFinite(s.medianCpuSecondsPerStep) ? `; ${s.medianCpuSecondsPerStep.toFixed(3)} CPU-s/step` : '';
+      cells.push(`${one ? int(s.medianTokensPerSecond) : `${int(s.medianTokensPerSecond)} (${int(s.bestTokensPerSecond)})`}${cpu}`, `${ratio(s.vsTorch2)} / ${ratio(s.vsTorch1)}`);
     }
     lines.push(`| ${cells.join(' | ')} |`);
   }
