@@ -11,8 +11,8 @@ import { lstmSequenceWebgpu } from './lstmSequenceWebgpu.js';
  * uses transposed-operand matmuls that are ~10× slower on wasm. Here the backward pass transposes `wHh` once,
  * runs one plain matmul per step for `dh`, and computes `dWhh` for all steps in a single matmul. On webgpu each
  * step is one fused WGSL kernel forward and one backward instead ({@link lstmSequenceWebgpu}); on wasm the whole
- * sequence is one WebAssembly kernel call forward and one backward ({@link lstmSequenceWasm}; H a multiple of 4,
- * float32, at least one step).
+ * sequence is one WebAssembly kernel call forward and one backward ({@link lstmSequenceWasm}; H ≥ 4, float32,
+ * at least one step).
  *
  * @param xp projected inputs, time-major `[T, batch, 4H]` (bias already added), gate order i, f, g, o
  * @param wHh recurrent weights `[H, 4H]`
@@ -30,7 +30,7 @@ export function lstmSequence(
 ): Tensor3D {
   if (registerWebgpuLstmKernels()) return lstmSequenceWebgpu(xp, wHh, h0, c0, masks);
   const floats = [xp, wHh, h0, c0].every((t) => t.dtype === 'float32');
-  if (floats && xp.shape[0] > 0 && wHh.shape[0] % 4 === 0 && registerWasmLstmKernels()) return lstmSequenceWasm(xp, wHh, h0, c0, masks);
+  if (floats && xp.shape[0] > 0 && wHh.shape[0] >= 4 && registerWasmLstmKernels()) return lstmSequenceWasm(xp, wHh, h0, c0, masks);
   const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
     const [xpIn, wIn, h0In, c0In] = args as [Tensor, Tensor, Tensor, Tensor];
     const save = args[4] as tf.GradSaveFunc;

@@ -8,7 +8,8 @@ import { lstmSequence } from './lstmSequence.js';
 
 // The fused wasm LSTM sequence (one WebAssembly kernel call forward, one backward) against the generic op-by-op
 // path on the same backend: outputs, final state and all four gradients within 1e-5, with and without padding
-// masks, H = 4, 8 and 260 (two depth blocks of the GEMM). The PyTorch parity and finite-difference suites run the
+// masks, H = 4, 8, 6 (not a multiple of the 4-wide vectors), 260 (two depth blocks of the GEMM) and 650
+// (Zaremba-medium: 4H past one column block, so the weight is packed per product). The PyTorch parity and finite-difference suites run the
 // fused path too (it is the default on wasm).
 describeBackends(
   'lstmSequence on the fused wasm kernels',
@@ -16,7 +17,7 @@ describeBackends(
     const rng = createRng(7);
     const rand = (shape: number[], scale = 1): Tensor => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal() * scale), shape);
 
-    for (const [T, B, H] of [[1, 1, 4], [5, 3, 8], [4, 2, 260]] as const) {
+    for (const [T, B, H] of [[1, 1, 4], [5, 3, 8], [3, 2, 6], [4, 2, 260], [2, 1, 650]] as const) {
       for (const masked of [false, true]) {
         it(`T ${T}, B ${B}, H ${H}${masked ? ', padded rows' : ''}: value and gradients equal the generic path`, () => {
           expect(registerWasmLstmKernels()).toBe(true);

@@ -137,7 +137,10 @@ const KERNELS: Record<string, Kernel> = {
     try {
       const bh = B * H * 4;
       const work = scratch.take(SCRATCH_BYTES);
-      const [dhGemm, dc, carry] = [scratch.take(bh), scratch.take(bh), scratch.take(bh)];
+      // dc and the carried dh alternate between two buffers: lstmBackward's outputs must not be its inputs.
+      const dhGemm = scratch.take(bh);
+      const dcs = [scratch.take(bh), scratch.take(bh)] as const;
+      const carries = [scratch.take(bh), scratch.take(bh)] as const;
       const wAt = offsetOf(backend, w);
       // dh_{t−1} = dGate_t · Wᵀ: Wᵀ as the B operand, element (k, j) = W[j, k].
       const packed = prepack(gemm, scratch, wAt, 4, G * 4, G, H);
@@ -146,13 +149,16 @@ const KERNELS: Record<string, Kernel> = {
       const m = mask === undefined ? 0 : offsetOf(backend, mask);
       const f32 = new Float32Array((heapMemory(backend) as WebAssembly.Memory).buffer);
       const i32 = new Int32Array(f32.buffer);
+      let carry = 0;
       for (let t = T - 1; t >= 0; t -= 1) {
         const first = t === T - 1;
         const dGate = dXp + t * B * G * 4;
+        const [dcIn, dcOut, carryOut] = [first ? dys + (T + 1) * bh : (dcs[t & 1] as number), t === 0 ? dc0 : (dcs[(t + 1) & 1] as number), carries[t & 1] as number];
         pointwise.lstmBackward(
-          first ? dys + T * bh : dhGemm, first || m === 0 ? 0 : carry, dys + t * bh, first ? dys + (T + 1) * bh : dc,
-          actsAt + t * B * 5 * H * 4, csAt + t * bh, m === 0 ? 0 : m + t * B * 4, dGate, t === 0 ? dc0 : dc, carry, B, H,
+          first ? dys + T * bh : dhGemm, first || m === 0 ? 0 : carry, dys + t * bh, dcIn,
+          actsAt + t * B * 5 * H * 4, csAt + t * bh, m === 0 ? 0 : m + t * B * 4, dGate, dcOut, carryOut, B, H,
         );
+        carry = carryOut;
         const job: GemmJob = {
           m0: 0, m1: B, n0: 0, n1: H, K: G, a: dGate, rsA: G * 4, csA: 4, b: wAt, rsB: 4, csB: G * 4, c: t === 0 ? dh0 : dhGemm, ldc: H * 4, bias: 0,
           scratch: work, ...(packed === undefined ? {} : { packedB: packed }),
@@ -192,7 +198,7 @@ export function registerWasmLstmKernels(): boolean {
 }
 
 /**
- * Every step of an LSTM sequence forward on the wasm kernels (H a multiple of 4): `[value, hs, cs, acts]` as
+ * Every step of an LSTM sequence forward on the wasm kernels (H ≥ 4): `[value, hs, cs, acts]` as
  * described above; no gradient (call inside customGrad).
  */
 export function wasmLstmSequenceForward(xp: Tensor3D, w: Tensor2D, h0: Tensor2D, c0: Tensor2D, mask?: Tensor2D): [Tensor3D, Tensor3D, Tensor3D, Tensor3D] {

@@ -253,7 +253,8 @@
         (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))
       (f32x4.ne (local.get $x) (local.get $x))))
 
-  ;; One LSTM step forward over B rows of H units (H a multiple of 4; gate order i, f, g, o). Reads the projected
+  ;; One LSTM step forward over B rows of H ≥ 4 units (gate order i, f, g, o); when H is not a multiple of 4 the last
+  ;; vector of each row overlaps the one before and recomputes its lanes (no output is also an input here). Reads the projected
   ;; inputs $xp and the recurrent product $hw (both [B, 4H]), the previous state $hPrev, $cPrev ([B, H]) and the
   ;; row mask $mask ([B]; 0: every row valid); writes y = m·h' to $y, the carried state (h' and c' where m = 1,
   ;; the previous ones where m = 0) to $hNext and $cNext, and [i, f, g, o, tanh c'] to $acts ([B, 5H]).
@@ -275,7 +276,8 @@
         (local.set $j (i32.const 0))
         (block $d
           (loop $l
-            (br_if $d (i32.ge_u (local.get $j) (local.get $h4)))
+            ;; the last vector of a row that is not a multiple of 4 starts at H − 4 (overlapping the one before)
+            (if (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $h4)) (then (local.set $j (i32.sub (local.get $h4) (i32.const 16)))))
             (local.set $gx (i32.add (i32.add (local.get $xp) (i32.mul (local.get $b) (local.get $g4))) (local.get $j)))
             (local.set $gh (i32.add (i32.add (local.get $hw) (i32.mul (local.get $b) (local.get $g4))) (local.get $j)))
             (local.set $i (call $sigmoid4 (f32x4.add (v128.load (local.get $gx)) (v128.load (local.get $gh)))))
@@ -303,16 +305,16 @@
             (v128.store (i32.add (local.get $ac) (i32.mul (local.get $h4) (i32.const 3))) (local.get $o))
             (v128.store (i32.add (local.get $ac) (i32.shl (local.get $h4) (i32.const 2))) (local.get $tc))
             (local.set $j (i32.add (local.get $j) (i32.const 16)))
-            (br $l)))
+            (br_if $l (i32.lt_u (local.get $j) (local.get $h4)))))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $rows))))
 
-  ;; One LSTM step backward (the derivative of lstmForward; H a multiple of 4). The gradient reaching h' is
+  ;; One LSTM step backward (the derivative of lstmForward; H ≥ 4, as there). The gradient reaching h' is
   ;; $dhA + $dhB ($dhB 0: none; the recurrent product and the carried part), plus $dy for the step's output (0:
   ;; none); $dcIn reaches c'. Reads $acts and $cPrev as lstmForward wrote and read them, $mask as there. Writes the
   ;; pre-activation gradients [B, 4H] to $dGate, the gradient of c_{t−1} to $dcOut, and, when there is a mask,
-  ;; the carried part of h_{t−1}'s, (1 − m)·dh, to $dhCarry. $dcOut may be $dcIn and $dhCarry may be $dhB (each
-  ;; element is read before it is written).
+  ;; the carried part of h_{t−1}'s, (1 − m)·dh, to $dhCarry. No output may be an input (H not a multiple of 4
+  ;; recomputes a few lanes).
   (func (export "lstmBackward") (param $dhA i32) (param $dhB i32) (param $dy i32) (param $dcIn i32) (param $acts i32)
         (param $cPrev i32) (param $mask i32) (param $dGate i32) (param $dcOut i32) (param $dhCarry i32) (param $B i32) (param $H i32)
     (local $b i32) (local $j i32) (local $h4 i32) (local $g4 i32) (local $a4 i32) (local $at i32) (local $ac i32) (local $dg i32)
@@ -332,7 +334,8 @@
         (local.set $j (i32.const 0))
         (block $d
           (loop $l
-            (br_if $d (i32.ge_u (local.get $j) (local.get $h4)))
+            ;; the last vector of a row that is not a multiple of 4 starts at H − 4 (overlapping the one before)
+            (if (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $h4)) (then (local.set $j (i32.sub (local.get $h4) (i32.const 16)))))
             (local.set $at (i32.add (i32.mul (local.get $b) (local.get $h4)) (local.get $j)))
             (local.set $dh (v128.load (i32.add (local.get $dhA) (local.get $at))))
             (if (local.get $dhB) (then (local.set $dh (f32x4.add (local.get $dh) (v128.load (i32.add (local.get $dhB) (local.get $at)))))))
@@ -363,7 +366,7 @@
               (f32x4.add (f32x4.mul (local.get $dct) (local.get $f)) (f32x4.mul (local.get $k) (local.get $dc))))
             (if (local.get $mask) (then (v128.store (i32.add (local.get $dhCarry) (local.get $at)) (f32x4.mul (local.get $k) (local.get $dh)))))
             (local.set $j (i32.add (local.get $j) (i32.const 16)))
-            (br $l)))
+            (br_if $l (i32.lt_u (local.get $j) (local.get $h4)))))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $rows))))
 
