@@ -1,0 +1,124 @@
+// Training throughput and memory of @nlpkit/seq2seq on the Multi30k recipe (recipes/multi30k-de-en.json: model,
+// vocabularies, Adam, label smoothing, clipping, dropout): target tokens per second over the first batches of
+// epoch 0 in the recipe's bucketed order, and the peak memory of the longest batches of the epoch (tf.profile's
+// peakBytes, the wasm heap, peak RSS). Every measurement runs in a fresh process (bench/trainChild.mjs), rounds
+// interleaved; medians reported. Implementations can be compared side by side: BENCH_IMPLS=name=path/to/dist,...
+// (default: this package's dist).
+// Usage: node bench/seq2seq-train.mjs (after the build)
+//   env BENCH_BACKENDS=wasm,cpu  BENCH_BATCH=32  BENCH_STEPS=12  BENCH_ROUNDS=3  BENCH_MEMORY=1 (also the memory row)
+//       BENCH_MEMORY_BATCH=64  BENCH_IMPLS=old=node_modules/.old/dist,new=dist  BENCH_OUT=bench/results
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const pkg = join(here, '..');
+const backends = (process.env.BENCH_BACKENDS ?? 'wasm,cpu').split(',');
+const batch = Number(process.env.BENCH_BATCH ?? 32);
+const steps = { wasm: Number(process.env.BENCH_STEPS ?? 12), cpu: Number(process.env.BENCH_CPU_STEPS ?? 2) };
+// The cpu backend is ~10× slower: one warm-up step and one round unless asked.
+const warmup = { wasm: 2, cpu: 1 };
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const roundsOf = { wasm: rounds, cpu: Number(process.env.BENCH_CPU_ROUNDS ?? 1) };
+const memory = process.env.BENCH_MEMORY !== '0';
+const memoryBatch = Number(process.env.BENCH_MEMORY_BATCH ?? 64);
+const impls = (process.env.BENCH_IMPLS ?? `current=${join(pkg, 'dist')}`).split(',').map((s) => {
+  const [name, path] = s.split('=');
+  return { name, path: resolve(pkg, path) };
+});
+
+function child(impl, backend, mode, b, n) {
+  const load = loadavg()[0];
+  const r = spawnSync(process.execPath, [join(here, 'trainChild.mjs'), backend, mode, String(b), String(n)], {
+    encoding: 'utf8',
+    env: { ...process.env, BENCH_IMPL: impl.path, BENCH_WARMUP: String(warmup[backend] ?? 2) },
+    maxBuffer: 1 << 26,
+  });
+  const last = r.stdout.trim().split('\n').at(-1) ?? '';
+  if (r.status !== 0 || !last.startsWith('{')) {
+    const error = (r.stderr || r.error?.message || `exit ${r.status}`).trim().split('\n').filter((l) => l.trim() !== '').slice(-2).join(' | ');
+    return { impl: impl.name, backend, mode, batchSize: b, error, exit: r.status, signal: r.signal, loadBefore: load };
+  }
+  const out = JSON.parse(last);
+  delete out.losses;
+  return { impl: impl.name, ...out, loadBefore: load };
+}
+
+const runs = [];
+for (let round = 0; round < rounds; round += 1) {
+  for (const backend of backends) {
+    if (round >= (roundsOf[backend] ?? rounds)) continue;
+    for (const impl of impls) {
+      const r = child(impl, backend, 'speed', batch, steps[backend] ?? 4);
+      runs.push({ round, ...r });
+      console.error(JSON.stringify({ round, impl: impl.name, backend, tokensPerSecond: r.tokensPerSecond, error: r.error, load: r.loadBefore }));
+    }
+  }
+}
+const memoryRuns = [];
+if (memory) {
+  for (const impl of impls) {
+    const r = child(impl, 'wasm', 'longest', memoryBatch, 3);
+    memoryRuns.push(r);
+    console.error(JSON.stringify({ impl: impl.name, memory: r.peakRssBytes, error: r.error }));
+  }
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const summary = [];
+for (const backend of backends) {
+  for (const impl of impls) {
+    const ok = runs.filter((r) => r.backend === backend && r.impl === impl.name && r.error === undefined);
+    if (ok.length === 0) continue;
+    const rates = ok.map((r) => r.tokensPerSecond);
+    summary.push({ backend, impl: impl.name, median: median(rates), best: Math.max(...rates), rounds: rates, steps: ok[0].steps, tokensPerRound: ok[0].tokens });
+  }
+}
+const results = {
+  recipe: 'recipes/multi30k-de-en.json',
+  batchSize: batch,
+  timed: 'the first batches of epoch 0 (seed 1, bucketed as the recipe), after the warm-up steps; target tokens (incl. </s>) per second of trainStep + reading the loss',
+  steps,
+  warmup,
+  rounds: roundsOf,
+  note: process.env.BENCH_NOTE,
+  summary,
+  memory: memoryRuns,
+  runs,
+  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, date: new Date().toISOString(), load: loadavg() },
+};
+
+const fmt = (x, d = 0) => (typeof x === 'number' ? x.toLocaleString('en-US', { maximumFractionDigits: d }) : '—');
+const gb = (x) => (typeof x === 'number' ? `${(x / 2 ** 30).toFixed(2)} GiB` : '—');
+const md = [
+  `Training on the Multi30k recipe (GRU bi-encoder 2×256, decoder 512, Bahdanau attention, vocabularies ${'7,859/5,921'}, label smoothing, clipping, dropout 0.3), batch ${batch}: target tokens/s over ${steps.wasm} (wasm) / ${steps.cpu} (cpu) steps of epoch 0 after ${warmup.wasm} / ${warmup.cpu} warm-up steps, each round a fresh process, rounds interleaved (${roundsOf.wasm} on wasm, ${roundsOf.cpu} on cpu).`,
+  '',
+  '| implementation | backend | target tokens/s, median (best) | rounds |',
+  '|---|---|---:|---|',
+  ...summary.map((s) => `| ${s.impl} | ${s.backend} | ${fmt(s.median)} (${fmt(s.best)}) | ${s.rounds.map((x) => fmt(x)).join(', ')} |`),
+  '',
+  ...(memoryRuns.length > 0
+    ? [
+        `Memory, wasm, the 3 longest batches of epoch 0 at batch ${memoryBatch} (by padded source × target cells):`,
+        '',
+        '| implementation | longest batch (B × S × T) | peak tf bytes | wasm heap | peak RSS | outcome |',
+        '|---|---|---:|---:|---:|---|',
+        ...memoryRuns.map((m) =>
+          m.error !== undefined
+            ? `| ${m.impl} | — | — | — | — | failed: ${m.error.slice(0, 120)} |`
+            : `| ${m.impl} | ${m.longest.B} × ${m.longest.S} × ${m.longest.T} | ${gb(m.peakTfBytes)} | ${gb(m.wasmHeapBytes)} | ${gb(m.peakRssBytes)} | ${m.steps} steps |`,
+        ),
+        '',
+      ]
+    : []),
+  ...(process.env.BENCH_NOTE ? [process.env.BENCH_NOTE, ''] : []),
+  `Machine: ${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.machine.node}, ${results.machine.date}; load average at the end ${results.machine.load.map((x) => x.toFixed(1)).join(' / ')} (shared machine: other jobs ran at the same time).`,
+  '',
+].join('\n');
+const outDir = resolve(pkg, process.env.BENCH_OUT ?? 'bench/results');
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'seq2seq-train.json'), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(join(outDir, 'seq2seq-train.md'), md);
+console.log(md);
