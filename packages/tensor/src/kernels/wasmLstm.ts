@@ -66,16 +66,35 @@ class Scratch {
   }
 }
 
+/** Columns [n0, n1) of a B operand, packed at `at` for `gemm`'s prepacked mode. */
+interface PackedBlock {
+  readonly n0: number;
+  readonly n1: number;
+  readonly at: number;
+}
+
 /**
- * A K × N operand B (element (k, j) at `src + k·rs + j·cs`) packed once for `gemm`'s prepacked mode, or
- * undefined when N is past one column block (then every product packs it again).
+ * A K × N operand B (element (k, j) at `src + k·rs + j·cs`) packed once for `gemm`'s prepacked mode, one column
+ * block (at most `BLOCK.nc` columns: prepacked products stay within one) after another.
  */
-function prepack(gemm: Gemm, scratch: Scratch, src: number, rs: number, cs: number, K: number, N: number): number | undefined {
-  if (N > BLOCK.nc) return undefined;
-  const at = scratch.take(packedBBytes(K, N));
-  const rowBytes = Math.ceil(N / TILE_COLS) * TILE_COLS * 4;
-  for (let p = 0; p < K; p += BLOCK.kc) gemm.packB(src + p * rs, rs, cs, Math.min(BLOCK.kc, K - p), N, at + p * rowBytes);
-  return at;
+function prepack(gemm: Gemm, scratch: Scratch, src: number, rs: number, cs: number, K: number, N: number): PackedBlock[] {
+  const blocks: PackedBlock[] = [];
+  for (let n0 = 0; n0 < N; n0 += BLOCK.nc) {
+    const n1 = Math.min(N, n0 + BLOCK.nc);
+    const at = scratch.take(packedBBytes(K, n1 - n0));
+    const rowBytes = Math.ceil((n1 - n0) / TILE_COLS) * TILE_COLS * 4;
+    for (let p = 0; p < K; p += BLOCK.kc) gemm.packB(src + p * rs + n0 * cs, rs, cs, Math.min(BLOCK.kc, K - p), n1 - n0, at + p * rowBytes);
+    blocks.push({ n0, n1, at });
+  }
+  return blocks;
+}
+
+/** `job`'s product on prepacked B, one `gemm` call per column block. */
+function multiply(gemm: Gemm, i32: Int32Array, job: Omit<GemmJob, 'n0' | 'n1' | 'packedB'>, blocks: readonly PackedBlock[]): void {
+  for (const block of blocks) {
+    writeJob(i32, jobAddress(job.scratch), { ...job, n0: block.n0, n1: block.n1, packedB: block.at });
+    gemm.run(jobAddress(job.scratch));
+  }
 }
 
 type Kernel = (state: LstmState, inputs: NamedTensorInfoMap, backend: WasmBackend) => TensorInfo[];
@@ -109,12 +128,7 @@ const KERNELS: Record<string, Kernel> = {
       f32.copyWithin(cs >>> 2, offsetOf(backend, c0) >>> 2, (offsetOf(backend, c0) + bh) >>> 2);
       for (let t = 0; t < T; t += 1) {
         const [hPrev, cPrev] = [hs + t * bh, cs + t * bh];
-        const job: GemmJob = {
-          m0: 0, m1: B, n0: 0, n1: G, K: H, a: hPrev, rsA: H * 4, csA: 4, b: wAt, rsB: G * 4, csB: 4, c: hw, ldc: G * 4, bias: 0, scratch: work,
-          ...(packed === undefined ? {} : { packedB: packed }),
-        };
-        writeJob(i32, jobAddress(work), job);
-        gemm.run(jobAddress(work));
+        multiply(gemm, i32, { m0: 0, m1: B, K: H, a: hPrev, rsA: H * 4, csA: 4, b: wAt, rsB: G * 4, csB: 4, c: hw, ldc: G * 4, bias: 0, scratch: work }, packed);
         const last = t === T - 1;
         pointwise.lstmForward(
           x + t * B * G * 4, hw, hPrev, cPrev, m === 0 ? 0 : m + t * B * 4,
@@ -159,12 +173,8 @@ const KERNELS: Record<string, Kernel> = {
           actsAt + t * B * 5 * H * 4, csAt + t * bh, m === 0 ? 0 : m + t * B * 4, dGate, dcOut, carryOut, B, H,
         );
         carry = carryOut;
-        const job: GemmJob = {
-          m0: 0, m1: B, n0: 0, n1: H, K: G, a: dGate, rsA: G * 4, csA: 4, b: wAt, rsB: 4, csB: G * 4, c: t === 0 ? dh0 : dhGemm, ldc: H * 4, bias: 0,
-          scratch: work, ...(packed === undefined ? {} : { packedB: packed }),
-        };
-        writeJob(i32, jobAddress(work), job);
-        gemm.run(jobAddress(work));
+        const c = t === 0 ? dh0 : dhGemm;
+        multiply(gemm, i32, { m0: 0, m1: B, K: G, a: dGate, rsA: G * 4, csA: 4, b: wAt, rsB: 4, csB: G * 4, c, ldc: H * 4, bias: 0, scratch: work }, packed);
       }
       if (m !== 0) {
         // dh0 also gets the part carried through step 0 where it was padding.
