@@ -9,7 +9,7 @@ import { checkModelParams } from '../models/modelArtifact.js';
 import { checkSequenceTaggerConfig, sequenceTaggerEmissions, sequenceTaggerShapes, type SequenceTaggerConfig, type SequenceTaggerParams } from './sequenceTagger.js';
 import { encodeTaggerBatch, type TaggerVocabularies } from './taggerData.js';
 import { schemeSpans } from './tagSpans.js';
-import { crfScores, crfScoresAsync, viterbiPath, type CrfScores } from './viterbi.js';
+import { argmaxPath, crfScores, crfScoresAsync, viterbiPath, type CrfScores } from './viterbi.js';
 
 /** What {@link sequenceTagger} takes: a trained model and its vocabularies. */
 export interface SequenceTaggerOptions {
@@ -50,7 +50,8 @@ export interface SequenceTagger {
 
 /**
  * Best tag ids per row from per-token scores `[batch, T, K]` (one host read): Viterbi with the CRF's scores, or
- * over log-softmax scores with zero transitions for a softmax tagger; constrained when `constraints` are given.
+ * over log-softmax scores with zero transitions for a softmax tagger (the per-token argmax when there are no
+ * constraints); constrained when `constraints` are given.
  */
 export function decodeTagIds(
   config: SequenceTaggerConfig,
@@ -72,7 +73,20 @@ export function decodeTagIds(
     values = logProbs.dataSync() as Float32Array;
     logProbs.dispose();
   }
-  return lengths.map((len, b) => viterbiPath(scores, values.subarray(b * T * K, (b + 1) * T * K), len, constraints));
+  return decodePaths(scores, values, lengths, T, K, config.output !== 'crf' && constraints === undefined, constraints);
+}
+
+/**
+ * Each row's path: Viterbi, or — for softmax scores with no constraints, where Viterbi with zero transitions is the
+ * per-token argmax — the argmax directly (O(T·K), not O(T·K²)).
+ */
+function decodePaths(
+  scores: CrfScores, values: Float32Array, lengths: readonly number[], T: number, K: number, argmax: boolean, constraints: CrfConstraints | undefined,
+): number[][] {
+  return lengths.map((len, b) => {
+    const rows = values.subarray(b * T * K, (b + 1) * T * K);
+    return argmax ? argmaxPath(rows, len, K) : viterbiPath(scores, rows, len, constraints);
+  });
 }
 
 /** {@link decodeTagIds} reading the scores asynchronously (`await tensor.data()`): for every backend, webgpu included. */
@@ -98,7 +112,7 @@ export async function decodeTagIdsAsync(
       logProbs.dispose();
     }
   }
-  return lengths.map((len, b) => viterbiPath(scores, values.subarray(b * T * K, (b + 1) * T * K), len, constraints));
+  return decodePaths(scores, values, lengths, T, K, config.output !== 'crf' && constraints === undefined, constraints);
 }
 
 /**

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { allPaths, pathScore } from '../../test/tagging/crfBruteForce.js';
 import { checkTagSequence, crfConstraints } from './crfConstraints.js';
-import { viterbiDecode, viterbiPath } from './viterbi.js';
+import { argmaxPath, viterbiDecode, viterbiPath } from './viterbi.js';
 
 const IOBES = ['O', 'B-PER', 'I-PER', 'E-PER', 'S-PER', 'B-LOC', 'I-LOC', 'E-LOC', 'S-LOC'];
 
@@ -98,4 +98,16 @@ describeBackends('viterbiDecode', () => {
     expect(decoded[1]).toEqual(viterbiPath(host as never, em.dataSync().subarray(6 * K, 9 * K), 3, c));
     tf.dispose([params.transitions, params.start, params.end, em]);
   });
+});
+
+it('argmaxPath is viterbiPath with zero transition, start and end scores (ties to the lowest tag id)', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 1000 }), (T, K, seed) => {
+      const rng = createRng(seed);
+      // Few distinct values, so ties are common.
+      const emissions = Float32Array.from({ length: T * K }, () => Math.floor(rng.next() * 3) - 1.5);
+      const zero = { numTags: K, transitions: new Float64Array(K * K), start: new Float64Array(K), end: new Float64Array(K) };
+      expect(argmaxPath(emissions, T, K)).toEqual(viterbiPath(zero, emissions, T));
+    }),
+  );
 });

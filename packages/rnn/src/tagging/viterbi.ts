@@ -60,6 +60,28 @@ export function viterbiPath(scores: CrfScores, emissions: ArrayLike<number>, len
   return path;
 }
 
+/**
+ * The best tag of each of `length` steps (`emissions[t * K + k]`), ties to the lowest tag id: what
+ * {@link viterbiPath} returns with zero transition, start and end scores and no constraints, in O(length·K)
+ * instead of O(length·K²) (a softmax POS tagger has K = 184 tags on Brown).
+ */
+export function argmaxPath(emissions: ArrayLike<number>, length: number, K: number): number[] {
+  const path = new Array<number>(length);
+  for (let t = 0; t < length; t++) {
+    let best = -Infinity;
+    let arg = 0;
+    for (let k = 0; k < K; k++) {
+      const v = emissions[t * K + k] as number;
+      if (v > best) {
+        best = v;
+        arg = k;
+      }
+    }
+    path[t] = arg;
+  }
+  return path;
+}
+
 /** The CRF's scores as host arrays (one synchronous read; on webgpu an `UnsupportedError` naming {@link crfScoresAsync}). */
 export function crfScores(params: CrfParams): CrfScores {
   checkSyncRead({ package: PKG, what: 'crfScores', alternative: 'crfScoresAsync' });
