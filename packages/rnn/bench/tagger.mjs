@@ -1,7 +1,7 @@
 // Sequence-tagger training speed, side by side: each implementation (this package's dist, and optionally an older
 // build's dist folder) on the Brown POS recipe and the WikiANN BiLSTM-CRF recipe, interleaved rounds, a fresh
 // process per measurement (bench/taggerChild.mjs). Writes JSON (every run, and the median per row).
-// Usage: node bench/tagger.mjs [--base <dist folder>] [--rounds 3] [--steps 30] [--tasks brown,wikiann]
+// Usage: node bench/tagger.mjs [--base <dist folder>] [--new <dist folder, default ../dist>] [--rounds 3] [--steps 30] [--tasks brown,wikiann]
 //        [--modes step,grads] [--out bench/results/tagger.json]   (after `tsc -p tsconfig.build.json`)
 // Steps are the same batches for every implementation (seeded); losses are compared across implementations.
 import { execFileSync } from 'node:child_process';
@@ -21,7 +21,9 @@ const tasks = arg('tasks', 'brown,wikiann').split(',');
 const modes = arg('modes', 'step,grads').split(',');
 const base = arg('base', undefined);
 const out = resolve(arg('out', resolve(here, 'results/tagger.json')));
-const impls = base === undefined ? ['new'] : [resolve(base), 'new'];
+const fresh = arg('new', undefined);
+const current = fresh === undefined ? 'new' : resolve(fresh);
+const impls = base === undefined ? [current] : [resolve(base), current];
 
 const runs = [];
 for (let round = 0; round < rounds; round += 1) {
@@ -36,7 +38,7 @@ for (let round = 0; round < rounds; round += 1) {
           row = { task, impl, mode, error: String(error.stderr ?? error).split('\n').slice(0, 5).join(' ') };
         }
         row.round = round;
-        row.label = impl === 'new' ? 'new' : 'base';
+        row.label = impl === current ? 'new' : 'base';
         runs.push(row);
         process.stderr.write(`round ${round} ${task} ${mode} ${row.label}: ${row.error ?? `${Math.round(row.tokensPerSecond)} tok/s, ${Math.round(row.tokensPerCpuSecond)} tok/CPU-s, load ${row.load.toFixed(1)}`}\n`);
       }
@@ -55,7 +57,7 @@ for (const task of tasks) {
       const mine = runs.filter((r) => r.task === task && r.mode === label && r.impl === impl && r.error === undefined);
       if (mine.length === 0) continue;
       rows.push({
-        task, mode: label, impl: impl === 'new' ? 'new' : 'base', runs: mine.length,
+        task, mode: label, impl: impl === current ? 'new' : 'base', path: impl, runs: mine.length,
         tokensPerSecond: median(mine.map((r) => r.tokensPerSecond)),
         tokensPerCpuSecond: median(mine.map((r) => r.tokensPerCpuSecond)),
         msPerStep: median(mine.map((r) => r.msPerStep)),
