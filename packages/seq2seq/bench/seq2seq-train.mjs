@@ -8,7 +8,7 @@
 //   env BENCH_BACKENDS=wasm,cpu  BENCH_BATCH=32  BENCH_STEPS=12  BENCH_ROUNDS=3  BENCH_MEMORY=1 (also the memory row)
 //       BENCH_MEMORY_BATCH=64  BENCH_IMPLS=old=node_modules/.old/dist,new=dist  BENCH_OUT=bench/results
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,16 +38,19 @@ function child(impl, backend, mode, b, n) {
   });
   const last = r.stdout.trim().split('\n').at(-1) ?? '';
   if (r.status !== 0 || !last.startsWith('{')) {
-    const error = (r.stderr || r.error?.message || `exit ${r.status}`).trim().split('\n').filter((l) => l.trim() !== '').slice(-2).join(' | ');
+    const lines = (r.stderr || r.error?.message || `exit ${r.status}`).trim().split('\n').filter((l) => l.trim() !== '');
+    const error = lines.find((l) => /Error|Aborted|abort/.test(l))?.trim() ?? lines.slice(-2).join(' | ');
     return { impl: impl.name, backend, mode, batchSize: b, error, exit: r.status, signal: r.signal, loadBefore: load };
   }
   const out = JSON.parse(last);
   delete out.losses;
-  return { impl: impl.name, ...out, loadBefore: load };
+  return { ...out, impl: impl.name, implPath: out.impl, loadBefore: load };
 }
 
-const runs = [];
-for (let round = 0; round < rounds; round += 1) {
+// BENCH_FROM=results.json: render a finished run again (no measurement).
+const from = process.env.BENCH_FROM === undefined ? undefined : JSON.parse(readFileSync(process.env.BENCH_FROM, 'utf8'));
+const runs = from?.runs ?? [];
+for (let round = 0; from === undefined && round < rounds; round += 1) {
   for (const backend of backends) {
     if (round >= (roundsOf[backend] ?? rounds)) continue;
     for (const impl of impls) {
@@ -57,8 +60,8 @@ for (let round = 0; round < rounds; round += 1) {
     }
   }
 }
-const memoryRuns = [];
-if (memory) {
+const memoryRuns = from?.memory ?? [];
+if (memory && from === undefined) {
   for (const impl of impls) {
     const r = child(impl, 'wasm', 'longest', memoryBatch, 3);
     memoryRuns.push(r);
@@ -87,9 +90,23 @@ const results = {
   summary,
   memory: memoryRuns,
   runs,
-  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, date: new Date().toISOString(), load: loadavg() },
+  machine: from?.machine ?? { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, date: new Date().toISOString(), load: loadavg() },
 };
 
+// With two implementations: the second over the first within each round (same load), per backend.
+function pairedRatios() {
+  if (impls.length !== 2) return [];
+  const lines = [];
+  for (const backend of backends) {
+    const ratios = [];
+    for (let round = 0; round < rounds; round += 1) {
+      const [a, b] = impls.map((impl) => runs.find((r) => r.round === round && r.backend === backend && r.impl === impl.name && r.error === undefined));
+      if (a !== undefined && b !== undefined) ratios.push(b.tokensPerSecond / a.tokensPerSecond);
+    }
+    if (ratios.length > 0) lines.push(`${impls[1].name} / ${impls[0].name} on ${backend}, same round: ${ratios.map((x) => `${x.toFixed(2)}×`).join(', ')} (median ${median(ratios).toFixed(2)}×).`, '');
+  }
+  return lines;
+}
 const fmt = (x, d = 0) => (typeof x === 'number' ? x.toLocaleString('en-US', { maximumFractionDigits: d }) : '—');
 const gb = (x) => (typeof x === 'number' ? `${(x / 2 ** 30).toFixed(2)} GiB` : '—');
 const md = [
@@ -99,6 +116,7 @@ const md = [
   '|---|---|---:|---|',
   ...summary.map((s) => `| ${s.impl} | ${s.backend} | ${fmt(s.median)} (${fmt(s.best)}) | ${s.rounds.map((x) => fmt(x)).join(', ')} |`),
   '',
+  ...pairedRatios(),
   ...(memoryRuns.length > 0
     ? [
         `Memory, wasm, the 3 longest batches of epoch 0 at batch ${memoryBatch} (by padded source × target cells):`,
@@ -107,7 +125,7 @@ const md = [
         '|---|---|---:|---:|---:|---|',
         ...memoryRuns.map((m) =>
           m.error !== undefined
-            ? `| ${m.impl} | — | — | — | — | failed: ${m.error.slice(0, 120)} |`
+            ? `| ${m.impl} | — | — | — | ${gb(m.peakRssBytes)} | failed: ${m.error.slice(0, 200)} |`
             : `| ${m.impl} | ${m.longest.B} × ${m.longest.S} × ${m.longest.T} | ${gb(m.peakTfBytes)} | ${gb(m.wasmHeapBytes)} | ${gb(m.peakRssBytes)} | ${m.steps} steps |`,
         ),
         '',
