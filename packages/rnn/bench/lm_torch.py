@@ -114,16 +114,19 @@ def main():
         for _ in range(warmup):
             step(bptt)
         step_seconds = []
+        cpu_seconds = []  # process CPU time (all threads) per step: comparable with lmChild's under load
         loss = float('nan')
         seconds = 0.0
         while len(step_seconds) < spec['steps'] and seconds < (spec.get('maxSeconds') or float('inf')):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             loss = step(bptt)
             step_seconds.append(time.perf_counter() - t0)
+            cpu_seconds.append(time.process_time() - c0)
             seconds += step_seconds[-1]
         steps = len(step_seconds)
         return {'tokensPerSecond': batch * bptt * steps / seconds, 'warmup': warmup, 'steps': steps,
-                'capped': steps < spec['steps'], 'seconds': seconds, 'stepSeconds': step_seconds, 'loss': loss}
+                'capped': steps < spec['steps'], 'seconds': seconds, 'stepSeconds': step_seconds,
+                'cpuSecondsPerStep': sorted(cpu_seconds)[len(cpu_seconds) // 2], 'cpuSeconds': cpu_seconds, 'loss': loss}
 
     cases = {}
     blas = None
