@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
-import { affine, plainMatMul, unstack } from '@nlpkit/tensor';
+import { affine, plainMatMul, splitColumns, unstack } from '@nlpkit/tensor';
 
 /**
  * A whole GRU sequence (PyTorch's cell: the reset gate after the recurrent matmul) as one differentiable op with
@@ -31,18 +31,23 @@ export function gruSequence(xp: Tensor3D, wHh: Tensor2D, bHh: Tensor1D, h0: Tens
     const maskTensors = masks === null ? null : masks.map((m) => tf.tensor2d(m, [B, 1]));
     let h = h0In;
     const hs: Tensor2D[] = [];
-    const rzs: Tensor2D[] = [];
+    const rs: Tensor2D[] = [];
+    const zs: Tensor2D[] = [];
     const ns: Tensor2D[] = [];
     const hns: Tensor2D[] = [];
     const outs: Tensor2D[] = [];
     steps.forEach((x, t) => {
-      const hh = affine(h, wIn, bIn);
-      const rz = tf.sigmoid(tf.add(tf.slice(x, [0, 0], [B, 2 * H]), tf.slice(hh, [0, 0], [B, 2 * H]))) as Tensor2D;
-      const hn = tf.slice(hh, [0, 2 * H], [B, H]) as Tensor2D;
-      const n = tf.tanh(tf.add(tf.slice(x, [0, 2 * H], [B, H]), tf.mul(tf.slice(rz, [0, 0], [B, H]), hn))) as Tensor2D;
-      const hNew = tf.add(n, tf.mul(tf.slice(rz, [0, H], [B, H]), tf.sub(h, n))) as Tensor2D;
+      // Column blocks copied once on host backends (tf.slice copies its whole input per slice on wasm and runs
+      // element by element on cpu).
+      const [hr, hz, hn] = splitColumns(affine(h, wIn, bIn), 3) as [Tensor2D, Tensor2D, Tensor2D];
+      const [xr, xz, xn] = splitColumns(x, 3) as [Tensor2D, Tensor2D, Tensor2D];
+      const r = tf.sigmoid(tf.add(xr, hr)) as Tensor2D;
+      const z = tf.sigmoid(tf.add(xz, hz)) as Tensor2D;
+      const n = tf.tanh(tf.add(xn, tf.mul(r, hn))) as Tensor2D;
+      const hNew = tf.add(n, tf.mul(z, tf.sub(h, n))) as Tensor2D;
       hs.push(h);
-      rzs.push(rz);
+      rs.push(r);
+      zs.push(z);
       ns.push(n);
       hns.push(hn);
       const m = maskTensors?.[t];
@@ -56,12 +61,10 @@ export function gruSequence(xp: Tensor3D, wHh: Tensor2D, bHh: Tensor1D, h0: Tens
         h = tf.add(out, tf.mul(tf.sub(1, m), h)) as Tensor2D;
       }
     });
-    save([tf.stack(hs), tf.stack(rzs), tf.stack(ns), tf.stack(hns), wIn]);
+    save([tf.stack(hs), tf.stack(rs), tf.stack(zs), tf.stack(ns), tf.stack(hns), wIn]);
     const value = tf.stack([...outs, h]) as Tensor3D;
     const gradFunc = (dy: Tensor, saved: Tensor[]): Tensor[] => {
-      const [hPrev, rz, n, hn, w] = saved as [Tensor3D, Tensor3D, Tensor3D, Tensor3D, Tensor2D];
-      const r = tf.slice(rz, [0, 0, 0], [T, B, H]);
-      const z = tf.slice(rz, [0, 0, H], [T, B, H]);
+      const [hPrev, r, z, n, hn, w] = saved as [Tensor3D, Tensor3D, Tensor3D, Tensor3D, Tensor3D, Tensor2D];
       // Per unit of dL/dh_new: d(n pre-activation) = (1 − z)(1 − n²), d(z pre) = (h − n)·z(1 − z),
       // d(r pre) = d(n pre)·hn·r(1 − r); the recurrent product's gradient takes d(n pre)·r in the n block.
       const kn = tf.mul(tf.sub(1, z), tf.sub(1, tf.square(n)));
@@ -69,7 +72,7 @@ export function gruSequence(xp: Tensor3D, wHh: Tensor2D, bHh: Tensor1D, h0: Tens
       const kr = tf.mul(tf.mul(kn, hn), tf.mul(r, tf.sub(1, r)));
       const kx = unstack<Tensor2D>(tf.concat([kr, kz, kn], 2));
       const kh = unstack<Tensor2D>(tf.concat([kr, kz, tf.mul(kn, r)], 2));
-      const zs = unstack<Tensor2D>(z);
+      const zSteps = unstack<Tensor2D>(z);
       const dys = unstack<Tensor2D>(dy);
       const bMasks = masks === null ? null : masks.map((m) => tf.tensor2d(m, [B, 1]));
       let dh = dys[T] as Tensor2D;
@@ -84,7 +87,7 @@ export function gruSequence(xp: Tensor3D, wHh: Tensor2D, bHh: Tensor1D, h0: Tens
           const dNew = m === undefined ? total : (tf.mul(m, total) as Tensor2D);
           const d3 = tf.concat([dNew, dNew, dNew], 1) as Tensor2D;
           const dhh = tf.mul(d3, kh[t] as Tensor2D) as Tensor2D;
-          let next = tf.add(tf.mul(dNew, zs[t] as Tensor2D), plainMatMul(dhh, w, false, true)) as Tensor2D;
+          let next = tf.add(tf.mul(dNew, zSteps[t] as Tensor2D), plainMatMul(dhh, w, false, true)) as Tensor2D;
           if (m !== undefined) next = tf.add(next, tf.mul(tf.sub(1, m), carried)) as Tensor2D;
           return { dx: tf.mul(d3, kx[t] as Tensor2D) as Tensor2D, dhh, next };
         });

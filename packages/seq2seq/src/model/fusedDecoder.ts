@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
-import { affine, plainMatMul, unstack } from '@nlpkit/tensor';
+import { affine, plainMatMul, splitColumns, unstack } from '@nlpkit/tensor';
 import type { Seq2seqConfig } from './seq2seqConfig.js';
 import { sigmoidTanh } from './sigmoidTanh.js';
 
@@ -51,7 +51,7 @@ export function fusedBahdanauGru(inputs: FusedDecoderInputs): Tensor3D {
   const [T, B, G] = projected.shape;
   const H = h0.shape[1];
   const S = values.shape[1];
-  const A = wQuery.shape[1];
+  const A = wQuery.shape[1]; // = H: attention.wQuery is [H, H] (seq2seqShapes)
   const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
     const [xp, hInit, vals, ks, mk, wq, vv, wc, whh, bhh] = args as [Tensor3D, Tensor2D, Tensor3D, Tensor3D, Tensor2D, Tensor2D, Tensor2D, Tensor2D, Tensor2D, Tensor1D];
     const save = args[10] as tf.GradSaveFunc;
@@ -69,19 +69,17 @@ export function fusedBahdanauGru(inputs: FusedDecoderInputs): Tensor3D {
     for (let t = 0; t < T; t += 1) {
       const h = hs[t] as Tensor2D;
       const r = tf.tidy(() => {
-        const g = affine(h, wCat, bCat);
-        const q = tf.slice(g, [0, 0], [B, A]) as Tensor2D;
-        const hh = tf.slice(g, [0, A], [B, G]) as Tensor2D;
+        // Column blocks copied once on host backends (tf.slice copies its whole input per slice on wasm, and
+        // runs element by element on cpu); A = H, so h·[wQuery | wHh] is four H-wide blocks.
+        const [q, hr, hz, hn] = splitColumns(affine(h, wCat, bCat), 4) as [Tensor2D, Tensor2D, Tensor2D, Tensor2D];
         const { weights, context } = attendStep(ks, vals, mk, maskBias, vv, q);
-        const x = tf.add(steps[t] as Tensor2D, plainMatMul(context, wc)) as Tensor2D;
-        const rz = tf.sigmoid(tf.add(tf.slice(x, [0, 0], [B, 2 * H]), tf.slice(hh, [0, 0], [B, 2 * H]))) as Tensor2D;
-        const rGate = tf.slice(rz, [0, 0], [B, H]) as Tensor2D;
-        const zGate = tf.slice(rz, [0, H], [B, H]) as Tensor2D;
-        const hn = tf.slice(hh, [0, 2 * H], [B, H]) as Tensor2D;
-        const n = sigmoidTanh(tf.add(tf.slice(x, [0, 2 * H], [B, H]), tf.mul(rGate, hn))) as Tensor2D;
+        const [xr, xz, xn] = splitColumns(tf.add(steps[t] as Tensor2D, plainMatMul(context, wc)) as Tensor2D, 3) as [Tensor2D, Tensor2D, Tensor2D];
+        const rGate = tf.sigmoid(tf.add(xr, hr)) as Tensor2D;
+        const zGate = tf.sigmoid(tf.add(xz, hz)) as Tensor2D;
+        const n = sigmoidTanh(tf.add(xn, tf.mul(rGate, hn))) as Tensor2D;
         const hNext = tf.add(n, tf.mul(zGate, tf.sub(h, n))) as Tensor2D;
         // Gates kept as [r, z, n, hn] for the backward pass.
-        return { q, weights, context, gate: tf.concat([rz, n, hn], 1) as Tensor2D, hNext, out: tf.concat([context, hNext], 1) as Tensor2D };
+        return { q, weights, context, gate: tf.concat([rGate, zGate, n, hn], 1) as Tensor2D, hNext, out: tf.concat([context, hNext], 1) as Tensor2D };
       });
       hs.push(r.hNext);
       qs.push(r.q);
@@ -147,11 +145,7 @@ function backward(dy: Tensor3D, saved: Tensor3D[], d: Dims): Tensor[] {
   for (let t = T - 1; t >= 0; t -= 1) {
     const r = tf.tidy(() => {
       const h = hPrev[t] as Tensor2D;
-      const gate = gates[t] as Tensor2D;
-      const rGate = tf.slice(gate, [0, 0], [B, H]);
-      const zGate = tf.slice(gate, [0, H], [B, H]);
-      const n = tf.slice(gate, [0, 2 * H], [B, H]);
-      const hn = tf.slice(gate, [0, 3 * H], [B, H]);
+      const [rGate, zGate, n, hn] = splitColumns(gates[t] as Tensor2D, 4) as [Tensor2D, Tensor2D, Tensor2D, Tensor2D];
       const dh = tf.add(dhOut[t] as Tensor2D, dhCarry);
       // h' = n + z·(h − n)
       const dnPre = tf.mul(tf.mul(dh, tf.sub(1, zGate)), tf.sub(1, tf.square(n)));
