@@ -9,7 +9,11 @@ const titles = {
   metrics: '@nlpkit/metrics — metric throughput (vs sacreBLEU / seqeval)',
   rnn: '@nlpkit/rnn — LSTM language-model training and inference (vs tf.layers and PyTorch)',
   'rnn-quiet': '@nlpkit/rnn — the key rows again, on a quiet machine',
+  'rnn-cpu': '@nlpkit/rnn — CPU seconds per step after the fused wasm kernels (measured under load)',
+  tagger: '@nlpkit/rnn — sequence-tagger training throughput',
   'seq2seq-decode': '@nlpkit/seq2seq — decoding throughput (greedy, beam 5)',
+  'seq2seq-train': '@nlpkit/seq2seq — training throughput and memory (Multi30k recipe)',
+
   models: 'Trained models and out-of-core estimation (recorded from runs, not by pnpm bench)',
   distributed: '@nlpkit/distributed — BullMQ + Redis at scale (recorded from runs, not by pnpm bench)',
   packages: 'Package sizes',
