@@ -30,16 +30,17 @@ export function gruSequenceWebgpu(xp: Tensor3D, wHh: Tensor2D, bHh: Tensor1D, h0
       states.push(state);
     }
     const all = tf.stack(states) as Tensor3D;
-    save([all, m]);
+    // wIn is saved too: a recurrent weight computed inside the loss function is freed before the backward pass.
+    save([all, m, wIn]);
     const value = tf.concat([tf.slice(all, [1, 0, 5 * H], [T, B, H]), tf.reshape(tf.slice(state, [0, 0], [B, H]), [1, B, H])], 0) as Tensor3D;
     const gradFunc = (dy: Tensor, saved: Tensor[]): Tensor[] => {
-      const [fs, mSaved] = saved as [Tensor3D, Tensor2D];
+      const [fs, mSaved, wSaved] = saved as [Tensor3D, Tensor2D, Tensor2D];
       const dys = dy as Tensor3D;
       const dhT = tf.reshape(tf.slice(dys, [T, 0, 0], [1, B, H]), [B, H]);
       let back = tf.concat([tf.zeros([B, 4 * H]), dhT], 1) as Tensor2D;
       const backs: Tensor2D[] = new Array<Tensor2D>(T);
       for (let t = T - 1; t >= 0; t -= 1) {
-        back = webgpuGruBackwardStep(dys, back, fs, wIn, mSaved, t);
+        back = webgpuGruBackwardStep(dys, back, fs, wSaved, mSaved, t);
         backs[t] = back;
       }
       const packed = tf.stack(backs) as Tensor3D;
@@ -50,7 +51,7 @@ export function gruSequenceWebgpu(xp: Tensor3D, wHh: Tensor2D, bHh: Tensor1D, h0
       const dW = plainMatMul(hPrevs, dHH, true, false);
       const dB = tf.sum(dHH, 0);
       const first = tf.slice(dHH, [0, 0], [B, 3 * H]) as Tensor2D;
-      const dh0 = tf.add(plainMatMul(first, wIn, false, true), tf.slice(back, [0, 4 * H], [B, H]));
+      const dh0 = tf.add(plainMatMul(first, wSaved, false, true), tf.slice(back, [0, 4 * H], [B, H]));
       return [dXp, dW, dB, dh0];
     };
     return { value, gradFunc };

@@ -32,28 +32,29 @@ export function lstmSequenceWebgpu(
       states.push(state);
     }
     const all = tf.stack(states) as Tensor3D;
-    save([all, m]);
+    // wIn is saved too: a recurrent weight computed inside the loss function is freed before the backward pass.
+    save([all, m, wIn]);
     const last = tf.reshape(state, [1, B, 8 * H]);
     const value = tf.concat(
       [tf.slice(all, [1, 0, 7 * H], [T, B, H]), tf.slice(last, [0, 0, 0], [1, B, H]), tf.slice(last, [0, 0, H], [1, B, H])],
       0,
     ) as Tensor3D;
     const gradFunc = (dy: Tensor, saved: Tensor[]): Tensor[] => {
-      const [fs, mSaved] = saved as [Tensor3D, Tensor2D];
+      const [fs, mSaved, wSaved] = saved as [Tensor3D, Tensor2D, Tensor2D];
       const dys = dy as Tensor3D;
       const dhT = tf.reshape(tf.slice(dys, [T, 0, 0], [1, B, H]), [B, H]);
       const dcT = tf.reshape(tf.slice(dys, [T + 1, 0, 0], [1, B, H]), [B, H]);
       let back = tf.concat([tf.zeros([B, 4 * H]), dcT, dhT], 1) as Tensor2D;
       const backs: Tensor2D[] = new Array<Tensor2D>(T);
       for (let t = T - 1; t >= 0; t -= 1) {
-        back = webgpuLstmBackwardStep(dys, back, fs, wIn, mSaved, t);
+        back = webgpuLstmBackwardStep(dys, back, fs, wSaved, mSaved, t);
         backs[t] = back;
       }
       const packed = tf.stack(backs) as Tensor3D;
       const dXp = tf.slice(packed, [0, 0, 0], [T, B, 4 * H]) as Tensor3D;
       // dh0 = dGates_0 · Wᵀ + the carried part; dc0 is already in step 0's backward state.
       const first = back;
-      const dh0 = tf.add(plainMatMul(tf.slice(first, [0, 0], [B, 4 * H]), wIn, false, true), tf.slice(first, [0, 5 * H], [B, H]));
+      const dh0 = tf.add(plainMatMul(tf.slice(first, [0, 0], [B, 4 * H]), wSaved, false, true), tf.slice(first, [0, 5 * H], [B, H]));
       const dc0 = tf.slice(first, [0, 4 * H], [B, H]);
       // dW = Σ_t h_{t−1}ᵀ · dGates_t as one matmul over all T·B rows.
       const hPrevs = tf.reshape(tf.slice(fs, [0, 0, 0], [T, B, H]), [T * B, H]) as Tensor2D;
