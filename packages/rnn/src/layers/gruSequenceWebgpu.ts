@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import { plainMatMul, webgpuGruBackwardStep, webgpuGruForwardStep } from '@nlpkit/tensor';
+import { flattenStepMasks } from './stepMasks.js';
 
 /**
  * A whole GRU sequence (PyTorch's cell, reset after the recurrent matmul) as one differentiable op on the webgpu
@@ -17,8 +18,7 @@ import { plainMatMul, webgpuGruBackwardStep, webgpuGruForwardStep } from '@nlpki
 export function gruSequenceWebgpu(xp: Tensor3D, wHh: Tensor2D, bHh: Tensor1D, h0: Tensor2D, masks: readonly Float32Array[] | null): Tensor3D {
   const [T, B] = xp.shape;
   const H = wHh.shape[0];
-  const maskValues = new Float32Array(T * B).fill(1);
-  masks?.forEach((m, t) => maskValues.set(m, t * B));
+  const maskValues = flattenStepMasks(masks, T, B);
   const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
     const [xpIn, wIn, bIn, h0In] = args as [Tensor3D, Tensor2D, Tensor1D, Tensor2D];
     const save = args[4] as tf.GradSaveFunc;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import { plainMatMul, wasmLstmSequenceBackward, wasmLstmSequenceForward } from '@nlpkit/tensor';
+import { flattenStepMasks } from './stepMasks.js';
 
 /**
  * {@link lstmSequence} on the wasm backend's fused sequence kernels (`@nlpkit/tensor`'s `registerWasmLstmKernels`):
@@ -17,11 +18,7 @@ export function lstmSequenceWasm(
 ): Tensor3D {
   const [T, B] = xp.shape;
   const H = wHh.shape[0];
-  let maskValues: Float32Array | undefined;
-  if (masks !== null) {
-    maskValues = new Float32Array(T * B).fill(1);
-    masks.forEach((m, t) => maskValues?.set(m, t * B));
-  }
+  const maskValues = masks === null ? undefined : flattenStepMasks(masks, T, B);
   const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
     const [xpIn, wIn, h0In, c0In] = args as [Tensor3D, Tensor2D, Tensor2D, Tensor2D];
     const save = args[4] as tf.GradSaveFunc;

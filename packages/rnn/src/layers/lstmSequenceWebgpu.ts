@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import { plainMatMul, webgpuLstmBackwardStep, webgpuLstmForwardStep } from '@nlpkit/tensor';
+import { flattenStepMasks } from './stepMasks.js';
 
 /**
  * {@link lstmSequence} on the webgpu backend's fused step kernels (`@nlpkit/tensor`'s
@@ -19,8 +20,7 @@ export function lstmSequenceWebgpu(
 ): Tensor3D {
   const [T, B] = xp.shape;
   const H = wHh.shape[0];
-  const maskValues = new Float32Array(T * B).fill(1);
-  masks?.forEach((m, t) => maskValues.set(m, t * B));
+  const maskValues = flattenStepMasks(masks, T, B);
   const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
     const [xpIn, wIn, h0In, c0In] = args as [Tensor3D, Tensor2D, Tensor2D, Tensor2D];
     const save = args[4] as tf.GradSaveFunc;
