@@ -1,4 +1,4 @@
-// Assembles the parts written by estimate.mjs, query.mjs, external.mjs and sideBySide.mjs into
+// Assembles the parts written by estimate.mjs, query.mjs, external.mjs, sideBySide.mjs and cliStartup.mjs into
 // bench/results/ngram.{json,md}.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { machine, partsDir, resultsDir } from './common.mjs';
@@ -8,7 +8,8 @@ const estimate = part('estimate');
 const query = part('query');
 const external = part('external');
 const sideBySide = part('sideBySide');
-const result = { package: '@nlpkit/ngram', machine: machine(), estimate, query, external, sideBySide };
+const cliStartup = part('cliStartup');
+const result = { package: '@nlpkit/ngram', machine: machine(), estimate, query, external, sideBySide, cliStartup };
 mkdirSync(resultsDir, { recursive: true });
 writeFileSync(`${resultsDir}ngram.json`, `${JSON.stringify(result, null, 2)}\n`);
 
@@ -46,8 +47,10 @@ if (external) {
 }
 if (sideBySide) {
   const s = sideBySide;
-  const cell = (r) => `${f(r.seconds)} s, ${f(r.peakMB, 0)} MB`;
-  const ratio = (o, k) => `${f(o.seconds / k.seconds)}× time, ${f(o.peakMB / k.peakMB)}× memory`;
+  const cpu = (r) => (typeof r.cpuSeconds === 'number' ? ` (${f(r.cpuSeconds)} s CPU)` : '');
+  const cell = (r) => `${f(r.seconds)} s${cpu(r)}, ${f(r.peakMB, 0)} MB`;
+  const cpuRatio = (o, k) => (typeof o.cpuSeconds === 'number' && typeof k.cpuSeconds === 'number' ? `, ${f(o.cpuSeconds / k.cpuSeconds)}× CPU` : '');
+  const ratio = (o, k) => `${f(o.seconds / k.seconds)}× time${cpuRatio(o, k)}, ${f(o.peakMB / k.peakMB)}× memory`;
   lines.push(
     '',
     `Side by side with KenLM ${s.kenlm.commit} (built from source outside the repository), one run, interleaved, each a fresh process, best of ${s.rounds}; load average ${s.loadAverageAtEachRound.join(' / ')}:`,
@@ -63,6 +66,16 @@ if (sideBySide) {
       `| same from binary models (\`ngram build-binary\` vs \`${s.kenlm.binary}\`) | ${cell(c.evalBinary.ours)} | ${cell(c.evalBinary.kenlm)} | ${ratio(c.evalBinary.ours, c.evalBinary.kenlm)} |`,
     );
   }
+}
+if (cliStartup) {
+  lines.push(
+    '',
+    `CLI start-up (\`bench/cliStartup.mjs\`): CPU seconds (user + system) and peak RSS, best of ${cliStartup.rounds}, a fresh process each; load average ${cliStartup.loadAverageAtEachRound.join(' / ')}:`,
+    '',
+    '| command | CPU s | peak MB |',
+    '|---|---|---|',
+    ...Object.entries(cliStartup.rows).map(([name, r]) => `| \`${name}\` | ${f(r.cpuSeconds)} | ${f(r.peakMB, 0)} |`),
+  );
 }
 lines.push('', 'Reproduce: `npx tsc -p tsconfig.build.json && pnpm bench` in `packages/ngram` (needs `../shared/data/ptb`); the side-by-side rows: build the CLI, then `node bench/sideBySide.mjs && node bench/report.mjs` (KENLM_BIN: KenLM\'s bin folder).', '');
 writeFileSync(`${resultsDir}ngram.md`, lines.join('\n'));
