@@ -18,7 +18,7 @@ describe('recurrent LM recipes', () => {
     expect(opt.kind).toBe('sgd');
     opt.dispose();
     expect(parseRecurrentLmRecipe(read('tiny.json')).name).toBe('tiny');
-    expect(parseRecurrentLmRecipe(read('ptb-small-dropout.json')).training).toMatchObject({ dropout: 0.3, batchSize: 20, bptt: 20 });
+    expect(parseRecurrentLmRecipe(read('ptb-small-dropout.json')).training).toMatchObject({ dropout: 0.25, batchSize: 20, bptt: 20 });
   });
 
   it('refuses unknown keys, unknown names and out-of-range values, naming the recipe key', () => {
