@@ -140,6 +140,9 @@ describe('binary model from untrusted bytes (issue 13)', () => {
     const shifted = new Uint8Array(original.length + 1);
     shifted.set(original, 1);
     expect(evaluatePerplexity(loadBinaryModel(shifted.subarray(1)), TRAIN).log10Prob).toBe(evaluatePerplexity(model, TRAIN).log10Prob);
+    // So is an unaligned Node Buffer, whose slice() is a view (was a RangeError from the Uint32Array view).
+    const buffer = Buffer.concat([Buffer.alloc(1), Buffer.from(original)]).subarray(1);
+    expect(evaluatePerplexity(loadBinaryModel(buffer), TRAIN).log10Prob).toBe(evaluatePerplexity(model, TRAIN).log10Prob);
   });
 
   it('issue 13 item 9 (binary): ARPA text, gzip data and KenLM binaries are named (ERR_WRONG_FORMAT)', () => {

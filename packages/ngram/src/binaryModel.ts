@@ -218,8 +218,9 @@ export function loadBinaryModel(input: ArrayBuffer | Uint8Array, options: LoadBi
   const view = input instanceof Uint8Array ? input : new Uint8Array(input);
   const other = otherFormat(view);
   if (other !== undefined) throw other;
-  // Views need 4-byte alignment of the start: copy when the caller's view is unaligned.
-  const data = view.byteOffset % 4 === 0 ? view : view.slice();
+  // Views need 4-byte alignment of the start: copy when the caller's view is unaligned (with `new Uint8Array`, which
+  // copies for a Node Buffer too, whose `slice()` is a view).
+  const data = view.byteOffset % 4 === 0 ? view : new Uint8Array(view);
   const buffer = data.buffer;
   let at = data.byteOffset;
   const end = data.byteOffset + data.byteLength;

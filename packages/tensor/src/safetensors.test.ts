@@ -44,6 +44,23 @@ describe('safetensors state dicts', () => {
     }
   });
 
+  it('reads a Node Buffer (whose slice() is a view, not a copy), at any offset of its memory, as a Uint8Array', async () => {
+    const a = tf.tensor2d([[1, -2.5], [3, 4]]);
+    const b = tf.tensor1d([7, 8, 9]);
+    const half = tf.tensor1d([0.5, -1.25]);
+    const bytes = saveSafetensors({ a, b });
+    const halfBytes = build({ h: { dtype: 'F16', shape: [2], data_offsets: [0, 4] } }, new Uint8Array(new Uint16Array([0x3800, 0xbd00]).buffer));
+    for (const input of [Buffer.from(bytes), Buffer.concat([Buffer.alloc(3), Buffer.from(bytes)]).subarray(3)]) {
+      const { tensors } = loadSafetensors(input);
+      expect(Array.from(tensors['a']!.dataSync())).toEqual([1, -2.5, 3, 4]);
+      expect(Array.from(tensors['b']!.dataSync())).toEqual([7, 8, 9]);
+      tf.dispose(Object.values(tensors));
+    }
+    const { tensors } = loadSafetensors(Buffer.from(halfBytes));
+    expect(Array.from(tensors['h']!.dataSync())).toEqual(Array.from(half.dataSync()));
+    tf.dispose([a, b, half, ...Object.values(tensors)]);
+  });
+
   it('reads the golden file written from the format spec, and writes the same bytes for the same tensors', () => {
     const golden = fixture('basic.safetensors');
     const { tensors, metadata } = loadSafetensors(golden);

@@ -117,8 +117,9 @@ export function loadSafetensors(
 
 function decode(name: string, raw: RawTensor, lossy: boolean): [Float32Array | Int32Array | Uint8Array, DataType] {
   if (!littleEndian) throw new SafetensorsError('safetensors needs a little-endian platform');
-  // Copy into a fresh, aligned buffer: the tensor's bytes may start at any offset of the input.
-  const bytes = raw.data.slice();
+  // Copy into a fresh, aligned buffer: the tensor's bytes may start at any offset of the input. `new Uint8Array`
+  // copies for every input; `slice()` would not for a Node Buffer (its slice is a view of the whole file).
+  const bytes = new Uint8Array(raw.data);
   const n = raw.shape.reduce((a, b) => a * b, 1);
   const refuse = (why: string): never => {
     throw new SafetensorsError(`tensor ${describeValue(name)} has dtype ${raw.dtype}: ${why}`);
