@@ -8,6 +8,9 @@
 //   ner.safetensors      a small BiLSTM named-entity tagger (WikiANN English, or built-in sentences when absent)
 //   reverse.safetensors  a tiny attention seq2seq model that reverses sequences of number words (@nlpkit/seq2seq):
 //                        a task it learns in seconds, with an attention pattern anyone can read (the anti-diagonal)
+//   multi30k-de-en.safetensors
+//                        the committed German→English translator (models/multi30k-de-en of this repository), copied
+//                        as it is: a real translation model with readable attention, when the repository has it
 //   brown-train.txt      sentences the browser's live-training panel trains on (one per line, space-separated)
 //   manifest.json        what was built, how, and the reason anything was skipped
 //
@@ -246,10 +249,27 @@ const reverse = await withBudget(seq2seqSeconds, 100, (signal, step) =>
 try {
   const bytes = encodeSeq2seq({ config: reverse.config, params: reverse.params, sourceVocabulary: vocabularies.source, targetVocabulary: vocabularies.target }, { meta: { task: 'reverse number words' } });
   await writeFileAtomic(join(out, 'reverse.safetensors'), bytes);
-  manifest.models.seq2seq = { file: 'reverse.safetensors', about: `GRU encoder-decoder with dot attention that reverses 2-7 number words, ${reverse.position.step} steps in ${secondsSince(t)} s`, example: 'one five three nine' };
+  manifest.models.seq2seq = { file: 'reverse.safetensors', name: 'number-word reversal (tiny, trained here)', about: `GRU encoder-decoder with dot attention that reverses 2-7 number words, ${reverse.position.step} steps in ${secondsSince(t)} s`, example: 'one five three nine' };
   log(`seq2seq written (${reverse.position.step} steps, ${(bytes.length / 1024).toFixed(0)} KiB)`);
 } finally {
   reverse.dispose();
+}
+
+// Translation, for real: the committed Multi30k model (trained by `nlpkit translate train`, never here).
+const committed = join(here, '..', '..', '..', 'models', 'multi30k-de-en');
+if (existsSync(join(committed, 'model.safetensors'))) {
+  const bytes = readFileSync(join(committed, 'model.safetensors'));
+  await writeFileAtomic(join(out, 'multi30k-de-en.safetensors'), bytes);
+  const { expected } = JSON.parse(readFileSync(join(committed, 'claims.json'), 'utf8'));
+  manifest.models.translation = {
+    file: 'multi30k-de-en.safetensors',
+    name: 'German → English (Multi30k)',
+    about: `models/multi30k-de-en: trained on Multi30k's 29,000 image captions, test_2016_flickr BLEU ${expected.bleu.toFixed(2)} with beam 5`,
+    example: 'Ein Hund rennt mit einem Ball im Maul durch den Schnee.',
+  };
+  log(`Multi30k translator copied from models/multi30k-de-en (${(bytes.length / 1e6).toFixed(1)} MB)`);
+} else {
+  manifest.skipped.push(`translation: no committed model at ${committed}`);
 }
 
 await writeFileAtomic(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -8,14 +8,14 @@ import { fetchBytes, MODELS_URL, ngramModelFromBytes } from './modelFiles.js';
 import { mountNerPanel, type NerModel } from './nerPanel.js';
 import { mountPredictPanel, type PredictModels } from './predictPanel.js';
 import { mountTrainPanel } from './trainPanel.js';
-import { mountTranslatePanel } from './translatePanel.js';
+import { mountTranslatePanel, type TranslationModel } from './translatePanel.js';
 import { startBackend } from './backend.js';
 import { prepareSyncReads } from './syncReads.js';
 import './style.css';
 
 /** What `scripts/build-demo-models.mjs` says it built. */
 interface Manifest {
-  readonly models: Readonly<Record<string, { readonly file: string; readonly about: string; readonly example?: string }>>;
+  readonly models: Readonly<Record<string, { readonly file: string; readonly about: string; readonly name?: string; readonly example?: string }>>;
   readonly skipped: readonly string[];
 }
 
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     selection = await startBackend(location.search);
   } catch (error) {
     showBackendFailure(error);
-    mountTranslatePanel(undefined);
+    mountTranslatePanel([]);
     return;
   }
   const syncReads = await prepareSyncReads(selection.name);
@@ -45,7 +45,8 @@ async function main(): Promise<void> {
   const manifestBytes = await fetchBytes(`${MODELS_URL}manifest.json`);
   const manifest: Manifest = manifestBytes === undefined ? { models: {}, skipped: [] } : (JSON.parse(new TextDecoder().decode(manifestBytes)) as Manifest);
   const about = (key: string): string => manifest.models[key]?.about ?? '';
-  const [kn, lstm, ner, brown, reverse] = await Promise.all(['kn3.bin', 'lstm.safetensors', 'ner.safetensors', 'brown-train.txt', 'reverse.safetensors'].map((file) => fetchBytes(`${MODELS_URL}${file}`)));
+  const files = ['kn3.bin', 'lstm.safetensors', 'ner.safetensors', 'brown-train.txt', 'reverse.safetensors', manifest.models['translation']?.file];
+  const [kn, lstm, ner, brown, reverse, translation] = await Promise.all(files.map((file) => (file === undefined ? undefined : fetchBytes(`${MODELS_URL}${file}`))));
 
   const models: { ngram?: PredictModels['ngram']; lstm?: PredictModels['lstm'] } = {};
   const ngramModel = kn === undefined ? undefined : attempt<LanguageModel>('Kneser-Ney model', () => ngramModelFromBytes(kn));
@@ -61,8 +62,13 @@ async function main(): Promise<void> {
   const nerModel: NerModel | undefined = tagger === undefined ? undefined : { artifact: tagger, about: about('ner') };
   mountNerPanel(nerModel, syncReads);
 
-  const seq2seq = reverse === undefined ? undefined : attempt('translation model', () => decodeSeq2seq(reverse));
-  mountTranslatePanel(seq2seq === undefined ? undefined : { artifact: seq2seq, about: about('seq2seq'), example: manifest.models['seq2seq']?.example ?? '' });
+  const translators: TranslationModel[] = [];
+  for (const [key, bytes] of [['translation', translation], ['seq2seq', reverse]] as const) {
+    const artifact = bytes === undefined ? undefined : attempt(`translation model ${key}`, () => decodeSeq2seq(bytes));
+    const entry = manifest.models[key];
+    if (artifact !== undefined && entry !== undefined) translators.push({ name: entry.name ?? entry.file, artifact, about: entry.about, example: entry.example ?? '' });
+  }
+  mountTranslatePanel(translators);
   document.body.dataset['ready'] = 'true';
 }
 

@@ -161,22 +161,40 @@ describe('the web demo in headless Chromium', () => {
     await shot('ner');
   });
 
-  it('translates with the seq2seq model and shows its attention as a heatmap', async (ctx) => {
+  it('translates raw German with the committed Multi30k model and shows its attention as a heatmap', async (ctx) => {
     needBrowser(ctx);
-    await page.getByTestId('translate-input').fill('one five three nine');
+    const picker = page.getByTestId('translate-model');
+    expect(await picker.locator('option').allTextContents()).toEqual(['German → English (Multi30k)', 'number-word reversal (tiny, trained here)']);
+    await page.getByTestId('translate-input').fill('Zwei Hunde spielen im Schnee.');
+    await page.getByTestId('translate-run').click();
+    const heatmap = page.getByTestId('attention-heatmap');
+    // The model's own words: lowercased, Moses-tokenized German in; detokenized English out.
+    await expect.poll(() => page.getByTestId('translate-tokens').textContent(), { timeout: 30_000 }).toMatch(/^tokens: zwei hunde spielen im schnee \. → /);
+    const output = (await page.getByTestId('translate-output').textContent()) ?? '';
+    expect(output).toMatch(/\bdogs\b/);
+    expect(output).toMatch(/\bsnow\b/);
+    const rows = await heatmap.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => Number(td.getAttribute('data-weight')))));
+    expect(rows.length).toBeGreaterThan(3);
+    for (const row of rows) {
+      expect(row).toHaveLength(7); // six source tokens and </s>
+      expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 1);
+    }
+    console.log(`web e2e: "Zwei Hunde spielen im Schnee." -> "${output}"`);
+    await shot('translate');
+  });
+
+  it('translates with the tiny number-word model once it is picked', async (ctx) => {
+    needBrowser(ctx);
+    await page.getByTestId('translate-model').selectOption({ label: 'number-word reversal (tiny, trained here)' });
+    await expect.poll(() => page.getByTestId('translate-input').inputValue()).toBe('one five three nine');
     await page.getByTestId('translate-run').click();
     const heatmap = page.getByTestId('attention-heatmap');
     await expect.poll(() => heatmap.locator('tbody tr').count(), { timeout: 30_000 }).toBeGreaterThan(0);
-    const output = (await page.getByTestId('translate-output').textContent()) ?? '';
-    expect(output.split(' ').length).toBeGreaterThan(0);
-    // One column per source token and </s>; each row is a distribution over them.
     const rows = await heatmap.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => Number(td.getAttribute('data-weight')))));
     for (const row of rows) {
       expect(row).toHaveLength(5);
       expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 1);
     }
-    console.log(`web e2e: "one five three nine" -> "${output}"`);
-    await shot('translate');
   });
 
   it('loads model files the CLI writes through each panel\'s file input', async (ctx) => {

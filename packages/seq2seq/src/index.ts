@@ -28,4 +28,6 @@ export { parseSeq2seqRecipe, SEQ2SEQ_TOKENIZATIONS, seq2seqRecipeConfig, seq2seq
 export type { Seq2seqRecipe, Seq2seqShape, Seq2seqTokenization } from './recipe/seq2seqRecipe.js';
 export { translateSentences } from './translate/translateSentences.js';
 export type { TranslateOptions, Translation } from './translate/translateSentences.js';
+export { translationText } from './translate/translationText.js';
+export type { TranslationText, TranslationTextOptions } from './translate/translationText.js';
 export * from './decode/index.js';

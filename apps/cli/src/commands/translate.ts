@@ -6,7 +6,6 @@ import type { CliIo } from '../cliIo.js';
 import { integerOption, positiveOption } from '../optionParsers.js';
 import { modelPath, progressEvents, runTrainCommand, type TrainFlags } from '../trainingRun.js';
 import { type ClusterFlags, checkClusterFlags, clusterOptions, printFile, runOnCluster } from './runOnCluster.js';
-import { textPipeline } from './translationText.js';
 
 const LENGTH_PENALTIES = ['none', 'gnmt', 'average'] as const;
 type LengthPenaltyName = (typeof LENGTH_PENALTIES)[number];
@@ -66,6 +65,12 @@ async function fusionOf(flags: DecodeFlags, io: CliIo) {
   return { model: readModelFile(flags.lm, { onWarning: (w) => io.stderr(`${w.message}\n`) }), weight: flags.lmWeight };
 }
 
+/** The model's text pipeline (`translationText` of `@nlpkit/seq2seq`); `tokenized` (--tokenized) feeds tokens as they are. */
+async function textPipelineOf(meta: Readonly<Record<string, string>>, tokenized: boolean) {
+  const { translationText } = await import('@nlpkit/seq2seq');
+  return translationText(meta, { tokenized });
+}
+
 type Seq2seqArtifact = Awaited<ReturnType<typeof loadTranslator>>['artifact'];
 type Fusion = Awaited<ReturnType<typeof fusionOf>>;
 
@@ -101,7 +106,7 @@ export interface LineTranslator {
 export async function lineTranslator(flags: TextFlags, io: CliIo): Promise<LineTranslator> {
   const { artifact } = await loadTranslator(flags.model, flags);
   try {
-    const pipeline = await textPipeline(artifact.meta, flags.tokenized === true);
+    const pipeline = await textPipelineOf(artifact.meta, flags.tokenized === true);
     const fusion = await fusionOf(flags, io);
     return {
       async translate(lines, first = 0) {
@@ -223,7 +228,7 @@ export function registerTranslateCommands(program: Command, io: CliIo): void {
       const { artifact } = await loadTranslator(flags.model, flags);
       try {
         const tokenized = flags.tokenized === true || (artifact.meta.tokenization ?? 'none') === 'none';
-        const pipeline = await textPipeline(artifact.meta, tokenized);
+        const pipeline = await textPipelineOf(artifact.meta, tokenized);
         const [src, ref] = await Promise.all([readAllLines(flags.src, io), readAllLines(flags.ref, io)]);
         if (src.length !== ref.length) throw new CliError(`--src and --ref must have as many lines, got ${src.length} and ${ref.length}`);
         if (src.length === 0) throw new CliError(`--src ${JSON.stringify(flags.src)} holds no sentence`);
