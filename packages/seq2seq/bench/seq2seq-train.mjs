@@ -110,7 +110,7 @@ function pairedRatios() {
 const fmt = (x, d = 0) => (typeof x === 'number' ? x.toLocaleString('en-US', { maximumFractionDigits: d }) : '—');
 const gb = (x) => (typeof x === 'number' ? `${(x / 2 ** 30).toFixed(2)} GiB` : '—');
 const md = [
-  `Training on the Multi30k recipe (GRU bi-encoder 2×256, decoder 512, Bahdanau attention, vocabularies ${'7,859/5,921'}, label smoothing, clipping, dropout 0.3), batch ${batch}: target tokens/s over ${steps.wasm} (wasm) / ${steps.cpu} (cpu) steps of epoch 0 after ${warmup.wasm} / ${warmup.cpu} warm-up steps, each round a fresh process, rounds interleaved (${roundsOf.wasm} on wasm, ${roundsOf.cpu} on cpu).`,
+  `Training on the Multi30k recipe (GRU bi-encoder 2×256, decoder 512, Bahdanau attention, vocabularies ${(runs.find((r) => r.vocabularies !== undefined)?.vocabularies ?? ['?', '?']).map((n) => fmt(n)).join('/')}, label smoothing, clipping, dropout 0.3), batch ${batch}: target tokens/s over ${steps.wasm} (wasm) / ${steps.cpu} (cpu) steps of epoch 0 after ${warmup.wasm} / ${warmup.cpu} warm-up steps, each round a fresh process, rounds interleaved (${roundsOf.wasm} on wasm, ${roundsOf.cpu} on cpu).`,
   '',
   '| implementation | backend | target tokens/s, median (best) | rounds |',
   '|---|---|---:|---|',

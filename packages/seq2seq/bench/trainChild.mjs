@@ -124,6 +124,7 @@ console.log(
     mode,
     batchSize: B,
     impl,
+    vocabularies: [vocabularies.source.size, vocabularies.target.size],
     steps: timed.length,
     seconds,
     tokens,
