@@ -1,4 +1,4 @@
-import { messageOf } from './cliInput.js';
+import { messageOf } from './cliErrors.js';
 
 /** What {@link installFatalHandlers} needs of `process` (a fake in tests). */
 export interface FatalProcess {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help } from 'commander';
 import { COMMAND_MODULES, type CommandSummary, commandNameOf } from './commands/commandTable.js';
-import { CommandFailure, messageOf } from './cliInput.js';
+import { CommandFailure, messageOf } from './cliErrors.js';
 import { type CliIo, processIo } from './cliIo.js';
 
 /**

@@ -1,4 +1,5 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgress from 'cli-progress';
 import { type CliIo, processIo } from './cliIo.js';
 
 /**
@@ -90,7 +91,9 @@ export function createProgress(io: CliIo, options: ProgressOptions = {}): Progre
       end();
       name = stageName;
       total = stageTotal;
-      bar = new cliProgress.SingleBar({ stream, format, clearOnComplete: true, hideCursor: false, barsize: 30, fps: 10 });
+      // cli-progress is loaded only when a bar is drawn (a terminal): pipes and scripts start without it.
+      const { SingleBar } = createRequire(import.meta.url)('cli-progress') as typeof cliProgress;
+      bar = new SingleBar({ stream, format, clearOnComplete: true, hideCursor: false, barsize: 30, fps: 10 });
       // cli-progress needs a total; a counter's is never reached and never shown.
       bar.start(stageTotal ?? Number.MAX_SAFE_INTEGER, 0);
     },

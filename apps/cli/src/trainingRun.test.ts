@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CliError } from './cliInput.js';
+import { CliError } from './cliErrors.js';
 import { bufferIo } from './cliIo.js';
 import { exists, modelPath, readRecipe, startTraining } from './trainingRun.js';
 

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { CliError } from './cliInput.js';
+import { CliError } from './cliErrors.js';
 import type { CliIo } from './cliIo.js';
 import { createProgress } from './progress.js';
 

@@ -1,5 +1,6 @@
 import { type Command } from 'commander';
-import { CliError, guarded, readAllLines } from '../cliInput.js';
+import { CliError, guarded } from '../cliErrors.js';
+import { readAllLines } from '../cliInput.js';
 import type { CliIo } from '../cliIo.js';
 import { loadModelBytes, progressEvents, runTrainCommand, type TrainFlags } from '../trainingRun.js';
 

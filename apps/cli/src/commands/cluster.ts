@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { guarded } from '../cliInput.js';
+import { guarded } from '../cliErrors.js';
 import type { CliIo } from '../cliIo.js';
 import { clusterProcessors } from './clusterProcessors.js';
 

@@ -16,7 +16,8 @@ import {
   type BleuTokenizerName,
   type EntityMode,
 } from '@nlpkit/metrics';
-import { CliError, guarded, readAllLines } from '../cliInput.js';
+import { CliError, guarded } from '../cliErrors.js';
+import { readAllLines } from '../cliInput.js';
 import type { CliIo } from '../cliIo.js';
 
 /** Scheme names `--scheme` takes: the canonical ones, then their aliases (BIO, BIOES). */

@@ -32,7 +32,8 @@ import {
 } from '@nlpkit/ngram/node';
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
-import { CLI_PACKAGE, CliError, guarded, linesFrom } from '../cliInput.js';
+import { CLI_PACKAGE, CliError, guarded } from '../cliErrors.js';
+import { linesFrom } from '../cliInput.js';
 import { type CliIo, stdinOf } from '../cliIo.js';
 import { type Progress, createProgress } from '../progress.js';
 

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { CliError } from '../cliInput.js';
+import { CliError } from '../cliErrors.js';
 import type { CliIo } from '../cliIo.js';
 import { integerOption } from '../optionParsers.js';
 import { createProgress } from '../progress.js';

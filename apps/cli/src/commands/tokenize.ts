@@ -3,7 +3,7 @@ import { inputFileError } from '@nlpkit/core/node';
 import type { Token } from '@nlpkit/core';
 import { characterTokenize, splitSentences, treebankTokenize, whitespaceTokenize, wordTokenize } from '@nlpkit/text';
 import { type Command, InvalidArgumentError } from 'commander';
-import { CLI_PACKAGE, guarded } from '../cliInput.js';
+import { CLI_PACKAGE, guarded } from '../cliErrors.js';
 import { type CliIo, stdinOf } from '../cliIo.js';
 
 /** A token as `tokenize` prints it: `text` in the tokenizer's spelling (treebank: `` `` `` for `"`), offsets into the input. */

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { collect } from '@nlpkit/core';
 import { InvalidArgumentError, type Command } from 'commander';
-import { CliError, guarded, linesFrom, readAllLines } from '../cliInput.js';
+import { CliError, guarded } from '../cliErrors.js';
+import { linesFrom, readAllLines } from '../cliInput.js';
 import type { CliIo } from '../cliIo.js';
 import { integerOption, positiveOption } from '../optionParsers.js';
 import { modelPath, progressEvents, runTrainCommand, type TrainFlags } from '../trainingRun.js';

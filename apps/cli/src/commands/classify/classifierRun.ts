@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { buildVocabulary, vocabularyFromJSON, type Vocabulary } from '@nlpkit/core';
 import { writeFileAtomic } from '@nlpkit/core/node';
 import type { TextClassifierParams, TrainClassifierEvent } from '@nlpkit/rnn';
-import { CLI_PACKAGE, CliError } from '../../cliInput.js';
+import { CLI_PACKAGE, CliError } from '../../cliErrors.js';
 
 /** The files of a classifier run folder. */
 export const CLASSIFY_RUN_FILES = {

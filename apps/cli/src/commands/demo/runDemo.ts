@@ -14,7 +14,7 @@ import {
 import { writeFileAtomic } from '@nlpkit/core/node';
 import { estimateKneserNey, type BackoffLanguageModel } from '@nlpkit/ngram';
 import { writeArpaFile, writeBinaryModelFile } from '@nlpkit/ngram/node';
-import { CLI_PACKAGE, messageOf } from '../../cliInput.js';
+import { CLI_PACKAGE, messageOf } from '../../cliErrors.js';
 import type { Progress } from '../../progress.js';
 import { readBrownSplits, type BrownSplits, type Sentence } from './brownSplits.js';
 import { trainNeuralModels, type NeuralDemoResult, type SavedFile } from './neuralModels.js';

@@ -1,7 +1,7 @@
 import { FormatError, InvalidArgumentError, OutputError } from '@nlpkit/core';
 import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { CliError, exitCodeOf, guarded } from './cliInput.js';
+import { CliError, exitCodeOf, guarded } from './cliErrors.js';
 import { bufferIo } from './cliIo.js';
 import { run } from './program.js';
 
