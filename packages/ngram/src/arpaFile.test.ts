@@ -23,9 +23,13 @@ function bigModel(): BackoffLanguageModel {
 }
 
 function estimateBig(): BackoffLanguageModel {
+  return estimateKneserNey(bigModelSentences(12_000), { order: 3 }).model;
+}
+
+/** `count` random sentences of 10 words out of 8,000. */
+function bigModelSentences(count: number): string[][] {
   const rng = createRng(13);
-  const corpus = Array.from({ length: 12_000 }, () => Array.from({ length: 10 }, () => `w${Math.floor(rng.next() * 8000)}`));
-  return estimateKneserNey(corpus, { order: 3 }).model;
+  return Array.from({ length: count }, () => Array.from({ length: 10 }, () => `w${Math.floor(rng.next() * 8000)}`));
 }
 
 /** `model` whose last order's probabilities throw when the writer reaches entry `failAt` (a failing disk). */
@@ -117,6 +121,20 @@ describe('ARPA and binary model files (issue 13)', () => {
     expect(evaluatePerplexity(loaded, TRAIN).log10Prob).toBe(evaluatePerplexity(model, TRAIN).log10Prob);
     await expect(writeBinaryModelFile(model, join(dir, 'nope', 'm.bin'))).rejects.toThrow(OutputError);
     expect(readdirSync(dir).sort()).toEqual(['model.arpa', 'model.bin']);
+  });
+
+  it('writes the bytes writeArpa gives, in reused blocks, also where lines of huge words cut blocks short', async () => {
+    // Words of 900 KB: a bigram line then takes more than a block's spare room, so blocks are cut short (blocks of
+    // 3.9 and 3.6 MB here; those buffers must not be reused while the file writer may still hold them).
+    const sentences = [...[...'abcdefgh'].map((c) => [c.repeat(900_000), 'x']), ...bigModelSentences(2_000)];
+    for (const model of [estimateKneserNey(sentences, { order: 2 }).model, bigModel()]) {
+      const expected = writeArpa(model);
+      const path = join(dir, 'model.arpa');
+      await writeArpaFile(model, path);
+      expect(readFileSync(path, 'utf8') === expected).toBe(true);
+      writeArpaFileSync(model, path);
+      expect(readFileSync(path, 'utf8') === expected).toBe(true);
+    }
   });
 
   it('issue 13 item 9: readArpaFile decompresses gzip files (by their bytes, whatever the name)', () => {

@@ -10,7 +10,7 @@ import { collectDroppedArrays } from './memoryBudget.js';
 import { parallelArpaChunks } from './parallelArpaChunks.js';
 import { type ReadArpaOptions, readArpaCursor } from './readArpa.js';
 import { bytesSource, readSuffixOrderedArpa } from './suffixOrderedArpa.js';
-import { arpaByteChunks } from './writeArpa.js';
+import { arpaFileBlocks } from './writeArpa.js';
 
 /** Options of {@link writeArpaFile}. */
 export interface WriteArpaFileOptions {
@@ -26,7 +26,8 @@ export interface WriteArpaFileOptions {
 
 /**
  * Writes `model` as an ARPA file, atomically and streaming (Node only: `@nlpkit/ngram/node`): the text goes in
- * ~64 KiB pieces to a temporary file beside `path`, is flushed to disk, then renamed over `path`. After any
+ * ~4 MiB blocks (formatted into two reused buffers) to a temporary file beside `path`, is flushed to disk, then
+ * renamed over `path`. After any
  * failure — a full disk, a missing folder, an abort, a killed process — `path` still holds the previous model (if
  * any) and no temporary file is left (one orphaned by a killed process is removed by the next write).
  * @throws OutputError (from `@nlpkit/core`, code `ERR_OUTPUT`) naming the path, with the system error as `cause`.
@@ -35,13 +36,13 @@ export async function writeArpaFile(model: BackoffLanguageModel, path: string, o
   const threads = options.threads === undefined ? 0 : check.integer(options.threads, 'options.threads', 0, 256);
   // What the estimator dropped goes back before the writer allocates; then between orders.
   collectDroppedArrays();
-  const chunks = threads > 0 ? parallelArpaChunks(model, { threads }) : arpaByteChunks(model, { collect: collectDroppedArrays });
+  const chunks = threads > 0 ? parallelArpaChunks(model, { threads }) : arpaFileBlocks(model, { collect: collectDroppedArrays });
   await writeFileAtomic(path, chunks, { package: PKG, ...(options.signal ? { signal: options.signal } : {}) });
 }
 
 /** {@link writeArpaFile} for synchronous callers: the same atomic, streaming write (no abort signal). */
 export function writeArpaFileSync(model: BackoffLanguageModel, path: string): void {
-  writeFileAtomicSync(path, arpaByteChunks(model), { package: PKG });
+  writeFileAtomicSync(path, arpaFileBlocks(model), { package: PKG });
 }
 
 /**

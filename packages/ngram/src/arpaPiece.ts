@@ -93,6 +93,25 @@ const BLOCK = 1024;
  * front to back. Plain loops over local variables: this is the hot loop of writing an ARPA file.
  */
 export function arpaPieceBytes(piece: ArpaPiece, vocab: VocabularyBytes, scratch: ArpaPieceScratch): Uint8Array {
+  const end = appendArpaPiece(piece, vocab, scratch, scratch.out, 0);
+  return scratch.out.slice(0, end);
+}
+
+/**
+ * Most bytes {@link appendArpaPiece} writes for `lines` lines of order `n` (0-based) — room to leave after `at`
+ * in the buffer it is given (a word's last 32-bit chunk may write up to 3 bytes past its space).
+ */
+export function arpaPieceMaxBytes(n: number, lines: number, vocab: VocabularyBytes): number {
+  return lines * ((n + 1) * (vocab.longest + 4) + 2 * NUMBER_BYTES + 3);
+}
+
+/**
+ * Writes the text of `piece` into `into` from `at` and returns the position after it (what
+ * {@link arpaPieceBytes} copies out): writers that gather many pieces into one large block write them in place.
+ * When `into` is `scratch.out` it is grown as needed (`scratch.out` then names the grown buffer, its first `at`
+ * bytes kept); any other buffer must have {@link arpaPieceMaxBytes} bytes of room after `at`.
+ */
+export function appendArpaPiece(piece: ArpaPiece, vocab: VocabularyBytes, scratch: ArpaPieceScratch, into: Uint8Array, at: number): number {
   const { n, from, to, perm, prefixRanks, wordStarts, log10Probs, log10Backoffs, below, rows } = piece;
   const hasBackoffs = log10Backoffs.length > 0;
   const keepRows = rows.length > 0;
@@ -100,14 +119,14 @@ export function arpaPieceBytes(piece: ArpaPiece, vocab: VocabularyBytes, scratch
   const { numbers, backoffTexts } = scratch;
   const width = n + 1;
   // A word's last chunk may write up to 3 bytes past its space (overwritten by what follows).
-  const lineBytes = width * (vocab.longest + 4) + 2 * NUMBER_BYTES + 3;
+  const lineBytes = arpaPieceMaxBytes(n, 1, vocab);
   const probs = new Float32Array(BLOCK);
   const backoffs = new Float32Array(BLOCK);
   // The block's words, n + 1 per line (written to `rows` directly when they are kept).
   const blockWords = keepRows ? rows : new Int32Array(BLOCK * width);
-  let buffer = scratch.out;
+  const growable = into === scratch.out;
+  let buffer = into;
   let view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  let at = 0;
   let word = wordAt(wordStarts, from);
   for (let start = from; start < to; start += BLOCK) {
     const end = Math.min(to, start + BLOCK);
@@ -134,6 +153,7 @@ export function arpaPieceBytes(piece: ArpaPiece, vocab: VocabularyBytes, scratch
     }
     // Write.
     if (at + (end - start) * lineBytes > buffer.length) {
+      if (!growable) throw new RangeError(`appendArpaPiece: ${buffer.length - at} bytes of room after ${at}, fewer than a block of ${end - start} lines may take`);
       const grown = new Uint8Array(Math.max(buffer.length * 2, at + (end - start) * lineBytes));
       grown.set(buffer.subarray(0, at));
       buffer = grown;
@@ -156,5 +176,5 @@ export function arpaPieceBytes(piece: ArpaPiece, vocab: VocabularyBytes, scratch
       buffer[at++] = 10;
     }
   }
-  return buffer.slice(0, at);
+  return at;
 }
