@@ -81,6 +81,8 @@ describe('countKenlmText', () => {
   it('counts PTB train (its first 600 kB) as the string path does', ptb.options, async () => {
     const bytes = readFileSync(ptb.path('ptb/ptb.train.txt')).subarray(0, 600_000);
     same(countKenlmText([bytes.subarray(0, 200_003), bytes.subarray(200_003)], { order: 3 }), await viaStrings(bytes, 3));
+    // Told the input's size, the tables grow straight to their projected size: the same counts.
+    same(countKenlmText([bytes.subarray(0, 200_003), bytes.subarray(200_003)], { order: 3, totalBytes: bytes.length }), await viaStrings(bytes, 3));
   });
 
   it('refuses markers in the text, naming the line and token, and an empty input', () => {

@@ -7,6 +7,11 @@ import { BOS, BOS_INDEX, EOS, EOS_INDEX, type NgramWordIndex } from './ngramWord
 export interface KenlmTextCountOptions extends CountOptions {
   /** Told the number of lines read so far, now and then (every 8,192 lines) and at the end. */
   onLines?: (lines: number) => void;
+  /**
+   * The input's size in bytes, where it is known (`countKenlmTextFile` passes a file's): counting's tables then
+   * grow straight to the size the whole input is projected to need (see `CountOptions.progress`). Same counts.
+   */
+  totalBytes?: number;
 }
 
 /** lmplz's word separators inside a line (its lm/builder/corpus_count.cc: "\0\t\n\r "); `\n` ends the line. */
@@ -130,14 +135,24 @@ class KenlmTextReader {
   /** Bytes of a leading byte-order mark still to check (TextDecoder drops one, the line reader a second). */
   #start = 0;
   lines = 0;
+  /** Bytes of the input read up to the line being counted (what {@link KenlmTextCountOptions.totalBytes} divides). */
+  #read = 0;
+  /** Bytes of the input in the chunks before the current one. */
+  #before = 0;
   /** Whether the current line has any byte (a last line without `\n` is a sentence only then). */
   #open = false;
   readonly #onLines: ((lines: number) => void) | undefined;
   readonly #signal: AbortSignal | undefined;
 
   constructor(options: KenlmTextCountOptions) {
-    check.options(options, 'options', ['order', 'signal', 'onLines', 'collect']);
-    this.counter = new NgramCounter({ order: options.order, ...(options.collect ? { collect: options.collect } : {}) });
+    check.options(options, 'options', ['order', 'signal', 'onLines', 'collect', 'totalBytes', 'progress']);
+    const total = options.totalBytes === undefined ? 0 : check.integer(options.totalBytes, 'options.totalBytes', 0);
+    const progress = options.progress ?? (total > 0 ? () => this.#read / total : undefined);
+    this.counter = new NgramCounter({
+      order: options.order,
+      ...(options.collect ? { collect: options.collect } : {}),
+      ...(progress ? { progress } : {}),
+    });
     this.#wordIndex = this.counter.wordIndex;
     this.#ids[0] = BOS_INDEX;
     this.#onLines = options.onLines;
@@ -145,6 +160,11 @@ class KenlmTextReader {
   }
 
   push(chunk: Uint8Array): void {
+    this.#scan(chunk);
+    this.#before += chunk.length;
+  }
+
+  #scan(chunk: Uint8Array): void {
     let from = 0;
     if (this.#start < 6) from = this.#skipMarks(chunk);
     const end = chunk.length;
@@ -161,6 +181,7 @@ class KenlmTextReader {
     while (i < end) {
       const c = chunk[i]!;
       if (c === 10) {
+        this.#read = this.#before + i;
         this.#endLine();
         if (++i < end) this.#open = true;
         continue;

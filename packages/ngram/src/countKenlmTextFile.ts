@@ -26,6 +26,11 @@ export async function countKenlmTextFile(source: string | AsyncIterable<Uint8Arr
   }
   const stream = handle.createReadStream({ autoClose: false, highWaterMark: READ_BYTES });
   try {
+    if (options.totalBytes === undefined) {
+      // A regular file's size lets counting size its tables ahead (a pipe or a device says nothing useful).
+      const stats = await handle.stat();
+      if (stats.isFile() && stats.size > 0) options = { ...options, totalBytes: stats.size };
+    }
     return await countKenlmText(stream as AsyncIterable<Uint8Array>, options);
   } catch (cause) {
     throw isSystemError(cause) ? inputFileError(source, cause, { package: PKG, argument: 'source' }) : cause;

@@ -54,7 +54,7 @@ describe('countNgrams', () => {
         `@nlpkit/ngram: sentences[0][1] must be a word, not a reserved marker (sentence boundaries are added automatically), got "${marker}"`,
       );
     }
-    expect(thrown(() => countNgrams([['a']], { order: 2, oder: 3 } as never)).message).toMatchInlineSnapshot(`"@nlpkit/ngram: options.oder must be absent (known options: order, signal, collect), got an unknown option"`);
+    expect(thrown(() => countNgrams([['a']], { order: 2, oder: 3 } as never)).message).toMatchInlineSnapshot(`"@nlpkit/ngram: options.oder must be absent (known options: order, signal, collect, progress), got an unknown option"`);
     const { model } = estimateKneserNey([['a']], { order: 1 });
     // Evaluation goes through core, whose errors are NlpkitErrors too.
     expect(thrown(() => evaluatePerplexity(model, []))).toBeInstanceOf(EmptyInputError);

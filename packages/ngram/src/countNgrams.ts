@@ -45,6 +45,12 @@ export interface CountOptions {
    * a chance to give their memory back (`collectDroppedArrays` of `@nlpkit/ngram/node`; lower peak memory).
    */
   collect?: () => void;
+  /**
+   * The share (0 to 1) of the input counted so far, where the caller knows it (`countKenlmText` given the input's
+   * size): a hash table that fills up then grows at once to the size the whole input is projected to need,
+   * instead of doubling step by step. The counts are the same either way.
+   */
+  progress?: () => number;
 }
 
 /**
@@ -69,14 +75,24 @@ export class NgramCounter {
   readonly #collect: (() => void) | undefined;
 
   constructor(options: CountOptions) {
-    check.options(options, 'options', ['order', 'signal', 'collect']);
+    check.options(options, 'options', ['order', 'signal', 'collect', 'progress']);
     this.order = checkOrder(options?.order);
     this.#collect = options.collect;
     this.#tables = [undefined];
     this.#unigrams = new Uint32Array(1024);
     this.#suffixes = [new Int32Array(0)];
+    const progress = options.progress;
+    // n-grams found so far over the share of the input read: what the whole input is expected to bring (an
+    // overestimate for the low orders, whose new n-grams get rarer as counting goes; never more than 8×).
+    const project =
+      progress === undefined
+        ? undefined
+        : (size: number): number => {
+            const share = progress();
+            return share > 0 && share < 1 ? size / share : 0;
+          };
     for (let n = 2; n <= this.order; n++) {
-      this.#tables.push(new NgramCountTable(1 << 16, options.collect));
+      this.#tables.push(new NgramCountTable(1 << 16, options.collect, project));
       this.#suffixes.push(new Int32Array(1 << 16));
     }
   }

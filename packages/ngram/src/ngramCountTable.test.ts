@@ -27,4 +27,26 @@ describe('NgramCountTable', () => {
     expect(index.find(5000, 1)).toBe(expected.size);
     expect(table.size).toBe(0);
   });
+
+  it('grows at once to a projected size and counts the same as doubling', () => {
+    const projections: number[] = [];
+    const plain = new NgramCountTable(16);
+    const projected = new NgramCountTable(16, undefined, (size) => {
+      projections.push(size);
+      return size * 100;
+    });
+    for (let i = 0; i < 20_000; i++) {
+      const parent = (i * 7919) % 3001;
+      const word = (i * 104729) % 97;
+      expect(projected.add(parent, word)).toBe(plain.add(parent, word));
+    }
+    // 8× at a time at most (16 slots' worth to 20,000 n-grams: a few growths, not a dozen).
+    expect(projections.length).toBeLessThanOrEqual(4);
+    expect(projected.bytes).toBeGreaterThanOrEqual(plain.bytes);
+    const a = plain.finish();
+    const b = projected.finish();
+    expect(b.counts).toEqual(a.counts);
+    expect(b.index.parents).toEqual(a.index.parents);
+    expect(b.index.words).toEqual(a.index.words);
+  });
 });

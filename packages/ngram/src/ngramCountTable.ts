@@ -5,6 +5,8 @@ import { largeInt32Array, largeUint32Array } from './largeArrays.js';
 const STRIDE = 4;
 /** The table grows when more than 3/4 of its slots are taken. */
 const MAX_LOAD = 0.75;
+/** Most a table grows at once (when the n-grams still to come are projected, see the constructor). */
+const MAX_GROWTH = 8;
 
 /**
  * The counting form of an {@link NgramIndex}: an open-addressing table whose slots hold the key (parent id, word
@@ -21,14 +23,19 @@ export class NgramCountTable {
   #mask: number;
 
   readonly #collect: (() => void) | undefined;
+  readonly #project: ((size: number) => number) | undefined;
 
   /**
    * @param expected n-grams to make room for at first (the table grows as needed).
    * @param collect called after growing from a large table (16 MiB and more) dropped: a chance to give its memory
    * back before more is allocated (see `CountOptions.collect`).
+   * @param project given the number of n-grams when the table is full, the number the whole input is expected to
+   * bring (0: unknown): the table then grows at once to hold that many (at most 8× its size), instead of doubling
+   * again and again — each growth copies the table into fresh memory, which the system must map page by page.
    */
-  constructor(expected = 1024, collect?: () => void) {
+  constructor(expected = 1024, collect?: () => void, project?: (size: number) => number) {
     this.#collect = collect;
+    this.#project = project;
     const capacity = Math.max(16, expected);
     let slots = 32;
     while (slots * MAX_LOAD < capacity) slots *= 2;
@@ -95,7 +102,11 @@ export class NgramCountTable {
 
   #rehash(): void {
     const old = this.#slots;
-    const slots = emptySlots((old.length / STRIDE) * 2);
+    const count = old.length / STRIDE;
+    const projected = this.#project?.(this.size) ?? 0;
+    let grown = count * 2;
+    while (grown < count * MAX_GROWTH && grown * MAX_LOAD < projected) grown *= 2;
+    const slots = emptySlots(grown);
     const mask = slots.length / STRIDE - 1;
     for (let from = 0; from < old.length; from += STRIDE) {
       if (old[from + 2] === 0) continue;
