@@ -64,11 +64,22 @@ export interface ArpaPieceScratch {
   readonly backoffTexts: Float32ByteCache;
   /** The text is written here (grown as needed), then copied out at its exact length: no garbage per piece. */
   out: Uint8Array;
+  /** A block's numbers and words, gathered before its lines are written (the words of up to 10-grams). */
+  readonly probs: Float32Array;
+  readonly backoffs: Float32Array;
+  readonly words: Int32Array;
 }
 
 /** A scratch for {@link arpaPieceBytes}; one per formatting thread. */
 export function arpaPieceScratch(): ArpaPieceScratch {
-  return { numbers: float32Scratch(), backoffTexts: float32ByteCache(), out: new Uint8Array(1 << 16) };
+  return {
+    numbers: float32Scratch(),
+    backoffTexts: float32ByteCache(),
+    out: new Uint8Array(1 << 16),
+    probs: new Float32Array(BLOCK),
+    backoffs: new Float32Array(BLOCK),
+    words: new Int32Array(BLOCK * MAX_WIDTH),
+  };
 }
 
 /** The first position at or after which `wordStarts[w + 1] > i` (the word of position i), by binary search. */
@@ -85,6 +96,8 @@ function wordAt(wordStarts: Uint32Array, i: number): number {
 
 /** Lines gathered at a time: their numbers and words are read from the model's arrays in one tight loop each. */
 const BLOCK = 1024;
+/** Most words in a line (10-grams, the highest order a model may have). */
+const MAX_WIDTH = 10;
 
 /**
  * The text of `piece` as bytes (a fresh buffer, exactly its length). In blocks of lines: first the block's numbers
@@ -120,10 +133,9 @@ export function appendArpaPiece(piece: ArpaPiece, vocab: VocabularyBytes, scratc
   const width = n + 1;
   // A word's last chunk may write up to 3 bytes past its space (overwritten by what follows).
   const lineBytes = arpaPieceMaxBytes(n, 1, vocab);
-  const probs = new Float32Array(BLOCK);
-  const backoffs = new Float32Array(BLOCK);
+  const { probs, backoffs } = scratch;
   // The block's words, n + 1 per line (written to `rows` directly when they are kept).
-  const blockWords = keepRows ? rows : new Int32Array(BLOCK * width);
+  const blockWords = keepRows ? rows : scratch.words;
   const growable = into === scratch.out;
   let buffer = into;
   let view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);

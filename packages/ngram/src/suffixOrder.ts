@@ -1,4 +1,5 @@
 import type { BackoffModelData } from './backoffLanguageModel.js';
+import { largeUint32Array } from './largeArrays.js';
 
 /** One order of a model's n-grams in KenLM's suffix order, as {@link suffixOrder} gives it. */
 export interface SuffixOrderLevel {
@@ -24,7 +25,8 @@ export interface SuffixOrderLevel {
  * the order below already encodes "compare from the last word back"), then by the last word — so the cost is
  * linear in the number of n-grams plus the vocabulary size. Only one order's arrays (and the ranks of the order
  * below) are alive at a time. A model whose ids already follow suffix order (the estimator's, the ARPA reader's)
- * is recognized in one pass and not sorted.
+ * is recognized in one pass and not sorted. A level's arrays are reused for the next one: a caller is done with a
+ * level (has formatted or copied it) before it asks for the next.
  */
 export function* suffixOrder(data: BackoffModelData): Generator<SuffixOrderLevel, void, undefined> {
   const vocab = data.log10Probs[0]!.length;
@@ -34,6 +36,16 @@ export function* suffixOrder(data: BackoffModelData): Generator<SuffixOrderLevel
   yield { perm: identity, prefixRanks: identity, wordStarts: Uint32Array.from({ length: vocab + 1 }, (_, i) => i) };
   // rank[id]: position of n-gram id of the order below in its suffix order; undefined while that is id.
   let rank: Uint32Array | undefined;
+  // The sort's arrays, made once at the largest order's size and reused from order to order (fresh ones per order
+  // would be memory the system maps anew, page by page: more time than the sort). `byPrefix` becomes the next
+  // order's `rank`; `spare` holds the current `rank` (read first, then overwritten with the sorted keys).
+  let largest = 0;
+  for (let n = 1; n < data.order; n++) largest = Math.max(largest, data.log10Probs[n]!.length);
+  let pool: { keys: Uint32Array; prefixRanks: Uint32Array; byPrefix: Uint32Array; spare: Uint32Array } | undefined;
+  const arrays = (): NonNullable<typeof pool> => {
+    pool ??= { keys: largeUint32Array(largest), prefixRanks: largeUint32Array(largest), byPrefix: largeUint32Array(largest), spare: largeUint32Array(largest) };
+    return pool;
+  };
   for (let n = 1; n < data.order; n++) {
     const { parents, words } = data.indexes[n]!;
     const size = data.log10Probs[n]!.length;
@@ -43,19 +55,22 @@ export function* suffixOrder(data: BackoffModelData): Generator<SuffixOrderLevel
         yield { perm: undefined, prefixRanks: parents instanceof Int32Array ? parents.subarray(0, size) : Int32Array.from(parents), wordStarts };
         continue;
       }
-      rank = Uint32Array.from({ length: data.log10Probs[n - 1]!.length }, (_, i) => i);
+      rank = new Uint32Array(data.log10Probs[n - 1]!.length);
+      for (let i = 0; i < rank.length; i++) rank[i] = i;
     }
+    const buffers = arrays();
     // By prefix rank: the sorted ids and, beside them, their keys.
     const prefixStarts = new Uint32Array(rank.length + 1);
-    const keys = new Uint32Array(size);
+    const keys = buffers.keys.subarray(0, size);
     for (let id = 0; id < size; id++) {
       const key = rank[parents[id]!]!;
       keys[id] = key;
       prefixStarts[key + 1]!++;
     }
     for (let k = 0; k < rank.length; k++) prefixStarts[k + 1]! += prefixStarts[k]!;
-    const byPrefix = new Uint32Array(size);
-    const sortedKeys = new Uint32Array(size);
+    const byPrefix = buffers.byPrefix.subarray(0, size);
+    // The ranks of the order below are read no more: their buffer (when it is one of the pool's) holds the keys.
+    const sortedKeys = buffers.spare.subarray(0, size);
     for (let id = 0; id < size; id++) {
       const at = prefixStarts[keys[id]!]!++;
       byPrefix[at] = id;
@@ -67,7 +82,7 @@ export function* suffixOrder(data: BackoffModelData): Generator<SuffixOrderLevel
     for (let w = 0; w < vocab; w++) wordStarts[w + 1]! += wordStarts[w]!;
     const next = wordStarts.slice(0, vocab);
     const perm = keys; // reused: the keys by id are no longer needed
-    const prefixRanks = new Uint32Array(size);
+    const prefixRanks = buffers.prefixRanks.subarray(0, size);
     for (let i = 0; i < size; i++) {
       const id = byPrefix[i]!;
       const at = next[words[id]!]!++;
@@ -77,6 +92,8 @@ export function* suffixOrder(data: BackoffModelData): Generator<SuffixOrderLevel
     if (n + 1 < data.order) {
       rank = byPrefix; // reused: rank[id] = position
       for (let i = 0; i < size; i++) rank[perm[i]!] = i;
+      // The next order sorts into the other rank buffer.
+      [buffers.byPrefix, buffers.spare] = [buffers.spare, buffers.byPrefix];
     }
     yield { perm, prefixRanks, wordStarts };
   }
