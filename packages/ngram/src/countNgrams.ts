@@ -155,7 +155,8 @@ export class NgramCounter {
         const id = table.add(below[start]!, ids[start + n]!);
         if (table.size > before) {
           if (id >= suffix.length) {
-            suffix = growSuffixes(suffix);
+            // As large as the table has become (grown at once to a projected size, see CountOptions.progress).
+            suffix = growSuffixes(suffix, table.capacity);
             suffixes[n] = suffix;
           }
           suffix[id] = below[start + 1]!;
@@ -248,8 +249,8 @@ export function emptyCorpus(): EmptyInputError {
   return new EmptyInputError({ package: PKG, argument: 'sentences', expected: 'at least one sentence' });
 }
 
-function growSuffixes(suffixes: Int32Array): Int32Array {
-  const grown = largeInt32Array(suffixes.length * 2);
+function growSuffixes(suffixes: Int32Array, atLeast: number): Int32Array {
+  const grown = largeInt32Array(Math.max(suffixes.length * 2, atLeast));
   grown.set(suffixes);
   return grown;
 }

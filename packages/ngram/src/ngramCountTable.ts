@@ -43,6 +43,11 @@ export class NgramCountTable {
     this.#mask = slots - 1;
   }
 
+  /** N-grams the table holds before it grows next. */
+  get capacity(): number {
+    return Math.floor((this.#mask + 1) * MAX_LOAD);
+  }
+
   /** Bytes of the table's slots. */
   get bytes(): number {
     return this.#slots.byteLength;
