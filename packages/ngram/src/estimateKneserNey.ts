@@ -40,8 +40,9 @@ export interface KneserNeyOptions {
   /** Cancels counting when sentences are given (checked every 1024 sentences). */
   signal?: AbortSignal;
   /**
-   * Called when large arrays have been dropped (an order's working arrays), before the next are allocated: a
-   * chance to give their memory back (`collectDroppedArrays` of `@nlpkit/ngram/node`; lower peak memory).
+   * Called when counting (sentences given) has dropped large arrays, before it allocates more: a chance to give
+   * their memory back (`collectDroppedArrays` of `@nlpkit/ngram/node`; lower peak memory). The estimation itself
+   * drops none: its working arrays are made once and reused from order to order.
    */
   collect?: () => void;
 }
@@ -180,9 +181,18 @@ function estimateFromCounts(counts: NgramCounts, options: KneserNeyOptions): Kne
   const log10Backoffs: Float32Array[] = [];
   let lower: Float32Array | undefined;
   const uniform = f(1 / f(vocabSize - 1));
+  // The working arrays — context sums, and linear probabilities of this order and the one below — made once at
+  // the largest size and reused from order to order (fresh ones would be memory the system maps anew, page by page).
+  let largestContexts = 1;
+  let largestOrder = 0;
   for (let n = 0; n < order; n++) {
-    // The order before's context sums and the probabilities of the order below it are dropped by now.
-    if (n > 0 && sizes[n - 1]! >= 1 << 20) options.collect?.();
+    largestOrder = Math.max(largestOrder, sizes[n]!);
+    if (n > 0) largestContexts = Math.max(largestContexts, sizes[n - 1]!);
+  }
+  const statsBuffer = largeUint32Array(largestContexts * CONTEXT_STRIDE);
+  let probBuffer = largeFloat32Array(largestOrder);
+  let lowerBuffer = order > 1 ? largeFloat32Array(largestOrder) : probBuffer;
+  for (let n = 0; n < order; n++) {
     const d1 = f(discounts[n]!.d1);
     const d2 = f(discounts[n]!.d2);
     const d3 = f(discounts[n]!.d3);
@@ -194,8 +204,9 @@ function estimateFromCounts(counts: NgramCounts, options: KneserNeyOptions): Kne
     // Per context, side by side (one cache line per n-gram visit): [Σ adjusted counts, n1, n2, n3+], then
     // [Σ adjusted counts, gamma (float32 bits, read through `weights`)] once the weights are known. nK: kept
     // n-grams of the context with adjusted count K. Sums are of uint32 counts, as the counts themselves.
-    const stats = largeUint32Array(contexts * CONTEXT_STRIDE);
-    const weights = new Float32Array(stats.buffer);
+    const stats = statsBuffer.subarray(0, contexts * CONTEXT_STRIDE);
+    if (n > 0) stats.fill(0);
+    const weights = new Float32Array(stats.buffer, stats.byteOffset, stats.length);
     const normalizer = keep === undefined ? undefined : new Float64Array(contexts);
     for (let id = 0; id < size; id++) {
       const a = adj[id]!;
@@ -227,7 +238,7 @@ function estimateFromCounts(counts: NgramCounts, options: KneserNeyOptions): Kne
       }
       log10Backoffs.push(bo);
     }
-    const prob = largeFloat32Array(size);
+    const prob = probBuffer.subarray(0, size);
     const lp = largeFloat32Array(size);
     const suffix = suffixes[n]!;
     for (let id = 0; id < size; id++) {
@@ -246,6 +257,7 @@ function estimateFromCounts(counts: NgramCounts, options: KneserNeyOptions): Kne
     }
     log10Probs.push(lp);
     lower = prob;
+    [probBuffer, lowerBuffer] = [lowerBuffer, probBuffer];
   }
   log10Backoffs.push(largeFloat32Array(sizes[order - 1]!));
 
