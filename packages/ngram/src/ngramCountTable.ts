@@ -7,6 +7,8 @@ const STRIDE = 4;
 const MAX_LOAD = 0.75;
 /** Most a table grows at once (when the n-grams still to come are projected, see the constructor). */
 const MAX_GROWTH = 8;
+/** The share of a projected size a table is grown to hold (see `#rehash`). */
+const PROJECTION_SHARE = 0.8;
 
 /**
  * The counting form of an {@link NgramIndex}: an open-addressing table whose slots hold the key (parent id, word
@@ -108,7 +110,10 @@ export class NgramCountTable {
   #rehash(): void {
     const old = this.#slots;
     const count = old.length / STRIDE;
-    const projected = this.#project?.(this.size) ?? 0;
+    // New n-grams get rarer as counting goes (most orders grow slower than the text): a projection from the part
+    // read overestimates, so the table is sized for 80% of it. Too small, it doubles once more at the end; too
+    // large, every page of it would be touched, for nothing.
+    const projected = PROJECTION_SHARE * (this.#project?.(this.size) ?? 0);
     let grown = count * 2;
     while (grown < count * MAX_GROWTH && grown * MAX_LOAD < projected) grown *= 2;
     const slots = emptySlots(grown);
