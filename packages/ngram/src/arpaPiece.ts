@@ -1,3 +1,5 @@
+import { InvalidArgumentError } from '@nlpkit/core';
+import { PKG } from './errors.js';
 import { type Float32ByteCache, type Float32Scratch, cachedFloat32Bytes, float32ByteCache, float32Bytes, float32Scratch } from './float32Bytes.js';
 
 /** Most bytes a number takes ({@link float32Bytes}). */
@@ -165,7 +167,14 @@ export function appendArpaPiece(piece: ArpaPiece, vocab: VocabularyBytes, scratc
     }
     // Write.
     if (at + (end - start) * lineBytes > buffer.length) {
-      if (!growable) throw new RangeError(`appendArpaPiece: ${buffer.length - at} bytes of room after ${at}, fewer than a block of ${end - start} lines may take`);
+      if (!growable) {
+        throw new InvalidArgumentError({
+          package: PKG,
+          argument: 'out',
+          expected: `room for a block of ${end - start} ARPA lines (${(end - start) * lineBytes} bytes at most) after byte ${at}`,
+          foundText: `${buffer.length - at} bytes of room`,
+        });
+      }
       const grown = new Uint8Array(Math.max(buffer.length * 2, at + (end - start) * lineBytes));
       grown.set(buffer.subarray(0, at));
       buffer = grown;
