@@ -103,7 +103,9 @@ function syncFolder(path: string): void {
  * flushed to disk (fsync), then renamed over the target. The temporary file is removed on every failure path, and
  * temporaries orphaned by killed processes are removed by the next write of the same target.
  *
- * Content may be an async iterable of chunks, so a large model streams to disk without being held in memory.
+ * Content may be an async iterable of chunks, so a large model streams to disk without being held in memory. A
+ * chunk of 1 MiB or more is written before the next is asked for, so a producer may reuse its buffer after the next
+ * chunk (the ARPA writer of `@nlpkit/ngram` does, and its tests check the bytes); smaller chunks are gathered.
  * @throws OutputError (code `ERR_OUTPUT`) naming the path, with the system error as `cause`.
  */
 export async function writeFileAtomic(path: string, content: FileContent, options: WriteAtomicOptions = {}): Promise<void> {
