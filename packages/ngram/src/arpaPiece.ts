@@ -1,5 +1,3 @@
-import { InvalidArgumentError } from '@nlpkit/core';
-import { PKG } from './errors.js';
 import { type Float32ByteCache, type Float32Scratch, cachedFloat32Bytes, float32ByteCache, float32Bytes, float32Scratch } from './float32Bytes.js';
 
 /** Most bytes a number takes ({@link float32Bytes}). */
@@ -124,7 +122,8 @@ export function arpaPieceMaxBytes(n: number, lines: number, vocab: VocabularyByt
  * Writes the text of `piece` into `into` from `at` and returns the position after it (what
  * {@link arpaPieceBytes} copies out): writers that gather many pieces into one large block write them in place.
  * When `into` is `scratch.out` it is grown as needed (`scratch.out` then names the grown buffer, its first `at`
- * bytes kept); any other buffer must have {@link arpaPieceMaxBytes} bytes of room after `at`.
+ * bytes kept); any other buffer must have {@link arpaPieceMaxBytes} bytes of room after `at`: with less, the result
+ * is -1 and the bytes after `at` are not text (this module, loaded by formatting threads, throws nothing).
  */
 export function appendArpaPiece(piece: ArpaPiece, vocab: VocabularyBytes, scratch: ArpaPieceScratch, into: Uint8Array, at: number): number {
   const { n, from, to, perm, prefixRanks, wordStarts, log10Probs, log10Backoffs, below, rows } = piece;
@@ -167,14 +166,8 @@ export function appendArpaPiece(piece: ArpaPiece, vocab: VocabularyBytes, scratc
     }
     // Write.
     if (at + (end - start) * lineBytes > buffer.length) {
-      if (!growable) {
-        throw new InvalidArgumentError({
-          package: PKG,
-          argument: 'out',
-          expected: `room for a block of ${end - start} ARPA lines (${(end - start) * lineBytes} bytes at most) after byte ${at}`,
-          foundText: `${buffer.length - at} bytes of room`,
-        });
-      }
+      // No room left in the caller's buffer: the caller reports it.
+      if (!growable) return -1;
       const grown = new Uint8Array(Math.max(buffer.length * 2, at + (end - start) * lineBytes));
       grown.set(buffer.subarray(0, at));
       buffer = grown;

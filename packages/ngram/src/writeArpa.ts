@@ -1,6 +1,8 @@
+import { InvalidArgumentError } from '@nlpkit/core';
 import type { BackoffLanguageModel } from './backoffLanguageModel.js';
 import { ARPA_END, arpaHeader, arpaSectionHeader } from './arpaLines.js';
 import { appendArpaPiece, arpaPieceMaxBytes, arpaPieceScratch, vocabularyBytes } from './arpaPiece.js';
+import { PKG } from './errors.js';
 import { suffixOrder } from './suffixOrder.js';
 import { largeInt32Array } from './largeArrays.js';
 
@@ -123,7 +125,16 @@ function* arpaBlocks(model: BackoffLanguageModel, options: ArpaBytesOptions, reu
     const room = lines * lineBytes;
     for (let from = 0; from < size; from += lines) {
       if (block.length - at < room) yield cut(room);
-      at = appendArpaPiece({ ...piece, from, to: Math.min(size, from + lines) }, vocab, scratch, block, at);
+      const end = appendArpaPiece({ ...piece, from, to: Math.min(size, from + lines) }, vocab, scratch, block, at);
+      if (end < 0) {
+        throw new InvalidArgumentError({
+          package: PKG,
+          argument: 'block',
+          expected: `room for ${lines} ARPA lines of order ${n + 1} (${room} bytes) after byte ${at}`,
+          foundText: `${block.length - at} bytes of room`,
+        });
+      }
+      at = end;
       if (at >= target) yield cut(room);
     }
     below = rows;
