@@ -98,9 +98,8 @@ export function porterStem(word: string): string {
       }
     }
     if (marked) {
-      let out = '';
-      for (let i = 0; i < units.length; i += 8192) out += String.fromCharCode(...units.subarray(i, i + 8192));
-      w = out;
+      // One flat string (a rope of pieces made later string work on a long word superlinear).
+      w = new TextDecoder('utf-16le').decode(units);
     }
   }
   const p1 = regionStart(w, 0);
