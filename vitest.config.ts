@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { SummaryReporter } from '@nlpkit/vitest-config';
 
@@ -9,6 +10,10 @@ export default defineConfig({
       'tooling/*/vitest.config.ts',
       'packages/*/vitest.browser.config.ts',
     ],
+    // Vitest's default is one worker fewer than the cores: on CI's two cores, one test file at a time, with the
+    // second core idle while a file waits on the CLI processes, Chromium or npm it starts. Timing tests
+    // (tooling/complexity) run after the rest, one file at a time, so two workers here do not disturb them.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     reporters: ['default', new SummaryReporter()],
   },
 });

@@ -2,6 +2,8 @@ import type { TestProjectInlineConfiguration } from 'vitest/config';
 import type { Reporter, TestModule } from 'vitest/node';
 
 export declare function nodeProject(name: string, root: string): TestProjectInlineConfiguration;
+/** The project of every package's `*.complexity.test.ts`: after all other projects, one file at a time. */
+export declare function complexityProject(root: string): TestProjectInlineConfiguration;
 
 /** The flags that give headless Chromium WebGPU on SwiftShader (browser projects and the web app's e2e test). */
 export declare const CHROMIUM_ARGS: readonly string[];
@@ -74,6 +76,7 @@ export declare class SummaryReporter implements Reporter {
 /** A time ratio measured by {@link measureRatio}. */
 export interface ComplexityRatio {
   readonly label: string;
+  /** One small run, timed as ten in a row with their results kept alive, divided by ten. */
   readonly smallMs: number;
   readonly largeMs: number;
   /** largeMs / max(smallMs, floorMs). */
@@ -83,14 +86,14 @@ export interface ComplexityRatio {
 export interface MeasureRatioOptions {
   /** Floor of the small time, so a 2 ms run does not turn timer noise into a ratio (default 20). */
   readonly floorMs?: number;
-  /** Runs per side; the best counts (default 2). */
+  /** Timings per side (ten small runs, or one large run, each); the best counts (default 2). */
   readonly repeats?: number;
   /** Measurements of the pair while the ratio exceeds the bound; the best counts (default 3). */
   readonly attempts?: number;
 }
 /** The issue-13 complexity bound: 10× the input may take at most 15× the time. */
 export declare const MAX_COMPLEXITY_RATIO: 15;
-/** Time of `large` over time of `small` (floored), best of several runs and attempts. */
+/** Time of `large` over time of `small` (floored; ten small runs with their results kept, per run), best of several timings and attempts. */
 export declare function measureRatio(label: string, small: () => unknown, large: () => unknown, options?: MeasureRatioOptions): ComplexityRatio;
 /** {@link measureRatio} for asynchronous work. */
 export declare function measureRatioAsync(

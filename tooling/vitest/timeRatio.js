@@ -21,13 +21,20 @@ function ratioOf(label, small, large, floorMs) {
   return result;
 }
 
+/** How many times the small input runs per timing: the large input is ten times larger. */
+const SMALL_RUNS = 10;
+
 /**
  * Times `small` and `large` (the same work on an input and on one ten times larger) and returns
- * `large / max(small, floorMs)`. Each side is the best of `repeats` runs (the small one of `repeats + 1`: its time is the divisor, so its noise
- * matters most; both sides run once untimed first, to warm the JIT and grow the heap); when the ratio
- * exceeds {@link MAX_COMPLEXITY_RATIO} the pair is measured again, up to `attempts` times, and the best ratio is
- * kept — a busy CI machine or a GC pause can make one measurement slow, while quadratic work fails every time by
- * far (10× the input is then 100× the time).
+ * `large / max(small, floorMs)`, where `small` is the time of one small run measured as ten runs in a row whose
+ * results are all kept alive until the tenth ends, divided by ten. Kept alive, the ten small results occupy the heap
+ * as the one large result does, so both sides pay the same garbage-collection regime (promotion out of the young
+ * generation, old-generation marking): timed alone, a small run's garbage dies young and costs almost nothing,
+ * which put linear tokenizers at ratios of 15-29 on a busy machine although their work is linear. Each side is the
+ * best of `repeats` timings (both sides run once untimed first, to warm the JIT and grow the heap); when the ratio
+ * exceeds {@link MAX_COMPLEXITY_RATIO} the pair is measured again, up to `attempts` times, and the best ratio is kept
+ * — a busy CI machine can make one measurement slow, while quadratic work fails every time by far (10× the input is
+ * then 100× the time).
  * @param {string} label
  * @param {() => unknown} small
  * @param {() => unknown} large
@@ -35,29 +42,38 @@ function ratioOf(label, small, large, floorMs) {
  */
 export function measureRatio(label, small, large, options = {}) {
   const { floorMs = 20, repeats = 2, attempts = 3 } = options;
-  const best = (/** @type {() => unknown} */ run, /** @type {number} */ times) => {
+  const timeSmall = () => {
+    const kept = [];
+    const t0 = now();
+    for (let k = 0; k < SMALL_RUNS; k++) kept.push(small());
+    const ms = (now() - t0) / SMALL_RUNS;
+    kept.length = 0;
+    return ms;
+  };
+  const timeLarge = () => {
+    const t0 = now();
+    large();
+    return now() - t0;
+  };
+  const best = (/** @type {() => number} */ time) => {
     let min = Infinity;
-    for (let k = 0; k < times; k++) {
-      const t0 = now();
-      run();
-      min = Math.min(min, now() - t0);
-    }
+    for (let k = 0; k < repeats; k++) min = Math.min(min, time());
     return min;
   };
-  // Both sides run once untimed: the JIT warms up on the small one, and the heap grows to what the large one needs
-  // (otherwise its first timed runs pay for growing the heap, and allocation-heavy work looks superlinear).
+  // Both sides run once untimed: the JIT warms up, and the heap grows to what the large one needs (otherwise its
+  // first timed runs pay for growing the heap, and allocation-heavy work looks superlinear).
   small();
   large();
-  let result = ratioOf(label, best(small, repeats + 1), best(large, repeats), floorMs);
+  let result = ratioOf(label, best(timeSmall), best(timeLarge), floorMs);
   for (let a = 1; a < attempts && result.ratio > MAX_COMPLEXITY_RATIO; a++) {
-    const again = ratioOf(label, best(small, repeats + 1), best(large, repeats), floorMs);
+    const again = ratioOf(label, best(timeSmall), best(timeLarge), floorMs);
     if (again.ratio < result.ratio) result = again;
   }
   return result;
 }
 
 /**
- * {@link measureRatio} for asynchronous work (readers over streams and files).
+ * {@link measureRatio} for asynchronous work (readers over streams and files), with the same measurement.
  * @param {string} label
  * @param {() => Promise<unknown>} small
  * @param {() => Promise<unknown>} large
@@ -65,20 +81,29 @@ export function measureRatio(label, small, large, options = {}) {
  */
 export async function measureRatioAsync(label, small, large, options = {}) {
   const { floorMs = 20, repeats = 2, attempts = 3 } = options;
-  const best = async (/** @type {() => Promise<unknown>} */ run, /** @type {number} */ times) => {
+  const timeSmall = async () => {
+    const kept = [];
+    const t0 = now();
+    for (let k = 0; k < SMALL_RUNS; k++) kept.push(await small());
+    const ms = (now() - t0) / SMALL_RUNS;
+    kept.length = 0;
+    return ms;
+  };
+  const timeLarge = async () => {
+    const t0 = now();
+    await large();
+    return now() - t0;
+  };
+  const best = async (/** @type {() => Promise<number>} */ time) => {
     let min = Infinity;
-    for (let k = 0; k < times; k++) {
-      const t0 = now();
-      await run();
-      min = Math.min(min, now() - t0);
-    }
+    for (let k = 0; k < repeats; k++) min = Math.min(min, await time());
     return min;
   };
   await small();
   await large();
-  let result = ratioOf(label, await best(small, repeats + 1), await best(large, repeats), floorMs);
+  let result = ratioOf(label, await best(timeSmall), await best(timeLarge), floorMs);
   for (let a = 1; a < attempts && result.ratio > MAX_COMPLEXITY_RATIO; a++) {
-    const again = ratioOf(label, await best(small, repeats + 1), await best(large, repeats), floorMs);
+    const again = ratioOf(label, await best(timeSmall), await best(timeLarge), floorMs);
     if (again.ratio < result.ratio) result = again;
   }
   return result;

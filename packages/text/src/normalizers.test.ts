@@ -109,6 +109,28 @@ describe('normalizers: issue 13 (long runs, linear time)', () => {
     expect(normalizeNumbers(`x ${'٣'.repeat(n)} y`)).toBe('x N y');
   });
 
+  it('collapseWhitespace counts as space exactly \\s plus U+001C-U+001F and U+0085, for every BMP code unit', () => {
+    const space = /^[\s\u001c-\u001f\u0085]$/u; // eslint-disable-line no-control-regex -- the definition under test
+    for (let c = 0; c < 0x10000; c++) {
+      if (c >= 0xd800 && c <= 0xdfff) continue; // lone surrogates are rejected
+      const ch = String.fromCharCode(c);
+      const got = collapseWhitespace(`a${ch}b`);
+      if (got !== (space.test(ch) ? 'a b' : `a${ch}b`)) expect.fail(`U+${c.toString(16).padStart(4, '0')}: got ${JSON.stringify(got)}`);
+    }
+  });
+
+  it('collapseWhitespace equals the regular-expression definition on random text', () => {
+    const unit = fc.constantFrom(' ', '  ', '\t', '\n', '\r\n', '\u00a0', '\u3000', '\u0085', '\u001c', '\ufeff', 'a', 'b', 'é', '😀', '\u200b', 'x y');
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 30 }), (units) => {
+        const s = units.join('');
+        const reference = s.replace(/[\s\u001c-\u001f\u0085]+/gu, ' ').replace(/^ | $/gu, ''); // eslint-disable-line no-control-regex -- the definition
+        expect(collapseWhitespace(s)).toBe(reference);
+      }),
+      { numRuns: 3000, seed: 29 },
+    );
+  });
+
   it('removePunctuation and collapseWhitespace still replace each whole run once', () => {
     expect(removePunctuation(`a${'!'.repeat(5000)}b${'?'.repeat(4096)}`, { replacement: '_' })).toBe('a_b_');
     expect(collapseWhitespace(`\u001c a${' '.repeat(9000)}b\u0085`)).toBe('a b');

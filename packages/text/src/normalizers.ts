@@ -149,16 +149,56 @@ function isWordBefore(text: string, i: number): boolean {
   return WORD_CHAR_BEFORE.test(text.slice(Math.max(0, i - 2), i));
 }
 
-const SPACES = /[\s\u001c-\u001f\u0085]{1,4096}/gu; // eslint-disable-line no-control-regex -- \s plus the separators Python also counts as whitespace
+/**
+ * Whether the UTF-16 code unit `c` is whitespace for {@link collapseWhitespace}: JavaScript's `\s` (every one of
+ * its characters is in the BMP) plus U+001C–U+001F and U+0085, which Python's `str.split()` also counts.
+ */
+function isSpaceUnit(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
+  if (c < 0x85) return false;
+  return (
+    c === 0x85 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
 
-/** Trims the text and turns every run of whitespace (including newlines and Unicode spaces) into one space. */
+/**
+ * Trims the text and turns every run of whitespace (including newlines and Unicode spaces) into one space. One
+ * scan: a run that is already a single U+0020 between words stays inside the slice being copied.
+ */
 export function collapseWhitespace(text: string): string {
   checkText(text, 'text');
-  const collapsed = replaceRuns(text, SPACES, ' ');
-  // trim() would leave U+001C–U+001F and U+0085, which the runs above count as spaces.
-  const start = collapsed.charCodeAt(0) === 0x20 ? 1 : 0;
-  const end = collapsed.length > start && collapsed.charCodeAt(collapsed.length - 1) === 0x20 ? collapsed.length - 1 : collapsed.length;
-  return collapsed.slice(start, end);
+  const n = text.length;
+  const parts: string[] = [];
+  let copied = 0; // text[copied, i) is still to be copied as it is
+  let i = 0;
+  while (i < n && isSpaceUnit(text.charCodeAt(i))) i++;
+  copied = i;
+  while (i < n) {
+    if (!isSpaceUnit(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const runStart = i;
+    while (i < n && isSpaceUnit(text.charCodeAt(i))) i++;
+    if (i === n) {
+      parts.push(text.slice(copied, runStart)); // trailing run: trimmed
+      copied = n;
+    } else if (i - runStart > 1 || text.charCodeAt(runStart) !== 0x20) {
+      parts.push(text.slice(copied, runStart), ' ');
+      copied = i;
+    }
+  }
+  if (copied < n) parts.push(text.slice(copied, n));
+  return parts.length === 1 ? (parts[0] as string) : parts.join('');
 }
 
 /** Options for {@link expandAbbreviations}. */

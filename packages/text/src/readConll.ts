@@ -42,7 +42,13 @@ export function readConll(
   const flush = (): ConllSentence | undefined => {
     if (rows.length === 0) return undefined;
     const width = rows[0]?.length ?? 0;
-    const columns = Array.from({ length: width }, (_, c) => rows.map((r) => r[c] as string));
+    // Plain loops into arrays made at their size: a line of a million fields makes a million columns.
+    const columns: string[][] = new Array<string[]>(width);
+    for (let c = 0; c < width; c++) {
+      const column = new Array<string>(rows.length);
+      for (let r = 0; r < rows.length; r++) column[r] = (rows[r] as string[])[c] as string;
+      columns[c] = column;
+    }
     const sentence = { columns, line: first };
     rows = [];
     return sentence;
