@@ -14,6 +14,7 @@ import {
 import { check, checkOrder } from './errors.js';
 import { BOS_INDEX, EOS, EOS_INDEX, UNK_INDEX, type NgramWordIndex } from './ngramWordIndex.js';
 import type { SuffixTrieLevel } from './suffixTrie.js';
+import type { Utf8WordTable } from './utf8WordTable.js';
 
 /**
  * Lookup of the n-grams of one order: (prefix id, last word index) → id. Implemented by the hash
@@ -47,6 +48,16 @@ export interface BackoffModelData {
    * first use. Ids are the same in both.
    */
   readonly suffixLevels?: readonly (SuffixTrieLevel | undefined)[];
+  /**
+   * The words keyed by their UTF-8 bytes (ids = indexes), when the reader built that table as it read (the fast
+   * ARPA reader): the byte-level text scorer uses it instead of encoding every word again.
+   */
+  readonly utf8Words?: Utf8WordTable;
+  /**
+   * The words' UTF-8 spellings by index, each followed by a 0 byte except the last, when the loader holds them as
+   * bytes (the binary model): the text scorer builds its byte-keyed table from them without encoding each word.
+   */
+  readonly wordBytes?: Uint8Array;
 }
 
 /** One scored token, with the n-gram length KenLM's `query` prints. */

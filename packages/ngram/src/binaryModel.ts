@@ -54,8 +54,16 @@ export const BINARY_CHECKSUM_START = 0x811c9dc5 | 0;
  * word `offset` of the file, into the running value `h` (skipping word `skip` of the file); returns the new value.
  */
 export function binaryChecksumUpdate(h: number, words: Uint32Array, offset: number, skip = CHECKSUM_WORD): number {
-  for (let i = 0; i < words.length; i++) {
-    if (i + offset === skip) continue;
+  // The same bits read as int32: a word of 2^31 or more read from a Uint32Array is not an int32, which made the
+  // optimized loop bail out once per file. The skipped word splits the loop in two (no test per word).
+  const signed = new Int32Array(words.buffer, words.byteOffset, words.length);
+  const at = skip - offset;
+  if (at < 0 || at >= signed.length) return checksumWords(h, signed, 0, signed.length);
+  return checksumWords(checksumWords(h, signed, 0, at), signed, at + 1, signed.length);
+}
+
+function checksumWords(h: number, words: Int32Array, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
     h = Math.imul(h ^ words[i]!, 0x5bd1e995);
     h ^= h >>> 15;
   }
@@ -255,8 +263,9 @@ export function loadBinaryModel(input: ArrayBuffer | Uint8Array, options: LoadBi
   const sizes = Array.from(u32(order));
   const vocabLength = u32(1)[0]!;
   let vocabText: string;
+  const vocabBytes = take(vocabLength, 1, (b, o, c) => new Uint8Array(b, o, c));
   try {
-    vocabText = new TextDecoder('utf-8', { fatal: true }).decode(take(vocabLength, 1, (b, o, c) => new Uint8Array(b, o, c)));
+    vocabText = new TextDecoder('utf-8', { fatal: true }).decode(vocabBytes);
   } catch (error) {
     if (error instanceof BinaryModelFormatError) throw error;
     throw new BinaryModelFormatError('the vocabulary is not valid UTF-8');
@@ -297,7 +306,9 @@ export function loadBinaryModel(input: ArrayBuffer | Uint8Array, options: LoadBi
     log10Backoffs.push(bo);
   }
   if (align(at) < end) throw new BinaryModelFormatError(`${end - at} bytes follow the end of the model`);
-  return new BackoffLanguageModel({ order, wordIndex, indexes, log10Probs, log10Backoffs });
+  // The spellings as bytes for the text scorer; not when the decoder dropped a byte-order mark from them.
+  const bom = vocabBytes[0] === 0xef && vocabBytes[1] === 0xbb && vocabBytes[2] === 0xbf;
+  return new BackoffLanguageModel({ order, wordIndex, indexes, log10Probs, log10Backoffs, ...(bom ? {} : { wordBytes: vocabBytes }) });
 }
 
 /** Checks one trie level: words are vocabulary ids, offsets run from 0 to `size` without going back, and each prefix's children are strictly increasing (the bisection needs it). */

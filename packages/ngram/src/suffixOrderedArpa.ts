@@ -83,7 +83,9 @@ export function readSuffixOrderedArpa(source: ByteSource, length = CHUNK): Backo
   if (order === 0) return undefined;
 
   const vocab = new NgramWordIndex();
-  const table = new Utf8WordTable();
+  // Sized from the header (bounded: a corrupt count must not allocate without limit; the table grows past it).
+  const words = Math.min(expected[0]!, 1 << 18);
+  const table = new Utf8WordTable(words, words * 8);
   const encoder = new TextEncoder();
   for (const special of [UNK, BOS, EOS]) {
     const bytes = encoder.encode(special);
@@ -92,14 +94,11 @@ export function readSuffixOrderedArpa(source: ByteSource, length = CHUNK): Backo
   const log10Probs: Float32Array[] = [];
   const log10Backoffs: Float32Array[] = [];
   const levels: (SuffixTrieLevel | undefined)[] = [undefined];
-  const fieldStart = new Int32Array(2);
-  const fieldEnd = new Int32Array(2);
-  const numberEnd = new Int32Array(1);
   // parents[n - 1][id]: id in order n - 1 of the n-gram's first n - 1 words (its prefix).
   let parentsBelow: Int32Array | undefined;
-  let unigramsSeen = 0;
-  let seenSpecials = 0;
 
+  // Every loop over the lines or n-grams of a section is a function of its own: a loop that runs long gets this
+  // function compiled on the stack (OSR), and compiling all of this reader took more CPU than reading a section.
   for (let n = 1; n <= order; n++) {
     // Section header (blank lines allowed before it).
     for (;;) {
@@ -110,121 +109,31 @@ export function readSuffixOrderedArpa(source: ByteSource, length = CHUNK): Backo
     }
     if (line.trim() !== `\\${n}-grams:`) return undefined;
     const count = expected[n - 1]!;
-    const wide = n > 1 && vocab.size > 65536;
-    // Unigrams go by word index (the specials have theirs already); higher orders are read by readHigherOrder.
-    let probs: Float32Array = new Float32Array(n === 1 ? Math.min(count + 3, 1 << 22) : 0);
-    let backoffs: Float32Array = new Float32Array(probs.length);
-    let firstWords: Uint16Array | Int32Array = new Uint16Array(0);
-    let parents: Int32Array | undefined;
-    const below = levels[n - 2];
-    let seen = 0;
-    let ended = false;
-    let childCounts: Uint32Array | undefined;
-    if (n > 1) {
+    if (n === 1) {
+      const unigrams = readUnigrams(reader, table, vocab, decoder, order, count);
+      // Every section, the last too, ends at a line starting with a backslash (the next header, or \\end\\).
+      if (unigrams === undefined || !unigrams.ended) return undefined;
+      log10Probs.push(unigrams.probs);
+      log10Backoffs.push(unigrams.backoffs);
+    } else {
+      const wide = vocab.size > 65536;
       const section = new Section(n, order, count, wide, log10Probs[n - 2]!.length);
       if (!readHigherOrder(reader, table, levels, section)) return undefined;
-      ({ probs, backoffs, firstWords, parents, seen, ended, childCounts } = section);
-    } else {
-      while (reader.next()) {
-        const buf = reader.buffer;
-        let s = reader.start;
-        let e = reader.end;
-        while (s < e && isArpaSpaceByte(buf[s]!)) s++;
-        while (e > s && isArpaSpaceByte(buf[e - 1]!)) e--;
-        if (s === e) continue;
-        if (buf[s] === 92) {
-          ended = true;
-          break;
-        }
-        if (++seen > count) return undefined;
-        const prob = scanNumber(buf, s, e, numberEnd);
-        if (!(prob <= 0)) return undefined;
-        let fields = 1;
-        let backoff = 0;
-        for (let i = numberEnd[0]!; i < e; ) {
-          const c = buf[i]!;
-          if (c === 32 || c === 9) {
-            i++;
-            continue;
-          }
-          if (fields > 1) {
-            if (fields > 2 || order === 1) return undefined;
-            backoff = scanNumber(buf, i, e, numberEnd);
-            if (backoff !== backoff) return undefined;
-            fields++;
-            i = numberEnd[0]!;
-            continue;
-          }
-          let j = i + 1;
-          while (j < e && buf[j] !== 32 && buf[j] !== 9) j++;
-          fieldStart[1] = i;
-          fieldEnd[1] = j;
-          fields++;
-          i = j;
-        }
-        if (fields <= 1) return undefined;
-        const from = fieldStart[1]!;
-        const to = fieldEnd[1]!;
-        let id = table.find(buf, from, to, hashBytes(buf, from, to));
-        if (id >= 0) {
-          // Only a special not given yet may be found: anything else is a duplicate.
-          if (id > 2 || (seenSpecials & (1 << id)) !== 0) return undefined;
-          seenSpecials |= 1 << id;
-        } else {
-          let word: string;
-          try {
-            word = decoder.decode(buf.subarray(from, to));
-          } catch {
-            return undefined;
-          }
-          if (word === PAD || vocab.has(word)) return undefined;
-          id = vocab.add(word);
-          if (table.add(buf, from, to) !== id) return undefined;
-        }
-        if (id >= probs.length) {
-          probs = grown(probs, id + 1);
-          backoffs = grown(backoffs, id + 1);
-        }
-        probs[id] = prob;
-        backoffs[id] = backoff;
-        unigramsSeen++;
-      }
-    }
-    if (seen !== count || (!ended && n < order)) return undefined;
-    if (n === 1) {
-      if (seenSpecials !== 7 || unigramsSeen !== vocab.size) return undefined;
-      log10Probs.push(probs.length === vocab.size ? probs : probs.slice(0, vocab.size));
-      log10Backoffs.push(backoffs.length === vocab.size ? backoffs : backoffs.slice(0, vocab.size));
-    } else {
-      for (let p = 1; p < childCounts!.length; p++) childCounts![p]! += childCounts![p - 1]!;
+      const { probs, backoffs, firstWords, parents, seen, childCounts } = section;
+      if (seen !== count || !section.ended) return undefined;
+      prefixSums(childCounts);
       // Every prefix w1…w(n−1) must be there (a file lacking one is read by the general reader, which inserts it).
-      // Checked here, suffix by suffix, in one tight loop: the searches are random reads, which the processor
-      // overlaps better without a line's parsing between them.
       if (n === 2) {
         if (parents) parents.set(firstWords.subarray(0, count));
-      } else {
-        const starts = childCounts!;
-        for (let suffix = 0; suffix + 1 < starts.length; suffix++) {
-          const to = starts[suffix + 1]!;
-          let from = starts[suffix]!;
-          if (from === to) continue;
-          const prefixOfSuffix = parentsBelow![suffix]!;
-          for (; from < to; from++) {
-            const prefix = below!.find(prefixOfSuffix, firstWords[from]!);
-            if (prefix < 0) return undefined;
-            if (parents) parents[from] = prefix;
-          }
-        }
+      } else if (!linkPrefixes(childCounts, parentsBelow!, levels[n - 2]!, firstWords, parents)) {
+        return undefined;
       }
-      levels.push(new SuffixTrieLevel(firstWords.length === count ? firstWords : firstWords.slice(0, count), childCounts!));
+      levels.push(new SuffixTrieLevel(firstWords.length === count ? firstWords : firstWords.slice(0, count), childCounts));
       log10Probs.push(probs.length === count ? probs : probs.slice(0, count));
       log10Backoffs.push(n === order ? new Float32Array(count) : backoffs.length === count ? backoffs : backoffs.slice(0, count));
       parentsBelow = parents;
     }
-    if (n === order) {
-      if (!ended) return undefined;
-      break;
-    }
+    if (n === order) break;
     // The line that ended the section is the next section's header: step back onto it.
     reader.again();
   }
@@ -236,7 +145,141 @@ export function readSuffixOrderedArpa(source: ByteSource, length = CHUNK): Backo
     if (line === undefined || line.trim() !== '') return undefined;
   }
   if (reader.failed) return undefined;
-  return new BackoffLanguageModel({ order, wordIndex: vocab, indexes: suffixTrieLookups(levels), log10Probs, log10Backoffs, suffixLevels: levels });
+  return new BackoffLanguageModel({
+    order,
+    wordIndex: vocab,
+    indexes: suffixTrieLookups(levels),
+    log10Probs,
+    log10Backoffs,
+    suffixLevels: levels,
+    utf8Words: table,
+  });
+}
+
+/** The unigram section as read: values by word index, and whether a line starting with a backslash ended it. */
+interface Unigrams {
+  readonly probs: Float32Array;
+  readonly backoffs: Float32Array;
+  readonly ended: boolean;
+}
+
+/**
+ * The unigram section's entries (`count` of them, the three specials among them), each word added to `vocab` and
+ * `table` (the specials are there already) and its values stored by word index; undefined when not in lmplz's layout.
+ */
+function readUnigrams(reader: ByteLines, table: Utf8WordTable, vocab: NgramWordIndex, decoder: TextDecoder, order: number, count: number): Unigrams | undefined {
+  let probs = new Float32Array(Math.min(count + 3, 1 << 22));
+  let backoffs = new Float32Array(probs.length);
+  const number = new Float64Array(1);
+  let seen = 0;
+  let ended = false;
+  let seenSpecials = 0;
+  let unigramsSeen = 0;
+  while (reader.next()) {
+    const buf = reader.buffer;
+    let s = reader.start;
+    let e = reader.end;
+    while (s < e && isArpaSpaceByte(buf[s]!)) s++;
+    while (e > s && isArpaSpaceByte(buf[e - 1]!)) e--;
+    if (s === e) continue;
+    if (buf[s] === 92) {
+      ended = true;
+      break;
+    }
+    if (++seen > count) return undefined;
+    const probEnd = scanNumber(buf, s, e, number);
+    if (probEnd < 0) return undefined;
+    const prob = number[0]!;
+    if (!(prob <= 0)) return undefined;
+    let fields = 1;
+    let backoff = 0;
+    let from = 0;
+    let to = 0;
+    for (let i = probEnd; i < e; ) {
+      const c = buf[i]!;
+      if (c === 32 || c === 9) {
+        i++;
+        continue;
+      }
+      if (fields > 1) {
+        if (fields > 2 || order === 1) return undefined;
+        const backoffEnd = scanNumber(buf, i, e, number);
+        if (backoffEnd < 0) return undefined;
+        backoff = number[0]!;
+        fields++;
+        i = backoffEnd;
+        continue;
+      }
+      let j = i + 1;
+      while (j < e && buf[j] !== 32 && buf[j] !== 9) j++;
+      from = i;
+      to = j;
+      fields++;
+      i = j;
+    }
+    if (fields <= 1) return undefined;
+    let id = table.find(buf, from, to, hashBytes(buf, from, to));
+    if (id >= 0) {
+      // Only a special not given yet may be found: anything else is a duplicate.
+      if (id > 2 || (seenSpecials & (1 << id)) !== 0) return undefined;
+      seenSpecials |= 1 << id;
+    } else {
+      let word: string;
+      try {
+        word = decoder.decode(buf.subarray(from, to));
+      } catch {
+        return undefined;
+      }
+      if (word === PAD || vocab.has(word)) return undefined;
+      id = vocab.add(word);
+      if (table.add(buf, from, to) !== id) return undefined;
+    }
+    if (id >= probs.length) {
+      probs = grown(probs, id + 1);
+      backoffs = grown(backoffs, id + 1);
+    }
+    probs[id] = prob;
+    backoffs[id] = backoff;
+    unigramsSeen++;
+  }
+  if (seen !== count || seenSpecials !== 7 || unigramsSeen !== vocab.size) return undefined;
+  return {
+    probs: probs.length === vocab.size ? probs : probs.slice(0, vocab.size),
+    backoffs: backoffs.length === vocab.size ? backoffs : backoffs.slice(0, vocab.size),
+    ended,
+  };
+}
+
+/** Extension counts (`counts[s + 1]`: of suffix s) made offsets in place: `counts[s]..counts[s + 1]` for suffix s. */
+function prefixSums(counts: Uint32Array): void {
+  for (let p = 1; p < counts.length; p++) counts[p]! += counts[p - 1]!;
+}
+
+/**
+ * Finds the prefix w1…w(n−1) of every n-gram of a section just read (n ≥ 3) in the order below, suffix by suffix
+ * (the prefix of w1 + suffix s is w1 + the prefix of s), writing its id to `parents` when given (the next order
+ * needs them); false when one is missing. One tight loop: the searches are random reads, which the processor
+ * overlaps better without a line's parsing between them.
+ */
+function linkPrefixes(
+  starts: Uint32Array,
+  parentsBelow: Int32Array,
+  below: SuffixTrieLevel,
+  firstWords: Uint16Array | Int32Array,
+  parents: Int32Array | undefined,
+): boolean {
+  for (let suffix = 0; suffix + 1 < starts.length; suffix++) {
+    const to = starts[suffix + 1]!;
+    let from = starts[suffix]!;
+    if (from === to) continue;
+    const prefixOfSuffix = parentsBelow[suffix]!;
+    for (; from < to; from++) {
+      const prefix = below.find(prefixOfSuffix, firstWords[from]!);
+      if (prefix < 0) return false;
+      if (parents) parents[from] = prefix;
+    }
+  }
+  return true;
 }
 
 /** One section of order n ≥ 2 as it is read: its columns, grown as needed, and how its reading ended. */
@@ -276,7 +319,7 @@ function readHigherOrder(reader: ByteLines, table: Utf8WordTable, levels: readon
   let { probs, backoffs, firstWords, parents } = section;
   const fieldStart = new Int32Array(MAX_ORDER + 2);
   const fieldEnd = new Int32Array(MAX_ORDER + 2);
-  const numberEnd = new Int32Array(1);
+  const number = new Float64Array(1);
   const previousStart = new Int32Array(MAX_ORDER);
   const previousEnd = new Int32Array(MAX_ORDER);
   const words = new Int32Array(MAX_ORDER);
@@ -303,11 +346,13 @@ function readHigherOrder(reader: ByteLines, table: Utf8WordTable, levels: readon
     }
     if (++seen > count) return false;
     // The probability is parsed as it is scanned; then the words' places; then the backoff, parsed likewise.
-    const prob = scanNumber(buf, s, e, numberEnd);
+    const probEnd = scanNumber(buf, s, e, number);
+    if (probEnd < 0) return false;
+    const prob = number[0]!;
     if (!(prob <= 0)) return false;
     let fields = 1;
     let backoff = 0;
-    for (let i = numberEnd[0]!; i < e; ) {
+    for (let i = probEnd; i < e; ) {
       const c = buf[i]!;
       if (c === 32 || c === 9) {
         i++;
@@ -316,10 +361,11 @@ function readHigherOrder(reader: ByteLines, table: Utf8WordTable, levels: readon
       if (fields > n) {
         // A backoff (not on the highest order), and nothing after it.
         if (fields > n + 1 || n === order) return false;
-        backoff = scanNumber(buf, i, e, numberEnd);
-        if (backoff !== backoff) return false;
+        const backoffEnd = scanNumber(buf, i, e, number);
+        if (backoffEnd < 0) return false;
+        backoff = number[0]!;
         fields++;
-        i = numberEnd[0]!;
+        i = backoffEnd;
         continue;
       }
       let j = i + 1;
@@ -498,16 +544,17 @@ const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
  * anything else, and for a result beyond the float32 range.
  */
 export function byteNumber(bytes: Uint8Array, from: number, to: number): number {
-  const end = new Int32Array(1);
-  const value = scanNumber(bytes, from, to, end);
-  return end[0] === to ? value : Number.NaN;
+  const value = new Float64Array(1);
+  return scanNumber(bytes, from, to, value) === to ? value[0]! : Number.NaN;
 }
 
 /**
- * {@link byteNumber} of the number starting at `from`, which ends at a space, a tab or `to` (its end is written
- * to `end[0]`): the field is found and parsed in one pass. NaN when anything else follows the number.
+ * {@link byteNumber} of the number starting at `from`, which ends at a space, a tab or `to`: the field is found and
+ * parsed in one pass. Writes the value to `value[0]` and returns where the number ends, or −1 (NaN) when anything
+ * else follows it. The value goes through a typed array because a double returned from a call that the optimizing
+ * compiler does not inline is allocated on the heap: two per ARPA line made young-generation collections.
  */
-function scanNumber(bytes: Uint8Array, from: number, to: number, end: Int32Array): number {
+function scanNumber(bytes: Uint8Array, from: number, to: number, value: Float64Array): number {
   let i = from;
   let c = i < to ? bytes[i]! : 0;
   let negative = false;
@@ -533,7 +580,7 @@ function scanNumber(bytes: Uint8Array, from: number, to: number, end: Int32Array
       fraction++;
     }
   }
-  if (digits === 0 || mantissa > 9007199254740991) return Number.NaN;
+  if (digits === 0 || mantissa > 9007199254740991) return -1;
   let exponent = 0;
   if (i < to && (c === 101 || c === 69)) {
     i++;
@@ -547,20 +594,20 @@ function scanNumber(bytes: Uint8Array, from: number, to: number, end: Int32Array
     for (; i < to; i++) {
       c = bytes[i]!;
       if (c < 48 || c > 57) break;
-      if (exponent > 1000) return Number.NaN;
+      if (exponent > 1000) return -1;
       exponent = exponent * 10 + (c - 48);
     }
-    if (i === first) return Number.NaN;
+    if (i === first) return -1;
     if (negativeExponent) exponent = -exponent;
   }
-  if (i < to && c !== 32 && c !== 9) return Number.NaN;
-  end[0] = i;
+  if (i < to && c !== 32 && c !== 9) return -1;
   const scale = exponent - fraction;
-  let value: number;
-  if (scale === 0) value = mantissa;
-  else if (scale > 0 && scale <= 22) value = mantissa * POW10[scale]!;
-  else if (scale < 0 && scale >= -22) value = mantissa / POW10[-scale]!;
-  else return Number.NaN;
-  if (!Number.isFinite(Math.fround(value))) return Number.NaN;
-  return negative ? -value : value;
+  let result: number;
+  if (scale === 0) result = mantissa;
+  else if (scale > 0 && scale <= 22) result = mantissa * POW10[scale]!;
+  else if (scale < 0 && scale >= -22) result = mantissa / POW10[-scale]!;
+  else return -1;
+  if (!Number.isFinite(Math.fround(result))) return -1;
+  value[0] = negative ? -result : result;
+  return i;
 }

@@ -6,6 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { kenlmWords } from './kenlmWords.js';
 import { readArpa, readArpaLines } from './readArpa.js';
 import { Utf8TextScorer } from './utf8TextScorer.js';
+import { loadBinaryModel, toBinaryModel } from './binaryModel.js';
+import { BackoffLanguageModel } from './backoffLanguageModel.js';
+import { hashBytes, utf8WordTableOfJoined } from './utf8WordTable.js';
 
 const kenlm = JSON.parse(readFileSync(new URL('../test/fixtures/kenlm-unicode.json', import.meta.url), 'utf8')) as { arpa: string; test: string };
 
@@ -44,6 +47,20 @@ describe('Utf8TextScorer', () => {
     }
   });
 
+  it('scores with the byte table the reader or loader provides as with one built from the words', async () => {
+    const binary = loadBinaryModel(toBinaryModel(models.fast));
+    expect(models.fast.data.utf8Words?.size).toBe(models.fast.data.wordIndex.size);
+    expect(binary.data.wordBytes).toBeInstanceOf(Uint8Array);
+    const bytes = new TextEncoder().encode(`${kenlm.test}\nnot-a-word the\n`);
+    const expected = await reference(models.general, bytes);
+    for (const model of [models.fast, binary]) {
+      expect(scored(model, bytes)).toEqual(expected);
+      // The same model without the provided table: the scorer encodes the words itself.
+      const { utf8Words: _table, wordBytes: _bytes, ...plain } = model.data;
+      expect(scored(new BackoffLanguageModel(plain), bytes)).toEqual(expected);
+    }
+  });
+
   it('looks words with bytes that are not UTF-8 up as the string they decode to', async () => {
     const bytes = Uint8Array.from([...new TextEncoder().encode('the w187 '), 0xff, 0x61, 0x20, 0xc3, 0x0a, 0xe2, 0x82]);
     expect(scored(models.fast, bytes)).toEqual(await reference(models.fast, bytes));
@@ -56,6 +73,19 @@ describe('Utf8TextScorer', () => {
     expect(() => {
       for (let i = 0; i < 5; i++) scorer.push(chunk);
     }).toThrow(expect.objectContaining({ code: 'ERR_LINE_TOO_LONG', line: 1 }));
+  });
+
+  it('reads a vocabulary of 0-separated UTF-8 spellings as the binary model stores it', () => {
+    const words = ['<unk>', '<s>', '</s>', 'a', 'é', '\u3000x', 'a b'];
+    const joined = new TextEncoder().encode(words.join('\0'));
+    const table = utf8WordTableOfJoined(joined);
+    expect(table.size).toBe(words.length);
+    words.forEach((word, id) => {
+      const bytes = new TextEncoder().encode(word);
+      expect(table.find(bytes, 0, bytes.length, hashBytes(bytes, 0, bytes.length))).toBe(id);
+    });
+    const missing = new TextEncoder().encode('b');
+    expect(table.find(missing, 0, 1, hashBytes(missing, 0, 1))).toBe(-1);
   });
 
   it('refuses an empty text as evaluatePerplexity does', () => {

@@ -1,7 +1,7 @@
 import { EmptyInputError, FormatError, InvalidArgumentError, type ModelPerplexity } from '@nlpkit/core';
 import { BackoffLanguageModel } from './backoffLanguageModel.js';
 import { PKG, check } from './errors.js';
-import { BYTE_HASH_PRIME, BYTE_HASH_SEED, type Utf8WordTable, finishByteHash, utf8WordTable } from './utf8WordTable.js';
+import { BYTE_HASH_PRIME, BYTE_HASH_SEED, type Utf8WordTable, finishByteHash, utf8WordTable, utf8WordTableOfJoined } from './utf8WordTable.js';
 
 /** Longest line {@link Utf8TextScorer} holds (bytes): readLines' default limit, 2^26 UTF-16 code units, as bytes. */
 const MAX_LINE_BYTES = 2 ** 26;
@@ -35,7 +35,7 @@ export class Utf8TextScorer {
   constructor(model: BackoffLanguageModel) {
     if (!(model instanceof BackoffLanguageModel)) throw check.invalid(model, 'model', 'a BackoffLanguageModel');
     this.#model = model;
-    this.#table = utf8WordTable(model.data.wordIndex.words());
+    this.#table = wordTableOf(model);
   }
 
   /** Number of lines (sentences) scored so far. */
@@ -46,6 +46,10 @@ export class Utf8TextScorer {
   /** Scores the complete lines in `bytes` (and the line carried over from the previous chunk). */
   push(bytes: Uint8Array): void {
     if (!(bytes instanceof Uint8Array)) throw check.invalid(bytes, 'bytes', 'a Uint8Array');
+    // A plain Uint8Array view, whatever the caller passed (a Node Buffer is a subclass): the line scanner and the
+    // word table then only ever see one kind of array (a second kind made the optimized code bail out), and
+    // indexOf is the typed array's builtin rather than Buffer's.
+    if (bytes.constructor !== Uint8Array) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
     let start = 0;
     if (this.#tailLength > 0) {
       const nl = bytes.indexOf(10);
@@ -58,13 +62,21 @@ export class Utf8TextScorer {
       this.#tailLength = 0;
       start = nl + 1;
     }
+    start = this.#lines(bytes, start);
+    if (start < bytes.length) this.#carry(bytes, start, bytes.length);
+  }
+
+  /**
+   * Scores the lines of `bytes` from `start` that end in a newline; returns where the unfinished rest begins. The
+   * loop alone, away from push's rare paths, so that the code optimized while it runs meets nothing new on exit.
+   */
+  #lines(bytes: Uint8Array, start: number): number {
     for (;;) {
       const nl = bytes.indexOf(10, start);
-      if (nl < 0) break;
+      if (nl < 0) return start;
       this.#line(bytes, start, nl);
       start = nl + 1;
     }
-    if (start < bytes.length) this.#carry(bytes, start, bytes.length);
   }
 
   /** Scores the last line (when the text does not end in a newline) and returns the totals. */
@@ -163,4 +175,19 @@ export class Utf8TextScorer {
     this.#decoder ??= new TextDecoder('utf-8', { ignoreBOM: true });
     return this.#model.data.wordIndex.lookup(this.#decoder.decode(bytes.subarray(from, to)));
   }
+}
+
+/**
+ * The byte-keyed table of `model`'s words: the one its reader built (the fast ARPA reader), or one made from the
+ * bytes its loader holds (a binary model), or from the words encoded one by one; a table that does not cover the
+ * word index (words added since) is not used.
+ */
+function wordTableOf(model: BackoffLanguageModel): Utf8WordTable {
+  const { utf8Words, wordBytes, wordIndex } = model.data;
+  if (utf8Words !== undefined && utf8Words.size === wordIndex.size) return utf8Words;
+  if (wordBytes !== undefined) {
+    const table = utf8WordTableOfJoined(wordBytes, wordIndex.size);
+    if (table.size === wordIndex.size) return table;
+  }
+  return utf8WordTable(wordIndex.words());
 }

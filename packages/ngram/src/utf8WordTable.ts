@@ -4,14 +4,25 @@
  * kept in one growing byte array; a slot holds an id, its hash beside it so most mismatches cost no byte compare.
  */
 export class Utf8WordTable {
-  #slots = new Int32Array(1024).fill(-1);
-  #hashes = new Int32Array(1024);
-  #mask = 1023;
+  #slots: Int32Array;
+  #hashes: Int32Array;
+  #mask: number;
   #size = 0;
   /** Spelling bytes of every id, back to back: id i is `#bytes[#starts[i]..#starts[i + 1])`. */
-  #bytes = new Uint8Array(1 << 14);
-  #starts = new Int32Array(1025);
+  #bytes: Uint8Array;
+  #starts: Int32Array;
   #used = 0;
+
+  /** A table with room for `words` words of `bytes` bytes in all before it grows (a loader that knows them). */
+  constructor(words = 512, bytes = 1 << 14) {
+    let slots = 1024;
+    while (slots < words * 2) slots *= 2;
+    this.#slots = new Int32Array(slots).fill(-1);
+    this.#hashes = new Int32Array(slots);
+    this.#mask = slots - 1;
+    this.#bytes = new Uint8Array(Math.max(16, bytes));
+    this.#starts = new Int32Array(Math.max(slots / 2, words) + 1);
+  }
 
   /** Number of words added. */
   get size(): number {
@@ -114,4 +125,20 @@ export function utf8WordTable(words: readonly string[]): Utf8WordTable {
     table.add(bytes, 0, bytes.length);
   }
   return table;
+}
+
+/**
+ * A table of the words spelled in `bytes` (UTF-8, each followed by a 0 byte except the last; id i = the i-th), as a
+ * binary model stores its vocabulary: no string is made or encoded. `expectedWords` (their number, when known) sizes
+ * the table once.
+ */
+export function utf8WordTableOfJoined(bytes: Uint8Array, expectedWords?: number): Utf8WordTable {
+  const table = new Utf8WordTable(expectedWords, bytes.length);
+  for (let from = 0; ; ) {
+    let to = bytes.indexOf(0, from);
+    if (to < 0) to = bytes.length;
+    table.add(bytes, from, to);
+    if (to === bytes.length) return table;
+    from = to + 1;
+  }
 }
