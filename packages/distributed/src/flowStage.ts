@@ -55,6 +55,7 @@ export async function runFlowStage(stage: FlowStage): Promise<unknown> {
         opts: { ...jobOptions, jobId: `${prefix}${index}`, failParentOnFailure: true },
       })),
     });
+    const forgotten = `Redis no longer holds the run's ${fanIn} job (restarted without persistence, or flushed); nothing was written`;
     const finished = tree.job.waitUntilFinished(events);
     const stopped = new Promise<never>((_, reject) => {
       const poll = async (): Promise<void> => {
@@ -65,7 +66,7 @@ export async function runFlowStage(stage: FlowStage): Promise<unknown> {
           state = 'unreachable';
         }
         if (state === 'unknown') {
-          reject(new Error(`Redis no longer holds the run's ${fanIn} job (restarted without persistence, or flushed); nothing was written`));
+          reject(new Error(forgotten));
           return;
         }
         timer = setTimeout(() => void poll(), 2000);
@@ -82,7 +83,11 @@ export async function runFlowStage(stage: FlowStage): Promise<unknown> {
       if (signal?.aborted === true) throw signal.reason;
       let reason = (error as Error).message;
       let job: string = fanIn;
-      for (const index of stage.children) {
+      // A Redis that restarted empty can fail the run before the poll above sees it (a worker finishing a job
+      // whose keys are gone reports that failure first): the cause worth naming is the lost run.
+      const state = await queue.getJobState(tree.job.id!).catch(() => 'unreachable');
+      if (state === 'unknown') reason = forgotten;
+      else for (const index of stage.children) {
         const child = await queue.getJob(`${prefix}${index}`).catch(() => undefined);
         if (child?.failedReason) {
           job = `${name} ${index + 1} of ${total}`;
