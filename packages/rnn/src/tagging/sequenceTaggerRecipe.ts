@@ -26,6 +26,8 @@ export interface SequenceTaggerRecipe {
     readonly lr: RecipeLr;
     readonly clipNorm?: number;
     readonly dropout?: number;
+    /** `trainSequenceTagger`'s `singletonDropout`. */
+    readonly singletonDropout?: number;
     readonly logEvery?: number;
     readonly checkpointEvery?: number;
   };
@@ -43,12 +45,13 @@ export function parseSequenceTaggerRecipe(json: unknown): SequenceTaggerRecipe {
   // Vocabulary and tag-set sizes come from the data; any valid ones check the rest.
   checkSequenceTaggerConfig({ ...m, wordVocabSize: 10, numTags: 1, ...(chars !== undefined ? { chars: { ...chars, vocabSize: 10 } } : {}) } as unknown as SequenceTaggerConfig, 'recipe.model');
   const t = recipeRecord(r['training'], 'recipe.training');
-  checkKeys(t, 'recipe.training', ['seed', 'epochs', 'batchSize', 'optimizer', 'lr', 'clipNorm', 'dropout', 'logEvery', 'checkpointEvery']);
+  checkKeys(t, 'recipe.training', ['seed', 'epochs', 'batchSize', 'optimizer', 'lr', 'clipNorm', 'dropout', 'singletonDropout', 'logEvery', 'checkpointEvery']);
   checkNumber(t['seed'], 'recipe.training.seed', 0, 2 ** 31 - 1, true);
   checkNumber(t['epochs'], 'recipe.training.epochs', 0, 1e6, true);
   checkNumber(t['batchSize'], 'recipe.training.batchSize', 1, 1 << 16, true);
   if (t['clipNorm'] !== undefined) checkNumber(t['clipNorm'], 'recipe.training.clipNorm', 0, 1e9);
   if (t['dropout'] !== undefined) checkNumber(t['dropout'], 'recipe.training.dropout', 0, 0.99);
+  if (t['singletonDropout'] !== undefined) checkNumber(t['singletonDropout'], 'recipe.training.singletonDropout', 0, 1);
   for (const k of ['logEvery', 'checkpointEvery']) if (t[k] !== undefined) checkNumber(t[k], `recipe.training.${k}`, 1, 1e9, true);
   checkRecipeOptimization(t);
   checkRecipeArtifact(r);
@@ -69,6 +72,7 @@ export function taggerRecipeTraining(recipe: SequenceTaggerRecipe): Omit<TrainSe
     lr: scheduleOf(t.lr),
     ...(t.clipNorm !== undefined ? { clipNorm: t.clipNorm } : {}),
     ...(t.dropout !== undefined ? { dropout: t.dropout } : {}),
+    ...(t.singletonDropout !== undefined ? { singletonDropout: t.singletonDropout } : {}),
     ...(t.logEvery !== undefined ? { logEvery: t.logEvery } : {}),
     ...(t.checkpointEvery !== undefined ? { checkpointEvery: t.checkpointEvery } : {}),
     ...(recipe.vocabulary?.minCount !== undefined ? { minCount: recipe.vocabulary.minCount } : {}),

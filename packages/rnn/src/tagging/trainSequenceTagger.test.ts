@@ -60,6 +60,25 @@ describeBackends('trainSequenceTagger', () => {
       expect(tf.memory().numTensors).toBe(before);
     }
   });
+
+  it('singletonDropout trains the <unk> vector on words seen once; without it the <unk> row never moves', async () => {
+    // 'Zed', 'visited' and 'Quux' occur once; every other word of toyNer repeats.
+    const train = [...toyNer(16, 6), { words: ['Zed', 'visited', 'Quux'], tags: ['B-PER', 'O', 'B-LOC'] }];
+    const unkRow = async (epochs: number, singletonDropout: number): Promise<number[]> => {
+      const r = await trainSequenceTagger({ model: WINDOW, train, seed: 5, epochs, batchSize: 4, lr: 0.05, singletonDropout });
+      const row = tf.slice(r.params.words, [1, 0], [1, -1]);
+      const values = Array.from(await row.data());
+      row.dispose();
+      r.dispose();
+      return values;
+    };
+    const init = await unkRow(0, 0);
+    expect(await unkRow(2, 0)).toEqual(init);
+    const trained = await unkRow(2, 1);
+    expect(trained).toHaveLength(init.length);
+    expect(trained.some((v, i) => Math.abs(v - (init[i] as number)) > 1e-4)).toBe(true);
+    await expect(trainSequenceTagger({ model: WINDOW, train, seed: 1, epochs: 1, singletonDropout: 1.5 })).rejects.toThrow(/options.singletonDropout/);
+  });
 });
 
 describe('trainSequenceTagger (resume and bad input)', () => {

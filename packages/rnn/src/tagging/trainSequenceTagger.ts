@@ -1,4 +1,4 @@
-import { createRng, type Rng } from '@nlpkit/core';
+import { createRng, UNK_ID, type Rng } from '@nlpkit/core';
 import {
   adam, TRAINER_COMMON_KEYS, trainerLoopOptions, trainerSession, trainerStepEvent, trainLoop, trainStep,
   type LoopState, type TrainerCheckpointEvent, type TrainerCommonOptions, type TrainerStepEvent,
@@ -7,7 +7,7 @@ import { RnnOptionError } from '../errors.js';
 import { trainerClip, trainerSchedule } from '../models/trainerCommon.js';
 import { checkKeys, checkNumber } from '../validate.js';
 import { checkTagSequence, crfConstraints } from './crfConstraints.js';
-import { checkSequenceTaggerConfig, initSequenceTagger, sequenceTaggerLoss, type SequenceTaggerConfig, type SequenceTaggerParams } from './sequenceTagger.js';
+import { checkSequenceTaggerConfig, initSequenceTagger, sequenceTaggerLoss, type SequenceTaggerConfig, type SequenceTaggerParams, type TaggerBatch } from './sequenceTagger.js';
 import { sequenceTagger, type SequenceTagger } from './sequenceTaggerModel.js';
 import { buildTaggerVocabularies, checkTaggedSentences, encodeTaggerBatch, type TaggedWords, type TaggerVocabularies } from './taggerData.js';
 
@@ -30,6 +30,12 @@ export interface TrainSequenceTaggerOptions extends TrainerCommonOptions<TrainTa
   readonly batchSize?: number;
   /** Dropout on word features and encoder outputs (default 0.5 for BiLSTMs in the literature; here 0). */
   readonly dropout?: number;
+  /**
+   * Probability that a word seen once in the training data is read as `<unk>` at a training step (Lample et al.
+   * 2016 use 0.5): the `<unk>` vector learns from real contexts while names seen once stay in the vocabulary. It
+   * matters with `minCount` 1 (default 0: off).
+   */
+  readonly singletonDropout?: number;
   /** Word vocabulary: keep words seen at least this often (default 1). */
   readonly minCount?: number;
   /** Word vocabulary: at most this many ids. */
@@ -58,7 +64,7 @@ export interface TrainSequenceTaggerResult {
   dispose(): void;
 }
 
-const KEYS = [...TRAINER_COMMON_KEYS, 'model', 'train', 'batchSize', 'dropout', 'minCount', 'maxWords', 'validate'] as const;
+const KEYS = [...TRAINER_COMMON_KEYS, 'model', 'train', 'batchSize', 'dropout', 'singletonDropout', 'minCount', 'maxWords', 'validate'] as const;
 
 /**
  * The batches of `epoch`, drawn from (seed, epoch) alone so resumes are exact: sentences shuffled, then sorted by
@@ -82,6 +88,26 @@ function epochBatches(lengths: readonly number[], batchSize: number, seed: numbe
     for (let k = 0; k < sorted.length; k += batchSize) batches.push(Int32Array.from(sorted.slice(k, k + batchSize)));
   }
   return shuffle(batches);
+}
+
+/** The word ids of the vocabulary whose word occurs once in the training data (as the vocabulary reads words). */
+function singletonIds(train: readonly TaggedWords[], vocabularies: TaggerVocabularies, lowercase: boolean): Uint8Array {
+  const counts = new Map<string, number>();
+  for (const s of train) for (const w of s.words) {
+    const key = lowercase ? w.toLowerCase() : w;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const marked = new Uint8Array(vocabularies.words.size);
+  for (const [w, n] of counts) {
+    const id = vocabularies.words.id(w);
+    if (n === 1 && id !== UNK_ID) marked[id] = 1;
+  }
+  return marked;
+}
+
+/** `words` with each singleton id replaced by `<unk>` with probability `rate` (draws from `rng`, one per singleton). */
+function dropSingletons(words: TaggerBatch['words'], singletons: Uint8Array, rate: number, rng: Rng): number[][] {
+  return words.map((row) => row.map((id) => (singletons[id] === 1 && rng.next() < rate ? UNK_ID : id)));
 }
 
 /**
@@ -109,6 +135,7 @@ export async function trainSequenceTagger(options: TrainSequenceTaggerOptions): 
   const epochs = checkNumber(options.epochs, 'options.epochs', 0, 1e6, true);
   const batchSize = checkNumber(options.batchSize ?? 32, 'options.batchSize', 1, 1 << 16, true);
   const dropout = checkNumber(options.dropout ?? 0, 'options.dropout', 0, 0.99);
+  const singletonDropout = checkNumber(options.singletonDropout ?? 0, 'options.singletonDropout', 0, 1);
   const clip = trainerClip(options.clipNorm, 5);
   const schedule = trainerSchedule(options.lr, 0.001);
   const vocabularies = buildTaggerVocabularies(options.train, {
@@ -132,6 +159,7 @@ export async function trainSequenceTagger(options: TrainSequenceTaggerOptions): 
     options.train.forEach((s, i) => checkTagSequence(s.tags.map((t) => index.get(t) as number), constraints, vocabularies.tags, `options.train[${i}].tags`));
   }
   const train = options.train;
+  const singletons = singletonDropout > 0 ? singletonIds(train, vocabularies, model.lowercase === true) : undefined;
   const perEpoch = Math.ceil(train.length / batchSize);
   const meta: Record<string, string> = { ...(options.meta ?? {}), config: JSON.stringify(config), batchSize: String(batchSize), sentences: String(train.length), seed: String(options.seed) };
 
@@ -162,7 +190,8 @@ export async function trainSequenceTagger(options: TrainSequenceTaggerOptions): 
       step: ({ epoch, step }) => {
         if (order?.epoch !== epoch) order = { epoch, batches: epochBatches(lengths, batchSize, options.seed, epoch) };
         const picked = Array.from(order.batches[step - epoch * perEpoch] as Int32Array, (i) => train[i] as TaggedWords);
-        const batch = encodeTaggerBatch(config, vocabularies, picked.map((s) => s.words), picked.map((s) => s.tags));
+        const encoded = encodeTaggerBatch(config, vocabularies, picked.map((s) => s.words), picked.map((s) => s.tags));
+        const batch = singletons === undefined ? encoded : { ...encoded, words: dropSingletons(encoded.words, singletons, singletonDropout, rng) };
         return trainStep(
           vars,
           () => sequenceTaggerLoss(config, params, batch, { ...(constraints !== undefined ? { constraints } : {}), ...(dropout > 0 ? { dropout, training: true, rng } : {}) }),
