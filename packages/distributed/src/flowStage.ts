@@ -19,7 +19,7 @@ export interface FlowStage {
   readonly children: readonly number[];
   readonly total: number;
   readonly attempts: number;
-  /** Told each time a child job completes (`done` counts from `total - children.length`). */
+  /** Told each time a child job completes (`done` counts from `total - children.length`), and with `done = total` once the stage has finished. */
   readonly onProgress?: ((done: number, total: number) => void) | undefined;
   readonly signal?: AbortSignal | undefined;
 }
@@ -78,7 +78,11 @@ export async function runFlowStage(stage: FlowStage): Promise<unknown> {
       void finished.finally(() => signal.removeEventListener('abort', onAbort)).catch(() => {});
     });
     try {
-      return await Promise.race([finished, stopped]);
+      const result = await Promise.race([finished, stopped]);
+      // The fan-in ran, so every child completed; their events may still be on their way (waitUntilFinished can
+      // see the finished job before the event stream delivers the children's completions).
+      if (done < total) stage.onProgress?.((done = total), total);
+      return result;
     } catch (error) {
       if (signal?.aborted === true) throw signal.reason;
       let reason = (error as Error).message;
