@@ -26,6 +26,8 @@ describe('text classifier recipes', () => {
     expect(() => parseTextClassifierRecipe({ ...dan, model: { ...model, vocabSize: 3 } })).toThrow(expect.objectContaining({ argument: 'recipe.model.vocabSize' }));
     expect(() => parseTextClassifierRecipe({ ...dan, model: { ...model, kind: 'tree' } })).toThrow(expect.objectContaining({ code: 'ERR_UNKNOWN_NAME', argument: 'recipe.model.kind' }));
     expect(() => parseTextClassifierRecipe({ ...dan, training: { ...training, wordDropout: 1 } })).toThrow(expect.objectContaining({ argument: 'recipe.training.wordDropout' }));
+    const cnn = read('sst2-cnn.json');
+    expect(() => parseTextClassifierRecipe({ ...cnn, training: { ...(cnn['training'] as object), wordDropout: 0.1 } })).toThrow(expect.objectContaining({ argument: 'recipe.training.wordDropout' }));
     expect(() => parseTextClassifierRecipe({ ...dan, training: { ...training, optimizer: { type: 'adam', beta3: 1 } } })).toThrow(/beta3/);
     expect(() => parseTextClassifierRecipe({ ...dan, data: {} })).toThrow(expect.objectContaining({ argument: 'recipe.data.train' }));
   });

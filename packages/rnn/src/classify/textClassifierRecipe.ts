@@ -66,6 +66,9 @@ export function parseTextClassifierRecipe(json: unknown): TextClassifierRecipe {
   checkNumber(t['batchSize'], 'recipe.training.batchSize', 1, 1 << 16, true);
   checkNumber(t['epochs'], 'recipe.training.epochs', 0, 1e6, true);
   for (const k of ['dropout', 'wordDropout']) if (t[k] !== undefined) checkNumber(t[k], `recipe.training.${k}`, 0, 0.99);
+  if ((t['wordDropout'] as number | undefined ?? 0) > 0 && m['kind'] !== 'dan') {
+    throw new RnnOptionError({ argument: 'recipe.training.wordDropout', expected: `0 or absent for a ${String(m['kind'])} classifier (word dropout drops words from a DAN's average)`, found: t['wordDropout'] });
+  }
   if (t['clipNorm'] !== undefined) checkNumber(t['clipNorm'], 'recipe.training.clipNorm', 0, Number.MAX_VALUE);
   if (t['embeddingScale'] !== undefined) checkNumber(t['embeddingScale'], 'recipe.training.embeddingScale', 0, 10);
   for (const k of ['bucketBatches', 'patience', 'evalBatchSize', 'logEvery', 'checkpointEvery']) if (t[k] !== undefined) checkNumber(t[k], `recipe.training.${k}`, 1, 1e9, true);

@@ -104,4 +104,7 @@ it('bad training data: typed errors naming the argument', async () => {
   await expect(trainTextClassifier({ ...opts, train: { ids: [[]], labels: [1] } })).rejects.toMatchObject({ code: 'ERR_RNN_SHAPE', argument: 'options.train.ids[0]' });
   await expect(trainTextClassifier({ ...opts, train: { ids: [[4]], labels: [1, 0] } })).rejects.toMatchObject({ argument: 'options.train.labels' });
   await expect(trainTextClassifier({ ...opts, train: { ids: [[4]], labels: [1] }, patience: 2 })).rejects.toMatchObject({ argument: 'options.patience' });
+  // Word dropout belongs to the DAN: on another kind it would be silently ignored.
+  const cnn: TextClassifierConfig = { ...base, kind: 'cnn', widths: [2], filters: 3 };
+  await expect(trainTextClassifier({ ...opts, config: cnn, train: { ids: [[4, 5]], labels: [1] }, wordDropout: 0.2 })).rejects.toThrow(/options.wordDropout must be 0 or absent for a cnn classifier/);
 });

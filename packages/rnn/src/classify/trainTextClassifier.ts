@@ -27,7 +27,7 @@ export interface TrainTextClassifierOptions extends TrainerCommonOptions<TrainCl
   readonly lr: number | LrSchedule;
   /** Dropout on the features (see `textClassifierLogits`). Default 0. */
   readonly dropout?: number;
-  /** DAN word dropout. Default 0. */
+  /** DAN word dropout (Iyyer et al. 2015); only a `dan` config has it. Default 0. */
   readonly wordDropout?: number;
   /** Initial embeddings U(±embeddingScale). Default 0.1. */
   readonly embeddingScale?: number;
@@ -94,6 +94,9 @@ export async function trainTextClassifier(options: TrainTextClassifierOptions): 
   const seed = checkNumber(options.seed, 'options.seed', 0, Number.MAX_SAFE_INTEGER, true);
   const dropout = checkNumber(options.dropout ?? 0, 'options.dropout', 0, 0.99);
   const wordDropout = checkNumber(options.wordDropout ?? 0, 'options.wordDropout', 0, 0.99);
+  if (wordDropout > 0 && config.kind !== 'dan') {
+    throw new RnnOptionError({ argument: 'options.wordDropout', expected: `0 or absent for a ${config.kind} classifier (word dropout drops words from a DAN's average)`, found: wordDropout });
+  }
   const clip = trainerClip(options.clipNorm);
   const schedule = trainerSchedule(options.lr);
   if (options.patience !== undefined && options.valid === undefined) {
