@@ -90,18 +90,11 @@ function epochBatches(lengths: readonly number[], batchSize: number, seed: numbe
   return shuffle(batches);
 }
 
-/** The word ids of the vocabulary whose word occurs once in the training data (as the vocabulary reads words). */
-function singletonIds(train: readonly TaggedWords[], vocabularies: TaggerVocabularies, lowercase: boolean): Uint8Array {
-  const counts = new Map<string, number>();
-  for (const s of train) for (const w of s.words) {
-    const key = lowercase ? w.toLowerCase() : w;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  const marked = new Uint8Array(vocabularies.words.size);
-  for (const [w, n] of counts) {
-    const id = vocabularies.words.id(w);
-    if (n === 1 && id !== UNK_ID) marked[id] = 1;
-  }
+/** The word ids whose word occurs once in the training data (the vocabulary built from it keeps the counts). */
+function singletonIds(vocabularies: TaggerVocabularies): Uint8Array {
+  const words = vocabularies.words;
+  const marked = new Uint8Array(words.size);
+  for (let id = 0; id < words.size; id++) if (id !== UNK_ID && words.count(id) === 1) marked[id] = 1;
   return marked;
 }
 
@@ -159,7 +152,7 @@ export async function trainSequenceTagger(options: TrainSequenceTaggerOptions): 
     options.train.forEach((s, i) => checkTagSequence(s.tags.map((t) => index.get(t) as number), constraints, vocabularies.tags, `options.train[${i}].tags`));
   }
   const train = options.train;
-  const singletons = singletonDropout > 0 ? singletonIds(train, vocabularies, model.lowercase === true) : undefined;
+  const singletons = singletonDropout > 0 ? singletonIds(vocabularies) : undefined;
   const perEpoch = Math.ceil(train.length / batchSize);
   const meta: Record<string, string> = { ...(options.meta ?? {}), config: JSON.stringify(config), batchSize: String(batchSize), sentences: String(train.length), seed: String(options.seed) };
 
