@@ -11,8 +11,8 @@ export default defineConfig({
       'packages/*/vitest.browser.config.ts',
     ],
     // Vitest's default is one worker fewer than the cores: on CI's two cores, one test file at a time, with the
-    // second core idle while a file waits on the CLI processes, Chromium or npm it starts. Timing tests
-    // (tooling/complexity) run after the rest, one file at a time, so two workers here do not disturb them.
+    // second core idle while a file waits on the CLI processes, Chromium or npm it starts. The complexity tests
+    // (tooling/complexity) time themselves by the lesser of wall and process CPU time, so the file beside them does not count.
     maxWorkers: Math.max(2, availableParallelism() - 1),
     reporters: ['default', new SummaryReporter()],
   },

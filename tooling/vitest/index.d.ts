@@ -2,7 +2,7 @@ import type { TestProjectInlineConfiguration } from 'vitest/config';
 import type { Reporter, TestModule } from 'vitest/node';
 
 export declare function nodeProject(name: string, root: string): TestProjectInlineConfiguration;
-/** The project of every package's `*.complexity.test.ts`: after all other projects, one file at a time. */
+/** The project of every package's `*.complexity.test.ts`, timed by the lesser of wall and CPU time, run beside the others. */
 export declare function complexityProject(root: string): TestProjectInlineConfiguration;
 
 /** The flags that give headless Chromium WebGPU on SwiftShader (browser projects and the web app's e2e test). */
