@@ -67,13 +67,17 @@ export function typecheckNode10(checks) {
       .split('\n')
       .filter((line) => line.trim() !== '' && !/^\s/.test(line))
       .filter((line) => !isThirdParty(line));
+    /** The project whose folder holds the file a diagnostic names; undefined: it concerns every project. */
+    const ownerOf = (/** @type {string} */ line) => {
+      const file = fileOf(line);
+      if (file === undefined) return undefined;
+      const path = resolve(dir, file);
+      return checks.find((c) => path.startsWith(`${resolve(c.projectDir)}${sep}`))?.projectDir;
+    };
+    const owners = ours.map(ownerOf);
     const results = new Map();
     for (const { projectDir } of checks) {
-      const inside = `${resolve(projectDir)}${sep}`;
-      const mine = ours.filter((line) => {
-        const file = fileOf(line);
-        return file === undefined || !checks.some((c) => resolve(dir, file).startsWith(`${resolve(c.projectDir)}${sep}`)) || resolve(dir, file).startsWith(inside);
-      });
+      const mine = ours.filter((_, i) => owners[i] === undefined || owners[i] === projectDir);
       results.set(projectDir, { ok: mine.length === 0, output: mine.join('\n') });
     }
     return results;
