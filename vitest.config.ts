@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
-import { SummaryReporter } from '@nlpkit/vitest-config';
+import { DurationSequencer, SummaryReporter } from '@nlpkit/vitest-config';
 
 export default defineConfig({
   test: {
@@ -12,8 +12,11 @@ export default defineConfig({
     ],
     // Vitest's default is one worker fewer than the cores: on CI's two cores, one test file at a time, with the
     // second core idle while a file waits on the CLI processes, Chromium or npm it starts. The complexity tests
-    // (tooling/complexity) time themselves by the lesser of wall and process CPU time, so the file beside them does not count.
+    // (tooling/complexity) time themselves by the lesser of wall and process CPU time, so the file beside them
+    // does not count.
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    // Inside each project the slowest files first, also on a fresh clone (tooling/vitest/durations.json).
+    sequence: { sequencer: DurationSequencer },
     reporters: ['default', new SummaryReporter()],
   },
 });

@@ -1,5 +1,5 @@
 import type { TestProjectInlineConfiguration } from 'vitest/config';
-import type { Reporter, TestModule } from 'vitest/node';
+import type { BaseSequencer, Reporter, TestModule, TestSpecification } from 'vitest/node';
 
 export declare function nodeProject(name: string, root: string): TestProjectInlineConfiguration;
 /** The project of every package's `*.complexity.test.ts`, timed by the lesser of wall and CPU time, run beside the others. */
@@ -102,3 +102,8 @@ export declare function measureRatioAsync(
   large: () => Promise<unknown>,
   options?: MeasureRatioOptions,
 ): Promise<ComplexityRatio>;
+
+/** Vitest's order (project by project, the slowest files first) with the durations of `durations.json`, also on a fresh clone. */
+export declare class DurationSequencer extends BaseSequencer {
+  sort(files: TestSpecification[]): Promise<TestSpecification[]>;
+}

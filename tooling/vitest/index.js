@@ -4,6 +4,7 @@ import { REFERENCE_SKIP_META, referenceDataRequired } from './referenceData.js';
 export { REFERENCE_SKIP_META, referenceData, referenceDataRequired, referenceDataRoots } from './referenceData.js';
 export { MAX_COMPLEXITY_RATIO, measureRatio, measureRatioAsync } from './timeRatio.js';
 export { CHROMIUM_ARGS, browserProject, chromiumPath } from './chromium.js';
+export { DurationSequencer } from './durationSequencer.js';
 
 /**
  * Vitest settings for one package's Node test project. Workspace packages resolve to their TypeScript
