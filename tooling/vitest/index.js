@@ -32,9 +32,9 @@ export function nodeProject(name, root) {
 
 /**
  * Vitest settings for the issue-13 complexity tests of every package (the `*.complexity.test.ts` files under each
- * package's `src`): they time 10× the input against the input by the lesser of wall and CPU time (see `measureRatio`),
- * so they run beside the other test files like any other. They used to run alone after everything else, one file at a time and
- * timed by the wall clock, which kept one of CI's two cores idle for about 160 s.
+ * package's `src`): they time 10× the input against the input by the lesser of wall and CPU time (see
+ * `measureRatio`), so they run beside the other test files like any other. They used to run alone after everything
+ * else, one file at a time and timed by the wall clock, which kept one of CI's two cores idle for about 160 s.
  * @param {string} root the packages folder
  * @returns {import('vitest/config').TestProjectInlineConfiguration}
  */

@@ -43,7 +43,8 @@ function ratioOf(label, small, large, floorMs) {
 const SMALL_RUNS = 10;
 
 /**
- * Times `small` and `large` (the lesser of wall and CPU time, see `now`) (the same work on an input and on one ten times larger) and returns
+ * Times `small` and `large` (the same work on an input and on one ten times larger; each by the lesser of wall
+ * and CPU time, see `now`) and returns
  * `large / max(small, floorMs)`, where `small` is the time of one small run measured as ten runs in a row whose
  * results are all kept alive until the tenth ends, divided by ten. Kept alive, the ten small results occupy the heap
  * as the one large result does, so both sides pay the same garbage-collection regime (promotion out of the young
