@@ -38,9 +38,13 @@ export interface Started {
   exited: Promise<Exit>;
 }
 
-/** Starts `node <args>` (or `sh -c <script>` when `shell` is given) and collects its output. */
-export function start(args: readonly string[], options: { shell?: string } = {}): Started {
-  const child = options.shell === undefined ? spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn('sh', ['-c', options.shell], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `node <args>` (or `sh -c <script>` when `shell` is given) and collects its output; `env` is added to this
+ * process's environment.
+ */
+export function start(args: readonly string[], options: { shell?: string; env?: Record<string, string> } = {}): Started {
+  const spawnOptions = { stdio: ['ignore', 'pipe', 'pipe'] as ('ignore' | 'pipe')[], env: { ...process.env, ...options.env } };
+  const child = options.shell === undefined ? spawn(process.execPath, args, spawnOptions) : spawn('sh', ['-c', options.shell], spawnOptions);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -49,9 +53,9 @@ export function start(args: readonly string[], options: { shell?: string } = {})
   return { child, stdout: () => stdout, exited };
 }
 
-/** Runs `node <args>` to the end. */
-export function runNode(args: readonly string[]): Promise<Exit> {
-  return start(args).exited;
+/** Runs `node <args>` to the end (`env` added to this process's environment). */
+export function runNode(args: readonly string[], env?: Record<string, string>): Promise<Exit> {
+  return start(args, env === undefined ? {} : { env }).exited;
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

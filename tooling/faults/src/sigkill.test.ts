@@ -13,6 +13,10 @@ import { runNode, sleep, start, tempBytes, tempsIn, until } from './processes.js
 // and the exit leaves the complete new model instead: still never a partial file); the next successful run removes the orphaned
 // temporaries of the killed ones.
 const SEED = 13;
+// The CLI runs `ngram train` again in a child process with huge pages (apps/cli/src/hugePages.ts), and its
+// temporary files carry the child's pid; these kills are aimed at the process that writes, so it runs in place.
+// (The relaunch's own SIGKILL handling — the child dies with its parent — is tested in apps/cli.)
+const IN_PLACE = { NLPKIT_HUGE_PAGES: '0' };
 const ptb = referenceData('ptb/ptb.train.txt', 'ptb/ptb.valid.txt');
 const dir = mkdtempSync(join(tmpdir(), 'nlpkit-faults-kill-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -47,7 +51,7 @@ describe('SIGKILL during nlpkit ngram train over an existing model (issue 13 ite
     corpus = corpusFile();
     // The previous model: trained on other text, so the new one differs byte for byte.
     mkdirSync(folder);
-    const first = await runNode([cli, 'ngram', 'train', '--order', '3', '--input', ptb.path('ptb/ptb.valid.txt'), '--arpa', target]);
+    const first = await runNode([cli, 'ngram', 'train', '--order', '3', '--input', ptb.path('ptb/ptb.valid.txt'), '--arpa', target], IN_PLACE);
     expect(first.code, first.stderr).toBe(0);
     previous = readFileSync(target);
   });
@@ -56,7 +60,7 @@ describe('SIGKILL during nlpkit ngram train over an existing model (issue 13 ite
     // A full run into another folder: its duration places the timed kills, its size the mid-write ones.
     const reference = join(dir, 'reference.arpa');
     const began = performance.now();
-    const full = await runNode([cli, 'ngram', 'train', '--order', '3', '--input', corpus, '--arpa', reference]);
+    const full = await runNode([cli, 'ngram', 'train', '--order', '3', '--input', corpus, '--arpa', reference], IN_PLACE);
     const duration = performance.now() - began;
     expect(full.code, full.stderr).toBe(0);
     const newModel = readFileSync(reference);
@@ -66,7 +70,7 @@ describe('SIGKILL during nlpkit ngram train over an existing model (issue 13 ite
     const report: string[] = [];
     let midWrite = 0;
     for (let k = 0; k < 10; k++) {
-      const run = start([cli, 'ngram', 'train', '--order', '3', '--input', corpus, '--arpa', target]);
+      const run = start([cli, 'ngram', 'train', '--order', '3', '--input', corpus, '--arpa', target], { env: IN_PLACE });
       const t0 = performance.now();
       let point: string;
       if (k < 7) {
@@ -102,7 +106,7 @@ describe('SIGKILL during nlpkit ngram train over an existing model (issue 13 ite
     console.log(`ngram train (full run ${Math.round(duration)} ms, model ${(finalBytes / 1e6).toFixed(1)} MB), seed ${SEED}:\n  ${report.join('\n  ')}`);
     expect(midWrite, 'kills that landed mid-write').toBeGreaterThanOrEqual(3);
     expect(tempsIn(folder).length, 'the last kill\'s orphan is there to be cleaned').toBeGreaterThan(0);
-    const next = await runNode([cli, 'ngram', 'train', '--order', '3', '--input', corpus, '--arpa', target]);
+    const next = await runNode([cli, 'ngram', 'train', '--order', '3', '--input', corpus, '--arpa', target], IN_PLACE);
     expect(next.code, next.stderr).toBe(0);
     expect(tempsIn(folder)).toEqual([]);
     expect(readFileSync(target).equals(readFileSync(reference))).toBe(true);
@@ -170,7 +174,7 @@ describe('SIGKILL during checkpoint saves and ARPA → binary conversion (issue 
     const arpa = join(dir, 'convert.arpa');
     // The ARPA model to convert: order 3 on 1.7 MB of PTB (an 11 MB ARPA, a binary model of a few MB).
     const cli = await bundleCli();
-    const trained = await runNode([cli, 'ngram', 'train', '--order', '3', '--input', corpusFile(), '--arpa', arpa]);
+    const trained = await runNode([cli, 'ngram', 'train', '--order', '3', '--input', corpusFile(), '--arpa', arpa], IN_PLACE);
     expect(trained.code, trained.stderr).toBe(0);
     const target = join(folder, 'model.bin');
     const first = await runNode([child, 'binary', target, arpa, 'once']);
