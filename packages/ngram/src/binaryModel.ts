@@ -223,7 +223,17 @@ export function loadBinaryModel(input: ArrayBuffer | Uint8Array, options: LoadBi
   const verify = options.verify ?? true;
   if (typeof verify !== 'boolean') throw check.invalid(verify, 'options.verify', 'a boolean');
   if (!(input instanceof Uint8Array) && !(input instanceof ArrayBuffer)) throw check.invalid(input, 'input', 'an ArrayBuffer or a Uint8Array');
-  const view = input instanceof Uint8Array ? input : new Uint8Array(input);
+  return decodeBinaryModel(input instanceof Uint8Array ? input : new Uint8Array(input), verify, true);
+}
+
+/**
+ * {@link loadBinaryModel}'s decoder; with `checkValues` false, the ids, offsets and values of each order are not
+ * checked (nor the checksum, with `verify` false): only for bytes another thread of this process has loaded with
+ * every check (the scoring threads of `scoreTextFileParallel`), whose results are used only once those checks
+ * have passed. Unchecked bytes never make unsafe reads (JavaScript arrays), only wrong numbers or a long search.
+ * Not exported from the package.
+ */
+export function decodeBinaryModel(view: Uint8Array, verify: boolean, checked: boolean): BackoffLanguageModel {
   const other = otherFormat(view);
   if (other !== undefined) throw other;
   // Views need 4-byte alignment of the start: copy when the caller's view is unaligned (with `new Uint8Array`, which
@@ -295,13 +305,13 @@ export function loadBinaryModel(input: ArrayBuffer | Uint8Array, options: LoadBi
     if (n > 0) {
       const words = wide ? u32(size) : take(size, 2, (b, o, c) => new Uint16Array(b, o, c));
       const first = u32(sizes[n - 1]! + 1);
-      checkLevel(words, first, size, sizes[0]!, n + 1);
+      if (checked) checkLevel(words, first, size, sizes[0]!, n + 1);
       indexes.push(new TrieLevel(words, first));
     }
     const last = n === order - 1;
     const lp = q8 && n > 0 ? codes(size, false) : f32(size);
     const bo = last ? new Float32Array(size) : q8 && n > 0 ? codes(size, true) : f32(size);
-    checkValues(lp, bo, n + 1);
+    if (checked) checkValues(lp, bo, n + 1);
     log10Probs.push(lp);
     log10Backoffs.push(bo);
   }

@@ -22,19 +22,7 @@ export interface ReadModelFileOptions extends ReadArpaOptions {
  */
 export function readModelFile(path: string, options: ReadModelFileOptions = {}): BackoffLanguageModel {
   check.options(options, 'options', ['onWarning', 'verify']);
-  check.string(path, 'path');
-  let head: string;
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    const bytes = Buffer.alloc(8);
-    head = bytes.toString('latin1', 0, readSync(fd, bytes, 0, 8, 0));
-  } catch (error) {
-    throw isSystemError(error) ? inputFileError(path, error, { package: PKG, argument: 'path' }) : error;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-  if (sniffText(head) === 'ngram-binary') {
+  if (isBinaryModelFile(path)) {
     let bytes: Buffer;
     try {
       bytes = readFileSync(path);
@@ -44,4 +32,23 @@ export function readModelFile(path: string, options: ReadModelFileOptions = {}):
     return loadBinaryModel(bytes, options.verify === undefined ? {} : { verify: options.verify });
   }
   return readArpaFile(path, options.onWarning ? { onWarning: options.onWarning } : {});
+}
+
+/**
+ * True when the file at `path` starts as an nlpkit binary model does ({@link loadBinaryModel}'s format), false for
+ * anything else (ARPA text, gzip, ...).
+ * @throws core's typed error for a file that cannot be read (argument `path`; `ERR_FILE_NOT_FOUND` when missing).
+ */
+export function isBinaryModelFile(path: string): boolean {
+  check.string(path, 'path');
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const bytes = Buffer.alloc(8);
+    return sniffText(bytes.toString('latin1', 0, readSync(fd, bytes, 0, 8, 0))) === 'ngram-binary';
+  } catch (error) {
+    throw isSystemError(error) ? inputFileError(path, error, { package: PKG, argument: 'path' }) : error;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

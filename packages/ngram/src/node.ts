@@ -7,7 +7,7 @@ export { countKenlmText } from './countKenlmText.js';
 export type { KenlmTextCountOptions } from './countKenlmText.js';
 export { countKenlmTextFile } from './countKenlmTextFile.js';
 export type { DiskCountOptions, DiskCounts } from './countNgramsOnDisk.js';
-export { readModelFile } from './modelFile.js';
+export { readModelFile, isBinaryModelFile } from './modelFile.js';
 export type { ReadModelFileOptions } from './modelFile.js';
 export { estimateKneserNeyOnDisk, MIN_ESTIMATION_MEMORY } from './estimateKneserNeyOnDisk.js';
 export type { KneserNeyOnDiskOptions, KneserNeyOnDiskResult, OnDiskStage } from './estimateKneserNeyOnDisk.js';
@@ -30,3 +30,5 @@ export { encodeTrainingSentence, UNK_INDEX, BOS_INDEX, EOS_INDEX } from './ngram
 export { writeStupidBackoffFile, readStupidBackoffFile } from './stupidBackoffFile.js';
 export type { WriteStupidBackoffFileOptions } from './stupidBackoffFile.js';
 export { StupidBackoffLineWriter, stupidBackoffHeader, stupidBackoffSectionHeader, STUPID_BACKOFF_END } from './stupidBackoffFormat.js';
+export { scoreTextFileParallel, readFileShared } from './scoreTextFileParallel.js';
+export type { ScoreTextFileParallelOptions } from './scoreTextFileParallel.js';

@@ -47,6 +47,41 @@ describe('Utf8TextScorer', () => {
     }
   });
 
+  it('a text cut at any line start and scored in parts (recording scorers, totals added in order) gives the same totals, bit for bit', () => {
+    const encoder = new TextEncoder();
+    const texts = [`\uFEFF${kenlm.test}`, `${kenlm.test.replaceAll('\n', '\r\n')}\n\nlast line without newline`, '\uFEFFbom inside\n\uFEFFbom\nx\n'];
+    for (const model of Object.values(models)) {
+      for (const text of texts) {
+        const bytes = encoder.encode(text);
+        const whole = scored(model, bytes);
+        const starts = [...bytes.keys()].filter((i) => i > 0 && bytes[i - 1] === 10 && i < bytes.length);
+        for (const cuts of [...starts.map((c) => [c]), starts.filter((_, i) => i % 2 === 1)]) {
+          const bounds = [0, ...cuts, bytes.length];
+          const first = new Utf8TextScorer(model);
+          first.push(bytes.subarray(0, bounds[1]));
+          for (let p = 1; p + 1 < bounds.length; p++) {
+            const part = new Utf8TextScorer(model, { startsText: false, record: true });
+            part.push(bytes.subarray(bounds[p], bounds[p + 1]));
+            part.flush();
+            first.addSentenceTotals(part.sentenceTotals());
+          }
+          expect(first.end(), `cut at ${cuts.join(', ')}`).toEqual(whole);
+        }
+      }
+    }
+  });
+
+  it('adding totals checks them (naming the line in the whole text) and needs the text so far to end with a newline', () => {
+    const scorer = new Utf8TextScorer(models.fast);
+    scorer.push(new TextEncoder().encode('the\nthe\n'));
+    const totals = { count: 2, log10Prob: Float64Array.of(-1, 0.5), oovLog10Prob: Float64Array.of(0, 0), oov: Int32Array.of(0, 0), tokens: Int32Array.of(2, 2) };
+    expect(() => scorer.addSentenceTotals(totals)).toThrow(/log10 probabilities are ≤ 0.*log10 probability = 0\.5 at sentences\[3\]/);
+    const carrying = new Utf8TextScorer(models.fast);
+    carrying.push(new TextEncoder().encode('the'));
+    expect(() => carrying.addSentenceTotals(totals)).toThrow(/ends with a newline/);
+    expect(() => scorer.sentenceTotals()).toThrow(/options\.record/);
+  });
+
   it('scores with the byte table the reader or loader provides as with one built from the words', async () => {
     const binary = loadBinaryModel(toBinaryModel(models.fast));
     expect(models.fast.data.utf8Words?.size).toBe(models.fast.data.wordIndex.size);

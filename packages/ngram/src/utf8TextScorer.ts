@@ -6,6 +6,32 @@ import { BYTE_HASH_PRIME, BYTE_HASH_SEED, type Utf8WordTable, finishByteHash, ut
 /** Longest line {@link Utf8TextScorer} holds (bytes): readLines' default limit, 2^26 UTF-16 code units, as bytes. */
 const MAX_LINE_BYTES = 2 ** 26;
 
+/** Options of {@link Utf8TextScorer}. */
+export interface Utf8TextScorerOptions {
+  /**
+   * False when the bytes pushed start inside a text (another scorer has its beginning, see {@link
+   * Utf8TextScorer.sentenceTotals}): a leading byte-order mark is then text, not dropped. Default true.
+   */
+  readonly startsText?: boolean;
+  /**
+   * Keep each line's totals instead of adding them up: {@link Utf8TextScorer.sentenceTotals} returns them, to be
+   * added to the scorer of the text before with {@link Utf8TextScorer.addSentenceTotals}. Default false.
+   */
+  readonly record?: boolean;
+}
+
+/**
+ * Per-line totals of a recording {@link Utf8TextScorer}, line by line: the line's log10 probability, the part of
+ * it that OOV words gave, its OOV count and its tokens (words + `</s>`).
+ */
+export interface SentenceTotals {
+  readonly count: number;
+  readonly log10Prob: Float64Array;
+  readonly oovLog10Prob: Float64Array;
+  readonly oov: Int32Array;
+  readonly tokens: Int32Array;
+}
+
 /**
  * Perplexity of UTF-8 text read as bytes — one sentence per line, words split as KenLM's `query` splits them —
  * with no string made for a line or a word: each word's bytes are hashed as they are scanned and found in a
@@ -15,6 +41,11 @@ const MAX_LINE_BYTES = 2 ** 26;
  * bit: the same sums in the same order. This is what `nlpkit ngram eval` runs.
  *
  * Feed the bytes in chunks of any size with {@link push}, then call {@link end}.
+ *
+ * A text can be cut at line starts and scored in parts, on several threads: the scorers of the later parts
+ * record each line's totals (`{ startsText: false, record: true }`), and the first part's scorer adds them in
+ * order ({@link addSentenceTotals}) before its {@link end}. The sums are then made in the same order as by one
+ * scorer over the whole text, so the result is the same bit for bit.
  */
 export class Utf8TextScorer {
   readonly #model: BackoffLanguageModel;
@@ -31,11 +62,16 @@ export class Utf8TextScorer {
   #oov = 0;
   #sentences = 0;
   #decoder: TextDecoder | undefined;
+  readonly #record: boolean;
+  #recorded: { log10Prob: Float64Array; oovLog10Prob: Float64Array; oov: Int32Array; tokens: Int32Array } | undefined;
 
-  constructor(model: BackoffLanguageModel) {
+  constructor(model: BackoffLanguageModel, options: Utf8TextScorerOptions = {}) {
     if (!(model instanceof BackoffLanguageModel)) throw check.invalid(model, 'model', 'a BackoffLanguageModel');
+    check.options(options, 'options', ['startsText', 'record']);
     this.#model = model;
     this.#table = wordTableOf(model);
+    this.#first = options.startsText ?? true;
+    this.#record = options.record ?? false;
   }
 
   /** Number of lines (sentences) scored so far. */
@@ -79,12 +115,37 @@ export class Utf8TextScorer {
     }
   }
 
-  /** Scores the last line (when the text does not end in a newline) and returns the totals. */
-  end(): ModelPerplexity {
+  /** Scores the line carried over (the last one, when the text does not end in a newline). */
+  flush(): void {
     if (this.#tailLength > 0) {
       this.#line(this.#tail, 0, this.#tailLength);
       this.#tailLength = 0;
     }
+  }
+
+  /** The per-line totals of a recording scorer ({@link Utf8TextScorerOptions.record}), after {@link flush}. */
+  sentenceTotals(): SentenceTotals {
+    if (!this.#record) throw check.invalid(this.#record, 'options.record', 'true for a scorer whose sentence totals are read');
+    const r = this.#recorded;
+    const count = this.#sentences;
+    if (r === undefined) return { count, log10Prob: new Float64Array(0), oovLog10Prob: new Float64Array(0), oov: new Int32Array(0), tokens: new Int32Array(0) };
+    return { count, log10Prob: r.log10Prob.subarray(0, count), oovLog10Prob: r.oovLog10Prob.subarray(0, count), oov: r.oov.subarray(0, count), tokens: r.tokens.subarray(0, count) };
+  }
+
+  /**
+   * Adds the lines another scorer recorded — the text that follows what this one was given — in their order, as
+   * if this scorer had scored them. Call it with nothing carried over (the bytes pushed so far end with a newline).
+   * @throws InvalidArgumentError (argument `model`) for a line whose total log10 probability is positive, naming
+   * its index in the whole text.
+   */
+  addSentenceTotals(totals: SentenceTotals): void {
+    if (this.#tailLength > 0) throw check.invalid(this.#tailLength, 'the bytes pushed', 'text that ends with a newline before sentence totals are added');
+    for (let i = 0; i < totals.count; i++) this.#add(totals.log10Prob[i]!, totals.oovLog10Prob[i]!, totals.oov[i]!, totals.tokens[i]!);
+  }
+
+  /** Scores the last line (when the text does not end in a newline) and returns the totals. */
+  end(): ModelPerplexity {
+    this.flush();
     if (this.#tokens === 0) throw new EmptyInputError({ package: '@nlpkit/core', argument: 'sentences', expected: 'at least one sentence' });
     const kept = this.#tokens - this.#oov;
     return {
@@ -155,7 +216,12 @@ export class Utf8TextScorer {
     }
     const out = this.#out;
     this.#model.scoreIds(words, count, out);
-    const log10Prob = out[0]!;
+    if (this.#record) this.#keep(out[0]!, out[1]!, out[2]!, count + 1);
+    else this.#add(out[0]!, out[1]!, out[2]!, count + 1);
+  }
+
+  /** Adds one line's totals to the sums (checking its log10 probability). */
+  #add(log10Prob: number, oovLog10Prob: number, oov: number, tokens: number): void {
     if (!(log10Prob <= 0)) {
       throw new InvalidArgumentError({
         package: PKG,
@@ -165,9 +231,32 @@ export class Utf8TextScorer {
       });
     }
     this.#log10Prob += log10Prob;
-    this.#oovLog10Prob += out[1]!;
-    this.#tokens += count + 1;
-    this.#oov += out[2]!;
+    this.#oovLog10Prob += oovLog10Prob;
+    this.#tokens += tokens;
+    this.#oov += oov;
+    this.#sentences++;
+  }
+
+  /** Records one line's totals (a recording scorer; the scorer they are added to checks them). */
+  #keep(log10Prob: number, oovLog10Prob: number, oov: number, tokens: number): void {
+    const at = this.#sentences;
+    let r = this.#recorded;
+    if (r === undefined || at === r.tokens.length) {
+      const size = Math.max(1024, at * 2);
+      const grown = { log10Prob: new Float64Array(size), oovLog10Prob: new Float64Array(size), oov: new Int32Array(size), tokens: new Int32Array(size) };
+      if (r !== undefined) {
+        grown.log10Prob.set(r.log10Prob);
+        grown.oovLog10Prob.set(r.oovLog10Prob);
+        grown.oov.set(r.oov);
+        grown.tokens.set(r.tokens);
+      }
+      this.#recorded = r = grown;
+    }
+    r.log10Prob[at] = log10Prob;
+    r.oovLog10Prob[at] = oovLog10Prob;
+    r.oov[at] = oov;
+    r.tokens[at] = tokens;
+    this.#tokens += tokens;
     this.#sentences++;
   }
 

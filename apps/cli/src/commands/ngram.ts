@@ -24,7 +24,10 @@ import {
   collectDroppedArrays,
   countKenlmTextFile,
   estimateKneserNeyOnDisk,
+  isBinaryModelFile,
+  readFileShared,
   readModelFile,
+  scoreTextFileParallel,
   readStupidBackoffFile,
   writeArpaFile,
   writeBinaryModelFile,
@@ -183,6 +186,16 @@ function isStupidBackoffFile(path: string): boolean {
     return false; // the reader reports the file's problem
   } finally {
     if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Whether `path` names a regular file (not `-`, a folder, or nothing: those take the streaming path and its errors). */
+function isRegularFile(path: string): boolean {
+  if (path === '-') return false;
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
 }
 
@@ -515,7 +528,12 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
     .option('--chunks <n>', 'with --cluster: number of chunks (jobs) the input is cut into (default 4)', integer('--chunks', 1))
     .option('--output <file>', 'with --cluster: also write the per-line scores there (log10Prob<TAB>tokens<TAB>oov, one line per input line)')
     .option('--run <id>', 'with --cluster: the run id; given again (same input, model, chunks), only the chunks not scored yet are scored')
-    .action((options: { model: string; input: string; json?: boolean; quiet?: boolean; cluster?: string; storage?: string; chunks?: number; output?: string; run?: string }) =>
+    .option(
+      '--threads <n>',
+      'binary model, --input a file: threads that score (default: for a text of 2 MiB or more, one per core up to 4; else 1; same numbers)',
+      integer('--threads', 1),
+    )
+    .action((options: { model: string; input: string; json?: boolean; quiet?: boolean; cluster?: string; storage?: string; chunks?: number; output?: string; run?: string; threads?: number }) =>
       guarded(io, 'ngram', async () => {
         if ((options.storage !== undefined || options.chunks !== undefined || options.output !== undefined || options.run !== undefined) && options.cluster === undefined) {
           throw new CliError('--storage, --chunks, --output and --run need --cluster (they are those of distributed scoring)', { usage: true });
@@ -531,6 +549,15 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
         try {
           if (options.cluster !== undefined) {
             r = await evalOnCluster({ ...options, cluster: options.cluster, storage: options.storage! }, io, progress);
+          } else if (isRegularFile(options.input) && isBinaryModelFile(options.model)) {
+            // A binary model and a file: read into shared memory, scored on two threads when the text is large.
+            progress.stage('reading model');
+            const bytes = readFileShared(options.model);
+            progress.stage('scoring (lines)');
+            r = await scoreTextFileParallel(bytes, options.input, {
+              ...(options.threads === undefined ? {} : { threads: options.threads }),
+              onLines: (lines) => progress.update(lines),
+            });
           } else {
             progress.stage('reading model');
             let model: BackoffLanguageModel;

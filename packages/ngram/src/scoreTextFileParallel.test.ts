@@ -1,0 +1,100 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPtb, ptb } from '../test/ptbData.js';
+import { loadBinaryModel, toBinaryModel } from './binaryModel.js';
+import { BinaryModelFormatError } from './errors.js';
+import { estimateKneserNey } from './estimateKneserNey.js';
+import { readArpa } from './readArpa.js';
+import { readFileShared, scoreTextFileParallel } from './scoreTextFileParallel.js';
+import { Utf8TextScorer } from './utf8TextScorer.js';
+
+const kenlm = JSON.parse(readFileSync(new URL('../test/fixtures/kenlm-unicode.json', import.meta.url), 'utf8')) as { arpa: string; test: string };
+const dir = mkdtempSync(join(tmpdir(), 'nlpkit-score-parallel-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The binary model's bytes in a file, read back into shared memory as `ngram eval` reads them. */
+function sharedModel(name: string, binary: Uint8Array): Uint8Array {
+  const path = join(dir, name);
+  writeFileSync(path, binary);
+  const bytes = readFileShared(path);
+  expect(bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
+  return bytes;
+}
+
+/** One scorer over the whole file: what the threads must give, bit for bit. */
+function oneScorer(modelBytes: Uint8Array, textPath: string): unknown {
+  const scorer = new Utf8TextScorer(loadBinaryModel(modelBytes));
+  scorer.push(readFileSync(textPath));
+  return scorer.end();
+}
+
+// The workers run the built worker entry (dist/textScoreWorker.js): the test run builds first, as CI does.
+describe('scoreTextFileParallel', () => {
+  let modelBytes: Uint8Array;
+  let textPath: string;
+  beforeAll(() => {
+    modelBytes = sharedModel('unicode.bin', toBinaryModel(readArpa(kenlm.arpa)));
+    // A byte-order mark at the start and inside lines, CRLF and LF, empty lines, unknown words, bytes that are not
+    // UTF-8, and a last line without a newline: every cut of it must add up.
+    const body = `${kenlm.test}\r\nnot-a-word the\n\n\uFEFFbom inside\n`.repeat(40);
+    const text = Buffer.concat([Buffer.from(`\uFEFF${body}`), Buffer.from([0x61, 0xff, 0x62, 0x0a]), Buffer.from('last line')]);
+    textPath = join(dir, 'text.txt');
+    writeFileSync(textPath, text);
+  });
+
+  it('gives the totals of one scorer over the whole file, bit for bit, on 1 to 5 threads', async () => {
+    const expected = oneScorer(modelBytes, textPath);
+    for (const threads of [1, 2, 3, 4, 5]) {
+      expect(await scoreTextFileParallel(modelBytes, textPath, { threads }), `${threads} threads`).toEqual(expected);
+    }
+    // Bytes not in shared memory are copied to the workers: same totals.
+    expect(await scoreTextFileParallel(new Uint8Array(modelBytes), textPath, { threads: 2 })).toEqual(expected);
+  });
+
+  it('a text too short to cut (one line) is scored on the calling thread', async () => {
+    const one = join(dir, 'one.txt');
+    writeFileSync(one, 'the the not-a-word');
+    expect(await scoreTextFileParallel(modelBytes, one, { threads: 4 })).toEqual(oneScorer(modelBytes, one));
+  });
+
+  it('damaged model bytes give loadBinaryModel\'s error, never the workers\' numbers', async () => {
+    const damaged = new Uint8Array(new SharedArrayBuffer(modelBytes.length));
+    damaged.set(modelBytes);
+    // The last word of the file: a log10 probability of the highest order, set to +1 (checksum and range check).
+    new DataView(damaged.buffer).setFloat32(damaged.length - 4, 1, true);
+    const expected = (() => {
+      try {
+        loadBinaryModel(damaged);
+      } catch (error) {
+        return error as Error;
+      }
+      throw new Error('the damaged model loaded');
+    })();
+    expect(expected).toBeInstanceOf(BinaryModelFormatError);
+    await expect(scoreTextFileParallel(damaged, textPath, { threads: 3 })).rejects.toThrow(expected.message);
+    // Without the checksum, the range check still refuses the positive value.
+    await expect(scoreTextFileParallel(damaged, textPath, { threads: 3, verify: false })).rejects.toThrow(/must be ≤ 0/);
+  });
+
+  it('typed errors for a missing text and bad options', async () => {
+    await expect(scoreTextFileParallel(modelBytes, join(dir, 'missing.txt'))).rejects.toMatchObject({ code: 'ERR_FILE_NOT_FOUND' });
+    await expect(scoreTextFileParallel(modelBytes, textPath, { threads: 0 })).rejects.toThrow(/options\.threads.*an integer ≥ 1/);
+    await expect(scoreTextFileParallel(modelBytes, textPath, { threads: 1.5 })).rejects.toThrow(/options\.threads/);
+    await expect(scoreTextFileParallel('model' as never, textPath)).rejects.toThrow(/modelBytes.*Uint8Array/);
+    expect(() => readFileShared(join(dir, 'missing.bin'))).toThrow(expect.objectContaining({ code: 'ERR_FILE_NOT_FOUND' }));
+  });
+});
+
+describe('scoreTextFileParallel on PTB train, order 3 estimated on PTB train', ptb.options, () => {
+  it('gives the totals of one scorer, bit for bit, by default (2 MiB or more: cut) and on 3 threads', async () => {
+    const { model } = estimateKneserNey(loadPtb('train'), { order: 3 });
+    const modelBytes = sharedModel('ptb3.bin', toBinaryModel(model));
+    const textPath = join(dir, 'ptb.train.txt');
+    writeFileSync(textPath, readFileSync(ptb.path('ptb/ptb.train.txt'), 'utf8').replaceAll('<unk>', 'UNK'));
+    const expected = oneScorer(modelBytes, textPath);
+    expect(await scoreTextFileParallel(modelBytes, textPath)).toEqual(expected);
+    expect(await scoreTextFileParallel(modelBytes, textPath, { threads: 3 })).toEqual(expected);
+  }, 120_000);
+});

@@ -1,0 +1,147 @@
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ModelPerplexity } from '@nlpkit/core';
+import { inputFileError, isSystemError } from '@nlpkit/core/node';
+import { loadBinaryModel } from './binaryModel.js';
+import { check, PKG } from './errors.js';
+import type { TextScoreWorkerData, TextScoreWorkerReply } from './textScoreWorker.js';
+import { Utf8TextScorer } from './utf8TextScorer.js';
+
+/** Texts smaller than this are scored on one thread: starting a second one costs more than it saves. */
+const MIN_PARALLEL_BYTES = 2 << 20;
+
+/** Threads by default (at most the machine's cores): each loads the model and builds its word table. */
+const DEFAULT_THREADS = 4;
+
+/** Options of {@link scoreTextFileParallel}. */
+export interface ScoreTextFileParallelOptions {
+  /**
+   * Threads that score, the calling one included (an integer ≥ 1). Default: for a text of 2 MiB or more, as many
+   * as the machine has cores, up to 4; else 1.
+   */
+  readonly threads?: number;
+  /** Verify the model's checksum (as {@link loadBinaryModel}). Default true. */
+  readonly verify?: boolean;
+  /** Called now and then with the number of lines the calling thread has scored. */
+  readonly onLines?: (lines: number) => void;
+}
+
+/** The bytes of a file in shared memory (a `SharedArrayBuffer`), so that threads can use them without a copy. */
+export function readFileShared(path: string, argument = 'path'): Uint8Array {
+  check.string(path, argument);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const size = fstatSync(fd).size;
+    const bytes = new Uint8Array(new SharedArrayBuffer(size));
+    for (let at = 0; at < size; ) {
+      const read = readSync(fd, bytes, at, size - at, at);
+      if (read === 0) break;
+      at += read;
+    }
+    return bytes;
+  } catch (error) {
+    throw isSystemError(error) ? inputFileError(path, error, { package: PKG, argument }) : error;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The worker entry's file: beside this module when built; from source (the package's tests), the built one. */
+function workerFile(): URL | undefined {
+  const here = import.meta.url;
+  const url = here.endsWith('.ts') ? new URL('../dist/textScoreWorker.js', here) : new URL('./textScoreWorker.js', here);
+  return existsSync(fileURLToPath(url)) ? url : undefined;
+}
+
+/** The first line start at or after `from` (just past a newline), or `size` when no newline follows. */
+function lineStartFrom(fd: number, from: number, size: number): number {
+  const window = new Uint8Array(1 << 16);
+  for (let at = from; at < size; ) {
+    const read = readSync(fd, window, 0, Math.min(window.length, size - at), at);
+    if (read === 0) break;
+    const nl = window.subarray(0, read).indexOf(10);
+    if (nl >= 0) return at + nl + 1;
+    at += read;
+  }
+  return size;
+}
+
+/** Pushes bytes [from, to) of the open file `fd` into `scorer`, 1 MiB at a time. */
+function pushRange(scorer: Utf8TextScorer, fd: number, from: number, to: number, onLines: ((lines: number) => void) | undefined): void {
+  const buffer = new Uint8Array(1 << 20);
+  for (let at = from; at < to; ) {
+    const read = readSync(fd, buffer, 0, Math.min(buffer.length, to - at), at);
+    if (read === 0) break;
+    scorer.push(buffer.subarray(0, read));
+    onLines?.(scorer.lines);
+    at += read;
+  }
+}
+
+/**
+ * Perplexity of a UTF-8 text file (one sentence per line) under an nlpkit binary model given as bytes: what
+ * {@link Utf8TextScorer} gives over the whole file, bit for bit, on several threads. The file is cut into one part
+ * per thread at line starts. Worker threads take the model from the same bytes (no copy when they are in a
+ * `SharedArrayBuffer`, see {@link readFileShared}) without checking them and record each line's totals of their
+ * parts, while this thread loads the model with every check of {@link loadBinaryModel} (damaged bytes give its
+ * error, and the workers' numbers are dropped) and scores the first part; the workers' lines are then added in
+ * order. A part whose worker cannot run (the package's TypeScript source without a build, or the worker failed)
+ * is scored here. Node only.
+ */
+export async function scoreTextFileParallel(modelBytes: Uint8Array, path: string, options: ScoreTextFileParallelOptions = {}): Promise<ModelPerplexity> {
+  check.options(options, 'options', ['threads', 'verify', 'onLines']);
+  if (!(modelBytes instanceof Uint8Array)) throw check.invalid(modelBytes, 'modelBytes', 'a Uint8Array');
+  check.string(path, 'path');
+  const verify = options.verify ?? true;
+  if (typeof verify !== 'boolean') throw check.invalid(verify, 'options.verify', 'a boolean');
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
+    throw check.invalid(options.threads, 'options.threads', 'an integer ≥ 1');
+  }
+  let fd: number | undefined;
+  const workers: Worker[] = [];
+  try {
+    fd = openSync(path, 'r');
+    const size = fstatSync(fd).size;
+    const threads = options.threads ?? (size >= MIN_PARALLEL_BYTES ? Math.min(DEFAULT_THREADS, availableParallelism()) : 1);
+    const url = workerFile();
+    // Part t is [cuts[t], cuts[t + 1]); empty parts (a long line spanning a cut) are dropped.
+    const cuts = [0];
+    if (url !== undefined) for (let t = 1; t < threads; t++) cuts.push(Math.max(cuts.at(-1)!, lineStartFrom(fd, Math.floor((size * t) / threads), size)));
+    cuts.push(size);
+    const parts = cuts.slice(0, -1).map((from, t) => ({ from, to: cuts[t + 1]! })).filter((part, t) => t === 0 || part.to > part.from);
+    if (parts.length === 1) {
+      const scorer = new Utf8TextScorer(loadBinaryModel(modelBytes, { verify }));
+      pushRange(scorer, fd, 0, size, options.onLines);
+      return scorer.end();
+    }
+    const replies = parts.slice(1).map(({ from, to }) => {
+      const data: TextScoreWorkerData = { model: modelBytes, path, start: from, end: to };
+      const worker = new Worker(url!, { workerData: data });
+      workers.push(worker);
+      return new Promise<TextScoreWorkerReply>((resolve) => {
+        worker.once('message', resolve);
+        worker.once('error', (error) => resolve({ failed: String(error) }));
+        worker.once('exit', (code) => resolve({ failed: `exited with code ${code}` }));
+      });
+    });
+    // This thread loads the model with every check (the workers, with none, start scoring at once); a damaged
+    // model throws here, and the workers' numbers are never used.
+    const scorer = new Utf8TextScorer(loadBinaryModel(modelBytes, { verify }));
+    pushRange(scorer, fd, 0, parts[0]!.to, options.onLines);
+    for (const [w, replied] of replies.entries()) {
+      const reply = await replied;
+      // A part whose worker failed is scored here: its errors then name lines as one pass over the whole text does.
+      if ('totals' in reply) scorer.addSentenceTotals(reply.totals);
+      else pushRange(scorer, fd, parts[w + 1]!.from, parts[w + 1]!.to, options.onLines);
+    }
+    return scorer.end();
+  } catch (error) {
+    throw isSystemError(error) ? inputFileError(path, error, { package: PKG, argument: 'path' }) : error;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+    for (const worker of workers) void worker.terminate();
+  }
+}

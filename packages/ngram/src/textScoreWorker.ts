@@ -1,0 +1,50 @@
+// The entry point of a text-scoring thread (see `scoreTextFileParallel`), loaded by URL with `new Worker`: the one
+// kind of module of the package that does work when loaded, because that is what a worker's entry is for. Never
+// imported by the package's entry points.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { decodeBinaryModel } from './binaryModel.js';
+import { type SentenceTotals, Utf8TextScorer } from './utf8TextScorer.js';
+
+/**
+ * What the thread is given: the binary model's bytes (shared memory; the calling thread loads them with every check,
+ * so this one checks nothing) and the part of the text file it scores.
+ */
+export interface TextScoreWorkerData {
+  readonly model: Uint8Array;
+  readonly path: string;
+  /** Byte range of the text: `start` is a line start. */
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Its answer: the part's per-line totals, or what went wrong. */
+export type TextScoreWorkerReply = { totals: SentenceTotals } | { failed: string };
+
+const port = parentPort;
+if (port !== null) {
+  const data = workerData as TextScoreWorkerData;
+  let reply: TextScoreWorkerReply;
+  {
+    let fd: number | undefined;
+    try {
+      const model = decodeBinaryModel(data.model, false, false);
+      const scorer = new Utf8TextScorer(model, { startsText: false, record: true });
+      fd = openSync(data.path, 'r');
+      const buffer = new Uint8Array(1 << 20);
+      for (let at = data.start; at < data.end; ) {
+        const read = readSync(fd, buffer, 0, Math.min(buffer.length, data.end - at), at);
+        if (read === 0) break;
+        scorer.push(buffer.subarray(0, read));
+        at += read;
+      }
+      scorer.flush();
+      reply = { totals: scorer.sentenceTotals() };
+    } catch (error) {
+      reply = { failed: String(error) };
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  }
+  port.postMessage(reply!);
+}
