@@ -9,8 +9,11 @@ import { check, PKG } from './errors.js';
 import type { TextScoreWorkerData, TextScoreWorkerReply } from './textScoreWorker.js';
 import { Utf8TextScorer } from './utf8TextScorer.js';
 
-/** Texts smaller than this are scored on one thread: starting a second one costs more than it saves. */
-const MIN_PARALLEL_BYTES = 2 << 20;
+/**
+ * Texts smaller than this are scored on one thread by default: a worker thread costs ~15 MB and its start-up, and
+ * on PTB train (5 MB, order 5) two threads saved only ~5% of `ngram eval`'s time (10.5 MB: ~22%).
+ */
+const MIN_PARALLEL_BYTES = 8 << 20;
 
 /** Threads by default (at most the machine's cores): each loads the model and builds its word table. */
 const DEFAULT_THREADS = 4;
@@ -18,7 +21,7 @@ const DEFAULT_THREADS = 4;
 /** Options of {@link scoreTextFileParallel}. */
 export interface ScoreTextFileParallelOptions {
   /**
-   * Threads that score, the calling one included (an integer ≥ 1). Default: for a text of 2 MiB or more, as many
+   * Threads that score, the calling one included (an integer ≥ 1). Default: for a text of 8 MiB or more, as many
    * as the machine has cores, up to 4; else 1.
    */
   readonly threads?: number;

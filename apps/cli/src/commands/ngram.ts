@@ -530,7 +530,7 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
     .option('--run <id>', 'with --cluster: the run id; given again (same input, model, chunks), only the chunks not scored yet are scored')
     .option(
       '--threads <n>',
-      'binary model, --input a file: threads that score (default: for a text of 2 MiB or more, one per core up to 4; else 1; same numbers)',
+      'binary model, --input a file: threads that score (default: for a text of 8 MiB or more, one per core up to 4; else 1; same numbers)',
       integer('--threads', 1),
     )
     .action((options: { model: string; input: string; json?: boolean; quiet?: boolean; cluster?: string; storage?: string; chunks?: number; output?: string; run?: string; threads?: number }) =>
