@@ -9,6 +9,7 @@ const titles = {
   metrics: '@nlpkit/metrics — metric throughput (vs sacreBLEU / seqeval)',
   rnn: '@nlpkit/rnn — LSTM language-model training and inference (vs tf.layers and PyTorch)',
   'rnn-quiet': '@nlpkit/rnn — the key rows again, on a quiet machine',
+  'rnn-threads': '@nlpkit/rnn — the fastest CPU path (fused multiply-adds on 2 threads) against PyTorch',
   'rnn-cpu': '@nlpkit/rnn — CPU seconds per step after the fused wasm kernels (measured under load)',
   tagger: '@nlpkit/rnn — sequence-tagger training throughput',
   'seq2seq-decode': '@nlpkit/seq2seq — decoding throughput (greedy, beam 5)',

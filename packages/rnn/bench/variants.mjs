@@ -78,6 +78,15 @@ export function benchVariants({ quick = false } = {}) {
       steps: { train: q(fast, fastQuick), infer: q(fast, fastQuick) },
     },
     {
+      id: 'nlpkit-wasm-fma-2t',
+      label: '@nlpkit/rnn, wasm, GEMM with fused multiply-adds on 2 threads (relaxed SIMD + `NLPKIT_WASM_THREADS=2`: the fastest CPU path)',
+      runner: 'nlpkit',
+      backend: 'wasm',
+      env: { NLPKIT_WASM_THREADS: '2' },
+      nodeArgs: ['--experimental-wasm-relaxed-simd'],
+      steps: { train: q(fast, fastQuick), infer: q(fast, fastQuick) },
+    },
+    {
       id: 'nlpkit-wasm-xnnpack',
       label: '@nlpkit/rnn, wasm, XNNPACK matmul (`NLPKIT_WASM_GEMM=0`, the earlier path)',
       runner: 'nlpkit',
