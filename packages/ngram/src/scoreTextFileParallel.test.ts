@@ -49,8 +49,11 @@ describe('scoreTextFileParallel', () => {
     for (const threads of [1, 2, 3, 4, 5]) {
       expect(await scoreTextFileParallel(modelBytes, textPath, { threads }), `${threads} threads`).toEqual(expected);
     }
-    // Bytes not in shared memory are copied to the workers: same totals.
+    // Bytes not in shared memory are copied to the workers: same totals. Given the model's path, the workers start
+    // before it is read and get it in a message: same totals.
     expect(await scoreTextFileParallel(new Uint8Array(modelBytes), textPath, { threads: 2 })).toEqual(expected);
+    expect(await scoreTextFileParallel(join(dir, 'unicode.bin'), textPath, { threads: 3 })).toEqual(expected);
+    expect(await scoreTextFileParallel(join(dir, 'unicode.bin'), textPath, { threads: 1 })).toEqual(expected);
   });
 
   it('a text too short to cut (one line) is scored on the calling thread', async () => {
@@ -74,6 +77,9 @@ describe('scoreTextFileParallel', () => {
     })();
     expect(expected).toBeInstanceOf(BinaryModelFormatError);
     await expect(scoreTextFileParallel(damaged, textPath, { threads: 3 })).rejects.toThrow(expected.message);
+    const damagedFile = join(dir, 'damaged.bin');
+    writeFileSync(damagedFile, damaged);
+    await expect(scoreTextFileParallel(damagedFile, textPath, { threads: 3 })).rejects.toThrow(expected.message);
     // Without the checksum, the range check still refuses the positive value.
     await expect(scoreTextFileParallel(damaged, textPath, { threads: 3, verify: false })).rejects.toThrow(/must be ≤ 0/);
   });
@@ -82,7 +88,8 @@ describe('scoreTextFileParallel', () => {
     await expect(scoreTextFileParallel(modelBytes, join(dir, 'missing.txt'))).rejects.toMatchObject({ code: 'ERR_FILE_NOT_FOUND' });
     await expect(scoreTextFileParallel(modelBytes, textPath, { threads: 0 })).rejects.toThrow(/options\.threads.*an integer ≥ 1/);
     await expect(scoreTextFileParallel(modelBytes, textPath, { threads: 1.5 })).rejects.toThrow(/options\.threads/);
-    await expect(scoreTextFileParallel('model' as never, textPath)).rejects.toThrow(/modelBytes.*Uint8Array/);
+    await expect(scoreTextFileParallel(42 as never, textPath)).rejects.toThrow(/model.*Uint8Array.*or the path/);
+    await expect(scoreTextFileParallel(join(dir, 'missing.bin'), textPath, { threads: 2 })).rejects.toMatchObject({ code: 'ERR_FILE_NOT_FOUND' });
     expect(() => readFileShared(join(dir, 'missing.bin'))).toThrow(expect.objectContaining({ code: 'ERR_FILE_NOT_FOUND' }));
   });
 });

@@ -11,7 +11,8 @@ import { type SentenceTotals, Utf8TextScorer } from './utf8TextScorer.js';
  * so this one checks nothing) and the part of the text file it scores.
  */
 export interface TextScoreWorkerData {
-  readonly model: Uint8Array;
+  /** Absent: the model comes in the thread's first message (`{ model }`), so it can start before the model is read. */
+  readonly model?: Uint8Array;
   readonly path: string;
   /** Byte range of the text: `start` is a line start. */
   readonly start: number;
@@ -21,30 +22,32 @@ export interface TextScoreWorkerData {
 /** Its answer: the part's per-line totals, or what went wrong. */
 export type TextScoreWorkerReply = { totals: SentenceTotals } | { failed: string };
 
+/** Scores the part of the text in `data` under the model in `bytes`. */
+function score(data: TextScoreWorkerData, bytes: Uint8Array): TextScoreWorkerReply {
+  let fd: number | undefined;
+  try {
+    const model = decodeBinaryModel(bytes, false, false);
+    const scorer = new Utf8TextScorer(model, { startsText: false, record: true });
+    fd = openSync(data.path, 'r');
+    const buffer = new Uint8Array(1 << 20);
+    for (let at = data.start; at < data.end; ) {
+      const read = readSync(fd, buffer, 0, Math.min(buffer.length, data.end - at), at);
+      if (read === 0) break;
+      scorer.push(buffer.subarray(0, read));
+      at += read;
+    }
+    scorer.flush();
+    return { totals: scorer.sentenceTotals() };
+  } catch (error) {
+    return { failed: String(error) };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 const port = parentPort;
 if (port !== null) {
   const data = workerData as TextScoreWorkerData;
-  let reply: TextScoreWorkerReply;
-  {
-    let fd: number | undefined;
-    try {
-      const model = decodeBinaryModel(data.model, false, false);
-      const scorer = new Utf8TextScorer(model, { startsText: false, record: true });
-      fd = openSync(data.path, 'r');
-      const buffer = new Uint8Array(1 << 20);
-      for (let at = data.start; at < data.end; ) {
-        const read = readSync(fd, buffer, 0, Math.min(buffer.length, data.end - at), at);
-        if (read === 0) break;
-        scorer.push(buffer.subarray(0, read));
-        at += read;
-      }
-      scorer.flush();
-      reply = { totals: scorer.sentenceTotals() };
-    } catch (error) {
-      reply = { failed: String(error) };
-    } finally {
-      if (fd !== undefined) closeSync(fd);
-    }
-  }
-  port.postMessage(reply!);
+  if (data.model !== undefined) port.postMessage(score(data, data.model));
+  else port.once('message', (message: { model: Uint8Array }) => port.postMessage(score(data, message.model)));
 }

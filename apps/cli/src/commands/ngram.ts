@@ -25,7 +25,6 @@ import {
   countKenlmTextFile,
   estimateKneserNeyOnDisk,
   isBinaryModelFile,
-  readFileShared,
   readModelFile,
   scoreTextFileParallel,
   readStupidBackoffFile,
@@ -530,7 +529,7 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
     .option('--run <id>', 'with --cluster: the run id; given again (same input, model, chunks), only the chunks not scored yet are scored')
     .option(
       '--threads <n>',
-      'binary model, --input a file: threads that score (default: for a text of 8 MiB or more, one per core up to 4; else 1; same numbers)',
+      'binary model, --input a file: threads that score (default: for a text of 4 MiB or more, one per core up to 4; else 1; same numbers)',
       integer('--threads', 1),
     )
     .action((options: { model: string; input: string; json?: boolean; quiet?: boolean; cluster?: string; storage?: string; chunks?: number; output?: string; run?: string; threads?: number }) =>
@@ -550,11 +549,9 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
           if (options.cluster !== undefined) {
             r = await evalOnCluster({ ...options, cluster: options.cluster, storage: options.storage! }, io, progress);
           } else if (isRegularFile(options.input) && isBinaryModelFile(options.model)) {
-            // A binary model and a file: read into shared memory, scored on two threads when the text is large.
-            progress.stage('reading model');
-            const bytes = readFileShared(options.model);
+            // A binary model and a file: read into shared memory, scored on several threads when the text is large.
             progress.stage('scoring (lines)');
-            r = await scoreTextFileParallel(bytes, options.input, {
+            r = await scoreTextFileParallel(options.model, options.input, {
               ...(options.threads === undefined ? {} : { threads: options.threads }),
               onLines: (lines) => progress.update(lines),
             });
