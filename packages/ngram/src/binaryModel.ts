@@ -227,7 +227,7 @@ export function loadBinaryModel(input: ArrayBuffer | Uint8Array, options: LoadBi
 }
 
 /**
- * {@link loadBinaryModel}'s decoder; with `checkValues` false, the ids, offsets and values of each order are not
+ * {@link loadBinaryModel}'s decoder; with `checked` false, the ids, offsets and values of each order are not
  * checked (nor the checksum, with `verify` false): only for bytes another thread of this process has loaded with
  * every check (the scoring threads of `scoreTextFileParallel`), whose results are used only once those checks
  * have passed. Unchecked bytes never make unsafe reads (JavaScript arrays), only wrong numbers or a long search.

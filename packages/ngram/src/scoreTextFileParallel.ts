@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { ModelPerplexity } from '@nlpkit/core';
 import { inputFileError, isSystemError } from '@nlpkit/core/node';
 import { loadBinaryModel } from './binaryModel.js';
+import { pushFileRange } from './pushFileRange.js';
 import { check, PKG } from './errors.js';
 import type { TextScoreWorkerData, TextScoreWorkerReply } from './textScoreWorker.js';
 import { Utf8TextScorer } from './utf8TextScorer.js';
@@ -73,18 +74,6 @@ function lineStartFrom(fd: number, from: number, size: number): number {
   return size;
 }
 
-/** Pushes bytes [from, to) of the open file `fd` into `scorer`, 1 MiB at a time. */
-function pushRange(scorer: Utf8TextScorer, fd: number, from: number, to: number, onLines: ((lines: number) => void) | undefined): void {
-  const buffer = new Uint8Array(1 << 20);
-  for (let at = from; at < to; ) {
-    const read = readSync(fd, buffer, 0, Math.min(buffer.length, to - at), at);
-    if (read === 0) break;
-    scorer.push(buffer.subarray(0, read));
-    onLines?.(scorer.lines);
-    at += read;
-  }
-}
-
 /**
  * Perplexity of a UTF-8 text file (one sentence per line) under an nlpkit binary model, given as bytes or as the
  * path of its file (read into shared memory while the worker threads start): what
@@ -119,7 +108,7 @@ export async function scoreTextFileParallel(model: Uint8Array | string, path: st
     const parts = cuts.slice(0, -1).map((from, t) => ({ from, to: cuts[t + 1]! })).filter((part, t) => t === 0 || part.to > part.from);
     if (parts.length === 1) {
       const scorer = new Utf8TextScorer(loadBinaryModel(typeof model === 'string' ? readFileShared(model, 'model') : model, { verify }));
-      pushRange(scorer, fd, 0, size, options.onLines);
+      pushFileRange(scorer, fd, 0, size, options.onLines);
       return scorer.end();
     }
     // Given a path, the workers start (a thread's start-up and imports take ~0.1 s) while this one reads the model.
@@ -139,12 +128,12 @@ export async function scoreTextFileParallel(model: Uint8Array | string, path: st
     // This thread loads the model with every check (the workers, with none, start scoring at once); a damaged
     // model throws here, and the workers' numbers are never used.
     const scorer = new Utf8TextScorer(loadBinaryModel(modelBytes, { verify }));
-    pushRange(scorer, fd, 0, parts[0]!.to, options.onLines);
+    pushFileRange(scorer, fd, 0, parts[0]!.to, options.onLines);
     for (const [w, replied] of replies.entries()) {
       const reply = await replied;
       // A part whose worker failed is scored here: its errors then name lines as one pass over the whole text does.
       if ('totals' in reply) scorer.addSentenceTotals(reply.totals);
-      else pushRange(scorer, fd, parts[w + 1]!.from, parts[w + 1]!.to, options.onLines);
+      else pushFileRange(scorer, fd, parts[w + 1]!.from, parts[w + 1]!.to, options.onLines);
     }
     return scorer.end();
   } catch (error) {

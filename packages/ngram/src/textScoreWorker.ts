@@ -1,9 +1,10 @@
 // The entry point of a text-scoring thread (see `scoreTextFileParallel`), loaded by URL with `new Worker`: the one
 // kind of module of the package that does work when loaded, because that is what a worker's entry is for. Never
 // imported by the package's entry points.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { decodeBinaryModel } from './binaryModel.js';
+import { pushFileRange } from './pushFileRange.js';
 import { type SentenceTotals, Utf8TextScorer } from './utf8TextScorer.js';
 
 /**
@@ -29,13 +30,7 @@ function score(data: TextScoreWorkerData, bytes: Uint8Array): TextScoreWorkerRep
     const model = decodeBinaryModel(bytes, false, false);
     const scorer = new Utf8TextScorer(model, { startsText: false, record: true });
     fd = openSync(data.path, 'r');
-    const buffer = new Uint8Array(1 << 20);
-    for (let at = data.start; at < data.end; ) {
-      const read = readSync(fd, buffer, 0, Math.min(buffer.length, data.end - at), at);
-      if (read === 0) break;
-      scorer.push(buffer.subarray(0, read));
-      at += read;
-    }
+    pushFileRange(scorer, fd, data.start, data.end);
     scorer.flush();
     return { totals: scorer.sentenceTotals() };
   } catch (error) {
