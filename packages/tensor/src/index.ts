@@ -24,6 +24,7 @@ export { affine } from './ops/affine.js';
 export { softmaxCrossEntropy } from './ops/softmaxCrossEntropy.js';
 export { unstack } from './ops/unstack.js';
 export { splitColumns } from './ops/splitColumns.js';
+export { concatLeading, splitLeading } from './ops/splitLeading.js';
 export { gatherRows } from './ops/gatherRows.js';
 export { registerWebgpuLstmKernels, webgpuLstmBackwardStep, webgpuLstmForwardStep } from './kernels/webgpuLstm.js';
 export { registerWebgpuGruKernels, webgpuGruBackwardStep, webgpuGruForwardStep } from './kernels/webgpuGru.js';

@@ -8,7 +8,7 @@ import { gruSequenceWebgpu } from './gruSequenceWebgpu.js';
 import { lstmSequence } from './lstmSequence.js';
 import { reverseSequences } from './reverseSequences.js';
 import { rnnProject, rnnStep } from '../cells/rnnCell.js';
-import { registerWebgpuGruKernels, unstack } from '@nlpkit/tensor';
+import { registerWebgpuGruKernels, splitLeading, unstack } from '@nlpkit/tensor';
 import type { CellConfig, CellParams, CellState, GruParams, LstmParams, RnnParams } from '../types.js';
 import { checkDtype, checkKeys, checkLengths, checkOneOf, checkShape } from '../validate.js';
 
@@ -129,13 +129,13 @@ export function recurrent(config: CellConfig, params: CellParams, x: Tensor3D, o
   let state: CellState;
   if (cell.fusable && options.fused !== false && options.recurrentMask === undefined && T > 0) {
     const packed = lstmSequence(xp, (params as LstmParams).wHh, h0, c0 as Tensor2D, masks);
-    const parts = tf.split(packed, [T, 1, 1], 0);
+    const parts = splitLeading(packed, [T, 1, 1]);
     outputs = tf.transpose(parts[0] as Tensor3D, [1, 0, 2]);
     state = { h: tf.squeeze<Tensor2D>(parts[1] as Tensor3D, [0]), c: tf.squeeze<Tensor2D>(parts[2] as Tensor3D, [0]) };
   } else if (cell.gruResetAfter && options.fused !== false && options.recurrentMask === undefined && T > 0) {
     const p = params as GruParams;
     const packed = registerWebgpuGruKernels() ? gruSequenceWebgpu(xp, p.wHh, p.bHh, h0, masks) : gruSequence(xp, p.wHh, p.bHh, h0, masks);
-    const parts = tf.split(packed, [T, 1], 0);
+    const parts = splitLeading(packed, [T, 1]);
     outputs = tf.transpose(parts[0] as Tensor3D, [1, 0, 2]);
     state = { h: tf.squeeze<Tensor2D>(parts[1] as Tensor3D, [0]) };
   } else {
