@@ -1,5 +1,6 @@
 import type { DataId, DataType, TensorInfo } from '@tensorflow/tfjs-core';
 import { WASM_GEMM_SHARED, WASM_GEMM_SHARED_FMA, WASM_GEMM_UNSHARED, WASM_GEMM_UNSHARED_FMA } from './wasmGemmBytes.js';
+import { WASM_POINTWISE_SHARED } from './wasmPointwiseBytes.js';
 import { packedWeights } from './wasmPackedWeights.js';
 import { align, type GemmJob, jobAddress, SCRATCH_BYTES, type Share, TILE_COLS, writeJob } from './wasmGemmPlan.js';
 
@@ -28,12 +29,33 @@ export interface GemmCall {
   readonly bias: TensorInfo | undefined;
 }
 
+/**
+ * The engine's worker threads, for kernels that split their own work: each thread runs a program
+ * (`wasmProgram.ts`) on its part, the workers on copies in their shared memory.
+ */
+export interface ProgramPool {
+  /** Threads, counting the caller. */
+  readonly threads: number;
+  /** The workers' shared memory. */
+  readonly memory: WebAssembly.Memory;
+  /** True once every worker is up (the first call starts them); until then the caller computes alone. */
+  ready(): boolean;
+  /** Byte address of `bytes` bytes in {@link memory} for one kernel call's data, growing it as needed (views made before are stale). */
+  area(bytes: number): number;
+  /** Worker `slot`'s (1 .. threads − 1) scratch for `gemm`'s packing (SCRATCH_BYTES). */
+  scratchOf(slot: number): number;
+  /** Runs the program at byte address `program` on each listed slot while `work` runs here, and waits for them all. */
+  run(programs: readonly { slot: number; program: number }[], work: () => void): void;
+}
+
 /** Computes GEMMs for one wasm backend instance; `threads` counts the calling thread. */
 export interface WasmGemmEngine {
   readonly threads: number;
-  /** Products computed, and how many of them were split between threads. */
-  readonly stats: { calls: number; shared: number };
+  /** Products computed, how many of them were split between threads, and kernels run as programs on several threads. */
+  readonly stats: { calls: number; shared: number; programs: number };
   readonly backend: WasmBackend;
+  /** Worker threads for kernels that split their own work; undefined with one thread. */
+  readonly pool: ProgramPool | undefined;
   matMul(call: GemmCall): TensorInfo;
   dispose(): void;
 }
@@ -41,11 +63,15 @@ export interface WasmGemmEngine {
 
 const decode = (base64: string): Uint8Array<ArrayBuffer> => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 
-/** The two builds of `wasmGemm.wat`, compiled; `fma` when they are the fused multiply-add builds. */
+/**
+ * The two builds of `wasmGemm.wat`, compiled; `fma` when they are the fused multiply-add builds; and
+ * `wasmPointwise.wat`'s shared build, which worker threads run in programs.
+ */
 export interface GemmModules {
   readonly shared: WebAssembly.Module;
   readonly unshared: WebAssembly.Module;
   readonly fma: boolean;
+  readonly pointwiseShared: WebAssembly.Module;
 }
 
 /**
@@ -69,6 +95,7 @@ export function compileGemmModules(fma = true): GemmModules {
     shared: new WebAssembly.Module(decode(fused ? WASM_GEMM_SHARED_FMA : WASM_GEMM_SHARED)),
     unshared: new WebAssembly.Module(decode(fused ? WASM_GEMM_UNSHARED_FMA : WASM_GEMM_UNSHARED)),
     fma: fused,
+    pointwiseShared: new WebAssembly.Module(decode(WASM_POINTWISE_SHARED)),
   };
 }
 
@@ -154,11 +181,12 @@ export function inPlaceRunner(backend: WasmBackend, modules: GemmModules): InPla
 /** One thread, in place ({@link inPlaceRunner}): no copies at all. */
 export function inPlaceEngine(backend: WasmBackend, modules: GemmModules): WasmGemmEngine {
   const runner = inPlaceRunner(backend, modules);
-  const stats = { calls: 0, shared: 0 };
+  const stats = { calls: 0, shared: 0, programs: 0 };
   return {
     threads: 1,
     stats,
     backend,
+    pool: undefined,
     matMul: (call) => {
       const out = backend.makeOutput([call.M, call.N], 'float32');
       runner.gemm(runner.prepare(call, { m0: 0, m1: call.M, n0: 0, n1: call.N }, offsetOf(backend, out)));

@@ -28,16 +28,24 @@ export interface GemmJob {
   packedB?: number;
 }
 
-/** Writes `job` (byte addresses and strides) and its scratch pointers at `at` (bytes) in `heap`. */
-export function writeJob(heap: Int32Array, at: number, job: GemmJob): void {
+/** Words (i32) of the job record `gemm` reads: `job`'s fields and its scratch pointers, in order. */
+export const JOB_WORDS = 21;
+
+/** `job` (byte addresses and strides) and its scratch pointers as the {@link JOB_WORDS} words `gemm` reads. */
+export function jobWords(job: GemmJob): number[] {
   const packedA = job.scratch;
   const packedB = packedA + align(BLOCK.mc * BLOCK.kc * 4);
   const tile = packedB + align(BLOCK.kc * (BLOCK.nc + TILE_COLS) * 4);
-  heap.set([
+  return [
     job.m0, job.m1, job.n0, job.n1, job.K,
     job.a, job.rsA, job.csA, job.b, job.rsB, job.csB, job.c, job.ldc, job.bias,
     packedA, job.packedB ?? packedB, tile, BLOCK.mc, BLOCK.nc, BLOCK.kc, job.packedB === undefined ? 0 : 1,
-  ], at >>> 2);
+  ];
+}
+
+/** Writes `job`'s record ({@link jobWords}) at `at` (bytes) in `heap`. */
+export function writeJob(heap: Int32Array, at: number, job: GemmJob): void {
+  heap.set(jobWords(job), at >>> 2);
 }
 
 /** Bytes of all of a K × N operand B packed the way `gemm` reads it with `prepacked` set (one column block). */

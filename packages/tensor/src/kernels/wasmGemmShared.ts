@@ -1,5 +1,5 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { type GemmCall, type GemmModules, heapMemory, inPlaceRunner, offsetOf, strides, type WasmBackend, type WasmGemmEngine } from './wasmGemmEngine.js';
+import { type GemmCall, type GemmModules, heapMemory, inPlaceRunner, offsetOf, type ProgramPool, strides, type WasmBackend, type WasmGemmEngine } from './wasmGemmEngine.js';
 import { align, type GemmJob, jobAddress, SCRATCH_BYTES, type Share, splitOutput, TILE_COLS, writeJob } from './wasmGemmPlan.js';
 import { CONTROL_BYTES, type GemmWorkers, startGemmWorkers } from './wasmGemmThreads.js';
 
@@ -43,7 +43,23 @@ export function sharedEngine(backend: WasmBackend, threads: number, modules: Gem
   let workers: GemmWorkers | undefined;
   const runner = inPlaceRunner(backend, modules);
   const heap = heapMemory(backend) as WebAssembly.Memory;
-  const stats = { calls: 0, shared: 0 };
+  const stats = { calls: 0, shared: 0, programs: 0 };
+  const start = (): GemmWorkers => (workers ??= startGemmWorkers(modules.shared, memory, threads - 1, modules.pointwiseShared));
+  const pool: ProgramPool = {
+    threads,
+    memory,
+    ready: () => start().ready(),
+    area: (bytes) => {
+      const end = operandBase + align(bytes);
+      if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+      return operandBase;
+    },
+    scratchOf,
+    run: (programs, work) => {
+      stats.programs += 1;
+      start().run(programs.map(({ slot, program }) => ({ slot, job: program, program: true })), work);
+    },
+  };
 
   /** Lays out each worker's operands after `operandBase` and returns them with the end address. */
   function layout(call: GemmCall, shares: readonly Share[]): { parts: WorkerPart[]; end: number } {
@@ -128,10 +144,11 @@ export function sharedEngine(backend: WasmBackend, threads: number, modules: Gem
     threads,
     stats,
     backend,
+    pool,
     matMul: (call) => {
       stats.calls += 1;
       const big = 2 * call.M * call.N * call.K >= MIN_THREADED_FLOPS;
-      if (big && workers === undefined) workers = startGemmWorkers(modules.shared, memory, threads - 1);
+      if (big) start();
       const shares = big && workers?.ready() === true ? splitOutput(call.M, call.N, threads) : [];
       if (workers === undefined || shares.length < 2) {
         const out = backend.makeOutput([call.M, call.N], 'float32');

@@ -1,5 +1,6 @@
 import { UnsupportedError } from '@nlpkit/core';
 import { PKG } from '../errors.js';
+import { runProgram } from './wasmProgram.js';
 
 /**
  * Worker threads that run `wasmGemm.wat`'s `gemm` on one shared `WebAssembly.Memory`, woken with
@@ -7,7 +8,8 @@ import { PKG } from '../errors.js';
  *
  * The control block is the first {@link CONTROL_BYTES} of the memory: 16 i32 per worker slot (slot 0 is the
  * calling thread, which computes its own share and has no entry): generation (bumped to start a job, -1 to
- * stop), done (the generation last finished), job address, error flag, ready flag.
+ * stop), done (the generation last finished), job address, error flag, ready flag, job kind (0: one `gemm` on the
+ * job record at the address; 1: the program there, `wasmProgram.ts`).
  */
 
 /** Bytes at the start of the shared memory reserved for the control block. */
@@ -18,6 +20,7 @@ const DONE = 1;
 const JOB = 2;
 const ERROR = 3;
 const READY = 4;
+const KIND = 5;
 
 /**
  * The worker's whole program. It runs as a CommonJS script in Node (`eval: true`; `workerData` carries the
@@ -25,12 +28,16 @@ const READY = 4;
  * this file so it can be serialized.
  */
 const WORKER_SOURCE = `
-const start = ({ module, memory, slot }) => {
+${runProgram.toString()}
+const start = ({ module, pointwise, memory, slot }) => {
   const flags = new Int32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
   const base = slot * 16;
   let instance;
+  let programExports;
   try {
     instance = new WebAssembly.Instance(module, { env: { memory } });
+    const pw = pointwise === undefined ? {} : new WebAssembly.Instance(pointwise, { env: { memory } }).exports;
+    programExports = { gemm: instance.exports.gemm, lstmForward: pw.lstmForward, lstmBackward: pw.lstmBackward };
   } catch (error) {
     Atomics.store(flags, base + ${ERROR}, 1);
     Atomics.store(flags, base + ${READY}, -1);
@@ -45,7 +52,9 @@ const start = ({ module, memory, slot }) => {
     if (gen === seen) continue;
     seen = gen;
     try {
-      instance.exports.gemm(Atomics.load(flags, base + ${JOB}));
+      const job = Atomics.load(flags, base + ${JOB});
+      if (Atomics.load(flags, base + ${KIND}) === 1) runProgram(programExports, memory.buffer, job);
+      else instance.exports.gemm(job);
     } catch (error) {
       Atomics.store(flags, base + ${ERROR}, 1);
     }
@@ -63,8 +72,11 @@ export interface GemmWorkers {
   readonly workers: number;
   /** True once every worker has instantiated the module (until then the caller computes alone). */
   ready(): boolean;
-  /** Runs `gemm(jobAddress)` on each listed slot, the caller's own `work` meanwhile, and waits for them all. */
-  run(jobs: readonly { slot: number; job: number }[], work: () => void): void;
+  /**
+   * Runs `gemm(job)` on each listed slot (or, with `program`, the program at `job`: `wasmProgram.ts`), the caller's
+   * own `work` meanwhile, and waits for them all.
+   */
+  run(jobs: readonly { slot: number; job: number; program?: boolean }[], work: () => void): void;
   /** Stops and terminates every worker. */
   dispose(): void;
 }
@@ -93,10 +105,11 @@ export function threadsSupported(): boolean {
 }
 
 /**
- * Starts `workers` threads on `module` over the shared `memory` (whose first {@link CONTROL_BYTES} must be
- * zero and belong to the pool). Workers are unref'd in Node, so they never keep a process alive.
+ * Starts `workers` threads on `module` (the GEMM's shared build) and `pointwise` (`wasmPointwise.wat`'s shared
+ * build, for programs) over the shared `memory` (whose first {@link CONTROL_BYTES} must be zero and belong to the
+ * pool). Workers are unref'd in Node, so they never keep a process alive.
  */
-export function startGemmWorkers(module: WebAssembly.Module, memory: WebAssembly.Memory, workers: number): GemmWorkers {
+export function startGemmWorkers(module: WebAssembly.Module, memory: WebAssembly.Memory, workers: number, pointwise?: WebAssembly.Module): GemmWorkers {
   const flags = new Int32Array(memory.buffer, 0, CONTROL_BYTES / 4);
   const NodeWorker = nodeWorker();
   // Browsers may not block their main thread in Atomics.wait; there the caller spins (a kernel is synchronous).
@@ -104,7 +117,7 @@ export function startGemmWorkers(module: WebAssembly.Module, memory: WebAssembly
   const handles: WorkerLike[] = [];
   let generation = 0;
   for (let slot = 1; slot <= workers; slot += 1) {
-    const data = { module, memory, slot };
+    const data = { module, pointwise, memory, slot };
     if (NodeWorker !== undefined) {
       const worker = new NodeWorker(WORKER_SOURCE, { eval: true, workerData: data });
       worker.unref?.();
@@ -133,9 +146,10 @@ export function startGemmWorkers(module: WebAssembly.Module, memory: WebAssembly
     },
     run: (jobs, work) => {
       generation = generation >= 0x7ffffff0 ? 1 : generation + 1;
-      for (const { slot, job } of jobs) {
+      for (const { slot, job, program } of jobs) {
         const base = slot * 16;
         Atomics.store(flags, base + JOB, job);
+        Atomics.store(flags, base + KIND, program === true ? 1 : 0);
         Atomics.store(flags, base + GEN, generation);
         Atomics.notify(flags, base + GEN);
       }
@@ -149,7 +163,7 @@ export function startGemmWorkers(module: WebAssembly.Module, memory: WebAssembly
       if (failure !== undefined) throw failure;
       for (const { slot } of jobs) {
         if (Atomics.exchange(flags, slot * 16 + ERROR, 0) !== 0) {
-          throw new UnsupportedError({ package: PKG, message: `wasm GEMM worker ${slot} trapped` }, 'ERR_WASM_GEMM_WORKER');
+          throw new UnsupportedError({ package: PKG, message: `wasm GEMM worker ${slot} trapped (or failed to start)` }, 'ERR_WASM_GEMM_WORKER');
         }
       }
     },

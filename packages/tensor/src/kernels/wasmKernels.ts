@@ -153,6 +153,14 @@ export function wasmGemmModules(): GemmModules {
 }
 
 /**
+ * The engine nlpkit's ops run their products on for `backend` (with its worker pool when threaded), for kernels
+ * that call `gemm` themselves and split their own work (the fused LSTM sequence). Registers the kernel on first call.
+ */
+export function wasmGemmEngine(backend: WasmBackend): WasmGemmEngine {
+  return engineFor(registered().nlpkitGemm, backend);
+}
+
+/**
  * Stops the wasm GEMM's worker threads and frees its scratch memory (they start again on the next product).
  * Worker threads never keep a Node process alive; call this to release them earlier.
  */
@@ -164,10 +172,11 @@ export function disposeWasmGemm(): void {
 }
 
 /**
- * The running engine's threads, whether it runs the fused multiply-add build, and its counts (products, and those
- * split between threads); undefined before the first product. For tests and benchmarks.
+ * The running engine's threads, whether it runs the fused multiply-add build, and its counts (products, those
+ * split between threads, and kernels run as programs on several threads); undefined before the first product. For
+ * tests and benchmarks.
  */
-export function wasmGemmStats(): { threads: number; fma: boolean; calls: number; shared: number } | undefined {
+export function wasmGemmStats(): { threads: number; fma: boolean; calls: number; shared: number; programs: number } | undefined {
   const state = (tf.getKernel(MATMUL, 'wasm') as GemmKernelConfig | undefined)?.nlpkitGemm;
   const engine = state?.engine;
   return engine === undefined ? undefined : { threads: engine.threads, fma: state?.modules?.fma === true, ...engine.stats };

@@ -1,0 +1,87 @@
+import { type GemmJob, jobWords } from './wasmGemmPlan.js';
+
+/**
+ * A program: the calls one thread makes for its share of a kernel that splits its own work (the fused LSTM
+ * sequence runs each thread on its own rows of the batch, every time step, with no synchronisation between
+ * steps), as i32 words in the memory it runs on. The calling thread runs its program on tfjs-backend-wasm's heap
+ * and each worker runs its own on the shared memory (`wasmGemmThreads.ts`), through the same {@link runProgram}:
+ * one sequence of calls wherever it runs, so a row's numbers do not depend on the thread that computed it.
+ *
+ * Words: an opcode, then its operands (byte addresses in that memory, sizes); {@link OP.end} ends the program.
+ */
+export const OP = {
+  end: 0,
+  /** `gemm` on the job record that follows (its 21 words, `jobWords`). */
+  gemm: 1,
+  /** `lstmForward` with the 11 arguments that follow. */
+  lstmForward: 2,
+  /** `lstmBackward` with the 12 arguments that follow. */
+  lstmBackward: 3,
+  /** `dst[i] += src[i]` for `n` floats: operands dst, src, n. */
+  add: 4,
+} as const;
+
+/** What a program calls: the GEMM's and `wasmPointwise.wat`'s exports, instantiated on the memory it runs on. */
+export interface ProgramExports {
+  gemm(job: number): void;
+  lstmForward(...args: number[]): void;
+  lstmBackward(...args: number[]): void;
+}
+
+/** Appends calls; {@link ProgramWriter.words} ends the program. */
+export class ProgramWriter {
+  readonly #words: number[] = [];
+
+  gemm(job: GemmJob): void {
+    this.#words.push(OP.gemm, ...jobWords(job));
+  }
+
+  lstmForward(...args: [number, number, number, number, number, number, number, number, number, number, number]): void {
+    this.#words.push(OP.lstmForward, ...args);
+  }
+
+  lstmBackward(...args: [number, number, number, number, number, number, number, number, number, number, number, number]): void {
+    this.#words.push(OP.lstmBackward, ...args);
+  }
+
+  add(dst: number, src: number, n: number): void {
+    this.#words.push(OP.add, dst, src, n);
+  }
+
+  /** The program's words, {@link OP.end} included. */
+  words(): Int32Array {
+    return Int32Array.from([...this.#words, OP.end]);
+  }
+}
+
+/**
+ * Runs the program at byte address `at` of `buffer` (the memory `exports` are instantiated on). Self-contained
+ * (literal opcodes, no closure), because the worker threads run its source text: keep it that way. A GEMM's job
+ * record is read where it lies in the program.
+ */
+export function runProgram(exports: ProgramExports, buffer: ArrayBufferLike, at: number): void {
+  // No inner functions: a bundler's helpers (e.g. esbuild's keepNames) must not appear in the source text.
+  const w = new Int32Array(buffer);
+  let p = at >>> 2;
+  for (;;) {
+    const op = w[p];
+    if (op === 0) return;
+    if (op === 1) {
+      exports.gemm((p + 1) * 4);
+      p += 1 + 21; // the job record: JOB_WORDS in wasmGemmPlan.ts
+    } else if (op === 2) {
+      exports.lstmForward(...w.subarray(p + 1, p + 12));
+      p += 12;
+    } else if (op === 3) {
+      exports.lstmBackward(...w.subarray(p + 1, p + 13));
+      p += 13;
+    } else if (op === 4) {
+      const f32 = new Float32Array(buffer);
+      const [dst, src, n] = [(w[p + 1] as number) >>> 2, (w[p + 2] as number) >>> 2, w[p + 3] as number];
+      for (let k = 0; k < n; k += 1) f32[dst + k] = (f32[dst + k] as number) + (f32[src + k] as number);
+      p += 4;
+    } else {
+      throw new Error(`program at ${at}: unknown opcode ${op} at word ${p}`);
+    }
+  }
+}
