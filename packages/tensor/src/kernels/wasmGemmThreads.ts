@@ -1,6 +1,6 @@
 import { UnsupportedError } from '@nlpkit/core';
 import { PKG } from '../errors.js';
-import { runProgram } from './wasmProgram.js';
+import { type ProgramExports, runProgram } from './wasmProgram.js';
 
 /**
  * Worker threads that run `wasmGemm.wat`'s `gemm` on one shared `WebAssembly.Memory`, woken with
@@ -9,7 +9,11 @@ import { runProgram } from './wasmProgram.js';
  * The control block is the first {@link CONTROL_BYTES} of the memory: 16 i32 per worker slot (slot 0 is the
  * calling thread, which computes its own share and has no entry): generation (bumped to start a job, -1 to
  * stop), done (the generation last finished), job address, error flag, ready flag, job kind (0: one `gemm` on the
- * job record at the address; 1: the program there, `wasmProgram.ts`).
+ * job record at the address; 1: the program there, `wasmProgram.ts`), claim (the generation last taken).
+ *
+ * A job is run by whoever claims it first (compare-and-swap of its generation into the claim word): its worker,
+ * or the caller once it has finished its own share. So a worker the OS has not scheduled yet (a busy machine:
+ * other processes on the cores) never makes the caller wait; at worst the caller computes every share itself.
  */
 
 /** Bytes at the start of the shared memory reserved for the control block. */
@@ -21,6 +25,7 @@ const JOB = 2;
 const ERROR = 3;
 const READY = 4;
 const KIND = 5;
+const CLAIM = 6;
 
 /**
  * The worker's whole program. It runs as a CommonJS script in Node (`eval: true`; `workerData` carries the
@@ -51,6 +56,9 @@ const start = ({ module, pointwise, memory, slot }) => {
     if (gen < 0) return;
     if (gen === seen) continue;
     seen = gen;
+    const claimed = Atomics.load(flags, base + ${CLAIM});
+    // Taken by the caller already: nothing to do (the caller does not wait for this slot).
+    if (claimed === gen || Atomics.compareExchange(flags, base + ${CLAIM}, claimed, gen) !== claimed) continue;
     try {
       const job = Atomics.load(flags, base + ${JOB});
       if (Atomics.load(flags, base + ${KIND}) === 1) runProgram(programExports, memory.buffer, job);
@@ -131,6 +139,26 @@ export function startGemmWorkers(module: WebAssembly.Module, memory: WebAssembly
       handles.push(worker);
     }
   }
+  // The caller's own instances on the shared memory, for jobs it claims before their worker does.
+  let mine: ProgramExports | undefined;
+  const runHere = (job: number, program: boolean): void => {
+    if (mine === undefined) {
+      const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as { gemm: ProgramExports['gemm'] };
+      const pw = pointwise === undefined ? undefined : (new WebAssembly.Instance(pointwise, { env: { memory } }).exports as unknown as ProgramExports);
+      const missing = (): never => {
+        throw new UnsupportedError({ package: PKG, message: 'a GEMM worker program called an elementwise kernel, but the pool has none' }, 'ERR_WASM_GEMM_WORKER');
+      };
+      mine = { gemm: gemm.gemm, lstmForward: pw?.lstmForward ?? missing, lstmBackward: pw?.lstmBackward ?? missing };
+    }
+    if (program) runProgram(mine, memory.buffer, job);
+    else mine.gemm(job);
+  };
+  /** True when this call took `slot`'s job of `generation` (its worker had not). */
+  const claim = (slot: number, gen: number): boolean => {
+    const at = slot * 16 + CLAIM;
+    const claimed = Atomics.load(flags, at);
+    return claimed !== gen && Atomics.compareExchange(flags, at, claimed, gen) === claimed;
+  };
   const waitFor = (index: number, value: number): void => {
     for (;;) {
       const found = Atomics.load(flags, index);
@@ -145,7 +173,12 @@ export function startGemmWorkers(module: WebAssembly.Module, memory: WebAssembly
       return true;
     },
     run: (jobs, work) => {
-      generation = generation >= 0x7ffffff0 ? 1 : generation + 1;
+      if (generation >= 0x7ffffff0) {
+        // Wrapping: no job is in flight between runs, so old claims can be forgotten.
+        generation = 0;
+        for (let slot = 1; slot <= workers; slot += 1) Atomics.store(flags, slot * 16 + CLAIM, 0);
+      }
+      generation += 1;
       for (const { slot, job, program } of jobs) {
         const base = slot * 16;
         Atomics.store(flags, base + JOB, job);
@@ -159,7 +192,17 @@ export function startGemmWorkers(module: WebAssembly.Module, memory: WebAssembly
       } catch (error) {
         failure = error;
       }
-      for (const { slot } of jobs) waitFor(slot * 16 + DONE, generation);
+      for (const { slot, job, program } of jobs) {
+        if (!claim(slot, generation)) {
+          waitFor(slot * 16 + DONE, generation);
+        } else if (failure === undefined) {
+          try {
+            runHere(job, program === true);
+          } catch (error) {
+            failure = error;
+          }
+        }
+      }
       if (failure !== undefined) throw failure;
       for (const { slot } of jobs) {
         if (Atomics.exchange(flags, slot * 16 + ERROR, 0) !== 0) {

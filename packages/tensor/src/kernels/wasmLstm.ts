@@ -281,7 +281,7 @@ const KERNELS: Record<string, Kernel> = {
       if (pool !== undefined && shares.length > 1) {
         const r0 = (shares[1] as [number, number])[0];
         const sizes = [T * B * G, (T + 2) * bh, T * bh, T * bh, T * B * 5 * H, mask === undefined ? 0 : T * B, B * G];
-        const words = forwardProgram(at, T, B, H, 0, B).length; // a share's program is no longer than all rows'
+        const words = ownWords.length; // every share makes the same calls
         const area = new Bump(pool.area(areaBytes(sizes, at.packed, H, words, shares.length - 1)));
         const [sXp, sValue, sHs, sCs, sActs, sMask, sHw] = sizes.map((n) => area.take(n * 4)) as number[] as [number, number, number, number, number, number, number];
         const shared = new Float32Array(pool.memory.buffer);
@@ -341,7 +341,7 @@ const KERNELS: Record<string, Kernel> = {
       if (pool !== undefined && shares.length > 1) {
         const r0 = (shares[1] as [number, number])[0];
         const sizes = [(T + 2) * bh, T * bh, T * B * 5 * H, mask === undefined ? 0 : T * B, T * B * G, bh, bh, bh, bh, bh, bh, bh];
-        const words = backwardProgram(at, T, B, H, 0, B).length;
+        const words = ownWords.length; // every share makes the same calls
         const area = new Bump(pool.area(areaBytes(sizes, at.packed, G, words, shares.length - 1)));
         const [sDy, sCs, sActs, sMask, sDXp, sDh0, sDc0, sDhGemm, sDc1, sDc2, sCarry1, sCarry2] = sizes.map((n) => area.take(n * 4)) as number[] as [
           number, number, number, number, number, number, number, number, number, number, number, number,
