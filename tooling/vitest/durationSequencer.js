@@ -6,14 +6,18 @@ import { BaseSequencer } from 'vitest/node';
 const UNKNOWN_SECONDS = 1;
 
 /**
- * Vitest's own order, with the durations it would have on a machine that ran the suite before. Vitest runs the
- * projects one after another and, inside a project, the slowest files first — but only when its results cache (in
- * `node_modules/.vite`) has their durations. On a fresh clone, as in CI, it has none and runs the largest files
- * first, so a short file that runs for two minutes (the committed-model checks) could start last and leave one of
- * CI's two workers idle while it ran: a fresh clone took 839 s where a warm one took 734 s. Here the durations come
- * from `durations.json` beside this file (seconds by path from the repository root, written by
- * `writeDurations.js` from a run's JSON report); a file it does not list counts as {@link UNKNOWN_SECONDS}.
- * Ties go by path, so the order is the same on every machine.
+ * The slowest test files first, over all projects, with the durations they would have on a machine that ran the
+ * suite before. Vitest's own order takes the projects one after another and, inside a project, the slowest files
+ * first — but only when its results cache (in `node_modules/.vite`) has their durations. On a fresh clone, as in CI,
+ * it has none and runs the largest files first, so a short file that runs for two minutes (the committed-model
+ * checks) could start last and leave one of CI's two workers idle while it ran: a fresh clone took 839 s where a
+ * warm one took 734 s. Project by project, the slowest file of the last projects (the web demo's end-to-end test,
+ * 80 s on CI) still started near the end of the run, with the other worker idle once it ran out of small files; the
+ * isolated projects' files share one queue of workers, so they are taken slowest first whatever their project.
+ * Files of a project that is not isolated stay together (Vitest reuses one worker for consecutive files of such a
+ * project). Here the durations come from `durations.json` beside this file (seconds by path from the repository
+ * root, written by `writeDurations.js` from a run's JSON report); a file it does not list counts as
+ * {@link UNKNOWN_SECONDS}. Ties go by project and path, so the order is the same on every machine.
  */
 export class DurationSequencer extends BaseSequencer {
   /** @type {Record<string, number> | undefined} */
@@ -27,11 +31,13 @@ export class DurationSequencer extends BaseSequencer {
     const keyed = files.map((spec) => {
       const path = relative(root, spec.moduleId).split('\\').join('/');
       const { config, name } = spec.project;
-      return { spec, path, project: name, group: config.sequence.groupOrder, isolate: config.isolate ? 0 : 1, seconds: durations[path] ?? UNKNOWN_SECONDS };
+      const isolate = config.isolate !== false;
+      // Isolated files are scheduled one by one; a project that is not isolated keeps its files together.
+      return { spec, path, project: name, group: config.sequence.groupOrder, isolate: isolate ? 0 : 1, together: isolate ? '' : name, seconds: durations[path] ?? UNKNOWN_SECONDS };
     });
     const byText = (/** @type {string} */ a, /** @type {string} */ b) => (a < b ? -1 : a > b ? 1 : 0);
-    // As BaseSequencer: group order, then project by project, isolated projects' files first; then the slowest first.
-    keyed.sort((a, b) => a.group - b.group || byText(a.project, b.project) || a.isolate - b.isolate || b.seconds - a.seconds || byText(a.path, b.path));
+    // Group order and isolated files first, as BaseSequencer; then the slowest first over all projects.
+    keyed.sort((a, b) => a.group - b.group || a.isolate - b.isolate || byText(a.together, b.together) || b.seconds - a.seconds || byText(a.project, b.project) || byText(a.path, b.path));
     return keyed.map(({ spec }) => spec);
   }
 }

@@ -8,7 +8,7 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 const spec = (path, project, groupOrder = 0, isolate = true) => ({ moduleId: `${root}${path}`, project: { name: project, config: { sequence: { groupOrder }, isolate } } });
 
 describe('DurationSequencer', () => {
-  it('keeps group order and projects together, and runs the slowest files of a project first (unknown ones count 1 s)', async () => {
+  it('keeps group order, runs the slowest files first over all projects (unknown ones count 1 s), a non-isolated project\'s files together', async () => {
     const sequencer = new DurationSequencer({ config: { root: root.replace(/\/$/, '') } });
     const files = [
       spec('apps/cli/src/cliIo.test.ts', 'cli'),
@@ -17,16 +17,18 @@ describe('DurationSequencer', () => {
       spec('packages/core/src/vocabulary.test.ts', 'core'),
       spec('apps/web/test/webDemo.test.ts', 'web'),
       spec('tooling/faults/src/sigkill.test.ts', 'faults', 0, false),
+      spec('tooling/faults/src/diskFull.test.ts', 'faults', 0, false),
       spec('packages/text/src/tokenizers.complexity.test.ts', 'complexity', 1),
     ];
     const order = (await sequencer.sort(files)).map((f) => `${f.project.name}:${f.moduleId.slice(root.length)}`);
     expect(order).toEqual([
       'cli:apps/cli/src/committedModels.test.ts',
+      'web:apps/web/test/webDemo.test.ts',
       'cli:apps/cli/src/not-listed.test.ts',
       'cli:apps/cli/src/cliIo.test.ts',
       'core:packages/core/src/vocabulary.test.ts',
       'faults:tooling/faults/src/sigkill.test.ts',
-      'web:apps/web/test/webDemo.test.ts',
+      'faults:tooling/faults/src/diskFull.test.ts',
       'complexity:packages/text/src/tokenizers.complexity.test.ts',
     ]);
   });
