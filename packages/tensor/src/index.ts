@@ -29,3 +29,4 @@ export { gatherRows } from './ops/gatherRows.js';
 export { registerWebgpuLstmKernels, webgpuLstmBackwardStep, webgpuLstmForwardStep } from './kernels/webgpuLstm.js';
 export { registerWebgpuGruKernels, webgpuGruBackwardStep, webgpuGruForwardStep } from './kernels/webgpuGru.js';
 export { registerWasmLstmKernels, wasmLstmSequenceBackward, wasmLstmSequenceForward } from './kernels/wasmLstm.js';
+export { registerWasmGruKernels, wasmGruSequenceBackward, wasmGruSequenceForward } from './kernels/wasmGru.js';

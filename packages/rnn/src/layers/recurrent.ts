@@ -4,11 +4,12 @@ import { RnnOptionError } from '../errors.js';
 import { gruProject, gruStep } from '../cells/gruCell.js';
 import { checkLstmExtras, lstmGateCount, lstmProject, lstmStep } from '../cells/lstmCell.js';
 import { gruSequence } from './gruSequence.js';
+import { gruSequenceWasm } from './gruSequenceWasm.js';
 import { gruSequenceWebgpu } from './gruSequenceWebgpu.js';
 import { lstmSequence } from './lstmSequence.js';
 import { reverseSequences } from './reverseSequences.js';
 import { rnnProject, rnnStep } from '../cells/rnnCell.js';
-import { registerWebgpuGruKernels, splitLeading, unstack } from '@nlpkit/tensor';
+import { registerWasmGruKernels, registerWebgpuGruKernels, splitLeading, unstack } from '@nlpkit/tensor';
 import type { CellConfig, CellParams, CellState, GruParams, LstmParams, RnnParams } from '../types.js';
 import { checkDtype, checkKeys, checkLengths, checkOneOf, checkShape } from '../validate.js';
 
@@ -134,7 +135,11 @@ export function recurrent(config: CellConfig, params: CellParams, x: Tensor3D, o
     state = { h: tf.squeeze<Tensor2D>(parts[1] as Tensor3D, [0]), c: tf.squeeze<Tensor2D>(parts[2] as Tensor3D, [0]) };
   } else if (cell.gruResetAfter && options.fused !== false && options.recurrentMask === undefined && T > 0) {
     const p = params as GruParams;
-    const packed = registerWebgpuGruKernels() ? gruSequenceWebgpu(xp, p.wHh, p.bHh, h0, masks) : gruSequence(xp, p.wHh, p.bHh, h0, masks);
+    const packed = registerWebgpuGruKernels()
+      ? gruSequenceWebgpu(xp, p.wHh, p.bHh, h0, masks)
+      : xp.dtype === 'float32' && cell.hidden >= 4 && registerWasmGruKernels()
+        ? gruSequenceWasm(xp, p.wHh, p.bHh, h0, masks)
+        : gruSequence(xp, p.wHh, p.bHh, h0, masks);
     const parts = splitLeading(packed, [T, 1]);
     outputs = tf.transpose(parts[0] as Tensor3D, [1, 0, 2]);
     state = { h: tf.squeeze<Tensor2D>(parts[1] as Tensor3D, [0]) };

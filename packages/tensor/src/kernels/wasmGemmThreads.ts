@@ -42,7 +42,7 @@ const start = ({ module, pointwise, memory, slot }) => {
   try {
     instance = new WebAssembly.Instance(module, { env: { memory } });
     const pw = pointwise === undefined ? {} : new WebAssembly.Instance(pointwise, { env: { memory } }).exports;
-    programExports = { gemm: instance.exports.gemm, lstmForward: pw.lstmForward, lstmBackward: pw.lstmBackward };
+    programExports = { ...pw, gemm: instance.exports.gemm };
   } catch (error) {
     Atomics.store(flags, base + ${ERROR}, 1);
     Atomics.store(flags, base + ${READY}, -1);
@@ -144,11 +144,13 @@ export function startGemmWorkers(module: WebAssembly.Module, memory: WebAssembly
   const runHere = (job: number, program: boolean): void => {
     if (mine === undefined) {
       const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as { gemm: ProgramExports['gemm'] };
-      const pw = pointwise === undefined ? undefined : (new WebAssembly.Instance(pointwise, { env: { memory } }).exports as unknown as ProgramExports);
       const missing = (): never => {
         throw new UnsupportedError({ package: PKG, message: 'a GEMM worker program called an elementwise kernel, but the pool has none' }, 'ERR_WASM_GEMM_WORKER');
       };
-      mine = { gemm: gemm.gemm, lstmForward: pw?.lstmForward ?? missing, lstmBackward: pw?.lstmBackward ?? missing };
+      const pw = pointwise === undefined
+        ? { lstmForward: missing, lstmBackward: missing, gruForward: missing, gruBackward: missing }
+        : (new WebAssembly.Instance(pointwise, { env: { memory } }).exports as unknown as Omit<ProgramExports, 'gemm'>);
+      mine = { ...pw, gemm: gemm.gemm };
     }
     if (program) runProgram(mine, memory.buffer, job);
     else mine.gemm(job);

@@ -30,6 +30,8 @@ export interface PointwiseExports {
   columnSum(x: number, rows: number, cols: number, out: number): void;
   lstmForward(xp: number, hw: number, hPrev: number, cPrev: number, mask: number, hNext: number, cNext: number, y: number, acts: number, B: number, H: number): void;
   lstmBackward(dhA: number, dhB: number, dy: number, dcIn: number, acts: number, cPrev: number, mask: number, dGate: number, dcOut: number, dhCarry: number, B: number, H: number): void;
+  gruForward(xp: number, hw: number, hPrev: number, mask: number, hNext: number, y: number, acts: number, B: number, H: number): void;
+  gruBackward(dhA: number, dhB: number, dy: number, acts: number, hPrev: number, mask: number, dX: number, dHH: number, dhOut: number, B: number, H: number): void;
   gatherRows(table: number, ids: number, n: number, rowBytes: number, out: number): void;
 }
 

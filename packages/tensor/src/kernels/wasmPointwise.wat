@@ -1,6 +1,6 @@
 ;; nlpkit's elementwise kernels for WebAssembly SIMD (simd128): the passes over an LM's [N, V] logits that a
-;; training step makes besides its matmuls, each one pass over memory, and an LSTM step's gate nonlinearities and
-;; state update, forward and backward.
+;; training step makes besides its matmuls, each one pass over memory, and an LSTM's and a GRU's step (gate
+;; nonlinearities and state update), forward and backward.
 ;;
 ;; Hand-written, assembled by packages/tensor/scripts/buildWasmGemm.mjs (wabt) into wasmPointwiseBytes.ts, and
 ;; instantiated on tfjs-backend-wasm's own heap (one thread), so it reads and writes tensors where tfjs keeps them.
@@ -365,6 +365,113 @@
             (v128.store (i32.add (local.get $dcOut) (local.get $at))
               (f32x4.add (f32x4.mul (local.get $dct) (local.get $f)) (f32x4.mul (local.get $k) (local.get $dc))))
             (if (local.get $mask) (then (v128.store (i32.add (local.get $dhCarry) (local.get $at)) (f32x4.mul (local.get $k) (local.get $dh)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br_if $l (i32.lt_u (local.get $j) (local.get $h4)))))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $rows))))
+
+  ;; One GRU step forward over B rows of H ≥ 4 units (PyTorch's cell: gate order r, z, n, the reset gate applied to
+  ;; the recurrent product); H not a multiple of 4 as in lstmForward. Reads the projected inputs $xp and the
+  ;; recurrent product $hw (both [B, 3H], each with its bias), the previous state $hPrev ([B, H]) and the row mask
+  ;; $mask ([B]; 0: every row valid); writes y = m·h' (h' = n + z·(h − n)) to $y, the carried state (h' where
+  ;; m = 1, the previous one where m = 0) to $hNext, and [r, z, n, hn] (hn the n block of $hw) to $acts ([B, 4H]).
+  (func (export "gruForward") (param $xp i32) (param $hw i32) (param $hPrev i32) (param $mask i32)
+        (param $hNext i32) (param $y i32) (param $acts i32) (param $B i32) (param $H i32)
+    (local $b i32) (local $j i32) (local $h4 i32) (local $g4 i32) (local $a4 i32) (local $at i32) (local $gx i32) (local $gh i32) (local $ac i32)
+    (local $m v128) (local $k v128) (local $r v128) (local $z v128) (local $n v128) (local $hn v128) (local $hp v128) (local $yv v128)
+    (local.set $h4 (i32.shl (local.get $H) (i32.const 2)))
+    (local.set $g4 (i32.mul (local.get $h4) (i32.const 3)))
+    (local.set $a4 (i32.shl (local.get $h4) (i32.const 2)))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $b) (local.get $B)))
+        (local.set $m (if (result v128) (local.get $mask)
+          (then (v128.load32_splat (i32.add (local.get $mask) (i32.shl (local.get $b) (i32.const 2)))))
+          (else (v128.const f32x4 1 1 1 1))))
+        (local.set $k (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $m)))
+        (local.set $j (i32.const 0))
+        (block $d
+          (loop $l
+            ;; the last vector of a row that is not a multiple of 4 starts at H − 4 (overlapping the one before)
+            (if (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $h4)) (then (local.set $j (i32.sub (local.get $h4) (i32.const 16)))))
+            (local.set $gx (i32.add (i32.add (local.get $xp) (i32.mul (local.get $b) (local.get $g4))) (local.get $j)))
+            (local.set $gh (i32.add (i32.add (local.get $hw) (i32.mul (local.get $b) (local.get $g4))) (local.get $j)))
+            (local.set $r (call $sigmoid4 (f32x4.add (v128.load (local.get $gx)) (v128.load (local.get $gh)))))
+            (local.set $z (call $sigmoid4 (f32x4.add (v128.load (i32.add (local.get $gx) (local.get $h4)))
+                                                     (v128.load (i32.add (local.get $gh) (local.get $h4))))))
+            (local.set $hn (v128.load (i32.add (local.get $gh) (i32.shl (local.get $h4) (i32.const 1)))))
+            (local.set $n (call $tanh4 (f32x4.add (v128.load (i32.add (local.get $gx) (i32.shl (local.get $h4) (i32.const 1))))
+                                                  (f32x4.mul (local.get $r) (local.get $hn)))))
+            (local.set $at (i32.add (i32.mul (local.get $b) (local.get $h4)) (local.get $j)))
+            (local.set $hp (v128.load (i32.add (local.get $hPrev) (local.get $at))))
+            (local.set $yv (f32x4.mul (local.get $m)
+              (f32x4.add (local.get $n) (f32x4.mul (local.get $z) (f32x4.sub (local.get $hp) (local.get $n))))))
+            (v128.store (i32.add (local.get $y) (local.get $at)) (local.get $yv))
+            (v128.store (i32.add (local.get $hNext) (local.get $at)) (f32x4.add (local.get $yv) (f32x4.mul (local.get $k) (local.get $hp))))
+            (local.set $ac (i32.add (i32.add (local.get $acts) (i32.mul (local.get $b) (local.get $a4))) (local.get $j)))
+            (v128.store (local.get $ac) (local.get $r))
+            (v128.store (i32.add (local.get $ac) (local.get $h4)) (local.get $z))
+            (v128.store (i32.add (local.get $ac) (i32.shl (local.get $h4) (i32.const 1))) (local.get $n))
+            (v128.store (i32.add (local.get $ac) (i32.mul (local.get $h4) (i32.const 3))) (local.get $hn))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br_if $l (i32.lt_u (local.get $j) (local.get $h4)))))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $rows))))
+
+  ;; One GRU step backward (the derivative of gruForward; H ≥ 4, as there). The gradient carried to h' is
+  ;; $dhA + $dhB ($dhB 0: none); $dy (0: none) is the step output's. Reads $acts and $hPrev as gruForward wrote and
+  ;; read them, $mask as there. With dNew = m·(carried + dy): writes the input projections' gradient
+  ;; [dNew·kr, dNew·kz, dNew·kn] to $dX and the recurrent product's [dNew·kr, dNew·kz, dNew·(kn·r)] to $dHH (both
+  ;; [B, 3H]; kn = (1 − z)(1 − n²), kz = (h − n)·z(1 − z), kr = kn·hn·r(1 − r)), and the part of h_{t−1}'s gradient
+  ;; that does not pass through W_hh, dNew·z + (1 − m)·carried, to $dhOut. No output may be an input.
+  (func (export "gruBackward") (param $dhA i32) (param $dhB i32) (param $dy i32) (param $acts i32) (param $hPrev i32)
+        (param $mask i32) (param $dX i32) (param $dHH i32) (param $dhOut i32) (param $B i32) (param $H i32)
+    (local $b i32) (local $j i32) (local $h4 i32) (local $g4 i32) (local $a4 i32) (local $at i32) (local $ac i32) (local $dx i32) (local $dh i32)
+    (local $m v128) (local $k v128) (local $carried v128) (local $dNew v128) (local $one v128)
+    (local $r v128) (local $z v128) (local $n v128) (local $hn v128) (local $kn v128) (local $kz v128) (local $kr v128) (local $vr v128) (local $vz v128)
+    (local.set $one (v128.const f32x4 1 1 1 1))
+    (local.set $h4 (i32.shl (local.get $H) (i32.const 2)))
+    (local.set $g4 (i32.mul (local.get $h4) (i32.const 3)))
+    (local.set $a4 (i32.shl (local.get $h4) (i32.const 2)))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $b) (local.get $B)))
+        (local.set $m (if (result v128) (local.get $mask)
+          (then (v128.load32_splat (i32.add (local.get $mask) (i32.shl (local.get $b) (i32.const 2)))))
+          (else (v128.const f32x4 1 1 1 1))))
+        (local.set $k (f32x4.sub (local.get $one) (local.get $m)))
+        (local.set $j (i32.const 0))
+        (block $d
+          (loop $l
+            ;; the last vector of a row that is not a multiple of 4 starts at H − 4 (overlapping the one before)
+            (if (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $h4)) (then (local.set $j (i32.sub (local.get $h4) (i32.const 16)))))
+            (local.set $at (i32.add (i32.mul (local.get $b) (local.get $h4)) (local.get $j)))
+            (local.set $carried (v128.load (i32.add (local.get $dhA) (local.get $at))))
+            (if (local.get $dhB) (then (local.set $carried (f32x4.add (local.get $carried) (v128.load (i32.add (local.get $dhB) (local.get $at)))))))
+            (local.set $dNew (local.get $carried))
+            (if (local.get $dy) (then (local.set $dNew (f32x4.add (local.get $dNew) (v128.load (i32.add (local.get $dy) (local.get $at)))))))
+            (local.set $dNew (f32x4.mul (local.get $m) (local.get $dNew)))
+            (local.set $ac (i32.add (i32.add (local.get $acts) (i32.mul (local.get $b) (local.get $a4))) (local.get $j)))
+            (local.set $r (v128.load (local.get $ac)))
+            (local.set $z (v128.load (i32.add (local.get $ac) (local.get $h4))))
+            (local.set $n (v128.load (i32.add (local.get $ac) (i32.shl (local.get $h4) (i32.const 1)))))
+            (local.set $hn (v128.load (i32.add (local.get $ac) (i32.mul (local.get $h4) (i32.const 3)))))
+            (local.set $kn (f32x4.mul (f32x4.sub (local.get $one) (local.get $z)) (f32x4.sub (local.get $one) (f32x4.mul (local.get $n) (local.get $n)))))
+            (local.set $kz (f32x4.mul (f32x4.sub (v128.load (i32.add (local.get $hPrev) (local.get $at))) (local.get $n))
+                                      (f32x4.mul (local.get $z) (f32x4.sub (local.get $one) (local.get $z)))))
+            (local.set $kr (f32x4.mul (f32x4.mul (local.get $kn) (local.get $hn)) (f32x4.mul (local.get $r) (f32x4.sub (local.get $one) (local.get $r)))))
+            (local.set $vr (f32x4.mul (local.get $dNew) (local.get $kr)))
+            (local.set $vz (f32x4.mul (local.get $dNew) (local.get $kz)))
+            (local.set $dx (i32.add (i32.add (local.get $dX) (i32.mul (local.get $b) (local.get $g4))) (local.get $j)))
+            (local.set $dh (i32.add (i32.add (local.get $dHH) (i32.mul (local.get $b) (local.get $g4))) (local.get $j)))
+            (v128.store (local.get $dx) (local.get $vr))
+            (v128.store (i32.add (local.get $dx) (local.get $h4)) (local.get $vz))
+            (v128.store (i32.add (local.get $dx) (i32.shl (local.get $h4) (i32.const 1))) (f32x4.mul (local.get $dNew) (local.get $kn)))
+            (v128.store (local.get $dh) (local.get $vr))
+            (v128.store (i32.add (local.get $dh) (local.get $h4)) (local.get $vz))
+            (v128.store (i32.add (local.get $dh) (i32.shl (local.get $h4) (i32.const 1))) (f32x4.mul (local.get $dNew) (f32x4.mul (local.get $kn) (local.get $r))))
+            (v128.store (i32.add (local.get $dhOut) (local.get $at))
+              (f32x4.add (f32x4.mul (local.get $dNew) (local.get $z)) (f32x4.mul (local.get $k) (local.get $carried))))
             (local.set $j (i32.add (local.get $j) (i32.const 16)))
             (br_if $l (i32.lt_u (local.get $j) (local.get $h4)))))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))

@@ -19,6 +19,12 @@ export const OP = {
   lstmBackward: 3,
   /** `dst[i] += src[i]` for `n` floats: operands dst, src, n. */
   add: 4,
+  /** `dst[i] = src[i]` for `n` floats (not overlapping): operands dst, src, n. */
+  copy: 5,
+  /** `gruForward` with the 9 arguments that follow. */
+  gruForward: 6,
+  /** `gruBackward` with the 11 arguments that follow. */
+  gruBackward: 7,
 } as const;
 
 /** What a program calls: the GEMM's and `wasmPointwise.wat`'s exports, instantiated on the memory it runs on. */
@@ -26,6 +32,8 @@ export interface ProgramExports {
   gemm(job: number): void;
   lstmForward(...args: number[]): void;
   lstmBackward(...args: number[]): void;
+  gruForward(...args: number[]): void;
+  gruBackward(...args: number[]): void;
 }
 
 /** Appends calls; {@link ProgramWriter.words} ends the program. */
@@ -46,6 +54,18 @@ export class ProgramWriter {
 
   add(dst: number, src: number, n: number): void {
     this.#words.push(OP.add, dst, src, n);
+  }
+
+  copy(dst: number, src: number, n: number): void {
+    this.#words.push(OP.copy, dst, src, n);
+  }
+
+  gruForward(...args: [number, number, number, number, number, number, number, number, number]): void {
+    this.#words.push(OP.gruForward, ...args);
+  }
+
+  gruBackward(...args: [number, number, number, number, number, number, number, number, number, number, number]): void {
+    this.#words.push(OP.gruBackward, ...args);
   }
 
   /** The program's words, {@link OP.end} included. */
@@ -80,6 +100,16 @@ export function runProgram(exports: ProgramExports, buffer: ArrayBufferLike, at:
       const [dst, src, n] = [(w[p + 1] as number) >>> 2, (w[p + 2] as number) >>> 2, w[p + 3] as number];
       for (let k = 0; k < n; k += 1) f32[dst + k] = (f32[dst + k] as number) + (f32[src + k] as number);
       p += 4;
+    } else if (op === 5) {
+      const [dst, src, n] = [(w[p + 1] as number) >>> 2, (w[p + 2] as number) >>> 2, w[p + 3] as number];
+      new Float32Array(buffer).copyWithin(dst, src, src + n);
+      p += 4;
+    } else if (op === 6) {
+      exports.gruForward(...w.subarray(p + 1, p + 10));
+      p += 10;
+    } else if (op === 7) {
+      exports.gruBackward(...w.subarray(p + 1, p + 12));
+      p += 12;
     } else {
       throw new Error(`program at ${at}: unknown opcode ${op} at word ${p}`);
     }

@@ -1,0 +1,221 @@
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { heapMemory, offsetOf, type ProgramPool, type WasmBackend } from './wasmGemmEngine.js';
+import { align, BLOCK, packedBBytes, SCRATCH_BYTES, TILE_COLS } from './wasmGemmPlan.js';
+import { wasmGemmEngine, wasmGemmModules } from './wasmKernels.js';
+import { wasmPointwiseExports } from './wasmPointwise.js';
+import { type ProgramExports, runProgram } from './wasmProgram.js';
+
+/**
+ * What the fused recurrent sequence kernels (`wasmLstm.ts`, `wasmGru.ts`) share: one call runs every time step of
+ * a layer, forward or backward, as a program (`wasmProgram.ts`) of per-step GEMMs on the recurrent weight (packed
+ * once per call) and elementwise step kernels (`wasmPointwise.wat`), straight on tfjs's heap. With the GEMM's
+ * worker threads (`NLPKIT_WASM_THREADS`), the batch's rows are split between threads: rows are independent in a
+ * recurrence, so each thread runs every step on its own rows with no synchronisation between steps, the workers
+ * on copies of their rows in the shared memory. A row's arithmetic is the same on every thread: same numbers.
+ *
+ * A kernel describes its call as a {@link SequenceCall}: the `[blocks, B, width]` arrays it reads, writes or
+ * needs as scratch, the weight to pack, and how to write the program of rows [r0, r1) given where everything is.
+ */
+
+interface Gemm {
+  readonly run: (job: number) => void;
+  readonly packB: (src: number, rs: number, cs: number, k: number, n: number, dst: number) => void;
+}
+
+/** The GEMM instantiated on a backend's heap, kept with the module it came from (on a kernel's config). */
+export interface SequenceState {
+  backend: WasmBackend | undefined;
+  module: WebAssembly.Module | undefined;
+  gemm: Gemm | undefined;
+}
+
+export const sequenceState = (): SequenceState => ({ backend: undefined, module: undefined, gemm: undefined });
+
+function gemmFor(state: SequenceState, backend: WasmBackend): Gemm {
+  const module = wasmGemmModules().unshared;
+  if (state.gemm !== undefined && state.backend === backend && state.module === module) return state.gemm;
+  const instance = new WebAssembly.Instance(module, { env: { memory: heapMemory(backend) as WebAssembly.Memory } });
+  state.backend = backend;
+  state.module = module;
+  state.gemm = { run: instance.exports['gemm'] as Gemm['run'], packB: instance.exports['packB'] as Gemm['packB'] };
+  return state.gemm;
+}
+
+/** Heap memory of one kernel call, freed together. */
+class Scratch {
+  readonly #backend: WasmBackend;
+  readonly #raw: number[] = [];
+  constructor(backend: WasmBackend) {
+    this.#backend = backend;
+  }
+  /** `bytes` at a 64-byte aligned address. */
+  take(bytes: number): number {
+    const raw = this.#backend.wasm._malloc(bytes + 64) >>> 0;
+    this.#raw.push(raw);
+    return align(raw);
+  }
+  free(): void {
+    for (const raw of this.#raw) this.#backend.wasm._free(raw);
+  }
+}
+
+/** Hands out 64-byte aligned addresses from `base` (the workers' area for one call). */
+class Bump {
+  #top: number;
+  constructor(base: number) {
+    this.#top = base;
+  }
+  take(bytes: number): number {
+    const at = this.#top;
+    this.#top += align(bytes);
+    return at;
+  }
+}
+
+/** Columns [n0, n1) of a B operand, packed at `at` for `gemm`'s prepacked mode. */
+export interface PackedBlock {
+  readonly n0: number;
+  readonly n1: number;
+  readonly at: number;
+}
+
+/**
+ * A K × N operand B (element (k, j) at `src + k·rs + j·cs`) packed once for `gemm`'s prepacked mode, one column
+ * block (at most `BLOCK.nc` columns: prepacked products stay within one) after another.
+ */
+function prepack(gemm: Gemm, scratch: Scratch, src: number, rs: number, cs: number, K: number, N: number): PackedBlock[] {
+  const blocks: PackedBlock[] = [];
+  for (let n0 = 0; n0 < N; n0 += BLOCK.nc) {
+    const n1 = Math.min(N, n0 + BLOCK.nc);
+    const at = scratch.take(packedBBytes(K, n1 - n0));
+    const rowBytes = Math.ceil((n1 - n0) / TILE_COLS) * TILE_COLS * 4;
+    for (let p = 0; p < K; p += BLOCK.kc) gemm.packB(src + p * rs + n0 * cs, rs, cs, Math.min(BLOCK.kc, K - p), n1 - n0, at + p * rowBytes);
+    blocks.push({ n0, n1, at });
+  }
+  return blocks;
+}
+
+/**
+ * Below this many batch rows, or this many flops in a call's recurrent products, a sequence runs on the calling
+ * thread alone: a thread's share would be one or two 4-row GEMM tiles, or too little work to pay for copying its
+ * rows to and from the workers' memory.
+ */
+const MIN_THREADED_ROWS = 8;
+const MIN_THREADED_FLOPS = 16e6;
+
+/**
+ * Rows [r0, r1) of the batch for each thread, the caller's first: even shares, at least 4 rows each (one GEMM
+ * tile); one share when the call is too small to split or the workers are not up yet.
+ */
+function rowShares(pool: ProgramPool | undefined, B: number, flops: number): [number, number][] {
+  const parts = pool === undefined ? 1 : Math.min(pool.threads, Math.floor(B / 4));
+  if (parts < 2 || B < MIN_THREADED_ROWS || flops < MIN_THREADED_FLOPS || !(pool as ProgramPool).ready()) return [[0, B]];
+  return Array.from({ length: parts }, (_, k): [number, number] => [Math.round((B * k) / parts), Math.round((B * (k + 1)) / parts)]);
+}
+
+/**
+ * One array of a call: `blocks` consecutive `[B, width]` blocks (a thread uses rows [r0, r1) of each). `input`
+ * and `output` name a tensor of tfjs's heap (copied in, resp. out, for the workers' rows); `scratch` is allocated
+ * per call in each memory. `whole` inputs (a bias) are not split by rows: every thread reads all of them (a copy
+ * with 8 floats of slack: the GEMM reads a bias 8 columns at a time).
+ */
+export type SequenceArray =
+  | { readonly kind: 'input' | 'output'; readonly tensor: TensorInfo; readonly blocks: number; readonly width: number }
+  | { readonly kind: 'scratch'; readonly blocks: number; readonly width: number }
+  | { readonly kind: 'whole'; readonly tensor: TensorInfo; readonly floats: number };
+
+/** A kernel call: its arrays by name, the recurrent weight to pack, its size and its program. */
+export interface SequenceCall {
+  readonly B: number;
+  /** Flops of its recurrent products (decides whether to split it). */
+  readonly flops: number;
+  readonly arrays: Readonly<Record<string, SequenceArray | undefined>>;
+  /** The B operand of every step's GEMM: element (k, j) at `tensor + k·rs + j·cs` (bytes), K × N. */
+  readonly weight: { readonly tensor: TensorInfo; readonly rs: number; readonly cs: number; readonly K: number; readonly N: number };
+  /**
+   * The program of rows [r0, r1), given each array's address (0 for an absent one), the packed weight and the
+   * thread's GEMM scratch in the memory it will run on. Every thread's program makes the same calls.
+   */
+  program(at: Readonly<Record<string, number>>, packed: readonly PackedBlock[], work: number, r0: number, r1: number): Int32Array;
+}
+
+/**
+ * Copies rows [r0, r1) of `blocks` consecutive `[B, width]` blocks from `from` to `to` (float indices of the first
+ * block's first row).
+ */
+function copyRowBlocks(from: Float32Array, fromAt: number, to: Float32Array, toAt: number, blocks: number, B: number, width: number, r0: number, r1: number): void {
+  for (let k = 0; k < blocks; k += 1) {
+    const off = (k * B + r0) * width;
+    to.set(from.subarray(fromAt + off, fromAt + off + (r1 - r0) * width), toAt + off);
+  }
+}
+
+const floatsOf = (a: SequenceArray, B: number): number => (a.kind === 'whole' ? a.floats + TILE_COLS : a.blocks * B * a.width);
+
+/** Runs `call` on tfjs's heap (and the GEMM's worker threads when it is worth it). */
+export function runSequence(state: SequenceState, backend: WasmBackend, call: SequenceCall): void {
+  const { B } = call;
+  const gemm = gemmFor(state, backend);
+  const pointwise = wasmPointwiseExports(backend);
+  const exports: ProgramExports = { ...pointwise, gemm: gemm.run };
+  const pool = wasmGemmEngine(backend).pool;
+  const shares = rowShares(pool, B, call.flops);
+  const names = Object.keys(call.arrays).filter((name) => call.arrays[name] !== undefined);
+  const arrays = names.map((name) => [name, call.arrays[name] as SequenceArray] as const);
+  const scratch = new Scratch(backend);
+  try {
+    // Heap addresses: tensors where tfjs keeps them; scratch and whole copies from the call's scratch.
+    const heapAt: Record<string, number> = {};
+    for (const [name, a] of arrays) heapAt[name] = a.kind === 'input' || a.kind === 'output' ? offsetOf(backend, a.tensor) : scratch.take(floatsOf(a, B) * 4);
+    const { weight } = call;
+    const packed = prepack(gemm, scratch, offsetOf(backend, weight.tensor), weight.rs, weight.cs, weight.K, weight.N);
+    const work = scratch.take(SCRATCH_BYTES);
+    const [own0, own1] = shares[0] as [number, number];
+    const ownWords = call.program(heapAt, packed, work, own0, own1);
+    const own = scratch.take(ownWords.byteLength);
+    // Views after every allocation: the heap may have grown.
+    const heap = new Float32Array((heapMemory(backend) as WebAssembly.Memory).buffer);
+    new Int32Array(heap.buffer).set(ownWords, own >>> 2);
+    for (const [name, a] of arrays) {
+      if (a.kind === 'whole') heap.copyWithin((heapAt[name] as number) >>> 2, offsetOf(backend, a.tensor) >>> 2, (offsetOf(backend, a.tensor) >>> 2) + a.floats);
+    }
+    const runOwn = (): void => runProgram(exports, (heapMemory(backend) as WebAssembly.Memory).buffer, own);
+    if (pool === undefined || shares.length < 2) {
+      runOwn();
+      return;
+    }
+    // The workers' rows [r0, B), laid out as on the heap in the shared memory.
+    const r0 = (shares[1] as [number, number])[0];
+    const packedBytes = packed.reduce((n, b) => n + align(packedBBytes(weight.K, b.n1 - b.n0)), 0);
+    const bytes = arrays.reduce((n, [, a]) => n + align(floatsOf(a, B) * 4), 0) + packedBytes + (shares.length - 1) * align(ownWords.byteLength);
+    const area = new Bump(pool.area(bytes));
+    const sharedAt: Record<string, number> = {};
+    for (const [name, a] of arrays) sharedAt[name] = area.take(floatsOf(a, B) * 4);
+    const shared = new Float32Array(pool.memory.buffer);
+    for (const [name, a] of arrays) {
+      const [from, to] = [(heapAt[name] as number) >>> 2, (sharedAt[name] as number) >>> 2];
+      if (a.kind === 'input') copyRowBlocks(heap, from, shared, to, a.blocks, B, a.width, r0, B);
+      else if (a.kind === 'whole') shared.set(heap.subarray(from, from + a.floats), to);
+    }
+    const sharedPacked = packed.map((b) => {
+      const floats = packedBBytes(weight.K, b.n1 - b.n0) / 4;
+      const at = area.take(floats * 4);
+      shared.set(heap.subarray(b.at >>> 2, (b.at >>> 2) + floats), at >>> 2);
+      return { n0: b.n0, n1: b.n1, at };
+    });
+    const sharedI32 = new Int32Array(pool.memory.buffer);
+    const programs = shares.slice(1).map(([a, b], i) => {
+      const slot = i + 1;
+      const program = area.take(ownWords.byteLength);
+      sharedI32.set(call.program(sharedAt, sharedPacked, pool.scratchOf(slot), a, b), program >>> 2);
+      return { slot, program };
+    });
+    pool.run(programs, runOwn);
+    const out = new Float32Array((heapMemory(backend) as WebAssembly.Memory).buffer);
+    for (const [name, a] of arrays) {
+      if (a.kind === 'output') copyRowBlocks(shared, (sharedAt[name] as number) >>> 2, out, (heapAt[name] as number) >>> 2, a.blocks, B, a.width, r0, B);
+    }
+  } finally {
+    scratch.free();
+  }
+}
