@@ -1,3 +1,4 @@
+import { UnsupportedError } from '@nlpkit/core';
 import { expect, it } from 'vitest';
 import { compileGemmModules } from './wasmGemmEngine.js';
 import { align, jobAddress, SCRATCH_BYTES, writeJob } from './wasmGemmPlan.js';
@@ -45,4 +46,20 @@ it.runIf(threadsSupported())('a worker computes the job posted to its slot; a jo
   // Its worker is gone: the caller takes the job over instead of waiting (before, this run never returned).
   pool.run([{ slot: 1, job }], () => undefined);
   product(memory, c).forEach((v, i) => expect(v).toBeCloseTo(expected[i] as number, 4));
+});
+
+it.runIf(threadsSupported())('a program with an opcode it does not know fails with a typed error, on a worker and on the caller', async () => {
+  const modules = compileGemmModules();
+  const { memory } = setUp();
+  const program = memory.buffer.byteLength - 4096;
+  new Int32Array(memory.buffer).set([99, 0], program >>> 2);
+  const pool = startGemmWorkers(modules.shared, memory, 1, modules.pointwiseShared);
+  try {
+    for (let tries = 0; tries < 500 && !pool.ready(); tries += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    // Whoever claims it (the worker, or the caller if it is first) reports it.
+    expect(() => pool.run([{ slot: 1, job: program, program: true }], () => undefined)).toThrow(UnsupportedError);
+  } finally {
+    pool.dispose();
+  }
+  expect(() => pool.run([{ slot: 1, job: program, program: true }], () => undefined)).toThrow(/word 0 = an opcode from 0 to 7 expected/);
 });

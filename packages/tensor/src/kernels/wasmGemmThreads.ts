@@ -1,6 +1,6 @@
 import { UnsupportedError } from '@nlpkit/core';
 import { PKG } from '../errors.js';
-import { type ProgramExports, runProgram } from './wasmProgram.js';
+import { checkProgramRun, type ProgramExports, runProgram } from './wasmProgram.js';
 
 /**
  * Worker threads that run `wasmGemm.wat`'s `gemm` on one shared `WebAssembly.Memory`, woken with
@@ -61,8 +61,8 @@ const start = ({ module, pointwise, memory, slot }) => {
     if (claimed === gen || Atomics.compareExchange(flags, base + ${CLAIM}, claimed, gen) !== claimed) continue;
     try {
       const job = Atomics.load(flags, base + ${JOB});
-      if (Atomics.load(flags, base + ${KIND}) === 1) runProgram(programExports, memory.buffer, job);
-      else instance.exports.gemm(job);
+      if (Atomics.load(flags, base + ${KIND}) !== 1) instance.exports.gemm(job);
+      else if (runProgram(programExports, memory.buffer, job) >= 0) Atomics.store(flags, base + ${ERROR}, 1);
     } catch (error) {
       Atomics.store(flags, base + ${ERROR}, 1);
     }
@@ -152,7 +152,7 @@ export function startGemmWorkers(module: WebAssembly.Module, memory: WebAssembly
         : (new WebAssembly.Instance(pointwise, { env: { memory } }).exports as unknown as Omit<ProgramExports, 'gemm'>);
       mine = { ...pw, gemm: gemm.gemm };
     }
-    if (program) runProgram(mine, memory.buffer, job);
+    if (program) checkProgramRun(runProgram(mine, memory.buffer, job), job);
     else mine.gemm(job);
   };
   /** True when this call took `slot`'s job of `generation` (its worker had not). */
@@ -208,7 +208,7 @@ export function startGemmWorkers(module: WebAssembly.Module, memory: WebAssembly
       if (failure !== undefined) throw failure;
       for (const { slot } of jobs) {
         if (Atomics.exchange(flags, slot * 16 + ERROR, 0) !== 0) {
-          throw new UnsupportedError({ package: PKG, message: `wasm GEMM worker ${slot} trapped (or failed to start)` }, 'ERR_WASM_GEMM_WORKER');
+          throw new UnsupportedError({ package: PKG, message: `wasm GEMM worker ${slot} trapped, failed to start, or met a program it could not run` }, 'ERR_WASM_GEMM_WORKER');
         }
       }
     },

@@ -1,3 +1,5 @@
+import { UnsupportedError } from '@nlpkit/core';
+import { PKG } from '../errors.js';
 import { type GemmJob, jobWords } from './wasmGemmPlan.js';
 
 /**
@@ -76,16 +78,17 @@ export class ProgramWriter {
 
 /**
  * Runs the program at byte address `at` of `buffer` (the memory `exports` are instantiated on). Self-contained
- * (literal opcodes, no closure), because the worker threads run its source text: keep it that way. A GEMM's job
- * record is read where it lies in the program.
+ * (literal opcodes, no closure, no imports), because the worker threads run its source text: keep it that way. A
+ * GEMM's job record is read where it lies in the program. Returns -1 once it reaches {@link OP.end}, or the word
+ * index of an opcode it does not know (nothing after it has run): the caller reports it ({@link checkProgramRun}).
  */
-export function runProgram(exports: ProgramExports, buffer: ArrayBufferLike, at: number): void {
+export function runProgram(exports: ProgramExports, buffer: ArrayBufferLike, at: number): number {
   // No inner functions: a bundler's helpers (e.g. esbuild's keepNames) must not appear in the source text.
   const w = new Int32Array(buffer);
   let p = at >>> 2;
   for (;;) {
     const op = w[p];
-    if (op === 0) return;
+    if (op === 0) return -1;
     if (op === 1) {
       exports.gemm((p + 1) * 4);
       p += 1 + 21; // the job record: JOB_WORDS in wasmGemmPlan.ts
@@ -111,7 +114,16 @@ export function runProgram(exports: ProgramExports, buffer: ArrayBufferLike, at:
       exports.gruBackward(...w.subarray(p + 1, p + 12));
       p += 12;
     } else {
-      throw new Error(`program at ${at}: unknown opcode ${op} at word ${p}`);
+      return p;
     }
   }
+}
+
+/** Throws unless {@link runProgram} returned -1 (it ran to the end). */
+export function checkProgramRun(result: number, at: number): void {
+  if (result < 0) return;
+  throw new UnsupportedError(
+    { package: PKG, message: `a wasm kernel program (at byte ${at}) has word ${result - (at >>> 2)} = an opcode from ${OP.end} to ${OP.gruBackward} expected; its calls were not all run` },
+    'ERR_WASM_PROGRAM',
+  );
 }

@@ -3,7 +3,7 @@ import { heapMemory, offsetOf, type ProgramPool, type WasmBackend } from './wasm
 import { align, BLOCK, packedBBytes, SCRATCH_BYTES, TILE_COLS } from './wasmGemmPlan.js';
 import { wasmGemmEngine, wasmGemmModules } from './wasmKernels.js';
 import { wasmPointwiseExports } from './wasmPointwise.js';
-import { type ProgramExports, runProgram } from './wasmProgram.js';
+import { checkProgramRun, type ProgramExports, runProgram } from './wasmProgram.js';
 
 /**
  * What the fused recurrent sequence kernels (`wasmLstm.ts`, `wasmGru.ts`) share: one call runs every time step of
@@ -179,7 +179,7 @@ export function runSequence(state: SequenceState, backend: WasmBackend, call: Se
     for (const [name, a] of arrays) {
       if (a.kind === 'whole') heap.copyWithin((heapAt[name] as number) >>> 2, offsetOf(backend, a.tensor) >>> 2, (offsetOf(backend, a.tensor) >>> 2) + a.floats);
     }
-    const runOwn = (): void => runProgram(exports, (heapMemory(backend) as WebAssembly.Memory).buffer, own);
+    const runOwn = (): void => checkProgramRun(runProgram(exports, (heapMemory(backend) as WebAssembly.Memory).buffer, own), own);
     if (pool === undefined || shares.length < 2) {
       runOwn();
       return;
