@@ -18,8 +18,10 @@ describeBackends(
     const rng = createRng(17);
     const rand = (shape: number[], scale = 1): Tensor => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal() * scale), shape);
 
-    for (const [T, B, H] of [[1, 1, 4], [5, 3, 8], [3, 2, 6], [4, 2, 260], [2, 1, 700]] as const) {
-      for (const masked of [false, true]) {
+    // H = 700 once, unmasked: the op-by-op reference takes ~15 s there, and masks do not touch the column blocks.
+    const cases = [[1, 1, 4], [5, 3, 8], [3, 2, 6], [4, 2, 260], [2, 1, 700]] as const;
+    for (const [T, B, H] of cases) {
+      for (const masked of H === 700 ? [false] : [false, true]) {
         it(`T ${T}, B ${B}, H ${H}${masked ? ', padded rows' : ''}: value and gradients equal the op-by-op path`, () => {
           expect(registerWasmGruKernels()).toBe(true);
           const masks = masked ? Array.from({ length: T }, (_, t) => Float32Array.from({ length: B }, (_, b) => (t > T - 1 - b ? 0 : 1))) : null;
