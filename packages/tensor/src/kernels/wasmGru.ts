@@ -1,10 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { NamedTensorInfoMap, Tensor, Tensor1D, Tensor2D, Tensor3D, TensorInfo } from '@tensorflow/tfjs-core';
-import type { WasmBackend } from './wasmGemmEngine.js';
-import { registerWasmGemm } from './wasmKernels.js';
-import { registerWasmPointwise } from './wasmPointwise.js';
+import type { Tensor, Tensor1D, Tensor2D, Tensor3D, TensorInfo } from '@tensorflow/tfjs-core';
 import { ProgramWriter } from './wasmProgram.js';
-import { type PackedBlock, runSequence, sequenceState, type SequenceState } from './wasmSequence.js';
+import { type PackedBlock, registerSequenceKernels, runSequence, type SequenceKernel, sequenceKernelsOn } from './wasmSequence.js';
 
 /**
  * A whole GRU sequence (PyTorch's cell: gate order r, z, n, the reset gate applied to the recurrent product) for
@@ -87,9 +84,7 @@ function backwardProgram(at: Readonly<Record<string, number>>, packed: readonly 
   return program.words();
 }
 
-type Kernel = (state: SequenceState, inputs: NamedTensorInfoMap, backend: WasmBackend) => TensorInfo[];
-
-const KERNELS: Record<string, Kernel> = {
+const KERNELS: Record<string, SequenceKernel> = {
   [FORWARD]: (state, inputs, backend) => {
     const { xp, w, b, h0, mask } = inputs as { xp: TensorInfo; w: TensorInfo; b: TensorInfo; h0: TensorInfo; mask?: TensorInfo };
     const [T, B, G] = xp.shape as [number, number, number];
@@ -141,13 +136,7 @@ const KERNELS: Record<string, Kernel> = {
 };
 
 /** Registers both kernels on first use, never at import time. */
-function registered(): void {
-  if (tf.getKernel(FORWARD, 'wasm') !== undefined) return;
-  const state = sequenceState();
-  for (const [kernelName, kernel] of Object.entries(KERNELS)) {
-    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: ({ inputs, backend }) => kernel(state, inputs, backend as WasmBackend) });
-  }
-}
+const registered = (): void => registerSequenceKernels(KERNELS);
 
 /**
  * True when `gruSequence` should run on these kernels: the backend is wasm with a reachable heap, and both the
@@ -155,9 +144,7 @@ function registered(): void {
  * this path off too). Idempotent; registers the kernels on first call.
  */
 export function registerWasmGruKernels(): boolean {
-  if (!registerWasmGemm() || !registerWasmPointwise()) return false;
-  registered();
-  return true;
+  return sequenceKernelsOn(KERNELS);
 }
 
 /** Every step of a GRU sequence forward on the wasm kernels (H ≥ 4): `[value, hs, acts]` as described above; no gradient. */

@@ -1,10 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { NamedTensorInfoMap, Tensor, Tensor2D, Tensor3D, TensorInfo } from '@tensorflow/tfjs-core';
-import type { WasmBackend } from './wasmGemmEngine.js';
-import { registerWasmGemm } from './wasmKernels.js';
-import { registerWasmPointwise } from './wasmPointwise.js';
+import type { Tensor, Tensor2D, Tensor3D, TensorInfo } from '@tensorflow/tfjs-core';
 import { ProgramWriter } from './wasmProgram.js';
-import { type PackedBlock, runSequence, sequenceState, type SequenceState } from './wasmSequence.js';
+import { type PackedBlock, registerSequenceKernels, runSequence, type SequenceKernel, sequenceKernelsOn } from './wasmSequence.js';
 
 /**
  * A whole LSTM sequence for tfjs-backend-wasm as two kernels under names of our own: one call runs every time
@@ -92,9 +89,7 @@ function backwardProgram(at: Readonly<Record<string, number>>, packed: readonly 
   return program.words();
 }
 
-type Kernel = (state: SequenceState, inputs: NamedTensorInfoMap, backend: WasmBackend) => TensorInfo[];
-
-const KERNELS: Record<string, Kernel> = {
+const KERNELS: Record<string, SequenceKernel> = {
   [FORWARD]: (state, inputs, backend) => {
     const { xp, w, h0, c0, mask } = inputs as { xp: TensorInfo; w: TensorInfo; h0: TensorInfo; c0: TensorInfo; mask?: TensorInfo };
     const [T, B, G] = xp.shape as [number, number, number];
@@ -151,14 +146,8 @@ const KERNELS: Record<string, Kernel> = {
   },
 };
 
-/** The forward kernel's config in tfjs's registry (registering both on first use, never at import time). */
-function registered(): void {
-  if (tf.getKernel(FORWARD, 'wasm') !== undefined) return;
-  const state = sequenceState();
-  for (const [kernelName, kernel] of Object.entries(KERNELS)) {
-    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: ({ inputs, backend }) => kernel(state, inputs, backend as WasmBackend) });
-  }
-}
+/** Registers both kernels on first use, never at import time. */
+const registered = (): void => registerSequenceKernels(KERNELS);
 
 /**
  * True when `lstmSequence` should run on these kernels: the backend is wasm with a reachable heap, and both the
@@ -166,9 +155,7 @@ function registered(): void {
  * this path off too). Idempotent; registers the kernels on first call.
  */
 export function registerWasmLstmKernels(): boolean {
-  if (!registerWasmGemm() || !registerWasmPointwise()) return false;
-  registered();
-  return true;
+  return sequenceKernelsOn(KERNELS);
 }
 
 /**

@@ -1,8 +1,9 @@
-import type { TensorInfo } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { heapMemory, offsetOf, type ProgramPool, type WasmBackend } from './wasmGemmEngine.js';
 import { align, BLOCK, packedBBytes, SCRATCH_BYTES, TILE_COLS } from './wasmGemmPlan.js';
-import { wasmGemmEngine, wasmGemmModules } from './wasmKernels.js';
-import { wasmPointwiseExports } from './wasmPointwise.js';
+import { registerWasmGemm, wasmGemmEngine, wasmGemmModules } from './wasmKernels.js';
+import { registerWasmPointwise, wasmPointwiseExports } from './wasmPointwise.js';
 import { checkProgramRun, type ProgramExports, runProgram } from './wasmProgram.js';
 
 /**
@@ -29,7 +30,28 @@ export interface SequenceState {
   gemm: Gemm | undefined;
 }
 
-export const sequenceState = (): SequenceState => ({ backend: undefined, module: undefined, gemm: undefined });
+/** A sequence kernel: tfjs's kernel function with the state its kernels share. */
+export type SequenceKernel = (state: SequenceState, inputs: NamedTensorInfoMap, backend: WasmBackend) => TensorInfo[];
+
+/** Registers `kernels` for wasm (one shared {@link SequenceState}) unless they are; on first use, never at import time. */
+export function registerSequenceKernels(kernels: Readonly<Record<string, SequenceKernel>>): void {
+  if (tf.getKernel(Object.keys(kernels)[0] as string, 'wasm') !== undefined) return;
+  const state: SequenceState = { backend: undefined, module: undefined, gemm: undefined };
+  for (const [kernelName, kernel] of Object.entries(kernels)) {
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: ({ inputs, backend }) => kernel(state, inputs, backend as WasmBackend) });
+  }
+}
+
+/**
+ * True when fused sequence kernels should run: the backend is wasm with a reachable heap, and both the wasm GEMM
+ * and the WebAssembly elementwise kernels are on (`NLPKIT_WASM_GEMM=0` or `NLPKIT_WASM_FUSED=0` turn them off
+ * too). Registers `kernels` then; idempotent.
+ */
+export function sequenceKernelsOn(kernels: Readonly<Record<string, SequenceKernel>>): boolean {
+  if (!registerWasmGemm() || !registerWasmPointwise()) return false;
+  registerSequenceKernels(kernels);
+  return true;
+}
 
 function gemmFor(state: SequenceState, backend: WasmBackend): Gemm {
   const module = wasmGemmModules().unshared;
