@@ -28,11 +28,11 @@ const KIND = 5;
 const CLAIM = 6;
 
 /**
- * The worker's whole program. It runs as a CommonJS script in Node (`eval: true`; `workerData` carries the
- * module and memory) and as a classic worker in browsers (one message carries them). Kept free of closures over
- * this file so it can be serialized.
+ * The worker's whole program (with `runProgram`'s source), made when a pool starts. It runs as a CommonJS script in
+ * Node (`eval: true`; `workerData` carries the modules and memory) and as a classic worker in browsers (one message
+ * carries them). Kept free of closures over this file so it can be serialized.
  */
-const WORKER_SOURCE = `
+const workerSource = (): string => `
 ${runProgram.toString()}
 const start = ({ module, pointwise, memory, slot }) => {
   const flags = new Int32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
@@ -127,12 +127,12 @@ export function startGemmWorkers(module: WebAssembly.Module, memory: WebAssembly
   for (let slot = 1; slot <= workers; slot += 1) {
     const data = { module, pointwise, memory, slot };
     if (NodeWorker !== undefined) {
-      const worker = new NodeWorker(WORKER_SOURCE, { eval: true, workerData: data });
+      const worker = new NodeWorker(workerSource(), { eval: true, workerData: data });
       worker.unref?.();
       handles.push(worker);
     } else {
       const g = globalThis as unknown as { Worker: new (url: string) => WorkerLike; URL: { createObjectURL(b: Blob): string; revokeObjectURL(u: string): void } };
-      const url = g.URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+      const url = g.URL.createObjectURL(new Blob([workerSource()], { type: 'text/javascript' }));
       const worker = new g.Worker(url);
       worker.postMessage?.(data);
       g.URL.revokeObjectURL(url);
