@@ -11,7 +11,7 @@ import { CONTROL_BYTES, type GemmWorkers, startGemmWorkers } from './wasmGemmThr
 const MIN_THREADED_FLOPS = 16e6;
 
 /** Copies `rows` rows of `cols` floats between two row-major views (strides in floats). */
-function copyRows(from: Float32Array, at: number, stride: number, to: Float32Array, toAt: number, toStride: number, rows: number, cols: number): void {
+export function copyRows(from: Float32Array, at: number, stride: number, to: Float32Array, toAt: number, toStride: number, rows: number, cols: number): void {
   if (stride === cols && toStride === cols) {
     to.set(from.subarray(at, at + rows * cols), toAt);
     return;

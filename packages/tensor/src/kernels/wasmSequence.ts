@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { heapMemory, offsetOf, type ProgramPool, type WasmBackend } from './wasmGemmEngine.js';
 import { align, BLOCK, packedBBytes, SCRATCH_BYTES, TILE_COLS } from './wasmGemmPlan.js';
+import { copyRows } from './wasmGemmShared.js';
 import { registerWasmGemm, wasmGemmEngine, wasmGemmModules } from './wasmKernels.js';
 import { registerWasmPointwise, wasmPointwiseExports } from './wasmPointwise.js';
 import { checkProgramRun, type ProgramExports, runProgram } from './wasmProgram.js';
@@ -163,13 +164,10 @@ export interface SequenceCall {
 
 /**
  * Copies rows [r0, r1) of `blocks` consecutive `[B, width]` blocks from `from` to `to` (float indices of the first
- * block's first row).
+ * block's first row): one row of {@link copyRows} per block.
  */
 function copyRowBlocks(from: Float32Array, fromAt: number, to: Float32Array, toAt: number, blocks: number, B: number, width: number, r0: number, r1: number): void {
-  for (let k = 0; k < blocks; k += 1) {
-    const off = (k * B + r0) * width;
-    to.set(from.subarray(fromAt + off, fromAt + off + (r1 - r0) * width), toAt + off);
-  }
+  copyRows(from, fromAt + r0 * width, B * width, to, toAt + r0 * width, B * width, blocks, (r1 - r0) * width);
 }
 
 const floatsOf = (a: SequenceArray, B: number): number => (a.kind === 'whole' ? a.floats + TILE_COLS : a.blocks * B * a.width);
