@@ -105,6 +105,13 @@ export function* readCountFile(path: string, order: number): Generator<{ words: 
 
 /** Smallest read buffer of a run, in records. */
 const MIN_READER_RECORDS = 16;
+/**
+ * Largest read buffer of a run, in bytes. A merge reads each run front to back, so a larger buffer saves no time,
+ * yet every byte of it is written by the reads and stays in the process: with the whole cap spread over a dozen
+ * runs, the merge alone filled the cap, beside the memory the previous stage had not yet given back (the merges of
+ * a 100 M-token corpus at `--memory 512M` peaked at 835 MiB).
+ */
+const MAX_READER_BYTES = 4 << 20;
 
 /**
  * The layout of merged records when it is not the count files' `[w1..wn, count]`: `width` uint32 per record, the
@@ -173,10 +180,14 @@ function mergeRuns(
 ): number {
   const { width, sum } = layout;
   const recordBytes = 4 * width;
-  // Half the cap at least for the readers (16 records each at least), the rest for two output chunks.
+  // Half the cap at least for the readers (16 records each at least, MAX_READER_BYTES at most), the rest for two
+  // output chunks.
   const readersMin = Math.max(1, paths.length) * MIN_READER_RECORDS * recordBytes;
   const chunkRecords = Math.max(MIN_READER_RECORDS, Math.min(1 << 16, Math.floor(Math.min(budget.cap / 4, (budget.cap - readersMin) / 2) / recordBytes)));
-  const readerRecords = Math.max(MIN_READER_RECORDS, Math.floor((budget.cap - 2 * chunkRecords * recordBytes) / (recordBytes * Math.max(1, paths.length))));
+  const readerRecords = Math.max(
+    MIN_READER_RECORDS,
+    Math.min(Math.floor(MAX_READER_BYTES / recordBytes), Math.floor((budget.cap - 2 * chunkRecords * recordBytes) / (recordBytes * Math.max(1, paths.length)))),
+  );
   const base = vocabSize ** n < 2 ** 53 ? vocabSize : 0;
   const readers: RecordReader[] = [];
   const held = paths.length * readerRecords * width * 4;

@@ -6,6 +6,7 @@ import { FormatError, InvalidArgumentError, OutputError, createRng } from '@nlpk
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { countNgrams } from './countNgrams.js';
 import { type DiskCounts, countNgramsOnDisk, countWithBudget, readCountFile } from './countNgramsOnDisk.js';
+import { mergeAllRuns } from './countFiles.js';
 import { MemoryBudget } from './memoryBudget.js';
 
 function corpus(sentences: number, seed: number): string[][] {
@@ -132,6 +133,27 @@ describe('countNgramsOnDisk: bounded files, memory and temporary folders (issue 
       expect(result.peakBytes).toBeGreaterThan(cap / 2); // the cap is used, not ignored
       expect(budget!.used).toBeLessThanOrEqual(8 * result.wordIndex.size); // everything else released
     }
+  });
+
+  it('issue 11: a merge reads each run through a buffer of 4 MiB at most, however large the cap (its pages stay in the process)', () => {
+    // Three sorted runs of order 2 ([w1, w2, count] records), merged under a 256 MiB cap: before, each reader took
+    // a third of the cap, and every byte of it is written by the reads.
+    const runs = [0, 1, 2].map((r) => {
+      const records = new Uint32Array(3 * 200_000);
+      for (let i = 0; i < 200_000; i++) records.set([i >> 8, (i & 255) * 3 + r, 1], 3 * i);
+      const path = join(dir, `run-${r}.bin`);
+      writeFileSync(path, new Uint8Array(records.buffer));
+      return path;
+    });
+    const budget = new MemoryBudget(256 << 20);
+    const out = join(dir, 'merged.bin');
+    expect(mergeAllRuns(runs, 2, out, 100_000, budget, 8, dir, undefined)).toBe(600_000);
+    expect(budget.peak).toBeLessThanOrEqual(3 * (4 << 20) + 2 * (1 << 16) * 12);
+    expect(budget.used).toBe(0);
+    const merged = new Uint32Array(readFileSync(out).buffer.slice(0));
+    let sorted = merged.length === 3 * 600_000;
+    for (let i = 1; sorted && i < 600_000; i++) sorted = merged[3 * i]! * 1000 + merged[3 * i + 1]! > merged[3 * i - 3]! * 1000 + merged[3 * i - 2]!;
+    expect(sorted).toBe(true);
   });
 
   it('issue 13 item 4: abort and failures remove the runs folder; an I/O failure names it', async () => {
