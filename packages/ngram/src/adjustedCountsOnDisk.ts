@@ -1,8 +1,10 @@
 import { AdjustedCountReader } from './adjustedCountReader.js';
+import type { RecordReader } from './countFiles.js';
 import type { DiskWorkspace } from './diskWorkspace.js';
 import { FinalNgramQuirk, orderDiscount } from './finalNgramQuirk.js';
 import type { KneserNeyDiscount, NgramWarning } from './kneserNeyDiscounts.js';
 import { BOS_INDEX } from './ngramWordIndex.js';
+import type { RecordSorter } from './recordSorter.js';
 
 /** What {@link adjustedCountsOnDisk} gives: the unigrams' adjusted counts and every order's discounts. */
 export interface AdjustedCountsOnDisk {
@@ -42,25 +44,7 @@ export async function adjustedCountsOnDisk(
   // ending in the last word of the vocabulary.
   const final = new FinalNgramQuirk(order, V);
   for (let n = 1; n < order; n++) {
-    const m = n + 1;
-    const reader = workspace.open(counts[m - 1]!, m + 1);
-    const sort = workspace.sorter(n + 1, n, workspace.budget.cap - reader.buffer.byteLength, `cont-${n}`, true);
-    try {
-      const buf = reader.buffer;
-      const out = sort.buffer;
-      let steps = 0;
-      while (reader.next()) {
-        const at = reader.at;
-        const s = sort.slot();
-        for (let k = 0; k < n; k++) out[s + k] = buf[at + 1 + k]!;
-        out[s + n] = 1;
-        if (final.isCandidate(m, buf[at]!, buf[at + n]!)) final.offer(buf.subarray(at, at + m));
-        if ((++steps & 0xffff) === 0) signal?.throwIfAborted();
-      }
-    } finally {
-      workspace.close(reader);
-    }
-    workspace.finish(sort, `cont-${n}`);
+    continuationCounts(workspace, counts[n]!, n, final, signal);
     await breathe();
     signal?.throwIfAborted();
   }
@@ -125,6 +109,40 @@ export async function adjustedCountsOnDisk(
   }
 
   return { unigrams: adj1, discounts, countsOfCounts };
+}
+
+/**
+ * The continuation counts of order `n` (the last n words of every (n+1)-gram in the count file `counts`, sorted and
+ * summed into `cont-n`), offering the (n+1)-grams to `final`. A function of its own, so that its locals die when it
+ * returns: left in the loop of {@link adjustedCountsOnDisk} (an async function, whose frame lives on), the previous
+ * order's sort buffer (half the cap) stayed alive while the next order's sorter filled a cap of its own.
+ */
+function continuationCounts(workspace: DiskWorkspace, counts: string, n: number, final: FinalNgramQuirk, signal: AbortSignal | undefined): void {
+  const reader = workspace.open(counts, n + 2);
+  const sort = workspace.sorter(n + 1, n, workspace.budget.cap - reader.buffer.byteLength, `cont-${n}`, true);
+  try {
+    addSuffixes(reader, sort, n, final, signal);
+  } finally {
+    workspace.close(reader);
+  }
+  // The sort buffer is referenced by nothing but the sorter now: its merge runs without it.
+  workspace.finish(sort, `cont-${n}`);
+}
+
+/** Adds the last n words of every (n+1)-gram `reader` reads to `sort` (count 1 each). */
+function addSuffixes(reader: RecordReader, sort: RecordSorter, n: number, final: FinalNgramQuirk, signal: AbortSignal | undefined): void {
+  const m = n + 1;
+  const buf = reader.buffer;
+  const out = sort.buffer;
+  let steps = 0;
+  while (reader.next()) {
+    const at = reader.at;
+    const s = sort.slot();
+    for (let k = 0; k < n; k++) out[s + k] = buf[at + 1 + k]!;
+    out[s + n] = 1;
+    if (final.isCandidate(m, buf[at]!, buf[at + n]!)) final.offer(buf.subarray(at, at + m));
+    if ((++steps & 0xffff) === 0) signal?.throwIfAborted();
+  }
 }
 
 function sameWords(buffer: Uint32Array, at: number, words: readonly number[]): boolean {
