@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
-import { DurationSequencer, SummaryReporter } from '@nlpkit/vitest-config';
+import { DurationSequencer, DurationsReporter, SummaryReporter } from '@nlpkit/vitest-config';
 
 export default defineConfig({
   test: {
@@ -17,6 +17,7 @@ export default defineConfig({
     maxWorkers: Math.max(2, availableParallelism() - 1),
     // Inside each project the slowest files first, also on a fresh clone (tooling/vitest/durations.json).
     sequence: { sequencer: DurationSequencer },
-    reporters: ['default', new SummaryReporter()],
+    // NLPKIT_WRITE_DURATIONS=1: also refresh tooling/vitest/durations.json from this run.
+    reporters: ['default', new SummaryReporter(), ...(process.env['NLPKIT_WRITE_DURATIONS'] === '1' ? [new DurationsReporter()] : [])],
   },
 });

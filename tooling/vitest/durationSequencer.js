@@ -16,7 +16,7 @@ const UNKNOWN_SECONDS = 1;
  * isolated projects' files share one queue of workers, so they are taken slowest first whatever their project.
  * Files of a project that is not isolated stay together (Vitest reuses one worker for consecutive files of such a
  * project). Here the durations come from `durations.json` beside this file (seconds by path from the repository
- * root, written by `writeDurations.js` from a run's JSON report); a file it does not list counts as
+ * root, written by `DurationsReporter` with `NLPKIT_WRITE_DURATIONS=1`); a file it does not list counts as
  * {@link UNKNOWN_SECONDS}. Ties go by project and path, so the order is the same on every machine.
  */
 export class DurationSequencer extends BaseSequencer {

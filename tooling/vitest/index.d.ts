@@ -107,3 +107,9 @@ export declare function measureRatioAsync(
 export declare class DurationSequencer extends BaseSequencer {
   sort(files: TestSpecification[]): Promise<TestSpecification[]>;
 }
+
+/** Writes each test file's time (set-up, import and run with its hooks) into `durations.json`, for {@link DurationSequencer}. */
+export declare class DurationsReporter implements Reporter {
+  constructor(options?: { file?: string; root?: string });
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void;
+}

@@ -5,6 +5,7 @@ export { REFERENCE_SKIP_META, referenceData, referenceDataRequired, referenceDat
 export { MAX_COMPLEXITY_RATIO, measureRatio, measureRatioAsync } from './timeRatio.js';
 export { CHROMIUM_ARGS, browserProject, chromiumPath } from './chromium.js';
 export { DurationSequencer } from './durationSequencer.js';
+export { DurationsReporter } from './durationsReporter.js';
 
 /**
  * Vitest settings for one package's Node test project. Workspace packages resolve to their TypeScript
