@@ -1,4 +1,4 @@
-import { isAsyncIterable } from '@nlpkit/core';
+import { isAsyncIterable, isIterable } from '@nlpkit/core';
 import { type CountOptions, NgramCounter, type NgramCounts } from './countNgrams.js';
 import { NgramInputError, PKG, check } from './errors.js';
 import { BOS, BOS_INDEX, EOS, EOS_INDEX, type NgramWordIndex } from './ngramWordIndex.js';
@@ -117,13 +117,23 @@ function grownInt32(array: Int32Array, atLeast: number): Int32Array {
 }
 
 /**
- * Reads training text as bytes, exactly as `lmplz` reads it, into an {@link NgramCounter}: one sentence per line
+ * Where {@link KenlmTextReader} puts each line: its word ids (`<s>` first, `</s>` last) by `wordIndex`, which the
+ * reader adds new words to. {@link NgramCounter} is one; the on-disk counter another.
+ */
+export interface SentenceIdSink<R> {
+  readonly wordIndex: NgramWordIndex;
+  addSentenceIds(ids: Int32Array, length: number): void;
+  finish(): R;
+}
+
+/**
+ * Reads training text as bytes, exactly as `lmplz` reads it, into a {@link SentenceIdSink}: one sentence per line
  * (`\n`; an empty line is the sentence `<s> </s>`, a last line without `\n` counts), words split only at the bytes
- * space, `\t`, `\r` and NUL (see `kenlmWords`), a byte-order mark at the start dropped. The same counts as
+ * space, `\t`, `\r` and NUL (see `kenlmWords`), a byte-order mark at the start dropped. The same ids as
  * `kenlmWords(line)` over the decoded lines, without making a string per line or per word.
  */
-class KenlmTextReader {
-  readonly counter: NgramCounter;
+export class KenlmTextReader<R> {
+  readonly #sink: SentenceIdSink<R>;
   readonly #words = new ByteWords();
   readonly #wordIndex: NgramWordIndex;
   #ids: Int32Array = new Int32Array(256);
@@ -135,7 +145,7 @@ class KenlmTextReader {
   /** Bytes of a leading byte-order mark still to check (TextDecoder drops one, the line reader a second). */
   #start = 0;
   lines = 0;
-  /** Bytes of the input read up to the line being counted (what {@link KenlmTextCountOptions.totalBytes} divides). */
+  /** Bytes of the input read up to the line being counted. */
   #read = 0;
   /** Bytes of the input in the chunks before the current one. */
   #before = 0;
@@ -144,19 +154,17 @@ class KenlmTextReader {
   readonly #onLines: ((lines: number) => void) | undefined;
   readonly #signal: AbortSignal | undefined;
 
-  constructor(options: KenlmTextCountOptions) {
-    check.options(options, 'options', ['order', 'signal', 'onLines', 'collect', 'totalBytes', 'progress']);
-    const total = options.totalBytes === undefined ? 0 : check.integer(options.totalBytes, 'options.totalBytes', 0);
-    const progress = options.progress ?? (total > 0 ? () => this.#read / total : undefined);
-    this.counter = new NgramCounter({
-      order: options.order,
-      ...(options.collect ? { collect: options.collect } : {}),
-      ...(progress ? { progress } : {}),
-    });
-    this.#wordIndex = this.counter.wordIndex;
+  constructor(sink: SentenceIdSink<R>, options: { onLines?: ((lines: number) => void) | undefined; signal?: AbortSignal | undefined } = {}) {
+    this.#sink = sink;
+    this.#wordIndex = sink.wordIndex;
     this.#ids[0] = BOS_INDEX;
     this.#onLines = options.onLines;
     this.#signal = options.signal;
+  }
+
+  /** Bytes of the input read up to the line being counted (what {@link KenlmTextCountOptions.totalBytes} divides). */
+  get bytesRead(): number {
+    return this.#read;
   }
 
   push(chunk: Uint8Array): void {
@@ -204,7 +212,7 @@ class KenlmTextReader {
     }
   }
 
-  finish(): NgramCounts {
+  finish(): R {
     if (this.#start % 3 !== 0 && this.#start < 6) {
       // The input ended inside what looked like a byte-order mark: those bytes are text.
       this.#appendCarry(Uint8Array.from([0xef, 0xbb].slice(0, this.#start % 3)), 0, this.#start % 3);
@@ -216,7 +224,7 @@ class KenlmTextReader {
     }
     if (this.#open) this.#endLine();
     this.#onLines?.(this.lines);
-    return this.counter.finish();
+    return this.#sink.finish();
   }
 
   /** Drops up to two UTF-8 byte-order marks at the very start of the input (as TextDecoder and readLines do). */
@@ -275,7 +283,7 @@ class KenlmTextReader {
 
   #endLine(): void {
     this.#ids[this.#length++] = EOS_INDEX;
-    this.counter.addSentenceIds(this.#ids, this.#length);
+    this.#sink.addSentenceIds(this.#ids, this.#length);
     this.#length = 1;
     this.#open = false;
     const lines = ++this.lines;
@@ -301,14 +309,28 @@ export function countKenlmText(
   chunks: Iterable<Uint8Array | string> | AsyncIterable<Uint8Array | string>,
   options: KenlmTextCountOptions,
 ): NgramCounts | Promise<NgramCounts> {
-  const reader = new KenlmTextReader(options);
-  options.signal?.throwIfAborted();
+  check.options(options, 'options', ['order', 'signal', 'onLines', 'collect', 'totalBytes', 'progress']);
+  const total = options.totalBytes === undefined ? 0 : check.integer(options.totalBytes, 'options.totalBytes', 0);
+  const progress = options.progress ?? (total > 0 ? (): number => reader.bytesRead / total : undefined);
+  const counter: NgramCounter = new NgramCounter({
+    order: options.order,
+    ...(options.collect ? { collect: options.collect } : {}),
+    ...(progress ? { progress } : {}),
+  });
+  const reader: KenlmTextReader<NgramCounts> = new KenlmTextReader(counter, options);
+  return readKenlmText(reader, chunks, options.signal);
+}
+
+/** Pushes every chunk into `reader` and returns its sink's result: at once for sync chunks, as a promise for async ones. */
+export function readKenlmText<R>(reader: KenlmTextReader<R>, chunks: Iterable<Uint8Array | string> | AsyncIterable<Uint8Array | string>, signal?: AbortSignal): R | Promise<R> {
+  signal?.throwIfAborted();
   if (isAsyncIterable(chunks)) {
     return (async () => {
       for await (const chunk of chunks) reader.push(asBytes(chunk));
       return reader.finish();
     })();
   }
+  if (!isIterable(chunks) || typeof chunks === 'string') throw check.invalid(chunks, 'chunks', 'an iterable or async iterable of byte chunks (Uint8Array or Buffer) or strings');
   for (const chunk of chunks) reader.push(asBytes(chunk));
   return reader.finish();
 }

@@ -1,11 +1,14 @@
 import { execFileSync } from 'node:child_process';
+import { Readable } from 'node:stream';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FormatError, InvalidArgumentError, OutputError, createRng } from '@nlpkit/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { countNgrams } from './countNgrams.js';
-import { type DiskCounts, countNgramsOnDisk, countWithBudget, readCountFile } from './countNgramsOnDisk.js';
+import { type DiskCounts, countKenlmTextOnDisk, countNgramsOnDisk, countWithBudget, readCountFile } from './countNgramsOnDisk.js';
+import { NgramInputError } from './errors.js';
+import { kenlmWords } from './kenlmWords.js';
 import { mergeAllRuns } from './countFiles.js';
 import { MemoryBudget } from './memoryBudget.js';
 
@@ -246,5 +249,57 @@ describe('countNgramsOnDisk: bounded files, memory and temporary folders (issue 
     writeFileSync(file, whole.subarray(0, 12 * 5 + 8));
     expect(() => [...readCountFile(file, 2)]).toThrow(FormatError);
     expect(() => readCountFile(file, 0).next()).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('countKenlmTextOnDisk (issue 11)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(fastTmp, 'nlpkit-disk-text-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Every file of a result, and what else it says, for comparing two countings. */
+  function contents(result: DiskCounts): unknown {
+    return {
+      files: result.files.map((f) => readFileSync(f).toString('base64')),
+      words: result.wordIndex.words(),
+      distinct: result.distinct,
+      sentences: result.sentences,
+      tokens: result.tokens,
+      runs: result.runs,
+    };
+  }
+
+  it('writes the files countNgramsOnDisk writes from kenlmWords of each line, however the bytes are cut, sync or async', async () => {
+    // Lmplz's splitting (only space, tab, CR and NUL split; U+00A0, U+3000, U+FEFF are word text), an empty line, a
+    // last line without a newline, and enough text for several runs under a 64 KiB cap.
+    const rng = createRng(5);
+    const lines = ['\ufeffthe cat\u00a0sat \r', '', '  \t \r', 'a\u3000b c\ufeffd\vx\fy\0z\te <unk>'];
+    for (let i = 0; i < 2500; i++) lines.push(Array.from({ length: 1 + Math.floor(rng.next() * 12) }, () => `w${Math.floor(rng.next() * rng.next() * 300)}`).join(i % 7 === 0 ? '\t' : ' '));
+    const text = `${lines.join('\n')}\nlast line`;
+    const bytes = new TextEncoder().encode(text);
+    // The reference reads the decoded lines (a leading byte-order mark dropped, as both readers drop it).
+    const sentences = text.replace(/^\ufeff/, '').split('\n').map((line) => kenlmWords(line));
+    for (const order of [1, 3]) {
+      const options = (name: string) => ({ order, memoryBytes: 1 << 16, directory: join(dir, `${name}-${order}`) });
+      const expected = contents(countNgramsOnDisk(sentences, options('strings')));
+      expect((expected as { runs: number }).runs).toBeGreaterThan(order === 1 ? 0 : 3);
+      expect(contents(countKenlmTextOnDisk([bytes], options('whole')))).toEqual(expected);
+      const cut: Uint8Array[] = [];
+      for (let at = 0; at < bytes.length; at += 1 + (at % 13)) cut.push(bytes.subarray(at, at + 1 + (at % 13)));
+      expect(contents(countKenlmTextOnDisk(cut, options('cut')))).toEqual(expected);
+      let lastLines = 0;
+      const result = await countKenlmTextOnDisk(Readable.from(cut), { ...options('async'), onLines: (n) => (lastLines = n) });
+      expect(contents(result)).toEqual(expected);
+      expect(lastLines).toBe(sentences.length);
+    }
+  });
+
+  it('rejects a reserved marker naming its line, removes the runs, and takes no option it does not know', () => {
+    const bytes = new TextEncoder().encode('a b\nc </s> d\n');
+    expect(() => countKenlmTextOnDisk([bytes], { order: 2, memoryBytes: 1 << 16, directory: join(dir, 'bad') })).toThrow(NgramInputError);
+    expect(readdirSync(join(dir, 'bad'))).toEqual([]);
+    expect(() => countKenlmTextOnDisk([bytes], { order: 2, memoryBytes: 1 << 16, directory: join(dir, 'x'), totalBytes: 3 } as never)).toThrow(/totalBytes/);
   });
 });

@@ -11,6 +11,7 @@ import { defaultMaxOpenFiles } from './defaultMaxOpenFiles.js';
 import { MemoryBudget } from './memoryBudget.js';
 import { NgramIndex } from './ngramIndex.js';
 import { NgramWordIndex, encodeTrainingSentence } from './ngramWordIndex.js';
+import { KenlmTextReader, readKenlmText } from './countKenlmText.js';
 
 export { readCountFile } from './countFiles.js';
 
@@ -93,13 +94,49 @@ function fixedBytes(order: number, capacity: number): number {
   return (order - 1) * (12 * capacity + 4 * slots) + (order > 1 ? 24 * capacity + 4 * (order + 1) * capacity : 0);
 }
 
+/** Options of {@link countKenlmTextOnDisk}. */
+export interface KenlmTextDiskCountOptions extends DiskCountOptions {
+  /** Told the number of lines read so far, now and then (every 8,192 lines) and at the end. */
+  onLines?: (lines: number) => void;
+}
+
+/**
+ * {@link countNgramsOnDisk} of training text given as bytes (a file's or a stream's chunks), read exactly as KenLM's
+ * `lmplz` reads it (as `countKenlmText` reads it: one sentence per line, words split only at space, `\t`, `\r` and
+ * NUL), with no string per line or per word: the same files as `countNgramsOnDisk` over `kenlmWords` of each line,
+ * in less time (a string per word, and its garbage, was most of the cost of counting). Sync chunks give the counts
+ * at once, async ones a promise. Node only (`@nlpkit/ngram/node`).
+ * @throws NgramInputError for `<s>`, `</s>` or `<pad>` in the text (naming the line); what `countNgramsOnDisk` throws.
+ */
+export function countKenlmTextOnDisk(chunks: Iterable<Uint8Array | string>, options: KenlmTextDiskCountOptions): DiskCounts;
+export function countKenlmTextOnDisk(chunks: AsyncIterable<Uint8Array | string>, options: KenlmTextDiskCountOptions): Promise<DiskCounts>;
+export function countKenlmTextOnDisk(chunks: TextChunks, options: KenlmTextDiskCountOptions): DiskCounts | Promise<DiskCounts>;
+export function countKenlmTextOnDisk(chunks: TextChunks, options: KenlmTextDiskCountOptions): DiskCounts | Promise<DiskCounts> {
+  return countOnDisk({ kenlmText: chunks }, options, (cap) => new MemoryBudget(cap));
+}
+
+/** Text as byte (or string) chunks, for the readers that read it as lmplz does. */
+export type TextChunks = Iterable<Uint8Array | string> | AsyncIterable<Uint8Array | string>;
+
 /** {@link countNgramsOnDisk} with the memory budget made by `makeBudget` (tests read its peak). */
 export function countWithBudget(
   sentences: Sentences<TokenLike>,
   options: DiskCountOptions,
   makeBudget: (cap: number) => MemoryBudget,
 ): DiskCounts | Promise<DiskCounts> {
-  check.options(options, 'options', ['order', 'memoryBytes', 'directory', 'maxOpenFiles', 'wordIndex', 'onProgress', 'signal']);
+  return countOnDisk({ sentences }, options, makeBudget);
+}
+
+/** What the on-disk counter reads: sentences of tokens, or text read as lmplz reads it. */
+type DiskCountInput = { readonly sentences: Sentences<TokenLike>; readonly kenlmText?: undefined } | { readonly kenlmText: TextChunks };
+
+function countOnDisk(
+  input: DiskCountInput,
+  options: KenlmTextDiskCountOptions,
+  makeBudget: (cap: number) => MemoryBudget,
+): DiskCounts | Promise<DiskCounts> {
+  const keys: (keyof KenlmTextDiskCountOptions)[] = ['order', 'memoryBytes', 'directory', 'maxOpenFiles', 'wordIndex', 'onProgress', 'signal'];
+  check.options(options, 'options', input.kenlmText === undefined ? keys : [...keys, 'onLines']);
   if (options.wordIndex !== undefined && !(options.wordIndex instanceof NgramWordIndex)) {
     throw check.invalid(options.wordIndex, 'options.wordIndex', 'an NgramWordIndex');
   }
@@ -205,17 +242,17 @@ export function countWithBudget(
     runCount++;
     options.onProgress?.({ sentences: sentencesRead, tokens, runs: runCount });
   };
-  const visit = (sentence: readonly string[]): void => {
+  /** Counts one sentence's ids (`<s>` first, `</s>` last; `length` of them). */
+  const addSentenceIds = (ids: ArrayLike<number>, length: number): void => {
     sentencesRead++;
-    encodeTrainingSentence(sentence, wordIndex, sentencesRead, ids);
-    tokens += ids.length - 1;
+    tokens += length - 1;
     if (unigrams.length < wordIndex.size) {
       const grown = budget.uint32(wordIndex.size * 2);
       grown.set(unigrams);
       budget.release(unigrams.byteLength);
       unigrams = grown;
     }
-    for (let start = 0; start < ids.length; start++) {
+    for (let start = 0; start < length; start++) {
       // Each position adds at most one n-gram per order: spill first when a table is full (tables never grow).
       for (let n = 1; n < order; n++) {
         if (indexes[n - 1]!.size >= capacity) {
@@ -226,12 +263,16 @@ export function countWithBudget(
       let id = ids[start]!;
       unigrams[id]! += 1;
       pending = true;
-      for (let n = 1; n < order && start + n < ids.length; n++) {
+      for (let n = 1; n < order && start + n < length; n++) {
         id = indexes[n - 1]!.findOrInsert(id, ids[start + n]!);
         counts[n - 1]![id]! += 1;
       }
     }
     if ((sentencesRead & 63) === 0) signal?.throwIfAborted();
+  };
+  const visit = (sentence: readonly string[]): void => {
+    encodeTrainingSentence(sentence, wordIndex, sentencesRead + 1, ids);
+    addSentenceIds(ids, ids.length);
   };
   /**
    * Releases and drops the counting arrays, so that the merges allocate their buffers once these can be collected.
@@ -261,7 +302,9 @@ export function countWithBudget(
     return { order, wordIndex, files, distinct, sentences: sentencesRead, tokens, runs: runCount, directory, runsDirectory, peakBytes: budget.peak };
   };
   try {
-    const result = eachSentence(sentences, visit, finish);
+    const result = input.kenlmText !== undefined
+      ? readKenlmText(new KenlmTextReader({ wordIndex, addSentenceIds, finish }, { onLines: options.onLines, signal }), input.kenlmText, signal)
+      : eachSentence(input.sentences, visit, finish);
     if (result instanceof Promise) {
       return result.catch((error: unknown) => {
         throw failure(error);

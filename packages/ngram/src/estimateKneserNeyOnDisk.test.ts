@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { InvalidArgumentError, NlpkitError, OutputError, createRng } from '@nlpkit/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadPtb, ptb } from '../test/ptbData.js';
 import { estimateKneserNey } from './estimateKneserNey.js';
-import { type KneserNeyOnDiskOptions, estimateKneserNeyOnDisk } from './estimateKneserNeyOnDisk.js';
+import { type KenlmTextInput, type KneserNeyOnDiskOptions, estimateKneserNeyOnDisk } from './estimateKneserNeyOnDisk.js';
 import { kenlmWords } from './kenlmWords.js';
 import { writeArpa } from './writeArpa.js';
 import { toBinaryModel } from './binaryModel.js';
@@ -32,7 +33,7 @@ function corpus(sentences: number, seed: number, words: number): string[][] {
 
 /** The out-of-core ARPA text, checking that the temporary folder is gone afterwards. */
 async function onDisk(
-  sentences: Iterable<readonly string[]> | AsyncIterable<readonly string[]>,
+  sentences: Iterable<readonly string[]> | AsyncIterable<readonly string[]> | KenlmTextInput,
   options: Omit<KneserNeyOnDiskOptions, 'output'>,
 ): Promise<{ text: string; result: Awaited<ReturnType<typeof estimateKneserNeyOnDisk>> }> {
   const output = join(folder, 'model.arpa');
@@ -86,6 +87,19 @@ describe('estimateKneserNeyOnDisk', () => {
     const sentences = kenlm.train.slice(0, -1).split('\n').map((line) => kenlmWords(line));
     const { text } = await onDisk(sentences, { order: 3, memory: 1 << 18 });
     expect(text).toBe(kenlm.arpa);
+  });
+
+  it('reads text as bytes ({ kenlmText }) as lmplz does: its ARPA on the Unicode fixture, the in-memory one through many runs', async () => {
+    const kenlm = JSON.parse(readFileSync(new URL('../test/fixtures/kenlm-unicode.json', import.meta.url), 'utf8')) as { train: string; arpa: string };
+    expect((await onDisk({ kenlmText: [new TextEncoder().encode(kenlm.train)] }, { order: 3, memory: 1 << 18 })).text).toBe(kenlm.arpa);
+    const train = corpus(2500, 3, 400);
+    const bytes = Buffer.from(`${train.map((s) => s.join(' ')).join('\n')}\n`);
+    const chunks = Array.from({ length: Math.ceil(bytes.length / 4096) }, (_, i) => bytes.subarray(i * 4096, (i + 1) * 4096));
+    let lines = 0;
+    const { text, result } = await onDisk({ kenlmText: Readable.from(chunks), onLines: (n) => (lines = n) }, { order: 3, memory: 1 << 18 });
+    expect(result.runs).toBeGreaterThan(3);
+    expect(lines).toBe(train.length);
+    expect(text).toBe(writeArpa(estimateKneserNey(train, { order: 3 }).model));
   });
 
   it('refuses a memory cap too small to work with, naming the argument', async () => {

@@ -9,7 +9,7 @@ import { readArpaFile } from './arpaFile.js';
 import type { Quantization } from './binaryModel.js';
 import { writeBinaryModelFile } from './binaryModelFile.js';
 import { writeBinaryModelOnDisk } from './binaryModelOnDisk.js';
-import { countNgramsOnDisk } from './countNgramsOnDisk.js';
+import { type TextChunks, countKenlmTextOnDisk, countNgramsOnDisk } from './countNgramsOnDisk.js';
 import { defaultMaxOpenFiles } from './defaultMaxOpenFiles.js';
 import { DiskWorkspace } from './diskWorkspace.js';
 import type { Sentences } from './eachSentence.js';
@@ -99,12 +99,27 @@ export interface KneserNeyOnDiskResult {
 
 
 /**
+ * Training text for {@link estimateKneserNeyOnDisk} given as bytes (a file's or a stream's chunks), counted as lmplz
+ * reads it ({@link countKenlmTextOnDisk}): the same model as the sentences `kenlmWords` makes of its lines, faster.
+ */
+export interface KenlmTextInput {
+  readonly kenlmText: TextChunks;
+  /** Told the number of lines read so far, now and then, while counting. */
+  readonly onLines?: (lines: number) => void;
+}
+
+function isKenlmTextInput(input: unknown): input is KenlmTextInput {
+  return typeof input === 'object' && input !== null && 'kenlmText' in input;
+}
+
+/**
  * Modified Kneser-Ney estimated out of core, as lmplz does it: the ARPA file it writes is byte for byte the one
  * {@link estimateKneserNey} + {@link writeArpaFile} write (and lmplz's), but no stage holds all n-grams in memory —
  * only sort buffers sized from `memory` and vocabulary-sized arrays. Node only (`@nlpkit/ngram/node`).
  *
  * The passes, each streaming sorted files in the temporary folder:
- * 1. count n-grams ({@link countNgramsOnDisk}: runs spilled under the cap, merged into one sorted file per order);
+ * 1. count n-grams ({@link countNgramsOnDisk}, or {@link countKenlmTextOnDisk} for `{ kenlmText }`: runs spilled
+ *    under the cap, merged into one sorted file per order);
  * 2. adjusted counts: the suffix (last n words) of every (n+1)-gram, sorted and summed, is the number of distinct
  *    left words of each n-gram (its continuation count), joined with the raw counts (which `<s>`-initial n-grams
  *    and the highest order keep); their counts-of-counts give the discounts;
@@ -125,7 +140,7 @@ export interface KneserNeyOnDiskResult {
  * reason on abort. The temporary folder is removed in every case.
  */
 export async function estimateKneserNeyOnDisk(
-  sentences: Sentences<TokenLike>,
+  sentences: Sentences<TokenLike> | KenlmTextInput,
   options: KneserNeyOnDiskOptions,
 ): Promise<KneserNeyOnDiskResult> {
   check.options(options, 'options', [
@@ -172,7 +187,7 @@ export async function estimateKneserNeyOnDisk(
 
 
 async function estimate(
-  sentences: Sentences<TokenLike>,
+  sentences: Sentences<TokenLike> | KenlmTextInput,
   options: KneserNeyOnDiskOptions & { maxOpenFiles: number; thresholds: number[] | undefined },
   work: string,
   arpa: string,
@@ -185,13 +200,10 @@ async function estimate(
   };
 
   options.onStage?.('counting');
-  const counted = await countNgramsOnDisk(sentences, {
-    order,
-    memoryBytes: cap,
-    directory: join(work, 'counts'),
-    maxOpenFiles,
-    ...(signal ? { signal } : {}),
-  });
+  const countOptions = { order, memoryBytes: cap, directory: join(work, 'counts'), maxOpenFiles, ...(signal ? { signal } : {}) };
+  const counted = isKenlmTextInput(sentences)
+    ? await countKenlmTextOnDisk(sentences.kenlmText, { ...countOptions, ...(sentences.onLines ? { onLines: sentences.onLines } : {}) })
+    : await countNgramsOnDisk(sentences, countOptions);
   await breathe();
   signal?.throwIfAborted();
 

@@ -2,15 +2,15 @@ export { writeArpaFile, writeArpaFileSync, readArpaFile } from './arpaFile.js';
 export type { WriteArpaFileOptions } from './arpaFile.js';
 export { writeBinaryModelFile } from './binaryModelFile.js';
 export type { BinaryModelFileOptions } from './binaryModelFile.js';
-export { countNgramsOnDisk, readCountFile } from './countNgramsOnDisk.js';
+export { countKenlmTextOnDisk, countNgramsOnDisk, readCountFile } from './countNgramsOnDisk.js';
 export { countKenlmText } from './countKenlmText.js';
 export type { KenlmTextCountOptions } from './countKenlmText.js';
 export { countKenlmTextFile } from './countKenlmTextFile.js';
-export type { DiskCountOptions, DiskCounts } from './countNgramsOnDisk.js';
+export type { DiskCountOptions, DiskCounts, KenlmTextDiskCountOptions, TextChunks } from './countNgramsOnDisk.js';
 export { readModelFile, isBinaryModelFile } from './modelFile.js';
 export type { ReadModelFileOptions } from './modelFile.js';
 export { estimateKneserNeyOnDisk, MIN_ESTIMATION_MEMORY } from './estimateKneserNeyOnDisk.js';
-export type { KneserNeyOnDiskOptions, KneserNeyOnDiskResult, OnDiskStage } from './estimateKneserNeyOnDisk.js';
+export type { KenlmTextInput, KneserNeyOnDiskOptions, KneserNeyOnDiskResult, OnDiskStage } from './estimateKneserNeyOnDisk.js';
 
 // Building blocks of the out-of-core estimator, for estimators that run its passes in pieces (the distributed
 // estimator of `@nlpkit/distributed` runs them partitioned across machines and writes the same bytes).

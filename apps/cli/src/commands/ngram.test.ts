@@ -352,6 +352,7 @@ describe('nlpkit ngram train --memory (out of core, issue 11)', () => {
     const io = bufferIo();
     const args = ['--order', '3', '--input', join(dir, 'missing.txt'), '--binary', target, '--memory', '1M', '--temp', temp, '--prune', '0', '1'];
     expect(await run(['node', 'nlpkit', 'ngram', 'train', ...args], io)).toBe(1);
+    expect(io.err.join('')).toMatch(/--input.*missing\.txt|missing\.txt.*(not found|no such)/i);
     expect(readdirSync(temp)).toEqual([]);
     expect(readdirSync(dir).filter((name) => name.includes('failed'))).toEqual([]);
   });

@@ -35,7 +35,7 @@ import {
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import { CLI_PACKAGE, CliError, guarded } from '../cliErrors.js';
-import { linesFrom } from '../cliInput.js';
+import { bytesFrom, linesFrom } from '../cliInput.js';
 import { type CliIo, stdinOf } from '../cliIo.js';
 import { type Progress, createProgress } from '../progress.js';
 
@@ -448,7 +448,9 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
             process.once('SIGTERM', onSignal);
             let result: Awaited<ReturnType<typeof estimateKneserNeyOnDisk>>;
             try {
-              result = await estimateKneserNeyOnDisk(sentences, {
+              // Read as bytes, as lmplz reads them (no string per line or word): the same counts as kenlmSentences.
+              const text = { kenlmText: bytesFrom(options.input, io), onLines: (lines: number) => progress.update(lines) };
+              result = await estimateKneserNeyOnDisk(text, {
                 order: options.order,
                 memory: options.memory,
                 ...(options.arpa === undefined ? {} : { output: options.arpa }),
