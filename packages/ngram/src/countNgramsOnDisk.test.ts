@@ -125,6 +125,15 @@ describe('countNgramsOnDisk: bounded files, memory and temporary folders (issue 
     }
   });
 
+  it('issue 11: tables of 65,536 n-grams and more (16-bit radix digits, two passes for the prefix ranks) give the in-memory counts', () => {
+    const rng = createRng(12);
+    const train = Array.from({ length: 30_000 }, () => Array.from({ length: 12 }, () => `w${Math.floor(rng.next() * 3000)}`));
+    const result = countNgramsOnDisk(train, { order: 3, memoryBytes: 8 << 20, directory: join(dir, 'large') });
+    expect(result.runs).toBeGreaterThan(2);
+    expect(result.distinct[2]).toBeGreaterThan(300_000);
+    expect(onDisk(result)).toEqual(inMemory(train, 3));
+  });
+
   it('issue 13 item 4: the memory cap holds: peak typed-array bytes stay within memoryBytes (+ 16 bytes per word)', () => {
     const train = corpus(1500, 3);
     for (const [order, cap] of [[2, 1 << 16], [3, 1 << 16], [5, 200_000], [10, 1 << 16], [3, 1 << 20]] as const) {

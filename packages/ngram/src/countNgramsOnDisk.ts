@@ -71,7 +71,7 @@ export interface DiskCounts {
 
 /**
  * Counts n-grams of orders 1..order with bounded memory: counts accumulate in fixed-size hash tables sized from
- * `memoryBytes`; when one is full, each order is sorted (by packed (prefix rank, word) keys, a numeric sort) and
+ * `memoryBytes`; when one is full, each order is sorted (by (prefix rank, word), a radix sort) and
  * written as a run; at the end the runs of each order are merged (k-way, in batches of at most `maxOpenFiles`,
  * summing equal n-grams) into one sorted file. Every file is written atomically. Streams sentences (strings or text
  * `Token`s; sync → result, async → promise), so the corpus itself never needs to fit in memory. Node only
@@ -89,9 +89,14 @@ export function countNgramsOnDisk(sentences: Sentences<TokenLike>, options: Disk
 function fixedBytes(order: number, capacity: number): number {
   let slots = 32;
   while (slots < capacity * 2) slots *= 2;
-  // Per order ≥ 2: index parents + words (4 + 4), slots, counts (4). Sort scratch: keys (8) and two rank/id
-  // pairs (16). Records of one run level: 4·(order+1).
-  return (order - 1) * (12 * capacity + 4 * slots) + (order > 1 ? 24 * capacity + 4 * (order + 1) * capacity : 0);
+  // Per order ≥ 2: index parents + words (4 + 4), slots, counts (4). Sort scratch: two id arrays (8), two rank
+  // arrays (8) and the radix histogram. Records of one run level: 4·(order+1).
+  return (order - 1) * (12 * capacity + 4 * slots) + (order > 1 ? 16 * capacity + 4 * (radixOf(capacity) + 1) + 4 * (order + 1) * capacity : 0);
+}
+
+/** Buckets per radix pass of {@link sortedLevel}: 2^16 (two passes cover 32 bits) but for tables too small to pay for their histogram. */
+function radixOf(capacity: number): number {
+  return capacity >= 1 << 16 ? 1 << 16 : 1 << 8;
 }
 
 /** Options of {@link countKenlmTextOnDisk}. */
@@ -198,9 +203,9 @@ function countOnDisk(
   let scratch =
     order > 1
       ? {
-          keys: budget.float64(capacity),
+          sorted: [budget.int32(capacity), budget.int32(capacity)] as const,
+          histogram: budget.int32(radixOf(capacity) + 1),
           ranks: [budget.int32(capacity), budget.int32(capacity)] as const,
-          ids: [budget.int32(capacity), budget.int32(capacity)] as const,
           records: budget.uint32(capacity * (order + 1)),
         }
       : undefined;
@@ -284,7 +289,7 @@ function countOnDisk(
     for (const c of counts) budget.release(c.byteLength);
     indexes.length = 0;
     counts.length = 0;
-    if (scratch) for (const a of [scratch.keys, ...scratch.ranks, ...scratch.ids, scratch.records]) budget.release(a.byteLength);
+    if (scratch) for (const a of [...scratch.sorted, scratch.histogram, ...scratch.ranks, scratch.records]) budget.release(a.byteLength);
     scratch = undefined;
   };
   const finish = (): DiskCounts => {
@@ -318,42 +323,66 @@ function countOnDisk(
 
 /**
  * The distinct n-grams of order `n` as sorted records [w1..wn, count] in `scratch.records`. Lexicographic order
- * of (prefix, word) is the numeric order of prefixRank·V + word (exact below 2^53); prefix ranks of order 2 are
- * word ids, of higher orders the previous level's sorted positions (kept in `scratch.ranks`, alternating).
+ * of (prefix, word), where prefix ranks of order 2 are word ids and of higher orders the previous level's sorted
+ * positions (kept in `scratch.ranks`, alternating). The table's ids are sorted by those two keys with an LSD radix
+ * sort (digits of 16 bits, 8 for small tables: as many passes as the vocabulary, then the prefix ranks, need; each
+ * a stable counting sort) in the two `scratch.sorted` arrays; then each n-gram's words come from walking its
+ * prefix chain. (Sorting packed keys prefixRank·V + word as numbers, then finding each key's id again in the hash
+ * table, took ~15% of an out-of-core estimation.)
  */
 function sortedLevel(
   n: number,
   vocabSize: number,
   indexes: readonly NgramIndex[],
   counts: readonly Uint32Array[],
-  scratch: { keys: Float64Array; ranks: readonly [Int32Array, Int32Array]; ids: readonly [Int32Array, Int32Array]; records: Uint32Array },
+  scratch: { sorted: readonly [Int32Array, Int32Array]; histogram: Int32Array; ranks: readonly [Int32Array, Int32Array]; records: Uint32Array },
 ): Uint32Array {
   const index = indexes[n - 2]!;
   const c = counts[n - 2]!;
   const size = index.size;
   const rankOf = scratch.ranks[n % 2]!; // of order n - 1 (written by the previous call)
-  const idOfRank = scratch.ids[n % 2]!;
   const nextRankOf = scratch.ranks[(n + 1) % 2]!;
-  const nextIdOfRank = scratch.ids[(n + 1) % 2]!;
-  const keys = scratch.keys.subarray(0, size);
+  const words = index.words;
+  const parents = index.parents;
+  // The prefix rank of each id, in nextRankOf until the ranks of this order replace it.
+  const prefixOf = nextRankOf;
+  let prefixes = 0;
   for (let id = 0; id < size; id++) {
-    const parent = index.parents[id]!;
-    keys[id] = (n === 2 ? parent : rankOf[parent]!) * vocabSize + index.words[id]!;
+    const p = n === 2 ? parents[id]! : rankOf[parents[id]!]!;
+    prefixOf[id] = p;
+    if (p >= prefixes) prefixes = p + 1;
   }
-  keys.sort();
+  let perm = scratch.sorted[0];
+  let temp = scratch.sorted[1];
+  for (let i = 0; i < size; i++) perm[i] = i;
+  const histogram = scratch.histogram;
+  const radix = histogram.length - 1;
+  const bits = Math.log2(radix);
+  // Least significant digit first: the word's, then the prefix rank's.
+  const passes: [Int32Array, number][] = [];
+  for (let shift = 0; shift === 0 || vocabSize > 2 ** shift; shift += bits) passes.push([words, shift]);
+  for (let shift = 0; shift === 0 || prefixes > 2 ** shift; shift += bits) passes.push([prefixOf, shift]);
+  for (const [key, shift] of passes) {
+    histogram.fill(0);
+    for (let i = 0; i < size; i++) histogram[((key[perm[i]!]! >>> shift) & (radix - 1)) + 1]!++;
+    for (let d = 0; d < radix; d++) histogram[d + 1]! += histogram[d]!;
+    for (let i = 0; i < size; i++) {
+      const id = perm[i]!;
+      temp[histogram[(key[id]! >>> shift) & (radix - 1)]!++] = id;
+    }
+    const swap = perm;
+    perm = temp;
+    temp = swap;
+  }
   const width = n + 1;
   const records = scratch.records.subarray(0, size * width);
   for (let i = 0; i < size; i++) {
-    const key = keys[i]!;
-    const prefixRank = Math.floor(key / vocabSize);
-    const word = key - prefixRank * vocabSize;
-    const id = index.find(n === 2 ? prefixRank : idOfRank[prefixRank]!, word);
+    const id = perm[i]!;
     nextRankOf[id] = i;
-    nextIdOfRank[i] = id;
     // Words of the n-gram by walking its prefix chain down to the first word.
     const at = i * width;
-    records[at + n - 1] = word;
-    let parent = index.parents[id]!;
+    records[at + n - 1] = words[id]!;
+    let parent = parents[id]!;
     for (let level = n - 1; level >= 2; level--) {
       const below = indexes[level - 2]!;
       records[at + level - 1] = below.words[parent]!;
