@@ -104,7 +104,10 @@ export function collectDroppedArrays(): void {
 /**
  * A full garbage collection, through `globalThis.gc` when the process runs with `--expose-gc`, else through a
  * `gc` function taken from a fresh V8 context made while the flag is briefly on (as Jest's leak detector does);
- * nothing when neither is possible.
+ * nothing when neither is possible. The memory of the arrays it finds dead is given back before it returns: V8
+ * otherwise frees it on a background thread afterwards (concurrent array-buffer sweeping), so the next stage's
+ * arrays, filled at once, sat beside the last stage's for a while — on a 100 M-token estimation at `--memory 512M`,
+ * peaks 85–100 MB apart from one run to the next.
  */
 function collectGarbage(): void {
   if (gc === undefined) {
@@ -122,5 +125,11 @@ function collectGarbage(): void {
       }
     }
   }
-  gc?.();
+  if (!gc) return;
+  setFlagsFromString('--no-concurrent-array-buffer-sweeping');
+  try {
+    gc();
+  } finally {
+    setFlagsFromString('--concurrent-array-buffer-sweeping');
+  }
 }
