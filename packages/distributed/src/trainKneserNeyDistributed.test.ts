@@ -63,6 +63,20 @@ describe('trainKneserNeyDistributed with 3 worker processes', redis.options, () 
     }
   });
 
+  it('misshapen discounts are refused before anything is queued, naming the option', async () => {
+    const input = join(cluster.storage, 'discounts.txt');
+    writeFileSync(input, 'a b\n');
+    const options = { redis: cluster.redis.url, storage: cluster.storage, input, order: 2, shards: 1 };
+    await expect(trainKneserNeyDistributed({ ...options, discountFallback: { d1: 0.5, d2: 1 } as never })).rejects.toMatchObject({
+      name: 'InvalidArgumentError',
+      argument: 'options.discountFallback.d3',
+    });
+    await expect(trainKneserNeyDistributed({ ...options, discounts: [{ d1: 2, d2: 1, d3: 1 }] })).rejects.toMatchObject({
+      name: 'InvalidArgumentError',
+      argument: 'options.discounts[0].d1',
+    });
+  });
+
   it('bad input fails the run at once (no retries) with the job and the reason', async () => {
     const input = join(cluster.storage, 'bad.txt');
     writeFileSync(input, 'a b\nc d\ne <s> f\n');

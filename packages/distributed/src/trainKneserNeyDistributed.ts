@@ -1,4 +1,4 @@
-import type { KneserNeyDiscount, NgramWarning } from '@nlpkit/ngram';
+import { type KneserNeyDiscount, type NgramWarning, checkDiscountOptions } from '@nlpkit/ngram';
 import { check } from './errors.js';
 import { withStages } from './flowStage.js';
 import { DEFAULT_QUEUE, type JOBS } from './processJob.js';
@@ -65,6 +65,7 @@ export async function trainKneserNeyDistributed(options: DistributedTrainOptions
     'redis', 'storage', 'input', 'order', 'shards', 'partitions', 'memory', 'maxOpenFiles', 'output', 'discounts', 'discountFallback',
     'attempts', 'queue', 'keepIntermediate', 'onProgress', 'signal',
   ]);
+  checkDiscountOptions(options);
   const { connection, storage, queueName, attempts, plan: common } = await prepareEstimation(options, DEFAULT_QUEUE, 'model.arpa');
   const plan: RunPlan = {
     ...common,

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '@nlpkit/core';
 import { naiveKneserNey } from '../test/naiveKneserNey.js';
 import { countNgrams } from './countNgrams.js';
 import { estimateKneserNey } from './estimateKneserNey.js';
@@ -66,6 +67,28 @@ describe('estimateKneserNey', () => {
     );
     expect(result.discounts[2]).toEqual({ d1: 0.5, d2: 1, d3: 1.5 });
     expect(Number.isFinite(result.model.log10Prob('c', ['a', 'b']))).toBe(true);
+  });
+
+  it('refuses misshapen discounts before any work, naming the argument, what it expects and what it found', () => {
+    const train = [['a', 'b', 'c']];
+    const bad = (options: object): unknown => {
+      try {
+        estimateKneserNey(train, { order: 3, ...options });
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    // An array where an object belongs gave NaN discounts, and -inf for every probability.
+    expect(String(bad({ discountFallback: [0.5, 1, 1.5] }))).toMatch(/options\.discountFallback must be an object/);
+    expect(String(bad({ discountFallback: { d1: 0.5, d2: 1 } }))).toMatch(/options\.discountFallback\.d3 must be a number from 0 to 3, got undefined/);
+    expect(String(bad({ discountFallback: { d1: 1.5, d2: 1, d3: 1.5 } }))).toMatch(/options\.discountFallback\.d1 must be a number from 0 to 1, got 1\.5/);
+    expect(String(bad({ discountFallback: { d1: 0.5, d2: 1, d3: 1.5, d4: 2 } }))).toMatch(/options\.discountFallback\.d4/);
+    expect(String(bad({ discounts: FIXED }))).toMatch(/options\.discounts must be an array/);
+    expect(String(bad({ discounts: [undefined, { d1: 0.5, d2: Number.NaN, d3: 1 }] }))).toMatch(/options\.discounts\[1\]\.d2 must be a number/);
+    for (const error of [bad({ discountFallback: [0.5, 1, 1.5] }), bad({ discounts: [FIXED, 3] })]) expect(error).toBeInstanceOf(InvalidArgumentError);
+    // Orders left undefined are estimated; the bounds themselves are allowed.
+    expect(bad({ discounts: [undefined, { d1: 1, d2: 2, d3: 3 }], discountFallback: { d1: 0, d2: 0, d3: 0 } })).toBeUndefined();
   });
 
   it('scores an unseen word as <unk> with only interpolated mass', () => {

@@ -10,6 +10,7 @@ import {
   DEFAULT_DISCOUNT_FALLBACK,
   type KneserNeyDiscount,
   type NgramWarning,
+  checkDiscountOptions,
   kneserNeyDiscounts,
 } from './kneserNeyDiscounts.js';
 import { BOS_INDEX, EOS_INDEX, UNK_INDEX } from './ngramWordIndex.js';
@@ -87,6 +88,7 @@ export function estimateKneserNey(
   options: KneserNeyOptions = {},
 ): KneserNeyResult | Promise<KneserNeyResult> {
   check.options(options, 'options', ['order', 'discountFallback', 'discounts', 'prune', 'onWarning', 'signal', 'collect']);
+  checkDiscountOptions(options);
   if (isCounts(input)) return estimateFromCounts(input, options);
   const counts = countNgrams(input, {
     order: checkOrder(options.order),

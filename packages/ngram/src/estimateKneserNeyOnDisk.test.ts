@@ -116,6 +116,19 @@ describe('estimateKneserNeyOnDisk', () => {
     expect(existsSync(output)).toBe(false);
   });
 
+  it('refuses misshapen discounts before any reading, naming the argument', async () => {
+    const output = join(folder, 'model.arpa');
+    const options = { order: 2, memory: 1 << 20, output, tempDir: temp };
+    await expect(estimateKneserNeyOnDisk([['a']], { ...options, discountFallback: [0.5, 1, 1.5] as never })).rejects.toThrow(
+      /options\.discountFallback must be an object/,
+    );
+    await expect(estimateKneserNeyOnDisk([['a']], { ...options, discounts: [{ d1: 0.5, d2: 1, d3: 4 }] })).rejects.toThrow(
+      /options\.discounts\[0\]\.d3 must be a number from 0 to 3, got 4/,
+    );
+    expect(readdirSync(temp)).toEqual([]);
+    expect(existsSync(output)).toBe(false);
+  });
+
   it('a temporary folder that cannot be made is an OutputError naming it, before any reading', async () => {
     const file = join(folder, 'a-file');
     writeFileSync(file, 'not a folder');

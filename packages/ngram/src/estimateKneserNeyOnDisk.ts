@@ -18,7 +18,7 @@ import { interpolatedArpaText } from './interpolatedArpaText.js';
 import { eachKneserNeyContext, kneserNeyUnigrams } from './kneserNeyContext.js';
 import { eachPrunedContext } from './prunedContexts.js';
 import { pruneMarksOnDisk, pruneThresholds } from './pruneMarksOnDisk.js';
-import type { KneserNeyDiscount, NgramWarning } from './kneserNeyDiscounts.js';
+import { type KneserNeyDiscount, type NgramWarning, checkDiscountOptions } from './kneserNeyDiscounts.js';
 
 /** The smallest memory cap {@link estimateKneserNeyOnDisk} accepts (256 KiB). */
 export const MIN_ESTIMATION_MEMORY = 1 << 18;
@@ -148,6 +148,7 @@ export async function estimateKneserNeyOnDisk(
     'onStage', 'signal',
   ]);
   const order = checkOrder(options?.order);
+  checkDiscountOptions(options);
   const cap = check.number(options.memory, 'options.memory', MIN_ESTIMATION_MEMORY);
   if (options.output === undefined && options.binary === undefined) {
     throw check.invalid(options.output, 'options.output', 'a path (or options.binary: where the model goes)');

@@ -6,7 +6,7 @@ export type { KenlmSplit } from './kenlmWords.js';
 export { NgramIndex } from './ngramIndex.js';
 export { countNgrams, NgramCounter } from './countNgrams.js';
 export type { NgramCounts, CountOptions } from './countNgrams.js';
-export { kneserNeyDiscounts, DEFAULT_DISCOUNT_FALLBACK } from './kneserNeyDiscounts.js';
+export { kneserNeyDiscounts, checkDiscount, checkDiscountOptions, DEFAULT_DISCOUNT_FALLBACK } from './kneserNeyDiscounts.js';
 export type { KneserNeyDiscount, NgramWarning } from './kneserNeyDiscounts.js';
 export { estimateKneserNey } from './estimateKneserNey.js';
 export type { KneserNeyOptions, KneserNeyResult } from './estimateKneserNey.js';

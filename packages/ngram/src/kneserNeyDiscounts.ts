@@ -1,3 +1,5 @@
+import { check } from './errors.js';
+
 /** The three modified Kneser-Ney discounts of one order (Chen & Goodman's D1, D2, D3+). */
 export interface KneserNeyDiscount {
   d1: number;
@@ -17,6 +19,30 @@ export interface NgramWarning {
 
 /** KenLM's `--discount_fallback` default. */
 export const DEFAULT_DISCOUNT_FALLBACK: KneserNeyDiscount = { d1: 0.5, d2: 1, d3: 1.5 };
+
+/**
+ * Validates one order's discounts given by the caller: an object `{ d1, d2, d3 }` with D_j a number in [0, j] (the
+ * range KenLM accepts; outside it an n-gram's discounted count could turn negative).
+ *
+ * @throws InvalidArgumentError naming `argument` (or its field) with what was expected and found.
+ */
+export function checkDiscount(value: unknown, argument: string): KneserNeyDiscount {
+  if (value === undefined) throw check.invalid(value, argument, 'an object { d1, d2, d3 }');
+  const d = check.options(value as KneserNeyDiscount, argument, ['d1', 'd2', 'd3']);
+  return { d1: check.number(d.d1, `${argument}.d1`, 0, 1), d2: check.number(d.d2, `${argument}.d2`, 0, 2), d3: check.number(d.d3, `${argument}.d3`, 0, 3) };
+}
+
+/**
+ * Validates the discount options every modified Kneser-Ney estimator takes (`options.discountFallback`, and
+ * `options.discounts`: an array with one entry per order, undefined for an order to estimate), so that a
+ * misshapen value is an error before any work rather than NaN probabilities in the model.
+ */
+export function checkDiscountOptions(options: { readonly discountFallback?: unknown; readonly discounts?: unknown }): void {
+  if (options.discountFallback !== undefined) checkDiscount(options.discountFallback, 'options.discountFallback');
+  if (options.discounts === undefined) return;
+  const discounts = check.array(options.discounts, 'options.discounts');
+  for (let n = 0; n < discounts.length; n++) if (discounts[n] !== undefined) checkDiscount(discounts[n], `options.discounts[${n}]`);
+}
 
 /**
  * Modified Kneser-Ney discounts from counts-of-counts `n[1..4]` of one order (equation 26 of Chen & Goodman),
