@@ -32,7 +32,7 @@ export async function writeJob(storage: SharedStorage, plan: RunPlan, r: number,
     let bytes = 0;
     try {
       for await (const chunk of interpolatedArpaSections(workspace, N, words, prob1, range)) {
-        const data = Buffer.from(chunk.text, 'utf8');
+        const data = chunk.bytes;
         for (let offset = 0; offset < data.length; ) offset += writeSync(fds[chunk.order - 1]!, data, offset);
         bytes += data.length;
         await breathe();

@@ -129,8 +129,6 @@ export function appendArpaPiece(piece: ArpaPiece, vocab: VocabularyBytes, scratc
   const { n, from, to, perm, prefixRanks, wordStarts, log10Probs, log10Backoffs, below, rows } = piece;
   const hasBackoffs = log10Backoffs.length > 0;
   const keepRows = rows.length > 0;
-  const { chunks, chunkStarts, starts: vocabStarts } = vocab;
-  const { numbers, backoffTexts } = scratch;
   const width = n + 1;
   // A word's last chunk may write up to 3 bytes past its space (overwritten by what follows).
   const lineBytes = arpaPieceMaxBytes(n, 1, vocab);
@@ -174,21 +172,46 @@ export function appendArpaPiece(piece: ArpaPiece, vocab: VocabularyBytes, scratc
       scratch.out = grown;
       view = new DataView(grown.buffer, grown.byteOffset, grown.byteLength);
     }
-    for (let i = start, j = 0, w = base; i < end; i++, j++, w += width) {
-      at = float32Bytes(probs[j]!, buffer, at, numbers);
-      buffer[at++] = 9;
-      for (let k = 0; k < width; k++) {
-        const v = blockWords[w + k]!;
-        for (let c = chunkStarts[v]!, e = chunkStarts[v + 1]!, o = at; c < e; c++, o += 4) view.setUint32(o, chunks[c]!, true);
-        at += vocabStarts[v + 1]! - vocabStarts[v]! + 1;
-      }
-      at--; // the space after the last word: a tab or the line's end goes there
-      if (hasBackoffs) {
-        buffer[at++] = 9;
-        at = cachedFloat32Bytes(backoffs[j]!, buffer, at, backoffTexts);
-      }
-      buffer[at++] = 10;
+    at = writeArpaLines(end - start, width, probs, hasBackoffs ? backoffs : undefined, blockWords, base, vocab, scratch, buffer, view, at);
+  }
+  return at;
+}
+
+/**
+ * Writes `lines` ARPA lines into `buffer` from `at` and returns the position after them: line j is `probs[j]`, a
+ * tab, the `width` words `words[wordsAt + j·width …]` (ids into `vocab`) separated by spaces, then a tab and
+ * `backoffs[j]` when `backoffs` is given, then a newline. The caller leaves {@link arpaPieceMaxBytes} of room per
+ * line (`view` is a DataView of `buffer`). The line loop every byte writer of ARPA text shares.
+ */
+export function writeArpaLines(
+  lines: number,
+  width: number,
+  probs: Float32Array,
+  backoffs: Float32Array | undefined,
+  words: Int32Array,
+  wordsAt: number,
+  vocab: VocabularyBytes,
+  scratch: ArpaPieceScratch,
+  buffer: Uint8Array,
+  view: DataView,
+  at: number,
+): number {
+  const { chunks, chunkStarts, starts: vocabStarts } = vocab;
+  const { numbers, backoffTexts } = scratch;
+  for (let j = 0, w = wordsAt; j < lines; j++, w += width) {
+    at = float32Bytes(probs[j]!, buffer, at, numbers);
+    buffer[at++] = 9;
+    for (let k = 0; k < width; k++) {
+      const v = words[w + k]!;
+      for (let c = chunkStarts[v]!, e = chunkStarts[v + 1]!, o = at; c < e; c++, o += 4) view.setUint32(o, chunks[c]!, true);
+      at += vocabStarts[v + 1]! - vocabStarts[v]! + 1;
     }
+    at--; // the space after the last word: a tab or the line's end goes there
+    if (backoffs !== undefined) {
+      buffer[at++] = 9;
+      at = cachedFloat32Bytes(backoffs[j]!, buffer, at, backoffTexts);
+    }
+    buffer[at++] = 10;
   }
   return at;
 }

@@ -1,0 +1,76 @@
+import { createRng } from '@nlpkit/core';
+import { describe, expect, it } from 'vitest';
+import { ArpaLineBlocks } from './arpaLineBlocks.js';
+import { createArpaLineFormat } from './arpaLines.js';
+import { vocabularyBytes } from './arpaPiece.js';
+
+/** Random float32 log-probabilities and backoffs: repeated values, zeros, -inf, tiny and huge ones. */
+function randomNumber(rng: ReturnType<typeof createRng>): number {
+  const kind = rng.int(8);
+  if (kind === 0) return 0;
+  if (kind === 1) return Number.NEGATIVE_INFINITY;
+  if (kind === 2) return Math.fround(-0.30103);
+  if (kind === 3) return Math.fround(-(rng.next() * 1e-7));
+  return Math.fround(-rng.next() * 10 ** rng.int(4));
+}
+
+/** Writes `sections` through ArpaLineBlocks (taking chunks when told, or only at the end) and as strings. */
+function both(words: string[], sections: { width: number; backoffs: boolean; lines: number }[], seed: number, takeWhenReady: boolean) {
+  const rng = createRng(seed);
+  const maxWidth = Math.max(...sections.map((s) => s.width));
+  const blocks = new ArpaLineBlocks(vocabularyBytes(words), maxWidth);
+  const line = createArpaLineFormat();
+  const chunks: Uint8Array[] = [];
+  let expected = '';
+  let ready = 0;
+  for (const { width, backoffs, lines } of sections) {
+    blocks.section(width, backoffs);
+    for (let i = 0; i < lines; i++) {
+      const j = blocks.count;
+      const ids = Array.from({ length: width }, () => rng.int(words.length));
+      const prob = randomNumber(rng);
+      const backoff = randomNumber(rng);
+      blocks.probs[j] = prob;
+      if (backoffs) blocks.backoffs[j] = backoff;
+      for (let k = 0; k < width; k++) blocks.words[j * width + k] = ids[k]!;
+      expected += line(prob, ids.map((id) => words[id]).join(' '), backoffs ? backoff : undefined);
+      if (blocks.add()) {
+        ready++;
+        if (takeWhenReady) chunks.push(blocks.take()!);
+      }
+    }
+  }
+  const rest = blocks.take();
+  if (rest !== undefined) chunks.push(rest);
+  expect(blocks.take()).toBeUndefined();
+  return { text: Buffer.concat(chunks).toString('utf8'), expected, ready, chunks: chunks.length, capacity: blocks.capacity };
+}
+
+describe('ArpaLineBlocks', () => {
+  const words = ['<unk>', '<s>', '</s>', 'a', 'bb', 'ccc', 'dddd', 'eeeee', 'ünïcödé', '日本語', 'x'.repeat(13)];
+
+  it('writes the shared line format byte for byte, across sections with and without backoffs', () => {
+    const sections = [
+      { width: 1, backoffs: true, lines: 11 },
+      { width: 2, backoffs: true, lines: 3000 },
+      { width: 5, backoffs: true, lines: 777 },
+      { width: 6, backoffs: false, lines: 20_000 },
+    ];
+    for (const takeWhenReady of [true, false]) {
+      const result = both(words, sections, 3, takeWhenReady);
+      expect(result.text).toBe(result.expected);
+      expect(result.capacity).toBe(1024);
+      // About 1 MiB per chunk: the 20,000 six-word lines make more than one.
+      expect(result.ready).toBeGreaterThan(0);
+      if (takeWhenReady) expect(result.chunks).toBeGreaterThan(1);
+      else expect(result.chunks).toBe(1); // kept adding past a full chunk: the buffer grew instead of overflowing
+    }
+  });
+
+  it('formats fewer lines at a time when a word is very long, with the same bytes', () => {
+    const long = [...words, 'y'.repeat(100_000)];
+    const result = both(long, [{ width: 3, backoffs: true, lines: 200 }, { width: 4, backoffs: false, lines: 100 }], 5, true);
+    expect(result.capacity).toBe(2); // 1 MiB over 4 × (100,000 + 4) + 35 bytes at most per line
+    expect(result.text).toBe(result.expected);
+  });
+});
