@@ -364,7 +364,8 @@ function sortedLevel(
   for (let shift = 0; shift === 0 || prefixes > 2 ** shift; shift += bits) passes.push([prefixOf, shift]);
   for (const [key, shift] of passes) {
     histogram.fill(0);
-    for (let i = 0; i < size; i++) histogram[((key[perm[i]!]! >>> shift) & (radix - 1)) + 1]!++;
+    // A digit's histogram does not depend on the order: count it front to back (no random reads through perm).
+    for (let id = 0; id < size; id++) histogram[((key[id]! >>> shift) & (radix - 1)) + 1]!++;
     for (let d = 0; d < radix; d++) histogram[d + 1]! += histogram[d]!;
     for (let i = 0; i < size; i++) {
       const id = perm[i]!;

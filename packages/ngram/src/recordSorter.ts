@@ -130,15 +130,20 @@ export class RecordSorter {
     let perm = this.#perm;
     let temp = this.#temp;
     const histogram = this.#histogram;
-    for (let i = 0; i < count; i++) perm[i] = i;
-    // Least significant key word first; each pass is a stable counting sort.
+    if (keyLength === 0) for (let i = 0; i < count; i++) perm[i] = i;
+    // Least significant key word first; each pass is a stable counting sort. The first starts from the records'
+    // own order, so it reads them front to back (the later passes read them in the order so far).
     for (let column = keyLength - 1; column >= 0; column--) {
       histogram.fill(0);
       for (let i = 0; i < count; i++) histogram[records[i * width + column]! + 1]!++;
       for (let k = 0; k < vocabSize; k++) histogram[k + 1]! += histogram[k]!;
-      for (let i = 0; i < count; i++) {
-        const id = perm[i]!;
-        temp[histogram[records[id * width + column]!]!++] = id;
+      if (column === keyLength - 1) {
+        for (let i = 0, at = column; i < count; i++, at += width) temp[histogram[records[at]!]!++] = i;
+      } else {
+        for (let i = 0; i < count; i++) {
+          const id = perm[i]!;
+          temp[histogram[records[id * width + column]!]!++] = id;
+        }
       }
       const swap = perm;
       perm = temp;
