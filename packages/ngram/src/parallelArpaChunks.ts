@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from './workerEntry.js';
 import { ARPA_END, arpaHeader, arpaSectionHeader } from './arpaLines.js';
 import type { ArpaWorkerRequest, ArpaWorkerResponse } from './arpaFormatWorker.js';
 import type { ArpaPiece } from './arpaPiece.js';
@@ -28,13 +27,6 @@ function shared<T extends Uint32Array | Int32Array | Float32Array>(array: T): T 
   const copy = new (array.constructor as new (buffer: SharedArrayBuffer) => T)(sharedBytes(array.byteLength));
   copy.set(array);
   return copy;
-}
-
-/** The worker entry's file: beside this module when built; from source (the package's tests), the built one. */
-function workerFile(): URL | undefined {
-  const here = import.meta.url;
-  const url = here.endsWith('.ts') ? new URL('../dist/arpaFormatWorker.js', here) : new URL('./arpaFormatWorker.js', here);
-  return existsSync(fileURLToPath(url)) ? url : undefined;
 }
 
 /** One order ready to format: its suffix order and numbers in shared memory, and where its rows go. */
@@ -75,7 +67,7 @@ function prepare(model: BackoffLanguageModel, level: SuffixOrderLevel, n: number
  * without a build) the text is formatted on the calling thread.
  */
 export async function* parallelArpaChunks(model: BackoffLanguageModel, options: ParallelArpaOptions): AsyncGenerator<Uint8Array, void, undefined> {
-  const url = workerFile();
+  const url = workerEntry('arpaFormatWorker');
   if (url === undefined) {
     yield* arpaByteChunks(model);
     return;

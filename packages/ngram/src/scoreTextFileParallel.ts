@@ -1,7 +1,7 @@
-import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from './workerEntry.js';
 import type { ModelPerplexity } from '@nlpkit/core';
 import { inputFileError, isSystemError } from '@nlpkit/core/node';
 import { loadBinaryModel } from './binaryModel.js';
@@ -54,13 +54,6 @@ export function readFileShared(path: string, argument = 'path'): Uint8Array {
   }
 }
 
-/** The worker entry's file: beside this module when built; from source (the package's tests), the built one. */
-function workerFile(): URL | undefined {
-  const here = import.meta.url;
-  const url = here.endsWith('.ts') ? new URL('../dist/textScoreWorker.js', here) : new URL('./textScoreWorker.js', here);
-  return existsSync(fileURLToPath(url)) ? url : undefined;
-}
-
 /** The first line start at or after `from` (just past a newline), or `size` when no newline follows. */
 function lineStartFrom(fd: number, from: number, size: number): number {
   const window = new Uint8Array(1 << 16);
@@ -100,7 +93,7 @@ export async function scoreTextFileParallel(model: Uint8Array | string, path: st
     fd = openSync(path, 'r');
     const size = fstatSync(fd).size;
     const threads = options.threads ?? (size >= MIN_PARALLEL_BYTES ? Math.min(DEFAULT_THREADS, availableParallelism()) : 1);
-    const url = workerFile();
+    const url = workerEntry('textScoreWorker');
     // Part t is [cuts[t], cuts[t + 1]); empty parts (a long line spanning a cut) are dropped.
     const cuts = [0];
     if (url !== undefined) for (let t = 1; t < threads; t++) cuts.push(Math.max(cuts.at(-1)!, lineStartFrom(fd, Math.floor((size * t) / threads), size)));
