@@ -8,8 +8,8 @@ import { mergeAllRuns } from './countFiles.js';
 import { type Sentences, eachSentence } from './eachSentence.js';
 import { PKG, check, checkOrder } from './errors.js';
 import { defaultMaxOpenFiles } from './defaultMaxOpenFiles.js';
-import { MemoryBudget } from './memoryBudget.js';
-import { NgramIndex } from './ngramIndex.js';
+import { MemoryBudget, backingStore, collectDroppedArrays } from './memoryBudget.js';
+import { NgramIndex, slotsFor } from './ngramIndex.js';
 import { NgramWordIndex, encodeTrainingSentence } from './ngramWordIndex.js';
 import { KenlmTextReader, readKenlmText } from './countKenlmText.js';
 
@@ -86,9 +86,11 @@ export function countNgramsOnDisk(sentences: Sentences<TokenLike>, options: Disk
 }
 
 /** Bytes of the fixed counting arrays for tables of `capacity` n-grams per order (see {@link countWithBudget}). */
+/** Hash slots a counting table starts with (256 KiB); see `NgramIndex.bounded`. */
+const INITIAL_SLOTS = 1 << 16;
+
 function fixedBytes(order: number, capacity: number): number {
-  let slots = 32;
-  while (slots < capacity * 2) slots *= 2;
+  const slots = slotsFor(capacity);
   // Per order ≥ 2: index parents + words (4 + 4), slots, counts (4). Sort scratch: two id arrays (8), two rank
   // arrays (8) and the radix histogram. Records of one run level: 4·(order+1).
   return (order - 1) * (12 * capacity + 4 * slots) + (order > 1 ? 16 * capacity + 4 * (radixOf(capacity) + 1) + 4 * (order + 1) * capacity : 0);
@@ -194,10 +196,13 @@ function countOnDisk(
   const runs: string[][] = Array.from({ length: order }, () => []);
   const indexes: NgramIndex[] = [];
   const counts: Uint32Array[] = [];
+  // Each table's hash slots start small and double as they fill (a collection then frees the old ones): held in
+  // the budget at their largest from the start.
+  const indexBytes = 8 * capacity + 4 * slotsFor(capacity);
+  const allocate = (length: number): Int32Array => new Int32Array(backingStore(4 * length), 0, length);
   for (let n = 1; n < order; n++) {
-    const index = new NgramIndex(capacity);
-    budget.hold(index.byteLength);
-    indexes.push(index);
+    budget.hold(indexBytes);
+    indexes.push(NgramIndex.bounded(capacity, INITIAL_SLOTS, allocate, collectDroppedArrays));
     counts.push(budget.uint32(capacity));
   }
   let scratch =
@@ -285,7 +290,7 @@ function countOnDisk(
    * (which runs the merges), they kept ~230 MB of a 512 MiB cap's counting arrays alive through every merge.
    */
   const dropCountingArrays = (): void => {
-    for (const index of indexes) budget.release(index.byteLength);
+    for (let n = 1; n < order; n++) budget.release(indexBytes);
     for (const c of counts) budget.release(c.byteLength);
     indexes.length = 0;
     counts.length = 0;
