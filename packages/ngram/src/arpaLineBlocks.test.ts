@@ -1,8 +1,8 @@
 import { createRng } from '@nlpkit/core';
 import { describe, expect, it } from 'vitest';
 import { ArpaLineBlocks } from './arpaLineBlocks.js';
-import { createArpaLineFormat } from './arpaLines.js';
 import { vocabularyBytes } from './arpaPiece.js';
+import { formatFloat32 } from './formatFloat32.js';
 
 /** Random float32 log-probabilities and backoffs: repeated values, zeros, -inf, tiny and huge ones. */
 function randomNumber(rng: ReturnType<typeof createRng>): number {
@@ -14,12 +14,16 @@ function randomNumber(rng: ReturnType<typeof createRng>): number {
   return Math.fround(-rng.next() * 10 ** rng.int(4));
 }
 
+/** An ARPA line as text, built from the reference number formatter (lmplz's layout). */
+function line(prob: number, words: string, backoff: number | undefined): string {
+  return backoff === undefined ? `${formatFloat32(prob)}\t${words}\n` : `${formatFloat32(prob)}\t${words}\t${formatFloat32(backoff)}\n`;
+}
+
 /** Writes `sections` through ArpaLineBlocks (taking chunks when told, or only at the end) and as strings. */
 function both(words: string[], sections: { width: number; backoffs: boolean; lines: number }[], seed: number, takeWhenReady: boolean) {
   const rng = createRng(seed);
   const maxWidth = Math.max(...sections.map((s) => s.width));
   const blocks = new ArpaLineBlocks(vocabularyBytes(words), maxWidth);
-  const line = createArpaLineFormat();
   const chunks: Uint8Array[] = [];
   let expected = '';
   let ready = 0;
@@ -49,7 +53,7 @@ function both(words: string[], sections: { width: number; backoffs: boolean; lin
 describe('ArpaLineBlocks', () => {
   const words = ['<unk>', '<s>', '</s>', 'a', 'bb', 'ccc', 'dddd', 'eeeee', 'ünïcödé', '日本語', 'x'.repeat(13)];
 
-  it('writes the shared line format byte for byte, across sections with and without backoffs', () => {
+  it('writes lmplz\'s line layout byte for byte, across sections with and without backoffs', () => {
     const sections = [
       { width: 1, backoffs: true, lines: 11 },
       { width: 2, backoffs: true, lines: 3000 },

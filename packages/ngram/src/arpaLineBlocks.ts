@@ -8,10 +8,10 @@ const CHUNK_BYTES = 1 << 20;
 /**
  * ARPA lines turned into bytes in blocks, for writers that compute each line's numbers one at a time (the
  * out-of-core estimator's last pass): the caller puts line `count`'s numbers and words into `probs`, `backoffs`
- * and `words` (`width` ids per line, first word first) and calls {@link add}; every `capacity` lines (1,024, fewer
- * when the vocabulary has very long words) the block is formatted by the byte writer the in-memory ARPA writer uses (`writeArpaLines`), and {@link take} hands out the
- * text in chunks of about 1 MiB. The same bytes as the shared line format (`createArpaLineFormat`), without a
- * string per number or per line.
+ * and `words` (`width` ids per line, first word first) and calls {@link add}; every `capacity` lines (1,024,
+ * fewer when the vocabulary has very long words) the block is formatted by the byte writer the in-memory ARPA writer
+ * uses (`writeArpaLines`), and {@link take} hands out the text in chunks of about 1 MiB: no string per number or per
+ * line.
  */
 export class ArpaLineBlocks {
   /** Lines per block. */

@@ -85,10 +85,10 @@ export function countNgramsOnDisk(sentences: Sentences<TokenLike>, options: Disk
   return countWithBudget(sentences, options, (cap) => new MemoryBudget(cap));
 }
 
-/** Bytes of the fixed counting arrays for tables of `capacity` n-grams per order (see {@link countWithBudget}). */
 /** Hash slots a counting table starts with (256 KiB); see `NgramIndex.bounded`. */
 const INITIAL_SLOTS = 1 << 16;
 
+/** Bytes of the fixed counting arrays for tables of `capacity` n-grams per order (see {@link countWithBudget}). */
 function fixedBytes(order: number, capacity: number): number {
   const slots = slotsFor(capacity);
   // Per order ≥ 2: index parents + words (4 + 4), slots, counts (4). Sort scratch: two id arrays (8), two rank
