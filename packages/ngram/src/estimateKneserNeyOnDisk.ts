@@ -128,7 +128,7 @@ function isKenlmTextInput(input: unknown): input is KenlmTextInput {
  *    each context's weight sorted likewise;
  * 4. order by order in suffix order, where an n-gram's suffix comes in the order below in the same sequence:
  *    interpolated probabilities joined with the lower order's, backoffs joined from the order above, straight
- *    into the ARPA text (the shared ARPA line format).
+ *    into the ARPA text (formatted by the in-memory writer's line loop, `writeArpaLines`).
  * With `prune`, a pass between 2 and 3 marks the n-grams kept, from the top order down (the prefixes and suffixes
  * kept n-grams need are sorted into the order below); pass 3 then leaves the pruned ones out and adds their
  * adjusted counts to their contexts' weights. With `binary`, the ARPA file is streamed back, sorted into trie order
