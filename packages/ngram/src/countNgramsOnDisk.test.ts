@@ -134,6 +134,20 @@ describe('countNgramsOnDisk: bounded files, memory and temporary folders (issue 
     expect(onDisk(result)).toEqual(inMemory(train, 3));
   });
 
+  it('issue 11: sentences longer than a table holds are counted position by position, spilling inside them; the counts equal the in-memory ones', () => {
+    const rng = createRng(21);
+    const sentence = (length: number) => Array.from({ length }, () => `w${Math.floor(rng.next() ** 2 * 400)}`);
+    // Short sentences (counted order by order) around two of several thousand words: more than the tables hold at
+    // this cap, so those go position by position and spill mid-sentence.
+    const train = [...Array.from({ length: 200 }, () => sentence(8)), sentence(5000), ...Array.from({ length: 50 }, () => sentence(3)), sentence(3000), sentence(7)];
+    for (const order of [2, 4]) {
+      const result = countNgramsOnDisk(train, { order, memoryBytes: 1 << 16, directory: join(dir, `long${order}`) });
+      expect(result.runs).toBeGreaterThan(3);
+      expect(onDisk(result)).toEqual(inMemory(train, order));
+      expect(result.tokens).toBe(train.reduce((s, x) => s + x.length + 1, 0));
+    }
+  });
+
   it('issue 13 item 4: the memory cap holds: peak typed-array bytes stay within memoryBytes (+ 16 bytes per word)', () => {
     const train = corpus(1500, 3);
     for (const [order, cap] of [[2, 1 << 16], [3, 1 << 16], [5, 200_000], [10, 1 << 16], [3, 1 << 20]] as const) {

@@ -245,8 +245,9 @@ function countOnDisk(
     for (let n = 2; n <= order; n++) write(n, sortedLevel(n, wordIndex.size, indexes, counts, scratch!));
     unigrams.fill(0);
     for (let n = 1; n < order; n++) {
+      // Only the counts of the n-grams held were written: the rest of the array stays untouched.
+      counts[n - 1]!.fill(0, 0, indexes[n - 1]!.size);
       indexes[n - 1]!.clear();
-      counts[n - 1]!.fill(0);
     }
     pending = false;
     runCount++;
@@ -262,8 +263,46 @@ function countOnDisk(
       budget.release(unigrams.byteLength);
       unigrams = grown;
     }
+    // A sentence adds at most `length` n-grams per order: spill first unless every table has room for them all.
+    let room = true;
+    for (let n = 1; n < order && room; n++) room = indexes[n - 1]!.size + length <= capacity;
+    if (!room && pending) spill();
+    if (length > capacity) addPositions(ids, length);
+    else addLevels(ids, length);
+    if ((sentencesRead & 63) === 0) signal?.throwIfAborted();
+  };
+  /** The sentence's ids as an Int32Array, then its n-grams' ids of one order and the next (by start position). */
+  let levels = [new Int32Array(256), new Int32Array(256), new Int32Array(256)] as const;
+  /**
+   * Counts a sentence that fits in every table, one order after the other: each order's look-ups (the bigrams',
+   * then the trigrams' from the bigrams' ids, …) do not depend on one another, so the processor overlaps their
+   * cache misses — a hash look-up is a miss or two into tables of tens of megabytes.
+   */
+  const addLevels = (ids: ArrayLike<number>, length: number): void => {
+    if (levels[0].length < length) levels = [new Int32Array(2 * length), new Int32Array(2 * length), new Int32Array(2 * length)];
+    const words = levels[0];
     for (let start = 0; start < length; start++) {
-      // Each position adds at most one n-gram per order: spill first when a table is full (tables never grow).
+      const id = ids[start]!;
+      words[start] = id;
+      unigrams[id]! += 1;
+    }
+    pending = true;
+    let below = words;
+    for (let n = 1; n < order; n++) {
+      const index = indexes[n - 1]!;
+      const c = counts[n - 1]!;
+      const here = (n & 1) === 1 ? levels[2] : levels[1];
+      for (let start = 0; start + n < length; start++) {
+        const id = index.findOrInsert(below[start]!, words[start + n]!);
+        c[id]! += 1;
+        here[start] = id;
+      }
+      below = here;
+    }
+  };
+  /** Counts a sentence longer than a table holds, position by position, spilling whenever a table is full. */
+  const addPositions = (ids: ArrayLike<number>, length: number): void => {
+    for (let start = 0; start < length; start++) {
       for (let n = 1; n < order; n++) {
         if (indexes[n - 1]!.size >= capacity) {
           spill();
@@ -278,7 +317,6 @@ function countOnDisk(
         counts[n - 1]![id]! += 1;
       }
     }
-    if ((sentencesRead & 63) === 0) signal?.throwIfAborted();
   };
   const visit = (sentence: readonly string[]): void => {
     encodeTrainingSentence(sentence, wordIndex, sentencesRead + 1, ids);
