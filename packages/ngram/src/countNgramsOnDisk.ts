@@ -9,7 +9,7 @@ import { type Sentences, eachSentence } from './eachSentence.js';
 import { PKG, check, checkOrder } from './errors.js';
 import { defaultMaxOpenFiles } from './defaultMaxOpenFiles.js';
 import { MemoryBudget, backingStore, collectDroppedArrays } from './memoryBudget.js';
-import { NgramIndex, slotsFor } from './ngramIndex.js';
+import { RUN_RECORD, RunCountTable, runCountTableBytes } from './runCountTable.js';
 import { NgramWordIndex, encodeTrainingSentence } from './ngramWordIndex.js';
 import { KenlmTextReader, readKenlmText } from './countKenlmText.js';
 
@@ -85,15 +85,14 @@ export function countNgramsOnDisk(sentences: Sentences<TokenLike>, options: Disk
   return countWithBudget(sentences, options, (cap) => new MemoryBudget(cap));
 }
 
-/** Hash slots a counting table starts with (256 KiB); see `NgramIndex.bounded`. */
+/** Hash slots a counting table starts with (256 KiB); see {@link RunCountTable}. */
 const INITIAL_SLOTS = 1 << 16;
 
 /** Bytes of the fixed counting arrays for tables of `capacity` n-grams per order (see {@link countWithBudget}). */
 function fixedBytes(order: number, capacity: number): number {
-  const slots = slotsFor(capacity);
-  // Per order ≥ 2: index parents + words (4 + 4), slots, counts (4). Sort scratch: two id arrays (8), two rank
-  // arrays (8) and the radix histogram. Records of one run level: 4·(order+1).
-  return (order - 1) * (12 * capacity + 4 * slots) + (order > 1 ? 16 * capacity + 4 * (radixOf(capacity) + 1) + 4 * (order + 1) * capacity : 0);
+  // Per order ≥ 2: a counting table. Sort scratch: two id arrays (8), two rank arrays (8) and the radix histogram.
+  // Records of one run level: 4·(order+1).
+  return (order - 1) * runCountTableBytes(capacity) + (order > 1 ? 16 * capacity + 4 * (radixOf(capacity) + 1) + 4 * (order + 1) * capacity : 0);
 }
 
 /** Buckets per radix pass of {@link sortedLevel}: 2^16 (two passes cover 32 bits) but for tables too small to pay for their histogram. */
@@ -194,16 +193,14 @@ function countOnDisk(
 
   const wordIndex = options.wordIndex ?? new NgramWordIndex();
   const runs: string[][] = Array.from({ length: order }, () => []);
-  const indexes: NgramIndex[] = [];
-  const counts: Uint32Array[] = [];
-  // Each table's hash slots start small and double as they fill (a collection then frees the old ones): held in
-  // the budget at their largest from the start.
-  const indexBytes = 8 * capacity + 4 * slotsFor(capacity);
+  const tables: RunCountTable[] = [];
+  // Each table's slots start few and double as they fill (a collection then frees the old ones): held in the
+  // budget at their largest from the start.
+  const tableBytes = runCountTableBytes(capacity);
   const allocate = (length: number): Int32Array => new Int32Array(backingStore(4 * length), 0, length);
   for (let n = 1; n < order; n++) {
-    budget.hold(indexBytes);
-    indexes.push(NgramIndex.bounded(capacity, INITIAL_SLOTS, allocate, collectDroppedArrays));
-    counts.push(budget.uint32(capacity));
+    budget.hold(tableBytes);
+    tables.push(new RunCountTable(capacity, INITIAL_SLOTS, allocate, collectDroppedArrays));
   }
   let scratch =
     order > 1
@@ -242,13 +239,10 @@ function countOnDisk(
     };
     write(1, uni);
     if (!fits) budget.release(uni.byteLength);
-    for (let n = 2; n <= order; n++) write(n, sortedLevel(n, wordIndex.size, indexes, counts, scratch!));
+    const records = tables.map((table) => table.records);
+    for (let n = 2; n <= order; n++) write(n, sortedLevel(n, wordIndex.size, records, tables[n - 2]!.size, scratch!));
     unigrams.fill(0);
-    for (let n = 1; n < order; n++) {
-      // Only the counts of the n-grams held were written: the rest of the array stays untouched.
-      counts[n - 1]!.fill(0, 0, indexes[n - 1]!.size);
-      indexes[n - 1]!.clear();
-    }
+    for (const table of tables) table.clear();
     pending = false;
     runCount++;
     options.onProgress?.({ sentences: sentencesRead, tokens, runs: runCount });
@@ -265,7 +259,7 @@ function countOnDisk(
     }
     // A sentence adds at most `length` n-grams per order: spill first unless every table has room for them all.
     let room = true;
-    for (let n = 1; n < order && room; n++) room = indexes[n - 1]!.size + length <= capacity;
+    for (let n = 1; n < order && room; n++) room = tables[n - 1]!.size + length <= capacity;
     if (!room && pending) spill();
     if (length > capacity) addPositions(ids, length);
     else addLevels(ids, length);
@@ -289,14 +283,9 @@ function countOnDisk(
     pending = true;
     let below = words;
     for (let n = 1; n < order; n++) {
-      const index = indexes[n - 1]!;
-      const c = counts[n - 1]!;
+      const table = tables[n - 1]!;
       const here = (n & 1) === 1 ? levels[2] : levels[1];
-      for (let start = 0; start + n < length; start++) {
-        const id = index.findOrInsert(below[start]!, words[start + n]!);
-        c[id]! += 1;
-        here[start] = id;
-      }
+      for (let start = 0; start + n < length; start++) here[start] = table.add(below[start]!, words[start + n]!);
       below = here;
     }
   };
@@ -304,7 +293,7 @@ function countOnDisk(
   const addPositions = (ids: ArrayLike<number>, length: number): void => {
     for (let start = 0; start < length; start++) {
       for (let n = 1; n < order; n++) {
-        if (indexes[n - 1]!.size >= capacity) {
+        if (tables[n - 1]!.size >= capacity) {
           spill();
           break;
         }
@@ -312,10 +301,7 @@ function countOnDisk(
       let id = ids[start]!;
       unigrams[id]! += 1;
       pending = true;
-      for (let n = 1; n < order && start + n < length; n++) {
-        id = indexes[n - 1]!.findOrInsert(id, ids[start + n]!);
-        counts[n - 1]![id]! += 1;
-      }
+      for (let n = 1; n < order && start + n < length; n++) id = tables[n - 1]!.add(id, ids[start + n]!);
     }
   };
   const visit = (sentence: readonly string[]): void => {
@@ -328,10 +314,8 @@ function countOnDisk(
    * (which runs the merges), they kept ~230 MB of a 512 MiB cap's counting arrays alive through every merge.
    */
   const dropCountingArrays = (): void => {
-    for (let n = 1; n < order; n++) budget.release(indexBytes);
-    for (const c of counts) budget.release(c.byteLength);
-    indexes.length = 0;
-    counts.length = 0;
+    for (let n = 1; n < order; n++) budget.release(tableBytes);
+    tables.length = 0;
     if (scratch) for (const a of [...scratch.sorted, scratch.histogram, ...scratch.ranks, scratch.records]) budget.release(a.byteLength);
     scratch = undefined;
   };
@@ -365,33 +349,32 @@ function countOnDisk(
 }
 
 /**
- * The distinct n-grams of order `n` as sorted records [w1..wn, count] in `scratch.records`. Lexicographic order
- * of (prefix, word), where prefix ranks of order 2 are word ids and of higher orders the previous level's sorted
- * positions (kept in `scratch.ranks`, alternating). The table's ids are sorted by those two keys with an LSD radix
- * sort (digits of 16 bits, 8 for small tables: as many passes as the vocabulary, then the prefix ranks, need; each
- * a stable counting sort) in the two `scratch.sorted` arrays; then each n-gram's words come from walking its
- * prefix chain. (Sorting packed keys prefixRank·V + word as numbers, then finding each key's id again in the hash
- * table, took ~15% of an out-of-core estimation.)
+ * The distinct n-grams of order `n` as sorted records [w1..wn, count] in `scratch.records`, from the counting
+ * tables' records in id order (`records[n - 2]`: `[parent, word, count]` per id, see
+ * {@link RunCountTable.records}; `size` of them). Lexicographic order of (prefix, word), where prefix ranks of order 2
+ * are word ids and of higher orders the previous level's sorted positions (kept in `scratch.ranks`, alternating).
+ * The ids are sorted by those two keys with an LSD radix sort (digits of 16 bits, 8 for small tables: as many
+ * passes as the vocabulary, then the prefix ranks, need; each a stable counting sort) in the two `scratch.sorted`
+ * arrays; then each n-gram's words come from walking its prefix chain. (Sorting packed keys prefixRank·V + word as
+ * numbers, then finding each key's id again in the hash table, took ~15% of an out-of-core estimation.)
  */
 function sortedLevel(
   n: number,
   vocabSize: number,
-  indexes: readonly NgramIndex[],
-  counts: readonly Uint32Array[],
+  records: readonly Int32Array[],
+  size: number,
   scratch: { sorted: readonly [Int32Array, Int32Array]; histogram: Int32Array; ranks: readonly [Int32Array, Int32Array]; records: Uint32Array },
 ): Uint32Array {
-  const index = indexes[n - 2]!;
-  const c = counts[n - 2]!;
-  const size = index.size;
+  const R = RUN_RECORD;
+  const table = records[n - 2]!;
   const rankOf = scratch.ranks[n % 2]!; // of order n - 1 (written by the previous call)
   const nextRankOf = scratch.ranks[(n + 1) % 2]!;
-  const words = index.words;
-  const parents = index.parents;
   // The prefix rank of each id, in nextRankOf until the ranks of this order replace it.
   const prefixOf = nextRankOf;
   let prefixes = 0;
   for (let id = 0; id < size; id++) {
-    const p = n === 2 ? parents[id]! : rankOf[parents[id]!]!;
+    const parent = table[id * R]!;
+    const p = n === 2 ? parent : rankOf[parent]!;
     prefixOf[id] = p;
     if (p >= prefixes) prefixes = p + 1;
   }
@@ -399,41 +382,47 @@ function sortedLevel(
   let temp = scratch.sorted[1];
   for (let i = 0; i < size; i++) perm[i] = i;
   const histogram = scratch.histogram;
-  const radix = histogram.length - 1;
-  const bits = Math.log2(radix);
-  // Least significant digit first: the word's, then the prefix rank's.
-  const passes: [Int32Array, number][] = [];
-  for (let shift = 0; shift === 0 || vocabSize > 2 ** shift; shift += bits) passes.push([words, shift]);
-  for (let shift = 0; shift === 0 || prefixes > 2 ** shift; shift += bits) passes.push([prefixOf, shift]);
-  for (const [key, shift] of passes) {
-    histogram.fill(0);
-    // A digit's histogram does not depend on the order: count it front to back (no random reads through perm).
-    for (let id = 0; id < size; id++) histogram[((key[id]! >>> shift) & (radix - 1)) + 1]!++;
-    for (let d = 0; d < radix; d++) histogram[d + 1]! += histogram[d]!;
-    for (let i = 0; i < size; i++) {
-      const id = perm[i]!;
-      temp[histogram[(key[id]! >>> shift) & (radix - 1)]!++] = id;
-    }
-    const swap = perm;
-    perm = temp;
-    temp = swap;
+  const bits = Math.log2(histogram.length - 1);
+  // Least significant digit first: the word's (read from the records), then the prefix rank's.
+  for (let shift = 0; shift === 0 || vocabSize > 2 ** shift; shift += bits) {
+    digitPass(table, R, 1, shift, size, perm, temp, histogram);
+    [perm, temp] = [temp, perm];
+  }
+  for (let shift = 0; shift === 0 || prefixes > 2 ** shift; shift += bits) {
+    digitPass(prefixOf, 1, 0, shift, size, perm, temp, histogram);
+    [perm, temp] = [temp, perm];
   }
   const width = n + 1;
-  const records = scratch.records.subarray(0, size * width);
+  const out = scratch.records.subarray(0, size * width);
   for (let i = 0; i < size; i++) {
     const id = perm[i]!;
     nextRankOf[id] = i;
     // Words of the n-gram by walking its prefix chain down to the first word.
     const at = i * width;
-    records[at + n - 1] = words[id]!;
-    let parent = parents[id]!;
+    out[at + n - 1] = table[id * R + 1]!;
+    out[at + n] = table[id * R + 2]!;
+    let parent = table[id * R]!;
     for (let level = n - 1; level >= 2; level--) {
-      const below = indexes[level - 2]!;
-      records[at + level - 1] = below.words[parent]!;
-      parent = below.parents[parent]!;
+      const below = records[level - 2]!;
+      out[at + level - 1] = below[parent * R + 1]!;
+      parent = below[parent * R]!;
     }
-    records[at] = parent;
-    records[at + n] = c[id]!;
+    out[at] = parent;
   }
-  return records;
+  return out;
+}
+
+/**
+ * One stable counting-sort pass of an LSD radix sort: the ids in `perm` reordered into `out` by the digit at `shift`
+ * of their key (`keys[id * stride + offset]`), the histogram counted front to back (no random reads through perm).
+ */
+function digitPass(keys: Int32Array, stride: number, offset: number, shift: number, size: number, perm: Int32Array, out: Int32Array, histogram: Int32Array): void {
+  const radix = histogram.length - 1;
+  histogram.fill(0);
+  for (let id = 0; id < size; id++) histogram[((keys[id * stride + offset]! >>> shift) & (radix - 1)) + 1]!++;
+  for (let d = 0; d < radix; d++) histogram[d + 1]! += histogram[d]!;
+  for (let i = 0; i < size; i++) {
+    const id = perm[i]!;
+    out[histogram[(keys[id * stride + offset]! >>> shift) & (radix - 1)]!++] = id;
+  }
 }

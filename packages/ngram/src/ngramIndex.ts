@@ -14,9 +14,6 @@ export class NgramIndex {
   // Open-addressing table of ids (-1 = empty); keys are read from `parents`/`words`, so a slot is 4 bytes.
   #slots: Int32Array | undefined;
   #mask: number;
-  /** How a {@link NgramIndex.bounded} index makes its larger hash tables, and whom it tells. */
-  #allocate: ((length: number) => Int32Array) | undefined;
-  #onGrow: (() => void) | undefined;
 
   constructor(expected = 1024) {
     const capacity = Math.max(16, expected);
@@ -25,25 +22,6 @@ export class NgramIndex {
     const slots = slotsFor(capacity);
     this.#slots = new Int32Array(slots).fill(-1);
     this.#mask = slots - 1;
-  }
-
-  /**
-   * An index that will hold at most `capacity` n-grams — the out-of-core counter spills a run before it would hold
-   * more — whose id arrays are made at once by `allocate` (untouched memory costs nothing) and whose hash table
-   * starts at `initialSlots` and doubles as it fills, up to {@link slotsFor}(capacity): a table that stays small
-   * (repetitive text, a small corpus) stays in the processor's caches, where a table sized for the cap scattered
-   * the same n-grams over tens of megabytes. `onGrow` is called after each doubling (the old table is garbage).
-   */
-  static bounded(capacity: number, initialSlots: number, allocate: (length: number) => Int32Array, onGrow?: () => void): NgramIndex {
-    const index = new NgramIndex(16);
-    index.parents = allocate(capacity);
-    index.words = allocate(capacity);
-    const slots = allocate(Math.max(32, Math.min(slotsFor(capacity), initialSlots))).fill(-1);
-    index.#slots = slots;
-    index.#mask = slots.length - 1;
-    index.#allocate = allocate;
-    index.#onGrow = onGrow;
-    return index;
   }
 
   /** Builds an index over given parallel arrays (ids are array positions). Used by the readers. */
@@ -108,7 +86,7 @@ export class NgramIndex {
     return this.parents.byteLength + this.words.byteLength + (this.#slots ?? this.#build()).byteLength;
   }
 
-  /** Empties the index, keeping its arrays (no allocation): the on-disk counter reuses one index per run. */
+  /** Empties the index, keeping its arrays (no allocation). */
   clear(): void {
     (this.#slots ?? this.#build()).fill(-1);
     this.size = 0;
@@ -132,11 +110,10 @@ export class NgramIndex {
 
   #rehash(): void {
     const length = this.#slots!.length * 2;
-    const slots = (this.#allocate === undefined ? new Int32Array(length) : this.#allocate(length)).fill(-1);
+    const slots = new Int32Array(length).fill(-1);
     this.#slots = slots;
     this.#mask = slots.length - 1;
     for (let id = 0; id < this.size; id++) this.#place(id);
-    this.#onGrow?.();
   }
 
   /** The hash table of a {@link NgramIndex.lazy} index, built now (load ≤ 0.5). */
