@@ -56,4 +56,13 @@ describe('RunCountTable', () => {
     expect(grown).toBe(8);
     expect(table.size).toBe(50_002);
   });
+
+  it('refuses a new n-gram past its capacity (the counter spills first) and still counts the ones it holds', () => {
+    const table = new RunCountTable(40, 32, (length) => new Int32Array(length));
+    for (let i = 0; i < 40; i++) table.add(i, i);
+    expect(() => table.add(40, 40)).toThrow(RangeError);
+    expect(table.add(3, 3)).toBe(3);
+    expect(table.records[3 * RUN_RECORD + 2]).toBe(2);
+    expect(table.size).toBe(40);
+  });
 });

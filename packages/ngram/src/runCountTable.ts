@@ -70,6 +70,8 @@ export class RunCountTable {
     }
     const id = this.size;
     const at = id * RUN_RECORD;
+    // The caller spills first; a typed array would drop the writes past its end without a word.
+    if (at >= records.length) throw new RangeError(`RunCountTable: full (${id} n-grams), the caller spills before adding more`);
     records[at] = parent;
     records[at + 1] = word;
     records[at + 2] = 1;
