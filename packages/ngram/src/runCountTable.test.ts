@@ -1,4 +1,4 @@
-import { createRng } from '@nlpkit/core';
+import { InvalidArgumentError, createRng } from '@nlpkit/core';
 import { describe, expect, it } from 'vitest';
 import { RUN_RECORD, RunCountTable, runCountTableBytes } from './runCountTable.js';
 
@@ -57,10 +57,11 @@ describe('RunCountTable', () => {
     expect(table.size).toBe(50_002);
   });
 
-  it('refuses a new n-gram past its capacity (the counter spills first) and still counts the ones it holds', () => {
+  it('refuses a new n-gram past its capacity with a typed error (the counter spills first) and still counts the ones it holds', () => {
     const table = new RunCountTable(40, 32, (length) => new Int32Array(length));
     for (let i = 0; i < 40; i++) table.add(i, i);
-    expect(() => table.add(40, 40)).toThrow(RangeError);
+    expect(() => table.add(40, 40)).toThrow(InvalidArgumentError);
+    expect(() => table.add(40, 40)).toThrow('@nlpkit/ngram: a new n-gram for a RunCountTable must be within its capacity of 40 n-grams (spill the run first), got a full table');
     expect(table.add(3, 3)).toBe(3);
     expect(table.records[3 * RUN_RECORD + 2]).toBe(2);
     expect(table.size).toBe(40);

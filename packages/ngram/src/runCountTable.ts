@@ -1,3 +1,5 @@
+import { InvalidArgumentError } from '@nlpkit/core';
+import { PKG } from './errors.js';
 import { hashPair, slotsFor } from './ngramIndex.js';
 
 /** Int32s per n-gram record, by id: prefix id, word id, count. */
@@ -71,7 +73,14 @@ export class RunCountTable {
     const id = this.size;
     const at = id * RUN_RECORD;
     // The caller spills first; a typed array would drop the writes past its end without a word.
-    if (at >= records.length) throw new RangeError(`RunCountTable: full (${id} n-grams), the caller spills before adding more`);
+    if (at >= records.length) {
+      throw new InvalidArgumentError({
+        package: PKG,
+        argument: 'a new n-gram for a RunCountTable',
+        expected: `within its capacity of ${id} n-grams (spill the run first)`,
+        foundText: 'a full table',
+      });
+    }
     records[at] = parent;
     records[at + 1] = word;
     records[at + 2] = 1;
