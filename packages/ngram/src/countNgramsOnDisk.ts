@@ -355,8 +355,15 @@ function countOnDisk(
  * are word ids and of higher orders the previous level's sorted positions (kept in `scratch.ranks`, alternating).
  * The ids are sorted by those two keys with an LSD radix sort (digits of 16 bits, 8 for small tables: as many
  * passes as the vocabulary, then the prefix ranks, need; each a stable counting sort) in the two `scratch.sorted`
- * arrays; then each n-gram's words come from walking its prefix chain. (Sorting packed keys prefixRank·V + word as
- * numbers, then finding each key's id again in the hash table, took ~15% of an out-of-core estimation.)
+ * arrays; then each n-gram's record is written at its rank, its words from walking its prefix chain.
+ * (Sorting packed keys prefixRank·V + word as numbers, then finding each key's id again in the hash table, took
+ * ~15% of an out-of-core estimation.)
+ *
+ * Reads go front to back wherever they can, writes are scattered: a random read of a table of tens of megabytes
+ * stalls on a cache miss, a scattered write does not. The prefix passes carry each id's prefix rank beside it
+ * (in the two rank arrays, free while sorting), instead of reading it through the permutation; the records are
+ * written by id at each id's rank instead of gathered in sorted order, so the prefix chains are walked in id order,
+ * where an n-gram's prefix, first seen just before it, lies near its neighbours' prefixes.
  */
 function sortedLevel(
   n: number,
@@ -388,17 +395,21 @@ function sortedLevel(
     digitPass(table, R, 1, shift, size, perm, temp, histogram);
     [perm, temp] = [temp, perm];
   }
+  // The prefix ranks in the order so far (rankOf is free once prefixOf is made), then carried through the passes.
+  let keys = rankOf;
+  let keysTemp = nextRankOf;
+  for (let i = 0; i < size; i++) keys[i] = prefixOf[perm[i]!]!;
   for (let shift = 0; shift === 0 || prefixes > 2 ** shift; shift += bits) {
-    digitPass(prefixOf, 1, 0, shift, size, perm, temp, histogram);
+    carriedDigitPass(keys, shift, size, perm, temp, keysTemp, histogram);
     [perm, temp] = [temp, perm];
+    [keys, keysTemp] = [keysTemp, keys];
   }
+  for (let i = 0; i < size; i++) nextRankOf[perm[i]!] = i;
   const width = n + 1;
   const out = scratch.records.subarray(0, size * width);
-  for (let i = 0; i < size; i++) {
-    const id = perm[i]!;
-    nextRankOf[id] = i;
+  for (let id = 0; id < size; id++) {
     // Words of the n-gram by walking its prefix chain down to the first word.
-    const at = i * width;
+    const at = nextRankOf[id]! * width;
     out[at + n - 1] = table[id * R + 1]!;
     out[at + n] = table[id * R + 2]!;
     let parent = table[id * R]!;
@@ -410,6 +421,23 @@ function sortedLevel(
     out[at] = parent;
   }
   return out;
+}
+
+/**
+ * One stable counting-sort pass by the digit at `shift` of keys carried beside the ids: `perm[i]`'s key is `keys[i]`;
+ * ids and keys are reordered together into `out` and `outKeys`, every read front to back.
+ */
+function carriedDigitPass(keys: Int32Array, shift: number, size: number, perm: Int32Array, out: Int32Array, outKeys: Int32Array, histogram: Int32Array): void {
+  const radix = histogram.length - 1;
+  histogram.fill(0);
+  for (let i = 0; i < size; i++) histogram[((keys[i]! >>> shift) & (radix - 1)) + 1]!++;
+  for (let d = 0; d < radix; d++) histogram[d + 1]! += histogram[d]!;
+  for (let i = 0; i < size; i++) {
+    const key = keys[i]!;
+    const to = histogram[(key >>> shift) & (radix - 1)]!++;
+    out[to] = perm[i]!;
+    outKeys[to] = key;
+  }
 }
 
 /**
