@@ -285,7 +285,7 @@ function countOnDisk(
     for (let n = 1; n < order; n++) {
       const table = tables[n - 1]!;
       const here = (n & 1) === 1 ? levels[2] : levels[1];
-      for (let start = 0; start + n < length; start++) here[start] = table.add(below[start]!, words[start + n]!);
+      if (length > n) table.addAll(below, words, n, length - n, here);
       below = here;
     }
   };

@@ -57,6 +57,31 @@ describe('RunCountTable', () => {
     expect(table.size).toBe(50_002);
   });
 
+  it('addAll gives the ids and counts of add called once per n-gram, in order, repeats within a batch included', () => {
+    const capacity = 20_000;
+    const one = new RunCountTable(capacity, 256, (length) => new Int32Array(length));
+    const all = new RunCountTable(capacity, 256, (length) => new Int32Array(length));
+    const rng = createRng(5);
+    const parents = new Int32Array(64);
+    const words = new Int32Array(70);
+    const ids = new Int32Array(64);
+    while (one.size + 64 <= capacity) {
+      const count = 1 + rng.int(64);
+      const at = rng.int(7);
+      for (let i = 0; i < count; i++) {
+        // Half from a few pairs, so a batch often holds the same n-gram twice (new or not); half from many.
+        const few = rng.int(2) === 0;
+        parents[i] = rng.int(few ? 8 : 4000);
+        words[at + i] = rng.int(few ? 4 : 300);
+      }
+      all.addAll(parents, words, at, count, ids);
+      for (let i = 0; i < count; i++) expect(ids[i]).toBe(one.add(parents[i]!, words[at + i]!));
+      expect(all.size).toBe(one.size);
+    }
+    expect(all.slots).toBe(one.slots);
+    expect(all.records).toEqual(one.records);
+  });
+
   it('refuses a new n-gram past its capacity with a typed error (the counter spills first) and still counts the ones it holds', () => {
     const table = new RunCountTable(40, 32, (length) => new Int32Array(length));
     for (let i = 0; i < 40; i++) table.add(i, i);

@@ -90,6 +90,29 @@ export class RunCountTable {
     return id;
   }
 
+  /**
+   * {@link add} for `count` n-grams at once: `(parents[i], words[wordsAt + i])` for i < count, their ids to `ids[i]`.
+   * The same ids as `count` calls of `add` in order. First every n-gram's slot, then the record it holds, is read
+   * (loads that do not depend on one another, so the processor overlaps their cache misses); the adds then find
+   * those lines in the cache.
+   */
+  addAll(parents: Int32Array, words: Int32Array, wordsAt: number, count: number, ids: Int32Array): void {
+    const slots = this.#slots;
+    const records = this.records;
+    const mask = this.#mask;
+    let touched = 0;
+    for (let i = 0; i < count; i++) ids[i] = slots[hashPair(parents[i]!, words[wordsAt + i]!) & mask]!;
+    for (let i = 0; i < count; i++) {
+      const tag = ids[i]!;
+      if (tag !== 0) touched += records[(tag - 1) * RUN_RECORD + 2]!;
+    }
+    this.#touched = touched;
+    for (let i = 0; i < count; i++) ids[i] = this.add(parents[i]!, words[wordsAt + i]!);
+  }
+
+  /** Keeps the warm-up loads of {@link addAll} from being optimized away. */
+  #touched = 0;
+
   /** Empties the table, keeping its arrays (no allocation): one table serves every run. */
   clear(): void {
     this.#slots.fill(0);
