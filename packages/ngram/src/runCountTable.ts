@@ -92,26 +92,31 @@ export class RunCountTable {
 
   /**
    * {@link add} for `count` n-grams at once: `(parents[i], words[wordsAt + i])` for i < count, their ids to `ids[i]`.
-   * The same ids as `count` calls of `add` in order. First every n-gram's slot, then the record it holds, is read
-   * (loads that do not depend on one another, so the processor overlaps their cache misses); the adds then find
-   * those lines in the cache.
+   * The same ids and counts as `count` calls of `add` in order. First every n-gram's home slot is read, then the
+   * record it holds: loads that do not depend on one another, so the processor overlaps their cache misses. An
+   * n-gram found in its home slot is then counted at once; the others go through `add`, in order (new ids are
+   * given in the same order), on lines already in the cache.
    */
   addAll(parents: Int32Array, words: Int32Array, wordsAt: number, count: number, ids: Int32Array): void {
     const slots = this.#slots;
     const records = this.records;
     const mask = this.#mask;
-    let touched = 0;
     for (let i = 0; i < count; i++) ids[i] = slots[hashPair(parents[i]!, words[wordsAt + i]!) & mask]!;
+    // ids[i]: the id + 1 of the n-gram found in its home slot, 0 where it is not there.
     for (let i = 0; i < count; i++) {
       const tag = ids[i]!;
-      if (tag !== 0) touched += records[(tag - 1) * RUN_RECORD + 2]!;
+      if (tag === 0) continue;
+      const at = (tag - 1) * RUN_RECORD;
+      if (records[at + 1] !== words[wordsAt + i] || records[at] !== parents[i]) ids[i] = 0;
     }
-    this.#touched = touched;
-    for (let i = 0; i < count; i++) ids[i] = this.add(parents[i]!, words[wordsAt + i]!);
+    for (let i = 0; i < count; i++) {
+      const tag = ids[i]!;
+      if (tag !== 0) {
+        records[(tag - 1) * RUN_RECORD + 2]!++;
+        ids[i] = tag - 1;
+      } else ids[i] = this.add(parents[i]!, words[wordsAt + i]!);
+    }
   }
-
-  /** Keeps the warm-up loads of {@link addAll} from being optimized away. */
-  #touched = 0;
 
   /** Empties the table, keeping its arrays (no allocation): one table serves every run. */
   clear(): void {
