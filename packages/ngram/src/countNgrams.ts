@@ -67,6 +67,8 @@ export class NgramCounter {
   /** Ids of the n-grams of the order below and of this order by start position (grown to the longest sentence). */
   #below = new Int32Array(256);
   #level = new Int32Array(256);
+  /** The sentence's word ids as an Int32Array (the `ids` given may be any array). */
+  #words = new Int32Array(256);
   #sentences = 0;
   #tokens = 0;
   #ids: number[] = [];
@@ -136,32 +138,34 @@ export class NgramCounter {
     if (this.#below.length < length) {
       this.#below = new Int32Array(length * 2);
       this.#level = new Int32Array(length * 2);
+      this.#words = new Int32Array(length * 2);
     }
     let below = this.#below;
     let level = this.#level;
+    const words = this.#words;
     for (let start = 0; start < length; start++) {
       const id = ids[start]!;
       unigrams[id]! += 1;
       below[start] = id;
+      words[start] = id;
     }
     // One order at a time: the n-grams of order n+1 are (n-gram at start, word at start + n), and the suffix of
     // the one at start is the n-gram at start + 1. The lookups of one order are independent of each other, so
-    // the processor overlaps their cache misses (a walk start by start chains each lookup on the one before).
+    // the processor overlaps their cache misses (a walk start by start chains each lookup on the one before);
+    // `addAll` reads their home slots first, in a loop of loads alone.
     for (let n = 1; n < this.order && n < length; n++) {
       const table = tables[n]!;
-      let suffix = suffixes[n]!;
-      for (let start = 0; start + n < length; start++) {
-        const before = table.size;
-        const id = table.add(below[start]!, ids[start + n]!);
-        if (table.size > before) {
-          if (id >= suffix.length) {
-            // As large as the table has become (grown at once to a projected size, see CountOptions.progress).
-            suffix = growSuffixes(suffix, table.capacity);
-            suffixes[n] = suffix;
-          }
-          suffix[id] = below[start + 1]!;
+      const before = table.size;
+      table.addAll(below, words, n, length - n, level);
+      if (table.size > before) {
+        let suffix = suffixes[n]!;
+        if (table.size > suffix.length) {
+          // As large as the table has become (grown at once to a projected size, see CountOptions.progress).
+          suffix = growSuffixes(suffix, table.capacity);
+          suffixes[n] = suffix;
         }
-        level[start] = id;
+        // A new n-gram's suffix is the n-gram one position on (the same id for each occurrence of it).
+        for (let start = 0; start + n < length; start++) if (level[start]! >= before) suffix[level[start]!] = below[start + 1]!;
       }
       const swap = below;
       below = level;

@@ -28,6 +28,33 @@ describe('NgramCountTable', () => {
     expect(table.size).toBe(0);
   });
 
+  it('addAll gives the ids and counts of add called once per n-gram, in order, through growth and repeats within a batch', () => {
+    const one = new NgramCountTable(16);
+    const all = new NgramCountTable(16);
+    const parents = new Int32Array(64);
+    const words = new Int32Array(70);
+    const ids = new Int32Array(64);
+    let seed = 7;
+    const next = (n: number): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n;
+    for (let batch = 0; batch < 600; batch++) {
+      const count = 1 + next(64);
+      const at = next(7);
+      for (let i = 0; i < count; i++) {
+        // Half from a few pairs (the same n-gram twice in a batch, new or not), half from many (the table grows).
+        const few = next(2) === 0;
+        parents[i] = next(few ? 8 : 4000);
+        words[at + i] = next(few ? 4 : 300);
+      }
+      all.addAll(parents, words, at, count, ids);
+      for (let i = 0; i < count; i++) expect(ids[i]).toBe(one.add(parents[i]!, words[at + i]!));
+      expect(all.size).toBe(one.size);
+    }
+    const a = one.finish();
+    const b = all.finish();
+    expect(b.counts).toEqual(a.counts);
+    expect(b.index.size).toBe(a.index.size);
+  });
+
   it('grows at once to a projected size and counts the same as doubling', () => {
     const projections: number[] = [];
     const plain = new NgramCountTable(16);
