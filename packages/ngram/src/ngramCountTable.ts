@@ -94,7 +94,7 @@ export class NgramCountTable {
   addAll(parents: Int32Array, words: Int32Array, wordsAt: number, count: number, ids: Int32Array): void {
     const slots = this.#slots;
     const mask = this.#mask;
-    // ids[i]: the slot + 1 where the n-gram sits in its home slot, 0 where it is not there.
+    // ids[i]: where the n-gram's home slot starts in `slots`, + 1, when the n-gram sits there; 0 where it does not.
     for (let i = 0; i < count; i++) {
       const parent = parents[i]!;
       const word = words[wordsAt + i]!;
