@@ -19,6 +19,7 @@ export { registerFusedKernels } from './kernels/fusedKernels.js';
 export { configureWasmGemm, disposeWasmGemm, registerWasmGemm } from './kernels/wasmKernels.js';
 export type { WasmGemmOptions } from './kernels/wasmKernels.js';
 export { configureWasmPointwise, registerWasmPointwise } from './kernels/wasmPointwise.js';
+export { registerWasmIdentity } from './kernels/wasmIdentity.js';
 export { matMul, plainMatMul } from './ops/matMul.js';
 export { affine } from './ops/affine.js';
 export { softmaxCrossEntropy } from './ops/softmaxCrossEntropy.js';

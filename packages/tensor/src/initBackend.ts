@@ -10,6 +10,7 @@ import {
 } from './backendCandidates.js';
 import { InvalidArgumentError, UnknownNameError } from '@nlpkit/core';
 import { type BackendAttempt, BackendUnavailableError, PKG } from './errors.js';
+import { registerWasmIdentity } from './kernels/wasmIdentity.js';
 import { detectRuntime, type Runtime } from './runtime.js';
 import { type GpuLike, probeAdapter } from './webgpuAdapter.js';
 
@@ -133,6 +134,7 @@ async function startBackend(name: BackendName, ctx: Context): Promise<string> {
   const ok = await tf.setBackend(tfName);
   if (!ok) throw new Skip(`the '${tfName}' backend failed to initialise`);
   await tf.ready();
+  if (name === 'wasm') registerWasmIdentity();
   if (name === 'cpu' && ctx.runtime === 'node') {
     // The cpu backend prints an advert for tfjs-node on first use in Node; we already tried (and reported) it.
     (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
