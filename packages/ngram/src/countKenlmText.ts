@@ -154,10 +154,18 @@ export class KenlmTextReader<R> {
   readonly #onLines: ((lines: number) => void) | undefined;
   readonly #signal: AbortSignal | undefined;
 
-  constructor(sink: SentenceIdSink<R>, options: { onLines?: ((lines: number) => void) | undefined; signal?: AbortSignal | undefined } = {}) {
+  /**
+   * `startsText: false`: the bytes continue a text (a part of a file cut at a line start), so a byte-order mark at
+   * their start is text, as it is anywhere but at the start of a file.
+   */
+  constructor(
+    sink: SentenceIdSink<R>,
+    options: { onLines?: ((lines: number) => void) | undefined; signal?: AbortSignal | undefined; startsText?: boolean | undefined } = {},
+  ) {
     this.#sink = sink;
     this.#wordIndex = sink.wordIndex;
     this.#ids[0] = BOS_INDEX;
+    if (options.startsText === false) this.#start = 6;
     this.#onLines = options.onLines;
     this.#signal = options.signal;
   }

@@ -104,6 +104,11 @@ function radixOf(capacity: number): number {
 export interface KenlmTextDiskCountOptions extends DiskCountOptions {
   /** Told the number of lines read so far, now and then (every 8,192 lines) and at the end. */
   onLines?: (lines: number) => void;
+  /**
+   * False when the bytes continue a text rather than start it (a part of a file cut at a line start): a byte-order
+   * mark at their start is then text, as it is anywhere but at the start of a file. Default true.
+   */
+  startsText?: boolean;
 }
 
 /**
@@ -142,7 +147,8 @@ function countOnDisk(
   makeBudget: (cap: number) => MemoryBudget,
 ): DiskCounts | Promise<DiskCounts> {
   const keys: (keyof KenlmTextDiskCountOptions)[] = ['order', 'memoryBytes', 'directory', 'maxOpenFiles', 'wordIndex', 'onProgress', 'signal'];
-  check.options(options, 'options', input.kenlmText === undefined ? keys : [...keys, 'onLines']);
+  check.options(options, 'options', input.kenlmText === undefined ? keys : [...keys, 'onLines', 'startsText']);
+  if (options.startsText !== undefined && typeof options.startsText !== 'boolean') throw check.invalid(options.startsText, 'options.startsText', 'a boolean');
   if (options.wordIndex !== undefined && !(options.wordIndex instanceof NgramWordIndex)) {
     throw check.invalid(options.wordIndex, 'options.wordIndex', 'an NgramWordIndex');
   }
@@ -335,7 +341,7 @@ function countOnDisk(
   };
   try {
     const result = input.kenlmText !== undefined
-      ? readKenlmText(new KenlmTextReader({ wordIndex, addSentenceIds, finish }, { onLines: options.onLines, signal }), input.kenlmText, signal)
+      ? readKenlmText(new KenlmTextReader({ wordIndex, addSentenceIds, finish }, { onLines: options.onLines, signal, startsText: options.startsText }), input.kenlmText, signal)
       : eachSentence(input.sentences, visit, finish);
     if (result instanceof Promise) {
       return result.catch((error: unknown) => {

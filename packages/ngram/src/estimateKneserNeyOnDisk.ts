@@ -9,6 +9,7 @@ import { readArpaFile } from './arpaFile.js';
 import type { Quantization } from './binaryModel.js';
 import { writeBinaryModelFile } from './binaryModelFile.js';
 import { writeBinaryModelOnDisk } from './binaryModelOnDisk.js';
+import { countKenlmFileOnDisk } from './countKenlmFileOnDisk.js';
 import { type TextChunks, countKenlmTextOnDisk, countNgramsOnDisk } from './countNgramsOnDisk.js';
 import { defaultMaxOpenFiles } from './defaultMaxOpenFiles.js';
 import { DiskWorkspace } from './diskWorkspace.js';
@@ -108,8 +109,24 @@ export interface KenlmTextInput {
   readonly onLines?: (lines: number) => void;
 }
 
+/**
+ * Training text for {@link estimateKneserNeyOnDisk} given as the path of a text file, counted as lmplz reads it on
+ * several threads ({@link countKenlmFileOnDisk}): the same model as `{ kenlmText }` of the file's bytes.
+ */
+export interface KenlmFileInput {
+  readonly kenlmFile: string;
+  /** Counting threads (default: for a file of 16 MiB or more, one per core up to 4; else 1). */
+  readonly threads?: number;
+  /** Told the number of lines read so far (by all threads; each of the two passes counts them), now and then. */
+  readonly onLines?: (lines: number) => void;
+}
+
 function isKenlmTextInput(input: unknown): input is KenlmTextInput {
   return typeof input === 'object' && input !== null && 'kenlmText' in input;
+}
+
+function isKenlmFileInput(input: unknown): input is KenlmFileInput {
+  return typeof input === 'object' && input !== null && 'kenlmFile' in input;
 }
 
 /**
@@ -118,8 +135,9 @@ function isKenlmTextInput(input: unknown): input is KenlmTextInput {
  * only sort buffers sized from `memory` and vocabulary-sized arrays. Node only (`@nlpkit/ngram/node`).
  *
  * The passes, each streaming sorted files in the temporary folder:
- * 1. count n-grams ({@link countNgramsOnDisk}, or {@link countKenlmTextOnDisk} for `{ kenlmText }`: runs spilled
- *    under the cap, merged into one sorted file per order);
+ * 1. count n-grams ({@link countNgramsOnDisk}, or {@link countKenlmTextOnDisk} for `{ kenlmText }`, or
+ *    {@link countKenlmFileOnDisk} on several threads for `{ kenlmFile }`: runs spilled under the cap, merged into
+ *    one sorted file per order);
  * 2. adjusted counts: the suffix (last n words) of every (n+1)-gram, sorted and summed, is the number of distinct
  *    left words of each n-gram (its continuation count), joined with the raw counts (which `<s>`-initial n-grams
  *    and the highest order keep); their counts-of-counts give the discounts;
@@ -140,7 +158,7 @@ function isKenlmTextInput(input: unknown): input is KenlmTextInput {
  * reason on abort. The temporary folder is removed in every case.
  */
 export async function estimateKneserNeyOnDisk(
-  sentences: Sentences<TokenLike> | KenlmTextInput,
+  sentences: Sentences<TokenLike> | KenlmTextInput | KenlmFileInput,
   options: KneserNeyOnDiskOptions,
 ): Promise<KneserNeyOnDiskResult> {
   check.options(options, 'options', [
@@ -188,7 +206,7 @@ export async function estimateKneserNeyOnDisk(
 
 
 async function estimate(
-  sentences: Sentences<TokenLike> | KenlmTextInput,
+  sentences: Sentences<TokenLike> | KenlmTextInput | KenlmFileInput,
   options: KneserNeyOnDiskOptions & { maxOpenFiles: number; thresholds: number[] | undefined },
   work: string,
   arpa: string,
@@ -202,9 +220,12 @@ async function estimate(
 
   options.onStage?.('counting');
   const countOptions = { order, memoryBytes: cap, directory: join(work, 'counts'), maxOpenFiles, ...(signal ? { signal } : {}) };
-  const counted = isKenlmTextInput(sentences)
-    ? await countKenlmTextOnDisk(sentences.kenlmText, { ...countOptions, ...(sentences.onLines ? { onLines: sentences.onLines } : {}) })
-    : await countNgramsOnDisk(sentences, countOptions);
+  const lines = (input: { readonly onLines?: (lines: number) => void }): { onLines?: (lines: number) => void } => (input.onLines ? { onLines: input.onLines } : {});
+  const counted = isKenlmFileInput(sentences)
+    ? await countKenlmFileOnDisk(sentences.kenlmFile, { ...countOptions, ...lines(sentences), ...(sentences.threads === undefined ? {} : { threads: sentences.threads }) })
+    : isKenlmTextInput(sentences)
+      ? await countKenlmTextOnDisk(sentences.kenlmText, { ...countOptions, ...lines(sentences) })
+      : await countNgramsOnDisk(sentences, countOptions);
   await breathe();
   signal?.throwIfAborted();
 

@@ -6,11 +6,13 @@ export { countKenlmTextOnDisk, countNgramsOnDisk, readCountFile } from './countN
 export { countKenlmText } from './countKenlmText.js';
 export type { KenlmTextCountOptions } from './countKenlmText.js';
 export { countKenlmTextFile } from './countKenlmTextFile.js';
+export { countKenlmFileOnDisk } from './countKenlmFileOnDisk.js';
+export type { KenlmFileDiskCountOptions } from './countKenlmFileOnDisk.js';
 export type { DiskCountOptions, DiskCounts, KenlmTextDiskCountOptions, TextChunks } from './countNgramsOnDisk.js';
 export { readModelFile, isBinaryModelFile } from './modelFile.js';
 export type { ReadModelFileOptions } from './modelFile.js';
 export { estimateKneserNeyOnDisk, MIN_ESTIMATION_MEMORY } from './estimateKneserNeyOnDisk.js';
-export type { KenlmTextInput, KneserNeyOnDiskOptions, KneserNeyOnDiskResult, OnDiskStage } from './estimateKneserNeyOnDisk.js';
+export type { KenlmFileInput, KenlmTextInput, KneserNeyOnDiskOptions, KneserNeyOnDiskResult, OnDiskStage } from './estimateKneserNeyOnDisk.js';
 
 // Building blocks of the out-of-core estimator, for estimators that run its passes in pieces (the distributed
 // estimator of `@nlpkit/distributed` runs them partitioned across machines and writes the same bytes).

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { workerEntry } from './workerEntry.js';
+import { workerEntry, workerStartOptions } from './workerEntry.js';
 import { ARPA_END, arpaHeader, arpaSectionHeader } from './arpaLines.js';
 import type { ArpaWorkerRequest, ArpaWorkerResponse } from './arpaFormatWorker.js';
 import type { ArpaPiece } from './arpaPiece.js';
@@ -74,7 +74,7 @@ export async function* parallelArpaChunks(model: BackoffLanguageModel, options: 
   }
   const { order, wordIndex, log10Probs } = model.data;
   const encoder = new TextEncoder();
-  const workers = Array.from({ length: options.threads }, () => new Worker(url));
+  const workers = Array.from({ length: options.threads }, () => new Worker(url, workerStartOptions()));
   const outstanding = new Array<number>(workers.length).fill(0);
   const pending = new Map<number, { resolve: (bytes: Uint8Array) => void; reject: (error: Error) => void; worker: number }>();
   let failure: Error | undefined;

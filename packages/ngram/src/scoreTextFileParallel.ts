@@ -1,7 +1,8 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { workerEntry } from './workerEntry.js';
+import { lineStartFrom } from './lineStartFrom.js';
+import { workerEntry, workerStartOptions } from './workerEntry.js';
 import type { ModelPerplexity } from '@nlpkit/core';
 import { inputFileError, isSystemError } from '@nlpkit/core/node';
 import { loadBinaryModel } from './binaryModel.js';
@@ -54,19 +55,6 @@ export function readFileShared(path: string, argument = 'path'): Uint8Array {
   }
 }
 
-/** The first line start at or after `from` (just past a newline), or `size` when no newline follows. */
-function lineStartFrom(fd: number, from: number, size: number): number {
-  const window = new Uint8Array(1 << 16);
-  for (let at = from; at < size; ) {
-    const read = readSync(fd, window, 0, Math.min(window.length, size - at), at);
-    if (read === 0) break;
-    const nl = window.subarray(0, read).indexOf(10);
-    if (nl >= 0) return at + nl + 1;
-    at += read;
-  }
-  return size;
-}
-
 /**
  * Perplexity of a UTF-8 text file (one sentence per line) under an nlpkit binary model, given as bytes or as the
  * path of its file (read into shared memory while the worker threads start): what
@@ -108,7 +96,7 @@ export async function scoreTextFileParallel(model: Uint8Array | string, path: st
     const given = typeof model === 'string' ? undefined : model;
     const replies = parts.slice(1).map(({ from, to }) => {
       const data: TextScoreWorkerData = { ...(given === undefined ? {} : { model: given }), path, start: from, end: to };
-      const worker = new Worker(url!, { workerData: data });
+      const worker = new Worker(url!, { workerData: data, ...workerStartOptions() });
       workers.push(worker);
       return new Promise<TextScoreWorkerReply>((resolve) => {
         worker.once('message', resolve);

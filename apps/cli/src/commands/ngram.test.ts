@@ -297,6 +297,12 @@ describe('nlpkit ngram train --memory (out of core, issue 11)', () => {
     expect(readFileSync(outOfCore, 'utf8')).toBe(readFileSync(inMemory, 'utf8'));
     expect(readdirSync(temp)).toEqual([]);
     expect(b.out.join('')).toContain('out of core; 1-grams:');
+    // --threads: the file counted on 3 threads (each under a third of the cap), the same bytes.
+    const threaded = join(dir, 'disk-threads.arpa');
+    const c = capture();
+    expect(await run(['node', 'nlpkit', 'ngram', 'train', ...args.map((a) => (a === outOfCore ? threaded : a)), '--threads', '3'], c.io), c.err.join('')).toBe(0);
+    expect(readFileSync(threaded, 'utf8')).toBe(readFileSync(inMemory, 'utf8'));
+    expect(readdirSync(temp)).toEqual([]);
     // The same discounts lines as in-memory training prints.
     expect(b.out.join('').split('\n').filter((l) => l.startsWith('discounts'))).toEqual(a.out.join('').split('\n').filter((l) => l.startsWith('discounts')));
   });

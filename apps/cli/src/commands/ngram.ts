@@ -331,10 +331,10 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
     .option('--shards <n>', 'with --cluster: number of shards the input is cut into (default 4)', integer('--shards', 1))
     .option(
       '--threads <n>',
-      'in memory: worker threads that format the ARPA text while the main thread sorts it (0: all on the main thread; ' +
-        'the bytes are the same)',
+      'in memory: worker threads that format the ARPA text while the main thread sorts it (default 0: all on the main ' +
+        'thread); with --memory and --input a file: threads that count it (default: for 16 MiB or more, one per core up ' +
+        'to 4; 0 or 1: one); the bytes are the same',
       integer('--threads', 0),
-      0,
     )
     .option('--quiet', 'no progress on stderr')
     .action(
@@ -354,7 +354,7 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
         cluster?: string;
         storage?: string;
         shards?: number;
-        threads: number;
+        threads?: number;
         quiet?: boolean;
       }) =>
       guarded(io, 'ngram', async () => {
@@ -449,7 +449,13 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
             let result: Awaited<ReturnType<typeof estimateKneserNeyOnDisk>>;
             try {
               // Read as bytes, as lmplz reads them (no string per line or word): the same counts as kenlmSentences.
-              const text = { kenlmText: bytesFrom(options.input, io), onLines: (lines: number) => progress.update(lines) };
+              // A regular file is counted on several threads (each reads its part twice: the progress counts lines
+              // twice); standard input, a pipe or a missing file (its error) is read as a stream.
+              const onLines = (lines: number): void => progress.update(lines);
+              const threads = options.threads === undefined ? {} : { threads: Math.max(1, options.threads) };
+              const text = isRegularFile(options.input)
+                ? { kenlmFile: options.input, onLines, ...threads }
+                : { kenlmText: bytesFrom(options.input, io), onLines };
               result = await estimateKneserNeyOnDisk(text, {
                 order: options.order,
                 memory: options.memory,
@@ -498,7 +504,7 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
           }
           if (options.arpa !== undefined) {
             progress.stage('writing ARPA');
-            await writeArpaFile(model, options.arpa, { threads: options.threads });
+            await writeArpaFile(model, options.arpa, { threads: options.threads ?? 0 });
           }
           if (options.binary !== undefined) {
             progress.stage('writing binary');

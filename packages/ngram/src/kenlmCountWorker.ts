@@ -1,0 +1,100 @@
+// The entry point of a counting thread (see `countKenlmFileOnDisk`), loaded by URL with `new Worker`: the one kind
+// of module of the package that does work when loaded, because that is what a worker's entry is for. Never
+// imported by the package's entry points.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { countKenlmTextOnDisk } from './countNgramsOnDisk.js';
+import { KenlmTextReader } from './countKenlmText.js';
+import { NgramWordIndex } from './ngramWordIndex.js';
+
+/** What the thread is given: its part of the text file, [start, end) in bytes, `start` a line start. */
+export interface KenlmCountWorkerData {
+  readonly path: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** The second message to the thread: count the part with every word of the text (ids in first-seen order). */
+export interface KenlmCountRequest {
+  readonly words: readonly string[];
+  readonly order: number;
+  readonly memoryBytes: number;
+  readonly directory: string;
+  readonly maxOpenFiles: number;
+}
+
+/** What the thread's part counted to (`DiskCounts` without its word index). */
+export interface KenlmPartCounts {
+  readonly files: readonly string[];
+  readonly distinct: readonly number[];
+  readonly sentences: number;
+  readonly tokens: number;
+  readonly runs: number;
+  readonly peakBytes: number;
+}
+
+/**
+ * Its messages: lines read so far (now and then, in each pass), then the part's words in first-seen order (first
+ * pass) and its counts (second pass), or what went wrong (a message, and the error's `code` when it had one).
+ */
+export type KenlmCountWorkerReply =
+  | { readonly lines: number }
+  | { readonly words: readonly string[] }
+  | { readonly counts: KenlmPartCounts }
+  | { readonly failed: string; readonly code?: string };
+
+/** The part's bytes, 1 MiB at a time (one buffer, reused: each chunk is consumed before the next is read). */
+function* partChunks(data: KenlmCountWorkerData): Generator<Uint8Array> {
+  const fd = openSync(data.path, 'r');
+  try {
+    const buffer = new Uint8Array(1 << 20);
+    for (let at = data.start; at < data.end; ) {
+      const read = readSync(fd, buffer, 0, Math.min(buffer.length, data.end - at), at);
+      if (read === 0) return;
+      at += read;
+      yield buffer.subarray(0, read);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const failure = (error: unknown): KenlmCountWorkerReply => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return { failed: error instanceof Error ? error.message : String(error), ...(typeof code === 'string' ? { code } : {}) };
+};
+
+const port = parentPort;
+if (port !== null) {
+  const data = workerData as KenlmCountWorkerData;
+  const onLines = (lines: number): void => port.postMessage({ lines } satisfies KenlmCountWorkerReply);
+  // First pass: the part's words in the order they first occur (nothing counted).
+  try {
+    const wordIndex = new NgramWordIndex();
+    const reader = new KenlmTextReader({ wordIndex, addSentenceIds: () => undefined, finish: () => wordIndex.words() }, { onLines, startsText: data.start === 0 });
+    for (const chunk of partChunks(data)) reader.push(chunk);
+    port.postMessage({ words: reader.finish() } satisfies KenlmCountWorkerReply);
+  } catch (error) {
+    port.postMessage(failure(error));
+  }
+  // Second pass, when asked: the part's counts with the whole text's ids.
+  port.once('message', (request: KenlmCountRequest) => {
+    try {
+      const wordIndex = new NgramWordIndex();
+      for (const word of request.words) wordIndex.add(word);
+      const counted = countKenlmTextOnDisk(partChunks(data), {
+        order: request.order,
+        memoryBytes: request.memoryBytes,
+        directory: request.directory,
+        maxOpenFiles: request.maxOpenFiles,
+        wordIndex,
+        onLines,
+        startsText: data.start === 0,
+      });
+      const { files, distinct, sentences, tokens, runs, peakBytes } = counted;
+      port.postMessage({ counts: { files, distinct, sentences, tokens, runs, peakBytes } } satisfies KenlmCountWorkerReply);
+    } catch (error) {
+      port.postMessage(failure(error));
+    }
+  });
+}
