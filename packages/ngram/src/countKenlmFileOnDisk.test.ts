@@ -4,23 +4,13 @@ import { join } from 'node:path';
 import { InvalidArgumentError, createRng } from '@nlpkit/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { countKenlmFileOnDisk } from './countKenlmFileOnDisk.js';
-import { type DiskCounts, countKenlmTextOnDisk } from './countNgramsOnDisk.js';
+import { countKenlmTextOnDisk } from './countNgramsOnDisk.js';
 import { NgramInputError } from './errors.js';
 import { estimateKneserNeyOnDisk } from './estimateKneserNeyOnDisk.js';
 import { workerEntry } from './workerEntry.js';
+import { diskCountContents } from '../test/diskCountContents.js';
 
 const fastTmp = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
-
-/** Every file of a result, and what else it says, for comparing two countings. */
-function contents(result: DiskCounts): unknown {
-  return {
-    files: result.files.map((f) => readFileSync(f).toString('base64')),
-    words: result.wordIndex.words(),
-    distinct: result.distinct,
-    sentences: result.sentences,
-    tokens: result.tokens,
-  };
-}
 
 /**
  * Text read as lmplz reads it, with what a cut at a line start could get wrong: every line starts with U+FEFF (a
@@ -55,10 +45,10 @@ describe('countKenlmFileOnDisk: counting a text file on several threads (issue 1
     writeFileSync(path, bytes);
     for (const order of [1, 3]) {
       const options = (name: string) => ({ order, memoryBytes: 1 << 20, directory: join(dir, `${name}-${order}`) });
-      const expected = contents(countKenlmTextOnDisk([bytes], options('one-pass')));
+      const expected = diskCountContents(countKenlmTextOnDisk([bytes], options('one-pass')));
       let lines = 0;
       const result = await countKenlmFileOnDisk(path, { ...options('threads'), threads, onLines: (n) => (lines = Math.max(lines, n)) });
-      expect(contents(result)).toEqual(expected);
+      expect(diskCountContents(result)).toEqual(expected);
       // At least one run per part: the parts were counted apart.
       expect(result.runs).toBeGreaterThanOrEqual(threads);
       expect(lines).toBeGreaterThan(3000);

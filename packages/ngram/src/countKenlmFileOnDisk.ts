@@ -1,5 +1,5 @@
-import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { closeSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { NlpkitError, OutputError } from '@nlpkit/core';
@@ -7,6 +7,7 @@ import { inputFileError } from '@nlpkit/core/node';
 import { mergeAllRuns } from './countFiles.js';
 import { type DiskCounts, type KenlmTextDiskCountOptions, countKenlmTextOnDisk } from './countNgramsOnDisk.js';
 import { defaultMaxOpenFiles } from './defaultMaxOpenFiles.js';
+import { makeCountFolders } from './countFolders.js';
 import { PKG, check, checkOrder } from './errors.js';
 import type { KenlmCountRequest, KenlmCountWorkerData, KenlmCountWorkerReply, KenlmPartCounts } from './kenlmCountWorker.js';
 import { lineStartFrom } from './lineStartFrom.js';
@@ -105,17 +106,7 @@ export async function countKenlmFileOnDisk(path: string, options: KenlmFileDiskC
 
   const signal = options.signal;
   signal?.throwIfAborted();
-  const ownDirectory = options.directory === undefined;
-  let directory = options.directory ?? join(tmpdir(), 'nlpkit-ngram-');
-  let runsDirectory: string;
-  try {
-    if (ownDirectory) directory = mkdtempSync(directory);
-    else mkdirSync(directory, { recursive: true });
-    runsDirectory = mkdtempSync(join(directory, '.runs-'));
-  } catch (cause) {
-    if (ownDirectory && directory !== join(tmpdir(), 'nlpkit-ngram-')) rmSync(directory, { recursive: true, force: true });
-    throw new OutputError({ package: PKG, path: directory, message: `cannot create a folder for the counts in ${directory}: ${(cause as Error).message}`, cause });
-  }
+  const { directory, runsDirectory, ownDirectory } = makeCountFolders(options.directory);
 
   const workers: Worker[] = [];
   const lines = parts.map(() => 0);

@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { NlpkitError, OutputError, type TokenLike } from '@nlpkit/core';
 import { writeFileAtomicSync } from '@nlpkit/core/node';
 import { emptyCorpus } from './countNgrams.js';
 import { mergeAllRuns } from './countFiles.js';
 import { type Sentences, eachSentence } from './eachSentence.js';
+import { makeCountFolders } from './countFolders.js';
 import { PKG, check, checkOrder } from './errors.js';
 import { defaultMaxOpenFiles } from './defaultMaxOpenFiles.js';
 import { MemoryBudget, backingStore, collectDroppedArrays } from './memoryBudget.js';
@@ -169,17 +169,7 @@ function countOnDisk(
   }
   const capacity = lo;
 
-  const ownDirectory = options.directory === undefined;
-  let directory = options.directory ?? join(tmpdir(), 'nlpkit-ngram-');
-  let runsDirectory: string;
-  try {
-    if (ownDirectory) directory = mkdtempSync(directory);
-    else mkdirSync(directory, { recursive: true });
-    runsDirectory = mkdtempSync(join(directory, '.runs-'));
-  } catch (cause) {
-    if (ownDirectory && directory !== join(tmpdir(), 'nlpkit-ngram-')) rmSync(directory, { recursive: true, force: true });
-    throw new OutputError({ package: PKG, path: directory, message: `cannot create a folder for the counts in ${directory}: ${(cause as Error).message}`, cause });
-  }
+  const { directory, runsDirectory, ownDirectory } = makeCountFolders(options.directory);
   const cleanUp = (failed: boolean): void => {
     rmSync(runsDirectory, { recursive: true, force: true });
     if (failed && ownDirectory) rmSync(directory, { recursive: true, force: true });

@@ -3,7 +3,7 @@
 // imported by the package's entry points.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { countKenlmTextOnDisk } from './countNgramsOnDisk.js';
+import { type DiskCounts, countKenlmTextOnDisk } from './countNgramsOnDisk.js';
 import { KenlmTextReader } from './countKenlmText.js';
 import { NgramWordIndex } from './ngramWordIndex.js';
 
@@ -23,15 +23,8 @@ export interface KenlmCountRequest {
   readonly maxOpenFiles: number;
 }
 
-/** What the thread's part counted to (`DiskCounts` without its word index). */
-export interface KenlmPartCounts {
-  readonly files: readonly string[];
-  readonly distinct: readonly number[];
-  readonly sentences: number;
-  readonly tokens: number;
-  readonly runs: number;
-  readonly peakBytes: number;
-}
+/** What the thread's part counted to (`DiskCounts` without its word index and folders). */
+export type KenlmPartCounts = Pick<DiskCounts, 'files' | 'distinct' | 'sentences' | 'tokens' | 'runs' | 'peakBytes'>;
 
 /**
  * Its messages: lines read so far (now and then, in each pass), then the part's words in first-seen order (first
