@@ -41,8 +41,8 @@ export class RecordSorter {
   buffer: Uint32Array;
   readonly #options: RecordSorterOptions;
   readonly #capacity: number;
-  #perm: Uint32Array;
-  #temp: Uint32Array;
+  /** The other half of the sort's ping-pong: records move between it and `buffer`, pass after pass. */
+  #other: Uint32Array;
   #histogram: Uint32Array;
   #count = 0;
   #runs: string[] = [];
@@ -54,21 +54,20 @@ export class RecordSorter {
     this.#options = options;
     const { width, vocabSize, bytes, budget } = options;
     const chunkBytes = WRITE_RECORDS * width * 4;
-    const capacity = Math.floor((bytes - 4 * (vocabSize + 1) - chunkBytes) / (4 * width + 8));
+    const capacity = Math.floor((bytes - 4 * (vocabSize + 1) - chunkBytes) / (8 * width));
     if (capacity < MIN_RECORDS) {
       throw check.invalid(
         budget.cap,
         'options.memory',
         `a memory cap large enough to sort ${MIN_RECORDS} records of ${width} words beside a vocabulary of ${vocabSize} words ` +
-          `(at least ${Math.ceil(((4 * (vocabSize + 1) + chunkBytes + MIN_RECORDS * (4 * width + 8)) * budget.cap) / bytes)} bytes)`,
+          `(at least ${Math.ceil(((4 * (vocabSize + 1) + chunkBytes + MIN_RECORDS * 8 * width) * budget.cap) / bytes)} bytes)`,
       );
     }
     this.#capacity = capacity;
     this.buffer = budget.uint32(capacity * width);
-    this.#perm = budget.uint32(capacity);
-    this.#temp = budget.uint32(capacity);
+    this.#other = budget.uint32(capacity * width);
     this.#histogram = budget.uint32(vocabSize + 1);
-    this.#held = this.buffer.byteLength + this.#perm.byteLength + this.#temp.byteLength + this.#histogram.byteLength;
+    this.#held = this.buffer.byteLength + this.#other.byteLength + this.#histogram.byteLength;
   }
 
   /** Offset in `buffer` where the next record goes (a run is spilled first when the buffer is full). */
@@ -114,8 +113,7 @@ export class RecordSorter {
 
   #free(): void {
     this.buffer = new Uint32Array(0);
-    this.#perm = new Uint32Array(0);
-    this.#temp = new Uint32Array(0);
+    this.#other = new Uint32Array(0);
     this.#histogram = new Uint32Array(0);
     this.#options.budget.release(this.#held);
     this.#held = 0;
@@ -126,28 +124,24 @@ export class RecordSorter {
     const { width, keyLength, vocabSize, budget, sum, signal } = this.#options;
     signal?.throwIfAborted();
     const count = this.#count;
-    const records = this.buffer;
-    let perm = this.#perm;
-    let temp = this.#temp;
+    // Least significant key word first; each pass a stable counting sort that reads the records front to back and
+    // writes each whole record where it goes. Moving records (scattered writes) instead of sorting their indexes
+    // (a random read of a record per index and pass, then again to write them out) costs one more record-sized
+    // array, and runs ~2× faster: a random read stalls on a cache miss, a scattered write does not.
+    let records = this.buffer;
+    let next = this.#other;
     const histogram = this.#histogram;
-    if (keyLength === 0) for (let i = 0; i < count; i++) perm[i] = i;
-    // Least significant key word first; each pass is a stable counting sort. The first starts from the records'
-    // own order, so it reads them front to back (the later passes read them in the order so far).
     for (let column = keyLength - 1; column >= 0; column--) {
       histogram.fill(0);
-      for (let i = 0; i < count; i++) histogram[records[i * width + column]! + 1]!++;
+      for (let at = column, end = count * width; at < end; at += width) histogram[records[at]! + 1]!++;
       for (let k = 0; k < vocabSize; k++) histogram[k + 1]! += histogram[k]!;
-      if (column === keyLength - 1) {
-        for (let i = 0, at = column; i < count; i++, at += width) temp[histogram[records[at]!]!++] = i;
-      } else {
-        for (let i = 0; i < count; i++) {
-          const id = perm[i]!;
-          temp[histogram[records[id * width + column]!]!++] = id;
-        }
+      for (let from = 0, end = count * width; from < end; from += width) {
+        const to = histogram[records[from + column]!]!++ * width;
+        for (let k = 0; k < width; k++) next[to + k] = records[from + k]!;
       }
-      const swap = perm;
-      perm = temp;
-      temp = swap;
+      const swap = records;
+      records = next;
+      next = swap;
     }
     const writer = new RecordWriter(path, width, WRITE_RECORDS, budget);
     let written = 0;
@@ -155,7 +149,7 @@ export class RecordSorter {
       const out = writer.buffer;
       let last = -1;
       for (let i = 0; i < count; i++) {
-        const from = perm[i]! * width;
+        const from = i * width;
         if (sum && last >= 0) {
           let same = true;
           for (let k = 0; same && k < keyLength; k++) same = records[last + k] === records[from + k];
