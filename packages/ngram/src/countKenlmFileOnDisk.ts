@@ -61,8 +61,8 @@ function* fileChunks(path: string): Generator<Uint8Array> {
  *
  * Bad text (`<s>` as a word...) is found in the first pass; the whole file is then read again on this thread,
  * so the error names its line as one pass would. `onLines` is told the lines all threads have read (each pass
- * counts them again); `onProgress` is called only when everything runs on this thread. Where the worker entry cannot be found (the package's TypeScript
- * source without a build), everything runs on this thread.
+ * counts them again); `onProgress` is called only when everything runs on this thread. Where the worker entry
+ * cannot be found (the package's TypeScript source without a build), everything runs on this thread.
  * @throws InvalidArgumentError `ERR_FILE_NOT_FOUND` / `ERR_FILE_UNREADABLE` naming the path; what
  * {@link countKenlmTextOnDisk} throws; OutputError when a counting thread cannot write its files.
  */

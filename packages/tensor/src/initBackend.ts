@@ -63,7 +63,8 @@ interface Context {
  * (non-fallback) adapter, wasm, cpu; in browsers webgpu, webgl, wasm, cpu. Backend packages are optional peers:
  * one that is not installed, or whose native binding fails to load, is skipped and the reason recorded in
  * `tried`. Kernels a failed candidate managed to register are removed again, so the next candidate does not
- * trigger tfjs's "kernel already registered" warnings. `NLPKIT_BACKEND=<name>` forces one backend and throws a
+ * trigger tfjs's "kernel already registered" warnings. On wasm, `Identity` is replaced by one that shares memory
+ * instead of copying it ({@link registerWasmIdentity}: tfjs clones every tensor a gradient saves). `NLPKIT_BACKEND=<name>` forces one backend and throws a
  * {@link BackendUnavailableError} listing what was tried when it cannot start.
  *
  * @example
