@@ -127,7 +127,8 @@ export class RecordSorter {
     // Least significant key word first; each pass a stable counting sort that reads the records front to back and
     // writes each whole record where it goes. Moving records (scattered writes) instead of sorting their indexes
     // (a random read of a record per index and pass, then again to write them out) costs one more record-sized
-    // array, and runs ~2× faster: a random read stalls on a cache miss, a scattered write does not.
+    // array, and ran ~1.5× faster (6 M records of 4 words: 2.5–2.8 s against 3.7–4.5 s): a random read stalls on a
+    // cache miss, a scattered write does not.
     let records = this.buffer;
     let next = this.#other;
     const histogram = this.#histogram;
