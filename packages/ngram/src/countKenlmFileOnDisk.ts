@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, openSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -10,6 +10,7 @@ import { defaultMaxOpenFiles } from './defaultMaxOpenFiles.js';
 import { makeCountFolders } from './countFolders.js';
 import { PKG, check, checkOrder } from './errors.js';
 import type { KenlmCountRequest, KenlmCountWorkerData, KenlmCountWorkerReply, KenlmPartCounts } from './kenlmCountWorker.js';
+import { fileRangeChunks } from './fileRangeChunks.js';
 import { lineStartFrom } from './lineStartFrom.js';
 import { MemoryBudget } from './memoryBudget.js';
 import { NgramWordIndex } from './ngramWordIndex.js';
@@ -31,24 +32,6 @@ export interface KenlmFileDiskCountOptions extends Omit<KenlmTextDiskCountOption
    * core up to 4; else 1. The counts are the same whatever the number.
    */
   threads?: number;
-}
-
-/** Bytes read at a time on the calling thread (as `countKenlmTextFile`). */
-const READ_BYTES = 1 << 20;
-
-/** A file's bytes, 1 MiB at a time, read synchronously (one buffer: each chunk is consumed before the next). */
-function* fileChunks(path: string): Generator<Uint8Array> {
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = new Uint8Array(READ_BYTES);
-    for (;;) {
-      const read = readSync(fd, buffer, 0, buffer.length, null);
-      if (read === 0) return;
-      yield buffer.subarray(0, read);
-    }
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /**
@@ -89,7 +72,7 @@ export async function countKenlmFileOnDisk(path: string, options: KenlmFileDiskC
   const wanted = asked ?? (size >= MIN_PARALLEL_BYTES ? Math.min(DEFAULT_THREADS, availableParallelism()) : 1);
   const threads = Math.min(wanted, most);
   /** Everything on this thread (into `directory` when given: the folder this call made). */
-  const onThisThread = (directory?: string): DiskCounts => countKenlmTextOnDisk(fileChunks(path), { ...single, ...(directory === undefined ? {} : { directory }) });
+  const onThisThread = (directory?: string): DiskCounts => countKenlmTextOnDisk(fileRangeChunks(path), { ...single, ...(directory === undefined ? {} : { directory }) });
   if (threads <= 1 || url === undefined) return onThisThread();
 
   // Part t is [cuts[t], cuts[t + 1]); empty parts (a long line spanning a cut) are dropped.

@@ -1,10 +1,10 @@
 // The entry point of a counting thread (see `countKenlmFileOnDisk`), loaded by URL with `new Worker`: the one kind
 // of module of the package that does work when loaded, because that is what a worker's entry is for. Never
 // imported by the package's entry points.
-import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type DiskCounts, countKenlmTextOnDisk } from './countNgramsOnDisk.js';
 import { KenlmTextReader } from './countKenlmText.js';
+import { fileRangeChunks } from './fileRangeChunks.js';
 import { NgramWordIndex } from './ngramWordIndex.js';
 
 /** What the thread is given: its part of the text file, [start, end) in bytes, `start` a line start. */
@@ -36,22 +36,6 @@ export type KenlmCountWorkerReply =
   | { readonly counts: KenlmPartCounts }
   | { readonly failed: string; readonly code?: string };
 
-/** The part's bytes, 1 MiB at a time (one buffer, reused: each chunk is consumed before the next is read). */
-function* partChunks(data: KenlmCountWorkerData): Generator<Uint8Array> {
-  const fd = openSync(data.path, 'r');
-  try {
-    const buffer = new Uint8Array(1 << 20);
-    for (let at = data.start; at < data.end; ) {
-      const read = readSync(fd, buffer, 0, Math.min(buffer.length, data.end - at), at);
-      if (read === 0) return;
-      at += read;
-      yield buffer.subarray(0, read);
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
 const failure = (error: unknown): KenlmCountWorkerReply => {
   const code = (error as { code?: unknown } | null)?.code;
   return { failed: error instanceof Error ? error.message : String(error), ...(typeof code === 'string' ? { code } : {}) };
@@ -65,7 +49,7 @@ if (port !== null) {
   try {
     const wordIndex = new NgramWordIndex();
     const reader = new KenlmTextReader({ wordIndex, addSentenceIds: () => undefined, finish: () => wordIndex.words() }, { onLines, startsText: data.start === 0 });
-    for (const chunk of partChunks(data)) reader.push(chunk);
+    for (const chunk of fileRangeChunks(data.path, data.start, data.end)) reader.push(chunk);
     port.postMessage({ words: reader.finish() } satisfies KenlmCountWorkerReply);
   } catch (error) {
     port.postMessage(failure(error));
@@ -75,7 +59,7 @@ if (port !== null) {
     try {
       const wordIndex = new NgramWordIndex();
       for (const word of request.words) wordIndex.add(word);
-      const counted = countKenlmTextOnDisk(partChunks(data), {
+      const counted = countKenlmTextOnDisk(fileRangeChunks(data.path, data.start, data.end), {
         order: request.order,
         memoryBytes: request.memoryBytes,
         directory: request.directory,
