@@ -114,7 +114,7 @@ describe('countNgramsOnDisk: bounded files, memory and temporary folders (issue 
         budget.push(new MemoryBudget(cap));
         return budget[0]!;
       }) as DiskCounts;
-      expect(result.runs).toBeGreaterThan(order === 1 ? 0 : 10);
+      expect(result.runs).toBeGreaterThan(order === 1 ? 0 : 5);
       expect(onDisk(result)).toEqual(inMemory(train, order));
       expect(budget[0]!.peakOpenFiles).toBeLessThanOrEqual(maxOpenFiles);
       if (order > 1) expect(budget[0]!.peakOpenFiles).toBe(maxOpenFiles); // batches were actually needed
@@ -126,11 +126,12 @@ describe('countNgramsOnDisk: bounded files, memory and temporary folders (issue 
     }
   });
 
-  it('issue 11: tables of 65,536 n-grams and more (16-bit radix digits, two passes for the prefix ranks) give the in-memory counts', () => {
+  it('issue 11: tables of 65,536 n-grams and more (16-bit radix digits, two passes per word of a vocabulary above 65,536) give the in-memory counts', () => {
     const rng = createRng(12);
-    const train = Array.from({ length: 30_000 }, () => Array.from({ length: 12 }, () => `w${Math.floor(rng.next() * 3000)}`));
-    const result = countNgramsOnDisk(train, { order: 3, memoryBytes: 8 << 20, directory: join(dir, 'large') });
-    expect(result.runs).toBeGreaterThan(2);
+    const train = Array.from({ length: 30_000 }, () => Array.from({ length: 12 }, () => `w${Math.floor(rng.next() * 100_000)}`));
+    const result = countNgramsOnDisk(train, { order: 3, memoryBytes: 6 << 20, directory: join(dir, 'large') });
+    expect(result.runs).toBeGreaterThan(1);
+    expect(result.wordIndex.size).toBeGreaterThan(65_536);
     expect(result.distinct[2]).toBeGreaterThan(300_000);
     expect(onDisk(result)).toEqual(inMemory(train, 3));
   });

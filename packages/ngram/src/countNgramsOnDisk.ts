@@ -9,8 +9,9 @@ import { makeCountFolders } from './countFolders.js';
 import { PKG, check, checkOrder } from './errors.js';
 import { defaultMaxOpenFiles } from './defaultMaxOpenFiles.js';
 import { MemoryBudget, backingStore, collectDroppedArrays } from './memoryBudget.js';
-import { RUN_RECORD, RunCountTable, runCountTableBytes } from './runCountTable.js';
-import { NgramWordIndex, encodeTrainingSentence } from './ngramWordIndex.js';
+import { lowerOrderCounts } from './lowerOrderCounts.js';
+import { BOS_INDEX, NgramWordIndex, encodeTrainingSentence } from './ngramWordIndex.js';
+import { WindowCountTable, windowCountTableBytes } from './windowCountTable.js';
 import { KenlmTextReader, readKenlmText } from './countKenlmText.js';
 
 export { readCountFile } from './countFiles.js';
@@ -70,10 +71,12 @@ export interface DiskCounts {
 }
 
 /**
- * Counts n-grams of orders 1..order with bounded memory: counts accumulate in fixed-size hash tables sized from
- * `memoryBytes`; when one is full, each order is sorted (by (prefix rank, word), a radix sort) and
- * written as a run; at the end the runs of each order are merged (k-way, in batches of at most `maxOpenFiles`,
- * summing equal n-grams) into one sorted file. Every file is written atomically. Streams sentences (strings or text
+ * Counts n-grams of orders 1..order with bounded memory, as lmplz counts: only the highest order is counted — the
+ * N-gram ending at each position, padded on the left with `<s>` — in a fixed-size hash table sized from
+ * `memoryBytes` (the unigrams in a vocabulary-sized array); when the table is full it is sorted (a radix sort) and
+ * written as a run; at the end the runs are merged (k-way, in batches of at most `maxOpenFiles`, summing equal
+ * n-grams) into one sorted file, and each lower order's counts are summed from the order above's suffixes (a
+ * streaming pass and an external sort per order). Every result file is written atomically. Streams sentences (strings or text
  * `Token`s; sync → result, async → promise), so the corpus itself never needs to fit in memory. Node only
  * (`@nlpkit/ngram/node`).
  * @throws OutputError (from `@nlpkit/core`) when a file cannot be written or read, naming the runs folder (removed).
@@ -85,17 +88,16 @@ export function countNgramsOnDisk(sentences: Sentences<TokenLike>, options: Disk
   return countWithBudget(sentences, options, (cap) => new MemoryBudget(cap));
 }
 
-/** Hash slots a counting table starts with (256 KiB); see {@link RunCountTable}. */
+/** Hash slots a counting table starts with (256 KiB); see {@link WindowCountTable}. */
 const INITIAL_SLOTS = 1 << 16;
 
-/** Bytes of the fixed counting arrays for tables of `capacity` n-grams per order (see {@link countWithBudget}). */
+/** Bytes of the fixed counting arrays for a table of `capacity` n-grams of the top order (see {@link countWithBudget}). */
 function fixedBytes(order: number, capacity: number): number {
-  // Per order ≥ 2: a counting table. Sort scratch: two id arrays (8), two rank arrays (8) and the radix histogram.
-  // Records of one run level: 4·(order+1).
-  return (order - 1) * runCountTableBytes(capacity) + (order > 1 ? 16 * capacity + 4 * (radixOf(capacity) + 1) + 4 * (order + 1) * capacity : 0);
+  // The counting table, the second record array of its runs' sort (records move between the two) and its histogram.
+  return order > 1 ? windowCountTableBytes(order, capacity) + 4 * (order + 1) * capacity + 4 * (radixOf(capacity) + 1) : 0;
 }
 
-/** Buckets per radix pass of {@link sortedLevel}: 2^16 (two passes cover 32 bits) but for tables too small to pay for their histogram. */
+/** Buckets per radix pass of a run's sort: 2^16 (two passes cover 32 bits) but for tables too small to pay for their histogram. */
 function radixOf(capacity: number): number {
   return capacity >= 1 << 16 ? 1 << 16 : 1 << 8;
 }
@@ -188,25 +190,21 @@ function countOnDisk(
   };
 
   const wordIndex = options.wordIndex ?? new NgramWordIndex();
-  const runs: string[][] = Array.from({ length: order }, () => []);
-  const tables: RunCountTable[] = [];
-  // Each table's slots start few and double as they fill (a collection then frees the old ones): held in the
-  // budget at their largest from the start.
-  const tableBytes = runCountTableBytes(capacity);
-  const allocate = (length: number): Int32Array => new Int32Array(backingStore(4 * length), 0, length);
-  for (let n = 1; n < order; n++) {
-    budget.hold(tableBytes);
-    tables.push(new RunCountTable(capacity, INITIAL_SLOTS, allocate, collectDroppedArrays));
+  const unigramRuns: string[] = [];
+  const topRuns: string[] = [];
+  // Only the highest order is counted (and the unigrams, in a vocabulary-sized array): one look-up per position, of
+  // the N-gram ending there padded on the left with <s>, as lmplz counts; the lower orders are sums of its suffixes
+  // (lowerOrderCounts). The table's slots start few and double as they fill (a collection then frees the old ones):
+  // held in the budget at their largest from the start.
+  let table: WindowCountTable | undefined;
+  let scratch: { other: Uint32Array; histogram: Uint32Array } | undefined;
+  if (order > 1) {
+    // Memory is only touched as it fills: the records as n-grams come, the sort's array as far as a run needs.
+    budget.hold(windowCountTableBytes(order, capacity));
+    const allocate = (length: number): Int32Array => new Int32Array(backingStore(4 * length), 0, length);
+    table = new WindowCountTable(order, capacity, INITIAL_SLOTS, allocate, collectDroppedArrays);
+    scratch = { other: budget.uint32((order + 1) * capacity), histogram: budget.uint32(radixOf(capacity) + 1) };
   }
-  let scratch =
-    order > 1
-      ? {
-          sorted: [budget.int32(capacity), budget.int32(capacity)] as const,
-          histogram: budget.int32(radixOf(capacity) + 1),
-          ranks: [budget.int32(capacity), budget.int32(capacity)] as const,
-          records: budget.uint32(capacity * (order + 1)),
-        }
-      : undefined;
   let unigrams: Uint32Array = new Uint32Array(16);
   budget.hold(unigrams.byteLength);
   let sentencesRead = 0;
@@ -216,33 +214,37 @@ function countOnDisk(
   const ids: number[] = [];
 
   const spill = (): void => {
-    // Order 1: word ids are already sorted.
+    const write = (n: number, records: Uint32Array, runs: string[]): void => {
+      const path = join(runsDirectory, `run-${runCount}-order-${n}.bin`);
+      writeFileAtomicSync(path, new Uint8Array(records.buffer, records.byteOffset, records.byteLength), { package: PKG });
+      runs.push(path);
+    };
+    let free: Uint32Array | undefined;
+    if (table !== undefined && scratch !== undefined) {
+      free = table.sorted(scratch.other, scratch.histogram, wordIndex.size);
+      write(order, free, topRuns);
+    }
+    // Order 1: word ids are already sorted. Written from the sorted run's array when it is large enough (free now).
     let present = 0;
     for (let w = 0; w < wordIndex.size; w++) if (unigrams[w]! > 0) present++;
-    // Written from the records scratch when it is large enough (it is free between levels).
-    const fits = scratch !== undefined && scratch.records.length >= present * 2;
-    const uni = fits ? scratch!.records.subarray(0, present * 2) : budget.uint32(present * 2);
+    const fits = free !== undefined && free.length >= present * 2;
+    const uni = fits ? free!.subarray(0, present * 2) : budget.uint32(present * 2);
     for (let w = 0, at = 0; w < wordIndex.size; w++) {
       if (unigrams[w]! > 0) {
         uni[at++] = w;
         uni[at++] = unigrams[w]!;
       }
     }
-    const write = (n: number, records: Uint32Array): void => {
-      const path = join(runsDirectory, `run-${runCount}-order-${n}.bin`);
-      writeFileAtomicSync(path, new Uint8Array(records.buffer, records.byteOffset, records.byteLength), { package: PKG });
-      runs[n - 1]!.push(path);
-    };
-    write(1, uni);
+    write(1, uni, unigramRuns);
     if (!fits) budget.release(uni.byteLength);
-    const records = tables.map((table) => table.records);
-    for (let n = 2; n <= order; n++) write(n, sortedLevel(n, wordIndex.size, records, tables[n - 2]!.size, scratch!));
+    table?.clear();
     unigrams.fill(0);
-    for (const table of tables) table.clear();
     pending = false;
     runCount++;
     options.onProgress?.({ sentences: sentencesRead, tokens, runs: runCount });
   };
+  /** The sentence's ids after order − 2 `<s>` (the padding of its first N-grams), grown as needed. */
+  let padded = new Uint32Array(256);
   /** Counts one sentence's ids (`<s>` first, `</s>` last; `length` of them). */
   const addSentenceIds = (ids: ArrayLike<number>, length: number): void => {
     sentencesRead++;
@@ -253,52 +255,20 @@ function countOnDisk(
       budget.release(unigrams.byteLength);
       unigrams = grown;
     }
-    // A sentence adds at most `length` n-grams per order: spill first unless every table has room for them all.
-    let room = true;
-    for (let n = 1; n < order && room; n++) room = tables[n - 1]!.size + length <= capacity;
-    if (!room && pending) spill();
-    if (length > capacity) addPositions(ids, length);
-    else addLevels(ids, length);
-    if ((sentencesRead & 63) === 0) signal?.throwIfAborted();
-  };
-  /** The sentence's ids as an Int32Array, then its n-grams' ids of one order and the next (by start position). */
-  let levels = [new Int32Array(256), new Int32Array(256), new Int32Array(256)] as const;
-  /**
-   * Counts a sentence that fits in every table, one order after the other: each order's look-ups (the bigrams',
-   * then the trigrams' from the bigrams' ids, …) do not depend on one another, so the processor overlaps their
-   * cache misses — a hash look-up is a miss or two into tables of tens of megabytes.
-   */
-  const addLevels = (ids: ArrayLike<number>, length: number): void => {
-    if (levels[0].length < length) levels = [new Int32Array(2 * length), new Int32Array(2 * length), new Int32Array(2 * length)];
-    const words = levels[0];
-    for (let start = 0; start < length; start++) {
-      const id = ids[start]!;
-      words[start] = id;
-      unigrams[id]! += 1;
-    }
+    for (let i = 0; i < length; i++) unigrams[ids[i]!]! += 1;
     pending = true;
-    let below = words;
-    for (let n = 1; n < order; n++) {
-      const table = tables[n - 1]!;
-      const here = (n & 1) === 1 ? levels[2] : levels[1];
-      if (length > n) table.addAll(below, words, n, length - n, here);
-      below = here;
-    }
-  };
-  /** Counts a sentence longer than a table holds, position by position, spilling whenever a table is full. */
-  const addPositions = (ids: ArrayLike<number>, length: number): void => {
-    for (let start = 0; start < length; start++) {
-      for (let n = 1; n < order; n++) {
-        if (tables[n - 1]!.size >= capacity) {
-          spill();
-          break;
-        }
+    if (table !== undefined) {
+      const pad = order - 2;
+      if (padded.length < length + pad) padded = new Uint32Array(2 * (length + pad));
+      padded.fill(BOS_INDEX, 0, pad);
+      for (let i = 0; i < length; i++) padded[pad + i] = ids[i]!;
+      // The N-gram ending at ids[i] (i ≥ 1: <s> ends none) starts at padded[i - 1].
+      for (let i = 1; i < length; i++) {
+        if (table.full) spill();
+        table.add(padded, i - 1);
       }
-      let id = ids[start]!;
-      unigrams[id]! += 1;
-      pending = true;
-      for (let n = 1; n < order && start + n < length; n++) id = tables[n - 1]!.add(id, ids[start + n]!);
     }
+    if ((sentencesRead & 63) === 0) signal?.throwIfAborted();
   };
   const visit = (sentence: readonly string[]): void => {
     encodeTrainingSentence(sentence, wordIndex, sentencesRead + 1, ids);
@@ -306,25 +276,28 @@ function countOnDisk(
   };
   /**
    * Releases and drops the counting arrays, so that the merges allocate their buffers once these can be collected.
-   * A function of its own: its loop variables, the last array of each loop, die with its frame. Left in `finish`
-   * (which runs the merges), they kept ~230 MB of a 512 MiB cap's counting arrays alive through every merge.
+   * A function of its own: its locals die with its frame. Left in `finish` (which runs the merges), the old
+   * counter's loop variables kept ~230 MB of a 512 MiB cap's counting arrays alive through every merge.
    */
   const dropCountingArrays = (): void => {
-    for (let n = 1; n < order; n++) budget.release(tableBytes);
-    tables.length = 0;
-    if (scratch) for (const a of [...scratch.sorted, scratch.histogram, ...scratch.ranks, scratch.records]) budget.release(a.byteLength);
+    if (table !== undefined) budget.release(windowCountTableBytes(order, capacity));
+    table = undefined;
+    if (scratch) for (const a of [scratch.other, scratch.histogram]) budget.release(a.byteLength);
     scratch = undefined;
   };
   const finish = (): DiskCounts => {
     if (sentencesRead === 0) throw emptyCorpus();
     if (pending || runCount === 0) spill();
     dropCountingArrays();
-    const files: string[] = [];
-    const distinct: number[] = [];
-    for (let n = 1; n <= order; n++) {
-      const path = join(directory, `counts-order-${n}.bin`);
-      distinct.push(mergeAllRuns(runs[n - 1]!, n, path, wordIndex.size, budget, maxOpenFiles - 1, runsDirectory, signal));
-      files.push(path);
+    const files = Array.from({ length: order }, (_, n) => join(directory, `counts-order-${n + 1}.bin`));
+    const V = wordIndex.size;
+    const readers = maxOpenFiles - 1;
+    let distinct = [mergeAllRuns(unigramRuns, 1, files[0]!, V, budget, readers, runsDirectory, signal)];
+    if (order === 2) distinct.push(mergeAllRuns(topRuns, 2, files[1]!, V, budget, readers, runsDirectory, signal));
+    else if (order > 2) {
+      const top = join(runsDirectory, `padded-order-${order}.bin`);
+      mergeAllRuns(topRuns, order, top, V, budget, readers, runsDirectory, signal);
+      distinct = [distinct[0]!, ...lowerOrderCounts(top, order, files, V, budget, runsDirectory, readers, signal).slice(1)];
     }
     cleanUp(false);
     return { order, wordIndex, files, distinct, sentences: sentencesRead, tokens, runs: runCount, directory, runsDirectory, peakBytes: budget.peak };
@@ -341,112 +314,5 @@ function countOnDisk(
     return result;
   } catch (error) {
     throw failure(error);
-  }
-}
-
-/**
- * The distinct n-grams of order `n` as sorted records [w1..wn, count] in `scratch.records`, from the counting
- * tables' records in id order (`records[n - 2]`: `[parent, word, count]` per id, see
- * {@link RunCountTable.records}; `size` of them). Lexicographic order of (prefix, word), where prefix ranks of order 2
- * are word ids and of higher orders the previous level's sorted positions (kept in `scratch.ranks`, alternating).
- * The ids are sorted by those two keys with an LSD radix sort (digits of 16 bits, 8 for small tables: as many
- * passes as the vocabulary, then the prefix ranks, need; each a stable counting sort) in the two `scratch.sorted`
- * arrays; then each n-gram's record is written at its rank, its words from walking its prefix chain.
- * (Sorting packed keys prefixRank·V + word as numbers, then finding each key's id again in the hash table, took
- * ~15% of an out-of-core estimation.)
- *
- * Reads go front to back wherever they can, writes are scattered: a random read of a table of tens of megabytes
- * stalls on a cache miss, a scattered write does not. The prefix passes carry each id's prefix rank beside it
- * (in the two rank arrays, free while sorting), instead of reading it through the permutation; the records are
- * written by id at each id's rank instead of gathered in sorted order, so the prefix chains are walked in id order,
- * where an n-gram's prefix, first seen just before it, lies near its neighbours' prefixes.
- */
-function sortedLevel(
-  n: number,
-  vocabSize: number,
-  records: readonly Int32Array[],
-  size: number,
-  scratch: { sorted: readonly [Int32Array, Int32Array]; histogram: Int32Array; ranks: readonly [Int32Array, Int32Array]; records: Uint32Array },
-): Uint32Array {
-  const R = RUN_RECORD;
-  const table = records[n - 2]!;
-  const rankOf = scratch.ranks[n % 2]!; // of order n - 1 (written by the previous call)
-  const nextRankOf = scratch.ranks[(n + 1) % 2]!;
-  // The prefix rank of each id, in nextRankOf until the ranks of this order replace it.
-  const prefixOf = nextRankOf;
-  let prefixes = 0;
-  for (let id = 0; id < size; id++) {
-    const parent = table[id * R]!;
-    const p = n === 2 ? parent : rankOf[parent]!;
-    prefixOf[id] = p;
-    if (p >= prefixes) prefixes = p + 1;
-  }
-  let perm = scratch.sorted[0];
-  let temp = scratch.sorted[1];
-  for (let i = 0; i < size; i++) perm[i] = i;
-  const histogram = scratch.histogram;
-  const bits = Math.log2(histogram.length - 1);
-  // Least significant digit first: the word's (read from the records), then the prefix rank's.
-  for (let shift = 0; shift === 0 || vocabSize > 2 ** shift; shift += bits) {
-    digitPass(table, R, 1, shift, size, perm, temp, histogram);
-    [perm, temp] = [temp, perm];
-  }
-  // The prefix ranks in the order so far (rankOf is free once prefixOf is made), then carried through the passes.
-  let keys = rankOf;
-  let keysTemp = nextRankOf;
-  for (let i = 0; i < size; i++) keys[i] = prefixOf[perm[i]!]!;
-  for (let shift = 0; shift === 0 || prefixes > 2 ** shift; shift += bits) {
-    carriedDigitPass(keys, shift, size, perm, temp, keysTemp, histogram);
-    [perm, temp] = [temp, perm];
-    [keys, keysTemp] = [keysTemp, keys];
-  }
-  for (let i = 0; i < size; i++) nextRankOf[perm[i]!] = i;
-  const width = n + 1;
-  const out = scratch.records.subarray(0, size * width);
-  for (let id = 0; id < size; id++) {
-    // Words of the n-gram by walking its prefix chain down to the first word.
-    const at = nextRankOf[id]! * width;
-    out[at + n - 1] = table[id * R + 1]!;
-    out[at + n] = table[id * R + 2]!;
-    let parent = table[id * R]!;
-    for (let level = n - 1; level >= 2; level--) {
-      const below = records[level - 2]!;
-      out[at + level - 1] = below[parent * R + 1]!;
-      parent = below[parent * R]!;
-    }
-    out[at] = parent;
-  }
-  return out;
-}
-
-/**
- * One stable counting-sort pass by the digit at `shift` of keys carried beside the ids: `perm[i]`'s key is `keys[i]`;
- * ids and keys are reordered together into `out` and `outKeys`, every read front to back.
- */
-function carriedDigitPass(keys: Int32Array, shift: number, size: number, perm: Int32Array, out: Int32Array, outKeys: Int32Array, histogram: Int32Array): void {
-  const radix = histogram.length - 1;
-  histogram.fill(0);
-  for (let i = 0; i < size; i++) histogram[((keys[i]! >>> shift) & (radix - 1)) + 1]!++;
-  for (let d = 0; d < radix; d++) histogram[d + 1]! += histogram[d]!;
-  for (let i = 0; i < size; i++) {
-    const key = keys[i]!;
-    const to = histogram[(key >>> shift) & (radix - 1)]!++;
-    out[to] = perm[i]!;
-    outKeys[to] = key;
-  }
-}
-
-/**
- * One stable counting-sort pass of an LSD radix sort: the ids in `perm` reordered into `out` by the digit at `shift`
- * of their key (`keys[id * stride + offset]`), the histogram counted front to back (no random reads through perm).
- */
-function digitPass(keys: Int32Array, stride: number, offset: number, shift: number, size: number, perm: Int32Array, out: Int32Array, histogram: Int32Array): void {
-  const radix = histogram.length - 1;
-  histogram.fill(0);
-  for (let id = 0; id < size; id++) histogram[((keys[id * stride + offset]! >>> shift) & (radix - 1)) + 1]!++;
-  for (let d = 0; d < radix; d++) histogram[d + 1]! += histogram[d]!;
-  for (let i = 0; i < size; i++) {
-    const id = perm[i]!;
-    out[histogram[(keys[id * stride + offset]! >>> shift) & (radix - 1)]!++] = id;
   }
 }

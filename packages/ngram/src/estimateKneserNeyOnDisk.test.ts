@@ -55,7 +55,7 @@ describe('estimateKneserNeyOnDisk', () => {
     const memory = estimateKneserNey(train, { order });
     // Order 4 also merges its runs two at a time (three files open at most).
     const { text, result } = await onDisk(train, { order, memory: 1 << 18, ...(order === 4 ? { maxOpenFiles: 3 } : {}) });
-    expect(result.runs).toBeGreaterThan(order === 1 ? 0 : 2);
+    expect(result.runs).toBeGreaterThan(order === 1 ? 0 : 1);
     expect(text).toBe(writeArpa(memory.model));
     expect(result.discounts).toEqual(memory.discounts);
     expect(result.countsOfCounts).toEqual(memory.countsOfCounts);
@@ -97,7 +97,7 @@ describe('estimateKneserNeyOnDisk', () => {
     const chunks = Array.from({ length: Math.ceil(bytes.length / 4096) }, (_, i) => bytes.subarray(i * 4096, (i + 1) * 4096));
     let lines = 0;
     const { text, result } = await onDisk({ kenlmText: Readable.from(chunks), onLines: (n) => (lines = n) }, { order: 3, memory: 1 << 18 });
-    expect(result.runs).toBeGreaterThan(3);
+    expect(result.runs).toBeGreaterThan(2);
     expect(lines).toBe(train.length);
     expect(text).toBe(writeArpa(estimateKneserNey(train, { order: 3 }).model));
   });
@@ -186,7 +186,7 @@ describe('estimateKneserNeyOnDisk with prune and binary', () => {
     const train = corpus(2500, order, 300);
     const memory = estimateKneserNey(train, { order, prune });
     const { text, result } = await onDisk(train, { order, prune, memory: 1 << 18, ...(order === 4 ? { maxOpenFiles: 3 } : {}) });
-    expect(result.runs).toBeGreaterThan(order === 2 ? 1 : 3);
+    expect(result.runs).toBeGreaterThan(order === 2 ? 1 : 2);
     expect(result.counts).toEqual(memory.model.counts);
     expect(result.counts.at(-1)).toBeLessThan(estimateKneserNey(train, { order }).model.counts.at(-1)!);
     expect(result.discounts).toEqual(memory.discounts);
@@ -279,7 +279,7 @@ describe('estimateKneserNeyOnDisk on PTB', ptb.options, () => {
     const train = loadPtb('train');
     const expected = writeArpa(estimateKneserNey(train, { order }).model);
     const { text, result } = await onDisk(train, { order, memory: 4 << 20 });
-    expect(result.runs).toBeGreaterThan(10);
+    expect(result.runs).toBeGreaterThan(5);
     expect(text === expected).toBe(true); // not toBe: a diff of two large texts would flood the log
   }, 120_000);
 

@@ -136,8 +136,8 @@ function isKenlmFileInput(input: unknown): input is KenlmFileInput {
  *
  * The passes, each streaming sorted files in the temporary folder:
  * 1. count n-grams ({@link countNgramsOnDisk}, or {@link countKenlmTextOnDisk} for `{ kenlmText }`, or
- *    {@link countKenlmFileOnDisk} on several threads for `{ kenlmFile }`: runs spilled under the cap, merged into
- *    one sorted file per order);
+ *    {@link countKenlmFileOnDisk} on several threads for `{ kenlmFile }`: the highest order counted, as lmplz does,
+ *    in runs spilled under the cap and merged, the lower orders summed from its suffixes: one sorted file per order);
  * 2. adjusted counts: the suffix (last n words) of every (n+1)-gram, sorted and summed, is the number of distinct
  *    left words of each n-gram (its continuation count), joined with the raw counts (which `<s>`-initial n-grams
  *    and the highest order keep); their counts-of-counts give the discounts;
