@@ -284,6 +284,9 @@ function countOnDisk(
     table = undefined;
     if (scratch) for (const a of [scratch.other, scratch.histogram]) budget.release(a.byteLength);
     scratch = undefined;
+    // The unigram counts went into the runs.
+    budget.release(unigrams.byteLength);
+    unigrams = new Uint32Array(0);
   };
   const finish = (): DiskCounts => {
     if (sentencesRead === 0) throw emptyCorpus();

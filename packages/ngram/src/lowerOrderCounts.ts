@@ -44,7 +44,8 @@ export function lowerOrderCounts(
         width: n,
         keyLength: n - 1,
         vocabSize,
-        bytes: budget.cap - budget.used,
+        // Its histogram is vocabulary-sized, on top of the cap as the counter's other vocabulary-sized arrays.
+        bytes: budget.cap - budget.used + 4 * (vocabSize + 1),
         budget,
         folder,
         name: `padded-${n - 1}`,
