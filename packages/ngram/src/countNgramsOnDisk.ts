@@ -245,6 +245,8 @@ function countOnDisk(
   };
   /** The sentence's ids after order − 2 `<s>` (the padding of its first N-grams), grown as needed. */
   let padded = new Uint32Array(256);
+  /** Scratch of {@link WindowCountTable.addAll}. */
+  let tags = new Int32Array(256);
   /** Counts one sentence's ids (`<s>` first, `</s>` last; `length` of them). */
   const addSentenceIds = (ids: ArrayLike<number>, length: number): void => {
     sentencesRead++;
@@ -263,9 +265,14 @@ function countOnDisk(
       padded.fill(BOS_INDEX, 0, pad);
       for (let i = 0; i < length; i++) padded[pad + i] = ids[i]!;
       // The N-gram ending at ids[i] (i ≥ 1: <s> ends none) starts at padded[i - 1].
-      for (let i = 1; i < length; i++) {
-        if (table.full) spill();
-        table.add(padded, i - 1);
+      if (table.size + length <= capacity) {
+        if (tags.length < length) tags = new Int32Array(2 * length);
+        table.addAll(padded, 0, length - 1, tags);
+      } else {
+        for (let i = 1; i < length; i++) {
+          if (table.full) spill();
+          table.add(padded, i - 1);
+        }
       }
     }
     if ((sentencesRead & 63) === 0) signal?.throwIfAborted();

@@ -63,6 +63,29 @@ describe('WindowCountTable', () => {
     expect(grown).toBe(8);
   });
 
+  it('addAll gives the counts of add called once per n-gram, in order, repeats within a batch included', () => {
+    const n = 4;
+    const capacity = 20_000;
+    const one = new WindowCountTable(n, capacity, 256, (length) => new Int32Array(length));
+    const all = new WindowCountTable(n, capacity, 256, (length) => new Int32Array(length));
+    const rng = createRng(5);
+    const words = new Uint32Array(80);
+    const tags = new Int32Array(70);
+    while (one.size + 70 <= capacity) {
+      const count = 1 + rng.int(64);
+      const at = rng.int(7);
+      // Half from a few words, so a batch often holds the same n-gram twice (new or not); half from many.
+      for (let i = 0; i < count + n; i++) words[at + i] = rng.int(2) === 0 ? rng.int(3) : rng.int(300);
+      all.addAll(words, at, count, tags);
+      for (let i = 0; i < count; i++) one.add(words, at + i);
+      expect(all.size).toBe(one.size);
+    }
+    expect(all.slots).toBe(one.slots);
+    const size = one.size;
+    expect(runOf(all, new Uint32Array(301), 300)).toEqual(runOf(one, new Uint32Array(301), 300));
+    expect(size).toBeGreaterThan(10_000);
+  });
+
   it('refuses a new n-gram past its capacity with a typed error (the counter spills first) and still counts the ones it holds', () => {
     const table = new WindowCountTable(2, 40, 32, (length) => new Int32Array(length));
     const words = new Uint32Array(2);

@@ -102,6 +102,34 @@ export class WindowCountTable {
   }
 
   /**
+   * {@link add} for the `count` n-grams starting at `words[at]`, `words[at + 1]`, …: the same counts. First every
+   * n-gram's home slot is read, then the record it holds: loads that do not depend on one another, so the processor
+   * overlaps their cache misses; an n-gram found in its home slot is counted at once, the others go through `add`.
+   * `tags` holds `count` int32s of scratch. The caller makes room for `count` new n-grams first.
+   */
+  addAll(words: Uint32Array, at: number, count: number, tags: Int32Array): void {
+    const n = this.n;
+    const width = n + 1;
+    const slots = this.#slots;
+    const records = this.#records;
+    const mask = this.#mask;
+    for (let i = 0; i < count; i++) tags[i] = slots[hashWords(words, at + i, n) & mask]!;
+    for (let i = 0; i < count; i++) {
+      const tag = tags[i]!;
+      if (tag === 0) continue;
+      const r = (tag - 1) * width;
+      let k = 0;
+      while (k < n && records[r + k] === words[at + i + k]) k++;
+      if (k !== n) tags[i] = 0;
+    }
+    for (let i = 0; i < count; i++) {
+      const tag = tags[i]!;
+      if (tag !== 0) records[(tag - 1) * width + n]!++;
+      else this.add(words, at + i);
+    }
+  }
+
+  /**
    * The n-grams as `size` records `[w1..wn, count]` sorted by their words ({@link radixSortRecords} with `other`, at
    * least as long as the records, and `histogram`; words below `vocabSize`). The table's n-grams are no longer
    * counted after this: {@link clear} it before counting again.
