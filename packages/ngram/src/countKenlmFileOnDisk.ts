@@ -18,7 +18,8 @@ import { workerEntry, workerStartOptions } from './workerEntry.js';
 
 /**
  * Files smaller than this are counted on the calling thread by default: each counting thread costs ~0.1 s to start
- * and reads its part twice, which a text of a few megabytes (counted in a second or two) does not repay.
+ * and sorts its runs again for the whole file's ids, which a text of a few megabytes (counted in a second or two)
+ * does not repay.
  */
 const MIN_PARALLEL_BYTES = 16 << 20;
 
@@ -37,14 +38,15 @@ export interface KenlmFileDiskCountOptions extends Omit<KenlmTextDiskCountOption
 /**
  * {@link countKenlmTextOnDisk} of a text file on several threads: the same files, counts and word ids, in less
  * time where the machine has the cores (Node only: `@nlpkit/ngram/node`). The file is cut at line starts into one
- * part per thread. Each thread first reads its part for its words in first-seen order; joined part after part,
- * they give the ids one pass over the whole file gives. Each thread then counts its part with those ids under its
- * share of `memoryBytes` (the threads run at once, so the cap holds), spilling and merging its runs into sorted
- * files as one thread would; the parts' files are then merged order by order (equal n-grams summed) here.
+ * part per thread. Each thread counts its part in one pass with ids of its own (first-seen order in the part), under
+ * its share of `memoryBytes` (the threads run at once, so the cap holds), spilling sorted runs as one thread would.
+ * The parts' words, joined part after part, give the ids one pass over the whole file gives; each thread then gives
+ * its runs those ids (each run sorted again, unless the ids are the same, as the first part's are) and merges them
+ * into sorted files; the parts' files are then merged order by order (equal n-grams summed) here.
  *
- * Bad text (`<s>` as a word...) is found in the first pass; the whole file is then read again on this thread,
- * so the error names its line as one pass would. `onLines` is told the lines all threads have read (each pass
- * counts them again); `onProgress` is called only when everything runs on this thread. Where the worker entry
+ * Bad text (`<s>` as a word...) stops a thread's count; the whole file is then read again on this thread, so the
+ * error names its line as one pass would. `onLines` is told the lines all threads have read; `onProgress` is called
+ * only when everything runs on this thread. Where the worker entry
  * cannot be found (the package's TypeScript source without a build), everything runs on this thread.
  * @throws InvalidArgumentError `ERR_FILE_NOT_FOUND` / `ERR_FILE_UNREADABLE` naming the path; what
  * {@link countKenlmTextOnDisk} throws; OutputError when a counting thread cannot write its files.
@@ -116,8 +118,10 @@ export async function countKenlmFileOnDisk(path: string, options: KenlmFileDiskC
   signal?.addEventListener('abort', onAbort, { once: true });
   let failed = true;
   try {
+    const share = Math.floor(cap / parts.length);
     for (const [t, part] of parts.entries()) {
-      const worker = new Worker(url, { workerData: { path, ...part } satisfies KenlmCountWorkerData, ...workerStartOptions() });
+      const data: KenlmCountWorkerData = { path, ...part, order, memoryBytes: share, directory: join(runsDirectory, `part-${t}`), maxOpenFiles: Math.floor(maxOpenFiles / parts.length) };
+      const worker = new Worker(url, { workerData: data, ...workerStartOptions() });
       workers.push(worker);
       worker.on('message', (reply: KenlmCountWorkerReply) => {
         if ('lines' in reply) {
@@ -128,7 +132,7 @@ export async function countKenlmFileOnDisk(path: string, options: KenlmFileDiskC
       worker.once('error', (error) => deliver(t, { failed: String(error) }));
       worker.once('exit', (code) => deliver(t, { failed: `counting thread ${t + 1} exited with code ${code}` }));
     }
-    // First pass: the words, joined part after part (first-seen order over the whole file).
+    // Each part counted with its own ids; its words, joined part after part, give the whole file's first-seen order.
     const wordIndex = options.wordIndex ?? new NgramWordIndex();
     const firsts = await Promise.all(parts.map((_, t) => next(t)));
     signal?.throwIfAborted();
@@ -142,13 +146,9 @@ export async function countKenlmFileOnDisk(path: string, options: KenlmFileDiskC
     }
     for (const reply of firsts) for (const word of (reply as { words: readonly string[] }).words) wordIndex.add(word);
 
-    // Second pass: each part counted with the whole file's ids under its share of the cap.
+    // Then each part's runs take those ids (sorted again where they change) and are merged.
     const words = wordIndex.words();
-    const share = Math.floor(cap / parts.length);
-    for (const [t, worker] of workers.entries()) {
-      const request: KenlmCountRequest = { words, order, memoryBytes: share, directory: join(runsDirectory, `part-${t}`), maxOpenFiles: Math.floor(maxOpenFiles / parts.length) };
-      worker.postMessage(request);
-    }
+    for (const worker of workers) worker.postMessage({ words } satisfies KenlmCountRequest);
     const seconds = await Promise.all(parts.map((_, t) => next(t)));
     signal?.throwIfAborted();
     const counted: KenlmPartCounts[] = [];

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { FormatError, InvalidArgumentError, OutputError, createRng } from '@nlpkit/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { countNgrams } from './countNgrams.js';
-import { type DiskCounts, countKenlmTextOnDisk, countNgramsOnDisk, countWithBudget, readCountFile } from './countNgramsOnDisk.js';
+import { type DiskCounts, countKenlmTextOnDisk, countKenlmTextRunsOnDisk, countNgramsOnDisk, countWithBudget, readCountFile } from './countNgramsOnDisk.js';
+import { NgramWordIndex } from './ngramWordIndex.js';
 import { NgramInputError } from './errors.js';
 import { kenlmWords } from './kenlmWords.js';
 import { mergeAllRuns } from './countFiles.js';
@@ -310,6 +311,35 @@ describe('countKenlmTextOnDisk (issue 11)', () => {
       expect(contents(result)).toEqual(expected);
       expect(lastLines).toBe(sentences.length);
     }
+  });
+
+  it('countKenlmTextRunsOnDisk: a part counted with its own ids, its runs given the whole text\'s ids, gives the files of counting it with those ids', () => {
+    const rng = createRng(8);
+    const line = (): string => Array.from({ length: 1 + rng.int(9) }, () => `w${rng.int(rng.int(2) === 0 ? 20 : 400)}`).join(' ');
+    // Words of its own and words of the part, so that the part's words take other ids in the whole.
+    const before = Array.from({ length: 300 }, () => `v${rng.int(50)} ${line()}`);
+    const part = Array.from({ length: 3000 }, line);
+    const bytes = new TextEncoder().encode(`${part.join('\n')}\n`);
+    // The whole text's ids: the words of the text before the part come first.
+    const whole = new NgramWordIndex();
+    for (const sentence of [...before, ...part]) for (const word of sentence.split(' ')) whole.add(word);
+    for (const order of [1, 2, 4]) {
+      const options = (name: string) => ({ order, memoryBytes: 1 << 16, directory: join(dir, `${name}-${order}`) });
+      const expected = contents(countKenlmTextOnDisk([bytes], { ...options('expected'), wordIndex: whole }));
+      const counted = countKenlmTextRunsOnDisk([bytes], options('remapped'));
+      expect(counted.wordIndex.size).toBeLessThan(whole.size);
+      const result = counted.finish(whole);
+      expect(result.wordIndex).toBe(whole);
+      expect(result.runs).toBeGreaterThan(order === 1 ? 0 : 2);
+      expect(contents(result)).toEqual(expected);
+      expect(existsSync(result.runsDirectory)).toBe(false);
+    }
+    // An index without every word of the part is refused, and the runs are removed.
+    const counted = countKenlmTextRunsOnDisk([bytes], { order: 3, memoryBytes: 1 << 16, directory: join(dir, 'short') });
+    const short = new NgramWordIndex();
+    short.add('w1');
+    expect(() => counted.finish(short)).toThrow('@nlpkit/ngram: wordIndex must be a word index holding every word of the counted text');
+    expect(readdirSync(join(dir, 'short'))).toEqual([]);
   });
 
   it('rejects a reserved marker naming its line, removes the runs, and takes no option it does not know', () => {

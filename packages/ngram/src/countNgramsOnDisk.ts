@@ -10,6 +10,7 @@ import { PKG, check, checkOrder } from './errors.js';
 import { defaultMaxOpenFiles } from './defaultMaxOpenFiles.js';
 import { MemoryBudget, backingStore, collectDroppedArrays } from './memoryBudget.js';
 import { lowerOrderCounts } from './lowerOrderCounts.js';
+import { remapRuns } from './remapRuns.js';
 import { BOS_INDEX, NgramWordIndex, encodeTrainingSentence } from './ngramWordIndex.js';
 import { WindowCountTable, windowCountTableBytes } from './windowCountTable.js';
 import { KenlmTextReader, readKenlmText } from './countKenlmText.js';
@@ -125,7 +126,29 @@ export function countKenlmTextOnDisk(chunks: Iterable<Uint8Array | string>, opti
 export function countKenlmTextOnDisk(chunks: AsyncIterable<Uint8Array | string>, options: KenlmTextDiskCountOptions): Promise<DiskCounts>;
 export function countKenlmTextOnDisk(chunks: TextChunks, options: KenlmTextDiskCountOptions): DiskCounts | Promise<DiskCounts>;
 export function countKenlmTextOnDisk(chunks: TextChunks, options: KenlmTextDiskCountOptions): DiskCounts | Promise<DiskCounts> {
-  return countOnDisk({ kenlmText: chunks }, options, (cap) => new MemoryBudget(cap));
+  return countOnDisk({ kenlmText: chunks }, options, (cap) => new MemoryBudget(cap)) as DiskCounts | Promise<DiskCounts>;
+}
+
+/** Text counted by {@link countKenlmTextRunsOnDisk}: its runs spilled, not yet merged. */
+export interface CountedRuns {
+  /** The words of the text counted, in first-seen order (the ids of the runs). */
+  readonly wordIndex: NgramWordIndex;
+  /**
+   * Merges the runs into the count files, as {@link countKenlmTextOnDisk} would have. Given `whole` (an index
+   * holding every word of the text counted, such as the words of a whole file of which the text is a part), the
+   * runs first take its ids (each run sorted again) and the result carries it. Removes the runs in every case.
+   * @throws InvalidArgumentError naming `wordIndex` when `whole` lacks a word of the text.
+   */
+  finish(whole?: NgramWordIndex): DiskCounts;
+}
+
+/**
+ * {@link countKenlmTextOnDisk} stopped before its merges, for the counting threads of {@link countKenlmFileOnDisk}:
+ * each counts its part of a file with its own ids in one pass; once every part's words are known (joined part after
+ * part: the ids one pass over the whole file gives), each part's runs take those ids and are merged. Sync chunks only.
+ */
+export function countKenlmTextRunsOnDisk(chunks: Iterable<Uint8Array | string>, options: KenlmTextDiskCountOptions): CountedRuns {
+  return countOnDisk({ kenlmText: chunks }, options, (cap) => new MemoryBudget(cap), true) as CountedRuns;
 }
 
 /** Text as byte (or string) chunks, for the readers that read it as lmplz does. */
@@ -137,7 +160,7 @@ export function countWithBudget(
   options: DiskCountOptions,
   makeBudget: (cap: number) => MemoryBudget,
 ): DiskCounts | Promise<DiskCounts> {
-  return countOnDisk({ sentences }, options, makeBudget);
+  return countOnDisk({ sentences }, options, makeBudget) as DiskCounts | Promise<DiskCounts>;
 }
 
 /** What the on-disk counter reads: sentences of tokens, or text read as lmplz reads it. */
@@ -147,7 +170,8 @@ function countOnDisk(
   input: DiskCountInput,
   options: KenlmTextDiskCountOptions,
   makeBudget: (cap: number) => MemoryBudget,
-): DiskCounts | Promise<DiskCounts> {
+  stopBeforeMerge = false,
+): DiskCounts | CountedRuns | Promise<DiskCounts | CountedRuns> {
   const keys: (keyof KenlmTextDiskCountOptions)[] = ['order', 'memoryBytes', 'directory', 'maxOpenFiles', 'wordIndex', 'onProgress', 'signal'];
   check.options(options, 'options', input.kenlmText === undefined ? keys : [...keys, 'onLines', 'startsText']);
   if (options.startsText !== undefined && typeof options.startsText !== 'boolean') throw check.invalid(options.startsText, 'options.startsText', 'a boolean');
@@ -295,12 +319,16 @@ function countOnDisk(
     budget.release(unigrams.byteLength);
     unigrams = new Uint32Array(0);
   };
-  const finish = (): DiskCounts => {
+  /** The last run spilled and the counting arrays given back: what every count ends with. */
+  const spillLast = (): void => {
     if (sentencesRead === 0) throw emptyCorpus();
     if (pending || runCount === 0) spill();
     dropCountingArrays();
+  };
+  /** The runs merged into the count files, with the ids of `index` (`wordIndex`'s, or the whole text's after a remap). */
+  const mergeAll = (index: NgramWordIndex): DiskCounts => {
     const files = Array.from({ length: order }, (_, n) => join(directory, `counts-order-${n + 1}.bin`));
-    const V = wordIndex.size;
+    const V = index.size;
     const readers = maxOpenFiles - 1;
     let distinct = [mergeAllRuns(unigramRuns, 1, files[0]!, V, budget, readers, runsDirectory, signal)];
     if (order === 2) distinct.push(mergeAllRuns(topRuns, 2, files[1]!, V, budget, readers, runsDirectory, signal));
@@ -310,8 +338,41 @@ function countOnDisk(
       distinct = [distinct[0]!, ...lowerOrderCounts(top, order, files, V, budget, runsDirectory, readers, signal).slice(1)];
     }
     cleanUp(false);
-    return { order, wordIndex, files, distinct, sentences: sentencesRead, tokens, runs: runCount, directory, runsDirectory, peakBytes: budget.peak };
+    return { order, wordIndex: index, files, distinct, sentences: sentencesRead, tokens, runs: runCount, directory, runsDirectory, peakBytes: budget.peak };
   };
+  /** With `stopBeforeMerge`: the counted runs, merged later (after a remap to the whole text's ids, when needed). */
+  const counted = (): CountedRuns => ({
+    wordIndex,
+    finish: (whole?: NgramWordIndex): DiskCounts => {
+      try {
+        if (whole === undefined || whole === wordIndex) return mergeAll(wordIndex);
+        const local = wordIndex.words();
+        const ids = new Uint32Array(local.length);
+        let same = true;
+        for (let i = 0; i < local.length; i++) {
+          const id = whole.lookup(local[i]!);
+          if (id < 0) throw check.invalid(local[i], 'wordIndex', 'a word index holding every word of the counted text');
+          ids[i] = id;
+          same &&= id === i;
+        }
+        if (!same) {
+          remapRuns([{ paths: unigramRuns, width: 2, keyLength: 1 }, { paths: topRuns, width: order + 1, keyLength: order }], ids, whole.size, budget);
+        }
+        return mergeAll(whole);
+      } catch (error) {
+        throw failure(error);
+      }
+    },
+  });
+  const finish: () => DiskCounts | CountedRuns = stopBeforeMerge
+    ? (): CountedRuns => {
+        spillLast();
+        return counted();
+      }
+    : (): DiskCounts => {
+        spillLast();
+        return mergeAll(wordIndex);
+      };
   try {
     const result = input.kenlmText !== undefined
       ? readKenlmText(new KenlmTextReader({ wordIndex, addSentenceIds, finish }, { onLines: options.onLines, signal, startsText: options.startsText }), input.kenlmText, signal)

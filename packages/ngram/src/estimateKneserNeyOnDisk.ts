@@ -117,7 +117,7 @@ export interface KenlmFileInput {
   readonly kenlmFile: string;
   /** Counting threads (default: for a file of 16 MiB or more, one per core up to 4; else 1). */
   readonly threads?: number;
-  /** Told the number of lines read so far (by all threads; each of the two passes counts them), now and then. */
+  /** Told the number of lines read so far (by all threads), now and then. */
   readonly onLines?: (lines: number) => void;
 }
 
