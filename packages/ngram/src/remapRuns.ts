@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { writeFileAtomicSync } from '@nlpkit/core/node';
 import { PKG } from './errors.js';
 import type { MemoryBudget } from './memoryBudget.js';
@@ -19,7 +19,7 @@ export interface RunFiles {
  */
 export function remapRuns(runs: readonly RunFiles[], ids: Uint32Array, vocabSize: number, budget: MemoryBudget): void {
   let largest = 0;
-  for (const { paths } of runs) for (const path of paths) largest = Math.max(largest, byteSize(path) / 4);
+  for (const { paths } of runs) for (const path of paths) largest = Math.max(largest, statSync(path).size / 4);
   const first = budget.uint32(largest);
   const second = budget.uint32(largest);
   const histogram = budget.uint32((1 << 16) + 1);
@@ -35,15 +35,6 @@ export function remapRuns(runs: readonly RunFiles[], ids: Uint32Array, vocabSize
     }
   } finally {
     budget.release(first.byteLength + second.byteLength + histogram.byteLength);
-  }
-}
-
-function byteSize(path: string): number {
-  const fd = openSync(path, 'r');
-  try {
-    return fstatSync(fd).size;
-  } finally {
-    closeSync(fd);
   }
 }
 
