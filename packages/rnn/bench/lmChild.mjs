@@ -9,7 +9,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { createRng } from '@nlpkit/core';
 import { initBackend } from '@nlpkit/tensor';
 import { flattenParams, sgd, trainStep, unflattenParams } from '@nlpkit/train';
-import { initRecurrentLm, recurrentLmForward, recurrentLmLoss } from '../dist/index.js';
+import { initRecurrentLm, recurrentLmForward, recurrentLmForwardLoss, recurrentLmLoss } from '../dist/index.js';
 
 const job = JSON.parse(process.argv[2]);
 const { config: CFG, batch: BATCH } = job;
@@ -35,7 +35,7 @@ function nextSegment(bptt) {
   return { x, y };
 }
 
-/** @nlpkit/rnn: the same calls `trainRecurrentLm` makes per step, and a tidy forward + loss for inference. */
+/** @nlpkit/rnn: the same calls `trainRecurrentLm` makes per step, and `evaluateRecurrentLmStream`'s forward + loss for inference. */
 function nlpkitModel() {
   const p0 = initRecurrentLm(CFG, createRng(1), 0.1);
   const vars = Object.fromEntries(Object.entries(flattenParams(p0)).map(([k, t]) => [k, tf.variable(t)]));
@@ -72,8 +72,8 @@ function nlpkitModel() {
       const out = tf.tidy(() => {
         const x = tf.tensor2d(seg.x, [BATCH, bptt], 'int32');
         const y = tf.tensor2d(seg.y, [BATCH, bptt], 'int32');
-        const f = recurrentLmForward(CFG, params, x, state === undefined ? {} : { state });
-        return { loss: recurrentLmLoss(f.logits, y), state: f.state };
+        // The evaluation call: forward and loss in one (on wasm the output layer and loss are one kernel).
+        return recurrentLmForwardLoss(CFG, params, x, y, state === undefined ? {} : { state });
       });
       carry(out.state);
       const loss = (await out.loss.data())[0];

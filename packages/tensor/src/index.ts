@@ -23,6 +23,7 @@ export { registerWasmIdentity } from './kernels/wasmIdentity.js';
 export { matMul, plainMatMul } from './ops/matMul.js';
 export { affine } from './ops/affine.js';
 export { softmaxCrossEntropy } from './ops/softmaxCrossEntropy.js';
+export { affineCrossEntropy } from './ops/affineCrossEntropy.js';
 export { unstack } from './ops/unstack.js';
 export { splitColumns } from './ops/splitColumns.js';
 export { concatLeading, splitLeading } from './ops/splitLeading.js';

@@ -6,7 +6,7 @@ import { bpttSegment, bpttSegmentCount } from '../data/bpttSegment.js';
 import { checkStreamIds, type LmStream } from '../data/lmStream.js';
 import type { CellState } from '../types.js';
 import { checkKeys, checkNumber } from '../validate.js';
-import { checkRecurrentLmConfig, recurrentLmForward, recurrentLmLoss, type RecurrentLmConfig, type RecurrentLmParams } from './recurrentLm.js';
+import { checkRecurrentLmConfig, recurrentLmForward, recurrentLmForwardLoss, type RecurrentLmConfig, type RecurrentLmParams } from './recurrentLm.js';
 
 /** Options of {@link evaluateRecurrentLmStream}. */
 export interface EvaluateLmStreamOptions {
@@ -67,11 +67,13 @@ export async function evaluateRecurrentLmStream(
         const x = tf.tensor2d(seg.inputs, [seg.batchSize, seg.steps], 'int32') as Tensor2D;
         const y = tf.tensor2d(seg.targets, [seg.batchSize, seg.steps], 'int32') as Tensor2D;
         const lengths = seg.lengths;
-        const out = recurrentLmForward(config, params, x, { ...(state ? { state } : {}), ...(lengths ? { lengths } : {}) });
-        // As the LanguageModel contract: <pad> and <s> are never predicted, the rest renormalized.
-        const logits = tf.add(out.logits, never) as Tensor2D;
-        const mean = seg.tokens === 0 ? tf.scalar(0) : recurrentLmLoss(logits, y, lengths ? { lengths } : {});
-        return { sum: tf.add(total, tf.mul(mean, seg.tokens)) as Scalar, state: out.state } as unknown as tf.TensorContainerObject;
+        const forward = { ...(state ? { state } : {}), ...(lengths ? { lengths } : {}) };
+        // As the LanguageModel contract: <pad> and <s> are never predicted, the rest renormalized. The loss is taken
+        // without the [rows·steps, V] logits where the backend can (one wasm kernel).
+        const out = seg.tokens === 0
+          ? { loss: tf.scalar(0), state: recurrentLmForward(config, params, x, forward).state }
+          : recurrentLmForwardLoss(config, params, x, y, { ...forward, logitBias: never });
+        return { sum: tf.add(total, tf.mul(out.loss, seg.tokens)) as Scalar, state: out.state } as unknown as tf.TensorContainerObject;
       }) as unknown as { sum: Scalar; state: CellState[] };
       tf.dispose([total, ...(state ?? []).flatMap((s) => [s.h, s.c])].filter((t) => t !== undefined));
       total = next.sum;

@@ -7,7 +7,8 @@ import {
   adam, decodeCheckpoint, encodeCheckpoint, flattenParams, sgd, trainLoop, trainStep, unflattenParams, type LoopState, type Optimizer,
 } from '@nlpkit/train';
 import { expect, it } from 'vitest';
-import { initRecurrentLm, recurrentLmForward, recurrentLmLoss, type RecurrentLmConfig } from './recurrentLm.js';
+import { RnnOptionError, RnnShapeError } from '../errors.js';
+import { initRecurrentLm, recurrentLmForward, recurrentLmForwardLoss, recurrentLmLoss, type RecurrentLmConfig } from './recurrentLm.js';
 
 const TINY: RecurrentLmConfig = { vocabSize: 7, embeddingSize: 4, hiddenSize: 4, layers: 2, tied: true };
 
@@ -104,5 +105,44 @@ describeBackends('recurrent LM training (with @nlpkit/train)', () => {
       // A tensor of ids gives the same logits as the number[][].
       expectClose(recurrentLmForward(config, params, tf.tensor2d(inputs.ids, undefined, 'int32') as Tensor2D, { lengths: inputs.lengths }).logits, logits, { atol: 0 });
     });
+  });
+
+  it('recurrentLmForwardLoss is forward + loss in one call: same loss (lengths, label smoothing, a logit bias), same state, same gradients under a tape', () => {
+    const config: RecurrentLmConfig = { vocabSize: 1100, embeddingSize: 6, hiddenSize: 8, layers: 2 };
+    const params = initRecurrentLm(config, createRng(4), 0.3);
+    const ids = [[5, 9, 1099, 3], [7, 1, 2, 0], [600, 512, 511, 4]];
+    const targets = [[9, 1099, 3, 8], [1, 2, 0, 0], [512, 511, 4, 1098]];
+    const lengths = [4, 2, 4];
+    tf.tidy(() => {
+      const bias = tf.tensor1d(Float32Array.from({ length: 1100 }, (_, j) => (j < 2 ? -1e9 : 0)));
+      for (const options of [{}, { lengths, labelSmoothing: 0.1 }]) {
+        const out = recurrentLmForward(config, params, ids, 'lengths' in options ? { lengths } : {});
+        const want = recurrentLmLoss(out.logits, targets, options);
+        const got = recurrentLmForwardLoss(config, params, ids, targets, options);
+        expectClose(got.loss, want, { atol: 2e-6 });
+        got.state.forEach((s, k) => expectClose(s.h, (out.state[k] as { h: Tensor }).h, { atol: 0 }));
+        // A logit bias is the output bias plus it: −1e9 for ids 0 and 1 (never predicted; no target is 0 or 1 in row 0).
+        const biased = recurrentLmLoss(tf.add(out.logits, bias) as Tensor2D, [targets[0] as number[], [2, 3, 3, 2], targets[2] as number[]], options);
+        expectClose(recurrentLmForwardLoss(config, params, ids, [targets[0] as number[], [2, 3, 3, 2], targets[2] as number[]], { ...options, logitBias: bias }).loss, biased, { atol: 2e-6 });
+      }
+      const w = params.output.w as Tensor2D;
+      const g = (f: (w: Tensor) => tf.Scalar): Float32Array => tf.grad(f)(w).dataSync() as Float32Array;
+      const viaLogits = g((wi) => recurrentLmLoss(recurrentLmForward(config, { ...params, output: { ...params.output, w: wi as Tensor2D } }, ids).logits, targets));
+      const inOne = g((wi) => recurrentLmForwardLoss(config, { ...params, output: { ...params.output, w: wi as Tensor2D } }, ids, targets).loss);
+      expect(Array.from(inOne)).toEqual(Array.from(viaLogits));
+    });
+    tf.dispose(Object.values(flattenParams(params)));
+  });
+
+  it('recurrentLmForwardLoss: targets of another shape, a logit bias of another size, an unknown option are typed errors', () => {
+    const config: RecurrentLmConfig = { vocabSize: 9, embeddingSize: 3, hiddenSize: 4, layers: 1 };
+    const params = initRecurrentLm(config, createRng(5), 0.3);
+    tf.tidy(() => {
+      expect(() => recurrentLmForwardLoss(config, params, [[1, 2, 3]], [[2, 3]])).toThrow(RnnShapeError);
+      expect(() => recurrentLmForwardLoss(config, params, [[1, 2, 3]], [[2, 3, 9]])).toThrow(RnnShapeError);
+      expect(() => recurrentLmForwardLoss(config, params, [[1, 2, 3]], [[2, 3, 4]], { logitBias: tf.zeros([8]) as tf.Tensor1D })).toThrow(RnnShapeError);
+      expect(() => recurrentLmForwardLoss(config, params, [[1, 2, 3]], [[2, 3, 4]], { smoothing: 0.1 } as never)).toThrow(RnnOptionError);
+    });
+    tf.dispose(Object.values(flattenParams(params)));
   });
 });

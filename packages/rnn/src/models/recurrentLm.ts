@@ -1,18 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import type { Rng } from '@nlpkit/core';
-import { uniform } from '@nlpkit/tensor';
+import { affineCrossEntropy, uniform } from '@nlpkit/tensor';
 import { crossEntropy } from '@nlpkit/train';
 import { checkCellConfig } from '../cells/checkCellConfig.js';
 import { initCell } from '../cells/initCell.js';
-import { RnnOptionError } from '../errors.js';
+import { RnnOptionError, RnnShapeError } from '../errors.js';
 import { dense, tiedWeight } from '../layers/dense.js';
 import { dropoutMask } from '../layers/dropoutMask.js';
 import { embedding } from '../layers/embedding.js';
 import { checkIdRows, idsTensor, type TokenIds } from '../layers/idsTensor.js';
 import { rnnStack, type StackParams } from '../layers/rnnStack.js';
 import type { CellConfig, CellState, RngLike } from '../types.js';
-import { checkKeys, checkLengths, checkNumber } from '../validate.js';
+import { checkDtype, checkKeys, checkLengths, checkNumber, checkShape } from '../validate.js';
 import { checkModelParams } from './modelArtifact.js';
 
 /** Shape of a recurrent language model. */
@@ -143,7 +143,21 @@ export function recurrentLmForward(
   ids: TokenIds,
   options: RecurrentLmOptions = {},
 ): { logits: Tensor2D; state: CellState[] } {
-  checkKeys(options, 'options', ['state', 'lengths', 'dropout', 'training', 'rng']);
+  const run = runStack(config, params, ids, options, RECURRENT_LM_OPTIONS);
+  return { logits: dense({ w: run.w, b: run.b }, run.hidden), state: run.state };
+}
+
+const RECURRENT_LM_OPTIONS = ['state', 'lengths', 'dropout', 'training', 'rng'] as const;
+
+/** The embedding and recurrent stack of {@link recurrentLmForward}: outputs `[batch·T, H]`, final states, output weights. */
+function runStack(
+  config: RecurrentLmConfig,
+  params: RecurrentLmParams,
+  ids: TokenIds,
+  options: RecurrentLmOptions,
+  known: readonly string[],
+): { hidden: Tensor2D; shape: [number, number]; state: CellState[]; w: Tensor2D; b: Tensor1D } {
+  checkKeys(options, 'options', known);
   const rate = checkNumber(options.dropout ?? 0, 'options.dropout', 0, 0.999999);
   const training = options.training === true && rate > 0;
   if (training && options.rng === undefined) {
@@ -163,8 +177,59 @@ export function recurrentLmForward(
   });
   const H = r.outputs.shape[2];
   const w = params.output.w ?? tiedWeight(params.embedding);
-  const logits = dense({ w, b: params.output.b }, tf.reshape(r.outputs, [B * T, H]));
-  return { logits, state: r.states };
+  return { hidden: tf.reshape(r.outputs, [B * T, H]), shape: [B, T], state: r.states, w, b: params.output.b };
+}
+
+/** Options of {@link recurrentLmForwardLoss}: the forward pass's and the loss's. */
+export interface RecurrentLmForwardLossOptions extends RecurrentLmOptions {
+  /** Label smoothing ε. Default 0. */
+  labelSmoothing?: number;
+  /**
+   * Float32 `[V]` added to every position's logits before the softmax (e.g. −1e9 for ids that are never
+   * predicted, as `evaluateRecurrentLmStream` does for `<pad>` and `<s>`).
+   */
+  logitBias?: Tensor1D;
+}
+
+/**
+ * `recurrentLmLoss(recurrentLmForward(config, params, ids, options).logits, targets, options)` in one call, with
+ * the final states: the mean cross-entropy (nats) of the next-token predictions, leaving out padded positions when
+ * `lengths` is given. When no gradient is being recorded (evaluation) on the wasm backend, the output layer and
+ * the loss run as one kernel that never writes the `[batch·T, V]` logits (`affineCrossEntropy` from
+ * `@nlpkit/tensor`; equal to the two calls to float32 rounding); under a gradient tape, and on other backends, it
+ * is the two calls. Like a tfjs op it leaves its intermediate tensors to the caller: run it inside `tf.tidy`.
+ */
+export function recurrentLmForwardLoss(
+  config: RecurrentLmConfig,
+  params: RecurrentLmParams,
+  ids: TokenIds,
+  targets: TokenIds,
+  options: RecurrentLmForwardLossOptions = {},
+): { loss: tf.Scalar; state: CellState[] } {
+  const run = runStack(config, params, ids, options, [...RECURRENT_LM_OPTIONS, 'labelSmoothing', 'logitBias']);
+  const eps = checkNumber(options.labelSmoothing ?? 0, 'options.labelSmoothing', 0, 1);
+  if (options.logitBias !== undefined) {
+    checkShape(options.logitBias, 'options.logitBias', [config.vocabSize], ['V']);
+    checkDtype(options.logitBias, 'options.logitBias', 'float32');
+  }
+  const t = idsTensor(targets, 'targets');
+  const [B, T] = run.shape;
+  if (t.shape[0] !== B || t.shape[1] !== T) {
+    throw new RnnShapeError({ argument: 'targets', expected: `of shape [${B}, ${T}] (one id per input position, as ids)`, foundText: `[${t.shape.join(', ')}]` });
+  }
+  checkIdRows(targets, config.vocabSize, 'targets');
+  const mask = options.lengths === undefined ? undefined : lossMask(options.lengths, B, T);
+  const b = options.logitBias === undefined ? run.b : (tf.add(run.b, options.logitBias) as Tensor1D);
+  const loss = affineCrossEntropy(run.hidden, run.w, b, tf.reshape(t, [-1]) as Tensor1D, mask, eps);
+  return { loss, state: run.state };
+}
+
+/** 1 for the valid steps of each row of a right-padded `[B, T]` batch, 0 for padding, flattened `[B·T]`. */
+function lossMask(lengths: ArrayLike<number>, B: number, T: number): Tensor1D {
+  const valid = checkLengths(lengths, B, T);
+  const mask = new Float32Array(B * T);
+  valid.forEach((len, b) => mask.fill(1, b * T, b * T + len));
+  return tf.tensor1d(mask);
 }
 
 /**
@@ -177,8 +242,5 @@ export function recurrentLmLoss(logits: Tensor2D, targets: TokenIds, options: Re
   const [B, T] = t.shape;
   const flat = tf.reshape(t, [-1]) as Tensor1D;
   if (options.lengths === undefined) return crossEntropy(logits, flat, { labelSmoothing: options.labelSmoothing ?? 0 });
-  const lengths = checkLengths(options.lengths, B, T);
-  const mask = new Float32Array(B * T);
-  lengths.forEach((len, b) => mask.fill(1, b * T, b * T + len));
-  return crossEntropy(logits, flat, { labelSmoothing: options.labelSmoothing ?? 0, mask: tf.tensor1d(mask) });
+  return crossEntropy(logits, flat, { labelSmoothing: options.labelSmoothing ?? 0, mask: lossMask(options.lengths, B, T) });
 }

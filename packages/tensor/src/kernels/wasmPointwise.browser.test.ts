@@ -3,10 +3,12 @@ import threaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threa
 import plain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import { describeBackends } from '../testing/index.js';
 import { wasmPointwiseSuite } from '../../test/suites/wasmPointwise.js';
+import { affineCrossEntropySuite } from '../../test/suites/affineCrossEntropy.js';
 
 // The suite of wasmPointwise.test.ts in headless Chromium, on cpu and on tfjs-backend-wasm (nlpkit's WebAssembly
 // kernels in place on tfjs's heap), same tolerances as in Node.
-describeBackends('softmax cross-entropy and column sums (wasm kernels)', wasmPointwiseSuite, {
+// affineCrossEntropy (the output layer and loss as one wasm kernel) likewise.
+const options = {
   backends: ['cpu', 'wasm'],
   init: {
     modules: {
@@ -15,4 +17,6 @@ describeBackends('softmax cross-entropy and column sums (wasm kernels)', wasmPoi
     },
     wasmPaths: { 'tfjs-backend-wasm.wasm': plain, 'tfjs-backend-wasm-simd.wasm': simd, 'tfjs-backend-wasm-threaded-simd.wasm': threaded },
   },
-});
+} as const;
+describeBackends('softmax cross-entropy and column sums (wasm kernels)', wasmPointwiseSuite, options);
+describeBackends('affineCrossEntropy', affineCrossEntropySuite, options);

@@ -27,6 +27,7 @@ const LOG_TINY = Math.log(TINY);
 export interface PointwiseExports {
   xentForward(x: number, N: number, V: number, e: number, stats: number): void;
   xentGrad(e: number, coef: number, N: number, V: number, out: number): void;
+  xentBlock(x: number, rows: number, cols: number, targets: number, j0: number, stats: number): void;
   columnSum(x: number, rows: number, cols: number, out: number): void;
   lstmForward(xp: number, hw: number, hPrev: number, cPrev: number, mask: number, hNext: number, cNext: number, y: number, acts: number, B: number, H: number): void;
   lstmBackward(dhA: number, dhB: number, dy: number, dcIn: number, acts: number, cPrev: number, mask: number, dGate: number, dcOut: number, dhCarry: number, B: number, H: number): void;
@@ -58,7 +59,7 @@ function exportsFor(state: PointwiseState, backend: WasmBackend): PointwiseExpor
 }
 
 /** Throws unless every target is a column of the logits (before anything is allocated). */
-function checkTargets(backend: WasmBackend, targets: TensorInfo, N: number, V: number): Int32Array {
+export function checkTargets(backend: WasmBackend, targets: TensorInfo, N: number, V: number): Int32Array {
   const t = new Int32Array((heapMemory(backend) as WebAssembly.Memory).buffer, offsetOf(backend, targets), N);
   for (let i = 0; i < N; i += 1) {
     const v = t[i] as number;

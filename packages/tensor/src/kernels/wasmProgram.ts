@@ -27,6 +27,8 @@ export const OP = {
   gruForward: 6,
   /** `gruBackward` with the 11 arguments that follow. */
   gruBackward: 7,
+  /** `xentBlock` with the 6 arguments that follow. */
+  xentBlock: 8,
 } as const;
 
 /** What a program calls: the GEMM's and `wasmPointwise.wat`'s exports, instantiated on the memory it runs on. */
@@ -36,6 +38,7 @@ export interface ProgramExports {
   lstmBackward(...args: number[]): void;
   gruForward(...args: number[]): void;
   gruBackward(...args: number[]): void;
+  xentBlock(...args: number[]): void;
 }
 
 /** Appends calls; {@link ProgramWriter.words} ends the program. */
@@ -68,6 +71,10 @@ export class ProgramWriter {
 
   gruBackward(...args: [number, number, number, number, number, number, number, number, number, number, number]): void {
     this.#words.push(OP.gruBackward, ...args);
+  }
+
+  xentBlock(...args: [number, number, number, number, number, number]): void {
+    this.#words.push(OP.xentBlock, ...args);
   }
 
   /** The program's words, {@link OP.end} included. */
@@ -113,6 +120,9 @@ export function runProgram(exports: ProgramExports, buffer: ArrayBufferLike, at:
     } else if (op === 7) {
       exports.gruBackward(...w.subarray(p + 1, p + 12));
       p += 12;
+    } else if (op === 8) {
+      exports.xentBlock(...w.subarray(p + 1, p + 7));
+      p += 7;
     } else {
       return p;
     }
@@ -123,7 +133,7 @@ export function runProgram(exports: ProgramExports, buffer: ArrayBufferLike, at:
 export function checkProgramRun(result: number, at: number): void {
   if (result < 0) return;
   throw new UnsupportedError(
-    { package: PKG, message: `a wasm kernel program (at byte ${at}) has word ${result - (at >>> 2)} = an opcode from ${OP.end} to ${OP.gruBackward} expected; its calls were not all run` },
+    { package: PKG, message: `a wasm kernel program (at byte ${at}) has word ${result - (at >>> 2)} = an opcode from ${OP.end} to ${OP.xentBlock} expected; its calls were not all run` },
     'ERR_WASM_PROGRAM',
   );
 }

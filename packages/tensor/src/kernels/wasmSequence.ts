@@ -19,7 +19,7 @@ import { checkProgramRun, type ProgramExports, runProgram } from './wasmProgram.
  * needs as scratch, the weight to pack, and how to write the program of rows [r0, r1) given where everything is.
  */
 
-interface Gemm {
+export interface Gemm {
   readonly run: (job: number) => void;
   readonly packB: (src: number, rs: number, cs: number, k: number, n: number, dst: number) => void;
 }
@@ -54,7 +54,8 @@ export function sequenceKernelsOn(kernels: Readonly<Record<string, SequenceKerne
   return true;
 }
 
-function gemmFor(state: SequenceState, backend: WasmBackend): Gemm {
+/** The GEMM's unshared build instantiated on `backend`'s heap (kept on `state` until the backend or build changes). */
+export function gemmFor(state: SequenceState, backend: WasmBackend): Gemm {
   const module = wasmGemmModules().unshared;
   if (state.gemm !== undefined && state.backend === backend && state.module === module) return state.gemm;
   const instance = new WebAssembly.Instance(module, { env: { memory: heapMemory(backend) as WebAssembly.Memory } });
@@ -65,7 +66,7 @@ function gemmFor(state: SequenceState, backend: WasmBackend): Gemm {
 }
 
 /** Heap memory of one kernel call, freed together. */
-class Scratch {
+export class Scratch {
   readonly #backend: WasmBackend;
   readonly #raw: number[] = [];
   constructor(backend: WasmBackend) {
@@ -83,7 +84,7 @@ class Scratch {
 }
 
 /** Hands out 64-byte aligned addresses from `base` (the workers' area for one call). */
-class Bump {
+export class Bump {
   #top: number;
   constructor(base: number) {
     this.#top = base;

@@ -1,0 +1,207 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { NamedAttrMap, NamedTensorInfoMap, Tensor, Tensor1D, Tensor2D, TensorInfo } from '@tensorflow/tfjs-core';
+import { heapMemory, offsetOf, type ProgramPool, type WasmBackend } from './wasmGemmEngine.js';
+import { SCRATCH_BYTES, TILE_COLS } from './wasmGemmPlan.js';
+import { copyRows } from './wasmGemmShared.js';
+import { registerWasmGemm, wasmGemmEngine } from './wasmKernels.js';
+import { checkTargets, registerWasmPointwise, wasmPointwiseExports } from './wasmPointwise.js';
+import { checkProgramRun, type ProgramExports, ProgramWriter, runProgram } from './wasmProgram.js';
+import { Bump, gemmFor, Scratch, type SequenceState } from './wasmSequence.js';
+import { TINY } from './softmaxXent.js';
+
+/**
+ * The output layer and its softmax cross-entropy in one wasm kernel that never writes the logits: for each block
+ * of {@link BLOCK_COLS} columns, the GEMM writes `x·w + b` of that block into a scratch block (800 KB for 400
+ * rows, so it is read back from cache) and `xentBlock` (`wasmPointwise.wat`) reduces it to four numbers per row:
+ * the block's max, its Σ exp(x − max), its Σ x and the target's logit if the target is in the block. The host
+ * joins the blocks of a row in column order (log-sum-exp over blocks in float64) into the row's loss.
+ *
+ * Why: evaluating an LM (no gradient) wrote the `[N, V]` logits (16 MB for 400 × 10k), copied the worker's half
+ * of them back to tfjs's heap, then took the loss on one thread (4 M exponentials, ~6.5 ms). Here each thread
+ * reduces its own blocks where it computed them: on 2 threads the output layer and loss of Zaremba-small (400 ×
+ * 200 × 10k) took 25-27 ms against 31-33 ms. On one thread it is no faster (the exponentials are the same
+ * work), but it needs no `[N, V]` tensor.
+ *
+ * Threads: the GEMM's worker threads (`NLPKIT_WASM_THREADS`) take whole blocks, the caller the first ones; a
+ * worker reads copies of `x`, the targets and its columns of `w` and `b` in the shared memory. A block's numbers
+ * do not depend on the thread that computed it, and the host joins blocks in the same order: the same losses bit
+ * for bit on any number of threads.
+ */
+const AFFINE_XENT = 'NlpkitWasmAffineXent';
+
+/** Columns of one block: a multiple of the GEMM's 8-column tile, within one of its column blocks. */
+export const BLOCK_COLS = 512;
+/** Bytes of a block's statistics per row: max, Σ exp(x − max), Σ x, x_target (float64 each). */
+const STAT_BYTES = 32;
+/** Below this many flops (2·N·K·V) the caller computes alone (as the GEMM's own threshold). */
+const MIN_THREADED_FLOPS = 16e6;
+const LOG_TINY = Math.log(TINY);
+
+/** Blocks [b0, b1) for each thread, the caller's first; one share when the call is small or the workers are not up. */
+function blockShares(pool: ProgramPool | undefined, blocks: number, flops: number): [number, number][] {
+  const parts = pool === undefined ? 1 : Math.min(pool.threads, blocks);
+  if (parts < 2 || flops < MIN_THREADED_FLOPS || !(pool as ProgramPool).ready()) return [[0, blocks]];
+  return Array.from({ length: parts }, (_, k): [number, number] => [Math.round((blocks * k) / parts), Math.round((blocks * (k + 1)) / parts)]);
+}
+
+/** Where one thread's operands lie in the memory it runs on (bytes); `w` and `bias` start at column `col0`. */
+interface ThreadArrays {
+  readonly x: number;
+  readonly w: number;
+  /** Row stride of `w` in bytes. */
+  readonly rsW: number;
+  readonly bias: number;
+  readonly targets: number;
+  readonly stats: number;
+  readonly logits: number;
+  readonly work: number;
+  readonly col0: number;
+}
+
+/** The calls of blocks [b0, b1): per block a GEMM into the scratch block, then its statistics. */
+function blockProgram(at: ThreadArrays, N: number, K: number, V: number, b0: number, b1: number): Int32Array {
+  const writer = new ProgramWriter();
+  for (let b = b0; b < b1; b += 1) {
+    const j0 = b * BLOCK_COLS;
+    const cols = Math.min(BLOCK_COLS, V - j0);
+    const col = j0 - at.col0;
+    writer.gemm({
+      m0: 0, m1: N, n0: 0, n1: cols, K,
+      a: at.x, rsA: K * 4, csA: 4,
+      b: at.w + col * 4, rsB: at.rsW, csB: 4,
+      c: at.logits, ldc: cols * 4, bias: at.bias === 0 ? 0 : at.bias + col * 4,
+      scratch: at.work,
+    });
+    writer.xentBlock(at.logits, N, cols, at.targets, j0, at.stats + (b - b0) * N * STAT_BYTES);
+  }
+  return writer.words();
+}
+
+/**
+ * x [N, K], w [K, V], bias [V] (optional), int32 targets [N] → per row, −log p_target (floored at log 1e-38, as
+ * the unfused loss) and mean_j log p_j, each [N].
+ */
+function affineXent(state: SequenceState, inputs: NamedTensorInfoMap, backend: WasmBackend): TensorInfo[] {
+  const { x, w, bias, targets } = inputs as { x: TensorInfo; w: TensorInfo; bias?: TensorInfo; targets: TensorInfo };
+  const [N, K] = x.shape as [number, number];
+  const V = (w.shape as [number, number])[1];
+  checkTargets(backend, targets, N, V);
+  const nll = backend.makeOutput([N], 'float32');
+  const meanLogP = backend.makeOutput([N], 'float32');
+  if (N === 0) return [nll, meanLogP];
+  const gemm = gemmFor(state, backend);
+  const exports: ProgramExports = { ...wasmPointwiseExports(backend), gemm: gemm.run };
+  const pool = wasmGemmEngine(backend).pool;
+  const blocks = Math.ceil(V / BLOCK_COLS);
+  const shares = blockShares(pool, blocks, 2 * N * K * V);
+  const scratch = new Scratch(backend);
+  try {
+    const [own0, own1] = shares[0] as [number, number];
+    const ownCols = Math.min(V, own1 * BLOCK_COLS);
+    // Every heap allocation first (the heap may grow), then views.
+    const biasAt = bias === undefined ? 0 : scratch.take((ownCols + TILE_COLS) * 4); // slack: edge tiles read 8 bias floats
+    const heapArrays: ThreadArrays = {
+      x: offsetOf(backend, x), w: offsetOf(backend, w), rsW: V * 4, bias: biasAt, targets: offsetOf(backend, targets),
+      stats: scratch.take((own1 - own0) * N * STAT_BYTES), logits: scratch.take(N * BLOCK_COLS * 4), work: scratch.take(SCRATCH_BYTES), col0: 0,
+    };
+    const ownWords = blockProgram(heapArrays, N, K, V, own0, own1);
+    const own = scratch.take(ownWords.byteLength);
+    const heap = (heapMemory(backend) as WebAssembly.Memory).buffer;
+    new Int32Array(heap).set(ownWords, own >>> 2);
+    if (bias !== undefined) {
+      const f32 = new Float32Array(heap);
+      f32.copyWithin(biasAt >>> 2, offsetOf(backend, bias) >>> 2, (offsetOf(backend, bias) >>> 2) + ownCols);
+    }
+    const runOwn = (): void => checkProgramRun(runProgram(exports, (heapMemory(backend) as WebAssembly.Memory).buffer, own), own);
+    // Each block's statistics: the memory and byte address of its first row.
+    const statsOf: { buffer: () => ArrayBufferLike; at: number }[] = [];
+    for (let b = own0; b < own1; b += 1) statsOf.push({ buffer: () => (heapMemory(backend) as WebAssembly.Memory).buffer, at: heapArrays.stats + (b - own0) * N * STAT_BYTES });
+    if (pool === undefined || shares.length < 2) runOwn();
+    else {
+      const workers = shares.slice(1);
+      const bytes = workers.reduce((n, [b0, b1]) => {
+        const band = Math.min(V, b1 * BLOCK_COLS) - b0 * BLOCK_COLS;
+        return n + 64 * 8 + (K * band + band + TILE_COLS + N * BLOCK_COLS) * 4 + (b1 - b0) * N * STAT_BYTES + (b1 - b0) * 40 * 4;
+      }, 64 * 4 + (N * K + N) * 4);
+      const area = new Bump(pool.area(bytes));
+      const shared = new Float32Array(pool.memory.buffer);
+      const src = new Float32Array((heapMemory(backend) as WebAssembly.Memory).buffer);
+      const xAt = area.take(N * K * 4);
+      shared.set(src.subarray(offsetOf(backend, x) >>> 2, (offsetOf(backend, x) >>> 2) + N * K), xAt >>> 2);
+      const targetsAt = area.take(N * 4);
+      new Int32Array(pool.memory.buffer).set(new Int32Array(src.buffer, offsetOf(backend, targets), N), targetsAt >>> 2);
+      const programs = workers.map(([b0, b1], i) => {
+        const slot = i + 1;
+        const col0 = b0 * BLOCK_COLS;
+        const band = Math.min(V, b1 * BLOCK_COLS) - col0;
+        const wAt = area.take(K * band * 4);
+        copyRows(src, (offsetOf(backend, w) >>> 2) + col0, V, shared, wAt >>> 2, band, K, band);
+        let biasBand = 0;
+        if (bias !== undefined) {
+          biasBand = area.take((band + TILE_COLS) * 4);
+          shared.set(src.subarray((offsetOf(backend, bias) >>> 2) + col0, (offsetOf(backend, bias) >>> 2) + col0 + band), biasBand >>> 2);
+        }
+        const arrays: ThreadArrays = {
+          x: xAt, w: wAt, rsW: band * 4, bias: biasBand, targets: targetsAt,
+          stats: area.take((b1 - b0) * N * STAT_BYTES), logits: area.take(N * BLOCK_COLS * 4), work: pool.scratchOf(slot), col0,
+        };
+        for (let b = b0; b < b1; b += 1) statsOf.push({ buffer: () => pool.memory.buffer, at: arrays.stats + (b - b0) * N * STAT_BYTES });
+        const words = blockProgram(arrays, N, K, V, b0, b1);
+        const program = area.take(words.byteLength);
+        new Int32Array(pool.memory.buffer).set(words, program >>> 2);
+        return { slot, program };
+      });
+      pool.run(programs, runOwn);
+    }
+    // Join each row's blocks in column order: lse = M + log Σ_b s_b·exp(m_b − M).
+    const views = statsOf.map((s) => new Float64Array(s.buffer(), s.at, N * 4));
+    const out = (heapMemory(backend) as WebAssembly.Memory).buffer;
+    const nllView = new Float32Array(out, offsetOf(backend, nll), N);
+    const meanView = new Float32Array(out, offsetOf(backend, meanLogP), N);
+    const t = new Int32Array(out, offsetOf(backend, targets), N);
+    for (let i = 0; i < N; i += 1) {
+      let max = -Infinity;
+      for (const v of views) max = Math.max(max, v[4 * i] as number);
+      let sum = 0;
+      let total = 0;
+      for (const v of views) {
+        sum += (v[4 * i + 1] as number) * Math.exp((v[4 * i] as number) - max);
+        total += v[4 * i + 2] as number;
+      }
+      const lse = max + Math.log(sum);
+      const target = t[i] as number;
+      const xt = (views[Math.floor(target / BLOCK_COLS)] as Float64Array)[4 * i + 3] as number;
+      nllView[i] = -Math.max(xt - lse, LOG_TINY);
+      meanView[i] = total / V - lse;
+    }
+    return [nll, meanLogP];
+  } finally {
+    scratch.free();
+  }
+}
+
+/** Registers the kernel for wasm unless it is (on first use, never at import time). */
+function registered(): void {
+  if (tf.getKernel(AFFINE_XENT, 'wasm') !== undefined) return;
+  const state: SequenceState = { backend: undefined, module: undefined, gemm: undefined };
+  tf.registerKernel({
+    kernelName: AFFINE_XENT,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend }: { inputs: NamedTensorInfoMap; backend: unknown; attrs?: NamedAttrMap }) => affineXent(state, inputs, backend as WasmBackend),
+  });
+}
+
+/** True when {@link wasmAffineXent} can run: wasm with a reachable heap, nlpkit's GEMM and elementwise kernels on. */
+export function affineXentKernelOn(): boolean {
+  return registerWasmGemm() && registerWasmPointwise();
+}
+
+/**
+ * Per row of `x·w + bias` (x `[N, K]`, w `[K, V]`, bias `[V]`, float32) against int32 `targets: [N]`:
+ * `−log p_target` (floored at log 1e-38) and `mean_j log p_j`, each `[N]`, without writing the logits; no gradient.
+ */
+export function wasmAffineXent(x: Tensor2D, w: Tensor2D, bias: Tensor1D | undefined, targets: Tensor1D): [Tensor1D, Tensor1D] {
+  registered();
+  const inputs: Record<string, Tensor> = bias === undefined ? { x, w, targets } : { x, w, bias, targets };
+  return tf.engine().runKernel(AFFINE_XENT, inputs) as unknown as [Tensor1D, Tensor1D];
+}
