@@ -18,6 +18,7 @@
 //   BENCH_VARIANTS=a,b     only these rows (ids in bench/variants.mjs)
 //   BENCH_BPTT=20,35       BPTT lengths (default 20,35)
 //   BENCH_OUT=path.json    where the JSON goes (default bench/results/rnn.json, rnn.md beside it)
+//   BENCH_MACHINE_NOTE=... what else ran on the machine during the run (shown under the table)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -181,6 +182,7 @@ const result = {
   quick,
   rounds,
   startedAt: startedAt.toISOString(),
+  ...(process.env.BENCH_MACHINE_NOTE ? { machineNote: process.env.BENCH_MACHINE_NOTE } : {}),
   wallSeconds: (performance.now() - t0) / 1000,
   machine: {
     cpu: cpus()[0]?.model ?? 'unknown',

@@ -83,7 +83,7 @@ export function renderRnnMarkdown(result) {
     table(result, 'infer', '**Inference** (forward + loss, state carried between segments, loss read every step):'),
     '',
     `- ${blasLine}`,
-    `- Shared machine: other jobs ran during the run (other sessions' builds and tests, a background training at nice 19); load average (1 min) before each process: min ${load.min.toFixed(1)}, median ${load.median.toFixed(1)}, max ${load.max.toFixed(1)} on ${m.cores} cores; the bench ran at nice ${m.nice}. Two PyTorch threads suffer most from this (OpenMP threads wait on each other when a core is taken): compare within the table, not with a quiet machine.`,
+    `- Load average (1 min) before each process: min ${load.min.toFixed(1)}, median ${load.median.toFixed(1)}, max ${load.max.toFixed(1)} on ${m.cores} cores (the bench's own processes count); the bench ran at nice ${m.nice}. ${result.machineNote ?? 'Other jobs on the machine: none recorded (`BENCH_MACHINE_NOTE` says what else ran).'} A shared VM's speed also drifts with the host's other guests: compare within the table, not across runs.`,
     ...(gemm.length > 0 ? [`- nlpkit's wasm SIMD GEMM as the processes reported it (last round): ${gemm.join('; ')}.`] : []),
     `- Warm-up steps (train/infer) before the timed ones, * at the first BPTT length only: ${warm.join(', ')}.`,
     ...notes.map((n) => `- ${n}`),
