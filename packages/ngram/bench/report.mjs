@@ -18,7 +18,7 @@ const m = result.machine;
 const lines = [
   `### @nlpkit/ngram — ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.date.slice(0, 10)}`,
   '',
-  'Shared machine (other jobs running; load average at report time ' + m.loadAverage.join(' / ') + '), so timings are noisy.',
+  'A shared 2-core VM (load average at report time ' + m.loadAverage.join(' / ') + '): its speed drifts with the host\'s other guests, so compare within a table; bench/notes.md says what else ran.',
   '',
   '| measure | @nlpkit/ngram | KenLM (issue 3) |',
   '|---|---|---|',
@@ -65,6 +65,9 @@ if (sideBySide) {
       `| score that text from its ARPA, load included: \`ngram eval\` vs \`${s.kenlm.eval}\` | ${cell(c.evalArpa.ours)} | ${cell(c.evalArpa.kenlm)} | ${ratio(c.evalArpa.ours, c.evalArpa.kenlm)} |`,
       `| same from binary models (\`ngram build-binary\` vs \`${s.kenlm.binary}\`) | ${cell(c.evalBinary.ours)} | ${cell(c.evalBinary.kenlm)} | ${ratio(c.evalBinary.ours, c.evalBinary.kenlm)} |`,
     );
+    if (c.evalProbing !== undefined) {
+      lines.push(`| same, against KenLM's probing binary (\`${s.kenlm.probing}\`; its hash tables: the memory reference) | ${cell(c.evalProbing.ours)} | ${cell(c.evalProbing.kenlm)} | ${ratio(c.evalProbing.ours, c.evalProbing.kenlm)} |`);
+    }
   }
 }
 if (cliStartup) {

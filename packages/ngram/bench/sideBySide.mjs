@@ -3,7 +3,8 @@
 // message where those files are missing): the whole `nlpkit ngram train --order 5` process (read, count,
 // estimate, write the ARPA) against `lmplz -o 5 -S 1G` writing its ARPA; `nlpkit ngram eval` against KenLM
 // `query -v summary` scoring the training text from the same ARPA (load included); and the same from binary
-// models (`ngram build-binary` vs `build_binary trie`, built untimed). Interleaved runs, each a fresh process,
+// models (`ngram build-binary` vs `build_binary trie`, built untimed), and KenLM's `query` on its probing binary
+// too (the issue's memory reference: its fastest format). Interleaved runs, each a fresh process,
 // best of NGRAM_BENCH_ROUNDS (default 3); wall time and peak RSS from /usr/bin/time. KenLM is built from source
 // outside the repository: KENLM_BIN names its bin folder (default /tmp/kenlm/build/bin); its commit is recorded.
 // NGRAM_TRAIN_THREADS, when set, is passed to `ngram train --threads`.
@@ -92,7 +93,7 @@ try {
     });
   }
   for (const c of corpora) Object.assign(c, corpusSize(c.path), { bytes: statSync(c.path).size });
-  const rows = corpora.map(() => ({ train: { ours: [], kenlm: [] }, evalArpa: { ours: [], kenlm: [] }, evalBinary: { ours: [], kenlm: [] } }));
+  const rows = corpora.map(() => ({ train: { ours: [], kenlm: [] }, evalArpa: { ours: [], kenlm: [] }, evalBinary: { ours: [], kenlm: [] }, evalProbing: { kenlm: [] } }));
   const identical = corpora.map(() => true);
   const load = [];
   for (let round = 0; round < rounds; round++) {
@@ -105,14 +106,16 @@ try {
       r.train.ours.push(timed(process.execPath, [cli, 'ngram', 'train', '--order', '5', '--input', c.path, '--arpa', ours, '--quiet', ...threads]));
       if (sha256(ours) !== sha256(theirs)) identical[i] = false;
       if (round === 0) {
-        // The binary models, built once (untimed): KenLM's trie, our binary format.
+        // The binary models, built once (untimed): KenLM's trie and probing, our binary format.
         timed(`${kenlmBin}/build_binary`, ['trie', theirs, `${theirs}.trie`]);
+        timed(`${kenlmBin}/build_binary`, ['probing', theirs, `${theirs}.probing`]);
         timed(process.execPath, [cli, 'ngram', 'build-binary', ours, `${ours}.bin`]);
       }
       r.evalArpa.kenlm.push(timed(`${kenlmBin}/query`, ['-v', 'summary', theirs], c.path));
       r.evalArpa.ours.push(timed(process.execPath, [cli, 'ngram', 'eval', '--model', ours, '--input', c.path, '--quiet']));
       r.evalBinary.kenlm.push(timed(`${kenlmBin}/query`, ['-v', 'summary', `${theirs}.trie`], c.path));
       r.evalBinary.ours.push(timed(process.execPath, [cli, 'ngram', 'eval', '--model', `${ours}.bin`, '--input', c.path, '--quiet']));
+      r.evalProbing.kenlm.push(timed(`${kenlmBin}/query`, ['-v', 'summary', `${theirs}.probing`], c.path));
     }
   }
   const best = (rs) => ({
@@ -124,7 +127,7 @@ try {
   const pair = (p) => ({ ours: best(p.ours), kenlm: best(p.kenlm) });
   const result = {
     machine: machine(),
-    kenlm: { commit: kenlmCommit, train: 'lmplz -o 5 -S 1G', eval: 'query -v summary', binary: 'build_binary trie' },
+    kenlm: { commit: kenlmCommit, train: 'lmplz -o 5 -S 1G', eval: 'query -v summary', binary: 'build_binary trie', probing: 'build_binary probing' },
     trainThreads: process.env.NGRAM_TRAIN_THREADS ?? 'CLI default',
     rounds,
     loadAverageAtEachRound: load,
@@ -138,6 +141,7 @@ try {
       train: pair(rows[i].train),
       evalArpa: pair(rows[i].evalArpa),
       evalBinary: pair(rows[i].evalBinary),
+      evalProbing: { ours: best(rows[i].evalBinary.ours), kenlm: best(rows[i].evalProbing.kenlm) },
     })),
   };
   savePart('sideBySide', result);
@@ -158,6 +162,7 @@ try {
     table[`${label}: train (estimate + write ARPA)`] = row(c.train.ours, c.train.kenlm);
     table[`${label}: score it from the ARPA, incl. load`] = row(c.evalArpa.ours, c.evalArpa.kenlm);
     table[`${label}: score it from binary (trie), incl. load`] = row(c.evalBinary.ours, c.evalBinary.kenlm);
+    table[`${label}: our binary vs KenLM's probing binary`] = row(c.evalProbing.ours, c.evalProbing.kenlm);
   }
   console.table(table);
   console.log(`ARPA byte-identical to lmplz's: ${identical.join(', ')}; load average at each round: ${load.join(', ')}`);
