@@ -6,6 +6,7 @@ import { isHostBackend } from '../isHostBackend.js';
 import { registerFusedKernels } from '../kernels/fusedKernels.js';
 import { expectClose } from '../testing/index.js';
 import { affine } from './affine.js';
+import { affineCrossEntropy } from './affineCrossEntropy.js';
 import { softmaxCrossEntropy } from './softmaxCrossEntropy.js';
 import { unstack } from './unstack.js';
 
@@ -16,7 +17,7 @@ const init: Omit<InitBackendOptions, 'only' | 'prefer'> = {
 
 // On a GPU backend the shared ops must stay on the device: no host read-back in unstack, no fused cpu kernels.
 describe('shared ops on WebGPU', () => {
-  it('is not a host backend, has no fused kernels, and unstack, affine and softmaxCrossEntropy match references', async () => {
+  it('is not a host backend, has no fused kernels, and unstack, affine, softmaxCrossEntropy and affineCrossEntropy match references', async () => {
     await initBackend({ ...init, only: 'webgpu' });
     expect(tf.getBackend()).toBe('webgpu');
     expect(isHostBackend()).toBe(false);
@@ -38,5 +39,12 @@ describe('shared ops on WebGPU', () => {
     };
     expectClose(await f(logits).data(), await naive(logits).data(), { atol: 1e-5 });
     expectClose(await tf.grad(f)(logits).data(), await tf.grad(naive)(logits).data(), { atol: 1e-5 });
+    // affineCrossEntropy is the two ops on a GPU backend, with or without a gradient tape.
+    const hidden = tf.tensor2d([0.5, -1, 2, 0.25, 1, 3], [2, 3]);
+    const w3 = tf.tensor2d(Array.from({ length: 12 }, (_, i) => Math.sin(i)), [3, 4]);
+    const g3 = (h: Tensor) => affineCrossEntropy(h as Tensor2D, w3, b, targets, undefined, eps);
+    const unfused = (h: Tensor) => softmaxCrossEntropy(affine(h as Tensor2D, w3, b), targets, undefined, eps);
+    expectClose(await g3(hidden).data(), await unfused(hidden).data(), { atol: 1e-6 });
+    expectClose(await tf.grad(g3)(hidden).data(), await tf.grad(unfused)(hidden).data(), { atol: 1e-6 });
   });
 });
