@@ -16,7 +16,8 @@ import { softmaxCrossEntropy } from './softmaxCrossEntropy.js';
  * `softmaxCrossEntropy(affine(x, w, b), …)`, so it is differentiable everywhere.
  */
 export function affineCrossEntropy(x: Tensor2D, w: Tensor2D, b: Tensor1D, targets: Tensor1D, mask?: Tensor1D, eps = 0): Scalar {
-  const fused = !tf.engine().isTapeOn() && x.dtype === 'float32' && w.dtype === 'float32' && b.dtype === 'float32' && targets.dtype === 'int32';
+  const fused = !tf.engine().isTapeOn() && x.dtype === 'float32' && w.dtype === 'float32' && b.dtype === 'float32' && targets.dtype === 'int32' &&
+    x.shape[1] > 0 && w.shape[1] > 0; // the kernel's GEMM needs a depth and a column
   return tf.tidy(() => {
     if (!fused || !affineXentKernelOn()) return softmaxCrossEntropy(affine(x, w, b), targets, mask, eps);
     const [nll, meanLogP] = wasmAffineXent(x, w, b, targets);

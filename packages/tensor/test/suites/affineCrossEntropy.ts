@@ -11,9 +11,9 @@ import { softmaxCrossEntropy } from '../../src/ops/softmaxCrossEntropy.js';
  * `affineCrossEntropy` (on wasm without a gradient tape: the output layer and the loss in one kernel over column
  * blocks of 512) against the float64 loss of `x·w + b` and against `softmaxCrossEntropy(affine(…))` on the active
  * backend. Shapes cover one block and less (V = 7, 512), several with a partial last one (1003, 1100), a depth past
- * the GEMM's 256 (K = 300); logits up to ±40 with the row's largest one in a late block (the blocks' log-sum-exps
- * are joined by rescaling); masks that weigh rows 0, ½ and 1; label smoothing. For describeBackends, in Node and
- * in Chromium.
+ * the GEMM's 256 (K = 300) and none at all (K = 0: the logits are the bias); logits up to ±40 with the row's
+ * largest one in a late block (the blocks' log-sum-exps are joined by rescaling); masks that weigh rows 0, ½ and 1;
+ * label smoothing. For describeBackends, in Node and in Chromium.
  */
 export function affineCrossEntropySuite(): void {
   const rng = createRng(33);
@@ -39,7 +39,7 @@ export function affineCrossEntropySuite(): void {
     return loss / Math.max(total, 1e-12);
   }
 
-  const cases = [[3, 5, 7, 1], [64, 16, 512, 2], [37, 13, 1003, 4], [20, 300, 1100, 0.3]] as const;
+  const cases = [[3, 5, 7, 1], [2, 0, 5, 1], [64, 16, 512, 2], [37, 13, 1003, 4], [20, 300, 1100, 0.3]] as const;
   for (const [N, K, V, scale] of cases) {
     it(`[${N}, ${K}] · [${K}, ${V}] + b: the float64 loss within 1e-5 and the unfused loss within 2e-6, masked or not, ε 0 and 0.1`, () => {
       const [xd, wd, bd] = [array(N * K, scale), array(K * V, 1), array(V, scale)];
