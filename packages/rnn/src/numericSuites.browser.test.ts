@@ -4,6 +4,7 @@ import { cellsSuite } from '../test/suites/cells.js';
 import { embeddingSuite } from '../test/suites/embedding.js';
 import { fusedStepsWebgpuSuite } from '../test/suites/fusedStepsWebgpu.js';
 import { gradCheckSuite } from '../test/suites/gradCheck.js';
+import { lmLossTorchSuite } from '../test/suites/lmLossTorch.js';
 import { lmTrainingMemorySuite } from '../test/suites/lmTrainingMemory.js';
 import { reverseSequencesSuite } from '../test/suites/reverseSequences.js';
 import { torchParitySuite } from '../test/suites/torchParity.js';
@@ -18,6 +19,7 @@ describeBackends('PyTorch parity', torchParitySuite, { init });
 describeBackends('cells', cellsSuite, { init });
 describeBackends('embedding', embeddingSuite, { init });
 describeBackends('reverseSequences', reverseSequencesSuite, { init });
+describeBackends('recurrent LM evaluation loss against PyTorch', lmLossTorchSuite, { init });
 // ~25 forward passes per check: tfjs's tiled matmul on webgpu (see useTiledMatMulOnWebgpu) keeps them to seconds
 // on SwiftShader. The parity and cell suites above run tfjs's own choice of matmul program.
 describeBackends(
