@@ -69,7 +69,7 @@ function blockProgram(at: ThreadArrays, N: number, K: number, V: number, b0: num
       m0: 0, m1: N, n0: 0, n1: cols, K,
       a: at.x, rsA: K * 4, csA: 4,
       b: at.w + col * 4, rsB: at.rsW, csB: 4,
-      c: at.logits, ldc: cols * 4, bias: at.bias === 0 ? 0 : at.bias + col * 4,
+      c: at.logits, ldc: cols * 4, bias: at.bias + col * 4,
       scratch: at.work,
     });
     writer.xentBlock(at.logits, N, cols, at.targets, j0, at.stats + (b - b0) * N * STAT_BYTES);
@@ -78,11 +78,11 @@ function blockProgram(at: ThreadArrays, N: number, K: number, V: number, b0: num
 }
 
 /**
- * x [N, K], w [K, V], bias [V] (optional), int32 targets [N] → per row, −log p_target (floored at log 1e-38, as
+ * x [N, K], w [K, V], bias [V], int32 targets [N] → per row, −log p_target (floored at log 1e-38, as
  * the unfused loss) and mean_j log p_j, each [N].
  */
 function affineXent(state: SequenceState, inputs: NamedTensorInfoMap, backend: WasmBackend): TensorInfo[] {
-  const { x, w, bias, targets } = inputs as { x: TensorInfo; w: TensorInfo; bias?: TensorInfo; targets: TensorInfo };
+  const { x, w, bias, targets } = inputs as { x: TensorInfo; w: TensorInfo; bias: TensorInfo; targets: TensorInfo };
   const [N, K] = x.shape as [number, number];
   const V = (w.shape as [number, number])[1];
   checkTargets(backend, targets, N, V);
@@ -99,7 +99,7 @@ function affineXent(state: SequenceState, inputs: NamedTensorInfoMap, backend: W
     const [own0, own1] = shares[0] as [number, number];
     const ownCols = Math.min(V, own1 * BLOCK_COLS);
     // Every heap allocation first (the heap may grow), then views.
-    const biasAt = bias === undefined ? 0 : scratch.take((ownCols + TILE_COLS) * 4); // slack: edge tiles read 8 bias floats
+    const biasAt = scratch.take((ownCols + TILE_COLS) * 4); // slack: edge tiles read 8 bias floats
     const heapArrays: ThreadArrays = {
       x: offsetOf(backend, x), w: offsetOf(backend, w), rsW: V * 4, bias: biasAt, targets: offsetOf(backend, targets),
       stats: scratch.take((own1 - own0) * N * STAT_BYTES), logits: scratch.take(N * BLOCK_COLS * 4), work: scratch.take(SCRATCH_BYTES), col0: 0,
@@ -108,10 +108,7 @@ function affineXent(state: SequenceState, inputs: NamedTensorInfoMap, backend: W
     const own = scratch.take(ownWords.byteLength);
     const heap = (heapMemory(backend) as WebAssembly.Memory).buffer;
     new Int32Array(heap).set(ownWords, own >>> 2);
-    if (bias !== undefined) {
-      const f32 = new Float32Array(heap);
-      f32.copyWithin(biasAt >>> 2, offsetOf(backend, bias) >>> 2, (offsetOf(backend, bias) >>> 2) + ownCols);
-    }
+    new Float32Array(heap).copyWithin(biasAt >>> 2, offsetOf(backend, bias) >>> 2, (offsetOf(backend, bias) >>> 2) + ownCols);
     const runOwn = (): void => checkProgramRun(runProgram(exports, (heapMemory(backend) as WebAssembly.Memory).buffer, own), own);
     // Each block's statistics: the memory and byte address of its first row.
     const statsOf: { buffer: () => ArrayBufferLike; at: number }[] = [];
@@ -136,11 +133,8 @@ function affineXent(state: SequenceState, inputs: NamedTensorInfoMap, backend: W
         const band = Math.min(V, b1 * BLOCK_COLS) - col0;
         const wAt = area.take(K * band * 4);
         copyRows(src, (offsetOf(backend, w) >>> 2) + col0, V, shared, wAt >>> 2, band, K, band);
-        let biasBand = 0;
-        if (bias !== undefined) {
-          biasBand = area.take((band + TILE_COLS) * 4);
-          shared.set(src.subarray((offsetOf(backend, bias) >>> 2) + col0, (offsetOf(backend, bias) >>> 2) + col0 + band), biasBand >>> 2);
-        }
+        const biasBand = area.take((band + TILE_COLS) * 4);
+        shared.set(src.subarray((offsetOf(backend, bias) >>> 2) + col0, (offsetOf(backend, bias) >>> 2) + col0 + band), biasBand >>> 2);
         const arrays: ThreadArrays = {
           x: xAt, w: wAt, rsW: band * 4, bias: biasBand, targets: targetsAt,
           stats: area.take((b1 - b0) * N * STAT_BYTES), logits: area.take(N * BLOCK_COLS * 4), work: pool.scratchOf(slot), col0,
@@ -200,8 +194,8 @@ export function affineXentKernelOn(): boolean {
  * Per row of `x·w + bias` (x `[N, K]`, w `[K, V]`, bias `[V]`, float32) against int32 `targets: [N]`:
  * `−log p_target` (floored at log 1e-38) and `mean_j log p_j`, each `[N]`, without writing the logits; no gradient.
  */
-export function wasmAffineXent(x: Tensor2D, w: Tensor2D, bias: Tensor1D | undefined, targets: Tensor1D): [Tensor1D, Tensor1D] {
+export function wasmAffineXent(x: Tensor2D, w: Tensor2D, bias: Tensor1D, targets: Tensor1D): [Tensor1D, Tensor1D] {
   registered();
-  const inputs: Record<string, Tensor> = bias === undefined ? { x, w, targets } : { x, w, bias, targets };
+  const inputs: Record<string, Tensor> = { x, w, bias, targets };
   return tf.engine().runKernel(AFFINE_XENT, inputs) as unknown as [Tensor1D, Tensor1D];
 }
