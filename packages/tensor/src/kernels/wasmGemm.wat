@@ -149,9 +149,9 @@
   ;;   0 m0  1 m1  2 n0  3 n1  4 K  5 a  6 rsA  7 csA  8 b  9 rsB  10 csB  11 c  12 ldc  13 bias (0: none)
   ;;   14 packedA (mc×kc floats)  15 packedB (kc×nc floats, nc rounded up to 8)  16 scratch tile (32 floats)
   ;;   17 mc (multiple of 4)  18 nc (multiple of 8)  19 kc
-  ;;   20 prepacked: 1 when packedB already holds all of B (columns [n0, n1) = [0, N) within one column block),
-  ;;      packed by `packB` one depth block after another (block p at packedB + p·roundup8(N)·4 bytes), so
-  ;;      weights reused across calls (a recurrent layer's, every time step) are packed once
+  ;;   20 prepacked: 1 when packedB already holds columns [n0, n1) of B as one column block (nc ≥ n1 − n0),
+  ;;      packed by `packB` one depth block after another (block p at packedB + p·roundup8(n1 − n0)·4 bytes),
+  ;;      so weights reused across calls (a recurrent layer's, every time step) are packed once
   (func (export "gemm") (param $job i32)
     (local $m0 i32) (local $m1 i32) (local $n0 i32) (local $n1 i32) (local $K i32)
     (local $a i32) (local $rsA i32) (local $csA i32) (local $b i32) (local $rsB i32) (local $csB i32)

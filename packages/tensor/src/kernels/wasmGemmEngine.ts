@@ -148,8 +148,8 @@ export function inPlaceRunner(backend: WasmBackend, modules: GemmModules): InPla
     prepare: (call, share, out) => {
       const s = strides(call);
       const b = offsetOf(backend, call.b);
-      const whole = share.m0 === 0 && share.m1 === call.M && share.n0 === 0 && share.n1 === call.N;
-      const packedB = whole ? weights.lookup(call, b, s.rsB, s.csB) : undefined;
+      // All rows (the whole product, or a share of its columns): B's columns may be kept packed.
+      const packedB = share.m0 === 0 && share.m1 === call.M ? weights.lookup(call, b, s.rsB, s.csB, share.n0, share.n1) : undefined;
       let bias = 0;
       if (call.bias !== undefined) {
         // A copy with 8 floats of slack: edge tiles read a whole 8-column bias vector.

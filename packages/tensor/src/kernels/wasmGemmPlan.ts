@@ -24,7 +24,10 @@ export interface GemmJob {
   b: number; rsB: number; csB: number;
   c: number; ldc: number; bias: number;
   scratch: number;
-  /** Address of all of B already packed ({@link packedBBytes}), or absent: pack per call into the scratch. */
+  /**
+   * Address of B's columns [n0, n1) already packed ({@link packedBBytes} of K × (n1 − n0)), or absent: pack per
+   * call into the scratch. Prepacked columns are one column block, however wide.
+   */
   packedB?: number;
 }
 
@@ -39,7 +42,8 @@ export function jobWords(job: GemmJob): number[] {
   return [
     job.m0, job.m1, job.n0, job.n1, job.K,
     job.a, job.rsA, job.csA, job.b, job.rsB, job.csB, job.c, job.ldc, job.bias,
-    packedA, job.packedB ?? packedB, tile, BLOCK.mc, BLOCK.nc, BLOCK.kc, job.packedB === undefined ? 0 : 1,
+    packedA, job.packedB ?? packedB, tile, BLOCK.mc, job.packedB === undefined ? BLOCK.nc : Math.max(BLOCK.nc, roundUpToTile(job.n1 - job.n0)), BLOCK.kc,
+    job.packedB === undefined ? 0 : 1,
   ];
 }
 
@@ -50,7 +54,12 @@ export function writeJob(heap: Int32Array, at: number, job: GemmJob): void {
 
 /** Bytes of all of a K × N operand B packed the way `gemm` reads it with `prepacked` set (one column block). */
 export function packedBBytes(K: number, N: number): number {
-  return K * Math.ceil(N / TILE_COLS) * TILE_COLS * 4;
+  return K * roundUpToTile(N) * 4;
+}
+
+/** `n` rounded up to whole register tiles of columns. */
+function roundUpToTile(n: number): number {
+  return Math.ceil(n / TILE_COLS) * TILE_COLS;
 }
 
 /** Where the job record of a scratch area starts (its last 128 bytes; 21 fields). */

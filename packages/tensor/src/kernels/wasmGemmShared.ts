@@ -1,6 +1,7 @@
-import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { DataId, TensorInfo } from '@tensorflow/tfjs-core';
 import { type GemmCall, type GemmModules, heapMemory, inPlaceRunner, offsetOf, type ProgramPool, strides, type WasmBackend, type WasmGemmEngine } from './wasmGemmEngine.js';
-import { align, type GemmJob, jobAddress, SCRATCH_BYTES, type Share, splitOutput, TILE_COLS, writeJob } from './wasmGemmPlan.js';
+import { align, BLOCK, type GemmJob, jobAddress, packedBBytes, SCRATCH_BYTES, type Share, splitOutput, TILE_COLS, writeJob } from './wasmGemmPlan.js';
+import { FIRST_USE_ROWS, SECOND_USE_ROWS, SeenOperands } from './wasmPackedWeights.js';
 import { CONTROL_BYTES, type GemmWorkers, startGemmWorkers } from './wasmGemmThreads.js';
 
 /**
@@ -37,8 +38,11 @@ interface WorkerPart {
 export function sharedEngine(backend: WasmBackend, threads: number, modules: GemmModules): WasmGemmEngine {
   const scratchBase = CONTROL_BYTES;
   const scratchOf = (slot: number): number => scratchBase + (slot - 1) * align(SCRATCH_BYTES);
-  const operandBase = scratchBase + (threads - 1) * align(SCRATCH_BYTES);
-  const memory = new WebAssembly.Memory({ initial: Math.ceil(operandBase / 65536) + 16, maximum: 65536, shared: true });
+  // After the scratch areas: the workers' packed columns kept across calls, then each call's operands.
+  const cacheBase = scratchBase + (threads - 1) * align(SCRATCH_BYTES);
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(cacheBase / 65536) + 16, maximum: 65536, shared: true });
+  const columns = workerColumns(memory, modules, cacheBase);
+  const operandBase = (): number => columns.end();
   // Started by the first product big enough to share; until they are up, products run in place.
   let workers: GemmWorkers | undefined;
   const runner = inPlaceRunner(backend, modules);
@@ -50,9 +54,9 @@ export function sharedEngine(backend: WasmBackend, threads: number, modules: Gem
     memory,
     ready: () => start().ready(),
     area: (bytes) => {
-      const end = operandBase + align(bytes);
+      const end = operandBase() + align(bytes);
       if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
-      return operandBase;
+      return operandBase();
     },
     scratchOf,
     run: (programs, work) => {
@@ -61,11 +65,14 @@ export function sharedEngine(backend: WasmBackend, threads: number, modules: Gem
     },
   };
 
-  /** Lays out each worker's operands after `operandBase` and returns them with the end address. */
-  function layout(call: GemmCall, shares: readonly Share[]): { parts: WorkerPart[]; end: number } {
+  /**
+   * Lays out each worker's operands after `operandBase` and returns them with the end address. With `packed`
+   * (split by columns, each worker's columns of B kept packed), no room for B.
+   */
+  function layout(call: GemmCall, shares: readonly Share[], packed: readonly number[] | undefined): { parts: WorkerPart[]; end: number } {
     const { M, N, K } = call;
     const byCols = (shares[1] as Share).n0 > 0;
-    let top = operandBase;
+    let top = operandBase();
     const take = (floats: number): number => {
       const at = top;
       top += align(floats * 4 + 4 * TILE_COLS); // slack: edge tiles read a whole 8-float bias vector
@@ -75,16 +82,16 @@ export function sharedEngine(backend: WasmBackend, threads: number, modules: Gem
     const common = byCols ? take(M * K) : take(K * N);
     const commonBias = !byCols && call.bias !== undefined ? take(N) : 0;
     const s = strides(call);
-    const parts = shares.slice(1).map((share): WorkerPart => {
+    const parts = shares.slice(1).map((share, index): WorkerPart => {
       const w = share.n1 - share.n0;
       const h = share.m1 - share.m0;
       if (byCols) {
-        const b = take(K * w);
+        const b = packed === undefined ? take(K * w) : 0;
         const bias = call.bias === undefined ? 0 : take(w);
         const c = take(M * w);
         const bStrides = call.transposeB ? { rsB: 4, csB: K * 4 } : { rsB: w * 4, csB: 4 };
         const job = { m0: 0, m1: M, n0: 0, n1: w, K, a: common, rsA: s.rsA, csA: s.csA, b, ...bStrides, c, ldc: w * 4, bias, scratch: 0 };
-        return { share, job };
+        return { share, job: packed === undefined ? job : { ...job, packedB: packed[index] as number } };
       }
       const a = take(h * K);
       const c = take(h * N);
@@ -98,7 +105,8 @@ export function sharedEngine(backend: WasmBackend, threads: number, modules: Gem
   function shared(call: GemmCall, shares: readonly Share[], pool: GemmWorkers): TensorInfo {
     const { M, N, K } = call;
     const byCols = (shares[1] as Share).n0 > 0;
-    const { parts, end } = layout(call, shares);
+    const packed = byCols ? columns.lookup(call, shares.slice(1)) : undefined;
+    const { parts, end } = layout(call, shares, packed);
     if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
     const out = backend.makeOutput([M, N], 'float32');
     const outAt = offsetOf(backend, out);
@@ -119,7 +127,9 @@ export function sharedEngine(backend: WasmBackend, threads: number, modules: Gem
       const { share, job } = part;
       if (byCols) {
         const w = share.n1 - share.n0;
-        if (call.transposeB) copyRows(theirs, bAt + share.n0 * K, K, ours, job.b >>> 2, K, w, K);
+        if (packed !== undefined) {
+          // B's columns are packed in the shared memory already.
+        } else if (call.transposeB) copyRows(theirs, bAt + share.n0 * K, K, ours, job.b >>> 2, K, w, K);
         else copyRows(theirs, bAt + share.n0, N, ours, job.b >>> 2, w, K, w);
         if (call.bias !== undefined) ours.set(theirs.subarray(biasAt + share.n0, biasAt + share.n1), job.bias >>> 2);
       } else {
@@ -163,4 +173,66 @@ export function sharedEngine(backend: WasmBackend, threads: number, modules: Gem
       runner.dispose();
     },
   };
+
+  /**
+   * The workers' columns of B kept packed in the shared memory, from `cacheBase` up: {@link FIRST_USE_ROWS}'s rule
+   * (a decoder step multiplies by the same weights every token, and copying a worker's half of a 512 × 4,568
+   * output layer into the shared memory and packing it took longer than its share of the product). Entries are
+   * laid end to end; when they would pass 32 MiB all are dropped (no call is in flight between calls).
+   */
+  function workerColumns(shared: WebAssembly.Memory, gemmModules: GemmModules, base: number) {
+    const entries = new Map<DataId, { key: string; at: number[] }>();
+    const seen = new SeenOperands();
+    let top = base;
+    let packB: ((src: number, rs: number, cs: number, k: number, n: number, dst: number) => void) | undefined;
+    const grow = (end: number): void => {
+      if (end > shared.buffer.byteLength) shared.grow(Math.ceil((end - shared.buffer.byteLength) / 65536));
+    };
+    return {
+      /** Where the kept columns end: each call's operands go after. */
+      end: () => align(top),
+      /** Addresses of each worker share's columns of `call.b` packed, or undefined when not kept (yet). */
+      lookup(call: GemmCall, workerShares: readonly Share[]): number[] | undefined {
+        const { M, N, K } = call;
+        const id = call.b.dataId;
+        const key = `${K}x${N}${call.transposeB ? 't' : ''}:${workerShares.map((s) => `${s.n0}-${s.n1}`).join(',')}`;
+        const hit = entries.get(id);
+        if (hit !== undefined && hit.key === key) return hit.at;
+        if (M > SECOND_USE_ROWS || (M > FIRST_USE_ROWS && !seen.again(id, key))) return undefined;
+        const sizes = workerShares.map((s) => align(packedBBytes(K, s.n1 - s.n0)));
+        const bytes = sizes.reduce((a, b) => a + b, 0);
+        if (top + bytes - base > MAX_CACHED_BYTES) {
+          entries.clear();
+          top = base;
+        }
+        if (top + bytes - base > MAX_CACHED_BYTES) return undefined;
+        const at = sizes.map((size) => {
+          const here = top;
+          top += size;
+          return here;
+        });
+        // Each share's columns copied to the operand area after the entries, then packed into its entry.
+        const raw = align(top);
+        const widest = Math.max(...workerShares.map((s) => s.n1 - s.n0));
+        grow(raw + K * widest * 4);
+        packB ??= new WebAssembly.Instance(gemmModules.shared, { env: { memory: shared } }).exports['packB'] as typeof packB;
+        const theirs = new Float32Array((heapMemory(backend) as WebAssembly.Memory).buffer);
+        const ours = new Float32Array(shared.buffer);
+        const bAt = offsetOf(backend, call.b) >>> 2;
+        workerShares.forEach((share, i) => {
+          const w = share.n1 - share.n0;
+          if (call.transposeB) copyRows(theirs, bAt + share.n0 * K, K, ours, raw >>> 2, K, w, K);
+          else copyRows(theirs, bAt + share.n0, N, ours, raw >>> 2, w, K, w);
+          const [rs, cs] = call.transposeB ? [4, K * 4] : [w * 4, 4];
+          const rowBytes = Math.ceil(w / TILE_COLS) * TILE_COLS * 4;
+          for (let p = 0; p < K; p += BLOCK.kc) (packB as NonNullable<typeof packB>)(raw + p * rs, rs, cs, Math.min(BLOCK.kc, K - p), w, (at[i] as number) + p * rowBytes);
+        });
+        entries.set(id, { key, at });
+        return at;
+      },
+    };
+  }
 }
+
+/** Bytes of the workers' packed columns kept at once. */
+const MAX_CACHED_BYTES = 32 * 2 ** 20;

@@ -180,6 +180,43 @@ describeBackends('wasm GEMM through plainMatMul / affine', (backend) => {
     tf.dispose([x, w]);
   });
 
+  // Products of few rows keep B's columns packed across calls (the caller's share on tfjs's heap, each worker's in
+  // the shared memory; ≤ 64 rows from the first use, ≤ 256 from the second), prepacked as one column block however
+  // wide (N = 2,060: past the 2,048 of a block). A cached call must give the uncached call's numbers bit for bit, a
+  // weight's new value (Variable.assign: a new DataId) must not hit its old copy, and a transposed B is another layout.
+  for (const threads of backend === 'wasm' ? [1, 2, 3] : [1]) {
+    it(`keeps B's columns packed across calls of small products, plain and transposed (${threads} thread${threads > 1 ? 's' : ''})`, async () => {
+      if (backend === 'wasm') {
+        configureWasmGemm({ threads });
+        if (threads > 1) await workersUp();
+      }
+      for (const [M, K, N] of [[24, 260, 2060], [80, 60, 2060]] as const) {
+        const xd = randomArray(M * K);
+        const x = tf.tensor2d(xd, [M, K]);
+        const [w1, w2] = [randomArray(K * N), randomArray(K * N)];
+        const w = tf.variable(tf.tensor2d(w1, [K, N]));
+        const sharedBefore = wasmGemmStats()?.shared ?? 0;
+        const runs = (want: ReturnType<typeof reference>, transposeB: boolean, weight: Tensor2D): void => {
+          const first = tf.tidy(() => plainMatMul(x, weight, false, transposeB).dataSync());
+          expectParity(first, want);
+          for (let call = 0; call < 3; call += 1) {
+            const again = tf.tidy(() => plainMatMul(x, weight, false, transposeB).dataSync());
+            let differ = 0;
+            for (let i = 0; i < again.length; i += 1) if (!Object.is(again[i], first[i])) differ += 1;
+            expect(differ, `call ${call + 2}: ${differ} of ${again.length} elements differ from the first call's`).toBe(0);
+          }
+        };
+        runs(reference(xd, w1, M, N, K, false, false), false, w);
+        w.assign(tf.tensor2d(w2, [K, N]));
+        runs(reference(xd, w2, M, N, K, false, false), false, w);
+        const wt = tf.reshape(w, [N, K]) as Tensor2D; // the same data (one DataId) read as a transposed [N, K] operand
+        runs(reference(xd, w2, M, N, K, false, true), true, wt);
+        if (backend === 'wasm' && threads > 1) expect(wasmGemmStats()?.shared).toBeGreaterThanOrEqual(sharedBefore + 12);
+        tf.dispose([x, w, wt]);
+      }
+    });
+  }
+
   it('refuses thread counts that are not integers from 1 to 64', () => {
     if (backend !== 'wasm') return; // configuring registers the kernel, which the first test checks is wasm-only
     expect(() => configureWasmGemm({ threads: 0 })).toThrowErrorMatchingInlineSnapshot(`[InvalidArgumentError: @nlpkit/tensor: options.threads must be an integer from 1 to 64, got 0]`);
