@@ -24,6 +24,8 @@ export { matMul, plainMatMul } from './ops/matMul.js';
 export { affine } from './ops/affine.js';
 export { softmaxCrossEntropy } from './ops/softmaxCrossEntropy.js';
 export { affineCrossEntropy } from './ops/affineCrossEntropy.js';
+export { additiveAttention } from './ops/additiveAttention.js';
+export { logSoftmax } from './ops/logSoftmax.js';
 export { unstack } from './ops/unstack.js';
 export { splitColumns } from './ops/splitColumns.js';
 export { concatLeading, splitLeading } from './ops/splitLeading.js';

@@ -4,10 +4,12 @@ import plain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url
 import { describeBackends } from '../testing/index.js';
 import { wasmPointwiseSuite } from '../../test/suites/wasmPointwise.js';
 import { affineCrossEntropySuite } from '../../test/suites/affineCrossEntropy.js';
+import { decoderOpsSuite } from '../../test/suites/decoderOps.js';
 
 // The suite of wasmPointwise.test.ts in headless Chromium, on cpu and on tfjs-backend-wasm (nlpkit's WebAssembly
 // kernels in place on tfjs's heap), same tolerances as in Node.
-// affineCrossEntropy (the output layer and loss as one wasm kernel) likewise.
+// affineCrossEntropy (the output layer and loss as one wasm kernel) and a decoder step's additiveAttention and
+// logSoftmax likewise.
 const options = {
   backends: ['cpu', 'wasm'],
   init: {
@@ -20,3 +22,4 @@ const options = {
 } as const;
 describeBackends('softmax cross-entropy and column sums (wasm kernels)', wasmPointwiseSuite, options);
 describeBackends('affineCrossEntropy', affineCrossEntropySuite, options);
+describeBackends('decoder step ops', decoderOpsSuite, options);

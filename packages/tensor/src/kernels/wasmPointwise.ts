@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelConfig, NamedAttrMap, NamedTensorInfoMap, Tensor1D, Tensor2D, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, NamedAttrMap, NamedTensorInfoMap, Tensor1D, Tensor2D, Tensor3D, TensorInfo } from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from '@nlpkit/core';
 import { PKG } from '../errors.js';
 import { heapMemory, offsetOf, type WasmBackend } from './wasmGemmEngine.js';
@@ -9,7 +9,8 @@ import { TINY } from './softmaxXent.js';
 /**
  * nlpkit's elementwise kernels for tfjs-backend-wasm (`wasmPointwise.wat`, WebAssembly SIMD), under names of our
  * own so only nlpkit's ops use them: the softmax cross-entropy of an LM's `[N, V]` logits, forward and gradient,
- * the column sum that is `affine`'s bias gradient, and a row gather (embedding lookups: tfjs's GatherV2 took
+ * the column sum that is `affine`'s bias gradient, a decoder step's additive attention and log-softmax (no
+ * gradient), and a row gather (embedding lookups: tfjs's GatherV2 took
  * ~10 ms for 700 rows of 200 floats). They run in place on tfjs's heap, one pass each.
  *
  * Why: on wasm the loss of a 700 × 10k batch took tfjs's Softmax plus a one-hot, cast, subtract and multiply
@@ -21,6 +22,8 @@ const XENT = 'NlpkitWasmSoftmaxXent';
 const XENT_GRAD = 'NlpkitWasmSoftmaxXentGrad';
 const COLUMN_SUM = 'NlpkitWasmColumnSum';
 const GATHER_ROWS = 'NlpkitWasmGatherRows';
+const ADDITIVE_ATTENTION = 'NlpkitWasmAdditiveAttention';
+const LOG_SOFTMAX = 'NlpkitWasmLogSoftmax';
 const LOG_TINY = Math.log(TINY);
 
 /** The exports of `wasmPointwise.wat` (byte addresses in tfjs-backend-wasm's heap; 0 for an absent operand). */
@@ -34,6 +37,9 @@ export interface PointwiseExports {
   gruForward(xp: number, hw: number, hPrev: number, mask: number, hNext: number, y: number, acts: number, B: number, H: number): void;
   gruBackward(dhA: number, dhB: number, dy: number, acts: number, hPrev: number, mask: number, dX: number, dHH: number, dhOut: number, B: number, H: number): void;
   gatherRows(table: number, ids: number, n: number, rowBytes: number, out: number): void;
+  additiveAttention(keys: number, q: number, v: number, mask: number, values: number, B: number, S: number, A: number, H: number, weights: number, context: number): void;
+  rowMaxExpSum(x: number, N: number, V: number, stats: number): void;
+  shiftRows(x: number, N: number, V: number, shifts: number, out: number): void;
 }
 
 /** What the registered kernels keep: on the softmax kernel's KernelConfig in tfjs's registry, not in this module. */
@@ -156,6 +162,44 @@ const KERNELS: Record<string, Kernel> = {
     exportsFor(state, backend).gatherRows(offsetOf(backend, table), offsetOf(backend, ids), n, D * 4, offsetOf(backend, out));
     return out;
   },
+  // keys [B, S, A], values [B, S, H], mask [B, S], query [B, A], v [A] → weights [B, S], context [B, H]
+  [ADDITIVE_ATTENTION]: (state, inputs, backend) => {
+    const { keys, values, mask, query, v } = inputs as { keys: TensorInfo; values: TensorInfo; mask: TensorInfo; query: TensorInfo; v: TensorInfo };
+    const [B, S, A] = keys.shape as [number, number, number];
+    const H = values.shape[2] as number;
+    const weights = backend.makeOutput([B, S], 'float32');
+    const context = backend.makeOutput([B, H], 'float32');
+    exportsFor(state, backend).additiveAttention(
+      offsetOf(backend, keys), offsetOf(backend, query), offsetOf(backend, v), offsetOf(backend, mask), offsetOf(backend, values),
+      B, S, A, H, offsetOf(backend, weights), offsetOf(backend, context),
+    );
+    return [weights, context];
+  },
+  // x [N, V] → (x − max) − log Σ exp(x − max) per row; the logarithms on the host
+  [LOG_SOFTMAX]: (state, inputs, backend) => {
+    const x = inputs['x'] as TensorInfo;
+    const [N, V] = x.shape as [number, number];
+    const wasm = exportsFor(state, backend);
+    const out = backend.makeOutput([N, V], 'float32');
+    // Pairs of float64 (max, Σ exp) per row, 8 bytes of slack for the pass's scratch, and the float32 pairs after.
+    const stats = backend.wasm._malloc(N * 24 + 24) >>> 0;
+    const statsAt = ((stats + 7) & ~7) >>> 0;
+    const shiftsAt = statsAt + N * 16 + 8;
+    try {
+      wasm.rowMaxExpSum(offsetOf(backend, x), N, V, statsAt);
+      const buffer = (heapMemory(backend) as WebAssembly.Memory).buffer;
+      const s = new Float64Array(buffer, statsAt, 2 * N);
+      const shifts = new Float32Array(buffer, shiftsAt, 2 * N);
+      for (let i = 0; i < N; i += 1) {
+        shifts[2 * i] = s[2 * i] as number;
+        shifts[2 * i + 1] = Math.log(s[2 * i + 1] as number);
+      }
+      wasm.shiftRows(offsetOf(backend, x), N, V, shiftsAt, offsetOf(backend, out));
+    } finally {
+      backend.wasm._free(stats);
+    }
+    return out;
+  },
   [COLUMN_SUM]: (state, inputs, backend) => {
     const x = inputs['x'] as TensorInfo;
     const [rows, cols] = x.shape as [number, number];
@@ -232,6 +276,21 @@ export function wasmPointwiseExports(backend: WasmBackend): PointwiseExports {
 export function wasmGatherRows(table: Tensor2D, ids: Tensor1D): Tensor2D {
   registered();
   return tf.engine().runKernel(GATHER_ROWS, { table, ids });
+}
+
+/**
+ * Additive attention on the wasm kernel, no gradient: weights `[B, S]` and context `[B, H]` of
+ * `additiveAttention` (A and H multiples of 4; the caller checks shapes and dtypes).
+ */
+export function wasmAdditiveAttention(keys: Tensor3D, values: Tensor3D, mask: Tensor2D, query: Tensor2D, v: Tensor1D): [Tensor2D, Tensor2D] {
+  registered();
+  return tf.engine().runKernel(ADDITIVE_ATTENTION, { keys, values, mask, query, v }) as unknown as [Tensor2D, Tensor2D];
+}
+
+/** Log-softmax of the rows of `x: [N, V]` (float32) on the wasm kernel; no gradient. */
+export function wasmLogSoftmax(x: Tensor2D): Tensor2D {
+  registered();
+  return tf.engine().runKernel(LOG_SOFTMAX, { x });
 }
 
 /** Column sums of `x: [rows, cols]` (float32) on the wasm kernel; no gradient. */

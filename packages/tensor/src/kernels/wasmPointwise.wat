@@ -523,4 +523,147 @@
           (local.get $rowBytes))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rows))))
+
+  ;; Additive (Bahdanau) attention of B rows over S positions, as a decoder step computes it without a gradient:
+  ;; for row b, score_s = Σ_a v[a]·tanh(keys[b, s, a] + q[b, a]) (A a multiple of 4), then the composite's masked
+  ;; softmax, w_s = softmax_s(score_s + (mask[b, s] − 1)·1e9)·mask[b, s], and context[b] = Σ_s w_s·values[b, s]
+  ;; (H a multiple of 4; s in order). Reads keys [B, S, A], q [B, A], v [A], mask [B, S], values [B, S, H]; writes
+  ;; weights [B, S] and context [B, H]. A row whose exponentials all underflow gets weights 0 (not NaN).
+  (func (export "additiveAttention") (param $keys i32) (param $q i32) (param $v i32) (param $mask i32) (param $values i32)
+        (param $B i32) (param $S i32) (param $A i32) (param $H i32) (param $weights i32) (param $context i32)
+    (local $b i32) (local $s i32) (local $a i32) (local $a4 i32) (local $h4 i32) (local $krow i32) (local $qrow i32)
+    (local $wrow i32) (local $mrow i32) (local $crow i32) (local $vrow i32)
+    (local $acc v128) (local $acc1 v128) (local $x v128) (local $e v128) (local $t v128) (local $w v128)
+    (local $score f32) (local $max f32) (local $m f32) (local $sum f32) (local $inv f32)
+    (local.set $a4 (i32.shl (local.get $A) (i32.const 2)))
+    (local.set $h4 (i32.shl (local.get $H) (i32.const 2)))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $b) (local.get $B)))
+        (local.set $qrow (i32.add (local.get $q) (i32.mul (local.get $b) (local.get $a4))))
+        (local.set $wrow (i32.add (local.get $weights) (i32.shl (i32.mul (local.get $b) (local.get $S)) (i32.const 2))))
+        (local.set $mrow (i32.add (local.get $mask) (i32.shl (i32.mul (local.get $b) (local.get $S)) (i32.const 2))))
+        (local.set $max (f32.const -inf))
+        ;; scores (masked) into the weights row, and their max
+        (local.set $s (i32.const 0))
+        (block $scoresDone
+          (loop $scores
+            (br_if $scoresDone (i32.ge_u (local.get $s) (local.get $S)))
+            (local.set $krow (i32.add (local.get $keys) (i32.mul (i32.add (i32.mul (local.get $b) (local.get $S)) (local.get $s)) (local.get $a4))))
+            (local.set $acc (v128.const f32x4 0 0 0 0))
+            (local.set $a (i32.const 0))
+            (loop $depth
+              (local.set $x (f32x4.add (v128.load (i32.add (local.get $krow) (local.get $a))) (v128.load (i32.add (local.get $qrow) (local.get $a)))))
+              ;; tanh(x) = sign(x)·(1 − e)/(1 + e), e = exp(−2|x|) ($tanh4 inline)
+              (local.set $e (call $exp4 (f32x4.mul (f32x4.abs (local.get $x)) (v128.const f32x4 -2 -2 -2 -2))))
+              (local.set $t (v128.bitselect
+                (local.get $x)
+                (v128.bitselect
+                  (local.get $x)
+                  (f32x4.div (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $e)) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $e)))
+                  (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))
+                (f32x4.ne (local.get $x) (local.get $x))))
+              (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $t) (v128.load (i32.add (local.get $v) (local.get $a))))))
+              (br_if $depth (i32.lt_u (local.tee $a (i32.add (local.get $a) (i32.const 16))) (local.get $a4))))
+            (local.set $m (f32.load (i32.add (local.get $mrow) (i32.shl (local.get $s) (i32.const 2)))))
+            (local.set $score
+              (f32.add
+                (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+                         (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc))))
+                (f32.mul (f32.sub (local.get $m) (f32.const 1)) (f32.const 1e9))))
+            (f32.store (i32.add (local.get $wrow) (i32.shl (local.get $s) (i32.const 2))) (local.get $score))
+            (local.set $max (f32.max (local.get $max) (local.get $score)))
+            (local.set $s (i32.add (local.get $s) (i32.const 1)))
+            (br $scores)))
+        ;; softmax over the row, times the mask
+        (local.set $sum (f32.const 0))
+        (local.set $s (i32.const 0))
+        (block $expDone
+          (loop $exps
+            (br_if $expDone (i32.ge_u (local.get $s) (local.get $S)))
+            (local.set $t (call $exp4 (f32x4.splat (f32.sub (f32.load (i32.add (local.get $wrow) (i32.shl (local.get $s) (i32.const 2)))) (local.get $max)))))
+            (f32.store (i32.add (local.get $wrow) (i32.shl (local.get $s) (i32.const 2))) (f32x4.extract_lane 0 (local.get $t)))
+            (local.set $sum (f32.add (local.get $sum) (f32x4.extract_lane 0 (local.get $t))))
+            (local.set $s (i32.add (local.get $s) (i32.const 1)))
+            (br $exps)))
+        (local.set $inv (select (f32.div (f32.const 1) (local.get $sum)) (f32.const 0) (f32.gt (local.get $sum) (f32.const 0))))
+        ;; context = Σ_s w_s·values[b, s]
+        (local.set $crow (i32.add (local.get $context) (i32.mul (local.get $b) (local.get $h4))))
+        (local.set $a (i32.const 0))
+        (block $zeroDone
+          (loop $zero
+            (br_if $zeroDone (i32.ge_u (local.get $a) (local.get $h4)))
+            (v128.store (i32.add (local.get $crow) (local.get $a)) (v128.const f32x4 0 0 0 0))
+            (local.set $a (i32.add (local.get $a) (i32.const 16)))
+            (br $zero)))
+        (local.set $s (i32.const 0))
+        (block $ctxDone
+          (loop $ctx
+            (br_if $ctxDone (i32.ge_u (local.get $s) (local.get $S)))
+            (local.set $score
+              (f32.mul (f32.mul (f32.load (i32.add (local.get $wrow) (i32.shl (local.get $s) (i32.const 2)))) (local.get $inv))
+                       (f32.load (i32.add (local.get $mrow) (i32.shl (local.get $s) (i32.const 2))))))
+            (f32.store (i32.add (local.get $wrow) (i32.shl (local.get $s) (i32.const 2))) (local.get $score))
+            (local.set $w (f32x4.splat (local.get $score)))
+            (local.set $vrow (i32.add (local.get $values) (i32.mul (i32.add (i32.mul (local.get $b) (local.get $S)) (local.get $s)) (local.get $h4))))
+            (local.set $a (i32.const 0))
+            (block $hDone
+              (loop $hl
+                (br_if $hDone (i32.ge_u (local.get $a) (local.get $h4)))
+                (v128.store (i32.add (local.get $crow) (local.get $a))
+                  (f32x4.add (v128.load (i32.add (local.get $crow) (local.get $a)))
+                             (f32x4.mul (local.get $w) (v128.load (i32.add (local.get $vrow) (local.get $a))))))
+                (local.set $a (i32.add (local.get $a) (i32.const 16)))
+                (br $hl)))
+            (local.set $s (i32.add (local.get $s) (i32.const 1)))
+            (br $ctx)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $rows))))
+
+  ;; Log-softmax of rows, first pass: for each row i of x [N, V] (float32), its max and Σ exp(x − max) as two
+  ;; float64 at $stats + 16·i. The caller takes the logarithms (one per row) for `shiftRows`. Writes 8 bytes past the last row's
+  ;; pair (scratch).
+  (func (export "rowMaxExpSum") (param $x i32) (param $N i32) (param $V i32) (param $stats i32)
+    (local $i i32) (local $row i32) (local $max f32)
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $i) (local.get $N)))
+        (local.set $row (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i) (local.get $V)) (i32.const 2))))
+        ;; $rowMaxSum writes max and Σ x at stats[0], stats[2]; Σ x is not needed (the next row overwrites it)
+        (local.set $max (call $rowMaxSum (local.get $row) (local.get $V) (local.get $stats)))
+        (f64.store offset=8 (local.get $stats) (call $rowExpSum (local.get $row) (local.get $V) (local.get $max) (i32.const 0)))
+        (local.set $stats (i32.add (local.get $stats) (i32.const 16)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
+
+  ;; Log-softmax of rows, second pass: out[i, j] = (x[i, j] − shift[i].0) − shift[i].1 for x, out [N, V]
+  ;; (float32; may be the same address), shifts two float32 per row (max, log Σ exp(x − max)).
+  (func (export "shiftRows") (param $x i32) (param $N i32) (param $V i32) (param $shifts i32) (param $out i32)
+    (local $i i32) (local $j i32) (local $v4 i32) (local $row i32) (local $orow i32) (local $m v128) (local $l v128)
+    (local.set $v4 (i32.and (local.get $V) (i32.const -4)))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $i) (local.get $N)))
+        (local.set $row (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i) (local.get $V)) (i32.const 2))))
+        (local.set $orow (i32.add (local.get $out) (i32.shl (i32.mul (local.get $i) (local.get $V)) (i32.const 2))))
+        (local.set $m (f32x4.splat (f32.load (i32.add (local.get $shifts) (i32.shl (local.get $i) (i32.const 3))))))
+        (local.set $l (f32x4.splat (f32.load offset=4 (i32.add (local.get $shifts) (i32.shl (local.get $i) (i32.const 3))))))
+        (local.set $j (i32.const 0))
+        (block $vDone
+          (loop $vl
+            (br_if $vDone (i32.ge_u (local.get $j) (local.get $v4)))
+            (v128.store (i32.add (local.get $orow) (i32.shl (local.get $j) (i32.const 2)))
+              (f32x4.sub (f32x4.sub (v128.load (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2)))) (local.get $m)) (local.get $l)))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $vl)))
+        (block $tDone
+          (loop $tl
+            (br_if $tDone (i32.ge_u (local.get $j) (local.get $V)))
+            (f32.store (i32.add (local.get $orow) (i32.shl (local.get $j) (i32.const 2)))
+              (f32.sub (f32.sub (f32.load (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2)))) (f32x4.extract_lane 0 (local.get $m)))
+                       (f32x4.extract_lane 0 (local.get $l))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $tl)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
 )

@@ -6,7 +6,9 @@ import { isHostBackend } from '../isHostBackend.js';
 import { registerFusedKernels } from '../kernels/fusedKernels.js';
 import { expectClose } from '../testing/index.js';
 import { affine } from './affine.js';
+import { additiveAttention } from './additiveAttention.js';
 import { affineCrossEntropy } from './affineCrossEntropy.js';
+import { logSoftmax } from './logSoftmax.js';
 import { softmaxCrossEntropy } from './softmaxCrossEntropy.js';
 import { unstack } from './unstack.js';
 
@@ -46,5 +48,31 @@ describe('shared ops on WebGPU', () => {
     const unfused = (h: Tensor) => softmaxCrossEntropy(affine(h as Tensor2D, w3, b), targets, undefined, eps);
     expectClose(await g3(hidden).data(), await unfused(hidden).data(), { atol: 1e-6 });
     expectClose(await tf.grad(g3)(hidden).data(), await tf.grad(unfused)(hidden).data(), { atol: 1e-6 });
+  });
+
+  it('additiveAttention and logSoftmax (tfjs ops on a GPU backend) match float64 references', async () => {
+    await initBackend({ ...init, only: 'webgpu' });
+    // Two rows over three positions (the second row has two), A = 2, H = 1.
+    const [kd, qd, vd, md, vals] = [[0.5, -1, 2, 0.25, -0.5, 1, 1, 1, -2, 0.5, 0, 0], [0.1, -0.2, 0.3, 0.4], [1, -0.5], [1, 1, 1, 1, 1, 0], [1, 2, 3, 4, 5, 6]];
+    const got = additiveAttention(tf.tensor3d(kd, [2, 3, 2]), tf.tensor3d(vals, [2, 3, 1]), tf.tensor2d(md, [2, 3]), tf.tensor2d(qd, [2, 2]), tf.tensor2d(vd, [2, 1]));
+    const weights: number[] = [];
+    const context: number[] = [];
+    for (let b = 0; b < 2; b += 1) {
+      const scores = [0, 1, 2].map((s) => [0, 1].reduce((sum, a) => sum + Math.tanh((kd[(b * 3 + s) * 2 + a] as number) + (qd[b * 2 + a] as number)) * (vd[a] as number), 0));
+      const e = scores.map((x, s) => ((md[b * 3 + s] as number) === 1 ? Math.exp(x) : 0));
+      const total = e.reduce((x, y) => x + y, 0);
+      e.forEach((x) => weights.push(x / total));
+      context.push(e.reduce((sum, x, s) => sum + (x / total) * (vals[b * 3 + s] as number), 0));
+    }
+    expectClose(await got.weights.data(), weights, { atol: 1e-6 });
+    expectClose(await got.context.data(), context, { atol: 1e-5 });
+    const x = [2, -1, 0.5, 40, -40, 0];
+    const lp = [0, 1].flatMap((r) => {
+      const row = x.slice(r * 3, r * 3 + 3);
+      const max = Math.max(...row);
+      const lse = max + Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0));
+      return row.map((v) => v - lse);
+    });
+    expectClose(await logSoftmax(tf.tensor2d(x, [2, 3])).data(), lp, { atol: 1e-5 });
   });
 });

@@ -1,0 +1,129 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import { createRng } from '@nlpkit/core';
+import { expect, it } from 'vitest';
+import { additiveAttention } from '../../src/ops/additiveAttention.js';
+import { logSoftmax } from '../../src/ops/logSoftmax.js';
+
+/**
+ * A decoder step's two ops without a gradient tape (on wasm: `additiveAttention` and `logSoftmax` kernels of
+ * `wasmPointwise.wat`), against float64 references and against the same ops under a tape (tfjs's ops on every
+ * backend), and their gradients under a tape. Attention: keys up to ±3 (tanh saturates), rows of every length
+ * from 1 to S (weights exactly 0 on padding), a row with no valid position (weights and context 0, not NaN), an A
+ * that is not a multiple of 4 (the ops on wasm too). Log-softmax: logits up to ±40, `-Infinity` entries (a
+ * decoder's forbidden tokens) that stay `-Infinity`, a width off the 4-lane vectors. For describeBackends, in Node
+ * and in Chromium.
+ */
+export function decoderOpsSuite(): void {
+  const rng = createRng(41);
+  const array = (n: number, scale: number): Float32Array => Float32Array.from({ length: n }, () => rng.normal() * scale);
+
+  /** Weights [B, S] and context [B, H] in float64 from the float32 inputs. */
+  function attentionReference(k: Float32Array, val: Float32Array, m: Float32Array, q: Float32Array, v: Float32Array, B: number, S: number, A: number, H: number): { weights: Float64Array; context: Float64Array } {
+    const weights = new Float64Array(B * S);
+    const context = new Float64Array(B * H);
+    for (let b = 0; b < B; b += 1) {
+      const scores = Array.from({ length: S }, (_, s) => {
+        let sum = 0;
+        for (let a = 0; a < A; a += 1) sum += Math.tanh((k[(b * S + s) * A + a] as number) + (q[b * A + a] as number)) * (v[a] as number);
+        return sum;
+      });
+      const valid = scores.map((_, s) => (m[b * S + s] as number) === 1);
+      const max = Math.max(...scores.filter((_, s) => valid[s]));
+      const e = scores.map((x, s) => (valid[s] ? Math.exp(x - max) : 0));
+      const total = e.reduce((x, y) => x + y, 0);
+      for (let s = 0; s < S; s += 1) {
+        const w = total > 0 ? (e[s] as number) / total : 0;
+        weights[b * S + s] = w;
+        for (let h = 0; h < H; h += 1) context[b * H + h] = (context[b * H + h] as number) + w * (val[(b * S + s) * H + h] as number);
+      }
+    }
+    return { weights, context };
+  }
+
+  const within = (got: ArrayLike<number>, want: ArrayLike<number>, tol: number, what: string): void => {
+    expect(got.length, what).toBe(want.length);
+    let worst = 0;
+    for (let i = 0; i < got.length; i += 1) worst = Math.max(worst, Math.abs((got[i] as number) - (want[i] as number)) / Math.max(1, Math.abs(want[i] as number)));
+    expect(worst, what).toBeLessThanOrEqual(tol);
+  };
+
+  // [B, S, A, H]: one position, the decoder's A = H, odd S, widths off 4 (A = 6 runs the ops on wasm too).
+  for (const [B, S, A, H] of [[2, 1, 4, 4], [5, 7, 16, 12], [6, 13, 64, 36], [3, 4, 6, 5]] as const) {
+    it(`additiveAttention [${B}, ${S}, ${A}] keys, H ${H}: float64 reference within 2e-6, the taped ops within 2e-6, padding exactly 0`, () => {
+      const [kd, vald, qd, vd] = [array(B * S * A, 1.5), array(B * S * H, 1), array(B * A, 1.5), array(A, 1)];
+      // Row b has min(S, b + 1) valid positions; the last row of the [6, 13] case none at all.
+      const md = Float32Array.from({ length: B * S }, (_, i) => (i % S < Math.floor(i / S) + 1 && !(B === 6 && Math.floor(i / S) === B - 1) ? 1 : 0));
+      const before = tf.memory().numTensors;
+      tf.tidy(() => {
+        const [keys, values, mask, query, v] = [tf.tensor3d(kd, [B, S, A]), tf.tensor3d(vald, [B, S, H]), tf.tensor2d(md, [B, S]), tf.tensor2d(qd, [B, A]), tf.tensor2d(vd, [A, 1])];
+        const want = attentionReference(kd, vald, md, qd, vd, B, S, A, H);
+        const got = additiveAttention(keys, values, mask, query, v);
+        const weights = got.weights.dataSync();
+        within(weights, want.weights, 2e-6, 'weights');
+        within(got.context.dataSync(), want.context, 2e-6, 'context');
+        md.forEach((m, i) => {
+          if (m === 0) expect(weights[i], `weight ${i} on padding`).toBe(0);
+        });
+        // Under a tape: tfjs's ops with the same numbers, and gradients for keys, values and the query.
+        const weighting = tf.tensor2d(Float32Array.from({ length: B * S }, (_, i) => i % 5), [B, S]);
+        const grads = tf.grads((kk: Tensor, vv: Tensor, qq: Tensor) => {
+          const r = additiveAttention(kk as Tensor3D, vv as Tensor3D, mask, qq as Tensor2D, v);
+          within(r.weights.dataSync(), weights, 2e-6, 'taped weights');
+          within(r.context.dataSync(), got.context.dataSync(), 2e-6, 'taped context');
+          return tf.add(tf.sum(tf.mul(r.weights, weighting)), tf.sum(r.context)) as tf.Scalar;
+        })([keys, values, query]);
+        grads.forEach((g, i) => {
+          expect(g.shape).toEqual([keys, values, query][i]!.shape);
+          expect(Array.from(g.dataSync()).every(Number.isFinite), `gradient ${i} finite`).toBe(true);
+        });
+      });
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  }
+
+  for (const [N, V] of [[1, 1], [3, 7], [4, 4568]] as const) {
+    it(`logSoftmax [${N}, ${V}]: float64 reference within 1e-6 (relative), tf.logSoftmax within 5e-6, -Infinity kept`, () => {
+      const xd = array(N * V, 8);
+      if (V > 4) {
+        xd[0] = 40;
+        xd[V + 1] = -40;
+        for (let i = 0; i < N; i += 1) [xd[i * V + 1], xd[i * V + 2]] = [-Infinity, -Infinity]; // forbidden tokens
+      }
+      const before = tf.memory().numTensors;
+      tf.tidy(() => {
+        const x = tf.tensor2d(xd, [N, V]);
+        const got = logSoftmax(x).dataSync();
+        const want = new Float64Array(N * V);
+        for (let i = 0; i < N; i += 1) {
+          const row = Array.from(xd.subarray(i * V, (i + 1) * V));
+          const max = Math.max(...row);
+          const lse = max + Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0));
+          row.forEach((v, j) => (want[i * V + j] = v - lse));
+        }
+        want.forEach((w, i) => {
+          if (w === -Infinity) expect(got[i], `element ${i}`).toBe(-Infinity);
+        });
+        const finite = (a: ArrayLike<number>): number[] => Array.from(a).filter((_, i) => want[i] !== -Infinity);
+        within(finite(got), finite(want), 1e-6, 'log-probabilities');
+        within(finite(got), finite(tf.logSoftmax(x).dataSync()), 5e-6, 'against tf.logSoftmax'); // its float32 sum of 4,568 terms
+        // Under a tape it is tf.logSoftmax, gradient included.
+        const g = tf.grad((t: Tensor) => tf.sum(tf.mul(logSoftmax(t as Tensor2D), tf.onesLike(t))))(tf.tensor2d(array(N * V, 1), [N, V]));
+        expect(Array.from(g.dataSync()).every(Number.isFinite)).toBe(true);
+      });
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  }
+
+  it('additiveAttention of a 32-row decoder step with A = H = 512 matches the float64 reference within 2e-6', () => {
+    const [B, S, A, H] = [32, 28, 512, 512];
+    const [kd, vald, qd, vd] = [array(B * S * A, 0.5), array(B * S * H, 1), array(B * A, 0.5), array(A, 0.1)];
+    const md = Float32Array.from({ length: B * S }, (_, i) => (i % S < 5 + (Math.floor(i / S) % 24) ? 1 : 0));
+    tf.tidy(() => {
+      const got = additiveAttention(tf.tensor3d(kd, [B, S, A]) as Tensor3D, tf.tensor3d(vald, [B, S, H]) as Tensor3D, tf.tensor2d(md, [B, S]), tf.tensor2d(qd, [B, A]), tf.tensor2d(vd, [A, 1]));
+      const want = attentionReference(kd, vald, md, qd, vd, B, S, A, H);
+      within(got.weights.dataSync(), want.weights, 2e-6, 'weights');
+      within(got.context.dataSync(), want.context, 2e-6, 'context');
+    });
+  });
+}
