@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
-import { matMul } from '@nlpkit/tensor';
+import { additiveAttention, matMul } from '@nlpkit/tensor';
 import type { Seq2seqParams } from './initSeq2seq.js';
 import type { AttentionType } from './seq2seqConfig.js';
 
@@ -34,10 +34,8 @@ export function attend(type: AttentionType, params: Seq2seqParams, memory: Atten
   let scores: Tensor2D;
   if (type === 'none') scores = tf.zeros([B, S]);
   else if (type === 'bahdanau' || type === 'concat') {
-    const q = matMul(query, params['attention.wQuery'] as Tensor2D);
-    const A = q.shape[1];
-    const hidden = tf.tanh(tf.add(keys, tf.reshape(q, [B, 1, A])));
-    scores = tf.reshape<tf.Rank.R2>(matMul(tf.reshape(hidden, [B * S, A]), params['attention.v'] as Tensor2D), [B, S]);
+    // One kernel on wasm at inference (tanh, scores, masked softmax, context); these ops under a gradient tape.
+    return additiveAttention(keys, values, mask, matMul(query, params['attention.wQuery'] as Tensor2D), params['attention.v'] as Tensor2D);
   } else {
     // A batched matrix-vector product written elementwise: its gradient needs no transposed batched matmul (slow on wasm).
     scores = tf.sum<Tensor2D>(tf.mul(keys, tf.reshape(query, [B, 1, H])), 2);

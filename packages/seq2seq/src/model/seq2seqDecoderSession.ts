@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import { BOS_ID, EmptyInputError, EOS_ID, PAD_ID, UNK_ID, type Vocabulary } from '@nlpkit/core';
 import { embedding, type CellState } from '@nlpkit/rnn';
+import { gatherRows, logSoftmax } from '@nlpkit/tensor';
 import type { DecoderSession, DecoderStepOutput } from '../decode/decoderSession.js';
 import { checkIdList } from '../data/seq2seqBatch.js';
 import { PKG, Seq2seqOptionError, Seq2seqShapeError } from '../errors.js';
@@ -37,6 +38,12 @@ export interface Seq2seqDecoderState {
   readonly c: readonly Tensor2D[];
   /** `[rows, H]` previous attentional state (input feeding), else null. */
   readonly feed: Tensor2D | null;
+}
+
+/** Rows `idx` of a `[N, S, D]` tensor, as `[idx.length, S, D]` (one copy per row on wasm; no gradient: decoding only). */
+function rowsOf(x: Tensor3D, idx: tf.Tensor1D): Tensor3D {
+  const [N, S, D] = x.shape;
+  return tf.reshape(gatherRows(tf.reshape(x, [N, S * D]) as Tensor2D, idx), [idx.shape[0], S, D]);
 }
 
 function checkRows(value: unknown, argument: string, limit: number, what: string): Int32Array {
@@ -95,9 +102,9 @@ export function seq2seqDecoderSession(model: Seq2seqModel, sources: readonly (re
     const memory = tf.tidy(() => {
       const idx = tf.tensor1d(sources, 'int32');
       return {
-        values: tf.keep(tf.gather(kept.values, idx) as Tensor3D),
-        keys: tf.keep(tf.gather(kept.keys, idx) as Tensor3D),
-        mask: tf.keep(tf.gather(kept.mask, idx) as Tensor2D),
+        values: tf.keep(rowsOf(kept.values, idx)),
+        keys: tf.keep(rowsOf(kept.keys, idx)),
+        mask: tf.keep(gatherRows(kept.mask, idx)),
       };
     });
     if (cached !== undefined) tf.dispose([cached.memory.values, cached.memory.keys, cached.memory.mask]);
@@ -130,8 +137,8 @@ export function seq2seqDecoderSession(model: Seq2seqModel, sources: readonly (re
       const t = tf.tidy(() => {
         const idx = tf.tensor1d(src, 'int32');
         return {
-          h: kept.h.map((x) => tf.gather(x, idx)),
-          c: kept.c.map((x) => tf.gather(x, idx)),
+          h: kept.h.map((x) => gatherRows(x, idx)),
+          c: kept.c.map((x) => gatherRows(x, idx)),
           feed: config.inputFeeding ? [tf.zeros<tf.Rank.R2>([src.length, config.hiddenSize])] : [],
         };
       });
@@ -148,7 +155,7 @@ export function seq2seqDecoderSession(model: Seq2seqModel, sources: readonly (re
         const layers: CellState[] = state.h.map((h, k) => (lstm ? { h, c: state.c[k] as Tensor2D } : { h }));
         const carry = state.feed === null ? { layers } : { layers, feed: state.feed };
         const r = decoderStep(config, params, decoder, memory, carry, projectEmbedded(config, decoder, embedded));
-        const logProbs = tf.logSoftmax(tf.add(outputLogits(config, params, r.output), kept.forbid)) as Tensor2D;
+        const logProbs = logSoftmax(tf.add(outputLogits(config, params, r.output), kept.forbid));
         return {
           logProbs,
           attention: r.weights,
@@ -166,7 +173,7 @@ export function seq2seqDecoderSession(model: Seq2seqModel, sources: readonly (re
       const sources = Int32Array.from(pick, (r) => state.sources[r] as number);
       const t = tf.tidy(() => {
         const idx = tf.tensor1d(pick, 'int32');
-        const g = (x: Tensor2D): Tensor2D => tf.gather(x, idx);
+        const g = (x: Tensor2D): Tensor2D => gatherRows(x, idx);
         return { h: state.h.map(g), c: state.c.map(g), feed: state.feed === null ? [] : [g(state.feed)] };
       });
       return { rows: pick.length, sources, h: t.h, c: t.c, feed: t.feed[0] ?? null };
