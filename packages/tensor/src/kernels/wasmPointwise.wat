@@ -533,7 +533,8 @@
         (param $B i32) (param $S i32) (param $A i32) (param $H i32) (param $weights i32) (param $context i32)
     (local $b i32) (local $s i32) (local $a i32) (local $a4 i32) (local $h4 i32) (local $krow i32) (local $qrow i32)
     (local $wrow i32) (local $mrow i32) (local $crow i32) (local $vrow i32)
-    (local $acc v128) (local $acc1 v128) (local $x v128) (local $e v128) (local $t v128) (local $w v128)
+    (local $acc v128) (local $x v128) (local $e v128) (local $t v128) (local $w v128)
+    (local $y v128) (local $n v128) (local $sc v128) (local $r v128) (local $p v128)
     (local $score f32) (local $max f32) (local $m f32) (local $sum f32) (local $inv f32)
     (local.set $a4 (i32.shl (local.get $A) (i32.const 2)))
     (local.set $h4 (i32.shl (local.get $H) (i32.const 2)))
@@ -554,8 +555,21 @@
             (local.set $a (i32.const 0))
             (loop $depth
               (local.set $x (f32x4.add (v128.load (i32.add (local.get $krow) (local.get $a))) (v128.load (i32.add (local.get $qrow) (local.get $a)))))
-              ;; tanh(x) = sign(x)·(1 − e)/(1 + e), e = exp(−2|x|) ($tanh4 inline)
-              (local.set $e (call $exp4 (f32x4.mul (f32x4.abs (local.get $x)) (v128.const f32x4 -2 -2 -2 -2))))
+              ;; tanh(x) = sign(x)·(1 − e)/(1 + e), e = exp(−2|x|) ($tanh4 and $exp4 inline: a call per vector
+              ;; costs ~2×)
+              (local.set $y (f32x4.mul (f32x4.abs (local.get $x)) (v128.const f32x4 -2 -2 -2 -2)))
+              (local.set $n (f32x4.add (f32x4.mul (local.get $y) (v128.const f32x4 0x1.715476p+0 0x1.715476p+0 0x1.715476p+0 0x1.715476p+0)) (v128.const f32x4 0x1.8000FEp23 0x1.8000FEp23 0x1.8000FEp23 0x1.8000FEp23)))
+              (local.set $sc (i32x4.shl (local.get $n) (i32.const 23)))
+              (local.set $n (f32x4.sub (local.get $n) (v128.const f32x4 0x1.8000FEp23 0x1.8000FEp23 0x1.8000FEp23 0x1.8000FEp23)))
+              (local.set $r (f32x4.add (f32x4.mul (local.get $n) (v128.const f32x4 -0x1.62E400p-1 -0x1.62E400p-1 -0x1.62E400p-1 -0x1.62E400p-1)) (local.get $y)))
+              (local.set $r (f32x4.add (f32x4.mul (local.get $n) (v128.const f32x4 -0x1.7F7D1Cp-20 -0x1.7F7D1Cp-20 -0x1.7F7D1Cp-20 -0x1.7F7D1Cp-20)) (local.get $r)))
+              (local.set $p (f32x4.add (f32x4.mul (v128.const f32x4 0x1.0F9F9Cp-7 0x1.0F9F9Cp-7 0x1.0F9F9Cp-7 0x1.0F9F9Cp-7) (local.get $r)) (v128.const f32x4 0x1.573A1Ap-5 0x1.573A1Ap-5 0x1.573A1Ap-5 0x1.573A1Ap-5)))
+              (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 0x1.555A80p-3 0x1.555A80p-3 0x1.555A80p-3 0x1.555A80p-3)))
+              (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 0x1.FFFDC6p-2 0x1.FFFDC6p-2 0x1.FFFDC6p-2 0x1.FFFDC6p-2)))
+              (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 0x1.FFFFF6p-1 0x1.FFFFF6p-1 0x1.FFFFF6p-1 0x1.FFFFF6p-1)))
+              (local.set $r (f32x4.mul (local.get $r) (local.get $sc)))
+              (local.set $e (v128.and (f32x4.add (f32x4.mul (local.get $r) (local.get $p)) (local.get $sc))
+                                      (f32x4.ge (local.get $y) (v128.const f32x4 -0x1.5D589Ep6 -0x1.5D589Ep6 -0x1.5D589Ep6 -0x1.5D589Ep6))))
               (local.set $t (v128.bitselect
                 (local.get $x)
                 (v128.bitselect
