@@ -26,6 +26,7 @@ export { softmaxCrossEntropy } from './ops/softmaxCrossEntropy.js';
 export { affineCrossEntropy } from './ops/affineCrossEntropy.js';
 export { additiveAttention } from './ops/additiveAttention.js';
 export { logSoftmax } from './ops/logSoftmax.js';
+export { gruGates } from './ops/gruGates.js';
 export { unstack } from './ops/unstack.js';
 export { splitColumns } from './ops/splitColumns.js';
 export { concatLeading, splitLeading } from './ops/splitLeading.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import { checkCellInputs } from './checkCellInputs.js';
-import { affine, matMul } from '@nlpkit/tensor';
+import { affine, gruGates, matMul } from '@nlpkit/tensor';
 import type { CellState, GruParams } from '../types.js';
 
 /** Input half of the cell for many rows at once: `x·wIh + bIh`. */
@@ -13,27 +13,18 @@ export function gruProject(params: GruParams, x: Tensor2D): Tensor2D {
 export function gruStep(params: GruParams, xp: Tensor2D, state: CellState, resetAfter: boolean): CellState {
   const h = state.h;
   const H = h.shape[1];
+  // PyTorch/cuDNN: n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); one fused recurrent matmul, the gates in one
+  // op (one wasm kernel at inference).
+  if (resetAfter) return { h: gruGates(xp, affine(h, params.wHh, params.bHh), h) };
+  // Cho et al. 2014: the reset gate scales h before the candidate's recurrent matmul.
   const [xr, xz, xn] = tf.split(xp, 3, 1) as [Tensor2D, Tensor2D, Tensor2D];
-  let r: Tensor2D;
-  let z: Tensor2D;
-  let n: Tensor2D;
-  if (resetAfter) {
-    // PyTorch/cuDNN: n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); one fused recurrent matmul.
-    const hh = tf.add<Tensor2D>(matMul(h, params.wHh), params.bHh);
-    const [hr, hz, hn] = tf.split(hh, 3, 1) as [Tensor2D, Tensor2D, Tensor2D];
-    r = tf.sigmoid(tf.add<Tensor2D>(xr, hr));
-    z = tf.sigmoid(tf.add<Tensor2D>(xz, hz));
-    n = tf.tanh(tf.add<Tensor2D>(xn, tf.mul<Tensor2D>(r, hn)));
-  } else {
-    // Cho et al. 2014: the reset gate scales h before the candidate's recurrent matmul.
-    const wRz = tf.slice(params.wHh, [0, 0], [-1, 2 * H]);
-    const wN = tf.slice(params.wHh, [0, 2 * H], [-1, H]);
-    const [bRz, bN] = tf.split(params.bHh, [2 * H, H]) as [Tensor1D, Tensor1D];
-    const [hr, hz] = tf.split(tf.add<Tensor2D>(matMul(h, wRz), bRz), 2, 1) as [Tensor2D, Tensor2D];
-    r = tf.sigmoid(tf.add<Tensor2D>(xr, hr));
-    z = tf.sigmoid(tf.add<Tensor2D>(xz, hz));
-    n = tf.tanh(tf.add<Tensor2D>(xn, tf.add<Tensor2D>(matMul(tf.mul<Tensor2D>(r, h), wN), bN)));
-  }
+  const wRz = tf.slice(params.wHh, [0, 0], [-1, 2 * H]);
+  const wN = tf.slice(params.wHh, [0, 2 * H], [-1, H]);
+  const [bRz, bN] = tf.split(params.bHh, [2 * H, H]) as [Tensor1D, Tensor1D];
+  const [hr, hz] = tf.split(tf.add<Tensor2D>(matMul(h, wRz), bRz), 2, 1) as [Tensor2D, Tensor2D];
+  const r = tf.sigmoid(tf.add<Tensor2D>(xr, hr));
+  const z = tf.sigmoid(tf.add<Tensor2D>(xz, hz));
+  const n = tf.tanh(tf.add<Tensor2D>(xn, tf.add<Tensor2D>(matMul(tf.mul<Tensor2D>(r, h), wN), bN)));
   // h' = (1 − z) ⊙ n + z ⊙ h, written to need one multiply.
   return { h: tf.add<Tensor2D>(n, tf.mul<Tensor2D>(z, tf.sub<Tensor2D>(h, n))) };
 }

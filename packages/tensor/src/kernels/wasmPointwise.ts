@@ -9,8 +9,8 @@ import { TINY } from './softmaxXent.js';
 /**
  * nlpkit's elementwise kernels for tfjs-backend-wasm (`wasmPointwise.wat`, WebAssembly SIMD), under names of our
  * own so only nlpkit's ops use them: the softmax cross-entropy of an LM's `[N, V]` logits, forward and gradient,
- * the column sum that is `affine`'s bias gradient, a decoder step's additive attention and log-softmax (no
- * gradient), and a row gather (embedding lookups: tfjs's GatherV2 took
+ * the column sum that is `affine`'s bias gradient, a decoder step's additive attention, GRU gates and
+ * log-softmax (no gradient), and a row gather (embedding lookups: tfjs's GatherV2 took
  * ~10 ms for 700 rows of 200 floats). They run in place on tfjs's heap, one pass each.
  *
  * Why: on wasm the loss of a 700 × 10k batch took tfjs's Softmax plus a one-hot, cast, subtract and multiply
@@ -24,6 +24,7 @@ const COLUMN_SUM = 'NlpkitWasmColumnSum';
 const GATHER_ROWS = 'NlpkitWasmGatherRows';
 const ADDITIVE_ATTENTION = 'NlpkitWasmAdditiveAttention';
 const LOG_SOFTMAX = 'NlpkitWasmLogSoftmax';
+const GRU_GATES = 'NlpkitWasmGruGates';
 const LOG_TINY = Math.log(TINY);
 
 /** The exports of `wasmPointwise.wat` (byte addresses in tfjs-backend-wasm's heap; 0 for an absent operand). */
@@ -175,6 +176,20 @@ const KERNELS: Record<string, Kernel> = {
     );
     return [weights, context];
   },
+  // xp, hw [B, 3H] (each with its bias), h [B, H] → h' [B, H] (gruForward, every row valid; acts to a scratch)
+  [GRU_GATES]: (state, inputs, backend) => {
+    const { xp, hw, h } = inputs as { xp: TensorInfo; hw: TensorInfo; h: TensorInfo };
+    const [B, H] = h.shape as [number, number];
+    const out = backend.makeOutput([B, H], 'float32');
+    const acts = backend.wasm._malloc(B * H * 16) >>> 0;
+    try {
+      const at = offsetOf(backend, out);
+      exportsFor(state, backend).gruForward(offsetOf(backend, xp), offsetOf(backend, hw), offsetOf(backend, h), 0, at, at, acts, B, H);
+    } finally {
+      backend.wasm._free(acts);
+    }
+    return out;
+  },
   // x [N, V] → (x − max) − log Σ exp(x − max) per row; the logarithms on the host
   [LOG_SOFTMAX]: (state, inputs, backend) => {
     const x = inputs['x'] as TensorInfo;
@@ -285,6 +300,12 @@ export function wasmGatherRows(table: Tensor2D, ids: Tensor1D): Tensor2D {
 export function wasmAdditiveAttention(keys: Tensor3D, values: Tensor3D, mask: Tensor2D, query: Tensor2D, v: Tensor1D): [Tensor2D, Tensor2D] {
   registered();
   return tf.engine().runKernel(ADDITIVE_ATTENTION, { keys, values, mask, query, v }) as unknown as [Tensor2D, Tensor2D];
+}
+
+/** A GRU step's new state from its two products (`gruGates`; H ≥ 4, float32) on the wasm kernel; no gradient. */
+export function wasmGruGates(xp: Tensor2D, hw: Tensor2D, h: Tensor2D): Tensor2D {
+  registered();
+  return tf.engine().runKernel(GRU_GATES, { xp, hw, h });
 }
 
 /** Log-softmax of the rows of `x: [N, V]` (float32) on the wasm kernel; no gradient. */

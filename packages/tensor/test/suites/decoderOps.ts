@@ -3,14 +3,16 @@ import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import { createRng } from '@nlpkit/core';
 import { expect, it } from 'vitest';
 import { additiveAttention } from '../../src/ops/additiveAttention.js';
+import { gruGates } from '../../src/ops/gruGates.js';
 import { logSoftmax } from '../../src/ops/logSoftmax.js';
 
 /**
- * A decoder step's two ops without a gradient tape (on wasm: `additiveAttention` and `logSoftmax` kernels of
+ * A decoder step's ops without a gradient tape (on wasm: the `additiveAttention`, `gruGates` and `logSoftmax` kernels of
  * `wasmPointwise.wat`), against float64 references and against the same ops under a tape (tfjs's ops on every
  * backend), and their gradients under a tape. Attention: keys up to ±3 (tanh saturates), rows of every length
  * from 1 to S (weights exactly 0 on padding), a row with no valid position (weights and context 0, not NaN), an A
- * that is not a multiple of 4 (the ops on wasm too). Log-softmax: logits up to ±40, `-Infinity` entries (a
+ * that is not a multiple of 4 (the ops on wasm too). GRU gates: H off the 4-lane vectors and below 4 (the ops
+ * on wasm too), pre-activations up to ±12. Log-softmax: logits up to ±40, `-Infinity` entries (a
  * decoder's forbidden tokens) that stay `-Infinity`, a width off the 4-lane vectors. For describeBackends, in Node
  * and in Chromium.
  */
@@ -77,6 +79,34 @@ export function decoderOpsSuite(): void {
           expect(g.shape).toEqual([keys, values, query][i]!.shape);
           expect(Array.from(g.dataSync()).every(Number.isFinite), `gradient ${i} finite`).toBe(true);
         });
+      });
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  }
+
+  for (const [B, H] of [[1, 3], [3, 4], [5, 13], [32, 512]] as const) {
+    it(`gruGates [${B}, ${H}]: float64 reference within 2e-6, the taped ops within 2e-6, their gradients finite`, () => {
+      const [xd, hwd, hd] = [array(B * 3 * H, 4), array(B * 3 * H, 4), array(B * H, 1)];
+      const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+      const want = Float64Array.from({ length: B * H }, (_, i) => {
+        const [b, j] = [Math.floor(i / H), i % H];
+        const at = (g: number): number => b * 3 * H + g * H + j;
+        const r = sigmoid((xd[at(0)] as number) + (hwd[at(0)] as number));
+        const z = sigmoid((xd[at(1)] as number) + (hwd[at(1)] as number));
+        const n = Math.tanh((xd[at(2)] as number) + r * (hwd[at(2)] as number));
+        return n + z * ((hd[i] as number) - n);
+      });
+      const before = tf.memory().numTensors;
+      tf.tidy(() => {
+        const [xp, hw, h] = [tf.tensor2d(xd, [B, 3 * H]), tf.tensor2d(hwd, [B, 3 * H]), tf.tensor2d(hd, [B, H])];
+        const got = gruGates(xp, hw, h).dataSync();
+        within(got, want, 2e-6, 'new state');
+        const grads = tf.grads((a: Tensor, b: Tensor, c: Tensor) => {
+          const taped = gruGates(a as Tensor2D, b as Tensor2D, c as Tensor2D);
+          within(taped.dataSync(), got, 2e-6, 'taped state');
+          return tf.sum(tf.mul(taped, taped)) as tf.Scalar;
+        })([xp, hw, h]);
+        grads.forEach((g, i) => expect(Array.from(g.dataSync()).every(Number.isFinite), `gradient ${i} finite`).toBe(true));
       });
       expect(tf.memory().numTensors).toBe(before);
     });
