@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
-import { affine, plainMatMul, splitColumns, unstack } from '@nlpkit/tensor';
+import { additiveAttention, affine, plainMatMul, splitColumns, unstack } from '@nlpkit/tensor';
 import type { Seq2seqConfig } from './seq2seqConfig.js';
 import { sigmoidTanh } from './sigmoidTanh.js';
 
@@ -58,7 +58,6 @@ export function fusedBahdanauGru(inputs: FusedDecoderInputs): Tensor3D {
     // The query and the recurrent products in one matmul: h·[wQuery | wHh] + [0 | bHh].
     const wCat = tf.concat([wq, whh], 1) as Tensor2D;
     const bCat = tf.concat([tf.zeros([A]), bhh]) as Tensor1D;
-    const maskBias = tf.mul(tf.sub(mk, 1), 1e9) as Tensor2D;
     const steps = unstack<Tensor2D>(xp);
     const hs: Tensor2D[] = [hInit];
     const qs: Tensor2D[] = [];
@@ -72,7 +71,8 @@ export function fusedBahdanauGru(inputs: FusedDecoderInputs): Tensor3D {
         // Column blocks copied once on host backends (tf.slice copies its whole input per slice on wasm, and
         // runs element by element on cpu); A = H, so h·[wQuery | wHh] is four H-wide blocks.
         const [q, hr, hz, hn] = splitColumns(affine(h, wCat, bCat), 4) as [Tensor2D, Tensor2D, Tensor2D, Tensor2D];
-        const { weights, context } = attendStep(ks, vals, mk, maskBias, vv, q);
+        // One kernel on wasm (this forward runs with no tape: the backward below is written by hand).
+        const { weights, context } = additiveAttention(ks, vals, mk, q, vv);
         const [xr, xz, xn] = splitColumns(tf.add(steps[t] as Tensor2D, plainMatMul(context, wc)) as Tensor2D, 3) as [Tensor2D, Tensor2D, Tensor2D];
         const rGate = tf.sigmoid(tf.add(xr, hr)) as Tensor2D;
         const zGate = tf.sigmoid(tf.add(xz, hz)) as Tensor2D;
@@ -97,17 +97,6 @@ export function fusedBahdanauGru(inputs: FusedDecoderInputs): Tensor3D {
     };
   });
   return op(projected, h0, values, keys, mask, wQuery, v, wContext, wHh, bHh) as Tensor3D;
-}
-
-/** One step of additive attention for queries `q` `[B, A]`: weights `[B, S]` (0 on padding) and context `[B, H]`. */
-function attendStep(keys: Tensor3D, values: Tensor3D, mask: Tensor2D, maskBias: Tensor2D, v: Tensor2D, q: Tensor2D): { weights: Tensor2D; context: Tensor2D } {
-  const [B, S, A] = keys.shape;
-  const H = values.shape[2];
-  const u = sigmoidTanh(tf.add(keys, tf.reshape(q, [B, 1, A])));
-  const scores = tf.reshape(plainMatMul(tf.reshape(u, [B * S, A]) as Tensor2D, v), [B, S]);
-  const weights = tf.mul(tf.softmax(tf.add(scores, maskBias)), mask) as Tensor2D;
-  const context = tf.reshape(tf.matMul(tf.reshape(weights, [B, 1, S]), values), [B, H]) as Tensor2D;
-  return { weights, context };
 }
 
 interface Dims {
