@@ -24,7 +24,7 @@ export { matMul, plainMatMul } from './ops/matMul.js';
 export { affine } from './ops/affine.js';
 export { softmaxCrossEntropy } from './ops/softmaxCrossEntropy.js';
 export { affineCrossEntropy } from './ops/affineCrossEntropy.js';
-export { additiveAttention } from './ops/additiveAttention.js';
+export { additiveAttention, additiveAttentionGrad } from './ops/additiveAttention.js';
 export { logSoftmax } from './ops/logSoftmax.js';
 export { gruGates } from './ops/gruGates.js';
 export { unstack } from './ops/unstack.js';

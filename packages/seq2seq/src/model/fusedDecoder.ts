@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
-import { additiveAttention, affine, plainMatMul, splitColumns, unstack } from '@nlpkit/tensor';
+import { additiveAttention, additiveAttentionGrad, affine, plainMatMul, splitColumns, unstack } from '@nlpkit/tensor';
 import type { Seq2seqConfig } from './seq2seqConfig.js';
 import { sigmoidTanh } from './sigmoidTanh.js';
 
@@ -124,7 +124,6 @@ function backward(dy: Tensor3D, saved: Tensor3D[], d: Dims): Tensor[] {
   const qs = perStep(qAll);
   const as = perStep(aAll);
   const gates = perStep(gateAll);
-  const vRow = tf.reshape(v, [1, 1, A]);
   const dxps: Tensor2D[] = new Array<Tensor2D>(T);
   const dgs: Tensor2D[] = new Array<Tensor2D>(T);
   const dcs: Tensor2D[] = new Array<Tensor2D>(T);
@@ -144,18 +143,12 @@ function backward(dy: Tensor3D, saved: Tensor3D[], d: Dims): Tensor[] {
       const dhh = tf.concat([drPre, dzPre, tf.mul(dnPre, rGate)], 1) as Tensor2D;
       // x = projected + c·wContext
       const dc = tf.add(dcOut[t] as Tensor2D, plainMatMul(dxp, wContext, false, true)) as Tensor2D;
-      // c = a·values; a = softmax(u·v + maskBias)·mask (0 on padding, so the softmax's gradient needs no mask).
-      const a = as[t] as Tensor2D;
-      const da = tf.reshape(tf.matMul(values, tf.reshape(dc, [B, H, 1])), [B, S]);
-      const de = tf.mul(a, tf.sub(da, tf.sum(tf.mul(a, da), 1, true))) as Tensor2D;
-      const u = sigmoidTanh(tf.add(keys, tf.reshape(qs[t] as Tensor2D, [B, 1, A])));
-      const de3 = tf.reshape(de, [B, S, 1]);
-      const dPre = tf.mul(tf.mul(de3, vRow), tf.sub(1, tf.square(u))) as Tensor3D;
-      const dvStep = plainMatMul(tf.reshape(u, [B * S, A]) as Tensor2D, tf.reshape(de, [B * S, 1]) as Tensor2D, true, false);
-      const dq = tf.sum(dPre, 1) as Tensor2D;
-      const dg = tf.concat([dq, dhh], 1) as Tensor2D;
+      // c = a·values, a = softmax(tanh(keys + q)·v + maskBias)·mask: the query's, keys' and v's gradients (one
+      // kernel on wasm; 0 on padding, where a is 0).
+      const attention = additiveAttentionGrad(keys, values, qs[t] as Tensor2D, v, as[t] as Tensor2D, dc);
+      const dg = tf.concat([attention.dQuery, dhh], 1) as Tensor2D;
       const dhPrev = tf.add(tf.mul(dh, zGate), plainMatMul(dg, wCat, false, true)) as Tensor2D;
-      return { dxp, dg, dc, dhPrev, dKeys: tf.add(dKeys, dPre) as Tensor3D, dv: tf.add(dv, dvStep) as Tensor2D };
+      return { dxp, dg, dc, dhPrev, dKeys: tf.add(dKeys, attention.dKeys) as Tensor3D, dv: tf.add(dv, attention.dv) as Tensor2D };
     });
     tf.dispose([dhCarry, dKeys, dv]);
     dhCarry = r.dhPrev;
@@ -181,6 +174,6 @@ function backward(dy: Tensor3D, saved: Tensor3D[], d: Dims): Tensor[] {
     const dValues = tf.matMul(tf.transpose(aAll, [1, 2, 0]), tf.transpose(dC, [1, 0, 2]));
     return [tf.reshape(dXp, [T, B, G]), dhCarry, dValues, dKeys, tf.zeros([B, S]), dwQuery, dv, dwContext, dwHh, dbHh];
   });
-  tf.dispose([...dxps, ...dgs, ...dcs, ...hPrev, ...qs, ...as, ...gates, ...dcOut, ...dhOut, vRow]);
+  tf.dispose([...dxps, ...dgs, ...dcs, ...hPrev, ...qs, ...as, ...gates, ...dcOut, ...dhOut]);
   return grads;
 }

@@ -23,6 +23,7 @@ const XENT_GRAD = 'NlpkitWasmSoftmaxXentGrad';
 const COLUMN_SUM = 'NlpkitWasmColumnSum';
 const GATHER_ROWS = 'NlpkitWasmGatherRows';
 const ADDITIVE_ATTENTION = 'NlpkitWasmAdditiveAttention';
+const ADDITIVE_ATTENTION_GRAD = 'NlpkitWasmAdditiveAttentionGrad';
 const LOG_SOFTMAX = 'NlpkitWasmLogSoftmax';
 const GRU_GATES = 'NlpkitWasmGruGates';
 const LOG_TINY = Math.log(TINY);
@@ -39,6 +40,7 @@ export interface PointwiseExports {
   gruBackward(dhA: number, dhB: number, dy: number, acts: number, hPrev: number, mask: number, dX: number, dHH: number, dhOut: number, B: number, H: number): void;
   gatherRows(table: number, ids: number, n: number, rowBytes: number, out: number): void;
   additiveAttention(keys: number, q: number, v: number, mask: number, values: number, B: number, S: number, A: number, H: number, weights: number, context: number): void;
+  additiveAttentionGrad(keys: number, values: number, q: number, v: number, a: number, dc: number, B: number, S: number, A: number, H: number, dq: number, dKeys: number, dv: number): void;
   rowMaxExpSum(x: number, N: number, V: number, stats: number): void;
   shiftRows(x: number, N: number, V: number, shifts: number, out: number): void;
 }
@@ -176,6 +178,20 @@ const KERNELS: Record<string, Kernel> = {
     );
     return [weights, context];
   },
+  // keys [B, S, A], values [B, S, H], query [B, A], v [A], weights [B, S], dContext [B, H] → dQuery, dKeys, dv
+  [ADDITIVE_ATTENTION_GRAD]: (state, inputs, backend) => {
+    const { keys, values, query, v, weights, dContext } = inputs as Record<'keys' | 'values' | 'query' | 'v' | 'weights' | 'dContext', TensorInfo>;
+    const [B, S, A] = keys.shape as [number, number, number];
+    const H = values.shape[2] as number;
+    const dQuery = backend.makeOutput([B, A], 'float32');
+    const dKeys = backend.makeOutput([B, S, A], 'float32');
+    const dv = backend.makeOutput([A, 1], 'float32');
+    exportsFor(state, backend).additiveAttentionGrad(
+      offsetOf(backend, keys), offsetOf(backend, values), offsetOf(backend, query), offsetOf(backend, v), offsetOf(backend, weights),
+      offsetOf(backend, dContext), B, S, A, H, offsetOf(backend, dQuery), offsetOf(backend, dKeys), offsetOf(backend, dv),
+    );
+    return [dQuery, dKeys, dv];
+  },
   // xp, hw [B, 3H] (each with its bias), h [B, H] → h' [B, H] (gruForward, every row valid; acts to a scratch)
   [GRU_GATES]: (state, inputs, backend) => {
     const { xp, hw, h } = inputs as { xp: TensorInfo; hw: TensorInfo; h: TensorInfo };
@@ -300,6 +316,12 @@ export function wasmGatherRows(table: Tensor2D, ids: Tensor1D): Tensor2D {
 export function wasmAdditiveAttention(keys: Tensor3D, values: Tensor3D, mask: Tensor2D, query: Tensor2D, v: Tensor1D): [Tensor2D, Tensor2D] {
   registered();
   return tf.engine().runKernel(ADDITIVE_ATTENTION, { keys, values, mask, query, v }) as unknown as [Tensor2D, Tensor2D];
+}
+
+/** The gradients of additive attention's context for its query, keys and v (`additiveAttentionGrad`) on the wasm kernel. */
+export function wasmAdditiveAttentionGrad(keys: Tensor3D, values: Tensor3D, query: Tensor2D, v: Tensor1D, weights: Tensor2D, dContext: Tensor2D): [Tensor2D, Tensor3D, Tensor2D] {
+  registered();
+  return tf.engine().runKernel(ADDITIVE_ATTENTION_GRAD, { keys, values, query, v, weights, dContext }) as unknown as [Tensor2D, Tensor3D, Tensor2D];
 }
 
 /** A GRU step's new state from its two products (`gruGates`; H ≥ 4, float32) on the wasm kernel; no gradient. */

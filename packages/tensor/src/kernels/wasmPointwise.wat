@@ -634,6 +634,107 @@
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $rows))))
 
+  ;; The gradient of additive attention's context for B rows (A, H multiples of 4), given dContext [B, H]: with
+  ;; u = tanh(keys[b, s] + q[b]) recomputed, da_s = values[b, s]·dc[b], de_s = a_s·(da_s − Σ_s' a_s'·da_s') and
+  ;; dp = de_s·v·(1 − u²), writes dq[b] = Σ_s dp ([B, A]), dKeys[b, s] = dp ([B, S, A]) and dv = Σ_{b, s} de_s·u
+  ;; ([A], rows and positions in order). Reads keys [B, S, A], values [B, S, H], q [B, A], v [A], the weights a
+  ;; [B, S] (0 on padding, so padding gets no gradient) and dc [B, H].
+  (func (export "additiveAttentionGrad") (param $keys i32) (param $values i32) (param $q i32) (param $v i32) (param $a i32)
+        (param $dc i32) (param $B i32) (param $S i32) (param $A i32) (param $H i32) (param $dq i32) (param $dKeys i32) (param $dv i32)
+    (local $b i32) (local $s i32) (local $j i32) (local $a4 i32) (local $h4 i32) (local $krow i32) (local $vrow i32)
+    (local $qrow i32) (local $dcrow i32) (local $dqrow i32) (local $arow i32) (local $drow i32)
+    (local $acc v128) (local $x v128) (local $u v128) (local $e v128) (local $dp v128) (local $dev v128)
+    (local $y v128) (local $n v128) (local $sc v128) (local $r v128) (local $p v128)
+    (local $da f32) (local $sumAda f32) (local $de f32)
+    (local.set $a4 (i32.shl (local.get $A) (i32.const 2)))
+    (local.set $h4 (i32.shl (local.get $H) (i32.const 2)))
+    ;; dv = 0, dq = 0
+    (local.set $j (i32.const 0))
+    (block $dvDone
+      (loop $dvZero
+        (br_if $dvDone (i32.ge_u (local.get $j) (local.get $a4)))
+        (v128.store (i32.add (local.get $dv) (local.get $j)) (v128.const f32x4 0 0 0 0))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $dvZero)))
+    (memory.fill (local.get $dq) (i32.const 0) (i32.mul (local.get $B) (local.get $a4)))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $b) (local.get $B)))
+        (local.set $qrow (i32.add (local.get $q) (i32.mul (local.get $b) (local.get $a4))))
+        (local.set $dqrow (i32.add (local.get $dq) (i32.mul (local.get $b) (local.get $a4))))
+        (local.set $dcrow (i32.add (local.get $dc) (i32.mul (local.get $b) (local.get $h4))))
+        (local.set $arow (i32.add (local.get $a) (i32.shl (i32.mul (local.get $b) (local.get $S)) (i32.const 2))))
+        ;; Σ_s a_s·da_s
+        (local.set $sumAda (f32.const 0))
+        (local.set $s (i32.const 0))
+        (block $sumDone
+          (loop $sums
+            (br_if $sumDone (i32.ge_u (local.get $s) (local.get $S)))
+            (local.set $vrow (i32.add (local.get $values) (i32.mul (i32.add (i32.mul (local.get $b) (local.get $S)) (local.get $s)) (local.get $h4))))
+            (local.set $acc (v128.const f32x4 0 0 0 0))
+            (local.set $j (i32.const 0))
+            (loop $dot
+              (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (v128.load (i32.add (local.get $vrow) (local.get $j))) (v128.load (i32.add (local.get $dcrow) (local.get $j))))))
+              (br_if $dot (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 16))) (local.get $h4))))
+            (local.set $sumAda (f32.add (local.get $sumAda)
+              (f32.mul (f32.load (i32.add (local.get $arow) (i32.shl (local.get $s) (i32.const 2))))
+                       (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+                                (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))))
+            (local.set $s (i32.add (local.get $s) (i32.const 1)))
+            (br $sums)))
+        ;; each position: de, then dp over A
+        (local.set $s (i32.const 0))
+        (block $posDone
+          (loop $positions
+            (br_if $posDone (i32.ge_u (local.get $s) (local.get $S)))
+            (local.set $vrow (i32.add (local.get $values) (i32.mul (i32.add (i32.mul (local.get $b) (local.get $S)) (local.get $s)) (local.get $h4))))
+            (local.set $acc (v128.const f32x4 0 0 0 0))
+            (local.set $j (i32.const 0))
+            (loop $dot2
+              (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (v128.load (i32.add (local.get $vrow) (local.get $j))) (v128.load (i32.add (local.get $dcrow) (local.get $j))))))
+              (br_if $dot2 (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 16))) (local.get $h4))))
+            (local.set $da (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+                                    (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
+            (local.set $de (f32.mul (f32.load (i32.add (local.get $arow) (i32.shl (local.get $s) (i32.const 2)))) (f32.sub (local.get $da) (local.get $sumAda))))
+            (local.set $dev (f32x4.splat (local.get $de)))
+            (local.set $krow (i32.add (local.get $keys) (i32.mul (i32.add (i32.mul (local.get $b) (local.get $S)) (local.get $s)) (local.get $a4))))
+            (local.set $drow (i32.add (local.get $dKeys) (i32.mul (i32.add (i32.mul (local.get $b) (local.get $S)) (local.get $s)) (local.get $a4))))
+            (local.set $j (i32.const 0))
+            (loop $depth
+              (local.set $x (f32x4.add (v128.load (i32.add (local.get $krow) (local.get $j))) (v128.load (i32.add (local.get $qrow) (local.get $j)))))
+              ;; u = tanh(x), as additiveAttention computes it (exp inline)
+              (local.set $y (f32x4.mul (f32x4.abs (local.get $x)) (v128.const f32x4 -2 -2 -2 -2)))
+              (local.set $n (f32x4.add (f32x4.mul (local.get $y) (v128.const f32x4 0x1.715476p+0 0x1.715476p+0 0x1.715476p+0 0x1.715476p+0)) (v128.const f32x4 0x1.8000FEp23 0x1.8000FEp23 0x1.8000FEp23 0x1.8000FEp23)))
+              (local.set $sc (i32x4.shl (local.get $n) (i32.const 23)))
+              (local.set $n (f32x4.sub (local.get $n) (v128.const f32x4 0x1.8000FEp23 0x1.8000FEp23 0x1.8000FEp23 0x1.8000FEp23)))
+              (local.set $r (f32x4.add (f32x4.mul (local.get $n) (v128.const f32x4 -0x1.62E400p-1 -0x1.62E400p-1 -0x1.62E400p-1 -0x1.62E400p-1)) (local.get $y)))
+              (local.set $r (f32x4.add (f32x4.mul (local.get $n) (v128.const f32x4 -0x1.7F7D1Cp-20 -0x1.7F7D1Cp-20 -0x1.7F7D1Cp-20 -0x1.7F7D1Cp-20)) (local.get $r)))
+              (local.set $p (f32x4.add (f32x4.mul (v128.const f32x4 0x1.0F9F9Cp-7 0x1.0F9F9Cp-7 0x1.0F9F9Cp-7 0x1.0F9F9Cp-7) (local.get $r)) (v128.const f32x4 0x1.573A1Ap-5 0x1.573A1Ap-5 0x1.573A1Ap-5 0x1.573A1Ap-5)))
+              (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 0x1.555A80p-3 0x1.555A80p-3 0x1.555A80p-3 0x1.555A80p-3)))
+              (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 0x1.FFFDC6p-2 0x1.FFFDC6p-2 0x1.FFFDC6p-2 0x1.FFFDC6p-2)))
+              (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 0x1.FFFFF6p-1 0x1.FFFFF6p-1 0x1.FFFFF6p-1 0x1.FFFFF6p-1)))
+              (local.set $r (f32x4.mul (local.get $r) (local.get $sc)))
+              (local.set $e (v128.and (f32x4.add (f32x4.mul (local.get $r) (local.get $p)) (local.get $sc))
+                                      (f32x4.ge (local.get $y) (v128.const f32x4 -0x1.5D589Ep6 -0x1.5D589Ep6 -0x1.5D589Ep6 -0x1.5D589Ep6))))
+              (local.set $u (v128.bitselect
+                (local.get $x)
+                (v128.bitselect
+                  (local.get $x)
+                  (f32x4.div (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $e)) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $e)))
+                  (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))
+                (f32x4.ne (local.get $x) (local.get $x))))
+              (local.set $dp (f32x4.mul (f32x4.mul (local.get $dev) (v128.load (i32.add (local.get $v) (local.get $j))))
+                                        (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $u) (local.get $u)))))
+              (v128.store (i32.add (local.get $drow) (local.get $j)) (local.get $dp))
+              (v128.store (i32.add (local.get $dqrow) (local.get $j)) (f32x4.add (v128.load (i32.add (local.get $dqrow) (local.get $j))) (local.get $dp)))
+              (v128.store (i32.add (local.get $dv) (local.get $j))
+                (f32x4.add (v128.load (i32.add (local.get $dv) (local.get $j))) (f32x4.mul (local.get $dev) (local.get $u))))
+              (br_if $depth (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 16))) (local.get $a4))))
+            (local.set $s (i32.add (local.get $s) (i32.const 1)))
+            (br $positions)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $rows))))
+
   ;; Log-softmax of rows, first pass: for each row i of x [N, V] (float32), its max and Σ exp(x − max) as two
   ;; float64 at $stats + 16·i. The caller takes the logarithms (one per row) for `shiftRows`. Writes 8 bytes past the last row's
   ;; pair (scratch).

@@ -2,12 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import { createRng } from '@nlpkit/core';
 import { expect, it } from 'vitest';
-import { additiveAttention } from '../../src/ops/additiveAttention.js';
+import { additiveAttention, additiveAttentionGrad } from '../../src/ops/additiveAttention.js';
 import { gruGates } from '../../src/ops/gruGates.js';
 import { logSoftmax } from '../../src/ops/logSoftmax.js';
 
 /**
- * A decoder step's ops without a gradient tape (on wasm: the `additiveAttention`, `gruGates` and `logSoftmax` kernels of
+ * A decoder step's ops without a gradient tape (on wasm: the `additiveAttention`, `additiveAttentionGrad`, `gruGates` and `logSoftmax` kernels of
  * `wasmPointwise.wat`), against float64 references and against the same ops under a tape (tfjs's ops on every
  * backend), and their gradients under a tape. Attention: keys up to ±3 (tanh saturates), rows of every length
  * from 1 to S (weights exactly 0 on padding), a row with no valid position (weights and context 0, not NaN), an A
@@ -78,6 +78,35 @@ export function decoderOpsSuite(): void {
         grads.forEach((g, i) => {
           expect(g.shape).toEqual([keys, values, query][i]!.shape);
           expect(Array.from(g.dataSync()).every(Number.isFinite), `gradient ${i} finite`).toBe(true);
+        });
+      });
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  }
+
+  // The hand-written gradient against autodiff through the taped ops: d(Σ context·dContext) for the query, the keys
+  // and v, with rows of every length (padding gets exactly 0) and a width off 4 (the ops on wasm too).
+  for (const [B, S, A, H] of [[2, 1, 4, 4], [5, 7, 16, 12], [3, 4, 6, 5], [8, 13, 64, 36]] as const) {
+    it(`additiveAttentionGrad [${B}, ${S}, ${A}], H ${H}: the taped ops' gradients within 1e-5, 0 on padding`, () => {
+      const [kd, vald, qd, vd, dcd] = [array(B * S * A, 1.5), array(B * S * H, 1), array(B * A, 1.5), array(A, 1), array(B * H, 1)];
+      const md = Float32Array.from({ length: B * S }, (_, i) => (i % S < (Math.floor(i / S) % S) + 1 ? 1 : 0));
+      const before = tf.memory().numTensors;
+      tf.tidy(() => {
+        const [keys, values, mask, query, v, dc] = [tf.tensor3d(kd, [B, S, A]), tf.tensor3d(vald, [B, S, H]), tf.tensor2d(md, [B, S]), tf.tensor2d(qd, [B, A]), tf.tensor2d(vd, [A, 1]), tf.tensor2d(dcd, [B, H])];
+        const forward = additiveAttention(keys, values, mask, query, v);
+        const got = additiveAttentionGrad(keys, values, query, v, forward.weights, dc);
+        const [dq, dk, dv] = tf.grads((qq: Tensor, kk: Tensor, vv: Tensor) =>
+          tf.sum(tf.mul(additiveAttention(kk as Tensor3D, values, mask, qq as Tensor2D, vv as Tensor2D).context, dc)) as tf.Scalar,
+        )([query, keys, v]) as [Tensor, Tensor, Tensor];
+        expect(got.dQuery.shape).toEqual([B, A]);
+        expect(got.dKeys.shape).toEqual([B, S, A]);
+        expect(got.dv.shape).toEqual([A, 1]);
+        within(got.dQuery.dataSync(), dq.dataSync(), 1e-5, 'dQuery');
+        within(got.dKeys.dataSync(), dk.dataSync(), 1e-5, 'dKeys');
+        within(got.dv.dataSync(), dv.dataSync(), 1e-5, 'dv');
+        const dKeys = got.dKeys.dataSync();
+        md.forEach((m, i) => {
+          if (m === 0) for (let a = 0; a < A; a += 1) expect(Math.abs(dKeys[i * A + a] as number), `dKeys at padding position ${i}`).toBe(0);
         });
       });
       expect(tf.memory().numTensors).toBe(before);
