@@ -10,17 +10,23 @@
 // reported. Both sides' output ids are compared sentence by sentence (identicalGreedy / identicalBeam5): the two
 // are one model only if (nearly) all are identical.
 // Usage: pnpm bench (after the build)   env BENCH_BACKENDS=wasm,cpu  BENCH_QUICK=1  BENCH_RECIPE=recipes/x.json
-//        BENCH_MODEL=path/model.safetensors|untrained  BENCH_ROUNDS=3  BENCH_TORCH=0 (skip PyTorch)
+//        BENCH_MODEL=path/model.safetensors|untrained  BENCH_ROUNDS=3  BENCH_TORCH=0 (skip PyTorch)  BENCH_NOTE=text
+import { setFlagsFromString } from 'node:v8';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@nlpkit/core';
 import { initBackend, saveSafetensors } from '@nlpkit/tensor';
+import { wasmGemmStats } from '../../tensor/dist/kernels/wasmKernels.js';
 import { beamSearch, decodeSeq2seq, greedyDecode, initSeq2seq, seq2seqDecoderSession } from '../dist/index.js';
 
+// Ours runs as the nlpkit CLI runs it (apps/cli/src/main.ts): the GEMM's fused multiply-adds (relaxed SIMD, a
+// flag on Node 20) and 2 GEMM threads (PyTorch gets 2 threads); NLPKIT_WASM_THREADS=1 for one.
+if (Number(process.versions.node.split('.')[0]) < 22) setFlagsFromString('--experimental-wasm-relaxed-simd');
+if ((process.env.NLPKIT_WASM_THREADS ?? '') === '' && availableParallelism() >= 2) process.env.NLPKIT_WASM_THREADS = '2';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const data = process.env.NLPKIT_SHARED_DATA ?? join(root, '../shared/data');
 const tok = (file) => join(data, 'multi30k/tok', file);
@@ -30,7 +36,7 @@ if (!existsSync(tok('train.lc.norm.tok.de'))) {
 }
 const quick = process.env.BENCH_QUICK === '1';
 const backends = (process.env.BENCH_BACKENDS ?? 'wasm,cpu').split(',');
-const SENTENCES = { wasm: quick ? 32 : 64, cpu: quick ? 8 : 16 };
+const SENTENCES = { wasm: quick ? 32 : 128, cpu: quick ? 8 : 16 };
 const BATCH = 32;
 const MAX_LENGTH = { ratio: 1.5, offset: 5 };
 
@@ -177,6 +183,10 @@ for (const backend of backends) {
     if (backend === 'wasm') torch.push(benchTorch(SENTENCES[backend]));
   }
   results.backends[backend] = { greedy: medianRun(ours.greedy.map((r) => r.timing)), beam5: medianRun(ours.beam5.map((r) => r.timing)) };
+  if (backend === 'wasm') {
+    const gemm = wasmGemmStats();
+    results.backends[backend].gemm = { threads: gemm?.threads, fusedMultiplyAdd: gemm?.fma };
+  }
   ourOutputs[backend] = { greedy: ours.greedy[0].outputs, beam5: ours.beam5[0].outputs };
   if (torch.length > 0) {
     const ok = torch.filter((t) => t.skipped === undefined);
@@ -184,6 +194,10 @@ for (const backend of backends) {
     results.torch = ok.length === 0
       ? torch[0]
       : { torch: ok[0].torch, threads: ok[0].threads, blas: ok[0].blas, weights: ok[0].weights, greedy: medianRun(ok.map((t) => t.greedy)), beam5: medianRun(ok.map((t) => t.beam5)) };
+    // Ours over PyTorch within each round (the machine's speed drifts between rounds).
+    if (backend === 'wasm' && torch.every((t) => t.skipped === undefined)) {
+      results.sameRound = Object.fromEntries(['greedy', 'beam5'].map((k) => [k, torch.map((t, i) => Number((ours[k][i].timing.sentencesPerSecond / t[k].sentencesPerSecond).toFixed(2)))]));
+    }
   }
   console.log(backend, results.backends[backend], results.torch ?? '');
 }
@@ -203,7 +217,8 @@ if (torchOutputs !== undefined) {
     }
   }
 }
-results.machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, date: new Date().toISOString(), note: 'shared machine: other jobs ran at the same time, so absolute numbers are noisy' };
+results.machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, date: new Date().toISOString(), load: loadavg(), note: 'a shared VM: its speed drifts between rounds (the host\'s other guests), so compare within a round' };
+results.note = process.env.BENCH_NOTE;
 
 const fmt = (x, d = 1) => x.toLocaleString('en-US', { maximumFractionDigits: d });
 const rows = [['implementation', 'strategy', 'sentences', 'sentences/s (median)', 'rounds', 'output tokens/s', 'mean output length', 'vs PyTorch', 'output ids identical to PyTorch']];
@@ -213,7 +228,8 @@ for (const [b, r] of Object.entries(results.backends)) {
     const x = r[key];
     const ratio = b === 'wasm' && torchOk ? `${fmt(x.sentencesPerSecond / results.torch[key].sentencesPerSecond, 2)}×` : '—';
     const same = r[key === 'greedy' ? 'identicalGreedy' : 'identicalBeam5'] ?? '—';
-    rows.push([`@nlpkit/seq2seq, ${b}`, name, String(x.sentences), fmt(x.sentencesPerSecond, 2), x.rounds.join(', '), fmt(x.outputTokensPerSecond), fmt(x.meanOutputLength), ratio, same]);
+    const how = r.gemm === undefined ? '' : ` (${r.gemm.threads} GEMM thread${r.gemm.threads === 1 ? '' : 's'}${r.gemm.fusedMultiplyAdd ? ', FMA' : ''})`;
+    rows.push([`@nlpkit/seq2seq, ${b}${how}`, name, String(x.sentences), fmt(x.sentencesPerSecond, 2), x.rounds.join(', '), fmt(x.outputTokensPerSecond), fmt(x.meanOutputLength), ratio, same]);
   }
 }
 if (torchOk) {
@@ -237,6 +253,8 @@ const md = [
     ? `PyTorch: Debian python3-torch ${results.torch.torch}, torch.set_num_threads(${results.torch.threads}), OPENBLAS_NUM_THREADS=1; BLAS loaded (from /proc/self/maps): ${results.torch.blas.join(', ') || 'none found'}. Same model with the same weights (${modelPath !== undefined ? 'the trained artifact, read from its safetensors' : 'our untrained initial weights, written as safetensors'}), same source ids, batches, length limit and decoding rules; rounds interleaved with ours on wasm. Output ids identical to PyTorch's, sentence by sentence: ${Object.entries(results.backends).filter(([, r]) => r.identicalGreedy !== undefined).map(([b, r]) => `${b} greedy ${r.identicalGreedy}, beam 5 ${r.identicalBeam5}`).join('; ') || 'not compared'}.`
     : `PyTorch reference not run: ${results.torch?.skipped ?? 'no wasm backend in this run'}.`,
   '',
+  ...(results.sameRound === undefined ? [] : [`Ours on wasm over PyTorch within each round: greedy ${results.sameRound.greedy.map((x) => `${x}×`).join(', ')} (median ${fmt(median(results.sameRound.greedy), 2)}×); beam 5 ${results.sameRound.beam5.map((x) => `${x}×`).join(', ')} (median ${fmt(median(results.sameRound.beam5), 2)}×).`, '']),
+  ...(process.env.BENCH_NOTE ? [process.env.BENCH_NOTE, ''] : []),
   `Machine: ${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.machine.node}, ${results.machine.date}. ${results.machine.note}.`,
   '',
 ].join('\n');

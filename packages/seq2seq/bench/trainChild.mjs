@@ -7,7 +7,8 @@
 //                   tf bytes (tf.profile), wasm heap, peak RSS
 //   mode 'epoch':   `steps` batches of epoch 0 in order, with the longest batches of the epoch put first
 // env BENCH_IMPL=path/to/dist  BENCH_RECIPE=recipes/multi30k-de-en.json  BENCH_PROFILE=1 (kernel counts and times)
-import { existsSync, readFileSync } from 'node:fs';
+//     BENCH_DUMP=path (write the batches for the PyTorch reference and stop)
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
@@ -57,6 +58,21 @@ else if (mode === 'epoch') {
   batches = [...bySize.slice(0, 10), ...epoch.filter((x) => !longest.has(x))].slice(0, STEPS);
 } else throw new Error(`mode ${mode}: speed, longest or epoch`);
 
+// BENCH_DUMP=path: write the config, the training settings and these batches for the PyTorch reference
+// (bench/seq2seq_train_torch.py) and stop.
+if (process.env.BENCH_DUMP !== undefined && process.env.BENCH_DUMP !== '') {
+  const o = recipe.training.optimizer ?? {};
+  const dump = {
+    config, lr: recipe.training.lr?.lr ?? 1e-3, beta1: o.beta1 ?? 0.9, beta2: o.beta2 ?? 0.999, epsilon: o.epsilon ?? 1e-8,
+    clipNorm: t.clipNorm, labelSmoothing: t.labelSmoothing ?? 0, warmup: mode === 'speed' ? WARMUP : 0,
+    batches: batches.map((indices) => {
+      const b = s2s.seq2seqBatch(indices.map((i) => pairs[i]));
+      return { ...b, sourceIds: [...b.sourceIds], targetInputs: [...b.targetInputs], targetOutputs: [...b.targetOutputs] };
+    }),
+  };
+  writeFileSync(process.env.BENCH_DUMP, JSON.stringify(dump));
+  process.exit(0);
+}
 const rng = createRng(t.seed);
 const params = Object.fromEntries(Object.entries(s2s.initSeq2seq(config, rng)).map(([k, v]) => [k, tf.variable(v, true, `p.${k}`)]));
 const optimizer = adam();
