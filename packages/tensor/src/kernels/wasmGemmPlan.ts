@@ -57,6 +57,18 @@ export function packedBBytes(K: number, N: number): number {
   return K * roundUpToTile(N) * 4;
 }
 
+/** `wasmGemm.wat`'s `packB` export: packs depth [0, k) × columns [0, n) of B at `src` (strides `rs`, `cs`) to `dst`. */
+export type PackB = (src: number, rs: number, cs: number, k: number, n: number, dst: number) => void;
+
+/**
+ * Packs `width` columns of a depth-`K` operand B (element (k, j) at `src + k·rs + j·cs`, bytes) at `dst` as one
+ * column block for `gemm`'s prepacked mode: one depth block after another ({@link packedBBytes} bytes in all).
+ */
+export function prepackColumns(packB: PackB, src: number, rs: number, cs: number, K: number, width: number, dst: number): void {
+  const rowBytes = roundUpToTile(width) * 4;
+  for (let p = 0; p < K; p += BLOCK.kc) packB(src + p * rs, rs, cs, Math.min(BLOCK.kc, K - p), width, dst + p * rowBytes);
+}
+
 /** `n` rounded up to whole register tiles of columns. */
 function roundUpToTile(n: number): number {
   return Math.ceil(n / TILE_COLS) * TILE_COLS;

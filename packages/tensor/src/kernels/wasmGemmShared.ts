@@ -1,6 +1,6 @@
 import type { DataId, TensorInfo } from '@tensorflow/tfjs-core';
 import { type GemmCall, type GemmModules, heapMemory, inPlaceRunner, offsetOf, type ProgramPool, strides, type WasmBackend, type WasmGemmEngine } from './wasmGemmEngine.js';
-import { align, BLOCK, type GemmJob, jobAddress, packedBBytes, SCRATCH_BYTES, type Share, splitOutput, TILE_COLS, writeJob } from './wasmGemmPlan.js';
+import { align, type GemmJob, jobAddress, type PackB, packedBBytes, prepackColumns, SCRATCH_BYTES, type Share, splitOutput, TILE_COLS, writeJob } from './wasmGemmPlan.js';
 import { FIRST_USE_ROWS, SECOND_USE_ROWS, SeenOperands } from './wasmPackedWeights.js';
 import { CONTROL_BYTES, type GemmWorkers, startGemmWorkers } from './wasmGemmThreads.js';
 
@@ -184,7 +184,7 @@ export function sharedEngine(backend: WasmBackend, threads: number, modules: Gem
     const entries = new Map<DataId, { key: string; at: number[] }>();
     const seen = new SeenOperands();
     let top = base;
-    let packB: ((src: number, rs: number, cs: number, k: number, n: number, dst: number) => void) | undefined;
+    let packB: PackB | undefined;
     const grow = (end: number): void => {
       if (end > shared.buffer.byteLength) shared.grow(Math.ceil((end - shared.buffer.byteLength) / 65536));
     };
@@ -224,8 +224,7 @@ export function sharedEngine(backend: WasmBackend, threads: number, modules: Gem
           if (call.transposeB) copyRows(theirs, bAt + share.n0 * K, K, ours, raw >>> 2, K, w, K);
           else copyRows(theirs, bAt + share.n0, N, ours, raw >>> 2, w, K, w);
           const [rs, cs] = call.transposeB ? [4, K * 4] : [w * 4, 4];
-          const rowBytes = Math.ceil(w / TILE_COLS) * TILE_COLS * 4;
-          for (let p = 0; p < K; p += BLOCK.kc) (packB as NonNullable<typeof packB>)(raw + p * rs, rs, cs, Math.min(BLOCK.kc, K - p), w, (at[i] as number) + p * rowBytes);
+          prepackColumns(packB as PackB, raw, rs, cs, K, w, at[i] as number);
         });
         entries.set(id, { key, at });
         return at;

@@ -1,6 +1,6 @@
 import type { DataId } from '@tensorflow/tfjs-core';
 import type { GemmCall, WasmBackend } from './wasmGemmEngine.js';
-import { align, BLOCK, packedBBytes, TILE_COLS } from './wasmGemmPlan.js';
+import { align, packedBBytes, type PackB, prepackColumns } from './wasmGemmPlan.js';
 
 /**
  * Whether packed copies of a product's B are worth keeping, by the rows of C: up to {@link FIRST_USE_ROWS} rows a
@@ -59,7 +59,7 @@ interface Entry {
   readonly bytes: number;
 }
 
-export function packedWeights(backend: WasmBackend, packB: (src: number, rs: number, cs: number, k: number, n: number, dst: number) => void): PackedWeights {
+export function packedWeights(backend: WasmBackend, packB: PackB): PackedWeights {
   const entries = new Map<DataId, Entry>();
   const seen = new SeenOperands();
   let total = 0;
@@ -91,9 +91,8 @@ export function packedWeights(backend: WasmBackend, packB: (src: number, rs: num
       }
       const raw = backend.wasm._malloc(bytes + 64) >>> 0;
       const at = align(raw);
-      // One depth block after another, as `gemm` reads them (the address of B is taken after the malloc above).
-      const rowBytes = Math.ceil(width / TILE_COLS) * TILE_COLS * 4;
-      for (let p = 0; p < K; p += BLOCK.kc) packB(bAt + p * rsB + n0 * csB, rsB, csB, Math.min(BLOCK.kc, K - p), width, at + p * rowBytes);
+      // One depth block after another, as `gemm` reads them (B's address is an offset: the malloc above moved nothing).
+      prepackColumns(packB, bAt + n0 * csB, rsB, csB, K, width, at);
       entries.set(id, { key, raw, at, bytes });
       total += bytes;
       return at;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { heapMemory, offsetOf, type ProgramPool, type WasmBackend } from './wasmGemmEngine.js';
-import { align, BLOCK, packedBBytes, SCRATCH_BYTES, TILE_COLS } from './wasmGemmPlan.js';
+import { align, BLOCK, type PackB, packedBBytes, prepackColumns, SCRATCH_BYTES, TILE_COLS } from './wasmGemmPlan.js';
 import { copyRows } from './wasmGemmShared.js';
 import { registerWasmGemm, wasmGemmEngine, wasmGemmModules } from './wasmKernels.js';
 import { registerWasmPointwise, wasmPointwiseExports } from './wasmPointwise.js';
@@ -21,7 +21,7 @@ import { checkProgramRun, type ProgramExports, runProgram } from './wasmProgram.
 
 export interface Gemm {
   readonly run: (job: number) => void;
-  readonly packB: (src: number, rs: number, cs: number, k: number, n: number, dst: number) => void;
+  readonly packB: PackB;
 }
 
 /** The GEMM instantiated on a backend's heap, kept with the module it came from (on a kernel's config). */
@@ -112,8 +112,7 @@ function prepack(gemm: Gemm, scratch: Scratch, src: number, rs: number, cs: numb
   for (let n0 = 0; n0 < N; n0 += BLOCK.nc) {
     const n1 = Math.min(N, n0 + BLOCK.nc);
     const at = scratch.take(packedBBytes(K, n1 - n0));
-    const rowBytes = Math.ceil((n1 - n0) / TILE_COLS) * TILE_COLS * 4;
-    for (let p = 0; p < K; p += BLOCK.kc) gemm.packB(src + p * rs + n0 * cs, rs, cs, Math.min(BLOCK.kc, K - p), n1 - n0, at + p * rowBytes);
+    prepackColumns(gemm.packB, src + n0 * cs, rs, cs, K, n1 - n0, at);
     blocks.push({ n0, n1, at });
   }
   return blocks;
