@@ -5,11 +5,12 @@ import { describeBackends } from '../testing/index.js';
 import { wasmPointwiseSuite } from '../../test/suites/wasmPointwise.js';
 import { affineCrossEntropySuite } from '../../test/suites/affineCrossEntropy.js';
 import { decoderOpsSuite } from '../../test/suites/decoderOps.js';
+import { adamStepSuite } from '../../test/suites/adamStep.js';
 
 // The suite of wasmPointwise.test.ts in headless Chromium, on cpu and on tfjs-backend-wasm (nlpkit's WebAssembly
 // kernels in place on tfjs's heap), same tolerances as in Node.
 // affineCrossEntropy (the output layer and loss as one wasm kernel) and a decoder step's additiveAttention and
-// logSoftmax likewise.
+// logSoftmax likewise, and adamStep.
 const options = {
   backends: ['cpu', 'wasm'],
   init: {
@@ -23,3 +24,4 @@ const options = {
 describeBackends('softmax cross-entropy and column sums (wasm kernels)', wasmPointwiseSuite, options);
 describeBackends('affineCrossEntropy', affineCrossEntropySuite, options);
 describeBackends('decoder step ops', decoderOpsSuite, options);
+describeBackends('adamStep', adamStepSuite, options);

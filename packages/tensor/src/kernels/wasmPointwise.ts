@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelConfig, NamedAttrMap, NamedTensorInfoMap, Tensor1D, Tensor2D, Tensor3D, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, NamedAttrMap, NamedTensorInfoMap, Tensor, Tensor1D, Tensor2D, Tensor3D, TensorInfo } from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from '@nlpkit/core';
 import { PKG } from '../errors.js';
 import { heapMemory, offsetOf, type WasmBackend } from './wasmGemmEngine.js';
@@ -26,6 +26,7 @@ const ADDITIVE_ATTENTION = 'NlpkitWasmAdditiveAttention';
 const ADDITIVE_ATTENTION_GRAD = 'NlpkitWasmAdditiveAttentionGrad';
 const LOG_SOFTMAX = 'NlpkitWasmLogSoftmax';
 const GRU_GATES = 'NlpkitWasmGruGates';
+const ADAM_STEP = 'NlpkitWasmAdamStep';
 const LOG_TINY = Math.log(TINY);
 
 /** The exports of `wasmPointwise.wat` (byte addresses in tfjs-backend-wasm's heap; 0 for an absent operand). */
@@ -43,6 +44,7 @@ export interface PointwiseExports {
   additiveAttentionGrad(keys: number, values: number, q: number, v: number, a: number, dc: number, B: number, S: number, A: number, H: number, dq: number, dKeys: number, dv: number): void;
   rowMaxExpSum(x: number, N: number, V: number, stats: number): void;
   shiftRows(x: number, N: number, V: number, shifts: number, out: number): void;
+  adamStep(p: number, g: number, m: number, v: number, n: number, b1: number, b1c: number, b2: number, b2c: number, c1: number, c2: number, eps: number, lr: number, pOut: number, mOut: number, vOut: number): void;
 }
 
 /** What the registered kernels keep: on the softmax kernel's KernelConfig in tfjs's registry, not in this module. */
@@ -231,6 +233,23 @@ const KERNELS: Record<string, Kernel> = {
     }
     return out;
   },
+  // p, g, m, v (same shape), c1, c2 (scalars: the bias corrections) → p', m', v' (adamStep); the coefficients as attrs
+  [ADAM_STEP]: (state, inputs, backend, attrs) => {
+    const { p, g, m, v, c1, c2 } = inputs as Record<'p' | 'g' | 'm' | 'v' | 'c1' | 'c2', TensorInfo>;
+    const { beta1, beta2, epsilon, lr } = attrs as Record<'beta1' | 'beta2' | 'epsilon' | 'lr', number>;
+    const outs = [p, m, v].map(() => backend.makeOutput([...p.shape], 'float32'));
+    const [pOut, mOut, vOut] = outs as [TensorInfo, TensorInfo, TensorInfo];
+    // The scalars read in place (4 bytes each; after the allocations, which may have grown the heap).
+    const heap = new Float32Array((heapMemory(backend) as WebAssembly.Memory).buffer);
+    const scalar = (t: TensorInfo): number => heap[offsetOf(backend, t) >>> 2] as number;
+    const n = p.shape.reduce((a, b) => a * b, 1);
+    exportsFor(state, backend).adamStep(
+      offsetOf(backend, p), offsetOf(backend, g), offsetOf(backend, m), offsetOf(backend, v), n,
+      beta1, 1 - beta1, beta2, 1 - beta2, scalar(c1), scalar(c2), epsilon, lr,
+      offsetOf(backend, pOut), offsetOf(backend, mOut), offsetOf(backend, vOut),
+    );
+    return outs;
+  },
   [COLUMN_SUM]: (state, inputs, backend) => {
     const x = inputs['x'] as TensorInfo;
     const [rows, cols] = x.shape as [number, number];
@@ -340,4 +359,16 @@ export function wasmLogSoftmax(x: Tensor2D): Tensor2D {
 export function wasmColumnSum(x: Tensor2D): Tensor1D {
   registered();
   return tf.engine().runKernel(COLUMN_SUM, { x });
+}
+
+/**
+ * One Adam update of `p` from `g` and its moments `m`, `v` (float32, one shape) on the wasm kernel, no gradient:
+ * `[p', m', v']` (`adamStep`).
+ */
+export function wasmAdamStep(
+  p: Tensor, g: Tensor, m: Tensor, v: Tensor, c1: Tensor, c2: Tensor,
+  attrs: { readonly beta1: number; readonly beta2: number; readonly epsilon: number; readonly lr: number },
+): [Tensor, Tensor, Tensor] {
+  registered();
+  return tf.engine().runKernel(ADAM_STEP, { p, g, m, v, c1, c2 }, { ...attrs }) as unknown as [Tensor, Tensor, Tensor];
 }

@@ -781,4 +781,66 @@
             (br $tl)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rows))))
+
+  ;; One Adam update (Kingma & Ba, PyTorch's `Adam` without weight decay) of n floats, every operation rounded
+  ;; to float32 in the order of the tfjs ops it replaces, so both give the same bits:
+  ;;   m' = m·b1 + g·(1 − b1);  v' = v·b2 + g²·(1 − b2);  p' = p − ((m'/c1) / (√(v'/c2) + eps))·lr
+  ;; with c1 = 1 − b1^t and c2 = 1 − b2^t the bias corrections. The outputs are separate buffers (no aliasing).
+  (func (export "adamStep") (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $n i32)
+    (param $b1 f32) (param $b1c f32) (param $b2 f32) (param $b2c f32) (param $c1 f32) (param $c2 f32) (param $eps f32)
+    (param $lr f32) (param $pOut i32) (param $mOut i32) (param $vOut i32)
+    (local $at i32) (local $end4 i32) (local $end i32)
+    (local $B1 v128) (local $B1C v128) (local $B2 v128) (local $B2C v128) (local $C1 v128) (local $C2 v128)
+    (local $EPS v128) (local $LR v128) (local $gv v128) (local $mv v128) (local $vv v128)
+    (local $gs f32) (local $ms f32) (local $vs f32)
+    (local.set $B1 (f32x4.splat (local.get $b1)))
+    (local.set $B1C (f32x4.splat (local.get $b1c)))
+    (local.set $B2 (f32x4.splat (local.get $b2)))
+    (local.set $B2C (f32x4.splat (local.get $b2c)))
+    (local.set $C1 (f32x4.splat (local.get $c1)))
+    (local.set $C2 (f32x4.splat (local.get $c2)))
+    (local.set $EPS (f32x4.splat (local.get $eps)))
+    (local.set $LR (f32x4.splat (local.get $lr)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $end4 (i32.and (local.get $end) (i32.const -16)))
+    (block $vDone
+      (loop $vl
+        (br_if $vDone (i32.ge_u (local.get $at) (local.get $end4)))
+        (local.set $gv (v128.load (i32.add (local.get $g) (local.get $at))))
+        (local.set $mv
+          (f32x4.add (f32x4.mul (v128.load (i32.add (local.get $m) (local.get $at))) (local.get $B1))
+                     (f32x4.mul (local.get $gv) (local.get $B1C))))
+        (local.set $vv
+          (f32x4.add (f32x4.mul (v128.load (i32.add (local.get $v) (local.get $at))) (local.get $B2))
+                     (f32x4.mul (f32x4.mul (local.get $gv) (local.get $gv)) (local.get $B2C))))
+        (v128.store (i32.add (local.get $mOut) (local.get $at)) (local.get $mv))
+        (v128.store (i32.add (local.get $vOut) (local.get $at)) (local.get $vv))
+        (v128.store (i32.add (local.get $pOut) (local.get $at))
+          (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $at)))
+            (f32x4.mul
+              (f32x4.div (f32x4.div (local.get $mv) (local.get $C1))
+                         (f32x4.add (f32x4.sqrt (f32x4.div (local.get $vv) (local.get $C2))) (local.get $EPS)))
+              (local.get $LR))))
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (br $vl)))
+    (block $tDone
+      (loop $tl
+        (br_if $tDone (i32.ge_u (local.get $at) (local.get $end)))
+        (local.set $gs (f32.load (i32.add (local.get $g) (local.get $at))))
+        (local.set $ms
+          (f32.add (f32.mul (f32.load (i32.add (local.get $m) (local.get $at))) (local.get $b1))
+                   (f32.mul (local.get $gs) (local.get $b1c))))
+        (local.set $vs
+          (f32.add (f32.mul (f32.load (i32.add (local.get $v) (local.get $at))) (local.get $b2))
+                   (f32.mul (f32.mul (local.get $gs) (local.get $gs)) (local.get $b2c))))
+        (f32.store (i32.add (local.get $mOut) (local.get $at)) (local.get $ms))
+        (f32.store (i32.add (local.get $vOut) (local.get $at)) (local.get $vs))
+        (f32.store (i32.add (local.get $pOut) (local.get $at))
+          (f32.sub (f32.load (i32.add (local.get $p) (local.get $at)))
+            (f32.mul
+              (f32.div (f32.div (local.get $ms) (local.get $c1))
+                       (f32.add (f32.sqrt (f32.div (local.get $vs) (local.get $c2))) (local.get $eps)))
+              (local.get $lr))))
+        (local.set $at (i32.add (local.get $at) (i32.const 4)))
+        (br $tl))))
 )

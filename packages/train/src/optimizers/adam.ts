@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Scalar } from '@tensorflow/tfjs-core';
+import { adamStep } from '@nlpkit/tensor';
 import type { Optimizer } from './optimizer.js';
 import { gated, Slots } from './slots.js';
 import { check } from '../errors.js';
@@ -26,19 +28,18 @@ export function adam(options: AdamOptions = {}): Optimizer {
       tf.tidy(() => {
         // The step count stays on the device (a skipped step does not count), so the bias corrections are ops too.
         const t = slots.tick(when);
-        const c1 = tf.sub(1, tf.pow(b1, t));
-        const c2 = tf.sub(1, tf.pow(b2, t));
+        const c1 = tf.sub<Scalar>(1, tf.pow(b1, t));
+        const c2 = tf.sub<Scalar>(1, tf.pow(b2, t));
         for (const [name, p] of Object.entries(params)) {
           const g = grads[name];
           if (g === undefined) continue;
           const m = slots.get(`${name}.m`, p);
           const v = slots.get(`${name}.v`, p);
-          const mNext = tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1));
-          const vNext = tf.add(tf.mul(v, b2), tf.mul(tf.square(g), 1 - b2));
-          const step = tf.div(tf.div(mNext, c1), tf.add(tf.sqrt(tf.div(vNext, c2)), eps));
-          m.assign(gated(when, mNext, m));
-          v.assign(gated(when, vNext, v));
-          p.assign(gated(when, tf.sub(p, tf.mul(step, lr)), p));
+          // One pass on wasm (adamStep's kernel), the same bits as its ops elsewhere.
+          const next = adamStep(p, g, m, v, c1, c2, { beta1: b1, beta2: b2, epsilon: eps, lr });
+          m.assign(gated(when, next.m, m));
+          v.assign(gated(when, next.v, v));
+          p.assign(gated(when, next.p, p));
         }
       });
     },
