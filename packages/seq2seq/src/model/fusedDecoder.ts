@@ -119,7 +119,8 @@ function backward(dy: Tensor3D, saved: Tensor3D[], d: Dims): Tensor[] {
   const v = v2 as unknown as Tensor2D;
   const wContext = wContext2 as unknown as Tensor2D;
   const perStep = (x: Tensor): Tensor2D[] => unstack<Tensor2D>(x);
-  const [dcOut, dhOut] = tf.tidy(() => tf.split(dy, [H, H], 2).map(perStep)) as [Tensor2D[], Tensor2D[]];
+  // Column splits by splitColumns: tfjs-backend-wasm's SplitV and Slice copy their whole input out to JavaScript.
+  const [dcOut, dhOut] = tf.tidy(() => splitColumns(tf.reshape(dy, [T * B, 2 * H]), 2).map((x) => perStep(tf.reshape(x, [T, B, H])))) as [Tensor2D[], Tensor2D[]];
   const hPrev = perStep(hPrevAll);
   const qs = perStep(qAll);
   const as = perStep(aAll);
@@ -164,11 +165,10 @@ function backward(dy: Tensor3D, saved: Tensor3D[], d: Dims): Tensor[] {
     const dXp = rows(tf.stack(dxps), G);
     const dC = tf.stack(dcs) as Tensor3D;
     const dWCat = plainMatMul(rows(hPrevAll, H), dG, true, false);
-    const dwQuery = tf.slice(dWCat, [0, 0], [H, A]);
-    const dwHh = tf.slice(dWCat, [0, A], [H, G]);
+    const [dwQuery, dwHh] = splitColumns(dWCat, [A, G]) as [Tensor2D, Tensor2D];
     // Column sums as ones·X: a GEMM, not an axis-0 reduction.
     const ones = tf.ones([1, T * B]) as Tensor2D;
-    const dbHh = tf.reshape(plainMatMul(ones, tf.slice(dG, [0, A], [T * B, G])), [G]);
+    const dbHh = tf.reshape(plainMatMul(ones, (splitColumns(dG, [A, G])[1] as Tensor2D)), [G]);
     const dwContext = plainMatMul(rows(cAll, H), dXp, true, false);
     // dvalues[b] = Σ_t a_t[b]ᵀ · dc_t[b]: [B, S, T] · [B, T, H].
     const dValues = tf.matMul(tf.transpose(aAll, [1, 2, 0]), tf.transpose(dC, [1, 0, 2]));

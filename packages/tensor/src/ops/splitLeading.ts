@@ -55,7 +55,8 @@ function registered(): void {
   if (tf.getKernel(SPLIT, 'wasm') !== undefined) return;
   tf.registerKernel({ kernelName: SPLIT, backendName: 'wasm', kernelFunc: ({ inputs, backend, attrs }) => splitKernel(inputs, backend as WasmBackend, attrs?.['sizes'] as number[]) });
   tf.registerKernel({ kernelName: CONCAT, backendName: 'wasm', kernelFunc: ({ inputs, backend }) => concatKernel(inputs, backend as WasmBackend) });
-  tf.registerGradient({ kernelName: SPLIT, gradFunc: (dy) => ({ x: () => concatLeading(dy as Tensor[]) }) });
+  // A kernel with one output gets its gradient as a bare tensor, not an array of one.
+  tf.registerGradient({ kernelName: SPLIT, gradFunc: (dy) => ({ x: () => concatLeading(Array.isArray(dy) ? dy : [dy]) }) });
   tf.registerGradient({
     kernelName: CONCAT,
     inputsToSave: [],
@@ -68,7 +69,7 @@ function registered(): void {
 }
 
 /** True when the kernels apply: a float32 tensor on the wasm backend with a reachable heap. */
-function onWasmHeap(x: Tensor): boolean {
+export function onWasmHeap(x: Tensor): boolean {
   return x.dtype === 'float32' && tf.getBackend() === 'wasm' && heapMemory(tf.backend() as unknown as WasmBackend) !== undefined;
 }
 

@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import { splitColumns } from './splitColumns.js';
 import { unstack } from './unstack.js';
 
-describeBackends('unstack and splitColumns', () => {
+describeBackends('unstack and splitColumns', (backend) => {
   it('unstack splits axis 0 and is differentiable, also for a length-1 axis', () => {
     tf.tidy(() => {
       for (const n of [1, 3]) {
@@ -27,5 +27,36 @@ describeBackends('unstack and splitColumns', () => {
       expect(parts.map((p) => p.shape)).toEqual([[2, 2], [2, 2], [2, 2]]);
       parts.forEach((p, k) => expectClose(p, tf.slice(x, [0, 2 * k], [2, 2]), { atol: 0 }));
     });
+  });
+
+  it('splitColumns takes block widths (an empty block too), is differentiable, and names a bad split', () => {
+    tf.tidy(() => {
+      const x = tf.tensor2d(Array.from({ length: 3 * 7 }, (_, i) => i * 0.5 - 3), [3, 7]) as Tensor2D;
+      const parts = splitColumns(x, [2, 0, 4, 1]);
+      expect(parts.map((p) => p.shape)).toEqual([[3, 2], [3, 0], [3, 4], [3, 1]]);
+      parts.forEach((p, k) => expectClose(p, tf.slice(x, [0, [0, 2, 2, 6][k] as number], [3, [2, 0, 4, 1][k] as number]), { atol: 0 }));
+      // d/dx Σ_k (k+1)·Σ part_k: each column's weight is its block's; unused blocks give 0.
+      const g = tf.grad((t: Tensor) => {
+        const [a, , c] = splitColumns(t as Tensor2D, [2, 0, 4, 1]);
+        return tf.add(tf.sum(a as Tensor), tf.mul(tf.sum(c as Tensor), 3));
+      })(x);
+      expectClose(g, tf.tensor2d(Array.from({ length: 21 }, (_, i) => [1, 1, 3, 3, 3, 3, 0][i % 7] as number), [3, 7]), { atol: 0 });
+      expect(() => splitColumns(x, 2)).toThrow(/parts must be a number of equal blocks that divides x's 7 columns/);
+      expect(() => splitColumns(x, [3, 3])).toThrow(/block widths summing to 7/);
+    });
+  });
+
+  it('on wasm, one kernel of our own each (no Slice or SplitV, which copy the whole input out to JavaScript)', async () => {
+    const x = tf.tensor3d(Array.from({ length: 4 * 3 * 6 }, (_, i) => i), [4, 3, 6]);
+    const info = await tf.profile(() => {
+      tf.tidy(() => {
+        const steps = unstack<Tensor2D>(x);
+        splitColumns(steps[1] as Tensor2D, [2, 4]);
+      });
+    });
+    const names = new Set(info.kernels.map((k) => k.name));
+    if (backend === 'wasm') expect([...names].sort()).toEqual(['NlpkitWasmSplitColumns', 'NlpkitWasmSplitLeading', 'Reshape']);
+    expect(names.has('Slice') || names.has('SplitV')).toBe(false);
+    x.dispose();
   });
 });
