@@ -30,6 +30,7 @@ export { gruGates } from './ops/gruGates.js';
 export { adamStep, type AdamStepCoefficients, type AdamStepResult } from './ops/adamStep.js';
 export { unstack } from './ops/unstack.js';
 export { splitColumns } from './ops/splitColumns.js';
+export { concatColumns } from './ops/concatColumns.js';
 export { concatLeading, splitLeading } from './ops/splitLeading.js';
 export { gatherRows } from './ops/gatherRows.js';
 export { registerWebgpuLstmKernels, webgpuLstmBackwardStep, webgpuLstmForwardStep } from './kernels/webgpuLstm.js';

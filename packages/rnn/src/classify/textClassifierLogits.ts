@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import { concatColumns } from '@nlpkit/tensor';
 import { RnnLengthError, RnnOptionError, RnnShapeError } from '../errors.js';
 import { dense } from '../layers/dense.js';
 import { dropoutMask } from '../layers/dropoutMask.js';
@@ -58,7 +59,7 @@ function rnnFeatures(config: RnnClassifierConfig, params: TextClassifierParams, 
   // The last layer's final states (forward: at each row's last valid step; backward: at step 0), as PyTorch's h_n.
   const dirs = config.bidirectional === true ? 2 : 1;
   const last = r.states.slice(r.states.length - dirs).map((s) => s.h);
-  return (dirs === 1 ? last[0] : tf.concat(last, 1)) as Tensor2D;
+  return (dirs === 1 ? last[0] : concatColumns(last as Tensor2D[])) as Tensor2D;
 }
 
 function danFeatures(config: DanClassifierConfig, params: TextClassifierParams, x: Tensor3D, lengths: number[], drop: (t: Tensor, rate: number) => Tensor, rate: number, options: TextClassifierForwardOptions): Tensor2D {
@@ -108,7 +109,7 @@ function cnnFeatures(config: CnnClassifierConfig, params: TextClassifierParams, 
     const valid = lengthMask(lengths.map((len) => Math.max(len - w + 1, 1)), n);
     return tf.max(tf.mul(maps, tf.expandDims(valid, 2)), 1) as Tensor2D;
   });
-  return (pooled.length === 1 ? pooled[0] : tf.concat(pooled, 1)) as Tensor2D;
+  return (pooled.length === 1 ? pooled[0] : concatColumns(pooled as Tensor2D[])) as Tensor2D;
 }
 
 /**

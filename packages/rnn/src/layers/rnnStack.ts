@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import { concatColumns } from '@nlpkit/tensor';
 import { dropoutMask } from './dropoutMask.js';
 import { RnnOptionError, RnnShapeError } from '../errors.js';
 import { recurrent } from './recurrent.js';
@@ -107,7 +108,7 @@ export function rnnStack(config: CellConfig, params: StackParams, x: Tensor3D, o
       states.push(r.state);
       return r.outputs;
     });
-    let out = outs.length === 1 ? (outs[0] as Tensor3D) : merge === 'concat' ? (tf.concat(outs, 2) as Tensor3D) : (tf.add(outs[0] as Tensor3D, outs[1] as Tensor3D) as Tensor3D);
+    let out = outs.length === 1 ? (outs[0] as Tensor3D) : merge === 'concat' ? concatColumns(outs as Tensor3D[]) : (tf.add(outs[0] as Tensor3D, outs[1] as Tensor3D) as Tensor3D);
     if (options.residual === true && out.shape[2] === h.shape[2]) out = tf.add(out, h);
     const last = k === params.layers.length - 1;
     h = drop(out, last ? rates.outputDropout : rates.dropout, options, last ? 'outputDropout' : 'dropout');

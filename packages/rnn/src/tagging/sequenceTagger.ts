@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import { parseTagScheme, type Rng, type TagScheme } from '@nlpkit/core';
-import { glorotUniform, uniform } from '@nlpkit/tensor';
+import { concatColumns, glorotUniform, uniform } from '@nlpkit/tensor';
 import { crossEntropy } from '@nlpkit/train';
 import { initCell } from '../cells/initCell.js';
 import { PKG, RnnOptionError, RnnShapeError } from '../errors.js';
@@ -263,7 +263,7 @@ export function sequenceTaggerEmissions(
   const K = config.numTags;
   if (config.encoder === 'bilstm') {
     let x = embedding(params.words, idsTensor(batch.words, 'batch.words')) as Tensor3D;
-    if (config.chars !== undefined) x = tf.concat([x, charFeatures(params, batch, B, T)], 2);
+    if (config.chars !== undefined) x = concatColumns([x, charFeatures(params, batch, B, T)]);
     x = drop(x, rate, options);
     // Dropout after every layer (between layers and on the output), as rnnStack's `dropout` and `outputDropout`.
     const outputs = taggerBiLstm(params.rnn as StackParams, x, batch.lengths, (out) => drop(out, rate, options));

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import { concatColumns } from '@nlpkit/tensor';
 import { lstmProject } from '../cells/lstmCell.js';
 import { lstmSequence } from '../layers/lstmSequence.js';
 import { stepMasks } from '../layers/recurrent.js';
@@ -52,7 +53,7 @@ export function taggerBiLstm(
       // lstmSequence's rows 0..T−1 are the outputs (T + 2 rows of B: then the final h and c).
       return rowGather(tf.reshape(lstmSequence(xp, cell.wHh, zeros, zeros, masks), [(T + 2) * B, H]) as Tensor2D, output);
     };
-    const out = tf.concat([direction(layer.forward as LstmParams, inF, outF), direction(layer.backward as LstmParams, inB, outB)], 1);
+    const out = concatColumns([direction(layer.forward as LstmParams, inF, outF), direction(layer.backward as LstmParams, inB, outB)]);
     h = afterLayer(tf.reshape(out, [B, T, 2 * H]), k === params.layers.length - 1);
   });
   return h;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
-import { affine } from '@nlpkit/tensor';
+import { affine, concatColumns } from '@nlpkit/tensor';
 import { dropoutMask, embedding, reverseSequences, rnnStack, type CellState, type RngLike, type StackParams } from '@nlpkit/rnn';
 import { attentionKeys, type AttentionMemory } from './attention.js';
 import { cellParams } from './cellParams.js';
@@ -56,7 +56,7 @@ export function encodeSource(config: Seq2seqConfig, params: Seq2seqParams, batch
   const dirs = config.bidirectional ? 2 : 1;
   const finalOf = (k: number, part: 'h' | 'c'): Tensor2D => {
     const states = r.states.slice(k * dirs, (k + 1) * dirs).map((s) => s[part] as Tensor2D);
-    return states.length === 1 ? (states[0] as Tensor2D) : tf.concat(states, 1);
+    return states.length === 1 ? (states[0] as Tensor2D) : concatColumns(states);
   };
   const parts: ('h' | 'c')[] = config.cell === 'lstm' ? ['h', 'c'] : ['h'];
   const initial = Array.from({ length: config.decoderLayers }, (_, k): CellState => {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import { describeBackends, expectClose } from '../testing/index.js';
 import { expect, it } from 'vitest';
+import { concatColumns } from './concatColumns.js';
 import { splitColumns } from './splitColumns.js';
 import { unstack } from './unstack.js';
 
@@ -58,5 +59,29 @@ describeBackends('unstack and splitColumns', (backend) => {
     if (backend === 'wasm') expect([...names].sort()).toEqual(['NlpkitWasmSplitColumns', 'NlpkitWasmSplitLeading', 'Reshape']);
     expect(names.has('Slice') || names.has('SplitV')).toBe(false);
     x.dispose();
+  });
+
+  it('concatColumns joins the last axis (rank 2 and 3), its gradient splits it (no SplitV), and names a bad part', async () => {
+    const a = tf.tensor3d(Array.from({ length: 2 * 3 * 2 }, (_, i) => i), [2, 3, 2]);
+    const b = tf.tensor3d(Array.from({ length: 2 * 3 * 5 }, (_, i) => -i), [2, 3, 5]);
+    const m = tf.tensor2d([[1, 2], [3, 4]]);
+    const n = tf.tensor2d([[5], [6]]);
+    tf.tidy(() => {
+      expectClose(concatColumns([a, b]), tf.concat([a, b], 2), { atol: 0 });
+      expectClose(concatColumns([m, n]), tf.concat([m, n], 1), { atol: 0 });
+      expectClose(concatColumns([m]), m, { atol: 0 });
+      // d/da, d/db of Σ w ⊙ concat(a, b) with w = 1..7 along the last axis: each part gets its columns of w.
+      const w = tf.reshape(tf.range(1, 8), [1, 1, 7]);
+      const [ga, gb] = tf.grads((x: Tensor, y: Tensor) => tf.sum(tf.mul(concatColumns([x, y]), w)))([a, b]);
+      expectClose(ga as Tensor, tf.tile(tf.tensor3d([1, 2], [1, 1, 2]), [2, 3, 1]), { atol: 0 });
+      expectClose(gb as Tensor, tf.tile(tf.tensor3d([3, 4, 5, 6, 7], [1, 1, 5]), [2, 3, 1]), { atol: 0 });
+    });
+    const info = await tf.profile(() => {
+      tf.tidy(() => tf.grads((x: Tensor, y: Tensor) => tf.sum(concatColumns([x, y])))([a, b]));
+    });
+    expect(info.kernels.map((k) => k.name)).not.toContain('SplitV');
+    expect(() => concatColumns([a, m])).toThrow(/parts\[1\] must be shape \[2, 3, ·\] \(parts\[0\]'s but for the last axis\), got \[2, 2\]/);
+    expect(() => concatColumns([])).toThrow(/parts must be one or more tensors/);
+    tf.dispose([a, b, m, n]);
   });
 });
