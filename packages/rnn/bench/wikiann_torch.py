@@ -9,7 +9,8 @@ gradient-norm clip 5. Entity F1 as seqeval's default mode on IOB2 (exact span an
 
 Run (not in CI; ../shared/data beside the checkout):
   OPENBLAS_NUM_THREADS=1 /usr/bin/python3 packages/rnn/bench/wikiann_torch.py --epochs 8 --threads 1
-Prints one JSON line per epoch (dev F1, seconds) and the test F1 of the best dev epoch.
+Prints one JSON line per epoch (dev F1, seconds) and the test F1 of the best dev epoch. With `--time-steps N` it only
+times N training steps (speed against bench/taggerChild.mjs: `OPENBLAS_NUM_THREADS=1 ... --time-steps 300 --threads 2`).
 """
 import argparse
 import json
@@ -154,6 +155,8 @@ def main():
     ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--min-count', type=int, default=2)
+    ap.add_argument('--time-steps', type=int, default=0,
+                    help='instead of training: time this many training steps of the first epoch (after 3 warm-up steps) and print tokens/s')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -208,6 +211,35 @@ def main():
                 pred += [[tags[k] for k in p] for p in model.viterbi(em, lengths)]
         model.train()
         return f1([ts for _, ts in sents], pred)
+
+    if args.time_steps > 0:
+        # Speed only: the first epoch's batches as training draws them, each step as in training (batch tensors
+        # built, forward, backward, clip, Adam, the loss read), timed after 3 warm-up steps.
+        order = list(range(len(train)))
+        random.shuffle(order)
+        batches = []
+        for at in range(0, len(order), 16 * 32):
+            part = sorted(order[at:at + 16 * 32], key=lambda i: len(train[i][0]))
+            batches += [part[k:k + 16] for k in range(0, len(part), 16)]
+        random.shuffle(batches)
+        tokens, seconds = 0, 0.0
+        for k, ids in enumerate(batches[:args.time_steps + 3]):
+            t0 = time.perf_counter()
+            words, chars, clen, lengths, tg, mask = batch([train[i] for i in ids])
+            loss = model.nll(model.emissions(words, chars, clen, lengths), tg, mask)
+            opt.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            opt.step()
+            float(loss)
+            if k >= 3:
+                seconds += time.perf_counter() - t0
+                tokens += int(lengths.sum())
+        with open('/proc/self/maps') as maps:
+            blas = sorted({line.split()[-1] for line in maps if 'blas' in line.lower() or 'lapack' in line.lower()})
+        print(json.dumps({'steps': args.time_steps, 'tokens': tokens, 'seconds': round(seconds, 3), 'tokensPerSecond': round(tokens / seconds, 1),
+                          'msPerStep': round(1000 * seconds / args.time_steps, 2), 'torch': torch.__version__, 'threads': args.threads, 'blas': blas}), flush=True)
+        return
 
     best = (-1.0, None)
     started = time.time()
