@@ -212,29 +212,37 @@ def main():
         model.train()
         return f1([ts for _, ts in sents], pred)
 
-    if args.time_steps > 0:
-        # Speed only: the first epoch's batches as training draws them, each step as in training (batch tensors
-        # built, forward, backward, clip, Adam, the loss read), timed after 3 warm-up steps.
+    def epoch_batches():
+        # Shuffled, sorted by length within pools of 32 batches, the batches shuffled.
         order = list(range(len(train)))
         random.shuffle(order)
         batches = []
-        for at in range(0, len(order), 16 * 32):
-            part = sorted(order[at:at + 16 * 32], key=lambda i: len(train[i][0]))
+        pool = 16 * 32
+        for at in range(0, len(order), pool):
+            part = sorted(order[at:at + pool], key=lambda i: len(train[i][0]))
             batches += [part[k:k + 16] for k in range(0, len(part), 16)]
         random.shuffle(batches)
+        return batches
+
+    def train_step(ids):
+        # One step: the batch built, forward, backward, clip, Adam; returns the loss (read) and the tokens.
+        words, chars, clen, lengths, tg, mask = batch([train[i] for i in ids])
+        loss = model.nll(model.emissions(words, chars, clen, lengths), tg, mask)
+        opt.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        opt.step()
+        return float(loss), int(lengths.sum())
+
+    if args.time_steps > 0:
+        # Speed only: the first epoch's batches as training draws them, each step timed after 3 warm-up steps.
         tokens, seconds = 0, 0.0
-        for k, ids in enumerate(batches[:args.time_steps + 3]):
+        for k, ids in enumerate(epoch_batches()[:args.time_steps + 3]):
             t0 = time.perf_counter()
-            words, chars, clen, lengths, tg, mask = batch([train[i] for i in ids])
-            loss = model.nll(model.emissions(words, chars, clen, lengths), tg, mask)
-            opt.zero_grad()
-            loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), 5.0)
-            opt.step()
-            float(loss)
+            _, n = train_step(ids)
             if k >= 3:
                 seconds += time.perf_counter() - t0
-                tokens += int(lengths.sum())
+                tokens += n
         with open('/proc/self/maps') as maps:
             blas = sorted({line.split()[-1] for line in maps if 'blas' in line.lower() or 'lapack' in line.lower()})
         print(json.dumps({'steps': args.time_steps, 'tokens': tokens, 'seconds': round(seconds, 3), 'tokensPerSecond': round(tokens / seconds, 1),
@@ -244,23 +252,10 @@ def main():
     best = (-1.0, None)
     started = time.time()
     for epoch in range(args.epochs):
-        order = list(range(len(train)))
-        random.shuffle(order)
-        batches = []
-        pool = 16 * 32
-        for at in range(0, len(order), pool):
-            part = sorted(order[at:at + pool], key=lambda i: len(train[i][0]))
-            batches += [part[k:k + 16] for k in range(0, len(part), 16)]
-        random.shuffle(batches)
+        batches = epoch_batches()
         total = 0.0
         for ids in batches:
-            words, chars, clen, lengths, tg, mask = batch([train[i] for i in ids])
-            loss = model.nll(model.emissions(words, chars, clen, lengths), tg, mask)
-            opt.zero_grad()
-            loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), 5.0)
-            opt.step()
-            total += float(loss)
+            total += train_step(ids)[0]
         score = evaluate(dev)
         if score > best[0]:
             best = (score, {k: v.clone() for k, v in model.state_dict().items()})
