@@ -49,7 +49,7 @@ function registered(): void {
  */
 export function splitColumns(x: Tensor2D, parts: number | readonly number[]): Tensor2D[] {
   const [rows, cols] = x.shape;
-  const widths = typeof parts === 'number' ? new Array<number>(parts).fill(cols / parts) : [...parts];
+  const widths = typeof parts !== 'number' ? [...parts] : Number.isInteger(parts) && parts > 0 ? new Array<number>(parts).fill(cols / parts) : [];
   if (widths.length === 0 || !widths.every((w) => Number.isInteger(w) && w >= 0) || widths.reduce((a, b) => a + b, 0) !== cols) {
     throw new InvalidArgumentError({
       package: PKG,

@@ -44,6 +44,7 @@ describeBackends('unstack and splitColumns', (backend) => {
       expectClose(g, tf.tensor2d(Array.from({ length: 21 }, (_, i) => [1, 1, 3, 3, 3, 3, 0][i % 7] as number), [3, 7]), { atol: 0 });
       expect(() => splitColumns(x, 2)).toThrow(/parts must be a number of equal blocks that divides x's 7 columns/);
       expect(() => splitColumns(x, [3, 3])).toThrow(/block widths summing to 7/);
+      expect(() => splitColumns(x, 2.5)).toThrow(/parts must be a number of equal blocks.*got 2\.5/);
     });
   });
 
