@@ -31,7 +31,7 @@ export function adamStepSuite(backend: string): void {
 
   for (const [shape, t, fresh] of [[[1], 1, true], [[7], 1, true], [[3, 5], 4, false], [[64, 33], 12, false], [[4099], 250, false]] as const) {
     it(`[${shape.join(', ')}], step ${t}${fresh ? ', zero moments' : ''}: ${backend === 'cpu' || backend === 'wasm' ? 'the float32 reference bit for bit' : 'the float32 reference within 1e-6'}`, () => {
-      const n = shape.reduce((a, b) => a * b, 1);
+      const n = (shape as readonly number[]).reduce((a, b) => a * b, 1);
       const [b1, b2, eps, lr] = [0.9, 0.999, 1e-8, 3e-3];
       const p = Float32Array.from({ length: n }, () => rng.normal());
       // Gradients with exact zeros and a few large values.
@@ -66,9 +66,9 @@ export function adamStepSuite(backend: string): void {
     const k = { beta1: 0.8, beta2: 0.99, epsilon: 1e-6, lr: 0.01 };
     const plain = tf.tidy(() => adamStep(p!, g!, m!, v!, c1, c2, k).p.dataSync());
     // Under tf.grad's tape the op runs as tfjs ops.
-    const taped = { value: new Float32Array() };
+    const taped: { value: ArrayLike<number> } = { value: new Float32Array() };
     tf.grad((x: tf.Tensor) => {
-      taped.value = adamStep(p!, g!, m!, v!, c1, c2, k).p.dataSync() as Float32Array;
+      taped.value = adamStep(p!, g!, m!, v!, c1, c2, k).p.dataSync();
       return tf.sum(x);
     })(tf.scalar(1));
     if (isHostBackend()) expect(Array.from(taped.value)).toEqual(Array.from(plain));
