@@ -27,6 +27,7 @@ export { affineCrossEntropy } from './ops/affineCrossEntropy.js';
 export { additiveAttention, additiveAttentionGrad } from './ops/additiveAttention.js';
 export { logSoftmax } from './ops/logSoftmax.js';
 export { gruGates } from './ops/gruGates.js';
+export { gruCellBackward, gruCellForward } from './ops/gruCell.js';
 export { adamStep, type AdamStepCoefficients, type AdamStepResult } from './ops/adamStep.js';
 export { unstack } from './ops/unstack.js';
 export { splitColumns } from './ops/splitColumns.js';

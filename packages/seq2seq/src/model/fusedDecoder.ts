@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
-import { additiveAttention, additiveAttentionGrad, affine, plainMatMul, splitColumns, unstack } from '@nlpkit/tensor';
+import { additiveAttention, additiveAttentionGrad, affine, gruCellBackward, gruCellForward, plainMatMul, splitColumns, unstack } from '@nlpkit/tensor';
 import type { Seq2seqConfig } from './seq2seqConfig.js';
-import { sigmoidTanh } from './sigmoidTanh.js';
 
 /** Inputs of {@link fusedBahdanauGru}, all float32. `A` is the attention width, `G = 3H`. */
 export interface FusedDecoderInputs {
@@ -68,18 +67,13 @@ export function fusedBahdanauGru(inputs: FusedDecoderInputs): Tensor3D {
     for (let t = 0; t < T; t += 1) {
       const h = hs[t] as Tensor2D;
       const r = tf.tidy(() => {
-        // Column blocks copied once on host backends (tf.slice copies its whole input per slice on wasm, and
-        // runs element by element on cpu); A = H, so h·[wQuery | wHh] is four H-wide blocks.
-        const [q, hr, hz, hn] = splitColumns(affine(h, wCat, bCat), 4) as [Tensor2D, Tensor2D, Tensor2D, Tensor2D];
-        // One kernel on wasm (this forward runs with no tape: the backward below is written by hand).
+        // The query and the recurrent product (splitColumns: tf.slice copies its whole input per slice on wasm).
+        const [q, hw] = splitColumns(affine(h, wCat, bCat), [A, G]) as [Tensor2D, Tensor2D];
+        // One kernel each on wasm (this forward runs with no tape: the backward below is written by hand).
         const { weights, context } = additiveAttention(ks, vals, mk, q, vv);
-        const [xr, xz, xn] = splitColumns(tf.add(steps[t] as Tensor2D, plainMatMul(context, wc)) as Tensor2D, 3) as [Tensor2D, Tensor2D, Tensor2D];
-        const rGate = tf.sigmoid(tf.add(xr, hr)) as Tensor2D;
-        const zGate = tf.sigmoid(tf.add(xz, hz)) as Tensor2D;
-        const n = sigmoidTanh(tf.add(xn, tf.mul(rGate, hn))) as Tensor2D;
-        const hNext = tf.add(n, tf.mul(zGate, tf.sub(h, n))) as Tensor2D;
-        // Gates kept as [r, z, n, hn] for the backward pass.
-        return { q, weights, context, gate: tf.concat([rGate, zGate, n, hn], 1) as Tensor2D, hNext, out: tf.concat([context, hNext], 1) as Tensor2D };
+        // The gates' activations [r, z, n, hn] are kept for the backward pass.
+        const cell = gruCellForward(tf.add(steps[t] as Tensor2D, plainMatMul(context, wc)) as Tensor2D, hw, h);
+        return { q, weights, context, gate: cell.acts, hNext: cell.h, out: tf.concat([context, cell.h], 1) as Tensor2D };
       });
       hs.push(r.hNext);
       qs.push(r.q);
@@ -134,21 +128,17 @@ function backward(dy: Tensor3D, saved: Tensor3D[], d: Dims): Tensor[] {
   for (let t = T - 1; t >= 0; t -= 1) {
     const r = tf.tidy(() => {
       const h = hPrev[t] as Tensor2D;
-      const [rGate, zGate, n, hn] = splitColumns(gates[t] as Tensor2D, 4) as [Tensor2D, Tensor2D, Tensor2D, Tensor2D];
-      const dh = tf.add(dhOut[t] as Tensor2D, dhCarry);
-      // h' = n + z·(h − n)
-      const dnPre = tf.mul(tf.mul(dh, tf.sub(1, zGate)), tf.sub(1, tf.square(n)));
-      const dzPre = tf.mul(tf.mul(dh, tf.sub(h, n)), tf.mul(zGate, tf.sub(1, zGate)));
-      const drPre = tf.mul(tf.mul(dnPre, hn), tf.mul(rGate, tf.sub(1, rGate)));
-      const dxp = tf.concat([drPre, dzPre, dnPre], 1) as Tensor2D;
-      const dhh = tf.concat([drPre, dzPre, tf.mul(dnPre, rGate)], 1) as Tensor2D;
+      // h' = n + z·(h − n): the gates' gradients (one kernel on wasm).
+      const cell = gruCellBackward(tf.add(dhOut[t] as Tensor2D, dhCarry) as Tensor2D, gates[t] as Tensor2D, h);
+      const dxp = cell.dxp;
+      const dhh = cell.dhw;
       // x = projected + c·wContext
       const dc = tf.add(dcOut[t] as Tensor2D, plainMatMul(dxp, wContext, false, true)) as Tensor2D;
       // c = a·values, a = softmax(tanh(keys + q)·v + maskBias)·mask: the query's, keys' and v's gradients (one
       // kernel on wasm; 0 on padding, where a is 0).
       const attention = additiveAttentionGrad(keys, values, qs[t] as Tensor2D, v, as[t] as Tensor2D, dc);
       const dg = tf.concat([attention.dQuery, dhh], 1) as Tensor2D;
-      const dhPrev = tf.add(tf.mul(dh, zGate), plainMatMul(dg, wCat, false, true)) as Tensor2D;
+      const dhPrev = tf.add(cell.dh, plainMatMul(dg, wCat, false, true)) as Tensor2D;
       return { dxp, dg, dc, dhPrev, dKeys: tf.add(dKeys, attention.dKeys) as Tensor3D, dv: tf.add(dv, attention.dv) as Tensor2D };
     });
     tf.dispose([dhCarry, dKeys, dv]);

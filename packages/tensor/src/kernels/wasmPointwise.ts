@@ -27,6 +27,8 @@ const ADDITIVE_ATTENTION_GRAD = 'NlpkitWasmAdditiveAttentionGrad';
 const LOG_SOFTMAX = 'NlpkitWasmLogSoftmax';
 const GRU_GATES = 'NlpkitWasmGruGates';
 const ADAM_STEP = 'NlpkitWasmAdamStep';
+const GRU_CELL = 'NlpkitWasmGruCell';
+const GRU_CELL_GRAD = 'NlpkitWasmGruCellGrad';
 const LOG_TINY = Math.log(TINY);
 
 /** The exports of `wasmPointwise.wat` (byte addresses in tfjs-backend-wasm's heap; 0 for an absent operand). */
@@ -208,6 +210,29 @@ const KERNELS: Record<string, Kernel> = {
     }
     return out;
   },
+  // xp, hw [B, 3H] (each with its bias), h [B, H] → h' [B, H] and the activations [r, z, n, hn] [B, 4H] (gruForward)
+  [GRU_CELL]: (state, inputs, backend) => {
+    const { xp, hw, h } = inputs as { xp: TensorInfo; hw: TensorInfo; h: TensorInfo };
+    const [B, H] = h.shape as [number, number];
+    const out = backend.makeOutput([B, H], 'float32');
+    const acts = backend.makeOutput([B, 4 * H], 'float32');
+    const at = offsetOf(backend, out);
+    exportsFor(state, backend).gruForward(offsetOf(backend, xp), offsetOf(backend, hw), offsetOf(backend, h), 0, at, at, offsetOf(backend, acts), B, H);
+    return [out, acts];
+  },
+  // dh [B, H], acts [B, 4H] and h [B, H] as GRU_CELL read and wrote them → dxp, dhw [B, 3H], dh·z [B, H] (gruBackward)
+  [GRU_CELL_GRAD]: (state, inputs, backend) => {
+    const { dh, acts, h } = inputs as { dh: TensorInfo; acts: TensorInfo; h: TensorInfo };
+    const [B, H] = h.shape as [number, number];
+    const dX = backend.makeOutput([B, 3 * H], 'float32');
+    const dHH = backend.makeOutput([B, 3 * H], 'float32');
+    const dhOut = backend.makeOutput([B, H], 'float32');
+    exportsFor(state, backend).gruBackward(
+      offsetOf(backend, dh), 0, 0, offsetOf(backend, acts), offsetOf(backend, h), 0,
+      offsetOf(backend, dX), offsetOf(backend, dHH), offsetOf(backend, dhOut), B, H,
+    );
+    return [dX, dHH, dhOut];
+  },
   // x [N, V] → (x − max) − log Σ exp(x − max) per row; the logarithms on the host
   [LOG_SOFTMAX]: (state, inputs, backend) => {
     const x = inputs['x'] as TensorInfo;
@@ -371,4 +396,16 @@ export function wasmAdamStep(
 ): [Tensor, Tensor, Tensor] {
   registered();
   return tf.engine().runKernel(ADAM_STEP, { p, g, m, v, c1, c2 }, { ...attrs }) as unknown as [Tensor, Tensor, Tensor];
+}
+
+/** A GRU step's new state and its activations `[r, z, n, hn]` (`gruCellForward`; H ≥ 4, float32) on the wasm kernel; no gradient. */
+export function wasmGruCell(xp: Tensor2D, hw: Tensor2D, h: Tensor2D): [Tensor2D, Tensor2D] {
+  registered();
+  return tf.engine().runKernel(GRU_CELL, { xp, hw, h }) as unknown as [Tensor2D, Tensor2D];
+}
+
+/** The gradients of a GRU step from its activations (`gruCellBackward`) on the wasm kernel; no gradient. */
+export function wasmGruCellGrad(dh: Tensor2D, acts: Tensor2D, h: Tensor2D): [Tensor2D, Tensor2D, Tensor2D] {
+  registered();
+  return tf.engine().runKernel(GRU_CELL_GRAD, { dh, acts, h }) as unknown as [Tensor2D, Tensor2D, Tensor2D];
 }

@@ -3,6 +3,7 @@ import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import { createRng } from '@nlpkit/core';
 import { expect, it } from 'vitest';
 import { additiveAttention, additiveAttentionGrad } from '../../src/ops/additiveAttention.js';
+import { gruCellBackward, gruCellForward } from '../../src/ops/gruCell.js';
 import { gruGates } from '../../src/ops/gruGates.js';
 import { logSoftmax } from '../../src/ops/logSoftmax.js';
 
@@ -138,6 +139,50 @@ export function decoderOpsSuite(): void {
         grads.forEach((g, i) => expect(Array.from(g.dataSync()).every(Number.isFinite), `gradient ${i} finite`).toBe(true));
       });
       expect(tf.memory().numTensors).toBe(before);
+    });
+  }
+
+  for (const [B, H] of [[3, 4], [2, 13], [5, 64]] as const) {
+    it(`gruCellForward and gruCellBackward [${B}, ${H}]: the state and activations against float64 within 2e-6, the gradients against autodiff through the taped ops within 1e-5`, async () => {
+      const [xd, hwd, hd, dd] = [array(B * 3 * H, 4), array(B * 3 * H, 4), array(B * H, 1), array(B * H, 1)];
+      const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+      const state = new Float64Array(B * H);
+      const acts = new Float64Array(B * 4 * H);
+      for (let b = 0; b < B; b += 1) {
+        for (let j = 0; j < H; j += 1) {
+          const at = (g: number): number => b * 3 * H + g * H + j;
+          const r = sigmoid((xd[at(0)] as number) + (hwd[at(0)] as number));
+          const z = sigmoid((xd[at(1)] as number) + (hwd[at(1)] as number));
+          const hn = hwd[at(2)] as number;
+          const n = Math.tanh((xd[at(2)] as number) + r * hn);
+          state[b * H + j] = n + z * ((hd[b * H + j] as number) - n);
+          [r, z, n, hn].forEach((x, g) => (acts[b * 4 * H + g * H + j] = x));
+        }
+      }
+      const before = tf.memory().numTensors;
+      tf.tidy(() => {
+        const [xp, hw, h, dh] = [tf.tensor2d(xd, [B, 3 * H]), tf.tensor2d(hwd, [B, 3 * H]), tf.tensor2d(hd, [B, H]), tf.tensor2d(dd, [B, H])];
+        const cell = gruCellForward(xp, hw, h);
+        within(cell.h.dataSync(), state, 2e-6, 'new state');
+        within(cell.acts.dataSync(), acts, 2e-6, 'activations');
+        const back = gruCellBackward(dh, cell.acts, h);
+        // Autodiff of Σ dh ⊙ h' through the taped ops: ∂/∂xp, ∂/∂hw, ∂/∂h.
+        const [gx, ghw, gh] = tf.grads((a: Tensor, b: Tensor, c: Tensor) => tf.sum(tf.mul(gruCellForward(a as Tensor2D, b as Tensor2D, c as Tensor2D).h, dh)) as tf.Scalar)([xp, hw, h]);
+        within(back.dxp.dataSync(), (gx as Tensor).dataSync(), 1e-5, 'dxp');
+        within(back.dhw.dataSync(), (ghw as Tensor).dataSync(), 1e-5, 'dhw');
+        // h's gradient: dh·z directly, plus what reaches it through hw (none here: hw is an input of its own).
+        within(back.dh.dataSync(), (gh as Tensor).dataSync(), 1e-5, 'dh·z');
+      });
+      expect(tf.memory().numTensors).toBe(before);
+      const info = await tf.profile(() => {
+        tf.tidy(() => {
+          const [xp, hw, h] = [tf.tensor2d(xd, [B, 3 * H]), tf.tensor2d(hwd, [B, 3 * H]), tf.tensor2d(hd, [B, H])];
+          gruCellBackward(h, gruCellForward(xp, hw, h).acts, h);
+        });
+      });
+      const names = info.kernels.map((k) => k.name);
+      if (tf.getBackend() === 'wasm') expect(names.filter((n) => n.startsWith('Nlpkit'))).toEqual(['NlpkitWasmGruCell', 'NlpkitWasmGruCellGrad']);
+      else expect(names.some((n) => n.startsWith('Nlpkit'))).toBe(false);
     });
   }
 
