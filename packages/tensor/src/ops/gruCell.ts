@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor2D } from '@tensorflow/tfjs-core';
 import { registerWasmPointwise, wasmGruCell, wasmGruCellGrad } from '../kernels/wasmPointwise.js';
+import { gruGateOps } from './gruGates.js';
 
 /** True when the wasm kernels apply: no tape, float32, at least 4 units. */
 const onKernel = (tensors: readonly Tensor2D[], H: number): boolean =>
@@ -20,12 +21,8 @@ export function gruCellForward(xp: Tensor2D, hw: Tensor2D, h: Tensor2D): { h: Te
     return { h: next, acts };
   }
   return tf.tidy(() => {
-    const [xr, xz, xn] = tf.split(xp, 3, 1) as [Tensor2D, Tensor2D, Tensor2D];
-    const [hr, hz, hn] = tf.split(hw, 3, 1) as [Tensor2D, Tensor2D, Tensor2D];
-    const r = tf.sigmoid(tf.add<Tensor2D>(xr, hr));
-    const z = tf.sigmoid(tf.add<Tensor2D>(xz, hz));
-    const n = tf.tanh(tf.add<Tensor2D>(xn, tf.mul<Tensor2D>(r, hn)));
-    return { h: tf.add<Tensor2D>(n, tf.mul<Tensor2D>(z, tf.sub<Tensor2D>(h, n))), acts: tf.concat([r, z, n, hn], 1) as Tensor2D };
+    const g = gruGateOps(xp, hw, h);
+    return { h: g.h, acts: tf.concat([g.r, g.z, g.n, g.hn], 1) as Tensor2D };
   });
 }
 

@@ -17,13 +17,19 @@ export function gruGates(xp: Tensor2D, hw: Tensor2D, h: Tensor2D): Tensor2D {
   if (!tf.engine().isTapeOn() && [xp, hw, h].every((t) => t.dtype === 'float32') && h.shape[0] > 0 && H >= 4 && registerWasmPointwise()) {
     return wasmGruGates(xp, hw, h);
   }
-  return tf.tidy(() => {
-    const [xr, xz, xn] = tf.split(xp, 3, 1) as [Tensor2D, Tensor2D, Tensor2D];
-    const [hr, hz, hn] = tf.split(hw, 3, 1) as [Tensor2D, Tensor2D, Tensor2D];
-    const r = tf.sigmoid(tf.add<Tensor2D>(xr, hr));
-    const z = tf.sigmoid(tf.add<Tensor2D>(xz, hz));
-    const n = tf.tanh(tf.add<Tensor2D>(xn, tf.mul<Tensor2D>(r, hn)));
-    // h' = (1 − z) ⊙ n + z ⊙ h, written to need one multiply.
-    return tf.add<Tensor2D>(n, tf.mul<Tensor2D>(z, tf.sub<Tensor2D>(h, n)));
-  });
+  return tf.tidy(() => gruGateOps(xp, hw, h).h);
+}
+
+/**
+ * A GRU step as tfjs ops (differentiable): the gates `r`, `z`, `n`, the n block `hn` of `hw`, and the new state
+ * `h`. Shared by {@link gruGates} and `gruCellForward` where their kernels do not apply; call inside `tidy`.
+ */
+export function gruGateOps(xp: Tensor2D, hw: Tensor2D, h: Tensor2D): { r: Tensor2D; z: Tensor2D; n: Tensor2D; hn: Tensor2D; h: Tensor2D } {
+  const [xr, xz, xn] = tf.split(xp, 3, 1) as [Tensor2D, Tensor2D, Tensor2D];
+  const [hr, hz, hn] = tf.split(hw, 3, 1) as [Tensor2D, Tensor2D, Tensor2D];
+  const r = tf.sigmoid(tf.add<Tensor2D>(xr, hr));
+  const z = tf.sigmoid(tf.add<Tensor2D>(xz, hz));
+  const n = tf.tanh(tf.add<Tensor2D>(xn, tf.mul<Tensor2D>(r, hn)));
+  // h' = (1 − z) ⊙ n + z ⊙ h, written to need one multiply.
+  return { r, z, n, hn, h: tf.add<Tensor2D>(n, tf.mul<Tensor2D>(z, tf.sub<Tensor2D>(h, n))) };
 }
