@@ -25,7 +25,6 @@ const GATHER_ROWS = 'NlpkitWasmGatherRows';
 const ADDITIVE_ATTENTION = 'NlpkitWasmAdditiveAttention';
 const ADDITIVE_ATTENTION_GRAD = 'NlpkitWasmAdditiveAttentionGrad';
 const LOG_SOFTMAX = 'NlpkitWasmLogSoftmax';
-const GRU_GATES = 'NlpkitWasmGruGates';
 const ADAM_STEP = 'NlpkitWasmAdamStep';
 const GRU_CELL = 'NlpkitWasmGruCell';
 const GRU_CELL_GRAD = 'NlpkitWasmGruCellGrad';
@@ -196,20 +195,6 @@ const KERNELS: Record<string, Kernel> = {
     );
     return [dQuery, dKeys, dv];
   },
-  // xp, hw [B, 3H] (each with its bias), h [B, H] → h' [B, H] (gruForward, every row valid; acts to a scratch)
-  [GRU_GATES]: (state, inputs, backend) => {
-    const { xp, hw, h } = inputs as { xp: TensorInfo; hw: TensorInfo; h: TensorInfo };
-    const [B, H] = h.shape as [number, number];
-    const out = backend.makeOutput([B, H], 'float32');
-    const acts = backend.wasm._malloc(B * H * 16) >>> 0;
-    try {
-      const at = offsetOf(backend, out);
-      exportsFor(state, backend).gruForward(offsetOf(backend, xp), offsetOf(backend, hw), offsetOf(backend, h), 0, at, at, acts, B, H);
-    } finally {
-      backend.wasm._free(acts);
-    }
-    return out;
-  },
   // xp, hw [B, 3H] (each with its bias), h [B, H] → h' [B, H] and the activations [r, z, n, hn] [B, 4H] (gruForward)
   [GRU_CELL]: (state, inputs, backend) => {
     const { xp, hw, h } = inputs as { xp: TensorInfo; hw: TensorInfo; h: TensorInfo };
@@ -368,12 +353,6 @@ export function wasmAdditiveAttentionGrad(keys: Tensor3D, values: Tensor3D, quer
   return tf.engine().runKernel(ADDITIVE_ATTENTION_GRAD, { keys, values, query, v, weights, dContext }) as unknown as [Tensor2D, Tensor3D, Tensor2D];
 }
 
-/** A GRU step's new state from its two products (`gruGates`; H ≥ 4, float32) on the wasm kernel; no gradient. */
-export function wasmGruGates(xp: Tensor2D, hw: Tensor2D, h: Tensor2D): Tensor2D {
-  registered();
-  return tf.engine().runKernel(GRU_GATES, { xp, hw, h });
-}
-
 /** Log-softmax of the rows of `x: [N, V]` (float32) on the wasm kernel; no gradient. */
 export function wasmLogSoftmax(x: Tensor2D): Tensor2D {
   registered();
@@ -398,7 +377,10 @@ export function wasmAdamStep(
   return tf.engine().runKernel(ADAM_STEP, { p, g, m, v, c1, c2 }, { ...attrs }) as unknown as [Tensor, Tensor, Tensor];
 }
 
-/** A GRU step's new state and its activations `[r, z, n, hn]` (`gruCellForward`; H ≥ 4, float32) on the wasm kernel; no gradient. */
+/**
+ * A GRU step's new state and its activations `[r, z, n, hn]` (`gruCellForward`, and `gruGates`, which drops the
+ * activations; H ≥ 4, float32) on the wasm kernel; no gradient.
+ */
 export function wasmGruCell(xp: Tensor2D, hw: Tensor2D, h: Tensor2D): [Tensor2D, Tensor2D] {
   registered();
   return tf.engine().runKernel(GRU_CELL, { xp, hw, h }) as unknown as [Tensor2D, Tensor2D];

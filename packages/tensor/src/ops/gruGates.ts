@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor2D } from '@tensorflow/tfjs-core';
-import { registerWasmPointwise, wasmGruGates } from '../kernels/wasmPointwise.js';
+import { registerWasmPointwise, wasmGruCell } from '../kernels/wasmPointwise.js';
 
 /**
  * The new state of a GRU step (PyTorch's cell: gate order r, z, n, the reset gate applied to the recurrent
@@ -15,7 +15,10 @@ import { registerWasmPointwise, wasmGruGates } from '../kernels/wasmPointwise.js
 export function gruGates(xp: Tensor2D, hw: Tensor2D, h: Tensor2D): Tensor2D {
   const H = h.shape[1];
   if (!tf.engine().isTapeOn() && [xp, hw, h].every((t) => t.dtype === 'float32') && h.shape[0] > 0 && H >= 4 && registerWasmPointwise()) {
-    return wasmGruGates(xp, hw, h);
+    // gruCellForward's kernel; the activations it also writes are not needed here.
+    const [next, acts] = wasmGruCell(xp, hw, h);
+    acts.dispose();
+    return next;
   }
   return tf.tidy(() => gruGateOps(xp, hw, h).h);
 }
