@@ -9,7 +9,7 @@ import { ArpaFormatError, PKG, check } from './errors.js';
 import { collectDroppedArrays } from './memoryBudget.js';
 import { parallelArpaChunks } from './parallelArpaChunks.js';
 import { type ReadArpaOptions, readArpaCursor } from './readArpa.js';
-import { bytesSource, readSuffixOrderedArpa } from './suffixOrderedArpa.js';
+import { type ArpaSectionHelper, bytesSource, readSuffixOrderedArpa } from './suffixOrderedArpa.js';
 import { arpaFileBlocks } from './writeArpa.js';
 
 /** Options of {@link writeArpaFile}. */
@@ -53,6 +53,15 @@ export function writeArpaFileSync(model: BackoffLanguageModel, path: string): vo
  * binary data.
  */
 export function readArpaFile(path: string, options: ReadArpaOptions = {}): BackoffLanguageModel {
+  return readArpaFileWith(path, options, false);
+}
+
+/**
+ * {@link readArpaFile}; with `shared`, a file in lmplz's layout is read into shared memory, so that other threads
+ * can score with the model without a copy (`sharedSuffixModel`); with a `helper`, read on two threads (see
+ * `readSuffixOrderedArpa`; not for gzip data). Not exported from the package.
+ */
+export function readArpaFileWith(path: string, options: ReadArpaOptions, shared: boolean, helper?: ArpaSectionHelper): BackoffLanguageModel {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
@@ -71,6 +80,8 @@ export function readArpaFile(path: string, options: ReadArpaOptions = {}): Backo
             return read;
           },
       bytes?.length ?? fstatSync(fd).size,
+      shared,
+      bytes === undefined ? helper : undefined,
     );
     if (fast !== undefined) return fast;
     const chunks = bytes !== undefined ? bufferChunks(bytes, 1 << 22) : fileChunks(fd, 1 << 22);

@@ -5,10 +5,17 @@ import { lineStartFrom } from './lineStartFrom.js';
 import { workerEntry, workerStartOptions } from './workerEntry.js';
 import type { ModelPerplexity } from '@nlpkit/core';
 import { inputFileError, isSystemError } from '@nlpkit/core/node';
+import { readArpaFileWith } from './arpaFile.js';
+import { ngramLineFrom } from './arpaSectionTokenizer.js';
+import type { BackoffLanguageModel } from './backoffLanguageModel.js';
 import { loadBinaryModel } from './binaryModel.js';
+import { isBinaryModelFile } from './modelFile.js';
+import type { ReadArpaOptions } from './readArpa.js';
+import { sharedSuffixModel } from './sharedSuffixModel.js';
 import { pushFileRange } from './pushFileRange.js';
 import { check, PKG } from './errors.js';
-import type { TextScoreWorkerData, TextScoreWorkerReply } from './textScoreWorker.js';
+import type { ArpaSectionHelper } from './suffixOrderedArpa.js';
+import type { TextScoreWorkerData, TextScoreWorkerMessage, TextScoreWorkerModel, TextScoreWorkerReply } from './textScoreWorker.js';
 import { Utf8TextScorer } from './utf8TextScorer.js';
 
 /**
@@ -28,8 +35,10 @@ export interface ScoreTextFileParallelOptions {
    * as the machine has cores, up to 4; else 1.
    */
   readonly threads?: number;
-  /** Verify the model's checksum (as {@link loadBinaryModel}). Default true. */
+  /** A binary model: verify its checksum (as {@link loadBinaryModel}). Default true. */
   readonly verify?: boolean;
+  /** An ARPA file: called with what the general reader warns of (as `readArpaFile`'s option). */
+  readonly onWarning?: ReadArpaOptions['onWarning'];
   /** Called now and then with the number of lines the calling thread has scored. */
   readonly onLines?: (lines: number) => void;
 }
@@ -56,18 +65,22 @@ export function readFileShared(path: string, argument = 'path'): Uint8Array {
 }
 
 /**
- * Perplexity of a UTF-8 text file (one sentence per line) under an nlpkit binary model, given as bytes or as the
- * path of its file (read into shared memory while the worker threads start): what
- * {@link Utf8TextScorer} gives over the whole file, bit for bit, on several threads. The file is cut into one part
- * per thread at line starts. Worker threads take the model from the same bytes (no copy when they are in a
- * `SharedArrayBuffer`, see {@link readFileShared}) without checking them and record each line's totals of their
- * parts, while this thread loads the model with every check of {@link loadBinaryModel} (damaged bytes give its
- * error, and the workers' numbers are dropped) and scores the first part; the workers' lines are then added in
- * order. A part whose worker cannot run (the package's TypeScript source without a build, or the worker failed)
- * is scored here. Node only.
+ * Perplexity of a UTF-8 text file (one sentence per line) under a model: an nlpkit binary model given as bytes, or
+ * the path of a model file, binary or ARPA (plain or gzip; told apart by its bytes), read while the worker threads
+ * start. What {@link Utf8TextScorer} gives over the whole file, bit for bit, on several threads. The file is cut
+ * into one part per thread at line starts.
+ * - A binary model: worker threads take it from the same bytes (no copy when they are in a `SharedArrayBuffer`, see
+ *   {@link readFileShared}) without checking them, while this thread loads it with every check of
+ *   {@link loadBinaryModel} (damaged bytes give its error, and the workers' numbers are dropped).
+ * - An ARPA file in lmplz's layout is read by this thread into shared memory, and the workers score with the same
+ *   arrays (no copy). Another ARPA file is read by the general reader and scored on this thread alone.
+ *
+ * Each worker records the totals of its part's lines; this thread scores the first part and then adds the workers'
+ * lines in order. A part whose worker cannot run (the package's TypeScript source without a build, or the worker
+ * failed) is scored here. Node only.
  */
 export async function scoreTextFileParallel(model: Uint8Array | string, path: string, options: ScoreTextFileParallelOptions = {}): Promise<ModelPerplexity> {
-  check.options(options, 'options', ['threads', 'verify', 'onLines']);
+  check.options(options, 'options', ['threads', 'verify', 'onLines', 'onWarning']);
   if (!(model instanceof Uint8Array) && typeof model !== 'string') throw check.invalid(model, 'model', 'a Uint8Array (a binary model\'s bytes) or the path of a binary model file');
   check.string(path, 'path');
   const verify = options.verify ?? true;
@@ -87,8 +100,11 @@ export async function scoreTextFileParallel(model: Uint8Array | string, path: st
     if (url !== undefined) for (let t = 1; t < threads; t++) cuts.push(Math.max(cuts.at(-1)!, lineStartFrom(fd, Math.floor((size * t) / threads), size)));
     cuts.push(size);
     const parts = cuts.slice(0, -1).map((from, t) => ({ from, to: cuts[t + 1]! })).filter((part, t) => t === 0 || part.to > part.from);
+    const arpa = typeof model === 'string' && !isBinaryModelFile(model);
+    const arpaOptions: ReadArpaOptions = options.onWarning === undefined ? {} : { onWarning: options.onWarning };
     if (parts.length === 1) {
-      const scorer = new Utf8TextScorer(loadBinaryModel(typeof model === 'string' ? readFileShared(model, 'model') : model, { verify }));
+      const loaded = arpa ? readArpaFileWith(model, arpaOptions, false) : loadBinaryModel(typeof model === 'string' ? readFileShared(model, 'model') : model, { verify });
+      const scorer = new Utf8TextScorer(loaded);
       pushFileRange(scorer, fd, 0, size, options.onLines);
       return scorer.end();
     }
@@ -104,11 +120,27 @@ export async function scoreTextFileParallel(model: Uint8Array | string, path: st
         worker.once('exit', (code) => resolve({ failed: `exited with code ${code}` }));
       });
     });
-    const modelBytes = given ?? readFileShared(model as string, 'model');
-    if (given === undefined) for (const worker of workers) worker.postMessage({ model: modelBytes });
-    // This thread loads the model with every check (the workers, with none, start scoring at once); a damaged
-    // model throws here, and the workers' numbers are never used.
-    const scorer = new Utf8TextScorer(loadBinaryModel(modelBytes, { verify }));
+    let loaded: BackoffLanguageModel;
+    if (arpa) {
+      // The first worker reads the end of the file (from about its middle) while this thread reads the rest.
+      const first = workers[0]!;
+      const helper: ArpaSectionHelper = {
+        path: model,
+        ngramLineFrom: (at) => ngramLineFrom(model, at),
+        post: (job) => first.postMessage({ tokenize: job } satisfies TextScoreWorkerMessage),
+      };
+      loaded = readArpaFileWith(model, arpaOptions, true, helper);
+      const shared = sharedSuffixModel(loaded);
+      const message: TextScoreWorkerModel = shared === undefined ? { none: 'not in lmplz\'s layout: scored on one thread' } : { arpa: shared };
+      for (const worker of workers) worker.postMessage(message);
+    } else {
+      const modelBytes = given ?? readFileShared(model as string, 'model');
+      if (given === undefined) for (const worker of workers) worker.postMessage({ model: modelBytes } satisfies TextScoreWorkerModel);
+      // This thread loads the model with every check (the workers, with none, start scoring at once); a damaged
+      // model throws here, and the workers' numbers are never used.
+      loaded = loadBinaryModel(modelBytes, { verify });
+    }
+    const scorer = new Utf8TextScorer(loaded);
     pushFileRange(scorer, fd, 0, parts[0]!.to, options.onLines);
     for (const [w, replied] of replies.entries()) {
       const reply = await replied;

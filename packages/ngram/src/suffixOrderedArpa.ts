@@ -28,7 +28,7 @@ const MAX_ORDER = 10;
  * Bytes read at a time. 1 MiB: fresh memory costs a page fault per 4 KiB on first touch (on a loaded virtual machine,
  * tens of microseconds each), and a larger buffer only saves read calls, which cost far less.
  */
-const CHUNK = 1 << 20;
+export const CHUNK = 1 << 20;
 /** Longest line the fast path reads (the general reader's limit is 1 Mi characters; it reports longer ones). */
 const MAX_LINE_BYTES = 1 << 20;
 
@@ -40,13 +40,20 @@ const MAX_LINE_BYTES = 1 << 20;
  * memory is read in order. Words are found by their bytes ({@link Utf8WordTable}); numbers are parsed from bytes
  * exactly as `Number` parses them (then stored as float32, as the general reader stores them).
  *
- * `length`, when known, is the text's size in bytes (a small text gets a small buffer).
+ * `length`, when known, is the text's size in bytes (a small text gets a small buffer). With `shared`, the model's
+ * arrays are in shared memory (`SharedArrayBuffer`), so that other threads can score with them without a copy
+ * (see `sharedSuffixModel`).
+ *
+ * With a `helper` (another thread that can read the same file: see {@link ArpaSectionHelper}), the highest sections
+ * are tokenized there while this thread reads the lower ones, then linked here from the helper's word ids: the same
+ * model, from two cores. Whatever the helper fails at is read here or, past the first of its sections, makes this
+ * return `undefined` (the file is then not in lmplz's layout anyway).
  *
  * Returns `undefined` as soon as anything differs from that layout — an error, a missing `<unk>`, a prefix to
  * insert, lines in another order, `-inf` — and the caller reads the text with the general reader, which gives the
  * same model for every file this one accepts, and the errors and warnings for the others.
  */
-export function readSuffixOrderedArpa(source: ByteSource, length = CHUNK): BackoffLanguageModel | undefined {
+export function readSuffixOrderedArpa(source: ByteSource, length = CHUNK, shared = false, helper?: ArpaSectionHelper): BackoffLanguageModel | undefined {
   const reader = new ByteLines(source, Math.max(1024, Math.min(CHUNK, length + 1)));
   // Not text at all (gzip, a binary model, binary data): the general reader names it.
   if (sniffText(String.fromCharCode(...reader.head(4096))) !== undefined) return undefined;
@@ -100,29 +107,55 @@ export function readSuffixOrderedArpa(source: ByteSource, length = CHUNK): Backo
   const levels: (SuffixTrieLevel | undefined)[] = [undefined];
   // parents[n - 1][id]: id in order n - 1 of the n-gram's first n - 1 words (its prefix).
   let parentsBelow: Int32Array | undefined;
+  // The helper's job, once the unigrams are read (their ids are what it tokenizes with).
+  let job: ArpaSectionJob | undefined;
+  // The section in which this thread reached the helper's first line (0 until then): the helper read the rest.
+  let split = 0;
 
   // Every loop over the lines or n-grams of a section is a function of its own: a loop that runs long gets this
   // function compiled on the stack (OSR), and compiling all of this reader took more CPU than reading a section.
   for (let n = 1; n <= order; n++) {
-    // Section header (blank lines allowed before it).
-    for (;;) {
+    // Section header (blank lines allowed before it); above the split, the helper read it.
+    const helped = split !== 0;
+    for (; !helped; ) {
       if (!reader.next()) return undefined;
       line = text();
       if (line === undefined) return undefined;
       if (line.trim() !== '') break;
     }
-    if (line.trim() !== `\\${n}-grams:`) return undefined;
+    if (!helped && line!.trim() !== `\\${n}-grams:`) return undefined;
     const count = expected[n - 1]!;
     if (n === 1) {
-      const unigrams = readUnigrams(reader, table, vocab, decoder, order, count);
-      // Every section, the last too, ends at a line starting with a backslash (the next header, or \\end\\).
+      const unigrams = readUnigrams(reader, table, vocab, decoder, order, count, shared);
+      // Every section, the last too, ends at a line starting with a backslash (the next header, or \end\).
       if (unigrams === undefined || !unigrams.ended) return undefined;
       log10Probs.push(unigrams.probs);
       log10Backoffs.push(unigrams.backoffs);
+      // The line that ended the unigrams is the next header: the helper's part is chosen from there on.
+      if (helper !== undefined) job = startHelper(helper, reader.lineOffset, length, expected, table);
     } else {
       const wide = vocab.size > 65536;
-      const section = new Section(n, order, count, wide, log10Probs[n - 2]!.length);
-      if (!readHigherOrder(reader, table, levels, section)) return undefined;
+      const tokens = helped ? tokenizedSection(job!, n) : undefined;
+      if (helped && tokens === undefined) return undefined;
+      const section = new Section(n, order, count, wide, log10Probs[n - 2]!.length, shared, tokens);
+      const linker = new SuffixLinker(n, levels);
+      if (tokens !== undefined) {
+        if (!linkTokenized(linker, section, tokens.words, 0, count)) return undefined;
+      } else {
+        if (!readHigherOrder(reader, table, linker, section, job?.start ?? -1)) return undefined;
+        if (section.stopped) {
+          // This thread reached the helper's first line: the rest of this section, and all above, are the helper's;
+          // when it failed there (or fell silent), this thread reads on from that line alone.
+          if (awaitSection(job!, n)) {
+            if (!linkTail(linker, section, job!)) return undefined;
+            split = n;
+          } else {
+            job = undefined;
+            section.stopped = false;
+            if (!readHigherOrder(reader, table, linker, section, -1)) return undefined;
+          }
+        }
+      }
       const { probs, backoffs, firstWords, parents, seen, childCounts } = section;
       if (seen !== count || !section.ended) return undefined;
       prefixSums(childCounts);
@@ -132,14 +165,18 @@ export function readSuffixOrderedArpa(source: ByteSource, length = CHUNK): Backo
       } else if (!linkPrefixes(childCounts, parentsBelow!, levels[n - 2]!, firstWords, parents)) {
         return undefined;
       }
-      levels.push(new SuffixTrieLevel(firstWords.length === count ? firstWords : firstWords.slice(0, count), childCounts));
-      log10Probs.push(probs.length === count ? probs : probs.slice(0, count));
-      log10Backoffs.push(n === order ? new Float32Array(count) : backoffs.length === count ? backoffs : backoffs.slice(0, count));
+      levels.push(new SuffixTrieLevel(trimmed(firstWords, count, shared), childCounts));
+      log10Probs.push(trimmed(probs, count, shared));
+      log10Backoffs.push(n === order ? column(Float32Array, count, shared) : trimmed(backoffs, count, shared));
       parentsBelow = parents;
     }
     if (n === order) break;
-    // The line that ended the section is the next section's header: step back onto it.
-    reader.again();
+    // The line that ended the section is the next section's header: step back onto it (unless the helper has it).
+    if (split === 0) reader.again();
+  }
+  // The helper checked the end of the text after the last section.
+  if (split !== 0) {
+    return new BackoffLanguageModel({ order, wordIndex: vocab, indexes: suffixTrieLookups(levels), log10Probs, log10Backoffs, suffixLevels: levels, utf8Words: table });
   }
   // The line that ended the last section must be \end\, with nothing but blank lines after it.
   line = text();
@@ -160,6 +197,147 @@ export function readSuffixOrderedArpa(source: ByteSource, length = CHUNK): Backo
   });
 }
 
+/**
+ * Another thread that can tokenize part of the ARPA file being read: `post` hands it a job, which it runs with
+ * `tokenizeArpaSections` (from `arpaSectionTokenizer`) on the file at `path`.
+ */
+export interface ArpaSectionHelper {
+  readonly path: string;
+  /** Where the first n-gram line at or after byte `at` starts (`ngramLineFrom`), or −1. */
+  ngramLineFrom(at: number): number;
+  post(job: ArpaSectionJob): void;
+}
+
+/** Lines as the helper tokenized them: `n` word ids each, one after the other, and each line's numbers. */
+export interface TokenizedSection {
+  readonly words: Uint16Array | Int32Array;
+  readonly probs: Float32Array;
+  /** Empty for the highest order. */
+  readonly backoffs: Float32Array;
+}
+
+/**
+ * What the helper does: read the file from byte `start` (a line of some section n0 ≥ 2) to the end, as the fast
+ * reader does, into the arrays of each order n (index n − 2; shared memory): the lines of section n0 from `start`
+ * on (its tail), then every section above. It sets `status[1]` to n0 and `status[0]` to the tail's lines, then
+ * `status[n]` to 1 as section n is done (−1: not in lmplz's layout, or the helper failed), and adds to
+ * `status[order + 1]` as it goes (a heartbeat). The highest section is done only once the text after it was checked
+ * (`\end\`, then blank lines only).
+ */
+export interface ArpaSectionJob {
+  readonly path: string;
+  readonly start: number;
+  readonly order: number;
+  readonly counts: readonly number[];
+  /** The words' UTF-8 spellings by id, back to back: id i is `spellings[starts[i]..starts[i + 1])`. */
+  readonly spellings: Uint8Array;
+  readonly starts: Int32Array;
+  readonly tokens: readonly (Uint16Array | Int32Array)[];
+  readonly probs: readonly Float32Array[];
+  readonly backoffs: readonly Float32Array[];
+  readonly status: Int32Array;
+}
+
+/** Sections with fewer n-grams than this in all are read on one thread (a helper's start costs more). */
+const HELPED_NGRAMS = 1 << 16;
+/**
+ * Share of the bytes after the unigrams that this thread reads itself: linking the helper's lines takes it about
+ * 0.15 of reading them, and the helper starts ~0.1 s late.
+ */
+const OWN_SHARE = 0.52;
+/** A helper whose heartbeat has not moved for this long is taken as gone. */
+const HELPER_SILENCE_MS = 30_000;
+
+/**
+ * The job for `helper` (posted to it), or undefined when reading on one thread is as fast or no line to start the
+ * helper at was found: the helper starts at the first n-gram line after {@link OWN_SHARE} of the bytes from `from`
+ * (the start of the bigram section) to the end (`length`).
+ */
+function startHelper(helper: ArpaSectionHelper, from: number, length: number, counts: readonly number[], table: Utf8WordTable): ArpaSectionJob | undefined {
+  const order = counts.length;
+  let total = 0;
+  for (let n = 2; n <= order; n++) total += counts[n - 1]!;
+  if (order < 2 || total < HELPED_NGRAMS) return undefined;
+  // Each count is bounded by the bytes (an n-gram line takes at least 2n + 2), so a damaged header allocates nothing.
+  for (let n = 2; n <= order; n++) if (counts[n - 1]! * (2 * n + 2) > length) return undefined;
+  const start = helper.ngramLineFrom(from + Math.floor(OWN_SHARE * (length - from)));
+  if (start < 0) return undefined;
+  const wide = table.size > 65536;
+  const tokens: (Uint16Array | Int32Array)[] = [];
+  const probs: Float32Array[] = [];
+  const backoffs: Float32Array[] = [];
+  // One set per order: the helper's part may start in any section (pages never written take no memory).
+  for (let n = 2; n <= order; n++) {
+    const count = counts[n - 1]!;
+    tokens.push(wide ? column(Int32Array, count * n, true) : column(Uint16Array, count * n, true));
+    // Above the split these are the model's arrays: in shared memory because the helper writes them.
+    probs.push(column(Float32Array, count, true));
+    backoffs.push(column(Float32Array, n === order ? 0 : count, true));
+  }
+  const { bytes, starts } = table.spellings();
+  const job: ArpaSectionJob = { path: helper.path, start, order, counts, spellings: bytes, starts, tokens, probs, backoffs, status: column(Int32Array, order + 2, true) };
+  helper.post(job);
+  return job;
+}
+
+/**
+ * Waits until the helper is done with section n: true when it read it, false when it failed or went silent (its
+ * heartbeat still for {@link HELPER_SILENCE_MS}).
+ */
+function awaitSection(job: ArpaSectionJob, n: number): boolean {
+  const { status, order } = job;
+  let beats = Atomics.load(status, order + 1);
+  for (;;) {
+    const value = Atomics.load(status, n);
+    if (value !== 0) return value === 1;
+    if (Atomics.wait(status, n, 0, HELPER_SILENCE_MS) === 'timed-out') {
+      const now = Atomics.load(status, order + 1);
+      if (now === beats) return false;
+      beats = now;
+    }
+  }
+}
+
+/** Section n above the split as the helper read it, once it has; undefined when it failed. */
+function tokenizedSection(job: ArpaSectionJob, n: number): TokenizedSection | undefined {
+  if (!awaitSection(job, n)) return undefined;
+  return { words: job.tokens[n - 2]!, probs: job.probs[n - 2]!, backoffs: job.backoffs[n - 2]! };
+}
+
+/**
+ * Links `lines` n-grams the helper tokenized (`words[at..]`, n ids each) after the section's `seen` ones; false as
+ * {@link readHigherOrder}. The section's arrays must have room for them.
+ */
+function linkTokenized(linker: SuffixLinker, section: Section, words: Uint16Array | Int32Array, at: number, lines: number): boolean {
+  const { n, childCounts, firstWords } = section;
+  const end = section.seen + lines;
+  for (let id = section.seen; id < end; id++, at += n) {
+    const suffix = linker.link(words, at);
+    if (suffix < 0) return false;
+    firstWords[id] = words[at]!;
+    childCounts[suffix + 1]!++;
+  }
+  section.seen = end;
+  section.ended = true;
+  return true;
+}
+
+/**
+ * The rest of a section this thread stopped reading at the helper's first line, once the helper read it: its lines
+ * from the helper (which must have started in this very section) appended to the section's; false as
+ * {@link readHigherOrder}.
+ */
+function linkTail(linker: SuffixLinker, section: Section, job: ArpaSectionJob): boolean {
+  const { n, order, count, seen } = section;
+  if (Atomics.load(job.status, 1) !== n) return false;
+  const lines = Atomics.load(job.status, 0);
+  if (seen + lines !== count) return false;
+  section.reserve(count);
+  section.probs.set(job.probs[n - 2]!.subarray(0, lines), seen);
+  if (n < order) section.backoffs.set(job.backoffs[n - 2]!.subarray(0, lines), seen);
+  return linkTokenized(linker, section, job.tokens[n - 2]!, 0, lines);
+}
+
 /** The unigram section as read: values by word index, and whether a line starting with a backslash ended it. */
 interface Unigrams {
   readonly probs: Float32Array;
@@ -171,9 +349,17 @@ interface Unigrams {
  * The unigram section's entries (`count` of them, the three specials among them), each word added to `vocab` and
  * `table` (the specials are there already) and its values stored by word index; undefined when not in lmplz's layout.
  */
-function readUnigrams(reader: ByteLines, table: Utf8WordTable, vocab: NgramWordIndex, decoder: TextDecoder, order: number, count: number): Unigrams | undefined {
-  let probs = new Float32Array(Math.min(count + 3, 1 << 22));
-  let backoffs = new Float32Array(probs.length);
+function readUnigrams(
+  reader: ByteLines,
+  table: Utf8WordTable,
+  vocab: NgramWordIndex,
+  decoder: TextDecoder,
+  order: number,
+  count: number,
+  shared: boolean,
+): Unigrams | undefined {
+  let probs = column(Float32Array, Math.min(count + 3, 1 << 22), shared);
+  let backoffs = column(Float32Array, probs.length, shared);
   const number = new Float64Array(1);
   let seen = 0;
   let ended = false;
@@ -239,8 +425,8 @@ function readUnigrams(reader: ByteLines, table: Utf8WordTable, vocab: NgramWordI
       if (table.add(buf, from, to) !== id) return undefined;
     }
     if (id >= probs.length) {
-      probs = grown(probs, id + 1);
-      backoffs = grown(backoffs, id + 1);
+      probs = grown(probs, id + 1, shared);
+      backoffs = grown(backoffs, id + 1, shared);
     }
     probs[id] = prob;
     backoffs[id] = backoff;
@@ -248,8 +434,8 @@ function readUnigrams(reader: ByteLines, table: Utf8WordTable, vocab: NgramWordI
   }
   if (seen !== count || seenSpecials !== 7 || unigramsSeen !== vocab.size) return undefined;
   return {
-    probs: probs.length === vocab.size ? probs : probs.slice(0, vocab.size),
-    backoffs: backoffs.length === vocab.size ? backoffs : backoffs.slice(0, vocab.size),
+    probs: trimmed(probs, vocab.size, shared),
+    backoffs: trimmed(backoffs, vocab.size, shared),
     ended,
   };
 }
@@ -297,6 +483,8 @@ class Section {
   seen = 0;
   /** Whether a line starting with a backslash (the next header, or `\end\`) ended the section. */
   ended = false;
+  /** Whether reading stopped at the helper's first line (the rest of the section is the helper's). */
+  stopped = false;
 
   constructor(
     readonly n: number,
@@ -304,40 +492,49 @@ class Section {
     readonly count: number,
     wide: boolean,
     belowSize: number,
+    readonly shared: boolean,
+    tokens?: TokenizedSection,
   ) {
-    const capacity = Math.min(count, 1 << 22);
-    this.probs = new Float32Array(capacity);
-    this.backoffs = new Float32Array(n === order ? 0 : capacity);
-    this.firstWords = wide ? new Int32Array(capacity) : new Uint16Array(capacity);
+    // A section the helper tokenized has its numbers already, and all its n-grams (the header's count of them).
+    const capacity = tokens === undefined ? Math.min(count, 1 << 22) : count;
+    // What the model keeps goes in shared memory when asked; the prefixes only serve the next order's reading.
+    this.probs = tokens?.probs ?? column(Float32Array, capacity, shared);
+    this.backoffs = tokens?.backoffs ?? column(Float32Array, n === order ? 0 : capacity, shared);
+    this.firstWords = wide ? column(Int32Array, capacity, shared) : column(Uint16Array, capacity, shared);
     this.parents = n < order ? new Int32Array(capacity) : undefined;
-    this.childCounts = new Uint32Array(belowSize + 1);
+    this.childCounts = column(Uint32Array, belowSize + 1, shared);
+  }
+
+  /** Makes room for `capacity` n-grams in every array. */
+  reserve(capacity: number): void {
+    if (this.probs.length >= capacity) return;
+    this.probs = grown(this.probs, capacity, this.shared);
+    if (this.n < this.order) this.backoffs = grown(this.backoffs, capacity, this.shared);
+    this.firstWords = grown(this.firstWords, capacity, this.shared);
+    if (this.parents) this.parents = grown(this.parents, capacity, false);
   }
 }
 
 /**
  * The entries of one section of order n ≥ 2, appended to `section` (false: not in lmplz's layout). A function of
- * its own so that the optimizing compiler sees only this loop's types, from the first such section on.
+ * its own so that the optimizing compiler sees only this loop's types, from the first such section on. Reading
+ * stops (`section.stopped`) before the line at byte `stopAt` of the text, where a helper started.
  */
-function readHigherOrder(reader: ByteLines, table: Utf8WordTable, levels: readonly (SuffixTrieLevel | undefined)[], section: Section): boolean {
+function readHigherOrder(reader: ByteLines, table: Utf8WordTable, linker: SuffixLinker, section: Section, stopAt: number): boolean {
   const { n, order, count, childCounts } = section;
+  const inSharedMemory = section.shared;
   let { probs, backoffs, firstWords, parents } = section;
-  const fieldStart = new Int32Array(MAX_ORDER + 2);
-  const fieldEnd = new Int32Array(MAX_ORDER + 2);
-  const number = new Float64Array(1);
-  const previousStart = new Int32Array(MAX_ORDER);
-  const previousEnd = new Int32Array(MAX_ORDER);
-  const words = new Int32Array(MAX_ORDER);
-  const previousWords = new Int32Array(MAX_ORDER);
-  // chain[j]: id (in order j) of the last j words of the current line.
-  const chain = new Int32Array(MAX_ORDER + 1);
-  let seen = 0;
-  // Where the previous line's words are in the buffer (valid while the buffer was not refilled since).
-  let previousCount = 0;
-  let previousGeneration = -1;
-  let previousSuffix = -1;
-  let previousFirst = -1;
-  let reusable = 0;
+  const line = new NgramLineParser(n, order, table);
+  const words = line.words;
+  const values = line.values;
+  let seen = section.seen;
   while (reader.next()) {
+    if (reader.lineOffset === stopAt) {
+      // Left unread: this thread reads on from it if the helper fails.
+      reader.again();
+      section.stopped = true;
+      break;
+    }
     const buf = reader.buffer;
     let s = reader.start;
     let e = reader.end;
@@ -349,6 +546,61 @@ function readHigherOrder(reader: ByteLines, table: Utf8WordTable, levels: readon
       break;
     }
     if (++seen > count) return false;
+    if (!line.parse(buf, s, e, reader.generation)) return false;
+    const suffix = linker.link(words, 0);
+    if (suffix < 0) return false;
+    const id = seen - 1;
+    if (id >= probs.length) {
+      const capacity = Math.min(count, Math.max(16, probs.length * 2));
+      probs = section.probs = grown(probs, capacity, inSharedMemory);
+      if (n < order) backoffs = section.backoffs = grown(backoffs, capacity, inSharedMemory);
+      firstWords = section.firstWords = grown(firstWords, capacity, inSharedMemory);
+      if (parents) parents = section.parents = grown(parents, capacity, false);
+    }
+    probs[id] = values[0]!;
+    if (n < order) backoffs[id] = values[1]!;
+    firstWords[id] = words[0]!;
+    childCounts[suffix + 1]!++;
+  }
+  section.seen = seen;
+  return true;
+}
+
+/**
+ * The fields of one line of an order-n section: its words' ids (`words[0..n)`) and its probability and backoff
+ * (`values[0]`, `values[1]`; 0 when absent), reused from line to line. Consecutive lines share most words (the last
+ * ones, in suffix order): a word spelled as the previous line's word at the same place (its bytes still in the
+ * buffer, compared in place) keeps its id unlooked-up.
+ */
+export class NgramLineParser {
+  readonly words = new Int32Array(MAX_ORDER);
+  /** Numbers go through a typed array: a double stored in an object's field can be boxed on the heap. */
+  readonly values = new Float64Array(2);
+  readonly #fieldStart = new Int32Array(MAX_ORDER + 2);
+  readonly #fieldEnd = new Int32Array(MAX_ORDER + 2);
+  readonly #number = new Float64Array(1);
+  // Where the previous line's words are in the buffer (valid while the buffer was not refilled since).
+  readonly #previousStart = new Int32Array(MAX_ORDER);
+  readonly #previousEnd = new Int32Array(MAX_ORDER);
+  #previousCount = 0;
+  #previousGeneration = -1;
+
+  constructor(
+    readonly n: number,
+    readonly order: number,
+    readonly table: Utf8WordTable,
+  ) {}
+
+  /**
+   * Parses the line `buf[s..e)` (trimmed, not empty, not starting with a backslash) read while the buffer's
+   * generation was `generation`; false when it is not an n-gram line of lmplz's layout (a word not in the table, a
+   * positive probability, a field too many or too few).
+   */
+  parse(buf: Uint8Array, s: number, e: number, generation: number): boolean {
+    const { n, order } = this;
+    const fieldStart = this.#fieldStart;
+    const fieldEnd = this.#fieldEnd;
+    const number = this.#number;
     // The probability is parsed as it is scanned; then the words' places; then the backoff, parsed likewise.
     const probEnd = scanNumber(buf, s, e, number);
     if (probEnd < 0) return false;
@@ -380,9 +632,11 @@ function readHigherOrder(reader: ByteLines, table: Utf8WordTable, levels: readon
       i = j;
     }
     if (fields <= n) return false;
-    // Consecutive lines share most words (the last ones, in suffix order): a word spelled as the previous
-    // line's word at the same place (bytes still in the buffer, compared in place) keeps its id unlooked-up.
-    const comparable = reader.generation === previousGeneration;
+    const words = this.words;
+    const previousStart = this.#previousStart;
+    const previousEnd = this.#previousEnd;
+    const comparable = generation === this.#previousGeneration;
+    const previousCount = this.#previousCount;
     for (let i = 0; i < n; i++) {
       const from = fieldStart[i + 1]!;
       const to = fieldEnd[i + 1]!;
@@ -398,57 +652,87 @@ function readHigherOrder(reader: ByteLines, table: Utf8WordTable, levels: readon
           }
         }
       }
-      const id = table.find(buf, from, to, hashBytes(buf, from, to));
+      const id = this.table.find(buf, from, to, hashBytes(buf, from, to));
       if (id < 0) return false;
       words[i] = id;
       previousStart[i] = from;
       previousEnd[i] = to;
     }
-    previousCount = n;
-    previousGeneration = reader.generation;
-    // The suffix w2…wn, found from its own suffix; the longest tail shared with the previous line is reused.
+    this.#previousCount = n;
+    this.#previousGeneration = generation;
+    this.values[0] = prob;
+    this.values[1] = backoff;
+    return true;
+  }
+}
+
+/**
+ * Finds the suffix w2…wn of each n-gram of a section, in the order the section lists them, from its own suffix in
+ * the order below; the longest tail shared with the previous n-gram is reused. Checks lmplz's order too.
+ */
+export class SuffixLinker {
+  // chain[j]: id (in order j) of the last j words of the current n-gram.
+  readonly #chain = new Int32Array(MAX_ORDER + 1);
+  readonly #previousWords = new Int32Array(MAX_ORDER);
+  #reusable = 0;
+  #previousSuffix = -1;
+  #previousFirst = -1;
+
+  constructor(
+    readonly n: number,
+    readonly levels: readonly (SuffixTrieLevel | undefined)[],
+  ) {}
+
+  /**
+   * The suffix id of the n-gram `words[at..at + n)` (word ids), or −1 when its suffix is missing or it does not
+   * come after the previous n-gram in suffix order.
+   */
+  link(words: Int32Array | Uint16Array, at: number): number {
+    const n = this.n;
+    const chain = this.#chain;
+    const previousWords = this.#previousWords;
     let shared = 0;
-    while (shared < reusable && shared < n - 1 && words[n - 1 - shared] === previousWords[n - 1 - shared]) shared++;
+    while (shared < this.#reusable && shared < n - 1 && words[at + n - 1 - shared] === previousWords[n - 1 - shared]) shared++;
     if (shared === 0) {
-      chain[1] = words[n - 1]!;
+      chain[1] = words[at + n - 1]!;
       shared = 1;
     }
     for (let j = shared + 1; j < n; j++) {
-      const id = levels[j - 1]!.find(chain[j - 1]!, words[n - j]!);
-      if (id < 0) return false; // a missing suffix
+      const id = this.levels[j - 1]!.find(chain[j - 1]!, words[at + n - j]!);
+      if (id < 0) return -1; // a missing suffix
       chain[j] = id;
     }
-    for (let i = 0; i < n; i++) previousWords[i] = words[i]!;
-    reusable = n - 1;
+    for (let i = 0; i < n; i++) previousWords[i] = words[at + i]!;
+    this.#reusable = n - 1;
     const suffix = chain[n - 1]!;
-    const first = words[0]!;
-    if (suffix < previousSuffix || (suffix === previousSuffix && first <= previousFirst)) return false;
-    previousSuffix = suffix;
-    previousFirst = first;
-    const id = seen - 1;
-    if (id >= probs.length) {
-      const capacity = Math.min(count, Math.max(16, probs.length * 2));
-      probs = section.probs = grown(probs, capacity);
-      if (n < order) backoffs = section.backoffs = grown(backoffs, capacity);
-      firstWords = section.firstWords = grown(firstWords, capacity);
-      if (parents) parents = section.parents = grown(parents, capacity);
-    }
-    probs[id] = prob;
-    if (n < order) backoffs[id] = backoff;
-    firstWords[id] = first;
-    childCounts[suffix + 1]!++;
+    const first = words[at]!;
+    if (suffix < this.#previousSuffix || (suffix === this.#previousSuffix && first <= this.#previousFirst)) return -1;
+    this.#previousSuffix = suffix;
+    this.#previousFirst = first;
+    return suffix;
   }
-  section.seen = seen;
-  return true;
 }
 
-function grown<T extends Float32Array | Int32Array | Uint16Array>(array: T, capacity: number): T {
-  const out = new (array.constructor as new (n: number) => T)(capacity);
+type Column = Float32Array | Float64Array | Int32Array | Uint16Array | Uint32Array;
+
+/** A zeroed array of `length`, in shared memory (a `SharedArrayBuffer`) when `shared`. */
+function column<T extends Column>(make: { new (length: number): T; new (buffer: SharedArrayBuffer): T; readonly BYTES_PER_ELEMENT: number }, length: number, shared: boolean): T {
+  return shared ? new make(new SharedArrayBuffer(length * make.BYTES_PER_ELEMENT)) : new make(length);
+}
+
+/** `array` with room for `capacity` (its values first), in the same kind of memory as `shared` says. */
+function grown<T extends Column>(array: T, capacity: number, shared: boolean): T {
+  const out = column(array.constructor as unknown as Parameters<typeof column<T>>[0], capacity, shared);
   out.set(array);
   return out;
 }
 
-function isArpaSpaceByte(c: number): boolean {
+/** The first `count` values of `array`: itself when that is all of it, else a copy (in memory of the same kind). */
+function trimmed<T extends Column>(array: T, count: number, shared: boolean): T {
+  return array.length === count ? array : grown(array.subarray(0, count) as T, count, shared);
+}
+
+export function isArpaSpaceByte(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 10;
 }
 
@@ -457,7 +741,7 @@ function isArpaSpaceByte(c: number): boolean {
  * (without `\n`, trailing `\r`s removed, up to 2, as the general reader does). The buffer holds ~4 MiB; a line
  * straddling two reads is moved to its front (so memory is one line plus one read, however long the file).
  */
-class ByteLines {
+export class ByteLines {
   buffer: Uint8Array;
   /** Incremented whenever the buffer's bytes move (a refill): positions from before are then stale. */
   generation = 0;
@@ -469,6 +753,8 @@ class ByteLines {
   #length = 0;
   #eof = false;
   #lineStart = 0;
+  /** Bytes of the text before `buffer[0]`. */
+  #consumed = 0;
   readonly #source: ByteSource;
 
   constructor(source: ByteSource, capacity: number) {
@@ -493,6 +779,11 @@ class ByteLines {
   head(length: number): Uint8Array {
     while (!this.#eof && this.#length < length) this.#fill();
     return this.buffer.subarray(0, Math.min(length, this.#length));
+  }
+
+  /** Where the current line starts in the text (bytes from the source's first). */
+  get lineOffset(): number {
+    return this.#consumed + this.#lineStart;
   }
 
   /** Makes the current line the next one again. */
@@ -530,6 +821,7 @@ class ByteLines {
       this.buffer.copyWithin(0, this.#pos, this.#length);
     }
     this.#lineStart -= this.#pos;
+    this.#consumed += this.#pos;
     this.#pos = 0;
     this.#length = rest;
     const read = this.#source(this.buffer, rest, this.buffer.length - rest);

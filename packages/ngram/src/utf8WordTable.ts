@@ -29,6 +29,26 @@ export class Utf8WordTable {
     return this.#size;
   }
 
+  /**
+   * The words' spellings, back to back, and where each starts (`starts[size]`: the end), in shared memory (another
+   * thread makes its table of them with {@link fromSpellings}, encoding nothing).
+   */
+  spellings(): { bytes: Uint8Array; starts: Int32Array } {
+    const bytes = new Uint8Array(new SharedArrayBuffer(this.#used));
+    bytes.set(this.#bytes.subarray(0, this.#used));
+    const starts = new Int32Array(new SharedArrayBuffer(4 * (this.#size + 1)));
+    starts.set(this.#starts.subarray(0, this.#size + 1));
+    return { bytes, starts };
+  }
+
+  /** The table of {@link spellings}' words, with the same ids. */
+  static fromSpellings(bytes: Uint8Array, starts: Int32Array): Utf8WordTable {
+    const size = starts.length - 1;
+    const table = new Utf8WordTable(size, bytes.length);
+    for (let id = 0; id < size; id++) table.add(bytes, starts[id]!, starts[id + 1]!);
+    return table;
+  }
+
   /** Id of the word `bytes[from..to)`, or -1. `h` is its {@link hashBytes} (callers hash while they scan). */
   find(bytes: Uint8Array, from: number, to: number, h: number): number {
     const slots = this.#slots;

@@ -24,7 +24,6 @@ import {
   collectDroppedArrays,
   countKenlmTextFile,
   estimateKneserNeyOnDisk,
-  isBinaryModelFile,
   readModelFile,
   scoreTextFileParallel,
   readStupidBackoffFile,
@@ -537,7 +536,7 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
     .option('--run <id>', 'with --cluster: the run id; given again (same input, model, chunks), only the chunks not scored yet are scored')
     .option(
       '--threads <n>',
-      'binary model, --input a file: threads that score (default: for a text of 4 MiB or more, one per core up to 4; else 1; same numbers)',
+      '--input a file: threads that score (default: for a text of 4 MiB or more, one per core up to 4; else 1; same numbers); an ARPA model in lmplz\'s layout is then also read on two',
       integer('--threads', 1),
     )
     .action((options: { model: string; input: string; json?: boolean; quiet?: boolean; cluster?: string; storage?: string; chunks?: number; output?: string; run?: string; threads?: number }) =>
@@ -556,13 +555,26 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
         try {
           if (options.cluster !== undefined) {
             r = await evalOnCluster({ ...options, cluster: options.cluster, storage: options.storage! }, io, progress);
-          } else if (isRegularFile(options.input) && isBinaryModelFile(options.model)) {
-            // A binary model and a file: read into shared memory, scored on several threads when the text is large.
-            progress.stage('scoring (lines)');
-            r = await scoreTextFileParallel(options.model, options.input, {
-              ...(options.threads === undefined ? {} : { threads: options.threads }),
-              onLines: (lines) => progress.update(lines),
-            });
+          } else if (isRegularFile(options.input)) {
+            // A model file and a text file: scored on several threads when the text is large (a binary model read
+            // into shared memory; an ARPA file read on two threads, into shared memory).
+            progress.stage('reading model');
+            let scoring = false;
+            try {
+              r = await scoreTextFileParallel(options.model, options.input, {
+                ...(options.threads === undefined ? {} : { threads: options.threads }),
+                onWarning: (w) => io.stderr(`${w.message}\n`),
+                onLines: (lines) => {
+                  if (!scoring) progress.stage('scoring (lines)');
+                  scoring = true;
+                  progress.update(lines);
+                },
+              });
+            } catch (error) {
+              // A gzip'd stupid-backoff file is recognized once decompressed.
+              if (error instanceof WrongFormatError && error.format === 'stupid-backoff') throw noPerplexity(options.model);
+              throw error;
+            }
           } else {
             progress.stage('reading model');
             let model: BackoffLanguageModel;
