@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { lineStartFrom } from './lineStartFrom.js';
@@ -27,6 +27,31 @@ const MIN_PARALLEL_BYTES = 4 << 20;
 
 /** Threads by default (at most the machine's cores): each loads the model and builds its word table. */
 const DEFAULT_THREADS = 4;
+
+/**
+ * What checking a binary model's bytes (checksum, ids, values) costs the calling thread beyond a worker's start with
+ * the same bytes unchecked, against scoring as many bytes of text on one of two busy threads (measured on PTB: ~5 ms
+ * per MB of model, less ~2.5 for the worker's own start, against ~150 ms per MB of text).
+ */
+const CHECK_PER_SCORE = 2.5 / 150;
+
+/**
+ * The share of the text the calling thread scores when it also checks a model of `modelBytes` while `threads − 1`
+ * workers score `textBytes`' rest: all finish together (at least 5%).
+ */
+function firstShare(threads: number, modelBytes: number, textBytes: number): number {
+  const check = (CHECK_PER_SCORE * modelBytes) / Math.max(1, textBytes);
+  return Math.max(0.05, 1 / threads - (check * (threads - 1)) / threads);
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    // Reported when the model is read.
+    return 0;
+  }
+}
 
 /** Options of {@link scoreTextFileParallel}. */
 export interface ScoreTextFileParallelOptions {
@@ -95,12 +120,19 @@ export async function scoreTextFileParallel(model: Uint8Array | string, path: st
     const size = fstatSync(fd).size;
     const threads = options.threads ?? (size >= MIN_PARALLEL_BYTES ? Math.min(DEFAULT_THREADS, availableParallelism()) : 1);
     const url = workerEntry('textScoreWorker');
-    // Part t is [cuts[t], cuts[t + 1]); empty parts (a long line spanning a cut) are dropped.
+    const arpa = typeof model === 'string' && !isBinaryModelFile(model);
+    // Part t is [cuts[t], cuts[t + 1]); empty parts (a long line spanning a cut) are dropped. With a binary model this
+    // thread checks it before it scores, so its part is smaller by about that time.
+    const first = arpa || threads === 1 ? 1 / threads : firstShare(threads, typeof model === 'string' ? fileSize(model) : model.length, size);
     const cuts = [0];
-    if (url !== undefined) for (let t = 1; t < threads; t++) cuts.push(Math.max(cuts.at(-1)!, lineStartFrom(fd, Math.floor((size * t) / threads), size)));
+    if (url !== undefined) {
+      for (let t = 1; t < threads; t++) {
+        const at = first + ((1 - first) * (t - 1)) / (threads - 1);
+        cuts.push(Math.max(cuts.at(-1)!, lineStartFrom(fd, Math.floor(size * at), size)));
+      }
+    }
     cuts.push(size);
     const parts = cuts.slice(0, -1).map((from, t) => ({ from, to: cuts[t + 1]! })).filter((part, t) => t === 0 || part.to > part.from);
-    const arpa = typeof model === 'string' && !isBinaryModelFile(model);
     const arpaOptions: ReadArpaOptions = options.onWarning === undefined ? {} : { onWarning: options.onWarning };
     if (parts.length === 1) {
       const loaded = arpa ? readArpaFileWith(model, arpaOptions, false) : loadBinaryModel(typeof model === 'string' ? readFileShared(model, 'model') : model, { verify });
