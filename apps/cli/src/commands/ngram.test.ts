@@ -135,8 +135,11 @@ describe('nlpkit ngram: binary models, standard input, KenLM words (issue 11)', 
     expect(await evalJson(['--model', bin, '--input', test])).toEqual(fromArpa);
     expect(await evalJson(['--model', disguised, '--input', test])).toEqual(fromArpa);
     expect(await evalJson(['--model', gz, '--input', test])).toEqual(fromArpa);
-    // A binary model and a file: scored on several threads when asked (by default only for 2 MiB or more), same numbers.
+    // A model file and a text file: scored on several threads when asked (by default only for 4 MiB or more), same
+    // numbers; an ARPA file's model is then read into shared memory (plain or gzip).
     expect(await evalJson(['--model', bin, '--input', test, '--threads', '3'])).toEqual(fromArpa);
+    expect(await evalJson(['--model', arpa, '--input', test, '--threads', '2'])).toEqual(fromArpa);
+    expect(await evalJson(['--model', gz, '--input', test, '--threads', '2'])).toEqual(fromArpa);
     const q = capture();
     expect(await run(['node', 'nlpkit', 'ngram', 'query', '--model', bin, 'the', 'zebra'], q.io)).toBe(0);
     expect(q.out.join('')).toMatch(/^the=\d+ 2 -[\d.]+\tzebra=0 1 -[\d.]+\t<\/s>=2 \d -[\d.]+\tTotal: -[\d.]+ OOV: 1\n$/);
