@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { type ArpaSectionJob, ByteLines, CHUNK, NgramLineParser, isArpaSpaceByte } from './suffixOrderedArpa.js';
+import { type ArpaSectionJob, ByteLines, CHUNK, NgramLineParser } from './suffixOrderedArpa.js';
 import { Utf8WordTable } from './utf8WordTable.js';
 
 /** Lines between two heartbeats. */
@@ -29,36 +29,13 @@ export function tokenizeArpaSections(job: ArpaSectionJob): Utf8WordTable {
       position += read;
       return read;
     }, CHUNK);
-    const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-    const text = (): string | undefined => {
-      try {
-        return decoder.decode(reader.buffer.subarray(reader.start, reader.end));
-      } catch {
-        return undefined;
-      }
-    };
     for (; n <= order; n++) {
-      let line: string | undefined;
-      if (n > first) {
-        for (;;) {
-          if (!reader.next()) return table;
-          line = text();
-          if (line === undefined) return table;
-          if (line.trim() !== '') break;
-        }
-        if (line.trim() !== `\\${n}-grams:`) return table;
-      }
+      if (n > first && reader.nextHeader() !== `\\${n}-grams:`) return table;
       const lines = tokenizeSection(reader, new NgramLineParser(n, order, table), job, n, n === first ? 0 : job.counts[n - 1]!);
       if (lines < 0) return table;
+      // The line that ended the last section must be \end\, with nothing but blank lines after it.
       if (n === order) {
-        // The line that ended the last section must be \end\, with nothing but blank lines after it.
-        line = text();
-        if (line === undefined || line.trim() !== '\\end\\') return table;
-        while (reader.next()) {
-          line = text();
-          if (line === undefined || line.trim() !== '') return table;
-        }
-        if (reader.failed) return table;
+        if (!reader.atEnd()) return table;
       } else {
         reader.again();
       }
@@ -96,13 +73,10 @@ function tokenizeSection(reader: ByteLines, line: NgramLineParser, job: ArpaSect
   const status = job.status;
   const beat = job.order + 1;
   let seen = 0;
-  while (reader.next()) {
+  while (reader.nextContent()) {
     const buf = reader.buffer;
-    let s = reader.start;
-    let e = reader.end;
-    while (s < e && isArpaSpaceByte(buf[s]!)) s++;
-    while (e > s && isArpaSpaceByte(buf[e - 1]!)) e--;
-    if (s === e) continue;
+    const s = reader.start;
+    const e = reader.end;
     if (buf[s] === 92) return expected === 0 || seen === expected ? seen : -1;
     if (seen === count) return -1;
     if (!line.parse(buf, s, e, reader.generation)) return -1;

@@ -58,13 +58,7 @@ export function readSuffixOrderedArpa(source: ByteSource, length = CHUNK, shared
   // Not text at all (gzip, a binary model, binary data): the general reader names it.
   if (sniffText(String.fromCharCode(...reader.head(4096))) !== undefined) return undefined;
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  const text = (): string | undefined => {
-    try {
-      return decoder.decode(reader.buffer.subarray(reader.start, reader.end));
-    } catch {
-      return undefined;
-    }
-  };
+  const text = (): string | undefined => reader.text();
   // Header: as the general reader (it decides what an odd header means).
   let line: string | undefined;
   for (;;) {
@@ -116,14 +110,7 @@ export function readSuffixOrderedArpa(source: ByteSource, length = CHUNK, shared
   // function compiled on the stack (OSR), and compiling all of this reader took more CPU than reading a section.
   for (let n = 1; n <= order; n++) {
     // Section header (blank lines allowed before it); above the split, the helper read it.
-    const helped = split !== 0;
-    for (; !helped; ) {
-      if (!reader.next()) return undefined;
-      line = text();
-      if (line === undefined) return undefined;
-      if (line.trim() !== '') break;
-    }
-    if (!helped && line!.trim() !== `\\${n}-grams:`) return undefined;
+    if (split === 0 && reader.nextHeader() !== `\\${n}-grams:`) return undefined;
     const count = expected[n - 1]!;
     if (n === 1) {
       const unigrams = readUnigrams(reader, table, vocab, decoder, order, count, shared);
@@ -135,8 +122,9 @@ export function readSuffixOrderedArpa(source: ByteSource, length = CHUNK, shared
       if (helper !== undefined) job = startHelper(helper, reader.lineOffset, length, expected, table);
     } else {
       const wide = vocab.size > 65536;
-      const tokens = helped ? tokenizedSection(job!, n) : undefined;
-      if (helped && tokens === undefined) return undefined;
+      // Above the split, the helper read the section.
+      const tokens = split !== 0 ? tokenizedSection(job!, n) : undefined;
+      if (split !== 0 && tokens === undefined) return undefined;
       const section = new Section(n, order, count, wide, log10Probs[n - 2]!.length, shared, tokens);
       const linker = new SuffixLinker(n, levels);
       if (tokens !== undefined) {
@@ -179,13 +167,7 @@ export function readSuffixOrderedArpa(source: ByteSource, length = CHUNK, shared
     return new BackoffLanguageModel({ order, wordIndex: vocab, indexes: suffixTrieLookups(levels), log10Probs, log10Backoffs, suffixLevels: levels, utf8Words: table });
   }
   // The line that ended the last section must be \end\, with nothing but blank lines after it.
-  line = text();
-  if (line === undefined || line.trim() !== '\\end\\') return undefined;
-  while (reader.next()) {
-    line = text();
-    if (line === undefined || line.trim() !== '') return undefined;
-  }
-  if (reader.failed) return undefined;
+  if (!reader.atEnd()) return undefined;
   return new BackoffLanguageModel({
     order,
     wordIndex: vocab,
@@ -365,13 +347,10 @@ function readUnigrams(
   let ended = false;
   let seenSpecials = 0;
   let unigramsSeen = 0;
-  while (reader.next()) {
+  while (reader.nextContent()) {
     const buf = reader.buffer;
-    let s = reader.start;
-    let e = reader.end;
-    while (s < e && isArpaSpaceByte(buf[s]!)) s++;
-    while (e > s && isArpaSpaceByte(buf[e - 1]!)) e--;
-    if (s === e) continue;
+    const s = reader.start;
+    const e = reader.end;
     if (buf[s] === 92) {
       ended = true;
       break;
@@ -528,7 +507,7 @@ function readHigherOrder(reader: ByteLines, table: Utf8WordTable, linker: Suffix
   const words = line.words;
   const values = line.values;
   let seen = section.seen;
-  while (reader.next()) {
+  while (reader.nextContent()) {
     if (reader.lineOffset === stopAt) {
       // Left unread: this thread reads on from it if the helper fails.
       reader.again();
@@ -536,11 +515,8 @@ function readHigherOrder(reader: ByteLines, table: Utf8WordTable, linker: Suffix
       break;
     }
     const buf = reader.buffer;
-    let s = reader.start;
-    let e = reader.end;
-    while (s < e && isArpaSpaceByte(buf[s]!)) s++;
-    while (e > s && isArpaSpaceByte(buf[e - 1]!)) e--;
-    if (s === e) continue;
+    const s = reader.start;
+    const e = reader.end;
     if (buf[s] === 92) {
       section.ended = true;
       break;
@@ -732,7 +708,7 @@ function trimmed<T extends Column>(array: T, count: number, shared: boolean): T 
   return array.length === count ? array : grown(array.subarray(0, count) as T, count, shared);
 }
 
-export function isArpaSpaceByte(c: number): boolean {
+function isArpaSpaceByte(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 10;
 }
 
@@ -755,6 +731,7 @@ export class ByteLines {
   #lineStart = 0;
   /** Bytes of the text before `buffer[0]`. */
   #consumed = 0;
+  #decoder: TextDecoder | undefined;
   readonly #source: ByteSource;
 
   constructor(source: ByteSource, capacity: number) {
@@ -779,6 +756,57 @@ export class ByteLines {
   head(length: number): Uint8Array {
     while (!this.#eof && this.#length < length) this.#fill();
     return this.buffer.subarray(0, Math.min(length, this.#length));
+  }
+
+  /**
+   * Moves to the next line that is not blank, its bytes without the spaces, tabs and line ends around them
+   * (`buffer[start..end)`); false at the end.
+   */
+  nextContent(): boolean {
+    while (this.next()) {
+      const buf = this.buffer;
+      let s = this.start;
+      let e = this.end;
+      while (s < e && isArpaSpaceByte(buf[s]!)) s++;
+      while (e > s && isArpaSpaceByte(buf[e - 1]!)) e--;
+      if (s === e) continue;
+      this.start = s;
+      this.end = e;
+      return true;
+    }
+    return false;
+  }
+
+  /** The current line as text (strict UTF-8), or undefined when it is not valid UTF-8. */
+  text(): string | undefined {
+    this.#decoder ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    try {
+      return this.#decoder.decode(this.buffer.subarray(this.start, this.end));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The next line that is not blank, trimmed; undefined at the end or when it is not valid UTF-8. */
+  nextHeader(): string | undefined {
+    for (;;) {
+      if (!this.next()) return undefined;
+      const line = this.text();
+      if (line === undefined) return undefined;
+      const trimmed = line.trim();
+      if (trimmed !== '') return trimmed;
+    }
+  }
+
+  /** Whether the current line is `\\end\\`, with nothing but blank lines after it (the end of an ARPA text). */
+  atEnd(): boolean {
+    const line = this.text();
+    if (line === undefined || line.trim() !== '\\end\\') return false;
+    while (this.next()) {
+      const rest = this.text();
+      if (rest === undefined || rest.trim() !== '') return false;
+    }
+    return !this.failed;
   }
 
   /** Where the current line starts in the text (bytes from the source's first). */
