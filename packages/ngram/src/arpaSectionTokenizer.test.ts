@@ -108,13 +108,29 @@ describe('reading an ARPA file on two threads (issue 11)', () => {
 
   it('reads on alone from the helper\'s first line when the helper fails there, and gives the same model', () => {
     const start = lineOf(3, 500);
-    // A helper that never runs its job but says it failed; one that reads a file whose tail is not there.
+    // A helper that starts its job and says it failed; one that reads a file whose tail is not there.
     const failed = readHelped(path, start, (job) => {
+      job.status[job.order + 2] = 1;
       for (let n = 2; n <= job.order; n++) job.status[n] = -1;
     });
     expect(contents(failed!)).toEqual(expected);
     const missing = readHelped(path, start, (job) => tokenizeArpaSections({ ...job, path: join(dir, 'missing.arpa') }));
     expect(contents(missing!)).toEqual(expected);
+  });
+
+  it('a helper that has not started when this thread reaches its first line never gets to run: this thread reads on at once', () => {
+    const start = lineOf(3, 500);
+    let job: ArpaSectionJob | undefined;
+    const began = performance.now();
+    const model = readHelped(path, start, (posted) => {
+      job = posted;
+    });
+    expect(contents(model!)).toEqual(expected);
+    // No wait for a silent helper (30 s), and the job is this thread's now: the helper, started late, does nothing.
+    expect(performance.now() - began).toBeLessThan(10_000);
+    expect(job!.status[job!.order + 2]).toBe(2);
+    tokenizeArpaSections(job!);
+    expect(job!.tokens.every((words) => words.every((w) => w === 0))).toBe(true);
   });
 
   it('a helper that fails above the section it started in leaves the file to the general reader (undefined here)', () => {

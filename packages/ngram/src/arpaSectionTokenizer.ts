@@ -6,7 +6,8 @@ import { Utf8WordTable } from './utf8WordTable.js';
 const BEAT_LINES = 1 << 16;
 
 /**
- * Runs an {@link ArpaSectionJob} on this thread (a worker's; Node only): finds which section its first line is in
+ * Runs an {@link ArpaSectionJob} on this thread (a worker's; Node only), unless the reading thread took the job
+ * back (it reached the job's first line before this thread started): finds which section its first line is in
  * (from the next line starting with a backslash), then reads from there to the end as the fast reader does (the
  * same checks, see `NgramLineParser`), writing each line's word ids and numbers to the job's arrays and setting its
  * status as each section is done; whatever is not in lmplz's layout, and any error, sets −1 for the sections not
@@ -18,6 +19,8 @@ export function tokenizeArpaSections(job: ArpaSectionJob): Utf8WordTable {
   let n = 2;
   let fd: number | undefined;
   try {
+    // The reading thread got there first: it reads the part itself.
+    if (Atomics.compareExchange(status, order + 2, 0, 1) !== 0) return table;
     fd = openSync(job.path, 'r');
     const file = fd;
     const first = sectionAt(file, job.start, order, status);

@@ -133,8 +133,8 @@ export function readSuffixOrderedArpa(source: ByteSource, length = CHUNK, shared
         if (!readHigherOrder(reader, table, linker, section, job?.start ?? -1)) return undefined;
         if (section.stopped) {
           // This thread reached the helper's first line: the rest of this section, and all above, are the helper's;
-          // when it failed there (or fell silent), this thread reads on from that line alone.
-          if (awaitSection(job!, n)) {
+          // when it has not started yet, or failed there (or fell silent), this thread reads on from that line alone.
+          if (Atomics.compareExchange(job!.status, order + 2, 0, 2) !== 0 && awaitSection(job!, n)) {
             if (!linkTail(linker, section, job!)) return undefined;
             split = n;
           } else {
@@ -204,7 +204,9 @@ export interface TokenizedSection {
  * on (its tail), then every section above. It sets `status[1]` to n0 and `status[0]` to the tail's lines, then
  * `status[n]` to 1 as section n is done (−1: not in lmplz's layout, or the helper failed), and adds to
  * `status[order + 1]` as it goes (a heartbeat). The highest section is done only once the text after it was checked
- * (`\end\`, then blank lines only).
+ * (`\end\`, then blank lines only). Whoever sets `status[order + 2]` first (compare-and-exchange from 0) owns the
+ * job's part: the helper (1) when it starts, or the reading thread (2) when it reaches `start` first and reads on
+ * alone, never waiting on a thread that has not started.
  */
 export interface ArpaSectionJob {
   readonly path: string;
@@ -257,7 +259,7 @@ function startHelper(helper: ArpaSectionHelper, from: number, length: number, co
     backoffs.push(column(Float32Array, n === order ? 0 : count, true));
   }
   const { bytes, starts } = table.spellings();
-  const job: ArpaSectionJob = { path: helper.path, start, order, counts, spellings: bytes, starts, tokens, probs, backoffs, status: column(Int32Array, order + 2, true) };
+  const job: ArpaSectionJob = { path: helper.path, start, order, counts, spellings: bytes, starts, tokens, probs, backoffs, status: column(Int32Array, order + 3, true) };
   helper.post(job);
   return job;
 }
