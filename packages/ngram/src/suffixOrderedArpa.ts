@@ -250,13 +250,19 @@ function startHelper(helper: ArpaSectionHelper, from: number, length: number, co
   const tokens: (Uint16Array | Int32Array)[] = [];
   const probs: Float32Array[] = [];
   const backoffs: Float32Array[] = [];
-  // One set per order: the helper's part may start in any section (pages never written take no memory).
-  for (let n = 2; n <= order; n++) {
-    const count = counts[n - 1]!;
-    tokens.push(wide ? column(Int32Array, count * n, true) : column(Uint16Array, count * n, true));
-    // Above the split these are the model's arrays: in shared memory because the helper writes them.
-    probs.push(column(Float32Array, count, true));
-    backoffs.push(column(Float32Array, n === order ? 0 : count, true));
+  // One set per order: the helper's part may start in any section (pages never written take no memory). Where the
+  // system refuses that much address space at once (a file of many GB), this thread reads alone.
+  try {
+    for (let n = 2; n <= order; n++) {
+      const count = counts[n - 1]!;
+      tokens.push(wide ? column(Int32Array, count * n, true) : column(Uint16Array, count * n, true));
+      // Above the split these are the model's arrays: in shared memory because the helper writes them.
+      probs.push(column(Float32Array, count, true));
+      backoffs.push(column(Float32Array, n === order ? 0 : count, true));
+    }
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
   }
   const { bytes, starts } = table.spellings();
   const job: ArpaSectionJob = { path: helper.path, start, order, counts, spellings: bytes, starts, tokens, probs, backoffs, status: column(Int32Array, order + 3, true) };
