@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import { Worker } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
 import { inputFileError, isSystemError, writeFileAtomic, writeFileAtomicSync } from '@nlpkit/core/node';
 import { LineCursor } from './arpaScanner.js';
@@ -9,7 +10,9 @@ import { ArpaFormatError, PKG, check } from './errors.js';
 import { collectDroppedArrays } from './memoryBudget.js';
 import { parallelArpaChunks } from './parallelArpaChunks.js';
 import { type ReadArpaOptions, readArpaCursor } from './readArpa.js';
+import { ngramLineFrom } from './arpaSectionTokenizer.js';
 import { type ArpaSectionHelper, bytesSource, readSuffixOrderedArpa } from './suffixOrderedArpa.js';
+import { workerEntry, workerStartOptions } from './workerEntry.js';
 import { arpaFileBlocks } from './writeArpa.js';
 
 /** Options of {@link writeArpaFile}. */
@@ -52,8 +55,39 @@ export function writeArpaFileSync(model: BackoffLanguageModel, path: string): vo
  * @throws ArpaFormatError as {@link readArpa}; WrongFormatError (code `ERR_WRONG_FORMAT`) for a binary model or other
  * binary data.
  */
-export function readArpaFile(path: string, options: ReadArpaOptions = {}): BackoffLanguageModel {
-  return readArpaFileWith(path, options, false);
+export function readArpaFile(path: string, options: ReadArpaFileOptions = {}): BackoffLanguageModel {
+  check.options(options, 'options', ['onWarning', 'threads']);
+  const threads = options.threads === undefined ? 1 : check.integer(options.threads, 'options.threads', 1, 256);
+  const warnings: ReadArpaOptions = options.onWarning === undefined ? {} : { onWarning: options.onWarning };
+  if (threads === 1) return readArpaFileWith(path, warnings, false);
+  const url = workerEntry('arpaReadWorker');
+  if (url === undefined) return readArpaFileWith(path, warnings, false);
+  // The thread starts only when the reader posts it a job: after the unigrams, in a file large enough to gain.
+  let worker: Worker | undefined;
+  const helper: ArpaSectionHelper = {
+    path,
+    ngramLineFrom: (at) => ngramLineFrom(path, at),
+    post: (job) => {
+      worker = new Worker(url, { workerData: null, ...workerStartOptions() });
+      worker.postMessage(job);
+    },
+  };
+  try {
+    return readArpaFileWith(path, warnings, false, helper);
+  } finally {
+    // Done with its part or not needed any more (the reader never waits on a thread that has not started).
+    void worker?.terminate();
+  }
+}
+
+/** Options of {@link readArpaFile}. */
+export interface ReadArpaFileOptions extends ReadArpaOptions {
+  /**
+   * Threads that read (default 1). With 2 or more, a file in lmplz's layout with at least 65,536 n-grams above the
+   * unigrams is read on two: a worker thread reads it from about the middle of its bytes while the calling thread
+   * reads the beginning, then links the worker's lines (the same model). Plain files only (not gzip).
+   */
+  readonly threads?: number;
 }
 
 /**

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readArpaFile } from './arpaFile.js';
 import type { BackoffLanguageModel } from './backoffLanguageModel.js';
 import { estimateKneserNey } from './estimateKneserNey.js';
+import { readModelFile } from './modelFile.js';
 import { ngramLineFrom, tokenizeArpaSections } from './arpaSectionTokenizer.js';
 import { scoreTextFileParallel } from './scoreTextFileParallel.js';
 import { type ArpaSectionHelper, type ArpaSectionJob, readSuffixOrderedArpa } from './suffixOrderedArpa.js';
@@ -150,6 +151,14 @@ describe('reading an ARPA file on two threads (issue 11)', () => {
     expect(ngramLineFrom(path, lineOf(2, 5))).toBe(lineOf(2, 6));
     expect(ngramLineFrom(path, readFileSync(path).length - 2)).toBe(-1);
     expect(ngramLineFrom(join(dir, 'missing.arpa'), 0)).toBe(-1);
+  });
+
+  it('readArpaFile({ threads: 2 }) reads on two threads (a worker thread) to the same model; bad threads are typed errors', () => {
+    expect(contents(readArpaFile(path, { threads: 2 }))).toEqual(expected);
+    expect(contents(readModelFile(path, { threads: 2 }))).toEqual(expected);
+    expect(() => readArpaFile(path, { threads: 0 })).toThrow(/options\.threads/);
+    expect(() => readArpaFile(path, { threads: 1.5 })).toThrow(/options\.threads/);
+    expect(() => readArpaFile(path, { thread: 2 } as never)).toThrow(/thread/);
   });
 
   it('scoreTextFileParallel: an ARPA file read on two threads scores a text as one thread does, bit for bit', async () => {

@@ -1,14 +1,13 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { inputFileError, isSystemError } from '@nlpkit/core/node';
-import { readArpaFile } from './arpaFile.js';
+import { type ReadArpaFileOptions, readArpaFile } from './arpaFile.js';
 import type { BackoffLanguageModel } from './backoffLanguageModel.js';
 import { loadBinaryModel } from './binaryModel.js';
 import { sniffText } from './detectFormat.js';
 import { PKG, check } from './errors.js';
-import type { ReadArpaOptions } from './readArpa.js';
 
 /** Options of {@link readModelFile}. */
-export interface ReadModelFileOptions extends ReadArpaOptions {
+export interface ReadModelFileOptions extends ReadArpaFileOptions {
   /** For a binary model: verify its checksum (default true; see `loadBinaryModel`). */
   readonly verify?: boolean;
 }
@@ -21,7 +20,7 @@ export interface ReadModelFileOptions extends ReadArpaOptions {
  * binary data), and core's typed error for a file that cannot be read (argument `path`).
  */
 export function readModelFile(path: string, options: ReadModelFileOptions = {}): BackoffLanguageModel {
-  check.options(options, 'options', ['onWarning', 'verify']);
+  check.options(options, 'options', ['onWarning', 'verify', 'threads']);
   if (isBinaryModelFile(path)) {
     let bytes: Buffer;
     try {
@@ -31,7 +30,7 @@ export function readModelFile(path: string, options: ReadModelFileOptions = {}):
     }
     return loadBinaryModel(bytes, options.verify === undefined ? {} : { verify: options.verify });
   }
-  return readArpaFile(path, options.onWarning ? { onWarning: options.onWarning } : {});
+  return readArpaFile(path, { ...(options.onWarning ? { onWarning: options.onWarning } : {}), ...(options.threads === undefined ? {} : { threads: options.threads }) });
 }
 
 /**

@@ -1,5 +1,5 @@
 export { writeArpaFile, writeArpaFileSync, readArpaFile } from './arpaFile.js';
-export type { WriteArpaFileOptions } from './arpaFile.js';
+export type { ReadArpaFileOptions, WriteArpaFileOptions } from './arpaFile.js';
 export { writeBinaryModelFile } from './binaryModelFile.js';
 export type { BinaryModelFileOptions } from './binaryModelFile.js';
 export { countKenlmTextOnDisk, countNgramsOnDisk, readCountFile } from './countNgramsOnDisk.js';

@@ -32,6 +32,7 @@ import {
   writeStupidBackoffFile,
 } from '@nlpkit/ngram/node';
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { type Command, InvalidArgumentError } from 'commander';
 import { CLI_PACKAGE, CliError, guarded } from '../cliErrors.js';
 import { bytesFrom, linesFrom } from '../cliInput.js';
@@ -105,6 +106,17 @@ async function* kenlmSentences(
 /** One order's discounts as `discounts 2: D1=… D2=… D3+=…` (6 significant digits, as lmplz prints them). */
 function discountLine(n: number, d: { d1: number; d2: number; d3: number }): string {
   return `discounts ${n + 1}: D1=${d.d1.toPrecision(6)} D2=${d.d2.toPrecision(6)} D3+=${d.d3.toPrecision(6)}\n`;
+}
+
+/** Characters of output gathered before a write (`ngram query`). */
+const OUTPUT_BLOCK = 1 << 16;
+
+/**
+ * Threads that read an ARPA model (`readModelFile`'s `threads`): two where the machine has the cores (a large file
+ * in lmplz's layout is then read from both halves at once; the same model), else one.
+ */
+function readThreads(): number {
+  return Math.min(2, availableParallelism());
 }
 
 function isFolder(path: string): boolean {
@@ -209,7 +221,7 @@ function noPerplexity(path: string): CliError {
 /** A model file read for scoring: a backoff language model, or a stupid-backoff file (scores only). */
 function readScoringModel(path: string, alpha: number | undefined): BackoffLanguageModel | StupidBackoffModel {
   try {
-    const model = readModelFile(path);
+    const model = readModelFile(path, { threads: readThreads() });
     if (alpha !== undefined) throw new CliError('--alpha is the backoff multiplier of stupid-backoff files; this model has probabilities', { usage: true });
     return model;
   } catch (error) {
@@ -579,7 +591,7 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
             progress.stage('reading model');
             let model: BackoffLanguageModel;
             try {
-              model = readModelFile(options.model, { onWarning: (w) => io.stderr(`${w.message}\n`) });
+              model = readModelFile(options.model, { threads: readThreads(), onWarning: (w) => io.stderr(`${w.message}\n`) });
             } catch (error) {
               // A gzip'd stupid-backoff file is recognized once decompressed.
               if (error instanceof WrongFormatError && error.format === 'stupid-backoff') throw noPerplexity(options.model);
@@ -620,14 +632,21 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
         }
         const model = readScoringModel(options.model, options.alpha);
         if (words.length > 0) {
-          printScores(model, kenlmWords(words.join(' '), 'query'), io);
+          io.stdout(scoresLine(model, kenlmWords(words.join(' '), 'query')));
           return;
         }
+        // Lines go out in blocks of ~64 KiB: a write per line cost more than the scoring (a system call each).
         let sentences = 0;
+        let block = '';
         for await (const sentence of kenlmSentences(options.input ?? '-', io, 'query', createProgress(io, { quiet: true }))) {
-          printScores(model, sentence, io);
+          block += scoresLine(model, sentence);
+          if (block.length >= OUTPUT_BLOCK) {
+            io.stdout(block);
+            block = '';
+          }
           sentences++;
         }
+        if (block !== '') io.stdout(block);
         if (sentences === 0) throw new CliError(`nothing to score: ${options.input ?? 'standard input'} has no lines`, { usage: true });
       }),
     );
@@ -651,7 +670,7 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
         let model: BackoffLanguageModel;
         try {
           progress.stage('reading model');
-          model = readModelFile(input, { onWarning: (w) => io.stderr(`${w.message}\n`) });
+          model = readModelFile(input, { threads: readThreads(), onWarning: (w) => io.stderr(`${w.message}\n`) });
           progress.stage('writing binary');
           await writeBinaryModelFile(model, output, options.quantize === '8' ? { quantize: 'q8' } : {});
         } finally {
@@ -674,7 +693,7 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
     .option('--top-p <p>', 'nucleus sampling: the smallest set of words whose probability reaches p', positive('--top-p'))
     .action((options: { model: string; seed: number; count: number; maxWords: number; prefix?: string; temperature: number; topK?: number; topP?: number }) =>
       guarded(io, 'ngram', () => {
-        const model = readModelFile(options.model);
+        const model = readModelFile(options.model, { threads: readThreads() });
         const prefix = options.prefix === undefined ? [] : kenlmWords(options.prefix, 'query');
         const sampling = { temperature: options.temperature, ...(options.topK ? { topK: options.topK } : {}), ...(options.topP ? { topP: options.topP } : {}) };
         for (let i = 0; i < options.count; i++) {
@@ -696,22 +715,19 @@ function positive(name: string) {
  * One line as KenLM's `query` prints it: `word=id ngram-length log10p` per token, `</s>` last, then the total. Ids
  * are the model's ARPA word index, where an unknown word is 0 as in KenLM (not the shared vocabulary's ids).
  */
-function printScores(model: BackoffLanguageModel | StupidBackoffModel, sentence: readonly string[], io: CliIo): void {
-  if (!('scoreSentence' in model)) {
-    printStupidScores(model, sentence, io);
-    return;
-  }
+function scoresLine(model: BackoffLanguageModel | StupidBackoffModel, sentence: readonly string[]): string {
+  if (!('scoreSentence' in model)) return stupidScoresLine(model, sentence);
   const scored = model.scoreSentence(sentence, { perToken: true });
   const index = model.data.wordIndex;
   const parts = (scored.perToken ?? []).map((w: WordScore) => `${w.token}=${index.id(w.token)} ${w.ngramLength} ${w.log10Prob}`);
-  io.stdout(`${parts.join('\t')}\tTotal: ${scored.log10Prob} OOV: ${scored.oov}\n`);
+  return `${parts.join('\t')}\tTotal: ${scored.log10Prob} OOV: ${scored.oov}\n`;
 }
 
 /**
  * One line for a stupid-backoff model: `word=id log10score` per token (after `<s>`), `</s>` last, then the total over
  * the words the model knows and the number of those it does not (whose score is 0: log10 -Infinity).
  */
-function printStupidScores(model: StupidBackoffModel, sentence: readonly string[], io: CliIo): void {
+function stupidScoresLine(model: StupidBackoffModel, sentence: readonly string[]): string {
   const index = model.counts.wordIndex;
   const words = [...sentence, '</s>'];
   let total = 0;
@@ -722,5 +738,5 @@ function printStupidScores(model: StupidBackoffModel, sentence: readonly string[
     else total += score;
     return `${word}=${index.id(word)} ${score}`;
   });
-  io.stdout(`${parts.join('\t')}\tTotal: ${total} OOV: ${oov}\n`);
+  return `${parts.join('\t')}\tTotal: ${total} OOV: ${oov}\n`;
 }
