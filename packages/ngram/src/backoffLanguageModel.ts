@@ -60,6 +60,12 @@ export interface BackoffModelData {
   readonly wordBytes?: Uint8Array;
 }
 
+/** Per-token results of {@link BackoffLanguageModel.scoreIds}: log10 probability and n-gram length by position. */
+export interface TokenScores {
+  readonly log10Probs: Float64Array;
+  readonly lengths: Int32Array;
+}
+
 /** One scored token, with the n-gram length KenLM's `query` prints. */
 export interface WordScore extends TokenLog10Prob {
   /** Order of the n-gram that supplied the probability (1 = unigram). */
@@ -190,9 +196,10 @@ export class BackoffLanguageModel implements LanguageModel<BackoffState> {
    * log10 probability, the part of it from OOV tokens and the number of OOV tokens to `out[0..2]`. This is the
    * inner loop of {@link scoreSentence} and of the byte-level text scorer: no allocation, tables in locals, the
    * steps of {@link scoreId} inlined; one state array of the model reused (calls must not interleave, which
-   * synchronous code cannot do).
+   * synchronous code cannot do). With `perToken`, each token's log10 probability and n-gram length (the `</s>`
+   * last, at index `length`) are written to its arrays too, which must hold `length + 1`.
    */
-  scoreIds(words: Int32Array, length: number, out: Float64Array): void {
+  scoreIds(words: Int32Array, length: number, out: Float64Array, perToken?: TokenScores): void {
     const { log10Probs, log10Backoffs } = this.data;
     const order = this.order;
     const ids = this.#scratch;
@@ -214,6 +221,8 @@ export class BackoffLanguageModel implements LanguageModel<BackoffState> {
         }
       }
       let log10Prob: number;
+      // The order of the n-gram that gave the probability (KenLM query's n-gram length).
+      let matched: number;
       if (suffixLevels !== undefined) {
         // Walk back from the word: (w), (w-1 w), ... each found among the extensions of the one before; the
         // older words are the sentence's (<s> before the first), so no table is read for them.
@@ -237,6 +246,7 @@ export class BackoffLanguageModel implements LanguageModel<BackoffState> {
         }
         ids[k] = matchedId;
         for (let len = k + 1; len <= order; len++) ids[len] = -1;
+        matched = k;
       } else {
         let matchedId = word;
         let k = 1;
@@ -258,8 +268,13 @@ export class BackoffLanguageModel implements LanguageModel<BackoffState> {
         }
         ids[k] = matchedId;
         for (let len = k + 1; len <= order; len++) ids[len] = -1;
+        matched = k;
       }
       total += log10Prob;
+      if (perToken !== undefined) {
+        perToken.log10Probs[i] = log10Prob;
+        perToken.lengths[i] = matched;
+      }
       if (isOov) {
         oov++;
         oovTotal += log10Prob;

@@ -17,12 +17,13 @@ export type {
   BackoffTokenScore,
   BackoffSentenceScore,
   NgramLookup,
+  TokenScores,
   WordScore,
 } from './backoffLanguageModel.js';
 export { writeArpa, arpaChunks, arpaByteChunks } from './writeArpa.js';
 export { readArpa, readArpaLines } from './readArpa.js';
 export { Utf8TextScorer } from './utf8TextScorer.js';
-export type { SentenceTotals, Utf8TextScorerOptions } from './utf8TextScorer.js';
+export type { ScoredLine, SentenceTotals, Utf8TextScorerOptions } from './utf8TextScorer.js';
 export { SuffixTrieLevel } from './suffixTrie.js';
 export type { ReadArpaOptions } from './readArpa.js';
 export { collectNgramStatistics } from './ngramStatistics.js';

@@ -123,6 +123,50 @@ describe('Utf8TextScorer', () => {
     expect(table.find(missing, 0, 1, hashBytes(missing, 0, 1))).toBe(-1);
   });
 
+  it('onLine gives every line word by word as scoreSentence(…, { perToken: true }) does: bytes, ids, log10 probabilities, n-gram lengths', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from(`\uFEFF${kenlm.test}\r\nnot-a-word the\n\n\uFEFFbom inside\n`),
+      Buffer.from([0x61, 0xff, 0x62, 0x20, 0x74, 0x68, 0x65, 0x0a]),
+      Buffer.from('last line'),
+    ]);
+    const lines = await collect(readLines(Readable.from([bytes])));
+    const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+    for (const model of [...Object.values(models), loadBinaryModel(toBinaryModel(models.fast))]) {
+      const seen: unknown[] = [];
+      const scorer = new Utf8TextScorer(model, {
+        onLine: (line) => {
+          const words = Array.from({ length: line.count }, (_, i) => decoder.decode(line.bytes.subarray(line.starts[i], line.ends[i])));
+          seen.push({
+            words,
+            ids: Array.from(line.ids.subarray(0, line.count), (id) => Math.max(0, id)),
+            log10Probs: Array.from(line.log10Probs.subarray(0, line.count + 1)),
+            lengths: Array.from(line.lengths.subarray(0, line.count + 1)),
+            log10Prob: line.log10Prob,
+            oov: line.oov,
+          });
+        },
+      });
+      for (let at = 0; at < bytes.length; at += 7) scorer.push(bytes.subarray(at, at + 7));
+      scorer.flush();
+      const expected = lines.map((line) => {
+        const words = kenlmWords(line, 'query');
+        const r = model.scoreSentence(words, { perToken: true });
+        const perToken = r.perToken!;
+        return {
+          words,
+          ids: words.map((w) => model.data.wordIndex.id(w)),
+          log10Probs: perToken.map((t) => t.log10Prob),
+          lengths: perToken.map((t) => t.ngramLength),
+          log10Prob: r.log10Prob,
+          oov: r.oov,
+        };
+      });
+      expect(seen).toEqual(expected);
+      expect(seen.length).toBeGreaterThan(5);
+    }
+    expect(() => new Utf8TextScorer(models.fast, { onLine: 3 as never })).toThrow(/options\.onLine/);
+  });
+
   it('refuses an empty text as evaluatePerplexity does', () => {
     expect(() => scored(models.fast, new Uint8Array(0))).toThrow(/at least one sentence/);
   });

@@ -18,6 +18,58 @@ export interface Utf8TextScorerOptions {
    * added to the scorer of the text before with {@link Utf8TextScorer.addSentenceTotals}. Default false.
    */
   readonly record?: boolean;
+  /**
+   * Called with every line as it is scored, word by word (what KenLM's `query` prints): the object is reused from
+   * line to line, so read it before returning. Default: none.
+   */
+  readonly onLine?: (line: ScoredLine) => void;
+}
+
+/**
+ * One line as {@link Utf8TextScorerOptions.onLine} sees it. Word i is `bytes[starts[i]..ends[i])`, with the model's
+ * word index `ids[i]` (−1: not in the model, scored as `<unk>`); `log10Probs` and `lengths` hold each token's log10
+ * probability and the order of the n-gram that gave it, `</s>` last (index `count`). `log10Prob` is their sum,
+ * `oov` the number of words not in the model.
+ */
+export interface ScoredLine {
+  readonly bytes: Uint8Array;
+  readonly count: number;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly ids: Int32Array;
+  readonly log10Probs: Float64Array;
+  readonly lengths: Int32Array;
+  readonly log10Prob: number;
+  readonly oov: number;
+}
+
+/** The reused {@link ScoredLine} of a scorer with `onLine`. */
+class LineRecord implements ScoredLine {
+  bytes: Uint8Array = new Uint8Array(0);
+  count = 0;
+  starts = new Int32Array(256);
+  ends = new Int32Array(256);
+  ids = new Int32Array(256);
+  log10Probs = new Float64Array(257);
+  lengths = new Int32Array(257);
+  log10Prob = 0;
+  oov = 0;
+
+  /** Room for `words` words (and the `</s>` after them). */
+  reserve(words: number): void {
+    if (words < this.starts.length) return;
+    const size = Math.max(words + 1, this.starts.length * 2);
+    const grow = <T extends Int32Array | Float64Array>(a: T, n: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(n);
+      b.set(a);
+      return b;
+    };
+    this.starts = grow(this.starts, size);
+    this.ends = grow(this.ends, size);
+    this.ids = grow(this.ids, size);
+    this.log10Probs = grow(this.log10Probs, size + 1);
+    this.lengths = grow(this.lengths, size + 1);
+  }
 }
 
 /**
@@ -63,15 +115,20 @@ export class Utf8TextScorer {
   #sentences = 0;
   #decoder: TextDecoder | undefined;
   readonly #record: boolean;
+  readonly #onLine: ((line: ScoredLine) => void) | undefined;
+  readonly #lineRecord: LineRecord | undefined;
   #recorded: { log10Prob: Float64Array; oovLog10Prob: Float64Array; oov: Int32Array; tokens: Int32Array } | undefined;
 
   constructor(model: BackoffLanguageModel, options: Utf8TextScorerOptions = {}) {
     if (!(model instanceof BackoffLanguageModel)) throw check.invalid(model, 'model', 'a BackoffLanguageModel');
-    check.options(options, 'options', ['startsText', 'record']);
+    check.options(options, 'options', ['startsText', 'record', 'onLine']);
+    if (options.onLine !== undefined && typeof options.onLine !== 'function') throw check.invalid(options.onLine, 'options.onLine', 'a function');
     this.#model = model;
     this.#table = wordTableOf(model);
     this.#first = options.startsText ?? true;
     this.#record = options.record ?? false;
+    this.#onLine = options.onLine;
+    this.#lineRecord = options.onLine === undefined ? undefined : new LineRecord();
   }
 
   /** Number of lines (sentences) scored so far. */
@@ -211,11 +268,29 @@ export class Utf8TextScorer {
         grown.set(words);
         this.#words = words = grown;
       }
+      const record = this.#lineRecord;
+      if (record !== undefined) {
+        record.reserve(count);
+        record.starts[count] = i;
+        record.ends[count] = j;
+      }
       words[count++] = id;
       i = j;
     }
     const out = this.#out;
-    this.#model.scoreIds(words, count, out);
+    const record = this.#lineRecord;
+    if (record !== undefined) {
+      record.reserve(count);
+      this.#model.scoreIds(words, count, out, record);
+      record.bytes = bytes;
+      record.count = count;
+      record.ids.set(words.subarray(0, count));
+      record.log10Prob = out[0]!;
+      record.oov = out[2]!;
+      this.#onLine!(record);
+    } else {
+      this.#model.scoreIds(words, count, out);
+    }
     if (this.#record) this.#keep(out[0]!, out[1]!, out[2]!, count + 1);
     else this.#add(out[0]!, out[1]!, out[2]!, count + 1);
   }

@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Readable } from 'node:stream';
-import { evaluatePerplexity } from '@nlpkit/core';
-import { collectNgramStatistics, estimateKneserNey, stupidBackoff, writeStupidBackoff } from '@nlpkit/ngram';
+import { collect, evaluatePerplexity } from '@nlpkit/core';
+import { collectNgramStatistics, estimateKneserNey, kenlmWords, stupidBackoff, writeStupidBackoff } from '@nlpkit/ngram';
+import { readModelFile } from '@nlpkit/ngram/node';
+import { readLines } from '@nlpkit/text/node';
 import { referenceData } from '@nlpkit/vitest-config';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bufferIo } from '../cliIo.js';
@@ -69,6 +71,29 @@ describe('nlpkit ngram', () => {
     expect(lines).toHaveLength(3);
     expect(lines[2]).toBe('');
     expect(`${lines[1]}\n`).toMatch(/^the=\d+ 2 .*zebra=0 1 .*OOV: 1\n$/);
+  });
+
+  it('query prints each line as the model scores its words, built from the bytes: CRLF, a BOM, bytes that are not UTF-8', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('\uFEFFthe cat\r\nthe zebra\n\n\uFEFFbom the\n'),
+      Buffer.from([0x61, 0xff, 0x62, 0x20, 0x74, 0x68, 0x65, 0x0a]),
+      Buffer.from('last line'),
+    ]);
+    const odd = join(dir, 'odd.txt');
+    writeFileSync(odd, bytes);
+    const model = readModelFile(arpa);
+    const lines = await collect(readLines(Readable.from([bytes])));
+    const expected = lines
+      .map((line) => {
+        const r = model.scoreSentence(kenlmWords(line, 'query'), { perToken: true });
+        const words = r.perToken!.map((w) => `${w.token}=${model.data.wordIndex.id(w.token)} ${w.ngramLength} ${w.log10Prob}`);
+        return `${words.join('\t')}\tTotal: ${r.log10Prob} OOV: ${r.oov}\n`;
+      })
+      .join('');
+    const fromFile = capture();
+    expect(await run(['node', 'nlpkit', 'ngram', 'query', '--model', arpa, '--input', odd], fromFile.io)).toBe(0);
+    expect(fromFile.out.join('')).toBe(expected);
+    expect(expected.split('\n')).toHaveLength(7);
   });
 
   it('generate is reproducible for a seed, and samples only from the top k with --top-k 1', async () => {

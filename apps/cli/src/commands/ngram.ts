@@ -11,7 +11,7 @@ import {
   stupidBackoff,
   wittenBell,
   WrongFormatError,
-  type BackoffLanguageModel,
+  BackoffLanguageModel,
   type CountLanguageModel,
   type KenlmSplit,
   type NgramStatistics,
@@ -38,6 +38,7 @@ import { CLI_PACKAGE, CliError, guarded } from '../cliErrors.js';
 import { bytesFrom, linesFrom } from '../cliInput.js';
 import { type CliIo, stdinOf } from '../cliIo.js';
 import { type Progress, createProgress } from '../progress.js';
+import { QueryOutput } from './queryOutput.js';
 
 const SMOOTHINGS = ['mkn', 'kn', 'wb', 'katz', 'abs', 'add-k', 'mle', 'stupid'] as const;
 
@@ -635,18 +636,28 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
           io.stdout(scoresLine(model, kenlmWords(words.join(' '), 'query')));
           return;
         }
-        // Lines go out in blocks of ~64 KiB: a write per line cost more than the scoring (a system call each).
         let sentences = 0;
-        let block = '';
-        for await (const sentence of kenlmSentences(options.input ?? '-', io, 'query', createProgress(io, { quiet: true }))) {
-          block += scoresLine(model, sentence);
-          if (block.length >= OUTPUT_BLOCK) {
-            io.stdout(block);
-            block = '';
+        if (model instanceof BackoffLanguageModel) {
+          // The text read as bytes and scored line by line as `ngram eval` scores it; the output built as bytes.
+          const output = new QueryOutput(io.stdout);
+          const scorer = new Utf8TextScorer(model, { onLine: (line) => output.line(line) });
+          for await (const chunk of bytesFrom(options.input ?? '-', io)) scorer.push(chunk);
+          scorer.flush();
+          output.flush();
+          sentences = scorer.lines;
+        } else {
+          // Lines go out in blocks of ~64 KiB, not a write (a system call) each.
+          let block = '';
+          for await (const sentence of kenlmSentences(options.input ?? '-', io, 'query', createProgress(io, { quiet: true }))) {
+            block += scoresLine(model, sentence);
+            if (block.length >= OUTPUT_BLOCK) {
+              io.stdout(block);
+              block = '';
+            }
+            sentences++;
           }
-          sentences++;
+          if (block !== '') io.stdout(block);
         }
-        if (block !== '') io.stdout(block);
         if (sentences === 0) throw new CliError(`nothing to score: ${options.input ?? 'standard input'} has no lines`, { usage: true });
       }),
     );
