@@ -177,13 +177,15 @@ export function bpeTokenizer(model: BpeModel | string): BpeTokenizer {
     }
     return hit;
   };
-  const encodePiece = (text: string, start: number, end: number, ids: number[]): void => {
+  // Ids of each merge-table symbol (see idsOf), filled as symbols turn up.
+  const bySymbol: (readonly number[] | undefined)[] = new Array<readonly number[] | undefined>(table.strings.length);
+  const encodePiece = (text: string, start: number, end: number, ids: IdList): void => {
     const short = end - start <= CACHED_PIECE;
     const piece = short ? text.slice(start, end) : '';
     if (short) {
       const hit = cache.get(piece);
       if (hit !== undefined) {
-        for (const id of hit) ids.push(id);
+        ids.pushAll(hit);
         return;
       }
     }
@@ -207,17 +209,25 @@ export function bpeTokenizer(model: BpeModel | string): BpeTokenizer {
     const from = ids.length;
     const { starts } = merged;
     for (let j = 0; j < starts.length; j++) {
-      const a = offsets[starts[j] as number] as number;
-      const b = j + 1 < starts.length ? (offsets[starts[j + 1] as number] as number) : end;
-      for (const id of idsOf(text.slice(a, b))) ids.push(id);
+      const symbol = merged.ids[j] as number;
+      let hit: readonly number[];
+      if (symbol >= 0) {
+        // A symbol of the merge table: its ids by symbol id, with no string made from the text.
+        hit = bySymbol[symbol] ?? (bySymbol[symbol] = idsOf(table.strings[symbol] as string));
+      } else {
+        const a = offsets[starts[j] as number] as number;
+        const b = j + 1 < starts.length ? (offsets[starts[j + 1] as number] as number) : end;
+        hit = idsOf(text.slice(a, b));
+      }
+      ids.pushAll(hit);
     }
     if (short && cache.size < 50_000) cache.set(piece, ids.slice(from));
   };
   const encode = (text: string): number[] => {
     checkText(text, 'text');
-    const ids: number[] = [];
+    const ids = new IdList(text.length);
     forEachPiece(text, BPE_PIECES, (start, end) => encodePiece(text, start, end, ids));
-    return ids;
+    return ids.slice(0);
   };
   return {
     model: m as BpeModel,
@@ -246,6 +256,35 @@ export function bpeTokenizer(model: BpeModel | string): BpeTokenizer {
       return out;
     },
   };
+}
+
+/**
+ * The ids of one encoding, in a typed array that doubles as it fills: pushing millions of ids onto a JavaScript
+ * array costs ~4× more (each growth allocates a new backing store); `slice` copies them out once.
+ */
+class IdList {
+  private data: Int32Array;
+  length = 0;
+
+  constructor(expected: number) {
+    this.data = new Int32Array(Math.max(16, Math.min(expected, 1 << 16)));
+  }
+
+  pushAll(ids: readonly number[]): void {
+    if (this.length + ids.length > this.data.length) {
+      const grown = new Int32Array(Math.max(2 * this.data.length, this.length + ids.length));
+      grown.set(this.data.subarray(0, this.length));
+      this.data = grown;
+    }
+    for (let i = 0; i < ids.length; i++) this.data[this.length++] = ids[i] as number;
+  }
+
+  /** The ids from `from` to the end, as a plain array. */
+  slice(from: number): number[] {
+    const out = new Array<number>(this.length - from);
+    for (let i = from; i < this.length; i++) out[i - from] = this.data[i] as number;
+    return out;
+  }
 }
 
 /** `JSON.parse` for model files, as a {@link FormatError} on bad JSON. @internal shared with the tokenizer.json loader */
