@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '@nlpkit/core';
 import { naiveKneserNey } from '../test/naiveKneserNey.js';
 import { countNgrams } from './countNgrams.js';
+import { zeroGammaCases } from '../test/zeroGammaCases.js';
 import { estimateKneserNey } from './estimateKneserNey.js';
 import type { NgramWarning } from './kneserNeyDiscounts.js';
+import { writeArpa } from './writeArpa.js';
 
 const corpus = fc.array(fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'e'), { maxLength: 6 }), {
   minLength: 1,
@@ -33,14 +35,24 @@ describe('estimateKneserNey', () => {
   });
 
   it('is a normalized distribution after every context', () => {
+    // The example: order-2 discounts 0.75/0.875/0 make gamma(a) 0 — all of a's mass stays on "a b" (backoff -inf).
+    const zeroGamma = [['d', 'e', 'a', 'b'], ['b'], ['a', 'b', 'b', 'b'], ['e', 'd', 'a', 'b'], ['d', 'd', 'c', 'b'], ['c']];
     fc.assert(
       fc.property(corpus, fc.integer({ min: 1, max: 5 }), fc.array(fc.constantFrom('a', 'b', 'c', 'z')), (train, order, context) => {
         const { model } = estimateKneserNey(train, { order });
         const sum = model.nextWordDistribution(context).reduce((s, p) => s + p, 0);
         expect(sum).toBeCloseTo(1, 5);
       }),
-      { numRuns: 100 },
+      { numRuns: 100, examples: [[zeroGamma, 3, ['a']]] },
     );
+  });
+
+  it("writes lmplz's ARPA where a context's gamma is 0 (backoff -inf; KenLM fixture, --discount_fallback)", () => {
+    for (const { name, order, sentences, arpa } of zeroGammaCases()) {
+      const { model } = estimateKneserNey(sentences, { order });
+      expect(writeArpa(model), name).toBe(arpa);
+      expect(arpa, name).toMatch(/\t-inf\n/);
+    }
   });
 
   it('gives adjusted counts from left contexts, raw counts at the top order and after <s>', () => {

@@ -235,8 +235,9 @@ function estimateFromCounts(counts: NgramCounts, options: KneserNeyOptions): Kne
       const words = n === 1 ? undefined : counts.indexes[n - 1]!.words;
       for (let c = 0; c < contexts; c++) {
         const last = words === undefined ? c : words[c]!;
-        const gamma = weights[c * CONTEXT_STRIDE + 1]!;
-        if (gamma > 0 && last !== UNK_INDEX && last !== EOS_INDEX) bo[c] = log10f(gamma);
+        // Every context's backoff is log10 gamma, -Infinity where gamma is 0 (all its discounts are 0, as with
+        // --discount_fallback on a tiny corpus): lmplz writes -inf there. Not a context (no n-gram follows it): 0.
+        if (stats[c * CONTEXT_STRIDE]! > 0 && last !== UNK_INDEX && last !== EOS_INDEX) bo[c] = log10f(weights[c * CONTEXT_STRIDE + 1]!);
       }
       log10Backoffs.push(bo);
     }

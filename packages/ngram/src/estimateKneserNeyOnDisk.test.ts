@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { InvalidArgumentError, NlpkitError, OutputError, createRng } from '@nlpkit/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadPtb, ptb } from '../test/ptbData.js';
+import { zeroGammaCases } from '../test/zeroGammaCases.js';
 import { estimateKneserNey } from './estimateKneserNey.js';
 import { type KenlmTextInput, type KneserNeyOnDiskOptions, estimateKneserNeyOnDisk } from './estimateKneserNeyOnDisk.js';
 import { kenlmWords } from './kenlmWords.js';
@@ -87,6 +88,12 @@ describe('estimateKneserNeyOnDisk', () => {
     const sentences = kenlm.train.slice(0, -1).split('\n').map((line) => kenlmWords(line));
     const { text } = await onDisk(sentences, { order: 3, memory: 1 << 18 });
     expect(text).toBe(kenlm.arpa);
+  });
+
+  it("writes lmplz's ARPA where a context's gamma is 0 (backoff -inf; KenLM fixture, --discount_fallback)", async () => {
+    for (const { name, order, sentences, arpa } of zeroGammaCases()) {
+      expect((await onDisk(sentences, { order, memory: 1 << 18 })).text, name).toBe(arpa);
+    }
   });
 
   it('reads text as bytes ({ kenlmText }) as lmplz does: its ARPA on the Unicode fixture, the in-memory one through many runs', async () => {

@@ -60,8 +60,9 @@ export async function* interpolatedArpaSections(
 ): AsyncGenerator<{ order: number; bytes: Uint8Array }, void, undefined> {
   const f = Math.fround;
   const log10f = createLog10f();
-  const backoffOf = (gamma: number, last: number): number =>
-    gamma > 0 && last !== UNK_INDEX && last !== EOS_INDEX ? log10f(gamma) : 0;
+  // log10 gamma of a context (-inf where gamma is 0, as lmplz writes); 0 where no n-gram follows (no weights record).
+  const backoffOf = (found: boolean, gammaBits: number, last: number): number =>
+    found && last !== UNK_INDEX && last !== EOS_INDEX ? log10f(workspace.fromBits(gammaBits)) : 0;
   // Pass 4: interpolation in suffix order, written as ARPA text.
   const lines = new ArpaLineBlocks(vocabularyBytes(words), order);
   const { probs, backoffs, words: lineWords } = lines;
@@ -75,7 +76,7 @@ export async function* interpolatedArpaSections(
         probs[j] = id === BOS_INDEX ? 0 : Math.min(0, log10f(prob1[id]!));
         if (weights !== undefined) {
           while (more && weights.buffer[weights.at]! < id) more = weights.next();
-          backoffs[j] = backoffOf(more && weights.buffer[weights.at] === id ? workspace.fromBits(weights.buffer[weights.at + 1]!) : 0, id);
+          backoffs[j] = backoffOf(more && weights.buffer[weights.at] === id, weights.buffer[weights.at + 1]!, id);
         }
         lineWords[j] = id;
         if (lines.add()) yield { order: 1, bytes: lines.take()! };
@@ -109,7 +110,7 @@ export async function* interpolatedArpaSections(
         if (weights !== undefined) {
           while (weightsMore && compareRecords(weights.buffer, weights.at, buf, at, n) < 0) weightsMore = weights.next();
           const found = weightsMore && compareRecords(weights.buffer, weights.at, buf, at, n) === 0;
-          backoffs[j] = backoffOf(found ? workspace.fromBits(weights.buffer[weights.at + n]!) : 0, buf[at]!);
+          backoffs[j] = backoffOf(found, weights.buffer[weights.at + n]!, buf[at]!);
         }
         if (writer !== undefined) {
           const w = writer.slot();
