@@ -60,7 +60,10 @@ export interface BackoffModelData {
   readonly wordBytes?: Uint8Array;
 }
 
-/** Per-token results of {@link BackoffLanguageModel.scoreIds}: log10 probability and n-gram length by position. */
+/**
+ * Per-token results of {@link BackoffLanguageModel.scoreIds}: log10 probability (its float32 sum, as KenLM's `query`
+ * computes it) and n-gram length by position.
+ */
 export interface TokenScores {
   readonly log10Probs: Float64Array;
   readonly lengths: Int32Array;
@@ -197,12 +200,15 @@ export class BackoffLanguageModel implements LanguageModel<BackoffState> {
    * inner loop of {@link scoreSentence} and of the byte-level text scorer: no allocation, tables in locals, the
    * steps of {@link scoreId} inlined; one state array of the model reused (calls must not interleave, which
    * synchronous code cannot do). With `perToken`, each token's log10 probability and n-gram length (the `</s>`
-   * last, at index `length`) are written to its arrays too, which must hold `length + 1`.
+   * last, at index `length`) are written to its arrays too, which must hold `length + 1`; that log10 probability is
+   * added up in float32 as KenLM's `query` adds it (the probability, then each backoff), so it prints as KenLM's
+   * does, where the totals in `out` add the same values in double precision.
    */
   scoreIds(words: Int32Array, length: number, out: Float64Array, perToken?: TokenScores): void {
     const { log10Probs, log10Backoffs } = this.data;
     const order = this.order;
     const ids = this.#scratch;
+    const f = Math.fround;
     ids.fill(-1);
     if (order > 1) ids[1] = BOS_INDEX;
     let total = 0;
@@ -221,6 +227,8 @@ export class BackoffLanguageModel implements LanguageModel<BackoffState> {
         }
       }
       let log10Prob: number;
+      // The same sum in float32, as KenLM's query adds it (what perToken gets).
+      let kenlmProb: number;
       // The order of the n-gram that gave the probability (KenLM query's n-gram length).
       let matched: number;
       if (suffixLevels !== undefined) {
@@ -239,10 +247,13 @@ export class BackoffLanguageModel implements LanguageModel<BackoffState> {
           matchedId = id;
         }
         log10Prob = log10Probs[k - 1]![matchedId]!;
+        kenlmProb = log10Prob;
         for (let len = k; len < order; len++) {
           const ctx = ids[len]!;
           if (ctx < 0) break;
-          log10Prob += log10Backoffs[len - 1]![ctx]!;
+          const backoff = log10Backoffs[len - 1]![ctx]!;
+          log10Prob += backoff;
+          kenlmProb = f(kenlmProb + backoff);
         }
         ids[k] = matchedId;
         for (let len = k + 1; len <= order; len++) ids[len] = -1;
@@ -261,10 +272,13 @@ export class BackoffLanguageModel implements LanguageModel<BackoffState> {
           previous = next;
         }
         log10Prob = log10Probs[k - 1]![matchedId]!;
+        kenlmProb = log10Prob;
         for (let len = k; len < order; len++) {
           const ctx = len === k ? previous : ids[len]!;
           if (ctx < 0) break;
-          log10Prob += log10Backoffs[len - 1]![ctx]!;
+          const backoff = log10Backoffs[len - 1]![ctx]!;
+          log10Prob += backoff;
+          kenlmProb = f(kenlmProb + backoff);
         }
         ids[k] = matchedId;
         for (let len = k + 1; len <= order; len++) ids[len] = -1;
@@ -272,7 +286,7 @@ export class BackoffLanguageModel implements LanguageModel<BackoffState> {
       }
       total += log10Prob;
       if (perToken !== undefined) {
-        perToken.log10Probs[i] = log10Prob;
+        perToken.log10Probs[i] = kenlmProb;
         perToken.lengths[i] = matched;
       }
       if (isOov) {

@@ -23,6 +23,7 @@ export type {
 export { writeArpa, arpaChunks, arpaByteChunks } from './writeArpa.js';
 export { readArpa, readArpaLines } from './readArpa.js';
 export { Utf8TextScorer } from './utf8TextScorer.js';
+export { KenlmQueryText } from './kenlmQueryText.js';
 export type { ScoredLine, SentenceTotals, Utf8TextScorerOptions } from './utf8TextScorer.js';
 export { SuffixTrieLevel } from './suffixTrie.js';
 export type { ReadArpaOptions } from './readArpa.js';

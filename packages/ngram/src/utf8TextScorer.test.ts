@@ -123,7 +123,7 @@ describe('Utf8TextScorer', () => {
     expect(table.find(missing, 0, 1, hashBytes(missing, 0, 1))).toBe(-1);
   });
 
-  it('onLine gives every line word by word as scoreSentence(…, { perToken: true }) does: bytes, ids, log10 probabilities, n-gram lengths', async () => {
+  it('onLine gives every line word by word as scoreSentence(…, { perToken: true }) does: bytes, ids, log10 probabilities (in float32), n-gram lengths', async () => {
     const bytes = Buffer.concat([
       Buffer.from(`\uFEFF${kenlm.test}\r\nnot-a-word the\n\n\uFEFFbom inside\n`),
       Buffer.from([0x61, 0xff, 0x62, 0x20, 0x74, 0x68, 0x65, 0x0a]),
@@ -161,7 +161,17 @@ describe('Utf8TextScorer', () => {
           oov: r.oov,
         };
       });
-      expect(seen).toEqual(expected);
+      // Each token's log10 probability is KenLM's float32 sum of what scoreSentence adds in double precision.
+      const probs = (list: unknown[]) => list.map((line) => (line as { log10Probs: number[] }).log10Probs);
+      const seenProbs = probs(seen).flat();
+      const expectedProbs = probs(expected).flat();
+      expect(seenProbs).toHaveLength(expectedProbs.length);
+      seenProbs.forEach((p, i) => {
+        expect(p).toBe(Math.fround(p));
+        expect(p).toBeCloseTo(expectedProbs[i]!, 5);
+      });
+      const rest = (list: unknown[]) => list.map((line) => ({ ...(line as object), log10Probs: undefined }));
+      expect(rest(seen)).toEqual(rest(expected));
       expect(seen.length).toBeGreaterThan(5);
     }
     expect(() => new Utf8TextScorer(models.fast, { onLine: 3 as never })).toThrow(/options\.onLine/);

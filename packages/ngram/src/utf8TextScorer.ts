@@ -28,8 +28,9 @@ export interface Utf8TextScorerOptions {
 /**
  * One line as {@link Utf8TextScorerOptions.onLine} sees it. Word i is `bytes[starts[i]..ends[i])`, with the model's
  * word index `ids[i]` (−1: not in the model, scored as `<unk>`); `log10Probs` and `lengths` hold each token's log10
- * probability and the order of the n-gram that gave it, `</s>` last (index `count`). `log10Prob` is their sum,
- * `oov` the number of words not in the model.
+ * probability (added up in float32, as KenLM's `query` computes it) and the order of the n-gram that gave it, `</s>`
+ * last (index `count`). `log10Prob` is the line's total as the scorer adds it (in double precision, so it can differ
+ * from their float32 sum in the last bits), `oov` the number of words not in the model.
  */
 export interface ScoredLine {
   readonly bytes: Uint8Array;

@@ -14,7 +14,8 @@ lmplz query`) — KenLM itself is never vendored in this repository:
     KENLM_BIN=/tmp/kenlm/build/bin python3 scripts/golden/ngram/kenlm_unicode.py
 
 Writes packages/ngram/test/fixtures/kenlm-unicode.json: the training text, lmplz's ARPA file (byte for byte),
-its counts and discounts, and query's summary and per-line scores on the test text. Python standard library only.
+its counts and discounts, and query's summary, per-line scores and whole default output on the test text. Python
+standard library only.
 Never run in CI.
 """
 import json
@@ -116,18 +117,21 @@ def main():
             arpa = f.read().decode('utf-8')
         def query(verbosity):
             with open(test_path, 'rb') as src:
-                run = subprocess.run([kenlm_tool('query'), '-v', verbosity, arpa_path], stdin=src, capture_output=True, check=True)
+                flags = [] if verbosity is None else ['-v', verbosity]
+                run = subprocess.run([kenlm_tool('query'), *flags, arpa_path], stdin=src, capture_output=True, check=True)
             return run.stdout.decode('utf-8')
 
         # query -v sentence: one "Total: <log10> OOV: <n>" line per input line; -v summary: the corpus figures.
         totals = [[float(m.group(1)), int(m.group(2))] for m in re.finditer(r'^Total: (\S+) OOV: (\d+)$', query('sentence'), re.M)]
+        # query's default output (no -v): word=id ngram-length log10p per token, Total and OOV per line, the summary.
+        words_output = query(None)
         fields = dict(line.split(':\t', 1) for line in query('summary').splitlines() if ':\t' in line)
     fixture = {
         'generator': 'scripts/golden/ngram/kenlm_unicode.py',
         'kenlm': {
             'commit': kenlm_commit(),
             'lmplz': f'lmplz -o {ORDER} -S 100M (defaults otherwise)',
-            'query': 'query -v sentence <model.arpa> (per-line totals), query -v summary <model.arpa>',
+            'query': 'query -v sentence <model.arpa> (per-line totals), query -v summary <model.arpa>, query <model.arpa> (its whole default output)',
         },
         'order': ORDER,
         'train': train,
@@ -141,6 +145,7 @@ def main():
             'perplexityExcludingOov': float(fields['Perplexity excluding OOVs']),
             'oov': int(fields['OOVs']),
             'tokens': int(fields['Tokens']),
+            'wordOutput': words_output,
         },
     }
     with open(OUT, 'w', encoding='utf-8') as f:

@@ -54,8 +54,10 @@ describe('nlpkit ngram', () => {
   it('query prints word=id length log10p per token and the total', async () => {
     const { io, out } = capture();
     expect(await run(['node', 'nlpkit', 'ngram', 'query', '--model', arpa, 'the', 'zebra'], io)).toBe(0);
-    const line = out.join('');
-    expect(line).toMatch(/^the=\d+ 2 -[\d.]+\tzebra=0 1 -[\d.]+\t<\/s>=2 \d -[\d.]+\tTotal: -[\d.]+ OOV: 1\n$/);
+    // KenLM query's text: the line, then the summary (3 tokens, 1 OOV).
+    expect(out.join('')).toMatch(
+      /^the=\d+ 2 -[\d.]+\tzebra=0 1 -[\d.]+\t<\/s>=2 \d -[\d.]+\tTotal: -[\d.]+ OOV: 1\nPerplexity including OOVs:\t[\d.]+\nPerplexity excluding OOVs:\t[\d.]+\nOOVs:\t1\nTokens:\t3\n$/,
+    );
   });
 
   it('reads standard input for --input - (eval and query)', async () => {
@@ -66,11 +68,12 @@ describe('nlpkit ngram', () => {
     expect(fromStdin.out.join('')).toBe(fromFile.out.join(''));
     const query = capture('the cat\nthe zebra\n');
     expect(await run(['node', 'nlpkit', 'ngram', 'query', '--model', arpa, '--input', '-'], query.io)).toBe(0);
-    // One line per sentence (written in blocks).
+    // One line per sentence (written in blocks), then KenLM's summary.
     const lines = query.out.join('').split('\n');
-    expect(lines).toHaveLength(3);
-    expect(lines[2]).toBe('');
+    expect(lines).toHaveLength(7);
+    expect(lines[6]).toBe('');
     expect(`${lines[1]}\n`).toMatch(/^the=\d+ 2 .*zebra=0 1 .*OOV: 1\n$/);
+    expect(lines.slice(4, 6)).toEqual(['OOVs:\t1', 'Tokens:\t6']);
   });
 
   it('query prints each line as the model scores its words, built from the bytes: CRLF, a BOM, bytes that are not UTF-8', async () => {
@@ -83,17 +86,28 @@ describe('nlpkit ngram', () => {
     writeFileSync(odd, bytes);
     const model = readModelFile(arpa);
     const lines = await collect(readLines(Readable.from([bytes])));
-    const expected = lines
-      .map((line) => {
-        const r = model.scoreSentence(kenlmWords(line, 'query'), { perToken: true });
-        const words = r.perToken!.map((w) => `${w.token}=${model.data.wordIndex.id(w.token)} ${w.ngramLength} ${w.log10Prob}`);
-        return `${words.join('\t')}\tTotal: ${r.log10Prob} OOV: ${r.oov}\n`;
-      })
-      .join('');
+    expect(lines).toHaveLength(6);
     const fromFile = capture();
     expect(await run(['node', 'nlpkit', 'ngram', 'query', '--model', arpa, '--input', odd], fromFile.io)).toBe(0);
-    expect(fromFile.out.join('')).toBe(expected);
-    expect(expected.split('\n')).toHaveLength(7);
+    const printed = fromFile.out.join('').split('\n');
+    // 2 + 2 + 0 + 2 + 2 + 2 words, and a </s> each; OOV: zebra, the BOM inside the text, a\uFFFDb, last, line.
+    expect(printed.slice(lines.length + 2)).toEqual(['OOVs:\t5', 'Tokens:\t16', '']);
+    // Each line as the model scores its words read as strings: the same words, ids and n-gram lengths, and each
+    // number KenLM's float32 sum of what the model adds in double precision.
+    lines.forEach((line, n) => {
+      const r = model.scoreSentence(kenlmWords(line, 'query'), { perToken: true });
+      const fields = printed[n]!.split('\t');
+      expect(fields).toHaveLength(r.perToken!.length + 1);
+      r.perToken!.forEach((w, i) => {
+        const [head, length, value] = fields[i]!.split(' ');
+        expect(head).toBe(`${w.token}=${model.data.wordIndex.id(w.token)}`);
+        expect(Number(length)).toBe(w.ngramLength);
+        expect(Number(value)).toBeCloseTo(w.log10Prob, 6);
+      });
+      const total = /^Total: (\S+) OOV: (\d+)$/.exec(fields[r.perToken!.length]!)!;
+      expect(Number(total[1])).toBeCloseTo(r.log10Prob, 5);
+      expect(Number(total[2])).toBe(r.oov);
+    });
   });
 
   it('generate is reproducible for a seed, and samples only from the top k with --top-k 1', async () => {
@@ -170,7 +184,7 @@ describe('nlpkit ngram: binary models, standard input, KenLM words (issue 11)', 
     expect(await evalJson(['--model', gz, '--input', test, '--threads', '2'])).toEqual(fromArpa);
     const q = capture();
     expect(await run(['node', 'nlpkit', 'ngram', 'query', '--model', bin, 'the', 'zebra'], q.io)).toBe(0);
-    expect(q.out.join('')).toMatch(/^the=\d+ 2 -[\d.]+\tzebra=0 1 -[\d.]+\t<\/s>=2 \d -[\d.]+\tTotal: -[\d.]+ OOV: 1\n$/);
+    expect(q.out.join('')).toMatch(/^the=\d+ 2 -[\d.]+\tzebra=0 1 -[\d.]+\t<\/s>=2 \d -[\d.]+\tTotal: -[\d.]+ OOV: 1\nPerplexity including/);
     // 8-bit quantized (smaller on real models; on this toy one its 256-value tables dominate): scores close.
     const q8 = join(dir, 'model.q8.bin');
     const small = capture();
@@ -228,7 +242,7 @@ describe('nlpkit ngram: binary models, standard input, KenLM words (issue 11)', 
     // Piped text with no --input is read.
     const piped = capture('the cat\n');
     expect(await run(['node', 'nlpkit', 'ngram', 'query', '--model', arpa], piped.io)).toBe(0);
-    expect(piped.out).toHaveLength(1);
+    expect(piped.out.join('')).toMatch(/^the=\d+ 2 .*\tTotal: \S+ OOV: 0\nPerplexity including OOVs:/);
   });
 });
 

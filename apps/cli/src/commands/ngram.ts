@@ -16,7 +16,6 @@ import {
   type KenlmSplit,
   type NgramStatistics,
   type StupidBackoffModel,
-  type WordScore,
 } from '@nlpkit/ngram';
 import { checkOutputPath, inputFileError, isSystemError, writeFileAtomic } from '@nlpkit/core/node';
 import {
@@ -632,32 +631,34 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
           throw new CliError('nothing to score: give the words of a sentence, --input FILE, or pipe text on standard input', { usage: true });
         }
         const model = readScoringModel(options.model, options.alpha);
-        if (words.length > 0) {
-          io.stdout(scoresLine(model, kenlmWords(words.join(' '), 'query')));
-          return;
-        }
-        let sentences = 0;
         if (model instanceof BackoffLanguageModel) {
-          // The text read as bytes and scored line by line as `ngram eval` scores it; the output built as bytes.
+          // The text read as bytes and scored line by line as `ngram eval` scores it; the output built as bytes,
+          // KenLM query's text byte for byte (its summary last).
           const output = new QueryOutput(io.stdout);
           const scorer = new Utf8TextScorer(model, { onLine: (line) => output.line(line) });
-          for await (const chunk of bytesFrom(options.input ?? '-', io)) scorer.push(chunk);
+          if (words.length > 0) scorer.push(new TextEncoder().encode(`${words.join(' ')}\n`));
+          else for await (const chunk of bytesFrom(options.input ?? '-', io)) scorer.push(chunk);
           scorer.flush();
-          output.flush();
-          sentences = scorer.lines;
-        } else {
-          // Lines go out in blocks of ~64 KiB, not a write (a system call) each.
-          let block = '';
-          for await (const sentence of kenlmSentences(options.input ?? '-', io, 'query', createProgress(io, { quiet: true }))) {
-            block += scoresLine(model, sentence);
-            if (block.length >= OUTPUT_BLOCK) {
-              io.stdout(block);
-              block = '';
-            }
-            sentences++;
-          }
-          if (block !== '') io.stdout(block);
+          if (scorer.lines === 0) throw new CliError(`nothing to score: ${options.input ?? 'standard input'} has no lines`, { usage: true });
+          output.end();
+          return;
         }
+        if (words.length > 0) {
+          io.stdout(stupidScoresLine(model, kenlmWords(words.join(' '), 'query')));
+          return;
+        }
+        // A stupid-backoff file: lines go out in blocks of ~64 KiB, not a write (a system call) each.
+        let sentences = 0;
+        let block = '';
+        for await (const sentence of kenlmSentences(options.input ?? '-', io, 'query', createProgress(io, { quiet: true }))) {
+          block += stupidScoresLine(model, sentence);
+          if (block.length >= OUTPUT_BLOCK) {
+            io.stdout(block);
+            block = '';
+          }
+          sentences++;
+        }
+        if (block !== '') io.stdout(block);
         if (sentences === 0) throw new CliError(`nothing to score: ${options.input ?? 'standard input'} has no lines`, { usage: true });
       }),
     );
@@ -726,14 +727,6 @@ function positive(name: string) {
  * One line as KenLM's `query` prints it: `word=id ngram-length log10p` per token, `</s>` last, then the total. Ids
  * are the model's ARPA word index, where an unknown word is 0 as in KenLM (not the shared vocabulary's ids).
  */
-function scoresLine(model: BackoffLanguageModel | StupidBackoffModel, sentence: readonly string[]): string {
-  if (!('scoreSentence' in model)) return stupidScoresLine(model, sentence);
-  const scored = model.scoreSentence(sentence, { perToken: true });
-  const index = model.data.wordIndex;
-  const parts = (scored.perToken ?? []).map((w: WordScore) => `${w.token}=${index.id(w.token)} ${w.ngramLength} ${w.log10Prob}`);
-  return `${parts.join('\t')}\tTotal: ${scored.log10Prob} OOV: ${scored.oov}\n`;
-}
-
 /**
  * One line for a stupid-backoff model: `word=id log10score` per token (after `<s>`), `</s>` last, then the total over
  * the words the model knows and the number of those it does not (whose score is 0: log10 -Infinity).

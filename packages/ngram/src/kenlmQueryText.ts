@@ -1,0 +1,118 @@
+import { type Float32ByteCache, type Float32Scratch, cachedFloat32Bytes, float32ByteCache, float32Bytes } from './float32Bytes.js';
+import type { ScoredLine } from './utf8TextScorer.js';
+
+/** The id KenLM gives `</s>`, and the text before it. */
+const EOS_TEXT = [...'</s>=2 '].map((c) => c.charCodeAt(0));
+const TOTAL_TEXT = [...'Total: '].map((c) => c.charCodeAt(0));
+const OOV_TEXT = [...' OOV: '].map((c) => c.charCodeAt(0));
+
+/**
+ * The text of KenLM's `query` (its default output, `-v word`, `sentence` and `summary` together) for lines scored by
+ * a {@link Utf8TextScorer} with `onLine`: per line, `word=id ngram-length log10p` for each token and `</s>`, tab after
+ * each, then `Total: log10p OOV: n`; at the end, {@link summary}. Numbers are written as KenLM writes them: each
+ * token's float32 log10 probability and the line's float32 total in the shortest form that reads back to the same
+ * float (`-inf` for −∞), and the perplexities as doubles; the corpus figures are added up as KenLM adds them (line
+ * totals in float32, the corpus in double), so on the same model and text the output is KenLM's byte for byte.
+ * Two differences, both KenLM's quirks: a last line with no newline is scored with its `</s>` (KenLM prints its words
+ * and drops it from the totals), and bytes that are not UTF-8 are copied as they are (KenLM too) — a caller decoding
+ * the output to a string sees U+FFFD there.
+ *
+ * @example
+ * const text = new KenlmQueryText();
+ * const out = new Uint8Array(1 << 20);
+ * let at = 0;
+ * const scorer = new Utf8TextScorer(model, { onLine: (line) => (at = text.line(line, out, at)) });
+ * scorer.push(bytes);
+ * scorer.flush();
+ * const report = new TextDecoder().decode(out.subarray(0, at)) + text.summary();
+ */
+export class KenlmQueryText {
+  readonly #cache: Float32ByteCache = float32ByteCache();
+  readonly #scratch: Float32Scratch = this.#cache.scratch;
+  #total = 0;
+  #oovTotal = 0;
+  #oov = 0;
+  #tokens = 0;
+
+  /** The most bytes {@link line} writes for `line`. */
+  static maxBytes(line: ScoredLine): number {
+    let words = 0;
+    for (let i = 0; i < line.count; i++) words += line.ends[i]! - line.starts[i]!;
+    // Per token: '=', an id (≤ 10 digits), ' ', a length (≤ 2), ' ', a number (≤ 16), '\t'; then the Total.
+    return words + (line.count + 1) * 32 + 64;
+  }
+
+  /**
+   * Writes `line`'s text at `out[at..]` (room for {@link maxBytes} bytes) and returns where it ends; adds the line
+   * to the corpus figures {@link summary} reports.
+   */
+  line(line: ScoredLine, out: Uint8Array, at: number): number {
+    const { bytes, count, starts, ends, ids, log10Probs, lengths } = line;
+    const f = Math.fround;
+    const cache = this.#cache;
+    let total = 0;
+    let oov = 0;
+    for (let i = 0; i < count; i++) {
+      for (let b = starts[i]!; b < ends[i]!; b++) out[at++] = bytes[b]!;
+      out[at++] = 61; // '='
+      const id = ids[i]!;
+      const prob = log10Probs[i]!;
+      if (id <= 0) {
+        oov++;
+        this.#oovTotal += prob;
+        out[at++] = 48; // '0'
+      } else at = digits(id, out, at);
+      out[at++] = 32;
+      at = digits(lengths[i]!, out, at);
+      out[at++] = 32;
+      at = cachedFloat32Bytes(prob, out, at, cache);
+      out[at++] = 9;
+      total = f(total + prob);
+    }
+    const end = log10Probs[count]!;
+    total = f(total + end);
+    for (const c of EOS_TEXT) out[at++] = c;
+    at = digits(lengths[count]!, out, at);
+    out[at++] = 32;
+    at = cachedFloat32Bytes(end, out, at, cache);
+    out[at++] = 9;
+    for (const c of TOTAL_TEXT) out[at++] = c;
+    at = float32Bytes(total, out, at, this.#scratch);
+    for (const c of OOV_TEXT) out[at++] = c;
+    at = digits(oov, out, at);
+    out[at++] = 10;
+    this.#total += total;
+    this.#oov += oov;
+    this.#tokens += count + 1;
+    return at;
+  }
+
+  /** KenLM's summary of the lines so far: perplexity with and without OOV words, the OOV words, the tokens. */
+  summary(): string {
+    const tokens = this.#tokens;
+    const including = 10 ** -(this.#total / tokens);
+    const excluding = 10 ** -((this.#total - this.#oovTotal) / (tokens - this.#oov));
+    return `Perplexity including OOVs:\t${kenlmDouble(including)}\nPerplexity excluding OOVs:\t${kenlmDouble(excluding)}\nOOVs:\t${this.#oov}\nTokens:\t${tokens}\n`;
+  }
+}
+
+/** A double as KenLM prints it: the shortest round-trip digits (as `String`), `inf`/`-inf`/`NaN`, `1e21` not `1e+21`. */
+function kenlmDouble(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Infinity) return 'inf';
+  if (x === -Infinity) return '-inf';
+  return String(x).replace('e+', 'e');
+}
+
+/** Writes the decimal digits of the non-negative integer `n` at `out[at..]`; returns where they end. */
+function digits(n: number, out: Uint8Array, at: number): number {
+  if (n < 10) {
+    out[at] = 48 + n;
+    return at + 1;
+  }
+  let width = 1;
+  for (let m = n; m >= 10; m = Math.floor(m / 10)) width++;
+  let k = at + width;
+  for (let m = n; k > at; m = Math.floor(m / 10)) out[--k] = 48 + (m % 10);
+  return at + width;
+}
