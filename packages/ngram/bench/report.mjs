@@ -68,6 +68,11 @@ if (sideBySide) {
     if (c.evalProbing !== undefined) {
       lines.push(`| same, against KenLM's probing binary (\`${s.kenlm.probing}\`; its hash tables: the memory reference) | ${cell(c.evalProbing.ours)} | ${cell(c.evalProbing.kenlm)} | ${ratio(c.evalProbing.ours, c.evalProbing.kenlm)} |`);
     }
+    if (c.queryArpa !== undefined) {
+      lines.push(
+        `| word by word from the ARPA: \`ngram query\` vs \`${s.kenlm.query}\` (every token's score, load included; output identical: ${c.queryArpa.outputIdentical}) | ${cell(c.queryArpa.ours)} | ${cell(c.queryArpa.kenlm)} | ${ratio(c.queryArpa.ours, c.queryArpa.kenlm)} |`,
+      );
+    }
   }
 }
 if (cliStartup) {

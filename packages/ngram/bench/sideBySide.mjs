@@ -4,7 +4,8 @@
 // estimate, write the ARPA) against `lmplz -o 5 -S 1G` writing its ARPA; `nlpkit ngram eval` against KenLM
 // `query -v summary` scoring the training text from the same ARPA (load included); and the same from binary
 // models (`ngram build-binary` vs `build_binary trie`, built untimed), and KenLM's `query` on its probing binary
-// too (the issue's memory reference: its fastest format). Interleaved runs, each a fresh process,
+// too (the issue's memory reference: its fastest format); and `nlpkit ngram query` against KenLM's `query` word by
+// word from the ARPA (each prints every token's score, each line's total and the summary; outputs compared). Interleaved runs, each a fresh process,
 // best of NGRAM_BENCH_ROUNDS (default 3); wall time and peak RSS from /usr/bin/time. KenLM is built from source
 // outside the repository: KENLM_BIN names its bin folder (default /tmp/kenlm/build/bin); its commit is recorded.
 // NGRAM_TRAIN_THREADS, when set, is passed to `ngram train --threads`.
@@ -93,8 +94,16 @@ try {
     });
   }
   for (const c of corpora) Object.assign(c, corpusSize(c.path), { bytes: statSync(c.path).size });
-  const rows = corpora.map(() => ({ train: { ours: [], kenlm: [] }, evalArpa: { ours: [], kenlm: [] }, evalBinary: { ours: [], kenlm: [] }, evalProbing: { kenlm: [] } }));
+  const rows = corpora.map(() => ({
+    train: { ours: [], kenlm: [] },
+    evalArpa: { ours: [], kenlm: [] },
+    evalBinary: { ours: [], kenlm: [] },
+    evalProbing: { kenlm: [] },
+    queryArpa: { ours: [], kenlm: [] },
+  }));
   const identical = corpora.map(() => true);
+  const queryIdentical = corpora.map(() => true);
+  const digest = (text) => createHash('sha256').update(text).digest('hex');
   const load = [];
   for (let round = 0; round < rounds; round++) {
     load.push(machine().loadAverage[0]);
@@ -116,6 +125,12 @@ try {
       r.evalBinary.kenlm.push(timed(`${kenlmBin}/query`, ['-v', 'summary', `${theirs}.trie`], c.path));
       r.evalBinary.ours.push(timed(process.execPath, [cli, 'ngram', 'eval', '--model', `${ours}.bin`, '--input', c.path, '--quiet']));
       r.evalProbing.kenlm.push(timed(`${kenlmBin}/query`, ['-v', 'summary', `${theirs}.probing`], c.path));
+      // Word by word (query's default output: every token, every line's total, the summary), read from a pipe.
+      const kenlmQuery = timed(`${kenlmBin}/query`, [theirs], c.path);
+      const ourQuery = timed(process.execPath, [cli, 'ngram', 'query', '--model', ours, '--input', c.path]);
+      if (digest(kenlmQuery.stdout) !== digest(ourQuery.stdout)) queryIdentical[i] = false;
+      r.queryArpa.kenlm.push({ ...kenlmQuery, stdout: undefined });
+      r.queryArpa.ours.push({ ...ourQuery, stdout: undefined });
     }
   }
   const best = (rs) => ({
@@ -127,7 +142,7 @@ try {
   const pair = (p) => ({ ours: best(p.ours), kenlm: best(p.kenlm) });
   const result = {
     machine: machine(),
-    kenlm: { commit: kenlmCommit, train: 'lmplz -o 5 -S 1G', eval: 'query -v summary', binary: 'build_binary trie', probing: 'build_binary probing' },
+    kenlm: { commit: kenlmCommit, train: 'lmplz -o 5 -S 1G', eval: 'query -v summary', query: 'query', binary: 'build_binary trie', probing: 'build_binary probing' },
     trainThreads: process.env.NGRAM_TRAIN_THREADS ?? 'CLI default',
     rounds,
     loadAverageAtEachRound: load,
@@ -142,6 +157,7 @@ try {
       evalArpa: pair(rows[i].evalArpa),
       evalBinary: pair(rows[i].evalBinary),
       evalProbing: { ours: best(rows[i].evalBinary.ours), kenlm: best(rows[i].evalProbing.kenlm) },
+      queryArpa: { ...pair(rows[i].queryArpa), outputIdentical: queryIdentical[i] },
     })),
   };
   savePart('sideBySide', result);
@@ -163,10 +179,11 @@ try {
     table[`${label}: score it from the ARPA, incl. load`] = row(c.evalArpa.ours, c.evalArpa.kenlm);
     table[`${label}: score it from binary (trie), incl. load`] = row(c.evalBinary.ours, c.evalBinary.kenlm);
     table[`${label}: our binary vs KenLM's probing binary`] = row(c.evalProbing.ours, c.evalProbing.kenlm);
+    table[`${label}: query word by word from the ARPA`] = row(c.queryArpa.ours, c.queryArpa.kenlm);
   }
   console.table(table);
-  console.log(`ARPA byte-identical to lmplz's: ${identical.join(', ')}; load average at each round: ${load.join(', ')}`);
-  if (!identical.every(Boolean)) process.exitCode = 1;
+  console.log(`ARPA byte-identical to lmplz's: ${identical.join(', ')}; query output identical to KenLM's: ${queryIdentical.join(', ')}; load average at each round: ${load.join(', ')}`);
+  if (!identical.every(Boolean) || !queryIdentical.every(Boolean)) process.exitCode = 1;
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

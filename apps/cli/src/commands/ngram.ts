@@ -615,7 +615,8 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
   ngram
     .command('query')
     .description(
-      'score sentences word by word as KenLM query prints them: word=id ngram-length log10p; for a stupid-backoff file, ' +
+      "score sentences word by word, printing what KenLM's query prints (word=id ngram-length log10p per token, each line's total, " +
+        'then the perplexity summary); for a stupid-backoff file, ' +
         'word=id log10score (scores, not probabilities; an unknown word scores -Infinity and is left out of Total)',
     )
     .requiredOption('--model <file>', scoringModelHelp)
