@@ -500,6 +500,12 @@ describe('nlpkit ngram: stupid backoff (issue 17)', () => {
       expect(r.out).toBe('');
       expect(r.err).toContain(`${model} is a stupid-backoff file: its numbers are scores, not probabilities (they do not sum to one), so it has no perplexity`);
     }
+    // query reads a text file with either (the gzip'd one is recognized once decompressed): the same lines as
+    // the words given on the command line.
+    const one = join(dir, 'one-sentence.txt');
+    writeFileSync(one, 'the zebra sat\n');
+    const words = await nlpkit('query', '--model', sb, 'the', 'zebra', 'sat');
+    for (const model of [sb, `${sb}.gz`]) expect(await nlpkit('query', '--model', model, '--input', one)).toEqual(words);
     const generate = await nlpkit('generate', '--model', sb);
     expect(generate.code).toBe(1);
     expect(generate.err).toContain('stupid-backoff counts file, not ARPA');

@@ -7,6 +7,7 @@ import {
   kenlmWords,
   kneserNeyInterpolated,
   mle,
+  KenlmQueryOutput,
   Utf8TextScorer,
   stupidBackoff,
   wittenBell,
@@ -37,7 +38,6 @@ import { CLI_PACKAGE, CliError, guarded } from '../cliErrors.js';
 import { bytesFrom, linesFrom } from '../cliInput.js';
 import { type CliIo, stdinOf } from '../cliIo.js';
 import { type Progress, createProgress } from '../progress.js';
-import { QueryOutput } from './queryOutput.js';
 
 const SMOOTHINGS = ['mkn', 'kn', 'wb', 'katz', 'abs', 'add-k', 'mle', 'stupid'] as const;
 
@@ -631,16 +631,31 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
         if (words.length === 0 && options.input === undefined && (stdinOf(io) as { isTTY?: boolean }).isTTY === true) {
           throw new CliError('nothing to score: give the words of a sentence, --input FILE, or pipe text on standard input', { usage: true });
         }
+        // KenLM query's text byte for byte (its summary last), built as bytes from the text read as bytes and scored
+        // line by line as `ngram eval` scores it; written as it comes, in blocks of whole lines.
+        const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+        const write = (bytes: Uint8Array): void => io.stdout(decoder.decode(bytes, { stream: true }));
+        const noLines = () => new CliError(`nothing to score: ${options.input ?? 'standard input'} has no lines`, { usage: true });
+        if (options.alpha === undefined && options.input !== undefined && isRegularFile(options.input) && !isStupidBackoffFile(options.model)) {
+          // A model file and a text file: scored on several threads when the text is large, as `ngram eval` does
+          // (the workers write their parts' text, handed over in order).
+          if (statSync(options.input).size === 0) throw noLines();
+          try {
+            await scoreTextFileParallel(options.model, options.input, { kenlmQuery: write, onWarning: (w) => io.stderr(`${w.message}\n`) });
+            return;
+          } catch (error) {
+            // A gzip'd stupid-backoff file is recognized once decompressed: scored below.
+            if (!(error instanceof WrongFormatError && error.format === 'stupid-backoff')) throw error;
+          }
+        }
         const model = readScoringModel(options.model, options.alpha);
         if (model instanceof BackoffLanguageModel) {
-          // The text read as bytes and scored line by line as `ngram eval` scores it; the output built as bytes,
-          // KenLM query's text byte for byte (its summary last).
-          const output = new QueryOutput(io.stdout);
+          const output = new KenlmQueryOutput(write);
           const scorer = new Utf8TextScorer(model, { onLine: (line) => output.line(line) });
           if (words.length > 0) scorer.push(new TextEncoder().encode(`${words.join(' ')}\n`));
           else for await (const chunk of bytesFrom(options.input ?? '-', io)) scorer.push(chunk);
           scorer.flush();
-          if (scorer.lines === 0) throw new CliError(`nothing to score: ${options.input ?? 'standard input'} has no lines`, { usage: true });
+          if (scorer.lines === 0) throw noLines();
           output.end();
           return;
         }
