@@ -4,6 +4,11 @@
  */
 export interface CliIo {
   stdout: (text: string) => void;
+  /**
+   * Writes bytes to standard output as they are (a command's UTF-8 text, built as bytes); the view may be reused
+   * once the call returns. Left out (tests' captures), commands decode the bytes and call {@link stdout}.
+   */
+  stdoutBytes?: (bytes: Uint8Array) => void;
   stderr: (text: string) => void;
   /** Standard input, for `--input -`; `process.stdin` when left out (read lazily: touching it opens a stream). */
   stdin?: NodeJS.ReadableStream;
@@ -12,6 +17,8 @@ export interface CliIo {
 /** The process's own output streams. */
 export const processIo: CliIo = {
   stdout: (text) => void process.stdout.write(text),
+  // A copy: a write to a pipe may still be pending when the call returns (on some systems), and the view is reused.
+  stdoutBytes: (bytes) => void process.stdout.write(Buffer.from(bytes)),
   stderr: (text) => void process.stderr.write(text),
 };
 

@@ -24,7 +24,6 @@ export { writeArpa, arpaChunks, arpaByteChunks } from './writeArpa.js';
 export { readArpa, readArpaLines } from './readArpa.js';
 export { Utf8TextScorer } from './utf8TextScorer.js';
 export { KenlmQueryText } from './kenlmQueryText.js';
-export type { KenlmQueryTotals } from './kenlmQueryText.js';
 export { KenlmQueryOutput } from './kenlmQueryOutput.js';
 export type { ScoredLine, SentenceTotals, Utf8TextScorerOptions } from './utf8TextScorer.js';
 export { SuffixTrieLevel } from './suffixTrie.js';

@@ -17,12 +17,9 @@ export class KenlmQueryOutput {
   #buffer: Uint8Array;
   #used = 0;
 
-  /**
-   * @param options.block bytes gathered before a block is handed over (default 64 KiB; `Infinity`: only at
-   *   {@link flush}); `record`: see {@link KenlmQueryText}'s constructor.
-   */
-  constructor(onBlock: (bytes: Uint8Array) => void, options: { readonly block?: number; readonly record?: boolean } = {}) {
-    this.text = new KenlmQueryText(options.record === undefined ? {} : { record: options.record });
+  /** @param options.block bytes gathered before a block is handed over (default 64 KiB; `Infinity`: only at {@link flush}). */
+  constructor(onBlock: (bytes: Uint8Array) => void, options: { readonly block?: number } = {}) {
+    this.text = new KenlmQueryText();
     this.#onBlock = onBlock;
     this.#block = options.block ?? BLOCK;
     this.#buffer = new Uint8Array(Math.min(this.#block, BLOCK) * 2);

@@ -50,28 +50,6 @@ describe('KenlmQueryText', () => {
     expect(queryText(binary, text, 7)).toBe(expected);
   });
 
-  it("adds a later part's lines to the summary in order (record, totals, addTotals): the whole text's summary", () => {
-    const model = readArpa(kenlm.arpa);
-    const text = new TextEncoder().encode(kenlm.test);
-    const cut = text.indexOf(10, text.length >> 1) + 1;
-    const first = new KenlmQueryText();
-    const later = new KenlmQueryText({ record: true });
-    const out = new Uint8Array(1 << 16);
-    for (const [formatter, part] of [[first, text.subarray(0, cut)], [later, text.subarray(cut)]] as const) {
-      const scorer = new Utf8TextScorer(model, { onLine: (line) => formatter.line(line, out, 0) });
-      scorer.push(part);
-      scorer.flush();
-    }
-    const totals = later.totals();
-    expect(totals.lineTotals.length).toBeGreaterThan(10);
-    expect(totals.oovProbs.length).toBeGreaterThan(0);
-    first.addTotals(totals);
-    expect(first.summary()).toBe(kenlm.query.wordOutput.slice(kenlm.query.wordOutput.indexOf('Perplexity including')));
-    expect(() => new KenlmQueryText({ record: 1 as never })).toThrow(/options\.record.*a boolean/);
-    expect(() => new KenlmQueryText({ threads: 2 } as never)).toThrow(/threads/);
-    expect(() => first.totals()).toThrow(/options\.record/);
-  });
-
   it('writes ids and n-gram lengths of every width, and -inf / inf as KenLM does', () => {
     // 1,200 words: ids of 1 to 4 digits.
     const train = Array.from({ length: 3000 }, (_, i) => [`w${i % 1200}`, `w${(i * 7) % 1200}`, `w${(i * 13) % 1200}`]);

@@ -1,16 +1,5 @@
 import { type Float32ByteCache, type Float32Scratch, cachedFloat32Bytes, float32ByteCache, float32Bytes } from './float32Bytes.js';
-import { check } from './errors.js';
 import type { ScoredLine } from './utf8TextScorer.js';
-
-/**
- * What a part of a text adds to {@link KenlmQueryText.summary}: each line's float32 total and each OOV token's log10
- * probability, in order (KenLM adds them one by one), and its tokens.
- */
-export interface KenlmQueryTotals {
-  readonly lineTotals: Float32Array;
-  readonly oovProbs: Float32Array;
-  readonly tokens: number;
-}
 
 /** The id KenLM gives `</s>`, and the text before it. */
 const EOS_TEXT = [...'</s>=2 '].map((c) => c.charCodeAt(0));
@@ -44,32 +33,6 @@ export class KenlmQueryText {
   #oovTotal = 0;
   #oov = 0;
   #tokens = 0;
-  readonly #record: { lines: number[]; oovProbs: number[] } | undefined;
-
-  /**
-   * With `{ record: true }`, the text of a later part of a text: {@link totals} gives what its lines add to the
-   * summary, for the first part's formatter to add in order ({@link addTotals}).
-   */
-  constructor(options: { readonly record?: boolean } = {}) {
-    check.options(options, 'options', ['record']);
-    if (options.record !== undefined && typeof options.record !== 'boolean') throw check.invalid(options.record, 'options.record', 'a boolean');
-    this.#record = options.record === true ? { lines: [], oovProbs: [] } : undefined;
-  }
-
-  /** What the lines so far add to the summary, line by line (a recording formatter's). */
-  totals(): KenlmQueryTotals {
-    const record = this.#record;
-    if (record === undefined) throw check.invalid(false, 'options.record', 'true for a formatter whose totals are read');
-    return { lineTotals: Float32Array.from(record.lines), oovProbs: Float32Array.from(record.oovProbs), tokens: this.#tokens };
-  }
-
-  /** Adds a later part's lines to the summary, in order: the same sums as one formatter over the whole text. */
-  addTotals(totals: KenlmQueryTotals): void {
-    for (const p of totals.oovProbs) this.#oovTotal += p;
-    for (const t of totals.lineTotals) this.#total += t;
-    this.#oov += totals.oovProbs.length;
-    this.#tokens += totals.tokens;
-  }
 
   /** The most bytes {@link line} writes for `line`. */
   static maxBytes(line: ScoredLine): number {
@@ -97,7 +60,6 @@ export class KenlmQueryText {
       if (id <= 0) {
         oov++;
         this.#oovTotal += prob;
-        this.#record?.oovProbs.push(prob);
         out[at++] = 48; // '0'
       } else at = digits(id, out, at);
       out[at++] = 32;
@@ -120,7 +82,6 @@ export class KenlmQueryText {
     at = digits(oov, out, at);
     out[at++] = 10;
     this.#total += total;
-    this.#record?.lines.push(total);
     this.#oov += oov;
     this.#tokens += count + 1;
     return at;

@@ -6,7 +6,6 @@ import { loadPtb, ptb } from '../test/ptbData.js';
 import { loadBinaryModel, toBinaryModel } from './binaryModel.js';
 import { BinaryModelFormatError } from './errors.js';
 import { estimateKneserNey } from './estimateKneserNey.js';
-import { KenlmQueryOutput } from './kenlmQueryOutput.js';
 import { readArpa } from './readArpa.js';
 import { readFileShared, scoreTextFileParallel } from './scoreTextFileParallel.js';
 import { Utf8TextScorer } from './utf8TextScorer.js';
@@ -55,37 +54,6 @@ describe('scoreTextFileParallel', () => {
     expect(await scoreTextFileParallel(new Uint8Array(modelBytes), textPath, { threads: 2 })).toEqual(expected);
     expect(await scoreTextFileParallel(join(dir, 'unicode.bin'), textPath, { threads: 3 })).toEqual(expected);
     expect(await scoreTextFileParallel(join(dir, 'unicode.bin'), textPath, { threads: 1 })).toEqual(expected);
-  });
-
-  it("writes KenLM query's text of the whole file, in order, as one formatter does, on 1 to 4 threads (binary, ARPA, an ARPA read on one thread)", async () => {
-    /** The blocks handed over, joined, and the result. */
-    const query = async (model: Uint8Array | string, threads: number) => {
-      const blocks: Buffer[] = [];
-      const result = await scoreTextFileParallel(model, textPath, { threads, kenlmQuery: (bytes) => blocks.push(Buffer.from(bytes)) });
-      return { text: Buffer.concat(blocks).toString('latin1'), result };
-    };
-    const blocks: Buffer[] = [];
-    const output = new KenlmQueryOutput((bytes) => blocks.push(Buffer.from(bytes)));
-    const scorer = new Utf8TextScorer(loadBinaryModel(modelBytes), { onLine: (line) => output.line(line) });
-    scorer.push(readFileSync(textPath));
-    const result = scorer.end();
-    output.end();
-    const expected = { text: Buffer.concat(blocks).toString('latin1'), result };
-    expect(expected.text).toMatch(/OOV: [1-9]\d*\n.*Perplexity including OOVs:\t\S+\nPerplexity excluding OOVs:\t\S+\nOOVs:\t\d+\nTokens:\t\d+\n$/s);
-    const arpaPath = join(dir, 'unicode.arpa');
-    writeFileSync(arpaPath, kenlm.arpa);
-    // Two 2-gram lines swapped: not lmplz's layout, so the general reader reads it and this thread scores every part.
-    const lines = kenlm.arpa.split('\n');
-    const at = lines.indexOf('\\2-grams:') + 5;
-    [lines[at], lines[at + 1]] = [lines[at + 1]!, lines[at]!];
-    const unordered = join(dir, 'unordered.arpa');
-    writeFileSync(unordered, lines.join('\n'));
-    for (const threads of [1, 2, 3, 4]) {
-      expect(await query(modelBytes, threads), `binary, ${threads} threads`).toEqual(expected);
-      expect(await query(arpaPath, threads), `ARPA, ${threads} threads`).toEqual(expected);
-      expect(await query(unordered, threads), `unordered ARPA, ${threads} threads`).toEqual(expected);
-    }
-    await expect(scoreTextFileParallel(modelBytes, textPath, { kenlmQuery: 42 as never })).rejects.toThrow(/options\.kenlmQuery.*a function/);
   });
 
   it('a text too short to cut (one line) is scored on the calling thread', async () => {

@@ -16,8 +16,7 @@ import { pushFileRange } from './pushFileRange.js';
 import { check, PKG } from './errors.js';
 import type { ArpaSectionHelper } from './suffixOrderedArpa.js';
 import type { TextScoreWorkerData, TextScoreWorkerMessage, TextScoreWorkerModel, TextScoreWorkerReply } from './textScoreWorker.js';
-import { KenlmQueryOutput } from './kenlmQueryOutput.js';
-import { type ScoredLine, Utf8TextScorer } from './utf8TextScorer.js';
+import { Utf8TextScorer } from './utf8TextScorer.js';
 
 /**
  * Texts smaller than this are scored on one thread by default: a worker thread costs ~15 MB and ~0.1 s to start
@@ -67,17 +66,7 @@ export interface ScoreTextFileParallelOptions {
   readonly onWarning?: ReadArpaOptions['onWarning'];
   /** Called now and then with the number of lines the calling thread has scored. */
   readonly onLines?: (lines: number) => void;
-  /**
-   * Called with KenLM `query`'s text of the file ({@link KenlmQueryOutput}: every token's score, each line's total,
-   * then the summary), in order, in blocks of whole lines — each a view valid during the call only. The worker
-   * threads write their parts' text too; each part's is held until the parts before it are handed over, so texts
-   * over 256 MiB are then scored on this thread alone (their text is handed over as it is made).
-   */
-  readonly kenlmQuery?: (bytes: Uint8Array) => void;
 }
-
-/** The largest text whose query output the worker threads write (held in memory until its turn). */
-const MAX_QUERY_PARALLEL_BYTES = 256 << 20;
 
 /** The bytes of a file in shared memory (a `SharedArrayBuffer`), so that threads can use them without a copy. */
 export function readFileShared(path: string, argument = 'path'): Uint8Array {
@@ -116,9 +105,7 @@ export function readFileShared(path: string, argument = 'path'): Uint8Array {
  * failed) is scored here. Node only.
  */
 export async function scoreTextFileParallel(model: Uint8Array | string, path: string, options: ScoreTextFileParallelOptions = {}): Promise<ModelPerplexity> {
-  check.options(options, 'options', ['threads', 'verify', 'onLines', 'onWarning', 'kenlmQuery']);
-  const { kenlmQuery } = options;
-  if (kenlmQuery !== undefined && typeof kenlmQuery !== 'function') throw check.invalid(kenlmQuery, 'options.kenlmQuery', 'a function');
+  check.options(options, 'options', ['threads', 'verify', 'onLines', 'onWarning']);
   if (!(model instanceof Uint8Array) && typeof model !== 'string') throw check.invalid(model, 'model', 'a Uint8Array (a binary model\'s bytes) or the path of a binary model file');
   check.string(path, 'path');
   const verify = options.verify ?? true;
@@ -131,13 +118,7 @@ export async function scoreTextFileParallel(model: Uint8Array | string, path: st
   try {
     fd = openSync(path, 'r');
     const size = fstatSync(fd).size;
-    const threads =
-      kenlmQuery !== undefined && size > MAX_QUERY_PARALLEL_BYTES
-        ? 1
-        : (options.threads ?? (size >= MIN_PARALLEL_BYTES ? Math.min(DEFAULT_THREADS, availableParallelism()) : 1));
-    // This thread's query text, handed over as it is made; the workers' parts follow in order.
-    const output = kenlmQuery === undefined ? undefined : new KenlmQueryOutput(kenlmQuery);
-    const scorerOptions = output === undefined ? {} : { onLine: (line: ScoredLine) => output.line(line) };
+    const threads = options.threads ?? (size >= MIN_PARALLEL_BYTES ? Math.min(DEFAULT_THREADS, availableParallelism()) : 1);
     const url = workerEntry('textScoreWorker');
     const arpa = typeof model === 'string' && !isBinaryModelFile(model);
     // Part t is [cuts[t], cuts[t + 1]); empty parts (a long line spanning a cut) are dropped. With a binary model this
@@ -155,14 +136,14 @@ export async function scoreTextFileParallel(model: Uint8Array | string, path: st
     const arpaOptions: ReadArpaOptions = options.onWarning === undefined ? {} : { onWarning: options.onWarning };
     if (parts.length === 1) {
       const loaded = arpa ? readArpaFileWith(model, arpaOptions, false) : loadBinaryModel(typeof model === 'string' ? readFileShared(model, 'model') : model, { verify });
-      const scorer = new Utf8TextScorer(loaded, scorerOptions);
+      const scorer = new Utf8TextScorer(loaded);
       pushFileRange(scorer, fd, 0, size, options.onLines);
-      return endScoring(scorer, output);
+      return scorer.end();
     }
     // Given a path, the workers start (a thread's start-up and imports take ~0.1 s) while this one reads the model.
     const given = typeof model === 'string' ? undefined : model;
     const replies = parts.slice(1).map(({ from, to }) => {
-      const data: TextScoreWorkerData = { ...(given === undefined ? {} : { model: given }), path, start: from, end: to, query: output !== undefined };
+      const data: TextScoreWorkerData = { ...(given === undefined ? {} : { model: given }), path, start: from, end: to };
       const worker = new Worker(url!, { workerData: data, ...workerStartOptions() });
       workers.push(worker);
       return new Promise<TextScoreWorkerReply>((resolve) => {
@@ -191,36 +172,19 @@ export async function scoreTextFileParallel(model: Uint8Array | string, path: st
       // model throws here, and the workers' numbers are never used.
       loaded = loadBinaryModel(modelBytes, { verify });
     }
-    const scorer = new Utf8TextScorer(loaded, scorerOptions);
+    const scorer = new Utf8TextScorer(loaded);
     pushFileRange(scorer, fd, 0, parts[0]!.to, options.onLines);
     for (const [w, replied] of replies.entries()) {
       const reply = await replied;
       // A part whose worker failed is scored here: its errors then name lines as one pass over the whole text does.
-      if ('totals' in reply && (output === undefined || reply.query !== undefined)) {
-        scorer.addSentenceTotals(reply.totals);
-        if (output !== undefined) {
-          // The lines before are all handed over: then this part's text, and its lines' share of the summary.
-          output.flush();
-          kenlmQuery!(reply.query!.text);
-          output.text.addTotals(reply.query!.totals);
-        }
-      } else pushFileRange(scorer, fd, parts[w + 1]!.from, parts[w + 1]!.to, options.onLines);
+      if ('totals' in reply) scorer.addSentenceTotals(reply.totals);
+      else pushFileRange(scorer, fd, parts[w + 1]!.from, parts[w + 1]!.to, options.onLines);
     }
-    return endScoring(scorer, output);
+    return scorer.end();
   } catch (error) {
     throw isSystemError(error) ? inputFileError(path, error, { package: PKG, argument: 'path' }) : error;
   } finally {
     if (fd !== undefined) closeSync(fd);
     for (const worker of workers) void worker.terminate();
   }
-}
-
-/**
- * The scorer's result, and the query text's end (its last lines and the summary) when there is one. The text is
- * scored to the end first: a line whose log10 probability is positive throws before the summary goes out.
- */
-function endScoring(scorer: Utf8TextScorer, output: KenlmQueryOutput | undefined): ModelPerplexity {
-  const result = scorer.end();
-  output?.end();
-  return result;
 }

@@ -10,9 +10,7 @@ import { tokenizeArpaSections } from './arpaSectionTokenizer.js';
 import { type SharedSuffixModel, suffixModelFromShared } from './sharedSuffixModel.js';
 import type { ArpaSectionJob } from './suffixOrderedArpa.js';
 import type { Utf8WordTable } from './utf8WordTable.js';
-import { type ScoredLine, type SentenceTotals, Utf8TextScorer } from './utf8TextScorer.js';
-import { KenlmQueryOutput } from './kenlmQueryOutput.js';
-import type { KenlmQueryTotals } from './kenlmQueryText.js';
+import { type SentenceTotals, Utf8TextScorer } from './utf8TextScorer.js';
 
 /**
  * What the thread is given: the binary model's bytes (shared memory; the calling thread loads them with every check,
@@ -28,17 +26,10 @@ export interface TextScoreWorkerData {
   /** Byte range of the text: `start` is a line start. */
   readonly start: number;
   readonly end: number;
-  /** Also write the part as KenLM's `query` prints it (see `scoreTextFileParallel`'s `kenlmQuery`). */
-  readonly query?: boolean;
 }
 
-/**
- * Its answer: the part's per-line totals (and, when asked, its KenLM `query` text and what that adds to the
- * summary), or what went wrong.
- */
-export type TextScoreWorkerReply =
-  | { totals: SentenceTotals; query?: { text: Uint8Array; totals: KenlmQueryTotals } }
-  | { failed: string };
+/** Its answer: the part's per-line totals, or what went wrong. */
+export type TextScoreWorkerReply = { totals: SentenceTotals } | { failed: string };
 
 /**
  * The thread's messages when the model was not in its data: a binary model's bytes, an ARPA model read into shared
@@ -54,20 +45,11 @@ function score(data: TextScoreWorkerData, load: () => BackoffLanguageModel): Tex
   let fd: number | undefined;
   try {
     const model = load();
-    let text: Uint8Array = new Uint8Array(0);
-    // The part's query text, gathered whole (handed over once, at the end) and sent without a copy.
-    const output = data.query === true ? new KenlmQueryOutput((bytes) => (text = bytes), { block: Infinity, record: true }) : undefined;
-    const scorer = new Utf8TextScorer(model, {
-      startsText: false,
-      record: true,
-      ...(output === undefined ? {} : { onLine: (line: ScoredLine) => output.line(line) }),
-    });
+    const scorer = new Utf8TextScorer(model, { startsText: false, record: true });
     fd = openSync(data.path, 'r');
     pushFileRange(scorer, fd, data.start, data.end);
     scorer.flush();
-    if (output === undefined) return { totals: scorer.sentenceTotals() };
-    output.flush();
-    return { totals: scorer.sentenceTotals(), query: { text, totals: output.text.totals() } };
+    return { totals: scorer.sentenceTotals() };
   } catch (error) {
     return { failed: String(error) };
   } finally {
@@ -79,10 +61,7 @@ const port = parentPort;
 if (port !== null) {
   const data = workerData as TextScoreWorkerData;
   const binary = (bytes: Uint8Array) => () => decodeBinaryModel(bytes, false, false);
-  /** Sends the reply, the query text's memory moved rather than copied. */
-  const reply = (message: TextScoreWorkerReply): void =>
-    port.postMessage(message, 'query' in message && message.query !== undefined ? [message.query.text.buffer as ArrayBuffer] : []);
-  if (data.model !== undefined) reply(score(data, binary(data.model)));
+  if (data.model !== undefined) port.postMessage(score(data, binary(data.model)));
   else {
     // The word table made to read part of an ARPA file serves the model's scoring too.
     let table: Utf8WordTable | undefined;
@@ -92,8 +71,8 @@ if (port !== null) {
         return;
       }
       port.off('message', onMessage);
-      if ('none' in message) reply({ failed: message.none });
-      else reply(score(data, 'arpa' in message ? () => suffixModelFromShared(message.arpa, table) : binary(message.model)));
+      if ('none' in message) port.postMessage({ failed: message.none } satisfies TextScoreWorkerReply);
+      else port.postMessage(score(data, 'arpa' in message ? () => suffixModelFromShared(message.arpa, table) : binary(message.model)));
     };
     port.on('message', onMessage);
   }

@@ -90,6 +90,14 @@ describe('nlpkit ngram', () => {
     const fromFile = capture();
     expect(await run(['node', 'nlpkit', 'ngram', 'query', '--model', arpa, '--input', odd], fromFile.io)).toBe(0);
     const printed = fromFile.out.join('').split('\n');
+    // Where the output takes bytes (the process's), the words' bytes go out as they came, as KenLM's query copies
+    // them: the byte that is not UTF-8 too. Decoded, the same text.
+    const chunks: Buffer[] = [];
+    const raw = { ...capture().io, stdoutBytes: (b: Uint8Array) => void chunks.push(Buffer.from(b)) };
+    expect(await run(['node', 'nlpkit', 'ngram', 'query', '--model', arpa, '--input', odd], raw)).toBe(0);
+    const rawBytes = Buffer.concat(chunks);
+    expect(rawBytes.includes(Buffer.from([0x61, 0xff, 0x62, 0x3d]))).toBe(true);
+    expect(new TextDecoder().decode(rawBytes)).toBe(fromFile.out.join(''));
     // 2 + 2 + 0 + 2 + 2 + 2 words, and a </s> each; OOV: zebra, the BOM inside the text, a\uFFFDb, last, line.
     expect(printed.slice(lines.length + 2)).toEqual(['OOVs:\t5', 'Tokens:\t16', '']);
     // Each line as the model scores its words read as strings: the same words, ids and n-gram lengths, and each
