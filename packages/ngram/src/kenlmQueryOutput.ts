@@ -1,28 +1,26 @@
+import { check } from './errors.js';
 import { KenlmQueryText } from './kenlmQueryText.js';
 import type { ScoredLine } from './utf8TextScorer.js';
 
-/** Bytes gathered before a block is handed over, by default. */
+/** Bytes gathered before a block is handed over. */
 const BLOCK = 1 << 16;
 
 /**
  * KenLM `query`'s text of scored lines ({@link KenlmQueryText}), gathered as bytes and handed over in blocks of whole
- * lines: `onBlock` gets a view of the formatter's buffer, valid during the call only (decode it, write it, or copy
- * it). Feed it a `Utf8TextScorer`'s `onLine`; {@link end} hands over the rest and then the summary.
+ * lines of about 64 KiB: `onBlock` gets a view of the formatter's buffer, valid during the call only (decode it,
+ * write it, or copy it). Feed it a `Utf8TextScorer`'s `onLine`; {@link end} hands over the rest, then the summary.
  */
 export class KenlmQueryOutput {
   /** The formatter, and the corpus figures of its summary. */
   readonly text: KenlmQueryText;
   readonly #onBlock: (bytes: Uint8Array) => void;
-  readonly #block: number;
-  #buffer: Uint8Array;
+  #buffer = new Uint8Array(BLOCK * 2);
   #used = 0;
 
-  /** @param options.block bytes gathered before a block is handed over (default 64 KiB; `Infinity`: only at {@link flush}). */
-  constructor(onBlock: (bytes: Uint8Array) => void, options: { readonly block?: number } = {}) {
+  constructor(onBlock: (bytes: Uint8Array) => void) {
+    if (typeof onBlock !== 'function') throw check.invalid(onBlock, 'onBlock', 'a function');
     this.text = new KenlmQueryText();
     this.#onBlock = onBlock;
-    this.#block = options.block ?? BLOCK;
-    this.#buffer = new Uint8Array(Math.min(this.#block, BLOCK) * 2);
   }
 
   /** Adds one scored line. */
@@ -34,7 +32,7 @@ export class KenlmQueryOutput {
       this.#buffer = grown;
     }
     this.#used = this.text.line(line, this.#buffer, this.#used);
-    if (this.#used >= this.#block) this.flush();
+    if (this.#used >= BLOCK) this.flush();
   }
 
   /** Hands over what is gathered (nothing when nothing is). */

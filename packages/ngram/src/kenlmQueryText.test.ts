@@ -4,6 +4,7 @@ import { zeroGammaCases } from '../test/zeroGammaCases.js';
 import type { BackoffLanguageModel } from './backoffLanguageModel.js';
 import { loadBinaryModel, toBinaryModel } from './binaryModel.js';
 import { estimateKneserNey } from './estimateKneserNey.js';
+import { KenlmQueryOutput } from './kenlmQueryOutput.js';
 import { KenlmQueryText } from './kenlmQueryText.js';
 import { readArpa } from './readArpa.js';
 import { Utf8TextScorer } from './utf8TextScorer.js';
@@ -61,6 +62,7 @@ describe('KenlmQueryText', () => {
     // A context whose gamma is 0 (backoff -inf): "a" then anything but "b" has probability 0.
     const zero = zeroGammaCases()[0]!;
     const inf = queryText(estimateKneserNey(zero.sentences, { order: zero.order }).model, new TextEncoder().encode('a c\n'));
+    expect(() => new KenlmQueryOutput(42 as never)).toThrow(/onBlock.*a function/);
     expect(inf).toMatch(/^a=\d+ 2 -\S+\tc=\d+ 1 -inf\t<\/s>=2 2 -\S+\tTotal: -inf OOV: 0\nPerplexity including OOVs:\tinf\n/);
   });
 });
