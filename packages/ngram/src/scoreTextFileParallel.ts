@@ -106,7 +106,7 @@ export function readFileShared(path: string, argument = 'path'): Uint8Array {
  */
 export async function scoreTextFileParallel(model: Uint8Array | string, path: string, options: ScoreTextFileParallelOptions = {}): Promise<ModelPerplexity> {
   check.options(options, 'options', ['threads', 'verify', 'onLines', 'onWarning']);
-  if (!(model instanceof Uint8Array) && typeof model !== 'string') throw check.invalid(model, 'model', 'a Uint8Array (a binary model\'s bytes) or the path of a binary model file');
+  if (!(model instanceof Uint8Array) && typeof model !== 'string') throw check.invalid(model, 'model', 'a Uint8Array (a binary model\'s bytes) or the path of a model file (binary or ARPA)');
   check.string(path, 'path');
   const verify = options.verify ?? true;
   if (typeof verify !== 'boolean') throw check.invalid(verify, 'options.verify', 'a boolean');
@@ -155,11 +155,11 @@ export async function scoreTextFileParallel(model: Uint8Array | string, path: st
     let loaded: BackoffLanguageModel;
     if (arpa) {
       // The first worker reads the end of the file (from about its middle) while this thread reads the rest.
-      const first = workers[0]!;
+      const reader = workers[0]!;
       const helper: ArpaSectionHelper = {
         path: model,
         ngramLineFrom: (at) => ngramLineFrom(model, at),
-        post: (job) => first.postMessage({ tokenize: job } satisfies TextScoreWorkerMessage),
+        post: (job) => reader.postMessage({ tokenize: job } satisfies TextScoreWorkerMessage),
       };
       loaded = readArpaFileWith(model, arpaOptions, true, helper);
       const shared = sharedSuffixModel(loaded);
