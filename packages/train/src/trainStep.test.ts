@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs-core';
 import { createRng } from '@nlpkit/core';
 import { affine, isHostBackend } from '@nlpkit/tensor';
 import { describeBackends } from '@nlpkit/tensor/testing';
-import { afterEach, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { crossEntropy } from './crossEntropy.js';
 import { adam } from './optimizers/adam.js';
 import { trainLoop, type TrainEvent } from './trainLoop.js';
@@ -77,5 +79,31 @@ describeBackends('trainStep and trainLoop read nothing back on the hot path but 
     expect(tf.memory().numTensors).toBe(before + 5);
     opt.dispose();
     m.dispose();
+  });
+});
+
+describe('trainStep without gradients', () => {
+  it('throws ERR_NO_GRADIENTS when tfjs-core\'s gradients were left out, and trains once registerGradients adds them (a fresh Node process)', () => {
+    // Gradients, once registered in this process, cannot be removed: a new process starts bare.
+    const script = [
+      "import * as tf from '@tensorflow/tfjs-core';",
+      "import { initBackend, registerGradients } from '@nlpkit/tensor';",
+      "import { sgd, trainStep } from '@nlpkit/train';",
+      "await initBackend({ env: {}, only: 'cpu', gradients: false });",
+      "const w = tf.variable(tf.tensor1d([3]));",
+      'const step = () => trainStep({ w }, () => tf.mean(tf.square(w)), sgd(), 0.25);',
+      'let code;',
+      'try { step(); } catch (error) { code = [error.code, error.message]; }',
+      'await registerGradients();',
+      'const values = await step().read();',
+      "console.log(JSON.stringify({ code, loss: values.loss, w: w.dataSync()[0] }));",
+    ].join('\n');
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', env: { ...process.env, NLPKIT_BACKEND: '' } });
+    const result = JSON.parse(out.trim().split('\n').at(-1) as string) as { code: [string, string]; loss: number; w: number };
+    expect(result.code[0]).toBe('ERR_NO_GRADIENTS');
+    expect(result.code[1]).toMatch(/^@nlpkit\/train: trainStep needs tfjs-core's gradient functions.*registerGradients\(\)/);
+    // d(w²)/dw = 2w = 6; w − 0.25 · 6 = 1.5.
+    expect(result).toMatchObject({ loss: 9, w: 1.5 });
   });
 });

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
+import { UnsupportedError } from '@nlpkit/core';
 import { isHostBackend } from '@nlpkit/tensor';
+import { PKG } from './errors.js';
 import { clipGradients, type ClipOptions } from './clipGradients.js';
 import type { Optimizer } from './optimizers/optimizer.js';
 
@@ -45,6 +47,8 @@ export interface StepResult {
  * @param optimizer e.g. `sgd({ momentum: 0.9 })`
  * @param lr learning rate for this step
  * @param clip optional clipping
+ * @throws UnsupportedError (code `ERR_NO_GRADIENTS`) when tfjs-core's gradients are not registered
+ *   (`initBackend({ gradients: false })` without `registerGradients()`)
  */
 export function trainStep(
   params: Readonly<Record<string, Variable>>,
@@ -53,6 +57,13 @@ export function trainStep(
   lr: number,
   clip: ClipOptions = {},
 ): StepResult {
+  if (tf.getGradient('Mean') === undefined) {
+    // tfjs-core registers its gradient functions all together, or (its Node builds) not at all.
+    throw new UnsupportedError(
+      { package: PKG, message: "trainStep needs tfjs-core's gradient functions, and none are registered: start the backend with initBackend() without { gradients: false }, or call registerGradients() (both from @nlpkit/tensor) first" },
+      'ERR_NO_GRADIENTS',
+    );
+  }
   const out = tf.tidy(() => {
     const names = Object.keys(params);
     const vars = names.map((n) => params[n] as Variable);

@@ -18,7 +18,7 @@ export interface EnvReport {
 export async function envReport(): Promise<EnvReport> {
   // Loaded here, not at the top: tfjs is large, and commands that need no tensors should not pay for it.
   const [{ initBackend }, os] = await Promise.all([import('@nlpkit/tensor'), import('node:os')]);
-  const { name, tried } = await initBackend();
+  const { name, tried } = await initBackend({ gradients: false });
   return { backend: name, tried, node: process.version, platform: process.platform, arch: process.arch, cpus: os.availableParallelism() };
 }
 

@@ -15,7 +15,7 @@ import { type ClusterFlags, checkClusterFlags, clusterOptions, runOnCluster } fr
 /** Loads the tensor backend and an artifact (tfjs is loaded only by the commands that need it). */
 export async function loadModel(path: string) {
   const [{ initBackend }, rnnNode] = await Promise.all([import('@nlpkit/tensor'), import('@nlpkit/rnn/node')]);
-  await initBackend();
+  await initBackend({ gradients: false }); // scoring and sampling only: no gradients to load
   return rnnNode.readRecurrentLmFile(await modelPath(path));
 }
 

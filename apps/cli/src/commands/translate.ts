@@ -55,7 +55,7 @@ async function loadTranslator(path: string, flags?: DecodeFlags) {
     throw new CliError(`--n-best must be at most --beam (${flags.beam}), got ${flags.nBest}`, { usage: true });
   }
   const [{ initBackend }, seq2seqNode] = await Promise.all([import('@nlpkit/tensor'), import('@nlpkit/seq2seq/node')]);
-  const backend = await initBackend();
+  const backend = await initBackend({ gradients: false }); // decoding only: no gradients to load
   return { backend, artifact: await seq2seqNode.readSeq2seqFile(await modelPath(path)) };
 }
 
