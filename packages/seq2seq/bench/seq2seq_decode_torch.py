@@ -14,7 +14,7 @@ top-k over beam x vocabulary per sentence until k open ones are kept (a </s> amo
 hypothesis aside), states reordered with index_select; a sentence stops when its best finished score reaches
 its best open one or at its maximum length, where its open hypotheses compete with the finished ones.
 
-Usage: python3 seq2seq_decode_torch.py CONFIG_JSON SOURCES_FILE SENTENCES BATCH MAX_RATIO MAX_OFFSET THREADS [WEIGHTS]
+Usage: python3 seq2seq_decode_torch.py CONFIG_JSON SOURCES_FILE SENTENCES BATCH MAX_RATIO MAX_OFFSET THREADS [WEIGHTS [PASSES]]
 SOURCES_FILE holds one sentence of source ids per line (</s> included). Prints one JSON line, with the output ids
 of every decoded sentence (greedy and beam 5) for comparison with ours.
 """
@@ -27,6 +27,7 @@ import torch
 
 config_path, sources_path, sentences, batch, max_ratio, max_offset, threads = sys.argv[1:8]
 weights_path = sys.argv[8] if len(sys.argv) > 8 and sys.argv[8] != "" else None
+passes = int(sys.argv[9]) if len(sys.argv) > 9 else 3
 sentences, batch, max_offset, threads = int(sentences), int(batch), int(max_offset), int(threads)
 max_ratio = float(max_ratio)
 torch.set_num_threads(threads)
@@ -303,16 +304,24 @@ def beam(rows, k=5):
 
 
 def run(decode, count):
-    """Times decode over the first count sentences in batches; returns the timing and the output ids."""
-    with torch.no_grad():
-        decode(sources[:2])
+    """Times decode over the first count sentences in batches, as bench/seq2seq-decode.mjs times ours: 2 sentences
+    as a warm-up, a first pass over the sentences, then `passes` more (steady: their median). Returns the timing
+    and the first pass's output ids."""
+    def one_pass():
         t0 = time.perf_counter()
         outputs = []
         for i in range(0, count, batch):
             outputs += decode(sources[i : min(count, i + batch)])
-        seconds = time.perf_counter() - t0
+        return time.perf_counter() - t0, outputs
+
+    with torch.no_grad():
+        decode(sources[:2])
+        first_seconds, outputs = one_pass()
+        steady = sorted(one_pass()[0] for _ in range(passes))
+    seconds = steady[len(steady) // 2] if steady else first_seconds
     tokens = sum(len(o) for o in outputs)
-    timing = {"sentences": count, "seconds": seconds, "sentencesPerSecond": count / seconds, "outputTokensPerSecond": tokens / seconds, "meanOutputLength": tokens / count}
+    timing = {"sentences": count, "seconds": seconds, "sentencesPerSecond": count / seconds, "outputTokensPerSecond": tokens / seconds, "meanOutputLength": tokens / count,
+              "passes": len(steady), "firstPassSeconds": first_seconds, "firstPassSentencesPerSecond": count / first_seconds}
     return timing, outputs
 
 
