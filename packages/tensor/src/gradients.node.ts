@@ -27,13 +27,7 @@ const hookFlag = Symbol.for('@nlpkit/tensor:tfjs-resolve-hook');
  * Registers tfjs-core's gradient functions when none are registered yet. Neither of tfjs-core's Node builds
  * registers them (only the full `@tensorflow/tfjs` bundle does), so without this `tf.grad` fails with
  * "gradient function not found for Mean". The gradient modules register into tfjs's global registry, so the one
- * engine every backend shares sees them. `initBackend` calls it unless told `{ gradients: false }`; in Node it
- * loads ~600 of tfjs-core's module files (~0.6 s), which a program that only runs models can skip.
- *
- * @example
- * await initBackend({ gradients: false }); // decoding only
- * // … later, before the first training step:
- * await registerGradients();
+ * engine every backend shares sees them. The package's `registerGradients` (and `initBackend`) call it.
  */
 export async function registerGradients(): Promise<void> {
   if (getGradient('Mean') !== undefined) return;

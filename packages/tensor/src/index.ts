@@ -1,5 +1,5 @@
 export { initBackend } from './initBackend.js';
-export { registerGradients } from '#gradients';
+export { registerGradients } from './registerGradients.js';
 export type { BackendSelection, InitBackendOptions, ModuleImporter } from './initBackend.js';
 export { BACKEND_NAMES, defaultOrder } from './backendCandidates.js';
 export type { BackendName } from './backendCandidates.js';
