@@ -52,7 +52,8 @@ export async function loadModelBytes(path: string, readError: (file: string, err
   await initBackend({ gradients: false });
   const file = await modelPath(path);
   try {
-    return new Uint8Array(await readFile(file));
+    const read = await readFile(file);
+    return new Uint8Array(read.buffer, read.byteOffset, read.byteLength); // a plain view of what Node read: no copy
   } catch (error) {
     throw readError(file, error);
   }

@@ -1,6 +1,7 @@
 import { type DataType, type Tensor, tensor } from '@tensorflow/tfjs-core';
 import { describeValue, InvalidArgumentError, validators } from '@nlpkit/core';
 import { PKG, SafetensorsError } from './errors.js';
+import { filledFloat32Tensor } from './filledFloat32Tensor.js';
 import { checkSyncRead } from './readTensorSync.js';
 import {
   parseSafetensors,
@@ -105,7 +106,13 @@ export function loadSafetensors(
   const tensors = Object.create(null) as StateDict;
   try {
     for (const [name, raw] of parsed.tensors) {
-      const [values, dtype] = decode(name, raw, lossy);
+      if (raw.dtype === 'F16' || raw.dtype === 'BF16') {
+        // Widened as they are written into the tensor (on wasm, straight into its memory).
+        const halves = halvesOf(raw);
+        tensors[name] = filledFloat32Tensor(raw.shape, raw.dtype === 'F16' ? (words, floats) => halvesToFloats(halves, words, floats) : (words) => bfloatsToFloats(halves, words));
+        continue;
+      }
+      const [values, dtype] = decode(name, raw, raw.dtype, lossy);
       tensors[name] = tensor(values, [...raw.shape], dtype);
     }
   } catch (error) {
@@ -115,7 +122,7 @@ export function loadSafetensors(
   return { tensors, metadata: parsed.metadata as Record<string, string> };
 }
 
-function decode(name: string, raw: RawTensor, lossy: boolean): [Float32Array | Int32Array | Uint8Array, DataType] {
+function decode(name: string, raw: RawTensor, dtype: Exclude<SafetensorsDtype, 'F16' | 'BF16'>, lossy: boolean): [Float32Array | Int32Array | Uint8Array, DataType] {
   if (!littleEndian) throw new SafetensorsError('safetensors needs a little-endian platform');
   // Copy into a fresh, aligned buffer: the tensor's bytes may start at any offset of the input. `new Uint8Array`
   // copies for every input; `slice()` would not for a Node Buffer (its slice is a view of the whole file).
@@ -133,7 +140,6 @@ function decode(name: string, raw: RawTensor, lossy: boolean): [Float32Array | I
     }
     return out;
   };
-  const dtype: SafetensorsDtype = raw.dtype;
   switch (dtype) {
     case 'F32':
       return [new Float32Array(bytes.buffer, 0, n), 'float32'];
@@ -142,15 +148,6 @@ function decode(name: string, raw: RawTensor, lossy: boolean): [Float32Array | I
     case 'BOOL':
       for (let i = 0; i < n; i++) if (bytes[i]! > 1) refuse(`byte ${bytes[i]} at index ${i} is not 0 or 1`);
       return [bytes, 'bool'];
-    case 'F16':
-      return [halvesToFloats(new Uint16Array(bytes.buffer, 0, n)), 'float32'];
-    case 'BF16': {
-      const out = new Float32Array(n);
-      const words = new Uint32Array(out.buffer);
-      const halves = new Uint16Array(bytes.buffer, 0, n);
-      for (let i = 0; i < n; i++) words[i] = halves[i]! << 16;
-      return [out, 'float32'];
-    }
     case 'U8':
       return [Int32Array.from(bytes), 'int32'];
     case 'I8':
@@ -172,10 +169,19 @@ function decode(name: string, raw: RawTensor, lossy: boolean): [Float32Array | I
   }
 }
 
-/** IEEE half-precision bits to float32, exactly (every half is a float32), by moving the bits. */
-function halvesToFloats(halves: Uint16Array): Float32Array {
-  const out = new Float32Array(halves.length);
-  const words = new Uint32Array(out.buffer);
+/** A 16-bit tensor's elements: a view of the file's bytes when they are 2-byte aligned, else an aligned copy. */
+function halvesOf(raw: RawTensor): Uint16Array {
+  if (!littleEndian) throw new SafetensorsError('safetensors needs a little-endian platform');
+  const n = raw.shape.reduce((a, b) => a * b, 1);
+  const data = raw.data.byteOffset % 2 === 0 ? raw.data : new Uint8Array(raw.data);
+  return new Uint16Array(data.buffer, data.byteOffset, n);
+}
+
+/**
+ * IEEE half-precision bits to float32, exactly (every half is a float32), by moving the bits: writes element i of
+ * `halves` as `words[i]` (`floats` is the same memory, for the subnormal halves, which are normal floats).
+ */
+function halvesToFloats(halves: Uint16Array, words: Uint32Array, floats: Float32Array): void {
   for (let i = 0; i < halves.length; i++) {
     const h = halves[i]!;
     const sign = (h & 0x8000) << 16;
@@ -184,7 +190,11 @@ function halvesToFloats(halves: Uint16Array): Float32Array {
     if (exp === 0x1f) words[i] = sign | 0x7f800000 | (frac << 13); // ±Infinity, NaN
     else if (exp !== 0) words[i] = sign | ((exp + 112) << 23) | (frac << 13); // normal: rebias 15 → 127
     else if (frac === 0) words[i] = sign; // ±0
-    else out[i] = (sign === 0 ? 1 : -1) * frac * 2 ** -24; // subnormal half: a normal float32
+    else floats[i] = (sign === 0 ? 1 : -1) * frac * 2 ** -24; // subnormal half: a normal float32
   }
-  return out;
+}
+
+/** bfloat16 bits to float32, exactly: the high half of the float32's bits. */
+function bfloatsToFloats(halves: Uint16Array, words: Uint32Array): void {
+  for (let i = 0; i < halves.length; i++) words[i] = halves[i]! << 16;
 }

@@ -22,7 +22,8 @@ export async function writeRecurrentLmFile(
 export async function readRecurrentLmFile(path: string): Promise<RecurrentLmArtifact> {
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(await readFile(path));
+    const read = await readFile(path);
+    bytes = new Uint8Array(read.buffer, read.byteOffset, read.byteLength); // a plain view of what Node read: no copy
   } catch (error) {
     throw inputFileError(path, error, { package: PKG, argument: 'path' });
   }

@@ -17,7 +17,8 @@ export async function writeSeq2seqFile(path: string, model: Seq2seqTranslator, o
 export async function readSeq2seqFile(path: string): Promise<Seq2seqArtifact> {
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(await readFile(path));
+    const read = await readFile(path);
+    bytes = new Uint8Array(read.buffer, read.byteOffset, read.byteLength); // a plain view of what Node read: no copy
   } catch (error) {
     throw inputFileError(path, error, { package: PKG, argument: 'path' });
   }
