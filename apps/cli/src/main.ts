@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { readThpMode, relaunch, relaunchEnv, shouldRelaunch, watchParent } from './hugePages.js';
 
@@ -17,11 +16,6 @@ if (!relaunched) {
   // turning it on before any module is compiled lets @nlpkit/tensor's wasm GEMM use fused multiply-adds (about 1.2x
   // faster training on wasm). NLPKIT_WASM_FMA=0 still keeps the plain build.
   if (Number(process.versions.node.split('.')[0]) < 22) setFlagsFromString('--experimental-wasm-relaxed-simd');
-
-  // @nlpkit/tensor's wasm GEMM splits large products (the LM's softmax layer) over worker threads when asked
-  // (the library's default is 1 thread); the CLI asks for 2 where the machine has the cores: LSTM LM training
-  // ~1.3x faster here, the same numbers bit for bit. NLPKIT_WASM_THREADS still chooses (1: no worker threads).
-  if ((process.env['NLPKIT_WASM_THREADS'] ?? '') === '' && availableParallelism() >= 2) process.env['NLPKIT_WASM_THREADS'] = '2';
 
   // The other side effects of the CLI: catch what escapes every command, then run it with the process's arguments.
   // `run` never rejects; anything that still escapes reaches the fatal handlers as an unhandled rejection. Both are

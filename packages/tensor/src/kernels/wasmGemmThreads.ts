@@ -113,6 +113,28 @@ export function threadsSupported(): boolean {
 }
 
 /**
+ * The most threads {@link defaultThreadCount} gives. Products are split into output tiles and sequence kernels into
+ * batch rows, so more threads help the big products only; the split was measured on 2 cores (1.3–1.45× on LSTM LM
+ * training against 1 thread), and 4 keeps the batch rows of a small batch (20) from being spread too thin.
+ */
+export const DEFAULT_MAX_THREADS = 4;
+
+/**
+ * Threads (counting the calling one) the wasm GEMM runs unless told otherwise: the cores this process may use —
+ * Node's `availableParallelism()`, a browser's `navigator.hardwareConcurrency` — at most {@link DEFAULT_MAX_THREADS};
+ * 1 where threads cannot share memory ({@link threadsSupported}: a browser page that is not cross-origin isolated).
+ * PyTorch, XNNPACK and tfjs-backend-wasm in browsers also use the cores by default.
+ */
+export function defaultThreadCount(): number {
+  if (!threadsSupported()) return 1;
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
+  const cores = os?.availableParallelism?.() ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  if (cores === undefined || !Number.isFinite(cores) || cores < 1) return 1;
+  return Math.min(DEFAULT_MAX_THREADS, Math.floor(cores));
+}
+
+/**
  * Starts `workers` threads on `module` (the GEMM's shared build) and `pointwise` (`wasmPointwise.wat`'s shared
  * build, for programs) over the shared `memory` (whose first {@link CONTROL_BYTES} must be zero and belong to the
  * pool). Workers are unref'd in Node, so they never keep a process alive.

@@ -10,7 +10,7 @@ import { plainMatMul } from '../ops/matMul.js';
 import { disposeWasmGemm, registerWasmGemm, wasmGemmStats } from './wasmKernels.js';
 
 // nlpkit's wasm GEMM in headless Chromium on tfjs-backend-wasm: one thread, in place on tfjs's heap (worker
-// threads are opt-in and need a cross-origin-isolated page). Same 1e-5 (relative to Σ|a·b|) as Node.
+// threads need a cross-origin-isolated page, which the test page is not). Same 1e-5 (relative to Σ|a·b|) as Node.
 const rng = createRng(5);
 const randomArray = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.normal());
 
@@ -57,7 +57,7 @@ describe('wasm GEMM in the browser', () => {
         }
       }
     }
-    expect(wasmGemmStats()?.threads).toBe(1); // threads are opt-in (configureWasmGemm), and need cross-origin isolation
+    expect(wasmGemmStats()?.threads).toBe(1); // the default is the cores, but threads need cross-origin isolation
     expect(wasmGemmStats()?.fma).toBe(true); // Chromium has relaxed SIMD (since 114): the fused multiply-add build ran
     disposeWasmGemm();
   });

@@ -4,7 +4,7 @@ import { InvalidArgumentError, ShapeError } from '@nlpkit/core';
 import { PKG } from '../errors.js';
 import { compileGemmModules, type GemmModules, heapMemory, inPlaceEngine, type WasmBackend, type WasmGemmEngine } from './wasmGemmEngine.js';
 import { sharedEngine } from './wasmGemmShared.js';
-import { threadsSupported } from './wasmGemmThreads.js';
+import { defaultThreadCount, threadsSupported } from './wasmGemmThreads.js';
 
 /**
  * nlpkit's matmul for tfjs-backend-wasm: a WebAssembly SIMD GEMM of our own (`wasmGemm.wat`), registered under
@@ -21,10 +21,11 @@ const MATMUL = 'NlpkitWasmMatMul';
 export interface WasmGemmOptions {
   /**
    * Threads, counting the calling one (more than 1 only in Node and in cross-origin-isolated browsers; elsewhere
-   * 1). Default: `NLPKIT_WASM_THREADS`, else 1 — opt-in because on the shared 2-core machine it was measured on, 2
-   * threads were not faster in wall time: the cores were oversubscribed and Linux's autogroup gives a process the
-   * same share however many threads it runs. They cost ~5% more CPU time than 1 (the copies), so on idle cores they
-   * should approach 1/threads of the wall time (packages/tensor/bench/wasmGemm.mjs prints both).
+   * 1). Default: `NLPKIT_WASM_THREADS`, else the cores the process may use, at most 4 (`defaultThreadCount`): on
+   * the 2-core machine measured, 2 threads train the Zaremba-small LSTM LM 1.3–1.45× faster than 1, with the same
+   * numbers bit for bit (every output element is summed in the same order however the work is split). They cost
+   * ~5% more CPU time than 1 (the copies); `threads: 1` or `NLPKIT_WASM_THREADS=1` keeps one thread (a process
+   * that runs its own pool of workers, say).
    */
   readonly threads?: number;
   /** Use the kernel in nlpkit's ops on wasm (default true; `NLPKIT_WASM_GEMM=0` turns it off). */
@@ -60,7 +61,7 @@ function defaultThreads(): number {
     }
     return n;
   }
-  return 1;
+  return defaultThreadCount();
 }
 
 function engineFor(state: GemmState, backend: WasmBackend): WasmGemmEngine {
