@@ -114,8 +114,9 @@ export function threadsSupported(): boolean {
 
 /**
  * The most threads {@link defaultThreadCount} gives. Products are split into output tiles and sequence kernels into
- * batch rows, so more threads help the big products only; the split was measured on 2 cores (1.3–1.45× on LSTM LM
- * training against 1 thread), and 4 keeps the batch rows of a small batch (20) from being spread too thin.
+ * batch rows, so more threads help the big products only; the split was measured on 2 cores (1.4–1.6× the
+ * LSTM LM training tokens/s of 1 thread), and 4 keeps the batch rows of a small batch (20) from being spread too
+ * thin.
  */
 export const DEFAULT_MAX_THREADS = 4;
 

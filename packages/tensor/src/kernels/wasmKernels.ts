@@ -22,7 +22,7 @@ export interface WasmGemmOptions {
   /**
    * Threads, counting the calling one (more than 1 only in Node and in cross-origin-isolated browsers; elsewhere
    * 1). Default: `NLPKIT_WASM_THREADS`, else the cores the process may use, at most 4 (`defaultThreadCount`): on
-   * the 2-core machine measured, 2 threads train the Zaremba-small LSTM LM 1.3–1.45× faster than 1, with the same
+   * the 2-core machine measured, 2 threads train the Zaremba-small LSTM LM 1.4–1.6× faster than 1, with the same
    * numbers bit for bit (every output element is summed in the same order however the work is split). They cost
    * ~5% more CPU time than 1 (the copies); `threads: 1` or `NLPKIT_WASM_THREADS=1` keeps one thread (a process
    * that runs its own pool of workers, say).
