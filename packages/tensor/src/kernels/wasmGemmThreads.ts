@@ -97,11 +97,15 @@ interface WorkerLike {
 
 type NodeWorkerCtor = new (source: string, options: { eval: true; workerData: unknown }) => WorkerLike;
 
-/** `node:worker_threads`' Worker, reached without a static import (browser bundles must not see Node built-ins). */
-function nodeWorker(): NodeWorkerCtor | undefined {
+/** A Node built-in module, reached without a static import (browser bundles must not see Node built-ins). */
+function nodeBuiltin<T>(id: string): Partial<T> | undefined {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const threads = proc?.getBuiltinModule?.('node:worker_threads') as { Worker?: NodeWorkerCtor } | undefined;
-  return threads?.Worker;
+  return proc?.getBuiltinModule?.(id) as Partial<T> | undefined;
+}
+
+/** `node:worker_threads`' Worker, or undefined outside Node. */
+function nodeWorker(): NodeWorkerCtor | undefined {
+  return nodeBuiltin<{ Worker: NodeWorkerCtor }>('node:worker_threads')?.Worker;
 }
 
 /** How many threads may share one memory here: Node always; browsers only when cross-origin isolated. */
@@ -128,9 +132,8 @@ export const DEFAULT_MAX_THREADS = 4;
  */
 export function defaultThreadCount(): number {
   if (!threadsSupported()) return 1;
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
-  const cores = os?.availableParallelism?.() ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  const browser = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  const cores = nodeBuiltin<{ availableParallelism: () => number }>('node:os')?.availableParallelism?.() ?? browser?.hardwareConcurrency;
   if (cores === undefined || !Number.isFinite(cores) || cores < 1) return 1;
   return Math.min(DEFAULT_MAX_THREADS, Math.floor(cores));
 }
