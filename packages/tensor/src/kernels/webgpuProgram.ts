@@ -8,6 +8,21 @@ export interface WebgpuBackend {
 
 const WORKGROUP = 64;
 
+/** WebGPU's guaranteed limit on workgroups per dimension of a dispatch (`maxComputeWorkgroupsPerDimension`). */
+const MAX_WORKGROUPS_PER_DIMENSION = 65535;
+
+/**
+ * A dispatch of at least `workgroups` workgroups: `[workgroups, 1, 1]` while that fits one dimension, else spread
+ * over two (`[x, y, 1]`, x·y ≥ workgroups). tfjs-backend-webgpu's flat global index (`getGlobalIndex()`, `main`'s
+ * `index`) counts across both, so a kernel guards `index` against its size either way; a kernel that works per
+ * workgroup gets the same count from `workgroupId` and `numWorkgroups`.
+ */
+export function flatDispatch(workgroups: number): [number, number, number] {
+  if (workgroups <= MAX_WORKGROUPS_PER_DIMENSION) return [Math.max(1, workgroups), 1, 1];
+  const y = Math.ceil(workgroups / MAX_WORKGROUPS_PER_DIMENSION);
+  return [Math.ceil(workgroups / y), y, 1];
+}
+
 /**
  * tfjs-backend-webgpu's `WebGPUProgram` for one recurrent time step: a flat dispatch of `invocations` threads
  * (one per batch row and unit) writing `outputShape`, with the step index as the uniform `uniforms.step`. A new
@@ -18,7 +33,7 @@ export function webgpuStepProgram(shaderKey: string, outputShape: number[], invo
     outputShape,
     shaderKey,
     dispatchLayout: { x: outputShape.map((_, i) => i) },
-    dispatch: [Math.ceil(invocations / WORKGROUP), 1, 1],
+    dispatch: flatDispatch(Math.ceil(invocations / WORKGROUP)),
     variableNames,
     workgroupSize: [WORKGROUP, 1, 1],
     uniforms: 'step : i32,',

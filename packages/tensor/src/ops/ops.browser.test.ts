@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { initBackend, type InitBackendOptions } from '../initBackend.js';
 import { isHostBackend } from '../isHostBackend.js';
 import { registerFusedKernels } from '../kernels/fusedKernels.js';
-import { expectClose } from '../testing/index.js';
+import { describeBackends, expectClose } from '../testing/index.js';
+import { softmaxXentWebgpuSuite } from '../../test/suites/softmaxXentWebgpu.js';
 import { affine } from './affine.js';
 import { additiveAttention } from './additiveAttention.js';
 import { affineCrossEntropy } from './affineCrossEntropy.js';
@@ -76,3 +77,6 @@ describe('shared ops on WebGPU', () => {
     expectClose(await logSoftmax(tf.tensor2d(x, [2, 3])).data(), lp, { atol: 1e-5 });
   });
 });
+
+// softmaxCrossEntropy's WGSL kernels against float64, as the cpu and wasm kernels are in wasmPointwise's suite.
+describeBackends('softmaxCrossEntropy on its WGSL kernels', softmaxXentWebgpuSuite, { init, backends: ['webgpu'] });
