@@ -24,6 +24,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, ptbIds } from './lmData.mjs';
 import { renderRnnMarkdown } from './report.mjs';
 import { benchVariants } from './variants.mjs';
 
@@ -55,24 +56,6 @@ if (variants.length === 0) {
   process.exit(1);
 }
 
-/** The token stream as LM papers count it (whitespace split plus <eos> per line), ids by frequency. */
-function ptbIds() {
-  const counts = new Map();
-  const words = [];
-  for (const line of readFileSync(ptbPath, 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    for (const w of [...line.trim().split(/\s+/), '<eos>']) {
-      words.push(w);
-      counts.set(w, (counts.get(w) ?? 0) + 1);
-    }
-  }
-  const vocab = [...counts.keys()].sort((a, b) => counts.get(b) - counts.get(a) || (a < b ? -1 : 1));
-  if (vocab.length !== CONFIG.vocabSize) throw new Error(`expected a 10k vocabulary, got ${vocab.length}`);
-  const index = new Map(vocab.map((w, i) => [w, i]));
-  // 200k tokens = 10k columns of 20 rows: every case of a child reads fresh columns (no wrap at these step counts).
-  return words.slice(0, 200_000).map((w) => index.get(w));
-}
-
 /** One fresh process of `variant`; its JSON line, or `{ error }`. */
 function runChild(variant, idsPath) {
   const job = { idsPath, config: CONFIG, batch: BATCH, bptts, steps: variant.steps };
@@ -93,17 +76,11 @@ function runChild(variant, idsPath) {
   return { wallSeconds, ...JSON.parse(last) };
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length === 0 ? NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
 const startedAt = new Date();
 const t0 = performance.now();
 const dir = mkdtempSync(join(tmpdir(), 'nlpkit-rnn-bench-'));
 const idsPath = join(dir, 'ids.txt');
-writeFileSync(idsPath, ptbIds().join(' '));
+writeFileSync(idsPath, ptbIds(ptbPath, CONFIG.vocabSize).join(' '));
 const runs = Object.fromEntries(variants.map((v) => [v.id, []]));
 try {
   for (let round = 0; round < rounds; round++) {

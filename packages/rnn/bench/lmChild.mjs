@@ -1,9 +1,8 @@
 // One fresh process of the LSTM-LM bench (started by bench/lm.mjs, once per implementation per round): times LM
 // training (fwd + bwd + clip + SGD) and inference (forward + loss, state carried) of @nlpkit/rnn or tf.layers.lstm
 // on one tfjs backend, for each BPTT length, and prints one JSON line. Not meant to be run by hand (see lm.mjs).
-// Usage: node bench/lmChild.mjs '<json job>'   job: { runner, backend, init, idsPath, config, batch, bptts, steps }
+// Usage: node bench/lmChild.mjs '<json job>'   job: { runner, backend, init, idsPath, config, batch, bptts, steps, countKernels? }
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { createRng } from '@nlpkit/core';
@@ -170,7 +169,10 @@ async function timeCase(model, mode, bptt, spec, warm) {
   };
 }
 
-const selection = await initBackend({ ...job.init, only: job.backend });
+// The webgpu backend as a literal import, so a bundle of this file (bench/gpuDevicePack.sh, for a GPU machine with
+// no node_modules) carries it; Dawn's native `webgpu` package stays beside the bundle.
+const modules = { '@tensorflow/tfjs-backend-webgpu': () => import('@tensorflow/tfjs-backend-webgpu') };
+const selection = await initBackend({ ...job.init, ...(job.backend === 'webgpu' ? { modules } : {}), only: job.backend });
 const model = job.runner === 'tfjs-layers' ? layersModel() : nlpkitModel();
 const cases = {};
 for (const [i, bptt] of job.bptts.entries()) {
@@ -179,11 +181,16 @@ for (const [i, bptt] of job.bptts.entries()) {
     cases[`${mode}-${bptt}`] = await timeCase(model, mode, bptt, spec, i === 0 || spec.warmupOnce !== true);
   }
 }
+// job.countKernels: one more training step per BPTT length under tf.profile, for the kernels (GPU dispatches on
+// webgpu) a step launches.
+const kernelsPerTrainStep = {};
+if (job.countKernels === true) {
+  for (const bptt of job.bptts) kernelsPerTrainStep[bptt] = (await tf.profile(() => model.train(bptt))).kernels.length;
+}
 // Which matmul nlpkit's ops ran on wasm (the tensor package's own GEMM registers itself on first use).
 const gemm = tf.getKernel('NlpkitWasmMatMul', 'wasm')?.nlpkitGemm;
 const wasmGemm = gemm?.engine === undefined ? undefined : { threads: gemm.engine.threads, fma: gemm.modules?.fma === true, stats: gemm.engine.stats };
 model.dispose();
-const require = createRequire(import.meta.url);
 const flag = async (name) => {
   try {
     return await tf.env().getAsync(name);
@@ -194,7 +201,10 @@ const flag = async (name) => {
 console.log(JSON.stringify({
   runner: job.runner,
   backend: selection.name,
-  tfjs: require('@tensorflow/tfjs-core/package.json').version,
+  // The adapter initBackend found (webgpu: its vendor, architecture and driver, and whether it is a fallback).
+  ...(selection.name === 'webgpu' ? { adapter: selection.tried.find((t) => t.ok)?.reason ?? null } : {}),
+  ...(job.countKernels === true ? { kernelsPerTrainStep } : {}),
+  tfjs: tf.version_core,
   wasm: selection.name === 'wasm' ? { simd: await flag('WASM_HAS_SIMD_SUPPORT'), threads: await flag('WASM_HAS_MULTITHREAD_SUPPORT'), nlpkitGemm: wasmGemm ?? null } : undefined,
   env: Object.fromEntries(['NLPKIT_WASM_GEMM', 'NLPKIT_WASM_THREADS', 'NLPKIT_WASM_FUSED', 'NLPKIT_WASM_FMA'].map((k) => [k, process.env[k] ?? null])),
   numTensorsAtEnd: tf.memory().numTensors,
