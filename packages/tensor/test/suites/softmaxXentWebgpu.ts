@@ -2,36 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import { createRng } from '@nlpkit/core';
 import { expect, it } from 'vitest';
+import { softmaxXentReference, worstDifference } from './softmaxXentReference.js';
 import { registerWebgpuSoftmaxXentKernels } from '../../src/kernels/webgpuSoftmaxXent.js';
 import { softmaxCrossEntropy } from '../../src/ops/softmaxCrossEntropy.js';
-
-/** Loss and gradient in float64: −Σᵢ mᵢ Σⱼ qᵢⱼ log pᵢⱼ / Σm (log p_t floored at log 1e-38), (p − q)·m/Σm. */
-function reference(x: Float32Array, t: Int32Array, m: Float32Array, N: number, V: number, eps: number): { loss: number; grad: Float64Array } {
-  const total = Math.max(m.reduce((s, v) => s + v, 0), 1e-12);
-  let loss = 0;
-  const grad = new Float64Array(N * V);
-  for (let i = 0; i < N; i += 1) {
-    const row = x.subarray(i * V, (i + 1) * V);
-    let max = -Infinity;
-    let sum = 0;
-    for (const v of row) max = Math.max(max, v);
-    for (const v of row) sum += Math.exp(v - max);
-    const lse = max + Math.log(sum);
-    const ti = t[i] as number;
-    const mi = m[i] as number;
-    const meanLogP = row.reduce((s, v) => s + v, 0) / V - lse;
-    loss -= (mi * ((1 - eps) * Math.max((row[ti] as number) - lse, Math.log(1e-38)) + eps * meanLogP)) / total;
-    for (let j = 0; j < V; j += 1) grad[i * V + j] = ((Math.exp((row[j] as number) - lse) - (j === ti ? 1 - eps : 0) - eps / V) * mi) / total;
-  }
-  return { loss, grad };
-}
-
-function worst(got: ArrayLike<number>, want: ArrayLike<number>): number {
-  expect(got.length).toBe(want.length);
-  let w = 0;
-  for (let i = 0; i < got.length; i += 1) w = Math.max(w, Math.abs((got[i] as number) - (want[i] as number)));
-  return w;
-}
 
 /**
  * `softmaxCrossEntropy` on webgpu, where it runs nlpkit's two WGSL kernels (`webgpuSoftmaxXent.ts`), against the
@@ -51,13 +24,13 @@ export function softmaxXentWebgpuSuite(): void {
     const td = Int32Array.from({ length: N }, (_, i) => (i * 7919) % V);
     const md = Float32Array.from({ length: N }, (_, i) => (masked ? ([1, 0.5, 0, 1][i % 4] as number) : 1));
     md[0] = 1;
-    const ref = reference(xd, td, md, N, V, eps);
+    const ref = softmaxXentReference(xd, td, md, N, V, eps);
     const [x, t, m] = [tf.tensor2d(xd, [N, V]), tf.tensor1d(td, 'int32'), tf.tensor1d(md)];
     const { value, grad } = tf.valueAndGrad((l: Tensor): tf.Scalar => softmaxCrossEntropy(l as Tensor2D, t, masked ? m : undefined, eps))(x);
     const loss = (await value.data())[0] as number;
     const what = `[${N}, ${V}] ×${scale}${masked ? ', masked' : ''}, ε ${eps}`;
     expect(Math.abs(loss - ref.loss), `${what}: loss ${loss} vs ${ref.loss}`).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(ref.loss)));
-    expect(worst(await grad.data(), ref.grad), `${what}: gradient`).toBeLessThanOrEqual(1e-6);
+    expect(worstDifference(await grad.data(), ref.grad), `${what}: gradient`).toBeLessThanOrEqual(1e-6);
     tf.dispose([x, t, m, value, grad]);
   };
 

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, createRng } from '@nlpkit/core';
 import { expect, it } from 'vitest';
+import { softmaxXentReference, worstDifference } from './softmaxXentReference.js';
 import { registerFusedKernels } from '../../src/kernels/fusedKernels.js';
 import { configureWasmPointwise, registerWasmPointwise } from '../../src/kernels/wasmPointwise.js';
 import { affine } from '../../src/ops/affine.js';
@@ -19,31 +20,6 @@ export function wasmPointwiseSuite(): void {
   const rng = createRng(21);
   const array = (n: number, scale: number): Float32Array => Float32Array.from({ length: n }, () => rng.normal() * scale);
 
-  /** Loss and gradient in float64: −Σᵢ mᵢ Σⱼ qᵢⱼ log pᵢⱼ / Σm, (p − q)·m/Σm. */
-  function reference(x: Float32Array, t: Int32Array, m: Float32Array, N: number, V: number, eps: number): { loss: number; grad: Float64Array } {
-    const total = Math.max(m.reduce((s, v) => s + v, 0), 1e-12);
-    let loss = 0;
-    const grad = new Float64Array(N * V);
-    for (let i = 0; i < N; i += 1) {
-      const row = Array.from(x.subarray(i * V, (i + 1) * V));
-      const max = Math.max(...row);
-      const lse = max + Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0));
-      const ti = t[i] as number;
-      const mi = m[i] as number;
-      const meanLogP = row.reduce((s, v) => s + v, 0) / V - lse;
-      loss -= (mi * ((1 - eps) * ((row[ti] as number) - lse) + eps * meanLogP)) / total;
-      for (let j = 0; j < V; j += 1) grad[i * V + j] = ((Math.exp((row[j] as number) - lse) - (j === ti ? 1 - eps : 0) - eps / V) * mi) / total;
-    }
-    return { loss, grad };
-  }
-
-  function worst(got: ArrayLike<number>, want: ArrayLike<number>): number {
-    expect(got.length).toBe(want.length);
-    let w = 0;
-    for (let i = 0; i < got.length; i += 1) w = Math.max(w, Math.abs((got[i] as number) - (want[i] as number)));
-    return w;
-  }
-
   for (const [N, V] of [[1, 1], [3, 3], [5, 8], [4, 13], [7, 1003]] as const) {
     for (const scale of [1, 8]) {
       it(`softmaxCrossEntropy [${N}, ${V}], logits ×${scale}, masked, ε 0 and 0.1: value and gradient within 1e-5 of float64`, () => {
@@ -54,11 +30,11 @@ export function wasmPointwiseSuite(): void {
         tf.tidy(() => {
           const [x, t, m] = [tf.tensor2d(xd, [N, V]), tf.tensor1d(td, 'int32'), tf.tensor1d(md)];
           for (const eps of [0, 0.1]) {
-            const ref = reference(xd, td, md, N, V, eps);
+            const ref = softmaxXentReference(xd, td, md, N, V, eps);
             const f = (l: Tensor): tf.Scalar => softmaxCrossEntropy(l as Tensor2D, t, m, eps);
             const { value, grad } = tf.valueAndGrad(f)(x);
             expect(Math.abs((value.dataSync()[0] as number) - ref.loss)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(ref.loss)));
-            expect(worst(grad.dataSync(), ref.grad)).toBeLessThanOrEqual(1e-6);
+            expect(worstDifference(grad.dataSync(), ref.grad)).toBeLessThanOrEqual(1e-6);
           }
         });
       });
@@ -71,10 +47,10 @@ export function wasmPointwiseSuite(): void {
     const td = Int32Array.from({ length: N }, (_, i) => (i * 5) % V);
     tf.tidy(() => {
       const [x, t] = [tf.tensor2d(xd, [N, V]), tf.tensor1d(td, 'int32')];
-      const ref = reference(xd, td, new Float32Array(N).fill(1), N, V, 0);
+      const ref = softmaxXentReference(xd, td, new Float32Array(N).fill(1), N, V, 0);
       const { value, grad } = tf.valueAndGrad((l: Tensor): tf.Scalar => softmaxCrossEntropy(l as Tensor2D, t))(x);
       expect(Math.abs((value.dataSync()[0] as number) - ref.loss)).toBeLessThanOrEqual(1e-5);
-      expect(worst(grad.dataSync(), ref.grad)).toBeLessThanOrEqual(1e-6);
+      expect(worstDifference(grad.dataSync(), ref.grad)).toBeLessThanOrEqual(1e-6);
     });
   });
 
@@ -167,7 +143,7 @@ export function wasmPointwiseSuite(): void {
         const plain = run(eps);
         configureWasmPointwise({ enabled: undefined });
         expect(Math.abs(fused[0] - plain[0])).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(plain[0])));
-        expect(worst(fused[1], plain[1])).toBeLessThanOrEqual(1e-6);
+        expect(worstDifference(fused[1], plain[1])).toBeLessThanOrEqual(1e-6);
       }
     } finally {
       configureWasmPointwise({ enabled: undefined });
