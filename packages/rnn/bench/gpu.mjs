@@ -8,7 +8,8 @@
 // order rotated; tokens/s = timed tokens / timed seconds, each step waiting for its loss; median and best over
 // rounds. Each process also counts the kernels (GPU dispatches) of one training step and reports the adapter.
 //
-// Usage (after the package build; needs a WebGPU adapter for Dawn: a Vulkan driver on Linux):
+// Usage (after the package build; needs a WebGPU adapter for Dawn: on Linux the Vulkan loader, Debian's libvulkan1,
+// and a Vulkan driver):
 //   node bench/gpu.mjs
 //   BENCH_QUICK=1           1 round, a few steps: checks the bench (writes to the temp folder)
 //   BENCH_ROUNDS=n          rounds (default 3)
