@@ -21,12 +21,11 @@
 //                           without it: write them with `node bench/gpu.mjs --write-ids path` where PTB is)
 //   BENCH_OUT=path.json     where the JSON goes (default the repository's bench/results/rnn-gpu.json, rnn-gpu.md beside
 //                           it: a section of BENCHMARKS.md, `node scripts/bench-report.mjs`)
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, ptbIds } from './lmData.mjs';
+import { median, ptbIds, runJsonChild, writeFileAtomic } from './lmData.mjs';
 
 const here = fileURLToPath(new URL('./', import.meta.url));
 const ptbPath = fileURLToPath(new URL('../../../../shared/data/ptb/ptb.train.txt', import.meta.url));
@@ -34,7 +33,7 @@ const VOCAB = 10000;
 const BATCH = 20;
 
 if (process.argv[2] === '--write-ids') {
-  writeFileSync(process.argv[3], ptbIds(ptbPath, VOCAB).join(' '));
+  writeFileAtomic(process.argv[3], ptbIds(ptbPath, VOCAB).join(' '));
   process.exit(0);
 }
 
@@ -57,12 +56,13 @@ const RUNNERS = [
 const outPath = process.env.BENCH_OUT ?? (quick ? join(tmpdir(), 'nlpkit-rnn-gpu-quick.json') : fileURLToPath(new URL('../../../bench/results/rnn-gpu.json', import.meta.url)));
 
 let idsPath = process.env.BENCH_IDS;
+if (idsPath === undefined && !existsSync(ptbPath)) {
+  console.error(`PTB not found at ${ptbPath}: give the token ids with BENCH_IDS (see the usage at the top of this file).`);
+  process.exit(1);
+}
+// Removed when the rounds end, however they end (the finally below).
 const dir = mkdtempSync(join(tmpdir(), 'nlpkit-rnn-gpu-'));
 if (idsPath === undefined) {
-  if (!existsSync(ptbPath)) {
-    console.error(`PTB not found at ${ptbPath}: give the token ids with BENCH_IDS (see the usage at the top of this file).`);
-    process.exit(1);
-  }
   idsPath = join(dir, 'ids.txt');
   writeFileSync(idsPath, ptbIds(ptbPath, VOCAB).join(' '));
 }
@@ -71,18 +71,7 @@ if (idsPath === undefined) {
 function runChild(runner, name) {
   const { config, bptts } = CONFIGS[name];
   const job = { runner, backend: 'webgpu', init, idsPath, config, batch: BATCH, bptts, steps: { train: steps, infer: steps }, countKernels: true };
-  const t0 = performance.now();
-  const res = spawnSync(process.execPath, [join(here, 'lmChild.mjs'), JSON.stringify(job)], { encoding: 'utf8', cwd: here, maxBuffer: 1 << 26, timeout: 1_200_000 });
-  const wallSeconds = (performance.now() - t0) / 1000;
-  const last = res.stdout?.trim().split('\n').pop() ?? '';
-  if (res.status !== 0 || !last.startsWith('{')) {
-    const stderr = (res.stderr ?? '').trim();
-    // The error's own line: a thrown Error's first, else any line saying error (Dawn prints warnings that do).
-    const lines = stderr.split('\n').filter((l) => !/^\s+at /.test(l));
-    const message = lines.find((l) => /^\w*Error\b/.test(l)) ?? lines.find((l) => /Error|error:/.test(l));
-    return { wallSeconds, error: message?.trim() ?? res.error?.message ?? `exit ${res.status}`, stderrTail: stderr.slice(-4000) };
-  }
-  return { wallSeconds, ...JSON.parse(last) };
+  return runJsonChild(process.execPath, [join(here, 'lmChild.mjs'), JSON.stringify(job)], { cwd: here, timeoutMs: 1_200_000 });
 }
 
 const rows = configNames.flatMap((name) => RUNNERS.map((r) => ({ config: name, runner: r.id, label: r.label, runs: [] })));
@@ -146,6 +135,6 @@ for (const name of configNames) {
   }
 }
 mkdirSync(dirname(outPath), { recursive: true });
-writeFileSync(outPath, `${JSON.stringify(result, null, 2)}\n`);
-writeFileSync(outPath.replace(/\.json$/, '.md'), `${lines.join('\n')}\n`);
+writeFileAtomic(outPath, `${JSON.stringify(result, null, 2)}\n`);
+writeFileAtomic(outPath.replace(/\.json$/, '.md'), `${lines.join('\n')}\n`);
 console.log(`\n${lines.join('\n')}\n\nwrote ${outPath}`);

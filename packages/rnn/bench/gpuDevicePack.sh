@@ -10,10 +10,12 @@
 # beside .device/, so move them out of the checkout for that call and back after (git checkout -- models).
 set -euo pipefail
 root=$(git rev-parse --show-toplevel)
-out="$root/.device"
 rnn="$root/packages/rnn"
 [ -f "$rnn/dist/index.js" ] || { echo "build first: npx turbo run build" >&2; exit 1; }
-rm -rf "$out"
+# Built in a temporary folder (removed on any failure) and put in place whole at the end: a failed pack never
+# leaves half a .device/ to be carried to the GPU machine.
+out=$(mktemp -d "${TMPDIR:-/tmp}/nlpkit-device-XXXXXX")
+trap 'rm -rf "$out"' EXIT
 mkdir -p "$out/bench" "$out/node_modules/webgpu/dist/linux-x64"
 # tfjs-core's Node platform calls require() for built-ins: an ES-module bundle needs a require of its own.
 "$rnn/node_modules/.bin/esbuild" "$rnn/bench/lmChild.mjs" --bundle --platform=node --format=esm --log-level=warning \
@@ -38,4 +40,8 @@ cd "$here/bench"
 BENCH_IDS="$here/ids.txt" BENCH_OUT="$results/rnn-gpu.json" /tmp/nlpkit-node/node gpu.mjs
 RUN
 chmod +x "$out/run.sh"
-du -sh "$out"
+chmod 755 "$out"
+rm -rf "$root/.device"
+mv "$out" "$root/.device"
+trap - EXIT
+du -sh "$root/.device"

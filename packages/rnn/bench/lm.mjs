@@ -19,12 +19,11 @@
 //   BENCH_BPTT=20,35       BPTT lengths (default 20,35)
 //   BENCH_OUT=path.json    where the JSON goes (default bench/results/rnn.json, rnn.md beside it)
 //   BENCH_MACHINE_NOTE=... what else ran on the machine during the run (shown under the table)
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, ptbIds } from './lmData.mjs';
+import { median, ptbIds, runJsonChild, writeFileAtomic } from './lmData.mjs';
 import { renderRnnMarkdown } from './report.mjs';
 import { benchVariants } from './variants.mjs';
 
@@ -62,18 +61,7 @@ function runChild(variant, idsPath) {
   const [command, args] = variant.runner === 'torch'
     ? [PYTHON, [join(here, 'lm_torch.py'), JSON.stringify({ ...job, threads: variant.threads })]]
     : [process.execPath, [...(variant.nodeArgs ?? []), join(here, 'lmChild.mjs'), JSON.stringify({ ...job, runner: variant.runner, backend: variant.backend, init: variant.init ?? {} })]];
-  const t0 = performance.now();
-  const res = spawnSync(command, args, { encoding: 'utf8', cwd: here, env: { ...process.env, ...variant.env }, maxBuffer: 1 << 26, timeout: 900_000 });
-  const wallSeconds = (performance.now() - t0) / 1000;
-  const last = res.stdout?.trim().split('\n').pop() ?? '';
-  if (res.status !== 0 || !last.startsWith('{')) {
-    // The error's own line (not its stack) for the table; the stderr tail for the JSON.
-    const stderr = (res.stderr ?? '').trim();
-    const message = stderr.split('\n').find((l) => /Error|error:/.test(l) && !/^\s+at /.test(l));
-    const why = message?.trim() ?? res.error?.message ?? `exit ${res.status}${res.signal ? ` (${res.signal})` : ''}`;
-    return { wallSeconds, error: why, stderrTail: stderr.slice(-4000) };
-  }
-  return { wallSeconds, ...JSON.parse(last) };
+  return runJsonChild(command, args, { cwd: here, env: { ...process.env, ...variant.env }, timeoutMs: 900_000 });
 }
 
 const startedAt = new Date();
@@ -173,9 +161,9 @@ const result = {
   variants: rows,
 };
 mkdirSync(dirname(outPath), { recursive: true });
-writeFileSync(outPath, `${JSON.stringify(result, null, 2)}\n`);
+writeFileAtomic(outPath, `${JSON.stringify(result, null, 2)}\n`);
 const md = renderRnnMarkdown(result);
-if (!quick && process.env.BENCH_OUT === undefined) writeFileSync(join(dirname(outPath), 'rnn.md'), `${md}\n`);
+if (!quick && process.env.BENCH_OUT === undefined) writeFileAtomic(join(dirname(outPath), 'rnn.md'), `${md}\n`);
 console.log(`\n${md}\nJSON: ${outPath} (${Math.round(result.wallSeconds)} s)`);
 
 /** This process's nice value (children inherit it), from /proc; null where there is no /proc. */

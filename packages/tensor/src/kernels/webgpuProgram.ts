@@ -23,22 +23,45 @@ export function flatDispatch(workgroups: number): [number, number, number] {
   return [Math.ceil(workgroups / y), y, 1];
 }
 
+/** What {@link webgpuFlatProgram} builds a program from. */
+export interface FlatProgramSpec {
+  readonly shaderKey: string;
+  readonly outputShape: number[];
+  /** Workgroups to dispatch (spread over two dimensions past the limit, {@link flatDispatch}). */
+  readonly workgroups: number;
+  /** Invocations per workgroup. */
+  readonly workgroupSize: number;
+  readonly variableNames: string[];
+  /** The uniforms' WGSL struct fields (e.g. `'step : i32,'`), given as data when the program runs. */
+  readonly uniforms: string;
+  /** WGSL with `fn main(index : i32)`, `index` counting invocations across the whole dispatch. */
+  readonly code: string;
+}
+
 /**
- * tfjs-backend-webgpu's `WebGPUProgram` for one recurrent time step: a flat dispatch of `invocations` threads
- * (one per batch row and unit) writing `outputShape`, with the step index as the uniform `uniforms.step`. A new
- * object per call: the backend extends `shaderKey` in place.
+ * tfjs-backend-webgpu's `WebGPUProgram` with a flat dispatch layout: the backend calls `main` with the invocation's
+ * flat index and declares `result` and the inputs as arrays. A new object per call: the backend extends
+ * `shaderKey` in place.
+ */
+export function webgpuFlatProgram(spec: FlatProgramSpec): object {
+  return {
+    outputShape: spec.outputShape,
+    shaderKey: spec.shaderKey,
+    dispatchLayout: { x: spec.outputShape.map((_, i) => i) },
+    dispatch: flatDispatch(spec.workgroups),
+    variableNames: spec.variableNames,
+    workgroupSize: [spec.workgroupSize, 1, 1],
+    uniforms: spec.uniforms,
+    getUserCode: () => spec.code,
+  };
+}
+
+/**
+ * The program of one recurrent time step: `invocations` threads (one per batch row and unit) writing
+ * `outputShape`, with the step index as the uniform `uniforms.step`.
  */
 export function webgpuStepProgram(shaderKey: string, outputShape: number[], invocations: number, variableNames: string[], code: string): object {
-  return {
-    outputShape,
-    shaderKey,
-    dispatchLayout: { x: outputShape.map((_, i) => i) },
-    dispatch: flatDispatch(Math.ceil(invocations / WORKGROUP)),
-    variableNames,
-    workgroupSize: [WORKGROUP, 1, 1],
-    uniforms: 'step : i32,',
-    getUserCode: () => code,
-  };
+  return webgpuFlatProgram({ shaderKey, outputShape, workgroups: Math.ceil(invocations / WORKGROUP), workgroupSize: WORKGROUP, variableNames, uniforms: 'step : i32,', code });
 }
 
 /** The step uniform of {@link webgpuStepProgram}. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor1D, Tensor2D, TensorInfo } from '@tensorflow/tfjs-core';
-import { flatDispatch, registerWebgpuKernels, type WebgpuKernel } from './webgpuProgram.js';
+import { registerWebgpuKernels, webgpuFlatProgram, type WebgpuKernel } from './webgpuProgram.js';
 
 /**
  * Softmax cross-entropy for tfjs-backend-webgpu as two WGSL kernels under names of our own, the GPU counterpart of
@@ -115,19 +115,7 @@ function gradCode(N: number, V: number): string {
 
 const GRAD_WORKGROUP = 64;
 
-/** tfjs-backend-webgpu's `WebGPUProgram` (a new object per call: the backend extends `shaderKey` in place). */
-function program(shaderKey: string, outputShape: number[], workgroups: number, workgroup: number, variableNames: string[], code: string): object {
-  return {
-    outputShape,
-    shaderKey,
-    dispatchLayout: { x: outputShape.map((_, i) => i) },
-    dispatch: flatDispatch(workgroups),
-    variableNames,
-    workgroupSize: [workgroup, 1, 1],
-    uniforms: 'eps : f32, nan : f32,',
-    getUserCode: () => code,
-  };
-}
+const UNIFORMS = 'eps : f32, nan : f32,';
 
 const uniforms = (eps: number): { type: string; data: number[] }[] => [
   { type: 'float32', data: [eps] },
@@ -139,13 +127,16 @@ const KERNELS: Record<string, WebgpuKernel> = {
     const { logits, targets } = inputs as Record<string, TensorInfo>;
     const [N, V] = (logits as TensorInfo).shape as [number, number];
     const W = rowWorkgroup(V);
-    const p = program(`nlpkit_softmax_xent_rows_${N}_${V}_${W}`, [N, 2], N, W, ['L', 'T'], rowsCode(N, V, W));
+    const p = webgpuFlatProgram({ shaderKey: `nlpkit_softmax_xent_rows_${N}_${V}_${W}`, outputShape: [N, 2], workgroups: N, workgroupSize: W, variableNames: ['L', 'T'], uniforms: UNIFORMS, code: rowsCode(N, V, W) });
     return backend.runWebGPUProgram(p, [logits, targets] as TensorInfo[], 'float32', uniforms(attrs['eps'] as number));
   },
   [GRAD]: (inputs, backend, attrs) => {
     const { logits, targets, stats, scale } = inputs as Record<string, TensorInfo>;
     const [N, V] = (logits as TensorInfo).shape as [number, number];
-    const p = program(`nlpkit_softmax_xent_grad_${N}_${V}`, [N, V], Math.ceil((N * V) / GRAD_WORKGROUP), GRAD_WORKGROUP, ['L', 'T', 'S', 'K'], gradCode(N, V));
+    const p = webgpuFlatProgram({
+      shaderKey: `nlpkit_softmax_xent_grad_${N}_${V}`, outputShape: [N, V], workgroups: Math.ceil((N * V) / GRAD_WORKGROUP), workgroupSize: GRAD_WORKGROUP,
+      variableNames: ['L', 'T', 'S', 'K'], uniforms: UNIFORMS, code: gradCode(N, V),
+    });
     return backend.runWebGPUProgram(p, [logits, targets, stats, scale] as TensorInfo[], 'float32', uniforms(attrs['eps'] as number));
   },
 };
