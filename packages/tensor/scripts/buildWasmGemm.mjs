@@ -2,7 +2,7 @@
 // need wabt):
 // - src/kernels/wasmGemm.wat into wasmGemmBytes.ts, two binaries from the one source: as written (memory imported
 //   `shared`, for worker threads) and with `shared` removed (one thread on tfjs-backend-wasm's own, unshared heap);
-//   and both again with the register tile's multiply-adds as relaxed SIMD's `f32x4.relaxed_madd` (a fused
+//   and both again with the register tiles' multiply-adds as relaxed SIMD's `f32x4.relaxed_madd` (a fused
 //   multiply-add where the CPU has one; used where the runtime validates relaxed SIMD);
 // - src/kernels/wasmPointwise.wat into wasmPointwiseBytes.ts: as written (on tfjs-backend-wasm's unshared heap) and
 //   with its memory import `shared` (the GEMM's worker threads run its LSTM steps in their programs).
@@ -30,7 +30,7 @@ async function assemble(text, name = 'wasmGemm.wat') {
   }
 }
 
-/** The tile's eight `c += a·b` (f32x4.add of an f32x4.mul) as `f32x4.relaxed_madd`. */
+/** The register tiles' `c += a·b` (f32x4.add of an f32x4.mul; eight in `$tile`, six in `$rowTile`) as `f32x4.relaxed_madd`. */
 function fused(text) {
   const mulAdd = /\(local\.set (\$c\d\d) \(f32x4\.add \(local\.get \1\) \(f32x4\.mul \(local\.get \$a\) \(local\.get (\$b\d)\)\)\)\)/g;
   let count = 0;
@@ -38,7 +38,7 @@ function fused(text) {
     count += 1;
     return `(local.set ${c} (f32x4.relaxed_madd (local.get $a) (local.get ${b}) (local.get ${c})))`;
   });
-  if (count !== 8) throw new Error(`${WAT}: expected the tile's 8 multiply-adds, found ${count}`);
+  if (count !== 14) throw new Error(`${WAT}: expected the tiles' 14 multiply-adds, found ${count}`);
   return out;
 }
 

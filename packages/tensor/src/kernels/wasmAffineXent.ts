@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { NamedAttrMap, NamedTensorInfoMap, Tensor, Tensor1D, Tensor2D, TensorInfo } from '@tensorflow/tfjs-core';
+import type { DataId, NamedAttrMap, NamedTensorInfoMap, Tensor, Tensor1D, Tensor2D, TensorInfo } from '@tensorflow/tfjs-core';
 import { heapMemory, offsetOf, type ProgramPool, type WasmBackend } from './wasmGemmEngine.js';
-import { SCRATCH_BYTES, TILE_COLS } from './wasmGemmPlan.js';
+import { align, type PackB, packedBBytes, prepackColumns, SCRATCH_BYTES, type Share, TILE_COLS } from './wasmGemmPlan.js';
+import { SeenOperands } from './wasmPackedWeights.js';
 import { copyRows } from './wasmGemmShared.js';
 import { registerWasmGemm, wasmGemmEngine } from './wasmKernels.js';
 import { checkTargets, registerWasmPointwise, wasmPointwiseExports } from './wasmPointwise.js';
@@ -26,6 +27,11 @@ import { TINY } from './softmaxXent.js';
  * worker reads copies of `x`, the targets and its columns of `w` and `b` in the shared memory. A block's numbers
  * do not depend on the thread that computed it, and the host joins blocks in the same order: the same losses bit
  * for bit on any number of threads.
+ *
+ * Kept weights: from the second call on the same `w` (an LM evaluated segment after segment), its blocks stay
+ * packed between calls, the caller's on tfjs's heap and the workers' in their shared memory, so a call neither
+ * packs `w` nor copies the workers' columns (4 MB of a 200 × 10k layer) again. At batch 1 (35 rows a call) that
+ * copy and packing took longer than the product.
  */
 const AFFINE_XENT = 'NlpkitWasmAffineXent';
 
@@ -44,6 +50,67 @@ function blockShares(pool: ProgramPool | undefined, blocks: number, flops: numbe
   return Array.from({ length: parts }, (_, k): [number, number] => [Math.round((blocks * k) / parts), Math.round((blocks * (k + 1)) / parts)]);
 }
 
+/** Bytes of packed blocks kept on the heap at once (one weight: the last one evaluated twice). */
+const MAX_KEPT_BYTES = 32 * 2 ** 20;
+
+/** The caller's blocks of one weight, packed on the heap (`raw` is the allocation to free). */
+interface KeptBlocks {
+  readonly backend: WasmBackend;
+  readonly id: DataId;
+  readonly key: string;
+  readonly raw: number;
+  readonly at: readonly number[];
+}
+
+/** The kernel's state: its GEMM instance, the weights seen, the caller's kept blocks, and counts of kept use. */
+interface AffineXentState extends SequenceState {
+  readonly seen: SeenOperands;
+  kept: KeptBlocks | undefined;
+  readonly stats: { calls: number; callerKept: number; workersKept: number };
+}
+
+let kernelState: AffineXentState | undefined;
+
+/**
+ * Calls of the kernel so far, and how many of them read the caller's blocks of `w` kept packed on the heap, and the
+ * workers' kept in the shared memory (for tests: keeping must not change a loss).
+ */
+export function wasmAffineXentStats(): { calls: number; callerKept: number; workersKept: number } {
+  return { ...(kernelState?.stats ?? { calls: 0, callerKept: 0, workersKept: 0 }) };
+}
+
+/** Columns [j0, j1) of each of blocks [b0, b1). */
+const blockRanges = (V: number, b0: number, b1: number): Share[] =>
+  Array.from({ length: b1 - b0 }, (_, i) => ({ m0: 0, m1: 0, n0: (b0 + i) * BLOCK_COLS, n1: Math.min(V, (b0 + i + 1) * BLOCK_COLS) }));
+
+/**
+ * Addresses of blocks [b0, b1) of `w` (K × V at heap byte `wAt`) each packed for `gemm`'s prepacked mode, kept on
+ * the heap under w's DataId and `key` (replacing the weight kept before); undefined past {@link MAX_KEPT_BYTES}.
+ */
+function keptBlocks(state: AffineXentState, backend: WasmBackend, packB: PackB, w: TensorInfo, K: number, V: number, b0: number, b1: number, key: string): readonly number[] | undefined {
+  const kept = state.kept;
+  if (kept !== undefined && kept.backend === backend && kept.id === w.dataId && kept.key === key) return kept.at;
+  if (kept !== undefined) {
+    if (kept.backend === backend) backend.wasm._free(kept.raw);
+    state.kept = undefined;
+  }
+  const ranges = blockRanges(V, b0, b1);
+  const sizes = ranges.map((r) => align(packedBBytes(K, r.n1 - r.n0)));
+  const bytes = sizes.reduce((a, c) => a + c, 0);
+  if (bytes > MAX_KEPT_BYTES) return undefined;
+  const raw = backend.wasm._malloc(bytes + 64) >>> 0;
+  let top = align(raw);
+  const wAt = offsetOf(backend, w); // after the malloc: an offset, which growing the heap does not move
+  const at = ranges.map((r, i) => {
+    const here = top;
+    prepackColumns(packB, wAt + r.n0 * 4, V * 4, 4, K, r.n1 - r.n0, here);
+    top += sizes[i] as number;
+    return here;
+  });
+  state.kept = { backend, id: w.dataId, key, raw, at };
+  return at;
+}
+
 /** Where one thread's operands lie in the memory it runs on (bytes); `w` and `bias` start at column `col0`. */
 interface ThreadArrays {
   readonly x: number;
@@ -58,8 +125,11 @@ interface ThreadArrays {
   readonly col0: number;
 }
 
-/** The calls of blocks [b0, b1): per block a GEMM into the scratch block, then its statistics. */
-function blockProgram(at: ThreadArrays, N: number, K: number, V: number, b0: number, b1: number): Int32Array {
+/**
+ * The calls of blocks [b0, b1): per block a GEMM into the scratch block, then its statistics. `packed`: where each
+ * block of `w` is kept packed (then `at.w` is not read).
+ */
+function blockProgram(at: ThreadArrays, N: number, K: number, V: number, b0: number, b1: number, packed?: readonly number[]): Int32Array {
   const writer = new ProgramWriter();
   for (let b = b0; b < b1; b += 1) {
     const j0 = b * BLOCK_COLS;
@@ -71,6 +141,7 @@ function blockProgram(at: ThreadArrays, N: number, K: number, V: number, b0: num
       b: at.w + col * 4, rsB: at.rsW, csB: 4,
       c: at.logits, ldc: cols * 4, bias: at.bias + col * 4,
       scratch: at.work,
+      ...(packed === undefined ? {} : { packedB: packed[b - b0] as number }),
     });
     writer.xentBlock(at.logits, N, cols, at.targets, j0, at.stats + (b - b0) * N * STAT_BYTES);
   }
@@ -81,7 +152,7 @@ function blockProgram(at: ThreadArrays, N: number, K: number, V: number, b0: num
  * x [N, K], w [K, V], bias [V], int32 targets [N] → per row, −log p_target (floored at log 1e-38, as
  * the unfused loss) and mean_j log p_j, each [N].
  */
-function affineXent(state: SequenceState, inputs: NamedTensorInfoMap, backend: WasmBackend): TensorInfo[] {
+function affineXent(state: AffineXentState, inputs: NamedTensorInfoMap, backend: WasmBackend): TensorInfo[] {
   const { x, w, bias, targets } = inputs as { x: TensorInfo; w: TensorInfo; bias: TensorInfo; targets: TensorInfo };
   const [N, K] = x.shape as [number, number];
   const V = (w.shape as [number, number])[1];
@@ -94,17 +165,23 @@ function affineXent(state: SequenceState, inputs: NamedTensorInfoMap, backend: W
   const pool = wasmGemmEngine(backend).pool;
   const blocks = Math.ceil(V / BLOCK_COLS);
   const shares = blockShares(pool, blocks, 2 * N * K * V);
+  // The second call on this weight with the same split: keep its blocks packed from now on.
+  const key = `${K}x${V}:${shares.map(([a, b]) => `${a}-${b}`).join(',')}`;
+  const keep = state.seen.again(w.dataId, key);
   const scratch = new Scratch(backend);
   try {
     const [own0, own1] = shares[0] as [number, number];
     const ownCols = Math.min(V, own1 * BLOCK_COLS);
     // Every heap allocation first (the heap may grow), then views.
+    const ownPacked = keep ? keptBlocks(state, backend, gemm.packB, w, K, V, own0, own1, key) : undefined;
     const biasAt = scratch.take((ownCols + TILE_COLS) * 4); // slack: edge tiles read 8 bias floats
     const heapArrays: ThreadArrays = {
       x: offsetOf(backend, x), w: offsetOf(backend, w), rsW: V * 4, bias: biasAt, targets: offsetOf(backend, targets),
       stats: scratch.take((own1 - own0) * N * STAT_BYTES), logits: scratch.take(N * BLOCK_COLS * 4), work: scratch.take(SCRATCH_BYTES), col0: 0,
     };
-    const ownWords = blockProgram(heapArrays, N, K, V, own0, own1);
+    const ownWords = blockProgram(heapArrays, N, K, V, own0, own1, ownPacked);
+    state.stats.calls += 1;
+    if (ownPacked !== undefined) state.stats.callerKept += 1;
     const own = scratch.take(ownWords.byteLength);
     const heap = (heapMemory(backend) as WebAssembly.Memory).buffer;
     new Int32Array(heap).set(ownWords, own >>> 2);
@@ -116,9 +193,13 @@ function affineXent(state: SequenceState, inputs: NamedTensorInfoMap, backend: W
     if (pool === undefined || shares.length < 2) runOwn();
     else {
       const workers = shares.slice(1);
+      // The workers' blocks of w kept packed in the shared memory (before `area`, which goes after them).
+      const first = (workers[0] as [number, number])[0];
+      const theirPacked = keep ? pool.keepColumns(w, K, V, blockRanges(V, first, blocks), key) : undefined;
+      if (theirPacked !== undefined) state.stats.workersKept += 1;
       const bytes = workers.reduce((n, [b0, b1]) => {
         const band = Math.min(V, b1 * BLOCK_COLS) - b0 * BLOCK_COLS;
-        return n + 64 * 8 + (K * band + band + TILE_COLS + N * BLOCK_COLS) * 4 + (b1 - b0) * N * STAT_BYTES + (b1 - b0) * 40 * 4;
+        return n + 64 * 8 + ((theirPacked === undefined ? K * band : 0) + band + TILE_COLS + N * BLOCK_COLS) * 4 + (b1 - b0) * N * STAT_BYTES + (b1 - b0) * 40 * 4;
       }, 64 * 4 + (N * K + N) * 4);
       const area = new Bump(pool.area(bytes));
       const shared = new Float32Array(pool.memory.buffer);
@@ -131,8 +212,9 @@ function affineXent(state: SequenceState, inputs: NamedTensorInfoMap, backend: W
         const slot = i + 1;
         const col0 = b0 * BLOCK_COLS;
         const band = Math.min(V, b1 * BLOCK_COLS) - col0;
-        const wAt = area.take(K * band * 4);
-        copyRows(src, (offsetOf(backend, w) >>> 2) + col0, V, shared, wAt >>> 2, band, K, band);
+        const packed = theirPacked?.slice(b0 - first, b1 - first);
+        const wAt = packed === undefined ? area.take(K * band * 4) : 0;
+        if (packed === undefined) copyRows(src, (offsetOf(backend, w) >>> 2) + col0, V, shared, wAt >>> 2, band, K, band);
         const biasBand = area.take((band + TILE_COLS) * 4);
         shared.set(src.subarray((offsetOf(backend, bias) >>> 2) + col0, (offsetOf(backend, bias) >>> 2) + col0 + band), biasBand >>> 2);
         const arrays: ThreadArrays = {
@@ -140,7 +222,7 @@ function affineXent(state: SequenceState, inputs: NamedTensorInfoMap, backend: W
           stats: area.take((b1 - b0) * N * STAT_BYTES), logits: area.take(N * BLOCK_COLS * 4), work: pool.scratchOf(slot), col0,
         };
         for (let b = b0; b < b1; b += 1) statsOf.push({ buffer: () => pool.memory.buffer, at: arrays.stats + (b - b0) * N * STAT_BYTES });
-        const words = blockProgram(arrays, N, K, V, b0, b1);
+        const words = blockProgram(arrays, N, K, V, b0, b1, packed);
         const program = area.take(words.byteLength);
         new Int32Array(pool.memory.buffer).set(words, program >>> 2);
         return { slot, program };
@@ -177,7 +259,10 @@ function affineXent(state: SequenceState, inputs: NamedTensorInfoMap, backend: W
 /** Registers the kernel for wasm unless it is (on first use, never at import time). */
 function registered(): void {
   if (tf.getKernel(AFFINE_XENT, 'wasm') !== undefined) return;
-  const state: SequenceState = { backend: undefined, module: undefined, gemm: undefined };
+  const state: AffineXentState = {
+    backend: undefined, module: undefined, gemm: undefined, seen: new SeenOperands(), kept: undefined, stats: { calls: 0, callerKept: 0, workersKept: 0 },
+  };
+  kernelState = state;
   tf.registerKernel({
     kernelName: AFFINE_XENT,
     backendName: 'wasm',

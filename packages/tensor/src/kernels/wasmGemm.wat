@@ -5,9 +5,10 @@
 ;; removed (one thread, importing tfjs-backend-wasm's own heap, so operands are read and written in place).
 ;;
 ;; The scheme is GotoBLAS's: B is packed in blocks of kc × nc (panels of 8 columns), A in blocks of mc × kc
-;; (panels of 4 rows); a 4 × 8 register tile (8 f32x4 accumulators) walks the packed panels. Packing reads any
-;; row and column stride, so transposed operands cost nothing extra and need no copy. Edge tiles are computed
-;; in full on zero-padded panels into a scratch tile and only their valid part is copied to C.
+;; (panels of 4 rows); a 4 × 8 register tile (8 f32x4 accumulators) walks the packed panels, and a 1 × 24 tile
+;; (`$rowTile`) a block of one row (a vector times a matrix). Packing reads any row and column stride, so
+;; transposed operands cost nothing extra and need no copy. Edge tiles are computed in full on zero-padded panels
+;; into a scratch tile and only their valid part is copied to C.
 ;;
 ;; Every address and stride is in bytes. One call of `gemm` computes rows [m0, m1) and columns [n0, n1) of C,
 ;; so threads split C between them and never write the same element.
@@ -124,6 +125,53 @@
     (v128.store (local.get $r2) (local.get $c20)) (v128.store offset=16 (local.get $r2) (local.get $c21))
     (v128.store (local.get $r3) (local.get $c30)) (v128.store offset=16 (local.get $r3) (local.get $c31)))
 
+  ;; One 1 × 24 tile (three packed B panels, $stride bytes apart): C[0, 0..24] = init + Σ_p A[0, p] · B[p, 0..24],
+  ;; for a block of one row (a recurrence at batch 1: each time step's product is a vector times a matrix). Each
+  ;; element is summed in the order `$tile` sums it, so a row comes out bit for bit as in a 4 × 8 tile, where a
+  ;; 4 × 8 tile on one valid row would compute three rows of zeros and keep two chains of useful sums: here six
+  ;; independent accumulators. Six, not eight: with eight, V8 keeps two of them in memory across iterations (it
+  ;; hoists the loads, and x64 has 16 vector registers), and each of those sums waits on a store and a reload:
+  ;; 1 × 32 ran at ~17 GFLOP/s, the speed of the 4 × 8 tile's useful quarter. $pa steps 16 bytes (a 4-row A panel,
+  ;; rows 1-3 unused).
+  (func $rowTile (param $pa i32) (param $pb i32) (param $stride i32) (param $kc i32) (param $c i32) (param $init i32) (param $bias i32)
+    (local $a v128) (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128) (local $b4 v128) (local $b5 v128)
+    (local $c40 v128) (local $c41 v128) (local $c42 v128) (local $c43 v128) (local $c44 v128) (local $c45 v128)
+    (local $q1 i32) (local $q2 i32)
+    (local.set $q1 (i32.add (local.get $pb) (local.get $stride)))
+    (local.set $q2 (i32.add (local.get $q1) (local.get $stride)))
+    (if (i32.eq (local.get $init) (i32.const 1))
+      (then
+        (local.set $c40 (v128.load offset=0 (local.get $bias))) (local.set $c41 (v128.load offset=16 (local.get $bias)))
+        (local.set $c42 (v128.load offset=32 (local.get $bias))) (local.set $c43 (v128.load offset=48 (local.get $bias)))
+        (local.set $c44 (v128.load offset=64 (local.get $bias))) (local.set $c45 (v128.load offset=80 (local.get $bias)))))
+    (if (i32.eq (local.get $init) (i32.const 2))
+      (then
+        (local.set $c40 (v128.load offset=0 (local.get $c))) (local.set $c41 (v128.load offset=16 (local.get $c)))
+        (local.set $c42 (v128.load offset=32 (local.get $c))) (local.set $c43 (v128.load offset=48 (local.get $c)))
+        (local.set $c44 (v128.load offset=64 (local.get $c))) (local.set $c45 (v128.load offset=80 (local.get $c)))))
+    (loop $depth
+      (local.set $a (v128.load32_splat (local.get $pa)))
+      (local.set $b0 (v128.load (local.get $pb)))
+      (local.set $b1 (v128.load offset=16 (local.get $pb)))
+      (local.set $b2 (v128.load (local.get $q1)))
+      (local.set $b3 (v128.load offset=16 (local.get $q1)))
+      (local.set $b4 (v128.load (local.get $q2)))
+      (local.set $b5 (v128.load offset=16 (local.get $q2)))
+      (local.set $c40 (f32x4.add (local.get $c40) (f32x4.mul (local.get $a) (local.get $b0))))
+      (local.set $c41 (f32x4.add (local.get $c41) (f32x4.mul (local.get $a) (local.get $b1))))
+      (local.set $c42 (f32x4.add (local.get $c42) (f32x4.mul (local.get $a) (local.get $b2))))
+      (local.set $c43 (f32x4.add (local.get $c43) (f32x4.mul (local.get $a) (local.get $b3))))
+      (local.set $c44 (f32x4.add (local.get $c44) (f32x4.mul (local.get $a) (local.get $b4))))
+      (local.set $c45 (f32x4.add (local.get $c45) (f32x4.mul (local.get $a) (local.get $b5))))
+      (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
+      (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
+      (local.set $q1 (i32.add (local.get $q1) (i32.const 32)))
+      (local.set $q2 (i32.add (local.get $q2) (i32.const 32)))
+      (br_if $depth (local.tee $kc (i32.sub (local.get $kc) (i32.const 1)))))
+    (v128.store offset=0 (local.get $c) (local.get $c40)) (v128.store offset=16 (local.get $c) (local.get $c41))
+    (v128.store offset=32 (local.get $c) (local.get $c42)) (v128.store offset=48 (local.get $c) (local.get $c43))
+    (v128.store offset=64 (local.get $c) (local.get $c44)) (v128.store offset=80 (local.get $c) (local.get $c45)))
+
   ;; Copies a rows × cols block of floats from (src, row stride ss) to (dst, row stride ds).
   (func $copyBlock (param $src i32) (param $ss i32) (param $dst i32) (param $ds i32) (param $rows i32) (param $cols i32)
     (local $r i32) (local $c i32)
@@ -209,17 +257,33 @@
           (call $packA
             (i32.add (local.get $a) (i32.add (i32.mul (local.get $ic) (local.get $rsA)) (i32.mul (local.get $pc) (local.get $csA))))
             (local.get $rsA) (local.get $csA) (local.get $mc) (local.get $kc) (local.get $pA))
-          ;; micro-panels of B (8 columns) × micro-panels of A (4 rows)
+          (local.set $init
+            (if (result i32) (i32.ne (local.get $pc) (i32.const 0))
+              (then (i32.const 2))
+              (else (if (result i32) (i32.ne (local.get $bias) (i32.const 0)) (then (i32.const 1)) (else (i32.const 0))))))
           (local.set $jr (i32.const 0))
+          ;; a block of one row: 24 columns at a time by $rowTile, straight into C
+          (if (i32.eq (local.get $mc) (i32.const 1))
+            (then
+              (block $rowDone
+                (loop $rowPanels
+                  (br_if $rowDone (i32.gt_u (i32.add (local.get $jr) (i32.const 24)) (local.get $nc)))
+                  (call $rowTile (local.get $pA)
+                                 (i32.add (local.get $pBlock) (i32.mul (i32.shl (local.get $jr) (i32.const 2)) (local.get $kc)))
+                                 (i32.shl (local.get $kc) (i32.const 5)) (local.get $kc)
+                                 (i32.add (local.get $c) (i32.add (i32.mul (local.get $ic) (local.get $ldc))
+                                                                  (i32.shl (i32.add (local.get $jc) (local.get $jr)) (i32.const 2))))
+                                 (local.get $init)
+                                 (i32.add (local.get $bias) (i32.shl (i32.add (local.get $jc) (local.get $jr)) (i32.const 2))))
+                  (local.set $jr (i32.add (local.get $jr) (i32.const 24)))
+                  (br $rowPanels)))))
+          ;; micro-panels of B (8 columns) × micro-panels of A (4 rows)
+          (if (i32.lt_u (local.get $jr) (local.get $nc)) (then
           (loop $colTiles
             (local.set $cols (select (i32.const 8) (i32.sub (local.get $nc) (local.get $jr))
                                      (i32.lt_u (i32.const 8) (i32.sub (local.get $nc) (local.get $jr)))))
             (local.set $pb (i32.add (local.get $pBlock) (i32.mul (i32.shl (local.get $jr) (i32.const 2)) (local.get $kc))))
             (local.set $biasAt (i32.add (local.get $bias) (i32.shl (i32.add (local.get $jc) (local.get $jr)) (i32.const 2))))
-            (local.set $init
-              (if (result i32) (i32.ne (local.get $pc) (i32.const 0))
-                (then (i32.const 2))
-                (else (if (result i32) (i32.ne (local.get $bias) (i32.const 0)) (then (i32.const 1)) (else (i32.const 0))))))
             (local.set $ir (i32.const 0))
             (loop $rowTiles
               (local.set $rows (select (i32.const 4) (i32.sub (local.get $mc) (local.get $ir))
@@ -241,7 +305,7 @@
                   (call $copyBlock (local.get $tmp) (i32.const 32) (local.get $cAt) (local.get $ldc)
                                    (local.get $rows) (local.get $cols))))
               (br_if $rowTiles (i32.lt_u (local.tee $ir (i32.add (local.get $ir) (i32.const 4))) (local.get $mc))))
-            (br_if $colTiles (i32.lt_u (local.tee $jr (i32.add (local.get $jr) (i32.const 8))) (local.get $nc))))
+            (br_if $colTiles (i32.lt_u (local.tee $jr (i32.add (local.get $jr) (i32.const 8))) (local.get $nc))))))
           (br_if $rowBlocks (i32.lt_u (local.tee $ic (i32.add (local.get $ic) (local.get $MC))) (local.get $m1))))
         (br_if $colBlocks (i32.lt_u (local.tee $jc (i32.add (local.get $jc) (local.get $NC))) (local.get $n1))))
       (br_if $depthBlocks (i32.lt_u (local.tee $pc (i32.add (local.get $pc) (local.get $KC))) (local.get $K)))))

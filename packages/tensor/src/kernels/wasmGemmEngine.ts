@@ -42,6 +42,13 @@ export interface ProgramPool {
   ready(): boolean;
   /** Byte address of `bytes` bytes in {@link memory} for one kernel call's data, growing it as needed (views made before are stale). */
   area(bytes: number): number;
+  /**
+   * Byte addresses in {@link memory} of columns [n0, n1) of the row-major K × N heap tensor `b` for each of
+   * `ranges`, each packed as one block for `gemm`'s prepacked mode and kept across calls under b's DataId and `key`
+   * (the workers' cache of packed weights, 32 MiB); undefined when they do not fit it. For a weight read by many
+   * calls: keeping it costs a copy and a pack. Call it before {@link area}.
+   */
+  keepColumns(b: TensorInfo, K: number, N: number, ranges: readonly Share[], key: string): number[] | undefined;
   /** Worker `slot`'s (1 .. threads − 1) scratch for `gemm`'s packing (SCRATCH_BYTES). */
   scratchOf(slot: number): number;
   /** Runs the program at byte address `program` on each listed slot while `work` runs here, and waits for them all. */

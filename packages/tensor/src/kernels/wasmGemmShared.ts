@@ -58,6 +58,7 @@ export function sharedEngine(backend: WasmBackend, threads: number, modules: Gem
       if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
       return operandBase();
     },
+    keepColumns: (b, K, N, ranges, key) => columns.keep(b, K, N, false, ranges, key),
     scratchOf,
     run: (programs, work) => {
       stats.programs += 1;
@@ -194,42 +195,52 @@ export function sharedEngine(backend: WasmBackend, threads: number, modules: Gem
       /** Addresses of each worker share's columns of `call.b` packed, or undefined when not kept (yet). */
       lookup(call: GemmCall, workerShares: readonly Share[]): number[] | undefined {
         const { M, N, K } = call;
-        const id = call.b.dataId;
         const key = `${K}x${N}${call.transposeB ? 't' : ''}:${workerShares.map((s) => `${s.n0}-${s.n1}`).join(',')}`;
-        const hit = entries.get(id);
+        const hit = entries.get(call.b.dataId);
         if (hit !== undefined && hit.key === key) return hit.at;
-        if (M > SECOND_USE_ROWS || (M > FIRST_USE_ROWS && !seen.again(id, key))) return undefined;
-        const sizes = workerShares.map((s) => align(packedBBytes(K, s.n1 - s.n0)));
-        const bytes = sizes.reduce((a, b) => a + b, 0);
-        if (top + bytes - base > MAX_CACHED_BYTES) {
-          entries.clear();
-          top = base;
-        }
-        if (top + bytes - base > MAX_CACHED_BYTES) return undefined;
-        const at = sizes.map((size) => {
-          const here = top;
-          top += size;
-          return here;
-        });
-        // Each share's columns copied to the operand area after the entries, then packed into its entry.
-        const raw = align(top);
-        const widest = Math.max(...workerShares.map((s) => s.n1 - s.n0));
-        grow(raw + K * widest * 4);
-        packB ??= new WebAssembly.Instance(gemmModules.shared, { env: { memory: shared } }).exports['packB'] as typeof packB;
-        const theirs = new Float32Array((heapMemory(backend) as WebAssembly.Memory).buffer);
-        const ours = new Float32Array(shared.buffer);
-        const bAt = offsetOf(backend, call.b) >>> 2;
-        workerShares.forEach((share, i) => {
-          const w = share.n1 - share.n0;
-          if (call.transposeB) copyRows(theirs, bAt + share.n0 * K, K, ours, raw >>> 2, K, w, K);
-          else copyRows(theirs, bAt + share.n0, N, ours, raw >>> 2, w, K, w);
-          const [rs, cs] = call.transposeB ? [4, K * 4] : [w * 4, 4];
-          prepackColumns(packB as PackB, raw, rs, cs, K, w, at[i] as number);
-        });
-        entries.set(id, { key, at });
-        return at;
+        if (M > SECOND_USE_ROWS || (M > FIRST_USE_ROWS && !seen.again(call.b.dataId, key))) return undefined;
+        return keep(call.b, K, N, call.transposeB, workerShares, key);
       },
+      keep,
     };
+
+    /**
+     * Columns [n0, n1) of `b` (K × N, [N, K] when `transposed`) for each of `ranges`, each packed as one prepacked
+     * block, kept under b's DataId and `key`: their addresses, or undefined when they would not fit the cache.
+     */
+    function keep(b: TensorInfo, K: number, N: number, transposed: boolean, ranges: readonly Share[], key: string): number[] | undefined {
+      const hit = entries.get(b.dataId);
+      if (hit !== undefined && hit.key === key) return hit.at;
+      const sizes = ranges.map((s) => align(packedBBytes(K, s.n1 - s.n0)));
+      const bytes = sizes.reduce((a, c) => a + c, 0);
+      if (top + bytes - base > MAX_CACHED_BYTES) {
+        entries.clear();
+        top = base;
+      }
+      if (top + bytes - base > MAX_CACHED_BYTES) return undefined;
+      const at = sizes.map((size) => {
+        const here = top;
+        top += size;
+        return here;
+      });
+      // Each range's columns copied to the operand area after the entries, then packed into its entry.
+      const raw = align(top);
+      const widest = Math.max(...ranges.map((s) => s.n1 - s.n0));
+      grow(raw + K * widest * 4);
+      packB ??= new WebAssembly.Instance(gemmModules.shared, { env: { memory: shared } }).exports['packB'] as typeof packB;
+      const theirs = new Float32Array((heapMemory(backend) as WebAssembly.Memory).buffer);
+      const ours = new Float32Array(shared.buffer);
+      const bAt = offsetOf(backend, b) >>> 2;
+      ranges.forEach((range, i) => {
+        const w = range.n1 - range.n0;
+        if (transposed) copyRows(theirs, bAt + range.n0 * K, K, ours, raw >>> 2, K, w, K);
+        else copyRows(theirs, bAt + range.n0, N, ours, raw >>> 2, w, K, w);
+        const [rs, cs] = transposed ? [4, K * 4] : [w * 4, 4];
+        prepackColumns(packB as PackB, raw, rs, cs, K, w, at[i] as number);
+      });
+      entries.set(b.dataId, { key, at });
+      return at;
+    }
   }
 }
 

@@ -58,9 +58,12 @@ async function workersUp(): Promise<void> {
 }
 
 // [M, K, N]: single elements, sizes off the 4 × 8 tile, K not a multiple of 4, K past one depth block (256),
-// N past one column block (2048), and big ones split between threads by columns and by rows.
+// N past one column block (2048), and big ones split between threads by columns and by rows. One-row blocks (the
+// 1 × 24 row tile): a vector times a matrix, past one depth block and one column block, and the last row block of
+// 129 rows (row blocks are 128).
 const SHAPES: [number, number, number][] = [
   [1, 1, 1], [1, 7, 1], [3, 5, 2], [4, 8, 8], [5, 3, 9], [9, 21, 13], [17, 300, 11], [2, 513, 3], [33, 6, 2051], [70, 130, 301], [97, 150, 611], [611, 150, 97],
+  [1, 300, 50], [1, 40, 2051], [129, 20, 30],
 ];
 
 describeBackends('wasm GEMM through plainMatMul / affine', (backend) => {
@@ -143,6 +146,31 @@ describeBackends('wasm GEMM through plainMatMul / affine', (backend) => {
       });
     });
   }
+
+  // The 1 × 24 row tile sums each element in the 4 × 8 tile's order: a row comes out the same alone (batch 1: a
+  // recurrence, a decoder step) as in a batch, bit for bit, with and without bias, over several depth blocks (K 300)
+  // and with columns past the last whole 24 (N 50, 2051).
+  it('a one-row product gives each row of a larger one bit for bit (the row tile)', () => {
+    if (backend !== 'wasm') return;
+    configureWasmGemm({ threads: 1 });
+    for (const [K, N] of [[40, 24], [300, 50], [37, 2051]] as const) {
+      const ad = randomArray(5 * K);
+      const [bd, biasd] = [randomArray(K * N), randomArray(N)];
+      tf.tidy(() => {
+        const [a, b, bias] = [tf.tensor2d(ad, [5, K]), tf.tensor2d(bd, [K, N]), tf.tensor1d(biasd)];
+        const whole = [plainMatMul(a, b).dataSync(), affine(a, b, bias).dataSync()];
+        for (let i = 0; i < 5; i += 1) {
+          const row = tf.slice(a, [i, 0], [1, K]) as Tensor2D;
+          [plainMatMul(row, b).dataSync(), affine(row, b, bias).dataSync()].forEach((got, k) => {
+            const want = (whole[k] as Float32Array).subarray(i * N, (i + 1) * N);
+            let differ = 0;
+            for (let j = 0; j < N; j += 1) if (!Object.is(got[j], want[j])) differ += 1;
+            expect(differ, `K ${K}, N ${N}, row ${i}, ${k === 0 ? 'no bias' : 'bias'}: ${differ} of ${N} differ`).toBe(0);
+          });
+        }
+      });
+    }
+  });
 
   it('an empty inner dimension gives zeros (or the bias), and shapes that do not chain are refused', () => {
     if (backend !== 'wasm') return;
