@@ -11,6 +11,7 @@ const titles = {
   'rnn-quiet': '@nlpkit/rnn — the key rows again, on a quiet machine',
   'rnn-threads': '@nlpkit/rnn — the fastest CPU path (fused multiply-adds on 2 threads) against PyTorch',
   'rnn-cpu': '@nlpkit/rnn — CPU seconds per step after the fused wasm kernels (measured under load)',
+  'rnn-eval': '@nlpkit/rnn — LSTM LM evaluation at batch 1 (recorded from runs, not by pnpm bench)',
   'rnn-gpu': '@nlpkit/rnn — LSTM language model on WebGPU through Dawn in Node (vs tf.layers)',
   tagger: '@nlpkit/rnn — sequence-tagger training throughput',
   'seq2seq-decode': '@nlpkit/seq2seq — decoding throughput (greedy, beam 5)',
