@@ -7,6 +7,14 @@ import { affineCrossEntropySuite } from '../../test/suites/affineCrossEntropy.js
 import { BLOCK_COLS, wasmAffineXent, wasmAffineXentStats } from '../kernels/wasmAffineXent.js';
 import { configureWasmGemm, wasmGemmStats } from '../kernels/wasmKernels.js';
 
+/** Normal random tensors of a shape, scaled, from `rng`. */
+const randomTensor = (rng: ReturnType<typeof createRng>) => (shape: number[], scale: number): tf.Tensor =>
+  tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal() * scale), shape);
+
+/** The wasm kernel's two outputs, read back. */
+const losses = (x: Tensor2D, w: Tensor2D, b: Tensor1D, t: Tensor1D): Float32Array[] =>
+  tf.tidy(() => wasmAffineXent(x, w, b, t).map((r) => r.dataSync() as Float32Array));
+
 // The output layer and loss in one op, on every backend (the suite also runs in Chromium:
 // kernels/wasmPointwise.browser.test.ts).
 describeBackends('affineCrossEntropy', affineCrossEntropySuite);
@@ -17,10 +25,7 @@ describeBackends('affineCrossEntropy', affineCrossEntropySuite);
 describeBackends(
   'affineCrossEntropy on several threads',
   () => {
-    const rng = createRng(8);
-    const rand = (shape: number[], scale: number): tf.Tensor => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal() * scale), shape);
-    const losses = (x: Tensor2D, w: Tensor2D, b: Tensor1D, t: Tensor1D): Float32Array[] =>
-      tf.tidy(() => wasmAffineXent(x, w, b, t).map((r) => r.dataSync() as Float32Array));
+    const rand = randomTensor(createRng(8));
 
     afterAll(() => configureWasmGemm({ threads: 1 }));
 
@@ -62,10 +67,7 @@ describeBackends(
 describeBackends(
   'affineCrossEntropy keeps a weight packed across calls',
   () => {
-    const rng = createRng(9);
-    const rand = (shape: number[], scale: number): tf.Tensor => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal() * scale), shape);
-    const losses = (x: Tensor2D, w: Tensor2D, b: Tensor1D, t: Tensor1D): Float32Array[] =>
-      tf.tidy(() => wasmAffineXent(x, w, b, t).map((r) => r.dataSync() as Float32Array));
+    const rand = randomTensor(createRng(9));
     const differing = (a: Float32Array[], b: Float32Array[]): number =>
       a.reduce((n, got, k) => n + got.reduce((m, v, i) => m + (Object.is(v, (b[k] as Float32Array)[i]) ? 0 : 1), 0), 0);
 
