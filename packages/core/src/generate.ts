@@ -77,38 +77,20 @@ export function generate(model: LanguageModel, options: GenerateOptions): string
   const p = check.number(options.topP ?? 1, 'options.topP', Number.MIN_VALUE, 1);
   const words = [...check.array(options.prefix ?? [], 'options.prefix')].map((w, i) => check.string(w, `options.prefix[${i}]`));
   let state = stateAfter(model, words);
+  let candidates = new Int32Array(0);
   for (let produced = 0; produced < maxTokens; produced++) {
     const log10Probs = model.nextLog10Probs(state);
-    const candidates: { id: number; weight: number }[] = [];
+    if (candidates.length < log10Probs.length) candidates = new Int32Array(log10Probs.length);
+    let n = 0;
     let best = -Infinity;
     for (let id = 0; id < log10Probs.length; id++) {
       const lp = log10Probs[id]!;
       if (id === PAD_ID || id === BOS_ID || (id === UNK_ID && options.allowUnknown !== true) || !(lp > -Infinity)) continue;
-      candidates.push({ id, weight: lp });
+      candidates[n++] = id;
       if (lp > best) best = lp;
     }
-    if (candidates.length === 0) break;
-    // Weights relative to the best token avoid underflow at low temperatures.
-    for (const c of candidates) c.weight = 10 ** ((c.weight - best) / temperature);
-    candidates.sort((a, b) => b.weight - a.weight || a.id - b.id);
-    let kept = candidates.slice(0, k);
-    if (p < 1) {
-      const total = kept.reduce((s, c) => s + c.weight, 0);
-      let mass = 0;
-      let n = 0;
-      while (n < kept.length && mass < p * total) mass += kept[n++]!.weight;
-      kept = kept.slice(0, Math.max(1, n));
-    }
-    const total = kept.reduce((s, c) => s + c.weight, 0);
-    let target = rng.next() * total;
-    let choice = kept[kept.length - 1]!.id;
-    for (const c of kept) {
-      target -= c.weight;
-      if (target < 0) {
-        choice = c.id;
-        break;
-      }
-    }
+    if (n === 0) break;
+    const choice = sample(log10Probs, candidates.subarray(0, n), best, temperature, k, p, rng.next());
     if (choice === EOS_ID) break;
     const token = model.vocabulary.token(choice);
     if (token === EOS) break;
@@ -116,4 +98,48 @@ export function generate(model: LanguageModel, options: GenerateOptions): string
     state = model.scoreToken(state, token).state;
   }
   return words;
+}
+
+/**
+ * One draw of {@link generate}: the candidates (ids ascending) ranked by weight 10^((log10 p − best) / temperature),
+ * descending, ties by id; the first `k`; of those the shortest prefix whose weight reaches `p` of theirs (at least
+ * one); then the one where `u` times their total weight falls, walking the ranking. Sums and walk run on the
+ * weights sorted natively (equal weights are interchangeable in them), and the id is found afterwards by its rank
+ * among the candidates of its weight: the same draw as sorting the candidates themselves, which took ~3 ms for a
+ * 10,000-word vocabulary, most of a generated token's time.
+ */
+function sample(log10Probs: ArrayLike<number>, candidates: Int32Array, best: number, temperature: number, k: number, p: number, u: number): number {
+  const n = candidates.length;
+  const weights = new Float64Array(n);
+  for (let i = 0; i < n; i++) weights[i] = 10 ** ((log10Probs[candidates[i]!]! - best) / temperature);
+  const ranked = weights.slice().sort().reverse();
+  let kept = Math.min(k, n);
+  if (p < 1) {
+    let total = 0;
+    for (let i = 0; i < kept; i++) total += ranked[i]!;
+    let mass = 0;
+    let m = 0;
+    while (m < kept && mass < p * total) mass += ranked[m++]!;
+    kept = Math.max(1, m);
+  }
+  let total = 0;
+  for (let i = 0; i < kept; i++) total += ranked[i]!;
+  let target = u * total;
+  let at = kept - 1;
+  for (let i = 0; i < kept; i++) {
+    target -= ranked[i]!;
+    if (target < 0) {
+      at = i;
+      break;
+    }
+  }
+  // The candidate ranked `at`: among those of its weight (ids ascending), the one as far from the first as `at` is.
+  const weight = ranked[at]!;
+  let first = at;
+  while (first > 0 && ranked[first - 1] === weight) first--;
+  let rank = at - first;
+  for (let i = 0; i < n; i++) {
+    if (weights[i] === weight && rank-- === 0) return candidates[i]!;
+  }
+  return candidates[n - 1]!; // unreachable: `weight` is one of the weights
 }

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { toyBigramModel } from '../test/toyModel.js';
 import {
+  BOS_ID,
+  EOS,
   EOS_ID,
+  PAD_ID,
+  UNK_ID,
+  createRng,
   EmptyInputError,
   InvalidArgumentError,
   evaluatePerplexity,
@@ -169,6 +174,72 @@ describe('topK and generate', () => {
       expect(generate(model, { rng: seed, prefix: ['a'], topP: 0.7, maxTokens: 1 })).toEqual(['a', 'b']);
     }
     expect(generate(model, { rng: 3, maxTokens: 0 })).toEqual([]);
+  });
+
+  // generate ranks candidates on natively sorted weights and finds the chosen id by its rank among equal weights;
+  // the draw must be the one of ranking the candidates themselves (weight descending, ties by id), which is what it
+  // did before: the same seed gives the same text. Vocabularies with many tied probabilities, several temperatures,
+  // top-k and top-p.
+  it('draws what ranking the candidates themselves draws, ties included (the same text per seed)', () => {
+    const reference = (lm: LanguageModel, seed: number, o: { temperature?: number; topK?: number; topP?: number; maxTokens: number }): string[] => {
+      const rng = createRng(seed);
+      const words: string[] = [];
+      let state = lm.startState();
+      for (let produced = 0; produced < o.maxTokens; produced++) {
+        const log10Probs = lm.nextLog10Probs(state);
+        const candidates: { id: number; weight: number }[] = [];
+        let best = -Infinity;
+        for (let id = 0; id < log10Probs.length; id++) {
+          const lp = log10Probs[id]!;
+          if (id === PAD_ID || id === BOS_ID || id === UNK_ID || !(lp > -Infinity)) continue;
+          candidates.push({ id, weight: lp });
+          if (lp > best) best = lp;
+        }
+        if (candidates.length === 0) break;
+        for (const c of candidates) c.weight = 10 ** ((c.weight - best) / (o.temperature ?? 1));
+        candidates.sort((a, b) => b.weight - a.weight || a.id - b.id);
+        let kept = candidates.slice(0, o.topK ?? Number.MAX_SAFE_INTEGER);
+        if ((o.topP ?? 1) < 1) {
+          const total = kept.reduce((t, c) => t + c.weight, 0);
+          let mass = 0;
+          let n = 0;
+          while (n < kept.length && mass < (o.topP as number) * total) mass += kept[n++]!.weight;
+          kept = kept.slice(0, Math.max(1, n));
+        }
+        const total = kept.reduce((t, c) => t + c.weight, 0);
+        let target = rng.next() * total;
+        let choice = kept[kept.length - 1]!.id;
+        for (const c of kept) {
+          target -= c.weight;
+          if (target < 0) {
+            choice = c.id;
+            break;
+          }
+        }
+        if (choice === EOS_ID) break;
+        const token = lm.vocabulary.token(choice);
+        if (token === EOS) break;
+        words.push(token);
+        state = lm.scoreToken(state, token).state;
+      }
+      return words;
+    };
+    const rng = createRng(5);
+    const words = Array.from({ length: 60 }, (_, i) => `w${i}`);
+    let compared = 0;
+    for (let table = 0; table < 20; table++) {
+      // Probabilities from a few levels (many ties), some tokens impossible, one table of all-equal rows.
+      const levels = table === 0 ? [1] : [0, 1, 1, 2, 5, 5, 40, 1e-300];
+      const p = Array.from({ length: words.length + 4 }, () => Array.from({ length: words.length + 4 }, () => levels[rng.int(levels.length)]!));
+      const lm = toyBigramModel(words, (prev, id) => (p[prev]![id]! === 0 && id !== EOS_ID ? 0 : p[prev]![id]! || 1));
+      for (const o of [{}, { temperature: 0.7 }, { temperature: 3 }, { topK: 5 }, { topK: 1 }, { topP: 0.5 }, { topK: 20, topP: 0.9, temperature: 1.5 }]) {
+        for (let seed = 0; seed < 15; seed++) {
+          expect(generate(lm, { rng: seed, maxTokens: 12, ...o }), `table ${table}, ${JSON.stringify(o)}, seed ${seed}`).toEqual(reference(lm, seed, { maxTokens: 12, ...o }));
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBe(20 * 7 * 15);
   });
 
   it('validates its options by name', () => {

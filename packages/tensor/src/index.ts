@@ -5,6 +5,7 @@ export { BACKEND_NAMES, defaultOrder } from './backendCandidates.js';
 export type { BackendName } from './backendCandidates.js';
 export { isHostBackend } from './isHostBackend.js';
 export { canReadSync, checkSyncRead, readTensorSync } from './readTensorSync.js';
+export { tidyValue } from './tidyValue.js';
 export type { SyncReadCaller } from './readTensorSync.js';
 export { BackendUnavailableError, SafetensorsError } from './errors.js';
 export type { BackendAttempt, SafetensorsLimit } from './errors.js';

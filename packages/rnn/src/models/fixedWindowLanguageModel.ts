@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BOS_ID, EOS_ID, PAD_ID, UNK_ID, tokenTexts, type LanguageModel, type SentenceScore, type TokenLike, type Vocabulary } from '@nlpkit/core';
-import { checkSyncRead } from '@nlpkit/tensor';
+import { checkSyncRead, tidyValue } from '@nlpkit/tensor';
 import { PKG, RnnOptionError } from '../errors.js';
 import { checkKeys } from '../validate.js';
 import { checkFixedWindowLmConfig, fixedWindowLmForward, fixedWindowLmShapes, type FixedWindowLmConfig, type FixedWindowLmParams } from './fixedWindowLm.js';
@@ -35,7 +35,7 @@ export function fixedWindowLanguageModel(options: {
   }
   const logitsOf = (contexts: Int32Array, rows: number): Float32Array => {
     checkSyncRead({ package: PKG, what: 'fixedWindowLanguageModel', alternative: 'evaluateFixedWindowLm (perplexity), or the cpu or wasm backend' });
-    return tf.tidy(() => fixedWindowLmForward(config, params, tf.tensor2d(contexts, [rows, C], 'int32')).dataSync() as Float32Array);
+    return tidyValue(() => fixedWindowLmForward(config, params, tf.tensor2d(contexts, [rows, C], 'int32')).dataSync() as Float32Array);
   };
   const stateOf = (context: Int32Array): FixedWindowLmState => Object.freeze({ context, log10Probs: log10Softmax(logitsOf(context, 1), 0, V) });
   const idOf = (token: string): { id: number; oov: boolean } => {

@@ -11,7 +11,7 @@ import {
   type TokenLike,
   type Vocabulary,
 } from '@nlpkit/core';
-import { checkSyncRead } from '@nlpkit/tensor';
+import { checkSyncRead, tidyValue } from '@nlpkit/tensor';
 import { PKG, RnnOptionError } from '../errors.js';
 import { dense, tiedWeight } from '../layers/dense.js';
 import { embedding } from '../layers/embedding.js';
@@ -123,7 +123,7 @@ export function recurrentLanguageModel(options: RecurrentLanguageModelOptions): 
   const step = (prev: RecurrentLmState | undefined, id: number): RecurrentLmState => {
     checkSyncRead({ package: PKG, what: 'recurrentLanguageModel: startState/scoreToken', alternative: 'scoreSentenceAsync' });
     let widths: { h: number; c: number | undefined }[] = [];
-    const read = tf.tidy(() => {
+    const read = tidyValue(() => {
       const initialState: CellState[] | undefined =
         prev === undefined
           ? undefined
@@ -187,7 +187,7 @@ export function recurrentLanguageModel(options: RecurrentLanguageModelOptions): 
     scoreSentence(sentence: readonly TokenLike[], scoreOptions: { readonly perToken?: boolean } = {}): SentenceScore {
       checkSyncRead({ package: PKG, what: 'recurrentLanguageModel: scoreSentence', alternative: 'scoreSentenceAsync' });
       const { tokens, targets, inputs } = sentenceIds(sentence);
-      const logits = tf.tidy(() => recurrentLmForward(config, params, [inputs]).logits.dataSync() as Float32Array);
+      const logits = tidyValue(() => recurrentLmForward(config, params, [inputs]).logits.dataSync() as Float32Array);
       return scoreOf(tokens, targets, logits, scoreOptions.perToken === true);
     },
     async scoreSentenceAsync(sentence: readonly TokenLike[], scoreOptions: { readonly perToken?: boolean } = {}): Promise<SentenceScore> {
