@@ -104,7 +104,7 @@ export function generate(model: LanguageModel, options: GenerateOptions): string
  * One draw of {@link generate}: the candidates (ids ascending) ranked by weight 10^((log10 p − best) / temperature),
  * descending, ties by id; the first `k`; of those the shortest prefix whose weight reaches `p` of theirs (at least
  * one); then the one where `u` times their total weight falls, walking the ranking. Sums and walk run on the
- * weights sorted natively (equal weights are interchangeable in them), and the id is found afterwards by its rank
+ * weights alone, sorted (equal weights are interchangeable in them), and the id is found afterwards by its rank
  * among the candidates of its weight: the same draw as sorting the candidates themselves, which took ~3 ms for a
  * 10,000-word vocabulary, most of a generated token's time.
  */
@@ -112,7 +112,7 @@ function sample(log10Probs: ArrayLike<number>, candidates: Int32Array, best: num
   const n = candidates.length;
   const weights = new Float64Array(n);
   for (let i = 0; i < n; i++) weights[i] = 10 ** ((log10Probs[candidates[i]!]! - best) / temperature);
-  const ranked = weights.slice().sort().reverse();
+  const ranked = sortedDescending(weights);
   let kept = Math.min(k, n);
   if (p < 1) {
     let total = 0;
@@ -142,4 +142,45 @@ function sample(log10Probs: ArrayLike<number>, candidates: Int32Array, best: num
     if (weights[i] === weight && rank-- === 0) return candidates[i]!;
   }
   return candidates[n - 1]!; // unreachable: `weight` is one of the weights
+}
+
+/** True where typed arrays are little-endian (every mainstream platform): {@link sortedDescending} reads words. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const RADIX_BITS = [11, 11, 10] as const;
+
+/**
+ * A copy of `values` (non-negative, no NaN) sorted largest first, by a radix sort on their bits: for doubles ≥ 0
+ * the 64-bit pattern orders as the value does. Six stable counting passes of 10–11 bits (low word, then high word),
+ * each skipped when every value has the same digit; ~5× faster than `Float64Array.prototype.sort` on 10,000
+ * weights (~1 ms there). Falls back to that sort on a big-endian platform.
+ */
+export function sortedDescending(values: Float64Array): Float64Array {
+  if (!LITTLE_ENDIAN) return values.slice().sort().reverse();
+  const n = values.length;
+  let src = values.slice();
+  let dst = new Float64Array(n);
+  const count = new Uint32Array(1 << 11);
+  for (let word = 0; word < 2; word++) {
+    let shift = 0;
+    for (const bits of RADIX_BITS) {
+      const mask = (1 << bits) - 1;
+      const srcWords = new Uint32Array(src.buffer);
+      count.fill(0, 0, mask + 1);
+      for (let i = 0; i < n; i++) count[(srcWords[2 * i + word]! >>> shift) & mask]!++;
+      const first = (srcWords[word]! >>> shift) & mask;
+      if (count[first] !== n) {
+        // Largest digit first; stable, so the lower digits' order stays within equal digits.
+        let at = 0;
+        for (let d = mask; d >= 0; d--) {
+          const c = count[d]!;
+          count[d] = at;
+          at += c;
+        }
+        for (let i = 0; i < n; i++) dst[count[(srcWords[2 * i + word]! >>> shift) & mask]!++] = src[i]!;
+        [src, dst] = [dst, src];
+      }
+      shift += bits;
+    }
+  }
+  return src;
 }

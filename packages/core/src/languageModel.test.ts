@@ -228,9 +228,11 @@ describe('topK and generate', () => {
     const words = Array.from({ length: 60 }, (_, i) => `w${i}`);
     let compared = 0;
     for (let table = 0; table < 20; table++) {
-      // Probabilities from a few levels (many ties), some tokens impossible, one table of all-equal rows.
+      // Probabilities from a few levels (many ties), some tokens impossible, one table of all-equal rows; the last
+      // five tables continuous over twelve orders of magnitude (weights of every exponent and mantissa).
       const levels = table === 0 ? [1] : [0, 1, 1, 2, 5, 5, 40, 1e-300];
-      const p = Array.from({ length: words.length + 4 }, () => Array.from({ length: words.length + 4 }, () => levels[rng.int(levels.length)]!));
+      const draw = (): number => (table >= 15 ? 10 ** (-12 * rng.next()) : levels[rng.int(levels.length)]!);
+      const p = Array.from({ length: words.length + 4 }, () => Array.from({ length: words.length + 4 }, draw));
       const lm = toyBigramModel(words, (prev, id) => (p[prev]![id]! === 0 && id !== EOS_ID ? 0 : p[prev]![id]! || 1));
       for (const o of [{}, { temperature: 0.7 }, { temperature: 3 }, { topK: 5 }, { topK: 1 }, { topP: 0.5 }, { topK: 20, topP: 0.9, temperature: 1.5 }]) {
         for (let seed = 0; seed < 15; seed++) {
