@@ -80,8 +80,8 @@ export function wasmAffineXentStats(): { calls: number; callerKept: number; work
 }
 
 /** Columns [j0, j1) of each of blocks [b0, b1). */
-const blockRanges = (V: number, b0: number, b1: number): Share[] =>
-  Array.from({ length: b1 - b0 }, (_, i) => ({ m0: 0, m1: 0, n0: (b0 + i) * BLOCK_COLS, n1: Math.min(V, (b0 + i + 1) * BLOCK_COLS) }));
+const blockRanges = (V: number, b0: number, b1: number): Pick<Share, 'n0' | 'n1'>[] =>
+  Array.from({ length: b1 - b0 }, (_, i) => ({ n0: (b0 + i) * BLOCK_COLS, n1: Math.min(V, (b0 + i + 1) * BLOCK_COLS) }));
 
 /**
  * Addresses of blocks [b0, b1) of `w` (K × V at heap byte `wAt`) each packed for `gemm`'s prepacked mode, kept on

@@ -48,7 +48,7 @@ export interface ProgramPool {
    * (the workers' cache of packed weights, 32 MiB); undefined when they do not fit it. For a weight read by many
    * calls: keeping it costs a copy and a pack. Call it before {@link area}.
    */
-  keepColumns(b: TensorInfo, K: number, N: number, ranges: readonly Share[], key: string): number[] | undefined;
+  keepColumns(b: TensorInfo, K: number, N: number, ranges: readonly Pick<Share, 'n0' | 'n1'>[], key: string): number[] | undefined;
   /** Worker `slot`'s (1 .. threads − 1) scratch for `gemm`'s packing (SCRATCH_BYTES). */
   scratchOf(slot: number): number;
   /** Runs the program at byte address `program` on each listed slot while `work` runs here, and waits for them all. */

@@ -208,7 +208,7 @@ export function sharedEngine(backend: WasmBackend, threads: number, modules: Gem
      * Columns [n0, n1) of `b` (K × N, [N, K] when `transposed`) for each of `ranges`, each packed as one prepacked
      * block, kept under b's DataId and `key`: their addresses, or undefined when they would not fit the cache.
      */
-    function keep(b: TensorInfo, K: number, N: number, transposed: boolean, ranges: readonly Share[], key: string): number[] | undefined {
+    function keep(b: TensorInfo, K: number, N: number, transposed: boolean, ranges: readonly Pick<Share, 'n0' | 'n1'>[], key: string): number[] | undefined {
       const hit = entries.get(b.dataId);
       if (hit !== undefined && hit.key === key) return hit.at;
       const sizes = ranges.map((s) => align(packedBBytes(K, s.n1 - s.n0)));
