@@ -54,6 +54,51 @@ describe('writeFileAtomic', () => {
     expect(onlyTarget()).toEqual(['model.arpa']);
   });
 
+  it('with overlap, writes each block while the next is made: two buffers used in turn give every byte', async () => {
+    const target = join(dir, 'model.arpa');
+    const size = (1 << 20) + 3;
+    const buffers = [new Uint8Array(size), new Uint8Array(size)];
+    // Chunk k is buffer k % 2 filled with k (a block is overwritten two chunks later, as the ARPA writer does),
+    // then a short tail gathered with the rest.
+    async function* reused(): AsyncGenerator<Uint8Array | string> {
+      for (let k = 0; k < 9; k++) {
+        const buffer = buffers[k % 2]!;
+        buffer.fill(k);
+        yield buffer;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      yield 'end';
+    }
+    await writeFileAtomic(target, reused(), { overlap: true });
+    const bytes = readFileSync(target);
+    expect(bytes.length).toBe(9 * size + 3);
+    for (let k = 0; k < 9; k++) expect(bytes.subarray(k * size, (k + 1) * size).every((b) => b === k), `chunk ${k}`).toBe(true);
+    expect(bytes.subarray(9 * size).toString()).toBe('end');
+    expect(onlyTarget()).toEqual(['model.arpa']);
+  });
+
+  it('with overlap, keeps the previous file when the content fails or is aborted while a block is being written', async () => {
+    const target = join(dir, 'model.arpa');
+    writeFileSync(target, 'old model');
+    async function* failing(): AsyncGenerator<Uint8Array> {
+      yield new Uint8Array(3 << 20);
+      throw new Error('disk gone');
+    }
+    const error = await writeFileAtomic(target, failing(), { overlap: true }).catch((e: unknown) => e);
+    expect((error as OutputError).message).toMatch(/disk gone; the previous file/);
+    const controller = new AbortController();
+    async function* aborted(): AsyncGenerator<Uint8Array> {
+      yield new Uint8Array(2 << 20);
+      controller.abort();
+      yield new Uint8Array(2 << 20);
+      yield new Uint8Array(2 << 20);
+    }
+    const abort = (await writeFileAtomic(target, aborted(), { overlap: true, signal: controller.signal }).catch((e: unknown) => e)) as OutputError;
+    expect(abort.systemCode).toBe('ABORT_ERR');
+    expect(readFileSync(target, 'utf8')).toBe('old model');
+    expect(onlyTarget()).toEqual(['model.arpa']);
+  });
+
   it('honours an abort signal without touching the target', async () => {
     const target = join(dir, 'out.bin');
     writeFileSync(target, 'old');

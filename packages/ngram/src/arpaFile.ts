@@ -40,7 +40,8 @@ export async function writeArpaFile(model: BackoffLanguageModel, path: string, o
   // What the estimator dropped goes back before the writer allocates; then between orders.
   collectDroppedArrays();
   const chunks = threads > 0 ? parallelArpaChunks(model, { threads }) : arpaFileBlocks(model, { collect: collectDroppedArrays });
-  await writeFileAtomic(path, chunks, { package: PKG, ...(options.signal ? { signal: options.signal } : {}) });
+  // Each block is written while the next is formatted (arpaFileBlocks reuses a block two blocks later).
+  await writeFileAtomic(path, chunks, { package: PKG, overlap: true, ...(options.signal ? { signal: options.signal } : {}) });
 }
 
 /** {@link writeArpaFile} for synchronous callers: the same atomic, streaming write (no abort signal). */

@@ -294,7 +294,8 @@ async function estimate(
 
   options.onStage?.('writing');
   const text = interpolatedArpaText(workspace, order, words, sizes, prob1);
-  await writeFileAtomic(arpa, text, { package: PKG, ...(signal ? { signal } : {}) });
+  // Each block is written while the next is formatted (every block is a fresh copy).
+  await writeFileAtomic(arpa, text, { package: PKG, overlap: true, ...(signal ? { signal } : {}) });
   if (options.binary !== undefined) {
     options.onStage?.('writing binary');
     await breathe();
