@@ -59,9 +59,10 @@ describe('writeFileAtomic', () => {
     const size = (1 << 20) + 3;
     const buffers = [new Uint8Array(size), new Uint8Array(size)];
     // Chunk k is buffer k % 2 filled with k (a block is overwritten two chunks later, as the ARPA writer does),
-    // then a short tail gathered with the rest.
+    // then a short tail gathered with the rest; over 16 MiB, so the file is also flushed to disk as it goes.
+    const chunks = 20;
     async function* reused(): AsyncGenerator<Uint8Array | string> {
-      for (let k = 0; k < 9; k++) {
+      for (let k = 0; k < chunks; k++) {
         const buffer = buffers[k % 2]!;
         buffer.fill(k);
         yield buffer;
@@ -71,9 +72,9 @@ describe('writeFileAtomic', () => {
     }
     await writeFileAtomic(target, reused(), { overlap: true });
     const bytes = readFileSync(target);
-    expect(bytes.length).toBe(9 * size + 3);
-    for (let k = 0; k < 9; k++) expect(bytes.subarray(k * size, (k + 1) * size).every((b) => b === k), `chunk ${k}`).toBe(true);
-    expect(bytes.subarray(9 * size).toString()).toBe('end');
+    expect(bytes.length).toBe(chunks * size + 3);
+    for (let k = 0; k < chunks; k++) expect(bytes.subarray(k * size, (k + 1) * size).every((b) => b === k), `chunk ${k}`).toBe(true);
+    expect(bytes.subarray(chunks * size).toString()).toBe('end');
     expect(onlyTarget()).toEqual(['model.arpa']);
   });
 

@@ -18,8 +18,9 @@ export interface WriteAtomicOptions {
   /**
    * For content given in chunks: write each block while the next chunk is made (default false). One write is in
    * flight while the content is asked for the next chunk, so a producer that fills the next chunk on the calling
-   * thread overlaps it with the system's copy of the block (off the calling thread): a streamed ARPA file, where
-   * the writes took ~5% of the time. A chunk must then stay unchanged until the content is asked for the chunk
+   * thread overlaps it with the system's copy of the block (off the calling thread), and every 16 MiB the file is
+   * flushed to disk in the background (`fdatasync`), so the fsync at the end has only the rest to wait for: a
+   * streamed ARPA file, where the writes and the fsync took ~10% of the time. A chunk must then stay unchanged until the content is asked for the chunk
    * after the next one (a producer that reuses a buffer every other chunk, as `arpaFileBlocks` of
    * `@nlpkit/ngram` does, qualifies; one that reuses one buffer for every chunk does not).
    */
@@ -28,6 +29,8 @@ export interface WriteAtomicOptions {
 
 const TEMP_MARK = '.nlpkit-tmp';
 const BUFFER_BYTES = 1 << 20;
+/** With `overlap`, bytes written between two flushes to disk in the background. */
+const SYNC_BYTES = 1 << 24;
 
 /**
  * The temporary file name for `path`: in the same folder (so the final rename is atomic), hidden, and named with
@@ -125,6 +128,9 @@ export async function writeFileAtomic(path: string, content: FileContent, option
   let handle: Awaited<ReturnType<typeof open>> | undefined;
   // With `overlap`, the write of the last block while the next chunk is made; waited for before the next write.
   let inFlight: Promise<void> | undefined;
+  // With `overlap`, the background flushes to disk (see `write`), and the bytes written since the last one.
+  let syncing: Promise<void> | undefined;
+  let unsynced = 0;
   try {
     options.signal?.throwIfAborted();
     handle = await open(temp, 'wx', options.mode ?? 0o666);
@@ -152,6 +158,15 @@ export async function writeFileAtomic(path: string, content: FileContent, option
       inFlight = writeAll(block);
       // Its failure is thrown where it is waited for (the next write, or the end), not as an unhandled rejection.
       inFlight.catch(() => undefined);
+      // Every 16 MiB, the blocks written so far go to disk in the background, so the fsync at the end has only the
+      // rest to wait for. Each flush is waited for before the final fsync, and its failure thrown there.
+      unsynced += block.length;
+      if (unsynced >= SYNC_BYTES) {
+        unsynced = 0;
+        const before = syncing;
+        syncing = inFlight.then(() => before).then(() => h.datasync());
+        syncing.catch(() => undefined);
+      }
     };
     const flush = async (): Promise<void> => {
       if (pendingBytes === 0) return;
@@ -177,6 +192,7 @@ export async function writeFileAtomic(path: string, content: FileContent, option
     else for (const chunk of content) await add(chunk);
     await flush();
     if (inFlight !== undefined) await inFlight;
+    if (syncing !== undefined) await syncing;
     await h.sync();
     await h.close();
     handle = undefined;
@@ -184,8 +200,9 @@ export async function writeFileAtomic(path: string, content: FileContent, option
     await rename(temp, path);
     syncFolder(path);
   } catch (error) {
-    // A write still in flight ends before the file is closed and removed.
+    // A write or a flush still in flight ends before the file is closed and removed.
     await inFlight?.catch(() => undefined);
+    await syncing?.catch(() => undefined);
     await handle?.close().catch(() => undefined);
     await unlink(temp).catch(() => undefined);
     throw wrap(error, path, pkg);
