@@ -130,7 +130,8 @@ function estimateFromCounts(counts: NgramCounts, options: KneserNeyOptions): Kne
       adjusted.push(n === 0 ? raw.slice(0, sizes[0]) : raw);
       continue;
     }
-    const adj = largeUint32Array(sizes[n]!);
+    // Written once before the counts are added up (a first read of fresh memory would fault twice per page, see NgramCountTable).
+    const adj = largeUint32Array(sizes[n]!).fill(0);
     const upperSuffix = suffixes[n + 1]!;
     for (let id = 0; id < upperSuffix.length; id++) adj[upperSuffix[id]!]! += 1;
     const bos = startsBos[n]!;
