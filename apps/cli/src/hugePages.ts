@@ -12,7 +12,9 @@ import { Worker } from 'node:worker_threads';
  * with `GLIBC_TUNABLES=glibc.malloc.hugetlb=1` — a setting read once, at start. So these commands, on Linux where
  * the kernel gives huge pages only on request (`transparent_hugepage/enabled` is `madvise`, the usual default),
  * run again as a child process with it set: ~30,000 page faults, and 10% (PTB) to 18% (2.2 M tokens) less time
- * on the same work (same bytes written). The parent only waits; `NLPKIT_HUGE_PAGES=0` turns this off (`1`: on whatever the mode).
+ * on the same work (same bytes written) on the AMD VMs measured. Not everywhere: on an Intel VM where a fault costs
+ * ~1–2 µs, the child took 4–9% more time and ~15–35 MB more memory (2026-12-03, BENCHMARKS.md). The parent only
+ * waits; `NLPKIT_HUGE_PAGES=0` turns this off (`1`: on whatever the mode).
  */
 
 /** The tunable the child is started with. */
