@@ -4,7 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleCli } from '@nlpkit/faults-check/bundle';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HUGE_PAGES_TUNABLE, PARENT_ENV, readThpMode, relaunch, type RelaunchContext, relaunchEnv, type RelaunchHost, shouldRelaunch } from './hugePages.js';
+import {
+  COSTLY_PAGE_MICROS,
+  HUGE_PAGES_TUNABLE,
+  PARENT_ENV,
+  freshPageMicros,
+  readThpMode,
+  relaunch,
+  type RelaunchContext,
+  relaunchEnv,
+  type RelaunchHost,
+  shouldRelaunch,
+} from './hugePages.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nlpkit-hugepages-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -29,6 +40,29 @@ describe('shouldRelaunch', () => {
     expect(shouldRelaunch(context({ env: { NLPKIT_HUGE_PAGES: '0' } }))).toBe(false);
     expect(shouldRelaunch(context({ env: { GLIBC_TUNABLES: `glibc.malloc.check=0:${HUGE_PAGES_TUNABLE}` } }))).toBe(false);
     expect(shouldRelaunch(context({ env: { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0' } }))).toBe(false);
+  });
+
+  it('only where fresh pages are costly: the cost is asked last, and not when NLPKIT_HUGE_PAGES=1', () => {
+    let asked = 0;
+    const cost = (micros: number) => () => {
+      asked++;
+      return micros;
+    };
+    expect(shouldRelaunch(context({ pageMicros: cost(20) }))).toBe(true);
+    expect(shouldRelaunch(context({ pageMicros: cost(COSTLY_PAGE_MICROS) }))).toBe(true);
+    expect(shouldRelaunch(context({ pageMicros: cost(1.4) }))).toBe(false);
+    expect(asked).toBe(3);
+    // Not measured where nothing else would relaunch, nor where the user asked for huge pages.
+    expect(shouldRelaunch(context({ pageMicros: cost(20), thpMode: 'never' }))).toBe(false);
+    expect(shouldRelaunch(context({ pageMicros: cost(20), argv: ['node', 'nlpkit', 'ngram', 'eval'] }))).toBe(false);
+    expect(shouldRelaunch(context({ pageMicros: cost(1.4), env: { NLPKIT_HUGE_PAGES: '1' } }))).toBe(true);
+    expect(asked).toBe(3);
+  });
+
+  it('freshPageMicros times the faults of fresh memory: a positive, finite cost per page', () => {
+    const micros = freshPageMicros();
+    expect(Number.isFinite(micros)).toBe(true);
+    expect(micros).toBeGreaterThan(0);
   });
 
   it('NLPKIT_HUGE_PAGES=1 relaunches whatever the mode (still Linux only)', () => {

@@ -13,8 +13,10 @@ import { Worker } from 'node:worker_threads';
  * the kernel gives huge pages only on request (`transparent_hugepage/enabled` is `madvise`, the usual default),
  * run again as a child process with it set: ~30,000 page faults, and 10% (PTB) to 18% (2.2 M tokens) less time
  * on the same work (same bytes written) on the AMD VMs measured. Not everywhere: on an Intel VM where a fault costs
- * ~1–2 µs, the child took 4–9% more time and ~15–35 MB more memory (2026-12-03, BENCHMARKS.md). The parent only
- * waits; `NLPKIT_HUGE_PAGES=0` turns this off (`1`: on whatever the mode).
+ * ~1.3–1.5 µs, the child took 4–9% more time and ~15–35 MB more memory (2026-12-03, BENCHMARKS.md). So the parent
+ * first times the faults of 4 MiB of fresh memory ({@link freshPageMicros}, ~1.5 ms there) and relaunches only where
+ * a page costs {@link COSTLY_PAGE_MICROS} µs or more. The parent then only waits; `NLPKIT_HUGE_PAGES=0` turns this off
+ * (`1`: on whatever the mode and the cost of a page).
  */
 
 /** The tunable the child is started with. */
@@ -34,6 +36,39 @@ export interface RelaunchContext {
   readonly platform: string;
   /** The kernel's transparent-huge-page mode (`always`, `madvise`, `never`), or undefined where none is known. */
   readonly thpMode: string | undefined;
+  /**
+   * What a fresh 4 KiB page of memory costs here, in µs ({@link freshPageMicros}): asked only when everything else
+   * says relaunch. Left out, the cost is not looked at.
+   */
+  readonly pageMicros?: () => number;
+}
+
+/**
+ * The cost of a fresh page from which huge pages pay for the relaunch. The two kinds of machine measured: AMD VMs at
+ * ~10–30 µs a page, where huge pages saved 10–18%, and an Intel VM at ~1.3–1.5 µs, where they cost 4–9%.
+ */
+export const COSTLY_PAGE_MICROS = 5;
+
+/** Pages {@link freshPageMicros} touches (4 MiB). */
+const PROBE_PAGES = 1024;
+
+/**
+ * Bytes {@link freshPageMicros} allocates: above glibc's largest dynamic mmap threshold (32 MiB), so the block is a
+ * mapping of its own, fresh from the system, and freeing it leaves the threshold as it was (freeing a smaller mapped
+ * block raises the threshold to its size, and blocks below that then stay in the heap once freed: ~5 MB more at the
+ * peak of a PTB estimation).
+ */
+const PROBE_BYTES = (32 << 20) + (64 << 10);
+
+/**
+ * µs per page to fault in fresh memory in this process: the first 4 MiB of a block of its own, written one byte per
+ * 4 KiB page, timed (only the pages written count in the process's memory). The block is dropped at once.
+ */
+export function freshPageMicros(): number {
+  const bytes = new Uint8Array(PROBE_BYTES);
+  const start = process.hrtime.bigint();
+  for (let at = 0; at < PROBE_PAGES * 4096; at += 4096) bytes[at] = 1;
+  return Number(process.hrtime.bigint() - start) / 1000 / PROBE_PAGES;
 }
 
 /** The bracketed mode in `transparent_hugepage/enabled`, or undefined where the file is missing or unreadable. */
@@ -48,9 +83,10 @@ export function readThpMode(path = THP_MODE_FILE): string | undefined {
 /**
  * True when this process should run its command again in a child with {@link HUGE_PAGES_TUNABLE}: a heavy
  * command, on Linux, with huge pages given on request only (with `always` malloc's large blocks get them
- * already; with `never` there is nothing to gain), and neither the tunable already set (which also keeps the child
- * from relaunching) nor `NLPKIT_HUGE_PAGES=0`; `NLPKIT_HUGE_PAGES=1` relaunches whatever the mode. Help for a
- * heavy command is not heavy.
+ * already; with `never` there is nothing to gain), fresh pages costly (`pageMicros`, when given, at least
+ * {@link COSTLY_PAGE_MICROS}), and neither the tunable already set (which also keeps the child from relaunching)
+ * nor `NLPKIT_HUGE_PAGES=0`; `NLPKIT_HUGE_PAGES=1` relaunches whatever the mode and the cost. Help for a heavy
+ * command is not heavy.
  */
 export function shouldRelaunch(context: RelaunchContext): boolean {
   const { argv, env } = context;
@@ -59,7 +95,9 @@ export function shouldRelaunch(context: RelaunchContext): boolean {
   if (asked !== '1' && context.thpMode !== 'madvise') return false;
   const args = argv.slice(2);
   if (args.includes('--help') || args.includes('-h')) return false;
-  return HEAVY_COMMANDS.some((command) => command.every((word, i) => args[i] === word));
+  if (!HEAVY_COMMANDS.some((command) => command.every((word, i) => args[i] === word))) return false;
+  // Huge pages pay only where fresh pages are costly (see COSTLY_PAGE_MICROS).
+  return asked === '1' || context.pageMicros === undefined || context.pageMicros() >= COSTLY_PAGE_MICROS;
 }
 
 /** Set in the child's environment to the parent's pid, so the child knows to watch it ({@link watchParent}). */
