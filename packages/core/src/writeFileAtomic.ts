@@ -20,9 +20,9 @@ export interface WriteAtomicOptions {
    * flight while the content is asked for the next chunk, so a producer that fills the next chunk on the calling
    * thread overlaps it with the system's copy of the block (off the calling thread), and every 16 MiB the file is
    * flushed to disk in the background (`fdatasync`), so the fsync at the end has only the rest to wait for: a
-   * streamed ARPA file, where the writes and the fsync took ~10% of the time. A chunk must then stay unchanged until the content is asked for the chunk
-   * after the next one (a producer that reuses a buffer every other chunk, as `arpaFileBlocks` of
-   * `@nlpkit/ngram` does, qualifies; one that reuses one buffer for every chunk does not).
+   * streamed ARPA file, where the writes and the fsync took ~10% of the time. A chunk must then stay unchanged
+   * until the content is asked for the chunk after the next one (a producer that reuses a buffer every other chunk,
+   * as `arpaFileBlocks` of `@nlpkit/ngram` does, qualifies; one that reuses one buffer for every chunk does not).
    */
   readonly overlap?: boolean;
 }
