@@ -3,7 +3,8 @@ import { setFlagsFromString } from 'node:v8';
 import { freshPageMicros, readThpMode, relaunch, relaunchEnv, shouldRelaunch, watchParent } from './hugePages.js';
 
 // Memory-heavy commands run again in a child with glibc's malloc on transparent huge pages where fresh pages are
-// costly (see hugePages.ts); this process then only waits. Decided before anything else is imported, so the parent stays small.
+// costly (see hugePages.ts); this process then only waits. Decided before anything else is imported, so the parent
+// stays small.
 const relaunched =
   shouldRelaunch({ argv: process.argv, env: process.env, platform: process.platform, thpMode: readThpMode(), pageMicros: freshPageMicros }) &&
   (await relaunch(process.execPath, [...process.execArgv, ...process.argv.slice(1)], relaunchEnv(process.env, process.pid)));

@@ -130,7 +130,7 @@ function estimateFromCounts(counts: NgramCounts, options: KneserNeyOptions): Kne
       adjusted.push(n === 0 ? raw.slice(0, sizes[0]) : raw);
       continue;
     }
-    // Written once before the counts are added up (a first read of fresh memory would fault twice per page, see NgramCountTable).
+    // Written once before the counts are added up: `+=` reads first (fresh memory, see largeArrays.ts).
     const adj = largeUint32Array(sizes[n]!).fill(0);
     const upperSuffix = suffixes[n + 1]!;
     for (let id = 0; id < upperSuffix.length; id++) adj[upperSuffix[id]!]! += 1;

@@ -17,6 +17,14 @@ export function largeBuffer(bytes: number): ArrayBuffer {
   return new ArrayBuffer(node !== undefined && bytes > MAPPED_ABOVE ? Math.max(bytes, MAPPED_BYTES) : bytes);
 }
 
+/*
+ * Fresh memory comes from the system unmapped. Where an array's first access of an element is a read (a hash table's
+ * probe, a count's `+=`), that read maps a page of zeros and the write after it faults again for a page of its own:
+ * two page faults per page, where writing it first takes one. Such arrays are filled (`.fill(0)`) once before use:
+ * counting's tables and the estimator's adjusted counts (2.2 M tokens at order 5: ~116,000 → ~74,000 faults in
+ * counting). Arrays written before they are read need no such pass.
+ */
+
 /** A zeroed `Int32Array` of `length` in {@link largeBuffer} memory. */
 export function largeInt32Array(length: number): Int32Array {
   return new Int32Array(largeBuffer(4 * length), 0, length);
