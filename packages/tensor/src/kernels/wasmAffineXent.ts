@@ -270,9 +270,13 @@ function registered(): void {
   });
 }
 
-/** True when {@link wasmAffineXent} can run: wasm with a reachable heap, nlpkit's GEMM and elementwise kernels on. */
+/**
+ * True when {@link wasmAffineXent} should run: wasm with a reachable heap, nlpkit's GEMM and elementwise kernels on,
+ * and the products not on a BLAS library (`blasEngine`): there the output layer is one BLAS call and the loss
+ * nlpkit's fused softmax cross-entropy, faster than this kernel's WebAssembly GEMM.
+ */
 export function affineXentKernelOn(): boolean {
-  return registerWasmGemm() && registerWasmPointwise();
+  return registerWasmGemm() && registerWasmPointwise() && wasmGemmEngine(tf.backend() as unknown as WasmBackend).blas === undefined;
 }
 
 /**

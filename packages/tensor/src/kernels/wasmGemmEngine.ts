@@ -63,6 +63,8 @@ export interface WasmGemmEngine {
   readonly backend: WasmBackend;
   /** Worker threads for kernels that split their own work; undefined with one thread. */
   readonly pool: ProgramPool | undefined;
+  /** The BLAS library its products run on (what the library says of itself), or undefined: nlpkit's GEMM. */
+  readonly blas?: string;
   matMul(call: GemmCall): TensorInfo;
   dispose(): void;
 }

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, NamedAttrMap, NamedTensorInfoMap, Tensor, Tensor1D, Tensor2D, TensorInfo } from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, ShapeError } from '@nlpkit/core';
+import { loadBlas } from '#blas';
 import { PKG } from '../errors.js';
+import { blasEngine } from './blasEngine.js';
 import { compileGemmModules, type GemmModules, heapMemory, inPlaceEngine, type WasmBackend, type WasmGemmEngine } from './wasmGemmEngine.js';
 import { sharedEngine } from './wasmGemmShared.js';
 import { defaultThreadCount, threadsSupported } from './wasmGemmThreads.js';
@@ -35,6 +37,13 @@ export interface WasmGemmOptions {
    * `NLPKIT_WASM_FMA=0` turns them off). Results differ from the plain build by float32 rounding only.
    */
   readonly fma?: boolean;
+  /**
+   * Run the products on an optimized CBLAS library in Node (`blasEngine`): `true` tries OpenBLAS, MKL and BLIS
+   * (Accelerate on macOS) where the dynamic loader finds one, a string names the library to open, `false` keeps
+   * nlpkit's WebAssembly GEMM. Default: `NLPKIT_BLAS` (unset: try them; `0`: none; else the library). Needs the
+   * optional peer `koffi`; browsers always keep the WebAssembly GEMM. The library runs on `threads` threads.
+   */
+  readonly blas?: boolean | string;
 }
 
 /** What the registered kernel keeps: lives on its KernelConfig in tfjs's registry, not in this module. */
@@ -42,6 +51,7 @@ interface GemmState {
   threads: number | undefined;
   enabled: boolean | undefined;
   fma: boolean | undefined;
+  blas: boolean | string | undefined;
   engine: WasmGemmEngine | undefined;
   /** Compiled once and kept across engines (see {@link compileGemmModules} for why). */
   modules: GemmModules | undefined;
@@ -69,7 +79,9 @@ function engineFor(state: GemmState, backend: WasmBackend): WasmGemmEngine {
   state.engine?.dispose();
   const threads = state.threads ?? defaultThreads();
   const modules = wasmGemmModules();
-  state.engine = threads > 1 && threadsSupported() ? sharedEngine(backend, threads, modules) : inPlaceEngine(backend, modules);
+  const base = threads > 1 && threadsSupported() ? sharedEngine(backend, threads, modules) : inPlaceEngine(backend, modules);
+  const blas = state.blas === false ? undefined : loadBlas(typeof state.blas === 'string' ? state.blas : state.blas === true ? '' : undefined);
+  state.engine = blas === undefined ? base : blasEngine(base, blas, threads);
   return state.engine;
 }
 
@@ -96,7 +108,7 @@ function kernel(state: GemmState, inputs: NamedTensorInfoMap, backend: WasmBacke
 function registered(): GemmKernelConfig {
   const found = tf.getKernel(MATMUL, 'wasm') as GemmKernelConfig | undefined;
   if (found !== undefined) return found;
-  const state: GemmState = { threads: undefined, enabled: undefined, fma: undefined, engine: undefined, modules: undefined };
+  const state: GemmState = { threads: undefined, enabled: undefined, fma: undefined, blas: undefined, engine: undefined, modules: undefined };
   const config: GemmKernelConfig = {
     kernelName: MATMUL,
     backendName: 'wasm',
@@ -112,8 +124,8 @@ function registered(): GemmKernelConfig {
 }
 
 /**
- * Sets the wasm GEMM's threads, its fused multiply-adds, or turns it off for nlpkit's ops; the next matmul starts a
- * fresh engine (workers start lazily, on the first product big enough to share).
+ * Sets the wasm GEMM's threads, its fused multiply-adds, its BLAS library, or turns it off for nlpkit's ops; the
+ * next matmul starts a fresh engine (workers start lazily, on the first product big enough to share).
  */
 export function configureWasmGemm(options: WasmGemmOptions): void {
   const state = registered().nlpkitGemm;
@@ -124,6 +136,7 @@ export function configureWasmGemm(options: WasmGemmOptions): void {
   state.engine = undefined;
   if (options.threads !== undefined) state.threads = options.threads;
   if (options.enabled !== undefined) state.enabled = options.enabled;
+  if (options.blas !== undefined) state.blas = options.blas;
   if (options.fma !== undefined && options.fma !== state.fma) {
     state.fma = options.fma;
     state.modules = undefined;
@@ -173,14 +186,14 @@ export function disposeWasmGemm(): void {
 }
 
 /**
- * The running engine's threads, whether it runs the fused multiply-add build, and its counts (products, those
- * split between threads, and kernels run as programs on several threads); undefined before the first product. For
- * tests and benchmarks.
+ * The running engine's threads, whether it runs the fused multiply-add build, the BLAS library its products run on
+ * (undefined: nlpkit's GEMM), and its counts (products, those split between threads, and kernels run as programs
+ * on several threads); undefined before the first product. For tests and benchmarks.
  */
-export function wasmGemmStats(): { threads: number; fma: boolean; calls: number; shared: number; programs: number } | undefined {
+export function wasmGemmStats(): { threads: number; fma: boolean; blas: string | undefined; calls: number; shared: number; programs: number } | undefined {
   const state = (tf.getKernel(MATMUL, 'wasm') as GemmKernelConfig | undefined)?.nlpkitGemm;
   const engine = state?.engine;
-  return engine === undefined ? undefined : { threads: engine.threads, fma: state?.modules?.fma === true, ...engine.stats };
+  return engine === undefined ? undefined : { threads: engine.threads, fma: state?.modules?.fma === true, blas: engine.blas, ...engine.stats };
 }
 
 /** `op(a) · op(b) (+ bias)` on the wasm GEMM, op = transpose when asked; no gradient (use inside customGrad). */

@@ -1,0 +1,7 @@
+import type { Blas } from './kernels/blasEngine.js';
+
+/** Browsers cannot open native libraries: nlpkit's ops keep the WebAssembly GEMM (`request` is not read). */
+export function loadBlas(request?: string): Blas | undefined {
+  void request;
+  return undefined;
+}

@@ -1,0 +1,122 @@
+// A namespace import: bundles that add `import { createRequire }` of their own (a CommonJS shim) still load.
+import * as nodeModule from 'node:module';
+import { InvalidArgumentError } from '@nlpkit/core';
+import { PKG } from './errors.js';
+import type { Blas } from './kernels/blasEngine.js';
+
+/**
+ * Optimized CBLAS libraries tried, in order, where `NLPKIT_BLAS` names none. Only optimized builds: a reference
+ * BLAS (what a bare `libblas.so.3` may be) is several times slower than nlpkit's WebAssembly GEMM, so it is used
+ * only when named.
+ */
+const CANDIDATES: Readonly<Record<string, readonly string[]>> = {
+  linux: ['libopenblas.so.0', 'libopenblas.so', 'libmkl_rt.so.2', 'libmkl_rt.so', 'libblis.so.4'],
+  darwin: [
+    '/System/Library/Frameworks/Accelerate.framework/Accelerate',
+    'libopenblas.dylib',
+    '/opt/homebrew/opt/openblas/lib/libopenblas.dylib',
+    '/usr/local/opt/openblas/lib/libopenblas.dylib',
+  ],
+  win32: ['libopenblas.dll', 'openblas.dll', 'mkl_rt.2.dll'],
+};
+
+// CBLAS's enumerations.
+const ROW_MAJOR = 101;
+const NO_TRANS = 111;
+const TRANS = 112;
+
+/** What koffi (the optional FFI peer) offers that is used here. */
+interface KoffiLibrary {
+  func(signature: string): (...args: unknown[]) => unknown;
+}
+interface Koffi {
+  load(path: string): KoffiLibrary;
+}
+
+/** The function, or undefined where the library lacks the symbol. */
+function optional(lib: KoffiLibrary, signature: string): ((...args: unknown[]) => unknown) | undefined {
+  try {
+    return lib.func(signature);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Opens `library` and binds its `cblas_sgemm` (throws when either fails). */
+function open(koffi: Koffi, library: string): Blas {
+  const lib = koffi.load(library);
+  const sgemm = lib.func(
+    'void cblas_sgemm(int order, int transA, int transB, int M, int N, int K, float alpha, void *A, int lda, void *B, int ldb, float beta, void *C, int ldc)',
+  );
+  const config = optional(lib, 'const char *openblas_get_config()');
+  const setThreads =
+    optional(lib, 'void openblas_set_num_threads(int threads)') ??
+    optional(lib, 'void MKL_Set_Num_Threads(int threads)') ??
+    optional(lib, 'void bli_thread_set_num_threads(long threads)');
+  return {
+    library,
+    config: config === undefined ? library : String(config()),
+    sgemm: (transA, transB, M, N, K, A, lda, B, ldb, beta, C, ldc) => {
+      sgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, M, N, K, 1, A, lda, B, ldb, beta, C, ldc);
+    },
+    setThreads: (threads) => {
+      setThreads?.(threads);
+    },
+  };
+}
+
+/** Loaded once per process (a library, once opened, stays open): by the value of `NLPKIT_BLAS` it was asked for. */
+const loaded = new Map<string, Blas | undefined>();
+
+/**
+ * The CBLAS library nlpkit's wasm ops run their products on in Node, or undefined for nlpkit's WebAssembly GEMM.
+ * `request` (`NLPKIT_BLAS` by default): empty or absent tries the optimized libraries the dynamic loader finds
+ * (OpenBLAS, MKL, BLIS; Accelerate on macOS), `0`/`off`/`false` uses none, anything else is the library to open (a
+ * file name or path). Needs the optional peer `koffi` (a C foreign-function interface); without it, undefined.
+ * @throws InvalidArgumentError when a library is named and koffi is missing, or it cannot be opened or has no
+ * `cblas_sgemm`.
+ */
+export function loadBlas(request = process.env['NLPKIT_BLAS'] ?? ''): Blas | undefined {
+  if (loaded.has(request)) return loaded.get(request);
+  const off = request === '0' || request === 'off' || request === 'false';
+  let koffi: Koffi | undefined;
+  if (!off) {
+    try {
+      koffi = nodeModule.createRequire(import.meta.url)('koffi') as Koffi;
+    } catch {
+      koffi = undefined;
+    }
+  }
+  let blas: Blas | undefined;
+  if (!off && request !== '' && koffi === undefined) {
+    throw new InvalidArgumentError({
+      package: PKG,
+      argument: 'NLPKIT_BLAS',
+      message: `NLPKIT_BLAS names a library ('${request}'), and opening one needs the optional peer koffi: install it (npm i koffi) or unset NLPKIT_BLAS`,
+    });
+  }
+  if (koffi !== undefined && request !== '') {
+    try {
+      blas = open(koffi, request);
+    } catch (cause) {
+      throw new InvalidArgumentError({
+        package: PKG,
+        argument: 'NLPKIT_BLAS',
+        expected: `a CBLAS library with cblas_sgemm that the dynamic loader can open, or 0 for none`,
+        foundText: `'${request}' (${cause instanceof Error ? cause.message : String(cause)})`,
+        cause,
+      });
+    }
+  } else if (koffi !== undefined) {
+    for (const library of CANDIDATES[process.platform] ?? []) {
+      try {
+        blas = open(koffi, library);
+        break;
+      } catch {
+        // Not installed here: the next one.
+      }
+    }
+  }
+  loaded.set(request, blas);
+  return blas;
+}

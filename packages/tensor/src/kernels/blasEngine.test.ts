@@ -1,0 +1,101 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
+import { createRng, InvalidArgumentError } from '@nlpkit/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadBlas } from '#blas';
+import { initBackend } from '../initBackend.js';
+import { affineCrossEntropy } from '../ops/affineCrossEntropy.js';
+import { affine } from '../ops/affine.js';
+import { plainMatMul } from '../ops/matMul.js';
+import { softmaxCrossEntropy } from '../ops/softmaxCrossEntropy.js';
+import { configureWasmGemm, disposeWasmGemm, wasmGemmStats } from './wasmKernels.js';
+
+/**
+ * nlpkit's ops on wasm with their products on a CBLAS library (`blasEngine`, loaded by `blas.node.ts` through the
+ * optional peer koffi): the same results as nlpkit's WebAssembly GEMM within float32 rounding (1e-5 of Σ|a·b|),
+ * on views of tfjs's heap, with and without transposes and bias. CI installs OpenBLAS (`.ci/run`), so there the
+ * library must be found; elsewhere the suite says why it skips.
+ */
+const blas = loadBlas('');
+const why = blas === undefined ? 'no optimized BLAS (OpenBLAS, MKL, BLIS) found, or koffi is not installed' : '';
+if (why !== '') console.log(`skipped: ${why}`);
+
+it('CI finds the BLAS library it installs', () => {
+  if (process.env['CI'] === undefined) return;
+  expect(blas, why).toBeDefined();
+});
+
+it('a library that cannot be opened, or has no cblas_sgemm, is a typed error naming NLPKIT_BLAS', () => {
+  expect(loadBlas('0')).toBeUndefined();
+  expect(loadBlas('off')).toBeUndefined();
+  if (blas === undefined) return; // koffi may be missing: then naming a library is the error below
+  expect(() => loadBlas('/nonexistent/libnothing.so')).toThrow(InvalidArgumentError);
+  expect(() => loadBlas('/nonexistent/libnothing.so')).toThrow(/NLPKIT_BLAS must be a CBLAS library with cblas_sgemm/);
+  // The C library opens, but has no cblas_sgemm.
+  if (process.platform === 'linux') expect(() => loadBlas('libc.so.6')).toThrow(/libc\.so\.6/);
+});
+
+describe.runIf(blas !== undefined)('products on the BLAS library', () => {
+  const rng = createRng(5);
+  const random = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.normal());
+
+  beforeAll(async () => {
+    await initBackend({ only: 'wasm', gradients: false });
+  });
+  afterAll(() => disposeWasmGemm());
+
+  /** `fn`'s values with the products on nlpkit's GEMM, then on the BLAS library. */
+  function both(fn: () => tf.Tensor): [Float32Array, Float32Array, ReturnType<typeof wasmGemmStats>] {
+    configureWasmGemm({ blas: false });
+    const ours = tf.tidy(() => fn().dataSync() as Float32Array);
+    expect(wasmGemmStats()?.blas).toBeUndefined();
+    configureWasmGemm({ blas: true });
+    const theirs = tf.tidy(() => fn().dataSync() as Float32Array);
+    return [ours, theirs, wasmGemmStats()];
+  }
+
+  /** Largest |x − y| over `scale` (Σ|a·b| per element, bounded below by 1). */
+  function expectWithin(x: Float32Array, y: Float32Array, scale: number): void {
+    expect(y.length).toBe(x.length);
+    let worst = 0;
+    for (let i = 0; i < x.length; i += 1) worst = Math.max(worst, Math.abs((x[i] as number) - (y[i] as number)));
+    expect(worst / Math.max(1, scale)).toBeLessThanOrEqual(1e-5);
+  }
+
+  for (const [M, K, N] of [[1, 1, 1], [3, 5, 2], [17, 300, 11], [70, 130, 301], [400, 200, 2051]] as const) {
+    for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      it(`${M}×${K}·${K}×${N}, transposed ${tA ? 'a' : '-'}${tB ? 'b' : '-'}, with and without bias`, () => {
+        const a = tf.tensor2d(random(M * K), tA ? [K, M] : [M, K]);
+        const b = tf.tensor2d(random(K * N), tB ? [N, K] : [K, N]);
+        const bias = tf.tensor1d(random(N));
+        // Normal entries: Σ|a·b| ≈ 0.64·K.
+        const scale = 0.64 * K + 3;
+        const [ours, theirs, stats] = both(() => plainMatMul(a as Tensor2D, b as Tensor2D, tA, tB));
+        expect(stats?.blas).toBe(blas?.config);
+        expectWithin(ours, theirs, scale);
+        if (!tA && !tB) {
+          const [withBias, blasWithBias] = both(() => affine(a as Tensor2D, b as Tensor2D, bias as Tensor1D));
+          expectWithin(withBias, blasWithBias, scale);
+          // The bias really is in it (beta 1 after the rows were filled).
+          const biasValues = bias.dataSync();
+          expectWithin(blasWithBias, Float32Array.from(theirs, (v, i) => v + (biasValues[i % N] as number)), scale);
+        }
+        tf.dispose([a, b, bias]);
+      });
+    }
+  }
+
+  it('the LM loss in evaluation: the output layer on BLAS and the fused loss give the unfused loss', () => {
+    const [n, k, v] = [40, 30, 700];
+    const x = tf.tensor2d(random(n * k), [n, k]) as Tensor2D;
+    const w = tf.tensor2d(random(k * v), [k, v]) as Tensor2D;
+    const b = tf.tensor1d(random(v)) as Tensor1D;
+    const t = tf.tensor1d(Int32Array.from({ length: n }, (_, i) => (i * 37) % v), 'int32') as Tensor1D;
+    configureWasmGemm({ blas: true });
+    const fused = tf.tidy(() => affineCrossEntropy(x, w, b, t).dataSync()[0] as number);
+    configureWasmGemm({ blas: false });
+    const plain = tf.tidy(() => softmaxCrossEntropy(affine(x, w, b), t).dataSync()[0] as number);
+    expect(Math.abs(fused - plain)).toBeLessThanOrEqual(1e-5 * Math.abs(plain));
+    tf.dispose([x, w, b, t]);
+  });
+});
