@@ -189,7 +189,7 @@ if (job.countKernels === true) {
 }
 // Which matmul nlpkit's ops ran on wasm (the tensor package's own GEMM registers itself on first use).
 const gemm = tf.getKernel('NlpkitWasmMatMul', 'wasm')?.nlpkitGemm;
-const wasmGemm = gemm?.engine === undefined ? undefined : { threads: gemm.engine.threads, fma: gemm.modules?.fma === true, stats: gemm.engine.stats };
+const wasmGemm = gemm?.engine === undefined ? undefined : { threads: gemm.engine.threads, fma: gemm.modules?.fma === true, blas: gemm.engine.blas ?? null, stats: gemm.engine.stats };
 model.dispose();
 const flag = async (name) => {
   try {

@@ -71,6 +71,7 @@ export function renderRnnMarkdown(result) {
     .filter((v) => v.runner === 'nlpkit' && v.backend === 'wasm')
     .map((v) => {
       const g = v.runs.findLast((r) => r.error === undefined)?.wasm?.nlpkitGemm;
+      if (g?.blas) return `${v.id} ${g.stats.calls} products on ${g.blas} (${g.threads} thread${g.threads === 1 ? '' : 's'})`;
       return `${v.id} ${g?.threads ? `${g.threads} thread${g.threads === 1 ? '' : 's'} (${g.stats.shared} of ${g.stats.calls} products split)` : 'not used (XNNPACK)'}`;
     });
   return [
@@ -84,7 +85,7 @@ export function renderRnnMarkdown(result) {
     '',
     `- ${blasLine}`,
     `- Load average (1 min) before each process: min ${load.min.toFixed(1)}, median ${load.median.toFixed(1)}, max ${load.max.toFixed(1)} on ${m.cores} cores (the bench's own processes count); the bench ran at nice ${m.nice}. ${result.machineNote ?? 'Other jobs on the machine: none recorded (`BENCH_MACHINE_NOTE` says what else ran).'} A shared VM's speed also drifts with the host's other guests: compare within the table, not across runs.`,
-    ...(gemm.length > 0 ? [`- nlpkit's wasm SIMD GEMM as the processes reported it (last round): ${gemm.join('; ')}.`] : []),
+    ...(gemm.length > 0 ? [`- what nlpkit's wasm products ran on, as the processes reported it (last round): ${gemm.join('; ')}.`] : []),
     `- Warm-up steps (train/infer) before the timed ones, * at the first BPTT length only: ${warm.join(', ')}.`,
     ...notes.map((n) => `- ${n}`),
     ...(failures.length > 0 ? [`- Failed processes (left out of the medians): ${failures.join('; ')}.`] : []),

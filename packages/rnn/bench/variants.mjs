@@ -40,41 +40,55 @@ export function benchVariants({ quick = false } = {}) {
       env: { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' },
       steps: { train: q(fast, fastQuick), infer: q(fast, fastQuick) },
     },
-    // On wasm, nlpkit's ops run @nlpkit/tensor's WebAssembly SIMD GEMM by default, on the cores (at most 4: 2
-    // here), big products split between worker threads over shared memory; NLPKIT_WASM_THREADS=1 keeps one thread
-    // (in place on tfjs's heap), NLPKIT_WASM_GEMM=0 goes back to tfjs-backend-wasm's XNNPACK matmul. Each process
-    // reports the threads it ran (the table's GEMM note).
+    // In Node, where the optional peer koffi and an optimized BLAS (OpenBLAS, MKL, BLIS) are installed, nlpkit's ops
+    // on wasm run their products on that library (NLPKIT_BLAS; in this repository koffi is installed, and the
+    // machines have Debian's OpenBLAS, the one PyTorch loads): the library's default there. The process reports the
+    // library (the table's GEMM note).
     {
-      id: 'nlpkit-wasm',
-      label: '@nlpkit/rnn, wasm (default: nlpkit SIMD GEMM on the cores, at most 4; fused WebAssembly loss and LSTM kernels)',
+      id: 'nlpkit-wasm-blas',
+      label: '@nlpkit/rnn, wasm, products on OpenBLAS through koffi (the default in Node where both are installed; BLAS on the GEMM threads, relaxed SIMD as the CLI runs): the fastest CPU path',
       runner: 'nlpkit',
       backend: 'wasm',
+      nodeArgs: ['--experimental-wasm-relaxed-simd'],
+      steps: { train: q(fast, fastQuick), infer: q(fast, fastQuick) },
+    },
+    // Without a BLAS (NLPKIT_BLAS=0; browsers always), nlpkit's ops run @nlpkit/tensor's WebAssembly SIMD GEMM, on
+    // the cores (at most 4: 2 here), big products split between worker threads over shared memory;
+    // NLPKIT_WASM_THREADS=1 keeps one thread (in place on tfjs's heap), NLPKIT_WASM_GEMM=0 goes back to
+    // tfjs-backend-wasm's XNNPACK matmul. Each process reports the threads it ran (the table's GEMM note).
+    {
+      id: 'nlpkit-wasm',
+      label: '@nlpkit/rnn, wasm, nlpkit SIMD GEMM (`NLPKIT_BLAS=0`: the default without a BLAS; on the cores, at most 4; fused WebAssembly loss and LSTM kernels)',
+      runner: 'nlpkit',
+      backend: 'wasm',
+      env: { NLPKIT_BLAS: '0' },
       steps: { train: q(fast, fastQuick), infer: q(fast, fastQuick) },
     },
     // Relaxed SIMD (the GEMM's fused multiply-add build) is on by default in Node >= 22 and Chromium; Node 20 (this
     // machine) needs the V8 flag, which the nlpkit CLI sets. So this row is the library's default on Node >= 22.
     {
       id: 'nlpkit-wasm-fma',
-      label: '@nlpkit/rnn, wasm, default + fused multiply-adds (relaxed SIMD: the default on Node ≥ 22; Node 20: `--experimental-wasm-relaxed-simd`, as the CLI runs): the fastest CPU path',
+      label: '@nlpkit/rnn, wasm, nlpkit SIMD GEMM + fused multiply-adds (`NLPKIT_BLAS=0`; relaxed SIMD: the default on Node ≥ 22; Node 20: `--experimental-wasm-relaxed-simd`, as the CLI runs): the fastest path without a BLAS, and in browsers',
       runner: 'nlpkit',
       backend: 'wasm',
+      env: { NLPKIT_BLAS: '0' },
       nodeArgs: ['--experimental-wasm-relaxed-simd'],
       steps: { train: q(fast, fastQuick), infer: q(fast, fastQuick) },
     },
     {
       id: 'nlpkit-wasm-1t',
-      label: '@nlpkit/rnn, wasm, GEMM on 1 thread (`NLPKIT_WASM_THREADS=1`; the default until 2026-12-03)',
+      label: '@nlpkit/rnn, wasm, GEMM on 1 thread (`NLPKIT_BLAS=0`, `NLPKIT_WASM_THREADS=1`; the default until 2026-12-03)',
       runner: 'nlpkit',
       backend: 'wasm',
-      env: { NLPKIT_WASM_THREADS: '1' },
+      env: { NLPKIT_BLAS: '0', NLPKIT_WASM_THREADS: '1' },
       steps: { train: q(fast, fastQuick), infer: q(fast, fastQuick) },
     },
     {
       id: 'nlpkit-wasm-fma-1t',
-      label: '@nlpkit/rnn, wasm, fused multiply-adds on 1 thread (relaxed SIMD + `NLPKIT_WASM_THREADS=1`)',
+      label: '@nlpkit/rnn, wasm, fused multiply-adds on 1 thread (`NLPKIT_BLAS=0`, relaxed SIMD + `NLPKIT_WASM_THREADS=1`)',
       runner: 'nlpkit',
       backend: 'wasm',
-      env: { NLPKIT_WASM_THREADS: '1' },
+      env: { NLPKIT_BLAS: '0', NLPKIT_WASM_THREADS: '1' },
       nodeArgs: ['--experimental-wasm-relaxed-simd'],
       steps: { train: q(fast, fastQuick), infer: q(fast, fastQuick) },
     },
@@ -82,18 +96,18 @@ export function benchVariants({ quick = false } = {}) {
     // on by default on wasm; NLPKIT_WASM_FUSED=0 with NLPKIT_WASM_FMA=0 on one thread is the wasm default before them.
     {
       id: 'nlpkit-wasm-prev',
-      label: '@nlpkit/rnn, wasm, without the fused loss and LSTM kernels, 1 thread (`NLPKIT_WASM_FUSED=0`, `NLPKIT_WASM_FMA=0`, `NLPKIT_WASM_THREADS=1`: the earlier default)',
+      label: '@nlpkit/rnn, wasm, without the fused loss and LSTM kernels, 1 thread (`NLPKIT_BLAS=0`, `NLPKIT_WASM_FUSED=0`, `NLPKIT_WASM_FMA=0`, `NLPKIT_WASM_THREADS=1`: the earlier default)',
       runner: 'nlpkit',
       backend: 'wasm',
-      env: { NLPKIT_WASM_FUSED: '0', NLPKIT_WASM_FMA: '0', NLPKIT_WASM_THREADS: '1' },
+      env: { NLPKIT_BLAS: '0', NLPKIT_WASM_FUSED: '0', NLPKIT_WASM_FMA: '0', NLPKIT_WASM_THREADS: '1' },
       steps: { train: q(fast, fastQuick), infer: q(fast, fastQuick) },
     },
     {
       id: 'nlpkit-wasm-xnnpack',
-      label: '@nlpkit/rnn, wasm, XNNPACK matmul (`NLPKIT_WASM_GEMM=0`, the earlier path)',
+      label: '@nlpkit/rnn, wasm, XNNPACK matmul (`NLPKIT_BLAS=0`, `NLPKIT_WASM_GEMM=0`, the earlier path)',
       runner: 'nlpkit',
       backend: 'wasm',
-      env: { NLPKIT_WASM_GEMM: '0' },
+      env: { NLPKIT_BLAS: '0', NLPKIT_WASM_GEMM: '0' },
       steps: { train: q(fast, fastQuick), infer: q(fast, fastQuick) },
       note: 'tfjs-backend-wasm itself runs one thread in Node (XNNPACK, SIMD on); its other kernels (gates, softmax, gather...) serve every wasm row.',
     },
