@@ -8,7 +8,9 @@ import { affineCrossEntropy } from '../ops/affineCrossEntropy.js';
 import { affine } from '../ops/affine.js';
 import { plainMatMul } from '../ops/matMul.js';
 import { softmaxCrossEntropy } from '../ops/softmaxCrossEntropy.js';
-import { configureWasmGemm, disposeWasmGemm, wasmGemmStats } from './wasmKernels.js';
+import { wasmAffineXent, wasmAffineXentStats } from './wasmAffineXent.js';
+import type { WasmBackend } from './wasmGemmEngine.js';
+import { configureWasmGemm, disposeWasmGemm, wasmGemmEngine, wasmGemmStats } from './wasmKernels.js';
 
 /**
  * nlpkit's ops on wasm with their products on a CBLAS library (`blasEngine`, loaded by `blas.node.ts` through the
@@ -84,6 +86,44 @@ describe.runIf(blas !== undefined)('products on the BLAS library', () => {
       });
     }
   }
+
+  it('the evaluation loss kernel on BLAS, rows split between threads: the same rows bit for bit on 1 and 2, the unfused loss within 1e-5', async () => {
+    // 2·N·K·V = 52 MFLOP: past the threshold where the workers take rows.
+    const [n, k, v] = [64, 200, 2051];
+    const x = tf.tensor2d(random(n * k), [n, k]) as Tensor2D;
+    const w = tf.tensor2d(random(k * v).map((z) => z * 0.2), [k, v]) as Tensor2D;
+    const b = tf.tensor1d(random(v)) as Tensor1D;
+    const t = tf.tensor1d(Int32Array.from({ length: n }, (_, i) => (i * 389) % v), 'int32') as Tensor1D;
+    const rows = (): Float32Array[] => tf.tidy(() => wasmAffineXent(x, w, b, t).map((r) => r.dataSync() as Float32Array));
+    configureWasmGemm({ threads: 1, blas: true });
+    const one = rows();
+    configureWasmGemm({ threads: 2, blas: true });
+    const pool = wasmGemmEngine(tf.backend() as unknown as WasmBackend).pool;
+    expect(pool).toBeDefined();
+    for (let tries = 0; tries < 300 && pool?.ready() !== true; tries += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    const calls = wasmAffineXentStats().calls;
+    const two = rows();
+    expect(wasmAffineXentStats().calls).toBe(calls + 1);
+    expect(Array.from(two[0] as Float32Array)).toEqual(Array.from(one[0] as Float32Array));
+    expect(Array.from(two[1] as Float32Array)).toEqual(Array.from(one[1] as Float32Array));
+    configureWasmGemm({ threads: 1, blas: false });
+    const logits = tf.tidy(() => affine(x, w, b).dataSync() as Float32Array);
+    const ts = t.dataSync();
+    for (let i = 0; i < n; i += 1) {
+      let max = -Infinity;
+      for (let j = 0; j < v; j += 1) max = Math.max(max, logits[i * v + j] as number);
+      let sum = 0;
+      let total = 0;
+      for (let j = 0; j < v; j += 1) {
+        sum += Math.exp((logits[i * v + j] as number) - max);
+        total += logits[i * v + j] as number;
+      }
+      const lse = max + Math.log(sum);
+      expect(Math.abs((one[0] as Float32Array)[i] as number - (lse - (logits[i * v + (ts[i] as number)] as number)))).toBeLessThanOrEqual(1e-5 * lse);
+      expect(Math.abs((one[1] as Float32Array)[i] as number - (total / v - lse))).toBeLessThanOrEqual(1e-5 * Math.abs(total / v - lse));
+    }
+    tf.dispose([x, w, b, t]);
+  });
 
   it('the LM loss in evaluation: the output layer on BLAS and the fused loss give the unfused loss', () => {
     const [n, k, v] = [40, 30, 700];

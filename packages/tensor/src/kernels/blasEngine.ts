@@ -52,6 +52,7 @@ export function blasEngine(base: WasmGemmEngine, blas: Blas, threads: number): W
     backend,
     pool: base.pool,
     blas: blas.config,
+    sgemm: blas.sgemm,
     matMul: (call) => {
       const { M, N, K, transposeA, transposeB, bias } = call;
       const out = backend.makeOutput([M, N], 'float32');

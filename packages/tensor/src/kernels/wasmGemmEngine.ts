@@ -3,6 +3,7 @@ import { WASM_GEMM_SHARED, WASM_GEMM_SHARED_FMA, WASM_GEMM_UNSHARED, WASM_GEMM_U
 import { WASM_POINTWISE_SHARED } from './wasmPointwiseBytes.js';
 import { packedWeights } from './wasmPackedWeights.js';
 import { align, type GemmJob, jobAddress, SCRATCH_BYTES, type Share, TILE_COLS, writeJob } from './wasmGemmPlan.js';
+import type { Blas } from './blasEngine.js';
 
 /** The part of tfjs-backend-wasm's `BackendWasm` the GEMM uses (typed structurally: no import of it). */
 export interface WasmBackend {
@@ -65,6 +66,8 @@ export interface WasmGemmEngine {
   readonly pool: ProgramPool | undefined;
   /** The BLAS library its products run on (what the library says of itself), or undefined: nlpkit's GEMM. */
   readonly blas?: string;
+  /** That library's GEMM, for kernels that place their own operands (in the heap or the workers' shared memory). */
+  readonly sgemm?: Blas['sgemm'];
   matMul(call: GemmCall): TensorInfo;
   dispose(): void;
 }

@@ -61,5 +61,5 @@ it.runIf(threadsSupported())('a program with an opcode it does not know fails wi
   } finally {
     pool.dispose();
   }
-  expect(() => pool.run([{ slot: 1, job: program, program: true }], () => undefined)).toThrow(/word 0 = an opcode from 0 to 8 expected/);
+  expect(() => pool.run([{ slot: 1, job: program, program: true }], () => undefined)).toThrow(/word 0 = an opcode from 0 to 9 expected/);
 });

@@ -29,6 +29,8 @@ export const OP = {
   gruBackward: 7,
   /** `xentBlock` with the 6 arguments that follow. */
   xentBlock: 8,
+  /** `xentForward` with the 5 arguments that follow. */
+  xentForward: 9,
 } as const;
 
 /** What a program calls: the GEMM's and `wasmPointwise.wat`'s exports, instantiated on the memory it runs on. */
@@ -39,6 +41,7 @@ export interface ProgramExports {
   gruForward(...args: number[]): void;
   gruBackward(...args: number[]): void;
   xentBlock(...args: number[]): void;
+  xentForward(...args: number[]): void;
 }
 
 /** Appends calls; {@link ProgramWriter.words} ends the program. */
@@ -75,6 +78,10 @@ export class ProgramWriter {
 
   xentBlock(...args: [number, number, number, number, number, number]): void {
     this.#words.push(OP.xentBlock, ...args);
+  }
+
+  xentForward(...args: [number, number, number, number, number]): void {
+    this.#words.push(OP.xentForward, ...args);
   }
 
   /** The program's words, {@link OP.end} included. */
@@ -123,6 +130,9 @@ export function runProgram(exports: ProgramExports, buffer: ArrayBufferLike, at:
     } else if (op === 8) {
       exports.xentBlock(...w.subarray(p + 1, p + 7));
       p += 7;
+    } else if (op === 9) {
+      exports.xentForward(...w.subarray(p + 1, p + 6));
+      p += 6;
     } else {
       return p;
     }
@@ -133,7 +143,7 @@ export function runProgram(exports: ProgramExports, buffer: ArrayBufferLike, at:
 export function checkProgramRun(result: number, at: number): void {
   if (result < 0) return;
   throw new UnsupportedError(
-    { package: PKG, message: `a wasm kernel program (at byte ${at}) has word ${result - (at >>> 2)} = an opcode from ${OP.end} to ${OP.xentBlock} expected; its calls were not all run` },
+    { package: PKG, message: `a wasm kernel program (at byte ${at}) has word ${result - (at >>> 2)} = an opcode from ${OP.end} to ${OP.xentForward} expected; its calls were not all run` },
     'ERR_WASM_PROGRAM',
   );
 }
