@@ -18,7 +18,7 @@ export type { RawSafetensors, RawTensor, SafetensorsDtype, SafetensorsReadOption
 export { loadSafetensors, saveSafetensors, saveSafetensorsAsync } from './stateDict.js';
 export type { LoadSafetensorsOptions, StateDict } from './stateDict.js';
 export { registerFusedKernels } from './kernels/fusedKernels.js';
-export { configureWasmGemm, disposeWasmGemm, registerWasmGemm } from './kernels/wasmKernels.js';
+export { configureWasmGemm, disposeWasmGemm, registerWasmGemm, wasmGemmStats } from './kernels/wasmKernels.js';
 export type { WasmGemmOptions } from './kernels/wasmKernels.js';
 export { configureWasmPointwise, registerWasmPointwise } from './kernels/wasmPointwise.js';
 export { registerWasmIdentity } from './kernels/wasmIdentity.js';

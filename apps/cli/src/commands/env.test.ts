@@ -1,3 +1,4 @@
+import { configureWasmGemm } from '@nlpkit/tensor';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bufferIo } from '../cliIo.js';
 import { run } from '../program.js';
@@ -14,7 +15,19 @@ describe('nlpkit env', () => {
     expect(report.tried.at(-1)).toMatchObject({ name: report.backend, ok: true });
     expect(report.tried[0]).toMatchObject({ name: 'tfjs-node-gpu', ok: false });
     expect(report).toMatchObject({ node: process.version, platform: process.platform });
+    // On wasm: what the products run on (a BLAS library's own description, or null for the WebAssembly GEMM).
+    if (report.backend === 'wasm') expect(report.products).toMatchObject({ threads: expect.any(Number) });
     expect(io.err).toEqual([]);
+  });
+
+  it('names what the matrix products run on: the BLAS library, or the WebAssembly GEMM with NLPKIT_BLAS=0', async () => {
+    vi.stubEnv('NLPKIT_BACKEND', 'wasm');
+    vi.stubEnv('NLPKIT_BLAS', '0');
+    // A fresh engine reads NLPKIT_BLAS again (the first test's, in this process, may have opened the library).
+    configureWasmGemm({});
+    const io = bufferIo();
+    expect(await run(['node', 'nlpkit', 'env'], io)).toBe(0);
+    expect(io.out.join('')).toMatch(/\nmatrix products: nlpkit's WebAssembly GEMM[^\n]*, \d+ threads?/);
   });
 
   it('prints one line per candidate without --json', async () => {
