@@ -1,3 +1,4 @@
+import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { heapMemory, offsetOf, type WasmGemmEngine } from './wasmGemmEngine.js';
 
 /**
@@ -38,6 +39,26 @@ export interface Blas {
 }
 
 /**
+ * `c ← op(a) · op(b)`, plus `bias` in every row when given (its rows are written into `c` first and the product
+ * added with beta 1); `c` is M × N with row stride N. What every product on the library goes through.
+ */
+export function sgemmWithBias(
+  sgemm: Blas['sgemm'],
+  transA: boolean,
+  transB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  a: Float32Array,
+  b: Float32Array,
+  bias: Float32Array | undefined,
+  c: Float32Array,
+): void {
+  if (bias !== undefined) for (let i = 0; i < M; i += 1) c.set(bias, i * N);
+  sgemm(transA, transB, M, N, K, a, transA ? M : K, b, transB ? K : N, bias === undefined ? 0 : 1, c, N);
+}
+
+/**
  * `base` with its products run by `blas` on `threads` threads: each product is one `sgemm` call on views of
  * tfjs-backend-wasm's heap (no copies; the bias, when given, is written into C's rows first and added with beta
  * 1). The kernels that split their own work (the fused LSTM and GRU sequences, the output layer's loss) keep
@@ -58,14 +79,9 @@ export function blasEngine(base: WasmGemmEngine, blas: Blas, threads: number): W
       const out = backend.makeOutput([M, N], 'float32');
       // The heap may have grown while the output was allocated: views are taken after it.
       const buffer = (heapMemory(backend) as WebAssembly.Memory).buffer;
-      const c = new Float32Array(buffer, offsetOf(backend, out), M * N);
-      if (bias !== undefined) {
-        const row = new Float32Array(buffer, offsetOf(backend, bias), N);
-        for (let i = 0; i < M; i += 1) c.set(row, i * N);
-      }
-      const a = new Float32Array(buffer, offsetOf(backend, call.a), M * K);
-      const b = new Float32Array(buffer, offsetOf(backend, call.b), K * N);
-      blas.sgemm(transposeA, transposeB, M, N, K, a, transposeA ? M : K, b, transposeB ? K : N, bias === undefined ? 0 : 1, c, N);
+      const view = (t: TensorInfo, floats: number): Float32Array => new Float32Array(buffer, offsetOf(backend, t), floats);
+      const row = bias === undefined ? undefined : view(bias, N);
+      sgemmWithBias(blas.sgemm, transposeA, transposeB, M, N, K, view(call.a, M * K), view(call.b, K * N), row, view(out, M * N));
       base.stats.calls += 1;
       return out;
     },

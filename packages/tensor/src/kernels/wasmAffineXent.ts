@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DataId, NamedAttrMap, NamedTensorInfoMap, Tensor, Tensor1D, Tensor2D, TensorInfo } from '@tensorflow/tfjs-core';
-import type { Blas } from './blasEngine.js';
+import { type Blas, sgemmWithBias } from './blasEngine.js';
 import { heapMemory, offsetOf, type ProgramPool, type WasmBackend } from './wasmGemmEngine.js';
 import { align, type PackB, packedBBytes, prepackColumns, SCRATCH_BYTES, type Share, TILE_COLS } from './wasmGemmPlan.js';
 import { SeenOperands } from './wasmPackedWeights.js';
@@ -294,10 +294,9 @@ function onBlas(
     /** Logits of rows [r0, r1) into `into` (a view of the memory the thread reads): bias rows, then x·w added. */
     const logits = (into: Float32Array, r0: number, r1: number): void => {
       const heap = heapOf();
-      const b = new Float32Array(heap, offsetOf(backend, t.bias), V);
-      for (let i = 0; i < r1 - r0; i += 1) into.set(b, i * V);
       const x = new Float32Array(heap, offsetOf(backend, t.x) + r0 * K * 4, (r1 - r0) * K);
-      sgemm(false, false, r1 - r0, V, K, x, K, new Float32Array(heap, offsetOf(backend, t.w), K * V), V, 1, into, V);
+      const w = new Float32Array(heap, offsetOf(backend, t.w), K * V);
+      sgemmWithBias(sgemm, false, false, r1 - r0, V, K, x, w, new Float32Array(heap, offsetOf(backend, t.bias), V), into);
     };
     const statsOf: { buffer: () => ArrayBufferLike; at: number; rows: number }[] = [{ buffer: heapOf, at: ownStats, rows: own }];
     if (parts > 1) {
