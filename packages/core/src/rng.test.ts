@@ -13,6 +13,20 @@ describe('createRng', () => {
     expect(Array.from({ length: 5 }, () => c.next())).not.toEqual(xs);
   });
 
+  it('fill gives the numbers next gives, and leaves the state where next would (any seed, lengths, interleaving)', () => {
+    fc.assert(
+      fc.property(fc.maxSafeInteger(), fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 6 }), (seed, lengths) => {
+        const a = createRng(seed);
+        const b = createRng(seed);
+        for (const n of lengths) {
+          expect(Array.from(a.fill(new Float64Array(n)))).toEqual(Array.from({ length: n }, () => b.next()));
+          expect(a.nextUint32()).toBe(b.nextUint32());
+        }
+        expect(a.getState()).toEqual(b.getState());
+      }),
+    );
+  });
+
   it('resumes exactly from a saved state (JSON round trip)', () => {
     const rng = createRng(7);
     for (let i = 0; i < 100; i++) rng.next();

@@ -12,6 +12,11 @@ export interface RngState {
 export interface Rng {
   /** A uniform float in [0, 1) with 53 random bits. */
   next(): number;
+  /**
+   * Fills `out` with the next `out.length` numbers {@link next} would give, in order (the same stream, ~2× faster
+   * than calling it: dropout masks draw tens of thousands a step), and returns it.
+   */
+  fill(out: Float64Array): Float64Array;
   /** An unsigned 32-bit integer. */
   nextUint32(): number;
   /** A uniform integer in [0, n). */
@@ -64,8 +69,27 @@ export function createRng(seed: number): Rng {
   };
   const next = (): number => ((nextUint32() >>> 5) * 67108864 + (nextUint32() >>> 6)) / 9007199254740992;
 
+  const fill = (out: Float64Array): Float64Array => {
+    // nextUint32 twice per number, on the state in local int32 variables (V8 keeps them in registers).
+    let s0 = s[0]! | 0, s1 = s[1]! | 0, s2 = s[2]! | 0, s3 = s[3]! | 0;
+    for (let i = 0; i < out.length; i++) {
+      let a = Math.imul(s1, 5);
+      const hi = Math.imul((a << 7) | (a >>> 25), 9);
+      let t = s1 << 9;
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+      a = Math.imul(s1, 5);
+      const lo = Math.imul((a << 7) | (a >>> 25), 9);
+      t = s1 << 9;
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+      out[i] = ((hi >>> 5) * 67108864 + (lo >>> 6)) / 9007199254740992;
+    }
+    s[0] = s0; s[1] = s1; s[2] = s2; s[3] = s3;
+    return out;
+  };
+
   return {
     next,
+    fill,
     nextUint32,
     int(n: number): number {
       if (!Number.isInteger(n) || n <= 0 || n > 2 ** 32) {

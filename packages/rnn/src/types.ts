@@ -4,6 +4,8 @@ import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 export interface RngLike {
   next(): number;
   normal(): number;
+  /** The next `out.length` numbers of `next()`, in order (`@nlpkit/core`'s generators have it; faster for masks). */
+  fill?(out: Float64Array): Float64Array;
 }
 
 /** Nonlinearity of a simple RNN cell. */
