@@ -31,6 +31,7 @@ export { logSoftmax } from './ops/logSoftmax.js';
 export { gruGates } from './ops/gruGates.js';
 export { gruCellBackward, gruCellForward } from './ops/gruCell.js';
 export { adamStep, type AdamStepCoefficients, type AdamStepResult } from './ops/adamStep.js';
+export { globalNorm } from './ops/globalNorm.js';
 export { unstack } from './ops/unstack.js';
 export { splitColumns } from './ops/splitColumns.js';
 export { concatColumns } from './ops/concatColumns.js';

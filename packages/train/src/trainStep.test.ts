@@ -8,6 +8,10 @@ import { describeBackends } from '@nlpkit/tensor/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { crossEntropy } from './crossEntropy.js';
 import { adam } from './optimizers/adam.js';
+import { adagrad } from './optimizers/adagrad.js';
+import { sgd } from './optimizers/sgd.js';
+import type { Optimizer } from './optimizers/optimizer.js';
+import { clipGradients } from './clipGradients.js';
 import { trainLoop, type TrainEvent } from './trainLoop.js';
 import { trainStep } from './trainStep.js';
 
@@ -29,19 +33,19 @@ function readSizes(spy: { mock: { contexts: unknown[] } }): number[] {
   return spy.mock.contexts.map((t) => (t as tf.Tensor).size);
 }
 
-describeBackends('trainStep and trainLoop read nothing back on the hot path but the finite flag on host backends', () => {
+describeBackends('trainStep and trainLoop read nothing back on the hot path but the norm and the loss on host backends', () => {
   afterEach(() => {
     vi.restoreAllMocks();
   });
 
-  it('trainStep (gradients, clipping, an Adam update) reads one byte a step on host backends, nothing on GPU ones', async () => {
+  it('trainStep (gradients, clipping, an Adam update) reads two numbers a step on host backends, nothing on GPU ones', async () => {
     const m = model();
     const opt = adam();
     const dataSync = vi.spyOn(tf.Tensor.prototype, 'dataSync');
     const arraySync = vi.spyOn(tf.Tensor.prototype, 'arraySync');
     const results = Array.from({ length: 20 }, () => trainStep(m.params, m.loss, opt, 0.1, { maxNorm: 1, maxValue: 10 }));
-    // Host backends read the one-element finite flag and update unmasked; GPU backends mask on the device.
-    expect(readSizes(dataSync)).toEqual(isHostBackend() ? Array<number>(20).fill(1) : []);
+    // Host backends read the norm and the loss and update unmasked; GPU backends mask on the device.
+    expect(readSizes(dataSync)).toEqual(isHostBackend() ? Array<number>(40).fill(1) : []);
     expect(arraySync).not.toHaveBeenCalled();
     vi.restoreAllMocks();
     const values = await Promise.all(results.map((r) => r.read()));
@@ -66,7 +70,7 @@ describeBackends('trainStep and trainLoop read nothing back on the hot path but 
       step: () => trainStep(m.params, m.loss, opt, 0.1, { maxNorm: 5 }),
       onProgress: (e) => events.push(e),
     });
-    expect(readSizes(dataSync)).toEqual(isHostBackend() ? Array<number>(60).fill(1) : []);
+    expect(readSizes(dataSync)).toEqual(isHostBackend() ? Array<number>(120).fill(1) : []);
     expect(arraySync).not.toHaveBeenCalled();
     expect(data).toHaveBeenCalledTimes(6);
     vi.restoreAllMocks();
@@ -78,6 +82,55 @@ describeBackends('trainStep and trainLoop read nothing back on the hot path but 
     // Only the optimizer's slots (m and v per parameter, and the step) are left.
     expect(tf.memory().numTensors).toBe(before + 5);
     opt.dispose();
+    m.dispose();
+  });
+});
+
+describeBackends('trainStep applies norm clipping as clipGradients does', () => {
+  it('the same parameters, bit for bit, as clipGradients then the optimizer, for every optimizer and one that does not scale', () => {
+    // A custom optimizer (no scalesGradients): plain SGD, the clipped gradients multiplied for it by trainStep.
+    const plainSgd = (): Optimizer => ({
+      kind: 'plain',
+      apply(params, grads, lr) {
+        tf.tidy(() => {
+          for (const [name, p] of Object.entries(params)) p.assign(tf.sub(p, tf.mul(grads[name] as tf.Tensor, lr)));
+        });
+      },
+      state: () => ({}),
+      loadState: () => undefined,
+      dispose: () => undefined,
+    });
+    for (const [name, make] of [['sgd', () => sgd({ momentum: 0.9 })], ['adagrad', () => adagrad()], ['adam', () => adam()], ['custom', plainSgd]] as const) {
+      for (const clip of [{ maxNorm: 0.05 }, { maxNorm: 1e6 }, { maxNorm: 0.05, maxValue: 0.02 }, {}]) {
+        const a = model();
+        const b = model();
+        const [optA, optB] = [make(), make()];
+        for (let step = 0; step < 4; step += 1) {
+          trainStep(a.params, a.loss, optA, 0.3, clip).dispose();
+          // The reference: gradients, clipGradients' ops, the optimizer on the clipped gradients.
+          tf.tidy(() => {
+            const vars = Object.values(b.params);
+            const { grads } = tf.variableGrads(b.loss, vars);
+            const byName = Object.fromEntries(Object.entries(b.params).map(([k, v]) => [k, grads[v.name] as tf.Tensor]));
+            optB.apply(b.params, clipGradients(byName, clip).grads, 0.3);
+          });
+        }
+        for (const key of Object.keys(a.params)) {
+          expect(Array.from((a.params[key] as Variable).dataSync()), `${name} ${JSON.stringify(clip)} ${key}`).toEqual(Array.from((b.params[key] as Variable).dataSync()));
+        }
+        tf.dispose([optA, optB].flatMap((o) => Object.values(o.state())));
+        a.dispose();
+        b.dispose();
+      }
+    }
+  });
+
+  it('checks the clipping options before any work', () => {
+    const m = model();
+    const loss = vi.fn(m.loss);
+    expect(() => trainStep(m.params, loss, adam(), 0.1, { maxNorm: -1 })).toThrow(/options\.maxNorm/);
+    expect(() => trainStep(m.params, loss, adam(), 0.1, { maxnorm: 1 } as never)).toThrow(/maxnorm/);
+    expect(loss).not.toHaveBeenCalled();
     m.dispose();
   });
 });

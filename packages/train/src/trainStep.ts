@@ -3,7 +3,7 @@ import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
 import { UnsupportedError } from '@nlpkit/core';
 import { isHostBackend } from '@nlpkit/tensor';
 import { PKG } from './errors.js';
-import { clipGradients, type ClipOptions } from './clipGradients.js';
+import { checkClipOptions, clipGradients, clipScale, type ClipOptions } from './clipGradients.js';
 import type { Optimizer } from './optimizers/optimizer.js';
 
 /** The numbers of one step, once read back from the device. */
@@ -38,9 +38,10 @@ export interface StepResult {
  * One optimisation step: gradients of `loss` with respect to `params`, clipping, and the optimizer update —
  * unless the loss or a gradient is NaN/Inf, in which case nothing changes and `skipped` is true. On GPU backends
  * nothing is read back from the device: the update is masked there (`tf.where` per parameter and slot). On host
- * backends (cpu, wasm, tfjs-node; {@link isHostBackend}) the one-byte finite flag is read instead and the update
+ * backends (cpu, wasm, tfjs-node; {@link isHostBackend}) the norm and the loss are read instead and the update
  * is applied unmasked or not at all — the same values, without three full-size selects per parameter, which cost
- * more than the whole forward pass of a small tagger on wasm. The loss, norm and skip flag come back as scalars
+ * more than the whole forward pass of a small tagger on wasm — and the norm clipping's factor is applied in the
+ * optimizer's own pass ({@link Optimizer.scalesGradients}), not as a multiplication of every gradient. The loss, norm and skip flag come back as scalars
  * for the caller (or {@link trainLoop}) to read when it wants. Every other intermediate tensor is freed.
  * @param params trainable variables by name (a flat state dict)
  * @param loss builds the scalar loss from the current variables
@@ -64,6 +65,7 @@ export function trainStep(
       'ERR_NO_GRADIENTS',
     );
   }
+  const { maxNorm, maxValue } = checkClipOptions(clip);
   const out = tf.tidy(() => {
     const names = Object.keys(params);
     const vars = names.map((n) => params[n] as Variable);
@@ -73,13 +75,30 @@ export function trainStep(
       const g = grads[(vars[i] as Variable).name];
       if (g !== undefined) byName[n] = g;
     });
-    const clipped = clipGradients(byName, clip);
-    const ok = tf.logicalAnd(clipped.finite, tf.isFinite(value)) as Scalar;
-    if (!isHostBackend()) optimizer.apply(params, clipped.grads, lr, ok);
-    else if (ok.dataSync()[0] === 1) optimizer.apply(params, clipped.grads, lr);
-    return { loss: value, gradNorm: clipped.norm, skipped: tf.logicalNot(ok) as Scalar };
+    if (!isHostBackend()) {
+      const clipped = clipGradients(byName, clip);
+      const ok = tf.logicalAnd(clipped.finite, tf.isFinite(value)) as Scalar;
+      optimizer.apply(params, clipped.grads, lr, ok);
+      return { loss: value, gradNorm: clipped.norm, skipped: tf.logicalNot(ok) as Scalar };
+    }
+    // On the host the norm and the loss are read (two numbers), and the norm clipping's factor goes into the
+    // optimizer's own pass: the scaled gradients are never written out.
+    const unscaled = clipGradients(byName, maxValue === undefined ? {} : { maxValue });
+    const norm = unscaled.norm.dataSync()[0] as number;
+    const ok = Number.isFinite(norm) && Number.isFinite(value.dataSync()[0]);
+    if (ok) {
+      const scale = clipScale(norm, maxNorm);
+      if (optimizer.scalesGradients === true) optimizer.apply(params, unscaled.grads, lr, undefined, scale);
+      else optimizer.apply(params, scale === 1 ? unscaled.grads : scaled(unscaled.grads, scale), lr);
+    }
+    return { loss: value, gradNorm: unscaled.norm, skipped: tf.scalar(!ok, 'bool') as Scalar };
   });
   return stepResult(out.loss, out.gradNorm, out.skipped);
+}
+
+/** Every gradient times `scale` (a float32 scalar, as clipping's ops multiply). */
+function scaled(grads: Readonly<Record<string, Tensor>>, scale: number): Record<string, Tensor> {
+  return Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, tf.mul(g, scale)]));
 }
 
 /** Wraps three device scalars as a {@link StepResult}. */

@@ -6,11 +6,12 @@ import { wasmPointwiseSuite } from '../../test/suites/wasmPointwise.js';
 import { affineCrossEntropySuite } from '../../test/suites/affineCrossEntropy.js';
 import { decoderOpsSuite } from '../../test/suites/decoderOps.js';
 import { adamStepSuite } from '../../test/suites/adamStep.js';
+import { globalNormSuite } from '../../test/suites/globalNorm.js';
 
 // The suite of wasmPointwise.test.ts in headless Chromium, on cpu and on tfjs-backend-wasm (nlpkit's WebAssembly
 // kernels in place on tfjs's heap), same tolerances as in Node.
 // affineCrossEntropy (the output layer and loss as one wasm kernel) and a decoder step's additiveAttention and
-// logSoftmax likewise, and adamStep.
+// logSoftmax likewise, adamStep and globalNorm.
 const options = {
   backends: ['cpu', 'wasm'],
   init: {
@@ -25,3 +26,4 @@ describeBackends('softmax cross-entropy and column sums (wasm kernels)', wasmPoi
 describeBackends('affineCrossEntropy', affineCrossEntropySuite, options);
 describeBackends('decoder step ops', decoderOpsSuite, options);
 describeBackends('adamStep', adamStepSuite, options);
+describeBackends('globalNorm', globalNormSuite, options);

@@ -29,6 +29,7 @@ const ADDITIVE_ATTENTION = 'NlpkitWasmAdditiveAttention';
 const ADDITIVE_ATTENTION_GRAD = 'NlpkitWasmAdditiveAttentionGrad';
 const LOG_SOFTMAX = 'NlpkitWasmLogSoftmax';
 const ADAM_STEP = 'NlpkitWasmAdamStep';
+const GLOBAL_NORM = 'NlpkitWasmGlobalNorm';
 const GRU_CELL = 'NlpkitWasmGruCell';
 const GRU_CELL_GRAD = 'NlpkitWasmGruCellGrad';
 const LOG_TINY = Math.log(TINY);
@@ -48,7 +49,8 @@ export interface PointwiseExports {
   additiveAttentionGrad(keys: number, values: number, q: number, v: number, a: number, dc: number, B: number, S: number, A: number, H: number, dq: number, dKeys: number, dv: number): void;
   rowMaxExpSum(x: number, N: number, V: number, stats: number): void;
   shiftRows(x: number, N: number, V: number, shifts: number, out: number): void;
-  adamStep(p: number, g: number, m: number, v: number, n: number, b1: number, b1c: number, b2: number, b2c: number, c1: number, c2: number, eps: number, lr: number, pOut: number, mOut: number, vOut: number): void;
+  adamStep(p: number, g: number, m: number, v: number, n: number, b1: number, b1c: number, b2: number, b2c: number, c1: number, c2: number, eps: number, lr: number, scale: number, pOut: number, mOut: number, vOut: number): void;
+  sumSquares(x: number, n: number): number;
 }
 
 /** What the registered kernels keep: on the softmax kernel's KernelConfig in tfjs's registry, not in this module. */
@@ -303,7 +305,7 @@ const KERNELS: Record<string, Kernel> = {
   // p, g, m, v (same shape), c1, c2 (scalars: the bias corrections) → p', m', v' (adamStep); the coefficients as attrs
   [ADAM_STEP]: (state, inputs, backend, attrs) => {
     const { p, g, m, v, c1, c2 } = inputs as Record<'p' | 'g' | 'm' | 'v' | 'c1' | 'c2', TensorInfo>;
-    const { beta1, beta2, epsilon, lr } = attrs as Record<'beta1' | 'beta2' | 'epsilon' | 'lr', number>;
+    const { beta1, beta2, epsilon, lr, gradScale } = attrs as Record<'beta1' | 'beta2' | 'epsilon' | 'lr' | 'gradScale', number>;
     const outs = [p, m, v].map(() => backend.makeOutput([...p.shape], 'float32'));
     const [pOut, mOut, vOut] = outs as [TensorInfo, TensorInfo, TensorInfo];
     // The scalars read in place (4 bytes each; after the allocations, which may have grown the heap).
@@ -312,10 +314,25 @@ const KERNELS: Record<string, Kernel> = {
     const n = p.shape.reduce((a, b) => a * b, 1);
     exportsFor(state, backend).adamStep(
       offsetOf(backend, p), offsetOf(backend, g), offsetOf(backend, m), offsetOf(backend, v), n,
-      beta1, 1 - beta1, beta2, 1 - beta2, scalar(c1), scalar(c2), epsilon, lr,
+      beta1, 1 - beta1, beta2, 1 - beta2, scalar(c1), scalar(c2), epsilon, lr, gradScale,
       offsetOf(backend, pOut), offsetOf(backend, mOut), offsetOf(backend, vOut),
     );
     return outs;
+  },
+  // x0, x1, … (float32, any shapes) → √Σ x² over all of them, a float32 scalar: the sums of squares in float64
+  // (sumSquares, one pass each, added in input order), one square root, one rounding.
+  [GLOBAL_NORM]: (state, inputs, backend) => {
+    const wasm = exportsFor(state, backend);
+    let total = 0;
+    for (let i = 0; ; i += 1) {
+      const x = inputs[`x${i}`];
+      if (x === undefined) break;
+      const n = x.shape.reduce((a, b) => a * b, 1);
+      if (n > 0) total += wasm.sumSquares(offsetOf(backend, x), n);
+    }
+    const out = backend.makeOutput([], 'float32');
+    new Float32Array((heapMemory(backend) as WebAssembly.Memory).buffer, offsetOf(backend, out), 1)[0] = Math.sqrt(total);
+    return out;
   },
   [COLUMN_SUM]: (state, inputs, backend) => {
     const x = inputs['x'] as TensorInfo;
@@ -428,10 +445,16 @@ export function wasmColumnSum(x: Tensor2D): Tensor1D {
  */
 export function wasmAdamStep(
   p: Tensor, g: Tensor, m: Tensor, v: Tensor, c1: Tensor, c2: Tensor,
-  attrs: { readonly beta1: number; readonly beta2: number; readonly epsilon: number; readonly lr: number },
+  attrs: { readonly beta1: number; readonly beta2: number; readonly epsilon: number; readonly lr: number; readonly gradScale: number },
 ): [Tensor, Tensor, Tensor] {
   registered();
   return tf.engine().runKernel(ADAM_STEP, { p, g, m, v, c1, c2 }, { ...attrs }) as unknown as [Tensor, Tensor, Tensor];
+}
+
+/** √Σ x² over every value of `xs` (float32, at least one) on the wasm kernel, a float32 scalar; no gradient. */
+export function wasmGlobalNorm(xs: readonly Tensor[]): Tensor {
+  registered();
+  return tf.engine().runKernel(GLOBAL_NORM, Object.fromEntries(xs.map((x, i) => [`x${i}`, x])));
 }
 
 /**

@@ -782,17 +782,51 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rows))))
 
+  ;; Σ x² over n floats at $x, in float64 (each value squared exactly, as a double): the square of an L2 norm,
+  ;; e.g. a gradient's for global-norm clipping, in one pass that reads x once and writes nothing. Four partial
+  ;; sums, one per lane of the vectors, and the tail's, added together at the end in a fixed order: the same bits
+  ;; for the same values on every machine. NaN or ±Infinity anywhere gives NaN or +Infinity.
+  (func (export "sumSquares") (param $x i32) (param $n i32) (result f64)
+    (local $at i32) (local $end4 i32) (local $end i32) (local $t v128) (local $lo v128) (local $hi v128)
+    (local $a v128) (local $b v128) (local $s f64) (local $e f64)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $end4 (i32.and (local.get $end) (i32.const -16)))
+    (block $vDone
+      (loop $vl
+        (br_if $vDone (i32.ge_u (local.get $at) (local.get $end4)))
+        (local.set $t (v128.load (i32.add (local.get $x) (local.get $at))))
+        (local.set $lo (f64x2.promote_low_f32x4 (local.get $t)))
+        (local.set $hi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $t) (local.get $t))))
+        (local.set $a (f64x2.add (local.get $a) (f64x2.mul (local.get $lo) (local.get $lo))))
+        (local.set $b (f64x2.add (local.get $b) (f64x2.mul (local.get $hi) (local.get $hi))))
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (br $vl)))
+    (block $tDone
+      (loop $tl
+        (br_if $tDone (i32.ge_u (local.get $at) (local.get $end)))
+        (local.set $e (f64.promote_f32 (f32.load (i32.add (local.get $x) (local.get $at)))))
+        (local.set $s (f64.add (local.get $s) (f64.mul (local.get $e) (local.get $e))))
+        (local.set $at (i32.add (local.get $at) (i32.const 4)))
+        (br $tl)))
+    (f64.add
+      (f64.add
+        (f64.add (f64x2.extract_lane 0 (local.get $a)) (f64x2.extract_lane 1 (local.get $a)))
+        (f64.add (f64x2.extract_lane 0 (local.get $b)) (f64x2.extract_lane 1 (local.get $b))))
+      (local.get $s)))
+
   ;; One Adam update (Kingma & Ba, PyTorch's `Adam` without weight decay) of n floats, every operation rounded
-  ;; to float32 in the order of the tfjs ops it replaces, so both give the same bits:
+  ;; to float32 in the order of the tfjs ops it replaces, so both give the same bits. The gradient is first
+  ;; multiplied by $scale (global-norm clipping's factor; 1 leaves it exact), then
   ;;   m' = m·b1 + g·(1 − b1);  v' = v·b2 + g²·(1 − b2);  p' = p − ((m'/c1) / (√(v'/c2) + eps))·lr
   ;; with c1 = 1 − b1^t and c2 = 1 − b2^t the bias corrections. The outputs are separate buffers (no aliasing).
   (func (export "adamStep") (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $n i32)
     (param $b1 f32) (param $b1c f32) (param $b2 f32) (param $b2c f32) (param $c1 f32) (param $c2 f32) (param $eps f32)
-    (param $lr f32) (param $pOut i32) (param $mOut i32) (param $vOut i32)
+    (param $lr f32) (param $scale f32) (param $pOut i32) (param $mOut i32) (param $vOut i32)
     (local $at i32) (local $end4 i32) (local $end i32)
     (local $B1 v128) (local $B1C v128) (local $B2 v128) (local $B2C v128) (local $C1 v128) (local $C2 v128)
-    (local $EPS v128) (local $LR v128) (local $gv v128) (local $mv v128) (local $vv v128)
+    (local $EPS v128) (local $LR v128) (local $SCALE v128) (local $gv v128) (local $mv v128) (local $vv v128)
     (local $gs f32) (local $ms f32) (local $vs f32)
+    (local.set $SCALE (f32x4.splat (local.get $scale)))
     (local.set $B1 (f32x4.splat (local.get $b1)))
     (local.set $B1C (f32x4.splat (local.get $b1c)))
     (local.set $B2 (f32x4.splat (local.get $b2)))
@@ -806,7 +840,7 @@
     (block $vDone
       (loop $vl
         (br_if $vDone (i32.ge_u (local.get $at) (local.get $end4)))
-        (local.set $gv (v128.load (i32.add (local.get $g) (local.get $at))))
+        (local.set $gv (f32x4.mul (v128.load (i32.add (local.get $g) (local.get $at))) (local.get $SCALE)))
         (local.set $mv
           (f32x4.add (f32x4.mul (v128.load (i32.add (local.get $m) (local.get $at))) (local.get $B1))
                      (f32x4.mul (local.get $gv) (local.get $B1C))))
@@ -826,7 +860,7 @@
     (block $tDone
       (loop $tl
         (br_if $tDone (i32.ge_u (local.get $at) (local.get $end)))
-        (local.set $gs (f32.load (i32.add (local.get $g) (local.get $at))))
+        (local.set $gs (f32.mul (f32.load (i32.add (local.get $g) (local.get $at))) (local.get $scale)))
         (local.set $ms
           (f32.add (f32.mul (f32.load (i32.add (local.get $m) (local.get $at))) (local.get $b1))
                    (f32.mul (local.get $gs) (local.get $b1c))))

@@ -14,6 +14,11 @@ export interface AdamStepCoefficients {
   readonly epsilon: number;
   /** The learning rate of this step. */
   readonly lr: number;
+  /**
+   * Multiplies the gradient first, rounded to float32 as `tf.mul(g, gradScale)` rounds it: global-norm clipping's
+   * factor applied in the same pass (`trainStep` on host backends). Default 1 (the gradient as it is).
+   */
+  readonly gradScale?: number;
 }
 
 /** The updated parameter and moments of one {@link adamStep}: new tensors (the inputs are left as they were). */
@@ -27,7 +32,8 @@ export interface AdamStepResult {
  * One Adam update (Kingma & Ba 2015, PyTorch's `Adam` without weight decay) of a parameter `p` with gradient `g`
  * and moments `m`, `v` (one shape), given the bias corrections `c1 = 1 − beta1^t`, `c2 = 1 − beta2^t` as scalars
  * (so a step count kept on the device needs no read-back):
- * `m' = m·beta1 + g·(1 − beta1)`, `v' = v·beta2 + g²·(1 − beta2)`, `p' = p − ((m'/c1) / (√(v'/c2) + epsilon))·lr`.
+ * `m' = m·beta1 + g·(1 − beta1)`, `v' = v·beta2 + g²·(1 − beta2)`, `p' = p − ((m'/c1) / (√(v'/c2) + epsilon))·lr`,
+ * with `g` first multiplied by `coefficients.gradScale` when that is given (clipping's factor).
  *
  * When no gradient is being recorded and the backend is wasm (float32), it is one WebAssembly SIMD pass
  * (`adamStep` in `wasmPointwise.wat`) that rounds every operation to float32 in the order of the ops below, so
@@ -41,14 +47,19 @@ export function adamStep(p: Tensor, g: Tensor, m: Tensor, v: Tensor, c1: Scalar,
     }
   }
   const { beta1, beta2, epsilon, lr } = coefficients;
+  const gradScale = coefficients.gradScale ?? 1;
+  if (!Number.isFinite(gradScale)) {
+    throw new InvalidArgumentError({ package: PKG, argument: 'coefficients.gradScale', expected: 'a finite number', found: gradScale });
+  }
   const tensors = [p, g, m, v, c1, c2];
   if (!tf.engine().isTapeOn() && p.size > 0 && tensors.every((t) => t.dtype === 'float32') && c1.size === 1 && c2.size === 1 && registerWasmPointwise()) {
-    const [pNext, mNext, vNext] = wasmAdamStep(p, g, m, v, c1, c2, { beta1, beta2, epsilon, lr });
+    const [pNext, mNext, vNext] = wasmAdamStep(p, g, m, v, c1, c2, { beta1, beta2, epsilon, lr, gradScale });
     return { p: pNext, m: mNext, v: vNext };
   }
   return tf.tidy(() => {
-    const mNext = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
-    const vNext = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
+    const gs = gradScale === 1 ? g : tf.mul(g, gradScale);
+    const mNext = tf.add(tf.mul(m, beta1), tf.mul(gs, 1 - beta1));
+    const vNext = tf.add(tf.mul(v, beta2), tf.mul(tf.square(gs), 1 - beta2));
     const step = tf.div(tf.div(mNext, c1), tf.add(tf.sqrt(tf.div(vNext, c2)), epsilon));
     return { p: tf.sub(p, tf.mul(step, lr)), m: mNext, v: vNext };
   });

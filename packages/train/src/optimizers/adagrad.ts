@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Optimizer } from './optimizer.js';
-import { gated, Slots } from './slots.js';
+import { gated, gradScaleOf, scaledGradient, Slots } from './slots.js';
 import { check } from '../errors.js';
 
 /** Options of {@link adagrad}. */
@@ -19,12 +19,15 @@ export function adagrad(options: AdagradOptions = {}): Optimizer {
   const slots = new Slots();
   return {
     kind: 'adagrad',
-    apply(params, grads, lr, when) {
+    scalesGradients: true,
+    apply(params, grads, lr, when, gradScale) {
+      const scale = gradScaleOf(gradScale);
       tf.tidy(() => {
         slots.tick(when);
         for (const [name, p] of Object.entries(params)) {
-          const g = grads[name];
-          if (g === undefined) continue;
+          const raw = grads[name];
+          if (raw === undefined) continue;
+          const g = scaledGradient(raw, scale);
           const acc = slots.get(`${name}.sum`, p, init);
           const accNext = tf.add(acc, tf.square(g));
           acc.assign(gated(when, accNext, acc));

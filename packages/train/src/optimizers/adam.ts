@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
 import { adamStep } from '@nlpkit/tensor';
 import type { Optimizer } from './optimizer.js';
-import { gated, Slots } from './slots.js';
+import { gated, gradScaleOf, Slots } from './slots.js';
 import { check } from '../errors.js';
 
 /** Options of {@link adam}. */
@@ -24,7 +24,9 @@ export function adam(options: AdamOptions = {}): Optimizer {
   const slots = new Slots();
   return {
     kind: 'adam',
-    apply(params, grads, lr, when) {
+    scalesGradients: true,
+    apply(params, grads, lr, when, gradScale) {
+      const scale = gradScaleOf(gradScale);
       tf.tidy(() => {
         // The step count stays on the device (a skipped step does not count), so the bias corrections are ops too.
         const t = slots.tick(when);
@@ -35,8 +37,8 @@ export function adam(options: AdamOptions = {}): Optimizer {
           if (g === undefined) continue;
           const m = slots.get(`${name}.m`, p);
           const v = slots.get(`${name}.v`, p);
-          // One pass on wasm (adamStep's kernel), the same bits as its ops elsewhere.
-          const next = adamStep(p, g, m, v, c1, c2, { beta1: b1, beta2: b2, epsilon: eps, lr });
+          // One pass on wasm (adamStep's kernel, the gradient scaled in it), the same bits as its ops elsewhere.
+          const next = adamStep(p, g, m, v, c1, c2, { beta1: b1, beta2: b2, epsilon: eps, lr, gradScale: scale });
           m.assign(gated(when, next.m, m));
           v.assign(gated(when, next.v, v));
           p.assign(gated(when, next.p, p));

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Optimizer } from './optimizer.js';
-import { gated, Slots } from './slots.js';
+import { gated, gradScaleOf, scaledGradient, Slots } from './slots.js';
 import { check } from '../errors.js';
 
 /** Options of {@link sgd}. */
@@ -22,12 +22,15 @@ export function sgd(options: SgdOptions = {}): Optimizer {
   const slots = new Slots();
   return {
     kind: 'sgd',
-    apply(params, grads, lr, when) {
+    scalesGradients: true,
+    apply(params, grads, lr, when, gradScale) {
+      const scale = gradScaleOf(gradScale);
       tf.tidy(() => {
         slots.tick(when);
         for (const [name, p] of Object.entries(params)) {
-          let g = grads[name];
-          if (g === undefined) continue;
+          const raw = grads[name];
+          if (raw === undefined) continue;
+          let g = scaledGradient(raw, scale);
           if (wd > 0) g = tf.add(g, tf.mul(p, wd));
           if (mu > 0) {
             const v = slots.get(`${name}.momentum`, p);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
-import { CheckpointError } from '../errors.js';
+import { check, CheckpointError } from '../errors.js';
 
 /**
  * Named slot variables of an optimizer (`<param>.<slot>`), created lazily with the parameter's shape, plus a
@@ -92,4 +92,14 @@ export function gated<T extends Tensor>(when: Scalar | undefined, next: T, curre
   if (when === undefined) return next;
   const condition = next.rank === 0 ? when : tf.logicalAnd(tf.ones(next.shape, 'bool'), when);
   return tf.where(condition, next, current) as T;
+}
+
+/** `apply`'s `gradScale` checked (a finite number; default 1). */
+export function gradScaleOf(gradScale: number | undefined): number {
+  return gradScale === undefined ? 1 : check.number(gradScale, 'gradScale', -Number.MAX_VALUE, Number.MAX_VALUE);
+}
+
+/** `g` times `scale` (as `tf.mul` rounds it), or `g` itself for 1. */
+export function scaledGradient(g: Tensor, scale: number): Tensor {
+  return scale === 1 ? g : tf.mul(g, scale);
 }
