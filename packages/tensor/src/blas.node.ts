@@ -3,6 +3,7 @@ import * as nodeModule from 'node:module';
 import { InvalidArgumentError } from '@nlpkit/core';
 import { PKG } from './errors.js';
 import type { Blas } from './kernels/blasEngine.js';
+import { threadPolicy } from './kernels/blasThreads.js';
 
 /**
  * Optimized CBLAS libraries tried, in order, where `NLPKIT_BLAS` names none. Only optimized builds: a reference
@@ -76,12 +77,9 @@ function open(koffi: Koffi, library: string): Blas {
   return {
     library,
     config: config === undefined ? library : String(config()),
-    sgemm: (transA, transB, M, N, K, A, lda, B, ldb, beta, C, ldc) => {
+    ...threadPolicy((transA, transB, M, N, K, A, lda, B, ldb, beta, C, ldc) => {
       sgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, M, N, K, 1, A, lda, B, ldb, beta, C, ldc);
-    },
-    setThreads: (threads) => {
-      setThreads?.(threads);
-    },
+    }, setThreads),
   };
 }
 
