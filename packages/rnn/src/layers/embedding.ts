@@ -1,15 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
-import { gatherRows, readTensorSync } from '@nlpkit/tensor';
+import { gatherRows, readTensorSync, scatterRows } from '@nlpkit/tensor';
 import { PKG, RnnShapeError } from '../errors.js';
 import { checkDtype, checkShape } from '../validate.js';
 
 /**
  * Embedding lookup: rows of `table` for each id, shape `[...ids.shape, D]`.
  *
- * The gradient is a scatter-add of the output gradient into a dense `[V, D]` tensor. tfjs's own gather
- * gradient needs UnsortedSegmentSum, which the wasm backend does not implement; ScatterNd sums duplicate ids
- * and runs everywhere.
+ * The gradient is a scatter-add of the output gradient into a dense `[V, D]` tensor (`scatterRows`: on wasm a
+ * fill and a row add per id, which records the rows written so that norm clipping reads only those; elsewhere
+ * ScatterNd, which sums duplicate ids and runs everywhere). tfjs's own gather gradient needs
+ * UnsortedSegmentSum, which the wasm backend does not implement.
  * @param table `[V, D]` float32
  * @param ids int32 ids of any shape, each in [0, V)
  */
@@ -31,7 +32,7 @@ export function embedding(table: Tensor2D, ids: Tensor): Tensor {
       value,
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
         const ids = saved[0] as Tensor;
-        return [tf.scatterND(tf.reshape(ids, [n, 1]), tf.reshape(dy, [n, D]), [V, D]), tf.zerosLike(ids)];
+        return [scatterRows(tf.reshape(ids, [n]) as Tensor1D, tf.reshape(dy, [n, D]) as Tensor2D, V), tf.zerosLike(ids)];
       },
     };
   });

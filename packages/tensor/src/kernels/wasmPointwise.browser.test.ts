@@ -7,11 +7,13 @@ import { affineCrossEntropySuite } from '../../test/suites/affineCrossEntropy.js
 import { decoderOpsSuite } from '../../test/suites/decoderOps.js';
 import { adamStepSuite } from '../../test/suites/adamStep.js';
 import { globalNormSuite } from '../../test/suites/globalNorm.js';
+import { scatterRowsSuite } from '../../test/suites/scatterRows.js';
+import { adamUpdateSuite } from '../../test/suites/adamUpdate.js';
 
 // The suite of wasmPointwise.test.ts in headless Chromium, on cpu and on tfjs-backend-wasm (nlpkit's WebAssembly
 // kernels in place on tfjs's heap), same tolerances as in Node.
 // affineCrossEntropy (the output layer and loss as one wasm kernel) and a decoder step's additiveAttention and
-// logSoftmax likewise, adamStep and globalNorm.
+// logSoftmax likewise, adamStep, adamUpdate, globalNorm and scatterRows.
 const options = {
   backends: ['cpu', 'wasm'],
   init: {
@@ -27,3 +29,5 @@ describeBackends('affineCrossEntropy', affineCrossEntropySuite, options);
 describeBackends('decoder step ops', decoderOpsSuite, options);
 describeBackends('adamStep', adamStepSuite, options);
 describeBackends('globalNorm', globalNormSuite, options);
+describeBackends('scatterRows', scatterRowsSuite, options);
+describeBackends('adamUpdate', adamUpdateSuite, options);

@@ -8,6 +8,7 @@ import { ProgramWriter } from './wasmProgram.js';
 import { Bump } from './wasmSequence.js';
 import { WASM_POINTWISE } from './wasmPointwiseBytes.js';
 import { TINY } from './softmaxXent.js';
+import { forgetRowSupport, rowSupportOf, setRowSupport } from './rowSupport.js';
 
 /**
  * nlpkit's elementwise kernels for tfjs-backend-wasm (`wasmPointwise.wat`, WebAssembly SIMD), under names of our
@@ -30,6 +31,7 @@ const ADDITIVE_ATTENTION_GRAD = 'NlpkitWasmAdditiveAttentionGrad';
 const LOG_SOFTMAX = 'NlpkitWasmLogSoftmax';
 const ADAM_STEP = 'NlpkitWasmAdamStep';
 const GLOBAL_NORM = 'NlpkitWasmGlobalNorm';
+const SCATTER_ROWS = 'NlpkitWasmScatterRows';
 const GRU_CELL = 'NlpkitWasmGruCell';
 const GRU_CELL_GRAD = 'NlpkitWasmGruCellGrad';
 const LOG_TINY = Math.log(TINY);
@@ -51,6 +53,7 @@ export interface PointwiseExports {
   shiftRows(x: number, N: number, V: number, shifts: number, out: number): void;
   adamStep(p: number, g: number, m: number, v: number, n: number, b1: number, b1c: number, b2: number, b2c: number, c1: number, c2: number, eps: number, lr: number, scale: number, pOut: number, mOut: number, vOut: number): void;
   sumSquares(x: number, n: number): number;
+  scatterAddRows(src: number, ids: number, n: number, D: number, out: number): void;
 }
 
 /** What the registered kernels keep: on the softmax kernel's KernelConfig in tfjs's registry, not in this module. */
@@ -320,7 +323,8 @@ const KERNELS: Record<string, Kernel> = {
     return outs;
   },
   // x0, x1, … (float32, any shapes) → √Σ x² over all of them, a float32 scalar: the sums of squares in float64
-  // (sumSquares, one pass each, added in input order), one square root, one rounding.
+  // (sumSquares, one pass each, added in input order; of a tensor known to be zero outside some rows, those rows
+  // in ascending order), one square root, one rounding.
   [GLOBAL_NORM]: (state, inputs, backend) => {
     const wasm = exportsFor(state, backend);
     let total = 0;
@@ -328,10 +332,46 @@ const KERNELS: Record<string, Kernel> = {
       const x = inputs[`x${i}`];
       if (x === undefined) break;
       const n = x.shape.reduce((a, b) => a * b, 1);
-      if (n > 0) total += wasm.sumSquares(offsetOf(backend, x), n);
+      if (n === 0) continue;
+      const support = rowSupportOf(x.dataId);
+      if (support === undefined) total += wasm.sumSquares(offsetOf(backend, x), n);
+      else {
+        // Only the rows that may be non-zero (rowSupport.ts).
+        const at = offsetOf(backend, x);
+        const bytes = support.rowLength * 4;
+        for (const r of support.rows) total += wasm.sumSquares(at + r * bytes, support.rowLength);
+      }
     }
     const out = backend.makeOutput([], 'float32');
     new Float32Array((heapMemory(backend) as WebAssembly.Memory).buffer, offsetOf(backend, out), 1)[0] = Math.sqrt(total);
+    return out;
+  },
+  // ids int32 [n] (each in [0, V)), rows float32 [n, D] → out [V, D], row r the sum of the rows[i] with ids[i] = r
+  // (zeros elsewhere); records the rows it wrote (rowSupport.ts)
+  [SCATTER_ROWS]: (state, inputs, backend, attrs) => {
+    const { ids, rows } = inputs as { ids: TensorInfo; rows: TensorInfo };
+    const V = attrs['V'] as number;
+    const [n, D] = rows.shape as [number, number];
+    const idv = new Int32Array((heapMemory(backend) as WebAssembly.Memory).buffer, offsetOf(backend, ids), n);
+    const seen = new Uint8Array(V);
+    let distinct = 0;
+    for (let i = 0; i < n; i += 1) {
+      const v = idv[i] as number;
+      if (!(v >= 0 && v < V)) {
+        throw new InvalidArgumentError({ package: PKG, argument: 'ids', expected: `row numbers from 0 to ${V - 1}`, foundText: `index value ${v} is not in [0, ${V - 1}] (at ${i})` });
+      }
+      if (seen[v] === 0) {
+        seen[v] = 1;
+        distinct += 1;
+      }
+    }
+    const out = backend.makeOutput([V, D], 'float32');
+    const at = offsetOf(backend, out);
+    new Float32Array((heapMemory(backend) as WebAssembly.Memory).buffer, at, V * D).fill(0);
+    if (n > 0 && D > 0) exportsFor(state, backend).scatterAddRows(offsetOf(backend, rows), offsetOf(backend, ids), n, D, at);
+    const written = new Int32Array(distinct);
+    for (let r = 0, k = 0; k < distinct; r += 1) if (seen[r] === 1) written[k++] = r;
+    setRowSupport(out.dataId, { rowLength: D, rows: written });
     return out;
   },
   [COLUMN_SUM]: (state, inputs, backend) => {
@@ -451,10 +491,58 @@ export function wasmAdamStep(
   return tf.engine().runKernel(ADAM_STEP, { p, g, m, v, c1, c2 }, { ...attrs }) as unknown as [Tensor, Tensor, Tensor];
 }
 
+/** The `[V, D]` scatter-add of `rows` (float32 `[n, D]`) by `ids` (int32 `[n]`) on the wasm kernel; no gradient. */
+export function wasmScatterRows(ids: Tensor1D, rows: Tensor2D, V: number): Tensor2D {
+  registered();
+  return tf.engine().runKernel(SCATTER_ROWS, { ids, rows }, { V });
+}
+
 /** √Σ x² over every value of `xs` (float32, at least one) on the wasm kernel, a float32 scalar; no gradient. */
 export function wasmGlobalNorm(xs: readonly Tensor[]): Tensor {
   registered();
   return tf.engine().runKernel(GLOBAL_NORM, Object.fromEntries(xs.map((x, i) => [`x${i}`, x])));
+}
+
+/** How many {@link wasmAdamStepInPlace} calls wrote in place and how many declined (for tests and benches). */
+const adamInPlaceStats = { inPlace: 0, declined: 0 };
+
+/** The counts of {@link wasmAdamStepInPlace}'s two outcomes since the process started. */
+export function wasmAdamInPlaceStats(): { readonly inPlace: number; readonly declined: number } {
+  return { ...adamInPlaceStats };
+}
+
+/**
+ * One Adam update written over `p`, `m` and `v` themselves (`adamStep`'s kernel with its outputs on its inputs:
+ * each value is read before it is written, at the same place), when that is safe: the backend is wasm with its
+ * kernels on, the four are float32 of one size, `p`, `m` and `v` are each the only tensor on their memory
+ * (tfjs-backend-wasm's reference count 1: no clone, reshape or saved copy would see the change) and `g` is on
+ * memory of its own. Returns false, having done nothing, otherwise. No gradient.
+ */
+export function wasmAdamStepInPlace(
+  p: Tensor, g: Tensor, m: Tensor, v: Tensor, c1: Tensor, c2: Tensor,
+  attrs: { readonly beta1: number; readonly beta2: number; readonly epsilon: number; readonly lr: number; readonly gradScale: number },
+): boolean {
+  const ok = (() => {
+    if (!registerWasmPointwise() || tf.engine().isTapeOn()) return false;
+    const backend = tf.backend() as unknown as WasmBackend & { refCount(dataId: object): number };
+    if (typeof backend.refCount !== 'function') return false;
+    const all = [p, g, m, v];
+    if (p.size === 0 || all.some((t) => t.dtype !== 'float32' || t.size !== p.size) || c1.dtype !== 'float32' || c2.dtype !== 'float32' || c1.size !== 1 || c2.size !== 1) return false;
+    if (new Set(all.map((t) => t.dataId)).size !== 4) return false;
+    if ([p, m, v].some((t) => backend.refCount(t.dataId) !== 1)) return false;
+    for (const t of [p, m, v]) forgetRowSupport(t.dataId);
+    const heap = new Float32Array((heapMemory(backend) as WebAssembly.Memory).buffer);
+    const at = (t: Tensor): number => offsetOf(backend, t);
+    const { beta1, beta2, epsilon, lr, gradScale } = attrs;
+    exportsFor(registered().nlpkitPointwise, backend).adamStep(
+      at(p), at(g), at(m), at(v), p.size, beta1, 1 - beta1, beta2, 1 - beta2, heap[at(c1) >>> 2] as number, heap[at(c2) >>> 2] as number,
+      epsilon, lr, gradScale, at(p), at(m), at(v),
+    );
+    return true;
+  })();
+  if (ok) adamInPlaceStats.inPlace += 1;
+  else adamInPlaceStats.declined += 1;
+  return ok;
 }
 
 /**

@@ -524,6 +524,37 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rows))))
 
+  ;; out[ids[i]] += src[i] for i = 0 … n−1 in order (rows of D floats, `out` already zeroed by the caller): the
+  ;; scatter-add of an embedding's gradient, duplicates summed in the order of the ids (tfjs's ScatterNd's order,
+  ;; so the same bits). The caller checks the ids.
+  (func (export "scatterAddRows") (param $src i32) (param $ids i32) (param $n i32) (param $D i32) (param $out i32)
+    (local $i i32) (local $j i32) (local $d4 i32) (local $from i32) (local $to i32) (local $rowBytes i32)
+    (local.set $rowBytes (i32.shl (local.get $D) (i32.const 2)))
+    (local.set $d4 (i32.and (local.get $rowBytes) (i32.const -16)))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $from (i32.add (local.get $src) (i32.mul (local.get $i) (local.get $rowBytes))))
+        (local.set $to (i32.add (local.get $out)
+          (i32.mul (i32.load (i32.add (local.get $ids) (i32.shl (local.get $i) (i32.const 2)))) (local.get $rowBytes))))
+        (local.set $j (i32.const 0))
+        (block $vDone
+          (loop $vl
+            (br_if $vDone (i32.ge_u (local.get $j) (local.get $d4)))
+            (v128.store (i32.add (local.get $to) (local.get $j))
+              (f32x4.add (v128.load (i32.add (local.get $to) (local.get $j))) (v128.load (i32.add (local.get $from) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $vl)))
+        (block $tDone
+          (loop $tl
+            (br_if $tDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
+            (f32.store (i32.add (local.get $to) (local.get $j))
+              (f32.add (f32.load (i32.add (local.get $to) (local.get $j))) (f32.load (i32.add (local.get $from) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $tl)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
+
   ;; Additive (Bahdanau) attention of B rows over S positions, as a decoder step computes it without a gradient:
   ;; for row b, score_s = Σ_a v[a]·tanh(keys[b, s, a] + q[b, a]) (A a multiple of 4), then the composite's masked
   ;; softmax, w_s = softmax_s(score_s + (mask[b, s] − 1)·1e9)·mask[b, s], and context[b] = Σ_s w_s·values[b, s]

@@ -41,16 +41,8 @@ export interface AdamStepResult {
  * 9 M parameters of the Multi30k translation model they took ~52 ms a step on wasm. Otherwise these ops.
  */
 export function adamStep(p: Tensor, g: Tensor, m: Tensor, v: Tensor, c1: Scalar, c2: Scalar, coefficients: AdamStepCoefficients): AdamStepResult {
-  for (const [name, t] of [['g', g], ['m', m], ['v', v]] as const) {
-    if (t.rank !== p.rank || t.shape.some((d, i) => d !== p.shape[i])) {
-      throw new InvalidArgumentError({ package: PKG, argument: name, expected: `shape [${p.shape.join(', ')}] (p's)`, foundText: `[${t.shape.join(', ')}]` });
-    }
-  }
+  const gradScale = checkAdamInputs(p, g, m, v, coefficients);
   const { beta1, beta2, epsilon, lr } = coefficients;
-  const gradScale = coefficients.gradScale ?? 1;
-  if (!Number.isFinite(gradScale)) {
-    throw new InvalidArgumentError({ package: PKG, argument: 'coefficients.gradScale', expected: 'a finite number', found: gradScale });
-  }
   const tensors = [p, g, m, v, c1, c2];
   if (!tf.engine().isTapeOn() && p.size > 0 && tensors.every((t) => t.dtype === 'float32') && c1.size === 1 && c2.size === 1 && registerWasmPointwise()) {
     const [pNext, mNext, vNext] = wasmAdamStep(p, g, m, v, c1, c2, { beta1, beta2, epsilon, lr, gradScale });
@@ -63,4 +55,18 @@ export function adamStep(p: Tensor, g: Tensor, m: Tensor, v: Tensor, c1: Scalar,
     const step = tf.div(tf.div(mNext, c1), tf.add(tf.sqrt(tf.div(vNext, c2)), epsilon));
     return { p: tf.sub(p, tf.mul(step, lr)), m: mNext, v: vNext };
   });
+}
+
+/** Throws unless g, m and v have p's shape and the gradient scale is finite; returns the scale (default 1). */
+export function checkAdamInputs(p: Tensor, g: Tensor, m: Tensor, v: Tensor, coefficients: AdamStepCoefficients): number {
+  for (const [name, t] of [['g', g], ['m', m], ['v', v]] as const) {
+    if (t.rank !== p.rank || t.shape.some((d, i) => d !== p.shape[i])) {
+      throw new InvalidArgumentError({ package: PKG, argument: name, expected: `shape [${p.shape.join(', ')}] (p's)`, foundText: `[${t.shape.join(', ')}]` });
+    }
+  }
+  const gradScale = coefficients.gradScale ?? 1;
+  if (!Number.isFinite(gradScale)) {
+    throw new InvalidArgumentError({ package: PKG, argument: 'coefficients.gradScale', expected: 'a finite number', found: gradScale });
+  }
+  return gradScale;
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar } from '@tensorflow/tfjs-core';
-import { adamStep } from '@nlpkit/tensor';
+import { adamStep, adamUpdate } from '@nlpkit/tensor';
 import type { Optimizer } from './optimizer.js';
 import { gated, gradScaleOf, Slots } from './slots.js';
 import { check } from '../errors.js';
@@ -37,8 +37,14 @@ export function adam(options: AdamOptions = {}): Optimizer {
           if (g === undefined) continue;
           const m = slots.get(`${name}.m`, p);
           const v = slots.get(`${name}.v`, p);
-          // One pass on wasm (adamStep's kernel, the gradient scaled in it), the same bits as its ops elsewhere.
-          const next = adamStep(p, g, m, v, c1, c2, { beta1: b1, beta2: b2, epsilon: eps, lr, gradScale: scale });
+          // One pass on wasm (adamStep's kernel, the gradient scaled in it), the same bits as its ops elsewhere;
+          // unmasked, written over the variables where nothing else shares their memory.
+          const coefficients = { beta1: b1, beta2: b2, epsilon: eps, lr, gradScale: scale };
+          if (when === undefined) {
+            adamUpdate(p, g, m, v, c1, c2, coefficients);
+            continue;
+          }
+          const next = adamStep(p, g, m, v, c1, c2, coefficients);
           m.assign(gated(when, next.m, m));
           v.assign(gated(when, next.v, v));
           p.assign(gated(when, next.p, p));
