@@ -4,11 +4,11 @@
 // the very same batches (classifierChild.mjs --dump writes them, sst2_torch.py reads them); the tagger's draw theirs
 // the same way from their own seeded shuffles.
 // Usage (after the build; needs ../shared/data): node bench/vsTorch.mjs [--rounds 3] [--models tagger,classifier]
-//        [--steps-tagger 300] [--steps-classifier 200] [--out bench/results/vs-torch.json]
+//        [--steps-tagger 300] [--steps-classifier 200] [--out ../../bench/results/rnn-vs-torch.json]
 // Prints a markdown table; writes every run and the medians as JSON.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median, runJsonChild, writeFileAtomic } from './lmData.mjs';
 
@@ -21,7 +21,7 @@ const rounds = Number(arg('rounds', '3'));
 const models = arg('models', 'tagger,classifier').split(',');
 const stepsTagger = arg('steps-tagger', '300');
 const stepsClassifier = arg('steps-classifier', '200');
-const out = resolve(arg('out', join(here, 'results/vs-torch.json')));
+const out = resolve(arg('out', join(here, '../../../bench/results/rnn-vs-torch.json')));
 const python = process.env.PYTHON ?? '/usr/bin/python3';
 const torchEnv = { ...process.env, OPENBLAS_NUM_THREADS: '1' };
 const temp = mkdtempSync(join(tmpdir(), 'nlpkit-vs-torch-'));
@@ -50,7 +50,7 @@ try {
       for (const impl of order) {
         const load = loadavg()[0];
         const r = sides[model][impl](round === 0);
-        runs.push({ model, impl, round, load, ...r });
+        runs.push({ ...r, model, impl, round, load });
         process.stderr.write(`round ${round + 1}/${rounds} ${model} ${impl}: ${r.error ?? `${Math.round(r.tokensPerSecond)} tok/s`}\n`);
       }
     }
@@ -66,6 +66,7 @@ const rows = models.map((model) => {
 });
 const torchRun = runs.find((r) => r.impl === 'torch' && r.error === undefined);
 const result = { date: new Date().toISOString(), cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, torch: torchRun?.torch, blas: torchRun?.blas, rounds, wallSeconds: (performance.now() - started) / 1000, rows, runs };
+mkdirSync(dirname(out), { recursive: true });
 writeFileAtomic(out, `${JSON.stringify(result, null, 1)}\n`);
 const int = (x) => Math.round(x).toLocaleString('en-US');
 console.log('| model, training | nlpkit tok/s (per round) | PyTorch tok/s (per round) | median ÷ median |');
