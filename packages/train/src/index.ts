@@ -8,7 +8,7 @@ export { adam } from './optimizers/adam.js';
 export type { AdamOptions } from './optimizers/adam.js';
 export { constantLr, exponentialLr, zarembaLr } from './schedules.js';
 export type { LrSchedule, TrainPosition } from './schedules.js';
-export { clipGradients } from './clipGradients.js';
+export { checkClipOptions, clipGradients, clipScale } from './clipGradients.js';
 export type { ClipOptions, ClipResult } from './clipGradients.js';
 export { trainStep } from './trainStep.js';
 export type { StepResult, StepValues } from './trainStep.js';

@@ -154,9 +154,11 @@ export async function beamSearch<S>(session: DecoderSession<S>, options: BeamSea
               blocked: blockedTokens(hyps[h]!.ids, ngram),
               noEos: hyps[h]!.ids.length < limits.min[s]!,
             }),
-            (h, v) => {
-              const tm = out.logProbs[(rowBase + h) * vocab + v]!;
-              return lmWeight === 0 ? tm : tm + lmWeight * lms![h]![v]!;
+            (h) => {
+              const tm = out.logProbs.subarray((rowBase + h) * vocab, (rowBase + h + 1) * vocab);
+              if (lmWeight === 0) return tm;
+              const lm = lms![h]!;
+              return Float64Array.from(tm, (x, v) => x + lmWeight * lm[v]!);
             },
             session.eosId,
           );

@@ -17,16 +17,18 @@ export interface RowRules {
 
 /**
  * The `m` best extensions of `rows` hypotheses over a vocabulary of `vocab` tokens, best first: score
- * `base + value(row, token)`, ties to the lower row, then the lower token. Impossible ones (`-Infinity`), blocked
+ * `base + values(row)[token]`, ties to the lower row, then the lower token. Impossible ones (`-Infinity`), blocked
  * tokens, and `</s>` where forbidden are never candidates. One pass with a sorted buffer of `m` entries: O(rows ·
- * vocab) comparisons, plus O(m) only for the few candidates that enter the buffer.
+ * vocab) comparisons, plus O(m) only for the few candidates that enter the buffer. `values` gives a row's values
+ * for every token at once (a view of the decoder's log-probabilities, or an array with a language model fused in),
+ * so the inner loop reads an array instead of calling back per token (a beam step over 5 × 4,568 tokens: ~2×).
  */
 export function topCandidates(
   rows: number,
   vocab: number,
   m: number,
   rules: (row: number) => RowRules,
-  value: (row: number, token: number) => number,
+  values: (row: number) => ArrayLike<number>,
   eosId: number,
 ): Candidate[] {
   const scores = new Float64Array(m);
@@ -35,8 +37,9 @@ export function topCandidates(
   let count = 0;
   for (let r = 0; r < rows; r++) {
     const { base, blocked, noEos } = rules(r);
+    const row = values(r);
     for (let v = 0; v < vocab; v++) {
-      const score = base + value(r, v);
+      const score = base + row[v]!;
       // Strictly better than the worst kept: an equal score found later (higher row or token) loses the tie.
       if (!(score > -Infinity) || (count === m && !(score > scores[m - 1]!))) continue;
       if ((noEos && v === eosId) || (blocked.size > 0 && blocked.has(v))) continue;
