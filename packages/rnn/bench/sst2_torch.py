@@ -8,7 +8,9 @@ its batch tensors from the id lists, as the nlpkit side does.
 
 Run (not in CI):
   OPENBLAS_NUM_THREADS=1 /usr/bin/python3 packages/rnn/bench/sst2_torch.py --batches FILE --time-steps 200 --threads 2
-Prints one JSON line: tokens/s, ms per step, the losses, the torch version and the BLAS loaded (/proc/self/maps).
+Prints one JSON line: tokens/s, ms per step, the losses, the torch version and the BLAS loaded (/proc/self/maps);
+with --eval also the prediction over the dump's dev sentences (class probabilities, in order, in batches of its
+evalBatchSize: the work of bench/classifierChild.mjs --eval).
 """
 import argparse
 import json
@@ -41,6 +43,7 @@ def main():
     ap.add_argument('--time-steps', type=int, default=200)
     ap.add_argument('--warmup', type=int, default=3)
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--eval', action='store_true', help="also time prediction over the dump's dev sentences (class probabilities, in order, its evalBatchSize; a warm-up pass, then the median of three)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
@@ -73,11 +76,31 @@ def main():
             seconds += time.perf_counter() - t0
             tokens += n
             losses.append(loss)
+    evaluation = None
+    if args.eval:
+        model.eval()
+        dev, size = job['dev'], job['evalBatchSize']
+        passes = []
+        for p in range(4):
+            t0 = time.perf_counter()
+            probs = []
+            with torch.no_grad():
+                for at in range(0, len(dev), size):
+                    rows = dev[at:at + size]
+                    lengths = [len(r) for r in rows]
+                    width = max(lengths)
+                    ids = torch.tensor([r + [0] * (width - len(r)) for r in rows], dtype=torch.long)
+                    probs += torch.softmax(model(ids, torch.tensor(lengths)), dim=1).tolist()
+            if p > 0:
+                passes.append(time.perf_counter() - t0)
+        median, count = sorted(passes)[1], sum(len(r) for r in dev)
+        evaluation = {'sentences': len(dev), 'tokens': count, 'passes': passes, 'seconds': median, 'tokensPerSecond': count / median, 'batchSize': size}
     with open('/proc/self/maps') as maps:
         blas = sorted({line.split()[-1] for line in maps if 'blas' in line.lower() or 'lapack' in line.lower()})
     print(json.dumps({'impl': 'torch', 'steps': args.time_steps, 'tokens': tokens, 'seconds': round(seconds, 3),
                       'tokensPerSecond': round(tokens / seconds, 1), 'msPerStep': round(1000 * seconds / args.time_steps, 2),
-                      'losses': losses, 'torch': torch.__version__, 'threads': args.threads, 'blas': blas}), flush=True)
+                      'losses': losses, 'torch': torch.__version__, 'threads': args.threads, 'blas': blas,
+                      **({'eval': evaluation} if evaluation else {})}), flush=True)
 
 
 if __name__ == '__main__':

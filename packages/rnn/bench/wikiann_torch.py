@@ -155,6 +155,8 @@ def main():
     ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--min-count', type=int, default=2)
+    ap.add_argument('--time-eval', action='store_true',
+                    help='with --time-steps: also time prediction over dev (batches of 64, Viterbi; a warm-up pass, then the median of three)')
     ap.add_argument('--time-steps', type=int, default=0,
                     help='instead of training: time this many training steps of the first epoch (after 3 warm-up steps) and print tokens/s')
     args = ap.parse_args()
@@ -243,9 +245,26 @@ def main():
             if k >= 3:
                 seconds += time.perf_counter() - t0
                 tokens += n
+        evaluation = None
+        if args.time_eval:
+            # Prediction as bench/taggerChild.mjs --eval times it: dev in order, batches of 64, emissions and Viterbi.
+            model.eval()
+            passes = []
+            for p in range(4):
+                t0 = time.perf_counter()
+                with torch.no_grad():
+                    for i in range(0, len(dev), 64):
+                        part = dev[i:i + 64]
+                        words, chars, clen, lengths, _, _ = batch(part)
+                        model.viterbi(model.emissions(words, chars, clen, lengths), lengths)
+                if p > 0:
+                    passes.append(time.perf_counter() - t0)
+            model.train()
+            n = sum(len(ws) for ws, _ in dev)
+            evaluation = {'sentences': len(dev), 'tokens': n, 'passes': passes, 'seconds': sorted(passes)[1], 'tokensPerSecond': n / sorted(passes)[1]}
         with open('/proc/self/maps') as maps:
             blas = sorted({line.split()[-1] for line in maps if 'blas' in line.lower() or 'lapack' in line.lower()})
-        print(json.dumps({'steps': args.time_steps, 'tokens': tokens, 'seconds': round(seconds, 3), 'tokensPerSecond': round(tokens / seconds, 1),
+        print(json.dumps({**({'eval': evaluation} if evaluation else {}), 'steps': args.time_steps, 'tokens': tokens, 'seconds': round(seconds, 3), 'tokensPerSecond': round(tokens / seconds, 1),
                           'msPerStep': round(1000 * seconds / args.time_steps, 2), 'torch': torch.__version__, 'threads': args.threads, 'blas': blas}), flush=True)
         return
 

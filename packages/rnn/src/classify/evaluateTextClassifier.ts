@@ -15,7 +15,7 @@ export function padRows(rows: readonly (readonly number[])[], minLength = 1): { 
   return { ids: rows.map((r) => (r.length === T ? [...r] : [...r, ...new Array<number>(T - r.length).fill(0)])), lengths };
 }
 
-/** Class probabilities `[examples][numLabels]` (softmax of the logits), in example order, in batches of `batchSize`. */
+/** Class probabilities `[examples][numLabels]` (softmax of the logits), in example order; computed in batches of `batchSize` texts of similar lengths. */
 export async function predictTextClassifier(
   config: TextClassifierConfig,
   params: TextClassifierParams,
@@ -24,14 +24,20 @@ export async function predictTextClassifier(
 ): Promise<Float32Array[]> {
   checkNumber(batchSize, 'batchSize', 1, 1 << 20, true);
   if (!Array.isArray(ids)) throw new RnnOptionError({ argument: 'ids', expected: 'an array of token id rows', found: ids });
-  const out: Float32Array[] = [];
-  for (const batch of classifierBatches(ids.map((r) => r.length), { batchSize, seed: 0, ordered: true })) {
-    const { ids: rows, lengths } = padRows(batch.map((i) => ids[i] as number[]));
-    const probs = tf.tidy(() => tf.softmax(textClassifierLogits(config, params, rows, lengths)));
+  // Batches of texts of similar lengths (sorted by length, ties in input order), the results put back in input
+  // order: a batch is padded to its longest text, and in input order that padding was most of the work (SST-2's
+  // dev sentences in batches of 256: 2.3× the tokens, 1.3× sorted; PyTorch's packed sequences skip it).
+  const lengths = ids.map((r) => r.length);
+  const order = lengths.map((_, i) => i).sort((a, b) => (lengths[a] as number) - (lengths[b] as number) || a - b);
+  const out = new Array<Float32Array>(ids.length);
+  const L = config.numLabels;
+  for (const positions of classifierBatches(lengths, { batchSize, seed: 0, ordered: true })) {
+    const batch = positions.map((k) => order[k] as number);
+    const { ids: rows, lengths: lens } = padRows(batch.map((i) => ids[i] as number[]));
+    const probs = tf.tidy(() => tf.softmax(textClassifierLogits(config, params, rows, lens)));
     const values = (await probs.data()) as Float32Array;
     probs.dispose();
-    const L = config.numLabels;
-    for (let b = 0; b < batch.length; b++) out.push(values.slice(b * L, (b + 1) * L));
+    for (let b = 0; b < batch.length; b++) out[batch[b] as number] = values.slice(b * L, (b + 1) * L);
   }
   return out;
 }
