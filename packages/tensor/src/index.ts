@@ -34,6 +34,7 @@ export { adamStep, type AdamStepCoefficients, type AdamStepResult } from './ops/
 export { adamUpdate } from './ops/adamUpdate.js';
 export { globalNorm } from './ops/globalNorm.js';
 export { scatterRows } from './ops/scatterRows.js';
+export { maxOverSteps } from './ops/maxOverSteps.js';
 export { unstack } from './ops/unstack.js';
 export { splitColumns } from './ops/splitColumns.js';
 export { concatColumns } from './ops/concatColumns.js';

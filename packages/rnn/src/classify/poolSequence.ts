@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import { maxOverSteps } from '@nlpkit/tensor';
 import { RnnLengthError } from '../errors.js';
 import { checkLengths, checkOneOf, checkShape } from '../validate.js';
 
@@ -28,9 +29,8 @@ export function poolSequence(x: Tensor3D, lengths: ArrayLike<number>, mode: 'mea
     if (len < 1) throw new RnnLengthError({ argument: `lengths[${b}]`, expected: 'at least 1 (an empty row has nothing to pool)', found: len });
   });
   return tf.tidy(() => {
-    const mask = tf.expandDims(lengthMask(list, T), 2);
-    if (mode === 'mean') return tf.div(tf.sum(tf.mul(x, mask), 1), tf.tensor2d(list, [B, 1])) as Tensor2D;
-    // Padded steps are pushed far below any real value instead of zeroed: outputs may be negative.
-    return tf.max(tf.add(x, tf.mul(tf.sub(mask, 1), 1e9)), 1) as Tensor2D;
+    if (mode === 'mean') return tf.div(tf.sum(tf.mul(x, tf.expandDims(lengthMask(list, T), 2)), 1), tf.tensor2d(list, [B, 1])) as Tensor2D;
+    // Only the valid steps (outputs may be negative: padding is never a zero that could win).
+    return maxOverSteps(x, list);
   });
 }

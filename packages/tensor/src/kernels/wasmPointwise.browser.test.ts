@@ -9,11 +9,12 @@ import { adamStepSuite } from '../../test/suites/adamStep.js';
 import { globalNormSuite } from '../../test/suites/globalNorm.js';
 import { scatterRowsSuite } from '../../test/suites/scatterRows.js';
 import { adamUpdateSuite } from '../../test/suites/adamUpdate.js';
+import { maxOverStepsSuite } from '../../test/suites/maxOverSteps.js';
 
 // The suite of wasmPointwise.test.ts in headless Chromium, on cpu and on tfjs-backend-wasm (nlpkit's WebAssembly
 // kernels in place on tfjs's heap), same tolerances as in Node.
 // affineCrossEntropy (the output layer and loss as one wasm kernel) and a decoder step's additiveAttention and
-// logSoftmax likewise, adamStep, adamUpdate, globalNorm and scatterRows.
+// logSoftmax likewise, adamStep, adamUpdate, globalNorm, scatterRows and maxOverSteps.
 const options = {
   backends: ['cpu', 'wasm'],
   init: {
@@ -31,3 +32,4 @@ describeBackends('adamStep', adamStepSuite, options);
 describeBackends('globalNorm', globalNormSuite, options);
 describeBackends('scatterRows', scatterRowsSuite, options);
 describeBackends('adamUpdate', adamUpdateSuite, options);
+describeBackends('maxOverSteps', maxOverStepsSuite, options);

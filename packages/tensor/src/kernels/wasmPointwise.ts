@@ -32,6 +32,7 @@ const LOG_SOFTMAX = 'NlpkitWasmLogSoftmax';
 const ADAM_STEP = 'NlpkitWasmAdamStep';
 const GLOBAL_NORM = 'NlpkitWasmGlobalNorm';
 const SCATTER_ROWS = 'NlpkitWasmScatterRows';
+const MAX_OVER_STEPS = 'NlpkitWasmMaxOverSteps';
 const GRU_CELL = 'NlpkitWasmGruCell';
 const GRU_CELL_GRAD = 'NlpkitWasmGruCellGrad';
 const LOG_TINY = Math.log(TINY);
@@ -54,6 +55,7 @@ export interface PointwiseExports {
   adamStep(p: number, g: number, m: number, v: number, n: number, b1: number, b1c: number, b2: number, b2c: number, c1: number, c2: number, eps: number, lr: number, scale: number, pOut: number, mOut: number, vOut: number): void;
   sumSquares(x: number, n: number): number;
   scatterAddRows(src: number, ids: number, n: number, D: number, out: number): void;
+  maxOfRows(x: number, rows: number, H: number, out: number): void;
 }
 
 /** What the registered kernels keep: on the softmax kernel's KernelConfig in tfjs's registry, not in this module. */
@@ -374,6 +376,17 @@ const KERNELS: Record<string, Kernel> = {
     setRowSupport(out.dataId, { rowLength: D, rows: written });
     return out;
   },
+  // x [B, T, H] float32, attrs.lengths (B numbers in [1, T]) → out [B, H]: each row's max over its first lengths[b] steps
+  [MAX_OVER_STEPS]: (state, inputs, backend, attrs) => {
+    const x = inputs['x'] as TensorInfo;
+    const [B, T, H] = x.shape as [number, number, number];
+    const lengths = attrs['lengths'] as number[];
+    const out = backend.makeOutput([B, H], 'float32');
+    const wasm = exportsFor(state, backend);
+    const [from, to] = [offsetOf(backend, x), offsetOf(backend, out)];
+    for (let b = 0; b < B; b += 1) wasm.maxOfRows(from + b * T * H * 4, lengths[b] as number, H, to + b * H * 4);
+    return out;
+  },
   [COLUMN_SUM]: (state, inputs, backend) => {
     const x = inputs['x'] as TensorInfo;
     const [rows, cols] = x.shape as [number, number];
@@ -495,6 +508,12 @@ export function wasmAdamStep(
 export function wasmScatterRows(ids: Tensor1D, rows: Tensor2D, V: number): Tensor2D {
   registered();
   return tf.engine().runKernel(SCATTER_ROWS, { ids, rows }, { V });
+}
+
+/** Each row's max over its first `lengths[b]` steps of `x: [B, T, H]` (float32, each length in [1, T]) on the wasm kernel; no gradient. */
+export function wasmMaxOverSteps(x: Tensor3D, lengths: readonly number[]): Tensor2D {
+  registered();
+  return tf.engine().runKernel(MAX_OVER_STEPS, { x }, { lengths: [...lengths] });
 }
 
 /** √Σ x² over every value of `xs` (float32, at least one) on the wasm kernel, a float32 scalar; no gradient. */

@@ -555,6 +555,37 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rows))))
 
+  ;; out[h] = max over r < rows of x[r·H + h] (rows ≥ 1; f32x4.max and f32.max: NaN wins, +0 above −0): the max
+  ;; over a sequence's valid steps, one row of a pooled [B, H] from a [B, T, H] (the caller passes each row's
+  ;; first step and its length).
+  (func (export "maxOfRows") (param $x i32) (param $rows i32) (param $H i32) (param $out i32)
+    (local $r i32) (local $j i32) (local $h4 i32) (local $rowBytes i32) (local $at i32)
+    (local.set $rowBytes (i32.shl (local.get $H) (i32.const 2)))
+    (local.set $h4 (i32.and (local.get $rowBytes) (i32.const -16)))
+    (memory.copy (local.get $out) (local.get $x) (local.get $rowBytes))
+    (local.set $r (i32.const 1))
+    (block $done
+      (loop $rowsLoop
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $at (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $rowBytes))))
+        (local.set $j (i32.const 0))
+        (block $vDone
+          (loop $vl
+            (br_if $vDone (i32.ge_u (local.get $j) (local.get $h4)))
+            (v128.store (i32.add (local.get $out) (local.get $j))
+              (f32x4.max (v128.load (i32.add (local.get $out) (local.get $j))) (v128.load (i32.add (local.get $at) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $vl)))
+        (block $tDone
+          (loop $tl
+            (br_if $tDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
+            (f32.store (i32.add (local.get $out) (local.get $j))
+              (f32.max (f32.load (i32.add (local.get $out) (local.get $j))) (f32.load (i32.add (local.get $at) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $tl)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rowsLoop))))
+
   ;; Additive (Bahdanau) attention of B rows over S positions, as a decoder step computes it without a gradient:
   ;; for row b, score_s = Σ_a v[a]·tanh(keys[b, s, a] + q[b, a]) (A a multiple of 4), then the composite's masked
   ;; softmax, w_s = softmax_s(score_s + (mask[b, s] − 1)·1e9)·mask[b, s], and context[b] = Σ_s w_s·values[b, s]
