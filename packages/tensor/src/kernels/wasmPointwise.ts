@@ -148,6 +148,42 @@ function xentForwardRows(backend: WasmBackend, wasm: PointwiseExports, x: number
 
 type Kernel = (state: PointwiseState, inputs: NamedTensorInfoMap, backend: WasmBackend, attrs: NamedAttrMap) => TensorInfo | TensorInfo[];
 
+/**
+ * The `n` int32 ids of `ids` (a view of the heap), checked to be row numbers of a `V`-row table, with the wording of
+ * tfjs's own gather ("index value 12 is not in [0, 9]"), which callers may already map.
+ */
+function checkRowIds(backend: WasmBackend, ids: TensorInfo, n: number, V: number): Int32Array {
+  const idv = new Int32Array((heapMemory(backend) as WebAssembly.Memory).buffer, offsetOf(backend, ids), n);
+  for (let i = 0; i < n; i += 1) {
+    const v = idv[i] as number;
+    if (!(v >= 0 && v < V)) {
+      throw new InvalidArgumentError({ package: PKG, argument: 'ids', expected: `row numbers from 0 to ${V - 1}`, foundText: `index value ${v} is not in [0, ${V - 1}] (at ${i})` });
+    }
+  }
+  return idv;
+}
+
+/** The constants of one Adam update (`adamStep`'s coefficients, the gradient scale resolved). */
+type AdamAttrs = { readonly beta1: number; readonly beta2: number; readonly epsilon: number; readonly lr: number; readonly gradScale: number };
+
+/**
+ * `adamStep` of `wasmPointwise.wat` over p, g, m, v with the bias corrections c1, c2 (float32 scalars, read in
+ * place), writing `outs` (p', m', v'): fresh outputs, or p, m and v themselves for the in-place update.
+ */
+function runAdamStep(
+  state: PointwiseState, backend: WasmBackend, [p, g, m, v, c1, c2]: readonly TensorInfo[], attrs: AdamAttrs, outs: readonly [TensorInfo, TensorInfo, TensorInfo],
+): void {
+  // The scalars read after the outputs' allocations, which may have grown the heap.
+  const heap = new Float32Array((heapMemory(backend) as WebAssembly.Memory).buffer);
+  const at = (t: TensorInfo | undefined): number => offsetOf(backend, t as TensorInfo);
+  const { beta1, beta2, epsilon, lr, gradScale } = attrs;
+  exportsFor(state, backend).adamStep(
+    at(p), at(g), at(m), at(v), (p as TensorInfo).shape.reduce((a, b) => a * b, 1),
+    beta1, 1 - beta1, beta2, 1 - beta2, heap[at(c1) >>> 2] as number, heap[at(c2) >>> 2] as number, epsilon, lr, gradScale,
+    at(outs[0]), at(outs[1]), at(outs[2]),
+  );
+}
+
 const KERNELS: Record<string, Kernel> = {
   // logits [N, V], int32 targets [N] → e = exp(x − max) [N, V], loss per row [N], 1 / Σe per row [N]
   [XENT]: (state, inputs, backend, attrs) => {
@@ -220,14 +256,7 @@ const KERNELS: Record<string, Kernel> = {
     const { table, ids } = inputs as { table: TensorInfo; ids: TensorInfo };
     const [V, D] = table.shape as [number, number];
     const n = ids.shape[0] as number;
-    const idv = new Int32Array((heapMemory(backend) as WebAssembly.Memory).buffer, offsetOf(backend, ids), n);
-    for (let i = 0; i < n; i += 1) {
-      const v = idv[i] as number;
-      if (!(v >= 0 && v < V)) {
-        // The wording of tfjs's own gather ("index value 12 is not in [0, 9]"), which callers may already map.
-        throw new InvalidArgumentError({ package: PKG, argument: 'ids', expected: `row numbers from 0 to ${V - 1}`, foundText: `index value ${v} is not in [0, ${V - 1}] (at ${i})` });
-      }
-    }
+    checkRowIds(backend, ids, n, V);
     const out = backend.makeOutput([n, D], table.dtype);
     exportsFor(state, backend).gatherRows(offsetOf(backend, table), offsetOf(backend, ids), n, D * 4, offsetOf(backend, out));
     return out;
@@ -310,18 +339,8 @@ const KERNELS: Record<string, Kernel> = {
   // p, g, m, v (same shape), c1, c2 (scalars: the bias corrections) → p', m', v' (adamStep); the coefficients as attrs
   [ADAM_STEP]: (state, inputs, backend, attrs) => {
     const { p, g, m, v, c1, c2 } = inputs as Record<'p' | 'g' | 'm' | 'v' | 'c1' | 'c2', TensorInfo>;
-    const { beta1, beta2, epsilon, lr, gradScale } = attrs as Record<'beta1' | 'beta2' | 'epsilon' | 'lr' | 'gradScale', number>;
-    const outs = [p, m, v].map(() => backend.makeOutput([...p.shape], 'float32'));
-    const [pOut, mOut, vOut] = outs as [TensorInfo, TensorInfo, TensorInfo];
-    // The scalars read in place (4 bytes each; after the allocations, which may have grown the heap).
-    const heap = new Float32Array((heapMemory(backend) as WebAssembly.Memory).buffer);
-    const scalar = (t: TensorInfo): number => heap[offsetOf(backend, t) >>> 2] as number;
-    const n = p.shape.reduce((a, b) => a * b, 1);
-    exportsFor(state, backend).adamStep(
-      offsetOf(backend, p), offsetOf(backend, g), offsetOf(backend, m), offsetOf(backend, v), n,
-      beta1, 1 - beta1, beta2, 1 - beta2, scalar(c1), scalar(c2), epsilon, lr, gradScale,
-      offsetOf(backend, pOut), offsetOf(backend, mOut), offsetOf(backend, vOut),
-    );
+    const outs = [p, m, v].map(() => backend.makeOutput([...p.shape], 'float32')) as [TensorInfo, TensorInfo, TensorInfo];
+    runAdamStep(state, backend, [p, g, m, v, c1, c2], attrs as unknown as AdamAttrs, outs);
     return outs;
   },
   // x0, x1, … (float32, any shapes) → √Σ x² over all of them, a float32 scalar: the sums of squares in float64
@@ -354,14 +373,11 @@ const KERNELS: Record<string, Kernel> = {
     const { ids, rows } = inputs as { ids: TensorInfo; rows: TensorInfo };
     const V = attrs['V'] as number;
     const [n, D] = rows.shape as [number, number];
-    const idv = new Int32Array((heapMemory(backend) as WebAssembly.Memory).buffer, offsetOf(backend, ids), n);
+    const idv = checkRowIds(backend, ids, n, V);
     const seen = new Uint8Array(V);
     let distinct = 0;
     for (let i = 0; i < n; i += 1) {
       const v = idv[i] as number;
-      if (!(v >= 0 && v < V)) {
-        throw new InvalidArgumentError({ package: PKG, argument: 'ids', expected: `row numbers from 0 to ${V - 1}`, foundText: `index value ${v} is not in [0, ${V - 1}] (at ${i})` });
-      }
       if (seen[v] === 0) {
         seen[v] = 1;
         distinct += 1;
@@ -496,10 +512,7 @@ export function wasmColumnSum(x: Tensor2D): Tensor1D {
  * One Adam update of `p` from `g` and its moments `m`, `v` (float32, one shape) on the wasm kernel, no gradient:
  * `[p', m', v']` (`adamStep`).
  */
-export function wasmAdamStep(
-  p: Tensor, g: Tensor, m: Tensor, v: Tensor, c1: Tensor, c2: Tensor,
-  attrs: { readonly beta1: number; readonly beta2: number; readonly epsilon: number; readonly lr: number; readonly gradScale: number },
-): [Tensor, Tensor, Tensor] {
+export function wasmAdamStep(p: Tensor, g: Tensor, m: Tensor, v: Tensor, c1: Tensor, c2: Tensor, attrs: AdamAttrs): [Tensor, Tensor, Tensor] {
   registered();
   return tf.engine().runKernel(ADAM_STEP, { p, g, m, v, c1, c2 }, { ...attrs }) as unknown as [Tensor, Tensor, Tensor];
 }
@@ -537,10 +550,7 @@ export function wasmAdamInPlaceStats(): { readonly inPlace: number; readonly dec
  * (tfjs-backend-wasm's reference count 1: no clone, reshape or saved copy would see the change) and `g` is on
  * memory of its own. Returns false, having done nothing, otherwise. No gradient.
  */
-export function wasmAdamStepInPlace(
-  p: Tensor, g: Tensor, m: Tensor, v: Tensor, c1: Tensor, c2: Tensor,
-  attrs: { readonly beta1: number; readonly beta2: number; readonly epsilon: number; readonly lr: number; readonly gradScale: number },
-): boolean {
+export function wasmAdamStepInPlace(p: Tensor, g: Tensor, m: Tensor, v: Tensor, c1: Tensor, c2: Tensor, attrs: AdamAttrs): boolean {
   const ok = (() => {
     if (!registerWasmPointwise() || tf.engine().isTapeOn()) return false;
     const backend = tf.backend() as unknown as WasmBackend & { refCount(dataId: object): number };
@@ -550,13 +560,7 @@ export function wasmAdamStepInPlace(
     if (new Set(all.map((t) => t.dataId)).size !== 4) return false;
     if ([p, m, v].some((t) => backend.refCount(t.dataId) !== 1)) return false;
     for (const t of [p, m, v]) forgetRowSupport(t.dataId);
-    const heap = new Float32Array((heapMemory(backend) as WebAssembly.Memory).buffer);
-    const at = (t: Tensor): number => offsetOf(backend, t);
-    const { beta1, beta2, epsilon, lr, gradScale } = attrs;
-    exportsFor(registered().nlpkitPointwise, backend).adamStep(
-      at(p), at(g), at(m), at(v), p.size, beta1, 1 - beta1, beta2, 1 - beta2, heap[at(c1) >>> 2] as number, heap[at(c2) >>> 2] as number,
-      epsilon, lr, gradScale, at(p), at(m), at(v),
-    );
+    runAdamStep(registered().nlpkitPointwise, backend, [p, g, m, v, c1, c2], attrs, [p, m, v]);
     return true;
   })();
   if (ok) adamInPlaceStats.inPlace += 1;
