@@ -42,5 +42,5 @@ export { concatLeading, splitLeading } from './ops/splitLeading.js';
 export { gatherRows } from './ops/gatherRows.js';
 export { registerWebgpuLstmKernels, webgpuLstmBackwardStep, webgpuLstmForwardStep } from './kernels/webgpuLstm.js';
 export { registerWebgpuGruKernels, webgpuGruBackwardStep, webgpuGruForwardStep } from './kernels/webgpuGru.js';
-export { registerWasmLstmKernels, wasmLstmSequenceBackward, wasmLstmSequenceForward } from './kernels/wasmLstm.js';
-export { registerWasmGruKernels, wasmGruSequenceBackward, wasmGruSequenceForward } from './kernels/wasmGru.js';
+export { registerWasmLstmKernels, wasmLstmSequenceBackward, wasmLstmSequenceForward, wasmLstmSequenceInfer } from './kernels/wasmLstm.js';
+export { registerWasmGruKernels, wasmGruSequenceBackward, wasmGruSequenceForward, wasmGruSequenceInfer } from './kernels/wasmGru.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
-import { plainMatMul, wasmGruSequenceBackward, wasmGruSequenceForward } from '@nlpkit/tensor';
+import { plainMatMul, wasmGruSequenceBackward, wasmGruSequenceForward, wasmGruSequenceInfer } from '@nlpkit/tensor';
 import { flattenStepMasks } from './stepMasks.js';
 
 /**
@@ -8,11 +8,15 @@ import { flattenStepMasks } from './stepMasks.js';
  * one kernel call runs every time step forward (WebAssembly GEMM with the recurrent bias + gates and state update
  * per step, on tfjs's heap) and one runs them all backward, instead of ~15 and ~12 tfjs kernels per step. Same
  * inputs, output and gradients as `gruSequence`; the weight and bias gradients are one matmul each over every step.
+ * Where no gradient is being recorded, the inference kernel runs instead (as in `lstmSequenceWasm`).
  */
 export function gruSequenceWasm(xp: Tensor3D, wHh: Tensor2D, bHh: Tensor1D, h0: Tensor2D, masks: readonly Float32Array[] | null): Tensor3D {
   const [T, B] = xp.shape;
   const H = wHh.shape[0];
   const maskValues = masks === null ? undefined : flattenStepMasks(masks, T, B);
+  if (!tf.engine().isTapeOn()) {
+    return tf.tidy(() => wasmGruSequenceInfer(xp, wHh, bHh, h0, maskValues === undefined ? undefined : tf.tensor2d(maskValues, [T, B])));
+  }
   const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
     const [xpIn, wIn, bIn, h0In] = args as [Tensor3D, Tensor2D, Tensor1D, Tensor2D];
     const save = args[4] as tf.GradSaveFunc;

@@ -1,13 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
-import { plainMatMul, wasmLstmSequenceBackward, wasmLstmSequenceForward } from '@nlpkit/tensor';
+import { plainMatMul, wasmLstmSequenceBackward, wasmLstmSequenceForward, wasmLstmSequenceInfer } from '@nlpkit/tensor';
 import { flattenStepMasks } from './stepMasks.js';
 
 /**
  * {@link lstmSequence} on the wasm backend's fused sequence kernels (`@nlpkit/tensor`'s `registerWasmLstmKernels`):
  * one kernel call runs every time step forward (WebAssembly GEMM + gate nonlinearities + state update per step,
  * on tfjs's heap) and one runs them all backward, instead of ~15 and ~10 tfjs kernels per step. Same inputs,
- * output and gradient as `lstmSequence`; the weight gradient is one matmul over every step.
+ * output and gradient as `lstmSequence`; the weight gradient is one matmul over every step. Where no gradient
+ * is being recorded (prediction, evaluation), the inference kernel runs instead: the same output, without keeping
+ * each step's states and activations for a backward pass.
  */
 export function lstmSequenceWasm(
   xp: Tensor3D,
@@ -19,6 +21,9 @@ export function lstmSequenceWasm(
   const [T, B] = xp.shape;
   const H = wHh.shape[0];
   const maskValues = masks === null ? undefined : flattenStepMasks(masks, T, B);
+  if (!tf.engine().isTapeOn()) {
+    return tf.tidy(() => wasmLstmSequenceInfer(xp, wHh, h0, c0, maskValues === undefined ? undefined : tf.tensor2d(maskValues, [T, B])));
+  }
   const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
     const [xpIn, wIn, h0In, c0In] = args as [Tensor3D, Tensor2D, Tensor2D, Tensor2D];
     const save = args[4] as tf.GradSaveFunc;

@@ -1,15 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D, TensorInfo } from '@tensorflow/tfjs-core';
+import { inferenceSteps, maskSpans, spanRowWeights } from './inferenceSteps.js';
+import { heapMemory, offsetOf } from './wasmGemmEngine.js';
 import { ProgramWriter } from './wasmProgram.js';
 import { type PackedBlock, registerSequenceKernels, runSequence, type SequenceKernel, sequenceKernelsOn } from './wasmSequence.js';
 
 /**
  * A whole GRU sequence (PyTorch's cell: gate order r, z, n, the reset gate applied to the recurrent product) for
- * tfjs-backend-wasm as two kernels under names of our own, as the LSTM's (`wasmLstm.ts`): one call runs every
- * time step forward, one runs them all backward. Each step is nlpkit's WebAssembly GEMM (`h·W_hh + b_hh`, the
- * weight packed once per call, the bias added as it writes) and one pass of `wasmPointwise.wat`'s `gruForward`
- * or `gruBackward`, straight on tfjs's heap; with the GEMM's worker threads, the batch's rows are split between
- * them (`wasmSequence.ts`).
+ * tfjs-backend-wasm as kernels under names of our own, as the LSTM's (`wasmLstm.ts`): one call runs every
+ * time step forward, one runs them all backward, one runs them forward for inference (`inferenceSteps.ts`). Each
+ * step is nlpkit's WebAssembly GEMM (`h·W_hh + b_hh`, the weight packed once per call, the bias added as it
+ * writes) and one pass of `wasmPointwise.wat`'s `gruForward` or `gruBackward`, straight on tfjs's heap; with the
+ * GEMM's worker threads, the batch's rows are split between them (`wasmSequence.ts`).
  *
  * Why: op by op (`@nlpkit/rnn`'s `gruSequence`), each step ran ~15 tfjs kernels forward and ~12 backward on
  * `[batch, H]` tensors; a Multi30k encoder-decoder step runs hundreds of such steps.
@@ -24,6 +26,7 @@ import { type PackedBlock, registerSequenceKernels, runSequence, type SequenceKe
  * the kernels are called inside a `tf.customGrad` (`@nlpkit/rnn`'s `gruSequenceWasm`).
  */
 const FORWARD = 'NlpkitWasmGruSequence';
+const INFER = 'NlpkitWasmGruSequenceInfer';
 const BACKWARD = 'NlpkitWasmGruSequenceGrad';
 
 /**
@@ -49,6 +52,31 @@ function forwardProgram(at: Readonly<Record<string, number>>, packed: readonly P
       row(t === T - 1 ? value + T * bh : hPrev + bh, H), row(value + t * bh, H), row(acts + t * B * 4 * H * 4, 4 * H), rows, H,
     );
   }
+  return program.words();
+}
+
+/**
+ * The inference program of rows [r0, r1): the forward program's calls without its saved states and activations,
+ * and with `spans`, only the rows each step computes (`inferenceSteps.ts`).
+ */
+function inferenceProgram(at: Readonly<Record<string, number>>, packed: readonly PackedBlock[], work: number, T: number, B: number, H: number, r0: number, r1: number, spans: Int32Array | undefined): Int32Array {
+  const [G, bh] = [3 * H, B * H * 4];
+  const [xp, value, acts, hw, bias, mask] = [at['xp'], at['value'], at['acts'], at['hw'], at['bias'], at['mask']] as number[] as [number, number, number, number, number, number];
+  const program = new ProgramWriter();
+  const states = [{ initial: at['h0'] as number, pair: at['h'] as number, final: value + T * bh }];
+  inferenceSteps(program, T, B, H, r0, r1, value, states, spans, (t, a, e, [hPrev], [hNext]) => {
+    const row = (address: number, width: number): number => address + a * width * 4;
+    for (const block of packed) {
+      program.gemm({
+        m0: 0, m1: e - a, n0: block.n0, n1: block.n1, K: H, a: row(hPrev as number, H), rsA: H * 4, csA: 4,
+        b: 0, rsB: G * 4, csB: 4, c: row(hw, G), ldc: G * 4, bias, scratch: work, packedB: block.at,
+      });
+    }
+    program.gruForward(
+      row(xp + t * B * G * 4, G), row(hw, G), row(hPrev as number, H), mask === 0 ? 0 : mask + (t * B + a) * 4,
+      row(hNext as number, H), row(value + t * bh, H), row(acts, 4 * H), e - a, H,
+    );
+  });
   return program.words();
 }
 
@@ -108,6 +136,31 @@ const KERNELS: Record<string, SequenceKernel> = {
     });
     return [value, hs, acts];
   },
+  [INFER]: (state, inputs, backend) => {
+    const { xp, w, b, h0, mask } = inputs as { xp: TensorInfo; w: TensorInfo; b: TensorInfo; h0: TensorInfo; mask?: TensorInfo };
+    const [T, B, G] = xp.shape as [number, number, number];
+    const H = G / 3;
+    const value = backend.makeOutput([T + 1, B, H], 'float32');
+    const spans = mask === undefined ? undefined : maskSpans(new Float32Array((heapMemory(backend) as WebAssembly.Memory).buffer, offsetOf(backend, mask), T * B), T, B);
+    runSequence(state, backend, {
+      B,
+      flops: 2 * T * B * H * G,
+      ...(spans === undefined ? {} : { rowWeights: spanRowWeights(spans, T, B) }),
+      arrays: {
+        xp: { kind: 'input', tensor: xp, blocks: T, width: G },
+        h0: { kind: 'input', tensor: h0, blocks: 1, width: H },
+        mask: mask === undefined ? undefined : { kind: 'input', tensor: mask, blocks: T, width: 1 },
+        bias: { kind: 'whole', tensor: b, floats: G },
+        value: { kind: 'output', tensor: value, blocks: T + 1, width: H },
+        h: { kind: 'scratch', blocks: 2, width: H },
+        acts: { kind: 'scratch', blocks: 1, width: 4 * H },
+        hw: { kind: 'scratch', blocks: 1, width: G },
+      },
+      weight: { tensor: w, rs: G * 4, cs: 4, K: H, N: G },
+      program: (at, packed, work, r0, r1) => inferenceProgram({ mask: 0, ...at }, packed, work, T, B, H, r0, r1, spans),
+    });
+    return [value];
+  },
   [BACKWARD]: (state, inputs, backend) => {
     const { dy, w, hs, acts, mask } = inputs as { dy: TensorInfo; w: TensorInfo; hs: TensorInfo; acts: TensorInfo; mask?: TensorInfo };
     const [T, B, H] = hs.shape as [number, number, number];
@@ -152,6 +205,17 @@ export function wasmGruSequenceForward(xp: Tensor3D, w: Tensor2D, b: Tensor1D, h
   registered();
   const inputs: Record<string, Tensor> = mask === undefined ? { xp, w, b, h0 } : { xp, w, b, h0, mask };
   return tf.engine().runKernel(FORWARD, inputs) as unknown as [Tensor3D, Tensor3D, Tensor3D];
+}
+
+/**
+ * {@link wasmGruSequenceForward}'s `value` alone, for inference (`inferenceSteps.ts`): the same numbers bit for
+ * bit (a padded step's output is +0 where the training kernel's is 0·h), without keeping each step's states and
+ * activations; with a mask of lengths over a batch sorted by length, padded steps are not computed.
+ */
+export function wasmGruSequenceInfer(xp: Tensor3D, w: Tensor2D, b: Tensor1D, h0: Tensor2D, mask?: Tensor2D): Tensor3D {
+  registered();
+  const inputs: Record<string, Tensor> = mask === undefined ? { xp, w, b, h0 } : { xp, w, b, h0, mask };
+  return (tf.engine().runKernel(INFER, inputs) as unknown as Tensor3D[])[0] as Tensor3D;
 }
 
 /** The backward pass of {@link wasmGruSequenceForward}: `[dXp, dHH, dh0]`; the weight gradient is `hsᵀ · dHH`, the bias's `Σ dHH`. */

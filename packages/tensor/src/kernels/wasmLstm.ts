@@ -1,13 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor2D, Tensor3D, TensorInfo } from '@tensorflow/tfjs-core';
+import { inferenceSteps, maskSpans, spanRowWeights } from './inferenceSteps.js';
+import { heapMemory, offsetOf } from './wasmGemmEngine.js';
 import { ProgramWriter } from './wasmProgram.js';
 import { type PackedBlock, registerSequenceKernels, runSequence, type SequenceKernel, sequenceKernelsOn } from './wasmSequence.js';
 
 /**
- * A whole LSTM sequence for tfjs-backend-wasm as two kernels under names of our own: one call runs every time
- * step forward, one runs them all backward. Each step is nlpkit's WebAssembly GEMM (`h·W`, the weight packed
- * once per call) and one pass of `wasmPointwise.wat`'s `lstmForward` (gate nonlinearities + state update) or
- * `lstmBackward`, straight on tfjs's heap: no tfjs op, tensor or JavaScript allocation per step.
+ * A whole LSTM sequence for tfjs-backend-wasm as kernels under names of our own: one call runs every time step
+ * forward, one runs them all backward, and one runs them forward for inference, keeping the outputs alone
+ * (`inferenceSteps.ts`). Each step is nlpkit's WebAssembly GEMM (`h·W`, the weight packed once per call) and one
+ * pass of `wasmPointwise.wat`'s `lstmForward` (gate nonlinearities + state update) or `lstmBackward`, straight on
+ * tfjs's heap: no tfjs op, tensor or JavaScript allocation per step.
  *
  * Why: op by op, a 35-step, 2-layer LSTM LM step ran ~1,500 tfjs kernels for its recurrences (split, sigmoid,
  * tanh, multiply, add, concat, stack, the per-step matmuls...), each with tfjs's bookkeeping, for tensors of
@@ -23,6 +26,7 @@ import { type PackedBlock, registerSequenceKernels, runSequence, type SequenceKe
  * worker threads, the batch's rows are split between them (`wasmSequence.ts`).
  */
 const FORWARD = 'NlpkitWasmLstmSequence';
+const INFER = 'NlpkitWasmLstmSequenceInfer';
 const BACKWARD = 'NlpkitWasmLstmSequenceGrad';
 
 /**
@@ -52,6 +56,34 @@ function forwardProgram(at: Readonly<Record<string, number>>, packed: readonly P
       row(acts + t * B * 5 * H * 4, 5 * H), rows, H,
     );
   }
+  return program.words();
+}
+
+/**
+ * The inference program of rows [r0, r1): the forward program's calls without its saved states and activations,
+ * and with `spans`, only the rows each step computes (`inferenceSteps.ts`).
+ */
+function inferenceProgram(at: Readonly<Record<string, number>>, packed: readonly PackedBlock[], work: number, T: number, B: number, H: number, r0: number, r1: number, spans: Int32Array | undefined): Int32Array {
+  const [G, bh] = [4 * H, B * H * 4];
+  const [xp, value, hw, acts, mask] = [at['xp'], at['value'], at['hw'], at['acts'], at['mask']] as number[] as [number, number, number, number, number];
+  const program = new ProgramWriter();
+  const states = [
+    { initial: at['h0'] as number, pair: at['h'] as number, final: value + T * bh },
+    { initial: at['c0'] as number, pair: at['c'] as number, final: value + (T + 1) * bh },
+  ];
+  inferenceSteps(program, T, B, H, r0, r1, value, states, spans, (t, a, e, [hPrev, cPrev], [hNext, cNext]) => {
+    const row = (address: number, width: number): number => address + a * width * 4;
+    for (const block of packed) {
+      program.gemm({
+        m0: 0, m1: e - a, n0: block.n0, n1: block.n1, K: H, a: row(hPrev as number, H), rsA: H * 4, csA: 4,
+        b: 0, rsB: G * 4, csB: 4, c: row(hw, G), ldc: G * 4, bias: 0, scratch: work, packedB: block.at,
+      });
+    }
+    program.lstmForward(
+      row(xp + t * B * G * 4, G), row(hw, G), row(hPrev as number, H), row(cPrev as number, H), mask === 0 ? 0 : mask + (t * B + a) * 4,
+      row(hNext as number, H), row(cNext as number, H), row(value + t * bh, H), row(acts, 5 * H), e - a, H,
+    );
+  });
   return program.words();
 }
 
@@ -119,6 +151,32 @@ const KERNELS: Record<string, SequenceKernel> = {
     });
     return [value, hs, cs, acts];
   },
+  [INFER]: (state, inputs, backend) => {
+    const { xp, w, h0, c0, mask } = inputs as { xp: TensorInfo; w: TensorInfo; h0: TensorInfo; c0: TensorInfo; mask?: TensorInfo };
+    const [T, B, G] = xp.shape as [number, number, number];
+    const H = G / 4;
+    const value = backend.makeOutput([T + 2, B, H], 'float32');
+    const spans = mask === undefined ? undefined : maskSpans(new Float32Array((heapMemory(backend) as WebAssembly.Memory).buffer, offsetOf(backend, mask), T * B), T, B);
+    runSequence(state, backend, {
+      B,
+      flops: 2 * T * B * H * G,
+      ...(spans === undefined ? {} : { rowWeights: spanRowWeights(spans, T, B) }),
+      arrays: {
+        xp: { kind: 'input', tensor: xp, blocks: T, width: G },
+        h0: { kind: 'input', tensor: h0, blocks: 1, width: H },
+        c0: { kind: 'input', tensor: c0, blocks: 1, width: H },
+        mask: mask === undefined ? undefined : { kind: 'input', tensor: mask, blocks: T, width: 1 },
+        value: { kind: 'output', tensor: value, blocks: T + 2, width: H },
+        h: { kind: 'scratch', blocks: 2, width: H },
+        c: { kind: 'scratch', blocks: 2, width: H },
+        acts: { kind: 'scratch', blocks: 1, width: 5 * H },
+        hw: { kind: 'scratch', blocks: 1, width: G },
+      },
+      weight: { tensor: w, rs: G * 4, cs: 4, K: H, N: G },
+      program: (at, packed, work, r0, r1) => inferenceProgram({ mask: 0, ...at }, packed, work, T, B, H, r0, r1, spans),
+    });
+    return [value];
+  },
   [BACKWARD]: (state, inputs, backend) => {
     const { dy, w, hs, cs, acts, mask } = inputs as { dy: TensorInfo; w: TensorInfo; hs: TensorInfo; cs: TensorInfo; acts: TensorInfo; mask?: TensorInfo };
     const [T, B, H] = hs.shape as [number, number, number];
@@ -166,6 +224,18 @@ export function wasmLstmSequenceForward(xp: Tensor3D, w: Tensor2D, h0: Tensor2D,
   registered();
   const inputs: Record<string, Tensor> = mask === undefined ? { xp, w, h0, c0 } : { xp, w, h0, c0, mask };
   return tf.engine().runKernel(FORWARD, inputs) as unknown as [Tensor3D, Tensor3D, Tensor3D, Tensor3D];
+}
+
+/**
+ * {@link wasmLstmSequenceForward}'s `value` alone, for inference (`inferenceSteps.ts`): the same numbers bit for
+ * bit (a padded step's output is +0 where the training kernel's is 0·h, which is −0 for h < 0), without keeping
+ * each step's states and activations; with a mask of lengths over a batch sorted by length, padded steps are not
+ * computed.
+ */
+export function wasmLstmSequenceInfer(xp: Tensor3D, w: Tensor2D, h0: Tensor2D, c0: Tensor2D, mask?: Tensor2D): Tensor3D {
+  registered();
+  const inputs: Record<string, Tensor> = mask === undefined ? { xp, w, h0, c0 } : { xp, w, h0, c0, mask };
+  return (tf.engine().runKernel(INFER, inputs) as unknown as Tensor3D[])[0] as Tensor3D;
 }
 
 /** The backward pass of {@link wasmLstmSequenceForward}: `[dXp, dh0, dc0]`; the weight gradient is `hsᵀ · dXp`. */

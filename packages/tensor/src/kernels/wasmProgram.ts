@@ -31,6 +31,8 @@ export const OP = {
   xentBlock: 8,
   /** `xentForward` with the 5 arguments that follow. */
   xentForward: 9,
+  /** `dst[i] = 0` for `n` floats: operands dst, n. */
+  zero: 10,
 } as const;
 
 /** What a program calls: the GEMM's and `wasmPointwise.wat`'s exports, instantiated on the memory it runs on. */
@@ -66,6 +68,10 @@ export class ProgramWriter {
 
   copy(dst: number, src: number, n: number): void {
     this.#words.push(OP.copy, dst, src, n);
+  }
+
+  zero(dst: number, n: number): void {
+    this.#words.push(OP.zero, dst, n);
   }
 
   gruForward(...args: [number, number, number, number, number, number, number, number, number]): void {
@@ -133,6 +139,10 @@ export function runProgram(exports: ProgramExports, buffer: ArrayBufferLike, at:
     } else if (op === 9) {
       exports.xentForward(...w.subarray(p + 1, p + 6));
       p += 6;
+    } else if (op === 10) {
+      const dst = (w[p + 1] as number) >>> 2;
+      new Float32Array(buffer).fill(0, dst, dst + (w[p + 2] as number));
+      p += 3;
     } else {
       return p;
     }

@@ -127,13 +127,27 @@ const MIN_THREADED_ROWS = 8;
 const MIN_THREADED_FLOPS = 16e6;
 
 /**
- * Rows [r0, r1) of the batch for each thread, the caller's first: even shares, at least 4 rows each (one GEMM
- * tile); one share when the call is too small to split or the workers are not up yet.
+ * Rows [r0, r1) of the batch for each thread, the caller's first: even shares of the rows' work (`weights[b]`, the
+ * steps row b computes; the rows themselves when not given), at least 4 rows each (one GEMM tile); one share when
+ * the call is too small to split or the workers are not up yet.
  */
-function rowShares(pool: ProgramPool | undefined, B: number, flops: number): [number, number][] {
+export function rowShares(pool: Pick<ProgramPool, 'threads' | 'ready'> | undefined, B: number, flops: number, weights?: ArrayLike<number>): [number, number][] {
   const parts = pool === undefined ? 1 : Math.min(pool.threads, Math.floor(B / 4));
   if (parts < 2 || B < MIN_THREADED_ROWS || flops < MIN_THREADED_FLOPS || !(pool as ProgramPool).ready()) return [[0, B]];
-  return Array.from({ length: parts }, (_, k): [number, number] => [Math.round((B * k) / parts), Math.round((B * (k + 1)) / parts)]);
+  const even = (k: number): number => Math.round((B * k) / parts);
+  let total = 0;
+  if (weights !== undefined) for (let b = 0; b < B; b += 1) total += weights[b] as number;
+  if (!(total > 0)) return Array.from({ length: parts }, (_, k): [number, number] => [even(k), even(k + 1)]);
+  // Each boundary where the work before it first reaches its share, kept 4 rows from its neighbours and the ends.
+  const bounds = [0];
+  let sum = 0;
+  let b = 0;
+  for (let k = 1; k < parts; k += 1) {
+    while (b < B && sum + (weights as ArrayLike<number>)[b]! / 2 < (total * k) / parts) sum += (weights as ArrayLike<number>)[b++]!;
+    bounds.push(Math.min(Math.max(b, (bounds[k - 1] as number) + 4), B - 4 * (parts - k)));
+  }
+  bounds.push(B);
+  return Array.from({ length: parts }, (_, k): [number, number] => [bounds[k] as number, bounds[k + 1] as number]);
 }
 
 /**
@@ -152,12 +166,14 @@ export interface SequenceCall {
   readonly B: number;
   /** Flops of its recurrent products (decides whether to split it). */
   readonly flops: number;
+  /** The work of each row (the steps it computes), where rows differ: the threads get even shares of it. */
+  readonly rowWeights?: ArrayLike<number>;
   readonly arrays: Readonly<Record<string, SequenceArray | undefined>>;
   /** The B operand of every step's GEMM: element (k, j) at `tensor + k·rs + j·cs` (bytes), K × N. */
   readonly weight: { readonly tensor: TensorInfo; readonly rs: number; readonly cs: number; readonly K: number; readonly N: number };
   /**
    * The program of rows [r0, r1), given each array's address (0 for an absent one), the packed weight and the
-   * thread's GEMM scratch in the memory it will run on. Every thread's program makes the same calls.
+   * thread's GEMM scratch in the memory it will run on. A row's calls are the same on every thread.
    */
   program(at: Readonly<Record<string, number>>, packed: readonly PackedBlock[], work: number, r0: number, r1: number): Int32Array;
 }
@@ -179,7 +195,7 @@ export function runSequence(state: SequenceState, backend: WasmBackend, call: Se
   const pointwise = wasmPointwiseExports(backend);
   const exports: ProgramExports = { ...pointwise, gemm: gemm.run };
   const pool = wasmGemmEngine(backend).pool;
-  const shares = rowShares(pool, B, call.flops);
+  const shares = rowShares(pool, B, call.flops, call.rowWeights);
   const names = Object.keys(call.arrays).filter((name) => call.arrays[name] !== undefined);
   const arrays = names.map((name) => [name, call.arrays[name] as SequenceArray] as const);
   const scratch = new Scratch(backend);
