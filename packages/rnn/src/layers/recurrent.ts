@@ -7,7 +7,7 @@ import { gruSequence } from './gruSequence.js';
 import { gruSequenceWasm } from './gruSequenceWasm.js';
 import { gruSequenceWebgpu } from './gruSequenceWebgpu.js';
 import { lstmSequence } from './lstmSequence.js';
-import { reverseSequences } from './reverseSequences.js';
+import { inversePermutation, permuteRows, timeMajorRows } from './permuteRows.js';
 import { rnnProject, rnnStep } from '../cells/rnnCell.js';
 import { registerWasmGruKernels, registerWebgpuGruKernels, splitLeading, unstack } from '@nlpkit/tensor';
 import type { CellConfig, CellParams, CellState, GruParams, LstmParams, RnnParams } from '../types.js';
@@ -118,20 +118,24 @@ export function recurrent(config: CellConfig, params: CellParams, x: Tensor3D, o
   }
   if (options.recurrentMask !== undefined) checkShape(options.recurrentMask, 'recurrentMask', [B, cell.out]);
   const masks = stepMasks(lengths, B, T);
-  const input = options.reverse === true ? reverseSequences(x, lengths ?? new Array<number>(B).fill(T)) : x;
   const h0 = init?.h ?? tf.zeros([B, cell.out]);
   const c0 = cell.hasC ? (init?.c ?? tf.zeros([B, cell.hidden])) : undefined;
   const G = cell.gates * cell.hidden;
   // One matmul for the input half of every step. The input is made time-major first (D columns, not the
-  // gates·H of the projection: a 4× smaller transpose for an LSTM) so each step is one contiguous block.
-  const timeMajor = tf.reshape(tf.transpose(input, [1, 0, 2]), [T * B, D]) as Tensor2D;
+  // gates·H of the projection: a 4× smaller move for an LSTM) so each step is one contiguous block: one row copy
+  // per (step, row), the backward direction's rows reversed within their lengths on the way; the outputs go back
+  // by the inverse copy.
+  const rows = timeMajorRows(B, T, lengths, options.reverse === true);
+  const timeMajor = permuteRows(tf.reshape(x, [B * T, D]) as Tensor2D, rows);
   const xp = tf.reshape(cell.project(timeMajor), [T, B, G]) as Tensor3D;
+  // Time-major outputs `[T, B, out]` back to batch-major, in the input's order.
+  const batchMajor = (y: Tensor3D): Tensor3D => tf.reshape(permuteRows(tf.reshape(y, [T * B, y.shape[2]]) as Tensor2D, inversePermutation(rows)), [B, T, y.shape[2]]);
   let outputs: Tensor3D;
   let state: CellState;
   if (cell.fusable && options.fused !== false && options.recurrentMask === undefined && T > 0) {
     const packed = lstmSequence(xp, (params as LstmParams).wHh, h0, c0 as Tensor2D, masks);
     const parts = splitLeading(packed, [T, 1, 1]);
-    outputs = tf.transpose(parts[0] as Tensor3D, [1, 0, 2]);
+    outputs = batchMajor(parts[0] as Tensor3D);
     state = { h: tf.squeeze<Tensor2D>(parts[1] as Tensor3D, [0]), c: tf.squeeze<Tensor2D>(parts[2] as Tensor3D, [0]) };
   } else if (cell.gruResetAfter && options.fused !== false && options.recurrentMask === undefined && T > 0) {
     const p = params as GruParams;
@@ -141,7 +145,7 @@ export function recurrent(config: CellConfig, params: CellParams, x: Tensor3D, o
         ? gruSequenceWasm(xp, p.wHh, p.bHh, h0, masks)
         : gruSequence(xp, p.wHh, p.bHh, h0, masks);
     const parts = splitLeading(packed, [T, 1]);
-    outputs = tf.transpose(parts[0] as Tensor3D, [1, 0, 2]);
+    outputs = batchMajor(parts[0] as Tensor3D);
     state = { h: tf.squeeze<Tensor2D>(parts[1] as Tensor3D, [0]) };
   } else {
     state = c0 === undefined ? { h: h0 } : { h: h0, c: c0 };
@@ -164,8 +168,7 @@ export function recurrent(config: CellConfig, params: CellParams, x: Tensor3D, o
         if (next.c !== undefined && prev.c !== undefined) state.c = tf.add<Tensor2D>(tf.mul<Tensor2D>(mt, next.c), tf.mul<Tensor2D>(keepOld, prev.c));
       }
     });
-    outputs = T > 0 ? (tf.stack(outs, 1) as Tensor3D) : tf.zeros([B, 0, cell.out]);
+    outputs = T > 0 ? batchMajor(tf.stack(outs, 0) as Tensor3D) : tf.zeros([B, 0, cell.out]);
   }
-  if (options.reverse === true) outputs = reverseSequences(outputs, lengths ?? new Array<number>(B).fill(T));
   return { outputs, state };
 }

@@ -1,15 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
-import { gatherRows } from '@nlpkit/tensor';
+import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import { permuteRows } from './permuteRows.js';
 
 /**
  * Reverses each batch row's first `lengths[b]` steps in place along the time axis, leaving the padding where it
  * is, so a backward RNN direction reads only valid tokens (as PyTorch's packed sequences do).
  *
- * Implemented as a row gather by a permutation that is its own inverse; the custom gradient is the same gather
- * because tfjs's gather gradient needs UnsortedSegmentSum, which the wasm backend lacks. The gather is
- * `gatherRows` (one memory copy per row on wasm: tfjs-backend-wasm's GatherV2 took ~7 ms for the 896 rows of 256
- * floats of a Multi30k encoder batch).
+ * A row permutation that is its own inverse ({@link permuteRows}: one memory copy per row on wasm, and the same
+ * copy for the gradient). `recurrent` reverses its backward direction's rows on the way to and from the time-major
+ * layout instead (one pass each way, `timeMajorRows`).
  * @param x `[batch, T, D]`
  * @param lengths valid steps per row (already validated)
  */
@@ -20,17 +19,5 @@ export function reverseSequences(x: Tensor3D, lengths: readonly number[]): Tenso
     const len = lengths[b] ?? T;
     for (let t = 0; t < T; t += 1) perm[b * T + t] = b * T + (t < len ? len - 1 - t : t);
   }
-  const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
-    const xIn = args[0] as Tensor;
-    const idx = tf.tensor1d(perm, 'int32');
-    const value = tf.reshape(gatherRows(tf.reshape(xIn, [B * T, D]) as Tensor2D, idx), [B, T, D]);
-    return {
-      value,
-      gradFunc: (dy: Tensor) => {
-        const back = tf.tensor1d(perm, 'int32');
-        return tf.reshape(gatherRows(tf.reshape(dy, [B * T, D]) as Tensor2D, back), [B, T, D]);
-      },
-    };
-  });
-  return op(x) as Tensor3D;
+  return tf.reshape(permuteRows(tf.reshape(x, [B * T, D]) as Tensor2D, perm), [B, T, D]) as Tensor3D;
 }
