@@ -1,3 +1,5 @@
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { heapMemory, offsetOf, type WasmBackend } from './wasmGemmEngine.js';
 import type { ProgramWriter } from './wasmProgram.js';
 
 /**
@@ -104,4 +106,15 @@ export function spanRowWeights(spans: Int32Array, T: number, B: number): Int32Ar
   const weights = new Int32Array(B);
   for (let t = 0; t < T; t += 1) for (let b = spans[2 * t] as number; b < (spans[2 * t + 1] as number); b += 1) weights[b] = (weights[b] as number) + 1;
   return weights;
+}
+
+/**
+ * What an inference kernel call needs of its `mask` input (`[T, B]` on `backend`'s heap): the rows each step computes
+ * ({@link maskSpans}; undefined without a mask or where it is not one of lengths over consecutive rows) and, with
+ * them, the threads' row weights (`SequenceCall.rowWeights`).
+ */
+export function inferenceSpans(backend: WasmBackend, mask: TensorInfo | undefined, T: number, B: number): { spans?: Int32Array; rowWeights?: Int32Array } {
+  if (mask === undefined) return {};
+  const spans = maskSpans(new Float32Array((heapMemory(backend) as WebAssembly.Memory).buffer, offsetOf(backend, mask), T * B), T, B);
+  return spans === undefined ? {} : { spans, rowWeights: spanRowWeights(spans, T, B) };
 }

@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D, TensorInfo } from '@tensorflow/tfjs-core';
-import { inferenceSteps, maskSpans, spanRowWeights } from './inferenceSteps.js';
-import { heapMemory, offsetOf } from './wasmGemmEngine.js';
+import { inferenceSpans, inferenceSteps } from './inferenceSteps.js';
 import { ProgramWriter } from './wasmProgram.js';
-import { type PackedBlock, registerSequenceKernels, runSequence, type SequenceKernel, sequenceKernelsOn } from './wasmSequence.js';
+import { type PackedBlock, registerSequenceKernels, runSequence, type SequenceArray, type SequenceKernel, sequenceKernelsOn } from './wasmSequence.js';
 
 /**
  * A whole GRU sequence (PyTorch's cell: gate order r, z, n, the reset gate applied to the recurrent product) for
@@ -112,6 +111,19 @@ function backwardProgram(at: Readonly<Record<string, number>>, packed: readonly 
   return program.words();
 }
 
+/** The arrays the forward and inference kernels share: their inputs and `value` (`xp [T, B, 3H]`). */
+function forwardArrays(xp: TensorInfo, b: TensorInfo, h0: TensorInfo, mask: TensorInfo | undefined, value: TensorInfo): Record<string, SequenceArray | undefined> {
+  const [T, , G] = xp.shape as [number, number, number];
+  const H = G / 3;
+  return {
+    xp: { kind: 'input', tensor: xp, blocks: T, width: G },
+    h0: { kind: 'input', tensor: h0, blocks: 1, width: H },
+    mask: mask === undefined ? undefined : { kind: 'input', tensor: mask, blocks: T, width: 1 },
+    bias: { kind: 'whole', tensor: b, floats: G },
+    value: { kind: 'output', tensor: value, blocks: T + 1, width: H },
+  };
+}
+
 const KERNELS: Record<string, SequenceKernel> = {
   [FORWARD]: (state, inputs, backend) => {
     const { xp, w, b, h0, mask } = inputs as { xp: TensorInfo; w: TensorInfo; b: TensorInfo; h0: TensorInfo; mask?: TensorInfo };
@@ -122,11 +134,7 @@ const KERNELS: Record<string, SequenceKernel> = {
       B,
       flops: 2 * T * B * H * G,
       arrays: {
-        xp: { kind: 'input', tensor: xp, blocks: T, width: G },
-        h0: { kind: 'input', tensor: h0, blocks: 1, width: H },
-        mask: mask === undefined ? undefined : { kind: 'input', tensor: mask, blocks: T, width: 1 },
-        bias: { kind: 'whole', tensor: b, floats: G },
-        value: { kind: 'output', tensor: value, blocks: T + 1, width: H },
+        ...forwardArrays(xp, b, h0, mask, value),
         hs: { kind: 'output', tensor: hs, blocks: T, width: H },
         acts: { kind: 'output', tensor: acts, blocks: T, width: 4 * H },
         hw: { kind: 'scratch', blocks: 1, width: G },
@@ -141,17 +149,13 @@ const KERNELS: Record<string, SequenceKernel> = {
     const [T, B, G] = xp.shape as [number, number, number];
     const H = G / 3;
     const value = backend.makeOutput([T + 1, B, H], 'float32');
-    const spans = mask === undefined ? undefined : maskSpans(new Float32Array((heapMemory(backend) as WebAssembly.Memory).buffer, offsetOf(backend, mask), T * B), T, B);
+    const { spans, rowWeights } = inferenceSpans(backend, mask, T, B);
     runSequence(state, backend, {
       B,
       flops: 2 * T * B * H * G,
-      ...(spans === undefined ? {} : { rowWeights: spanRowWeights(spans, T, B) }),
+      ...(rowWeights === undefined ? {} : { rowWeights }),
       arrays: {
-        xp: { kind: 'input', tensor: xp, blocks: T, width: G },
-        h0: { kind: 'input', tensor: h0, blocks: 1, width: H },
-        mask: mask === undefined ? undefined : { kind: 'input', tensor: mask, blocks: T, width: 1 },
-        bias: { kind: 'whole', tensor: b, floats: G },
-        value: { kind: 'output', tensor: value, blocks: T + 1, width: H },
+        ...forwardArrays(xp, b, h0, mask, value),
         h: { kind: 'scratch', blocks: 2, width: H },
         acts: { kind: 'scratch', blocks: 1, width: 4 * H },
         hw: { kind: 'scratch', blocks: 1, width: G },

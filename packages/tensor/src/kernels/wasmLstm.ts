@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor2D, Tensor3D, TensorInfo } from '@tensorflow/tfjs-core';
-import { inferenceSteps, maskSpans, spanRowWeights } from './inferenceSteps.js';
-import { heapMemory, offsetOf } from './wasmGemmEngine.js';
+import { inferenceSpans, inferenceSteps } from './inferenceSteps.js';
 import { ProgramWriter } from './wasmProgram.js';
-import { type PackedBlock, registerSequenceKernels, runSequence, type SequenceKernel, sequenceKernelsOn } from './wasmSequence.js';
+import { type PackedBlock, registerSequenceKernels, runSequence, type SequenceArray, type SequenceKernel, sequenceKernelsOn } from './wasmSequence.js';
 
 /**
  * A whole LSTM sequence for tfjs-backend-wasm as kernels under names of our own: one call runs every time step
@@ -121,6 +120,19 @@ function backwardProgram(at: Readonly<Record<string, number>>, packed: readonly 
   return program.words();
 }
 
+/** The arrays the forward and inference kernels share: their inputs and `value` (`xp [T, B, 4H]`). */
+function forwardArrays(xp: TensorInfo, h0: TensorInfo, c0: TensorInfo, mask: TensorInfo | undefined, value: TensorInfo): Record<string, SequenceArray | undefined> {
+  const [T, , G] = xp.shape as [number, number, number];
+  const H = G / 4;
+  return {
+    xp: { kind: 'input', tensor: xp, blocks: T, width: G },
+    h0: { kind: 'input', tensor: h0, blocks: 1, width: H },
+    c0: { kind: 'input', tensor: c0, blocks: 1, width: H },
+    mask: mask === undefined ? undefined : { kind: 'input', tensor: mask, blocks: T, width: 1 },
+    value: { kind: 'output', tensor: value, blocks: T + 2, width: H },
+  };
+}
+
 const KERNELS: Record<string, SequenceKernel> = {
   [FORWARD]: (state, inputs, backend) => {
     const { xp, w, h0, c0, mask } = inputs as { xp: TensorInfo; w: TensorInfo; h0: TensorInfo; c0: TensorInfo; mask?: TensorInfo };
@@ -136,11 +148,7 @@ const KERNELS: Record<string, SequenceKernel> = {
       B,
       flops: 2 * T * B * H * G,
       arrays: {
-        xp: { kind: 'input', tensor: xp, blocks: T, width: G },
-        h0: { kind: 'input', tensor: h0, blocks: 1, width: H },
-        c0: { kind: 'input', tensor: c0, blocks: 1, width: H },
-        mask: mask === undefined ? undefined : { kind: 'input', tensor: mask, blocks: T, width: 1 },
-        value: { kind: 'output', tensor: value, blocks: T + 2, width: H },
+        ...forwardArrays(xp, h0, c0, mask, value),
         hs: { kind: 'output', tensor: hs, blocks: T, width: H },
         cs: { kind: 'output', tensor: cs, blocks: T, width: H },
         acts: { kind: 'output', tensor: acts, blocks: T, width: 5 * H },
@@ -156,17 +164,13 @@ const KERNELS: Record<string, SequenceKernel> = {
     const [T, B, G] = xp.shape as [number, number, number];
     const H = G / 4;
     const value = backend.makeOutput([T + 2, B, H], 'float32');
-    const spans = mask === undefined ? undefined : maskSpans(new Float32Array((heapMemory(backend) as WebAssembly.Memory).buffer, offsetOf(backend, mask), T * B), T, B);
+    const { spans, rowWeights } = inferenceSpans(backend, mask, T, B);
     runSequence(state, backend, {
       B,
       flops: 2 * T * B * H * G,
-      ...(spans === undefined ? {} : { rowWeights: spanRowWeights(spans, T, B) }),
+      ...(rowWeights === undefined ? {} : { rowWeights }),
       arrays: {
-        xp: { kind: 'input', tensor: xp, blocks: T, width: G },
-        h0: { kind: 'input', tensor: h0, blocks: 1, width: H },
-        c0: { kind: 'input', tensor: c0, blocks: 1, width: H },
-        mask: mask === undefined ? undefined : { kind: 'input', tensor: mask, blocks: T, width: 1 },
-        value: { kind: 'output', tensor: value, blocks: T + 2, width: H },
+        ...forwardArrays(xp, h0, c0, mask, value),
         h: { kind: 'scratch', blocks: 2, width: H },
         c: { kind: 'scratch', blocks: 2, width: H },
         acts: { kind: 'scratch', blocks: 1, width: 5 * H },
