@@ -7,6 +7,10 @@
 // - src/kernels/wasmPointwise.wat into wasmPointwiseBytes.ts: as written (on tfjs-backend-wasm's unshared heap) and
 //   with its memory import `shared` (the GEMM's worker threads run its LSTM steps in their programs).
 //
+//   Every call of wasmPointwise.wat's vector helpers ($exp4, $sigmoid4, $tanh4) is inlined first (`inlined`):
+//   V8 compiles a call per vector with every live vector register spilled around it, which cost the LSTM step
+//   about a third of its time. The same instructions in the same order: the same numbers.
+//
 //   node scripts/buildWasmGemm.mjs           write the modules
 //   node scripts/buildWasmGemm.mjs --check   exit 1 when a committed module does not match its .wat
 import { readFile, writeFile } from 'node:fs/promises';
@@ -42,6 +46,101 @@ function fused(text) {
   return out;
 }
 
+/** The index after the S-expression opening at `start` (skipping `;;` comments and strings). */
+function sexprEnd(text, start) {
+  let depth = 0;
+  for (let i = start; i < text.length; i += 1) {
+    const ch = text[i];
+    if (ch === ';' && text[i + 1] === ';') {
+      i = text.indexOf('\n', i);
+      if (i < 0) break;
+    } else if (ch === '"') i = text.indexOf('"', i + 1);
+    else if (ch === '(') depth += 1;
+    else if (ch === ')' && (depth -= 1) === 0) return i + 1;
+  }
+  throw new Error(`unbalanced parentheses from offset ${start}`);
+}
+
+/** The items of an S-expression's text (atoms and nested S-expressions), without comments. */
+function items(sexpr) {
+  const inner = sexpr.slice(1, -1).replace(/;;[^\n]*/g, '');
+  const out = [];
+  for (let i = 0; i < inner.length; ) {
+    if (/\s/.test(inner[i])) i += 1;
+    else if (inner[i] === '(') {
+      const end = sexprEnd(inner, i);
+      out.push(inner.slice(i, end));
+      i = end;
+    } else {
+      const end = inner.slice(i).search(/[\s()]|$/);
+      out.push(inner.slice(i, i + end));
+      i += end;
+    }
+  }
+  return out;
+}
+
+const DECLARATION = /^\((?:export|param|result|local)\s/;
+
+/**
+ * `text` (a module) with every call of the functions `names` (each one v128 parameter and a v128 result, inlining
+ * only each other) replaced by a block: the argument set to the callee's parameter, then its body, its parameter
+ * and locals renamed `$callee_name` and declared in the caller.
+ */
+function inlined(text, names) {
+  const defs = new Map();
+  for (const name of names) {
+    const start = text.indexOf(`(func ${name} `);
+    if (start < 0) throw new Error(`no (func ${name} ...) to inline`);
+    const parts = items(text.slice(start, sexprEnd(text, start))).slice(2);
+    const head = parts.filter((p) => DECLARATION.test(p));
+    const vars = head.filter((p) => /^\((?:param|local)\s/.test(p)).map((p) => p.match(/^\((?:param|local) (\$[\w.]+) v128\)$/)?.[1]);
+    if (vars.some((v) => v === undefined) || !head.some((p) => p.startsWith('(param'))) throw new Error(`${name}: one v128 parameter and v128 locals expected, one name each`);
+    defs.set(name, { param: vars[0], vars, body: parts.filter((p) => !DECLARATION.test(p)).join(' ') });
+  }
+  // Expands the calls in `code`; returns the code and the locals it now needs.
+  const expand = (code) => {
+    const needed = [];
+    let out = '';
+    let from = 0;
+    const call = new RegExp(`\\(call (${names.map((n) => n.replace('$', '\\$')).join('|')})(?=[\\s)])`, 'g');
+    for (let m; (m = call.exec(code)) !== null; ) {
+      const end = sexprEnd(code, m.index);
+      const [, , arg, ...rest] = items(code.slice(m.index, end));
+      if (arg === undefined || rest.length > 0) throw new Error(`call ${m[1]}: one argument expected`);
+      const def = defs.get(m[1]);
+      const inner = expand(def.body);
+      const prefix = `$${m[1].slice(1)}_`;
+      const local = [...def.vars, ...inner.needed];
+      const rename = (s) => s.replace(/\$[\w.]+/g, (v) => (local.includes(v) ? prefix + v.slice(1) : v));
+      const argument = expand(arg);
+      out += `${code.slice(from, m.index)}(block (result v128) (local.set ${rename(def.param)} ${argument.code}) ${rename(inner.code)})`;
+      for (const v of [...local.map(rename), ...argument.needed]) if (!needed.includes(v)) needed.push(v);
+      from = end;
+      call.lastIndex = end;
+    }
+    return { code: out + code.slice(from), needed };
+  };
+  let out = '';
+  let from = 0;
+  for (let start = text.indexOf('(func '); start >= 0; start = text.indexOf('(func ', from)) {
+    const end = sexprEnd(text, start);
+    const { code, needed } = expand(text.slice(start, end));
+    if (needed.length === 0) {
+      out += text.slice(from, end);
+    } else {
+      // The new locals go after the caller's last declaration.
+      const parts = items(code);
+      let k = 2;
+      while (k < parts.length && DECLARATION.test(parts[k])) k += 1;
+      const decls = needed.map((v) => `(local ${v} v128)`);
+      out += `${text.slice(from, start)}(${[...parts.slice(0, k), ...decls, ...parts.slice(k)].join(' ')})`;
+    }
+    from = end;
+  }
+  return out + text.slice(from);
+}
+
 async function render() {
   const text = await readFile(WAT, 'utf8');
   const unsharedText = text.replace('(memory 1 65536 shared)', '(memory 1 65536)');
@@ -69,7 +168,7 @@ async function render() {
 }
 
 async function renderPointwise() {
-  const text = await readFile(POINTWISE_WAT, 'utf8');
+  const text = inlined(await readFile(POINTWISE_WAT, 'utf8'), ['$exp4', '$sigmoid4', '$tanh4']);
   const sharedText = text.replace('(memory 1 65536)', '(memory 1 65536 shared)');
   if (sharedText === text) throw new Error(`${POINTWISE_WAT}: no "(memory 1 65536)" import to share`);
   const bytes = await assemble(text, 'wasmPointwise.wat');

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D, TensorInfo } from '@tensorflow/tfjs-core';
-import { inferenceSpans, inferenceSteps } from './inferenceSteps.js';
+import { inferenceSpans, inferenceSteps, type StepProducts, stepProduct } from './inferenceSteps.js';
 import { ProgramWriter } from './wasmProgram.js';
 import { type PackedBlock, registerSequenceKernels, runSequence, type SequenceArray, type SequenceKernel, sequenceKernelsOn } from './wasmSequence.js';
 
@@ -58,22 +58,17 @@ function forwardProgram(at: Readonly<Record<string, number>>, packed: readonly P
  * The inference program of rows [r0, r1): the forward program's calls without its saved states and activations,
  * and with `spans`, only the rows each step computes (`inferenceSteps.ts`).
  */
-function inferenceProgram(at: Readonly<Record<string, number>>, packed: readonly PackedBlock[], work: number, T: number, B: number, H: number, r0: number, r1: number, spans: Int32Array | undefined): Int32Array {
+function inferenceProgram(at: Readonly<Record<string, number>>, products: StepProducts, T: number, B: number, H: number, r0: number, r1: number, spans: Int32Array | undefined): Int32Array {
   const [G, bh] = [3 * H, B * H * 4];
-  const [xp, value, acts, hw, bias, mask] = [at['xp'], at['value'], at['acts'], at['hw'], at['bias'], at['mask']] as number[] as [number, number, number, number, number, number];
+  const [xp, value, hw, bias, mask] = [at['xp'], at['value'], at['hw'], at['bias'], at['mask']] as number[] as [number, number, number, number, number];
   const program = new ProgramWriter();
   const states = [{ initial: at['h0'] as number, pair: at['h'] as number, final: value + T * bh }];
   inferenceSteps(program, T, B, H, r0, r1, value, states, spans, (t, a, e, [hPrev], [hNext]) => {
     const row = (address: number, width: number): number => address + a * width * 4;
-    for (const block of packed) {
-      program.gemm({
-        m0: 0, m1: e - a, n0: block.n0, n1: block.n1, K: H, a: row(hPrev as number, H), rsA: H * 4, csA: 4,
-        b: 0, rsB: G * 4, csB: 4, c: row(hw, G), ldc: G * 4, bias, scratch: work, packedB: block.at,
-      });
-    }
+    stepProduct(program, products, e - a, H, G, row(hPrev as number, H), row(hw, G), bias);
     program.gruForward(
       row(xp + t * B * G * 4, G), row(hw, G), row(hPrev as number, H), mask === 0 ? 0 : mask + (t * B + a) * 4,
-      row(hNext as number, H), row(value + t * bh, H), row(acts, 4 * H), e - a, H,
+      row(hNext as number, H), row(value + t * bh, H), 0, e - a, H,
     );
   });
   return program.words();
@@ -157,11 +152,11 @@ const KERNELS: Record<string, SequenceKernel> = {
       arrays: {
         ...forwardArrays(xp, b, h0, mask, value),
         h: { kind: 'scratch', blocks: 2, width: H },
-        acts: { kind: 'scratch', blocks: 1, width: 4 * H },
         hw: { kind: 'scratch', blocks: 1, width: G },
       },
       weight: { tensor: w, rs: G * 4, cs: 4, K: H, N: G },
-      program: (at, packed, work, r0, r1) => inferenceProgram({ mask: 0, ...at }, packed, work, T, B, H, r0, r1, spans),
+      program: (at, packed, work, r0, r1) => inferenceProgram({ mask: 0, ...at }, { packed, work }, T, B, H, r0, r1, spans),
+      blasProgram: (at) => inferenceProgram({ mask: 0, ...at }, { weight: at['weight'] as number }, T, B, H, 0, B, spans),
     });
     return [value];
   },

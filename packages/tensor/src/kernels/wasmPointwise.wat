@@ -11,7 +11,8 @@
 
   ;; e^x in each lane for x ≤ 0 (XNNPACK's rr2-p5: n = round(x·log2 e) by a magic bias that also yields 2^n's
   ;; exponent bits, r = x − n·ln 2 in two parts, a degree-5 polynomial); within 2 ulp. Lanes below −87.34 (where
-  ;; e^x is subnormal) and NaN give 0. The row loops below repeat it inline: a call per vector costs ~2×.
+  ;; e^x is subnormal) and NaN give 0. The build inlines every call of it, $sigmoid4 and $tanh4 (a call per vector
+  ;; costs V8 the spills of every live vector register); the row loops below also repeat it by hand.
   (func $exp4 (param $x v128) (result v128)
     (local $n v128) (local $s v128) (local $t v128) (local $p v128) (local $y v128)
             (local.set $n (f32x4.add (f32x4.mul (local.get $x) (v128.const f32x4 0x1.715476p+0 0x1.715476p+0 0x1.715476p+0 0x1.715476p+0)) (v128.const f32x4 0x1.8000FEp23 0x1.8000FEp23 0x1.8000FEp23 0x1.8000FEp23)))
@@ -290,7 +291,8 @@
   ;; vector of each row overlaps the one before and recomputes its lanes (no output is also an input here). Reads the projected
   ;; inputs $xp and the recurrent product $hw (both [B, 4H]), the previous state $hPrev, $cPrev ([B, H]) and the
   ;; row mask $mask ([B]; 0: every row valid); writes y = m·h' to $y, the carried state (h' and c' where m = 1,
-  ;; the previous ones where m = 0) to $hNext and $cNext, and [i, f, g, o, tanh c'] to $acts ([B, 5H]).
+  ;; the previous ones where m = 0) to $hNext and $cNext, and [i, f, g, o, tanh c'] to $acts ([B, 5H]; 0: not
+  ;; kept, for inference).
   (func (export "lstmForward") (param $xp i32) (param $hw i32) (param $hPrev i32) (param $cPrev i32) (param $mask i32)
         (param $hNext i32) (param $cNext i32) (param $y i32) (param $acts i32) (param $B i32) (param $H i32)
     (local $b i32) (local $j i32) (local $h4 i32) (local $g4 i32) (local $a4 i32) (local $at i32) (local $gx i32) (local $gh i32) (local $ac i32)
@@ -331,12 +333,13 @@
             (v128.store (i32.add (local.get $hNext) (local.get $at)) (f32x4.add (local.get $yv) (f32x4.mul (local.get $k) (local.get $hp))))
             (v128.store (i32.add (local.get $cNext) (local.get $at))
               (f32x4.add (f32x4.mul (local.get $m) (local.get $c)) (f32x4.mul (local.get $k) (local.get $cp))))
-            (local.set $ac (i32.add (i32.add (local.get $acts) (i32.mul (local.get $b) (local.get $a4))) (local.get $j)))
-            (v128.store (local.get $ac) (local.get $i))
-            (v128.store (i32.add (local.get $ac) (local.get $h4)) (local.get $f))
-            (v128.store (i32.add (local.get $ac) (i32.shl (local.get $h4) (i32.const 1))) (local.get $g))
-            (v128.store (i32.add (local.get $ac) (i32.mul (local.get $h4) (i32.const 3))) (local.get $o))
-            (v128.store (i32.add (local.get $ac) (i32.shl (local.get $h4) (i32.const 2))) (local.get $tc))
+            (if (local.get $acts) (then
+              (local.set $ac (i32.add (i32.add (local.get $acts) (i32.mul (local.get $b) (local.get $a4))) (local.get $j)))
+              (v128.store (local.get $ac) (local.get $i))
+              (v128.store (i32.add (local.get $ac) (local.get $h4)) (local.get $f))
+              (v128.store (i32.add (local.get $ac) (i32.shl (local.get $h4) (i32.const 1))) (local.get $g))
+              (v128.store (i32.add (local.get $ac) (i32.mul (local.get $h4) (i32.const 3))) (local.get $o))
+              (v128.store (i32.add (local.get $ac) (i32.shl (local.get $h4) (i32.const 2))) (local.get $tc))))
             (local.set $j (i32.add (local.get $j) (i32.const 16)))
             (br_if $l (i32.lt_u (local.get $j) (local.get $h4)))))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
@@ -407,7 +410,8 @@
   ;; the recurrent product); H not a multiple of 4 as in lstmForward. Reads the projected inputs $xp and the
   ;; recurrent product $hw (both [B, 3H], each with its bias), the previous state $hPrev ([B, H]) and the row mask
   ;; $mask ([B]; 0: every row valid); writes y = m·h' (h' = n + z·(h − n)) to $y, the carried state (h' where
-  ;; m = 1, the previous one where m = 0) to $hNext, and [r, z, n, hn] (hn the n block of $hw) to $acts ([B, 4H]).
+  ;; m = 1, the previous one where m = 0) to $hNext, and [r, z, n, hn] (hn the n block of $hw) to $acts ([B, 4H];
+  ;; 0: not kept, for inference).
   (func (export "gruForward") (param $xp i32) (param $hw i32) (param $hPrev i32) (param $mask i32)
         (param $hNext i32) (param $y i32) (param $acts i32) (param $B i32) (param $H i32)
     (local $b i32) (local $j i32) (local $h4 i32) (local $g4 i32) (local $a4 i32) (local $at i32) (local $gx i32) (local $gh i32) (local $ac i32)
@@ -441,11 +445,12 @@
               (f32x4.add (local.get $n) (f32x4.mul (local.get $z) (f32x4.sub (local.get $hp) (local.get $n))))))
             (v128.store (i32.add (local.get $y) (local.get $at)) (local.get $yv))
             (v128.store (i32.add (local.get $hNext) (local.get $at)) (f32x4.add (local.get $yv) (f32x4.mul (local.get $k) (local.get $hp))))
-            (local.set $ac (i32.add (i32.add (local.get $acts) (i32.mul (local.get $b) (local.get $a4))) (local.get $j)))
-            (v128.store (local.get $ac) (local.get $r))
-            (v128.store (i32.add (local.get $ac) (local.get $h4)) (local.get $z))
-            (v128.store (i32.add (local.get $ac) (i32.shl (local.get $h4) (i32.const 1))) (local.get $n))
-            (v128.store (i32.add (local.get $ac) (i32.mul (local.get $h4) (i32.const 3))) (local.get $hn))
+            (if (local.get $acts) (then
+              (local.set $ac (i32.add (i32.add (local.get $acts) (i32.mul (local.get $b) (local.get $a4))) (local.get $j)))
+              (v128.store (local.get $ac) (local.get $r))
+              (v128.store (i32.add (local.get $ac) (local.get $h4)) (local.get $z))
+              (v128.store (i32.add (local.get $ac) (i32.shl (local.get $h4) (i32.const 1))) (local.get $n))
+              (v128.store (i32.add (local.get $ac) (i32.mul (local.get $h4) (i32.const 3))) (local.get $hn))))
             (local.set $j (i32.add (local.get $j) (i32.const 16)))
             (br_if $l (i32.lt_u (local.get $j) (local.get $h4)))))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))

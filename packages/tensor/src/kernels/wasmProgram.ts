@@ -33,6 +33,11 @@ export const OP = {
   xentForward: 9,
   /** `dst[i] = 0` for `n` floats: operands dst, n. */
   zero: 10,
+  /**
+   * A product on the host's BLAS library (`ProgramExports.sgemm`; the calling thread only, workers have none) with
+   * the 10 operands that follow: M, N, K, a, lda, b, ldb, c, ldc, bias (`c ← a·b`, plus the bias row when not 0).
+   */
+  sgemm: 11,
 } as const;
 
 /** What a program calls: the GEMM's and `wasmPointwise.wat`'s exports, instantiated on the memory it runs on. */
@@ -44,6 +49,11 @@ export interface ProgramExports {
   gruBackward(...args: number[]): void;
   xentBlock(...args: number[]): void;
   xentForward(...args: number[]): void;
+  /**
+   * `c ← a·b (+ bias in every row)` on the host's BLAS library, row-major, byte addresses and row strides in floats:
+   * only where the program runs on tfjs's heap on the calling thread (absent in the workers).
+   */
+  sgemm?(M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, bias: number): void;
 }
 
 /** Appends calls; {@link ProgramWriter.words} ends the program. */
@@ -72,6 +82,10 @@ export class ProgramWriter {
 
   zero(dst: number, n: number): void {
     this.#words.push(OP.zero, dst, n);
+  }
+
+  sgemm(M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, bias: number): void {
+    this.#words.push(OP.sgemm, M, N, K, a, lda, b, ldb, c, ldc, bias);
   }
 
   gruForward(...args: [number, number, number, number, number, number, number, number, number]): void {
@@ -143,6 +157,9 @@ export function runProgram(exports: ProgramExports, buffer: ArrayBufferLike, at:
       const dst = (w[p + 1] as number) >>> 2;
       new Float32Array(buffer).fill(0, dst, dst + (w[p + 2] as number));
       p += 3;
+    } else if (op === 11 && exports.sgemm !== undefined) {
+      exports.sgemm(w[p + 1] as number, w[p + 2] as number, w[p + 3] as number, w[p + 4] as number, w[p + 5] as number, w[p + 6] as number, w[p + 7] as number, w[p + 8] as number, w[p + 9] as number, w[p + 10] as number);
+      p += 11;
     } else {
       return p;
     }
@@ -153,7 +170,7 @@ export function runProgram(exports: ProgramExports, buffer: ArrayBufferLike, at:
 export function checkProgramRun(result: number, at: number): void {
   if (result < 0) return;
   throw new UnsupportedError(
-    { package: PKG, message: `a wasm kernel program (at byte ${at}) has word ${result - (at >>> 2)} = an opcode from ${OP.end} to ${OP.xentForward} expected; its calls were not all run` },
+    { package: PKG, message: `a wasm kernel program (at byte ${at}) has word ${result - (at >>> 2)} = an opcode from ${OP.end} to ${OP.sgemm} expected (${OP.sgemm} only where a BLAS is reached); its calls were not all run` },
     'ERR_WASM_PROGRAM',
   );
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { Blas } from './blasEngine.js';
 import { heapMemory, offsetOf, type ProgramPool, type WasmBackend } from './wasmGemmEngine.js';
 import { align, BLOCK, type PackB, packedBBytes, prepackColumns, SCRATCH_BYTES, TILE_COLS } from './wasmGemmPlan.js';
 import { copyRows } from './wasmGemmShared.js';
@@ -176,6 +177,12 @@ export interface SequenceCall {
    * thread's GEMM scratch in the memory it will run on. A row's calls are the same on every thread.
    */
   program(at: Readonly<Record<string, number>>, packed: readonly PackedBlock[], work: number, r0: number, r1: number): Int32Array;
+  /**
+   * The program of every row with its recurrent products on the host's BLAS library (`OP.sgemm`, the weight read
+   * in place at `at.weight`), used where the engine has one (Node, `blasEngine`): it runs on the calling thread,
+   * whose products the library spreads over its own threads. Absent: nlpkit's GEMM always.
+   */
+  blasProgram?(at: Readonly<Record<string, number>>): Int32Array;
 }
 
 /**
@@ -188,14 +195,40 @@ function copyRowBlocks(from: Float32Array, fromAt: number, to: Float32Array, toA
 
 const floatsOf = (a: SequenceArray, B: number): number => (a.kind === 'whole' ? a.floats + TILE_COLS : a.blocks * B * a.width);
 
-/** Runs `call` on tfjs's heap (and the GEMM's worker threads when it is worth it). */
+/**
+ * The host BLAS's `sgemm` as a program's `OP.sgemm` on `memory` (byte addresses, row strides in floats): views taken
+ * at each call, the bias row (when not 0) written into C's rows first and the product added with beta 1.
+ */
+function blasOp(sgemm: Blas['sgemm'], memory: WebAssembly.Memory): NonNullable<ProgramExports['sgemm']> {
+  return (M, N, K, a, lda, b, ldb, c, ldc, bias) => {
+    const { buffer } = memory;
+    const C = new Float32Array(buffer, c, (M - 1) * ldc + N);
+    if (bias !== 0) {
+      const row = new Float32Array(buffer, bias, N);
+      for (let i = 0; i < M; i += 1) C.set(row, i * ldc);
+    }
+    sgemm(false, false, M, N, K, new Float32Array(buffer, a, (M - 1) * lda + K), lda, new Float32Array(buffer, b, (K - 1) * ldb + N), ldb, bias === 0 ? 0 : 1, C, ldc);
+  };
+}
+
+/** Copies the `whole` arrays' tensors to their places on the heap (`heapAt`). */
+function copyWholes(backend: WasmBackend, arrays: readonly (readonly [string, SequenceArray])[], heapAt: Readonly<Record<string, number>>): void {
+  const heap = new Float32Array((heapMemory(backend) as WebAssembly.Memory).buffer);
+  for (const [name, a] of arrays) {
+    if (a.kind === 'whole') heap.copyWithin((heapAt[name] as number) >>> 2, offsetOf(backend, a.tensor) >>> 2, (offsetOf(backend, a.tensor) >>> 2) + a.floats);
+  }
+}
+
+/** Runs `call` on tfjs's heap (and the GEMM's worker threads when it is worth it, or the host's BLAS). */
 export function runSequence(state: SequenceState, backend: WasmBackend, call: SequenceCall): void {
   const { B } = call;
   const gemm = gemmFor(state, backend);
   const pointwise = wasmPointwiseExports(backend);
   const exports: ProgramExports = { ...pointwise, gemm: gemm.run };
-  const pool = wasmGemmEngine(backend).pool;
-  const shares = rowShares(pool, B, call.flops, call.rowWeights);
+  const engine = wasmGemmEngine(backend);
+  const pool = engine.pool;
+  const onBlas = engine.sgemm !== undefined && call.blasProgram !== undefined;
+  const shares = onBlas ? [[0, B] as [number, number]] : rowShares(pool, B, call.flops, call.rowWeights);
   const names = Object.keys(call.arrays).filter((name) => call.arrays[name] !== undefined);
   const arrays = names.map((name) => [name, call.arrays[name] as SequenceArray] as const);
   const scratch = new Scratch(backend);
@@ -204,6 +237,15 @@ export function runSequence(state: SequenceState, backend: WasmBackend, call: Se
     const heapAt: Record<string, number> = {};
     for (const [name, a] of arrays) heapAt[name] = a.kind === 'input' || a.kind === 'output' ? offsetOf(backend, a.tensor) : scratch.take(floatsOf(a, B) * 4);
     const { weight } = call;
+    if (onBlas) {
+      const words = (call.blasProgram as NonNullable<SequenceCall['blasProgram']>)({ ...heapAt, weight: offsetOf(backend, weight.tensor) });
+      const at = scratch.take(words.byteLength);
+      const memory = heapMemory(backend) as WebAssembly.Memory;
+      new Int32Array(memory.buffer).set(words, at >>> 2);
+      copyWholes(backend, arrays, heapAt);
+      checkProgramRun(runProgram({ ...exports, sgemm: blasOp(engine.sgemm as Blas['sgemm'], memory) }, memory.buffer, at), at);
+      return;
+    }
     const packed = prepack(gemm, scratch, offsetOf(backend, weight.tensor), weight.rs, weight.cs, weight.K, weight.N);
     const work = scratch.take(SCRATCH_BYTES);
     const [own0, own1] = shares[0] as [number, number];
@@ -212,9 +254,7 @@ export function runSequence(state: SequenceState, backend: WasmBackend, call: Se
     // Views after every allocation: the heap may have grown.
     const heap = new Float32Array((heapMemory(backend) as WebAssembly.Memory).buffer);
     new Int32Array(heap.buffer).set(ownWords, own >>> 2);
-    for (const [name, a] of arrays) {
-      if (a.kind === 'whole') heap.copyWithin((heapAt[name] as number) >>> 2, offsetOf(backend, a.tensor) >>> 2, (offsetOf(backend, a.tensor) >>> 2) + a.floats);
-    }
+    copyWholes(backend, arrays, heapAt);
     const runOwn = (): void => checkProgramRun(runProgram(exports, (heapMemory(backend) as WebAssembly.Memory).buffer, own), own);
     if (pool === undefined || shares.length < 2) {
       runOwn();
