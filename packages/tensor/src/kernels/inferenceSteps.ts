@@ -1,7 +1,6 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { heapMemory, offsetOf, type WasmBackend } from './wasmGemmEngine.js';
 import type { ProgramWriter } from './wasmProgram.js';
-import type { PackedBlock } from './wasmSequence.js';
 
 /**
  * The time steps of a fused recurrent sequence run for inference (`wasmLstm.ts`, `wasmGru.ts`): only the outputs are
@@ -23,29 +22,6 @@ export interface InferenceState {
   readonly pair: number;
   /** Where the final state goes (in the kernel's `value` output). */
   readonly final: number;
-}
-
-/**
- * How an inference step computes its recurrent product `h·W`: nlpkit's GEMM on the weight packed for the call (and
- * the thread's GEMM scratch), or the host's BLAS library on the weight where tfjs keeps it (its byte address).
- */
-export type StepProducts = { readonly packed: readonly PackedBlock[]; readonly work: number } | { readonly weight: number };
-
-/**
- * Writes `c ← a·W (+ the bias row, when not 0)` for `M` rows to `program`: `a` is M × K (row stride K), W is K × N
- * (row-major), `c` is M × N (row stride N); byte addresses.
- */
-export function stepProduct(program: ProgramWriter, products: StepProducts, M: number, K: number, N: number, a: number, c: number, bias: number): void {
-  if ('weight' in products) {
-    program.sgemm(M, N, K, a, K, products.weight, N, c, N, bias);
-    return;
-  }
-  for (const block of products.packed) {
-    program.gemm({
-      m0: 0, m1: M, n0: block.n0, n1: block.n1, K, a, rsA: K * 4, csA: 4,
-      b: 0, rsB: N * 4, csB: 4, c, ldc: N * 4, bias, scratch: products.work, packedB: block.at,
-    });
-  }
 }
 
 /**

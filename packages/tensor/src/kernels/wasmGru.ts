@@ -1,16 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D, TensorInfo } from '@tensorflow/tfjs-core';
-import { inferenceSpans, inferenceSteps, type StepProducts, stepProduct } from './inferenceSteps.js';
+import { inferenceSpans, inferenceSteps } from './inferenceSteps.js';
 import { ProgramWriter } from './wasmProgram.js';
-import { type PackedBlock, registerSequenceKernels, runSequence, type SequenceArray, type SequenceKernel, sequenceKernelsOn } from './wasmSequence.js';
+import { registerSequenceKernels, runSequence, type SequenceArray, type SequenceKernel, sequenceKernelsOn, type StepProducts, stepProduct } from './wasmSequence.js';
 
 /**
  * A whole GRU sequence (PyTorch's cell: gate order r, z, n, the reset gate applied to the recurrent product) for
  * tfjs-backend-wasm as kernels under names of our own, as the LSTM's (`wasmLstm.ts`): one call runs every
  * time step forward, one runs them all backward, one runs them forward for inference (`inferenceSteps.ts`). Each
- * step is nlpkit's WebAssembly GEMM (`h·W_hh + b_hh`, the weight packed once per call, the bias added as it
- * writes) and one pass of `wasmPointwise.wat`'s `gruForward` or `gruBackward`, straight on tfjs's heap; with the
- * GEMM's worker threads, the batch's rows are split between them (`wasmSequence.ts`).
+ * step is one recurrent product (`h·W_hh + b_hh`, the bias written first; backward `dHH·W_hhᵀ`), on the host's
+ * BLAS or nlpkit's WebAssembly GEMM as the LSTM's, and one pass of `wasmPointwise.wat`'s `gruForward` or
+ * `gruBackward`, straight on tfjs's heap; on nlpkit's GEMM with its worker threads, the batch's rows are split
+ * between them (`wasmSequence.ts`).
  *
  * Why: op by op (`@nlpkit/rnn`'s `gruSequence`), each step ran ~15 tfjs kernels forward and ~12 backward on
  * `[batch, H]` tensors; a Multi30k encoder-decoder step runs hundreds of such steps.
@@ -32,7 +33,7 @@ const BACKWARD = 'NlpkitWasmGruSequenceGrad';
  * The forward program of rows [r0, r1) (`wasmProgram.ts`): h0 into the first state block, then per step
  * `h·W + b` for its rows on the packed weight and `gruForward` on them.
  */
-function forwardProgram(at: Readonly<Record<string, number>>, packed: readonly PackedBlock[], work: number, T: number, B: number, H: number, r0: number, r1: number): Int32Array {
+function forwardProgram(at: Readonly<Record<string, number>>, products: StepProducts, T: number, B: number, H: number, r0: number, r1: number): Int32Array {
   const [G, bh, rows] = [3 * H, B * H * 4, r1 - r0];
   const row = (address: number, width: number): number => address + r0 * width * 4;
   const [xp, value, hs, acts, hw, bias, mask] = [at['xp'], at['value'], at['hs'], at['acts'], at['hw'], at['bias'], at['mask']] as number[] as [number, number, number, number, number, number, number];
@@ -40,12 +41,7 @@ function forwardProgram(at: Readonly<Record<string, number>>, packed: readonly P
   program.copy(row(hs, H), row(at['h0'] as number, H), rows * H);
   for (let t = 0; t < T; t += 1) {
     const hPrev = hs + t * bh;
-    for (const block of packed) {
-      program.gemm({
-        m0: 0, m1: rows, n0: block.n0, n1: block.n1, K: H, a: row(hPrev, H), rsA: H * 4, csA: 4,
-        b: 0, rsB: G * 4, csB: 4, c: row(hw, G), ldc: G * 4, bias, scratch: work, packedB: block.at,
-      });
-    }
+    stepProduct(program, products, rows, H, G, row(hPrev, H), row(hw, G), bias);
     program.gruForward(
       row(xp + t * B * G * 4, G), row(hw, G), row(hPrev, H), mask === 0 ? 0 : mask + (t * B + r0) * 4,
       row(t === T - 1 ? value + T * bh : hPrev + bh, H), row(value + t * bh, H), row(acts + t * B * 4 * H * 4, 4 * H), rows, H,
@@ -78,7 +74,7 @@ function inferenceProgram(at: Readonly<Record<string, number>>, products: StepPr
  * The backward program of rows [r0, r1): per step from the last, `gruBackward` (the carried gradient is the last
  * step's recurrent product plus its direct part), then dh_{t−1}'s recurrent part, dHH_t · Wᵀ; dh0 gets both.
  */
-function backwardProgram(at: Readonly<Record<string, number>>, packed: readonly PackedBlock[], work: number, T: number, B: number, H: number, r0: number, r1: number): Int32Array {
+function backwardProgram(at: Readonly<Record<string, number>>, products: StepProducts, T: number, B: number, H: number, r0: number, r1: number): Int32Array {
   const [G, bh, rows] = [3 * H, B * H * 4, r1 - r0];
   const row = (address: number, width: number): number => address + r0 * width * 4;
   const [dy, hs, acts, mask, dXp, dHH, dh0, dhGemm] = [at['dy'], at['hs'], at['acts'], at['mask'], at['dXp'], at['dHH'], at['dh0'], at['dhGemm']] as number[] as [
@@ -95,12 +91,7 @@ function backwardProgram(at: Readonly<Record<string, number>>, packed: readonly 
       row(acts + t * B * 4 * H * 4, 4 * H), row(hs + t * bh, H), mask === 0 ? 0 : mask + (t * B + r0) * 4,
       row(dXp + t * B * G * 4, G), row(dhh, G), row(direct[t & 1] as number, H), rows, H,
     );
-    for (const block of packed) {
-      program.gemm({
-        m0: 0, m1: rows, n0: block.n0, n1: block.n1, K: G, a: row(dhh, G), rsA: G * 4, csA: 4,
-        b: 0, rsB: 4, csB: G * 4, c: row(t === 0 ? dh0 : dhGemm, H), ldc: H * 4, bias: 0, scratch: work, packedB: block.at,
-      });
-    }
+    stepProduct(program, products, rows, G, H, row(dhh, G), row(t === 0 ? dh0 : dhGemm, H), 0, true);
   }
   program.add(row(dh0, H), row(direct[0] as number, H), rows * H);
   return program.words();
@@ -135,7 +126,8 @@ const KERNELS: Record<string, SequenceKernel> = {
         hw: { kind: 'scratch', blocks: 1, width: G },
       },
       weight: { tensor: w, rs: G * 4, cs: 4, K: H, N: G },
-      program: (at, packed, work, r0, r1) => forwardProgram({ mask: 0, ...at }, packed, work, T, B, H, r0, r1),
+      program: (at, packed, work, r0, r1) => forwardProgram({ mask: 0, ...at }, { packed, work }, T, B, H, r0, r1),
+      blasProgram: (at) => forwardProgram({ mask: 0, ...at }, { weight: at['weight'] as number }, T, B, H, 0, B),
     });
     return [value, hs, acts];
   },
@@ -181,7 +173,8 @@ const KERNELS: Record<string, SequenceKernel> = {
       },
       // dh_{t−1} = dHH_t · Wᵀ: Wᵀ as the B operand, element (k, j) = W[j, k].
       weight: { tensor: w, rs: 4, cs: G * 4, K: G, N: H },
-      program: (at, packed, work, r0, r1) => backwardProgram({ mask: 0, ...at }, packed, work, T, B, H, r0, r1),
+      program: (at, packed, work, r0, r1) => backwardProgram({ mask: 0, ...at }, { packed, work }, T, B, H, r0, r1),
+      blasProgram: (at) => backwardProgram({ mask: 0, ...at }, { weight: at['weight'] as number }, T, B, H, 0, B),
     });
     return [dXp, dHH, dh0];
   },

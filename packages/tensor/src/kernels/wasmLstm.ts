@@ -1,15 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor2D, Tensor3D, TensorInfo } from '@tensorflow/tfjs-core';
-import { inferenceSpans, inferenceSteps, type StepProducts, stepProduct } from './inferenceSteps.js';
+import { inferenceSpans, inferenceSteps } from './inferenceSteps.js';
 import { ProgramWriter } from './wasmProgram.js';
-import { type PackedBlock, registerSequenceKernels, runSequence, type SequenceArray, type SequenceKernel, sequenceKernelsOn } from './wasmSequence.js';
+import { registerSequenceKernels, runSequence, type SequenceArray, type SequenceKernel, sequenceKernelsOn, type StepProducts, stepProduct } from './wasmSequence.js';
 
 /**
  * A whole LSTM sequence for tfjs-backend-wasm as kernels under names of our own: one call runs every time step
  * forward, one runs them all backward, and one runs them forward for inference, keeping the outputs alone
- * (`inferenceSteps.ts`). Each step is nlpkit's WebAssembly GEMM (`h·W`, the weight packed once per call) and one
- * pass of `wasmPointwise.wat`'s `lstmForward` (gate nonlinearities + state update) or `lstmBackward`, straight on
- * tfjs's heap: no tfjs op, tensor or JavaScript allocation per step.
+ * (`inferenceSteps.ts`). Each step is one recurrent product (`h·W`; backward `dGate·Wᵀ`) and one pass of
+ * `wasmPointwise.wat`'s `lstmForward` (gate nonlinearities + state update) or `lstmBackward`, straight on tfjs's
+ * heap: no tfjs op, tensor or JavaScript allocation per step. The products run on the host's BLAS library where the
+ * wasm products already go there (Node with koffi and OpenBLAS, MKL or BLIS; the calling thread, the weight read in
+ * place), else on nlpkit's WebAssembly GEMM (the weight packed once per call).
  *
  * Why: op by op, a 35-step, 2-layer LSTM LM step ran ~1,500 tfjs kernels for its recurrences (split, sigmoid,
  * tanh, multiply, add, concat, stack, the per-step matmuls...), each with tfjs's bookkeeping, for tensors of
@@ -22,7 +24,7 @@ import { type PackedBlock, registerSequenceKernels, runSequence, type SequenceAr
  * inputs: `dy [T + 2, B, H]`, `w`, `hs`, `cs`, `acts`, optional `mask`; outputs `dXp [T, B, 4H]`, `dh0`, `dc0`.
  * The weight gradient is one matmul over every step (`hsᵀ · dXp`), left to the caller. Gradients are not
  * registered: the kernels are called inside a `tf.customGrad` (`@nlpkit/rnn`'s `lstmSequence`). With the GEMM's
- * worker threads, the batch's rows are split between them (`wasmSequence.ts`).
+ * worker threads (nlpkit's GEMM), the batch's rows are split between them (`wasmSequence.ts`).
  */
 const FORWARD = 'NlpkitWasmLstmSequence';
 const INFER = 'NlpkitWasmLstmSequenceInfer';
@@ -33,7 +35,7 @@ const BACKWARD = 'NlpkitWasmLstmSequenceGrad';
  * `h·W` for its rows on the packed weight and `lstmForward` on them. Every `[B, ·]` block is addressed from its
  * first row, so a thread's rows are an offset.
  */
-function forwardProgram(at: Readonly<Record<string, number>>, packed: readonly PackedBlock[], work: number, T: number, B: number, H: number, r0: number, r1: number): Int32Array {
+function forwardProgram(at: Readonly<Record<string, number>>, products: StepProducts, T: number, B: number, H: number, r0: number, r1: number): Int32Array {
   const [G, bh, rows] = [4 * H, B * H * 4, r1 - r0];
   const row = (address: number, width: number): number => address + r0 * width * 4;
   const [xp, value, hs, cs, acts, hw, mask] = [at['xp'], at['value'], at['hs'], at['cs'], at['acts'], at['hw'], at['mask']] as number[] as [number, number, number, number, number, number, number];
@@ -42,12 +44,7 @@ function forwardProgram(at: Readonly<Record<string, number>>, packed: readonly P
   program.copy(row(cs, H), row(at['c0'] as number, H), rows * H);
   for (let t = 0; t < T; t += 1) {
     const [hPrev, cPrev] = [hs + t * bh, cs + t * bh];
-    for (const block of packed) {
-      program.gemm({
-        m0: 0, m1: rows, n0: block.n0, n1: block.n1, K: H, a: row(hPrev, H), rsA: H * 4, csA: 4,
-        b: 0, rsB: G * 4, csB: 4, c: row(hw, G), ldc: G * 4, bias: 0, scratch: work, packedB: block.at,
-      });
-    }
+    stepProduct(program, products, rows, H, G, row(hPrev, H), row(hw, G), 0);
     const last = t === T - 1;
     program.lstmForward(
       row(xp + t * B * G * 4, G), row(hw, G), row(hPrev, H), row(cPrev, H), mask === 0 ? 0 : mask + (t * B + r0) * 4,
@@ -82,7 +79,7 @@ function inferenceProgram(at: Readonly<Record<string, number>>, products: StepPr
 }
 
 /** The backward program of rows [r0, r1): per step from the last, `lstmBackward`, then dh_{t−1} = dGate_t · Wᵀ. */
-function backwardProgram(at: Readonly<Record<string, number>>, packed: readonly PackedBlock[], work: number, T: number, B: number, H: number, r0: number, r1: number): Int32Array {
+function backwardProgram(at: Readonly<Record<string, number>>, products: StepProducts, T: number, B: number, H: number, r0: number, r1: number): Int32Array {
   const [G, bh, rows] = [4 * H, B * H * 4, r1 - r0];
   const row = (address: number, width: number): number => address + r0 * width * 4;
   const [dy, cs, acts, mask, dXp, dh0, dc0, dhGemm] = [at['dy'], at['cs'], at['acts'], at['mask'], at['dXp'], at['dh0'], at['dc0'], at['dhGemm']] as number[] as [
@@ -103,12 +100,7 @@ function backwardProgram(at: Readonly<Record<string, number>>, packed: readonly 
       row(dGate, G), row(dcOut, H), row(carryOut, H), rows, H,
     );
     carry = carryOut;
-    for (const block of packed) {
-      program.gemm({
-        m0: 0, m1: rows, n0: block.n0, n1: block.n1, K: G, a: row(dGate, G), rsA: G * 4, csA: 4,
-        b: 0, rsB: 4, csB: G * 4, c: row(t === 0 ? dh0 : dhGemm, H), ldc: H * 4, bias: 0, scratch: work, packedB: block.at,
-      });
-    }
+    stepProduct(program, products, rows, G, H, row(dGate, G), row(t === 0 ? dh0 : dhGemm, H), 0, true);
   }
   // dh0 also gets the part carried through step 0 where it was padding.
   if (mask !== 0) program.add(row(dh0, H), row(carry, H), rows * H);
@@ -150,7 +142,8 @@ const KERNELS: Record<string, SequenceKernel> = {
         hw: { kind: 'scratch', blocks: 1, width: G },
       },
       weight: { tensor: w, rs: G * 4, cs: 4, K: H, N: G },
-      program: (at, packed, work, r0, r1) => forwardProgram({ mask: 0, ...at }, packed, work, T, B, H, r0, r1),
+      program: (at, packed, work, r0, r1) => forwardProgram({ mask: 0, ...at }, { packed, work }, T, B, H, r0, r1),
+      blasProgram: (at) => forwardProgram({ mask: 0, ...at }, { weight: at['weight'] as number }, T, B, H, 0, B),
     });
     return [value, hs, cs, acts];
   },
@@ -197,7 +190,8 @@ const KERNELS: Record<string, SequenceKernel> = {
       },
       // dh_{t−1} = dGate_t · Wᵀ: Wᵀ as the B operand, element (k, j) = W[j, k].
       weight: { tensor: w, rs: 4, cs: G * 4, K: G, N: H },
-      program: (at, packed, work, r0, r1) => backwardProgram({ mask: 0, ...at }, packed, work, T, B, H, r0, r1),
+      program: (at, packed, work, r0, r1) => backwardProgram({ mask: 0, ...at }, { packed, work }, T, B, H, r0, r1),
+      blasProgram: (at) => backwardProgram({ mask: 0, ...at }, { weight: at['weight'] as number }, T, B, H, 0, B),
     });
     return [dXp, dh0, dc0];
   },

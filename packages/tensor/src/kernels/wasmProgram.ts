@@ -35,7 +35,8 @@ export const OP = {
   zero: 10,
   /**
    * A product on the host's BLAS library (`ProgramExports.sgemm`; the calling thread only, workers have none) with
-   * the 10 operands that follow: M, N, K, a, lda, b, ldb, c, ldc, bias (`c ← a·b`, plus the bias row when not 0).
+   * the 11 operands that follow: M, N, K, a, lda, b, ldb, transB, c, ldc, bias (`c ← a·op(b)`, op(b) = bᵀ when
+   * transB is 1, plus the bias row when not 0).
    */
   sgemm: 11,
 } as const;
@@ -50,10 +51,11 @@ export interface ProgramExports {
   xentBlock(...args: number[]): void;
   xentForward(...args: number[]): void;
   /**
-   * `c ← a·b (+ bias in every row)` on the host's BLAS library, row-major, byte addresses and row strides in floats:
-   * only where the program runs on tfjs's heap on the calling thread (absent in the workers).
+   * `c ← a·op(b) (+ bias in every row)` on the host's BLAS library, row-major, op(b) = bᵀ when `transB` is 1, byte
+   * addresses and row strides in floats: only where the program runs on tfjs's heap on the calling thread (absent in
+   * the workers).
    */
-  sgemm?(M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, bias: number): void;
+  sgemm?(M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, transB: number, c: number, ldc: number, bias: number): void;
 }
 
 /** Appends calls; {@link ProgramWriter.words} ends the program. */
@@ -84,8 +86,8 @@ export class ProgramWriter {
     this.#words.push(OP.zero, dst, n);
   }
 
-  sgemm(M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, bias: number): void {
-    this.#words.push(OP.sgemm, M, N, K, a, lda, b, ldb, c, ldc, bias);
+  sgemm(M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, transB: boolean, c: number, ldc: number, bias: number): void {
+    this.#words.push(OP.sgemm, M, N, K, a, lda, b, ldb, transB ? 1 : 0, c, ldc, bias);
   }
 
   gruForward(...args: [number, number, number, number, number, number, number, number, number]): void {
@@ -158,8 +160,11 @@ export function runProgram(exports: ProgramExports, buffer: ArrayBufferLike, at:
       new Float32Array(buffer).fill(0, dst, dst + (w[p + 2] as number));
       p += 3;
     } else if (op === 11 && exports.sgemm !== undefined) {
-      exports.sgemm(w[p + 1] as number, w[p + 2] as number, w[p + 3] as number, w[p + 4] as number, w[p + 5] as number, w[p + 6] as number, w[p + 7] as number, w[p + 8] as number, w[p + 9] as number, w[p + 10] as number);
-      p += 11;
+      exports.sgemm(
+        w[p + 1] as number, w[p + 2] as number, w[p + 3] as number, w[p + 4] as number, w[p + 5] as number, w[p + 6] as number,
+        w[p + 7] as number, w[p + 8] as number, w[p + 9] as number, w[p + 10] as number, w[p + 11] as number,
+      );
+      p += 12;
     } else {
       return p;
     }

@@ -6,7 +6,7 @@ import { align, BLOCK, type PackB, packedBBytes, prepackColumns, SCRATCH_BYTES, 
 import { copyRows } from './wasmGemmShared.js';
 import { registerWasmGemm, wasmGemmEngine, wasmGemmModules } from './wasmKernels.js';
 import { registerWasmPointwise, wasmPointwiseExports } from './wasmPointwise.js';
-import { checkProgramRun, type ProgramExports, runProgram } from './wasmProgram.js';
+import { checkProgramRun, type ProgramExports, type ProgramWriter, runProgram } from './wasmProgram.js';
 
 /**
  * What the fused recurrent sequence kernels (`wasmLstm.ts`, `wasmGru.ts`) share: one call runs every time step of
@@ -120,6 +120,31 @@ function prepack(gemm: Gemm, scratch: Scratch, src: number, rs: number, cs: numb
 }
 
 /**
+ * How a program's steps compute their recurrent products (`h·W`, and backward `dGate·Wᵀ`): nlpkit's GEMM on the
+ * weight packed for the call (and the thread's GEMM scratch), or the host's BLAS library on the weight where tfjs
+ * keeps it (its byte address).
+ */
+export type StepProducts = { readonly packed: readonly PackedBlock[]; readonly work: number } | { readonly weight: number };
+
+/**
+ * Writes `c ← a·W (+ the bias row, when not 0)` for `M` rows to `program`: `a` is M × K (row stride K), W is K × N
+ * row-major, or with `transposed` the transpose of the N × K row-major weight; `c` is M × N (row stride N); byte
+ * addresses.
+ */
+export function stepProduct(program: ProgramWriter, products: StepProducts, M: number, K: number, N: number, a: number, c: number, bias: number, transposed = false): void {
+  if ('weight' in products) {
+    program.sgemm(M, N, K, a, K, products.weight, transposed ? K : N, transposed, c, N, bias);
+    return;
+  }
+  for (const block of products.packed) {
+    program.gemm({
+      m0: 0, m1: M, n0: block.n0, n1: block.n1, K, a, rsA: K * 4, csA: 4,
+      b: 0, rsB: transposed ? 4 : N * 4, csB: transposed ? K * 4 : 4, c, ldc: N * 4, bias, scratch: products.work, packedB: block.at,
+    });
+  }
+}
+
+/**
  * Below this many batch rows, or this many flops in a call's recurrent products, a sequence runs on the calling
  * thread alone: a thread's share would be one or two 4-row GEMM tiles, or too little work to pay for copying its
  * rows to and from the workers' memory.
@@ -196,18 +221,19 @@ function copyRowBlocks(from: Float32Array, fromAt: number, to: Float32Array, toA
 const floatsOf = (a: SequenceArray, B: number): number => (a.kind === 'whole' ? a.floats + TILE_COLS : a.blocks * B * a.width);
 
 /**
- * The host BLAS's `sgemm` as a program's `OP.sgemm` on `memory` (byte addresses, row strides in floats): views taken
- * at each call, the bias row (when not 0) written into C's rows first and the product added with beta 1.
+ * The host BLAS's `sgemm` as a program's `OP.sgemm` on `memory` (byte addresses, row strides in floats; B transposed
+ * when `transB` is 1): views taken at each call, the bias row (when not 0) written into C's rows first and the product added with beta 1.
  */
 function blasOp(sgemm: Blas['sgemm'], memory: WebAssembly.Memory): NonNullable<ProgramExports['sgemm']> {
-  return (M, N, K, a, lda, b, ldb, c, ldc, bias) => {
+  return (M, N, K, a, lda, b, ldb, transB, c, ldc, bias) => {
     const { buffer } = memory;
     const C = new Float32Array(buffer, c, (M - 1) * ldc + N);
     if (bias !== 0) {
       const row = new Float32Array(buffer, bias, N);
       for (let i = 0; i < M; i += 1) C.set(row, i * ldc);
     }
-    sgemm(false, false, M, N, K, new Float32Array(buffer, a, (M - 1) * lda + K), lda, new Float32Array(buffer, b, (K - 1) * ldb + N), ldb, bias === 0 ? 0 : 1, C, ldc);
+    const B = new Float32Array(buffer, b, transB === 1 ? (N - 1) * ldb + K : (K - 1) * ldb + N);
+    sgemm(false, transB === 1, M, N, K, new Float32Array(buffer, a, (M - 1) * lda + K), lda, B, ldb, bias === 0 ? 0 : 1, C, ldc);
   };
 }
 
