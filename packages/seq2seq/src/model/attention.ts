@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
-import { additiveAttention, matMul } from '@nlpkit/tensor';
+import type { Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import { additiveAttention, gatherRows, matMul } from '@nlpkit/tensor';
 import type { Seq2seqParams } from './initSeq2seq.js';
 import type { AttentionType } from './seq2seqConfig.js';
 
@@ -12,6 +12,27 @@ export interface AttentionMemory {
   readonly keys: Tensor3D;
   /** `[B, S]`: 1 at valid source positions, 0 at padding. */
   readonly mask: Tensor2D;
+  /**
+   * The memory row of each query row (int32 `[rows]`), when the memory is one row per source and the queries are
+   * rows of hypotheses (a beam): additive attention reads the rows in place; the other types gather them first.
+   */
+  readonly rows?: Tensor1D;
+}
+
+/** Rows `idx` of a `[N, S, D]` tensor, as `[idx.length, S, D]` (one copy per row on wasm; no gradient: decoding only). */
+function rowsOf(x: Tensor3D, idx: Tensor1D): Tensor3D {
+  const [N, S, D] = x.shape;
+  return tf.reshape(gatherRows(tf.reshape(x, [N, S * D]) as Tensor2D, idx), [idx.shape[0], S, D]);
+}
+
+/** The memory's rows `rows` (int32 `[rows]`), one per query row. */
+export function gatheredMemory(memory: AttentionMemory, rows: Tensor1D): AttentionMemory {
+  return { values: rowsOf(memory.values, rows), keys: rowsOf(memory.keys, rows), mask: gatherRows(memory.mask, rows) };
+}
+
+/** Whether an attention type reads a memory's rows in place (additive attention), rather than a gathered copy. */
+export function readsRowsInPlace(type: AttentionType): boolean {
+  return type === 'bahdanau' || type === 'concat';
 }
 
 /** The keys of `values` for an attention type (see {@link AttentionMemory}). */
@@ -29,14 +50,17 @@ export function attentionKeys(type: AttentionType, params: Seq2seqParams, values
  * attention "looks at") and the context is their mean.
  */
 export function attend(type: AttentionType, params: Seq2seqParams, memory: AttentionMemory, query: Tensor2D): { weights: Tensor2D; context: Tensor2D } {
-  const { values, keys, mask } = memory;
+  if (readsRowsInPlace(type)) {
+    // One kernel on wasm at inference (tanh, scores, masked softmax, context; rows read in place); these ops under
+    // a gradient tape.
+    const { keys, values, mask, rows } = memory;
+    return additiveAttention(keys, values, mask, matMul(query, params['attention.wQuery'] as Tensor2D), params['attention.v'] as Tensor2D, rows);
+  }
+  const { values, keys, mask } = memory.rows === undefined ? memory : gatheredMemory(memory, memory.rows);
   const [B, S, H] = values.shape;
   let scores: Tensor2D;
   if (type === 'none') scores = tf.zeros([B, S]);
-  else if (type === 'bahdanau' || type === 'concat') {
-    // One kernel on wasm at inference (tanh, scores, masked softmax, context); these ops under a gradient tape.
-    return additiveAttention(keys, values, mask, matMul(query, params['attention.wQuery'] as Tensor2D), params['attention.v'] as Tensor2D);
-  } else {
+  else {
     // A batched matrix-vector product written elementwise: its gradient needs no transposed batched matmul (slow on wasm).
     scores = tf.sum<Tensor2D>(tf.mul(keys, tf.reshape(query, [B, 1, H])), 2);
     if (type === 'scaled-dot') scores = tf.mul<Tensor2D>(scores, 1 / Math.sqrt(H));

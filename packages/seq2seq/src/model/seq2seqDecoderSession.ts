@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import { BOS_ID, EmptyInputError, EOS_ID, PAD_ID, UNK_ID, type Vocabulary } from '@nlpkit/core';
 import { embedding, type CellState } from '@nlpkit/rnn';
 import { gatherRows, logSoftmax } from '@nlpkit/tensor';
 import type { DecoderSession, DecoderStepOutput } from '../decode/decoderSession.js';
 import { checkIdList } from '../data/seq2seqBatch.js';
 import { PKG, Seq2seqOptionError, Seq2seqShapeError } from '../errors.js';
-import type { AttentionMemory } from './attention.js';
+import { type AttentionMemory, gatheredMemory, readsRowsInPlace } from './attention.js';
 import { decoderCells, decoderStep, outputLogits, projectEmbedded } from './decoderStep.js';
 import { encodeSource } from './encodeSource.js';
 import type { Seq2seqParams } from './initSeq2seq.js';
@@ -38,12 +38,6 @@ export interface Seq2seqDecoderState {
   readonly c: readonly Tensor2D[];
   /** `[rows, H]` previous attentional state (input feeding), else null. */
   readonly feed: Tensor2D | null;
-}
-
-/** Rows `idx` of a `[N, S, D]` tensor, as `[idx.length, S, D]` (one copy per row on wasm; no gradient: decoding only). */
-function rowsOf(x: Tensor3D, idx: tf.Tensor1D): Tensor3D {
-  const [N, S, D] = x.shape;
-  return tf.reshape(gatherRows(tf.reshape(x, [N, S * D]) as Tensor2D, idx), [idx.shape[0], S, D]);
 }
 
 function checkRows(value: unknown, argument: string, limit: number, what: string): Int32Array {
@@ -93,22 +87,20 @@ export function seq2seqDecoderSession(model: Seq2seqModel, sources: readonly (re
   // Layer 0's weight split (embedding rows / context rows) once per session, not once per step.
   const decoder = decoderCells(config, params);
   const owned = [decoder.embedding.wIh, decoder.extra].filter((t): t is Tensor2D => t !== null && !Object.values(params).includes(t));
-  // The attention memory of the rows: gathered again only when the rows' sources change (beam search reorders
-  // hypotheses within a source, so between finishes every step reuses the same gather).
-  let memoryCache: { sources: Int32Array; memory: AttentionMemory } | undefined;
+  // The attention memory of the rows. Additive attention reads each row's source in the per-source memory (`rows`:
+  // no copy per hypothesis); the other types get the rows gathered, again only when the rows' sources change (beam
+  // search reorders hypotheses within a source, so between finishes every step reuses the same gather).
+  const inPlace = readsRowsInPlace(config.attention);
+  let memoryCache: { sources: Int32Array; memory: AttentionMemory; owned: Tensor[] } | undefined;
   const memoryOf = (sources: Int32Array): AttentionMemory => {
     const cached = memoryCache;
     if (cached !== undefined && cached.sources.length === sources.length && cached.sources.every((x, i) => x === sources[i])) return cached.memory;
-    const memory = tf.tidy(() => {
-      const idx = tf.tensor1d(sources, 'int32');
-      return {
-        values: tf.keep(rowsOf(kept.values, idx)),
-        keys: tf.keep(rowsOf(kept.keys, idx)),
-        mask: tf.keep(gatherRows(kept.mask, idx)),
-      };
-    });
-    if (cached !== undefined) tf.dispose([cached.memory.values, cached.memory.keys, cached.memory.mask]);
-    memoryCache = { sources: Int32Array.from(sources), memory };
+    const perSource = { values: kept.values, keys: kept.keys, mask: kept.mask };
+    const rows = tf.tensor1d(sources, 'int32');
+    const memory: AttentionMemory = inPlace ? { ...perSource, rows } : tf.tidy(() => ({ ...gatheredMemory(perSource, rows) }));
+    if (!inPlace) rows.dispose();
+    if (cached !== undefined) tf.dispose(cached.owned);
+    memoryCache = { sources: Int32Array.from(sources), memory, owned: inPlace ? [rows] : [memory.values, memory.keys, memory.mask] };
     return memory;
   };
   let disposed = false;
@@ -186,7 +178,7 @@ export function seq2seqDecoderSession(model: Seq2seqModel, sources: readonly (re
       if (disposed) return;
       disposed = true;
       tf.dispose([kept.values, kept.keys, kept.mask, ...kept.h, ...kept.c, kept.forbid, ...owned]);
-      if (memoryCache !== undefined) tf.dispose([memoryCache.memory.values, memoryCache.memory.keys, memoryCache.memory.mask]);
+      if (memoryCache !== undefined) tf.dispose(memoryCache.owned);
       memoryCache = undefined;
     },
   };

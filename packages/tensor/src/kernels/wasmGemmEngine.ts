@@ -50,6 +50,12 @@ export interface ProgramPool {
    * calls: keeping it costs a copy and a pack. Call it before {@link area}.
    */
   keepColumns(b: TensorInfo, K: number, N: number, ranges: readonly Pick<Share, 'n0' | 'n1'>[], key: string): number[] | undefined;
+  /**
+   * Byte addresses in {@link memory} of copies of the float32 heap tensors `tensors`, kept across calls under their
+   * DataIds (in the same cache as {@link keepColumns}); undefined when they do not fit it. For what every call of a
+   * loop reads (a decoder's attention memory). Call it before {@link area}.
+   */
+  keepTensors(tensors: readonly TensorInfo[]): number[] | undefined;
   /** Worker `slot`'s (1 .. threads − 1) scratch for `gemm`'s packing (SCRATCH_BYTES). */
   scratchOf(slot: number): number;
   /** Runs the program at byte address `program` on each listed slot while `work` runs here, and waits for them all. */

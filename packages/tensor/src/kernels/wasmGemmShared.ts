@@ -59,6 +59,7 @@ export function sharedEngine(backend: WasmBackend, threads: number, modules: Gem
       return operandBase();
     },
     keepColumns: (b, K, N, ranges, key) => columns.keep(b, K, N, false, ranges, key),
+    keepTensors: (tensors) => columns.keepTensors(tensors),
     scratchOf,
     run: (programs, work) => {
       stats.programs += 1;
@@ -182,7 +183,8 @@ export function sharedEngine(backend: WasmBackend, threads: number, modules: Gem
    * laid end to end; when they would pass 32 MiB all are dropped (no call is in flight between calls).
    */
   function workerColumns(shared: WebAssembly.Memory, gemmModules: GemmModules, base: number) {
-    const entries = new Map<DataId, { key: string; at: number[] }>();
+    // An entry is one tensor's packed column blocks, or (`with`: the other tensors' DataIds) tensors' plain copies.
+    const entries = new Map<DataId, { key: string; at: number[]; with?: readonly DataId[] }>();
     const seen = new SeenOperands();
     let top = base;
     let packB: PackB | undefined;
@@ -202,7 +204,42 @@ export function sharedEngine(backend: WasmBackend, threads: number, modules: Gem
         return keep(call.b, K, N, call.transposeB, workerShares, key);
       },
       keep,
+      keepTensors,
     };
+
+    /** Room for `bytes` more in the cache (dropping every entry when they would pass its size), or false. */
+    function reserve(bytes: number): boolean {
+      if (top + bytes - base > MAX_CACHED_BYTES) {
+        entries.clear();
+        top = base;
+      }
+      return top + bytes - base <= MAX_CACHED_BYTES;
+    }
+
+    /** Copies of the float32 tensors `ts`, kept together under the first one's DataId: their addresses. */
+    function keepTensors(ts: readonly TensorInfo[]): number[] | undefined {
+      const floats = ts.map((t) => t.shape.reduce((a, b) => a * b, 1));
+      const key = `tensors:${floats.join(',')}`;
+      const others = ts.slice(1).map((t) => t.dataId);
+      const hit = entries.get((ts[0] as TensorInfo).dataId);
+      if (hit !== undefined && hit.key === key && hit.with !== undefined && hit.with.every((id, i) => id === others[i])) return hit.at;
+      const sizes = floats.map((n) => align(n * 4));
+      if (!reserve(sizes.reduce((a, c) => a + c, 0))) return undefined;
+      const at = sizes.map((size) => {
+        const here = top;
+        top += size;
+        return here;
+      });
+      grow(top);
+      const theirs = new Float32Array((heapMemory(backend) as WebAssembly.Memory).buffer);
+      const ours = new Float32Array(shared.buffer);
+      ts.forEach((t, i) => {
+        const from = offsetOf(backend, t) >>> 2;
+        ours.set(theirs.subarray(from, from + (floats[i] as number)), (at[i] as number) >>> 2);
+      });
+      entries.set((ts[0] as TensorInfo).dataId, { key, at, with: others });
+      return at;
+    }
 
     /**
      * Columns [n0, n1) of `b` (K × N, [N, K] when `transposed`) for each of `ranges`, each packed as one prepacked
@@ -212,12 +249,7 @@ export function sharedEngine(backend: WasmBackend, threads: number, modules: Gem
       const hit = entries.get(b.dataId);
       if (hit !== undefined && hit.key === key) return hit.at;
       const sizes = ranges.map((s) => align(packedBBytes(K, s.n1 - s.n0)));
-      const bytes = sizes.reduce((a, c) => a + c, 0);
-      if (top + bytes - base > MAX_CACHED_BYTES) {
-        entries.clear();
-        top = base;
-      }
-      if (top + bytes - base > MAX_CACHED_BYTES) return undefined;
+      if (!reserve(sizes.reduce((a, c) => a + c, 0))) return undefined;
       const at = sizes.map((size) => {
         const here = top;
         top += size;

@@ -61,8 +61,8 @@ it.runIf(threadsSupported())('a program with an opcode it does not know fails wi
   } finally {
     pool.dispose();
   }
-  expect(() => pool.run([{ slot: 1, job: program, program: true }], () => undefined)).toThrow(/word 0 = an opcode from 0 to 11 expected/);
+  expect(() => pool.run([{ slot: 1, job: program, program: true }], () => undefined)).toThrow(/word 0 = an opcode from 0 to 12 expected/);
   // A product on the host's BLAS (opcode 11) where no BLAS is reached (a worker, or a caller without one): the same.
   new Int32Array(memory.buffer).set([11, 1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 0], program >>> 2);
-  expect(() => pool.run([{ slot: 1, job: program, program: true }], () => undefined)).toThrow(/word 0 = an opcode from 0 to 11 expected \(11 only where a BLAS is reached\)/);
+  expect(() => pool.run([{ slot: 1, job: program, program: true }], () => undefined)).toThrow(/word 0 = an opcode from 0 to 12 expected \(11 only where a BLAS is reached\)/);
 });

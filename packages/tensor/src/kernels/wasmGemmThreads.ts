@@ -174,7 +174,7 @@ export function startGemmWorkers(module: WebAssembly.Module, memory: WebAssembly
         throw new UnsupportedError({ package: PKG, message: 'a GEMM worker program called an elementwise kernel, but the pool has none' }, 'ERR_WASM_GEMM_WORKER');
       };
       const pw = pointwise === undefined
-        ? { lstmForward: missing, lstmBackward: missing, gruForward: missing, gruBackward: missing, xentBlock: missing, xentForward: missing }
+        ? { lstmForward: missing, lstmBackward: missing, gruForward: missing, gruBackward: missing, xentBlock: missing, xentForward: missing, additiveAttention: missing }
         : (new WebAssembly.Instance(pointwise, { env: { memory } }).exports as unknown as Omit<ProgramExports, 'gemm'>);
       mine = { ...pw, gemm: gemm.gemm };
     }

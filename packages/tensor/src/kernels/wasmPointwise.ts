@@ -48,7 +48,7 @@ export interface PointwiseExports {
   gruForward(xp: number, hw: number, hPrev: number, mask: number, hNext: number, y: number, acts: number, B: number, H: number): void;
   gruBackward(dhA: number, dhB: number, dy: number, acts: number, hPrev: number, mask: number, dX: number, dHH: number, dhOut: number, B: number, H: number): void;
   gatherRows(table: number, ids: number, n: number, rowBytes: number, out: number): void;
-  additiveAttention(keys: number, q: number, v: number, mask: number, values: number, B: number, S: number, A: number, H: number, weights: number, context: number): void;
+  additiveAttention(keys: number, q: number, v: number, mask: number, values: number, B: number, S: number, A: number, H: number, weights: number, context: number, rows: number): void;
   additiveAttentionGrad(keys: number, values: number, q: number, v: number, a: number, dc: number, B: number, S: number, A: number, H: number, dq: number, dKeys: number, dv: number): void;
   rowMaxExpSum(x: number, N: number, V: number, stats: number): void;
   shiftRows(x: number, N: number, V: number, shifts: number, out: number): void;
@@ -146,18 +146,89 @@ function xentForwardRows(backend: WasmBackend, wasm: PointwiseExports, x: number
   new Float64Array(heap(), statsAt + own * 24, rest * 3).set(new Float64Array(pool.memory.buffer, restStats, rest * 3));
 }
 
+/** Below this much tanh work (rows · positions · A) an attention step runs on the calling thread alone. */
+const MIN_THREADED_ATTENTION = 1 << 20;
+
+const attentionCounts = { calls: 0, threaded: 0 };
+
+/** Additive-attention steps so far, and how many split their rows between threads (for tests). */
+export function wasmAttentionStats(): { calls: number; threaded: number } {
+  return { ...attentionCounts };
+}
+
+/**
+ * `additiveAttention` of B query rows into `weights` and `context` (heap byte addresses), the rows split between the
+ * GEMM's threads when they are up and the work is large (a beam search's 160 rows over 20 positions of 512): the
+ * caller computes its rows in place on tfjs's heap; each worker computes its rows in the shared memory, reading the
+ * keys, values and mask from copies kept there under their DataIds (a decoder passes the same memory every step,
+ * `rows` saying which memory row each query row reads), and the caller copies their weights and contexts back.
+ * Each row is computed whole by one thread with the same code: the same numbers on any number of threads.
+ *
+ * Why: the step is bound by its tanh (B·S·A of them); PyTorch runs its on two threads, 16 lanes wide.
+ */
+function attentionRows(
+  backend: WasmBackend,
+  wasm: PointwiseExports,
+  t: { keys: TensorInfo; values: TensorInfo; mask: TensorInfo; query: TensorInfo; v: TensorInfo; rows: TensorInfo | undefined },
+  B: number,
+  S: number,
+  A: number,
+  H: number,
+  weights: number,
+  context: number,
+): void {
+  const at = (x: TensorInfo | undefined): number => (x === undefined ? 0 : offsetOf(backend, x));
+  const own = (count: number): void =>
+    wasm.additiveAttention(at(t.keys), at(t.query), at(t.v), at(t.mask), at(t.values), count, S, A, H, weights, context, at(t.rows));
+  attentionCounts.calls += 1;
+  const pool = B >= 8 && B * S * A >= MIN_THREADED_ATTENTION && registerWasmGemm() ? wasmGemmEngine(backend).pool : undefined;
+  const kept = pool !== undefined && pool.ready() ? pool.keepTensors([t.keys, t.values, t.mask]) : undefined;
+  if (pool === undefined || kept === undefined) {
+    own(B);
+    return;
+  }
+  attentionCounts.threaded += 1;
+  const [keysAt, valuesAt, maskAt] = kept as [number, number, number];
+  const parts = Math.min(pool.threads, B);
+  const bounds = Array.from({ length: parts + 1 }, (_, k) => Math.round((B * k) / parts));
+  const mine = bounds[1] as number;
+  const rest = B - mine;
+  const area = new Bump(pool.area(rest * (A + S + H + 1) * 4 + A * 4 + 64 * (parts + 8)));
+  const [qAt, vAt, rowsAt, weightsAt, contextAt] = [area.take(rest * A * 4), area.take(A * 4), area.take(rest * 4), area.take(rest * S * 4), area.take(rest * H * 4)];
+  const heap = (): ArrayBuffer => (heapMemory(backend) as WebAssembly.Memory).buffer as ArrayBuffer;
+  const shared = pool.memory.buffer;
+  new Float32Array(shared, qAt, rest * A).set(new Float32Array(heap(), at(t.query) + mine * A * 4, rest * A));
+  new Float32Array(shared, vAt, A).set(new Float32Array(heap(), at(t.v), A));
+  const memoryRows = new Int32Array(shared, rowsAt, rest);
+  if (t.rows === undefined) memoryRows.forEach((_, i) => (memoryRows[i] = mine + i));
+  else memoryRows.set(new Int32Array(heap(), at(t.rows) + mine * 4, rest));
+  const programs = bounds.slice(1, -1).map((r0, i) => {
+    const r1 = bounds[i + 2] as number;
+    const k = r0 - mine;
+    const writer = new ProgramWriter();
+    writer.attention(keysAt, qAt + k * A * 4, vAt, maskAt, valuesAt, r1 - r0, S, A, H, weightsAt + k * S * 4, contextAt + k * H * 4, rowsAt + k * 4);
+    const words = writer.words();
+    const program = area.take(words.byteLength);
+    new Int32Array(pool.memory.buffer).set(words, program >>> 2);
+    return { slot: i + 1, program };
+  });
+  pool.run(programs, () => own(mine));
+  new Float32Array(heap(), weights + mine * S * 4, rest * S).set(new Float32Array(pool.memory.buffer, weightsAt, rest * S));
+  new Float32Array(heap(), context + mine * H * 4, rest * H).set(new Float32Array(pool.memory.buffer, contextAt, rest * H));
+}
+
 type Kernel = (state: PointwiseState, inputs: NamedTensorInfoMap, backend: WasmBackend, attrs: NamedAttrMap) => TensorInfo | TensorInfo[];
 
 /**
  * The `n` int32 ids of `ids` (a view of the heap), checked to be row numbers of a `V`-row table, with the wording of
  * tfjs's own gather ("index value 12 is not in [0, 9]"), which callers may already map.
  */
-function checkRowIds(backend: WasmBackend, ids: TensorInfo, n: number, V: number): Int32Array {
+function checkRowIds(backend: WasmBackend, ids: TensorInfo, n: number, V: number, argument = 'ids'): Int32Array {
   const idv = new Int32Array((heapMemory(backend) as WebAssembly.Memory).buffer, offsetOf(backend, ids), n);
   for (let i = 0; i < n; i += 1) {
     const v = idv[i] as number;
     if (!(v >= 0 && v < V)) {
-      throw new InvalidArgumentError({ package: PKG, argument: 'ids', expected: `row numbers from 0 to ${V - 1}`, foundText: `index value ${v} is not in [0, ${V - 1}] (at ${i})` });
+      throw new InvalidArgumentError({ package: PKG, argument, expected: `row numbers from 0 to ${V - 1}`, foundText: `index value ${v} is not in [0, ${V - 1}] (at ${i})` });
     }
   }
   return idv;
@@ -261,17 +332,17 @@ const KERNELS: Record<string, Kernel> = {
     exportsFor(state, backend).gatherRows(offsetOf(backend, table), offsetOf(backend, ids), n, D * 4, offsetOf(backend, out));
     return out;
   },
-  // keys [B, S, A], values [B, S, H], mask [B, S], query [B, A], v [A] → weights [B, S], context [B, H]
+  // keys [N, S, A], values [N, S, H], mask [N, S], query [B, A], v [A], optional int32 rows [B] (memory row of
+  // each query row; without it N = B, row b's memory is row b) → weights [B, S], context [B, H]
   [ADDITIVE_ATTENTION]: (state, inputs, backend) => {
-    const { keys, values, mask, query, v } = inputs as { keys: TensorInfo; values: TensorInfo; mask: TensorInfo; query: TensorInfo; v: TensorInfo };
-    const [B, S, A] = keys.shape as [number, number, number];
+    const { keys, values, mask, query, v, rows } = inputs as { keys: TensorInfo; values: TensorInfo; mask: TensorInfo; query: TensorInfo; v: TensorInfo; rows?: TensorInfo };
+    const [N, S, A] = keys.shape as [number, number, number];
+    const B = query.shape[0] as number;
     const H = values.shape[2] as number;
+    if (rows !== undefined) checkRowIds(backend, rows, B, N, 'rows');
     const weights = backend.makeOutput([B, S], 'float32');
     const context = backend.makeOutput([B, H], 'float32');
-    exportsFor(state, backend).additiveAttention(
-      offsetOf(backend, keys), offsetOf(backend, query), offsetOf(backend, v), offsetOf(backend, mask), offsetOf(backend, values),
-      B, S, A, H, offsetOf(backend, weights), offsetOf(backend, context),
-    );
+    attentionRows(backend, exportsFor(state, backend), { keys, values, mask, query, v, rows }, B, S, A, H, offsetOf(backend, weights), offsetOf(backend, context));
     return [weights, context];
   },
   // keys [B, S, A], values [B, S, H], query [B, A], v [A], weights [B, S], dContext [B, H] → dQuery, dKeys, dv
@@ -483,11 +554,13 @@ export function wasmGatherRows(table: Tensor2D, ids: Tensor1D): Tensor2D {
 
 /**
  * Additive attention on the wasm kernel, no gradient: weights `[B, S]` and context `[B, H]` of
- * `additiveAttention` (A and H multiples of 4; the caller checks shapes and dtypes).
+ * `additiveAttention` (A and H multiples of 4; the caller checks shapes and dtypes). With `rows` (int32 `[B]`),
+ * query row b attends over memory row `rows[b]` of keys, values and mask (`[N, …]`); an id outside [0, N) throws.
  */
-export function wasmAdditiveAttention(keys: Tensor3D, values: Tensor3D, mask: Tensor2D, query: Tensor2D, v: Tensor1D): [Tensor2D, Tensor2D] {
+export function wasmAdditiveAttention(keys: Tensor3D, values: Tensor3D, mask: Tensor2D, query: Tensor2D, v: Tensor1D, rows?: Tensor1D): [Tensor2D, Tensor2D] {
   registered();
-  return tf.engine().runKernel(ADDITIVE_ATTENTION, { keys, values, mask, query, v }) as unknown as [Tensor2D, Tensor2D];
+  const inputs: Record<string, Tensor> = rows === undefined ? { keys, values, mask, query, v } : { keys, values, mask, query, v, rows };
+  return tf.engine().runKernel(ADDITIVE_ATTENTION, inputs) as unknown as [Tensor2D, Tensor2D];
 }
 
 /** The gradients of additive attention's context for its query, keys and v (`additiveAttentionGrad`) on the wasm kernel. */

@@ -592,13 +592,14 @@
         (br $rowsLoop))))
 
   ;; Additive (Bahdanau) attention of B rows over S positions, as a decoder step computes it without a gradient:
-  ;; for row b, score_s = Σ_a v[a]·tanh(keys[b, s, a] + q[b, a]) (A a multiple of 4), then the composite's masked
-  ;; softmax, w_s = softmax_s(score_s + (mask[b, s] − 1)·1e9)·mask[b, s], and context[b] = Σ_s w_s·values[b, s]
-  ;; (H a multiple of 4; s in order). Reads keys [B, S, A], q [B, A], v [A], mask [B, S], values [B, S, H]; writes
-  ;; weights [B, S] and context [B, H]. A row whose exponentials all underflow gets weights 0 (not NaN).
+  ;; for row b over memory row m = rows[b] ($rows: int32 [B]; 0: m = b), score_s = Σ_a v[a]·tanh(keys[m, s, a] +
+  ;; q[b, a]) (A a multiple of 4), then the composite's masked softmax, w_s = softmax_s(score_s + (mask[m, s] −
+  ;; 1)·1e9)·mask[m, s], and context[b] = Σ_s w_s·values[m, s] (H a multiple of 4; s in order). Reads keys
+  ;; [·, S, A], q [B, A], v [A], mask [·, S], values [·, S, H]; writes weights [B, S] and context [B, H]. A row
+  ;; whose exponentials all underflow gets weights 0 (not NaN).
   (func (export "additiveAttention") (param $keys i32) (param $q i32) (param $v i32) (param $mask i32) (param $values i32)
-        (param $B i32) (param $S i32) (param $A i32) (param $H i32) (param $weights i32) (param $context i32)
-    (local $b i32) (local $s i32) (local $a i32) (local $a4 i32) (local $h4 i32) (local $krow i32) (local $qrow i32)
+        (param $B i32) (param $S i32) (param $A i32) (param $H i32) (param $weights i32) (param $context i32) (param $rows i32)
+    (local $b i32) (local $mem i32) (local $s i32) (local $a i32) (local $a4 i32) (local $h4 i32) (local $krow i32) (local $qrow i32)
     (local $wrow i32) (local $mrow i32) (local $crow i32) (local $vrow i32)
     (local $acc v128) (local $x v128) (local $e v128) (local $t v128) (local $w v128)
     (local $y v128) (local $n v128) (local $sc v128) (local $r v128) (local $p v128)
@@ -608,16 +609,19 @@
     (block $done
       (loop $rows
         (br_if $done (i32.ge_u (local.get $b) (local.get $B)))
+        (local.set $mem (if (result i32) (local.get $rows)
+          (then (i32.load (i32.add (local.get $rows) (i32.shl (local.get $b) (i32.const 2)))))
+          (else (local.get $b))))
         (local.set $qrow (i32.add (local.get $q) (i32.mul (local.get $b) (local.get $a4))))
         (local.set $wrow (i32.add (local.get $weights) (i32.shl (i32.mul (local.get $b) (local.get $S)) (i32.const 2))))
-        (local.set $mrow (i32.add (local.get $mask) (i32.shl (i32.mul (local.get $b) (local.get $S)) (i32.const 2))))
+        (local.set $mrow (i32.add (local.get $mask) (i32.shl (i32.mul (local.get $mem) (local.get $S)) (i32.const 2))))
         (local.set $max (f32.const -inf))
         ;; scores (masked) into the weights row, and their max
         (local.set $s (i32.const 0))
         (block $scoresDone
           (loop $scores
             (br_if $scoresDone (i32.ge_u (local.get $s) (local.get $S)))
-            (local.set $krow (i32.add (local.get $keys) (i32.mul (i32.add (i32.mul (local.get $b) (local.get $S)) (local.get $s)) (local.get $a4))))
+            (local.set $krow (i32.add (local.get $keys) (i32.mul (i32.add (i32.mul (local.get $mem) (local.get $S)) (local.get $s)) (local.get $a4))))
             (local.set $acc (v128.const f32x4 0 0 0 0))
             (local.set $a (i32.const 0))
             (loop $depth
@@ -686,7 +690,7 @@
                        (f32.load (i32.add (local.get $mrow) (i32.shl (local.get $s) (i32.const 2))))))
             (f32.store (i32.add (local.get $wrow) (i32.shl (local.get $s) (i32.const 2))) (local.get $score))
             (local.set $w (f32x4.splat (local.get $score)))
-            (local.set $vrow (i32.add (local.get $values) (i32.mul (i32.add (i32.mul (local.get $b) (local.get $S)) (local.get $s)) (local.get $h4))))
+            (local.set $vrow (i32.add (local.get $values) (i32.mul (i32.add (i32.mul (local.get $mem) (local.get $S)) (local.get $s)) (local.get $h4))))
             (local.set $a (i32.const 0))
             (block $hDone
               (loop $hl

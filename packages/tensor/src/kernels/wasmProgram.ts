@@ -39,6 +39,8 @@ export const OP = {
    * transB is 1, plus the bias row when not 0).
    */
   sgemm: 11,
+  /** `additiveAttention` with the 12 arguments that follow. */
+  attention: 12,
 } as const;
 
 /** What a program calls: the GEMM's and `wasmPointwise.wat`'s exports, instantiated on the memory it runs on. */
@@ -50,6 +52,7 @@ export interface ProgramExports {
   gruBackward(...args: number[]): void;
   xentBlock(...args: number[]): void;
   xentForward(...args: number[]): void;
+  additiveAttention(...args: number[]): void;
   /**
    * `c ← a·op(b) (+ bias in every row)` on the host's BLAS library, row-major, op(b) = bᵀ when `transB` is 1, byte
    * addresses and row strides in floats: only where the program runs on tfjs's heap on the calling thread (absent in
@@ -104,6 +107,10 @@ export class ProgramWriter {
 
   xentForward(...args: [number, number, number, number, number]): void {
     this.#words.push(OP.xentForward, ...args);
+  }
+
+  attention(...args: [number, number, number, number, number, number, number, number, number, number, number, number]): void {
+    this.#words.push(OP.attention, ...args);
   }
 
   /** The program's words, {@link OP.end} included. */
@@ -165,6 +172,9 @@ export function runProgram(exports: ProgramExports, buffer: ArrayBufferLike, at:
         w[p + 7] as number, w[p + 8] as number, w[p + 9] as number, w[p + 10] as number, w[p + 11] as number,
       );
       p += 12;
+    } else if (op === 12) {
+      exports.additiveAttention(...w.subarray(p + 1, p + 13));
+      p += 13;
     } else {
       return p;
     }
@@ -175,7 +185,7 @@ export function runProgram(exports: ProgramExports, buffer: ArrayBufferLike, at:
 export function checkProgramRun(result: number, at: number): void {
   if (result < 0) return;
   throw new UnsupportedError(
-    { package: PKG, message: `a wasm kernel program (at byte ${at}) has word ${result - (at >>> 2)} = an opcode from ${OP.end} to ${OP.sgemm} expected (${OP.sgemm} only where a BLAS is reached); its calls were not all run` },
+    { package: PKG, message: `a wasm kernel program (at byte ${at}) has word ${result - (at >>> 2)} = an opcode from ${OP.end} to ${OP.attention} expected (${OP.sgemm} only where a BLAS is reached); its calls were not all run` },
     'ERR_WASM_PROGRAM',
   );
 }

@@ -8,7 +8,9 @@ import { matMul, plainMatMul } from './matMul.js';
  * `s_{b,j} = tanh(keys[b, j] + query[b]) · v`, weights by a softmax over the positions where `mask` is 1 (exactly 0
  * where it is 0), and the context `Σ_j w_{b,j} · values[b, j]`. `keys: [B, S, A]`, `values: [B, S, H]`,
  * `mask: [B, S]` (1 valid, 0 padding), `query: [B, A]` (already projected), `v: [A, 1]`; all float32. Returns
- * weights `[B, S]` and context `[B, H]`. No argument checks (callers check shapes).
+ * weights `[B, S]` and context `[B, H]`. With `rows` (int32 `[B]`), keys, values and mask are a memory of `N` rows
+ * (`[N, S, ·]`) and query row b attends over memory row `rows[b]`: what a decoder's beam rows do without a copy of
+ * the memory per row. No argument checks (callers check shapes).
  *
  * When no gradient is being recorded (a decoder step at inference) and the backend is wasm, it runs as one
  * WebAssembly SIMD kernel (`additiveAttention` in `wasmPointwise.wat`: tanh, dot with v, masked softmax and
@@ -16,15 +18,26 @@ import { matMul, plainMatMul } from './matMul.js';
  * took 7.7 ms of a 29 ms greedy decoder step. Otherwise it is these ops (differentiable): the masked scores
  * `s + (mask − 1)·1e9`, `softmax(·)·mask`, and a product-and-sum for the context.
  */
-export function additiveAttention(keys: Tensor3D, values: Tensor3D, mask: Tensor2D, query: Tensor2D, v: Tensor2D): { weights: Tensor2D; context: Tensor2D } {
-  const [B, S, A] = keys.shape;
+export function additiveAttention(
+  keys: Tensor3D,
+  values: Tensor3D,
+  mask: Tensor2D,
+  query: Tensor2D,
+  v: Tensor2D,
+  rows?: Tensor1D,
+): { weights: Tensor2D; context: Tensor2D } {
+  const [, S, A] = keys.shape;
+  const B = query.shape[0];
   const H = values.shape[2];
-  const fused = !tf.engine().isTapeOn() && [keys, values, mask, query, v].every((t) => t.dtype === 'float32') &&
+  const fused = !tf.engine().isTapeOn() && [keys, values, mask, query, v].every((t) => t.dtype === 'float32') && (rows === undefined || rows.dtype === 'int32') &&
     B > 0 && S > 0 && A > 0 && A % 4 === 0 && H % 4 === 0 && registerWasmPointwise();
   return tf.tidy(() => {
     if (fused) {
-      const [weights, context] = wasmAdditiveAttention(keys, values, mask, query, tf.reshape(v, [A]) as Tensor1D);
+      const [weights, context] = wasmAdditiveAttention(keys, values, mask, query, tf.reshape(v, [A]) as Tensor1D, rows);
       return { weights, context };
+    }
+    if (rows !== undefined) {
+      [keys, values, mask] = [tf.gather(keys, rows), tf.gather(values, rows), tf.gather(mask, rows)];
     }
     const hidden = tf.tanh(tf.add(keys, tf.reshape(query, [B, 1, A])));
     const scores = tf.reshape<tf.Rank.R2>(matMul(tf.reshape(hidden, [B * S, A]), v), [B, S]);

@@ -219,6 +219,28 @@ export function decoderOpsSuite(): void {
     });
   }
 
+  it('additiveAttention with rows: each query row attends over its memory row, as the memory gathered by rows, bit for bit', () => {
+    const [N, S, A, H] = [3, 5, 8, 12];
+    const rows = [2, 0, 0, 1, 2, 2, 1];
+    const B = rows.length;
+    const [kd, vald, qd, vd] = [array(N * S * A, 1.5), array(N * S * H, 1), array(B * A, 1.5), array(A, 1)];
+    const md = Float32Array.from({ length: N * S }, (_, i) => (i % S < Math.floor(i / S) + 2 ? 1 : 0));
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      const [keys, values, mask, query, v, idx] = [
+        tf.tensor3d(kd, [N, S, A]), tf.tensor3d(vald, [N, S, H]), tf.tensor2d(md, [N, S]), tf.tensor2d(qd, [B, A]), tf.tensor2d(vd, [A, 1]), tf.tensor1d(rows, 'int32'),
+      ];
+      const got = additiveAttention(keys as Tensor3D, values as Tensor3D, mask as Tensor2D, query as Tensor2D, v as Tensor2D, idx as tf.Tensor1D);
+      const want = additiveAttention(tf.gather(keys, idx) as Tensor3D, tf.gather(values, idx) as Tensor3D, tf.gather(mask, idx) as Tensor2D, query as Tensor2D, v as Tensor2D);
+      expect(got.weights.shape).toEqual([B, S]);
+      expect(Array.from(got.weights.dataSync())).toEqual(Array.from(want.weights.dataSync()));
+      expect(Array.from(got.context.dataSync())).toEqual(Array.from(want.context.dataSync()));
+      const gathered = (x: Float32Array, width: number): Float32Array => Float32Array.from({ length: B * width }, (_, i) => x[(rows[Math.floor(i / width)] as number) * width + (i % width)] as number);
+      within(got.context.dataSync(), attentionReference(gathered(kd, S * A), gathered(vald, S * H), gathered(md, S), qd, vd, B, S, A, H).context, 2e-6, 'context');
+    });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('additiveAttention of a 32-row decoder step with A = H = 512 matches the float64 reference within 2e-6', () => {
     const [B, S, A, H] = [32, 28, 512, 512];
     const [kd, vald, qd, vd] = [array(B * S * A, 0.5), array(B * S * H, 1), array(B * A, 0.5), array(A, 0.1)];
