@@ -28,6 +28,7 @@ export { softmaxCrossEntropy } from './ops/softmaxCrossEntropy.js';
 export { affineCrossEntropy } from './ops/affineCrossEntropy.js';
 export { additiveAttention, additiveAttentionGrad } from './ops/additiveAttention.js';
 export { logSoftmax } from './ops/logSoftmax.js';
+export { tanh } from './ops/tanh.js';
 export { gruGates } from './ops/gruGates.js';
 export { gruCellBackward, gruCellForward } from './ops/gruCell.js';
 export { adamStep, type AdamStepCoefficients, type AdamStepResult } from './ops/adamStep.js';

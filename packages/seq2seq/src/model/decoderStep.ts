@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
-import { affine, matMul, splitLeading } from '@nlpkit/tensor';
+import { affine, matMul, splitLeading, tanh } from '@nlpkit/tensor';
 import type { CellParams, CellState } from '@nlpkit/rnn';
 import { attend, type AttentionMemory } from './attention.js';
 import { cellParams, cellProject, cellStep } from './cellParams.js';
@@ -79,12 +79,15 @@ export function decoderStep(
   const output =
     config.attention === 'none'
       ? top
-      : tf.tanh(affine(tf.concat([att.context, top], 1), params['combine.w'] as Tensor2D, params['combine.b'] as Tensor1D));
+      : tanh(affine(tf.concat([att.context, top], 1), params['combine.w'] as Tensor2D, params['combine.b'] as Tensor1D));
   return { carry: config.inputFeeding ? { layers, feed: output } : { layers }, output, weights: att.weights };
 }
 
-/** Output logits `[N, Vt]` of attentional states `[N, H]` (tied: the target embedding table transposed). */
-export function outputLogits(config: Seq2seqConfig, params: Seq2seqParams, states: Tensor2D): Tensor2D {
+/**
+ * Output logits `[N, Vt]` of attentional states `[N, H]` (tied: the target embedding table transposed); `bias`
+ * replaces the output bias (a decoder session's, with −∞ at the tokens it never emits).
+ */
+export function outputLogits(config: Seq2seqConfig, params: Seq2seqParams, states: Tensor2D, bias = params['output.b'] as Tensor1D): Tensor2D {
   const w = config.tiedTargetEmbeddings === true ? tf.transpose(params['target.embedding'] as Tensor2D) : (params['output.w'] as Tensor2D);
-  return affine(states, w, params['output.b'] as Tensor1D);
+  return affine(states, w, bias);
 }

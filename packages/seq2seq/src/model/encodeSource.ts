@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
-import { affine, concatColumns } from '@nlpkit/tensor';
+import { affine, concatColumns, tanh } from '@nlpkit/tensor';
 import { dropoutMask, embedding, reverseSequences, rnnStack, type CellState, type RngLike, type StackParams } from '@nlpkit/rnn';
 import { attentionKeys, type AttentionMemory } from './attention.js';
 import { cellParams } from './cellParams.js';
@@ -68,7 +68,7 @@ export function encodeSource(config: Seq2seqConfig, params: Seq2seqParams, batch
       else {
         const w = params[`bridge.layers.${k}.${part}.w`] as Tensor2D;
         const b = params[`bridge.layers.${k}.${part}.b`] as Tensor1D;
-        state[part] = tf.tanh<Tensor2D>(affine(finalOf(j, part), w, b));
+        state[part] = tanh(affine(finalOf(j, part), w, b));
       }
     }
     return state as CellState;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import { BOS_ID, EmptyInputError, EOS_ID, PAD_ID, UNK_ID, type Vocabulary } from '@nlpkit/core';
 import { embedding, type CellState } from '@nlpkit/rnn';
 import { gatherRows, logSoftmax } from '@nlpkit/tensor';
@@ -76,12 +76,13 @@ export function seq2seqDecoderSession(model: Seq2seqModel, sources: readonly (re
     forbid[PAD_ID] = -Infinity;
     forbid[BOS_ID] = -Infinity;
     return {
+      // The output bias with −∞ at the tokens never emitted (b + 0 = b elsewhere: the same logits, one add fewer per step).
+      outputBias: tf.add(params['output.b'] as Tensor1D, tf.tensor1d(forbid)) as Tensor1D,
       values: enc.memory.values,
       keys: enc.memory.keys,
       mask: enc.memory.mask,
       h: enc.initial.map((s) => s.h),
       c: lstm ? enc.initial.map((s) => s.c as Tensor2D) : [],
-      forbid: tf.tensor2d(forbid, [1, V]),
     };
   });
   // Layer 0's weight split (embedding rows / context rows) once per session, not once per step.
@@ -147,7 +148,7 @@ export function seq2seqDecoderSession(model: Seq2seqModel, sources: readonly (re
         const layers: CellState[] = state.h.map((h, k) => (lstm ? { h, c: state.c[k] as Tensor2D } : { h }));
         const carry = state.feed === null ? { layers } : { layers, feed: state.feed };
         const r = decoderStep(config, params, decoder, memory, carry, projectEmbedded(config, decoder, embedded));
-        const logProbs = logSoftmax(tf.add(outputLogits(config, params, r.output), kept.forbid));
+        const logProbs = logSoftmax(outputLogits(config, params, r.output, kept.outputBias));
         return {
           logProbs,
           attention: r.weights,
@@ -177,7 +178,7 @@ export function seq2seqDecoderSession(model: Seq2seqModel, sources: readonly (re
     dispose() {
       if (disposed) return;
       disposed = true;
-      tf.dispose([kept.values, kept.keys, kept.mask, ...kept.h, ...kept.c, kept.forbid, ...owned]);
+      tf.dispose([kept.values, kept.keys, kept.mask, ...kept.h, ...kept.c, kept.outputBias, ...owned]);
       if (memoryCache !== undefined) tf.dispose(memoryCache.owned);
       memoryCache = undefined;
     },

@@ -29,6 +29,7 @@ const GATHER_ROWS = 'NlpkitWasmGatherRows';
 const ADDITIVE_ATTENTION = 'NlpkitWasmAdditiveAttention';
 const ADDITIVE_ATTENTION_GRAD = 'NlpkitWasmAdditiveAttentionGrad';
 const LOG_SOFTMAX = 'NlpkitWasmLogSoftmax';
+const TANH = 'NlpkitWasmTanh';
 const ADAM_STEP = 'NlpkitWasmAdamStep';
 const GLOBAL_NORM = 'NlpkitWasmGlobalNorm';
 const SCATTER_ROWS = 'NlpkitWasmScatterRows';
@@ -39,6 +40,7 @@ const LOG_TINY = Math.log(TINY);
 
 /** The exports of `wasmPointwise.wat` (byte addresses in tfjs-backend-wasm's heap; 0 for an absent operand). */
 export interface PointwiseExports {
+  tanh(x: number, n: number, out: number): void;
   xentForward(x: number, N: number, V: number, e: number, stats: number): void;
   xentGrad(e: number, coef: number, N: number, V: number, out: number): void;
   xentBlock(x: number, rows: number, cols: number, targets: number, j0: number, stats: number): void;
@@ -382,6 +384,13 @@ const KERNELS: Record<string, Kernel> = {
     );
     return [dX, dHH, dhOut];
   },
+  // x (any shape, float32) → tanh(x)
+  [TANH]: (state, inputs, backend) => {
+    const x = inputs['x'] as TensorInfo;
+    const out = backend.makeOutput(x.shape, 'float32');
+    exportsFor(state, backend).tanh(offsetOf(backend, x), x.shape.reduce((a, b) => a * b, 1), offsetOf(backend, out));
+    return out;
+  },
   // x [N, V] → (x − max) − log Σ exp(x − max) per row; the logarithms on the host
   [LOG_SOFTMAX]: (state, inputs, backend) => {
     const x = inputs['x'] as TensorInfo;
@@ -567,6 +576,12 @@ export function wasmAdditiveAttention(keys: Tensor3D, values: Tensor3D, mask: Te
 export function wasmAdditiveAttentionGrad(keys: Tensor3D, values: Tensor3D, query: Tensor2D, v: Tensor1D, weights: Tensor2D, dContext: Tensor2D): [Tensor2D, Tensor3D, Tensor2D] {
   registered();
   return tf.engine().runKernel(ADDITIVE_ATTENTION_GRAD, { keys, values, query, v, weights, dContext }) as unknown as [Tensor2D, Tensor3D, Tensor2D];
+}
+
+/** tanh of float32 `x` on the wasm kernel (`$tanh4`: absolute error ~1e-7); no gradient. */
+export function wasmTanh<T extends Tensor>(x: T): T {
+  registered();
+  return tf.engine().runKernel(TANH, { x }) as T;
 }
 
 /** Log-softmax of the rows of `x: [N, V]` (float32) on the wasm kernel; no gradient. */

@@ -287,6 +287,25 @@
         (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))
       (f32x4.ne (local.get $x) (local.get $x))))
 
+  ;; tanh of the n floats at $x into $out (may be $x): $tanh4 four at a time, the last n mod 4 one lane at a time.
+  (func (export "tanh") (param $x i32) (param $n i32) (param $out i32)
+    (local $i i32) (local $end i32)
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.ge_u (local.get $i) (local.get $end)))
+        (v128.store (i32.add (local.get $out) (local.get $i)) (call $tanh4 (v128.load (i32.add (local.get $x) (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $vectors)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $lanesDone
+      (loop $lanes
+        (br_if $lanesDone (i32.ge_u (local.get $i) (local.get $end)))
+        (f32.store (i32.add (local.get $out) (local.get $i))
+          (f32x4.extract_lane 0 (call $tanh4 (f32x4.splat (f32.load (i32.add (local.get $x) (local.get $i)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $lanes))))
+
   ;; One LSTM step forward over B rows of H ≥ 4 units (gate order i, f, g, o); when H is not a multiple of 4 the last
   ;; vector of each row overlaps the one before and recomputes its lanes (no output is also an input here). Reads the projected
   ;; inputs $xp and the recurrent product $hw (both [B, 4H]), the previous state $hPrev, $cPrev ([B, H]) and the

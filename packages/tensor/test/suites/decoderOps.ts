@@ -6,9 +6,10 @@ import { additiveAttention, additiveAttentionGrad } from '../../src/ops/additive
 import { gruCellBackward, gruCellForward } from '../../src/ops/gruCell.js';
 import { gruGates } from '../../src/ops/gruGates.js';
 import { logSoftmax } from '../../src/ops/logSoftmax.js';
+import { tanh } from '../../src/ops/tanh.js';
 
 /**
- * A decoder step's ops without a gradient tape (on wasm: the `additiveAttention`, `additiveAttentionGrad`, `gruGates` and `logSoftmax` kernels of
+ * A decoder step's ops without a gradient tape (on wasm: the `additiveAttention`, `additiveAttentionGrad`, `gruGates`, `logSoftmax` and `tanh` kernels of
  * `wasmPointwise.wat`), against float64 references and against the same ops under a tape (tfjs's ops on every
  * backend), and their gradients under a tape. Attention: keys up to ±3 (tanh saturates), rows of every length
  * from 1 to S (weights exactly 0 on padding), a row with no valid position (weights and context 0, not NaN), an A
@@ -218,6 +219,27 @@ export function decoderOpsSuite(): void {
       expect(tf.memory().numTensors).toBe(before);
     });
   }
+
+  it('tanh: float64 reference within 2e-7 on every width (vectors and the lanes after them), NaN kept, the taped op is tf.tanh', () => {
+    const before = tf.memory().numTensors;
+    for (const shape of [[1], [7], [3, 130], [160, 512]]) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const xs = Float32Array.from({ length: n }, (_, i) => (i % 11 === 0 ? [0, -0, 1e-30, -3e-5, 9.5, -20, 100][i % 7] as number : rng.normal() * 2));
+      tf.tidy(() => {
+        const got = tanh(tf.tensor(xs, shape)).dataSync();
+        within(got, Float64Array.from(xs, (x) => Math.tanh(x)), 2e-7, `tanh of ${shape.join('×')}`);
+        const taped = tf.grad((t: Tensor) => {
+          expect(Array.from(tanh(t).dataSync())).toEqual(Array.from(tf.tanh(t).dataSync()));
+          return tf.sum(tanh(t)) as tf.Scalar;
+        })(tf.tensor(xs, shape));
+        within(taped.dataSync(), Float64Array.from(xs, (x) => 1 - Math.tanh(x) ** 2), 1e-6, 'its gradient');
+      });
+    }
+    tf.tidy(() => {
+      expect(Number.isNaN(tanh(tf.tensor1d([NaN, 1, 2, 3, NaN])).dataSync()[4] as number)).toBe(true);
+    });
+    expect(tf.memory().numTensors).toBe(before);
+  });
 
   it('additiveAttention with rows: each query row attends over its memory row, as the memory gathered by rows, bit for bit', () => {
     const [N, S, A, H] = [3, 5, 8, 12];
