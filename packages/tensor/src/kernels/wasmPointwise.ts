@@ -34,6 +34,7 @@ const ADAM_STEP = 'NlpkitWasmAdamStep';
 const GLOBAL_NORM = 'NlpkitWasmGlobalNorm';
 const SCATTER_ROWS = 'NlpkitWasmScatterRows';
 const MAX_OVER_STEPS = 'NlpkitWasmMaxOverSteps';
+const MAX_OVER_STEPS_GRAD = 'NlpkitWasmMaxOverStepsGrad';
 const GRU_CELL = 'NlpkitWasmGruCell';
 const GRU_CELL_GRAD = 'NlpkitWasmGruCellGrad';
 const LOG_TINY = Math.log(TINY);
@@ -483,6 +484,33 @@ const KERNELS: Record<string, Kernel> = {
     for (let b = 0; b < B; b += 1) wasm.maxOfRows(from + b * T * H * 4, lengths[b] as number, H, to + b * H * 4);
     return out;
   },
+  // x [B, T, H], y [B, H] (its max over each row's valid steps), dy [B, H] → dx [B, T, H]: dy at the first valid
+  // step holding the max, 0 everywhere else (padding included). One pass over the valid steps, on the heap.
+  [MAX_OVER_STEPS_GRAD]: (_state, inputs, backend, attrs) => {
+    const { x, y, dy } = inputs as { x: TensorInfo; y: TensorInfo; dy: TensorInfo };
+    const [B, T, H] = x.shape as [number, number, number];
+    const lengths = attrs['lengths'] as number[];
+    const dx = backend.makeOutput([B, T, H], 'float32');
+    const buffer = (heapMemory(backend) as WebAssembly.Memory).buffer;
+    const xs = new Float32Array(buffer, offsetOf(backend, x), B * T * H);
+    const [ys, dys] = [new Float32Array(buffer, offsetOf(backend, y), B * H), new Float32Array(buffer, offsetOf(backend, dy), B * H)];
+    const out = new Float32Array(buffer, offsetOf(backend, dx), B * T * H).fill(0);
+    const found = new Uint8Array(H);
+    for (let b = 0; b < B; b += 1) {
+      found.fill(0);
+      const row = b * H;
+      for (let t = 0; t < (lengths[b] as number); t += 1) {
+        const at = (b * T + t) * H;
+        for (let h = 0; h < H; h += 1) {
+          if (found[h] === 0 && xs[at + h] === ys[row + h]) {
+            out[at + h] = dys[row + h] as number;
+            found[h] = 1;
+          }
+        }
+      }
+    }
+    return dx;
+  },
   [COLUMN_SUM]: (state, inputs, backend) => {
     const x = inputs['x'] as TensorInfo;
     const [rows, cols] = x.shape as [number, number];
@@ -612,6 +640,15 @@ export function wasmScatterRows(ids: Tensor1D, rows: Tensor2D, V: number): Tenso
 }
 
 /** Each row's max over its first `lengths[b]` steps of `x: [B, T, H]` (float32, each length in [1, T]) on the wasm kernel; no gradient. */
+/**
+ * The gradient of {@link wasmMaxOverSteps} (`y` its result) for `dy [B, H]`: `dy` at the first valid step of each
+ * row holding the max (as PyTorch's max over a dimension gives it to one index), 0 elsewhere; no gradient.
+ */
+export function wasmMaxOverStepsGrad(x: Tensor3D, y: Tensor2D, dy: Tensor2D, lengths: readonly number[]): Tensor3D {
+  registered();
+  return tf.engine().runKernel(MAX_OVER_STEPS_GRAD, { x, y, dy }, { lengths: [...lengths] }) as Tensor3D;
+}
+
 export function wasmMaxOverSteps(x: Tensor3D, lengths: readonly number[]): Tensor2D {
   registered();
   return tf.engine().runKernel(MAX_OVER_STEPS, { x }, { lengths: [...lengths] });

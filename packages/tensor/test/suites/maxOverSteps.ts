@@ -37,6 +37,36 @@ export function maxOverStepsSuite(): void {
     }
   });
 
+  it('the gradient: dy at each max\'s step, 0 elsewhere and on padding; a tie gives it to the first step (wasm) or to each (tfjs\'s ops)', async () => {
+    const [B, T, H] = [3, 6, 10];
+    const lengths = [6, 2, 4];
+    const values = Float32Array.from({ length: B * T * H }, () => rng.normal());
+    // Row 2, unit 3: steps 1 and 3 tie for the max; padding (row 1, steps 2+) holds values that would win.
+    for (const t of [1, 3]) values[(2 * T + t) * H + 3] = 9;
+    for (let t = 2; t < T; t++) for (let h = 0; h < H; h++) values[(1 * T + t) * H + h] = 50;
+    const dyValues = Float32Array.from({ length: B * H }, () => rng.normal());
+    const x = tf.tensor3d(values, [B, T, H]);
+    const dy = tf.tensor2d(dyValues, [B, H]);
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(maxOverSteps(t as Tensor3D, lengths), dy)))(x);
+    const grad = await g.data();
+    const firstOnly = tf.getBackend() === 'wasm';
+    for (let b = 0; b < B; b++) {
+      for (let h = 0; h < H; h++) {
+        let best = -Infinity;
+        for (let t = 0; t < (lengths[b] as number); t++) best = Math.max(best, values[(b * T + t) * H + h] as number);
+        let seen = false;
+        for (let t = 0; t < T; t++) {
+          const at = (b * T + t) * H + h;
+          const isMax = t < (lengths[b] as number) && values[at] === best;
+          const want = isMax && !(firstOnly && seen) ? (dyValues[b * H + h] as number) : 0;
+          if (isMax) seen = true;
+          expect(grad[at], `b ${b}, t ${t}, h ${h}`).toBeCloseTo(want, 6);
+        }
+      }
+    }
+    tf.dispose([x, dy, g]);
+  });
+
   it('a NaN in a valid step gives NaN; bad lengths are InvalidArgumentErrors naming them', async () => {
     const x = tf.tensor3d([1, Number.NaN, 3, 4, 5, 6], [1, 3, 2]);
     const out = maxOverSteps(x, [2]);
