@@ -33,6 +33,7 @@ export { gruGates } from './ops/gruGates.js';
 export { gruCellBackward, gruCellForward } from './ops/gruCell.js';
 export { adamStep, type AdamStepCoefficients, type AdamStepResult } from './ops/adamStep.js';
 export { adamUpdate } from './ops/adamUpdate.js';
+export { sgdUpdate } from './ops/sgdUpdate.js';
 export { globalNorm } from './ops/globalNorm.js';
 export { scatterRows } from './ops/scatterRows.js';
 export { maxOverSteps } from './ops/maxOverSteps.js';

@@ -10,11 +10,12 @@ import { globalNormSuite } from '../../test/suites/globalNorm.js';
 import { scatterRowsSuite } from '../../test/suites/scatterRows.js';
 import { adamUpdateSuite } from '../../test/suites/adamUpdate.js';
 import { maxOverStepsSuite } from '../../test/suites/maxOverSteps.js';
+import { sgdUpdateSuite } from '../../test/suites/sgdUpdate.js';
 
 // The suite of wasmPointwise.test.ts in headless Chromium, on cpu and on tfjs-backend-wasm (nlpkit's WebAssembly
 // kernels in place on tfjs's heap), same tolerances as in Node.
 // affineCrossEntropy (the output layer and loss as one wasm kernel) and a decoder step's additiveAttention and
-// logSoftmax likewise, adamStep, adamUpdate, globalNorm, scatterRows and maxOverSteps.
+// logSoftmax likewise, adamStep, adamUpdate, sgdUpdate, globalNorm, scatterRows and maxOverSteps.
 const options = {
   backends: ['cpu', 'wasm'],
   init: {
@@ -33,3 +34,4 @@ describeBackends('globalNorm', globalNormSuite, options);
 describeBackends('scatterRows', scatterRowsSuite, options);
 describeBackends('adamUpdate', adamUpdateSuite, options);
 describeBackends('maxOverSteps', maxOverStepsSuite, options);
+describeBackends('sgdUpdate', sgdUpdateSuite, options);

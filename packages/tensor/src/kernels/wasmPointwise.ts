@@ -41,6 +41,7 @@ const LOG_TINY = Math.log(TINY);
 
 /** The exports of `wasmPointwise.wat` (byte addresses in tfjs-backend-wasm's heap; 0 for an absent operand). */
 export interface PointwiseExports {
+  sgdStep(p: number, g: number, n: number, lr: number, scale: number, pOut: number): void;
   tanh(x: number, n: number, out: number): void;
   xentForward(x: number, N: number, V: number, e: number, stats: number): void;
   xentGrad(e: number, coef: number, N: number, V: number, out: number): void;
@@ -658,6 +659,53 @@ export function wasmMaxOverSteps(x: Tensor3D, lengths: readonly number[]): Tenso
 export function wasmGlobalNorm(xs: readonly Tensor[]): Tensor {
   registered();
   return tf.engine().runKernel(GLOBAL_NORM, Object.fromEntries(xs.map((x, i) => [`x${i}`, x])));
+}
+
+/** How many {@link wasmSgdStepInPlace} calls wrote in place and how many declined (for tests and benches). */
+const sgdInPlaceStats = { inPlace: 0, declined: 0, sparse: 0 };
+
+/** The counts of {@link wasmSgdStepInPlace}'s outcomes since the process started (`sparse`: rows of a known support only). */
+export function wasmSgdInPlaceStats(): { readonly inPlace: number; readonly declined: number; readonly sparse: number } {
+  return { ...sgdInPlaceStats };
+}
+
+/**
+ * One plain SGD step written over `p` itself, `p ← p − (g·gradScale)·lr` (`sgdStep`: the ops' roundings, so the same
+ * bits), when that is safe: the backend is wasm with its kernels on and no tape recording, `p` and `g` float32 of
+ * one size on different memory, `p` the only tensor on its memory (reference count 1). Where `g` is known to be zero
+ * outside some rows (an embedding's gradient, `scatterRows`) and lr and the scale are finite, only those rows are
+ * read and written (p − 0 is p). Returns false, having done nothing, otherwise. No gradient.
+ */
+export function wasmSgdStepInPlace(p: Tensor, g: Tensor, lr: number, gradScale: number): boolean {
+  const ok = (() => {
+    if (!registerWasmPointwise() || tf.engine().isTapeOn()) return false;
+    const backend = tf.backend() as unknown as WasmBackend & { refCount(dataId: object): number };
+    if (typeof backend.refCount !== 'function') return false;
+    if (p.size === 0 || p.dtype !== 'float32' || g.dtype !== 'float32' || g.size !== p.size || p.dataId === g.dataId) return false;
+    if (backend.refCount(p.dataId) !== 1) return false;
+    forgetRowSupport(p.dataId);
+    const wasm = exportsFor(registered().nlpkitPointwise, backend);
+    const [pAt, gAt] = [offsetOf(backend, p as unknown as TensorInfo), offsetOf(backend, g as unknown as TensorInfo)];
+    const support = Number.isFinite(lr) && Number.isFinite(gradScale) ? rowSupportOf(g.dataId) : undefined;
+    if (support === undefined) {
+      wasm.sgdStep(pAt, gAt, p.size, lr, gradScale, pAt);
+      return true;
+    }
+    sgdInPlaceStats.sparse += 1;
+    const { rows, rowLength } = support;
+    for (let k = 0; k < rows.length; ) {
+      // A run of consecutive rows, one call.
+      let end = k + 1;
+      while (end < rows.length && (rows[end] as number) === (rows[end - 1] as number) + 1) end += 1;
+      const first = (rows[k] as number) * rowLength * 4;
+      wasm.sgdStep(pAt + first, gAt + first, (end - k) * rowLength, lr, gradScale, pAt + first);
+      k = end;
+    }
+    return true;
+  })();
+  if (ok) sgdInPlaceStats.inPlace += 1;
+  else sgdInPlaceStats.declined += 1;
+  return ok;
 }
 
 /** How many {@link wasmAdamStepInPlace} calls wrote in place and how many declined (for tests and benches). */

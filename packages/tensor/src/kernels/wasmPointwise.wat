@@ -904,6 +904,31 @@
         (f64.add (f64x2.extract_lane 0 (local.get $b)) (f64x2.extract_lane 1 (local.get $b))))
       (local.get $s)))
 
+  ;; One plain SGD step over n floats: pOut[i] = p[i] − (g[i]·scale)·lr, each product rounded to float32 as the ops
+  ;; `p − (g·scale)·lr` round them (pOut may be p: each value is read before it is written).
+  (func (export "sgdStep") (param $p i32) (param $g i32) (param $n i32) (param $lr f32) (param $scale f32) (param $pOut i32)
+    (local $at i32) (local $end4 i32) (local $end i32) (local $LR v128) (local $SCALE v128)
+    (local.set $LR (f32x4.splat (local.get $lr)))
+    (local.set $SCALE (f32x4.splat (local.get $scale)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $end4 (i32.and (local.get $end) (i32.const -16)))
+    (block $vDone
+      (loop $vl
+        (br_if $vDone (i32.ge_u (local.get $at) (local.get $end4)))
+        (v128.store (i32.add (local.get $pOut) (local.get $at))
+          (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $at)))
+                     (f32x4.mul (f32x4.mul (v128.load (i32.add (local.get $g) (local.get $at))) (local.get $SCALE)) (local.get $LR))))
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (br $vl)))
+    (block $sDone
+      (loop $sl
+        (br_if $sDone (i32.ge_u (local.get $at) (local.get $end)))
+        (f32.store (i32.add (local.get $pOut) (local.get $at))
+          (f32.sub (f32.load (i32.add (local.get $p) (local.get $at)))
+                   (f32.mul (f32.mul (f32.load (i32.add (local.get $g) (local.get $at))) (local.get $scale)) (local.get $lr))))
+        (local.set $at (i32.add (local.get $at) (i32.const 4)))
+        (br $sl))))
+
   ;; One Adam update (Kingma & Ba, PyTorch's `Adam` without weight decay) of n floats, every operation rounded
   ;; to float32 in the order of the tfjs ops it replaces, so both give the same bits. The gradient is first
   ;; multiplied by $scale (global-norm clipping's factor; 1 leaves it exact), then

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { sgdUpdate } from '@nlpkit/tensor';
 import type { Optimizer } from './optimizer.js';
 import { gated, gradScaleOf, scaledGradient, Slots } from './slots.js';
 import { check } from '../errors.js';
@@ -30,6 +31,11 @@ export function sgd(options: SgdOptions = {}): Optimizer {
         for (const [name, p] of Object.entries(params)) {
           const raw = grads[name];
           if (raw === undefined) continue;
+          if (when === undefined && wd === 0 && mu === 0) {
+            // Plain SGD: one update in place on wasm (sgdUpdate; the same bits as the ops below).
+            sgdUpdate(p, raw, lr, scale);
+            continue;
+          }
           let g = scaledGradient(raw, scale);
           if (wd > 0) g = tf.add(g, tf.mul(p, wd));
           if (mu > 0) {
