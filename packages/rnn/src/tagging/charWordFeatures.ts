@@ -1,68 +1,53 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import { concatColumns } from '@nlpkit/tensor';
+import { lstmProject } from '../cells/lstmCell.js';
+import { lstmSequence } from '../layers/lstmSequence.js';
+import { stepMasks } from '../layers/recurrent.js';
 import type { StackParams } from '../layers/rnnStack.js';
 import type { LstmParams } from '../types.js';
-import { packedBiLstm, packedLayout, type PackedLayout } from './packedLstm.js';
 import { rowGather } from './rowGather.js';
 
-/** A batch's word slots reduced to its distinct words, packed for {@link packedBiLstm}. */
-export interface PackedWords {
-  readonly layout: PackedLayout;
-  /** Character ids in the packed layout, each word read forwards and from its end. */
-  readonly forward: Int32Array;
-  readonly backward: Int32Array;
-  /** Per word slot (row b·T + t): the packed row of its word's last step; −1 for padding (and empty words). */
+/** A batch's word slots reduced to its distinct words, longest first. */
+export interface DistinctWords {
+  /** Character ids of each distinct word (cut at its length), longest first (ties in order of first use). */
+  readonly words: readonly (readonly number[])[];
+  /** Per word slot (row b·T + t of `TaggerBatch.chars`): the index of its word in `words`; −1 for padding (and empty words). */
   readonly slots: Int32Array;
 }
 
-/**
- * The distinct words of a batch's character rows (`TaggerBatch.chars`: one row per word slot, the first
- * `lengths[r]` ids valid), in the packed layout (longest first), with each slot's row of final states.
- */
-export function packWords(ids: readonly (readonly number[])[], lengths: readonly number[]): PackedWords {
-  const rows = ids.length;
-  const wordOf = new Int32Array(rows).fill(-1);
+/** The distinct words of a batch's character rows (`TaggerBatch.chars`: one row per word slot, the first `lengths[r]` ids valid). */
+export function distinctWords(ids: readonly (readonly number[])[], lengths: readonly number[]): DistinctWords {
+  const wordOf = new Int32Array(ids.length).fill(-1);
   const seen = new Map<string, number>();
-  const firstRow: number[] = [];
-  for (let r = 0; r < rows; r += 1) {
+  const found: number[][] = [];
+  ids.forEach((row, r) => {
     const len = lengths[r] as number;
-    if (len === 0) continue;
-    const row = ids[r] as readonly number[];
-    const key = len === row.length ? row.join(',') : row.slice(0, len).join(',');
+    if (len === 0) return;
+    const word = row.slice(0, len);
+    const key = word.join(',');
     let k = seen.get(key);
     if (k === undefined) {
-      k = firstRow.length;
+      k = found.length;
       seen.set(key, k);
-      firstRow.push(r);
+      found.push(word);
     }
     wordOf[r] = k;
-  }
-  const wordLengths = firstRow.map((r) => lengths[r] as number);
-  const layout = packedLayout(wordLengths);
-  const forward = new Int32Array(layout.rows);
-  const backward = new Int32Array(layout.rows);
-  layout.sizes.forEach((n, t) => {
-    const at = layout.offsets[t] as number;
-    for (let rank = 0; rank < n; rank += 1) {
-      const k = layout.order[rank] as number;
-      const row = ids[firstRow[k] as number] as readonly number[];
-      forward[at + rank] = row[t] as number;
-      backward[at + rank] = row[(wordLengths[k] as number) - 1 - t] as number;
-    }
   });
-  const finalRow = new Int32Array(firstRow.length);
-  layout.order.forEach((k, rank) => {
-    finalRow[k] = (layout.offsets[(wordLengths[k] as number) - 1] as number) + rank;
-  });
-  const slots = new Int32Array(rows).fill(-1);
-  for (let r = 0; r < rows; r += 1) if ((wordOf[r] as number) >= 0) slots[r] = finalRow[wordOf[r] as number] as number;
-  return { layout, forward, backward, slots };
+  // Longest first: with a batch sorted by length, a step without a gradient computes only the words still running.
+  const order = found.map((_, k) => k).sort((a, b) => (found[b] as number[]).length - (found[a] as number[]).length || a - b);
+  const rank = new Int32Array(found.length);
+  order.forEach((k, i) => (rank[k] = i));
+  return { words: order.map((k) => found[k] as number[]), slots: Int32Array.from(wordOf, (k) => (k < 0 ? -1 : (rank[k] as number))) };
 }
 
 /**
  * Character BiLSTM features of every word slot `[batch, T, 2H]` (the final states of both directions, forward
  * first; zeros for padding), as a padded BiLSTM over every slot computes them, but with the character LSTM run
- * once per distinct word of the batch, both directions as one packed LSTM; each slot then gathers its word's row.
+ * once per distinct word of the batch: each direction is one sequence op over the words (`lstmSequence`: one fused
+ * kernel on wasm and webgpu, its products on the BLAS where there is one), the words time-major and masked past
+ * their ends, the backward one reading each word from its last character; each slot then gathers its word's final
+ * states.
  * @param params the character embedding and its one-layer BiLSTM (standard LSTM cells)
  * @param chars character ids per word slot and their lengths (`TaggerBatch.chars`)
  */
@@ -74,8 +59,27 @@ export function charWordFeatures(
 ): Tensor3D {
   const layer = params.rnn.layers[0] as { forward: LstmParams; backward: LstmParams };
   const H = layer.forward.wHh.shape[0];
-  const packed = packWords(chars.ids, chars.lengths);
-  if (packed.layout.rows === 0) return tf.zeros([B, T, 2 * H]);
-  const states = packedBiLstm(layer, rowGather(params.embedding, packed.forward), rowGather(params.embedding, packed.backward), packed.layout.sizes);
-  return tf.reshape(rowGather(states, packed.slots), [B, T, 2 * H]);
+  const { words, slots } = distinctWords(chars.ids, chars.lengths);
+  const N = words.length;
+  if (N === 0) return tf.zeros([B, T, 2 * H]);
+  const L = (words[0] as readonly number[]).length;
+  const lengths = words.map((w) => w.length);
+  // Time-major row t·N + n: word n's character t (forwards) or len − 1 − t (backwards); −1 (a zero row) past its end.
+  const forwardIds = new Int32Array(L * N).fill(-1);
+  const backwardIds = new Int32Array(L * N).fill(-1);
+  words.forEach((w, n) => {
+    for (let t = 0; t < w.length; t += 1) {
+      forwardIds[t * N + n] = w[t] as number;
+      backwardIds[t * N + n] = w[w.length - 1 - t] as number;
+    }
+  });
+  // Each slot reads its word's final state: row L·N + n of the sequence's value (T + 2 blocks: outputs, h, c).
+  const finals = Int32Array.from(slots, (n) => (n < 0 ? -1 : L * N + n));
+  const masks = stepMasks(lengths, N, L);
+  const zeros = tf.zeros([N, H]) as Tensor2D;
+  const direction = (cell: LstmParams, ids: Int32Array): Tensor2D => {
+    const xp = tf.reshape(lstmProject(cell, rowGather(params.embedding, ids)), [L, N, 4 * H]) as Tensor3D;
+    return rowGather(tf.reshape(lstmSequence(xp, cell.wHh, zeros, zeros, masks), [(L + 2) * N, H]) as Tensor2D, finals);
+  };
+  return tf.reshape(concatColumns([direction(layer.forward, forwardIds), direction(layer.backward, backwardIds)]), [B, T, 2 * H]);
 }

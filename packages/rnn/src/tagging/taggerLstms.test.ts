@@ -7,8 +7,7 @@ import { initCell } from '../cells/initCell.js';
 import { embedding } from '../layers/embedding.js';
 import { rnnStack, type StackParams } from '../layers/rnnStack.js';
 import type { LstmParams } from '../types.js';
-import { charWordFeatures, packWords } from './charWordFeatures.js';
-import { packedLayout } from './packedLstm.js';
+import { charWordFeatures, distinctWords } from './charWordFeatures.js';
 import { taggerBiLstm } from './taggerBiLstm.js';
 
 const rng = createRng(3);
@@ -26,26 +25,16 @@ const withLeaves = (p: StackParams, values: Tensor[]): StackParams => {
   return { layers: p.layers.map(() => ({ forward: cell(), backward: cell() })) };
 };
 
-it('packedLayout sorts longest first, leaves out empty rows and counts the rows still running at each step', () => {
-  const layout = packedLayout([2, 0, 3, 2, 1]);
-  expect(layout.order).toEqual([2, 0, 3, 4]);
-  expect(layout.sizes).toEqual([4, 3, 1]);
-  expect(layout.offsets).toEqual([0, 4, 7]);
-  expect(layout.rows).toBe(8);
-  expect(packedLayout([0, 0]).rows).toBe(0);
+it('distinctWords keeps one row per distinct word (cut at its length), longest first, and points every slot at it', () => {
+  const ids = [[5, 6, 7], [1, 0, 0], [5, 6, 7], [0, 0, 0], [1, 9, 9], [2, 4, 0]];
+  const d = distinctWords(ids, [3, 1, 3, 0, 1, 2]);
+  expect(d.words).toEqual([[5, 6, 7], [2, 4], [1]]);
+  // Padding slots hold −1.
+  expect(Array.from(d.slots)).toEqual([0, 2, 0, -1, 2, 1]);
+  expect(distinctWords([[0], [0]], [0, 0]).words).toEqual([]);
 });
 
-it('packWords keeps one row per distinct word (cut at its length) and points every slot at its last step', () => {
-  const ids = [[5, 6, 7], [1, 0, 0], [5, 6, 7], [0, 0, 0], [1, 9, 9]];
-  const p = packWords(ids, [3, 1, 3, 0, 1]);
-  expect(p.layout.sizes).toEqual([2, 1, 1]);
-  expect(Array.from(p.forward)).toEqual([5, 1, 6, 7]);
-  expect(Array.from(p.backward)).toEqual([7, 1, 6, 5]);
-  // "5 6 7" ends at packed row 3, "1" at row 1; padding slots hold −1.
-  expect(Array.from(p.slots)).toEqual([3, 1, 3, -1, 1]);
-});
-
-describeBackends('packed BiLSTMs of the tagger', () => {
+describeBackends('the tagger\'s BiLSTMs', () => {
   it('taggerBiLstm equals rnnStack with lengths (values and every gradient; 2 layers, padded rows)', () => {
     const [B, T, D, H] = [4, 5, 3, 4];
     const stack = bilstm(D, H, 2);
@@ -83,7 +72,7 @@ describeBackends('packed BiLSTMs of the tagger', () => {
     got.forEach((g, k) => expectClose(g, want[k] as Tensor, { atol: 1e-5 }, `gradient ${k}`));
   });
 
-  it('one-character words and one-word sentences (a single packed step); no tensor left behind', () => {
+  it('one-character words and one-word sentences (a single step); no tensor left behind', () => {
     const stack = bilstm(2, 3, 1);
     const before = tf.memory().numTensors;
     tf.tidy(() => {
@@ -91,6 +80,15 @@ describeBackends('packed BiLSTMs of the tagger', () => {
       expectClose(taggerBiLstm(stack, x, [1, 1, 1]), rnnStack({ type: 'lstm' }, stack, x, { lengths: [1, 1, 1] }).outputs, { atol: 1e-6 });
       const g = tf.grads((xs: Tensor) => tf.sum(taggerBiLstm(stack, xs as Tensor3D, [1, 1, 1])))([x]);
       expect(g[0]?.shape).toEqual([3, 1, 2]);
+      // Character features of one-character words (one step) and of a batch with no word at all.
+      const table = tf.randomNormal([4, 2], 0, 1, 'float32', 7) as Tensor2D;
+      const features = charWordFeatures({ embedding: table, rnn: stack }, { ids: [[1], [2], [1], [0]], lengths: [1, 1, 1, 0] }, 2, 2);
+      const [rows, expected] = [features.arraySync() as number[][][], rnnStack({ type: 'lstm' }, stack, embedding(table, tf.tensor2d([[1], [2]], undefined, 'int32')) as Tensor3D, { lengths: [1, 1] })];
+      const h = tf.concat([(expected.states[0] as { h: Tensor2D }).h, (expected.states[1] as { h: Tensor2D }).h], 1).arraySync() as number[][];
+      expect(rows[0]?.[0]?.map((v, i) => Math.abs(v - (h[0]?.[i] as number)) < 1e-6)).toEqual(new Array(6).fill(true));
+      expect(rows[1]?.[0]).toEqual(rows[0]?.[0]);
+      expect(rows[1]?.[1]).toEqual(new Array(6).fill(0));
+      expect(charWordFeatures({ embedding: table, rnn: stack }, { ids: [[0]], lengths: [0] }, 1, 1).arraySync()).toEqual([[new Array(6).fill(0)]]);
     });
     expect(tf.memory().numTensors).toBe(before);
   });
