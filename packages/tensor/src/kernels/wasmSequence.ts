@@ -15,6 +15,8 @@ import { checkProgramRun, type ProgramExports, type ProgramWriter, runProgram } 
  * worker threads (`NLPKIT_WASM_THREADS`), the batch's rows are split between threads: rows are independent in a
  * recurrence, so each thread runs every step on its own rows with no synchronisation between steps, the workers
  * on copies of their rows in the shared memory. A row's arithmetic is the same on every thread: same numbers.
+ * Where the wasm products go to a BLAS library (`blasEngine`), the per-step products do too (opcode `sgemm`, the
+ * weight read in place): the calling thread then runs every row, and the library threads its products.
  *
  * A kernel describes its call as a {@link SequenceCall}: the `[blocks, B, width]` arrays it reads, writes or
  * needs as scratch, the weight to pack, and how to write the program of rows [r0, r1) given where everything is.
@@ -222,7 +224,8 @@ const floatsOf = (a: SequenceArray, B: number): number => (a.kind === 'whole' ? 
 
 /**
  * The host BLAS's `sgemm` as a program's `OP.sgemm` on `memory` (byte addresses, row strides in floats; B transposed
- * when `transB` is 1): views taken at each call, the bias row (when not 0) written into C's rows first and the product added with beta 1.
+ * when `transB` is 1): views taken at each call, the bias row (when not 0) written into C's rows first and the
+ * product added with beta 1.
  */
 function blasOp(sgemm: Blas['sgemm'], memory: WebAssembly.Memory): NonNullable<ProgramExports['sgemm']> {
   return (M, N, K, a, lda, b, ldb, transB, c, ldc, bias) => {
