@@ -1,12 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import { concatColumns } from '@nlpkit/tensor';
-import { lstmProject } from '../cells/lstmCell.js';
-import { lstmSequence } from '../layers/lstmSequence.js';
 import { stepMasks } from '../layers/recurrent.js';
 import type { StackParams } from '../layers/rnnStack.js';
 import type { LstmParams } from '../types.js';
-import { rowGather } from './rowGather.js';
+import { gatheredLstm } from './taggerBiLstm.js';
 
 /** A batch's word slots reduced to its distinct words, longest first. */
 export interface DistinctWords {
@@ -76,10 +74,6 @@ export function charWordFeatures(
   // Each slot reads its word's final state: row L·N + n of the sequence's value (T + 2 blocks: outputs, h, c).
   const finals = Int32Array.from(slots, (n) => (n < 0 ? -1 : L * N + n));
   const masks = stepMasks(lengths, N, L);
-  const zeros = tf.zeros([N, H]) as Tensor2D;
-  const direction = (cell: LstmParams, ids: Int32Array): Tensor2D => {
-    const xp = tf.reshape(lstmProject(cell, rowGather(params.embedding, ids)), [L, N, 4 * H]) as Tensor3D;
-    return rowGather(tf.reshape(lstmSequence(xp, cell.wHh, zeros, zeros, masks), [(L + 2) * N, H]) as Tensor2D, finals);
-  };
+  const direction = (cell: LstmParams, ids: Int32Array): Tensor2D => gatheredLstm(cell, params.embedding, ids, finals, L, N, masks);
   return tf.reshape(concatColumns([direction(layer.forward, forwardIds), direction(layer.backward, backwardIds)]), [B, T, 2 * H]);
 }

@@ -9,6 +9,18 @@ import type { LstmParams } from '../types.js';
 import { rowGather } from './rowGather.js';
 
 /**
+ * One LSTM direction over rows gathered from `table` (`[·, in]`): time-major row t·B + b of its input is
+ * `table[input[t·B + b]]` (−1: a zero row, for masked steps), run as one `lstmSequence` from zero states; returns
+ * the rows `output` of its value (`[(T + 2)·B, H]`: the outputs of every step, then the final h and c), −1 giving 0.
+ */
+export function gatheredLstm(cell: LstmParams, table: Tensor2D, input: Int32Array, output: Int32Array, T: number, B: number, masks: Float32Array[] | null): Tensor2D {
+  const H = cell.wHh.shape[0];
+  const zeros = tf.zeros([B, H]) as Tensor2D;
+  const xp = tf.reshape(lstmProject(cell, rowGather(table, input)), [T, B, 4 * H]) as Tensor3D;
+  return rowGather(tf.reshape(lstmSequence(xp, cell.wHh, zeros, zeros, masks), [(T + 2) * B, H]) as Tensor2D, output);
+}
+
+/**
  * A stack of bidirectional standard-LSTM layers over a right-padded batch, computing what
  * `rnnStack({ type: 'lstm' }, params, x, { lengths })` computes (the backward direction reads each row's valid
  * words in reverse; outputs 0 at padding; directions concatenated, forward first) with the same sequence op
@@ -47,13 +59,10 @@ export function taggerBiLstm(
   params.layers.forEach((layer, k) => {
     const H = layer.forward.wHh.shape[0];
     const flat = tf.reshape(h, [B * T, h.shape[2]]) as Tensor2D;
-    const zeros = tf.zeros([B, H]) as Tensor2D;
-    const direction = (cell: LstmParams, input: Int32Array, output: Int32Array): Tensor2D => {
-      const xp = tf.reshape(lstmProject(cell, rowGather(flat, input)), [T, B, 4 * H]) as Tensor3D;
-      // lstmSequence's rows 0..T−1 are the outputs (T + 2 rows of B: then the final h and c).
-      return rowGather(tf.reshape(lstmSequence(xp, cell.wHh, zeros, zeros, masks), [(T + 2) * B, H]) as Tensor2D, output);
-    };
-    const out = concatColumns([direction(layer.forward as LstmParams, inF, outF), direction(layer.backward as LstmParams, inB, outB)]);
+    const out = concatColumns([
+      gatheredLstm(layer.forward as LstmParams, flat, inF, outF, T, B, masks),
+      gatheredLstm(layer.backward as LstmParams, flat, inB, outB, T, B, masks),
+    ]);
     h = afterLayer(tf.reshape(out, [B, T, 2 * H]), k === params.layers.length - 1);
   });
   return h;

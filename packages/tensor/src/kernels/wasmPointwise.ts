@@ -661,6 +661,20 @@ export function wasmGlobalNorm(xs: readonly Tensor[]): Tensor {
   return tf.engine().runKernel(GLOBAL_NORM, Object.fromEntries(xs.map((x, i) => [`x${i}`, x])));
 }
 
+/**
+ * tfjs-backend-wasm when nlpkit's kernels may write over `targets` in place: the kernels are on, no gradient is being
+ * recorded, and each target is the only tensor on its memory (tfjs-backend-wasm's reference count 1: no clone,
+ * reshape or saved copy would see the change); what was known of their data is then forgotten. Else undefined.
+ */
+function inPlaceBackend(targets: readonly Tensor[]): WasmBackend | undefined {
+  if (!registerWasmPointwise() || tf.engine().isTapeOn()) return undefined;
+  const backend = tf.backend() as unknown as WasmBackend & { refCount?(dataId: object): number };
+  const refCount = backend.refCount;
+  if (typeof refCount !== 'function' || targets.some((t) => refCount.call(backend, t.dataId) !== 1)) return undefined;
+  for (const t of targets) forgetRowSupport(t.dataId);
+  return backend;
+}
+
 /** How many {@link wasmSgdStepInPlace} calls wrote in place and how many declined (for tests and benches). */
 const sgdInPlaceStats = { inPlace: 0, declined: 0, sparse: 0 };
 
@@ -678,12 +692,9 @@ export function wasmSgdInPlaceStats(): { readonly inPlace: number; readonly decl
  */
 export function wasmSgdStepInPlace(p: Tensor, g: Tensor, lr: number, gradScale: number): boolean {
   const ok = (() => {
-    if (!registerWasmPointwise() || tf.engine().isTapeOn()) return false;
-    const backend = tf.backend() as unknown as WasmBackend & { refCount(dataId: object): number };
-    if (typeof backend.refCount !== 'function') return false;
     if (p.size === 0 || p.dtype !== 'float32' || g.dtype !== 'float32' || g.size !== p.size || p.dataId === g.dataId) return false;
-    if (backend.refCount(p.dataId) !== 1) return false;
-    forgetRowSupport(p.dataId);
+    const backend = inPlaceBackend([p]);
+    if (backend === undefined) return false;
     const wasm = exportsFor(registered().nlpkitPointwise, backend);
     const [pAt, gAt] = [offsetOf(backend, p as unknown as TensorInfo), offsetOf(backend, g as unknown as TensorInfo)];
     const support = Number.isFinite(lr) && Number.isFinite(gradScale) ? rowSupportOf(g.dataId) : undefined;
@@ -725,14 +736,11 @@ export function wasmAdamInPlaceStats(): { readonly inPlace: number; readonly dec
  */
 export function wasmAdamStepInPlace(p: Tensor, g: Tensor, m: Tensor, v: Tensor, c1: Tensor, c2: Tensor, attrs: AdamAttrs): boolean {
   const ok = (() => {
-    if (!registerWasmPointwise() || tf.engine().isTapeOn()) return false;
-    const backend = tf.backend() as unknown as WasmBackend & { refCount(dataId: object): number };
-    if (typeof backend.refCount !== 'function') return false;
     const all = [p, g, m, v];
     if (p.size === 0 || all.some((t) => t.dtype !== 'float32' || t.size !== p.size) || c1.dtype !== 'float32' || c2.dtype !== 'float32' || c1.size !== 1 || c2.size !== 1) return false;
     if (new Set(all.map((t) => t.dataId)).size !== 4) return false;
-    if ([p, m, v].some((t) => backend.refCount(t.dataId) !== 1)) return false;
-    for (const t of [p, m, v]) forgetRowSupport(t.dataId);
+    const backend = inPlaceBackend([p, m, v]);
+    if (backend === undefined) return false;
     runAdamStep(registered().nlpkitPointwise, backend, [p, g, m, v, c1, c2], attrs, [p, m, v]);
     return true;
   })();
