@@ -1,6 +1,6 @@
-import { type Float32ByteCache, type Float32Scratch, cachedFloat32Bytes, float32ByteCache, float32Bytes, float32Scratch } from './float32Bytes.js';
+import { type Float32ByteCache, type Float32Scratch, cachedFloat32BytesAt, float32ByteCache, float32BytesAt, float32Scratch } from './float32Bytes.js';
 
-/** Most bytes a number takes ({@link float32Bytes}). */
+/** Most bytes a number takes ({@link float32BytesAt}). */
 const NUMBER_BYTES = 16;
 
 /**
@@ -199,7 +199,7 @@ export function writeArpaLines(
   const { chunks, chunkStarts, starts: vocabStarts } = vocab;
   const { numbers, backoffTexts } = scratch;
   for (let j = 0, w = wordsAt; j < lines; j++, w += width) {
-    at = float32Bytes(probs[j]!, buffer, at, numbers);
+    at = float32BytesAt(probs, j, buffer, at, numbers);
     buffer[at++] = 9;
     for (let k = 0; k < width; k++) {
       const v = words[w + k]!;
@@ -209,7 +209,7 @@ export function writeArpaLines(
     at--; // the space after the last word: a tab or the line's end goes there
     if (backoffs !== undefined) {
       buffer[at++] = 9;
-      at = cachedFloat32Bytes(backoffs[j]!, buffer, at, backoffTexts);
+      at = cachedFloat32BytesAt(backoffs, j, buffer, at, backoffTexts);
     }
     buffer[at++] = 10;
   }

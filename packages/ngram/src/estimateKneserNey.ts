@@ -5,7 +5,7 @@ import type { TokenLike } from '@nlpkit/core';
 import type { Sentences } from './eachSentence.js';
 import { check, checkOrder } from './errors.js';
 import { NgramIndex } from './ngramIndex.js';
-import { createLog10f } from './log10f.js';
+import { log10fInto } from './log10f.js';
 import {
   DEFAULT_DISCOUNT_FALLBACK,
   type KneserNeyDiscount,
@@ -114,13 +114,7 @@ function estimateFromCounts(counts: NgramCounts, options: KneserNeyOptions): Kne
   const suffixes = counts.suffixes;
   const startsBos: Uint8Array[] = [new Uint8Array(vocabSize)];
   startsBos[0]![BOS_INDEX] = 1;
-  for (let n = 1; n < order; n++) {
-    const parents = counts.indexes[n]!.parents;
-    const bos = largeUint8Array(sizes[n]!);
-    const parentBos = startsBos[n - 1]!;
-    for (let id = 0; id < bos.length; id++) bos[id] = parentBos[parents[id]!]!;
-    startsBos.push(bos);
-  }
+  for (let n = 1; n < order; n++) startsBos.push(gatherFlags(startsBos[n - 1]!, counts.indexes[n]!.parents, sizes[n]!));
 
   // Adjusted counts.
   const adjusted: Uint32Array[] = [];
@@ -130,13 +124,7 @@ function estimateFromCounts(counts: NgramCounts, options: KneserNeyOptions): Kne
       adjusted.push(n === 0 ? raw.slice(0, sizes[0]) : raw);
       continue;
     }
-    // Written once before the counts are added up: `+=` reads first (fresh memory, see largeArrays.ts).
-    const adj = largeUint32Array(sizes[n]!).fill(0);
-    const upperSuffix = suffixes[n + 1]!;
-    for (let id = 0; id < upperSuffix.length; id++) adj[upperSuffix[id]!]! += 1;
-    const bos = startsBos[n]!;
-    for (let id = 0; id < adj.length; id++) if (bos[id]) adj[id] = raw[id]!;
-    adjusted.push(adj);
+    adjusted.push(adjustedCounts(raw, suffixes[n + 1]!, startsBos[n]!, sizes[n]!));
   }
   // <s> is never predicted: it has no count of its own (KenLM sets it to 0 and gives it probability 1).
   adjusted[0]![BOS_INDEX] = 0;
@@ -150,8 +138,7 @@ function estimateFromCounts(counts: NgramCounts, options: KneserNeyOptions): Kne
   const countsOfCounts: number[][] = [];
   const quirk = order > 1 ? lastSuffixChain(counts, order, suffixes, startsBos) : [];
   for (let n = 0; n < order; n++) {
-    const coc = [0, 0, 0, 0, 0];
-    for (const c of adjusted[n]!) if (c > 0 && c < 5) coc[c]! += 1;
+    const coc = countsOfCountsOf(adjusted[n]!);
     const special = quirk[n];
     if (special !== undefined) {
       // KenLM's adjust_counts records the final n-gram of each order in its stream with the raw count instead
@@ -179,7 +166,6 @@ function estimateFromCounts(counts: NgramCounts, options: KneserNeyOptions): Kne
   //   gamma(ctx) = (D1·n1 + D2·n2 + D3·n3+ + pruned mass) / Σ counts, summed in that order;
   //   p = (count − D) / Σ counts + gamma(ctx) · p(suffix);  log10 p and log10 gamma with glibc's log10f.
   const f = Math.fround;
-  const log10f = createLog10f();
   const log10Probs: Float32Array[] = [];
   const log10Backoffs: Float32Array[] = [];
   let lower: Float32Array | undefined;
@@ -211,49 +197,23 @@ function estimateFromCounts(counts: NgramCounts, options: KneserNeyOptions): Kne
     if (n > 0) stats.fill(0);
     const weights = new Float32Array(stats.buffer, stats.byteOffset, stats.length);
     const normalizer = keep === undefined ? undefined : new Float64Array(contexts);
-    for (let id = 0; id < size; id++) {
-      const a = adj[id]!;
-      if (a === 0) continue;
-      const at = (parents === undefined ? 0 : parents[id]!) * CONTEXT_STRIDE;
-      stats[at]! += a;
-      if (normalizer !== undefined && !keep![id]) normalizer[at / CONTEXT_STRIDE]! += a; // pruned: all its mass moves to the backoff
-      else stats[at + (a === 1 ? 1 : a === 2 ? 2 : 3)]!++;
-    }
-    for (let c = 0, at = 0; c < contexts; c++, at += CONTEXT_STRIDE) {
-      const denominator = stats[at]!;
-      if (denominator === 0) {
-        weights[at + 1] = 0;
-        continue;
-      }
-      let g = f(d1 * stats[at + 1]!);
-      g = f(g + f(d2 * stats[at + 2]!));
-      g = f(g + f(d3 * stats[at + 3]!));
-      g = f(g + f(normalizer === undefined ? 0 : normalizer[c]!));
-      weights[at + 1] = f(g / f(denominator));
-    }
+    if (normalizer === undefined) addContextCounts(stats, adj, parents, size);
+    else addKeptContextCounts(stats, normalizer, keep!, adj, parents, size);
+    contextWeights(stats, weights, normalizer, contexts, d1, d2, d3);
     if (n > 0) {
+      // Every context's backoff is log10 gamma, -Infinity where gamma is 0 (all its discounts are 0, as with
+      // --discount_fallback on a tiny corpus): lmplz writes -inf there. Not a context (no n-gram follows it): 0.
       const bo = largeFloat32Array(contexts);
-      const words = n === 1 ? undefined : counts.indexes[n - 1]!.words;
-      for (let c = 0; c < contexts; c++) {
-        const last = words === undefined ? c : words[c]!;
-        // Every context's backoff is log10 gamma, -Infinity where gamma is 0 (all its discounts are 0, as with
-        // --discount_fallback on a tiny corpus): lmplz writes -inf there. Not a context (no n-gram follows it): 0.
-        if (stats[c * CONTEXT_STRIDE]! > 0 && last !== UNK_INDEX && last !== EOS_INDEX) bo[c] = log10f(weights[c * CONTEXT_STRIDE + 1]!);
-      }
+      log10fInto(weights, 1, CONTEXT_STRIDE, bo, contexts, false);
+      zeroNonContexts(bo, stats, n === 1 ? undefined : counts.indexes[n - 1]!.words, contexts);
       log10Backoffs.push(bo);
     }
     const prob = probBuffer.subarray(0, size);
     const lp = largeFloat32Array(size);
-    const suffix = suffixes[n]!;
-    for (let id = 0; id < size; id++) {
-      const a = adj[id]!;
-      const at = (parents === undefined ? 0 : parents[id]!) * CONTEXT_STRIDE;
-      const own = a === 0 ? 0 : f(f(a - (a === 1 ? d1 : a === 2 ? d2 : d3)) / f(stats[at]!));
-      const p = f(own + f(weights[at + 1]! * (lower === undefined ? uniform : lower[suffix[id]!]!)));
-      prob[id] = p;
-      // KenLM clamps tiny positive log probabilities from rounding to 0.
-      lp[id] = Math.min(0, log10f(p));
-    }
+    if (lower === undefined) interpolateUniform(prob, adj, stats, weights, uniform, size, d1, d2, d3);
+    else interpolate(prob, adj, parents!, stats, weights, suffixes[n]!, lower, size, d1, d2, d3);
+    // KenLM clamps tiny positive log probabilities from rounding to 0.
+    log10fInto(prob, 0, 1, lp, size, true);
     if (n === 0) {
       // <s> is never predicted; lmplz gives it probability 1 (so log10 p = 0 in its ARPA files).
       prob[BOS_INDEX] = 1;
@@ -267,6 +227,159 @@ function estimateFromCounts(counts: NgramCounts, options: KneserNeyOptions): Kne
 
   const data = pruneData(counts, order, log10Probs, log10Backoffs, kept);
   return { model: new BackoffLanguageModel(data), discounts, countsOfCounts, warnings };
+}
+
+/*
+ * The estimator's loops over n-grams and contexts, each in a function of its own. `estimateFromCounts` runs once
+ * and is too large for V8 to optimize as a whole: a loop in it runs in the interpreter until V8 compiles the
+ * function from inside that loop, and every loop reached later without type feedback throws that code away
+ * again. In the interpreter each float is a heap object (PTB order 5: ~100 MB of them, and the scavenges).
+ * A small function is compiled for its loop on the first order and runs compiled for the others.
+ */
+
+/** `flags[parents[id]]` for each id < `size`: whether each n-gram's prefix has the flag (begins with `<s>`). */
+function gatherFlags(flags: Uint8Array, parents: ArrayLike<number>, size: number): Uint8Array {
+  const out = largeUint8Array(size);
+  for (let id = 0; id < size; id++) out[id] = flags[parents[id]!]!;
+  return out;
+}
+
+/**
+ * Adjusted counts of the `size` n-grams of an order below the highest: how many distinct words precede each one
+ * (the n-grams above with it as their suffix, `upperSuffix`); the raw count for those that begin with `<s>`.
+ */
+function adjustedCounts(raw: Uint32Array, upperSuffix: Int32Array, startsBos: Uint8Array, size: number): Uint32Array {
+  // Written once before the counts are added up: `+=` reads first (fresh memory, see largeArrays.ts).
+  const adj = largeUint32Array(size).fill(0);
+  for (let id = 0; id < upperSuffix.length; id++) adj[upperSuffix[id]!]! += 1;
+  for (let id = 0; id < size; id++) if (startsBos[id]) adj[id] = raw[id]!;
+  return adj;
+}
+
+/** How many of `counts` are 1, 2, 3 and 4, at indexes 1 to 4 (index 0 unused). */
+function countsOfCountsOf(counts: Uint32Array): number[] {
+  let n1 = 0;
+  let n2 = 0;
+  let n3 = 0;
+  let n4 = 0;
+  for (let i = 0; i < counts.length; i++) {
+    const c = counts[i]!;
+    if (c === 1) n1++;
+    else if (c === 2) n2++;
+    else if (c === 3) n3++;
+    else if (c === 4) n4++;
+  }
+  return [0, n1, n2, n3, n4];
+}
+
+/** Adds each n-gram's adjusted count to its context's record in `stats` (sum, n1, n2, n3+); no pruning. */
+function addContextCounts(stats: Uint32Array, adj: Uint32Array, parents: ArrayLike<number> | undefined, size: number): void {
+  for (let id = 0; id < size; id++) {
+    const a = adj[id]!;
+    if (a === 0) continue;
+    const at = (parents === undefined ? 0 : parents[id]!) * CONTEXT_STRIDE;
+    stats[at]! += a;
+    stats[at + (a === 1 ? 1 : a === 2 ? 2 : 3)]!++;
+  }
+}
+
+/** {@link addContextCounts} with pruning: a pruned n-gram's whole adjusted count moves to its context's backoff. */
+function addKeptContextCounts(
+  stats: Uint32Array,
+  normalizer: Float64Array,
+  keep: Uint8Array,
+  adj: Uint32Array,
+  parents: ArrayLike<number> | undefined,
+  size: number,
+): void {
+  for (let id = 0; id < size; id++) {
+    const a = adj[id]!;
+    if (a === 0) continue;
+    const at = (parents === undefined ? 0 : parents[id]!) * CONTEXT_STRIDE;
+    stats[at]! += a;
+    if (!keep[id]) normalizer[at / CONTEXT_STRIDE]! += a;
+    else stats[at + (a === 1 ? 1 : a === 2 ? 2 : 3)]!++;
+  }
+}
+
+/** Each context's interpolation weight gamma into `weights` (the float view of `stats`) at its record's slot 1. */
+function contextWeights(
+  stats: Uint32Array,
+  weights: Float32Array,
+  normalizer: Float64Array | undefined,
+  contexts: number,
+  d1: number,
+  d2: number,
+  d3: number,
+): void {
+  const f = Math.fround;
+  for (let c = 0, at = 0; c < contexts; c++, at += CONTEXT_STRIDE) {
+    const denominator = stats[at]!;
+    if (denominator === 0) {
+      weights[at + 1] = 0;
+      continue;
+    }
+    let g = f(d1 * stats[at + 1]!);
+    g = f(g + f(d2 * stats[at + 2]!));
+    g = f(g + f(d3 * stats[at + 3]!));
+    g = f(g + f(normalizer === undefined ? 0 : normalizer[c]!));
+    weights[at + 1] = f(g / f(denominator));
+  }
+}
+
+/**
+ * Backoff 0 for what is not a context: no n-gram follows it (its sum in `stats` is 0), or it ends in `<unk>` or
+ * `</s>` (`words`: the last word of each; undefined for unigrams, whose id is the word).
+ */
+function zeroNonContexts(bo: Float32Array, stats: Uint32Array, words: ArrayLike<number> | undefined, contexts: number): void {
+  for (let c = 0; c < contexts; c++) {
+    const last = words === undefined ? c : words[c]!;
+    if (!(stats[c * CONTEXT_STRIDE]! > 0 && last !== UNK_INDEX && last !== EOS_INDEX)) bo[c] = 0;
+  }
+}
+
+/** The discounted share of `a` in a context of `total` counts (0 for a = 0), in float32 as lmplz computes it. */
+function discounted(a: number, total: number, d1: number, d2: number, d3: number): number {
+  const f = Math.fround;
+  return a === 0 ? 0 : f(f(a - (a === 1 ? d1 : a === 2 ? d2 : d3)) / f(total));
+}
+
+/** Unigram probabilities: the discounted count plus gamma of the empty context times the uniform distribution. */
+function interpolateUniform(
+  prob: Float32Array,
+  adj: Uint32Array,
+  stats: Uint32Array,
+  weights: Float32Array,
+  uniform: number,
+  size: number,
+  d1: number,
+  d2: number,
+  d3: number,
+): void {
+  const f = Math.fround;
+  const spread = f(weights[1]! * uniform);
+  for (let id = 0; id < size; id++) prob[id] = f(discounted(adj[id]!, stats[0]!, d1, d2, d3) + spread);
+}
+
+/** Probabilities of an order above the unigrams: discounted count plus gamma(context) · p(suffix) from `lower`. */
+function interpolate(
+  prob: Float32Array,
+  adj: Uint32Array,
+  parents: ArrayLike<number>,
+  stats: Uint32Array,
+  weights: Float32Array,
+  suffix: Int32Array,
+  lower: Float32Array,
+  size: number,
+  d1: number,
+  d2: number,
+  d3: number,
+): void {
+  const f = Math.fround;
+  for (let id = 0; id < size; id++) {
+    const at = parents[id]! * CONTEXT_STRIDE;
+    prob[id] = f(discounted(adj[id]!, stats[at]!, d1, d2, d3) + f(weights[at + 1]! * lower[suffix[id]!]!));
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cachedFloat32Bytes, float32ByteCache, float32Bytes, float32Scratch } from './float32Bytes.js';
+import { cachedFloat32Bytes, cachedFloat32BytesAt, float32ByteCache, float32Bytes, float32BytesAt, float32Scratch } from './float32Bytes.js';
 import { formatFloat32 } from './formatFloat32.js';
 
 const decoder = new TextDecoder();
@@ -41,6 +41,22 @@ describe('float32Bytes', () => {
       for (let twice = 0; twice < 2; twice++) {
         const cached = cachedFloat32Bytes(x, out, 5, cache);
         expect(decoder.decode(out.subarray(5, cached)), String(x)).toBe(expected);
+      }
+    }
+  });
+
+  it('writes the same text from an array and an index (float32 or float64 storage), directly and through the cache', () => {
+    const values = Array.from(samples()).filter((x) => Number.isFinite(x));
+    const f32 = Float32Array.from(values);
+    const f64 = Float64Array.from(f32);
+    const scratch = float32Scratch();
+    const cache = float32ByteCache();
+    const out = new Uint8Array(64);
+    for (let i = 0; i < f32.length; i++) {
+      const expected = formatFloat32(f32[i]!);
+      for (const array of [f32, f64]) {
+        expect(decoder.decode(out.subarray(2, float32BytesAt(array, i, out, 2, scratch))), String(f32[i])).toBe(expected);
+        expect(decoder.decode(out.subarray(1, cachedFloat32BytesAt(array, i, out, 1, cache))), String(f32[i])).toBe(expected);
       }
     }
   });

@@ -9,11 +9,15 @@ const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12] 
 const MAX_SCALE = 12;
 /** 1 / 10^j, for the quotient estimates of `nearestInside`. */
 const INV_POW10 = POW10.map((p) => 1 / p);
+/** "00" to "99" as ASCII: the two digits of i at 2i and 2i + 1 (digits are written two at a time). */
+const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
 
 /** Scratch for {@link float32Bytes} (no module-level state): a float32's bits, and its spacing by exponent. */
 export interface Float32Scratch {
   readonly bits: Uint32Array;
   readonly float: Float32Array;
+  /** Where {@link float32Bytes} puts its value for {@link float32BytesAt}. */
+  readonly value: Float32Array;
   /** `ulps[e]`: the distance between consecutive float32s of biased exponent e (2^(e − 150), 2^-149 for e = 0). */
   readonly ulps: Float64Array;
 }
@@ -33,7 +37,7 @@ export function float32Scratch(): Float32Scratch {
   const bits = new Uint32Array(1);
   const ulps = new Float64Array(256);
   for (let e = 0; e < 256; e++) ulps[e] = 2 ** (Math.max(e, 1) - 150);
-  const scratch = { bits, float: new Float32Array(bits.buffer), ulps };
+  const scratch = { bits, float: new Float32Array(bits.buffer), value: new Float32Array(1), ulps };
   const out = new Uint8Array(32);
   for (const x of PRIMERS) float32Bytes(Math.fround(x), out, 0, scratch);
   return scratch;
@@ -63,14 +67,21 @@ export function float32ByteCache(): Float32ByteCache {
 
 /** {@link float32Bytes} through `cache`: the same bytes, formatted once per distinct value (while it stays cached). */
 export function cachedFloat32Bytes(value: number, out: Uint8Array, at: number, cache: Float32ByteCache): number {
+  const one = cache.scratch.value;
+  one[0] = value;
+  return cachedFloat32BytesAt(one, 0, out, at, cache);
+}
+
+/** {@link cachedFloat32Bytes} of `values[index]` (read here: see {@link float32BytesAt}). */
+export function cachedFloat32BytesAt(values: Float32Array | Float64Array, index: number, out: Uint8Array, at: number, cache: Float32ByteCache): number {
   const { scratch, keys, slots } = cache;
-  scratch.float[0] = value;
+  scratch.float[0] = values[index]!;
   const key = scratch.bits[0]!;
   const slot = Math.imul(key, 0x9e3779b1) >>> (32 - CACHE_BITS);
   const base = slot * SLOT_BYTES;
   let length = slots[base]!;
   if (length === 0 || keys[slot] !== key) {
-    const end = float32Bytes(value, out, at, scratch);
+    const end = float32BytesAt(values, index, out, at, scratch);
     length = end - at;
     if (length < SLOT_BYTES) {
       keys[slot] = key;
@@ -92,6 +103,18 @@ export function cachedFloat32Bytes(value: number, out: Uint8Array, at: number, c
  * exact, go through {@link formatFloat32} (they are rare in language models: log-probabilities and backoffs).
  */
 export function float32Bytes(value: number, out: Uint8Array, at: number, scratch: Float32Scratch): number {
+  scratch.value[0] = value;
+  return float32BytesAt(scratch.value, 0, out, at, scratch);
+}
+
+/**
+ * {@link float32Bytes} of `values[index]` (a float32, also when `values` holds doubles), read here: writers of many
+ * numbers call this one. A number given to a
+ * function V8 does not inline is boxed (a heap object per call: ~2.3 M per PTB model, and the scavenges to clear
+ * them); an array and an index are not.
+ */
+export function float32BytesAt(values: Float32Array | Float64Array, index: number, out: Uint8Array, at: number, scratch: Float32Scratch): number {
+  const value = values[index]!;
   if (value === 0) {
     out[at] = 48; // '0'
     return at + 1;
@@ -139,16 +162,18 @@ export function float32Bytes(value: number, out: Uint8Array, at: number, scratch
     }
   }
   if (chosen < 0) return slow(value, out, at);
-  // value = chosen × 10^(j − k); drop trailing zeros, then lay out as ECMAScript's Number::toString (plain here).
-  // chosen ≤ 10^9 < 2^31: int32 arithmetic.
+  // value = chosen × 10^(j − k), chosen of 9 − j digits (10 − j where rounding up reached the next power of ten):
+  // drop trailing zeros, then lay out as ECMAScript's Number::toString (plain here). chosen ≤ 10^9 < 2^31: int32.
   let digits = chosen | 0;
+  let count = digits >= POW10[9 - j]! ? 10 - j : 9 - j;
   let exponent = j - k;
-  while (digits % 10 === 0) {
-    digits = (digits / 10) | 0;
+  for (;;) {
+    const q = (digits / 10) | 0;
+    if (digits !== q * 10) break;
+    digits = q;
+    count--;
     exponent++;
   }
-  let count = 1;
-  while (count < 10 && digits >= POW10[count]!) count++;
   if (value < 0) out[at++] = 45; // '-'
   const point = count + exponent; // digits before the decimal point
   if (point <= 0) {
@@ -156,17 +181,27 @@ export function float32Bytes(value: number, out: Uint8Array, at: number, scratch
     out[at++] = 46;
     for (let i = 0; i < -point; i++) out[at++] = 48;
   }
-  // The digits right to left, with the point after the first `point` of them when it falls inside.
+  // The digits right to left, two at a time. With the point inside them they go one place further right; then the
+  // digits before the point move back one place and the point goes after them.
   const dot = point > 0 && point < count;
-  const end = at + count + (dot ? 1 : 0);
-  let pos = end;
-  for (let i = count - 1; i >= 0; i--) {
-    const q = (digits / 10) | 0;
-    out[--pos] = 48 + digits - q * 10;
+  let pos = (dot ? at + 1 : at) + count;
+  while (digits >= 100) {
+    const q = (digits / 100) | 0;
+    const pair = (digits - q * 100) << 1;
+    out[--pos] = DIGIT_PAIRS[pair + 1]!;
+    out[--pos] = DIGIT_PAIRS[pair]!;
     digits = q;
-    if (dot && i === point) out[--pos] = 46; // '.'
   }
-  at = end;
+  if (digits >= 10) {
+    out[--pos] = DIGIT_PAIRS[(digits << 1) + 1]!;
+    out[--pos] = DIGIT_PAIRS[digits << 1]!;
+  } else out[--pos] = 48 + digits;
+  if (dot) {
+    for (let i = 0; i < point; i++) out[at + i] = out[at + 1 + i]!;
+    out[at + point] = 46; // '.'
+    return at + count + 1;
+  }
+  at += count;
   for (let i = 0; i < exponent; i++) out[at++] = 48;
   return at;
 }

@@ -1,4 +1,4 @@
-import { type Float32ByteCache, type Float32Scratch, cachedFloat32Bytes, float32ByteCache, float32Bytes } from './float32Bytes.js';
+import { type Float32ByteCache, type Float32Scratch, cachedFloat32BytesAt, float32ByteCache, float32Bytes } from './float32Bytes.js';
 import type { ScoredLine } from './utf8TextScorer.js';
 
 /** The id KenLM gives `</s>`, and the text before it. */
@@ -65,7 +65,7 @@ export class KenlmQueryText {
       out[at++] = 32;
       at = digits(lengths[i]!, out, at);
       out[at++] = 32;
-      at = cachedFloat32Bytes(prob, out, at, cache);
+      at = cachedFloat32BytesAt(log10Probs, i, out, at, cache);
       out[at++] = 9;
       total = f(total + prob);
     }
@@ -74,7 +74,7 @@ export class KenlmQueryText {
     for (const c of EOS_TEXT) out[at++] = c;
     at = digits(lengths[count]!, out, at);
     out[at++] = 32;
-    at = cachedFloat32Bytes(end, out, at, cache);
+    at = cachedFloat32BytesAt(log10Probs, count, out, at, cache);
     out[at++] = 9;
     for (const c of TOTAL_TEXT) out[at++] = c;
     at = float32Bytes(total, out, at, this.#scratch);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createLog10f } from './log10f.js';
+import { createLog10f, log10fInto } from './log10f.js';
 
 // glibc 2.36's log10f on float32 inputs (bit patterns), from scripts/golden/ngram/glibc_log10f.py.
 const glibc = JSON.parse(readFileSync(new URL('../test/fixtures/glibc-log10f.json', import.meta.url), 'utf8')) as Record<
@@ -28,5 +28,37 @@ describe('createLog10f', () => {
   it('gives log10 of 0, 1, infinity and NaN as C does', () => {
     const log10f = createLog10f();
     expect([log10f(0), log10f(1), log10f(Infinity), log10f(Number.NaN), log10f(-1)]).toEqual([-Infinity, 0, Infinity, Number.NaN, Number.NaN]);
+  });
+});
+
+describe('log10fInto', () => {
+  for (const set of ['random', 'notCorrectlyRounded', 'edges'] as const) {
+    it(`gives glibc's log10f bit for bit over a whole array (${set} inputs)`, () => {
+      const src = Float32Array.from(glibc[set], ([x]) => toFloat(x));
+      const dst = new Float32Array(src.length);
+      log10fInto(src, 0, 1, dst, src.length, false);
+      const wrong = glibc[set].filter(([, y], i) => toBits(dst[i]!) !== y);
+      expect(wrong).toEqual([]);
+    });
+  }
+
+  it('reads every stride-th value from the start given, and writes count values', () => {
+    // Values at 1, 4, 7, 10 (stride 3); the others would give other logarithms.
+    const src = Float32Array.from([7, 10, 7, 7, 100, 7, 7, 0.001, 7, 7, 1, 7, 1000]);
+    const dst = new Float32Array(6).fill(42);
+    log10fInto(src, 1, 3, dst, 4, false);
+    expect(Array.from(dst)).toEqual([1, 2, -3, 0, 42, 42]);
+  });
+
+  it('clamps positive logarithms to 0 when asked (as lmplz clamps rounding above probability 1), and only then', () => {
+    const src = Float32Array.from([1.0000001, 2, 0.5, 0, Number.NaN]);
+    const clamped = new Float32Array(5);
+    const plain = new Float32Array(5);
+    log10fInto(src, 0, 1, clamped, 5, true);
+    log10fInto(src, 0, 1, plain, 5, false);
+    const log10f = createLog10f();
+    expect(Array.from(clamped)).toEqual([0, 0, log10f(Math.fround(0.5)), -Infinity, Number.NaN]);
+    expect(Array.from(plain)).toEqual(Array.from(src, (x) => log10f(x)));
+    expect(plain[0]).toBeGreaterThan(0);
   });
 });

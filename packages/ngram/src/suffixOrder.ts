@@ -60,43 +60,87 @@ export function* suffixOrder(data: BackoffModelData): Generator<SuffixOrderLevel
     }
     const buffers = arrays();
     // By prefix rank: the sorted ids and, beside them, their keys.
-    const prefixStarts = new Uint32Array(rank.length + 1);
     const keys = buffers.keys.subarray(0, size);
-    for (let id = 0; id < size; id++) {
-      const key = rank[parents[id]!]!;
-      keys[id] = key;
-      prefixStarts[key + 1]!++;
-    }
-    for (let k = 0; k < rank.length; k++) prefixStarts[k + 1]! += prefixStarts[k]!;
     const byPrefix = buffers.byPrefix.subarray(0, size);
     // The ranks of the order below are read no more: their buffer (when it is one of the pool's) holds the keys.
     const sortedKeys = buffers.spare.subarray(0, size);
-    for (let id = 0; id < size; id++) {
-      const at = prefixStarts[keys[id]!]!++;
-      byPrefix[at] = id;
-      sortedKeys[at] = keys[id]!;
-    }
+    sortByPrefix(rank, parents, size, keys, byPrefix, sortedKeys);
     // Then stably by last word.
     const wordStarts = new Uint32Array(vocab + 1);
-    for (let id = 0; id < size; id++) wordStarts[words[id]! + 1]!++;
-    for (let w = 0; w < vocab; w++) wordStarts[w + 1]! += wordStarts[w]!;
-    const next = wordStarts.slice(0, vocab);
     const perm = keys; // reused: the keys by id are no longer needed
     const prefixRanks = buffers.prefixRanks.subarray(0, size);
-    for (let i = 0; i < size; i++) {
-      const id = byPrefix[i]!;
-      const at = next[words[id]!]!++;
-      perm[at] = id;
-      prefixRanks[at] = sortedKeys[i]!;
-    }
+    sortByWord(words, byPrefix, sortedKeys, size, wordStarts, perm, prefixRanks);
     if (n + 1 < data.order) {
       rank = byPrefix; // reused: rank[id] = position
-      for (let i = 0; i < size; i++) rank[perm[i]!] = i;
+      inverse(perm, size, rank);
       // The next order sorts into the other rank buffer.
       [buffers.byPrefix, buffers.spare] = [buffers.spare, buffers.byPrefix];
     }
     yield { perm, prefixRanks, wordStarts };
   }
+}
+
+/*
+ * The sort's passes, each in a function of its own: a generator runs as one function, which V8 optimizes from
+ * inside one loop and throws away at the next loop it reaches without type feedback; small functions are
+ * compiled once and reused from order to order.
+ */
+
+/**
+ * A stable counting sort of ids `0..size-1` by key `rank[parents[id]]` (the rank of each n-gram's prefix): each
+ * id's key into `keys`, the ids in key order into `byPrefix` and their keys beside them into `sortedKeys`.
+ */
+function sortByPrefix(
+  rank: Uint32Array,
+  parents: ArrayLike<number>,
+  size: number,
+  keys: Uint32Array,
+  byPrefix: Uint32Array,
+  sortedKeys: Uint32Array,
+): void {
+  const starts = new Uint32Array(rank.length + 1);
+  for (let id = 0; id < size; id++) {
+    const key = rank[parents[id]!]!;
+    keys[id] = key;
+    starts[key + 1]!++;
+  }
+  for (let k = 0; k < rank.length; k++) starts[k + 1]! += starts[k]!;
+  for (let id = 0; id < size; id++) {
+    const at = starts[keys[id]!]!++;
+    byPrefix[at] = id;
+    sortedKeys[at] = keys[id]!;
+  }
+}
+
+/**
+ * Then a stable counting sort of `byPrefix` by each id's last word: the ids into `perm`, their prefix ranks
+ * (`sortedKeys`, beside them) into `prefixRanks`, and where each word's n-grams start into `wordStarts`
+ * (vocabulary size + 1 zeros on entry).
+ */
+function sortByWord(
+  words: ArrayLike<number>,
+  byPrefix: Uint32Array,
+  sortedKeys: Uint32Array,
+  size: number,
+  wordStarts: Uint32Array,
+  perm: Uint32Array,
+  prefixRanks: Uint32Array,
+): void {
+  const vocab = wordStarts.length - 1;
+  for (let id = 0; id < size; id++) wordStarts[words[id]! + 1]!++;
+  for (let w = 0; w < vocab; w++) wordStarts[w + 1]! += wordStarts[w]!;
+  const next = wordStarts.slice(0, vocab);
+  for (let i = 0; i < size; i++) {
+    const id = byPrefix[i]!;
+    const at = next[words[id]!]!++;
+    perm[at] = id;
+    prefixRanks[at] = sortedKeys[i]!;
+  }
+}
+
+/** `rank[perm[i]] = i` for i < `size`. */
+function inverse(perm: Uint32Array, size: number, rank: Uint32Array): void {
+  for (let i = 0; i < size; i++) rank[perm[i]!] = i;
 }
 
 /**
