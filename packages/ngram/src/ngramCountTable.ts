@@ -117,21 +117,18 @@ export class NgramCountTable {
    */
   finish(): { index: NgramIndex; counts: Uint32Array } {
     const size = this.size;
-    const table = this.#slots;
     const parents = largeInt32Array(size);
     const words = largeInt32Array(size);
     const counts = largeUint32Array(size);
-    for (let at = 0; at < table.length; at += STRIDE) {
-      const id = table[at + 2]! - 1;
-      if (id === -1) continue;
-      parents[id] = table[at]!;
-      words[id] = table[at + 1]!;
-      counts[id] = table[at + 3]!;
-    }
+    scatterSlots(this.#slots, parents, words, counts);
+    this.#clear();
+    return { index: NgramIndex.lazy(parents, words), counts };
+  }
+
+  #clear(): void {
     this.#slots = emptySlots(32);
     this.#mask = 31;
     this.size = 0;
-    return { index: NgramIndex.lazy(parents, words), counts };
   }
 
   #rehash(): void {
@@ -145,19 +142,40 @@ export class NgramCountTable {
     while (grown < count * MAX_GROWTH && grown * MAX_LOAD < projected) grown *= 2;
     const slots = emptySlots(grown);
     const mask = slots.length / STRIDE - 1;
-    for (let from = 0; from < old.length; from += STRIDE) {
-      if (old[from + 2] === 0) continue;
-      let slot = hashPair(old[from]!, old[from + 1]!) & mask;
-      while (slots[slot * STRIDE + 2] !== 0) slot = (slot + 1) & mask;
-      const at = slot * STRIDE;
-      slots[at] = old[from]!;
-      slots[at + 1] = old[from + 1]!;
-      slots[at + 2] = old[from + 2]!;
-      slots[at + 3] = old[from + 3]!;
-    }
+    reinsert(old, slots, mask);
     this.#slots = slots;
     this.#mask = mask;
     if (old.byteLength >= 1 << 24) this.#collect?.();
+  }
+}
+
+/*
+ * The passes over a whole table, each in a function of its own: called once per table (and per growth), a loop
+ * inside a method would start in the interpreter each time and be compiled, and thrown away, from inside it.
+ */
+
+/** Every occupied slot of `old` into the empty table `slots` (`mask`: its slot count − 1), at its first free probe. */
+function reinsert(old: Int32Array, slots: Int32Array, mask: number): void {
+  for (let from = 0; from < old.length; from += STRIDE) {
+    if (old[from + 2] === 0) continue;
+    let slot = hashPair(old[from]!, old[from + 1]!) & mask;
+    while (slots[slot * STRIDE + 2] !== 0) slot = (slot + 1) & mask;
+    const at = slot * STRIDE;
+    slots[at] = old[from]!;
+    slots[at + 1] = old[from + 1]!;
+    slots[at + 2] = old[from + 2]!;
+    slots[at + 3] = old[from + 3]!;
+  }
+}
+
+/** Each occupied slot's key and count to `parents`, `words` and `counts` at its id. */
+function scatterSlots(table: Int32Array, parents: Int32Array, words: Int32Array, counts: Uint32Array): void {
+  for (let at = 0; at < table.length; at += STRIDE) {
+    const id = table[at + 2]! - 1;
+    if (id === -1) continue;
+    parents[id] = table[at]!;
+    words[id] = table[at + 1]!;
+    counts[id] = table[at + 3]!;
   }
 }
 
