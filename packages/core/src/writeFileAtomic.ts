@@ -25,6 +25,13 @@ export interface WriteAtomicOptions {
    * as `arpaFileBlocks` of `@nlpkit/ngram` does, qualifies; one that reuses one buffer for every chunk does not).
    */
   readonly overlap?: boolean;
+  /**
+   * Whether the file must survive a power loss once the call returns (default true: the file and its folder are
+   * flushed to disk before and after the rename). `false` for scratch files a job removes when it ends (an
+   * out-of-core estimation's runs): the write stays atomic (a reader sees the old file or the whole new one) but
+   * waits for no disk; a crash loses them, and the job with them, which then starts over.
+   */
+  readonly durable?: boolean;
 }
 
 const TEMP_MARK = '.nlpkit-tmp';
@@ -112,8 +119,9 @@ function syncFolder(path: string): void {
 /**
  * Writes a file so that it is either the complete new content or, after any failure — a crash, SIGKILL, a full
  * disk, an abort — the previous file, untouched: the content goes to a temporary file beside the target, is
- * flushed to disk (fsync), then renamed over the target. The temporary file is removed on every failure path, and
- * temporaries orphaned by killed processes are removed by the next write of the same target.
+ * flushed to disk (fsync; not with `durable: false`), then renamed over the target. The temporary file is removed
+ * on every failure path, and temporaries orphaned by killed processes are removed by the next write of the same
+ * target.
  *
  * Content may be an async iterable of chunks, so a large model streams to disk without being held in memory. A
  * chunk of 1 MiB or more is written before the next is asked for (with `overlap`, while the next is made), so a
@@ -123,6 +131,7 @@ function syncFolder(path: string): void {
  */
 export async function writeFileAtomic(path: string, content: FileContent, options: WriteAtomicOptions = {}): Promise<void> {
   const pkg = options.package ?? '@nlpkit/core';
+  const durable = options.durable !== false;
   await removeStaleTemps(path);
   const temp = tempPathFor(path);
   let handle: Awaited<ReturnType<typeof open>> | undefined;
@@ -161,7 +170,7 @@ export async function writeFileAtomic(path: string, content: FileContent, option
       // Every 16 MiB, the blocks written so far go to disk in the background, so the fsync at the end has only the
       // rest to wait for. Each flush is waited for before the final fsync, and its failure thrown there.
       unsynced += block.length;
-      if (unsynced >= SYNC_BYTES) {
+      if (durable && unsynced >= SYNC_BYTES) {
         unsynced = 0;
         const before = syncing;
         syncing = inFlight.then(() => before).then(() => h.datasync());
@@ -193,12 +202,12 @@ export async function writeFileAtomic(path: string, content: FileContent, option
     await flush();
     if (inFlight !== undefined) await inFlight;
     if (syncing !== undefined) await syncing;
-    await h.sync();
+    if (durable) await h.sync();
     await h.close();
     handle = undefined;
     options.signal?.throwIfAborted();
     await rename(temp, path);
-    syncFolder(path);
+    if (durable) syncFolder(path);
   } catch (error) {
     // A write or a flush still in flight ends before the file is closed and removed.
     await inFlight?.catch(() => undefined);
@@ -254,11 +263,11 @@ export function writeFileAtomicSync(
       }
       flush();
     }
-    fsyncSync(f);
+    if (options.durable !== false) fsyncSync(f);
     closeSync(f);
     fd = undefined;
     renameSync(temp, path);
-    syncFolder(path);
+    if (options.durable !== false) syncFolder(path);
   } catch (error) {
     if (fd !== undefined) {
       try {

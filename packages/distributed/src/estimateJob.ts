@@ -67,7 +67,7 @@ export async function estimateJob(storage: SharedStorage, plan: RunPlan, q: numb
           },
           next: () => reader.next(),
         };
-        eachKneserNeyContext(n, cursor, V, model.discounts[n - 1]!, ({ context, lasts, discounted, size, gamma }) => {
+        eachKneserNeyContext(n, cursor, V, model.discounts[n - 1]!, ({ context, lasts, discountedBits, size, gamma }) => {
           const gammaBits = toBits(gamma);
           for (let i = 0; i < size; i++) {
             const writer = estimates[rangeOf(model.ranges, lasts[i]!)]!;
@@ -75,7 +75,7 @@ export async function estimateJob(storage: SharedStorage, plan: RunPlan, q: numb
             const out = writer.buffer;
             out[s] = lasts[i]!;
             for (let k = 1; k < n; k++) out[s + k] = context[n - 1 - k]!;
-            out[s + n] = toBits(discounted[i]!);
+            out[s + n] = discountedBits[i]!;
             out[s + n + 1] = gammaBits;
           }
           const writer = weights[rangeOf(model.ranges, context[n - 2]!)]!;

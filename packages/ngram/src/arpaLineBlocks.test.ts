@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ArpaLineBlocks } from './arpaLineBlocks.js';
 import { vocabularyBytes } from './arpaPiece.js';
 import { formatFloat32 } from './formatFloat32.js';
+import { createLog10f } from './log10f.js';
 
 /** Random float32 log-probabilities and backoffs: repeated values, zeros, -inf, tiny and huge ones. */
 function randomNumber(rng: ReturnType<typeof createRng>): number {
@@ -76,5 +77,39 @@ describe('ArpaLineBlocks', () => {
     const result = both(long, [{ width: 3, backoffs: true, lines: 200 }, { width: 4, backoffs: false, lines: 100 }], 5, true);
     expect(result.capacity).toBe(2); // 1 MiB over 4 × (100,000 + 4) + 35 bytes at most per line
     expect(result.text).toBe(result.expected);
+  });
+
+  it('with linear numbers, writes the log10 of each (probabilities clamped at 0; a backoff of 1 as 0, of 0 as -inf)', () => {
+    const rng = createRng(9);
+    const log10f = createLog10f();
+    const blocks = new ArpaLineBlocks(vocabularyBytes(words), 3, true);
+    let expected = '';
+    const linear = (): number => {
+      const kind = rng.int(6);
+      if (kind === 0) return 1;
+      if (kind === 1) return 0;
+      if (kind === 2) return Math.fround(1.0000001); // above 1 by rounding: a probability's log10 is clamped to 0
+      return Math.fround(rng.next());
+    };
+    const chunks: Uint8Array[] = [];
+    for (const width of [1, 2, 3]) {
+      blocks.section(width, width < 3);
+      for (let i = 0; i < 2500; i++) {
+        const j = blocks.count;
+        const prob = linear();
+        const gamma = linear();
+        blocks.probs[j] = prob;
+        if (width < 3) blocks.backoffs[j] = gamma;
+        const ids = Array.from({ length: width }, () => rng.int(words.length));
+        for (let k = 0; k < width; k++) blocks.words[j * width + k] = ids[k]!;
+        expected += line(Math.min(0, log10f(prob)), ids.map((id) => words[id]).join(' '), width < 3 ? log10f(gamma) : undefined);
+        if (blocks.add()) chunks.push(blocks.take()!);
+      }
+    }
+    chunks.push(blocks.take()!);
+    const text = Buffer.concat(chunks).toString('utf8');
+    expect(text).toBe(expected);
+    expect(text).toContain('\t-inf\n');
+    expect(text).toMatch(/^0\t/m);
   });
 });

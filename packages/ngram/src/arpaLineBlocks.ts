@@ -1,4 +1,5 @@
 import { type ArpaPieceScratch, type VocabularyBytes, arpaPieceMaxBytes, arpaPieceScratch, writeArpaLines } from './arpaPiece.js';
+import { log10fInto } from './log10f.js';
 
 /** Most lines gathered before they are formatted together. */
 const BLOCK = 1024;
@@ -24,15 +25,21 @@ export class ArpaLineBlocks {
   /** Words per line of the current section. */
   width = 1;
   #backoffs = false;
+  readonly #linear: boolean;
   readonly #vocab: VocabularyBytes;
   readonly #scratch: ArpaPieceScratch = arpaPieceScratch();
   #out: Uint8Array;
   #view: DataView;
   #at = 0;
 
-  /** `maxWidth`: the most words a line will have (the model's order). */
-  constructor(vocab: VocabularyBytes, maxWidth: number) {
+  /**
+   * `maxWidth`: the most words a line will have (the model's order). `linear`: the caller puts in linear numbers
+   * (a probability, and an interpolation weight for the backoff, 1 for a backoff of 0); their log10 (glibc's
+   * `log10f`, probabilities clamped at 0, as lmplz writes them) is taken a block at a time here, in one call.
+   */
+  constructor(vocab: VocabularyBytes, maxWidth: number, linear = false) {
     this.#vocab = vocab;
+    this.#linear = linear;
     const lineBytes = arpaPieceMaxBytes(maxWidth - 1, 1, vocab);
     this.capacity = Math.max(1, Math.min(BLOCK, Math.floor(CHUNK_BYTES / lineBytes)));
     this.probs = new Float32Array(this.capacity);
@@ -76,6 +83,10 @@ export class ArpaLineBlocks {
       this.#view = new DataView(grown.buffer);
     }
     const backoffs = this.#backoffs ? this.backoffs : undefined;
+    if (this.#linear) {
+      log10fInto(this.probs, 0, 1, this.probs, this.count, true);
+      if (backoffs !== undefined) log10fInto(backoffs, 0, 1, backoffs, this.count, false);
+    }
     this.#at = writeArpaLines(this.count, this.width, this.probs, backoffs, this.words, 0, this.#vocab, this.#scratch, this.#out, this.#view, this.#at);
     this.count = 0;
   }

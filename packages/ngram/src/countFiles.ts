@@ -126,7 +126,8 @@ export interface RecordLayout {
  * Merges sorted runs of order `n` into `out` (summing equal n-grams), at most `maxReaders` runs at a time: while
  * more remain, batches are merged into intermediate runs in `folder` (so no more than `maxReaders` + 1 files are
  * ever open). Inputs are deleted once merged. Returns the number of distinct n-grams written (records written,
- * with a `layout` that does not sum).
+ * with a `layout` that does not sum). The intermediate runs are scratch (written without waiting for the disk);
+ * `out` is flushed to disk unless `durable` is false (a file the caller removes when its job ends).
  */
 export function mergeAllRuns(
   paths: readonly string[],
@@ -138,6 +139,7 @@ export function mergeAllRuns(
   folder: string,
   signal: AbortSignal | undefined,
   layout: RecordLayout = { width: n + 1, sum: true },
+  durable = true,
 ): number {
   // Fewer readers per batch when the cap cannot give each one its minimal buffer.
   maxReaders = Math.max(2, Math.min(maxReaders, Math.floor(budget.cap / 2 / (MIN_READER_RECORDS * 4 * layout.width))));
@@ -152,14 +154,14 @@ export function mergeAllRuns(
         continue;
       }
       const path = `${folder}/merge-${round}-${b}-order-${n}.bin`;
-      mergeRuns(batch, n, path, vocabSize, budget, signal, layout);
+      mergeRuns(batch, n, path, vocabSize, budget, signal, layout, false);
       for (const p of batch) rmSync(p, { force: true });
       next.push(path);
     }
     runs = next;
     round++;
   }
-  const distinct = mergeRuns(runs, n, out, vocabSize, budget, signal, layout);
+  const distinct = mergeRuns(runs, n, out, vocabSize, budget, signal, layout, durable);
   for (const p of runs) rmSync(p, { force: true });
   return distinct;
 }
@@ -177,6 +179,7 @@ function mergeRuns(
   budget: MemoryBudget,
   signal: AbortSignal | undefined,
   layout: RecordLayout,
+  durable: boolean,
 ): number {
   const { width, sum } = layout;
   const recordBytes = 4 * width;
@@ -192,69 +195,29 @@ function mergeRuns(
   const readers: RecordReader[] = [];
   const held = paths.length * readerRecords * width * 4;
   budget.hold(held);
-  let distinct = 0;
+  const tally = { distinct: 0, steps: 0 };
   try {
     for (const p of paths) readers.push(new RecordReader(p, width, new Uint32Array(backingStore(held / paths.length), 0, readerRecords * width), base, budget, n));
     const heap = readers.filter((r) => r.next());
-    const compare = (a: RecordReader, b: RecordReader): number => {
-      if (base > 0) return a.key - b.key;
-      const x = a.buffer;
-      const y = b.buffer;
-      for (let i = 0; i < n; i++) {
-        const d = x[a.at + i]! - y[b.at + i]!;
-        if (d !== 0) return d;
-      }
-      return 0;
-    };
-    const down = (i: number): void => {
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < heap.length && compare(heap[l]!, heap[m]!) < 0) m = l;
-        if (r < heap.length && compare(heap[r]!, heap[m]!) < 0) m = r;
-        if (m === i) return;
-        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-        i = m;
-      }
-    };
-    for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
+    const packed = base > 0;
+    for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i, n, packed);
     // Output in fresh chunks (the atomic writer may hold a chunk until it has a MiB to write); at most two are
     // ours at a time: the one being filled and the one just handed over.
     function* chunks(): Generator<Uint8Array, void, undefined> {
       let buffer = budget.uint32(chunkRecords * width);
       let used = 0;
-      let steps = 0;
       try {
-        while (heap.length > 0) {
-          if ((++steps & 0xffff) === 0) signal?.throwIfAborted();
-          const top = heap[0]!;
-          const record = top.buffer;
-          const at = top.at;
-          // Start a new output record, or add to the last one when the n-gram is the same.
+        for (;;) {
+          used = mergeInto(heap, buffer, used, n, width, sum, packed, tally, signal);
+          if (heap.length === 0) break;
+          // Full: hand over all but the last record, which may still grow from the next run.
           const last = used - width;
-          let same = sum && used > 0;
-          for (let i = 0; same && i < n; i++) same = buffer[last + i] === record[at + i];
-          if (same) buffer[last + width - 1]! += record[at + width - 1]!;
-          else {
-            if (used + width > buffer.length) {
-              // Hand over all but the last record, which may still grow from the next run.
-              const next = budget.uint32(chunkRecords * width);
-              next.set(buffer.subarray(last, used));
-              yield new Uint8Array(buffer.buffer, 0, last * 4);
-              budget.release(buffer.byteLength);
-              buffer = next;
-              used = width;
-            }
-            for (let i = 0; i < width; i++) buffer[used + i] = record[at + i]!;
-            used += width;
-            distinct++;
-          }
-          if (!top.next()) {
-            heap[0] = heap[heap.length - 1]!;
-            heap.pop();
-          }
-          if (heap.length > 0) down(0);
+          const next = budget.uint32(chunkRecords * width);
+          next.set(buffer.subarray(last, used));
+          yield new Uint8Array(buffer.buffer, 0, last * 4);
+          budget.release(buffer.byteLength);
+          buffer = next;
+          used = width;
         }
         if (used > 0) yield new Uint8Array(buffer.buffer, 0, used * 4);
       } finally {
@@ -263,7 +226,7 @@ function mergeRuns(
     }
     budget.files(1); // the file being written
     try {
-      writeFileAtomicSync(out, chunks(), { package: PKG });
+      writeFileAtomicSync(out, chunks(), { package: PKG, durable });
     } finally {
       budget.files(-1);
     }
@@ -271,5 +234,80 @@ function mergeRuns(
     for (const r of readers) r.close();
     budget.release(held);
   }
-  return distinct;
+  return tally.distinct;
+}
+
+/**
+ * Whether reader `a`'s record comes before `b`'s: by their packed keys (`packed`: vocabSize^n < 2^53), else word
+ * by word over the first `n`. A boolean, not a difference: a double returned from a call V8 does not inline is a
+ * heap object.
+ */
+function precedes(a: RecordReader, b: RecordReader, n: number, packed: boolean): boolean {
+  if (packed) return a.key < b.key;
+  const x = a.buffer;
+  const y = b.buffer;
+  for (let i = 0; i < n; i++) {
+    const u = x[a.at + i]!;
+    const v = y[b.at + i]!;
+    if (u !== v) return u < v;
+  }
+  return false;
+}
+
+/** Restores the min-heap of readers below position `i` ({@link precedes} order). */
+function siftDown(heap: RecordReader[], i: number, n: number, packed: boolean): void {
+  for (;;) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let m = i;
+    if (l < heap.length && precedes(heap[l]!, heap[m]!, n, packed)) m = l;
+    if (r < heap.length && precedes(heap[r]!, heap[m]!, n, packed)) m = r;
+    if (m === i) return;
+    const t = heap[i]!;
+    heap[i] = heap[m]!;
+    heap[m] = t;
+    i = m;
+  }
+}
+
+/**
+ * The merge's loop, in a function of its own (V8 does not compile a generator from inside its loop, and the
+ * merge's generator yields once per chunk): takes the smallest record off the heap of readers into `buffer` from
+ * `used`, adding its count to the last record when `sum` and the n-gram is the same, until the heap is empty or a
+ * new record does not fit. Returns the new `used`; counts the records started in `tally.distinct`.
+ */
+function mergeInto(
+  heap: RecordReader[],
+  buffer: Uint32Array,
+  used: number,
+  n: number,
+  width: number,
+  sum: boolean,
+  packed: boolean,
+  tally: { distinct: number; steps: number },
+  signal: AbortSignal | undefined,
+): number {
+  while (heap.length > 0) {
+    if ((++tally.steps & 0xffff) === 0) signal?.throwIfAborted();
+    const top = heap[0]!;
+    const record = top.buffer;
+    const at = top.at;
+    // Start a new output record, or add to the last one when the n-gram is the same.
+    const last = used - width;
+    let same = sum && used > 0;
+    for (let i = 0; same && i < n; i++) same = buffer[last + i] === record[at + i];
+    if (same) buffer[last + width - 1]! += record[at + width - 1]!;
+    else {
+      if (used + width > buffer.length) return used;
+      for (let i = 0; i < width; i++) buffer[used + i] = record[at + i]!;
+      used += width;
+      tally.distinct++;
+    }
+    if (!top.next()) {
+      heap[0] = heap[heap.length - 1]!;
+      heap.pop();
+    }
+    if (heap.length > 0) siftDown(heap, 0, n, packed);
+  }
+  return used;
 }

@@ -240,7 +240,8 @@ function countOnDisk(
   const spill = (): void => {
     const write = (n: number, records: Uint32Array, runs: string[]): void => {
       const path = join(runsDirectory, `run-${runCount}-order-${n}.bin`);
-      writeFileAtomicSync(path, new Uint8Array(records.buffer, records.byteOffset, records.byteLength), { package: PKG });
+      // A run is scratch (removed once merged): no wait for the disk.
+      writeFileAtomicSync(path, new Uint8Array(records.buffer, records.byteOffset, records.byteLength), { package: PKG, durable: false });
       runs.push(path);
     };
     let free: Uint32Array | undefined;
@@ -334,7 +335,7 @@ function countOnDisk(
     if (order === 2) distinct.push(mergeAllRuns(topRuns, 2, files[1]!, V, budget, readers, runsDirectory, signal));
     else if (order > 2) {
       const top = join(runsDirectory, `padded-order-${order}.bin`);
-      mergeAllRuns(topRuns, order, top, V, budget, readers, runsDirectory, signal);
+      mergeAllRuns(topRuns, order, top, V, budget, readers, runsDirectory, signal, undefined, false);
       distinct = [distinct[0]!, ...lowerOrderCounts(top, order, files, V, budget, runsDirectory, readers, signal).slice(1)];
     }
     cleanUp(false);

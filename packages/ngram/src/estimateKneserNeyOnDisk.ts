@@ -264,14 +264,14 @@ async function estimate(
     try {
       // Pruned n-grams are left out of the probabilities; their contexts' weights carry their mass.
       const eachContext = pruning ? eachPrunedContext : eachKneserNeyContext;
-      eachContext(n, reader, V, discounts[n - 1]!, ({ context, lasts, discounted, size, gamma }) => {
+      eachContext(n, reader, V, discounts[n - 1]!, ({ context, lasts, discountedBits, size, gamma }) => {
         const gammaBits = workspace.toBits(gamma);
         const out = probabilities.buffer;
         for (let i = 0; i < size; i++) {
           const s = probabilities.slot();
           out[s] = lasts[i]!;
           for (let k = 1; k < n; k++) out[s + k] = context[n - 1 - k]!;
-          out[s + n] = workspace.toBits(discounted[i]!);
+          out[s + n] = discountedBits[i]!;
           out[s + n + 1] = gammaBits;
         }
         const w = weights.slot();

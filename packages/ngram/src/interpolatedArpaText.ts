@@ -3,8 +3,8 @@ import { ArpaLineBlocks } from './arpaLineBlocks.js';
 import { ARPA_END, arpaHeader, arpaSectionHeader } from './arpaLines.js';
 import { vocabularyBytes } from './arpaPiece.js';
 import { type DiskWorkspace, compareRecords } from './diskWorkspace.js';
-import { createLog10f } from './log10f.js';
 import { BOS_INDEX, EOS_INDEX, UNK_INDEX } from './ngramWordIndex.js';
+import type { RecordReader } from './countFiles.js';
 import { RecordWriter } from './recordWriter.js';
 
 /**
@@ -39,6 +39,77 @@ export interface LastWordRange {
 }
 
 /**
+ * The lines of one section of order n ≥ 2 ({@link interpolatedArpaSections}), joined from its scratch files. The
+ * per-line work is in a method, not in the generator: V8 does not compile a generator from inside its loop, so a
+ * generator that yields once per block ran its lines in the interpreter, a heap object per float.
+ */
+class SectionInterpolation {
+  #lowerMore: boolean;
+  #weightsMore: boolean;
+  readonly #float = new Float32Array(1);
+  readonly #bits = new Uint32Array(this.#float.buffer);
+
+  constructor(
+    readonly n: number,
+    readonly reader: RecordReader,
+    readonly lower: RecordReader | undefined,
+    readonly weights: RecordReader | undefined,
+    readonly writer: RecordWriter | undefined,
+    readonly prob1: Float32Array,
+    readonly lines: ArpaLineBlocks,
+  ) {
+    this.#lowerMore = lower?.next() ?? false;
+    this.#weightsMore = weights?.next() ?? false;
+  }
+
+  /** Lines into `lines` until a chunk of text is ready (true) or the section has no more (false). */
+  fill(): boolean {
+    const { n, reader, lower, weights, writer, prob1, lines } = this;
+    const { probs, backoffs, words } = lines;
+    const float = this.#float;
+    const bits = this.#bits;
+    const f = Math.fround;
+    const buf = reader.buffer;
+    while (reader.next()) {
+      const at = reader.at;
+      let lowerProb: number;
+      if (lower === undefined) lowerProb = prob1[buf[at]!]!;
+      else {
+        while (this.#lowerMore && compareRecords(lower.buffer, lower.at, buf, at, n - 1) < 0) this.#lowerMore = lower.next();
+        bits[0] = lower.buffer[lower.at + n - 1]!;
+        lowerProb = float[0]!;
+      }
+      bits[0] = buf[at + n + 1]!;
+      const gamma = float[0]!;
+      bits[0] = buf[at + n]!;
+      const p = f(float[0]! + f(gamma * lowerProb));
+      const j = lines.count;
+      if (weights !== undefined) {
+        while (this.#weightsMore && compareRecords(weights.buffer, weights.at, buf, at, n) < 0) this.#weightsMore = weights.next();
+        const last = buf[at]!;
+        // Gamma of the context (its log10 is -inf where gamma is 0, as lmplz writes); 1 (log10: 0) where no n-gram
+        // follows it.
+        if (this.#weightsMore && compareRecords(weights.buffer, weights.at, buf, at, n) === 0 && last !== UNK_INDEX && last !== EOS_INDEX) {
+          bits[0] = weights.buffer[weights.at + n]!;
+          backoffs[j] = float[0]!;
+        } else backoffs[j] = 1;
+      }
+      if (writer !== undefined) {
+        const w = writer.slot();
+        for (let k = 0; k < n; k++) writer.buffer[w + k] = buf[at + k]!;
+        float[0] = p;
+        writer.buffer[w + n] = bits[0]!;
+      }
+      probs[j] = p;
+      // Stored last word first; written first word first.
+      for (let k = 0, w = j * n + n - 1; k < n; k++, w--) words[w] = buf[at + k]!;
+      if (lines.add()) return true;
+    }
+    return false;
+  }
+}
+
+/**
  * The n-gram lines of an ARPA file, order by order, as chunks `{ order, bytes }` of about 1 MiB (no headers): in
  * KenLM's suffix order, each n-gram's interpolated probability `p = discounted + gamma(context) · p(suffix)` — its
  * suffix's probability read from the order below, whose file (`probabilities-n`, written here) is in the same
@@ -58,13 +129,12 @@ export async function* interpolatedArpaSections(
   prob1: Float32Array,
   range: LastWordRange = { from: 0, to: words.length },
 ): AsyncGenerator<{ order: number; bytes: Uint8Array }, void, undefined> {
-  const f = Math.fround;
-  const log10f = createLog10f();
-  // log10 gamma of a context (-inf where gamma is 0, as lmplz writes); 0 where no n-gram follows (no weights record).
+  // Gamma of a context (its log10 is -inf where gamma is 0, as lmplz writes); 1 (log10: 0) where no n-gram follows
+  // it (no weights record).
   const backoffOf = (found: boolean, gammaBits: number, last: number): number =>
-    found && last !== UNK_INDEX && last !== EOS_INDEX ? log10f(workspace.fromBits(gammaBits)) : 0;
-  // Pass 4: interpolation in suffix order, written as ARPA text.
-  const lines = new ArpaLineBlocks(vocabularyBytes(words), order);
+    found && last !== UNK_INDEX && last !== EOS_INDEX ? workspace.fromBits(gammaBits) : 1;
+  // Pass 4: interpolation in suffix order, written as ARPA text (numbers given linear, see ArpaLineBlocks).
+  const lines = new ArpaLineBlocks(vocabularyBytes(words), order, true);
   const { probs, backoffs, words: lineWords } = lines;
   {
     const weights = order > 1 ? workspace.open(workspace.path('weights-2'), 2) : undefined;
@@ -73,7 +143,7 @@ export async function* interpolatedArpaSections(
       let more = weights?.next() ?? false;
       for (let id = range.from; id < range.to; id++) {
         const j = lines.count;
-        probs[j] = id === BOS_INDEX ? 0 : Math.min(0, log10f(prob1[id]!));
+        probs[j] = id === BOS_INDEX ? 1 : prob1[id]!;
         if (weights !== undefined) {
           while (more && weights.buffer[weights.at]! < id) more = weights.next();
           backoffs[j] = backoffOf(more && weights.buffer[weights.at] === id, weights.buffer[weights.at + 1]!, id);
@@ -94,34 +164,8 @@ export async function* interpolatedArpaSections(
     const writer = n < order ? new RecordWriter(workspace.path(`probabilities-${n}`), n + 1, Math.max(16, Math.floor(workspace.fileBytes / 4 / (n + 1))), workspace.budget) : undefined;
     lines.section(n, weights !== undefined);
     try {
-      let lowerMore = lower?.next() ?? false;
-      let weightsMore = weights?.next() ?? false;
-      const buf = reader.buffer;
-      while (reader.next()) {
-        const at = reader.at;
-        let lowerProb: number;
-        if (lower === undefined) lowerProb = prob1[buf[at]!]!;
-        else {
-          while (lowerMore && compareRecords(lower.buffer, lower.at, buf, at, n - 1) < 0) lowerMore = lower.next();
-          lowerProb = workspace.fromBits(lower.buffer[lower.at + n - 1]!);
-        }
-        const p = f(workspace.fromBits(buf[at + n]!) + f(workspace.fromBits(buf[at + n + 1]!) * lowerProb));
-        const j = lines.count;
-        if (weights !== undefined) {
-          while (weightsMore && compareRecords(weights.buffer, weights.at, buf, at, n) < 0) weightsMore = weights.next();
-          const found = weightsMore && compareRecords(weights.buffer, weights.at, buf, at, n) === 0;
-          backoffs[j] = backoffOf(found, weights.buffer[weights.at + n]!, buf[at]!);
-        }
-        if (writer !== undefined) {
-          const w = writer.slot();
-          for (let k = 0; k < n; k++) writer.buffer[w + k] = buf[at + k]!;
-          writer.buffer[w + n] = workspace.toBits(p);
-        }
-        probs[j] = Math.min(0, log10f(p));
-        // Stored last word first; written first word first.
-        for (let k = 0, w = j * n + n - 1; k < n; k++, w--) lineWords[w] = buf[at + k]!;
-        if (lines.add()) yield { order: n, bytes: lines.take()! };
-      }
+      const section = new SectionInterpolation(n, reader, lower, weights, writer, prob1, lines);
+      while (section.fill()) yield { order: n, bytes: lines.take()! };
     } finally {
       workspace.close(reader);
       workspace.close(lower);

@@ -31,7 +31,9 @@ export function kneserNeyContext(
     else if (a === 2) n2++;
     else n3++;
   }
-  const [d1, d2, d3] = [f(discount.d1), f(discount.d2), f(discount.d3)];
+  const d1 = f(discount.d1);
+  const d2 = f(discount.d2);
+  const d3 = f(discount.d3);
   for (let i = 0; i < size; i++) {
     const a = adjusted[i]!;
     discounted[i] = a === 0 ? 0 : f(f(a - (a === 1 ? d1 : a === 2 ? d2 : d3)) / f(denominator));
@@ -70,7 +72,10 @@ export interface AdjustedCountCursor {
   next(): boolean;
 }
 
-/** One context's n-grams, as {@link eachKneserNeyContext} gives them (arrays reused between calls). */
+/**
+ * One context's n-grams, as {@link eachKneserNeyContext} gives them: the same object, with the same arrays, at
+ * every call (read it during the call; no object per context).
+ */
 export interface KneserNeyContextGroup {
   /** The context's words (`n − 1` of them), in order. */
   readonly context: Uint32Array;
@@ -78,6 +83,8 @@ export interface KneserNeyContextGroup {
   readonly lasts: Uint32Array;
   /** Each n-gram's discounted probability (the first `size` entries). */
   readonly discounted: Float32Array;
+  /** `discounted`'s float32 bits (a view of the same memory), for writers of records of bits. */
+  readonly discountedBits: Uint32Array;
   readonly size: number;
   /** The context's interpolation weight. */
   readonly gamma: number;
@@ -100,20 +107,19 @@ export function eachKneserNeyContext(
   const lasts = new Uint32Array(vocabSize);
   const adjusted = new Uint32Array(vocabSize);
   const discounted = new Float32Array(vocabSize);
-  let size = 0;
-  const flush = (): void => {
-    const gamma = kneserNeyContext(adjusted, size, discount, discounted);
-    visit({ context, lasts, discounted, size, gamma });
-    size = 0;
-  };
+  const group = { context, lasts, discounted, discountedBits: new Uint32Array(discounted.buffer), size: 0, gamma: 0 };
   const buf = cursor.buffer;
+  let size = 0;
   let steps = 0;
   while (cursor.next()) {
     const at = cursor.at;
     if (size > 0) {
       let same = true;
       for (let k = 0; same && k < n - 1; k++) same = context[k] === buf[at + k];
-      if (!same) flush();
+      if (!same) {
+        visitContext(group, adjusted, size, discount, visit);
+        size = 0;
+      }
     }
     if (size === 0) for (let k = 0; k < n - 1; k++) context[k] = buf[at + k]!;
     lasts[size] = buf[at + n - 1]!;
@@ -121,5 +127,18 @@ export function eachKneserNeyContext(
     size++;
     if ((++steps & 0xffff) === 0) signal?.throwIfAborted();
   }
-  if (size > 0) flush();
+  if (size > 0) visitContext(group, adjusted, size, discount, visit);
+}
+
+/** Computes the context in `group` ({@link kneserNeyContext} of its `size` adjusted counts) and visits it. */
+function visitContext(
+  group: { discounted: Float32Array; size: number; gamma: number } & KneserNeyContextGroup,
+  adjusted: Uint32Array,
+  size: number,
+  discount: KneserNeyDiscount,
+  visit: (group: KneserNeyContextGroup) => void,
+): void {
+  group.gamma = kneserNeyContext(adjusted, size, discount, group.discounted);
+  group.size = size;
+  visit(group);
 }

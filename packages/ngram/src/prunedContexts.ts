@@ -28,6 +28,7 @@ export function eachPrunedContext(
   const lasts = new Uint32Array(vocabSize);
   const adjusted = new Uint32Array(vocabSize);
   const discounted = new Float32Array(vocabSize);
+  const group = { context, lasts, discounted, discountedBits: new Uint32Array(discounted.buffer), size: 0, gamma: 0 };
   let size = 0;
   let members = 0;
   let denominator = 0;
@@ -51,7 +52,9 @@ export function eachPrunedContext(
       g = f(g + f(prunedMass));
       gamma = f(g / f(denominator));
     }
-    visit({ context, lasts, discounted, size, gamma });
+    group.size = size;
+    group.gamma = gamma;
+    visit(group);
     size = 0;
     members = 0;
     denominator = 0;

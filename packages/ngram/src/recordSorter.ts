@@ -104,7 +104,7 @@ export class RecordSorter {
   merge(maxReaders: number): number {
     const { budget, keyLength, vocabSize, folder, signal, width, sum } = this.#options;
     if (this.#runs.length > 0) {
-      this.#records = mergeAllRuns(this.#runs, keyLength, this.#out!, vocabSize, budget, maxReaders, folder, signal, { width, sum });
+      this.#records = mergeAllRuns(this.#runs, keyLength, this.#out!, vocabSize, budget, maxReaders, folder, signal, { width, sum }, false);
       this.#runs = [];
     }
     return this.#records;

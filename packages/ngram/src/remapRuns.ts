@@ -30,7 +30,8 @@ export function remapRuns(runs: readonly RunFiles[], ids: Uint32Array, vocabSize
         const count = length / width;
         for (let at = 0; at < length; at += width) for (let k = 0; k < keyLength; k++) first[at + k] = ids[first[at + k]!]!;
         const sorted = radixSortRecords(first.subarray(0, length), second.subarray(0, length), histogram, count, width, keyLength, vocabSize);
-        writeFileAtomicSync(path, new Uint8Array(sorted.buffer, sorted.byteOffset, length * 4), { package: PKG });
+        // Runs are scratch (removed once merged): no wait for the disk.
+        writeFileAtomicSync(path, new Uint8Array(sorted.buffer, sorted.byteOffset, length * 4), { package: PKG, durable: false });
       }
     }
   } finally {
