@@ -52,7 +52,9 @@ function both(words: string[], sections: { width: number; backoffs: boolean; lin
 }
 
 describe('ArpaLineBlocks', () => {
-  const words = ['<unk>', '<s>', '</s>', 'a', 'bb', 'ccc', 'dddd', 'eeeee', 'ünïcödé', '日本語', 'x'.repeat(13)];
+  // Lengths around the 12 bytes the formatter always writes per word (with the space): 11, 12 and 13 bytes, in ASCII
+  // and in 2- and 3-byte characters.
+  const words = ['<unk>', '<s>', '</s>', 'a', 'bb', 'ccc', 'dddd', 'eeeee', 'ünïcödé', '日本語', 'x'.repeat(13), 'k'.repeat(11), 'l'.repeat(12), 'ü'.repeat(6), '日本語日', 'ü'.repeat(5) + 'abc'];
 
   it('writes lmplz\'s line layout byte for byte, across sections with and without backoffs', () => {
     const sections = [

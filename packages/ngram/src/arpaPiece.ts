@@ -5,7 +5,9 @@ const NUMBER_BYTES = 16;
 
 /**
  * Every word's UTF-8 bytes followed by a space, as the ARPA formatters copy them: in 32-bit chunks (little-endian,
- * zero-padded), so a word of up to 7 bytes is written with two stores instead of a loop over its bytes.
+ * zero-padded). A word's first 12 bytes (with its space) are also in `heads`, three chunks per word, which the
+ * formatters always write: three stores, and no loop whose length varies from word to word (its branches were
+ * mispredicted); only the few longer words go on from `chunks`.
  */
 export interface VocabularyBytes {
   /** Word w and its space are the first `starts[w + 1] − starts[w] + 1` bytes of `chunks[chunkStarts[w] .. chunkStarts[w + 1])`. */
@@ -13,9 +15,16 @@ export interface VocabularyBytes {
   readonly chunkStarts: Int32Array;
   /** Word w is `starts[w + 1] − starts[w]` bytes long. */
   readonly starts: Int32Array;
+  /** `chunks` of word w from `chunkStarts[w]` on, three per word (zero-padded): its first 12 bytes. */
+  readonly heads: Uint32Array;
+  /** Bytes of word w with its space. */
+  readonly lengths: Int32Array;
   /** Bytes of the longest word. */
   readonly longest: number;
 }
+
+/** Bytes of a word (with its space) in {@link VocabularyBytes.heads}: the formatters write that many for every word. */
+const HEAD_BYTES = 12;
 
 /** The words' bytes (each word encoded once), in `allocate`d memory (shared memory for worker threads). */
 export function vocabularyBytes(words: readonly string[], allocate: (bytes: number) => ArrayBufferLike = (b) => new ArrayBuffer(b)): VocabularyBytes {
@@ -28,11 +37,17 @@ export function vocabularyBytes(words: readonly string[], allocate: (bytes: numb
     chunkStarts[v + 1] = chunkStarts[v]! + ((encoded[v]!.length + 3) >>> 2);
   }
   const chunks = new Uint32Array(allocate(4 * chunkStarts[encoded.length]!));
+  const heads = new Uint32Array(allocate(4 * 3 * encoded.length));
+  const lengths = new Int32Array(allocate(4 * encoded.length));
   for (let v = 0; v < encoded.length; v++) {
     const word = encoded[v]!;
-    for (let i = 0; i < word.length; i++) chunks[chunkStarts[v]! + (i >>> 2)]! |= word[i]! << (8 * (i & 3));
+    lengths[v] = word.length;
+    for (let i = 0; i < word.length; i++) {
+      chunks[chunkStarts[v]! + (i >>> 2)]! |= word[i]! << (8 * (i & 3));
+      if (i < HEAD_BYTES) heads[3 * v + (i >>> 2)]! |= word[i]! << (8 * (i & 3));
+    }
   }
-  return { chunks, chunkStarts, starts, longest: encoded.reduce((m, b) => Math.max(m, b.length - 1), 0) };
+  return { chunks, chunkStarts, starts, heads, lengths, longest: encoded.reduce((m, b) => Math.max(m, b.length - 1), 0) };
 }
 
 /**
@@ -112,10 +127,10 @@ export function arpaPieceBytes(piece: ArpaPiece, vocab: VocabularyBytes, scratch
 
 /**
  * Most bytes {@link appendArpaPiece} writes for `lines` lines of order `n` (0-based) — room to leave after `at`
- * in the buffer it is given (a word's last 32-bit chunk may write up to 3 bytes past its space).
+ * in the buffer it is given (a word's last 32-bit chunks may write up to 11 bytes past its space).
  */
 export function arpaPieceMaxBytes(n: number, lines: number, vocab: VocabularyBytes): number {
-  return lines * ((n + 1) * (vocab.longest + 4) + 2 * NUMBER_BYTES + 3);
+  return lines * ((n + 1) * (Math.max(vocab.longest, HEAD_BYTES) + 4) + 2 * NUMBER_BYTES + 3);
 }
 
 /**
@@ -130,7 +145,7 @@ export function appendArpaPiece(piece: ArpaPiece, vocab: VocabularyBytes, scratc
   const hasBackoffs = log10Backoffs.length > 0;
   const keepRows = rows.length > 0;
   const width = n + 1;
-  // A word's last chunk may write up to 3 bytes past its space (overwritten by what follows).
+  // A word's chunks may write up to 11 bytes past its space (overwritten by what follows).
   const lineBytes = arpaPieceMaxBytes(n, 1, vocab);
   const { probs, backoffs } = scratch;
   // The block's words, n + 1 per line (written to `rows` directly when they are kept).
@@ -196,15 +211,22 @@ export function writeArpaLines(
   view: DataView,
   at: number,
 ): number {
-  const { chunks, chunkStarts, starts: vocabStarts } = vocab;
+  const { chunks, chunkStarts, heads, lengths } = vocab;
   const { numbers, backoffTexts } = scratch;
   for (let j = 0, w = wordsAt; j < lines; j++, w += width) {
     at = float32BytesAt(probs, j, buffer, at, numbers);
     buffer[at++] = 9;
     for (let k = 0; k < width; k++) {
       const v = words[w + k]!;
-      for (let c = chunkStarts[v]!, e = chunkStarts[v + 1]!, o = at; c < e; c++, o += 4) view.setUint32(o, chunks[c]!, true);
-      at += vocabStarts[v + 1]! - vocabStarts[v]! + 1;
+      const length = lengths[v]!;
+      const h = 3 * v;
+      view.setUint32(at, heads[h]!, true);
+      view.setUint32(at + 4, heads[h + 1]!, true);
+      view.setUint32(at + 8, heads[h + 2]!, true);
+      if (length > HEAD_BYTES) {
+        for (let c = chunkStarts[v]! + 3, e = chunkStarts[v + 1]!, o = at + HEAD_BYTES; c < e; c++, o += 4) view.setUint32(o, chunks[c]!, true);
+      }
+      at += length;
     }
     at--; // the space after the last word: a tab or the line's end goes there
     if (backoffs !== undefined) {
