@@ -6,9 +6,7 @@ const STRIDE = 4;
 /** The table grows when more than 3/4 of its slots are taken. */
 const MAX_LOAD = 0.75;
 /** Most a table grows at once (when the n-grams still to come are projected, see the constructor). */
-const MAX_GROWTH = 8;
-/** The share of a projected size a table is grown to hold (see `#rehash`). */
-const PROJECTION_SHARE = 0.8;
+const MAX_GROWTH = 16;
 
 /**
  * The counting form of an {@link NgramIndex}: an open-addressing table whose slots hold the key (parent id, word
@@ -32,7 +30,7 @@ export class NgramCountTable {
    * @param collect called after growing from a large table (16 MiB and more) dropped: a chance to give its memory
    * back before more is allocated (see `CountOptions.collect`).
    * @param project given the number of n-grams when the table is full, the number the whole input is expected to
-   * bring (0: unknown): the table then grows at once to hold that many (at most 8× its size), instead of doubling
+   * bring (0: unknown): the table then grows at once to hold that many (at most 16× its size), instead of doubling
    * again and again — each growth copies the table into fresh memory, which the system must map page by page.
    */
   constructor(expected = 1024, collect?: () => void, project?: (size: number) => number) {
@@ -134,10 +132,9 @@ export class NgramCountTable {
   #rehash(): void {
     const old = this.#slots;
     const count = old.length / STRIDE;
-    // New n-grams get rarer as counting goes (most orders grow slower than the text): a projection from the part
-    // read overestimates, so the table is sized for 80% of it. Too small, it doubles once more at the end; too
-    // large, every page of it would be touched, for nothing.
-    const projected = PROJECTION_SHARE * (this.#project?.(this.size) ?? 0);
+    // Sized for the projection (which allows for new n-grams getting rarer as counting goes). Too small, the table
+    // doubles once more at the end; too large, every page of it would be touched, for nothing.
+    const projected = this.#project?.(this.size) ?? 0;
     let grown = count * 2;
     while (grown < count * MAX_GROWTH && grown * MAX_LOAD < projected) grown *= 2;
     const slots = emptySlots(grown);
