@@ -1,3 +1,5 @@
+import type * as Fs from 'node:fs';
+import type * as FsPromises from 'node:fs/promises';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 // sync/datasync (the async writer).
 const flushes = vi.hoisted(() => ({ count: 0 }));
 vi.mock('node:fs', async (importOriginal) => {
-  const fs = await importOriginal<typeof import('node:fs')>();
+  const fs = await importOriginal<typeof Fs>();
   return {
     ...fs,
     fsyncSync: (fd: number) => {
@@ -17,7 +19,7 @@ vi.mock('node:fs', async (importOriginal) => {
   };
 });
 vi.mock('node:fs/promises', async (importOriginal) => {
-  const fsp = await importOriginal<typeof import('node:fs/promises')>();
+  const fsp = await importOriginal<typeof FsPromises>();
   return {
     ...fsp,
     open: async (...args: Parameters<typeof fsp.open>) => {
