@@ -210,8 +210,8 @@ function estimateFromCounts(counts: NgramCounts, options: KneserNeyOptions): Kne
     }
     const prob = probBuffer.subarray(0, size);
     const lp = largeFloat32Array(size);
-    if (lower === undefined) interpolateUniform(prob, adj, stats, weights, uniform, size, d1, d2, d3);
-    else interpolate(prob, adj, parents!, stats, weights, suffixes[n]!, lower, size, d1, d2, d3);
+    if (lower === undefined) interpolateUniform(prob, adj, stats, weights, uniform, size, [d1, d2, d3]);
+    else interpolate(prob, adj, parents!, stats, weights, suffixes[n]!, lower, size, [d1, d2, d3]);
     // KenLM clamps tiny positive log probabilities from rounding to 0.
     log10fInto(prob, 0, 1, lp, size, true);
     if (n === 0) {
@@ -344,19 +344,13 @@ function discounted(a: number, total: number, d1: number, d2: number, d3: number
   return a === 0 ? 0 : f(f(a - (a === 1 ? d1 : a === 2 ? d2 : d3)) / f(total));
 }
 
+/** D1, D2, D3+ of one order, as float32 values. */
+type Discounts = readonly [number, number, number];
+
 /** Unigram probabilities: the discounted count plus gamma of the empty context times the uniform distribution. */
-function interpolateUniform(
-  prob: Float32Array,
-  adj: Uint32Array,
-  stats: Uint32Array,
-  weights: Float32Array,
-  uniform: number,
-  size: number,
-  d1: number,
-  d2: number,
-  d3: number,
-): void {
+function interpolateUniform(prob: Float32Array, adj: Uint32Array, stats: Uint32Array, weights: Float32Array, uniform: number, size: number, d: Discounts): void {
   const f = Math.fround;
+  const [d1, d2, d3] = d;
   const spread = f(weights[1]! * uniform);
   for (let id = 0; id < size; id++) prob[id] = f(discounted(adj[id]!, stats[0]!, d1, d2, d3) + spread);
 }
@@ -371,11 +365,10 @@ function interpolate(
   suffix: Int32Array,
   lower: Float32Array,
   size: number,
-  d1: number,
-  d2: number,
-  d3: number,
+  d: Discounts,
 ): void {
   const f = Math.fround;
+  const [d1, d2, d3] = d;
   for (let id = 0; id < size; id++) {
     const at = parents[id]! * CONTEXT_STRIDE;
     prob[id] = f(discounted(adj[id]!, stats[at]!, d1, d2, d3) + f(weights[at + 1]! * lower[suffix[id]!]!));
