@@ -93,7 +93,9 @@ export class NgramCounter {
         ? undefined
         : (size: number): number => {
             const share = progress();
-            return share > 0 && share < 1 ? size * (1 / share) ** DISTINCT_GROWTH : 0;
+            // From the first 2% of a text the growth of new n-grams is not known yet (a text that repeats itself
+            // has seen all of them): the table doubles until then.
+            return share >= MIN_PROJECTED_SHARE && share < 1 ? size * (1 / share) ** DISTINCT_GROWTH : 0;
           };
     for (let n = 2; n <= this.order; n++) {
       this.#tables.push(new NgramCountTable(1 << 16, options.collect, project));
@@ -217,6 +219,8 @@ export class NgramCounter {
 
 /** Distinct n-grams grow about as (tokens)^this (see the constructor's projection). */
 const DISTINCT_GROWTH = 0.85;
+/** The least share of the input read from which a table's final size is projected (see the constructor). */
+const MIN_PROJECTED_SHARE = 0.02;
 
 /** Bytes of a dropped table above which `collect` is called. */
 const DROPPED_BYTES = 1 << 24;
