@@ -225,6 +225,7 @@ export function writeFileAtomicSync(
   options: Omit<WriteAtomicOptions, 'signal'> = {},
 ): void {
   const pkg = options.package ?? '@nlpkit/core';
+  const durable = options.durable !== false;
   removeStaleTempsSync(path);
   const temp = tempPathFor(path);
   let fd: number | undefined;
@@ -263,11 +264,11 @@ export function writeFileAtomicSync(
       }
       flush();
     }
-    if (options.durable !== false) fsyncSync(f);
+    if (durable) fsyncSync(f);
     closeSync(f);
     fd = undefined;
     renameSync(temp, path);
-    if (options.durable !== false) syncFolder(path);
+    if (durable) syncFolder(path);
   } catch (error) {
     if (fd !== undefined) {
       try {

@@ -11,6 +11,8 @@ import {
   type KneserNeyDiscount,
   type NgramWarning,
   checkDiscountOptions,
+  discountedShare,
+  interpolationWeight,
   kneserNeyDiscounts,
 } from './kneserNeyDiscounts.js';
 import { BOS_INDEX, EOS_INDEX, UNK_INDEX } from './ngramWordIndex.js';
@@ -312,18 +314,9 @@ function contextWeights(
   d2: number,
   d3: number,
 ): void {
-  const f = Math.fround;
   for (let c = 0, at = 0; c < contexts; c++, at += CONTEXT_STRIDE) {
-    const denominator = stats[at]!;
-    if (denominator === 0) {
-      weights[at + 1] = 0;
-      continue;
-    }
-    let g = f(d1 * stats[at + 1]!);
-    g = f(g + f(d2 * stats[at + 2]!));
-    g = f(g + f(d3 * stats[at + 3]!));
-    g = f(g + f(normalizer === undefined ? 0 : normalizer[c]!));
-    weights[at + 1] = f(g / f(denominator));
+    const pruned = normalizer === undefined ? 0 : normalizer[c]!;
+    weights[at + 1] = interpolationWeight(stats[at + 1]!, stats[at + 2]!, stats[at + 3]!, pruned, stats[at]!, d1, d2, d3);
   }
 }
 
@@ -338,12 +331,6 @@ function zeroNonContexts(bo: Float32Array, stats: Uint32Array, words: ArrayLike<
   }
 }
 
-/** The discounted share of `a` in a context of `total` counts (0 for a = 0), in float32 as lmplz computes it. */
-function discounted(a: number, total: number, d1: number, d2: number, d3: number): number {
-  const f = Math.fround;
-  return a === 0 ? 0 : f(f(a - (a === 1 ? d1 : a === 2 ? d2 : d3)) / f(total));
-}
-
 /** D1, D2, D3+ of one order, as float32 values. */
 type Discounts = readonly [number, number, number];
 
@@ -352,7 +339,7 @@ function interpolateUniform(prob: Float32Array, adj: Uint32Array, stats: Uint32A
   const f = Math.fround;
   const [d1, d2, d3] = d;
   const spread = f(weights[1]! * uniform);
-  for (let id = 0; id < size; id++) prob[id] = f(discounted(adj[id]!, stats[0]!, d1, d2, d3) + spread);
+  for (let id = 0; id < size; id++) prob[id] = f(discountedShare(adj[id]!, stats[0]!, d1, d2, d3) + spread);
 }
 
 /** Probabilities of an order above the unigrams: discounted count plus gamma(context) · p(suffix) from `lower`. */
@@ -371,7 +358,7 @@ function interpolate(
   const [d1, d2, d3] = d;
   for (let id = 0; id < size; id++) {
     const at = parents[id]! * CONTEXT_STRIDE;
-    prob[id] = f(discounted(adj[id]!, stats[at]!, d1, d2, d3) + f(weights[at + 1]! * lower[suffix[id]!]!));
+    prob[id] = f(discountedShare(adj[id]!, stats[at]!, d1, d2, d3) + f(weights[at + 1]! * lower[suffix[id]!]!));
   }
 }
 

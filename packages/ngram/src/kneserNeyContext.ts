@@ -1,4 +1,4 @@
-import type { KneserNeyDiscount } from './kneserNeyDiscounts.js';
+import { type KneserNeyDiscount, discountedShare, interpolationWeight } from './kneserNeyDiscounts.js';
 import { BOS_INDEX } from './ngramWordIndex.js';
 
 /**
@@ -34,16 +34,8 @@ export function kneserNeyContext(
   const d1 = f(discount.d1);
   const d2 = f(discount.d2);
   const d3 = f(discount.d3);
-  for (let i = 0; i < size; i++) {
-    const a = adjusted[i]!;
-    discounted[i] = a === 0 ? 0 : f(f(a - (a === 1 ? d1 : a === 2 ? d2 : d3)) / f(denominator));
-  }
-  if (denominator === 0) return 0;
-  let g = f(d1 * n1);
-  g = f(g + f(d2 * n2));
-  g = f(g + f(d3 * n3));
-  g = f(g + 0);
-  return f(g / f(denominator));
+  for (let i = 0; i < size; i++) discounted[i] = discountedShare(adjusted[i]!, denominator, d1, d2, d3);
+  return interpolationWeight(n1, n2, n3, 0, denominator, d1, d2, d3);
 }
 
 /**
@@ -103,11 +95,9 @@ export function eachKneserNeyContext(
   visit: (group: KneserNeyContextGroup) => void,
   signal?: AbortSignal,
 ): void {
-  const context = new Uint32Array(n - 1);
-  const lasts = new Uint32Array(vocabSize);
   const adjusted = new Uint32Array(vocabSize);
-  const discounted = new Float32Array(vocabSize);
-  const group = { context, lasts, discounted, discountedBits: new Uint32Array(discounted.buffer), size: 0, gamma: 0 };
+  const group = contextGroup(n, vocabSize);
+  const { context, lasts } = group;
   const buf = cursor.buffer;
   let size = 0;
   let steps = 0;
@@ -130,9 +120,25 @@ export function eachKneserNeyContext(
   if (size > 0) visitContext(group, adjusted, size, discount, visit);
 }
 
+/** A {@link KneserNeyContextGroup} its producer fills in, context after context. */
+export type ContextGroupSlot = { -readonly [K in keyof KneserNeyContextGroup]: KneserNeyContextGroup[K] };
+
+/** The one group object a producer of contexts of order `n` fills (room for a context of `vocabSize` n-grams). */
+export function contextGroup(n: number, vocabSize: number): ContextGroupSlot {
+  const discounted = new Float32Array(vocabSize);
+  return {
+    context: new Uint32Array(n - 1),
+    lasts: new Uint32Array(vocabSize),
+    discounted,
+    discountedBits: new Uint32Array(discounted.buffer),
+    size: 0,
+    gamma: 0,
+  };
+}
+
 /** Computes the context in `group` ({@link kneserNeyContext} of its `size` adjusted counts) and visits it. */
 function visitContext(
-  group: { discounted: Float32Array; size: number; gamma: number } & KneserNeyContextGroup,
+  group: ContextGroupSlot,
   adjusted: Uint32Array,
   size: number,
   discount: KneserNeyDiscount,

@@ -84,3 +84,28 @@ export function kneserNeyDiscounts(
   }
   return { discount: { d1: amounts[0]!, d2: amounts[1]!, d3: amounts[2]! } };
 }
+
+/**
+ * The discounted share of an n-gram of adjusted count `a` in a context whose adjusted counts sum to `total`:
+ * `(a − D(a)) / total` (0 for a = 0), in float32 step by step as lmplz computes it. `d1`, `d2`, `d3` are D1, D2,
+ * D3+ as float32 values. Every estimator (in memory, on disk, pruned, distributed) computes it here: the same bits.
+ */
+export function discountedShare(a: number, total: number, d1: number, d2: number, d3: number): number {
+  const f = Math.fround;
+  return a === 0 ? 0 : f(f(a - (a === 1 ? d1 : a === 2 ? d2 : d3)) / f(total));
+}
+
+/**
+ * A context's interpolation weight gamma: `(D1·n1 + D2·n2 + D3+·n3+ + pruned) / total`, summed in that order in
+ * float32 as lmplz sums it (`pruned`: the adjusted counts of its pruned n-grams, 0 without pruning); 0 when
+ * `total` is 0. nK: the context's (kept) n-grams with adjusted count K (3 and more for n3).
+ */
+export function interpolationWeight(n1: number, n2: number, n3: number, pruned: number, total: number, d1: number, d2: number, d3: number): number {
+  if (total === 0) return 0;
+  const f = Math.fround;
+  let g = f(d1 * n1);
+  g = f(g + f(d2 * n2));
+  g = f(g + f(d3 * n3));
+  g = f(g + f(pruned));
+  return f(g / f(total));
+}

@@ -1,5 +1,5 @@
-import type { AdjustedCountCursor, KneserNeyContextGroup } from './kneserNeyContext.js';
-import type { KneserNeyDiscount } from './kneserNeyDiscounts.js';
+import { type AdjustedCountCursor, type KneserNeyContextGroup, contextGroup } from './kneserNeyContext.js';
+import { type KneserNeyDiscount, discountedShare, interpolationWeight } from './kneserNeyDiscounts.js';
 
 /** An {@link AdjustedCountCursor} that also says whether a pruned model keeps the current n-gram. */
 export interface PrunedCountCursor extends AdjustedCountCursor {
@@ -23,12 +23,12 @@ export function eachPrunedContext(
   signal?: AbortSignal,
 ): void {
   const f = Math.fround;
-  const [d1, d2, d3] = [f(discount.d1), f(discount.d2), f(discount.d3)];
-  const context = new Uint32Array(n - 1);
-  const lasts = new Uint32Array(vocabSize);
+  const d1 = f(discount.d1);
+  const d2 = f(discount.d2);
+  const d3 = f(discount.d3);
   const adjusted = new Uint32Array(vocabSize);
-  const discounted = new Float32Array(vocabSize);
-  const group = { context, lasts, discounted, discountedBits: new Uint32Array(discounted.buffer), size: 0, gamma: 0 };
+  const group = contextGroup(n, vocabSize);
+  const { context, lasts, discounted } = group;
   let size = 0;
   let members = 0;
   let denominator = 0;
@@ -39,21 +39,13 @@ export function eachPrunedContext(
     let n3 = 0;
     for (let i = 0; i < size; i++) {
       const a = adjusted[i]!;
-      discounted[i] = a === 0 ? 0 : f(f(a - (a === 1 ? d1 : a === 2 ? d2 : d3)) / f(denominator));
+      discounted[i] = discountedShare(a, denominator, d1, d2, d3);
       if (a === 1) n1++;
       else if (a === 2) n2++;
       else if (a > 2) n3++;
     }
-    let gamma = 0;
-    if (denominator > 0) {
-      let g = f(d1 * n1);
-      g = f(g + f(d2 * n2));
-      g = f(g + f(d3 * n3));
-      g = f(g + f(prunedMass));
-      gamma = f(g / f(denominator));
-    }
     group.size = size;
-    group.gamma = gamma;
+    group.gamma = interpolationWeight(n1, n2, n3, prunedMass, denominator, d1, d2, d3);
     visit(group);
     size = 0;
     members = 0;
