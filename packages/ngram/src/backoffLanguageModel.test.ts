@@ -16,6 +16,8 @@ import { describe, expect, it } from 'vitest';
 import { BackoffLanguageModel } from './backoffLanguageModel.js';
 import { loadBinaryModel, toBinaryModel } from './binaryModel.js';
 import { estimateKneserNey } from './estimateKneserNey.js';
+import { readArpa } from './readArpa.js';
+import { writeArpa } from './writeArpa.js';
 import { wittenBell } from './wittenBell.js';
 
 const words = ['a', 'b', 'c', 'd', 'e', 'UNK'];
@@ -34,7 +36,7 @@ function corpus(sentences: number, seed: number, vocabulary: number): string[][]
 }
 
 describe('BackoffLanguageModel as a core LanguageModel', () => {
-  it('scores sentences on its fast path exactly as token by token, for hash-indexed and binary trie models', () => {
+  it('scores sentences on its fast path exactly as token by token, for hash-indexed, binary trie and ARPA-read (suffix trie) models', () => {
     fc.assert(
       fc.property(
         fc.array(sentence, { minLength: 1, maxLength: 30 }),
@@ -43,7 +45,11 @@ describe('BackoffLanguageModel as a core LanguageModel', () => {
         (train, test, order) => {
           const { model } = estimateKneserNey(train, { order });
           const known = new Set(train.flat());
-          for (const m of [model, loadBinaryModel(toBinaryModel(model))]) {
+          const read = readArpa(writeArpa(model));
+          // Read from lmplz's layout, the model is a suffix trie, scored order by order over each sentence.
+          expect(read.data.suffixLevels).toBeDefined();
+          const totals: number[] = [];
+          for (const m of [model, loadBinaryModel(toBinaryModel(model)), read]) {
             let log10Prob = 0;
             let oov = 0;
             for (const s of test) {
@@ -63,6 +69,9 @@ describe('BackoffLanguageModel as a core LanguageModel', () => {
             }
             const result = evaluatePerplexity(m, test);
             expect(result.log10Prob).toBe(log10Prob);
+            // The same float32 numbers added in the same order, whatever the model's layout.
+            totals.push(result.log10Prob);
+            expect(result.log10Prob).toBe(totals[0]);
             expect(result.oov).toBe(oov);
             expect(result.tokens).toBe(test.reduce((n, s) => n + s.length + 1, 0));
           }

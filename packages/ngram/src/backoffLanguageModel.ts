@@ -14,6 +14,7 @@ import {
 import { check, checkOrder } from './errors.js';
 import { BOS_INDEX, EOS, EOS_INDEX, UNK_INDEX, type NgramWordIndex } from './ngramWordIndex.js';
 import type { SuffixTrieLevel } from './suffixTrie.js';
+import { SuffixTrieScorer } from './suffixTrieScorer.js';
 import type { Utf8WordTable } from './utf8WordTable.js';
 
 /**
@@ -107,11 +108,14 @@ export class BackoffLanguageModel implements LanguageModel<BackoffState> {
   /** Word indexes of the sentence {@link scoreSentence} scores, reused. */
   #words = new Int32Array(256);
   readonly #out = new Float64Array(3);
+  /** Whole sentences, order by order, over suffix-trie levels ({@link scoreIds}). */
+  readonly #suffixScorer: SuffixTrieScorer | undefined;
 
   constructor(data: BackoffModelData) {
     checkOrder(data.order, 10, 'data.order');
     this.data = data;
     this.#scratch = new Int32Array(data.order + 1);
+    this.#suffixScorer = data.suffixLevels === undefined ? undefined : new SuffixTrieScorer(data.order, data.suffixLevels, data.log10Probs, data.log10Backoffs);
   }
 
   get order(): number {
@@ -205,6 +209,10 @@ export class BackoffLanguageModel implements LanguageModel<BackoffState> {
    * does, where the totals in `out` add the same values in double precision.
    */
   scoreIds(words: Int32Array, length: number, out: Float64Array, perToken?: TokenScores): void {
+    if (this.#suffixScorer !== undefined) {
+      this.#suffixScorer.score(words, length, out, perToken);
+      return;
+    }
     const { log10Probs, log10Backoffs } = this.data;
     const order = this.order;
     const ids = this.#scratch;
@@ -214,7 +222,6 @@ export class BackoffLanguageModel implements LanguageModel<BackoffState> {
     let total = 0;
     let oovTotal = 0;
     let oov = 0;
-    const suffixLevels = this.data.suffixLevels;
     const indexes = this.data.indexes;
     for (let i = 0; i <= length; i++) {
       let word = EOS_INDEX;
@@ -226,68 +233,35 @@ export class BackoffLanguageModel implements LanguageModel<BackoffState> {
           word = UNK_INDEX;
         }
       }
-      let log10Prob: number;
-      // The same sum in float32, as KenLM's query adds it (what perToken gets).
-      let kenlmProb: number;
-      // The order of the n-gram that gave the probability (KenLM query's n-gram length).
-      let matched: number;
-      if (suffixLevels !== undefined) {
-        // Walk back from the word: (w), (w-1 w), ... each found among the extensions of the one before; the
-        // older words are the sentence's (<s> before the first), so no table is read for them.
-        let matchedId = word;
-        let k = 1;
-        for (; k < order; k++) {
-          const ctx = ids[k]!;
-          if (ctx < 0) break;
-          const at = i - k;
-          const older = at < 0 ? BOS_INDEX : words[at]! <= 0 ? UNK_INDEX : words[at]!;
-          const id = suffixLevels[k]!.find(matchedId, older);
-          if (id < 0) break;
-          ids[k] = matchedId;
-          matchedId = id;
-        }
-        log10Prob = log10Probs[k - 1]![matchedId]!;
-        kenlmProb = log10Prob;
-        for (let len = k; len < order; len++) {
-          const ctx = ids[len]!;
-          if (ctx < 0) break;
-          const backoff = log10Backoffs[len - 1]![ctx]!;
-          log10Prob += backoff;
-          kenlmProb = f(kenlmProb + backoff);
-        }
+      let matchedId = word;
+      let k = 1;
+      let previous = ids[1]!;
+      for (; k < order; k++) {
+        if (previous < 0) break;
+        const id = indexes[k]!.find(previous, word);
+        if (id < 0) break;
+        const next = ids[k + 1]!;
         ids[k] = matchedId;
-        for (let len = k + 1; len <= order; len++) ids[len] = -1;
-        matched = k;
-      } else {
-        let matchedId = word;
-        let k = 1;
-        let previous = ids[1]!;
-        for (; k < order; k++) {
-          if (previous < 0) break;
-          const id = indexes[k]!.find(previous, word);
-          if (id < 0) break;
-          const next = ids[k + 1]!;
-          ids[k] = matchedId;
-          matchedId = id;
-          previous = next;
-        }
-        log10Prob = log10Probs[k - 1]![matchedId]!;
-        kenlmProb = log10Prob;
-        for (let len = k; len < order; len++) {
-          const ctx = len === k ? previous : ids[len]!;
-          if (ctx < 0) break;
-          const backoff = log10Backoffs[len - 1]![ctx]!;
-          log10Prob += backoff;
-          kenlmProb = f(kenlmProb + backoff);
-        }
-        ids[k] = matchedId;
-        for (let len = k + 1; len <= order; len++) ids[len] = -1;
-        matched = k;
+        matchedId = id;
+        previous = next;
       }
+      let log10Prob = log10Probs[k - 1]![matchedId]!;
+      // The same sum in float32, as KenLM's query adds it (what perToken gets).
+      let kenlmProb = log10Prob;
+      for (let len = k; len < order; len++) {
+        const ctx = len === k ? previous : ids[len]!;
+        if (ctx < 0) break;
+        const backoff = log10Backoffs[len - 1]![ctx]!;
+        log10Prob += backoff;
+        kenlmProb = f(kenlmProb + backoff);
+      }
+      ids[k] = matchedId;
+      for (let len = k + 1; len <= order; len++) ids[len] = -1;
       total += log10Prob;
       if (perToken !== undefined) {
         perToken.log10Probs[i] = kenlmProb;
-        perToken.lengths[i] = matched;
+        // The order of the n-gram that gave the probability (KenLM query's n-gram length).
+        perToken.lengths[i] = k;
       }
       if (isOov) {
         oov++;
@@ -460,3 +434,4 @@ export class BackoffLanguageModel implements LanguageModel<BackoffState> {
     return ids.slice(0, k).map((id) => ({ token: vocabulary.token(id), id, log10Prob: log10Probs[id]! }));
   }
 }
+
