@@ -56,6 +56,19 @@ describe('scoreTextFileParallel', () => {
     expect(await scoreTextFileParallel(join(dir, 'unicode.bin'), textPath, { threads: 1 })).toEqual(expected);
   });
 
+  it('an ARPA file not in lmplz\'s layout (the workers get no model) is scored on the calling thread, chunk by chunk', async () => {
+    // The 3-grams in reverse order: a valid ARPA file the fast reader does not take, so the workers get no shared
+    // model and every chunk is scored here. Same totals as one scorer.
+    const [head, rest] = kenlm.arpa.split('\\3-grams:\n');
+    const [trigrams, tail] = rest!.split('\n\n');
+    const arpaPath = join(dir, 'reversed.arpa');
+    writeFileSync(arpaPath, `${head}\\3-grams:\n${trigrams!.split('\n').reverse().join('\n')}\n\n${tail}`);
+    const scorer = new Utf8TextScorer(readArpa(readFileSync(arpaPath, 'utf8')));
+    scorer.push(readFileSync(textPath));
+    expect(await scoreTextFileParallel(arpaPath, textPath, { threads: 3 })).toEqual(scorer.end());
+    expect(await scoreTextFileParallel(arpaPath, textPath, { threads: 3 })).toEqual(oneScorer(modelBytes, textPath));
+  });
+
   it('a text too short to cut (one line) is scored on the calling thread', async () => {
     const one = join(dir, 'one.txt');
     writeFileSync(one, 'the the not-a-word');

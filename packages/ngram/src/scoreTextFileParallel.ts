@@ -16,7 +16,8 @@ import { pushFileRange } from './pushFileRange.js';
 import { check, PKG } from './errors.js';
 import type { ArpaSectionHelper } from './suffixOrderedArpa.js';
 import type { TextScoreWorkerData, TextScoreWorkerMessage, TextScoreWorkerModel, TextScoreWorkerReply } from './textScoreWorker.js';
-import { Utf8TextScorer } from './utf8TextScorer.js';
+import { type SentenceTotals, Utf8TextScorer } from './utf8TextScorer.js';
+import { scoreChunk, scoreClaimedChunks } from './claimedTextChunks.js';
 
 /**
  * Texts smaller than this are scored on one thread by default: a worker thread costs ~15 MB and ~0.1 s to start
@@ -29,29 +30,11 @@ const MIN_PARALLEL_BYTES = 4 << 20;
 const DEFAULT_THREADS = 4;
 
 /**
- * What checking a binary model's bytes (checksum, ids, values) costs the calling thread beyond a worker's start with
- * the same bytes unchecked, against scoring as many bytes of text on one of two busy threads (measured on PTB: ~5 ms
- * per MB of model, less ~2.5 for the worker's own start, against ~150 ms per MB of text).
+ * Chunks of the text per thread, claimed one at a time by whichever thread is free (see `scoreClaimedChunks`): the
+ * threads then finish within about one chunk of each other (~8 ms of scoring for PTB train on two threads), however
+ * late a worker starts or however long the calling thread spends checking the model.
  */
-const CHECK_PER_SCORE = 2.5 / 150;
-
-/**
- * The share of the text the calling thread scores when it also checks a model of `modelBytes` while `threads − 1`
- * workers score `textBytes`' rest: all finish together (at least 5%).
- */
-function firstShare(threads: number, modelBytes: number, textBytes: number): number {
-  const check = (CHECK_PER_SCORE * modelBytes) / Math.max(1, textBytes);
-  return Math.max(0.05, 1 / threads - (check * (threads - 1)) / threads);
-}
-
-function fileSize(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    // Reported when the model is read.
-    return 0;
-  }
-}
+const CHUNKS_PER_THREAD = 16;
 
 /** Options of {@link scoreTextFileParallel}. */
 export interface ScoreTextFileParallelOptions {
@@ -93,16 +76,17 @@ export function readFileShared(path: string, argument = 'path'): Uint8Array {
  * Perplexity of a UTF-8 text file (one sentence per line) under a model: an nlpkit binary model given as bytes, or
  * the path of a model file, binary or ARPA (plain or gzip; told apart by its bytes), read while the worker threads
  * start. What {@link Utf8TextScorer} gives over the whole file, bit for bit, on several threads. The file is cut
- * into one part per thread at line starts.
+ * at line starts into chunks (16 per thread) that the threads claim one at a time as they get free, so they finish
+ * together even when a worker starts late or the calling thread is busy checking the model.
  * - A binary model: worker threads take it from the same bytes (no copy when they are in a `SharedArrayBuffer`, see
  *   {@link readFileShared}) without checking them, while this thread loads it with every check of
  *   {@link loadBinaryModel} (damaged bytes give its error, and the workers' numbers are dropped).
  * - An ARPA file in lmplz's layout is read by this thread into shared memory, and the workers score with the same
  *   arrays (no copy). Another ARPA file is read by the general reader and scored on this thread alone.
  *
- * Each worker records the totals of its part's lines; this thread scores the first part and then adds the workers'
- * lines in order. A part whose worker cannot run (the package's TypeScript source without a build, or the worker
- * failed) is scored here. Node only.
+ * Each thread records the totals of its chunks' lines; this thread adds them all in the text's order. A chunk whose
+ * worker cannot score it (the package's TypeScript source without a build, or the worker failed) is scored here.
+ * Node only.
  */
 export async function scoreTextFileParallel(model: Uint8Array | string, path: string, options: ScoreTextFileParallelOptions = {}): Promise<ModelPerplexity> {
   check.options(options, 'options', ['threads', 'verify', 'onLines', 'onWarning']);
@@ -121,35 +105,37 @@ export async function scoreTextFileParallel(model: Uint8Array | string, path: st
     const threads = options.threads ?? (size >= MIN_PARALLEL_BYTES ? Math.min(DEFAULT_THREADS, availableParallelism()) : 1);
     const url = workerEntry('textScoreWorker');
     const arpa = typeof model === 'string' && !isBinaryModelFile(model);
-    // Part t is [cuts[t], cuts[t + 1]); empty parts (a long line spanning a cut) are dropped. With a binary model this
-    // thread checks it before it scores, so its part is smaller by about that time.
-    const first = arpa || threads === 1 ? 1 / threads : firstShare(threads, typeof model === 'string' ? fileSize(model) : model.length, size);
+    // Chunk c is [cuts[c], cuts[c + 1]); chunks left empty by a long line are dropped.
     const cuts = [0];
-    if (url !== undefined) {
-      for (let t = 1; t < threads; t++) {
-        const at = first + ((1 - first) * (t - 1)) / (threads - 1);
-        cuts.push(Math.max(cuts.at(-1)!, lineStartFrom(fd, Math.floor(size * at), size)));
+    if (url !== undefined && threads > 1) {
+      const chunks = threads * CHUNKS_PER_THREAD;
+      for (let c = 1; c < chunks; c++) {
+        const at = lineStartFrom(fd, Math.max(cuts.at(-1)!, Math.floor((size * c) / chunks)), size);
+        if (at > cuts.at(-1)! && at < size) cuts.push(at);
       }
     }
     cuts.push(size);
-    const parts = cuts.slice(0, -1).map((from, t) => ({ from, to: cuts[t + 1]! })).filter((part, t) => t === 0 || part.to > part.from);
     const arpaOptions: ReadArpaOptions = options.onWarning === undefined ? {} : { onWarning: options.onWarning };
-    if (parts.length === 1) {
+    if (cuts.length <= 2) {
       const loaded = arpa ? readArpaFileWith(model, arpaOptions, false) : loadBinaryModel(typeof model === 'string' ? readFileShared(model, 'model') : model, { verify });
-      const scorer = new Utf8TextScorer(loaded);
-      pushFileRange(scorer, fd, 0, size, options.onLines);
-      return scorer.end();
+      return scoreWhole(loaded, fd, size, options.onLines);
     }
     // Given a path, the workers start (a thread's start-up and imports take ~0.1 s) while this one reads the model.
     const given = typeof model === 'string' ? undefined : model;
-    const replies = parts.slice(1).map(({ from, to }) => {
-      const data: TextScoreWorkerData = { ...(given === undefined ? {} : { model: given }), path, start: from, end: to };
+    const next = new Int32Array(new SharedArrayBuffer(4));
+    const totals: (SentenceTotals | undefined)[] = Array.from({ length: cuts.length - 1 }, () => undefined);
+    const finished = Array.from({ length: Math.min(threads, cuts.length - 1) - 1 }, () => {
+      const data: TextScoreWorkerData = { ...(given === undefined ? {} : { model: given }), path, cuts, next };
       const worker = new Worker(url!, { workerData: data, ...workerStartOptions() });
       workers.push(worker);
-      return new Promise<TextScoreWorkerReply>((resolve) => {
-        worker.once('message', resolve);
-        worker.once('error', (error) => resolve({ failed: String(error) }));
-        worker.once('exit', (code) => resolve({ failed: `exited with code ${code}` }));
+      // Settles when the worker is done or cannot go on: the chunk it had claimed then has no totals.
+      return new Promise<void>((resolve) => {
+        worker.on('message', (reply: TextScoreWorkerReply) => {
+          if ('chunk' in reply) totals[reply.chunk] = reply.totals;
+          else resolve();
+        });
+        worker.once('error', () => resolve());
+        worker.once('exit', () => resolve());
       });
     });
     let loaded: BackoffLanguageModel;
@@ -172,14 +158,19 @@ export async function scoreTextFileParallel(model: Uint8Array | string, path: st
       // model throws here, and the workers' numbers are never used.
       loaded = loadBinaryModel(modelBytes, { verify });
     }
-    const scorer = new Utf8TextScorer(loaded);
-    pushFileRange(scorer, fd, 0, parts[0]!.to, options.onLines);
-    for (const [w, replied] of replies.entries()) {
-      const reply = await replied;
-      // A part whose worker failed is scored here: its errors then name lines as one pass over the whole text does.
-      if ('totals' in reply) scorer.addSentenceTotals(reply.totals);
-      else pushFileRange(scorer, fd, parts[w + 1]!.from, parts[w + 1]!.to, options.onLines);
+    try {
+      scoreClaimedChunks(loaded, fd, cuts, next, (chunk, chunkTotals) => (totals[chunk] = chunkTotals), options.onLines);
+      await Promise.all(finished);
+      // A chunk a worker claimed but could not score is scored here.
+      for (const [chunk, chunkTotals] of totals.entries()) if (chunkTotals === undefined) totals[chunk] = scoreChunk(loaded, fd, cuts, chunk);
+    } catch {
+      // A line this thread cannot score (too long, say): the whole text again in one pass, whose error names the
+      // line as counted from the start of the file.
+      return scoreWhole(loaded, fd, size, options.onLines);
     }
+    // The lines' totals added in the text's order, as one scorer over the whole file adds them: the same sums.
+    const scorer = new Utf8TextScorer(loaded);
+    for (const chunkTotals of totals) scorer.addSentenceTotals(chunkTotals!);
     return scorer.end();
   } catch (error) {
     throw isSystemError(error) ? inputFileError(path, error, { package: PKG, argument: 'path' }) : error;
@@ -187,4 +178,11 @@ export async function scoreTextFileParallel(model: Uint8Array | string, path: st
     if (fd !== undefined) closeSync(fd);
     for (const worker of workers) void worker.terminate();
   }
+}
+
+/** The text of the open file `fd` scored in one pass on this thread. */
+function scoreWhole(model: BackoffLanguageModel, fd: number, size: number, onLines?: (lines: number) => void): ModelPerplexity {
+  const scorer = new Utf8TextScorer(model);
+  pushFileRange(scorer, fd, 0, size, onLines);
+  return scorer.end();
 }

@@ -2,19 +2,20 @@
 // kind of module of the package that does work when loaded, because that is what a worker's entry is for. Never
 // imported by the package's entry points.
 import { closeSync, openSync } from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { BackoffLanguageModel } from './backoffLanguageModel.js';
 import { decodeBinaryModel } from './binaryModel.js';
-import { pushFileRange } from './pushFileRange.js';
+import { scoreClaimedChunks } from './claimedTextChunks.js';
 import { tokenizeArpaSections } from './arpaSectionTokenizer.js';
 import { type SharedSuffixModel, suffixModelFromShared } from './sharedSuffixModel.js';
 import type { ArpaSectionJob } from './suffixOrderedArpa.js';
 import type { Utf8WordTable } from './utf8WordTable.js';
-import { type SentenceTotals, Utf8TextScorer } from './utf8TextScorer.js';
+import type { SentenceTotals } from './utf8TextScorer.js';
 
 /**
  * What the thread is given: the binary model's bytes (shared memory; the calling thread loads them with every check,
- * so this one checks nothing) and the part of the text file it scores.
+ * so this one checks nothing), the text file's chunks and the counter the threads claim them from (see
+ * `scoreClaimedChunks`).
  */
 export interface TextScoreWorkerData {
   /**
@@ -23,13 +24,17 @@ export interface TextScoreWorkerData {
    */
   readonly model?: Uint8Array;
   readonly path: string;
-  /** Byte range of the text: `start` is a line start. */
-  readonly start: number;
-  readonly end: number;
+  /** Chunk c of the text is bytes `cuts[c]` to `cuts[c + 1]` (line starts). */
+  readonly cuts: readonly number[];
+  /** `next[0]`: the next chunk to claim, shared by every scoring thread (a `SharedArrayBuffer`). */
+  readonly next: Int32Array;
 }
 
-/** Its answer: the part's per-line totals, or what went wrong. */
-export type TextScoreWorkerReply = { totals: SentenceTotals } | { failed: string };
+/**
+ * Its messages: each chunk's per-line totals as it is scored, then `done`; or what went wrong (the chunk it had
+ * claimed, if any, then has no totals, and the calling thread scores it).
+ */
+export type TextScoreWorkerReply = { chunk: number; totals: SentenceTotals } | { done: true } | { failed: string };
 
 /**
  * The thread's messages when the model was not in its data: a binary model's bytes, an ARPA model read into shared
@@ -40,18 +45,16 @@ export type TextScoreWorkerReply = { totals: SentenceTotals } | { failed: string
 export type TextScoreWorkerModel = { model: Uint8Array } | { arpa: SharedSuffixModel } | { none: string };
 export type TextScoreWorkerMessage = TextScoreWorkerModel | { tokenize: ArpaSectionJob };
 
-/** Scores the part of the text in `data` under the model `load` gives. */
-function score(data: TextScoreWorkerData, load: () => BackoffLanguageModel): TextScoreWorkerReply {
+/** Scores the chunks of the text this thread claims, under the model `load` gives, posting each one's totals. */
+function score(port: MessagePort, data: TextScoreWorkerData, load: () => BackoffLanguageModel): void {
   let fd: number | undefined;
   try {
     const model = load();
-    const scorer = new Utf8TextScorer(model, { startsText: false, record: true });
     fd = openSync(data.path, 'r');
-    pushFileRange(scorer, fd, data.start, data.end);
-    scorer.flush();
-    return { totals: scorer.sentenceTotals() };
+    scoreClaimedChunks(model, fd, data.cuts, data.next, (chunk, totals) => port.postMessage({ chunk, totals } satisfies TextScoreWorkerReply));
+    port.postMessage({ done: true } satisfies TextScoreWorkerReply);
   } catch (error) {
-    return { failed: String(error) };
+    port.postMessage({ failed: String(error) } satisfies TextScoreWorkerReply);
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
@@ -61,7 +64,7 @@ const port = parentPort;
 if (port !== null) {
   const data = workerData as TextScoreWorkerData;
   const binary = (bytes: Uint8Array) => () => decodeBinaryModel(bytes, false, false);
-  if (data.model !== undefined) port.postMessage(score(data, binary(data.model)));
+  if (data.model !== undefined) score(port, data, binary(data.model));
   else {
     // The word table made to read part of an ARPA file serves the model's scoring too.
     let table: Utf8WordTable | undefined;
@@ -72,7 +75,7 @@ if (port !== null) {
       }
       port.off('message', onMessage);
       if ('none' in message) port.postMessage({ failed: message.none } satisfies TextScoreWorkerReply);
-      else port.postMessage(score(data, 'arpa' in message ? () => suffixModelFromShared(message.arpa, table) : binary(message.model)));
+      else score(port, data, 'arpa' in message ? () => suffixModelFromShared(message.arpa, table) : binary(message.model));
     };
     port.on('message', onMessage);
   }

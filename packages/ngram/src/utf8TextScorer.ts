@@ -350,9 +350,15 @@ export class Utf8TextScorer {
 function wordTableOf(model: BackoffLanguageModel): Utf8WordTable {
   const { utf8Words, wordBytes, wordIndex } = model.data;
   if (utf8Words !== undefined && utf8Words.size === wordIndex.size) return utf8Words;
-  if (wordBytes !== undefined) {
-    const table = utf8WordTableOfJoined(wordBytes, wordIndex.size);
-    if (table.size === wordIndex.size) return table;
+  // Built once per model: a text scored in chunks (see `scoreClaimedChunks`) has a scorer per chunk.
+  let table = builtTables.get(model);
+  if (table === undefined || table.size !== wordIndex.size) {
+    if (wordBytes !== undefined) table = utf8WordTableOfJoined(wordBytes, wordIndex.size);
+    if (table === undefined || table.size !== wordIndex.size) table = utf8WordTable(wordIndex.words());
+    builtTables.set(model, table);
   }
-  return utf8WordTable(wordIndex.words());
+  return table;
 }
+
+/** The word tables {@link wordTableOf} has built, by model. */
+const builtTables = new WeakMap<BackoffLanguageModel, Utf8WordTable>();
