@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHUNK_FILE } from './distChunks.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const OUTPUT = /^(.+?)(\.d\.ts|\.js)(\.map)?$/;
@@ -43,7 +44,8 @@ function prune(dist, src) {
       continue;
     }
     const match = OUTPUT.exec(entry.name);
-    if (match === null) continue;
+    // A bundled package's shared chunks (scripts/bundle-dist.mjs) have no source of their own.
+    if (match === null || CHUNK_FILE.test(entry.name)) continue;
     const stale = entry.name.endsWith('.d.ts.map') || !['.ts', '.tsx', '.mts', '.js', '.mjs', '.d.ts'].some((ext) => existsSync(join(src, `${match[1]}${ext}`)));
     if (stale) {
       rmSync(path);

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { CHUNK_FILE } from '../../../scripts/distChunks.mjs';
 
 /**
  * Unpacks a tarball made by `pnpm pack` into a fresh folder.
@@ -36,7 +37,8 @@ export function listFiles(dir) {
 /**
  * Problems a user would meet in an unpacked tarball: a missing LICENSE, source maps whose sources are not in the
  * tarball (neither shipped nor inlined), declaration maps pointing at unshipped `src/*.ts`, tests or test data
- * shipped, and stale build outputs (a `dist/` file whose source no longer exists in `srcDir`).
+ * shipped, and stale build outputs (a `dist/` file whose source no longer exists in `srcDir`; a bundled package's
+ * shared chunks excepted).
  * @param {string} unpacked the unpacked package folder
  * @param {string} srcDir the package's `src/` in the workspace
  * @returns {string[]} one line per problem; empty when the tarball is good
@@ -61,7 +63,8 @@ export function tarballProblems(unpacked, srcDir) {
     if (/\.test\.(js|d\.ts|ts)(\.map)?$/.test(file)) problems.push(`${file}: a test file`);
     if (/(^|\/)(test-data|fixtures)\//.test(file) || /ptb\.(train|valid|test)\.txt$/.test(file)) problems.push(`${file}: test data`);
     const built = /^dist\/(.+?)(\.d\.ts|\.js)(\.map)?$/.exec(file);
-    if (built && !['.ts', '.tsx', '.mts', '.js', '.mjs', '.d.ts'].some((ext) => existsIn(srcDir, `${built[1]}${ext}`))) {
+    // A bundled package's shared chunks (scripts/bundle-dist.mjs) have no source of their own.
+    if (built && !CHUNK_FILE.test(file.slice('dist/'.length)) && !['.ts', '.tsx', '.mts', '.js', '.mjs', '.d.ts'].some((ext) => existsIn(srcDir, `${built[1]}${ext}`))) {
       problems.push(`${file}: stale build output, src/${built[1]}.ts does not exist (rebuild from a clean dist/)`);
     }
   }
