@@ -7,7 +7,7 @@
 // With SACREBLEU_SRC (a sacreBLEU source tree) and SEQEVAL_SRC (a seqeval source tree) set, the same inputs are
 // also timed with the reference Python implementations (/usr/bin/python3 or $PYTHON, which needs numpy, regex,
 // portalocker, tabulate, colorama and scikit-learn), and their scores are checked against ours.
-// Usage: npx tsc -p tsconfig.build.json && pnpm bench        (env BENCH_QUICK=1 for a short run)
+// Usage: pnpm build && pnpm bench        (env BENCH_QUICK=1 for a short run)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';

@@ -85,7 +85,7 @@ if (cliStartup) {
     ...Object.entries(cliStartup.rows).map(([name, r]) => `| \`${name}\` | ${f(r.cpuSeconds)} | ${f(r.peakMB, 0)} |`),
   );
 }
-lines.push('', 'Reproduce: `npx tsc -p tsconfig.build.json && pnpm bench` in `packages/ngram` (needs `../shared/data/ptb`); the side-by-side rows: build the CLI, then `node bench/sideBySide.mjs && node bench/report.mjs` (KENLM_BIN: KenLM\'s bin folder).', '');
+lines.push('', 'Reproduce: `pnpm build && pnpm bench` in `packages/ngram` (needs `../shared/data/ptb`); the side-by-side rows: build the CLI, then `node bench/sideBySide.mjs && node bench/report.mjs` (KENLM_BIN: KenLM\'s bin folder).', '');
 // Prose about the run (load on the machine, before/after figures measured apart) lives in bench/notes.md, written
 // by whoever ran the benchmarks; it is appended as is.
 const notes = new URL('./notes.md', import.meta.url);

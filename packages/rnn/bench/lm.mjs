@@ -44,7 +44,7 @@ if (!existsSync(ptbPath)) {
   process.exit(1);
 }
 if (!existsSync(fileURLToPath(new URL('../dist/index.js', import.meta.url)))) {
-  console.error('@nlpkit/rnn is not built: run `pnpm build` (or `npx tsc -p tsconfig.build.json`) in packages/rnn first.');
+  console.error('@nlpkit/rnn is not built: run `pnpm build` in packages/rnn first.');
   process.exit(1);
 }
 

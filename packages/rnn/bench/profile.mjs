@@ -1,5 +1,5 @@
 // Per-kernel profile of one Zaremba-small LSTM-LM training step (a development aid, not part of `pnpm bench`).
-// Usage: node bench/profile.mjs [wasm|cpu]   (after `tsc -p tsconfig.build.json`)
+// Usage: node bench/profile.mjs [wasm|cpu]   (after `pnpm build`)
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@nlpkit/core';
 import { initBackend } from '@nlpkit/tensor';

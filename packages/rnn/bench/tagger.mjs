@@ -2,7 +2,7 @@
 // build's dist folder) on the Brown POS recipe and the WikiANN BiLSTM-CRF recipe, interleaved rounds, a fresh
 // process per measurement (bench/taggerChild.mjs). Writes JSON (every run, and the median per row).
 // Usage: node bench/tagger.mjs [--base <dist folder>] [--new <dist folder, default ../dist>] [--rounds 3] [--steps 30] [--tasks brown,wikiann]
-//        [--modes step,grads] [--out bench/results/tagger.json]   (after `tsc -p tsconfig.build.json`)
+//        [--modes step,grads] [--out bench/results/tagger.json]   (after `pnpm build`)
 // Steps are the same batches for every implementation (seeded); losses are compared across implementations.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -11,7 +11,7 @@
 // CPU when the cores are oversubscribed); CPU time measures the work — for threads, their total, so a threaded
 // cell equal to the 1-thread one means no overhead, and on idle cores a wall time of about 1/threads.
 //
-// Usage (after `npx tsc -p tsconfig.build.json` in packages/tensor):
+// Usage (after `pnpm build` in packages/tensor):
 //   node bench/wasmGemm.mjs [--rounds 7] [--json out.json]
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';

@@ -1,5 +1,5 @@
 // Benchmark: the Unicode word tokenizer (with offsets) on the Brown corpus, beside natural's WordTokenizer
-// (strings only). Run after `tsc -p tsconfig.build.json`: `pnpm bench`.
+// (strings only). Run after `pnpm build`: `pnpm bench`.
 import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import console from 'node:console';
