@@ -203,7 +203,8 @@ export class BackoffLanguageModel implements LanguageModel<BackoffState> {
    * log10 probability, the part of it from OOV tokens and the number of OOV tokens to `out[0..2]`. This is the
    * inner loop of {@link scoreSentence} and of the byte-level text scorer: no allocation, tables in locals, the
    * steps of {@link scoreId} inlined; one state array of the model reused (calls must not interleave, which
-   * synchronous code cannot do). With `perToken`, each token's log10 probability and n-gram length (the `</s>`
+   * synchronous code cannot do). A model read as suffix-trie levels (from an ARPA file) is scored one order at a
+   * time over the whole sentence instead (`SuffixTrieScorer`: the same numbers). With `perToken`, each token's log10 probability and n-gram length (the `</s>`
    * last, at index `length`) are written to its arrays too, which must hold `length + 1`; that log10 probability is
    * added up in float32 as KenLM's `query` adds it (the probability, then each backoff), so it prints as KenLM's
    * does, where the totals in `out` add the same values in double precision.
