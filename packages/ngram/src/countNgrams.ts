@@ -1,10 +1,9 @@
 import { EmptyInputError, type TokenLike, UnsupportedError } from '@nlpkit/core';
 import { type Sentences, eachSentence, tokensOf } from './eachSentence.js';
 import { PKG, check, checkOrder } from './errors.js';
-import { NgramCountTable } from './ngramCountTable.js';
 import type { NgramIndex } from './ngramIndex.js';
 import { NgramWordIndex, encodeTrainingSentence } from './ngramWordIndex.js';
-import { largeInt32Array } from './largeArrays.js';
+import { NgramOrderTables } from './ngramOrderTables.js';
 
 /**
  * Raw n-gram counts of orders 1..order over sentences padded as `<s> w1 … wk </s>` (one `<s>`, as KenLM's
@@ -54,19 +53,22 @@ export interface CountOptions {
 }
 
 /**
+ * Where a counter that counts only the lower orders hands each sentence on (to count the orders above elsewhere):
+ * its word ids (`words[0..length)`) and the ids of its n-grams of the counter's highest order by start position
+ * (`ids[0..length − order]`); called for the sentences longer than that order, with arrays valid during the call.
+ */
+export type UpperOrdersSink = (words: Int32Array, ids: Int32Array, length: number) => void;
+
+/**
  * Incremental counter, for callers that produce sentences one at a time (file streams, generators).
  * {@link countNgrams} is the one-call form.
  */
 export class NgramCounter {
   readonly order: number;
   readonly wordIndex = new NgramWordIndex();
-  /** `#tables[n - 1]` counts the n-grams of order n ≥ 2 (their counts live in the table until `finish`). */
-  #tables: (NgramCountTable | undefined)[];
+  /** The tables of orders 2 and up (their counts live there until `finish`). */
+  readonly #tables: NgramOrderTables;
   #unigrams: Uint32Array;
-  #suffixes: Int32Array[];
-  /** Ids of the n-grams of the order below and of this order by start position (grown to the longest sentence). */
-  #below = new Int32Array(256);
-  #level = new Int32Array(256);
   /** The sentence's word ids as an Int32Array (the `ids` given may be any array). */
   #words = new Int32Array(256);
   #sentences = 0;
@@ -74,33 +76,18 @@ export class NgramCounter {
   #ids: number[] = [];
   /** The counts once {@link NgramCounter.finish} has frozen them (the tables are then handed over, not copied). */
   #finished: NgramCounts | undefined;
-  readonly #collect: (() => void) | undefined;
+  readonly #upper: UpperOrdersSink | undefined;
 
-  constructor(options: CountOptions) {
+  /**
+   * @param upper where each sentence goes on to, to count orders above `options.order` elsewhere (the counts this
+   * counter gives are those of orders 1 to `options.order`).
+   */
+  constructor(options: CountOptions, upper?: UpperOrdersSink) {
     check.options(options, 'options', ['order', 'signal', 'collect', 'progress']);
     this.order = checkOrder(options?.order);
-    this.#collect = options.collect;
-    this.#tables = [undefined];
     this.#unigrams = new Uint32Array(1024);
-    this.#suffixes = [new Int32Array(0)];
-    const progress = options.progress;
-    // What the whole input is expected to bring from the n-grams found so far and the share of the input read.
-    // Distinct n-grams grow slower than the text (Heaps' law): on PTB and a 2.2 M-token corpus, each order's grew
-    // about as (tokens read)^0.84, so a table grown from 4% of the text straight to the size the rest needs, instead
-    // of linearly projected (which overshot, and took the doubling's cap, then another doubling at the end).
-    const project =
-      progress === undefined
-        ? undefined
-        : (size: number): number => {
-            const share = progress();
-            // From the first 2% of a text the growth of new n-grams is not known yet (a text that repeats itself
-            // has seen all of them): the table doubles until then.
-            return share >= MIN_PROJECTED_SHARE && share < 1 ? size * (1 / share) ** DISTINCT_GROWTH : 0;
-          };
-    for (let n = 2; n <= this.order; n++) {
-      this.#tables.push(new NgramCountTable(1 << 16, options.collect, project));
-      this.#suffixes.push(new Int32Array(1 << 16));
-    }
+    this.#upper = upper;
+    this.#tables = new NgramOrderTables(1, this.order, options.collect, projection(options.progress));
   }
 
   /** Counts one sentence of tokens, strings or text `Token`s (without `<s>`/`</s>`; they are added here). */
@@ -132,49 +119,20 @@ export class NgramCounter {
 
   #count(ids: ArrayLike<number>, length: number): void {
     if (this.#finished !== undefined) throw finishedCounter();
-    const tables = this.#tables;
-    const suffixes = this.#suffixes;
     let unigrams = this.#unigrams;
     if (unigrams.length < this.wordIndex.size) {
       unigrams = growCounts(unigrams, this.wordIndex.size);
       this.#unigrams = unigrams;
     }
-    if (this.#below.length < length) {
-      this.#below = new Int32Array(length * 2);
-      this.#level = new Int32Array(length * 2);
-      this.#words = new Int32Array(length * 2);
-    }
-    let below = this.#below;
-    let level = this.#level;
+    if (this.#words.length < length) this.#words = new Int32Array(length * 2);
     const words = this.#words;
     for (let start = 0; start < length; start++) {
       const id = ids[start]!;
       unigrams[id]! += 1;
-      below[start] = id;
       words[start] = id;
     }
-    // One order at a time: the n-grams of order n+1 are (n-gram at start, word at start + n), and the suffix of
-    // the one at start is the n-gram at start + 1. The lookups of one order are independent of each other, so
-    // the processor overlaps their cache misses (a walk start by start chains each lookup on the one before);
-    // `addAll` reads their home slots first, in a loop of loads alone.
-    for (let n = 1; n < this.order && n < length; n++) {
-      const table = tables[n]!;
-      const before = table.size;
-      table.addAll(below, words, n, length - n, level);
-      if (table.size > before) {
-        let suffix = suffixes[n]!;
-        if (table.size > suffix.length) {
-          // As large as the table has become (grown at once to a projected size, see CountOptions.progress).
-          suffix = growSuffixes(suffix, table.capacity);
-          suffixes[n] = suffix;
-        }
-        // A new n-gram's suffix is the n-gram one position on (the same id for each occurrence of it).
-        for (let start = 0; start + n < length; start++) if (level[start]! >= before) suffix[level[start]!] = below[start + 1]!;
-      }
-      const swap = below;
-      below = level;
-      level = swap;
-    }
+    const top = this.#tables.count(words, words, length);
+    if (this.#upper !== undefined && length > this.order) this.#upper(words, top, length);
   }
 
   /** Number of sentences counted so far. */
@@ -191,18 +149,11 @@ export class NgramCounter {
     if (this.#sentences === 0) throw emptyCorpus();
     const indexes: (NgramIndex | undefined)[] = [undefined];
     const counts: Uint32Array[] = [this.#unigrams.slice(0, this.wordIndex.size)];
-    const suffixes = [this.#suffixes[0]!];
-    for (let n = 1; n < this.order; n++) {
-      const table = this.#tables[n]!;
-      const suffix = largeInt32Array(table.size);
-      suffix.set(this.#suffixes[n]!.subarray(0, table.size));
-      suffixes.push(suffix);
-      this.#suffixes[n] = new Int32Array(0);
-      const bytes = table.bytes;
-      const finished = table.finish();
-      if (bytes >= DROPPED_BYTES) this.#collect?.();
-      indexes.push(finished.index);
-      counts.push(finished.counts);
+    const suffixes: Int32Array[] = [new Int32Array(0)];
+    for (const order of this.#tables.finish()) {
+      indexes.push(order.index);
+      counts.push(order.counts);
+      suffixes.push(order.suffixes);
     }
     this.#finished = {
       suffixes,
@@ -217,13 +168,27 @@ export class NgramCounter {
   }
 }
 
+/**
+ * What the whole input is expected to bring from the n-grams found so far and the share of the input read
+ * (`CountOptions.progress`), for the count tables. Distinct n-grams grow slower than the text (Heaps' law): on PTB and
+ * a 2.2 M-token corpus, each order's grew about as (tokens read)^0.84, so a table grown from 4% of the text straight
+ * to the size the rest needs, instead of linearly projected (which overshot, and took the doubling's cap, then
+ * another doubling at the end).
+ */
+export function projection(progress: (() => number) | undefined): ((size: number) => number) | undefined {
+  if (progress === undefined) return undefined;
+  return (size: number): number => {
+    const share = progress();
+    // From the first 2% of a text the growth of new n-grams is not known yet (a text that repeats itself has seen
+    // all of them): the table doubles until then.
+    return share >= MIN_PROJECTED_SHARE && share < 1 ? size * (1 / share) ** DISTINCT_GROWTH : 0;
+  };
+}
+
 /** Distinct n-grams grow about as (tokens)^this (see the constructor's projection). */
 const DISTINCT_GROWTH = 0.85;
 /** The least share of the input read from which a table's final size is projected (see the constructor). */
 const MIN_PROJECTED_SHARE = 0.02;
-
-/** Bytes of a dropped table above which `collect` is called. */
-const DROPPED_BYTES = 1 << 24;
 
 /** The error for adding to a counter after {@link NgramCounter.finish}. */
 function finishedCounter(): UnsupportedError {
@@ -260,12 +225,6 @@ export function countNgrams(sentences: Sentences<TokenLike>, options: CountOptio
 /** The error for a corpus with no sentence. */
 export function emptyCorpus(): EmptyInputError {
   return new EmptyInputError({ package: PKG, argument: 'sentences', expected: 'at least one sentence' });
-}
-
-function growSuffixes(suffixes: Int32Array, atLeast: number): Int32Array {
-  const grown = largeInt32Array(Math.max(suffixes.length * 2, atLeast));
-  grown.set(suffixes);
-  return grown;
 }
 
 function growCounts(counts: Uint32Array, atLeast: number): Uint32Array {

@@ -5,6 +5,7 @@ export { kenlmWords } from './kenlmWords.js';
 export type { KenlmSplit } from './kenlmWords.js';
 export { NgramIndex } from './ngramIndex.js';
 export { countNgrams, NgramCounter } from './countNgrams.js';
+export type { UpperOrdersSink } from './countNgrams.js';
 export type { NgramCounts, CountOptions } from './countNgrams.js';
 export { kneserNeyDiscounts, checkDiscount, checkDiscountOptions, DEFAULT_DISCOUNT_FALLBACK } from './kneserNeyDiscounts.js';
 export type { KneserNeyDiscount, NgramWarning } from './kneserNeyDiscounts.js';

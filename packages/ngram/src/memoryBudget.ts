@@ -91,6 +91,11 @@ const COLLECT_AFTER_MIN = 16 << 20;
 let released = 0;
 
 let gc: (() => void) | null | undefined;
+/**
+ * Tries left at taking `gc` from a fresh context: `--expose-gc` is a flag of the whole process, and another thread
+ * (a worker counting beside the main one) may turn it off between this thread turning it on and taking `gc`.
+ */
+let gcTries = 3;
 
 /**
  * Gives the memory of dropped arrays back now (a full garbage collection, see below), for the `collect` option of
@@ -117,7 +122,8 @@ function collectGarbage(): void {
       try {
         setFlagsFromString('--expose-gc');
         const fn: unknown = runInNewContext('gc');
-        gc = typeof fn === 'function' ? (fn as () => void) : null;
+        // Not there: perhaps another thread turned the flag off meanwhile; tried again next time, a few times.
+        gc = typeof fn === 'function' ? (fn as () => void) : --gcTries > 0 ? undefined : null;
       } catch {
         gc = null;
       } finally {

@@ -6,6 +6,8 @@ export { countKenlmTextOnDisk, countNgramsOnDisk, readCountFile } from './countN
 export { countKenlmText } from './countKenlmText.js';
 export type { KenlmTextCountOptions } from './countKenlmText.js';
 export { countKenlmTextFile } from './countKenlmTextFile.js';
+export type { KenlmTextFileCountOptions } from './countKenlmTextFile.js';
+export { countKenlmTextOnThreads } from './countKenlmTextOnThreads.js';
 export { countKenlmFileOnDisk } from './countKenlmFileOnDisk.js';
 export type { KenlmFileDiskCountOptions } from './countKenlmFileOnDisk.js';
 export type { DiskCountOptions, DiskCounts, KenlmTextDiskCountOptions, TextChunks } from './countNgramsOnDisk.js';

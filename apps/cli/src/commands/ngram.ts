@@ -342,9 +342,10 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
     .option('--shards <n>', 'with --cluster: number of shards the input is cut into (default 4)', integer('--shards', 1))
     .option(
       '--threads <n>',
-      'in memory: worker threads that format the ARPA text while the main thread sorts it (default 0: all on the main ' +
-        'thread); with --memory and --input a file: threads that count it (default: for 16 MiB or more, one per core up ' +
-        'to 4; 0 or 1: one); the bytes are the same',
+      'in memory: 0 or 1: all on one thread; 2 or more: the text counted on two threads (its highest orders on a ' +
+        'worker; the default where the machine has two cores and the input is 1 MiB or more, or standard input), and ' +
+        'from 3 on the ARPA text formatted by n - 1 worker threads; with --memory and --input a file: threads that ' +
+        'count it (default: for 16 MiB or more, one per core up to 4; 0 or 1: one); the bytes are the same',
       integer('--threads', 0),
     )
     .option('--quiet', 'no progress on stderr')
@@ -502,6 +503,7 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
               await countKenlmTextFile(input, {
                 order: options.order,
                 onLines: (lines) => progress.update(lines),
+                ...(options.threads === undefined ? {} : { threads: Math.max(1, options.threads) }),
               }).finally(() => progress.stage('estimating')),
               {
                 order: options.order,
@@ -515,7 +517,8 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
           }
           if (options.arpa !== undefined) {
             progress.stage('writing ARPA');
-            await writeArpaFile(model, options.arpa, { threads: options.threads ?? 0 });
+            // Formatting threads pay only with cores to spare (on two cores they were measured slower than one).
+            await writeArpaFile(model, options.arpa, { threads: options.threads !== undefined && options.threads >= 3 ? options.threads - 1 : 0 });
           }
           if (options.binary !== undefined) {
             progress.stage('writing binary');
