@@ -1,7 +1,8 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { type KenlmTextCountOptions, KenlmTextReader, type SentenceIdSink, readKenlmText } from './countKenlmText.js';
 import { NgramCounter, type NgramCounts, type UpperOrdersSink } from './countNgrams.js';
-import { check, checkOrder } from './errors.js';
+import { NlpkitError } from '@nlpkit/core';
+import { PKG, check, checkOrder } from './errors.js';
 import { NgramIndex } from './ngramIndex.js';
 import {
   DONE,
@@ -46,7 +47,8 @@ export function lowerOrdersOf(order: number): number {
  * the order below, so the work splits by order and not by text). The same counts and ids as one thread counts; the
  * worker's tables come back without a copy. Undefined where the worker script is not there (the package run from its
  * TypeScript source without a build), or for an order below 3 (nothing to split): count on one thread then.
- * @throws what {@link countKenlmText} throws, and an Error when the counting thread fails (with its reason).
+ * @throws what {@link countKenlmText} throws, and an NlpkitError `ERR_WORKER_THREAD` when the counting thread fails
+ * (with its reason) or never reads.
  */
 export async function countKenlmTextOnThreads(
   chunks: Iterable<Uint8Array | string> | AsyncIterable<Uint8Array | string>,
@@ -68,15 +70,18 @@ export async function countKenlmTextOnThreads(
   const reply = new Promise<UpperOrderCountWorkerReply>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the thread counting orders ${from + 1} to ${order} stopped (exit code ${code}) before it answered`)));
+    worker.once('exit', (code) => reject(new Error(`it stopped (exit code ${code}) before it answered`)));
   });
   reply.catch(() => {}); // awaited below; a failure before then must not be an unhandled rejection
-  const failure = async (): Promise<Error> => {
-    const answer = await reply.catch((error: unknown) => ({ failed: String(error) }));
-    return new Error(`the thread counting orders ${from + 1} to ${order} failed: ${'failed' in answer ? answer.failed : 'it answered early'}`);
+  /** The error for the counting thread: what it did (code `ERR_WORKER_THREAD`). */
+  const threadError = (what: string): NlpkitError =>
+    new NlpkitError('ERR_WORKER_THREAD', { package: PKG, message: `the thread counting orders ${from + 1} to ${order} ${what}` });
+  const failure = async (): Promise<NlpkitError> => {
+    const answer = await reply.catch((error: unknown) => ({ failed: error instanceof Error ? error.message : String(error) }));
+    return threadError(`failed: ${'failed' in answer ? answer.failed : 'it answered early'}`);
   };
-  /** Thrown by the writer when the counting thread has failed (its reason is then awaited). */
-  const failedThread = new Error('counting thread failed');
+  /** Thrown by the writer when the counting thread has failed (its reason is then awaited, and thrown instead). */
+  const failedThread = threadError('failed');
 
   let written = 0;
   const waitForRoom = (need: number): void => {
@@ -90,7 +95,7 @@ export async function countKenlmTextOnThreads(
         since = Date.now();
         last = read;
       } else if (Date.now() - since > STALLED_MS) {
-        throw new Error(`the thread counting orders ${from + 1} to ${order} read nothing for ${STALLED_MS / 1000} s (its script did not start?)`);
+        throw threadError(`read nothing for ${STALLED_MS / 1000} s (its script did not start?)`);
       }
       Atomics.wait(state, READ, read, WAIT_MS);
     }
