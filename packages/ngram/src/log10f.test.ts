@@ -42,6 +42,34 @@ describe('log10fInto', () => {
     });
   }
 
+  it('with `repeats` (a cache by input bits) gives the same bits, for repeated, colliding and edge inputs', () => {
+    // Far more distinct values than cache slots (collisions evict), each repeated, in a shuffled order, with the
+    // edges (0, -0, subnormals, Infinity, NaN, and the NaN whose bits mark an empty slot) among them.
+    const base = [...glibc.random, ...glibc.notCorrectlyRounded, ...glibc.edges].map(([x]) => toFloat(x));
+    const emptyKeyNaN = new Float32Array(new Uint32Array([0xffffffff]).buffer)[0]!;
+    const values = [...base, ...base.slice(0, 5000), ...base.slice(0, 500), 0, -0, emptyKeyNaN, emptyKeyNaN];
+    for (let i = values.length - 1; i > 0; i--) {
+      const j = (i * 7919) % (i + 1);
+      [values[i], values[j]] = [values[j]!, values[i]!];
+    }
+    const src = Float32Array.from(values);
+    for (const clamp of [false, true]) {
+      const plain = new Float32Array(src.length);
+      const cached = new Float32Array(src.length).fill(42);
+      log10fInto(src, 0, 1, plain, src.length, clamp);
+      log10fInto(src, 0, 1, cached, src.length, clamp, true);
+      expect(Buffer.from(cached.buffer).equals(Buffer.from(plain.buffer))).toBe(true);
+    }
+    // A stride into a larger array, as the estimator reads its contexts' weights.
+    const strided = new Float32Array(3 * 1000);
+    for (let i = 0; i < 1000; i++) strided[3 * i + 1] = src[i % 37]!;
+    const a = new Float32Array(1000);
+    const b = new Float32Array(1000);
+    log10fInto(strided, 1, 3, a, 1000, false);
+    log10fInto(strided, 1, 3, b, 1000, false, true);
+    expect(Buffer.from(b.buffer).equals(Buffer.from(a.buffer))).toBe(true);
+  });
+
   it('reads every stride-th value from the start given, and writes count values', () => {
     // Values at 1, 4, 7, 10 (stride 3); the others would give other logarithms.
     const src = Float32Array.from([7, 10, 7, 7, 100, 7, 7, 0.001, 7, 7, 1, 7, 1000]);

@@ -40,13 +40,44 @@ export function createLog10f(): (x: number) => number {
  * `dst[i] = log10f(src[srcStart + i·srcStride])` for i < `count` ({@link createLog10f}'s numbers), and at most 0
  * with `clampAtZero` (as lmplz clamps log10 probabilities). One call for a whole order: the estimator's loops are
  * too large for V8 to inline a function into them, and each call to one it does not inline boxes its number
- * argument and its result (two heap objects per n-gram, and the scavenges to clear them).
+ * argument and its result (two heap objects per n-gram, and the scavenges to clear them). With `repeats`, for
+ * values that take few distinct values (a model's backoff weights: ~9,000 over 1.6 M contexts of PTB at order 5),
+ * each result is kept in a small cache by its input's bits and read back when that input comes again: the same
+ * numbers, computed once each (while cached).
  */
-export function log10fInto(src: Float32Array, srcStart: number, srcStride: number, dst: Float32Array, count: number, clampAtZero: boolean): void {
+export function log10fInto(src: Float32Array, srcStart: number, srcStride: number, dst: Float32Array, count: number, clampAtZero: boolean, repeats = false): void {
   const float = new Float32Array(1);
   const bits = new Uint32Array(float.buffer);
+  if (repeats) {
+    cachedLog10fInto(src, srcStart, srcStride, dst, count, clampAtZero, float, bits);
+    return;
+  }
   for (let i = 0, j = srcStart; i < count; i++, j += srcStride) {
     const y = log10fOf(src[j]!, float, bits);
+    dst[i] = clampAtZero && y > 0 ? 0 : y;
+  }
+}
+
+/** Slots of {@link cachedLog10fInto}'s cache (direct-mapped by a hash of the input's bits). */
+const CACHE_BITS = 13;
+/** A cache slot's key when it holds nothing (a NaN's bits: an input with these bits is computed, never looked up). */
+const NO_KEY = 0xffffffff;
+
+/** {@link log10fInto} with `repeats`. */
+function cachedLog10fInto(src: Float32Array, srcStart: number, srcStride: number, dst: Float32Array, count: number, clampAtZero: boolean, float: Float32Array, bits: Uint32Array): void {
+  const srcBits = new Uint32Array(src.buffer, src.byteOffset, src.length);
+  const keys = new Uint32Array(1 << CACHE_BITS).fill(NO_KEY);
+  const values = new Float32Array(1 << CACHE_BITS);
+  for (let i = 0, j = srcStart; i < count; i++, j += srcStride) {
+    const key = srcBits[j]!;
+    const slot = Math.imul(key, 0x9e3779b1) >>> (32 - CACHE_BITS);
+    let y: number;
+    if (keys[slot] === key && key !== NO_KEY) y = values[slot]!;
+    else {
+      y = log10fOf(src[j]!, float, bits);
+      keys[slot] = key;
+      values[slot] = y;
+    }
     dst[i] = clampAtZero && y > 0 ? 0 : y;
   }
 }
