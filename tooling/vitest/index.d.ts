@@ -88,7 +88,7 @@ export interface MeasureRatioOptions {
   readonly floorMs?: number;
   /** Timings per side (ten small runs, or one large run, each); the best counts (default 2). */
   readonly repeats?: number;
-  /** Measurements of the pair while the ratio exceeds the bound; the best counts (default 3). */
+  /** Measurements of the pair while the ratio exceeds the bound; the best counts (default 5). */
   readonly attempts?: number;
 }
 /** The issue-13 complexity bound: 10× the input may take at most 15× the time. */
