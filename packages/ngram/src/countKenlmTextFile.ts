@@ -11,8 +11,8 @@ import { countKenlmTextOnThreads } from './countKenlmTextOnThreads.js';
 export interface KenlmTextFileCountOptions extends KenlmTextCountOptions {
   /**
    * Threads that count: 1, or 2 or more for two (the highest orders counted on a worker thread, see
-   * `countKenlmTextOnThreads`; the same counts: the work splits by order, so two threads at most). Default: 2 where the machine has two cores or more and the input is 1 MiB or more (or of unknown
-   * size: a stream), else 1.
+   * `countKenlmTextOnThreads`; the same counts: the work splits by order, so two threads at most). Default: 2 where
+   * the machine has two cores or more and the input is 1 MiB or more (or of unknown size: a stream), else 1.
    */
   threads?: number;
 }
