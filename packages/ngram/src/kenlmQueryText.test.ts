@@ -65,4 +65,51 @@ describe('KenlmQueryText', () => {
     expect(() => new KenlmQueryOutput(42 as never)).toThrow(/onBlock.*a function/);
     expect(inf).toMatch(/^a=\d+ 2 -\S+\tc=\d+ 1 -inf\t<\/s>=2 2 -\S+\tTotal: -inf OOV: 0\nPerplexity including OOVs:\tinf\n/);
   });
+
+  it('a text formatted in parts, each part\'s figures recorded and added in order, sums as one formatter does', () => {
+    // Many lines with OOV tokens, and totals whose double sums depend on their order.
+    const lines = Array.from({ length: 400 }, (_, i) => (i % 3 === 0 ? `${kenlm.test.split('\n')[i % 5]} zebra${i}` : kenlm.test.split('\n')[(i * 7) % 5]));
+    const model = readArpa(kenlm.arpa);
+    const whole = new KenlmQueryText();
+    const parts = [new KenlmQueryText({ record: true }), new KenlmQueryText({ record: true })];
+    const first = new KenlmQueryText();
+    const out = new Uint8Array(1 << 20);
+    lines.forEach((line, i) => {
+      const scorer = new Utf8TextScorer(model, {
+        onLine: (scored) => {
+          whole.line(scored, out, 0);
+          // Lines 0–99 to the first formatter; the rest alternately to two recording ones, taken in turn.
+          (i < 100 ? first : parts[i % 2]!).line(scored, out, 0);
+        },
+      });
+      scorer.push(new TextEncoder().encode(`${line}\n`));
+      if (i >= 100) first.addRecorded(parts[i % 2]!.takeRecorded());
+    });
+    expect(first.lines).toBe(400);
+    expect(first.summary()).toBe(whole.summary());
+    expect(whole.summary()).toMatch(/OOVs:\t[1-9]/);
+    // Taking starts over: nothing recorded since.
+    expect(parts[0]!.takeRecorded()).toEqual({ lineTotals: new Float64Array(0), oovLog10Probs: new Float64Array(0), oov: 0, tokens: 0 });
+    // Two halves recorded apart, added in order.
+    const a = new KenlmQueryText({ record: true });
+    const b = new KenlmQueryText({ record: true });
+    const scoreInto = (formatter: KenlmQueryText, from: number, to: number): void => {
+      const scorer = new Utf8TextScorer(model, { onLine: (scored) => void formatter.line(scored, out, 0) });
+      scorer.push(new TextEncoder().encode(`${lines.slice(from, to).join('\n')}\n`));
+    };
+    scoreInto(a, 0, 200);
+    scoreInto(b, 200, 400);
+    const [ra, rb] = [a.takeRecorded(), b.takeRecorded()];
+    const inOrder = new KenlmQueryText();
+    inOrder.addRecorded(ra);
+    inOrder.addRecorded(rb);
+    expect(inOrder.summary()).toBe(whole.summary());
+
+  });
+
+  it('takeRecorded needs a recording formatter; options are checked', () => {
+    expect(() => new KenlmQueryText().takeRecorded()).toThrow(/options\.record/);
+    expect(() => new KenlmQueryText({ record: 'yes' as never })).toThrow(/options\.record.*a boolean/);
+    expect(() => new KenlmQueryText({ recrod: true } as never)).toThrow(/recrod/);
+  });
 });

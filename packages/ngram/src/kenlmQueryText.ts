@@ -1,4 +1,5 @@
 import { type Float32ByteCache, type Float32Scratch, cachedFloat32BytesAt, float32ByteCache, float32Bytes } from './float32Bytes.js';
+import { check } from './errors.js';
 import type { ScoredLine } from './utf8TextScorer.js';
 
 /** The id KenLM gives `</s>`, and the text before it. */
@@ -33,6 +34,26 @@ export class KenlmQueryText {
   #oovTotal = 0;
   #oov = 0;
   #tokens = 0;
+  #lines = 0;
+  /** With `record`: each line's total and each OOV token's log10 probability, in the text's order. */
+  readonly #recorded: { lineTotals: GrowingFloats; oovLog10Probs: GrowingFloats } | undefined;
+
+  /**
+   * @param options.record Keep what {@link summary} adds up, line by line ({@link recorded}), so that the text of a
+   * later part of a text can be formatted on another thread and its figures added, in order, to the formatter of the
+   * part before ({@link addRecorded}): the sums are then made as one formatter over the whole text makes them.
+   */
+  constructor(options: { readonly record?: boolean } = {}) {
+    check.options(options, 'options', ['record']);
+    const record = options.record ?? false;
+    if (typeof record !== 'boolean') throw check.invalid(record, 'options.record', 'a boolean');
+    this.#recorded = record ? { lineTotals: new GrowingFloats(), oovLog10Probs: new GrowingFloats() } : undefined;
+  }
+
+  /** Lines formatted or added so far. */
+  get lines(): number {
+    return this.#lines;
+  }
 
   /** The most bytes {@link line} writes for `line`. */
   static maxBytes(line: ScoredLine): number {
@@ -60,6 +81,7 @@ export class KenlmQueryText {
       if (id <= 0) {
         oov++;
         this.#oovTotal += prob;
+        this.#recorded?.oovLog10Probs.push(prob);
         out[at++] = 48; // '0'
       } else at = digits(id, out, at);
       out[at++] = 32;
@@ -84,7 +106,37 @@ export class KenlmQueryText {
     this.#total += total;
     this.#oov += oov;
     this.#tokens += count + 1;
+    this.#lines++;
+    this.#recorded?.lineTotals.push(total);
     return at;
+  }
+
+  /**
+   * What a recording formatter has added up, line by line (see the constructor's `record`), since it was made or this
+   * was last called; it then starts over, as a new one (its {@link summary} covers what follows only).
+   */
+  takeRecorded(): KenlmQueryRecord {
+    const r = this.#recorded;
+    if (r === undefined) throw check.invalid(false, 'options.record', 'true for a formatter whose figures are read');
+    const record = { lineTotals: r.lineTotals.take(), oovLog10Probs: r.oovLog10Probs.take(), oov: this.#oov, tokens: this.#tokens };
+    this.#total = 0;
+    this.#oovTotal = 0;
+    this.#oov = 0;
+    this.#tokens = 0;
+    this.#lines = 0;
+    return record;
+  }
+
+  /** Adds the figures another formatter recorded — of the lines that follow those formatted here — in their order. */
+  addRecorded(record: KenlmQueryRecord): void {
+    const { lineTotals, oovLog10Probs } = record;
+    for (let i = 0; i < lineTotals.length; i++) this.#total += lineTotals[i]!;
+    for (let i = 0; i < oovLog10Probs.length; i++) this.#oovTotal += oovLog10Probs[i]!;
+    this.#oov += record.oov;
+    this.#tokens += record.tokens;
+    this.#lines += lineTotals.length;
+    this.#recorded?.lineTotals.append(lineTotals);
+    this.#recorded?.oovLog10Probs.append(oovLog10Probs);
   }
 
   /** KenLM's summary of the lines so far: perplexity with and without OOV words, the OOV words, the tokens. */
@@ -93,6 +145,47 @@ export class KenlmQueryText {
     const including = 10 ** -(this.#total / tokens);
     const excluding = 10 ** -((this.#total - this.#oovTotal) / (tokens - this.#oov));
     return `Perplexity including OOVs:\t${kenlmDouble(including)}\nPerplexity excluding OOVs:\t${kenlmDouble(excluding)}\nOOVs:\t${this.#oov}\nTokens:\t${tokens}\n`;
+  }
+}
+
+/**
+ * The figures a recording {@link KenlmQueryText} adds up: each line's total (a float32) and each OOV token's log10
+ * probability, in the text's order, and the numbers of OOV tokens and of tokens.
+ */
+export interface KenlmQueryRecord {
+  readonly lineTotals: Float64Array;
+  readonly oovLog10Probs: Float64Array;
+  readonly oov: number;
+  readonly tokens: number;
+}
+
+/** Doubles appended one at a time into a buffer that doubles as it fills. */
+class GrowingFloats {
+  #values = new Float64Array(256);
+  #length = 0;
+
+  push(value: number): void {
+    if (this.#length === this.#values.length) this.#grow(this.#length + 1);
+    this.#values[this.#length++] = value;
+  }
+
+  append(values: Float64Array): void {
+    if (this.#length + values.length > this.#values.length) this.#grow(this.#length + values.length);
+    this.#values.set(values, this.#length);
+    this.#length += values.length;
+  }
+
+  /** The values so far (a copy of exactly their length); then none. */
+  take(): Float64Array {
+    const values = this.#values.slice(0, this.#length);
+    this.#length = 0;
+    return values;
+  }
+
+  #grow(needed: number): void {
+    const grown = new Float64Array(Math.max(needed, this.#values.length * 2));
+    grown.set(this.#values.subarray(0, this.#length));
+    this.#values = grown;
   }
 }
 

@@ -36,3 +36,5 @@ export type { WriteStupidBackoffFileOptions } from './stupidBackoffFile.js';
 export { StupidBackoffLineWriter, stupidBackoffHeader, stupidBackoffSectionHeader, STUPID_BACKOFF_END } from './stupidBackoffFormat.js';
 export { scoreTextFileParallel, readFileShared } from './scoreTextFileParallel.js';
 export type { ScoreTextFileParallelOptions } from './scoreTextFileParallel.js';
+export { queryTextFileParallel } from './queryTextFileParallel.js';
+export type { QueryTextFileParallelOptions } from './queryTextFileParallel.js';

@@ -90,74 +90,33 @@ export function readFileShared(path: string, argument = 'path'): Uint8Array {
  */
 export async function scoreTextFileParallel(model: Uint8Array | string, path: string, options: ScoreTextFileParallelOptions = {}): Promise<ModelPerplexity> {
   check.options(options, 'options', ['threads', 'verify', 'onLines', 'onWarning']);
-  if (!(model instanceof Uint8Array) && typeof model !== 'string') throw check.invalid(model, 'model', 'a Uint8Array (a binary model\'s bytes) or the path of a model file (binary or ARPA)');
-  check.string(path, 'path');
-  const verify = options.verify ?? true;
-  if (typeof verify !== 'boolean') throw check.invalid(verify, 'options.verify', 'a boolean');
-  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
-    throw check.invalid(options.threads, 'options.threads', 'an integer ≥ 1');
-  }
+  const verify = checkThreadedModel(model, path, options);
   let fd: number | undefined;
   const workers: Worker[] = [];
   try {
     fd = openSync(path, 'r');
     const size = fstatSync(fd).size;
-    const threads = options.threads ?? (size >= MIN_PARALLEL_BYTES ? Math.min(DEFAULT_THREADS, availableParallelism()) : 1);
+    const threads = options.threads ?? defaultThreads(size);
     const url = workerEntry('textScoreWorker');
-    const arpa = typeof model === 'string' && !isBinaryModelFile(model);
-    // Chunk c is [cuts[c], cuts[c + 1]); chunks left empty by a long line are dropped.
-    const cuts = [0];
-    if (url !== undefined && threads > 1) {
-      const chunks = threads * CHUNKS_PER_THREAD;
-      for (let c = 1; c < chunks; c++) {
-        const at = lineStartFrom(fd, Math.max(cuts.at(-1)!, Math.floor((size * c) / chunks)), size);
-        if (at > cuts.at(-1)! && at < size) cuts.push(at);
-      }
-    }
-    cuts.push(size);
+    const cuts = url !== undefined && threads > 1 ? cutText(fd, size, threads * CHUNKS_PER_THREAD) : [0, size];
     const arpaOptions: ReadArpaOptions = options.onWarning === undefined ? {} : { onWarning: options.onWarning };
-    if (cuts.length <= 2) {
-      const loaded = arpa ? readArpaFileWith(model, arpaOptions, false) : loadBinaryModel(typeof model === 'string' ? readFileShared(model, 'model') : model, { verify });
-      return scoreWhole(loaded, fd, size, options.onLines);
-    }
-    // Given a path, the workers start (a thread's start-up and imports take ~0.1 s) while this one reads the model.
-    const given = typeof model === 'string' ? undefined : model;
+    if (cuts.length <= 2) return scoreWhole(loadOnThisThread(model, arpaOptions, verify), fd, size, options.onLines);
     const next = new Int32Array(new SharedArrayBuffer(4));
     const totals: (SentenceTotals | undefined)[] = Array.from({ length: cuts.length - 1 }, () => undefined);
     const finished = Array.from({ length: Math.min(threads, cuts.length - 1) - 1 }, () => {
-      const data: TextScoreWorkerData = { ...(given === undefined ? {} : { model: given }), path, cuts, next };
-      const worker = new Worker(url!, { workerData: data, ...workerStartOptions() });
+      const worker = startWorker(url!, { ...modelData(model), path, cuts, next });
       workers.push(worker);
       // Settles when the worker is done or cannot go on: the chunk it had claimed then has no totals.
       return new Promise<void>((resolve) => {
         worker.on('message', (reply: TextScoreWorkerReply) => {
-          if ('chunk' in reply) totals[reply.chunk] = reply.totals;
-          else resolve();
+          if ('totals' in reply) totals[reply.chunk] = reply.totals;
+          else if (!('chunk' in reply)) resolve();
         });
         worker.once('error', () => resolve());
         worker.once('exit', () => resolve());
       });
     });
-    let loaded: BackoffLanguageModel;
-    if (arpa) {
-      // The first worker reads the end of the file (from about its middle) while this thread reads the rest.
-      const reader = workers[0]!;
-      const helper: ArpaSectionHelper = {
-        path: model,
-        ngramLineFrom: (at) => ngramLineFrom(model, at),
-        post: (job) => reader.postMessage({ tokenize: job } satisfies TextScoreWorkerMessage),
-      };
-      loaded = readArpaFileWith(model, arpaOptions, true, helper);
-      const shared = sharedSuffixModel(loaded);
-      const message: TextScoreWorkerModel = shared === undefined ? { none: 'not in lmplz\'s layout: scored on one thread' } : { arpa: shared };
-      for (const worker of workers) worker.postMessage(message);
-    } else {
-      const modelBytes = given ?? readFileShared(model as string, 'model');
-      if (given === undefined) for (const worker of workers) worker.postMessage({ model: modelBytes } satisfies TextScoreWorkerModel);
-      // This thread loads the model with every check (the workers, with none, start scoring at once); a damaged
-      // model throws here, and the workers' numbers are never used.
-      loaded = loadBinaryModel(modelBytes, { verify });
-    }
+    const loaded = loadForWorkers(model, workers, arpaOptions, verify);
     try {
       scoreClaimedChunks(loaded, fd, cuts, next, (chunk, chunkTotals) => (totals[chunk] = chunkTotals), options.onLines);
       await Promise.all(finished);
@@ -178,6 +137,85 @@ export async function scoreTextFileParallel(model: Uint8Array | string, path: st
     if (fd !== undefined) closeSync(fd);
     for (const worker of workers) void worker.terminate();
   }
+}
+
+/** Scoring threads for a text of `size` bytes by default: as many as the machine has cores, up to 4, from 4 MiB. */
+export function defaultThreads(size: number): number {
+  return size >= MIN_PARALLEL_BYTES ? Math.min(DEFAULT_THREADS, availableParallelism()) : 1;
+}
+
+/**
+ * Checks the arguments the threaded scorers share (`model`, `path`, `options.threads`, `options.verify`); returns
+ * `verify`.
+ */
+export function checkThreadedModel(model: unknown, path: unknown, options: { readonly threads?: number; readonly verify?: boolean }): boolean {
+  if (!(model instanceof Uint8Array) && typeof model !== 'string') throw check.invalid(model, 'model', 'a Uint8Array (a binary model\'s bytes) or the path of a model file (binary or ARPA)');
+  check.string(path, 'path');
+  const verify = options.verify ?? true;
+  if (typeof verify !== 'boolean') throw check.invalid(verify, 'options.verify', 'a boolean');
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
+    throw check.invalid(options.threads, 'options.threads', 'an integer ≥ 1');
+  }
+  return verify;
+}
+
+/** Where the open file `fd` of `size` bytes is cut into (at most) `chunks` chunks at line starts: `[0, …, size]`. */
+export function cutText(fd: number, size: number, chunks: number): number[] {
+  // Chunk c is [cuts[c], cuts[c + 1]); chunks left empty by a long line are dropped.
+  const cuts = [0];
+  for (let c = 1; c < chunks; c++) {
+    const at = lineStartFrom(fd, Math.max(cuts.at(-1)!, Math.floor((size * c) / chunks)), size);
+    if (at > cuts.at(-1)! && at < size) cuts.push(at);
+  }
+  cuts.push(size);
+  return cuts;
+}
+
+/** The model read and checked on this thread alone (no worker to share it with). */
+export function loadOnThisThread(model: Uint8Array | string, arpaOptions: ReadArpaOptions, verify: boolean): BackoffLanguageModel {
+  if (typeof model === 'string' && !isBinaryModelFile(model)) return readArpaFileWith(model, arpaOptions, false);
+  return loadBinaryModel(typeof model === 'string' ? readFileShared(model, 'model') : model, { verify });
+}
+
+/** The model part of a scoring thread's data: a binary model's bytes when given them; else it comes in a message. */
+export function modelData(model: Uint8Array | string): { model?: Uint8Array } {
+  return typeof model === 'string' ? {} : { model };
+}
+
+/** A scoring thread on the package's worker entry `url` (see `textScoreWorker`). */
+export function startWorker(url: URL, data: TextScoreWorkerData): Worker {
+  return new Worker(url, { workerData: data, ...workerStartOptions() });
+}
+
+/**
+ * Loads the model on this thread with every check and gives it to the scoring threads (started first, so that their
+ * start-up overlaps the reading).
+ * - A binary model: they take it from the same bytes (no copy when they are in a `SharedArrayBuffer`, see
+ *   {@link readFileShared}) without checking them, while this thread loads it with every check of
+ *   {@link loadBinaryModel} (damaged bytes give its error here, and the workers' results must then be dropped).
+ * - An ARPA file in lmplz's layout is read by this thread into shared memory, the first worker tokenizing the end of
+ *   the file (from about its middle) meanwhile, and the workers score with the same arrays (no copy). Another ARPA
+ *   file is read by the general reader; the workers are told there is no model to share.
+ */
+export function loadForWorkers(model: Uint8Array | string, workers: readonly Worker[], arpaOptions: ReadArpaOptions, verify: boolean): BackoffLanguageModel {
+  if (typeof model === 'string' && !isBinaryModelFile(model)) {
+    const reader = workers[0]!;
+    const helper: ArpaSectionHelper = {
+      path: model,
+      ngramLineFrom: (at) => ngramLineFrom(model, at),
+      post: (job) => reader.postMessage({ tokenize: job } satisfies TextScoreWorkerMessage),
+    };
+    const loaded = readArpaFileWith(model, arpaOptions, true, helper);
+    const shared = sharedSuffixModel(loaded);
+    const message: TextScoreWorkerModel = shared === undefined ? { none: 'not in lmplz\'s layout: scored on one thread' } : { arpa: shared };
+    for (const worker of workers) worker.postMessage(message);
+    return loaded;
+  }
+  const bytes = typeof model === 'string' ? readFileShared(model, 'model') : model;
+  if (typeof model === 'string') for (const worker of workers) worker.postMessage({ model: bytes } satisfies TextScoreWorkerModel);
+  // This thread loads the model with every check (the workers, with none, start scoring at once); a damaged model
+  // throws here.
+  return loadBinaryModel(bytes, { verify });
 }
 
 /** The text of the open file `fd` scored in one pass on this thread. */

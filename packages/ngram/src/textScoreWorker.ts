@@ -2,10 +2,10 @@
 // kind of module of the package that does work when loaded, because that is what a worker's entry is for. Never
 // imported by the package's entry points.
 import { closeSync, openSync } from 'node:fs';
-import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { BackoffLanguageModel } from './backoffLanguageModel.js';
 import { decodeBinaryModel } from './binaryModel.js';
-import { scoreClaimedChunks } from './claimedTextChunks.js';
+import { type QueryChunkText, queryClaimedChunks, scoreClaimedChunks } from './claimedTextChunks.js';
 import { tokenizeArpaSections } from './arpaSectionTokenizer.js';
 import { type SharedSuffixModel, suffixModelFromShared } from './sharedSuffixModel.js';
 import type { ArpaSectionJob } from './suffixOrderedArpa.js';
@@ -28,13 +28,19 @@ export interface TextScoreWorkerData {
   readonly cuts: readonly number[];
   /** `next[0]`: the next chunk to claim, shared by every scoring thread (a `SharedArrayBuffer`). */
   readonly next: Int32Array;
+  /**
+   * Present: print the chunks as KenLM's `query` does (see `queryClaimedChunks`) rather than add up their lines:
+   * `written[0]` is the number of chunks the calling thread has written, `claimedBy[c]` the thread that claimed
+   * chunk c, and `thread` this one's number there (shared memory).
+   */
+  readonly query?: { readonly written: Int32Array; readonly claimedBy: Int32Array; readonly thread: number };
 }
 
 /**
  * Its messages: each chunk's per-line totals as it is scored, then `done`; or what went wrong (the chunk it had
  * claimed, if any, then has no totals, and the calling thread scores it).
  */
-export type TextScoreWorkerReply = { chunk: number; totals: SentenceTotals } | { done: true } | { failed: string };
+export type TextScoreWorkerReply = { chunk: number; totals: SentenceTotals } | { chunk: number; query: QueryChunkText } | { done: true } | { failed: string };
 
 /**
  * The thread's messages when the model was not in its data: a binary model's bytes, an ARPA model read into shared
@@ -43,15 +49,29 @@ export type TextScoreWorkerReply = { chunk: number; totals: SentenceTotals } | {
  * `readSuffixOrderedArpa`'s helper).
  */
 export type TextScoreWorkerModel = { model: Uint8Array } | { arpa: SharedSuffixModel } | { none: string };
-export type TextScoreWorkerMessage = TextScoreWorkerModel | { tokenize: ArpaSectionJob };
+export type TextScoreWorkerMessage = TextScoreWorkerModel | { tokenize: ArpaSectionJob } | TextScoreWorkerSpare;
 
-/** Scores the chunks of the text this thread claims, under the model `load` gives, posting each one's totals. */
+/** A buffer of a chunk's text given back once written (printing the text of a chunk): to print another into. */
+export interface TextScoreWorkerSpare {
+  readonly spare: Uint8Array;
+}
+
+/** Scores the chunks of the text this thread claims, under the model `load` gives, posting each one's totals (or text). */
 function score(port: MessagePort, data: TextScoreWorkerData, load: () => BackoffLanguageModel): void {
   let fd: number | undefined;
   try {
     const model = load();
     fd = openSync(data.path, 'r');
-    scoreClaimedChunks(model, fd, data.cuts, data.next, (chunk, totals) => port.postMessage({ chunk, totals } satisfies TextScoreWorkerReply));
+    const query = data.query;
+    if (query === undefined) scoreClaimedChunks(model, fd, data.cuts, data.next, (chunk, totals) => port.postMessage({ chunk, totals } satisfies TextScoreWorkerReply));
+    else {
+      const onChunk = (chunk: number, text: QueryChunkText): void => {
+        // The buffers move to the calling thread (no copy); it gives the text's back once written.
+        port.postMessage({ chunk, query: text } satisfies TextScoreWorkerReply, [text.bytes.buffer, text.record.lineTotals.buffer, text.record.oovLog10Probs.buffer] as ArrayBuffer[]);
+      };
+      const spares = (): Uint8Array | undefined => (receiveMessageOnPort(port)?.message as TextScoreWorkerSpare | undefined)?.spare;
+      queryClaimedChunks(model, fd, data.cuts, data.next, query.written, query.claimedBy, query.thread, onChunk, spares);
+    }
     port.postMessage({ done: true } satisfies TextScoreWorkerReply);
   } catch (error) {
     port.postMessage({ failed: String(error) } satisfies TextScoreWorkerReply);
@@ -69,6 +89,8 @@ if (port !== null) {
     // The word table made to read part of an ARPA file serves the model's scoring too.
     let table: Utf8WordTable | undefined;
     const onMessage = (message: TextScoreWorkerMessage): void => {
+      // Buffers given back come only once the thread prints chunks (read there, not here).
+      if ('spare' in message) return;
       if ('tokenize' in message) {
         table = tokenizeArpaSections(message.tokenize);
         return;

@@ -252,6 +252,32 @@ describe('nlpkit ngram: binary models, standard input, KenLM words (issue 11)', 
     expect(await run(['node', 'nlpkit', 'ngram', 'query', '--model', arpa], piped.io)).toBe(0);
     expect(piped.out.join('')).toMatch(/^the=\d+ 2 .*\tTotal: \S+ OOV: 0\nPerplexity including OOVs:/);
   });
+
+  it('query --input FILE on several threads prints the bytes of one thread, from the ARPA and from a binary model', async () => {
+    // Enough lines for many chunks, an empty one and unknown words among them.
+    const many = join(dir, 'many.txt');
+    writeFileSync(many, 'the cat ran\nthe zebra sat on the mat\n\na dog ate the log\n'.repeat(500));
+    const bin = join(dir, 'threads.bin');
+    expect(await run(['node', 'nlpkit', 'ngram', 'build-binary', arpa, bin], capture().io)).toBe(0);
+    const printed = async (...args: string[]): Promise<string> => {
+      const c = capture();
+      expect(await run(['node', 'nlpkit', 'ngram', 'query', ...args], c.io)).toBe(0);
+      return c.out.join('');
+    };
+    const one = await printed('--model', arpa, '--input', many, '--threads', '1');
+    expect(one).toMatch(/OOVs:\t500\nTokens:\t9000\n$/);
+    expect(await printed('--model', arpa, '--input', many, '--threads', '3')).toBe(one);
+    expect(await printed('--model', bin, '--input', many, '--threads', '2')).toBe(one);
+    expect(await printed('--model', bin, '--input', many)).toBe(one);
+    // --threads is for a text file: a usage error with words, or standard input.
+    const words = capture();
+    expect(await run(['node', 'nlpkit', 'ngram', 'query', '--model', arpa, '--threads', '2', 'the'], words.io)).toBe(2);
+    expect(words.err.join('')).toContain('--threads needs --input: a text file');
+    const piped = capture('the cat\n');
+    expect(await run(['node', 'nlpkit', 'ngram', 'query', '--model', arpa, '--input', '-', '--threads', '2'], piped.io)).toBe(2);
+    const zero = capture();
+    expect(await run(['node', 'nlpkit', 'ngram', 'query', '--model', arpa, '--input', many, '--threads', '0'], zero.io)).toBe(2);
+  });
 });
 
 /** Standard input that never ends: a command reading it before checking its output path would hang. */

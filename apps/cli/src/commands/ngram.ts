@@ -25,6 +25,7 @@ import {
   countKenlmTextFile,
   estimateKneserNeyOnDisk,
   readModelFile,
+  queryTextFileParallel,
   scoreTextFileParallel,
   readStupidBackoffFile,
   writeArpaFile,
@@ -626,7 +627,12 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
     .argument('[words...]', 'one sentence to score (otherwise --input, or text piped on standard input)')
     .option('--input <file>', 'text file, one sentence per line (- for standard input)')
     .option('--alpha <a>', "stupid-backoff files: the backoff multiplier to score with (default: the file's)", positive('--alpha'))
-    .action((words: string[], options: { model: string; input?: string; alpha?: number }) =>
+    .option(
+      '--threads <n>',
+      "--input a file: threads that score and print (default: for a text of 4 MiB or more, one per core up to 4; else 1; the same bytes); an ARPA model in lmplz's layout is then also read on two",
+      integer('--threads', 1),
+    )
+    .action((words: string[], options: { model: string; input?: string; alpha?: number; threads?: number }) =>
       guarded(io, 'ngram', async () => {
         if (words.length > 0 && options.input !== undefined) {
           throw new CliError('give either words to score or --input, not both', { usage: true });
@@ -635,11 +641,28 @@ export function registerNgramCommands(program: Command, io: CliIo): void {
           throw new CliError('nothing to score: give the words of a sentence, --input FILE, or pipe text on standard input', { usage: true });
         }
         // KenLM query's text byte for byte (its summary last), built as bytes from the text read as bytes and scored
-        // line by line as `ngram eval` scores it; written as it comes, in blocks of whole lines. (Scoring a text file
-        // on two threads, each writing its part's text, was tried: no faster on two cores, and more memory.)
+        // line by line as `ngram eval` scores it; written as it comes, in blocks of whole lines.
         const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
         const write = io.stdoutBytes ?? ((bytes: Uint8Array): void => io.stdout(decoder.decode(bytes, { stream: true })));
         const noLines = () => new CliError(`nothing to score: ${options.input ?? 'standard input'} has no lines`, { usage: true });
+        if (options.threads !== undefined && (options.input === undefined || !isRegularFile(options.input))) {
+          throw new CliError('--threads needs --input: a text file (not standard input)', { usage: true });
+        }
+        if (options.input !== undefined && isRegularFile(options.input) && options.alpha === undefined && !isStupidBackoffFile(options.model)) {
+          // A model file and a text file: the text cut into chunks that the threads score and print, written in order
+          // (a binary model read into shared memory; an ARPA file read on two threads, into shared memory).
+          try {
+            const lines = await queryTextFileParallel(options.model, options.input, write, {
+              ...(options.threads === undefined ? {} : { threads: options.threads }),
+              onWarning: (w) => io.stderr(`${w.message}\n`),
+            });
+            if (lines === 0) throw noLines();
+            return;
+          } catch (error) {
+            // A gzip'd stupid-backoff file is recognized once decompressed: scored below, on this thread.
+            if (!(error instanceof WrongFormatError && error.format === 'stupid-backoff')) throw error;
+          }
+        }
         const model = readScoringModel(options.model, options.alpha);
         if (model instanceof BackoffLanguageModel) {
           const output = new KenlmQueryOutput(write);
