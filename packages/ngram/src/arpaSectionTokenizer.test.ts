@@ -144,6 +144,17 @@ describe('reading an ARPA file on two threads (issue 11)', () => {
     expect(model).toBeUndefined();
   });
 
+  it('a helper that fails in the section it started in, once this thread linked lines of it, leaves the file to the general reader', () => {
+    const start = lineOf(3, 500);
+    const model = readHelped(path, start, (job) => {
+      tokenizeArpaSections(job);
+      // Its lines written (and linked by this thread), then the section said to have failed.
+      expect(job.progress[3]).toBeGreaterThan(0);
+      job.status[3] = -1;
+    });
+    expect(model).toBeUndefined();
+  });
+
   it('ngramLineFrom finds the next n-gram line, past headers and blank lines', () => {
     const header = lines.indexOf('\\3-grams:');
     expect(ngramLineFrom(path, lineStarts[header]! - 3)).toBe(lineStarts[header + 1]);

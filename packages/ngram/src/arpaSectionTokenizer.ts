@@ -4,6 +4,8 @@ import { Utf8WordTable } from './utf8WordTable.js';
 
 /** Lines between two heartbeats. */
 const BEAT_LINES = 1 << 16;
+/** Lines between two reports of progress (a power of two, at most {@link BEAT_LINES}). */
+const PROGRESS_LINES = 1 << 13;
 
 /**
  * Runs an {@link ArpaSectionJob} on this thread (a worker's; Node only), unless the reading thread took the job
@@ -25,6 +27,7 @@ export function tokenizeArpaSections(job: ArpaSectionJob): Utf8WordTable {
     const file = fd;
     const first = sectionAt(file, job.start, order, status);
     if (first < 0) return table;
+    Atomics.store(status, 1, first);
     n = first;
     let position = job.start;
     const reader = new ByteLines((into, offset, length) => {
@@ -42,19 +45,21 @@ export function tokenizeArpaSections(job: ArpaSectionJob): Utf8WordTable {
       } else {
         reader.again();
       }
-      if (n === first) {
-        Atomics.store(status, 0, lines);
-        Atomics.store(status, 1, n);
-      }
+      // The final count before the state: a reader that sees the state done reads it after.
+      Atomics.store(job.progress, n, lines);
       Atomics.store(status, n, 1);
       Atomics.notify(status, n);
+      Atomics.notify(job.progress, n);
     }
   } catch {
     // Reported below as the sections not done.
   } finally {
     if (fd !== undefined) closeSync(fd);
     for (let k = n; k <= order; k++) {
-      if (Atomics.compareExchange(status, k, 0, -1) === 0) Atomics.notify(status, k);
+      if (Atomics.compareExchange(status, k, 0, -1) === 0) {
+        Atomics.notify(status, k);
+        Atomics.notify(job.progress, k);
+      }
     }
   }
   return table;
@@ -74,6 +79,7 @@ function tokenizeSection(reader: ByteLines, line: NgramLineParser, job: ArpaSect
   const words = line.words;
   const values = line.values;
   const status = job.status;
+  const progress = job.progress;
   const beat = job.order + 1;
   let seen = 0;
   while (reader.nextContent()) {
@@ -88,7 +94,12 @@ function tokenizeSection(reader: ByteLines, line: NgramLineParser, job: ArpaSect
     probs[seen] = values[0]!;
     if (!top) backoffs[seen] = values[1]!;
     seen++;
-    if ((seen & (BEAT_LINES - 1)) === 0) Atomics.add(status, beat, 1);
+    if ((seen & (PROGRESS_LINES - 1)) === 0) {
+      // The lines so far, for the reading thread to link while this one reads on.
+      Atomics.store(progress, n, seen);
+      Atomics.notify(progress, n);
+      if ((seen & (BEAT_LINES - 1)) === 0) Atomics.add(status, beat, 1);
+    }
   }
   return -1;
 }
