@@ -125,6 +125,18 @@ describe('queryTextFileParallel', () => {
     expect(new Set(printed).size).toBe(1);
   }, 60_000);
 
+  it('an error of write (a full disk, a closed pipe) rejects, whichever thread printed the chunk, and stops the writing', async () => {
+    for (const [threads, failAt] of [[3, 1], [3, 3], [3, 8], [1, 2]] as const) {
+      let calls = 0;
+      const write = (): void => {
+        if (++calls === failAt) throw Object.assign(new Error('EPIPE: broken pipe, write'), { code: 'EPIPE', syscall: 'write' });
+      };
+      // As thrown: not taken for an error reading the text.
+      await expect(queryTextFileParallel(binaryPath, textPath, write, { threads })).rejects.toMatchObject({ code: 'EPIPE', message: 'EPIPE: broken pipe, write' });
+      expect(calls).toBe(failAt);
+    }
+  });
+
   it('damaged model bytes give loadBinaryModel\'s error before anything is written', async () => {
     const damaged = new Uint8Array(new SharedArrayBuffer(readFileSync(binaryPath).length));
     damaged.set(readFileSync(binaryPath));

@@ -58,13 +58,23 @@ export async function queryTextFileParallel(
   const arpaOptions: ReadArpaOptions = options.onWarning === undefined ? {} : { onWarning: options.onWarning };
   let fd: number | undefined;
   const workers: Worker[] = [];
+  // What `write` threw is passed on as it is (not taken for an error reading the text).
+  const fromWrite = new WeakSet<object>();
+  const guardedWrite = (bytes: Uint8Array): void => {
+    try {
+      write(bytes);
+    } catch (error) {
+      if (typeof error === 'object' && error !== null) fromWrite.add(error);
+      throw error;
+    }
+  };
   try {
     fd = openSync(path, 'r');
     const size = fstatSync(fd).size;
     const threads = options.threads ?? defaultThreads(size);
     const url = workerEntry('textScoreWorker');
     const cuts = url !== undefined && threads > 1 ? cutText(fd, size, Math.max(threads * CHUNKS_PER_THREAD, Math.ceil(size / MAX_CHUNK_BYTES))) : [0, size];
-    if (cuts.length <= 2) return queryWhole(loadOnThisThread(model, arpaOptions, verify), fd, 0, size, write);
+    if (cuts.length <= 2) return queryWhole(loadOnThisThread(model, arpaOptions, verify), fd, 0, size, guardedWrite);
     const chunks = cuts.length - 1;
     const shared = (length: number): Int32Array => new Int32Array(new SharedArrayBuffer(4 * length));
     const next = shared(1);
@@ -78,7 +88,7 @@ export async function queryTextFileParallel(
       if (by === THIS_THREAD) scratch.spares.push(spare);
       else workers[by - 1]?.postMessage({ spare } satisfies TextScoreWorkerSpare, [spare.buffer as ArrayBuffer]);
     };
-    const writer = new ChunkWriter(chunks, written, write, release);
+    const writer = new ChunkWriter(chunks, written, guardedWrite, release);
     for (let w = 0; w < Math.min(threads, chunks) - 1; w++) {
       const worker = startWorker(url!, { ...modelData(model), path, cuts, next, query: { written, claimedBy, thread: w + 1 } });
       workers.push(worker);
@@ -94,8 +104,9 @@ export async function queryTextFileParallel(
     // This thread claims chunks too (not too far ahead of the writing), and writes what is ready after each one.
     let claiming = true;
     for (;;) {
+      writer.rethrow();
       // The chunk whose turn it is, when no other thread will print it (its thread is gone, or it failed here).
-      while (writer.next < chunks && writer.isMissing(writer.next, next, claimedBy, workers.length)) {
+      while (writer.failure === undefined && writer.next < chunks && writer.isMissing(writer.next, next, claimedBy, workers.length)) {
         const chunk = writer.next;
         Atomics.store(claimedBy, chunk, THIS_THREAD);
         let text: QueryChunkText;
@@ -129,9 +140,10 @@ export async function queryTextFileParallel(
       }
       await writer.progress();
     }
+    writer.rethrow();
     return writer.end();
   } catch (error) {
-    throw isSystemError(error) ? inputFileError(path, error, { package: PKG, argument: 'path' }) : error;
+    throw isSystemError(error) && !fromWrite.has(error as object) ? inputFileError(path, error, { package: PKG, argument: 'path' }) : error;
   } finally {
     if (fd !== undefined) closeSync(fd);
     for (const worker of workers) void worker.terminate();
@@ -154,6 +166,8 @@ class ChunkWriter {
   readonly #summary = new KenlmQueryText();
   #wake: (() => void) | undefined;
   next = 0;
+  /** What `write` threw, when it did. */
+  failure: { readonly error: unknown } | undefined;
 
   /** `release` is given each chunk's text once written (the writer keeps no reference to it). */
   constructor(chunks: number, written: Int32Array, write: (bytes: Uint8Array) => void, release: (chunk: number, bytes: Uint8Array) => void) {
@@ -163,16 +177,25 @@ class ChunkWriter {
     this.#release = release;
   }
 
-  /** Chunk `chunk`'s text is ready: writes it, and those after it that are, if its turn has come. */
+  /**
+   * Chunk `chunk`'s text is ready: writes it, and those after it that are, if its turn has come. Never throws (it
+   * runs in the workers' message handlers too): an error of `write` is kept in {@link failure}, and nothing more is
+   * written.
+   */
   done(chunk: number, text: QueryChunkText): void {
-    if (chunk < this.next) return;
+    if (chunk < this.next || this.failure !== undefined) return;
     this.#texts[chunk] = text;
     this.#orphans.delete(chunk);
     while (this.next < this.#texts.length) {
       const ready = this.#texts[this.next];
       if (ready === undefined) break;
       this.#texts[this.next] = undefined;
-      writeLines(ready.bytes, this.#write);
+      try {
+        writeLines(ready.bytes, this.#write);
+      } catch (error) {
+        this.failure = { error };
+        break;
+      }
       this.#summary.addRecorded(ready.record);
       this.#release(this.next, ready.bytes);
       this.next++;
@@ -180,6 +203,11 @@ class ChunkWriter {
     Atomics.store(this.#written, 0, this.next);
     Atomics.notify(this.#written, 0);
     this.#wakeUp();
+  }
+
+  /** Throws what `write` threw, if it did. */
+  rethrow(): void {
+    if (this.failure !== undefined) throw this.failure.error;
   }
 
   /** This thread could not print `chunk`: it is printed again at its turn (where its error is reported). */
