@@ -2,9 +2,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awkwardText } from '../test/cutText.js';
+import { damagedBinaryModel } from '../test/damagedBinaryModel.js';
 import { loadPtb, ptb } from '../test/ptbData.js';
 import type { BackoffLanguageModel } from './backoffLanguageModel.js';
-import { loadBinaryModel, toBinaryModel } from './binaryModel.js';
+import { toBinaryModel } from './binaryModel.js';
 import { estimateKneserNey } from './estimateKneserNey.js';
 import { writeArpa } from './writeArpa.js';
 import { KenlmQueryOutput } from './kenlmQueryOutput.js';
@@ -49,10 +51,8 @@ describe('queryTextFileParallel', () => {
     writeFileSync(binaryPath, toBinaryModel(model));
     arpaPath = join(dir, 'unicode.arpa');
     writeFileSync(arpaPath, kenlm.arpa);
-    // A byte-order mark at the start and inside lines, CRLF and LF, empty lines, unknown words, bytes that are not
-    // UTF-8, and a last line without a newline: every cut of it must print and add up as one pass does.
-    const body = `${kenlm.test}\r\nnot-a-word the\n\n\uFEFFbom inside\n`.repeat(300);
-    const text = Buffer.concat([Buffer.from(`\uFEFF${body}`), Buffer.from([0x61, 0xff, 0x62, 0x0a]), Buffer.from('last line')]);
+    // Every cut of this text must print and add up as one pass does.
+    const text = awkwardText(kenlm.test, 300);
     textPath = join(dir, 'text.txt');
     writeFileSync(textPath, text);
   });
@@ -138,17 +138,7 @@ describe('queryTextFileParallel', () => {
   });
 
   it('damaged model bytes give loadBinaryModel\'s error before anything is written', async () => {
-    const damaged = new Uint8Array(new SharedArrayBuffer(readFileSync(binaryPath).length));
-    damaged.set(readFileSync(binaryPath));
-    new DataView(damaged.buffer).setFloat32(damaged.length - 4, 1, true);
-    const expected = (() => {
-      try {
-        loadBinaryModel(damaged);
-      } catch (error) {
-        return error as Error;
-      }
-      throw new Error('the damaged model loaded');
-    })();
+    const { damaged, error: expected } = damagedBinaryModel(readFileSync(binaryPath));
     const written: Uint8Array[] = [];
     await expect(queryTextFileParallel(damaged, textPath, (bytes) => written.push(bytes), { threads: 3 })).rejects.toThrow(expected.message);
     await expect(queryTextFileParallel(damaged, textPath, (bytes) => written.push(bytes), { threads: 3, verify: false })).rejects.toThrow(/must be ≤ 0/);

@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awkwardText } from '../test/cutText.js';
+import { damagedBinaryModel } from '../test/damagedBinaryModel.js';
 import { loadPtb, ptb } from '../test/ptbData.js';
 import { loadBinaryModel, toBinaryModel } from './binaryModel.js';
 import { BinaryModelFormatError } from './errors.js';
@@ -36,10 +38,8 @@ describe('scoreTextFileParallel', () => {
   let textPath: string;
   beforeAll(() => {
     modelBytes = sharedModel('unicode.bin', toBinaryModel(readArpa(kenlm.arpa)));
-    // A byte-order mark at the start and inside lines, CRLF and LF, empty lines, unknown words, bytes that are not
-    // UTF-8, and a last line without a newline: every cut of it must add up.
-    const body = `${kenlm.test}\r\nnot-a-word the\n\n\uFEFFbom inside\n`.repeat(40);
-    const text = Buffer.concat([Buffer.from(`\uFEFF${body}`), Buffer.from([0x61, 0xff, 0x62, 0x0a]), Buffer.from('last line')]);
+    // Every cut of this text must add up as one pass does.
+    const text = awkwardText(kenlm.test, 40);
     textPath = join(dir, 'text.txt');
     writeFileSync(textPath, text);
   });
@@ -76,18 +76,8 @@ describe('scoreTextFileParallel', () => {
   });
 
   it('damaged model bytes give loadBinaryModel\'s error, never the workers\' numbers', async () => {
-    const damaged = new Uint8Array(new SharedArrayBuffer(modelBytes.length));
-    damaged.set(modelBytes);
     // The last word of the file: a log10 probability of the highest order, set to +1 (checksum and range check).
-    new DataView(damaged.buffer).setFloat32(damaged.length - 4, 1, true);
-    const expected = (() => {
-      try {
-        loadBinaryModel(damaged);
-      } catch (error) {
-        return error as Error;
-      }
-      throw new Error('the damaged model loaded');
-    })();
+    const { damaged, error: expected } = damagedBinaryModel(modelBytes);
     expect(expected).toBeInstanceOf(BinaryModelFormatError);
     await expect(scoreTextFileParallel(damaged, textPath, { threads: 3 })).rejects.toThrow(expected.message);
     const damagedFile = join(dir, 'damaged.bin');
