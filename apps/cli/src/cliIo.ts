@@ -28,7 +28,7 @@ export const processIo: CliIo = {
  * whose reader keeps up: everything written so far is out), straight to its file descriptor, waiting while a full
  * pipe drains: no copy, and the caller can reuse its view at once. Else (the stream still has bytes to write, which
  * must go first) a copy through the stream. A command that writes tens of MB in 64 KiB blocks (`ngram query`) then
- * leaves no garbage: with a copy per block through a pipe, 2.2 M tokens took ~50 MB more memory at the peak.
+ * leaves no garbage: with a copy per block through a pipe, 2.2 M tokens took ~45 MB more memory at the peak.
  */
 function writeStdoutBytes(bytes: Uint8Array): void {
   const out = process.stdout as NodeJS.WriteStream & { fd?: unknown };

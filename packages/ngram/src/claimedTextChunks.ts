@@ -100,9 +100,9 @@ export function queryClaimedChunks(
 /**
  * Chunk `chunk` of the text (see {@link scoreClaimedChunks}) scored word by word: its lines as KenLM's `query` prints
  * them ({@link KenlmQueryText}) and the figures its summary adds up, to be added in the text's order
- * (`KenlmQueryText.addRecorded`). The text is printed into a buffer of `scratch.spares` (one that is large enough
- * for a chunk of its size, else a new one), which the result then owns (its `bytes` view the start of it): the
- * writer can give it back to the thread, for a later chunk, once it has written it.
+ * (`KenlmQueryText.addRecorded`). The text is printed into a buffer of `scratch.spares` (the largest, grown as
+ * needed; a new one when there is none), which the result then owns (its `bytes` view the start of it): the writer
+ * can give it back to the thread, for a later chunk, once it has written it.
  */
 export function queryChunk(model: BackoffLanguageModel, fd: number, cuts: readonly number[], chunk: number, scratch: QueryScratch = queryScratch()): QueryChunkText {
   const from = cuts[chunk]!;

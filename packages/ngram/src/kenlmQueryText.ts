@@ -39,7 +39,7 @@ export class KenlmQueryText {
   readonly #recorded: { lineTotals: GrowingFloats; oovLog10Probs: GrowingFloats } | undefined;
 
   /**
-   * @param options.record Keep what {@link summary} adds up, line by line ({@link recorded}), so that the text of a
+   * @param options.record Keep what {@link summary} adds up, line by line ({@link takeRecorded}), so that the text of a
    * later part of a text can be formatted on another thread and its figures added, in order, to the formatter of the
    * part before ({@link addRecorded}): the sums are then made as one formatter over the whole text makes them.
    */
