@@ -1,8 +1,9 @@
 import { readSync } from 'node:fs';
 
 /**
- * The first line start at or after `from` (just past a newline) in the open file `fd` of `size` bytes, or `size` when
- * no newline follows: where the file-cutting readers (`scoreTextFileParallel`, `queryTextFileParallel`,
+ * The line start just past the first newline at or after byte `from` of the open file `fd` of `size` bytes (the
+ * start of the line after the one `from` is in, or `from` + 1 when it is a newline), or `size` when no newline
+ * follows: where the file-cutting readers (`scoreTextFileParallel`, `queryTextFileParallel`,
  * `countKenlmFileOnDisk`) cut a text. Reads 4 KiB first, then windows twice as large up to 64 KiB: a text cut into
  * thousands of chunks (`queryTextFileParallel` on a large file) finds each line end in its first read.
  */
