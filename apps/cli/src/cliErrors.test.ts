@@ -1,8 +1,8 @@
 import { FormatError, InvalidArgumentError, OutputError } from '@nlpkit/core';
 import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { CliError, exitCodeOf, guarded } from './cliErrors.js';
-import { bufferIo } from './cliIo.js';
+import { CliError, StdoutClosedError, exitCodeOf, guarded, isStdoutClosed } from './cliErrors.js';
+import { type CliIo, bufferIo } from './cliIo.js';
 import { run } from './program.js';
 
 async function outcome(error: unknown): Promise<{ code: number; err: string }> {
@@ -43,5 +43,31 @@ describe('guarded (issue 13: nothing reaches the user as a raw error)', () => {
     expect(await run(['node', 'nlpkit', 'lm', 'eval', '--input', 'test.txt'], io)).toBe(2);
     expect(io.err.join('')).toContain("required option '--model <path>' not specified");
     expect(await run(['node', 'nlpkit', '--help'], bufferIo())).toBe(0);
+  });
+
+  it('standard output closed by its reader: nothing printed, exit code 141, also when a library wrapped the error', async () => {
+    const epipe = Object.assign(new Error('EPIPE: broken pipe, write'), { code: 'EPIPE', syscall: 'write' });
+    const closed = new StdoutClosedError(epipe);
+    expect(closed).toMatchObject({ code: 'ERR_STDOUT_CLOSED', package: '@nlpkit/cli', cause: epipe });
+    expect(await outcome(closed)).toEqual({ code: 141, err: '' });
+    const wrapped = new FormatError({ package: '@nlpkit/ngram', message: 'could not write', cause: closed });
+    expect(isStdoutClosed(wrapped)).toBe(true);
+    expect(await outcome(wrapped)).toEqual({ code: 141, err: '' });
+    // An EPIPE that is not standard output's (a socket's, say) is an error like any other.
+    expect(isStdoutClosed(epipe)).toBe(false);
+    expect(await outcome(epipe)).toEqual({ code: 1, err: 'nlpkit test: EPIPE: broken pipe, write\n' });
+  });
+
+  it('run returns 141, silently, when its help cannot be written', async () => {
+    const err: string[] = [];
+    const io: CliIo = {
+      stdout: () => {
+        throw new StdoutClosedError(new Error('EPIPE'));
+      },
+      stderr: (text) => void err.push(text),
+    };
+    expect(await run(['node', 'nlpkit', '--help'], io)).toBe(141);
+    expect(await run(['node', 'nlpkit', 'ngram', 'query', '--help'], io)).toBe(141);
+    expect(err).toEqual([]);
   });
 });

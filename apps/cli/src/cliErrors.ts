@@ -21,6 +21,29 @@ export class CliError extends NlpkitError {
  */
 const USAGE_CODES = new Set(['ERR_CLI_USAGE', 'ERR_INVALID_ARGUMENT', 'ERR_UNKNOWN_NAME', 'ERR_OUTPUT_PATH']);
 
+/**
+ * The exit code of a command whose standard output was closed by its reader (`nlpkit ngram query … | head`): 128 +
+ * SIGPIPE's number, what a shell reports for a C program that the signal ended (KenLM's `query`, `cat`). Nothing is
+ * printed: the reader had what it wanted.
+ */
+export const STDOUT_CLOSED_EXIT_CODE = 141;
+
+/**
+ * Standard output's reader went away (a write failed with `EPIPE`): the command stops, quietly, with
+ * {@link STDOUT_CLOSED_EXIT_CODE}. Code `ERR_STDOUT_CLOSED`; `cause` is the write's own error.
+ */
+export class StdoutClosedError extends NlpkitError {
+  constructor(cause: unknown) {
+    super('ERR_STDOUT_CLOSED', { package: CLI_PACKAGE, message: 'standard output was closed by its reader', cause });
+  }
+}
+
+/** Whether `error`, or an error in its chain of causes, is a {@link StdoutClosedError}. */
+export function isStdoutClosed(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 16; e = e.cause, depth++) if (e instanceof StdoutClosedError) return true;
+  return false;
+}
+
 /** The exit code for an error a command threw: 2 for usage errors, 1 for everything else. */
 export function exitCodeOf(error: unknown): number {
   return error instanceof NlpkitError && USAGE_CODES.has(error.code) ? 2 : 1;
@@ -62,13 +85,15 @@ export class CommandFailure extends CommanderError {
 /**
  * Runs a command body; a thrown library or file error becomes one line on stderr (`nlpkit <name>: message`) and
  * an exit code — 2 for usage errors, 1 otherwise (see {@link exitCodeOf}) — carried by a CommanderError, which
- * `run` maps to the exit code (never `process.exit` inside a command), instead of a stack trace.
+ * `run` maps to the exit code (never `process.exit` inside a command), instead of a stack trace. Standard output
+ * closed by its reader prints nothing and exits with {@link STDOUT_CLOSED_EXIT_CODE}.
  */
 export async function guarded(io: CliIo, name: string, body: () => void | Promise<void>): Promise<void> {
   try {
     await body();
   } catch (error) {
     if (error instanceof CommanderError && error.code.startsWith('nlpkit.')) throw error;
+    if (isStdoutClosed(error)) throw new CommandFailure(STDOUT_CLOSED_EXIT_CODE, name, '', error);
     const message = messageOf(error);
     io.stderr(`nlpkit ${name}: ${message}\n`);
     // A commander InvalidArgumentError thrown by a command body (an option parsed late) is a usage error too.

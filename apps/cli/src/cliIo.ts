@@ -1,4 +1,5 @@
 import { writeSync } from 'node:fs';
+import { StdoutClosedError } from './cliErrors.js';
 
 /**
  * Where a command writes. Commands take a `CliIo` instead of touching `process` so that tests capture what a
@@ -16,9 +17,12 @@ export interface CliIo {
   stdin?: NodeJS.ReadableStream;
 }
 
-/** The process's own output streams. */
+/**
+ * The process's own output streams. Standard output is written as {@link writeStdoutBytes} writes, text included, so
+ * that a reader gone away (`| head`) throws {@link StdoutClosedError} in the command that wrote.
+ */
 export const processIo: CliIo = {
-  stdout: (text) => void process.stdout.write(text),
+  stdout: (text) => writeStdoutBytes(Buffer.from(text)),
   stdoutBytes: (bytes) => writeStdoutBytes(bytes),
   stderr: (text) => void process.stderr.write(text),
 };
@@ -28,7 +32,8 @@ export const processIo: CliIo = {
  * whose reader keeps up: everything written so far is out), straight to its file descriptor, waiting while a full
  * pipe drains: no copy, and the caller can reuse its view at once. Else (the stream still has bytes to write, which
  * must go first) a copy through the stream. A command that writes tens of MB in 64 KiB blocks (`ngram query`) then
- * leaves no garbage: with a copy per block through a pipe, 2.2 M tokens took ~45 MB more memory at the peak.
+ * leaves no garbage: with a copy per block through a pipe, 2.2 M tokens took ~45 MB more memory at the peak. A pipe
+ * whose reader has gone throws {@link StdoutClosedError}.
  */
 function writeStdoutBytes(bytes: Uint8Array): void {
   const out = process.stdout as NodeJS.WriteStream & { fd?: unknown };
@@ -45,7 +50,9 @@ function writeAllSync(fd: number, bytes: Uint8Array): void {
     try {
       at += writeSync(fd, bytes, at, bytes.length - at);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') throw new StdoutClosedError(error);
+      if (code !== 'EAGAIN') throw error;
       sleeper ??= new Int32Array(new SharedArrayBuffer(4));
       Atomics.wait(sleeper, 0, 0, 1);
     }

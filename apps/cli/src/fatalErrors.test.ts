@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { installFatalHandlers, type FatalProcess } from './fatalErrors.js';
+import { installFatalHandlers, quitWhenStdoutCloses, type FatalProcess, type StdoutProcess } from './fatalErrors.js';
 
 function fakeProcess(argv: string[]) {
   const listeners = new Map<string, (error: unknown) => void>();
@@ -36,5 +36,33 @@ describe('installFatalHandlers', () => {
     installFatalHandlers(fake.proc);
     fake.listeners.get('uncaughtException')!(new TypeError('x is not a function'));
     expect(fake.written()).toMatch(/^nlpkit: x is not a function\nTypeError: x is not a function\n {4}at /);
+  });
+});
+
+describe('quitWhenStdoutCloses', () => {
+  function fakeStdout() {
+    let listener: ((error: Error) => void) | undefined;
+    let exitCode: number | undefined;
+    const proc: StdoutProcess = {
+      stdout: { on: (_event, l) => (listener = l) },
+      exit: ((code: number) => {
+        exitCode = code;
+      }) as StdoutProcess['exit'],
+    };
+    quitWhenStdoutCloses(proc);
+    return { emit: (error: Error) => listener!(error), exitCode: () => exitCode };
+  }
+
+  it('exits 141 on EPIPE from the stream', () => {
+    const fake = fakeStdout();
+    fake.emit(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+    expect(fake.exitCode()).toBe(141);
+  });
+
+  it('rethrows any other error of the stream, and does not exit', () => {
+    const fake = fakeStdout();
+    const error = Object.assign(new Error('write EIO'), { code: 'EIO' });
+    expect(() => fake.emit(error)).toThrow(error);
+    expect(fake.exitCode()).toBeUndefined();
   });
 });

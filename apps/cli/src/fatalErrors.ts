@@ -1,4 +1,4 @@
-import { messageOf } from './cliErrors.js';
+import { STDOUT_CLOSED_EXIT_CODE, messageOf } from './cliErrors.js';
 
 /** What {@link installFatalHandlers} needs of `process` (a fake in tests). */
 export interface FatalProcess {
@@ -26,4 +26,23 @@ export function installFatalHandlers(proc: FatalProcess): void {
   };
   proc.on('uncaughtException', fatal);
   proc.on('unhandledRejection', fatal);
+}
+
+/** What {@link quitWhenStdoutCloses} needs of `process` (a fake in tests). */
+export interface StdoutProcess {
+  readonly stdout: { on(event: 'error', listener: (error: Error) => void): unknown };
+  exit(code: number): never;
+}
+
+/**
+ * Ends the process quietly with exit code 141 (see {@link STDOUT_CLOSED_EXIT_CODE}) when a write through the
+ * `process.stdout` stream finds its reader gone. Commands write through `processIo`, whose writes throw
+ * `StdoutClosedError` in the command instead; this catches the rest (a dependency's `console.log`), which would
+ * else be an unhandled `EPIPE` error event. Any other error of the stream is rethrown, to the fatal handlers.
+ */
+export function quitWhenStdoutCloses(proc: StdoutProcess): void {
+  proc.stdout.on('error', (error) => {
+    if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
+    proc.exit(STDOUT_CLOSED_EXIT_CODE);
+  });
 }

@@ -21,8 +21,9 @@ if (!relaunched) {
   // The other side effects of the CLI: catch what escapes every command, then run it with the process's arguments.
   // `run` never rejects; anything that still escapes reaches the fatal handlers as an unhandled rejection. Both are
   // imported only here: a relaunching parent needs neither.
-  const { installFatalHandlers } = await import('./fatalErrors.js');
+  const { installFatalHandlers, quitWhenStdoutCloses } = await import('./fatalErrors.js');
   installFatalHandlers(process);
+  quitWhenStdoutCloses(process);
   const { run } = await import('./program.js');
   void run(process.argv).then((code) => {
     process.exitCode = code;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help } from 'commander';
 import { COMMAND_MODULES, type CommandSummary, commandNameOf } from './commands/commandTable.js';
-import { CommandFailure, messageOf } from './cliErrors.js';
+import { CommandFailure, STDOUT_CLOSED_EXIT_CODE, isStdoutClosed, messageOf } from './cliErrors.js';
 import { type CliIo, processIo } from './cliIo.js';
 
 /**
@@ -78,8 +78,9 @@ export function isVerbose(args: readonly string[]): boolean {
 /**
  * Runs the CLI on `argv` (as `process.argv`: node, script, args...) and resolves to the exit code: 0, 2 for a usage
  * error (commander's own: an unknown command or option, a missing or invalid value), the command's code for a
- * failed command (see `guarded`), and 1 with a one-line message for anything else. With no arguments it runs the
- * demo. With `--verbose`, a failure also prints the error's stack. It never rejects.
+ * failed command (see `guarded`; 141, silently, when standard output's reader has gone), and 1 with a one-line
+ * message for anything else. With no arguments it runs the demo. With `--verbose`, a failure also prints the
+ * error's stack. It never rejects.
  */
 export async function run(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const args = argv.slice(2);
@@ -97,6 +98,8 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
       // 1, which is kept for command failures, so they become 2 here.
       return error.code.startsWith('commander.') && error.exitCode !== 0 ? 2 : error.exitCode;
     }
+    // Help or a version written into a pipe whose reader has gone.
+    if (isStdoutClosed(error)) return STDOUT_CLOSED_EXIT_CODE;
     io.stderr(`nlpkit: ${messageOf(error)}\n`);
     if (verbose) io.stderr(`${stackOf(error)}\n`);
     return 1;
