@@ -148,7 +148,7 @@ function takeSpare(spares: Uint8Array[], bytes: number): Uint8Array {
 
 /**
  * What {@link queryChunk} reuses from chunk to chunk on one thread: the buffer the text is read into, buffers given
- * back to print into, and the formatter (its number caches).
+ * back to print into, and the formatter (its scratch and recorded figures).
  */
 export interface QueryScratch {
   readonly read: Uint8Array<ArrayBuffer>;

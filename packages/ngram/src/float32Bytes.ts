@@ -1,3 +1,4 @@
+import { DIGIT_PAIRS } from './asciiDigits.js';
 import { formatFloat32 } from './formatFloat32.js';
 
 /** Exact powers of ten as doubles (every 10^k with k ≤ 22 is). */
@@ -9,8 +10,6 @@ const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12] 
 const MAX_SCALE = 12;
 /** 1 / 10^j, for the quotient estimates of `nearestInside`. */
 const INV_POW10 = POW10.map((p) => 1 / p);
-/** "00" to "99" as ASCII: the two digits of i at 2i and 2i + 1 (digits are written two at a time). */
-const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
 
 /** Scratch for {@link float32Bytes} (no module-level state): a float32's bits, and its spacing by exponent. */
 export interface Float32Scratch {
