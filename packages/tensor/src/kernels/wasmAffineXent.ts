@@ -3,6 +3,7 @@ import type { DataId, NamedAttrMap, NamedTensorInfoMap, Tensor, Tensor1D, Tensor
 import { type Blas, sgemmWithBias } from './blasEngine.js';
 import { heapMemory, offsetOf, type ProgramPool, type WasmBackend } from './wasmGemmEngine.js';
 import { align, type PackB, packedBBytes, prepackColumns, SCRATCH_BYTES, type Share, TILE_COLS } from './wasmGemmPlan.js';
+import { writeGeneration } from './inPlaceWrites.js';
 import { SeenOperands } from './wasmPackedWeights.js';
 import { copyRows } from './wasmGemmShared.js';
 import { registerWasmGemm, wasmGemmEngine } from './wasmKernels.js';
@@ -172,7 +173,7 @@ function affineXent(state: AffineXentState, inputs: NamedTensorInfoMap, backend:
   const blocks = Math.ceil(V / BLOCK_COLS);
   const shares = blockShares(pool, blocks, 2 * N * K * V);
   // The second call on this weight with the same split: keep its blocks packed from now on.
-  const key = `${K}x${V}:${shares.map(([a, b]) => `${a}-${b}`).join(',')}`;
+  const key = `${K}x${V}:${shares.map(([a, b]) => `${a}-${b}`).join(',')}@${writeGeneration(w.dataId)}`;
   const keep = state.seen.again(w.dataId, key);
   const scratch = new Scratch(backend);
   try {

@@ -1,6 +1,7 @@
 import type { DataId, TensorInfo } from '@tensorflow/tfjs-core';
 import { type GemmCall, type GemmModules, heapMemory, inPlaceRunner, offsetOf, type ProgramPool, strides, type WasmBackend, type WasmGemmEngine } from './wasmGemmEngine.js';
 import { align, type GemmJob, jobAddress, type PackB, packedBBytes, prepackColumns, SCRATCH_BYTES, type Share, splitOutput, TILE_COLS, writeJob } from './wasmGemmPlan.js';
+import { writeGeneration } from './inPlaceWrites.js';
 import { FIRST_USE_ROWS, SECOND_USE_ROWS, SeenOperands } from './wasmPackedWeights.js';
 import { CONTROL_BYTES, type GemmWorkers, startGemmWorkers } from './wasmGemmThreads.js';
 
@@ -197,7 +198,7 @@ export function sharedEngine(backend: WasmBackend, threads: number, modules: Gem
       /** Addresses of each worker share's columns of `call.b` packed, or undefined when not kept (yet). */
       lookup(call: GemmCall, workerShares: readonly Share[]): number[] | undefined {
         const { M, N, K } = call;
-        const key = `${K}x${N}${call.transposeB ? 't' : ''}:${workerShares.map((s) => `${s.n0}-${s.n1}`).join(',')}`;
+        const key = `${K}x${N}${call.transposeB ? 't' : ''}:${workerShares.map((s) => `${s.n0}-${s.n1}`).join(',')}@${writeGeneration(call.b.dataId)}`;
         const hit = entries.get(call.b.dataId);
         if (hit !== undefined && hit.key === key) return hit.at;
         if (M > SECOND_USE_ROWS || (M > FIRST_USE_ROWS && !seen.again(call.b.dataId, key))) return undefined;
@@ -219,7 +220,7 @@ export function sharedEngine(backend: WasmBackend, threads: number, modules: Gem
     /** Copies of the float32 tensors `ts`, kept together under the first one's DataId: their addresses. */
     function keepTensors(ts: readonly TensorInfo[]): number[] | undefined {
       const floats = ts.map((t) => t.shape.reduce((a, b) => a * b, 1));
-      const key = `tensors:${floats.join(',')}`;
+      const key = `tensors:${floats.join(',')}@${ts.map((t) => writeGeneration(t.dataId)).join(',')}`;
       const others = ts.slice(1).map((t) => t.dataId);
       const hit = entries.get((ts[0] as TensorInfo).dataId);
       if (hit !== undefined && hit.key === key && hit.with !== undefined && hit.with.every((id, i) => id === others[i])) return hit.at;

@@ -1,5 +1,6 @@
 import type { DataId } from '@tensorflow/tfjs-core';
 import type { GemmCall, WasmBackend } from './wasmGemmEngine.js';
+import { writeGeneration } from './inPlaceWrites.js';
 import { align, packedBBytes, type PackB, prepackColumns } from './wasmGemmPlan.js';
 
 /**
@@ -22,8 +23,10 @@ const MAX_BYTES = 32 * 2 ** 20;
  * token; packing it each time costs about as much as the product.
  *
  * Keyed by the tensor's `DataId` object: tfjs never changes the data behind a DataId (a write makes a new one,
- * `Variable.assign` takes the new value's), and a new tensor never gets an old DataId, so a hit is always the
- * same values; the layout (K, N, transposed, columns) is part of the key because reshapes share a DataId.
+ * `Variable.assign` takes the new value's), and a new tensor never gets an old DataId; nlpkit's in-place updates
+ * (`sgdUpdate`, `adamUpdate`) do change it, so the times it was written over (`writeGeneration`) are part of the
+ * key, and a hit is always the same values. The layout (K, N, transposed, columns) is part of the key because
+ * reshapes share a DataId.
  * Entries whose tensor is gone are freed at the next miss; the least recently used go when the cache would pass
  * 32 MiB.
  */
@@ -75,7 +78,7 @@ export function packedWeights(backend: WasmBackend, packB: PackB): PackedWeights
       const bytes = packedBBytes(K, width);
       if (M > SECOND_USE_ROWS || bytes > MAX_BYTES / 2) return undefined;
       const id = call.b.dataId;
-      const key = `${K}x${N}${call.transposeB ? 't' : ''}:${n0}-${n1}`;
+      const key = `${K}x${N}${call.transposeB ? 't' : ''}:${n0}-${n1}@${writeGeneration(id)}`;
       const hit = entries.get(id);
       if (hit !== undefined && hit.key === key) {
         entries.delete(id); // most recently used last

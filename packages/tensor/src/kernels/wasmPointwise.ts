@@ -8,6 +8,7 @@ import { ProgramWriter } from './wasmProgram.js';
 import { Bump } from './wasmSequence.js';
 import { WASM_POINTWISE } from './wasmPointwiseBytes.js';
 import { TINY } from './softmaxXent.js';
+import { noteWrittenInPlace, type WasmTensorRegistry } from './inPlaceWrites.js';
 import { forgetRowSupport, rowSupportOf, setRowSupport } from './rowSupport.js';
 
 /**
@@ -664,14 +665,18 @@ export function wasmGlobalNorm(xs: readonly Tensor[]): Tensor {
 /**
  * tfjs-backend-wasm when nlpkit's kernels may write over `targets` in place: the kernels are on, no gradient is being
  * recorded, and each target is the only tensor on its memory (tfjs-backend-wasm's reference count 1: no clone,
- * reshape or saved copy would see the change); what was known of their data is then forgotten. Else undefined.
+ * reshape or saved copy would see the change); what was known of their data is then forgotten, and every copy kept
+ * under their DataIds is made stale (`noteWrittenInPlace`). Else undefined.
  */
 function inPlaceBackend(targets: readonly Tensor[]): WasmBackend | undefined {
   if (!registerWasmPointwise() || tf.engine().isTapeOn()) return undefined;
   const backend = tf.backend() as unknown as WasmBackend & { refCount?(dataId: object): number };
   const refCount = backend.refCount;
   if (typeof refCount !== 'function' || targets.some((t) => refCount.call(backend, t.dataId) !== 1)) return undefined;
-  for (const t of targets) forgetRowSupport(t.dataId);
+  for (const t of targets) {
+    forgetRowSupport(t.dataId);
+    noteWrittenInPlace(backend as unknown as WasmTensorRegistry, t.dataId);
+  }
   return backend;
 }
 
