@@ -11,11 +11,13 @@ import { scatterRowsSuite } from '../../test/suites/scatterRows.js';
 import { adamUpdateSuite } from '../../test/suites/adamUpdate.js';
 import { maxOverStepsSuite } from '../../test/suites/maxOverSteps.js';
 import { sgdUpdateSuite } from '../../test/suites/sgdUpdate.js';
+import { inPlaceWritesSuite } from '../../test/suites/inPlaceWrites.js';
 
 // The suite of wasmPointwise.test.ts in headless Chromium, on cpu and on tfjs-backend-wasm (nlpkit's WebAssembly
 // kernels in place on tfjs's heap), same tolerances as in Node.
 // affineCrossEntropy (the output layer and loss as one wasm kernel) and a decoder step's additiveAttention and
-// logSoftmax likewise, adamStep, adamUpdate, sgdUpdate, globalNorm, scatterRows and maxOverSteps.
+// logSoftmax likewise, adamStep, adamUpdate, sgdUpdate, globalNorm, scatterRows and maxOverSteps, and products after
+// an in-place update.
 const options = {
   backends: ['cpu', 'wasm'],
   init: {
@@ -35,3 +37,4 @@ describeBackends('scatterRows', scatterRowsSuite, options);
 describeBackends('adamUpdate', adamUpdateSuite, options);
 describeBackends('maxOverSteps', maxOverStepsSuite, options);
 describeBackends('sgdUpdate', sgdUpdateSuite, options);
+describeBackends('products after an in-place update read the new values', inPlaceWritesSuite, options);
