@@ -5,3 +5,8 @@ export function loadBlas(request?: string): Blas | undefined {
   void request;
   return undefined;
 }
+
+/** Browsers open no library, so none is left (see the Node build's `blasNotUsed`). */
+export function blasNotUsed(): readonly { readonly library: string; readonly config: string }[] {
+  return [];
+}

@@ -3,6 +3,7 @@ import * as nodeModule from 'node:module';
 import { InvalidArgumentError } from '@nlpkit/core';
 import { PKG } from './errors.js';
 import type { Blas } from './kernels/blasEngine.js';
+import { rowInvariant } from './kernels/blasRowInvariance.js';
 import { threadPolicy } from './kernels/blasThreads.js';
 
 /**
@@ -86,11 +87,25 @@ function open(koffi: Koffi, library: string): Blas {
 /** Loaded once per process (a library, once opened, stays open): by the value of `NLPKIT_BLAS` it was asked for. */
 const loaded = new Map<string, Blas | undefined>();
 
+/** The libraries the search found but left (see {@link blasNotUsed}). */
+const left: { readonly library: string; readonly config: string }[] = [];
+
+/**
+ * The optimized libraries {@link loadBlas}'s search opened and left because their products are not row-invariant
+ * (`rowInvariant`: a row's result would depend on the rows computed with it): each as named to the dynamic loader,
+ * and what it says of itself; empty when none was. Naming one in `NLPKIT_BLAS` uses it anyway.
+ */
+export function blasNotUsed(): readonly { readonly library: string; readonly config: string }[] {
+  return [...left];
+}
+
 /**
  * The CBLAS library nlpkit's wasm ops run their products on in Node, or undefined for nlpkit's WebAssembly GEMM.
  * `request` (`NLPKIT_BLAS` by default): empty or absent tries the optimized libraries the dynamic loader finds
- * (OpenBLAS, MKL, BLIS; Accelerate on macOS), `0`/`off`/`false` uses none, anything else is the library to open (a
- * file name or path). Needs the optional peer `koffi` (a C foreign-function interface); without it, undefined.
+ * (OpenBLAS, MKL, BLIS; Accelerate on macOS) and takes the first whose products are row-invariant (`rowInvariant`:
+ * else a batch's results would differ from its sentences' one at a time; {@link blasNotUsed} lists those left),
+ * `0`/`off`/`false` uses none, anything else is the library to open (a file name or path), used as it is. Needs the
+ * optional peer `koffi` (a C foreign-function interface); without it, undefined.
  * @throws InvalidArgumentError when a library is named and koffi is missing, or it cannot be opened or has no
  * `cblas_sgemm`.
  */
@@ -127,12 +142,17 @@ export function loadBlas(request = process.env['NLPKIT_BLAS'] ?? ''): Blas | und
     }
   } else if (koffi !== undefined) {
     for (const library of CANDIDATES[process.platform] ?? []) {
+      let found: Blas;
       try {
-        blas = open(koffi, library);
-        break;
+        found = open(koffi, library);
       } catch {
-        // Not installed here: the next one.
+        continue; // Not installed here: the next one.
       }
+      if (rowInvariant(found)) {
+        blas = found;
+        break;
+      }
+      if (!left.some((l) => l.library === library)) left.push({ library, config: found.config });
     }
   }
   loaded.set(request, blas);

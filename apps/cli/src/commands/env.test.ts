@@ -2,6 +2,7 @@ import { configureWasmGemm } from '@nlpkit/tensor';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bufferIo } from '../cliIo.js';
 import { run } from '../program.js';
+import { formatEnvReport } from './env.js';
 
 describe('nlpkit env', () => {
   afterEach(() => {
@@ -36,6 +37,18 @@ describe('nlpkit env', () => {
     const lines = io.out.join('').trimEnd().split('\n');
     expect(lines[0]).toMatch(/^tensor backend: \w/);
     expect(lines.some((line) => /^ {2}✓ /.test(line))).toBe(true);
+  });
+
+  it('says which BLAS library it found but left (products not row-invariant), and how to use it anyway', () => {
+    const report = {
+      backend: 'wasm', tried: [{ name: 'wasm', ok: true, reason: 'started' }], node: 'v20', platform: 'linux', arch: 'x64', cpus: 2,
+      products: { blas: null, threads: 2, fma: true, blasNotUsed: ['libopenblas.so.0 (OpenBLAS 0.3.21 Haswell)'] },
+    };
+    expect(formatEnvReport(report)).toContain(
+      "matrix products: nlpkit's WebAssembly GEMM (fused multiply-adds), 2 threads (found libopenblas.so.0 (OpenBLAS 0.3.21 Haswell), not used: a row of its products depends on the rows computed with it",
+    );
+    expect(formatEnvReport(report)).toContain('NLPKIT_BLAS=<library> uses it anyway)');
+    expect(formatEnvReport({ ...report, products: { ...report.products, blasNotUsed: [] } })).toContain('(no optimized BLAS found: install OpenBLAS');
   });
 
   it('has --help', async () => {

@@ -14,9 +14,10 @@ export interface EnvReport {
   readonly cpus: number;
   /**
    * On wasm, what nlpkit's matrix products run on: the BLAS library (what it says of itself) or null for nlpkit's
-   * WebAssembly GEMM, and the threads; absent on other backends.
+   * WebAssembly GEMM, and the threads; the libraries found but left because their products are not row-invariant
+   * (`blasNotUsed`); absent on other backends.
    */
-  readonly products?: { readonly blas: string | null; readonly threads: number; readonly fma: boolean };
+  readonly products?: { readonly blas: string | null; readonly threads: number; readonly fma: boolean; readonly blasNotUsed: readonly string[] };
 }
 
 /** Chooses a tensor backend as every tensor command does, and reports the choice and the runtime. */
@@ -29,13 +30,16 @@ export async function envReport(): Promise<EnvReport> {
   // One product starts the engine the commands would run (a BLAS library where one is found, else the wasm GEMM).
   tf.tidy(() => tensor.plainMatMul(tf.ones([1, 1]), tf.ones([1, 1])).dataSync());
   const stats = tensor.wasmGemmStats();
-  return stats === undefined ? report : { ...report, products: { blas: stats.blas ?? null, threads: stats.threads, fma: stats.fma } };
+  return stats === undefined ? report : { ...report, products: { blas: stats.blas ?? null, threads: stats.threads, fma: stats.fma, blasNotUsed: stats.blasNotUsed.map((l) => `${l.library} (${l.config})`) } };
 }
 
-/** Why the products are not on a BLAS library. */
-function noBlas(): string {
+/** Why the products are not on a BLAS library (`left`: libraries found but not row-invariant). */
+function noBlas(left: readonly string[]): string {
   const flag = process.env['NLPKIT_BLAS'];
   if (flag === '0' || flag === 'off' || flag === 'false') return ` (NLPKIT_BLAS=${flag})`;
+  if (left.length > 0) {
+    return ` (found ${left.join(', ')}, not used: a row of its products depends on the rows computed with it, so batched results would differ from single ones; NLPKIT_BLAS=<library> uses it anyway)`;
+  }
   return ' (no optimized BLAS found: install OpenBLAS, e.g. apt-get install libopenblas0-pthread, for ~1.8× faster training)';
 }
 
@@ -48,7 +52,7 @@ export function formatEnvReport(report: EnvReport): string {
     ...(report.products === undefined
       ? []
       : [
-          `matrix products: ${report.products.blas ?? `nlpkit's WebAssembly GEMM${report.products.fma ? ' (fused multiply-adds)' : ''}`}, ${report.products.threads} thread${report.products.threads === 1 ? '' : 's'}${report.products.blas === null ? noBlas() : ''}`,
+          `matrix products: ${report.products.blas ?? `nlpkit's WebAssembly GEMM${report.products.fma ? ' (fused multiply-adds)' : ''}`}, ${report.products.threads} thread${report.products.threads === 1 ? '' : 's'}${report.products.blas === null ? noBlas(report.products.blasNotUsed) : ''}`,
         ]),
     `node ${report.node} on ${report.platform}-${report.arch}, ${report.cpus} CPU${report.cpus === 1 ? '' : 's'}`,
   ];

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, NamedAttrMap, NamedTensorInfoMap, Tensor, Tensor1D, Tensor2D, TensorInfo } from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, ShapeError } from '@nlpkit/core';
-import { loadBlas } from '#blas';
+import { blasNotUsed, loadBlas } from '#blas';
 import { PKG } from '../errors.js';
 import { blasEngine } from './blasEngine.js';
 import { compileGemmModules, type GemmModules, heapMemory, inPlaceEngine, type WasmBackend, type WasmGemmEngine } from './wasmGemmEngine.js';
@@ -187,13 +187,16 @@ export function disposeWasmGemm(): void {
 
 /**
  * The running engine's threads, whether it runs the fused multiply-add build, the BLAS library its products run on
- * (undefined: nlpkit's GEMM), and its counts (products, those split between threads, and kernels run as programs
- * on several threads); undefined before the first product. For tests and benchmarks.
+ * (undefined: nlpkit's GEMM), the libraries found but left because their products are not row-invariant
+ * (`blasNotUsed`), and its counts (products, those split between threads, and kernels run as programs on several
+ * threads); undefined before the first product. For tests, benchmarks and `nlpkit env`.
  */
-export function wasmGemmStats(): { threads: number; fma: boolean; blas: string | undefined; calls: number; shared: number; programs: number } | undefined {
+export function wasmGemmStats():
+  | { threads: number; fma: boolean; blas: string | undefined; blasNotUsed: readonly { readonly library: string; readonly config: string }[]; calls: number; shared: number; programs: number }
+  | undefined {
   const state = (tf.getKernel(MATMUL, 'wasm') as GemmKernelConfig | undefined)?.nlpkitGemm;
   const engine = state?.engine;
-  return engine === undefined ? undefined : { threads: engine.threads, fma: state?.modules?.fma === true, blas: engine.blas, ...engine.stats };
+  return engine === undefined ? undefined : { threads: engine.threads, fma: state?.modules?.fma === true, blas: engine.blas, blasNotUsed: blasNotUsed(), ...engine.stats };
 }
 
 /** `op(a) · op(b) (+ bias)` on the wasm GEMM, op = transpose when asked; no gradient (use inside customGrad). */
