@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DIGIT_PAIRS, writeDigits } from './asciiDigits.js';
+import { DIGIT_PAIRS, writeDigits, writeDigitsBefore } from './asciiDigits.js';
 
 const written = (n: number): string => {
   const out = new Uint8Array(16).fill(35); // '#': a byte written past the end shows
@@ -24,6 +24,14 @@ describe('writeDigits', () => {
     expect(writeDigits(0, out, 5)).toBe(6);
     expect(writeDigits(12345, out, 5)).toBe(10);
     expect(writeDigits(2 ** 31 - 1, out, 0)).toBe(10);
+  });
+
+  it('writeDigitsBefore writes them ending just before its position and returns where they start', () => {
+    const out = new Uint8Array(16).fill(35);
+    expect(writeDigitsBefore(40961, out, 12)).toBe(7);
+    expect(String.fromCharCode(...out)).toBe('#######40961####');
+    expect(writeDigitsBefore(0, out, 1)).toBe(0);
+    expect(out[0]).toBe(48);
   });
 
   it('DIGIT_PAIRS holds "00" to "99"', () => {

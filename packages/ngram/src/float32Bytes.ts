@@ -1,4 +1,4 @@
-import { DIGIT_PAIRS } from './asciiDigits.js';
+import { writeDigitsBefore } from './asciiDigits.js';
 import { formatFloat32 } from './formatFloat32.js';
 
 /** Exact powers of ten as doubles (every 10^k with k ≤ 22 is). */
@@ -183,18 +183,7 @@ export function float32BytesAt(values: Float32Array | Float64Array, index: numbe
   // The digits right to left, two at a time. With the point inside them they go one place further right; then the
   // digits before the point move back one place and the point goes after them.
   const dot = point > 0 && point < count;
-  let pos = (dot ? at + 1 : at) + count;
-  while (digits >= 100) {
-    const q = (digits / 100) | 0;
-    const pair = (digits - q * 100) << 1;
-    out[--pos] = DIGIT_PAIRS[pair + 1]!;
-    out[--pos] = DIGIT_PAIRS[pair]!;
-    digits = q;
-  }
-  if (digits >= 10) {
-    out[--pos] = DIGIT_PAIRS[(digits << 1) + 1]!;
-    out[--pos] = DIGIT_PAIRS[digits << 1]!;
-  } else out[--pos] = 48 + digits;
+  writeDigitsBefore(digits, out, (dot ? at + 1 : at) + count);
   if (dot) {
     for (let i = 0; i < point; i++) out[at + i] = out[at + 1 + i]!;
     out[at + point] = 46; // '.'
