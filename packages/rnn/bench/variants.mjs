@@ -42,13 +42,15 @@ export function benchVariants({ quick = false } = {}) {
     },
     // In Node, where the optional peer koffi and an optimized BLAS (OpenBLAS, MKL, BLIS) are installed, nlpkit's ops
     // on wasm run their products on that library (NLPKIT_BLAS; in this repository koffi is installed, and the
-    // machines have Debian's OpenBLAS, the one PyTorch loads): the library's default there. The process reports the
-    // library (the table's GEMM note).
+    // machines have Debian's OpenBLAS, the one PyTorch loads): the library's default there where its products are
+    // row-invariant. Named here, so that the row runs on OpenBLAS also where the search leaves it (OpenBLAS's Haswell
+    // kernels on an AMD Zen 4). The process reports the library (the table's GEMM note).
     {
       id: 'nlpkit-wasm-blas',
-      label: '@nlpkit/rnn, wasm, products on OpenBLAS through koffi (the default in Node where both are installed; BLAS on the GEMM threads, relaxed SIMD as the CLI runs): the fastest CPU path',
+      label: '@nlpkit/rnn, wasm, products on OpenBLAS through koffi (`NLPKIT_BLAS=libopenblas.so.0`; the default in Node where both are installed and its products are row-invariant; BLAS on the GEMM threads, relaxed SIMD as the CLI runs): the fastest CPU path',
       runner: 'nlpkit',
       backend: 'wasm',
+      env: { NLPKIT_BLAS: 'libopenblas.so.0' },
       nodeArgs: ['--experimental-wasm-relaxed-simd'],
       steps: { train: q(fast, fastQuick), infer: q(fast, fastQuick) },
     },

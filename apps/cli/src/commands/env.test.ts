@@ -47,7 +47,7 @@ describe('nlpkit env', () => {
     expect(formatEnvReport(report)).toContain(
       "matrix products: nlpkit's WebAssembly GEMM (fused multiply-adds), 2 threads (found libopenblas.so.0 (OpenBLAS 0.3.21 Haswell), not used: a row of its products depends on the rows computed with it",
     );
-    expect(formatEnvReport(report)).toContain('NLPKIT_BLAS=<library> uses it anyway)');
+    expect(formatEnvReport(report)).toContain('NLPKIT_BLAS=<library> uses it anyway: faster training, results that depend on the batch)');
     expect(formatEnvReport({ ...report, products: { ...report.products, blasNotUsed: [] } })).toContain('(no optimized BLAS found: install OpenBLAS');
   });
 

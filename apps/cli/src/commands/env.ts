@@ -38,7 +38,7 @@ function noBlas(left: readonly string[]): string {
   const flag = process.env['NLPKIT_BLAS'];
   if (flag === '0' || flag === 'off' || flag === 'false') return ` (NLPKIT_BLAS=${flag})`;
   if (left.length > 0) {
-    return ` (found ${left.join(', ')}, not used: a row of its products depends on the rows computed with it, so batched results would differ from single ones; NLPKIT_BLAS=<library> uses it anyway)`;
+    return ` (found ${left.join(', ')}, not used: a row of its products depends on the rows computed with it, so batched results would differ from single ones; NLPKIT_BLAS=<library> uses it anyway: faster training, results that depend on the batch)`;
   }
   return ' (no optimized BLAS found: install OpenBLAS, e.g. apt-get install libopenblas0-pthread, for ~1.8× faster training)';
 }
