@@ -40,7 +40,7 @@ function noBlas(left: readonly string[]): string {
   if (left.length > 0) {
     return ` (found ${left.join(', ')}, not used: a row of its products depends on the rows computed with it, so batched results would differ from single ones; NLPKIT_BLAS=<library> uses it anyway: faster training, results that depend on the batch)`;
   }
-  return ' (no optimized BLAS found: install OpenBLAS, e.g. apt-get install libopenblas0-pthread, for ~1.8× faster training)';
+  return ' (no optimized BLAS found: install OpenBLAS, e.g. apt-get install libopenblas0-pthread, and name it in NLPKIT_BLAS for ~1.65–1.8× faster training, with results that depend on the batch)';
 }
 
 /** The report as the lines `nlpkit env` prints: the choice, then one line per candidate tried. */
